@@ -1,0 +1,3 @@
+from fundledger.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One module per CLI command; each only parses options, calls a layer, and prints."""

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import sys
+
+import click
+
+from fundledger.options import books_argument, shown
+from ledger import books as ledger_books
+from ledger import funds
+
+
+@click.command()
+@books_argument
+def check(books) -> None:
+    """Check the books: beancount's own errors and the fund rules.
+
+    Prints one `file:line: message` line per problem and exits 1 if there are any; on
+    clean books prints a one-line summary per fund and exits 0.
+    """
+    entries, errors, _options = ledger_books.load(books)
+    if errors:
+        for err in errors:
+            line = ledger_books.format_error(err)
+            filename, sep, rest = line.partition(":")
+            click.echo(f"{shown(filename)}{sep}{rest}")
+        click.echo(f"{len(errors)} error(s) in {shown(books)}", err=True)
+        sys.exit(1)
+    declared, _budgets, _errs = funds.declarations(entries)
+    balances = funds.balances(entries)
+    n_txn = sum(1 for e in entries if type(e).__name__ == "Transaction")
+    click.echo(f"{shown(books)}: OK, {n_txn} transactions, {len(declared)} funds")
+    for fund in declared.values():
+        state = f"closed {fund.closed}" if fund.closed else "open"
+        click.echo(f"  {fund.id:<24} {fund.fund_class:<12} {state:<18} "
+                   f"{funds.format_balance(balances.get(fund.id, {})):>16}")

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fundledger import demo_books
+from fundledger.options import shown
+
+
+@click.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def demo(dest: Path) -> None:
+    """Write a fresh copy of the demo books into DEST (a new or empty folder).
+
+    DEST/main.beancount is the books; DEST/exports holds the raw platform exports they
+    were imported from, to try `fundledger import` on.
+    """
+    try:
+        main = demo_books.copy_to(dest)
+    except FileExistsError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"demo books written: {shown(main)}")
+    click.echo(f"try: fundledger check {shown(main)}")

@@ -1,0 +1,1 @@
+"""Exports -> beancount entries. Each source is a beangulp Importer. Imports only `ledger`."""

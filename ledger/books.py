@@ -1,0 +1,199 @@
+"""Books on disk: find them, load them, and change them all-or-nothing.
+
+A books folder holds `main.beancount` and the files it includes. Every write to the books
+(an import, a fund close) goes through `apply()`, which:
+
+1. takes a lock on the folder, so two writers are serialised;
+2. builds the changed files in a private staging copy and loads it with beancount and the
+   fund plugin; if that copy has any error, nothing in the books is touched;
+3. commits with a journal: every new file is written beside its target and fsync'd, the
+   journal naming them is written, then each is renamed over its target. A writer killed
+   at any moment leaves either the old books or, once the journal exists, books that the
+   next writer (or `recover()`) rolls forward to the new ones; never a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from beancount import loader
+
+MAIN = "main.beancount"
+LOCK = ".fundledger.lock"
+JOURNAL = ".fundledger-journal.json"
+NEW_SUFFIX = ".fundledger-new"
+
+
+class BooksError(Exception):
+    """The books cannot be used or changed; `lines` are `file:line: message` lines."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def resolve(path: str | os.PathLike) -> Path:
+    """A books argument is a main .beancount file or a folder holding main.beancount."""
+    p = Path(path).expanduser()
+    if p.is_dir():
+        p = p / MAIN
+    if not p.is_file():
+        raise BooksError([f"{p}: no books here (expected a .beancount file or a folder "
+                          f"holding {MAIN})"])
+    return p.resolve()
+
+
+def load(path: str | os.PathLike):
+    """Load books with beancount (plugins run). Returns (entries, errors, options).
+
+    A change that a killed writer journaled is finished first, so a reader never sees books
+    that are half old and half new."""
+    main = resolve(path)
+    if (main.parent / JOURNAL).exists():
+        with locked(main.parent):
+            recover(main.parent)
+    return loader.load_file(str(main))
+
+
+def format_error(error, root: Path | None = None) -> str:
+    """One `file:line: message` line for a beancount or fund-rule error."""
+    source = error.source or {}
+    filename = source.get("filename") or "<books>"
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            filename = str(Path(filename).relative_to(root))
+    lineno = source.get("lineno")
+    message = " ".join(str(error.message).split())
+    return f"{filename}:{lineno}: {message}" if lineno else f"{filename}: {message}"
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the books folder, held for the duration of a write."""
+    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def recover(folder: Path) -> bool:
+    """Finish a commit that a killed writer left journaled. Returns True if it did any."""
+    journal = folder / JOURNAL
+    if not journal.exists():
+        _clean_strays(folder)
+        return False
+    try:
+        targets = json.loads(journal.read_text())
+    except (OSError, ValueError):
+        # The journal is written atomically, so a torn one cannot exist; be safe anyway.
+        targets = []
+    for rel in targets:
+        new = folder / (rel + NEW_SUFFIX)
+        if new.exists():
+            os.replace(new, folder / rel)
+    _fsync_dir(folder)
+    journal.unlink()
+    _clean_strays(folder)
+    return True
+
+
+def _clean_strays(folder: Path) -> None:
+    """New files written before a journal existed belong to an abandoned change."""
+    for stray in folder.rglob("*" + NEW_SUFFIX):
+        stray.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
+    """Load the books as they would be after `changes`, in a staging copy. Returns errors."""
+    folder = main.parent
+    with tempfile.TemporaryDirectory(prefix="fundledger-stage-") as tmp:
+        stage = Path(tmp)
+        for src in folder.rglob("*.beancount"):
+            rel = src.relative_to(folder)
+            if rel.parts[0] in ("documents", ".git"):
+                continue
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, stage / rel)
+        for rel, text in changes.items():
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            (stage / rel).write_text(text, encoding="utf-8")
+        _entries, errors, _options = loader.load_file(str(stage / main.name))
+        return [format_error(err).replace(str(stage), str(folder)) for err in errors]
+
+
+def apply(main: Path, changes: Mapping[str, str]) -> None:
+    """Replace whole files of the books (paths relative to the books folder), all or nothing.
+
+    Raises BooksError, with the books untouched, if the changed books would not load clean.
+    """
+    main = resolve(main)
+    folder = main.parent
+    for rel in changes:
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            raise BooksError([f"{rel}: refusing to write outside the books folder"])
+    with locked(folder):
+        recover(folder)
+        errors = check_changed(main, changes)
+        if errors:
+            raise BooksError(errors)
+        for rel, text in changes.items():
+            _write_durably(folder / (rel + NEW_SUFFIX), text)
+        journal_tmp = folder / (JOURNAL + ".tmp")
+        _write_durably(journal_tmp, json.dumps(sorted(changes)))
+        os.replace(journal_tmp, folder / JOURNAL)  # the commit point
+        _fsync_dir(folder)
+        recover(folder)
+
+
+def appended(main: Path, additions: Mapping[str, str]) -> dict[str, str]:
+    """Whole-file contents after appending text to books files, with includes added to main.
+
+    `additions` maps a path relative to the books folder (e.g. imports/paypal/2019.beancount)
+    to the text to append. A file new to the books gets an `include` line in main.beancount.
+    """
+    main = resolve(main)
+    folder = main.parent
+    changes: dict[str, str] = {}
+    main_text = main.read_text(encoding="utf-8")
+    includes = []
+    for rel, text in additions.items():
+        target = folder / rel
+        old = target.read_text(encoding="utf-8") if target.exists() else ""
+        if old and not old.endswith("\n"):
+            old += "\n"
+        changes[rel] = old + text
+        if not target.exists():
+            line = f'include "{rel}"'
+            if line not in main_text:
+                includes.append(line)
+    if includes:
+        if main_text and not main_text.endswith("\n"):
+            main_text += "\n"
+        changes[main.name] = main_text + "\n".join(sorted(includes)) + "\n"
+    return changes

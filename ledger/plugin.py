@@ -1,0 +1,144 @@
+"""The fund rules, as a beancount plugin: `plugin "ledger.plugin"` in the books.
+
+It copies a transaction's `fund:` down to its Income/Expenses/Equity:Funds postings that
+have none, then turns every break of the fund model into a load error carrying the
+entry's file and line, so bean-check, Fava and `fundledger check` all report them:
+
+- an Income, Expenses or Equity:Funds posting with no fund;
+- a fund that is not declared;
+- a posting dated before the fund's declaration, or after its fund-close;
+- a restricted fund spent on an account outside its purpose;
+- a restricted fund whose balance goes below zero at the end of any day;
+- a fund-close where the fund's balance is not exactly zero.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import NamedTuple
+
+from beancount.core.data import Transaction
+
+from ledger import funds as fundmodel
+
+__plugins__ = ("fund_rules",)
+
+
+class FundError(NamedTuple):
+    source: dict
+    message: str
+    entry: object
+
+
+def _with_fund_default(txn: Transaction) -> Transaction:
+    """Copy the transaction's `fund:` onto its fund postings that lack one."""
+    default = txn.meta.get("fund") if txn.meta else None
+    if default is None:
+        return txn
+    changed = False
+    postings = []
+    for posting in txn.postings:
+        if fundmodel.is_fund_account(posting.account) and not (
+                posting.meta and posting.meta.get("fund")):
+            posting = posting._replace(meta={**(posting.meta or {}), "fund": default})
+            changed = True
+        postings.append(posting)
+    return txn._replace(postings=postings) if changed else txn
+
+
+def _source(posting, txn) -> dict:
+    """Point at the posting's own line when beancount kept it, else the transaction's."""
+    meta = posting.meta if posting.meta and posting.meta.get("lineno") else txn.meta
+    return {"filename": meta.get("filename"), "lineno": meta.get("lineno")}
+
+
+def fund_rules(entries, options_map, config=None):
+    funds, _budgets, decl_errors = fundmodel.declarations(entries)
+    errors: list = [FundError(e.source, e.message, e.entry) for e in decl_errors]
+
+    out = []
+    running: dict[str, fundmodel.Balance] = {}
+    touched: dict[str, Transaction] = {}  # restricted funds moved today -> last txn moving them
+    overspent: set[str] = set()  # report each fund's first overdraft only
+    day: datetime.date | None = None
+    close_dates: dict[datetime.date, list] = defaultdict(list)
+    for f in funds.values():
+        if f.closed:
+            close_dates[f.closed].append(f)
+
+    def end_of_day(date: datetime.date | None) -> None:
+        for fund_id, txn in touched.items():
+            negative = {c: n for c, n in running.get(fund_id, {}).items() if n < 0}
+            if negative and fund_id not in overspent:
+                overspent.add(fund_id)
+                errors.append(FundError(
+                    txn.meta, f"fund '{fund_id}' is overspent on {date}: balance "
+                    f"{fundmodel.format_balance(negative)} (a restricted fund may not go below zero)",
+                    txn))
+        touched.clear()
+        for fund in close_dates.get(date, ()):
+            left = {c: n for c, n in running.get(fund.id, {}).items() if n != 0}
+            if left:
+                errors.append(FundError(
+                    _close_meta(entries, fund.id),
+                    f"fund '{fund.id}' is closed on {date} with a balance of "
+                    f"{fundmodel.format_balance(left)}; a fund closes only at exactly zero",
+                    None))
+
+    for entry in entries:
+        if entry.date != day:
+            end_of_day(day)
+            day = entry.date
+        if not isinstance(entry, Transaction):
+            out.append(entry)
+            continue
+        txn = _with_fund_default(entry)
+        out.append(txn)
+        for posting in txn.postings:
+            if not fundmodel.is_fund_account(posting.account):
+                continue
+            fund_id = fundmodel.posting_fund(posting, txn)
+            where = _source(posting, txn)
+            if not fund_id:
+                errors.append(FundError(
+                    where, f"posting to {posting.account} has no fund (add fund: \"<id>\" "
+                    "to the posting or the transaction)", txn))
+                continue
+            fund = funds.get(fund_id)
+            if fund is None:
+                errors.append(FundError(
+                    where, f"fund '{fund_id}' is not declared (posting to {posting.account})",
+                    txn))
+                continue
+            if txn.date < fund.opened:
+                errors.append(FundError(
+                    where, f"fund '{fund_id}' is used on {txn.date}, before it opens on "
+                    f"{fund.opened}", txn))
+            if fund.closed and txn.date > fund.closed:
+                errors.append(FundError(
+                    where, f"fund '{fund_id}' is used on {txn.date}, after it closed on "
+                    f"{fund.closed}", txn))
+            if (fund.fund_class == "restricted" and posting.account.startswith("Expenses:")
+                    and not _within(posting.account, fund.purpose)):
+                errors.append(FundError(
+                    where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "
+                    f"its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
+            fundmodel.add(running.setdefault(fund_id, {}), fundmodel.weight(posting), -1)
+            if fund.fund_class == "restricted":
+                touched[fund_id] = txn
+    end_of_day(day)
+    return out, errors
+
+
+def _within(account: str, prefixes: tuple[str, ...]) -> bool:
+    return any(account == p or account.startswith(p.rstrip(":") + ":") for p in prefixes)
+
+
+def _close_meta(entries, fund_id: str) -> dict:
+    for entry in entries:
+        if getattr(entry, "type", None) == "fund-close" and entry.values \
+                and entry.values[0].value == fund_id:
+            return entry.meta
+    return {}
+

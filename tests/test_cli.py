@@ -1,0 +1,104 @@
+"""The CLI as a treasurer runs it: real subprocesses on a real copy of the demo books."""
+
+from __future__ import annotations
+
+import pytest
+
+# Each break is appended to a fresh copy of the demo books, in a file of its own.
+BREAKS = {
+    "missing fund": ("""
+2024-08-01 open Expenses:Breaks:Missing GBP
+2024-08-02 * "Somebody" "No fund named"
+  Expenses:Breaks:Missing       10.00 GBP
+  Assets:Bank:Current          -10.00 GBP
+""", "Expenses:Breaks:Missing has no fund"),
+    "undeclared fund": ("""
+2024-08-02 * "Somebody" "Unknown fund"
+  fund: "no-such-fund"
+  Expenses:Running:Hosting      10.00 GBP
+  Assets:Bank:Current          -10.00 GBP
+""", "fund 'no-such-fund' is not declared"),
+    "before open": ("""
+2022-08-01 * "CaseFunder" "Early pledge"
+  fund: "jr-facial"
+  Assets:Held:Brightwater       10.00 GBP
+  Income:Crowdfunding:CaseFunder -10.00 GBP
+""", "fund 'jr-facial' is used on 2022-08-01, before it opens on 2022-09-01"),
+    "after close": ("""
+2024-08-01 * "CaseFunder" "Late pledge"
+  fund: "jr-surveillance"
+  Assets:Bank:Current           10.00 GBP
+  Income:Crowdfunding:CaseFunder -10.00 GBP
+""", "fund 'jr-surveillance' is used on 2024-08-01, after it closed on 2024-07-05"),
+    "outside purpose": ("""
+2024-08-01 open Expenses:Breaks:Party GBP
+2024-08-02 * "Caterer" "Party from the case fund"
+  fund: "jr-facial"
+  Expenses:Breaks:Party         10.00 GBP
+  Assets:Held:Brightwater      -10.00 GBP
+""", "restricted fund 'jr-facial' spent on Expenses:Breaks:Party"),
+    "overspent": ("""
+2024-08-02 * "Brightwater Law" "Bill larger than the fund"
+  fund: "jr-facial"
+  Expenses:Legal:Solicitors   5000.00 GBP
+  Assets:Bank:Current        -5000.00 GBP
+""", "fund 'jr-facial' is overspent on 2024-08-02: balance -3,899.50 GBP"),
+    "close with balance": ("""
+2024-08-03 custom "fund-close" "lumen-grant"
+""", "fund 'lumen-grant' is closed on 2024-08-03 with a balance of 2,232.00 GBP"),
+}
+
+
+def test_help_explains_books(cli):
+    result = cli("--help")
+    assert result.returncode == 0
+    assert "BOOKS is a main .beancount file" in result.stdout
+    for command in ("check", "demo"):
+        assert command in result.stdout
+
+
+def test_check_demo_default(cli):
+    result = cli("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK" in result.stdout and "jr-surveillance" in result.stdout
+
+
+def test_demo_then_check(cli, demo):
+    result = cli("check", demo)
+    assert result.returncode == 0, result.stdout
+    # The folder form works too.
+    assert cli("check", demo.parent).returncode == 0
+
+
+def test_demo_copy_is_independent(cli, demo):
+    (demo.parent / "journal.beancount").write_text("garbage that does not parse\n")
+    assert cli("check", demo).returncode == 1
+    assert cli("check").returncode == 0  # the embedded books are untouched
+
+
+def test_demo_refuses_non_empty_folder(cli, demo):
+    result = cli("demo", demo.parent)
+    assert result.returncode != 0
+    assert "not empty" in result.stderr
+
+
+def test_check_missing_books(cli, tmp_path):
+    result = cli("check", tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "no books here" in result.stderr
+
+
+@pytest.mark.parametrize("name", BREAKS)
+def test_each_rule_break_fails_check(cli, demo, name):
+    text, expected = BREAKS[name]
+    breaking = demo.parent / "breaks.beancount"
+    breaking.write_text(text)
+    with demo.open("a") as f:
+        f.write('include "breaks.beancount"\n')
+    result = cli("check", demo)
+    assert result.returncode == 1, result.stdout
+    lines = [line for line in result.stdout.splitlines() if expected in line]
+    assert lines, result.stdout
+    # file:line: message, naming the file the break is in
+    assert lines[0].split(":")[0].endswith("breaks.beancount"), lines[0]
+    assert lines[0].split(":")[1].isdigit(), lines[0]
