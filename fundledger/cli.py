@@ -1,13 +1,17 @@
-"""The `fundledger` command. Each subcommand lives in fundledger/commands/<name>.py."""
+"""The `fundledger` command.
+
+Each subcommand is a module in fundledger/commands/ exposing a click command as `command`;
+`report` subcommands are modules named report_<name>.py. Adding a command is adding a file.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import click
 
-from fundledger import __version__
-from fundledger.commands import check, demo
-
-COMMANDS = [check.check, demo.demo]
+from fundledger import __version__, commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -22,8 +26,21 @@ def cli() -> None:
     """
 
 
-for command in COMMANDS:
-    cli.add_command(command)
+@cli.group()
+def report() -> None:
+    """Write statements: funder report, SOFA with funds note, transparency statement."""
+
+
+def _register() -> None:
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        command = getattr(module, "command", None)
+        if command is None:
+            continue
+        (report if info.name.startswith("report_") else cli).add_command(command)
+
+
+_register()
 
 
 def main() -> None:

@@ -9,9 +9,9 @@ from ledger import books as ledger_books
 from ledger import funds
 
 
-@click.command()
+@click.command("check")
 @books_argument
-def check(books) -> None:
+def command(books) -> None:
     """Check the books: beancount's own errors and the fund rules.
 
     Prints one `file:line: message` line per problem and exits 1 if there are any; on

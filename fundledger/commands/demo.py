@@ -8,9 +8,9 @@ from fundledger import demo_books
 from fundledger.options import shown
 
 
-@click.command()
+@click.command("demo")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-def demo(dest: Path) -> None:
+def command(dest: Path) -> None:
     """Write a fresh copy of the demo books into DEST (a new or empty folder).
 
     DEST/main.beancount is the books; DEST/exports holds the raw platform exports they
