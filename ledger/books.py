@@ -25,6 +25,8 @@ from pathlib import Path
 
 from beancount import loader
 
+from ledger import cache as load_cache
+
 MAIN = "main.beancount"
 LOCK = ".fundledger.lock"
 JOURNAL = ".fundledger-journal.json"
@@ -50,15 +52,18 @@ def resolve(path: str | os.PathLike) -> Path:
     return p.resolve()
 
 
-def load(path: str | os.PathLike):
+def load(path: str | os.PathLike, cache: bool = True):
     """Load books with beancount (plugins run). Returns (entries, errors, options).
 
     A change that a killed writer journaled is finished first, so a reader never sees books
-    that are half old and half new."""
+    that are half old and half new. With `cache` (unless FUNDLEDGER_NO_CACHE=1) the result
+    comes from ledger.cache when no included file and no plugin code changed."""
     main = resolve(path)
     if (main.parent / JOURNAL).exists():
         with locked(main.parent):
             recover(main.parent)
+    if cache:
+        return load_cache.load_cached(main)
     return loader.load_file(str(main))
 
 
