@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from beancount import loader
@@ -106,7 +106,9 @@ def recover(folder: Path) -> bool:
         new = folder / (rel + NEW_SUFFIX)
         if new.exists():
             os.replace(new, folder / rel)
-    _fsync_dir(folder)
+    # The renames must be on disk before the journal goes: fsync every folder they touched.
+    for parent in sorted({(folder / rel).parent for rel in targets} | {folder}):
+        _fsync_dir(parent)
     journal.unlink()
     _clean_strays(folder)
     return True
@@ -116,6 +118,8 @@ def _clean_strays(folder: Path) -> None:
     """New files written before a journal existed belong to an abandoned change."""
     for stray in folder.rglob("*" + NEW_SUFFIX):
         stray.unlink()
+    with contextlib.suppress(FileNotFoundError):
+        (folder / (JOURNAL + ".tmp")).unlink()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -152,18 +156,26 @@ def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 
-def apply(main: Path, changes: Mapping[str, str]) -> None:
+Changes = Mapping[str, str]
+
+
+def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:
     """Replace whole files of the books (paths relative to the books folder), all or nothing.
 
-    Raises BooksError, with the books untouched, if the changed books would not load clean.
+    `changes` may be a function of the main file computing the new contents: it is called
+    under the lock, so a change derived from the books as they are (an append) cannot
+    overwrite what another writer committed meanwhile. Raises BooksError, with the books
+    untouched, if the changed books would not load clean.
     """
     main = resolve(main)
     folder = main.parent
-    for rel in changes:
-        if Path(rel).is_absolute() or ".." in Path(rel).parts:
-            raise BooksError([f"{rel}: refusing to write outside the books folder"])
     with locked(folder):
         recover(folder)
+        if callable(changes):
+            changes = changes(main)
+        for rel in changes:
+            if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                raise BooksError([f"{rel}: refusing to write outside the books folder"])
         errors = check_changed(main, changes)
         if errors:
             raise BooksError(errors)
@@ -174,6 +186,11 @@ def apply(main: Path, changes: Mapping[str, str]) -> None:
         os.replace(journal_tmp, folder / JOURNAL)  # the commit point
         _fsync_dir(folder)
         recover(folder)
+
+
+def append(main: Path, additions: Mapping[str, str]) -> None:
+    """Append text to books files (see appended()), all or nothing, under the lock."""
+    apply(main, lambda m: appended(m, additions))
 
 
 def appended(main: Path, additions: Mapping[str, str]) -> dict[str, str]:
