@@ -64,7 +64,8 @@ def load(path: str | os.PathLike, cache: bool = True):
             recover(main.parent)
     if cache:
         return load_cache.load_cached(main)
-    return loader.load_file(str(main))
+    with load_cache.paused_gc():
+        return loader.load_file(str(main))
 
 
 def format_error(error, root: Path | None = None) -> str:
@@ -152,7 +153,8 @@ def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
         for rel, text in changes.items():
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             (stage / rel).write_text(text, encoding="utf-8")
-        _entries, errors, _options = loader.load_file(str(stage / main.name))
+        with load_cache.paused_gc():
+            _entries, errors, _options = loader.load_file(str(stage / main.name))
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 

@@ -21,6 +21,7 @@ books (named by the main file's path) lives in $FUNDLEDGER_CACHE_DIR, else
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.util
 import os
@@ -28,7 +29,9 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import beancount
 from beancount import loader
@@ -41,6 +44,7 @@ KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
 RACY_NS = 50_000_000
 
 LEDGER_DIR = Path(__file__).resolve().parent
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -120,33 +124,50 @@ def _cache_file(main: Path) -> Path:
     return cache_dir() / (hashlib.sha256(str(main).encode()).hexdigest()[:32] + ".pickle")
 
 
-def _read(cache: Path, main: Path, static: str):
-    """The cached (entries, errors, options), or None if missing, stale or unreadable."""
+def _valid_header(f, main: Path, static: str) -> dict | None:
+    """The header at the start of an open cache file, if every file it names still has
+    the content it was cached with. Only a valid cache pays for unpickling the entries."""
+    header = pickle.load(f)
+    if (not isinstance(header, dict) or header.get("static") != static
+            or not isinstance(header.get("deps"), dict)):
+        return None
+    for path, digest in header["deps"].items():
+        if digest is None or _sha(path) != digest:
+            return None
+    folders, digest = header["documents"]
+    if _documents({"documents": folders}, main) != digest:
+        return None
+    return header
+
+
+def _read(cache: Path, main: Path, static: str, entries: bool = True):
+    """(header, (entries, errors, options)) from the cache, or (None, None) if it is
+    missing, stale or unreadable. With entries=False only the header is read."""
     try:
         with open(cache, "rb") as f:
-            header = pickle.load(f)
-            if (not isinstance(header, dict) or header.get("static") != static
-                    or not isinstance(header.get("deps"), dict)):
-                return None
-            # The header alone decides; only a valid cache pays for unpickling the entries.
-            for path, digest in header["deps"].items():
-                if digest is None or _sha(path) != digest:
-                    return None
-            folders, digest = header["documents"]
-            if _documents({"documents": folders}, main) != digest:
-                return None
-            return pickle.load(f)
+            header = _valid_header(f, main, static)
+            if header is None:
+                return None, None
+            if not entries:
+                return header, None
+            with paused_gc():
+                return header, pickle.load(f)
     except Exception:  # noqa: BLE001 - a torn or foreign pickle fails in many ways
-        return None
+        return None, None
 
 
 def _write(cache: Path, header: dict, result) -> None:
+    _write_pickles(cache, header, result)
+
+
+def _write_pickles(cache: Path, *objects) -> None:
+    """Pickles written one after another to a temporary file renamed into place."""
     cache.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-", suffix=".pickle")
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(header, f, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            for obj in objects:
+                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -164,6 +185,22 @@ def _prune(folder: Path) -> None:
                 old.unlink()
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Loading builds millions of objects and no garbage cycles worth collecting; the
+    cyclic collector would rescan them again and again (a third of beancount's load time
+    on 100k transactions). Pause it, then freeze what was built so later collections
+    skip it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def real_load(main: Path):
     """beancount's load without its own mtime-keyed pickle cache (nothing written beside
     the books). `_uncached_load_file` is beancount 3.2's loader entry point under
@@ -176,24 +213,84 @@ def load_cached(main: str | os.PathLike):
     changed. Returns (entries, errors, options)."""
     main = Path(main).resolve()
     if disabled():
-        return real_load(main)
+        with paused_gc():
+            return real_load(main)
+    return _load(main)[1]
+
+
+def _load(main: Path, entries: bool = True):
+    """(header, result): from the cache if valid, else a real load that refills it. The
+    header is None when the load could not be cached; result is None only when
+    entries=False and the cache was valid."""
     static = _static_key(main)
     cache = _cache_file(main)
-    result = _read(cache, main, static)
-    if result is not None:
-        return result
+    header, result = _read(cache, main, static, entries)
+    if header is not None:
+        return header, result
     start = time.time_ns()
-    result = real_load(main)
+    with paused_gc():
+        result = real_load(main)
     options = result[2]
     deps = _dependencies(options, main)
     racy = any(_mtime(p) >= start - RACY_NS for p in deps)
-    if not racy and all(d is not None for d in deps.values()):
-        folders = list(options.get("documents", []))
-        header = {"static": static, "deps": deps,
-                  "documents": (folders, _documents(options, main))}
-        with contextlib.suppress(OSError):
-            _write(cache, header, result)
-    return result
+    if racy or any(d is None for d in deps.values()):
+        return None, result
+    folders = list(options.get("documents", []))
+    header = {"static": static, "deps": deps,
+              "documents": (folders, _documents(options, main))}
+    try:
+        _write(cache, header, result)
+    except OSError:
+        return None, result
+    return header, result
+
+
+def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
+    """compute(entries, errors, options, *args), remembered for these exact books.
+
+    A report over 100k transactions is mostly the cost of having the entries in memory;
+    its result is small. This keeps the result under a key made of the books' content
+    (the entries cache's header), the name of `compute`, `args`, and the source of every
+    fundledger module loaded (the report code), so a repeated report reads a few KB
+    instead of the whole books. The result must pickle; args must have a stable repr.
+    """
+    main = Path(main).resolve()
+    if disabled():
+        with paused_gc():
+            loaded = real_load(main)
+        return compute(*loaded, *args)
+    header, loaded = _load(main, entries=False)
+    if header is None:  # could not be cached: compute from what was just loaded
+        return compute(*(loaded or load_cached(main)), *args)
+    h = hashlib.sha256()
+    h.update(pickle.dumps((header["static"], sorted(header["deps"].items()),
+                           header["documents"])))
+    h.update(f"{compute.__module__}.{compute.__qualname__}{args!r}".encode())
+    h.update(_code_key().encode())
+    memo = cache_dir() / "derived" / (h.hexdigest()[:40] + ".pickle")
+    with contextlib.suppress(Exception), open(memo, "rb") as f:
+        return pickle.load(f)
+    if loaded is None:
+        header, loaded = _load(main)
+    value = compute(*loaded, *args)
+    with contextlib.suppress(Exception):
+        _write_pickles(memo, value)
+        _prune(memo.parent)
+    return value
+
+
+def _code_key() -> str:
+    """The source of every module of this project loaded now: the code a report ran."""
+    root = LEDGER_DIR.parent
+    h = hashlib.sha256()
+    files = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and Path(path).is_relative_to(root) and path.endswith(".py"):
+            files.add(path)
+    for path in sorted(files):
+        h.update(path.encode() + b"\0" + (_sha(path) or "missing").encode())
+    return h.hexdigest()
 
 
 def _mtime(path: str) -> int:

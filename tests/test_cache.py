@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -192,3 +193,62 @@ def test_cli_fills_and_reuses_the_cache(tmp_path, small, cli):
     second = cli("check", small, env=env)
     assert second.returncode == 1
     assert "fund 'nobody' is not declared" in second.stdout
+
+
+CALLS: list = []
+
+
+def bank_total(entries, errors, options, account):
+    """A tiny report: the sum of one account's postings (recorded when it really runs)."""
+    CALLS.append(account)
+    return sum(p.units.number for e in entries if hasattr(e, "postings")
+               for p in e.postings if p.account == account)
+
+
+def test_derived_result_is_remembered_per_books_and_args(loads, small):
+    expected = sum(total(cache.real_load(small)[0]))
+    loads["real"] = 0
+    CALLS.clear()
+    first = cache.derived(small, bank_total, "Assets:Bank")
+    again = cache.derived(small, bank_total, "Assets:Bank")
+    assert first == again == expected
+    assert CALLS == ["Assets:Bank"]
+    assert loads["real"] == 1  # and the remembered result needed no entries at all
+    other = cache.derived(small, bank_total, "Income:Donations")
+    assert other == -first and CALLS == ["Assets:Bank", "Income:Donations"]
+
+
+def test_derived_result_follows_the_books(loads, small):
+    CALLS.clear()
+    before = cache.derived(small, bank_total, "Assets:Bank")
+    (small.parent / "gifts.beancount").write_text(GIFT.format(amount="15.00"))
+    settle(small.parent)
+    after = cache.derived(small, bank_total, "Assets:Bank")
+    assert (str(before), str(after)) == ("10.00", "15.00")
+    assert len(CALLS) == 2
+
+
+def test_derived_result_follows_the_report_code(loads, small, monkeypatch, tmp_path):
+    """The key holds the source of every loaded project module: a changed report is rerun."""
+    root = tmp_path / "project"
+    (root / "reports").mkdir(parents=True)
+    report = root / "reports" / "fake.py"
+    report.write_text("VERSION = 1\n")
+    monkeypatch.setattr(cache, "LEDGER_DIR", root / "ledger")
+    fake = type(sys)("reports_fake")
+    fake.__file__ = str(report)
+    monkeypatch.setitem(sys.modules, "reports_fake", fake)
+    CALLS.clear()
+    cache.derived(small, bank_total, "Assets:Bank")
+    cache.derived(small, bank_total, "Assets:Bank")
+    report.write_text("VERSION = 2\n")
+    cache.derived(small, bank_total, "Assets:Bank")
+    assert len(CALLS) == 2
+
+
+def test_derived_without_cache_computes_every_time(loads, small, monkeypatch):
+    monkeypatch.setenv("FUNDLEDGER_NO_CACHE", "1")
+    CALLS.clear()
+    cache.derived(small, bank_total, "Assets:Bank")
+    cache.derived(small, bank_total, "Assets:Bank")
+    assert len(CALLS) == 2 and not cache.cache_dir().exists()
