@@ -79,7 +79,7 @@ def per_fund(entries, prefix: str, sign: int) -> dict[str, dict[str, Decimal]]:
 
 @needs_hledger
 def test_account_totals_agree_with_hledger(loaded, tmp_path):
-    main, entries = loaded
+    _main, entries = loaded
     journal = tmp_path / "books.journal"
     export_journal.write(entries, journal)
     # beancount's side, plainly: the units of every posting, summed per account.
@@ -96,7 +96,7 @@ def test_account_totals_agree_with_hledger(loaded, tmp_path):
 
 @needs_hledger
 def test_fund_balances_and_legal_spend_agree_with_hledger(loaded, tmp_path):
-    main, entries = loaded
+    _main, entries = loaded
     journal = tmp_path / "books.journal"
     export_journal.write(entries, journal)
     balances = funds.balances(entries)
