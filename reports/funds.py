@@ -21,6 +21,7 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
+from ledger.closing import LEFTOVER_KEY
 
 ZERO = Decimal("0.00")
 CHANNELS = (
@@ -40,7 +41,6 @@ HOLDING_ROOTS = ("Assets:", "Liabilities:")
 CREDITORS = "Liabilities:Creditors:"
 # Transactions written by `fundledger close` to return a leftover carry this, so the money
 # sent back shows as "returned" rather than as negative fundraising.
-LEFTOVER_KEY = "leftover"
 RETURNED = "returned"
 UNATTRIBUTED = "(not attributed)"
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -175,15 +175,16 @@ def firm_of(posting, txn: Transaction) -> str:
     return txn.payee or txn.narration or "(no firm named)"
 
 
-def describe_account(account: str) -> str:
+def describe_account(account: str, amount: Decimal = ZERO) -> str:
     parts = account.split(":")
+    if account.startswith("(with "):
+        other = account[6:-1]
+        return (f"set aside for {other}, still in our accounts" if amount < 0
+                else f"transferred from {other}, in its accounts")
     if account.startswith("Assets:Held:") and len(parts) > 2:
         return f"{parts[2]} client account"
     if account.startswith(CREDITORS) and len(parts) > 2:
         return f"owed to {parts[2]}"
-    if account.startswith("(with "):
-        return (f"transferred between funds without moving money: in {account[6:-1]}'s "
-                "accounts")
     if account == "Assets:Transfers":
         return "in transit between our own accounts"
     if account.startswith("Assets:Bank:") and len(parts) > 2:
@@ -275,6 +276,13 @@ def _unpaid_invoices(entries, invoice_funds, declared, default, unit) -> list[In
             for number, total in owed.items() if total != 0]
 
 
+def unpaid_invoices(entries) -> list[Invoice]:
+    """Every invoice whose creditor postings do not yet sum to zero (docs/books.md)."""
+    declared, _b, _e = fundmodel.declarations(entries)
+    return _unpaid_invoices(entries, _invoice_funds(entries), declared,
+                            _first_unrestricted(declared), "")
+
+
 def reconcile(entries, options, as_of: datetime.date | None = None) -> list[FundSummary]:
     """One summary per declared fund, in declaration order, as of `as_of` (inclusive)."""
     unit = operating_currency(options)
@@ -341,7 +349,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     out = []
     for fid, fund in declared.items():
         a = acc[fid]
-        holdings = [Holding(account, n, describe_account(account))
+        holdings = [Holding(account, n, describe_account(account, n))
                     for account, n in sorted(a.holdings.items()) if n != 0]
         residual = a.balance - sum((h.amount for h in holdings), ZERO)
         if residual != 0:
