@@ -265,7 +265,7 @@ def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     h = hashlib.sha256()
     h.update(pickle.dumps((header["static"], sorted(header["deps"].items()),
                            header["documents"])))
-    h.update(f"{compute.__module__}.{compute.__qualname__}{args!r}".encode())
+    h.update(f"{_name(compute)}{[_name(a) if callable(a) else a for a in args]!r}".encode())
     h.update(_code_key().encode())
     memo = cache_dir() / "derived" / (h.hexdigest()[:40] + ".pickle")
     with contextlib.suppress(Exception), open(memo, "rb") as f:
@@ -279,17 +279,24 @@ def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     return value
 
 
+def _name(function) -> str:
+    """A function's stable name (its repr holds a memory address)."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+PACKAGES = ("ledger", "reports", "importers", "fundledger")
+
+
 def _code_key() -> str:
-    """The source of every module of this project loaded now: the code a report ran."""
+    """The source of every module of this project: whatever code a report ran. (All of
+    it, not the modules loaded now: a real load imports the plugin, a cached one does not,
+    and the key must not depend on that.)"""
     root = LEDGER_DIR.parent
     h = hashlib.sha256()
-    files = set()
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if path and Path(path).is_relative_to(root) and path.endswith(".py"):
-            files.add(path)
-    for path in sorted(files):
-        h.update(path.encode() + b"\0" + (_sha(path) or "missing").encode())
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            h.update(str(path.relative_to(root)).encode() + b"\0"
+                     + (_sha(path) or "missing").encode())
     return h.hexdigest()
 
 
