@@ -43,6 +43,10 @@ KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
 # beancount read, so such a load is not cached.
 RACY_NS = 50_000_000
 
+# Entries are pickled in chunks: a pickler remembers every object it wrote (to share
+# references), and for 100k transactions that memo alone outgrew the books in memory.
+CHUNK = 2000
+
 LEDGER_DIR = Path(__file__).resolve().parent
 T = TypeVar("T")
 
@@ -151,13 +155,23 @@ def _read(cache: Path, main: Path, static: str, entries: bool = True):
             if not entries:
                 return header, None
             with paused_gc():
-                return header, pickle.load(f)
+                return header, _load_result(f)
     except Exception:  # noqa: BLE001 - a torn or foreign pickle fails in many ways
         return None, None
 
 
 def _write(cache: Path, header: dict, result) -> None:
-    _write_pickles(cache, header, result)
+    entries, errors, options = result
+    chunks = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]
+    _write_pickles(cache, header, (errors, options, len(chunks)), *chunks)
+
+
+def _load_result(f):
+    errors, options, count = pickle.load(f)
+    entries = []
+    for _ in range(count):
+        entries.extend(pickle.load(f))
+    return entries, errors, options
 
 
 def _write_pickles(cache: Path, *objects) -> None:
