@@ -87,7 +87,7 @@ class Builder:
         if net != gross - sum(fees):
             raise self.problem(row, f"net {net} is not gross {gross} less fees {sum(fees)}")
         t = self.head(d, i, fund, rule)
-        if d.donors[i] and gross > 0:
+        if d.donors[i] and gross > 0 and rule.donor:
             t.meta.append(("donor", d.donors[i]))
         ref = d.text.get(self.p.reference, [""] * len(d.rows))[i] if self.p.reference else ""
         if ref and gross < 0:

@@ -174,6 +174,8 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     signed = pd.Series([n if n is not None else g for n, g in
                         zip(net or [None] * len(df), gross or [None] * len(df), strict=True)],
                        index=df.index, dtype=object)
+    if gross is None and net is None:  # invoices: the amounts are in the splits
+        signed = pd.Series(0, index=df.index, dtype=object)
     _fail(path, df, signed.isna(), lambda r: f"missing amount in column "
           f"'{profile.net or profile.gross}'")
     which = classify(path, df, profile, signed)

@@ -47,6 +47,7 @@ class Rule:
     narration: str = ""
     payee: str = ""
     fund: str = ""
+    donor: bool = True  # False: the payer is an organisation, not a donor (a grant funder)
     accounts: dict = field(default_factory=dict)  # overrides for this kind of row
     meta: dict = field(default_factory=dict)  # extra metadata, e.g. budget-line
 

@@ -55,7 +55,9 @@ def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
             own.append(profile_lib.load(p))
         except (OSError, ValueError) as e:
             raise Problem(str(p), 0, f"profile cannot be read: {e}") from None
-    return [ProfileImporter(p, pseudo) for p in own + profile_lib.builtin()]
+    names = {p.name for p in own}
+    return [ProfileImporter(p, pseudo)
+            for p in own + [b for b in profile_lib.builtin() if b.name not in names]]
 
 
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
@@ -78,9 +80,10 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         progress: Callable[[str], None] | None = None) -> Result:
     """Import files into the books. Raises Problem (bad file) or BooksError (books)."""
     main = ledger_books.resolve(main)
-    entries, errors, _ = ledger_books.load(main)
-    if errors:
-        raise ledger_books.BooksError([ledger_books.format_error(e) for e in errors[:20]])
+    # Books with errors are not refused here: the import may be what completes them (the
+    # demo's closed fund needs its imported spending). apply() refuses any result that
+    # does not load clean, so nothing broken is ever written.
+    entries, _errors, _ = ledger_books.load(main)
     settings = from_entries(entries, main.parent, fund)
     if fund and fund not in _declared(entries):
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
@@ -89,10 +92,14 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     seen = existing_ids(entries)
     result = Result()
     grouped: dict[str, list[Txn]] = defaultdict(list)
-    for path in files:
-        imp = identify(str(path), importers)
-        result.files[str(path)] = imp.profile.name
-        for t in imp.txns(str(path), settings):
+    found = [(str(path), identify(str(path), importers)) for path in files]
+    # Budgets first: an invoice names its budget line only for a fund that has a budget.
+    found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
+    for path, imp in found:
+        result.files[path] = imp.profile.name
+        for t in imp.txns(path, settings):
+            if t.custom and t.custom[0] == "budget":
+                settings.budgeted.add(str(t.custom[1][0]))
             if t.import_id in seen:
                 result.duplicates += 1
                 continue
@@ -100,9 +107,9 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
             result.new.append(t)
             grouped[target(t, imp.profile.name)].append(t)
         if progress:
-            progress(str(path))
+            progress(path)
     for rel, txns in sorted(grouped.items()):
-        txns.sort(key=lambda t: (t.date, t.import_id))
+        txns.sort(key=lambda t: (t.date, dict(t.meta)["import-row"], t.import_id))
         body = "\n".join(render(t) for t in txns)
         exists = (main.parent / rel).exists()
         source = rel.split("/")[1]
