@@ -17,7 +17,11 @@ import pandas as pd
 from importers.errors import Problem
 from importers.profile import Profile, Rule, norm
 
-AMOUNT_JUNK = re.compile(r"[£$€\s,]|^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$")
+# Currency signs, spaces, thousands commas, and a currency code standing alone at either
+# end ("GBP 25.00", "25.00GBP"; not the letters of a word such as "ninety").
+AMOUNT_JUNK = re.compile(r"[£$€\s,]|^[A-Za-z]{3}(?![A-Za-z])|(?<![A-Za-z])[A-Za-z]{3}$")
+STATED = re.compile(r"^[(\s]*([A-Za-z]{3})(?![A-Za-z])|(?<![A-Za-z])([A-Za-z]{3})[)\s]*$")
+SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
 NUMBER = r"-?\d+(\.\d+)?"
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
@@ -90,6 +94,28 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     return [Decimal(t) if t else None for t in text.tolist()]
 
 
+def stated_currency(text: str) -> str | None:
+    """The currency an amount cell names itself ("10.00 EUR", "£25"), if any."""
+    m = STATED.search(text)
+    if m:
+        return (m.group(1) or m.group(2)).upper()
+    return next((code for sign, code in SIGNS.items() if sign in text), None)
+
+
+def check_stated_currency(path, df, columns, currency: list[str]) -> None:
+    """An amount that names a currency other than its row's would be booked in the wrong
+    one: refuse it rather than guess."""
+    for column in columns:
+        if not column:
+            continue
+        raw = _col(df, column).tolist()
+        for value, cur, row in zip(raw, currency, df["_row"].tolist(), strict=True):
+            stated = stated_currency(value)
+            if stated and stated != cur:
+                raise Problem(str(path), int(row), f"amount '{value}' in column '{column}' "
+                              f"is in {stated}, but the row's currency is {cur}")
+
+
 def parse_currency(path, df, profile: Profile) -> list[str]:
     if profile.fixed_currency or not profile.currency:
         return [(profile.fixed_currency or "GBP").upper()] * len(df)
@@ -139,6 +165,11 @@ def ids(path, df, profile: Profile, pseudo) -> list[str]:
     if len(profile.id) == 1:
         col = _col(df, profile.id[0])
         _fail(path, df, col == "", lambda r: f"missing id in column '{profile.id[0]}'")
+        # Two rows with one id: deduplication would silently keep only the first.
+        first = dict(zip(col.tolist()[::-1], df["_row"].tolist()[::-1], strict=True))
+        _fail(path, df, col.duplicated(), lambda r: (
+            f"{profile.id[0]} '{r[norm(profile.id[0])]}' is also on row "
+            f"{first[r[norm(profile.id[0])].strip()]}: an id must be unique in an export"))
         return col.tolist()
     joined = _col(df, profile.id[0])
     for c in profile.id[1:]:
@@ -199,10 +230,14 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                                               profile.narration_column,
                                               *(s.firm_column for s in profile.splits))
             if c}
+    currency = parse_currency(path, df, profile)
+    check_stated_currency(path, df, [profile.gross, profile.net, profile.credit, profile.debit,
+                                     *(f.column for f in profile.fees),
+                                     *(x.column for x in profile.splits)], currency)
     return Parsed(
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
         dates=parse_dates(path, df, profile), ids=ids(path, df, profile, pseudo),
-        currency=parse_currency(path, df, profile), gross=pick(gross), net=pick(net),
+        currency=currency, gross=pick(gross), net=pick(net),
         fees=[[x or Decimal(0) for x in col] for col in zip(*fees, strict=True)] if fees
         else [[] for _ in range(len(df))],
         splits=[[x or Decimal(0) for x in col] for col in zip(*splits, strict=True)] if splits

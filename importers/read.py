@@ -75,7 +75,13 @@ def raw_rows(path: str | Path) -> list[list[str]]:
     text = _decode(path.read_bytes())
     if "\x00" in text:
         raise Problem(str(path), 0, "not a text CSV file (it contains NUL bytes)")
-    return list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as e:  # e.g. a cell over the csv module's 131072-character limit
+        problem = ("a cell is too large (over 131072 characters)"
+                   if "field limit" in str(e) else f"unreadable CSV ({e})")
+        raise Problem(str(path), reader.line_num, problem) from None
 
 
 def header_at(rows: list[list[str]], signature: tuple[str, ...]) -> int | None:

@@ -66,8 +66,11 @@ def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter
             return imp
     if not Path(path).is_file():
         raise Problem(path, 0, "no such file")
+    with open(path, "rb") as f:
+        if f.read(4) == read.XLSX_MAGIC:
+            read.raw_rows(path)  # raises the workbook's own problem if it cannot be read
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
-    raise Problem(path, 0, "not an export any source recognises (headers are matched "
+    raise Problem(path, 1, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns); tried:\n{tried}")
 
 
@@ -78,8 +81,30 @@ def target(t: Txn, source: str) -> str:
 def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         pseudo: Pseudonymiser | None = None,
         progress: Callable[[str], None] | None = None) -> Result:
-    """Import files into the books. Raises Problem (bad file) or BooksError (books)."""
+    """Import files into the books. Raises Problem (bad file) or BooksError (books).
+
+    The books are read, deduplicated against and appended to under the books' lock
+    (ledger.books.apply with a function): two imports at once are serialised, and the
+    second sees what the first added, so neither an append nor a deduplication is lost."""
     main = ledger_books.resolve(main)
+    pseudo = pseudo or Pseudonymiser()
+    result = Result()
+
+    def changes(m: Path) -> dict[str, str]:
+        planned = plan(m, files, fund, pseudo, progress)
+        result.__dict__.update(planned.__dict__)
+        return ledger_books.appended(m, planned.text) if planned.new else {}
+
+    if dry_run:
+        changes(main)
+    else:
+        ledger_books.apply(main, changes)
+    return result
+
+
+def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
+         progress: Callable[[str], None] | None = None) -> Result:
+    """What importing files would append to the books as they are now."""
     # Books with errors are not refused here: the import may be what completes them (the
     # demo's closed fund needs its imported spending). apply() refuses any result that
     # does not load clean, so nothing broken is ever written.
@@ -87,7 +112,6 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     settings = from_entries(entries, main.parent, fund)
     if fund and fund not in _declared(entries):
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
-    pseudo = pseudo or Pseudonymiser()
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)
     result = Result()
@@ -114,8 +138,6 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         exists = (main.parent / rel).exists()
         source = rel.split("/")[1]
         result.text[rel] = ("\n" + body) if exists else HEADER.format(source=source) + "\n" + body
-    if result.new and not dry_run:
-        ledger_books.apply(main, ledger_books.appended(main, result.text))
     return result
 
 

@@ -186,6 +186,8 @@ def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:
         recover(folder)
         if callable(changes):
             changes = changes(main)
+        if not changes:
+            return
         for rel in changes:
             if Path(rel).is_absolute() or ".." in Path(rel).parts:
                 raise BooksError([f"{rel}: refusing to write outside the books folder"])
