@@ -1,0 +1,61 @@
+"""Bad exports are refused with one clear line and leave the books byte-for-byte unchanged.
+
+tests/corpus/ holds 50-odd malformed exports of every source (made by
+tests/corpus/make_corpus.py: wrong, shuffled or swapped headers, BOM, cp1252, impossible
+dates, amounts with letters, signs, commas or another currency, blank and footer rows,
+duplicate ids, truncated files, formulas and merged cells in XLSX, a huge cell);
+tests/corpus/expected.toml says which row each must name and what it must say (an unrecognised file may add indented hints: the
+headers each source expects). Each is
+imported with the real CLI into one copy of the demo books, which must never change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text())
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".fundledger.lock"}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    from conftest import run_cli
+
+    folder = tmp_path_factory.mktemp("corpus") / "books"
+    made = run_cli("demo", folder)
+    assert made.returncode == 0, made.stderr
+    return folder / "main.beancount", snapshot(folder)
+
+
+def test_corpus_is_large_and_covers_every_source():
+    sources = {name.split("/")[0] for name in EXPECTED}
+    assert len(EXPECTED) >= 40
+    assert {"paypal", "stripe", "gocardless", "bank", "enthuse", "opencollective",
+            "casefunder", "solicitors", "justgiving"} <= sources
+    assert all((CORPUS / name).is_file() for name in EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_refused_with_one_line_and_books_unchanged(name, books, cli):
+    main, before = books
+    case = EXPECTED[name]
+    path = CORPUS / name
+    result = cli("import", path, "--books", main)
+    assert result.returncode != 0
+    # One problem line; indented lines after it may only add hints (the headers expected).
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip() and not ln[0].isspace()]
+    assert len(lines) == 1, result.stderr
+    where = f"{path}:{case['row']}: " if case["row"] else f"{path}: "
+    assert lines[0].startswith(where), lines[0]
+    assert case["problem"] in lines[0], lines[0]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert snapshot(main.parent) == before
