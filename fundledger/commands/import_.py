@@ -8,8 +8,6 @@ from pathlib import Path
 import click
 
 from fundledger.options import books_option, shown
-from importers import run as import_run
-from importers.errors import Problem
 from ledger import books as ledger_books
 
 
@@ -32,6 +30,11 @@ def command(files, books, fund, dry_run) -> None:
     so importing the same file twice adds nothing. New entries go to
     imports/<source>/<year>.beancount, and only if the books then load with no error.
     """
+    # Imported here, not at the top: the importers need pandas, and every fundledger
+    # command (a quick `funds` from the cache) would otherwise pay for loading it.
+    from importers import run as import_run
+    from importers.errors import Problem
+
     bar = None
     if sys.stderr.isatty() and sum(f.stat().st_size for f in files) > 5_000_000:
         bar = click.progressbar(length=len(files), label="importing", file=sys.stderr)

@@ -1,0 +1,217 @@
+"""fundledger side by side with bean-check, hledger and ledger, on the same generated books.
+
+    python bench/compare.py [--n 100000] [--repeat 3] [--markdown] [--books DIR]
+
+Generates books of N transactions (bench/gen_books.py, kept in bench/out/ for the next
+run), exports them as a journal for hledger and ledger (bench/export_journal.py), then
+runs each command --repeat times and prints the best wall time and the peak memory (the
+child's maximum resident set, from wait4) with both as ratios to bean-check:
+
+- bean-check with beancount's own cache off: the baseline, loading the books once;
+- `fundledger funds` with fundledger's cache off (target: at most 1.15x bean-check);
+- `fundledger funds` filling an empty cache (a first run);
+- `fundledger check` reading the entries from the cache;
+- `fundledger funds` repeated on unchanged books (target: faster than `ledger bal`);
+- `hledger bal` and `ledger bal` on the exported journal (Debian's packages).
+
+Memory target: every fundledger row at most 1.2x bean-check's peak. The machine (CPUs,
+model, RAM, load average) is printed with the figures: on a shared machine, compare rows
+of one run, not runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import export_journal, gen_books
+
+PY = sys.executable
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: float
+    peak_mb: float
+    ok: bool
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bool]:
+    """Wall seconds, peak RSS in MB, success of one run (measured by bench/peak.py)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as out:
+        proc = subprocess.run([PY, str(HERE / "peak.py"), out.name, *cmd], env=env,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        seconds, kb, code = out.read().split()
+    if int(code) != 0 or proc.returncode != 0:
+        print(f"  ! {' '.join(cmd)} exited {code}: {proc.stderr.strip()[:300]}",
+              file=sys.stderr)
+    return float(seconds), int(kb) / 1024, int(code) == 0
+
+
+def measure(name: str, cmd: list[str], env: dict[str, str], repeat: int,
+            before=None) -> Row:
+    best, peak, ok = float("inf"), 0.0, True
+    for _ in range(repeat):
+        if before:
+            before()
+        seconds, mb, good = run_once(cmd, env)
+        best, peak, ok = min(best, seconds), max(peak, mb), ok and good
+    print(f"  {name:<44} {best:8.2f} s {peak:8.0f} MB", file=sys.stderr)
+    return Row(name, best, peak, ok)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        kb = int(f.readline().split()[1])
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} CPUs, {model}, {kb / 2**20:.0f} GB RAM, "
+            f"Python {platform.python_version()}, load average {load}")
+
+
+def versions() -> str:
+    import beancount
+
+    out = [f"beancount {beancount.__version__}"]
+    for tool in ("hledger", "ledger"):
+        path = shutil.which(tool)
+        if path:
+            first = subprocess.run([path, "--version"], capture_output=True, text=True,
+                                   check=False).stdout.splitlines()
+            out.append(first[0].split(",")[0] if first else tool)
+    return ", ".join(out)
+
+
+def books_for(n: int, seed: int, given: Path | None) -> Path:
+    if given:
+        return given / "main.beancount" if given.is_dir() else given
+    folder = HERE / "out" / f"books-{n}-{seed}"
+    main = folder / "main.beancount"
+    if not main.exists():
+        print(f"generating {n} transactions in {folder} ...", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+        gen_books.generate(folder, n, seed)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="transactions to generate")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (best kept)")
+    parser.add_argument("--books", type=Path, help="use these books instead of generating")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
+
+    main_file = books_for(args.n, args.seed, args.books)
+    cache_dir = Path(tempfile.mkdtemp(prefix="fundledger-bench-cache-"))
+    base = dict(os.environ, PYTHONPATH=str(ROOT), BEANCOUNT_DISABLE_LOAD_CACHE="1",
+                FUNDLEDGER_CACHE_DIR=str(cache_dir))
+    base.pop("FUNDLEDGER_NO_CACHE", None)
+    no_cache = dict(base, FUNDLEDGER_NO_CACHE="1")
+    journal = main_file.parent.with_suffix(".journal")
+    print("exporting the journal for hledger and ledger ...", file=sys.stderr)
+    from ledger import books
+
+    entries, errors, _ = books.load(main_file, cache=False)
+    if errors:
+        print(f"{main_file}: the books do not load clean ({len(errors)} errors)",
+              file=sys.stderr)
+        return 1
+    n_txn = sum(1 for e in entries if type(e).__name__ == "Transaction")
+    export_journal.write(entries, journal)
+    del entries
+    started = machine()
+
+    def empty_cache() -> None:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+
+    fl = [PY, "-m", "fundledger"]
+    bean_check = shutil.which("bean-check", path=str(Path(PY).parent)) or "bean-check"
+    rows = [measure("bean-check (cache off): baseline", [bean_check, str(main_file)],
+                    base, args.repeat),
+            measure("fundledger funds, cache off", fl + ["funds", "--books", str(main_file)],
+                    no_cache, args.repeat),
+            measure("fundledger funds, filling an empty cache",
+                    fl + ["funds", "--books", str(main_file)], base, args.repeat,
+                    before=empty_cache)]
+    rows.append(measure("fundledger check, entries from the cache",
+                        fl + ["check", str(main_file)], base, args.repeat))
+    rows.append(measure("fundledger funds, repeated (warm)",
+                        fl + ["funds", "--books", str(main_file)], base, args.repeat))
+    for tool in ("hledger", "ledger"):
+        path = shutil.which(tool)
+        if path:
+            rows.append(measure(f"{tool} bal", [path, "-f", str(journal), "bal"], base,
+                                args.repeat))
+        else:
+            print(f"  {tool} is not installed (make system-deps): skipped", file=sys.stderr)
+    shutil.rmtree(cache_dir, ignore_errors=True)
+
+    base_row = rows[0]
+    today = datetime.date.today().isoformat()
+    print(f"\n{n_txn} transactions, {main_file.parent}, {today}")
+    print(f"machine: {started}")
+    print(f"tools: {versions()}\n")
+    if args.markdown:
+        print(f"| command | wall s (best of {args.repeat}) | x bean-check | peak MB "
+              "| x bean-check |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        t_ratio, m_ratio = row.seconds / base_row.seconds, row.peak_mb / base_row.peak_mb
+        flag = "" if row.ok else "  (failed)"
+        if args.markdown:
+            print(f"| {row.name}{flag} | {row.seconds:.2f} | {t_ratio:.2f} | "
+                  f"{row.peak_mb:.0f} | {m_ratio:.2f} |")
+        else:
+            print(f"{row.name:<44} {row.seconds:8.2f} s {t_ratio:6.2f}x "
+                  f"{row.peak_mb:8.0f} MB {m_ratio:6.2f}x{flag}")
+    print()
+    print(targets(rows))
+    import_bench = HERE / "import_bench.py"
+    if import_bench.exists():
+        print("\nimport throughput (bench/import_bench.py):", flush=True)
+        subprocess.run([PY, str(import_bench)], env=base, check=False)
+    else:
+        print("\nimport throughput: bench/import_bench.py is not here yet (importers branch)")
+    return 0 if all(r.ok for r in rows) else 1
+
+
+def targets(rows: list[Row]) -> str:
+    by = {r.name: r for r in rows}
+    base = rows[0]
+    cold = by["fundledger funds, cache off"]
+    warm = by["fundledger funds, repeated (warm)"]
+    lines = [f"cold funds / bean-check: {cold.seconds / base.seconds:.2f}x (target <= 1.15x) "
+             + ("met" if cold.seconds <= 1.15 * base.seconds else "NOT met")]
+    if "ledger bal" in by:
+        led = by["ledger bal"]
+        lines.append(f"warm funds {warm.seconds:.2f} s vs ledger bal {led.seconds:.2f} s "
+                     + ("met" if warm.seconds < led.seconds else "NOT met"))
+    worst = max((r for r in rows if r.name.startswith("fundledger")), key=lambda r: r.peak_mb)
+    lines.append(f"largest fundledger peak / bean-check: {worst.peak_mb / base.peak_mb:.2f}x "
+                 f"({worst.name}; target <= 1.20x) "
+                 + ("met" if worst.peak_mb <= 1.2 * base.peak_mb else "NOT met"))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
