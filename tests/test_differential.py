@@ -140,3 +140,28 @@ def test_export_keeps_every_transaction_and_posting(loaded, tmp_path):
     postings = [ln for ln in text.splitlines() if ln.startswith("    ")]
     assert len(headers) == len(txns)
     assert len(postings) == sum(len(t.postings) for t in txns)
+
+
+def test_fund_reconciliation_agrees_with_beanquery_and_hledger(loaded, tmp_path):
+    """The `fundledger funds` report (reports.funds.reconcile): balance, legal total and
+    legal spend per category, against beanquery's sums and hledger's."""
+    from reports import funds as report
+
+    main, entries = loaded
+    _e, _err, options = books.load(main, cache=False)
+    summaries = {s.fund: s for s in report.reconcile(entries, options)}
+    unit = options["operating_currency"][0]
+    balances = beanquery_table(main, FUND_ACCOUNTS)
+    legal = beanquery_table(main, LEGAL)
+    for fund, s in summaries.items():
+        assert s.balance == -balances.get(fund, {}).get(unit, Decimal(0)), fund
+        assert s.legal_total == legal.get(fund, {}).get(unit, Decimal(0)), fund
+    if Path(HLEDGER).exists():
+        journal = tmp_path / "books.journal"
+        export_journal.write(entries, journal)
+        for category, account in (("counsel", "Counsel"), ("VAT", "VAT")):
+            theirs = hledger_csv(journal, "-B", "--pivot", "fund", f"^Expenses:Legal:{account}$")
+            ours = {f: s.legal_by_category.get(category, Decimal(0))
+                    for f, s in summaries.items()}
+            assert {f: v.get(unit) for f, v in theirs.items()} == \
+                {f: v for f, v in ours.items() if v}, category
