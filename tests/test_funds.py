@@ -56,6 +56,7 @@ def test_eur_grant_paid_in_gbp_uses_the_booked_rate(small):
     assert [(h.account, h.amount) for h in grant.holdings] == [("Assets:Bank:Current",
                                                                 D("270.00"))]
     assert grant.foreign == {}
+    assert grant.raised_as_received == {"EUR": D("1000.00")}
     js = grant.to_json()
     assert js["balance"] == "270.00 GBP" and js["legal"] == {"Other Firm": "600.00 GBP"}
 
