@@ -222,3 +222,19 @@ def test_cli_refuses_broken_books(cli, tmp_path):
     result = cli("funds", "--books", main)
     assert result.returncode != 0
     assert "journal.beancount:" in result.stderr and "has no fund" in result.stderr
+
+
+def test_cli_demo_json_agrees_with_beanquery(cli):
+    result = cli("funds", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["funds"]
+    balances = _sum("account ~ '^(Income|Expenses|Equity:Funds)'")
+    legal = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
+                "sum(weight) AS w WHERE account ~ '^Expenses:Legal' GROUP BY k")
+    assert {r["fund"] for r in rows} >= {"general", "jr-surveillance", "lumen-grant"}
+    for r in rows:
+        number, unit = r["balance"].split()
+        assert unit == "GBP" and D(number) == -balances.get(r["fund"], D(0)), r["fund"]
+        for firm, text in r["legal"].items():
+            assert D(text.split()[0]) == legal[f"{r['fund']}|{firm}"]
+    assert sum(len(r["legal"]) for r in rows) == len(legal)
