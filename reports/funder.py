@@ -103,6 +103,8 @@ class FunderReport:
     remaining: Decimal  # award - spent, grant currency
     remaining_gbp: Decimal  # received - spent, GBP
     award_gbp: Decimal | None  # award at the award-date rate
+    other_gbp: Decimal  # other income and transfers in/(out) of the fund in the period, GBP
+    balance_gbp: Decimal  # the fund's balance at the end (ledger.funds.balances)
     fx_difference: Decimal | None
     fx_method: str
 
@@ -166,7 +168,7 @@ def funder_report(entries: list, options: dict, fund: str,
     if start > end:
         raise ReportError(f"the period starts ({start}) after it ends ({end})")
 
-    tranches, all_received, all_received_gbp = [], ZERO, ZERO
+    tranches, all_received, all_received_gbp, other_gbp = [], ZERO, ZERO, ZERO
     spend_postings = []
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
         if fund_id != fund or txn.date > end:
@@ -187,6 +189,8 @@ def funder_report(entries: list, options: dict, fund: str,
             if w.currency != gbp:
                 raise ReportError(f"{where(posting, txn)}: spend must be booked in {gbp}")
             spend_postings.append((txn, posting, w.number))
+        elif txn.date >= start:  # a release of the leftover, a top-up, interest
+            other_gbp -= fundmodel.weight(posting).number
 
     award_rate = meta.get("award-rate")
     award_rate_source = "declared on the fund (award-rate)"
@@ -262,7 +266,9 @@ def funder_report(entries: list, options: dict, fund: str,
         received_gbp=received_gbp, rate=rate, rate_method=rate_method, lines=results,
         spend=spend, budget_total=budget_total, spent=spent, spent_gbp=spent_gbp,
         remaining=award - spent, remaining_gbp=received_gbp - spent_gbp,
-        award_gbp=award_gbp, fx_difference=fx, fx_method=fx_method)
+        award_gbp=award_gbp, other_gbp=other_gbp,
+        balance_gbp=fundmodel.balances(entries, until=end).get(fund, {}).get(gbp, ZERO),
+        fx_difference=fx, fx_method=fx_method)
 
 
 def _fund_meta(entries: Iterable, fund: str) -> dict:

@@ -8,6 +8,7 @@ the operating currency.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -96,10 +97,16 @@ def to_csv(s: Sofa) -> str:
             + render.write_csv(["fund", "class", *FUND_KEYS], _funds_rows(s)))
 
 
+def statement_money(n: Decimal) -> str:
+    """Accounts show a negative figure in brackets: -1680 -> (1,680.00)."""
+    return f"({render.money(-n)})" if n < 0 else render.money(n)
+
+
 def to_html(s: Sofa) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(
         ["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     return env.get_template("sofa.html.j2").render(
         s=s, rows=_sofa_table_rows(s), header=_sofa_header(s), funds=_funds_rows(s),
-        funds_header=FUNDS_HEADER, money=render.money, section_titles=SECTION_TITLES,
+        funds_header=FUNDS_HEADER,
+        funds_total=[sum((getattr(m, k) for m in s.funds), Decimal(0)) for k in FUND_KEYS], money=statement_money, section_titles=SECTION_TITLES,
         is_money=lambda v: not isinstance(v, str))

@@ -123,6 +123,8 @@ def funder_workbook(report: FunderReport, path: str | Path) -> Path:
     for label, value in [
         (f"Remaining of the award ({cur}): awarded less spent", r.remaining),
         (f"Remaining in {gbp}: received less spent", r.remaining_gbp),
+        (f"Other income and transfers in/(out) of the fund ({gbp})", r.other_gbp),
+        (f"Fund balance at {r.end.isoformat()} ({gbp})", r.balance_gbp),
         (f"Exchange difference ({gbp})", r.fx_difference),
     ]:
         _put(ws, row, 1, label, bold=True)

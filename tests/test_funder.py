@@ -62,6 +62,7 @@ def test_tiny_grant_hand_worked(tiny):
     assert (r.remaining, r.remaining_gbp) == (D("6677.77"), D("6010.00"))
     # 10,000 EUR at the award-date 0.95 = 9,500 GBP; 9,000 GBP received: 500 less
     assert (r.award_gbp, r.fx_difference) == (D("9500.00"), D("500.00"))
+    assert (r.other_gbp, r.balance_gbp) == (0, D("6010.00"))
 
 
 def test_tiny_period_and_unbudgeted_line(tiny, tmp_path):
@@ -76,8 +77,15 @@ def test_tiny_period_and_unbudgeted_line(tiny, tmp_path):
                                     '"Extra work"\n  fund: "grant"\n  budget-line: "Experts"')
     other = tmp_path / "other" / "main.beancount"
     other.parent.mkdir()
-    other.write_text(text)
+    other.write_text(text + """
+2024-04-01 * "Trustees" "Release part of the leftover"
+  Equity:Funds:Transfers    10.00 GBP
+    fund: "grant"
+  Equity:Funds:Transfers   -10.00 GBP
+    fund: "general"
+""")
     r = funder_report(*load(other), "grant")
+    assert (r.other_gbp, r.balance_gbp) == (D("-10.00"), D("6000.00"))
     experts = next(x for x in r.lines if x.line == "Experts")
     assert (experts.budget, experts.spent_gbp, experts.budgeted) == (0, D("230.00"), False)
     assert next(x for x in r.lines if x.line == UNMAPPED).spent == 0
@@ -96,6 +104,7 @@ def test_tiny_workbook(tiny):
     assert budget[UNMAPPED][1] == D("255.56")
     assert budget["Total"][:3] == [D("10000"), D("3322.23"), D("6677.77")]
     assert cents(label_value(rows, "Exchange difference")) == D("500")
+    assert cents(label_value(rows, "Fund balance at")) == D("6010")
     tx = wb["Transactions"]
     assert tx.freeze_panes == "A2"
     data = sheet_rows(tx)[1:-1]
