@@ -154,6 +154,10 @@ def funder_report(entries: list, options: dict, fund: str,
     if award_meta is not None and not isinstance(award_meta, amount_lib.Amount):
         raise ReportError(f"{meta.get('filename')}:{meta.get('lineno')}: award of fund "
                           f"'{fund}' must be an amount like 60000.00 EUR")
+    if not lines and award_meta is None:
+        raise ReportError(f"fund '{fund}' has no budget lines and no award: the funder report "
+                          f'is for a grant (declare custom "budget" "{fund}" "<line>" '
+                          "<amount> <currency>, or award: on the fund)")
     currency = (award_meta.currency if award_meta is not None
                 else f.currency or (lines[0].amount.currency if lines else gbp))
     for b in lines:
@@ -195,7 +199,14 @@ def funder_report(entries: list, options: dict, fund: str,
     award_rate = meta.get("award-rate")
     award_rate_source = "declared on the fund (award-rate)"
     if award_rate is not None:
-        award_rate = Decimal(award_rate)
+        try:
+            award_rate = Decimal(str(award_rate))
+            if award_rate <= 0:
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            raise ReportError(f"{meta.get('filename')}:{meta.get('lineno')}: award-rate of "
+                              f"fund '{fund}' must be a positive number of {gbp} per "
+                              f"{currency}, like 0.8870") from None
     elif currency == gbp:
         award_rate, award_rate_source = Decimal(1), "the grant is in the operating currency"
     elif all_received:

@@ -179,6 +179,14 @@ def test_cli(tiny, cli, tmp_path):
     assert openpyxl.load_workbook(out)["Summary"]["A1"].value.endswith("Lumen grant")
     r = cli("report", "funder", "nope", "--books", path, "-o", out)
     assert r.returncode == 1 and "fund 'nope' is not declared" in r.stderr
+    r = cli("report", "funder", "general", "--books", path, "-o", out)
+    assert r.returncode == 1 and "no budget lines and no award" in r.stderr
+    bad = tmp_path / "bad" / "main.beancount"
+    bad.parent.mkdir()
+    bad.write_text(path.read_text().replace("award-rate: 0.95", 'award-rate: "soon"'))
+    r = cli("report", "funder", "grant", "--books", bad, "-o", out)
+    line = 1 + bad.read_text().splitlines().index('2017-01-01 custom "fund" "grant" "restricted"')
+    assert r.returncode == 1 and f"{bad}:{line}: award-rate" in r.stderr
     r = cli("report", "funder", "grant", "--books", path)
     assert r.returncode == 2
     r = cli("report", "funder", "grant", "--books", path, "-o", tmp_path / "x.csv")

@@ -14,6 +14,7 @@ from fundledger import demo_books
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import sofa_render
+from reports.classify import ReportError
 from reports.sofa import sofa
 from tests.conftest import OUTPUT
 from tests.statements_books import cents, fund_sums, load, write_tiny
@@ -209,3 +210,16 @@ def test_cli_errors(tiny, cli, tmp_path):
     r = cli("report", "sofa", "--year", "2024", "--books", broken)
     assert r.returncode == 1 and "main.beancount:" in r.stderr
     assert broken.read_bytes() == before
+
+
+def test_income_without_a_pound_value_is_refused(books):
+    path = books("""
+        2017-01-01 open Assets:Euro EUR
+        2019-03-01 * "Funder" "Grant kept in euros"
+          fund: "case"
+          Assets:Euro           100.00 EUR
+          Income:Grants        -100.00 EUR
+        """)
+    entries, options = load(path)
+    with pytest.raises(ReportError, match=r"main.beancount:\d+: Income:Grants is booked in EUR"):
+        sofa(entries, options, datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
