@@ -13,7 +13,7 @@ import pytest
 from fundledger import demo_books
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports import sofa_render
+from reports import sofa_render, xlsx
 from reports.classify import ReportError
 from reports.sofa import sofa
 from tests.conftest import OUTPUT
@@ -149,7 +149,6 @@ def test_workbook_reopened(tiny):
     _path, entries, options = tiny
     start, end = ledger_options.fy_bounds(entries, 2024)
     s = sofa(entries, options, start, end)
-    from reports import xlsx
     path = xlsx.sofa_workbook(s, OUTPUT / "sofa-tiny-fy2024.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["SOFA"]
@@ -223,3 +222,29 @@ def test_income_without_a_pound_value_is_refused(books):
     entries, options = load(path)
     with pytest.raises(ReportError, match=r"main.beancount:\d+: Income:Grants is booked in EUR"):
         sofa(entries, options, datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
+
+
+@pytest.mark.parametrize("year", [2019, 2024])
+def test_demo_workbook_against_the_books(demo_loaded, year):
+    entries, options = demo_loaded
+    start, end = ledger_options.fy_bounds(entries, year)
+    path = xlsx.sofa_workbook(sofa(entries, options, start, end),
+                              OUTPUT / f"sofa-demo-{year}.xlsx")
+    wb = openpyxl.load_workbook(path)
+    balances = fundmodel.balances(entries, until=end)
+    sums = fund_sums(entries, options, start, end)
+    note = [r for r in wb["Funds note"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert note[-1][0] == "Total"
+    for fund, _title, _cls, bf, inc, exp, tr, cf in note[:-1]:
+        assert cents(cf) == balances.get(fund, {}).get("GBP", 0)
+        assert cents(bf) + cents(inc) - cents(exp) + cents(tr) == cents(cf)
+        assert cents(inc) == -sum((n for (a, f), n in sums.items()
+                                   if f == fund and a.startswith("Income:")), D(0))
+        assert cents(exp) == sum((n for (a, f), n in sums.items()
+                                  if f == fund and a.startswith("Expenses:")), D(0))
+    rows = {str(r[0]).strip(): r for r in wb["SOFA"].iter_rows(min_row=5, values_only=True)
+            if r[0]}
+    total_income = -sum((n for (a, _f), n in sums.items() if a.startswith("Income:")), D(0))
+    assert cents(rows["Total income"][3]) == total_income
+    assert cents(rows["Total funds carried forward"][3]) == sum(
+        (b.get("GBP", D(0)) for b in balances.values()), D(0))

@@ -46,8 +46,17 @@ def command(year, start, end, books, fmt, out) -> None:
     forward.
 
     Give either --year 2023 (the financial year ending in 2023) or --from and --to.
-    The year end is set in the books, e.g.
-    `2017-01-01 custom "fundledger-option" "fy-end" "03-31"`.
+    The year end (default 31 December) is set in the books with a line like:
+
+    \b
+        2017-01-01 custom "fundledger-option" "fy-end" "03-31"
+
+    Examples:
+
+    \b
+        fundledger report sofa --year 2023
+        fundledger report sofa --year 2023 --format xlsx -o sofa-2023.xlsx
+        fundledger report sofa --from 2023-04-01 --to 2024-03-31 --format json
     """
     if (year is None) == (start is None and end is None) or (
             year is None and (start is None or end is None)):
