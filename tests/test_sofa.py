@@ -76,26 +76,41 @@ def test_tiny_books_hand_worked(tiny):
     }
 
 
-@pytest.mark.parametrize("year", range(2017, 2025))
-def test_funds_note_identity_every_fund_every_year(demo_loaded, year):
-    entries, options = demo_loaded
-    start, end = ledger_options.fy_bounds(entries, year)
-    s = sofa(entries, options, start, end, prior=False)
-    balances = fundmodel.balances(entries, until=end)
-    before = fundmodel.balances(entries, until=start - datetime.timedelta(days=1))
+def test_funds_note_identity_every_fund_every_year(demo_loaded):
+    check_identity_every_year(*demo_loaded)
+
+
+def test_funds_note_identity_with_a_march_year_end(demo):
+    with demo.open("a") as f:
+        f.write('\n2017-01-01 custom "fundledger-option" "fy-end" "03-31"\n')
+    entries, options = load(demo)
+    assert ledger_options.fy_end(entries) == (3, 31)
+    check_identity_every_year(entries, options)
+
+
+def check_identity_every_year(entries, options):
+    dates = [e.date for e in entries if type(e).__name__ == "Transaction"]
+    years = range(min(dates).year, max(dates).year + 2)  # and the year after the last entry
+    assert set(range(2017, 2025)) <= set(years)
     declared, _b, _e = fundmodel.declarations(entries)
-    shown = {m.fund for m in s.funds}
-    # every fund with money or movement is in the note
-    assert {f for f, b in balances.items() if b} <= shown
-    for m in s.funds:
-        assert m.brought_forward + m.income - m.expenditure + m.transfers == m.carried_forward
-        assert m.carried_forward == balances.get(m.fund, {}).get("GBP", 0)
-        assert m.brought_forward == before.get(m.fund, {}).get("GBP", 0)
-        assert declared[m.fund].opened <= end
-    # the reconciliation of funds agrees with the note
-    assert s.row("bf").total == sum(m.brought_forward for m in s.funds)
-    assert s.row("cf").total == sum(m.carried_forward for m in s.funds)
-    assert s.row("transfers").total == 0
+    for year in years:
+        start, end = ledger_options.fy_bounds(entries, year)
+        s = sofa(entries, options, start, end, prior=False)
+        balances = fundmodel.balances(entries, until=end)
+        before = fundmodel.balances(entries, until=start - datetime.timedelta(days=1))
+        shown = {m.fund for m in s.funds}
+        # every fund with money or movement is in the note
+        assert {f for f, b in balances.items() if b} <= shown, year
+        for m in s.funds:
+            assert (m.brought_forward + m.income - m.expenditure + m.transfers
+                    == m.carried_forward), (year, m)
+            assert m.carried_forward == balances.get(m.fund, {}).get("GBP", 0), (year, m)
+            assert m.brought_forward == before.get(m.fund, {}).get("GBP", 0), (year, m)
+            assert declared[m.fund].opened <= end
+        # the reconciliation of funds agrees with the note
+        assert s.row("bf").total == sum(m.brought_forward for m in s.funds)
+        assert s.row("cf").total == sum(m.carried_forward for m in s.funds)
+        assert s.row("transfers").total == 0
 
 
 @pytest.mark.parametrize("year", [2017, 2020, 2023, 2024])
