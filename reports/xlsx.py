@@ -161,10 +161,26 @@ def funder_workbook(report: FunderReport, path: str | Path) -> Path:
         cell.number_format, cell.font = MONEY, BOLD
     tx.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(last, 2)}"
     _widths(tx, [12, 24, 44, 12, 28, 28, 16, 16])
+    _print_setup(tx, landscape=True, title_rows="1:1")
     return _save(wb, path)
 
 
+def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+    """Print on A4, one page wide, repeating the header row: a grants officer prints it."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def _save(wb: Workbook, path: str | Path) -> Path:
+    for ws in wb.worksheets:
+        if ws.page_setup.orientation is None:
+            _print_setup(ws, landscape=ws.max_column > 6)
+    wb.properties.creator = "fundledger"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
