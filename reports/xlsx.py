@@ -121,9 +121,13 @@ def funder_workbook(report: FunderReport, path: str | Path) -> Path:
     row += 2
 
     for label, value in [
-        (f"Remaining of the award ({cur}): awarded less spent", r.remaining),
-        (f"Remaining in {gbp}: received less spent", r.remaining_gbp),
-        (f"Other income and transfers in/(out) of the fund ({gbp})", r.other_gbp),
+        (f"Spent from the start of the grant to {r.end.isoformat()} ({cur})", r.spent_to_date),
+        (f"Spent from the start of the grant to {r.end.isoformat()} ({gbp})",
+         r.spent_to_date_gbp),
+        (f"Remaining of the award ({cur}): awarded less spent to date", r.remaining),
+        (f"Remaining in {gbp}: received less spent, to date", r.remaining_gbp),
+        (f"Other income and transfers in/(out) of the fund in the period ({gbp})",
+         r.other_gbp),
         (f"Fund balance at {r.end.isoformat()} ({gbp})", r.balance_gbp),
         (f"Exchange difference ({gbp})", r.fx_difference),
     ]:
