@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from fundledger.commands.report_sofa import load_clean
+from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
 from reports import xlsx
 from reports.classify import ReportError
@@ -40,7 +40,7 @@ def command(fund, books, start, end, out) -> None:
     """
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{shown(out)}: the funder report is a workbook; name it .xlsx")
-    entries, options = load_clean(books)
+    entries, options = loaded(books)
     try:
         report = funder_report(entries, options, fund, start and start.date(),
                                end and end.date())

@@ -4,25 +4,14 @@ from pathlib import Path
 
 import click
 
+from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
-from ledger import books as ledger_books
 from ledger import options as ledger_options
 from reports import sofa as sofa_report
 from reports import sofa_render, xlsx
 from reports.classify import ReportError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html")
-
-
-def load_clean(books: Path):
-    """Load the books, refusing any with errors: a statement from broken books misleads."""
-    entries, errors, options = ledger_books.load(books)
-    if errors:
-        for err in errors:
-            click.echo(ledger_books.format_error(err), err=True)
-        raise click.ClickException(f"{len(errors)} error(s) in {shown(books)}: fix them "
-                                   "(see `fundledger check`) first")
-    return entries, options
 
 
 @click.command("sofa")
@@ -63,7 +52,7 @@ def command(year, start, end, books, fmt, out) -> None:
         raise click.UsageError("give either --year FY, or both --from DATE and --to DATE")
     if fmt in ("xlsx", "html") and out is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
-    entries, options = load_clean(books)
+    entries, options = loaded(books)
     try:
         if year is not None:
             s, e = ledger_options.fy_bounds(entries, year)
