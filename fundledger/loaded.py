@@ -39,3 +39,8 @@ def loaded(books: Path):
     if errors:
         _refuse(books, [ledger_books.format_error(e) for e in errors])
     return entries, options
+
+
+def echo_format(fmt: str, **renderers) -> None:
+    """Print the report in the chosen format: renderers are table=, json=, csv= callables."""
+    click.echo(renderers[fmt](), nl=False)

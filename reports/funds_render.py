@@ -32,10 +32,11 @@ def summary_table(summaries: Sequence[FundSummary]) -> str:
     return render.table(header, [*rows, total], align="lllrrrrrrrl")
 
 
-def _section(title: str, items: list[tuple[str, Decimal]], unit: str) -> list[str]:
+def _section(title: str, items: list[tuple[str, Decimal | None]], unit: str) -> list[str]:
     if not items:
         return []
-    return [f"  {title}"] + [f"    {k}\0{render.money(v, unit)}" for k, v in items]
+    return [f"  {title}"] + [f"    {k}\0{render.money(v, unit)}" if v is not None
+                             else f"    {k}" for k, v in items]
 
 
 def _align(lines: list[str]) -> list[str]:
@@ -55,6 +56,9 @@ def fund_detail(s: FundSummary) -> str:
              + (f", terms: {s.terms}" if s.terms else "")]
     raised = [(k, s.raised[k]) for k in CHANNEL_ORDER if k in s.raised]
     raised += [(f"  {a}", v) for a, v in s.raised_by_account.items()]
+    if set(s.raised_as_received) - {u}:
+        raised += [(f"  (received as {render.money(n, c)})", None)
+                   for c, n in s.raised_as_received.items()]
     lines += _section("Raised (gross)", raised, u)
     if s.returned:
         lines += _section("Returned", [("leftover returned", -s.returned)], u)

@@ -90,7 +90,7 @@ def legal_spend(entries, options, since: datetime.date | None = None,
                 paid=not owed_without_invoice and str(invoice) not in unpaid))
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    invoices: dict[str, list[str]] = defaultdict(list)
+    invoices: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
     counts: dict[str, int] = defaultdict(int)
     for line in lines:
         k = _key(line, by)
@@ -98,8 +98,8 @@ def legal_spend(entries, options, since: datetime.date | None = None,
         counts[k] += 1
         if not line.paid:
             owed[k] += line.amount
-        if line.invoice and line.invoice not in invoices[k]:
-            invoices[k].append(line.invoice)
+        if line.invoice:
+            invoices[k][line.invoice] = None
     order = sorted(totals) if by in ("year", "fund") else sorted(totals, key=lambda k:
                                                                 (-totals[k], k))
     groups = tuple(LegalGroup(k, totals[k], owed[k], tuple(invoices[k]), counts[k])

@@ -9,18 +9,9 @@ import beanquery
 
 from fundledger import demo_books
 from reports import funds as report
-from tests.funds_books import PAY_F2, load_clean, write_books
+from tests.funds_books import PAY_F2, SPEND_REST_OF_CASE, load_clean, write_books
 
 D = Decimal
-
-SPEND_REST_OF_CASE = PAY_F2 + """
-2018-06-01 * "Firm LLP" "Final"
-  fund: "case"
-  invoice: "F-3"
-  Expenses:Legal:Solicitors         50.00 GBP
-  Assets:Held:Firm                 -50.00 GBP
-"""
-
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes()
@@ -138,3 +129,22 @@ def test_demo_lumen_grant_released_and_closed(cli, demo):
                         "AND meta('fund') = 'lumen-grant'").fetchall()
     assert rows[0][0].is_empty()
     assert summaries(demo)["lumen-grant"].status == "closed"
+
+
+def test_return_of_a_eur_grant_is_refused_with_a_way_forward(cli, tmp_path):
+    main = write_books(tmp_path / "b")
+    before = snapshot(main.parent)
+    result = cli("close", "grant", "--books", main, "--date", "2019-06-01", "--leftover",
+                 "return", "--override-terms", "--decision", "Funder asked for it back")
+    assert result.returncode == 1
+    assert "Income:Grants:Funder, which holds EUR only" in result.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_unknown_or_closed_fund(cli, tmp_path):
+    main = write_books(tmp_path / "b", SPEND_REST_OF_CASE)
+    result = cli("close", "nope", "--books", main)
+    assert result.returncode != 0 and "no fund 'nope'" in result.stderr
+    assert cli("close", "case", "--books", main, "--date", "2018-07-01").returncode == 0
+    again = cli("close", "case", "--books", main, "--date", "2018-08-01")
+    assert again.returncode == 1 and "already closed" in again.stderr

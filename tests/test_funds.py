@@ -13,7 +13,7 @@ import pytest
 
 from fundledger import demo_books
 from reports import funds as report
-from tests.funds_books import PAY_F2, load_clean, write_books
+from tests.funds_books import PAY_F2, SPEND_REST_OF_CASE, load_clean, write_books
 
 D = Decimal
 
@@ -56,6 +56,7 @@ def test_eur_grant_paid_in_gbp_uses_the_booked_rate(small):
     assert [(h.account, h.amount) for h in grant.holdings] == [("Assets:Bank:Current",
                                                                 D("270.00"))]
     assert grant.foreign == {}
+    assert grant.raised_as_received == {"EUR": D("1000.00")}
     js = grant.to_json()
     assert js["balance"] == "270.00 GBP" and js["legal"] == {"Other Firm": "600.00 GBP"}
 
@@ -75,13 +76,7 @@ def test_paying_the_invoice_leaves_only_the_held_money(tmp_path):
 
 
 def test_statuses(tmp_path):
-    extra = PAY_F2 + """
-2018-06-01 * "Firm LLP" "Final"
-  fund: "case"
-  invoice: "F-3"
-  Expenses:Legal:Solicitors         50.00 GBP
-  Assets:Held:Firm                 -50.00 GBP
-
+    extra = SPEND_REST_OF_CASE + """
 2019-03-01 * "Other Firm" "Rest of the grant"
   fund: "grant"
   Expenses:Legal:Solicitors        270.00 GBP
@@ -221,3 +216,19 @@ def test_cli_refuses_broken_books(cli, tmp_path):
     result = cli("funds", "--books", main)
     assert result.returncode != 0
     assert "journal.beancount:" in result.stderr and "has no fund" in result.stderr
+
+
+def test_cli_demo_json_agrees_with_beanquery(cli):
+    result = cli("funds", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["funds"]
+    balances = _sum("account ~ '^(Income|Expenses|Equity:Funds)'")
+    legal = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
+                "sum(weight) AS w WHERE account ~ '^Expenses:Legal' GROUP BY k")
+    assert {r["fund"] for r in rows} >= {"general", "jr-surveillance", "lumen-grant"}
+    for r in rows:
+        number, unit = r["balance"].split()
+        assert unit == "GBP" and D(number) == -balances.get(r["fund"], D(0)), r["fund"]
+        for firm, text in r["legal"].items():
+            assert D(text.split()[0]) == legal[f"{r['fund']}|{firm}"]
+    assert sum(len(r["legal"]) for r in rows) == len(legal)

@@ -4,6 +4,7 @@ import datetime
 import sys
 
 import click
+from beancount.core.data import Open
 
 from fundledger import demo_books
 from fundledger.loaded import loaded
@@ -90,7 +91,8 @@ def command(fund, books, date, leftover, override_terms, decision, dry_run) -> N
     if summary.status == "overspent":
         _refuse(fund, list(summary.blockers))
     if summary.status != "closable":
-        text = _leftover(summary, decl, declared, day, leftover, override_terms, decision)
+        text = _leftover(summary, decl, declared, day, leftover, override_terms, decision,
+                         entries)
     elif leftover:
         click.echo(f"{fund} has no leftover; --leftover is not needed.", err=True)
     text += closing.close_text(fund, day, decision)
@@ -115,7 +117,7 @@ def command(fund, books, date, leftover, override_terms, decision, dry_run) -> N
     click.echo(f"Closed {fund} on {day}; entries appended to {shown(main.parent / CLOSING_FILE)}.")
 
 
-def _leftover(s, decl, declared, day, leftover, override_terms, decision) -> str:
+def _leftover(s, decl, declared, day, leftover, override_terms, decision, entries) -> str:
     """The entries that bring the fund to zero, or a refusal listing why not."""
     terms = decl.terms
     if leftover is None:
@@ -146,11 +148,29 @@ def _leftover(s, decl, declared, day, leftover, override_terms, decision) -> str
     if not income:
         _refuse(s.fund, [*s.blockers, ("the fund raised nothing on an income account, so "
                          "there is nowhere to return the leftover to")])
+    usable = [a for a, _n in income if _accepts(entries, a, s.unit)]
+    if not usable:
+        _refuse(s.fund, [(f"the fund's money came in on {income[0][0]}, which holds "
+                          f"{', '.join(_currencies(entries, income[0][0]))} only: book the "
+                          "return by hand at the rate the bank used, then close the fund")])
     note = decision or (f"Leftover of {report.show_money(s.balance, s.unit)} returned to "
                         "the platform " + _why(terms))
-    return closing.return_text(s.fund, income[0][0], day, s.balance, holdings, s.unit,
+    return closing.return_text(s.fund, usable[0], day, s.balance, holdings, s.unit,
                                note) + "\n"
 
 
 def _why(terms: str | None) -> str:
     return f"under the fund's terms ({terms})" if terms else "(the fund declares no terms)"
+
+
+def _currencies(entries, account: str) -> list[str]:
+    for e in entries:
+        if isinstance(e, Open) and e.account == account:
+            return list(e.currencies or [])
+    return []
+
+
+def _accepts(entries, account: str, unit: str) -> bool:
+    """Can `account` take a posting in `unit` (its open directive may constrain it)?"""
+    allowed = _currencies(entries, account)
+    return not allowed or unit in allowed
