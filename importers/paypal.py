@@ -14,7 +14,7 @@ from importers.txn import Post, Txn
 
 def conversions(b, d) -> list[Txn]:
     groups: dict[str, list[int]] = defaultdict(list)
-    refs = d.text.get(b.p.reference, [""] * len(d.rows))
+    refs = d.text[b.p.reference] if b.p.reference else [""] * len(d.rows)
     for i, rule in enumerate(d.kinds):
         if rule.kind == "conversion":
             groups[refs[i] or d.ids[i]].append(i)
