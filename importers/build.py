@@ -73,7 +73,7 @@ class Builder:
                 continue
             out.extend(getattr(self, "k_" + kind)(d, i))
         if any(k.kind == "conversion" for k in d.kinds):
-            out.extend(self.conversions(d))
+            out.extend(self.conversions(d, {t.import_id: t for t in out}))
         return out
 
     def k_income(self, d: Parsed, i: int) -> list[Txn]:
@@ -136,10 +136,10 @@ class Builder:
         t.custom = ("budget", [fund, line, (d.gross[i], d.currency[i])])
         return [t]
 
-    def conversions(self, d: Parsed) -> list[Txn]:
+    def conversions(self, d: Parsed, built: dict[str, Txn]) -> list[Txn]:
         from importers.paypal import conversions
 
-        return conversions(self, d)
+        return conversions(self, d, built)
 
 
 def zero(x: Decimal | None) -> bool:

@@ -93,7 +93,11 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     batch: dict[str, tuple[str, Txn]] = {}  # import-id -> the file and entry that first had it
     result = Result()
     grouped: dict[str, list[Txn]] = defaultdict(list)
-    found = [(str(path), identify(str(path), importers)) for path in files]
+    found = []
+    for path in files:
+        found.append((str(path), identify(str(path), importers)))
+        if progress:
+            progress(f"identified {path}")
     # Budgets first: an invoice names its budget line only for a fund that has a budget.
     found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
     for path, imp in found:
@@ -111,7 +115,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
             result.new.append(t)
             grouped[target(t, imp.profile.name)].append(t)
         if progress:
-            progress(path)
+            progress(f"read {path}")
     for rel, txns in sorted(grouped.items()):
         txns.sort(key=lambda t: (t.date, t.row, t.import_id))
         body = "\n".join(render(t) for t in txns)
@@ -120,6 +124,8 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         result.text[rel] = ("\n" + body) if exists else HEADER.format(source=source) + "\n" + body
     if result.new and not dry_run:
         ledger_books.apply(main, ledger_books.appended(main, result.text))
+    if progress:
+        progress("checked and written" if result.new and not dry_run else "done")
     return result
 
 
