@@ -170,3 +170,25 @@ def test_key_is_stable_across_runs(tmp_path, env):
     assert (a.parent / "imports/paypal/2023.beancount").read_text() == \
         (b.parent / "imports/paypal/2023.beancount").read_text()
     assert os.stat(env["FUNDLEDGER_DONOR_KEY"]).st_mode & 0o077 == 0
+
+
+def test_beangulp_importer_extracts_and_dedups_exactly():
+    from importers import profile as profile_lib
+    from importers.base import ProfileImporter
+    from importers.pseudonym import Pseudonymiser
+
+    imp = ProfileImporter(profile_lib.load(profile_lib.BUILTIN / "stripe.toml"),
+                          Pseudonymiser(b"test-key"))
+    path = str(FIXTURES / "stripe.csv")
+    assert imp.identify(path) and not imp.identify(str(FIXTURES / "paypal_uk.csv"))
+    assert imp.account(path) == "Assets:Stripe"
+    books, _, _ = parser.parse_string('2017-01-01 custom "fund" "general" "unrestricted"\n')
+    entries = imp.extract(path, books)
+    assert len(entries) == len(csv_rows(FIXTURES / "stripe.csv"))
+    first, second = entries[0], entries[1]
+    # Same amount, same day, different donors: the second is not a duplicate of the first.
+    assert (first.date, first.postings[-1].units) == (second.date, second.postings[-1].units)
+    again = imp.extract(path, [*books, first])
+    imp.deduplicate(again, [*books, first])
+    marked = [e.meta["import-id"] for e in again if e.meta.get("__duplicate__")]
+    assert marked == [first.meta["import-id"]]
