@@ -192,3 +192,14 @@ def test_beangulp_importer_extracts_and_dedups_exactly():
     imp.deduplicate(again, [*books, first])
     marked = [e.meta["import-id"] for e in again if e.meta.get("__duplicate__")]
     assert marked == [first.meta["import-id"]]
+
+
+def test_embedded_demo_is_never_written(env):
+    from fundledger import demo_books
+
+    before = snapshot(demo_books.BOOKS)
+    r = run_cli("import", FIXTURES / "stripe.csv", env=env)
+    assert r.returncode == 2 and "read-only" in r.stderr
+    r = run_cli("import", FIXTURES / "stripe.csv", "--dry-run", env=env)
+    assert r.returncode == 0, r.stderr
+    assert snapshot(demo_books.BOOKS) == before
