@@ -7,6 +7,7 @@ text straight to Decimal, never through a float.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,9 +158,11 @@ def skip_mask(df, profile: Profile) -> pd.Series:
     return mask
 
 
-def ids(path, df, profile: Profile, pseudo) -> list[str]:
-    """The source's own id. Bank lines have none: date, text, amount (and balance) are
-    hashed with the donor key, with an occurrence number for identical lines."""
+def ids(path, df, profile: Profile) -> list[str]:
+    """The source's own id. Bank lines have none: the declared columns (date, amounts,
+    balance: never a payer's name, so a plain hash reveals nothing the entry does not
+    already show, and the id does not depend on the donor key) are hashed, with an
+    occurrence number for identical lines."""
     if len(profile.id) == 1:
         col = _col(df, profile.id[0])
         _fail(path, df, col == "", lambda r: f"missing id in column '{profile.id[0]}'")
@@ -167,8 +170,8 @@ def ids(path, df, profile: Profile, pseudo) -> list[str]:
     joined = _col(df, profile.id[0])
     for c in profile.id[1:]:
         joined = joined + "\x1f" + _col(df, c)
-    nth = joined.groupby(joined).cumcount() + 1
-    keys = {k: pseudo.digest(k, 16) for k in joined.unique()}
+    nth = joined.groupby(joined, sort=False).cumcount() + 1
+    keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in joined.unique()}
     return [f"{keys[k]}-{n}" for k, n in zip(joined.tolist(), nth.tolist(), strict=True)]
 
 
@@ -232,7 +235,7 @@ def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
             if c}
     return Parsed(
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
-        dates=parse_dates(path, df, profile), ids=ids(path, df, profile, pseudo),
+        dates=parse_dates(path, df, profile), ids=ids(path, df, profile),
         currency=parse_currency(path, df, profile), gross=pick(gross), net=pick(net),
         fees=[[x or Decimal(0) for x in col] for col in zip(*fees, strict=True)] if fees
         else [[] for _ in range(len(df))],

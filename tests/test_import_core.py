@@ -203,3 +203,14 @@ def test_embedded_demo_is_never_written(env):
     r = run_cli("import", FIXTURES / "stripe.csv", "--dry-run", env=env)
     assert r.returncode == 0, r.stderr
     assert snapshot(demo_books.BOOKS) == before
+
+
+def test_bank_ids_do_not_depend_on_the_donor_key(tmp_path, env):
+    # A lost or new key must not turn a re-imported statement into duplicate entries.
+    main = write_books(tmp_path / "books")
+    assert imp(env, main, FIXTURES / "bank_cp1252.csv").returncode == 0
+    before = snapshot(main.parent)
+    other = dict(env, FUNDLEDGER_DONOR_KEY=str(tmp_path / "another.key"))
+    r = imp(other, main, FIXTURES / "bank_cp1252.csv")
+    assert r.returncode == 0, r.stderr
+    assert snapshot(main.parent) == before
