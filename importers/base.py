@@ -46,7 +46,8 @@ class ProfileImporter(beangulp.Importer):
 
     def date(self, filepath: str) -> datetime.date | None:
         try:
-            return max(t.date for t in self.txns(filepath, Settings()))
+            # The date names the archived file: any fund will do to read the rows.
+            return max(t.date for t in self.txns(filepath, Settings(general="general")))
         except Exception:  # noqa: BLE001 (beangulp's archive then uses the file's mtime)
             return None
 

@@ -182,6 +182,8 @@ def test_beangulp_importer_extracts_and_dedups_exactly():
     path = str(FIXTURES / "stripe.csv")
     assert imp.identify(path) and not imp.identify(str(FIXTURES / "paypal_uk.csv"))
     assert imp.account(path) == "Assets:Stripe"
+    assert imp.date(path) == max(datetime.date.fromisoformat(r["created_utc"][:10])
+                                 for r in csv_rows(FIXTURES / "stripe.csv"))
     books, _, _ = parser.parse_string('2017-01-01 custom "fund" "general" "unrestricted"\n')
     entries = imp.extract(path, books)
     assert len(entries) == len(csv_rows(FIXTURES / "stripe.csv"))
