@@ -1,118 +1,111 @@
-"""Import throughput: `fundledger import` against beangulp's csvbase on one PayPal export.
+"""Import speed: `fundledger import --dry-run` against beangulp's csvbase importer.
 
-    python bench/import_bench.py [--rows 20000] [--repeat 3]
+Generates a PayPal activity download of N rows (default 300,000) into bench/out/, then in
+one run times
+  - fundledger: `fundledger import --dry-run` as a user runs it (a subprocess: reading,
+    validation, fees, funds, pseudonyms, dedup against the books, beancount text out);
+  - csvbase: beangulp.importers.csvbase.Importer extracting the same file (one posting
+    per row: no fees, funds, pseudonyms, dedup or rendering),
+and prints rows per second for each and the ratio.
 
-Writes a PayPal activity download of ROWS donations (bench/out/), then times, best of
---repeat, with peak memory (bench/peak.py):
-
-- beangulp's csvbase.Importer (a minimal PayPal mapping: date, narration, gross): only
-  parses rows into entries; the reference for raw reading speed;
-- `fundledger import --dry-run`: identify, validate every column, pseudonymise donors,
-  deduplicate against the books, render entries;
-- `fundledger import`: the same, then verify the changed books with beancount and the fund
-  rules, and commit them all-or-nothing (into a fresh copy of the demo books each run).
+    python bench/import_bench.py [--rows N]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import io
 import os
-import shutil
+import random
+import subprocess
 import sys
-import tempfile
+import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from beangulp.importers import csvbase
 
-from bench.compare import PY, ROOT, run_once
-
-HEADER = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee",
-          "Net", "From Email Address", "To Email Address", "Transaction ID",
-          "Reference Txn ID", "Receipt ID", "Balance", "Balance Impact"]
-
-
-def export(path: Path, rows: int) -> None:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(HEADER)
-    for i in range(rows):
-        gross = 500 + (i * 37) % 5000  # pence: whole numbers, never floats
-        fee = 20 + gross * 29 // 1000
-        w.writerow([f"{1 + i % 28:02d}/{1 + i % 12:02d}/2024", "10:00:00", "Europe/London",
-                    f"Donor {i}", "Donation Payment", "Completed", "GBP",
-                    f"{gross // 100}.{gross % 100:02d}", f"-{fee // 100}.{fee % 100:02d}",
-                    f"{(gross - fee) // 100}.{(gross - fee) % 100:02d}",
-                    f"donor{i % 5000}@example.org", "t@example.org", f"BX{i:08d}", "", "",
-                    "", "Credit"])
-    path.write_text("\ufeff" + out.getvalue())
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+HEADER = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee", "Net",
+          "From Email Address", "To Email Address", "Transaction ID", "Shipping Address",
+          "Item Title", "Reference Txn ID", "Receipt ID", "Balance", "Note", "Balance Impact"]
+BOOKS = """option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2010-01-01 open Assets:PayPal
+2010-01-01 open Assets:Transfers
+2010-01-01 open Income:Donations:PayPal
+2010-01-01 open Expenses:Fees:Payment
+2010-01-01 custom "fund" "general" "unrestricted"
+  title: "General"
+"""
 
 
-def csvbase_extract(path: str) -> None:
-    """The beangulp reference: a csvbase importer for the same export."""
-    from beangulp.importers import csvbase
+def generate(path: Path, rows: int) -> None:
+    rng = random.Random(7)
+    names = [f"Donor {i}" for i in range(5000)]
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL)
+        w.writerow(HEADER)
+        for i in range(rows):
+            day = 1 + i * 3000 // rows
+            date = f"{1 + day % 28:02d}/{1 + day // 28 % 12:02d}/{2015 + day // 336}"
+            gross = rng.choice([5, 10, 20, 25, 50, 100, 1000])
+            fee = round(gross * 0.014 + 0.2, 2)
+            who = rng.choice(names)
+            w.writerow([date, "10:00:00", "Europe/London", who, "Donation Payment", "Completed",
+                        "GBP", f"{gross:,.2f}", f"-{fee:.2f}", f"{gross - fee:,.2f}",
+                        who.replace(" ", ".").lower() + "@example.org", "org@example.org",
+                        f"BENCH{i:09d}", "1 High Street", "Donation", "", "", "0.00",
+                        "", "Credit"])
 
-    class PayPal(csvbase.Importer):
-        encoding = "utf-8-sig"
-        date = csvbase.Date("Date", "%d/%m/%Y")
-        narration = csvbase.Column("Type")
-        amount = csvbase.Amount("Gross", subs={",": ""})
 
-        def identify(self, filepath):
-            return True
+class CsvbasePayPal(csvbase.Importer):
+    encoding = "utf-8-sig"
+    date = csvbase.Date("Date", "%d/%m/%Y")
+    narration = csvbase.Column("Type")
+    amount = csvbase.Amount("Gross", subs={",": ""})
+    currency = csvbase.Column("Currency")
 
-    entries = PayPal("Assets:PayPal", "GBP").extract(path, [])
-    assert entries
+    def identify(self, filepath):
+        return True
 
 
-def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--csvbase":
-        csvbase_extract(sys.argv[2])
-        return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="fundledger-import-bench-"))
-    data = work / "paypal.csv"
-    export(data, args.rows)
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=300_000)
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = OUT / f"paypal-{args.rows}.csv"
+    if not data.exists():
+        generate(data, args.rows)
+    books = OUT / "books"
+    books.mkdir(exist_ok=True)
+    (books / "main.beancount").write_text(BOOKS)
     env = dict(os.environ, PYTHONPATH=str(ROOT), BEANCOUNT_DISABLE_LOAD_CACHE="1",
-               FUNDLEDGER_NO_CACHE="1", FUNDLEDGER_DONOR_KEY=str(work / "donor.key"))
-    (work / "donor.key").write_bytes(b"bench-key-not-secret-0123456789ab")
-    demo = work / "demo"
-    made = run_once([PY, "-m", "fundledger", "demo", str(demo)], env)
-    assert made[2], "could not write the demo books"
-    shutil.rmtree(demo / "exports", ignore_errors=True)
+               FUNDLEDGER_DONOR_KEY=str(OUT / "donor.key"))
 
-    def fresh() -> Path:
-        target = work / "books"
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(demo, target)
-        return target / "main.beancount"
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "fundledger", "import", str(data), "--books",
+                        str(books), "--dry-run"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, env=env, check=False)
+    ours = time.perf_counter() - t0
+    if r.returncode:
+        sys.exit(r.stderr)
 
-    runs = {
-        "beangulp csvbase extract": lambda: [PY, str(Path(__file__)), "--csvbase", str(data)],
-        "fundledger import --dry-run": lambda: [PY, "-m", "fundledger", "import", str(data),
-                                                "--books", str(fresh()), "--dry-run"],
-        "fundledger import (verified, committed)": lambda: [
-            PY, "-m", "fundledger", "import", str(data), "--books", str(fresh())],
-    }
-    print(f"\nimport throughput: PayPal export of {args.rows} rows, best of {args.repeat}\n")
-    print("| command | wall s | rows/s | peak MB |")
-    print("| --- | ---: | ---: | ---: |")
-    for name, cmd in runs.items():
-        best, peak, ok = float("inf"), 0.0, True
-        for _ in range(args.repeat):
-            seconds, mb, good = run_once(cmd(), env)
-            best, peak, ok = min(best, seconds), max(peak, mb), ok and good
-        flag = "" if ok else " (failed)"
-        print(f"| {name}{flag} | {best:.2f} | {args.rows / best:,.0f} | {peak:.0f} |",
-              flush=True)
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
+    t0 = time.perf_counter()
+    entries = CsvbasePayPal("Assets:PayPal", "GBP").extract(str(data), [])
+    theirs = time.perf_counter() - t0
+    assert len(entries) >= args.rows
+
+    n = args.rows
+    print(f"rows: {n:,} ({data.stat().st_size / 1e6:.1f} MB PayPal download)")
+    print(f"fundledger import --dry-run : {ours:7.2f} s  {n / ours:>10,.0f} rows/s "
+          "(whole CLI: fees, funds, pseudonyms, dedup, beancount text)")
+    print(f"beangulp csvbase extract    : {theirs:7.2f} s  {n / theirs:>10,.0f} rows/s "
+          "(in-process, one posting per row)")
+    print(f"ratio (fundledger / csvbase throughput): {theirs / ours:.2f}x")
+    print(r.stderr.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -7,6 +7,7 @@ text straight to Decimal, never through a float.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,13 +15,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from importers.errors import Problem
+from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
 
-# Currency signs, spaces, thousands commas, and a currency code standing alone at either
-# end ("GBP 25.00", "25.00GBP"; not the letters of a word such as "ninety").
-AMOUNT_JUNK = re.compile(r"[£$€\s,]|^[A-Za-z]{3}(?![A-Za-z])|(?<![A-Za-z])[A-Za-z]{3}$")
-STATED = re.compile(r"^[(\s]*([A-Za-z]{3})(?![A-Za-z])|(?<![A-Za-z])([A-Za-z]{3})[)\s]*$")
+# Currency signs, thousands separators, spaces, and an ISO code beside a number ("GBP 12").
+AMOUNT_JUNK = re.compile(r"[£$€,]|^[A-Z]{3}(?=\s*[-\d(])|(?<=\d)\s*[A-Z]{3}$|\s")
+# The currency an amount cell names itself, to check against its row's.
+STATED = re.compile(r"^[(\s]*([A-Z]{3})(?=\s*[-\d(])|(?<=\d)\s*([A-Z]{3})[)\s]*$")
 SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
 NUMBER = r"-?\d+(\.\d+)?"
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
@@ -44,6 +45,10 @@ class Parsed:
     donors: list[str]
     text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
 
+    def cell(self, column: str, i: int) -> str:
+        """Row i's text in one of those columns ('' where the profile names none)."""
+        return self.text[column][i] if column else ""
+
 
 def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
     if bad.any():
@@ -52,9 +57,28 @@ def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
         raise Problem(str(path), int(value["_row"]), message(value))
 
 
+# Columns stripped / case-folded once per table within parse(): rules read the same column
+# many times. Keyed by the table's identity; emptied when parse() returns.
+# The table is kept in the value so its id cannot be reused by another table meanwhile.
+_CACHE: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {}
+
+
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    key = norm(name)
-    return df[key].str.strip() if key in df.columns else pd.Series("", index=df.index)
+    key = (id(df), "strip", norm(name))
+    got = _CACHE.get(key)
+    if got is None:
+        col = key[2]
+        got = (df, df[col].str.strip() if col in df.columns else pd.Series("", index=df.index))
+        _CACHE[key] = got
+    return got[1]
+
+
+def _folded(df: pd.DataFrame, name: str) -> pd.Series:
+    key = (id(df), "fold", norm(name))
+    got = _CACHE.get(key)
+    if got is None:
+        got = _CACHE[key] = (df, _col(df, name).str.casefold())
+    return got[1]
 
 
 def _hint(fmt: str) -> str:
@@ -76,7 +100,7 @@ def parse_dates(path, df, profile: Profile) -> list:
     fmt, parsed = best
     forms = " or ".join(_hint(f) for f in profile.date_formats)
     _fail(path, df, parsed.isna(),
-          lambda r: f"date '{r[norm(profile.date)]}' in column '{profile.date}' is not {forms}")
+          lambda r: f"date {q(r[norm(profile.date)])} in column '{profile.date}' is not {forms}")
     return list(parsed.dt.date)  # unreachable
 
 
@@ -89,7 +113,7 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     if required:
         _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
     bad = ~empty & ~text.str.fullmatch(NUMBER)
-    _fail(path, df, bad, lambda r: f"amount '{r[norm(column)]}' in column '{column}' "
+    _fail(path, df, bad, lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
           "is not a number")
     return [Decimal(t) if t else None for t in text.tolist()]
 
@@ -121,7 +145,7 @@ def parse_currency(path, df, profile: Profile) -> list[str]:
         return [(profile.fixed_currency or "GBP").upper()] * len(df)
     cur = _col(df, profile.currency).str.upper()
     _fail(path, df, ~cur.str.fullmatch(r"[A-Z]{3}"),
-          lambda r: f"currency '{r[norm(profile.currency)]}' is not a 3-letter code")
+          lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
     return cur.tolist()
 
 
@@ -131,7 +155,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
     for i, rule in enumerate(profile.rules):
         mask = which == -1
         if rule.column:
-            value = _col(df, rule.column).str.casefold()
+            value = _folded(df, rule.column)
             if rule.values:
                 mask &= value.isin([v.casefold() for v in rule.values])
             if rule.pattern:
@@ -143,7 +167,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
         which[mask] = i
     col = next((r.column for r in profile.rules if r.column), "")
     _fail(path, df, which == -1, lambda r: (
-        f"{col or 'row'} '{r.get(norm(col), '')}' is not a kind of row the {profile.name} "
+        f"{col or 'row'} {q(r.get(norm(col), ''))} is not a kind of row the {profile.name} "
         "profile knows" if col else f"no rule of the {profile.name} profile matches"))
     return which
 
@@ -151,7 +175,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
 def skip_mask(df, profile: Profile) -> pd.Series:
     mask = pd.Series(False, index=df.index)
     for s in profile.skip:
-        value = _col(df, s.column).str.casefold()
+        value = _folded(df, s.column)
         if s.values:
             mask |= value.isin([v.casefold() for v in s.values])
         if s.not_in:
@@ -159,23 +183,20 @@ def skip_mask(df, profile: Profile) -> pd.Series:
     return mask
 
 
-def ids(path, df, profile: Profile, pseudo) -> list[str]:
-    """The source's own id. Bank lines have none: date, text, amount (and balance) are
-    hashed with the donor key, with an occurrence number for identical lines."""
+def ids(path, df, profile: Profile) -> list[str]:
+    """The source's own id. Bank lines have none: the declared columns (date, amounts,
+    balance: never a payer's name, so a plain hash reveals nothing the entry does not
+    already show, and the id does not depend on the donor key) are hashed, with an
+    occurrence number for identical lines."""
     if len(profile.id) == 1:
         col = _col(df, profile.id[0])
         _fail(path, df, col == "", lambda r: f"missing id in column '{profile.id[0]}'")
-        # Two rows with one id: deduplication would silently keep only the first.
-        first = dict(zip(col.tolist()[::-1], df["_row"].tolist()[::-1], strict=True))
-        _fail(path, df, col.duplicated(), lambda r: (
-            f"{profile.id[0]} '{r[norm(profile.id[0])]}' is also on row "
-            f"{first[r[norm(profile.id[0])].strip()]}: an id must be unique in an export"))
         return col.tolist()
     joined = _col(df, profile.id[0])
     for c in profile.id[1:]:
         joined = joined + "\x1f" + _col(df, c)
-    nth = joined.groupby(joined).cumcount() + 1
-    keys = {k: pseudo.digest(k, 16) for k in joined.unique()}
+    nth = joined.groupby(joined, sort=False).cumcount() + 1
+    keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in joined.unique()}
     return [f"{keys[k]}-{n}" for k, n in zip(joined.tolist(), nth.tolist(), strict=True)]
 
 
@@ -190,6 +211,13 @@ def donors(df, profile: Profile, pseudo) -> list[str]:
 
 
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
+    try:
+        return _parse(path, df, profile, pseudo)
+    finally:
+        _CACHE.clear()
+
+
+def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     df = df[~skip_mask(df, profile)]
     gross = parse_amounts(path, df, profile.gross, False) if profile.gross else None
     net = parse_amounts(path, df, profile.net, False) if profile.net else None
@@ -236,7 +264,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                                      *(x.column for x in profile.splits)], currency)
     return Parsed(
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
-        dates=parse_dates(path, df, profile), ids=ids(path, df, profile, pseudo),
+        dates=parse_dates(path, df, profile), ids=ids(path, df, profile),
         currency=currency, gross=pick(gross), net=pick(net),
         fees=[[x or Decimal(0) for x in col] for col in zip(*fees, strict=True)] if fees
         else [[] for _ in range(len(df))],

@@ -55,6 +55,12 @@ def test_paypal_uk_booked_gross_with_fees(tmp_path, env):
     assert [(p.units.currency, p.units.number) for p in conv.postings] == [
         ("USD", Decimal("-18.92")), ("GBP", Decimal("14.50"))]
     assert conv.postings[0].price.currency == "GBP"
+    # The converted donation is priced at the conversion's rate: the fund holds pounds.
+    from ledger import funds
+
+    rows_gbp = [r for r in booked if r["Currency"] == "GBP"]
+    expected = sum(dec(r["Gross"]) + dec(r["Fee"]) for r in rows_gbp) + dec("14.50")
+    assert funds.balances(load_clean(main))["general"] == {"GBP": expected}
     wd = got["paypal:5PP00010"]
     assert {p.account: p.units.number for p in wd.postings} == {
         "Assets:PayPal": Decimal("-1000.00"), "Assets:Transfers": Decimal("1000.00")}
@@ -164,3 +170,49 @@ def test_key_is_stable_across_runs(tmp_path, env):
     assert (a.parent / "imports/paypal/2023.beancount").read_text() == \
         (b.parent / "imports/paypal/2023.beancount").read_text()
     assert os.stat(env["FUNDLEDGER_DONOR_KEY"]).st_mode & 0o077 == 0
+
+
+def test_beangulp_importer_extracts_and_dedups_exactly():
+    from importers import profile as profile_lib
+    from importers.base import ProfileImporter
+    from importers.pseudonym import Pseudonymiser
+
+    imp = ProfileImporter(profile_lib.load(profile_lib.BUILTIN / "stripe.toml"),
+                          Pseudonymiser(b"test-key"))
+    path = str(FIXTURES / "stripe.csv")
+    assert imp.identify(path) and not imp.identify(str(FIXTURES / "paypal_uk.csv"))
+    assert imp.account(path) == "Assets:Stripe"
+    assert imp.date(path) == max(datetime.date.fromisoformat(r["created_utc"][:10])
+                                 for r in csv_rows(FIXTURES / "stripe.csv"))
+    books, _, _ = parser.parse_string('2017-01-01 custom "fund" "general" "unrestricted"\n')
+    entries = imp.extract(path, books)
+    assert len(entries) == len(csv_rows(FIXTURES / "stripe.csv"))
+    first, second = entries[0], entries[1]
+    # Same amount, same day, different donors: the second is not a duplicate of the first.
+    assert (first.date, first.postings[-1].units) == (second.date, second.postings[-1].units)
+    again = imp.extract(path, [*books, first])
+    imp.deduplicate(again, [*books, first])
+    marked = [e.meta["import-id"] for e in again if e.meta.get("__duplicate__")]
+    assert marked == [first.meta["import-id"]]
+
+
+def test_embedded_demo_is_never_written(env):
+    from fundledger import demo_books
+
+    before = snapshot(demo_books.BOOKS)
+    r = run_cli("import", FIXTURES / "stripe.csv", env=env)
+    assert r.returncode == 2 and "read-only" in r.stderr
+    r = run_cli("import", FIXTURES / "stripe.csv", "--dry-run", env=env)
+    assert r.returncode == 0, r.stderr
+    assert snapshot(demo_books.BOOKS) == before
+
+
+def test_bank_ids_do_not_depend_on_the_donor_key(tmp_path, env):
+    # A lost or new key must not turn a re-imported statement into duplicate entries.
+    main = write_books(tmp_path / "books")
+    assert imp(env, main, FIXTURES / "bank_cp1252.csv").returncode == 0
+    before = snapshot(main.parent)
+    other = dict(env, FUNDLEDGER_DONOR_KEY=str(tmp_path / "another.key"))
+    r = imp(other, main, FIXTURES / "bank_cp1252.csv")
+    assert r.returncode == 0, r.stderr
+    assert snapshot(main.parent) == before
