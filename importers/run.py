@@ -70,7 +70,7 @@ def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter
         if f.read(4) == read.XLSX_MAGIC:
             read.raw_rows(path)  # raises the workbook's own problem if it cannot be read
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
-    raise Problem(path, 1, "not an export any source recognises (headers are matched "
+    raise Problem(path, 0, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns); tried:\n{tried}")
 
 

@@ -142,7 +142,7 @@ def csv_cases() -> list[Case]:
         "1,000.00,-29.30,970.70,dev@example.org,t@example.org,8CP00002,,,994.91,Credit\r\n")
     c.append(("paypal", "unquoted_thousands.csv", text, 3, "values under a header of"))
     paypal("duplicate_id.csv", edit(P, 3, "Transaction ID", "8CP00001", PH), 4, "8CP00001")
-    paypal("wrong_header.csv", P, 1, "not an export any source recognises",
+    paypal("wrong_header.csv", P, 0, "not an export any source recognises",
            header=[h if h != "Gross" else "Amount" for h in PH])
     paypal("blank_rows_then_bad.csv", [P[0], [], [], edit(P, 2, "Date", "2/30/2023", PH)[1]],
            5, "date '2/30/2023'")
@@ -167,7 +167,7 @@ def csv_cases() -> list[Case]:
            "missing amount")
     stripe("swapped_headers.csv", S, 2, "is not gross",
            header=[{"gross": "fee", "fee": "gross"}.get(h, h) for h in SH])
-    c.append(("stripe", "empty.csv", "", 1, "not an export any source recognises"))
+    c.append(("stripe", "empty.csv", "", 0, "not an export any source recognises"))
     stripe("unknown_category.csv", edit(S, 2, "reporting_category", "mystery", SH), 3,
            "mystery")
     stripe("duplicate_id.csv", edit(S, 2, "balance_transaction_id", "txn_9C0001", SH), 3,
