@@ -176,14 +176,17 @@ def csv_cases() -> list[Case]:
     stripe("bom_bad_fee.csv", edit(S, 2, "fee", "0.5.0", SH), 3, "amount '0.5.0'",
            pre="\ufeff")
 
+    def add(source: str, header: list[str], cases: list[tuple]) -> None:
+        for name, rows, row, frag in cases:
+            c.append((source, name, to_csv([header] + rows), row, frag))
+
     G, GH = GOCARDLESS_ROWS, GOCARDLESS_HEADER
-    for name, rows, row, frag in [
+    add("gocardless", GH, [
         ("bad_arrival.csv", edit(G, 2, "arrival_date", "03/05/23", GH), 3, "date '03/05/23'"),
         ("amount_text.csv", edit(G, 1, "amount", "ninety", GH), 2, "amount 'ninety'"),
         ("currency_long.csv", edit(G, 2, "currency", "STERLING", GH), 3, "currency 'STERLING'"),
         ("duplicate_id.csv", edit(G, 2, "id", "PO900001", GH), 3, "PO900001"),
-    ]:
-        c.append(("gocardless", name, to_csv([GH] + rows), row, frag))
+    ])
 
     B, BH = BANK_ROWS, BANK_HEADER
     statement = "\"Account Name:\",\"Sample Org ****0009\"\r\n\r\n"
@@ -199,38 +202,34 @@ def csv_cases() -> list[Case]:
         c.append(("bank", name, text.encode(enc) if enc else text, row, frag))
 
     E, EH = ENTHUSE_ROWS, ENTHUSE_HEADER
-    for name, rows, row, frag in [
+    add("enthuse", EH, [
         ("bad_date.csv", edit(E, 2, "Date", "11.04.2023", EH), 3, "date '11.04.2023'"),
         ("amount_dollar_text.csv", edit(E, 1, "Payment Amount", "$thirty", EH), 2,
          "amount '$thirty'"),
         ("duplicate_id.csv", edit(E, 2, "Payment ID", "ENT-C-1", EH), 3, "ENT-C-1"),
-    ]:
-        c.append(("enthuse", name, to_csv([EH] + rows), row, frag))
+    ])
 
     O, OH = OC_ROWS, OC_HEADER
-    for name, rows, row, frag in [
+    add("opencollective", OH, [
         ("bad_timestamp.csv", edit(O, 2, "Effective Date & Time", "next tuesday", OH), 3,
          "next tuesday"),
         ("bad_amount.csv", edit(O, 1, "Amount Single Column", "20,OO", OH), 2, "amount '20,OO'"),
         ("unknown_kind.csv", edit(O, 2, "Kind", "MYSTERY", OH), 3, "MYSTERY"),
-    ]:
-        c.append(("opencollective", name, to_csv([OH] + rows), row, frag))
+    ])
 
     CF, CFH = CASEFUNDER_ROWS, CASEFUNDER_HEADER
-    for name, rows, row, frag in [
+    add("casefunder", CFH, [
         ("bad_date.csv", edit(CF, 2, "Date", "01-03-2023", CFH), 3, "date '01-03-2023'"),
         ("unknown_type.csv", edit(CF, 1, "Type", "bonus", CFH), 2, "bonus"),
         ("fee_text.csv", edit(CF, 2, "Platform fee", "five", CFH), 3, "amount 'five'"),
-    ]:
-        c.append(("casefunder", name, to_csv([CFH] + rows), row, frag))
+    ])
 
     SO, SOH = SOLICITORS_ROWS, SOLICITORS_HEADER
-    for name, rows, row, frag in [
+    add("solicitors", SOH, [
         ("bad_invoice_date.csv", edit(SO, 2, "Date", "30/04/23", SOH), 3, "date '30/04/23'"),
         ("vat_text.csv", edit(SO, 1, "VAT", "20%", SOH), 2, "amount '20%'"),
         ("duplicate_invoice.csv", edit(SO, 2, "Invoice", "HV-C1", SOH), 3, "HV-C1"),
-    ]:
-        c.append(("solicitors", name, to_csv([SOH] + rows), row, frag))
+    ])
     return c
 
 
