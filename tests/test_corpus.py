@@ -28,12 +28,16 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
-    from conftest import run_cli
+    """Demo books, their snapshot, and an environment with a donor key of its own (so no
+    first-run notice about creating one joins the problem line)."""
+    from conftest import cli_env, run_cli
 
-    folder = tmp_path_factory.mktemp("corpus") / "books"
-    made = run_cli("demo", folder)
+    base = tmp_path_factory.mktemp("corpus")
+    (base / "donor.key").write_bytes(b"corpus-test-key-0123456789abcdef")
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(base / "donor.key"))
+    made = run_cli("demo", base / "books", env=env)
     assert made.returncode == 0, made.stderr
-    return folder / "main.beancount", snapshot(folder)
+    return base / "books" / "main.beancount", snapshot(base / "books"), env
 
 
 def test_corpus_is_large_and_covers_every_source():
@@ -46,10 +50,10 @@ def test_corpus_is_large_and_covers_every_source():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_refused_with_one_line_and_books_unchanged(name, books, cli):
-    main, before = books
+    main, before, env = books
     case = EXPECTED[name]
     path = CORPUS / name
-    result = cli("import", path, "--books", main)
+    result = cli("import", path, "--books", main, env=env)
     assert result.returncode != 0
     # One problem line; indented lines after it may only add hints (the headers expected).
     lines = [ln for ln in result.stderr.splitlines() if ln.strip() and not ln[0].isspace()]
