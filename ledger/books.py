@@ -3,7 +3,8 @@
 A books folder holds `main.beancount` and the files it includes. Every write to the books
 (an import, a fund close) goes through `apply()`, which:
 
-1. takes a lock on the folder, so two writers are serialised;
+1. takes a lock on the folder, so two writers are serialised (readers take it shared, so
+   no reader sees a commit half done);
 2. builds the changed files in a private staging copy and loads it with beancount and the
    fund plugin; if that copy has any error, nothing in the books is touched;
 3. commits with a journal: every new file is written beside its target and fsync'd, the
@@ -20,6 +21,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -55,28 +57,43 @@ def resolve(path: str | os.PathLike) -> Path:
 def load(path: str | os.PathLike, cache: bool = True):
     """Load books with beancount (plugins run). Returns (entries, errors, options).
 
-    A change that a killed writer journaled is finished first, so a reader never sees books
-    that are half old and half new. With `cache` (unless FUNDLEDGER_NO_CACHE=1) the result
-    comes from ledger.cache when no included file and no plugin code changed."""
+    Read under a shared lock, after finishing any change a killed writer journaled, so a
+    reader never sees books that are half old and half new. With `cache` (unless
+    FUNDLEDGER_NO_CACHE=1) the result comes from ledger.cache when no included file and no
+    plugin code changed."""
     main = resolve(path)
-    if (main.parent / JOURNAL).exists():
-        with locked(main.parent):
-            recover(main.parent)
-    if cache:
-        return load_cache.load_cached(main)
-    with load_cache.paused_gc():
-        return loader.load_file(str(main))
+    with reading(main.parent):
+        if cache:
+            return load_cache.load_cached(main)
+        with load_cache.paused_gc():
+            return loader.load_file(str(main))
 
 
 def derived(path: str | os.PathLike, compute, *args):
     """compute(entries, errors, options, *args) for these books, remembered by
     ledger.cache until the books or the code change (always computed with
-    FUNDLEDGER_NO_CACHE=1). A journaled change is finished first, as in load()."""
+    FUNDLEDGER_NO_CACHE=1). Read as load() reads."""
     main = resolve(path)
-    if (main.parent / JOURNAL).exists():
-        with locked(main.parent):
-            recover(main.parent)
-    return load_cache.derived(main, compute, *args)
+    with reading(main.parent):
+        return load_cache.derived(main, compute, *args)
+
+
+@contextlib.contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """Hold the books still while they are read: a shared lock, so no writer is between
+    its first and last rename meanwhile (a writer holds the exclusive lock throughout).
+    A journal left by a killed writer is rolled forward first, under the exclusive lock."""
+    if folder in _held():  # this thread is the writer (an import plans under apply's lock)
+        yield
+        return
+    while True:
+        if (folder / JOURNAL).exists():
+            with locked(folder):
+                recover(folder)
+        with locked(folder, shared=True):
+            if not (folder / JOURNAL).exists():  # else a writer died meanwhile: go again
+                yield
+                return
 
 
 def format_error(error, root: Path | None = None) -> str:
@@ -91,14 +108,40 @@ def format_error(error, root: Path | None = None) -> str:
     return f"{filename}:{lineno}: {message}" if lineno else f"{filename}: {message}"
 
 
+# Folders whose lock this thread holds. flock is per open file, so a second lock by the
+# same thread on a new descriptor would wait for itself: an import reads the books (load)
+# while apply() holds the exclusive lock to plan under it. (Other threads lock for real.)
+_LOCAL = threading.local()
+
+
+def _held() -> set[Path]:
+    if not hasattr(_LOCAL, "held"):
+        _LOCAL.held = set()
+    return _LOCAL.held
+
+
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the books folder, held for the duration of a write."""
-    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+def locked(folder: Path, shared: bool = False) -> Iterator[None]:
+    """A lock on the books folder: exclusive for a write (held throughout), shared for a
+    read. Re-entering a lock this thread already holds is a no-op."""
+    if folder in _held():
+        yield
+        return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        if not shared:
+            raise
+        fd = None
+    if fd is None:  # read-only books (e.g. installed demo books): no writer can change them
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        _held().add(folder)
         yield
     finally:
+        _held().discard(folder)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 

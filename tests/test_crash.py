@@ -168,3 +168,41 @@ def test_two_writers_at_once_are_serialised(reference, tmp_path):
         expected = {f"crash:{tag}-{i}" for i in range(COUNT)} | {f"crash:{tag}-j-0"}
         assert expected <= set(ids), tag
     assert len(ids) == len(set(ids)) == 2 * (COUNT + 1)
+
+
+READER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from ledger import books
+folder, log = Path(sys.argv[2]), Path(sys.argv[3])
+with books.reading(folder):
+    print("reading", flush=True)
+    sys.stdin.readline()  # hold the books until told to let go
+    with open(log, "a") as f:
+        f.write("reader done\\n")
+"""
+
+
+def test_a_writer_waits_for_a_reader(reference, tmp_path):
+    """A report reading the books holds a shared lock: an import cannot rename files under
+    it (which would show it some files old and some new). The writer finishes only after
+    the reader lets go."""
+    main = fresh(reference, tmp_path, "shared")
+    (tmp_path / "tmp").mkdir()
+    log = tmp_path / "order.log"
+    root = str(Path(__file__).resolve().parent.parent)
+    reader = subprocess.Popen([sys.executable, "-c", READER, root, str(main.parent), str(log)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().strip() == "reading"
+    proc = writer(main, "crash", tmp_path / "tmp")
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.0)  # scheduling only: let the writer reach the lock
+    assert proc.poll() is None, "the writer did not wait for the reader"
+    reader.communicate("go\n", timeout=60)
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    with open(log, "a") as f:
+        f.write("writer done\n")
+    assert log.read_text().splitlines() == ["reader done", "writer done"]
+    assert book_files(main.parent) == reference["after"]
