@@ -118,7 +118,6 @@ class FundStatement:
     transfers_net: Decimal
     balance: Decimal
     leftover: str
-    periods: tuple[Period, ...]
 
 
 @dataclass(frozen=True)
@@ -314,7 +313,7 @@ def _raised_items(acc: _Acc) -> tuple[Item, ...]:
         if ch not in by_channel:
             continue
         donors = acc.donors.get(ch, set())
-        if ch in DONOR_CHANNELS and 0 < len(donors) < MIN_GROUP:
+        if ch != GRANT and 0 < len(donors) < MIN_GROUP:
             merged_amount += by_channel[ch]
             merged_donors |= donors
             merged_names.append(CHANNEL_LABELS[ch].lower())
@@ -354,30 +353,37 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
 
 
 def _periods(acc: _Acc) -> tuple[Period, ...]:
-    """Years, merged with their neighbours until no period's gifts come from 1-4 donors."""
+    """Raised and spent by calendar year, consecutive years merged until no period's gifts
+    come from 1 to 4 donors (a year with one gift must not show that gift).
+
+    Only the statement as a whole has a time series: a per-fund series grouped differently
+    would let a reader subtract one table from another and get back a small year.
+    """
     years = sorted(set(acc.year_raised) | set(acc.year_spent))
+
+    def safe(group: list[int]) -> bool:
+        donors = set().union(*(acc.year_donors.get(y, set()) for y in group))
+        return not 0 < len(donors) < MIN_GROUP
+
     groups: list[list[int]] = []
     current: list[int] = []
-    donors: set = set()
     for year in years:
         current.append(year)
-        donors |= acc.year_donors.get(year, set())
-        if not donors or len(donors) >= MIN_GROUP:
+        if safe(current):
             groups.append(current)
-            current, donors = [], set()
+            current = []
     if current:
-        # The last years still come from too few donors: fold them into the period before.
-        if groups:
-            groups[-1].extend(current)
-        else:
-            groups.append(current)
-    periods = []
-    for group in groups:
-        label = str(group[0]) if len(group) == 1 else f"{group[0]}\u2013{group[-1]}"
-        periods.append(Period(label,
-                              sum((acc.year_raised.get(y, ZERO) for y in group), ZERO),
-                              sum((acc.year_spent.get(y, ZERO) for y in group), ZERO)))
-    return tuple(periods)
+        groups.append(current)
+    # The last years still come from too few donors: fold them back into the periods
+    # before, as far as it takes.
+    while len(groups) > 1 and not safe(groups[-1]):
+        last = groups.pop()
+        groups[-1] = groups[-1] + last
+    return tuple(
+        Period(str(g[0]) if len(g) == 1 else f"{g[0]}\u2013{g[-1]}",
+               sum((acc.year_raised.get(y, ZERO) for y in g), ZERO),
+               sum((acc.year_spent.get(y, ZERO) for y in g), ZERO))
+        for g in groups)
 
 
 def _all_donors(acc: _Acc) -> set:
@@ -395,6 +401,11 @@ def _purpose_words(fund: fundmodel.Fund) -> str:
     if not fund.purpose:
         return "any of our aims" if fund.fund_class == "unrestricted" else ""
     return ", ".join(PURPOSE_WORDS.get(p, p.split(":")[-1].lower()) for p in fund.purpose)
+
+
+def _month_end(d: datetime.date) -> datetime.date:
+    first_next = (d.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return first_next - datetime.timedelta(days=1)
 
 
 def long_date(d: datetime.date) -> str:
@@ -432,7 +443,7 @@ def _fund_statement(fund: fundmodel.Fund, acc: _Acc, currency: str) -> FundState
         platform_fees=fees.get("platform fees", ZERO), payment_fees=fees.get("payment fees", ZERO),
         legal_by_firm=firms, legal_total=legal_total, court_fees=acc.court,
         other_spend=other, spent_total=spent, transfers=transfers, transfers_net=net,
-        balance=balance, leftover=_leftover(fund, balance, currency), periods=_periods(acc))
+        balance=balance, leftover=_leftover(fund, balance, currency))
 
 
 def statement(entries: list, options: dict, funds: list[str] | None = None,
@@ -447,7 +458,8 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     currency = (options.get("operating_currency") or ["GBP"])[0]
     titles = {f.id: f.title for f in declared.values()}
     per_fund, total = _collect(entries, set(wanted), titles, currency, as_of)
-    fund_statements = tuple(_fund_statement(declared[f], per_fund[f], currency) for f in wanted)
+    fund_statements = tuple(_fund_statement(declared[f], per_fund[f], currency)
+                            for f in wanted)
     firms = _firms(total)
     fees = sum(total.fees.values(), ZERO)
     other = sum(total.other.values(), ZERO)
@@ -455,7 +467,9 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     raised_total = sum(total.income.values(), ZERO)
     balance = sum((f.balance for f in fund_statements), ZERO)
     dates = [e.date for e in entries if isinstance(e, Transaction)]
-    as_of = as_of or (max(dates) if dates else datetime.date.today())
+    # Without a date asked for, the statement runs to the end of the month of the last
+    # entry: the date of the last entry could be the date of a single gift.
+    as_of = as_of or _month_end(max(dates) if dates else datetime.date.today())
     notes = tuple(f"{n:,.2f} {c} booked without a {currency} value is not included."
                   for c, n in sorted(total.unconverted.items()) if n)
     result = Statement(

@@ -163,9 +163,6 @@ def csv_rows(s: Statement) -> list[tuple]:
         for t in f.transfers:
             row("transfer", t.label, "", t.amount)
         row("left", "balance", f.leftover, f.balance)
-        for p in f.periods:
-            row("period", p.label, "raised", p.raised)
-            row("period", p.label, "spent", p.spent)
     return rows
 
 
