@@ -63,6 +63,10 @@ def test_figures_match_the_hand_worked_books(small_statement):
     assert [(t.label, t.amount) for t in case.transfers] == [("From General", D(40))]
     assert [(t.label, t.amount) for t in f["general"].transfers] == [("To A test case", D(-40))]
     assert f["general"].other_spend == (tr.Item("Running: hosting", D(50)),)
+    assert {h.label: h.amount for h in case.held} == {
+        "held in Firm client account": D(465), "in our bank account": D(190),
+        "kept with our general funds' money": D(40)}
+    assert f["case"].status == "open" and f["small"].status == "closed"
     assert f["small"].status == "closed" and str(f["small"].closed) == "2019-12-31"
     assert case.leftover == tr.LEFTOVER["return-to-platform"]
     assert f["small"].leftover == "The fund was closed on 31 December 2019 with nothing left."
@@ -172,8 +176,14 @@ def test_demo_figures_match_an_independent_sum():
         assert f.court_fees == mine["court"], f.id
         assert f.platform_fees + f.payment_fees == mine["fees"], f.id
         assert sum((i.amount for i in f.raised), D(0)) == f.raised_total
+        # The breakdowns this module computes add up to the reconciliation's totals.
+        assert sum((x.amount for x in f.legal_by_firm), D(0)) == f.legal_total, f.id
+        assert all(x.amount == sum((c.amount for c in x.categories), D(0))
+                   for x in f.legal_by_firm), f.id
         assert f.balance == balances.get(f.id, {}).get("GBP", D(0)), f.id
     assert s.raised_total == sum((v["raised"] for v in sums.values()), D(0))
+    assert sum((x.amount for x in s.spend_by_firm), D(0)) == sum(
+        (v["legal"] for v in sums.values()), D(0))
     assert s.balance == sum((f.balance for f in s.funds), D(0))
     assert sum((p.raised for p in s.periods), D(0)) == s.raised_total
     assert sum((p.spent for p in s.periods), D(0)) == s.spent_total

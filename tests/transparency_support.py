@@ -7,7 +7,8 @@ Three funds:
 - case (restricted, return-to-platform): 5 crowdfunding pledges of 100 (platform fee 5,
   payment fee 2 each: 25 and 10), a grant of 1000 EUR received as 850 GBP, one invoice
   from "=cmd" (profit costs 300, VAT 60, court fees 100) with counsel 200 paid to
-  "<script>x</script> Chambers", 40 in from general. Balance 695.
+  "<script>x</script> Chambers" paid from the bank, 40 in from general. Balance 695:
+  465 held in the firm's client account, 190 in the bank, 40 kept with general's money.
 - small (restricted, release-to-unrestricted): 3 donors give 20 each via PayPal (60),
   spent on "Small Firm LLP" (60), closed 2019-12-31. Balance 0.
 Totals: raised 1820, spent 805, left 1015; 16 distinct donors.
@@ -112,7 +113,7 @@ def books_text() -> str:
   Expenses:Legal:CourtFees  100.00 GBP
   Expenses:Legal:Counsel  200.00 GBP
     firm: "<script>x</script> Chambers"
-  Assets:Held:Firm  -660.00 GBP
+  Assets:Bank:Current  -660.00 GBP
 
 2019-03-01 * "Secret Supplier Ltd" "Hosting"
   fund: "general"
