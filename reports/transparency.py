@@ -1,0 +1,527 @@
+"""The public spend-transparency statement: what each fund raised and spent, for anyone to read.
+
+`statement(entries, options, funds)` returns a `Statement` of plain dataclasses; the HTML,
+Markdown and CSV renderers only format it. Every privacy decision is taken here, so no
+renderer can leak what the statement does not hold:
+
+- Aggregates only. The statement holds no donor pseudonym, no payee of a transaction that
+  carries `donor:`, no single gift's amount or date: money is summed per fund, channel,
+  firm, category and period.
+- Supporters are counted as distinct `donor:` pseudonyms. A count of 1 to 4 is never
+  shown: it becomes the text "fewer than 5" (`MIN_GROUP`).
+- Money raised is shown per channel (crowdfunding, grant, donations, other income). A
+  crowdfunding or donations channel given by 1 to 4 donors is not shown on its own: such
+  channels are merged into one "other channels" line, whose count is itself suppressed if
+  the merged group is still under 5. Income with no `donor:` (a platform's weekly payout,
+  a grant, bank interest) is not a gift from an identifiable person; grants are named by
+  their funder, which is an organisation.
+- The "raised and spent over time" series is by calendar year, but consecutive years are
+  merged ("2019-2021") until each period's gifts come from 0 or at least 5 donors, so a
+  year with one gift cannot reveal that gift's amount and year.
+- Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
+  category for everything else: other payees (suppliers, refunds) are never named.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from beancount.core.data import Transaction
+
+from ledger import funds as fundmodel
+
+MIN_GROUP = 5
+FEWER = f"fewer than {MIN_GROUP}"
+ZERO = Decimal("0.00")
+
+# Channels of income, in the order a reader expects them (docs/books.md).
+CROWDFUNDING, GRANT, DONATIONS, OTHER_INCOME = "crowdfunding", "grant", "donations", "other"
+OTHER_CHANNELS = "other channels"
+DONOR_CHANNELS = (CROWDFUNDING, DONATIONS)
+CHANNEL_LABELS = {
+    CROWDFUNDING: "Crowdfunding",
+    GRANT: "Grant",
+    DONATIONS: "Donations",
+    OTHER_INCOME: "Other income",
+    OTHER_CHANNELS: "Other channels",
+}
+
+LEGAL_CATEGORIES = {
+    "Expenses:Legal:Solicitors": "profit costs",
+    "Expenses:Legal:Counsel": "counsel",
+    "Expenses:Legal:CourtFees": "court fees",
+    "Expenses:Legal:VAT": "VAT",
+}
+COURT_FEES = "court fees"
+
+LEFTOVER = {
+    "return-to-platform": "Any money left when the case ends goes back to the crowdfunding "
+                          "platform, to be dealt with under its terms for supporters.",
+    "release-to-unrestricted": "Any money left when the case ends is released to our general "
+                               "funds, as supporters were told when they gave.",
+    "unrestricted": "This is our general fund: what is left pays for our work in future.",
+    "designated": "Our trustees set this money aside; they may release it to our general "
+                  "funds if it is not needed.",
+    "restricted": "Any money left will only be spent on this fund's purpose.",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A labelled sum, optionally with what it is made of and how many supporters gave it."""
+
+    label: str
+    amount: Decimal
+    detail: str = ""
+    supporters: str = ""  # "" (not a gift), "fewer than 5", or a count of at least 5
+
+
+@dataclass(frozen=True)
+class FirmSpend:
+    firm: str
+    amount: Decimal
+    categories: tuple[Item, ...]  # profit costs, counsel, VAT, other legal
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # "2019" or "2019-2021"
+    raised: Decimal
+    spent: Decimal
+
+
+@dataclass(frozen=True)
+class FundStatement:
+    id: str
+    title: str
+    fund_class: str
+    purpose: str  # plain words for the account prefixes it may be spent on
+    opened: datetime.date
+    closed: datetime.date | None
+    status: str  # open | closed
+    raised: tuple[Item, ...]
+    raised_total: Decimal
+    supporters: str
+    grant_original: tuple[Item, ...]  # grants in the funder's currency, e.g. 60,000.00 EUR
+    platform_fees: Decimal
+    payment_fees: Decimal
+    legal_by_firm: tuple[FirmSpend, ...]
+    legal_total: Decimal  # firms' fees, without court fees
+    court_fees: Decimal
+    other_spend: tuple[Item, ...]
+    spent_total: Decimal  # fees + legal + court fees + other
+    transfers: tuple[Item, ...]  # + in, - out, labelled by the other fund
+    transfers_net: Decimal
+    balance: Decimal
+    leftover: str
+    periods: tuple[Period, ...]
+
+
+@dataclass(frozen=True)
+class Statement:
+    organisation: str
+    currency: str
+    as_of: datetime.date
+    summary: str
+    funds: tuple[FundStatement, ...]
+    raised: tuple[Item, ...]
+    raised_total: Decimal
+    supporters: str
+    spend_by_firm: tuple[FirmSpend, ...]
+    court_fees: Decimal
+    fees: Decimal
+    other_spend: Decimal
+    spent_total: Decimal
+    balance: Decimal
+    periods: tuple[Period, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+class UnknownFund(ValueError):
+    pass
+
+
+def supporters_text(count: int, complete: bool = True) -> str:
+    """How a count of donors is published: never a number below MIN_GROUP.
+
+    `complete` is False when some of the gifts were booked without a donor (a platform's
+    payout of many pledges): then only "at least N" is true, and nothing under 5 is said.
+    """
+    if count == 0:
+        return ""
+    if not complete:
+        return f"at least {count}" if count >= MIN_GROUP else ""
+    return FEWER if count < MIN_GROUP else str(count)
+
+
+# --- what every posting is, for a public reader -----------------------------------------
+
+def channel(account: str) -> str:
+    if account.startswith("Income:Crowdfunding"):
+        return CROWDFUNDING
+    if account.startswith("Income:Grants"):
+        return GRANT
+    if account.startswith("Income:Donations"):
+        return DONATIONS
+    return OTHER_INCOME
+
+
+def spend_kind(account: str) -> str:
+    """platform fees | payment fees | legal | court fees | other."""
+    if account == "Expenses:Fees:Platform":
+        return "platform fees"
+    if account.startswith("Expenses:Fees"):
+        return "payment fees"
+    if account == "Expenses:Legal:CourtFees":
+        return COURT_FEES
+    if account.startswith("Expenses:Legal"):
+        return "legal"
+    return "other"
+
+
+def other_category(account: str) -> str:
+    """Expenses:Running:Hosting -> 'Running: hosting'."""
+    parts = account.split(":")[1:]
+    if not parts:
+        return account
+    head, rest = parts[0], [p.lower() for p in parts[1:]]
+    return f"{head}: {', '.join(rest)}" if rest else head
+
+
+def _donor(txn: Transaction, posting) -> str | None:
+    return (posting.meta or {}).get("donor") or (txn.meta or {}).get("donor")
+
+
+# --- the collection pass ----------------------------------------------------------------
+
+@dataclass
+class _Acc:
+    """Sums for one fund (or for all selected funds together)."""
+
+    income: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    donors: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    grant_units: dict[tuple[str, str], Decimal] = field(
+        default_factory=lambda: defaultdict(Decimal))
+    sources: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    fees: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    legal: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    court: Decimal = ZERO
+    other: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    transfers: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    year_raised: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    year_spent: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    year_donors: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    # Channels with gifts booked without a donor (a platform's payout of many pledges):
+    # their supporters cannot be counted, only bounded from below.
+    untagged: set = field(default_factory=set)
+    unconverted: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+
+def _grant_funder(txn: Transaction, account: str) -> str:
+    # A grant's payee is the funder, an organisation; a donor-tagged one is never named.
+    if txn.payee and not (txn.meta or {}).get("donor"):
+        return txn.payee
+    return account.split(":")[-1]
+
+
+def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
+             currency: str, as_of: datetime.date | None) -> tuple[dict[str, _Acc], _Acc]:
+    per_fund: dict[str, _Acc] = defaultdict(_Acc)
+    total = _Acc()
+    for txn, posting, fund in fundmodel.fund_postings(entries):
+        if fund not in selected or (as_of is not None and txn.date > as_of):
+            continue
+        w = fundmodel.weight(posting)
+        accs = (per_fund[fund], total)
+        if w.currency != currency:
+            for acc in accs:
+                acc.unconverted[w.currency] += w.number
+            continue
+        n = w.number
+        year = txn.date.year
+        account = posting.account
+        if account.startswith("Income:"):
+            ch = channel(account)
+            source = _grant_funder(txn, account) if ch == GRANT else _source(account)
+            donor = _donor(txn, posting)
+            for acc in accs:
+                acc.income[(ch, source)] += -n
+                acc.year_raised[year] += -n
+                if source:
+                    acc.sources[ch].add(source)
+                if donor:
+                    acc.donors[ch].add(donor)
+                    acc.year_donors[year].add(donor)
+                elif ch in DONOR_CHANNELS:
+                    acc.untagged.add(ch)
+                if ch == GRANT and posting.units.currency != currency:
+                    acc.grant_units[(source, posting.units.currency)] += -posting.units.number
+        elif account.startswith("Expenses:"):
+            kind = spend_kind(account)
+            for acc in accs:
+                acc.year_spent[year] += n
+                if kind in ("platform fees", "payment fees"):
+                    acc.fees[kind] += n
+                elif kind == COURT_FEES:
+                    acc.court += n
+                elif kind == "legal":
+                    category = LEGAL_CATEGORIES.get(account, "other legal")
+                    acc.legal[(_firm(txn, posting), category)] += n
+                else:
+                    acc.other[other_category(account)] += n
+        elif account == fundmodel.TRANSFERS_ACCOUNT:
+            others = {f for p in txn.postings
+                      if p.account == fundmodel.TRANSFERS_ACCOUNT
+                      and (f := fundmodel.posting_fund(p, txn)) and f != fund}
+            label = ", ".join(sorted(titles.get(f, f) for f in others)) or "another fund"
+            per_fund[fund].transfers[label] += -n
+            # Transfers between two selected funds cancel out in the total; to or from a
+            # fund outside the selection they are shown.
+            if not (others & selected):
+                total.transfers[label] += -n
+    return per_fund, total
+
+
+def _source(account: str) -> str:
+    """Income:Donations:PayPal -> 'PayPal'; Income:Interest -> 'Interest'."""
+    parts = account.split(":")
+    return parts[-1] if len(parts) > 2 else (parts[1] if len(parts) == 2 else "")
+
+
+def _firm(txn: Transaction, posting) -> str:
+    firm = (posting.meta or {}).get("firm")
+    if firm:
+        return firm
+    # The payee of a gift is a donor: never name it, even if a legal posting rides along.
+    if txn.payee and not _donor(txn, posting):
+        return txn.payee
+    return "other legal costs"
+
+
+# --- from sums to what may be published -------------------------------------------------
+
+def _raised_items(acc: _Acc) -> tuple[Item, ...]:
+    by_channel: dict[str, Decimal] = defaultdict(Decimal)
+    for (ch, _source), n in acc.income.items():
+        by_channel[ch] += n
+    items: list[Item] = []
+    merged_amount, merged_donors, merged_names, merged_untagged = ZERO, set(), [], False
+    for ch in (CROWDFUNDING, GRANT, DONATIONS, OTHER_INCOME):
+        if ch not in by_channel:
+            continue
+        donors = acc.donors.get(ch, set())
+        if ch in DONOR_CHANNELS and 0 < len(donors) < MIN_GROUP:
+            merged_amount += by_channel[ch]
+            merged_donors |= donors
+            merged_names.append(CHANNEL_LABELS[ch].lower())
+            merged_untagged = merged_untagged or ch in acc.untagged
+            continue
+        if ch == GRANT:
+            for (c, source), n in sorted(acc.income.items()):
+                if c == GRANT:
+                    items.append(Item(f"Grant from {source}", n))
+            continue
+        detail = ", ".join(sorted(acc.sources.get(ch, ())))
+        items.append(Item(CHANNEL_LABELS[ch], by_channel[ch],
+                          f"through {detail}" if detail and ch != OTHER_INCOME else detail,
+                          supporters_text(len(donors), ch not in acc.untagged)))
+    if merged_names:
+        items.append(Item(CHANNEL_LABELS[OTHER_CHANNELS], merged_amount,
+                          f"{' and '.join(merged_names)}: channels with {FEWER} "
+                          "supporters each are shown together",
+                          supporters_text(len(merged_donors), not merged_untagged)))
+    return tuple(items)
+
+
+def _grant_original(acc: _Acc) -> tuple[Item, ...]:
+    return tuple(Item(f"Grant from {source}", n, cur)
+                 for (source, cur), n in sorted(acc.grant_units.items()) if n)
+
+
+def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
+    by_firm: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for (firm, category), n in acc.legal.items():
+        by_firm[firm][category] += n
+    order = ["profit costs", "counsel", "VAT", "other legal"]
+    firms = [FirmSpend(firm, sum(cats.values(), ZERO),
+                       tuple(Item(c, cats[c]) for c in order if cats.get(c)))
+             for firm, cats in by_firm.items()]
+    return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
+
+
+def _periods(acc: _Acc) -> tuple[Period, ...]:
+    """Years, merged with their neighbours until no period's gifts come from 1-4 donors."""
+    years = sorted(set(acc.year_raised) | set(acc.year_spent))
+    groups: list[list[int]] = []
+    current: list[int] = []
+    donors: set = set()
+    for year in years:
+        current.append(year)
+        donors |= acc.year_donors.get(year, set())
+        if not donors or len(donors) >= MIN_GROUP:
+            groups.append(current)
+            current, donors = [], set()
+    if current:
+        # The last years still come from too few donors: fold them into the period before.
+        if groups:
+            groups[-1].extend(current)
+        else:
+            groups.append(current)
+    periods = []
+    for group in groups:
+        label = str(group[0]) if len(group) == 1 else f"{group[0]}\u2013{group[-1]}"
+        periods.append(Period(label,
+                              sum((acc.year_raised.get(y, ZERO) for y in group), ZERO),
+                              sum((acc.year_spent.get(y, ZERO) for y in group), ZERO)))
+    return tuple(periods)
+
+
+def _all_donors(acc: _Acc) -> set:
+    return set().union(*acc.donors.values()) if acc.donors else set()
+
+
+PURPOSE_WORDS = {
+    "Expenses:Legal": "legal costs",
+    "Expenses:Fees": "platform and payment fees",
+    "Expenses:Comms": "communications",
+}
+
+
+def _purpose_words(fund: fundmodel.Fund) -> str:
+    if not fund.purpose:
+        return "any of our aims" if fund.fund_class == "unrestricted" else ""
+    return ", ".join(PURPOSE_WORDS.get(p, p.split(":")[-1].lower()) for p in fund.purpose)
+
+
+def long_date(d: datetime.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _leftover(fund: fundmodel.Fund, balance: Decimal, currency: str) -> str:
+    if fund.closed is not None:
+        return f"The fund was closed on {long_date(fund.closed)} with nothing left."
+    rule = LEFTOVER.get(fund.terms or "") or LEFTOVER[fund.fund_class]
+    if balance <= 0:
+        return "Nothing is left in this fund. " + rule
+    return rule
+
+
+def _fund_statement(fund: fundmodel.Fund, acc: _Acc, currency: str) -> FundStatement:
+    raised_total = sum(acc.income.values(), ZERO)
+    fees = acc.fees
+    firms = _firms(acc)
+    legal_total = sum((f.amount for f in firms), ZERO)
+    other = tuple(Item(k, v) for k, v in sorted(acc.other.items()) if v)
+    spent = (sum(fees.values(), ZERO) + legal_total + acc.court
+             + sum((i.amount for i in other), ZERO))
+    transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
+                      for k, v in sorted(acc.transfers.items()) if v)
+    net = sum((t.amount for t in transfers), ZERO)
+    balance = raised_total - spent + net
+    return FundStatement(
+        id=fund.id, title=fund.title, fund_class=fund.fund_class,
+        purpose=_purpose_words(fund), opened=fund.opened, closed=fund.closed,
+        status="closed" if fund.closed else "open",
+        raised=_raised_items(acc), raised_total=raised_total,
+        supporters=supporters_text(len(_all_donors(acc)), not acc.untagged),
+        grant_original=_grant_original(acc),
+        platform_fees=fees.get("platform fees", ZERO), payment_fees=fees.get("payment fees", ZERO),
+        legal_by_firm=firms, legal_total=legal_total, court_fees=acc.court,
+        other_spend=other, spent_total=spent, transfers=transfers, transfers_net=net,
+        balance=balance, leftover=_leftover(fund, balance, currency), periods=_periods(acc))
+
+
+def statement(entries: list, options: dict, funds: list[str] | None = None,
+              as_of: datetime.date | None = None) -> Statement:
+    """The statement for the given fund ids (all declared funds by default)."""
+    declared, _budgets, _errors = fundmodel.declarations(entries)
+    wanted = list(declared) if not funds else list(dict.fromkeys(funds))
+    unknown = [f for f in wanted if f not in declared]
+    if unknown:
+        raise UnknownFund(f"no such fund: {', '.join(unknown)} (funds in the books: "
+                          f"{', '.join(declared) or 'none'})")
+    currency = (options.get("operating_currency") or ["GBP"])[0]
+    titles = {f.id: f.title for f in declared.values()}
+    per_fund, total = _collect(entries, set(wanted), titles, currency, as_of)
+    fund_statements = tuple(_fund_statement(declared[f], per_fund[f], currency) for f in wanted)
+    firms = _firms(total)
+    fees = sum(total.fees.values(), ZERO)
+    other = sum(total.other.values(), ZERO)
+    spent = fees + sum((f.amount for f in firms), ZERO) + total.court + other
+    raised_total = sum(total.income.values(), ZERO)
+    balance = sum((f.balance for f in fund_statements), ZERO)
+    dates = [e.date for e in entries if isinstance(e, Transaction)]
+    as_of = as_of or (max(dates) if dates else datetime.date.today())
+    notes = tuple(f"{n:,.2f} {c} booked without a {currency} value is not included."
+                  for c, n in sorted(total.unconverted.items()) if n)
+    result = Statement(
+        organisation=options.get("title") or "",
+        currency=currency, as_of=as_of, summary="", funds=fund_statements,
+        raised=_raised_items(total), raised_total=raised_total,
+        supporters=supporters_text(len(_all_donors(total)), not total.untagged),
+        spend_by_firm=firms, court_fees=total.court, fees=fees, other_spend=other,
+        spent_total=spent, balance=balance, periods=_periods(total), notes=notes)
+    first = min((f.opened for f in fund_statements), default=as_of)
+    return _with_summary(result, first, _grant_original(total))
+
+
+SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def fmt(number: Decimal, currency: str) -> str:
+    """£1,234.50 / €60,000.00 / 1,234.50 CHF: exact, never via float."""
+    text = f"{abs(number).quantize(Decimal('0.01')):,}"
+    sign = "-" if number < 0 else ""
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+PHRASES = {"Crowdfunding": "through crowdfunding", "Donations": "in donations",
+           "Other channels": "through other channels"}
+
+
+def _join(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) -> Statement:
+    """The plain-language paragraph at the top, built only from the statement's aggregates."""
+    cur = s.currency
+    gifts = [i for i in s.raised if not i.label.startswith("Grant")]
+    parts = []
+    if gifts:
+        total = sum((i.amount for i in gifts), ZERO)
+        who = f" from {s.supporters} supporters" if s.supporters else ""
+        how = _join([f"{fmt(i.amount, cur)} {PHRASES.get(i.label, i.label.lower())}"
+                     for i in gifts])
+        parts.append(f"{fmt(total, cur)}{who} ({how})" if len(gifts) > 1
+                     else f"{fmt(total, cur)}{who} "
+                          f"{PHRASES.get(gifts[0].label, gifts[0].label.lower())}")
+    original = {i.label: i for i in grants}
+    for g in (i for i in s.raised if i.label.startswith("Grant")):
+        o = original.get(g.label)
+        amount = (f"{fmt(o.amount, o.detail)} ({fmt(g.amount, cur)})" if o
+                  else fmt(g.amount, cur))
+        parts.append(f"a grant of {amount} from {g.label.removeprefix('Grant from ')}")
+    text = [f"Since {first.year} we raised {_join(parts) or fmt(ZERO, cur)}."]
+    spent = []
+    legal = sum((f.amount for f in s.spend_by_firm), ZERO)
+    if legal:
+        firms = _join([f"{fmt(f.amount, cur)} to {f.firm}" for f in s.spend_by_firm[:3]]
+                      + (["others"] if len(s.spend_by_firm) > 3 else []))
+        spent.append(f"{fmt(legal, cur)} on lawyers ({firms})")
+    if s.court_fees:
+        spent.append(f"{fmt(s.court_fees, cur)} on court fees")
+    if s.fees:
+        spent.append(f"{fmt(s.fees, cur)} on platform and payment fees")
+    if s.other_spend:
+        spent.append(f"{fmt(s.other_spend, cur)} on other costs")
+    if spent:
+        text.append(f"We spent {_join(spent)}.")
+    text.append(f"{fmt(s.balance, cur)} is left"
+                + (f" across {len(s.funds)} funds." if len(s.funds) > 1 else "."))
+    return replace(s, summary=" ".join(text))

@@ -1,0 +1,317 @@
+"""The public transparency statement: figures, privacy, safe files, and the page in a browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount.core import convert
+from beancount.core.data import Transaction
+
+from fundledger import demo_books
+from ledger import books as ledger_books
+from ledger import funds as fundmodel
+from reports import transparency as tr
+from reports import transparency_render as render
+from tests.browser_support import browser, screenshot_path
+from tests.conftest import run_cli
+from tests.transparency_support import donor_values, leaks, pseudonyms, write_books
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    return write_books(tmp_path_factory.mktemp("transparency") / "books")
+
+
+def load(main):
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    return entries, options
+
+
+@pytest.fixture(scope="module")
+def small_statement(small):
+    entries, options = load(small)
+    return tr.statement(entries, options)
+
+
+def by_id(statement):
+    return {f.id: f for f in statement.funds}
+
+
+# --- figures on hand-worked books ---------------------------------------------------------
+
+def test_figures_match_the_hand_worked_books(small_statement):
+    s = small_statement
+    f = by_id(s)
+    assert (s.raised_total, s.spent_total, s.balance) == (D(1820), D(805), D(1015))
+    assert (f["general"].balance, f["case"].balance, f["small"].balance) == (D(320), D(695), 0)
+    case = f["case"]
+    assert (case.platform_fees, case.payment_fees, case.court_fees) == (D(25), D(10), D(100))
+    assert {x.firm: x.amount for x in case.legal_by_firm} == {
+        "=cmd": D(360), "<script>x</script> Chambers": D(200)}
+    cats = {c.label: c.amount for c in case.legal_by_firm[0].categories}
+    assert cats == {"profit costs": D(300), "VAT": D(60)}
+    assert [(g.amount, g.detail) for g in case.grant_original] == [(D(1000), "EUR")]
+    assert [(t.label, t.amount) for t in case.transfers] == [("From General", D(40))]
+    assert [(t.label, t.amount) for t in f["general"].transfers] == [("To A test case", D(-40))]
+    assert f["general"].other_spend == (tr.Item("Running: hosting", D(50)),)
+    assert f["small"].status == "closed" and str(f["small"].closed) == "2019-12-31"
+    assert case.leftover == tr.LEFTOVER["return-to-platform"]
+    assert f["small"].leftover == "The fund was closed on 31 December 2019 with nothing left."
+    # Transfers between two funds of the statement cancel out in its totals.
+    assert s.balance == s.raised_total - s.spent_total
+
+
+def test_supporters_are_counted_and_small_groups_suppressed(small_statement):
+    s = small_statement
+    f = by_id(s)
+    general = {i.label: i for i in f["general"].raised}
+    # 6 donors gave donations: shown. 2 gave through crowdfunding: merged, count hidden.
+    assert general["Donations"].supporters == "6"
+    assert general["Donations"].amount == D(210)
+    assert "Crowdfunding" not in general
+    assert general["Other channels"].amount == D(200)
+    assert general["Other channels"].supporters == "fewer than 5"
+    assert f["general"].supporters == "8"
+    # A fund with 3 donors: never "3".
+    assert f["small"].supporters == "fewer than 5"
+    assert [(i.label, i.supporters) for i in f["small"].raised] == [
+        ("Other channels", "fewer than 5")]
+    case = {i.label: i for i in f["case"].raised}
+    assert case["Crowdfunding"].supporters == "5"
+    assert case["Grant from Good Foundation"].amount == D(850)
+    # Across the statement: 7 crowdfunding donors, 9 donations donors, 16 in all.
+    total = {i.label: i.supporters for i in s.raised}
+    assert total == {"Crowdfunding": "7", "Donations": "9",
+                     "Grant from Good Foundation": ""}
+    assert s.supporters == "16"
+
+
+def test_years_with_fewer_than_5_donors_are_merged(small_statement):
+    general = by_id(small_statement)["general"]
+    # 2017 had 3 donors: merged with 2018 (5 more). 2019 had no gift at all.
+    assert [(p.label, p.raised, p.spent) for p in general.periods] == [
+        ("2017\u20132018", D(410), D(0)), ("2019", D(0), D(50))]
+    small = by_id(small_statement)["small"]
+    # 3 donors in the fund's only years: one period, never a year on its own.
+    assert [p.label for p in small.periods] == ["2018\u20132019"]
+
+
+def test_supporters_text_never_shows_a_small_number():
+    assert [tr.supporters_text(n) for n in range(7)] == [
+        "", "fewer than 5", "fewer than 5", "fewer than 5", "fewer than 5", "5", "6"]
+    assert tr.supporters_text(3, complete=False) == ""
+    assert tr.supporters_text(7, complete=False) == "at least 7"
+
+
+def test_one_fund_only(small):
+    entries, options = load(small)
+    s = tr.statement(entries, options, ["small"])
+    assert [f.id for f in s.funds] == ["small"]
+    assert s.raised_total == D(60) and s.balance == 0
+    with pytest.raises(tr.UnknownFund):
+        tr.statement(entries, options, ["nope"])
+
+
+def test_summary_reads_plainly(small_statement):
+    text = small_statement.summary
+    assert text.startswith("Since 2017 we raised £970.00 from 16 supporters")
+    assert "a grant of €1,000.00 (£850.00) from Good Foundation" in text
+    assert "£1,015.00 is left" in text
+
+
+# --- figures on the demo, against sums computed here ------------------------------------
+
+def independent_sums(entries):
+    """Per fund: income, expenses, legal, court fees, fees, by a plain walk of postings."""
+    sums = defaultdict(lambda: defaultdict(Decimal))
+    for e in entries:
+        if not isinstance(e, Transaction):
+            continue
+        for p in e.postings:
+            fund = (p.meta or {}).get("fund") or e.meta.get("fund")
+            w = convert.get_weight(p)
+            n = w.number.quantize(D("0.01"))
+            a = p.account
+            if a.startswith("Income:"):
+                sums[fund]["raised"] -= n
+            elif a.startswith("Expenses:"):
+                sums[fund]["spent"] += n
+                if a == "Expenses:Legal:CourtFees":
+                    sums[fund]["court"] += n
+                elif a.startswith("Expenses:Legal:"):
+                    sums[fund]["legal"] += n
+                elif a.startswith("Expenses:Fees:"):
+                    sums[fund]["fees"] += n
+    return sums
+
+
+def test_demo_figures_match_an_independent_sum():
+    entries, options = load(demo_books.MAIN)
+    s = tr.statement(entries, options)
+    sums = independent_sums(entries)
+    balances = fundmodel.balances(entries)
+    assert [f.id for f in s.funds] == list(fundmodel.declarations(entries)[0])
+    for f in s.funds:
+        mine = sums[f.id]
+        assert f.raised_total == mine["raised"], f.id
+        assert f.spent_total == mine["spent"], f.id
+        assert f.legal_total == mine["legal"], f.id
+        assert f.court_fees == mine["court"], f.id
+        assert f.platform_fees + f.payment_fees == mine["fees"], f.id
+        assert sum((i.amount for i in f.raised), D(0)) == f.raised_total
+        assert sum((p.raised for p in f.periods), D(0)) == f.raised_total
+        assert sum((p.spent for p in f.periods), D(0)) == f.spent_total
+        assert f.balance == balances.get(f.id, {}).get("GBP", D(0)), f.id
+    assert s.raised_total == sum((v["raised"] for v in sums.values()), D(0))
+    assert s.balance == sum((f.balance for f in s.funds), D(0))
+
+
+def test_demo_published_counts_are_never_below_5():
+    entries, options = load(demo_books.MAIN)
+    s = tr.statement(entries, options)
+    counts = [s.supporters] + [i.supporters for i in s.raised]
+    for f in s.funds:
+        counts += [f.supporters] + [i.supporters for i in f.raised]
+    for c in counts:
+        number = re.sub(r"^at least ", "", c)
+        assert c in ("", tr.FEWER) or int(number) >= tr.MIN_GROUP, c
+
+
+# --- the files: safe CSV, self-contained page, nothing about a donor --------------------
+
+def test_csv_neutralises_formula_injection(small_statement):
+    text = render.to_csv(small_statement)
+    rows = list(csv.reader(io.StringIO(text)))
+    firms = {r[3] for r in rows if r[2] == "legal"}
+    assert "'=cmd" in firms and "=cmd" not in firms
+    assert not any(cell.startswith(("=", "+", "@")) for r in rows for cell in r)
+
+
+def test_page_is_self_contained_and_escaped(small_statement):
+    html = render.to_html(small_statement)
+    assert html.startswith("<!doctype html>")
+    assert not re.search(r"https?:|//[a-z0-9]", html, re.IGNORECASE)
+    assert "<script" not in html.lower()
+    assert not re.search(r"\b(src|srcset|href|action|xlink:href)\s*=", html, re.IGNORECASE)
+    assert not re.search(r"url\(|@import|<link|<iframe|<img|<object|<embed", html, re.IGNORECASE)
+    assert "&lt;script&gt;x&lt;/script&gt; Chambers" in html
+    assert html.count("<svg") == 2 and html.count("<title id=") == 2
+
+
+def test_markdown_escapes_markup(small_statement):
+    md = render.to_markdown(small_statement)
+    assert "<script" not in md and "&lt;script&gt;" in md
+    assert "| Court fees | £100.00 |" in md
+
+
+def test_no_donor_value_reaches_any_output(small, small_statement):
+    entries, _options = load(small)
+    secrets = donor_values(small.parent / "exports") | pseudonyms(entries) | {"Jane Roe"}
+    # The test must be able to fail: it sees the names, emails, notes and pseudonyms.
+    assert {"Ottoline Quarrington", "bfrisk@example.net", "In memory of Aunt Ivy",
+            "12 Wistful Lane, Emberton EM1 2XY", "d-00000001"} <= secrets
+    assert leaks(render.outputs(small_statement), secrets) == []
+    # Nor is a supplier of anything but legal services named.
+    assert leaks(render.outputs(small_statement), {"Secret Supplier Ltd"}) == []
+
+
+def test_the_leak_check_sees_a_leak(small_statement):
+    outputs = dict(render.outputs(small_statement))
+    outputs["statement.md"] += "\nThanks to Ottoline Quarrington"
+    assert leaks(outputs, {"Ottoline Quarrington"}) == ["statement.md: Ottoline Quarrington"]
+
+
+@pytest.mark.skipif(not demo_books.EXPORTS.exists(), reason="the demo's raw exports are not "
+                    "in this checkout yet (importers branch)")
+def test_no_value_from_the_demo_exports_reaches_any_output(tmp_path):
+    result = run_cli("report", "transparency", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    entries, _options = load(demo_books.MAIN)
+    secrets = donor_values(demo_books.EXPORTS) | pseudonyms(entries)
+    assert secrets, "no donor columns found in the demo exports"
+    outputs = {p.name: p.read_text(encoding="utf-8-sig") for p in (tmp_path / "out").iterdir()}
+    assert set(outputs) == {"index.html", "statement.md", "statement.csv"}
+    assert leaks(outputs, secrets) == []
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def test_command_writes_three_files_and_replaces_only_its_own(small, tmp_path):
+    out = tmp_path / "site" / "statement"
+    result = run_cli("report", "transparency", "--books", small, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "statement.csv",
+                                                     "statement.md"]
+    rows = list(csv.reader(io.StringIO((out / "statement.csv").read_text("utf-8-sig"))))
+    assert rows[0] == list(render.CSV_HEADER)
+    # Running again replaces the statement; a file we did not write is refused.
+    (out / "notes.txt").write_text("mine")
+    assert run_cli("report", "transparency", "--books", small, "-o", out).returncode == 0
+    (out / "index.html").write_text("<p>the website's real home page</p>")
+    result = run_cli("report", "transparency", "--books", small, "-o", out)
+    assert result.returncode == 1 and "index.html" in result.stderr
+    assert (out / "index.html").read_text() == "<p>the website's real home page</p>"
+    result = run_cli("report", "transparency", "--books", small, "-o", out, "--force")
+    assert result.returncode == 0 and render.MARKER in (out / "index.html").read_text()
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_command_one_fund_and_unknown_fund(small, tmp_path):
+    result = run_cli("report", "transparency", "small", "--books", small, "-o", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    md = (tmp_path / "o" / "statement.md").read_text()
+    assert "Small appeal" in md and "A test case" not in md
+    result = run_cli("report", "transparency", "nope", "--books", small, "-o", tmp_path / "p")
+    assert result.returncode == 2 and "no such fund: nope" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_command_refuses_broken_books(tmp_path):
+    main = tmp_path / "main.beancount"
+    main.write_text('plugin "ledger.plugin"\n2020-01-01 open Income:X GBP\n'
+                    '2020-01-01 open Assets:Bank GBP\n'
+                    '2020-02-01 * "x"\n  Income:X -5.00 GBP\n  Assets:Bank 5.00 GBP\n')
+    result = run_cli("report", "transparency", "--books", main, "-o", tmp_path / "o")
+    assert result.returncode == 1
+    assert "main.beancount:" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+# --- the page in a real browser ------------------------------------------------------------
+
+@pytest.mark.parametrize("name,width,height", [("desktop", 1280, 800), ("phone", 390, 844)])
+def test_page_in_chromium(tmp_path, name, width, height):
+    out = tmp_path / "out"
+    result = run_cli("report", "transparency", "-o", out)
+    assert result.returncode == 0, result.stderr
+    url = (out / "index.html").resolve().as_uri()
+    requests: list[str] = []
+    with browser() as b:
+        page = b.new_page(viewport={"width": width, "height": height})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url)
+        page.screenshot(path=screenshot_path(f"transparency-{name}"), full_page=True)
+        page.screenshot(path=screenshot_path(f"transparency-{name}-top"))
+        assert page.locator("h1").inner_text().endswith("where the money went")
+        assert page.locator("svg.chart").count() == 2
+        # Each chart is announced by its title to a screen reader.
+        labels = page.eval_on_selector_all(
+            "svg.chart", "els => els.map(e => e.getAttribute('aria-labelledby'))")
+        assert all(labels)
+        sizes = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert sizes[0] <= sizes[1], f"page is wider than the {name} screen: {sizes}"
+        # Every chart fits inside the screen too.
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('svg.chart')]"
+            ".map(e => e.getBoundingClientRect().right))")
+        assert widest <= width
+    assert requests == [url], requests
