@@ -45,8 +45,8 @@ def resolve(path: str | os.PathLike) -> Path:
     if p.is_dir():
         p = p / MAIN
     if not p.is_file():
-        raise BooksError([f"{p}: no books here (expected a .beancount file or a folder "
-                          f"holding {MAIN})"])
+        raise BooksError([(f"{p}: no books here (expected a .beancount file or a folder "
+                           f"holding {MAIN})")])
     return p.resolve()
 
 

@@ -31,7 +31,7 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None,
     return subprocess.run(
         [sys.executable, "-m", "fundledger", *map(str, args)],
         cwd=cwd, input=input, capture_output=True, text=True, env=env or cli_env(),
-        timeout=600)
+        timeout=600, check=False)
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def test_recover_rolls_a_journaled_change_forward(demo):
     # What a writer killed just after its commit point leaves behind:
     (folder / ("journal.beancount" + books.NEW_SUFFIX)).write_text(new_text)
     (folder / books.JOURNAL).write_text(json.dumps(["journal.beancount"]))
-    entries, errors, _ = books.load(demo)  # a reader finishes the change first
+    _entries, errors, _ = books.load(demo)  # a reader finishes the change first
     assert errors == []
     assert target.read_text() == new_text
     assert not (folder / books.JOURNAL).exists()

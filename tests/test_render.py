@@ -5,7 +5,7 @@ from reports import render
 
 def test_formula_injection_is_neutralised():
     text = render.write_csv(["name", "amount"], [["=HYPERLINK(\"x\")", Decimal("-1.50")],
-                                                 ["@SUM(A1)", Decimal("2")],
+                                                 ["@SUM(A1)", Decimal(2)],
                                                  ["plain", Decimal("3.10")]])
     lines = text.splitlines()
     assert lines[1].startswith("\"'=HYPERLINK")
