@@ -20,7 +20,7 @@ from reports import transparency as tr
 from reports import transparency_render as render
 from tests.browser_support import browser, screenshot_path
 from tests.conftest import run_cli
-from tests.transparency_support import donor_values, leaks, pseudonyms, write_books
+from tests.transparency_support import books_text, donor_values, leaks, pseudonyms, write_books
 
 D = Decimal
 
@@ -329,3 +329,53 @@ def test_page_in_chromium(tmp_path, name, width, height):
             ".map(e => e.getBoundingClientRect().right))")
         assert widest <= width
     assert requests == [url], requests
+
+
+def test_a_returned_leftover_is_shown_as_returned_not_as_fundraising(tmp_path):
+    pledges = "".join(
+        f'2020-01-0{i + 1} * "Platform" "Pledge"\n  fund: "done"\n  donor: "d-0000aa0{i}"\n'
+        f"  Assets:Bank:Current  100.00 GBP\n  Income:Crowdfunding:Platform  -100.00 GBP\n\n"
+        for i in range(5))
+    main = tmp_path / "main.beancount"
+    main.write_text(books_text() + """
+2020-01-01 custom "fund" "done" "restricted"
+  title: "A finished case"
+  purpose: "Expenses:Legal"
+  terms: "return-to-platform"
+""" + pledges + """
+2020-03-01 * "Small Firm LLP" "Advice"
+  fund: "done"
+  Expenses:Legal:Solicitors  400.00 GBP
+  Assets:Bank:Current  -400.00 GBP
+
+2020-04-01 * "Platform" "Leftover returned under the platform's terms"
+  fund: "done"
+  leftover: "returned"
+  Income:Crowdfunding:Platform  100.00 GBP
+  Assets:Bank:Current  -100.00 GBP
+
+2020-04-02 custom "fund-close" "done"
+""")
+    entries, options = load(main)
+    s = tr.statement(entries, options, ["done"])
+    done = s.funds[0]
+    assert (done.raised_total, done.spent_total, done.returned, done.balance) == (
+        D(500), D(400), D(100), 0)
+    assert [(i.label, i.amount, i.supporters) for i in done.raised] == [
+        ("Crowdfunding", D(500), "5")]
+    assert "£100.00 left over was returned to the crowdfunding platform" in s.summary
+    assert "Returned to the crowdfunding platform when the fund closed: £100.00" in (
+        render.to_markdown(s))
+
+
+def test_csv_figures_are_the_statement_s(small_statement):
+    rows = list(csv.DictReader(io.StringIO(render.to_csv(small_statement))))
+    got = {(r["fund"], r["section"], r["item"]): r["amount"] for r in rows
+           if r["section"] in ("raised", "spent", "left") and r["item"] in ("total", "balance")}
+    for f in small_statement.funds:
+        assert got[(f.id, "raised", "total")] == str(f.raised_total)
+        assert got[(f.id, "spent", "total")] == str(f.spent_total)
+        assert got[(f.id, "left", "balance")] == str(f.balance)
+    supporters = {(r["fund"], r["item"]): r["supporters"] for r in rows if r["section"] == "raised"}
+    assert supporters[("small", "total")] == "fewer than 5"
+    assert supporters[("all", "total")] == "16"
