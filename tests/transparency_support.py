@@ -164,11 +164,10 @@ def write_books(folder: Path) -> Path:
 # Columns of a raw export that say who a donor is or what they wrote. Matched on the
 # lower-cased header, so any exporter's naming is covered ("From Email Address",
 # "customer_email", "Donor User Id", "Supporter ID", "Shipping Address", "Note", ...).
+# Both "From" and "To" email columns count: in a refund row the donor is the recipient.
 DONOR_COLUMN = re.compile(
     r"name|e-?mail|address|message|note|comment|donor|supporter|customer|payer|phone|"
     r"postcode|zip|city|street")
-# Our own side of a row (our address, the platform's name for us) is not a donor's.
-OURS = re.compile(r"^to |recipient|merchant|our ")
 
 
 def donor_values(exports: Path) -> set[str]:
@@ -178,7 +177,7 @@ def donor_values(exports: Path) -> set[str]:
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
             columns = [c for c in reader.fieldnames or []
-                       if c and DONOR_COLUMN.search(c.lower()) and not OURS.search(c.lower())]
+                       if c and DONOR_COLUMN.search(c.lower())]
             for row in reader:
                 for c in columns:
                     value = (row.get(c) or "").strip()
@@ -186,6 +185,27 @@ def donor_values(exports: Path) -> set[str]:
                     if len(value) >= 4 and not re.fullmatch(r"[-+0-9.,:/ ]+", value):
                         values.add(value)
     return values
+
+
+def public_names(entries) -> set[str]:
+    """What the statement may print that an export column could also hold: the law firms
+    and grant funders it names, fund titles, the organisation, account name parts
+    (a PayPal "Name" column says "Bank Account" on a withdrawal row)."""
+    from beancount.core.data import Custom, Open, Transaction
+
+    found: set[str] = set()
+    for e in entries:
+        if isinstance(e, Open):
+            found |= set(e.account.split(":"))
+        elif isinstance(e, Custom) and e.meta.get("title"):
+            found.add(e.meta["title"])
+        elif isinstance(e, Transaction) and not e.meta.get("donor"):
+            legal_or_grant = any(p.account.startswith(("Expenses:Legal", "Income:Grants"))
+                                 for p in e.postings)
+            if e.payee and legal_or_grant:
+                found.add(e.payee)
+            found |= {p.meta["firm"] for p in e.postings if p.meta and p.meta.get("firm")}
+    return found
 
 
 def pseudonyms(entries) -> set[str]:
@@ -202,9 +222,17 @@ def pseudonyms(entries) -> set[str]:
 
 
 def leaks(outputs: dict[str, str], secrets: set[str]) -> list[str]:
-    """`file: value` for every secret that appears in an output, case-insensitively."""
+    """`file: value` for every secret that appears in an output as a whole word or phrase.
+
+    Case-sensitive: a name is printed as it was written, and "bank account" in a sentence
+    is not the "Bank Account" of a PayPal row. Markup escaping is undone first, so
+    "O'Brien" is found as "O&#39;Brien" too."""
+    import html
+
     found = []
     for name, text in outputs.items():
-        low = text.lower()
-        found += [f"{name}: {v}" for v in sorted(secrets) if v.lower() in low]
+        plain = html.unescape(text) if name.endswith((".html", ".md")) else text
+        for v in sorted(secrets):
+            if re.search(r"(?<![\w@.-])" + re.escape(v) + r"(?![\w@-])", plain):
+                found.append(f"{name}: {v}")
     return found
