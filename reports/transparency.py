@@ -528,7 +528,7 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
         amount = (f"{fmt(o.amount, o.detail)} ({fmt(g.amount, cur)})" if o
                   else fmt(g.amount, cur))
         parts.append(f"a grant of {amount} from {g.label.removeprefix('Grant from ')}")
-    text = [f"Since {first.year} we raised {_join(parts) or fmt(ZERO, cur)}."]
+    text = [f"Since {first.year} we raised {_join(parts) or 'nothing'}."]
     spent = []
     legal = sum((f.amount for f in s.spend_by_firm), ZERO)
     if legal:
@@ -543,6 +543,13 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
         spent.append(f"{fmt(s.other_spend, cur)} on other costs")
     if spent:
         text.append(f"We spent {_join(spent)}.")
+    # Transfers between funds of the statement cancel out; to or from other funds they
+    # explain why what is left is not raised minus spent.
+    moved = sum((f.transfers_net for f in s.funds), ZERO)
+    if moved > 0:
+        text.append(f"{fmt(moved, cur)} came in from our other funds.")
+    elif moved < 0:
+        text.append(f"{fmt(-moved, cur)} went to our other funds.")
     if s.returned:
         text.append(f"{fmt(s.returned, cur)} left over was returned to the crowdfunding "
                     "platform.")

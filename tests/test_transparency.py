@@ -134,6 +134,10 @@ def test_one_fund_only(small):
     assert s.raised_total == D(60) and s.balance == 0
     with pytest.raises(tr.UnknownFund):
         tr.statement(entries, options, ["nope"])
+    # A transfer to a fund outside the statement explains what is left; inside, it cancels.
+    general = tr.statement(entries, options, ["general"])
+    assert "£40.00 went to our other funds. £320.00 is left." in general.summary
+    assert "came in" not in tr.statement(entries, options).summary
 
 
 def test_summary_reads_plainly(small_statement):
