@@ -170,20 +170,37 @@ DONOR_COLUMN = re.compile(
     r"postcode|zip|city|street")
 
 
+def _tables(exports: Path):
+    """(header, rows) of every CSV and XLSX export under `exports`, cells as text."""
+    for path in sorted(exports.rglob("*")):
+        if path.suffix.lower() == ".csv":
+            with open(path, newline="", encoding="utf-8-sig") as f:
+                rows = list(csv.reader(f))
+            if rows:
+                yield rows[0], rows[1:]
+        elif path.suffix.lower() == ".xlsx":
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            for sheet in book.worksheets:
+                rows = [["" if v is None else str(v) for v in r]
+                        for r in sheet.iter_rows(values_only=True)]
+                if rows:
+                    yield rows[0], rows[1:]
+            book.close()
+
+
 def donor_values(exports: Path) -> set[str]:
-    """Every value in a donor column of every CSV export under `exports`."""
+    """Every value in a donor column of every CSV or XLSX export under `exports`."""
     values: set[str] = set()
-    for path in sorted(exports.rglob("*.csv")):
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            columns = [c for c in reader.fieldnames or []
-                       if c and DONOR_COLUMN.search(c.lower())]
-            for row in reader:
-                for c in columns:
-                    value = (row.get(c) or "").strip()
-                    # Short or numeric values ("UK", "1", "0.00") are not identifying text.
-                    if len(value) >= 4 and not re.fullmatch(r"[-+0-9.,:/ ]+", value):
-                        values.add(value)
+    for header, rows in _tables(exports):
+        columns = [i for i, c in enumerate(header) if c and DONOR_COLUMN.search(c.lower())]
+        for row in rows:
+            for i in columns:
+                value = (row[i] if i < len(row) else "").strip()
+                # Short or numeric values ("UK", "1", "0.00") are not identifying text.
+                if len(value) >= 4 and not re.fullmatch(r"[-+0-9.,:/ ]+", value):
+                    values.add(value)
     return values
 
 
