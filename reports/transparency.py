@@ -403,7 +403,7 @@ def _held(summary: FundSummary) -> tuple[Item, ...]:
     for h in summary.holdings:
         parts = h.account.split(":")
         if h.account.startswith("Assets:Held:"):
-            label = f"held in {h.description}"
+            label = f"held in the {h.description}"
         elif h.account.startswith("Assets:Bank:") or h.account == "Assets:Bank":
             label = "in our bank account"
         elif h.account == "Assets:Transfers":

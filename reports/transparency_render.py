@@ -122,7 +122,9 @@ def to_markdown(s: Statement) -> str:
     lines += ["", "## How we protect our supporters", "",
               ("This statement shows totals only. It never names a supporter or shows a single "
                f"gift or its date. Any group of fewer than {MIN_GROUP} supporters is shown as "
-               f"\"fewer than {MIN_GROUP}\" or counted together with others."), ""]
+               f"\"fewer than {MIN_GROUP}\" or counted together with others. A dash in the "
+               "Supporters column means the money came from an organisation or in a "
+               "platform's payout of many pledges, so there is no one to count."), ""]
     return "\n".join(lines)
 
 

@@ -71,7 +71,7 @@ def test_figures_match_the_hand_worked_books(small_statement):
     assert [(t.label, t.amount) for t in f["general"].transfers] == [("To A test case", D(-40))]
     assert f["general"].other_spend == (tr.Item("Running: hosting", D(50)),)
     assert {h.label: h.amount for h in case.held} == {
-        "held in Firm client account": D(465), "in our bank account": D(190),
+        "held in the Firm client account": D(465), "in our bank account": D(190),
         "kept with our general funds' money": D(40)}
     assert f["case"].status == "open" and f["small"].status == "closed"
     assert f["small"].status == "closed" and str(f["small"].closed) == "2019-12-31"
