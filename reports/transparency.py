@@ -238,7 +238,9 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
                 if donor:
                     acc.donors[ch].add(donor)
                     acc.year_donors[year].add(donor)
-                elif ch in DONOR_CHANNELS:
+                elif ch in DONOR_CHANNELS and n < 0:
+                    # A gift with no donor (a platform's payout of many pledges). A refund
+                    # with none takes money back from a donor already counted.
                     acc.untagged.add(ch)
                 if ch == GRANT and posting.units.currency != currency:
                     acc.grant_units[(source, posting.units.currency)] += -posting.units.number
@@ -481,7 +483,9 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     for f in wanted:
         for c, n in summaries[f].foreign.items():
             foreign[c] += n
-    notes = tuple(f"{n:,.2f} {c} booked without a {currency} value is not included."
+    # The amount is not printed: it may be one gift (a single donation in dollars).
+    notes = tuple(f"Money booked in {c} without a {currency} value (no exchange rate in our "
+                  "books) is not included in these figures."
                   for c, n in sorted(foreign.items()) if n)
     result = Statement(
         organisation=options.get("title") or "",

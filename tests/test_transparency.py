@@ -158,6 +158,11 @@ def independent_sums(entries):
         for p in e.postings:
             fund = (p.meta or {}).get("fund") or e.meta.get("fund")
             w = convert.get_weight(p)
+            if not p.account.startswith(("Income:", "Expenses:")):
+                continue
+            if w.currency != "GBP":
+                sums[fund]["foreign " + w.currency] += w.number
+                continue  # no rate in the books: left out, and said so in a note
             n = w.number.quantize(D("0.01"))
             a = p.account
             if a.startswith("Income:"):
@@ -193,6 +198,10 @@ def test_demo_figures_match_an_independent_sum():
                    for x in f.legal_by_firm), f.id
         assert f.balance == balances.get(f.id, {}).get("GBP", D(0)), f.id
     assert s.raised_total == sum((v["raised"] for v in sums.values()), D(0))
+    foreign = {k.split()[1] for v in sums.values() for k, n in v.items()
+               if k.startswith("foreign") and n}
+    assert len(s.notes) == len(foreign)
+    assert all(any(c in note for note in s.notes) for c in foreign)
     assert sum((x.amount for x in s.spend_by_firm), D(0)) == sum(
         (v["legal"] for v in sums.values()), D(0))
     assert s.balance == sum((f.balance for f in s.funds), D(0))
@@ -252,8 +261,12 @@ def test_no_donor_value_reaches_any_output(small, small_statement):
 
 def test_the_leak_check_sees_a_leak(small_statement):
     outputs = dict(render.outputs(small_statement))
-    outputs["statement.md"] += "\nThanks to Ottoline Quarrington"
-    assert leaks(outputs, {"Ottoline Quarrington"}) == ["statement.md: Ottoline Quarrington"]
+    outputs["statement.md"] += "\nThanks to OTTOLINE QUARRINGTON"
+    outputs["index.html"] += "<p>d-00000001 &amp; Bart&#39;s</p>"
+    assert leaks(outputs, {"Ottoline Quarrington", "d-00000001", "Bart's"}) == [
+        "index.html: Bart's", "index.html: d-00000001", "statement.md: Ottoline Quarrington"]
+    # A word of the page's own text is not a donor's ("payout" vs a bank line's "PAYOUT").
+    assert leaks(outputs, {"PAYOUT"}) == []
 
 
 @pytest.mark.skipif(not demo_books.EXPORTS.exists(), reason="the demo's raw exports are not "
@@ -391,3 +404,25 @@ def test_csv_figures_are_the_statement_s(small_statement):
     supporters = {(r["fund"], r["item"]): r["supporters"] for r in rows if r["section"] == "raised"}
     assert supporters[("small", "total")] == "fewer than 5"
     assert supporters[("all", "total")] == "16"
+
+
+def test_a_refund_without_a_donor_leaves_the_count_exact(tmp_path):
+    main = tmp_path / "main.beancount"
+    main.write_text(books_text() + """
+2019-05-01 * "Stripe" "Refund"
+  fund: "general"
+  Income:Donations:Stripe  10.00 GBP
+  Assets:Stripe  -10.00 GBP
+
+2019-05-02 * "Platform" "Payout of several pledges, no donors listed"
+  fund: "case"
+  Income:Crowdfunding:Platform  -70.00 GBP
+  Assets:Held:Firm  70.00 GBP
+""")
+    entries, options = load(main)
+    f = by_id(tr.statement(entries, options))
+    donations = next(i for i in f["general"].raised if i.label == "Donations")
+    assert (donations.amount, donations.supporters) == (D(200), "6")
+    # A payout of pledges with no donors named: 5 known, more unknown.
+    crowd = next(i for i in f["case"].raised if i.label == "Crowdfunding")
+    assert (crowd.amount, crowd.supporters) == (D(570), "at least 5")

@@ -17,6 +17,7 @@ Totals: raised 1820, spent 805, left 1015; 16 distinct donors.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -165,19 +166,28 @@ def write_books(folder: Path) -> Path:
 # lower-cased header, so any exporter's naming is covered ("From Email Address",
 # "customer_email", "Donor User Id", "Supporter ID", "Shipping Address", "Note", ...).
 # Both "From" and "To" email columns count: in a refund row the donor is the recipient.
+# A bank statement's description ("FPI INES STRAND DONATION") names the donor too.
 DONOR_COLUMN = re.compile(
     r"name|e-?mail|address|message|note|comment|donor|supporter|customer|payer|phone|"
-    r"postcode|zip|city|street")
+    r"postcode|zip|city|street|description|reference|memo|details|narrative")
 
 
 def _tables(exports: Path):
     """(header, rows) of every CSV and XLSX export under `exports`, cells as text."""
     for path in sorted(exports.rglob("*")):
         if path.suffix.lower() == ".csv":
-            with open(path, newline="", encoding="utf-8-sig") as f:
-                rows = list(csv.reader(f))
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252")  # UK bank downloads: "£" as byte 0xA3
+            rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
             if rows:
-                yield rows[0], rows[1:]
+                # Bank downloads open with a few "Account Name:" lines: the header is the
+                # first row as wide as the widest.
+                width = max(len(r) for r in rows)
+                start = next(i for i, r in enumerate(rows) if len(r) == width)
+                yield rows[start], rows[start + 1:] + rows[:start]
         elif path.suffix.lower() == ".xlsx":
             import openpyxl
 
@@ -241,15 +251,17 @@ def pseudonyms(entries) -> set[str]:
 def leaks(outputs: dict[str, str], secrets: set[str]) -> list[str]:
     """`file: value` for every secret that appears in an output as a whole word or phrase.
 
-    Case-sensitive: a name is printed as it was written, and "bank account" in a sentence
-    is not the "Bank Account" of a PayPal row. Markup escaping is undone first, so
-    "O'Brien" is found as "O&#39;Brien" too."""
+    Markup escaping is undone first ("O'Brien" printed as "O&#39;Brien" is found). Names,
+    emails, addresses, ids and messages (anything with a space, digit, "@" or "-") are
+    matched in any case ("INES STRAND" in a bank line is "Ines Strand"); a single plain
+    word is matched as written, so a bank line's "PAYOUT" is not the page's "payout"."""
     import html
 
     found = []
     for name, text in outputs.items():
         plain = html.unescape(text) if name.endswith((".html", ".md")) else text
         for v in sorted(secrets):
-            if re.search(r"(?<![\w@.-])" + re.escape(v) + r"(?![\w@-])", plain):
+            flags = re.IGNORECASE if re.search(r"[\s\d@-]", v) else 0
+            if re.search(r"(?<![\w@.-])" + re.escape(v) + r"(?![\w@-])", plain, flags):
                 found.append(f"{name}: {v}")
     return found
