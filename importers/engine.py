@@ -196,7 +196,8 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     text = {c: _col(df, c).tolist() for c in (profile.reference, profile.campaign,
                                               profile.fund_column, profile.firm,
                                               profile.paid_from, profile.paid_on, profile.line,
-                                              profile.narration_column)
+                                              profile.narration_column,
+                                              *(s.firm_column for s in profile.splits))
             if c}
     return Parsed(
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],

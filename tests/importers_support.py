@@ -81,3 +81,26 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 
 def dec(text: str) -> Decimal:
     return Decimal(text.replace(",", "") or "0")
+
+
+def write_xlsx(path: Path, rows: list[list], title: str | None = None) -> Path:
+    """A real workbook, as a platform or a spreadsheet user would save it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+        ws.append([])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def postings_sum(entries, account: str, **meta) -> Decimal:
+    total = Decimal(0)
+    for t in txns(entries):
+        if all(t.meta.get(k) == v for k, v in meta.items()):
+            total += sum((p.units.number for p in t.postings if p.account == account), Decimal(0))
+    return total
