@@ -458,13 +458,19 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc) -> Fu
 
 def statement(entries: list, options: dict, funds: list[str] | None = None,
               as_of: datetime.date | None = None) -> Statement:
-    """The statement for the given fund ids (all declared funds by default)."""
+    """The statement for the given fund ids (all declared funds by default), as at the end
+    of `as_of` (default: everything)."""
+    if as_of is not None:
+        # As the books stood that day: a fund declared later is not in it, one closed
+        # later is still open.
+        entries = [e for e in entries if e.date <= as_of]
     declared, _budgets, _errors = fundmodel.declarations(entries)
     wanted = list(declared) if not funds else list(dict.fromkeys(funds))
     unknown = [f for f in wanted if f not in declared]
     if unknown:
-        raise UnknownFund(f"no such fund: {', '.join(unknown)} (funds in the books: "
-                          f"{', '.join(declared) or 'none'})")
+        when = f" on {as_of}" if as_of else ""
+        raise UnknownFund(f"no such fund{when}: {', '.join(unknown)} (funds in the books"
+                          f"{when}: {', '.join(declared) or 'none'})")
     currency = reconciliation.operating_currency(options)
     summaries = {s.fund: s for s in reconciliation.reconcile(entries, options, as_of)}
     titles = {f.id: f.title for f in declared.values()}

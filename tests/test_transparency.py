@@ -426,3 +426,20 @@ def test_a_refund_without_a_donor_leaves_the_count_exact(tmp_path):
     # A payout of pledges with no donors named: 5 known, more unknown.
     crowd = next(i for i in f["case"].raised if i.label == "Crowdfunding")
     assert (crowd.amount, crowd.supporters) == (D(570), "at least 5")
+
+
+def test_as_of_a_date_is_the_books_as_they_stood(small, tmp_path):
+    import datetime
+
+    entries, options = load(small)
+    s = tr.statement(entries, options, as_of=datetime.date(2018, 12, 31))
+    f = by_id(s)
+    # Everything but 2019's hosting (50) and small's advice (60); small not yet closed.
+    assert (s.raised_total, s.spent_total, s.as_of) == (D(1820), D(695),
+                                                       datetime.date(2018, 12, 31))
+    assert f["small"].closed is None and f["small"].balance == D(60)
+    result = run_cli("report", "transparency", "--books", small, "--as-of", "2017-12-31",
+                     "-o", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    md = (tmp_path / "o" / "statement.md").read_text()
+    assert "figures to 31 December 2017" in md and "A test case" not in md
