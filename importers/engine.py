@@ -14,10 +14,11 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from importers.errors import Problem
+from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
 
-AMOUNT_JUNK = re.compile(r"[£$€\s,]|^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$")
+# Currency signs, thousands separators, spaces, and an ISO code beside a number ("GBP 12").
+AMOUNT_JUNK = re.compile(r"[£$€,]|^[A-Z]{3}(?=\s*[-\d(])|(?<=\d)\s*[A-Z]{3}$|\s")
 NUMBER = r"-?\d+(\.\d+)?"
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
@@ -72,7 +73,7 @@ def parse_dates(path, df, profile: Profile) -> list:
     fmt, parsed = best
     forms = " or ".join(_hint(f) for f in profile.date_formats)
     _fail(path, df, parsed.isna(),
-          lambda r: f"date '{r[norm(profile.date)]}' in column '{profile.date}' is not {forms}")
+          lambda r: f"date {q(r[norm(profile.date)])} in column '{profile.date}' is not {forms}")
     return list(parsed.dt.date)  # unreachable
 
 
@@ -85,7 +86,7 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     if required:
         _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
     bad = ~empty & ~text.str.fullmatch(NUMBER)
-    _fail(path, df, bad, lambda r: f"amount '{r[norm(column)]}' in column '{column}' "
+    _fail(path, df, bad, lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
           "is not a number")
     return [Decimal(t) if t else None for t in text.tolist()]
 
@@ -95,7 +96,7 @@ def parse_currency(path, df, profile: Profile) -> list[str]:
         return [(profile.fixed_currency or "GBP").upper()] * len(df)
     cur = _col(df, profile.currency).str.upper()
     _fail(path, df, ~cur.str.fullmatch(r"[A-Z]{3}"),
-          lambda r: f"currency '{r[norm(profile.currency)]}' is not a 3-letter code")
+          lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
     return cur.tolist()
 
 
@@ -117,7 +118,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
         which[mask] = i
     col = next((r.column for r in profile.rules if r.column), "")
     _fail(path, df, which == -1, lambda r: (
-        f"{col or 'row'} '{r.get(norm(col), '')}' is not a kind of row the {profile.name} "
+        f"{col or 'row'} {q(r.get(norm(col), ''))} is not a kind of row the {profile.name} "
         "profile knows" if col else f"no rule of the {profile.name} profile matches"))
     return which
 

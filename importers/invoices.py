@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from importers.errors import q
 from importers.txn import Post, Txn
 
 
@@ -21,7 +22,7 @@ def _paid_on(b, d, i) -> datetime.date | None:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise b.problem(d.rows[i], f"paid date '{text}' in column '{b.p.paid_on}' is not a date")
+    raise b.problem(d.rows[i], f"paid date {q(text)} in column '{b.p.paid_on}' is not a date")
 
 
 def invoice(b, d, i) -> list[Txn]:
@@ -33,7 +34,7 @@ def invoice(b, d, i) -> list[Txn]:
     paid_from = (d.text[b.p.paid_from][i] if b.p.paid_from else "").casefold()
     accounts = {k.casefold(): v for k, v in b.p.paid_accounts.items()}
     if paid_from and paid_from not in accounts:
-        raise b.problem(row, f"paid from '{paid_from}' is not one of "
+        raise b.problem(row, f"paid from {q(paid_from)} is not one of "
                         f"{', '.join(b.p.paid_accounts)} (or empty while unpaid)")
     t = b.head(d, i, fund, rule)
     t.payee = firm

@@ -90,6 +90,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     pseudo = pseudo or Pseudonymiser()
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)
+    batch: dict[str, tuple[str, int, str]] = {}  # import-id -> file, row, what it books
     result = Result()
     grouped: dict[str, list[Txn]] = defaultdict(list)
     found = [(str(path), identify(str(path), importers)) for path in files]
@@ -100,9 +101,12 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         for t in imp.txns(path, settings):
             if t.custom and t.custom[0] == "budget":
                 settings.budgeted.add(str(t.custom[1][0]))
+            if t.import_id in batch:
+                _same_or_fail(t, path, batch[t.import_id])
             if t.import_id in seen:
                 result.duplicates += 1
                 continue
+            batch[t.import_id] = (path, dict(t.meta)["import-row"], _booked(t))
             seen.add(t.import_id)
             result.new.append(t)
             grouped[target(t, imp.profile.name)].append(t)
@@ -117,6 +121,19 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     if result.new and not dry_run:
         ledger_books.apply(main, ledger_books.appended(main, result.text))
     return result
+
+
+def _booked(t: Txn) -> str:
+    return "\n".join(line for line in render(t).splitlines()
+                     if not line.lstrip().startswith(("import-file:", "import-row:")))
+
+
+def _same_or_fail(t: Txn, path: str, first: tuple[str, int, str]) -> None:
+    """One id twice in a run is the same row seen twice (skipped), unless it differs."""
+    if _booked(t) != first[2]:
+        raise Problem(path, dict(t.meta)["import-row"],
+                      f"id {t.import_id} was already used by {first[0]}:{first[1]} for a "
+                      "different entry")
 
 
 def _declared(entries) -> set[str]:
