@@ -21,6 +21,7 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
+from ledger.closing import LEFTOVER_KEY
 
 ZERO = Decimal("0.00")
 CHANNELS = (
@@ -40,7 +41,6 @@ HOLDING_ROOTS = ("Assets:", "Liabilities:")
 CREDITORS = "Liabilities:Creditors:"
 # Transactions written by `fundledger close` to return a leftover carry this, so the money
 # sent back shows as "returned" rather than as negative fundraising.
-LEFTOVER_KEY = "leftover"
 RETURNED = "returned"
 UNATTRIBUTED = "(not attributed)"
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
@@ -82,6 +82,7 @@ class FundSummary:
     raised: dict[str, Decimal]  # gross income by channel: crowdfunding, grant, donations, other
     raised_by_account: dict[str, Decimal]
     raised_total: Decimal
+    raised_as_received: dict[str, Decimal]  # gross income in the currencies it came in
     returned: Decimal  # leftover sent back to the platform / donors on closing
     platform_fees: Decimal
     payment_fees: Decimal
@@ -121,6 +122,7 @@ class FundSummary:
             "raised": {k: m(v) for k, v in self.raised.items()},
             "raised_by_account": {k: m(v) for k, v in self.raised_by_account.items()},
             "raised_total": m(self.raised_total),
+            "raised_as_received": {c: f"{n} {c}" for c, n in self.raised_as_received.items()},
             "returned": m(self.returned),
             "fees": {"platform": m(self.platform_fees), "payment": m(self.payment_fees)},
             "legal_by_category": {k: m(v) for k, v in self.legal_by_category.items()},
@@ -175,15 +177,16 @@ def firm_of(posting, txn: Transaction) -> str:
     return txn.payee or txn.narration or "(no firm named)"
 
 
-def describe_account(account: str) -> str:
+def describe_account(account: str, amount: Decimal = ZERO) -> str:
     parts = account.split(":")
+    if account.startswith("(with "):
+        other = account[6:-1]
+        return (f"set aside for {other}, still in our accounts" if amount < 0
+                else f"transferred from {other}, in its accounts")
     if account.startswith("Assets:Held:") and len(parts) > 2:
         return f"{parts[2]} client account"
     if account.startswith(CREDITORS) and len(parts) > 2:
         return f"owed to {parts[2]}"
-    if account.startswith("(with "):
-        return (f"transferred between funds without moving money: in {account[6:-1]}'s "
-                "accounts")
     if account == "Assets:Transfers":
         return "in transit between our own accounts"
     if account.startswith("Assets:Bank:") and len(parts) > 2:
@@ -240,6 +243,7 @@ class _Acc:
     def __init__(self):
         self.raised: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.raised_by_account: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        self.received: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.returned = ZERO
         self.platform = ZERO
         self.payment = ZERO
@@ -253,7 +257,7 @@ class _Acc:
         self.foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
 
 
-def _unpaid_invoices(entries, invoice_funds, declared, default, unit) -> list[Invoice]:
+def _unpaid_invoices(entries, invoice_funds, default) -> list[Invoice]:
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     first: dict[str, Transaction] = {}
     fund_of: dict[str, str | None] = {}
@@ -273,6 +277,12 @@ def _unpaid_invoices(entries, invoice_funds, declared, default, unit) -> list[In
     return [Invoice(number, fund_of.get(number), first[number].payee or "",
                     first[number].date, -total)
             for number, total in owed.items() if total != 0]
+
+
+def unpaid_invoices(entries) -> list[Invoice]:
+    """Every invoice whose creditor postings do not yet sum to zero (docs/books.md)."""
+    declared, _b, _e = fundmodel.declarations(entries)
+    return _unpaid_invoices(entries, _invoice_funds(entries), _first_unrestricted(declared))
 
 
 def reconcile(entries, options, as_of: datetime.date | None = None) -> list[FundSummary]:
@@ -311,6 +321,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 else:
                     a.raised[channel(account)] -= n
                     a.raised_by_account[account] -= n
+                    a.received[p.units.currency] -= p.units.number
             elif account in PLATFORM_FEES:
                 a.platform += n
             elif account in PAYMENT_FEES:
@@ -337,11 +348,11 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 if w.currency == unit:
                     acc[fid].holdings[p.account] += w.number
 
-    unpaid = _unpaid_invoices(entries, invoice_funds, declared, default, unit)
+    unpaid = _unpaid_invoices(entries, invoice_funds, default)
     out = []
     for fid, fund in declared.items():
         a = acc[fid]
-        holdings = [Holding(account, n, describe_account(account))
+        holdings = [Holding(account, n, describe_account(account, n))
                     for account, n in sorted(a.holdings.items()) if n != 0]
         residual = a.balance - sum((h.amount for h in holdings), ZERO)
         if residual != 0:
@@ -357,6 +368,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             purpose=fund.purpose, opened=fund.opened, closed=fund.closed,
             raised=_nonzero(a.raised), raised_by_account=_nonzero(a.raised_by_account),
             raised_total=sum(a.raised.values(), ZERO), returned=a.returned,
+            raised_as_received=_nonzero(a.received),
             platform_fees=a.platform, payment_fees=a.payment,
             legal_by_firm=_nonzero(a.legal_firm), legal_by_category=_nonzero(a.legal_cat),
             legal_total=sum(a.legal_cat.values(), ZERO),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import beanquery
@@ -53,6 +56,7 @@ def test_eur_grant_paid_in_gbp_uses_the_booked_rate(small):
     assert [(h.account, h.amount) for h in grant.holdings] == [("Assets:Bank:Current",
                                                                 D("270.00"))]
     assert grant.foreign == {}
+    assert grant.raised_as_received == {"EUR": D("1000.00")}
     js = grant.to_json()
     assert js["balance"] == "270.00 GBP" and js["legal"] == {"Other Firm": "600.00 GBP"}
 
@@ -176,3 +180,61 @@ def test_demo_has_the_cases_the_issue_names(demo_summaries):
     assert any(i.number == "BW-2308" for i in facial.unpaid_invoices)
     assert any("Assets:Held:Brightwater" in b for b in facial.blockers)
     assert demo_summaries["lumen-grant"].currency == "EUR"
+
+
+# ---- the command, as a treasurer runs it ------------------------------------------------
+
+def test_cli_json_contract(cli, tmp_path):
+    main = write_books(tmp_path / "b")
+    result = cli("funds", "--books", main, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = {f["fund"]: f for f in json.loads(result.stdout)["funds"]}
+    for f in rows.values():
+        assert {"fund", "title", "class", "currency", "balance", "legal", "status",
+                "blockers"} <= f.keys()
+    assert rows["case"]["balance"] == "50.00 GBP"
+    assert rows["case"]["legal"] == {"Chambers": "200.00 GBP", "Firm LLP": "700.00 GBP"}
+    assert rows["grant"]["currency"] == "EUR" and rows["grant"]["balance"] == "270.00 GBP"
+    assert rows["case"]["status"] == "open" and rows["case"]["blockers"]
+
+
+def test_cli_csv_neutralises_formulas_and_table_reads(cli, tmp_path):
+    main = write_books(tmp_path / "b")
+    text = main.read_text().replace('title: "A case"', 'title: "=cmd|\' /C calc\'!A0"')
+    main.write_text(text)
+    out = cli("funds", "--books", main, "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = {r["fund"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
+    assert rows["case"]["title"].startswith("'=")
+    assert D(rows["case"]["balance"]) == D("50.00")
+    assert D(rows["case"]["legal: Firm LLP"]) == D("700.00")
+    table = cli("funds", "--books", main)
+    assert "1 invoice unpaid: F-2 (£100.00)" in table.stdout
+    assert "Assets:Held:Firm" in table.stdout
+
+
+def test_cli_refuses_broken_books(cli, tmp_path):
+    main = write_books(tmp_path / "b", """
+2019-03-01 * "Nobody" "No fund"
+  Expenses:Running:Rent              1.00 GBP
+  Assets:Bank:Current               -1.00 GBP
+""")
+    result = cli("funds", "--books", main)
+    assert result.returncode != 0
+    assert "journal.beancount:" in result.stderr and "has no fund" in result.stderr
+
+
+def test_cli_demo_json_agrees_with_beanquery(cli):
+    result = cli("funds", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["funds"]
+    balances = _sum("account ~ '^(Income|Expenses|Equity:Funds)'")
+    legal = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
+                "sum(weight) AS w WHERE account ~ '^Expenses:Legal' GROUP BY k")
+    assert {r["fund"] for r in rows} >= {"general", "jr-surveillance", "lumen-grant"}
+    for r in rows:
+        number, unit = r["balance"].split()
+        assert unit == "GBP" and D(number) == -balances.get(r["fund"], D(0)), r["fund"]
+        for firm, text in r["legal"].items():
+            assert D(text.split()[0]) == legal[f"{r['fund']}|{firm}"]
+    assert sum(len(r["legal"]) for r in rows) == len(legal)

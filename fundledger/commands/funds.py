@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import click
+
+from fundledger.loaded import loaded
+from fundledger.options import books_option
+from reports import funds as report
+from reports import funds_render
+
+FORMATS = click.Choice(["table", "json", "csv"])
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("funds")
+@books_option
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="Reconcile as at the end of this day (YYYY-MM-DD). Default: everything.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table for reading, csv for a spreadsheet, json for other tools.")
+@click.option("--brief", is_flag=True, help="Table format: the one-line-per-fund sheet only.")
+def command(books, as_of, fmt, brief) -> None:
+    """Reconcile every fund: what it raised, what the platforms kept, what each law firm
+    was paid, what is left and where it is held, and whether it can be closed.
+
+    Status is one of: open; closable (balance exactly zero and nothing pending);
+    closed; overspent. For a fund that is not closable, the reasons are listed.
+    Amounts are in the books' operating currency at the rates booked.
+    """
+    entries, options = loaded(books)
+    summaries = report.reconcile(entries, options, as_of.date() if as_of else None)
+    if fmt == "json":
+        click.echo(funds_render.json_text(summaries), nl=False)
+    elif fmt == "csv":
+        click.echo(funds_render.csv_text(summaries), nl=False)
+    else:
+        click.echo(funds_render.table_text(summaries, detail=not brief), nl=False)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fundledger.commands.report_sofa import load_clean
+from fundledger.options import books_option, shown
+from reports import xlsx
+from reports.classify import ReportError
+from reports.funder import UNMAPPED, funder_report
+
+
+@click.command("funder")
+@click.argument("fund")
+@books_option
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="First day of the period (default: the fund's opening).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Last day of the period (default: its close, else the last entry).")
+@click.option("-o", "--output", "out", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx file to write.")
+def command(fund, books, start, end, out) -> None:
+    """The funder's report for grant FUND: an Excel workbook of budget against actual.
+
+    Summary sheet: the award, each tranche received and the rate obtained, spend per
+    budget line against the budget in the grant's currency and in pounds, variance and
+    % used, what remains, and the exchange difference. Transactions sheet: every payment
+    behind the figures, with its budget line.
+
+    Budget lines are the books' `budget` directives; a payment counts against the line in
+    its `budget-line:` metadata, or a `custom "budget-map" FUND ACCOUNT LINE` in the books.
+    Spending with no line is shown as "Not mapped to a budget line".
+    """
+    if out.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{shown(out)}: the funder report is a workbook; name it .xlsx")
+    entries, options = load_clean(books)
+    try:
+        report = funder_report(entries, options, fund, start and start.date(),
+                               end and end.date())
+    except ReportError as err:
+        raise click.ClickException(str(err)) from None
+    xlsx.funder_workbook(report, out)
+    unmapped = next(line for line in report.lines if line.line == UNMAPPED)
+    click.echo(f"funder report for {fund}, {report.start} to {report.end}, written to "
+               f"{shown(out)}: spent {report.spent:,.2f} {report.currency} of "
+               f"{report.award:,.2f} {report.currency} awarded")
+    if unmapped.spent_gbp:
+        click.echo(f"warning: {unmapped.spent_gbp:,.2f} {report.gbp} of spending has no "
+                   "budget line (see the Transactions sheet)", err=True)

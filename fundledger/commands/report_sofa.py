@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fundledger.options import books_option, shown
+from ledger import books as ledger_books
+from ledger import options as ledger_options
+from reports import sofa as sofa_report
+from reports import sofa_render, xlsx
+from reports.classify import ReportError
+
+FORMATS = ("table", "json", "csv", "xlsx", "html")
+
+
+def load_clean(books: Path):
+    """Load the books, refusing any with errors: a statement from broken books misleads."""
+    entries, errors, options = ledger_books.load(books)
+    if errors:
+        for err in errors:
+            click.echo(ledger_books.format_error(err), err=True)
+        raise click.ClickException(f"{len(errors)} error(s) in {shown(books)}: fix them "
+                                   "(see `fundledger check`) first")
+    return entries, options
+
+
+@click.command("sofa")
+@click.option("--year", type=int, metavar="FY",
+              help="The financial year ending in FY (the books' fy-end, default 31 December).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="First day of the period (YYYY-MM-DD), with --to instead of --year.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Last day of the period (YYYY-MM-DD).")
+@books_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="table, json and csv print to the screen unless -o.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (required for xlsx and html).")
+def command(year, start, end, books, fmt, out) -> None:
+    """The statement of financial activities (UK Charity SORP) and its funds note.
+
+    Income by source and spending by activity, in the columns unrestricted funds
+    (including designated), restricted funds and total, with the previous period's total
+    alongside; then, per fund, brought forward, income, expenditure, transfers and carried
+    forward.
+
+    Give either --year 2023 (the financial year ending in 2023) or --from and --to.
+    The year end is set in the books, e.g.
+    `2017-01-01 custom "fundledger-option" "fy-end" "03-31"`.
+    """
+    if (year is None) == (start is None and end is None) or (
+            year is None and (start is None or end is None)):
+        raise click.UsageError("give either --year FY, or both --from DATE and --to DATE")
+    if fmt in ("xlsx", "html") and out is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
+    entries, options = load_clean(books)
+    try:
+        if year is not None:
+            s, e = ledger_options.fy_bounds(entries, year)
+            prior = ledger_options.fy_bounds(entries, year - 1)
+        else:
+            s, e = start.date(), end.date()
+            prior = True
+        result = sofa_report.sofa(entries, options, s, e, prior=prior)
+    except (ReportError, ledger_options.OptionError) as err:
+        raise click.ClickException(str(err)) from None
+    if fmt == "xlsx":
+        xlsx.sofa_workbook(result, out)
+        click.echo(f"SOFA {s} to {e} written to {shown(out)}")
+        return
+    text = {"table": sofa_render.to_table, "json": sofa_render.to_json,
+            "csv": sofa_render.to_csv, "html": sofa_render.to_html}[fmt](result)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    tmp.replace(out)
+    click.echo(f"SOFA {s} to {e} written to {shown(out)}")

@@ -1,0 +1,63 @@
+"""Options of the books that beancount has no `option` for, declared as custom directives:
+
+    2017-01-01 custom "fundledger-option" "fy-end" "03-31"
+
+`fy-end` is the last day of the financial year as month-day (default 12-31). The latest
+declaration wins, so a change of year end is written as a new directive, not an edit.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+
+from beancount.core.data import Custom
+
+OPTION = "fundledger-option"
+DEFAULT_FY_END = (12, 31)
+
+
+class OptionError(ValueError):
+    """A fundledger option is malformed; the message starts `file:line:`."""
+
+
+def option(entries: Iterable, name: str) -> tuple[str, dict] | None:
+    """The value (a string) and meta of the latest `custom "fundledger-option" NAME VALUE`."""
+    found = None
+    for entry in entries:
+        if (isinstance(entry, Custom) and entry.type == OPTION and len(entry.values) == 2
+                and entry.values[0].value == name):
+            found = (entry.values[1].value, entry.meta)
+    return found
+
+
+def _clamp(year: int, month: int, day: int) -> datetime.date:
+    # A year end of 02-29 falls on 02-28 in years without one.
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def fy_end(entries: Iterable) -> tuple[int, int]:
+    """(month, day) of the financial year end."""
+    found = option(entries, "fy-end")
+    if found is None:
+        return DEFAULT_FY_END
+    value, meta = found
+    where = f"{meta.get('filename')}:{meta.get('lineno')}"
+    try:
+        month_text, day_text = str(value).split("-")
+        month, day = int(month_text), int(day_text)
+        _clamp(2000, month, day)  # a leap year accepts every real month-day
+        if day > calendar.monthrange(2000, month)[1]:
+            raise ValueError
+    except ValueError:
+        raise OptionError(f'{where}: fy-end "{value}" is not a month-day like "03-31"') from None
+    return month, day
+
+
+def fy_bounds(entries: Iterable, year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the financial year that ends in `year`."""
+    month, day = fy_end(entries)
+    end = _clamp(year, month, day)
+    start = _clamp(year - 1, month, day) + datetime.timedelta(days=1)
+    return start, end

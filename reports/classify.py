@@ -1,0 +1,97 @@
+"""Where an account goes in the statements: the one place that maps the chart of accounts
+(docs/books.md) to the UK Charity SORP headings.
+
+Income
+- `Income:Donations:*`, `Income:Crowdfunding:*` -> donations and legacies. Crowdfunding
+  pledges are gifts from the public; the platform's cut is an expense (booked gross).
+- `Income:Grants:*` -> income from charitable activities. SORP (FRS 102) puts in donations
+  only grants "that provide core funding or are of a general nature"; grants "specifically
+  for the provision of goods and services to be provided as part of charitable activities"
+  (performance-related: a budget, a named case, reporting back) are income from charitable
+  activities. Our grants fund a specific piece of litigation against a budget, so they
+  belong there. A general-purpose grant would be booked under Income:Donations.
+- `Income:Interest`, `Income:Investments:*` -> investments.
+- anything else under Income -> other income.
+
+Expenditure
+- `Expenses:Fees:*` (platform, payment processing, bank charges) -> raising funds: they are
+  the cost of collecting donations and pledges.
+- `Expenses:Legal:*` -> charitable activities: litigation; `Expenses:Comms:*` ->
+  charitable activities: communications (public-education about the cases).
+- anything else under Expenses (running costs) -> other expenditure.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Heading(NamedTuple):
+    key: str
+    label: str
+
+
+INCOME_HEADINGS = (
+    Heading("donations", "Donations and legacies"),
+    Heading("charitable", "Charitable activities"),
+    Heading("investments", "Investments"),
+    Heading("other", "Other income"),
+)
+EXPENDITURE_HEADINGS = (
+    Heading("raising", "Raising funds"),
+    Heading("legal", "Charitable activities: litigation"),
+    Heading("comms", "Charitable activities: communications"),
+    Heading("other", "Other expenditure"),
+)
+
+_INCOME_PREFIXES = (
+    ("Income:Donations", "donations"),
+    ("Income:Crowdfunding", "donations"),
+    ("Income:Grants", "charitable"),
+    ("Income:Interest", "investments"),
+    ("Income:Investments", "investments"),
+)
+_EXPENSE_PREFIXES = (
+    ("Expenses:Fees", "raising"),
+    ("Expenses:Legal", "legal"),
+    ("Expenses:Comms", "comms"),
+)
+
+
+def _under(account: str, prefix: str) -> bool:
+    return account == prefix or account.startswith(prefix + ":")
+
+
+def income_heading(account: str) -> str:
+    for prefix, key in _INCOME_PREFIXES:
+        if _under(account, prefix):
+            return key
+    return "other"
+
+
+def expenditure_heading(account: str) -> str:
+    for prefix, key in _EXPENSE_PREFIXES:
+        if _under(account, prefix):
+            return key
+    return "other"
+
+
+def sofa_column(fund_class: str) -> str:
+    """SORP shows designated funds within unrestricted funds: they are the trustees' own
+    earmarking, not a restriction imposed by a donor."""
+    return "restricted" if fund_class == "restricted" else "unrestricted"
+
+
+class ReportError(ValueError):
+    """The books cannot be reported on as asked; the message starts `file:line:` if it can."""
+
+
+def operating_currency(options: dict | None) -> str:
+    currencies = (options or {}).get("operating_currency") or ["GBP"]
+    return currencies[0]
+
+
+def where(posting, txn) -> str:
+    """`file:line` of a posting (its own line when beancount kept it)."""
+    meta = posting.meta if posting.meta and posting.meta.get("lineno") else txn.meta
+    return f"{meta.get('filename')}:{meta.get('lineno')}"

@@ -1,0 +1,297 @@
+"""The funder's report: a grant's budget against actual spend, in the grant's currency.
+
+    funder_report(entries, options, fund, start, end) -> FunderReport
+
+What the books declare (docs/reports.md):
+
+    2019-05-01 custom "fund" "lumen-grant" "restricted"
+      currency: "EUR"
+      award: 60000.00 EUR        ; optional: else the sum of the budget lines
+      award-rate: 0.8870         ; optional: GBP per EUR at the award date, else tranche 1's rate
+    2019-05-01 custom "budget" "lumen-grant" "Solicitors" 38000.00 EUR
+    2019-05-01 custom "budget-map" "lumen-grant" "Expenses:Legal:Counsel" "Counsel"
+
+- Tranches are the fund's Income postings in the grant currency; their `@@`/`@` price gives
+  the GBP actually received, hence the rate obtained (GBP per unit of grant currency).
+- Each spending posting (the fund's Expenses postings) counts against a budget line named
+  by the posting's `budget-line:`, else its transaction's, else the longest `budget-map`
+  account prefix of the fund. Spend with none is reported as "Not mapped to a budget line";
+  a line named but not budgeted is reported with a budget of 0. Nothing is dropped.
+- Spend is booked in GBP and converted to the grant currency at the average rate actually
+  received: total grant currency received / total GBP received, over every tranche received
+  up to the report's end. Each posting is converted and rounded to the cent; line totals
+  are sums of those, so the Transactions sheet adds up to the Summary.
+- Exchange difference: the grant currency received valued at the award-date rate, less the
+  GBP actually received. Positive means the charity received fewer pounds than the award
+  was worth when made (an exchange loss); negative, an exchange gain. Once the whole award
+  has been received this is the award at the award-date rate less the GBP received.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from beancount.core import amount as amount_lib
+from beancount.core.data import Custom, Transaction
+
+from ledger import funds as fundmodel
+from reports.classify import ReportError, operating_currency, where
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+RATE = Decimal("0.000001")
+UNMAPPED = "Not mapped to a budget line"
+
+
+@dataclasses.dataclass
+class Tranche:
+    date: datetime.date
+    description: str
+    amount: Decimal  # in the grant currency
+    gbp: Decimal  # in the operating currency, as received
+    rate: Decimal  # operating currency per unit of grant currency
+
+
+@dataclasses.dataclass
+class Spend:
+    date: datetime.date
+    payee: str
+    description: str
+    invoice: str
+    line: str
+    account: str
+    gbp: Decimal
+    amount: Decimal  # converted to the grant currency
+
+
+@dataclasses.dataclass
+class LineResult:
+    line: str
+    budget: Decimal  # grant currency
+    spent: Decimal  # grant currency
+    spent_gbp: Decimal
+    variance: Decimal  # budget - spent: positive is underspend
+    used: Decimal | None  # spent / budget, None when nothing was budgeted
+    budgeted: bool  # declared with a `budget` directive
+
+
+@dataclasses.dataclass
+class FunderReport:
+    fund: str
+    title: str
+    currency: str  # the grant's
+    gbp: str  # the operating currency
+    start: datetime.date
+    end: datetime.date
+    award: Decimal
+    award_declared: bool
+    award_rate: Decimal | None  # GBP per grant unit at the award date
+    award_rate_source: str
+    tranches: list[Tranche]  # received in the period
+    received: Decimal
+    received_gbp: Decimal
+    rate: Decimal | None  # average GBP per grant unit actually received, up to the end
+    rate_method: str
+    lines: list[LineResult]  # budget order, then unbudgeted lines, then the unmapped line
+    spend: list[Spend]
+    budget_total: Decimal
+    spent: Decimal
+    spent_gbp: Decimal
+    remaining: Decimal  # award - spent, grant currency
+    remaining_gbp: Decimal  # received - spent, GBP
+    award_gbp: Decimal | None  # award at the award-date rate
+    other_gbp: Decimal  # other income and transfers in/(out) of the fund in the period, GBP
+    balance_gbp: Decimal  # the fund's balance at the end (ledger.funds.balances)
+    fx_difference: Decimal | None
+    fx_method: str
+
+
+def _line_of(posting, txn, maps: list[tuple[str, str]]) -> str:
+    for meta in (posting.meta, txn.meta):
+        if meta and meta.get("budget-line"):
+            return str(meta["budget-line"])
+    for prefix, line in maps:  # longest first
+        if posting.account == prefix or posting.account.startswith(prefix + ":"):
+            return line
+    return UNMAPPED
+
+
+def budget_maps(entries: Iterable, fund: str) -> list[tuple[str, str]]:
+    """(account prefix, line) from `custom "budget-map" FUND PREFIX LINE`, longest first."""
+    maps = []
+    for e in entries:
+        if isinstance(e, Custom) and e.type == "budget-map":
+            values = [v.value for v in e.values]
+            if len(values) != 3 or not all(isinstance(v, str) for v in values):
+                raise ReportError(f"{e.meta.get('filename')}:{e.meta.get('lineno')}: a budget "
+                                  'map is declared as: custom "budget-map" "<fund>" '
+                                  '"<account prefix>" "<line>"')
+            if values[0] == fund:
+                maps.append((values[1], values[2]))
+    return sorted(maps, key=lambda m: -len(m[0]))
+
+
+def _cents(n: Decimal) -> Decimal:
+    n = n.quantize(CENT)
+    return n + 0 if n == 0 else n
+
+
+def funder_report(entries: list, options: dict, fund: str,
+                  start: datetime.date | None = None,
+                  end: datetime.date | None = None) -> FunderReport:
+    declared, budgets, _errors = fundmodel.declarations(entries)
+    if fund not in declared:
+        known = ", ".join(sorted(declared)) or "none"
+        raise ReportError(f"fund '{fund}' is not declared in the books (funds: {known})")
+    f = declared[fund]
+    gbp = operating_currency(options)
+    lines = [b for b in budgets if b.fund == fund]
+    meta = _fund_meta(entries, fund)
+    award_meta = meta.get("award")
+    if award_meta is not None and not isinstance(award_meta, amount_lib.Amount):
+        raise ReportError(f"{meta.get('filename')}:{meta.get('lineno')}: award of fund "
+                          f"'{fund}' must be an amount like 60000.00 EUR")
+    if not lines and award_meta is None:
+        raise ReportError(f"fund '{fund}' has no budget lines and no award: the funder report "
+                          f'is for a grant (declare custom "budget" "{fund}" "<line>" '
+                          "<amount> <currency>, or award: on the fund)")
+    currency = (award_meta.currency if award_meta is not None
+                else f.currency or (lines[0].amount.currency if lines else gbp))
+    for b in lines:
+        if b.amount.currency != currency:
+            raise ReportError(f"{b.meta.get('filename')}:{b.meta.get('lineno')}: budget line "
+                              f"'{b.line}' is in {b.amount.currency}, the grant in {currency}")
+    if start is None:
+        start = f.opened
+    if end is None:
+        end = f.closed or max((e.date for e in entries if isinstance(e, Transaction)),
+                              default=start)
+    if start > end:
+        raise ReportError(f"the period starts ({start}) after it ends ({end})")
+
+    tranches, all_received, all_received_gbp, other_gbp = [], ZERO, ZERO, ZERO
+    spend_postings = []
+    for txn, posting, fund_id in fundmodel.fund_postings(entries):
+        if fund_id != fund or txn.date > end:
+            continue
+        if posting.account.startswith("Income:") and posting.units.currency == currency:
+            w = fundmodel.weight(posting)
+            if w.currency != gbp:
+                raise ReportError(f"{where(posting, txn)}: grant income in {currency} needs "
+                                  f"the {gbp} received, e.g. `@@ 26610.00 {gbp}`")
+            amount, got = -posting.units.number, -w.number
+            all_received += amount
+            all_received_gbp += got
+            if txn.date >= start:
+                rate = (got / amount).quantize(RATE) if amount else Decimal(0)
+                tranches.append(Tranche(txn.date, txn.narration, amount, got, rate))
+        elif posting.account.startswith("Expenses:") and txn.date >= start:
+            w = fundmodel.weight(posting)
+            if w.currency != gbp:
+                raise ReportError(f"{where(posting, txn)}: spend must be booked in {gbp}")
+            spend_postings.append((txn, posting, w.number))
+        elif txn.date >= start:  # a release of the leftover, a top-up, interest
+            other_gbp -= fundmodel.weight(posting).number
+
+    award_rate = meta.get("award-rate")
+    award_rate_source = "declared on the fund (award-rate)"
+    if award_rate is not None:
+        try:
+            award_rate = Decimal(str(award_rate))
+            if award_rate <= 0:
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            raise ReportError(f"{meta.get('filename')}:{meta.get('lineno')}: award-rate of "
+                              f"fund '{fund}' must be a positive number of {gbp} per "
+                              f"{currency}, like 0.8870") from None
+    elif currency == gbp:
+        award_rate, award_rate_source = Decimal(1), "the grant is in the operating currency"
+    elif all_received:
+        first = next(iter(_tranche_rates(entries, fund, currency, gbp)), None)
+        award_rate, award_rate_source = first, "rate of the first tranche received"
+    else:
+        award_rate_source = "none: no award-rate declared and no tranche received"
+
+    if currency == gbp:
+        to_grant: Decimal | None = Decimal(1)
+        rate: Decimal | None = Decimal(1)
+        rate_method = f"The grant is in {gbp}: no conversion."
+    elif all_received_gbp:
+        to_grant = all_received / all_received_gbp
+        rate = (all_received_gbp / all_received).quantize(RATE)
+        rate_method = (f"Spend is converted from {gbp} to {currency} at the average rate "
+                       f"actually received: total {currency} received / total {gbp} received, "
+                       f"over all tranches received up to {end}. Each transaction is "
+                       "converted and rounded to the cent.")
+    elif award_rate:
+        to_grant, rate = 1 / award_rate, award_rate
+        rate_method = (f"No tranche received by {end}: spend is converted at the award-date "
+                       f"rate ({award_rate} {gbp} per {currency}).")
+    else:
+        raise ReportError(f"fund '{fund}': no tranche in {currency} received by {end} and no "
+                          "award-rate declared, so spend cannot be converted")
+
+    maps = budget_maps(entries, fund)
+    spend = []
+    for txn, posting, number in spend_postings:
+        spend.append(Spend(
+            txn.date, txn.payee or "", txn.narration or "", str(txn.meta.get("invoice", "")),
+            _line_of(posting, txn, maps), posting.account, number, _cents(number * to_grant)))
+    spend.sort(key=lambda s: (s.date, s.payee, s.account))
+
+    names = [b.line for b in lines]
+    extra = sorted({s.line for s in spend} - set(names) - {UNMAPPED})
+    results = []
+    for name in [*names, *extra, UNMAPPED]:
+        budget = sum((b.amount.number for b in lines if b.line == name), ZERO)
+        spent = sum((s.amount for s in spend if s.line == name), ZERO)
+        spent_gbp = sum((s.gbp for s in spend if s.line == name), ZERO)
+        used = (spent / budget).quantize(Decimal("0.0001")) if budget else None
+        results.append(LineResult(name, budget, spent, spent_gbp, budget - spent, used,
+                                  name in names))
+
+    budget_total = sum((b.amount.number for b in lines), ZERO)
+    award = award_meta.number if award_meta is not None else budget_total
+    spent = sum((s.amount for s in spend), ZERO)
+    spent_gbp = sum((s.gbp for s in spend), ZERO)
+    received = sum((t.amount for t in tranches), ZERO)
+    received_gbp = sum((t.gbp for t in tranches), ZERO)
+    award_gbp = fx = None
+    fx_method = ("No award-date rate is known (declare award-rate on the fund), so no "
+                 "exchange difference is given.")
+    if award_rate is not None:
+        award_gbp = _cents(award * award_rate)
+        fx = _cents(all_received * award_rate - all_received_gbp)
+        fx_method = (f"Exchange difference = {currency} received up to {end}, valued at the "
+                     f"award-date rate ({award_rate} {gbp} per {currency}; "
+                     f"{award_rate_source}), less the {gbp} actually received. Positive: "
+                     f"fewer {gbp} were received than the award was worth when made (a loss); "
+                     "negative: a gain.")
+    return FunderReport(
+        fund=fund, title=f.title, currency=currency, gbp=gbp, start=start, end=end,
+        award=award, award_declared=award_meta is not None, award_rate=award_rate,
+        award_rate_source=award_rate_source, tranches=tranches, received=received,
+        received_gbp=received_gbp, rate=rate, rate_method=rate_method, lines=results,
+        spend=spend, budget_total=budget_total, spent=spent, spent_gbp=spent_gbp,
+        remaining=award - spent, remaining_gbp=received_gbp - spent_gbp,
+        award_gbp=award_gbp, other_gbp=other_gbp,
+        balance_gbp=fundmodel.balances(entries, until=end).get(fund, {}).get(gbp, ZERO),
+        fx_difference=fx, fx_method=fx_method)
+
+
+def _fund_meta(entries: Iterable, fund: str) -> dict:
+    for e in entries:
+        if (isinstance(e, Custom) and e.type == "fund" and e.values
+                and e.values[0].value == fund):
+            return e.meta
+    return {}
+
+
+def _tranche_rates(entries, fund, currency, gbp):
+    for txn, posting, fund_id in fundmodel.fund_postings(entries):
+        if (fund_id == fund and posting.account.startswith("Income:")
+                and posting.units.currency == currency and posting.units.number):
+            yield (fundmodel.weight(posting).number / posting.units.number).quantize(RATE)

@@ -1,0 +1,109 @@
+"""Legal fees since a date: every Expenses:Legal posting, with its invoice, grouped.
+
+The firm is the posting's `firm:` (counsel paid through the solicitors), else the
+transaction's payee. Amounts are posting weights in the operating currency. Fees are
+counted when booked (the invoice date); a booked invoice still owed is marked unpaid
+and its amount is also given as a separate "unpaid" total.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from beancount.core.data import Transaction
+
+from ledger import funds as fundmodel
+from reports.funds import ZERO, firm_of, legal_category, operating_currency, unpaid_invoices
+
+GROUPINGS = ("firm", "year", "category", "fund")
+
+
+@dataclasses.dataclass(frozen=True)
+class LegalLine:
+    date: datetime.date
+    fund: str
+    firm: str
+    category: str
+    account: str
+    invoice: str | None
+    narration: str
+    amount: Decimal
+    paid: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LegalGroup:
+    key: str
+    total: Decimal
+    unpaid: Decimal
+    invoices: tuple[str, ...]  # invoice numbers, in date order
+    lines: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LegalSpend:
+    since: datetime.date | None
+    by: str
+    unit: str
+    groups: tuple[LegalGroup, ...]
+    total: Decimal
+    unpaid: Decimal
+    lines: tuple[LegalLine, ...]
+    foreign: dict[str, Decimal]  # legal postings with no rate to the operating currency
+
+
+def _key(line: LegalLine, by: str) -> str:
+    if by == "year":
+        return str(line.date.year)
+    return getattr(line, by)
+
+
+def legal_spend(entries, options, since: datetime.date | None = None,
+                by: str = "firm") -> LegalSpend:
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    unit = operating_currency(options)
+    unpaid = {i.number for i in unpaid_invoices(entries)}
+    lines: list[LegalLine] = []
+    foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for txn in entries:
+        if not isinstance(txn, Transaction) or (since is not None and txn.date < since):
+            continue
+        invoice = txn.meta.get("invoice")
+        owed_without_invoice = invoice is None and any(
+            p.account.startswith("Liabilities:Creditors:") for p in txn.postings)
+        for p in txn.postings:
+            if not (p.account == "Expenses:Legal" or p.account.startswith("Expenses:Legal:")):
+                continue
+            w = fundmodel.weight(p)
+            if w.currency != unit:
+                foreign[w.currency] += w.number
+                continue
+            lines.append(LegalLine(
+                date=txn.date, fund=fundmodel.posting_fund(p, txn) or "",
+                firm=firm_of(p, txn), category=legal_category(p.account), account=p.account,
+                invoice=str(invoice) if invoice else None, narration=txn.narration or "",
+                amount=w.number,
+                paid=not owed_without_invoice and str(invoice) not in unpaid))
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    invoices: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
+    counts: dict[str, int] = defaultdict(int)
+    for line in lines:
+        k = _key(line, by)
+        totals[k] += line.amount
+        counts[k] += 1
+        if not line.paid:
+            owed[k] += line.amount
+        if line.invoice:
+            invoices[k][line.invoice] = None
+    order = sorted(totals) if by in ("year", "fund") else sorted(totals, key=lambda k:
+                                                                (-totals[k], k))
+    groups = tuple(LegalGroup(k, totals[k], owed[k], tuple(invoices[k]), counts[k])
+                   for k in order)
+    return LegalSpend(since=since, by=by, unit=unit, groups=groups,
+                      total=sum(totals.values(), ZERO), unpaid=sum(owed.values(), ZERO),
+                      lines=tuple(lines), foreign={c: n for c, n in foreign.items() if n})

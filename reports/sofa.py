@@ -1,0 +1,183 @@
+"""The statement of financial activities (UK Charity SORP) and its funds note.
+
+    sofa(entries, options, start, end) -> Sofa
+
+Income by source and expenditure by activity (headings from reports.classify) in the
+columns unrestricted funds (unrestricted and designated: SORP shows designated funds within
+unrestricted), restricted funds and total, with the prior period's total alongside. The
+prior period is the same dates one year earlier unless given, computed by this same
+function. Then net income/(expenditure), transfers between funds, net movement in funds and
+the reconciliation of funds (brought forward, carried forward).
+
+The funds note gives, per fund: brought forward, income, expenditure, transfers, carried
+forward, in the operating currency. Income and expenditure are positive (a refund nets
+against them); transfers are signed, into the fund positive. Any Equity:Funds posting other
+than Equity:Funds:Transfers (an opening balance, say) counts as a transfer too, so that for
+every fund
+
+    brought_forward + income - expenditure + transfers == carried_forward
+
+and carried forward is the fund's balance (ledger.funds.balances) at the period's end.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from ledger import funds as fundmodel
+from reports import classify
+from reports.classify import ReportError, operating_currency, where
+
+ZERO = Decimal("0.00")
+
+
+@dataclasses.dataclass
+class SofaRow:
+    section: str  # income | expenditure | net | funds
+    key: str
+    label: str
+    unrestricted: Decimal
+    restricted: Decimal
+    total: Decimal
+    prior_total: Decimal | None  # None when no prior period was computed
+    is_total: bool = False
+
+
+@dataclasses.dataclass
+class FundMovement:
+    fund: str
+    title: str
+    fund_class: str
+    brought_forward: Decimal
+    income: Decimal
+    expenditure: Decimal
+    transfers: Decimal
+    carried_forward: Decimal
+
+
+@dataclasses.dataclass
+class Sofa:
+    title: str
+    currency: str
+    start: datetime.date
+    end: datetime.date
+    rows: list[SofaRow]
+    funds: list[FundMovement]
+    prior: Sofa | None
+
+    def row(self, key: str) -> SofaRow:
+        return next(r for r in self.rows if r.key == key)
+
+
+def _clean(n: Decimal) -> Decimal:
+    return n + 0 if n == 0 else n  # no "-0.00" in a statement
+
+
+def shift_year(d: datetime.date, years: int) -> datetime.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
+         prior: tuple[datetime.date, datetime.date] | None | bool = True) -> Sofa:
+    """The SOFA and funds note for start..end inclusive.
+
+    `prior`: True for the same dates a year earlier, a (start, end) pair, or False/None for
+    no prior period."""
+    if start > end:
+        raise ReportError(f"the period starts ({start}) after it ends ({end})")
+    currency = operating_currency(options)
+    declared, _budgets, _errors = fundmodel.declarations(entries)
+
+    bf: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    income: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    transfers: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    # (section, heading key, column) -> amount
+    cells: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
+
+    for txn, posting, fund_id in fundmodel.fund_postings(entries):
+        if txn.date > end:
+            continue
+        fund = declared.get(fund_id) if fund_id else None
+        if fund is None:
+            raise ReportError(f"{where(posting, txn)}: posting to {posting.account} has "
+                              f"{'no fund' if not fund_id else f'undeclared fund {fund_id!r}'}; "
+                              "run `fundledger check`")
+        w = fundmodel.weight(posting)
+        if w.currency != currency:
+            raise ReportError(f"{where(posting, txn)}: {posting.account} is booked in "
+                              f"{w.currency} with no price in {currency}; give its {currency} "
+                              "value with @@")
+        if txn.date < start:
+            bf[fund_id] -= w.number
+            continue
+        column = classify.sofa_column(fund.fund_class)
+        if posting.account.startswith("Income:"):
+            income[fund_id] -= w.number
+            cells["income", classify.income_heading(posting.account), column] -= w.number
+        elif posting.account.startswith("Expenses:"):
+            spent[fund_id] += w.number
+            cells["expenditure", classify.expenditure_heading(posting.account), column] += w.number
+        else:  # Equity:Funds:*
+            transfers[fund_id] -= w.number
+            cells["net", "transfers", column] -= w.number
+
+    movements = []
+    for fund in declared.values():
+        if fund.opened > end:
+            continue
+        ids = (bf, income, spent, transfers)
+        active = any(fund.id in d for d in ids)
+        if not active and fund.closed is not None and fund.closed < start:
+            continue
+        b, i, x, t = (_clean(d.get(fund.id, ZERO)) for d in ids)
+        movements.append(FundMovement(fund.id, fund.title, fund.fund_class, b, i, x, t,
+                                      _clean(b + i - x + t)))
+    for m in movements:
+        cells["funds", "bf", classify.sofa_column(m.fund_class)] += m.brought_forward
+
+    prior_sofa = None
+    if prior:
+        p_start, p_end = (prior if isinstance(prior, tuple)
+                          else (shift_year(start, -1), shift_year(end, -1)))
+        prior_sofa = sofa(entries, options, p_start, p_end, prior=False)
+
+    rows = _rows(cells, prior_sofa)
+    title = (options or {}).get("title") or ""
+    return Sofa(title, currency, start, end, rows, movements, prior_sofa)
+
+
+def _rows(cells, prior: Sofa | None) -> list[SofaRow]:
+    rows: list[SofaRow] = []
+
+    def add(section, key, label, u, r, is_total=False):
+        prior_total = prior.row(key).total if prior is not None else None
+        rows.append(SofaRow(section, key, label, _clean(u), _clean(r), _clean(u + r),
+                            prior_total, is_total))
+        return u, r
+
+    def heading_rows(section, headings, total_key, total_label):
+        tu = tr = ZERO
+        for h in headings:
+            u, r = add(section, f"{section}.{h.key}", h.label,
+                       cells[section, h.key, "unrestricted"], cells[section, h.key, "restricted"])
+            tu, tr = tu + u, tr + r
+        return add(section, total_key, total_label, tu, tr, True)
+
+    iu, ir = heading_rows("income", classify.INCOME_HEADINGS, "income.total", "Total income")
+    eu, er = heading_rows("expenditure", classify.EXPENDITURE_HEADINGS,
+                          "expenditure.total", "Total expenditure")
+    nu, nr = add("net", "net", "Net income/(expenditure)", iu - eu, ir - er, True)
+    tu, tr = add("net", "transfers", "Transfers between funds",
+                 cells["net", "transfers", "unrestricted"], cells["net", "transfers", "restricted"])
+    mu, mr = add("net", "movement", "Net movement in funds", nu + tu, nr + tr, True)
+    bu, br = add("funds", "bf", "Total funds brought forward",
+                 cells["funds", "bf", "unrestricted"], cells["funds", "bf", "restricted"])
+    add("funds", "cf", "Total funds carried forward", bu + mu, br + mr, True)
+    return rows

@@ -1,0 +1,159 @@
+"""Closing funds through the CLI, on real books on disk: closes, refusals, leftovers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import beanquery
+
+from fundledger import demo_books
+from reports import funds as report
+from tests.funds_books import PAY_F2, load_clean, write_books
+
+D = Decimal
+
+SPEND_REST_OF_CASE = PAY_F2 + """
+2018-06-01 * "Firm LLP" "Final"
+  fund: "case"
+  invoice: "F-3"
+  Expenses:Legal:Solicitors         50.00 GBP
+  Assets:Held:Firm                 -50.00 GBP
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".fundledger" not in p.name}
+
+
+def summaries(main: Path) -> dict[str, report.FundSummary]:
+    entries, options = load_clean(main)
+    return {s.fund: s for s in report.reconcile(entries, options)}
+
+
+def test_closable_fund_closes(cli, tmp_path):
+    main = write_books(tmp_path / "b", SPEND_REST_OF_CASE)
+    assert summaries(main)["case"].status == "closable"
+    result = cli("close", "case", "--books", main, "--date", "2018-07-01")
+    assert result.returncode == 0, result.stderr
+    assert 'custom "fund-close" "case"' in (main.parent / "closing.beancount").read_text()
+    assert cli("check", main).returncode == 0
+    case = summaries(main)["case"]
+    assert case.status == "closed" and str(case.closed) == "2018-07-01"
+
+
+def test_fund_with_blockers_is_refused_and_books_untouched(cli, tmp_path):
+    main = write_books(tmp_path / "b")  # case: F-2 (100.00) unpaid
+    before = snapshot(main.parent)
+    result = cli("close", "case", "--books", main, "--date", "2018-07-01")
+    assert result.returncode == 1
+    assert "1 invoice unpaid: F-2 (£100.00)" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_release_leftover_to_unrestricted(cli, tmp_path):
+    main = write_books(tmp_path / "b")
+    before = summaries(main)
+    left = before["grant"].balance  # 870.00 received - 600.00 paid = 270.00
+    assert left == D("270.00")
+    result = cli("close", "grant", "--books", main, "--date", "2019-06-01",
+                 "--decision", "Minute 2019/3: released by the trustees")
+    assert result.returncode == 0, result.stderr
+    assert cli("check", main).returncode == 0
+    after = summaries(main)
+    assert after["grant"].status == "closed" and after["grant"].balance == 0
+    assert after["grant"].transfers_out == left
+    assert after["general"].balance == before["general"].balance + left
+    assert after["general"].transfers_in == left
+    # The money did not move: it is now held in the same bank account for general.
+    held = {h.account: h.amount for h in after["general"].holdings}
+    assert held == {"Assets:Bank:Current": before["general"].balance + left}
+    assert "Minute 2019/3" in (main.parent / "closing.beancount").read_text()
+
+
+def test_return_leftover_to_platform(cli, tmp_path):
+    main = write_books(tmp_path / "b", PAY_F2)
+    before = summaries(main)["case"]
+    assert before.balance == D("50.00")  # 1000 - 50 fees - 900 legal
+    result = cli("close", "case", "--books", main, "--date", "2018-07-01")
+    assert result.returncode == 0, result.stderr
+    assert cli("check", main).returncode == 0
+    case = summaries(main)["case"]
+    assert case.status == "closed" and case.balance == 0 and case.holdings == ()
+    assert case.returned == D("50.00")
+    assert case.raised_total == before.raised_total  # still the gross raised
+    conn = beanquery.connect("beancount:" + str(main))
+    (row,) = conn.execute("SELECT sum(position) WHERE account = 'Assets:Held:Firm'").fetchall()
+    assert row[0].is_empty()  # the client account was paid out in full
+
+
+def test_leftover_against_terms_needs_an_override(cli, tmp_path):
+    main = write_books(tmp_path / "b", PAY_F2)  # case terms: return-to-platform
+    before = snapshot(main.parent)
+    result = cli("close", "case", "--books", main, "--date", "2018-07-01", "--leftover", "release")
+    assert result.returncode == 1
+    assert "terms are return-to-platform" in result.stderr
+    assert snapshot(main.parent) == before
+    result = cli("close", "case", "--books", main, "--date", "2018-07-01", "--leftover",
+                 "release", "--override-terms", "--decision", "Platform closed; minute 7")
+    assert result.returncode == 0, result.stderr
+    s = summaries(main)
+    assert s["case"].status == "closed" and s["case"].returned == 0
+    assert s["general"].transfers_in == D("50.00")
+
+
+def test_dry_run_prints_and_writes_nothing(cli, tmp_path):
+    main = write_books(tmp_path / "b")
+    before = snapshot(main.parent)
+    result = cli("close", "grant", "--books", main, "--date", "2019-06-01", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert 'custom "fund-close" "grant"' in result.stdout
+    assert "Equity:Funds:Transfers" in result.stdout
+    assert snapshot(main.parent) == before
+
+
+def test_embedded_demo_books_are_never_written(cli):
+    before = snapshot(demo_books.BOOKS)
+    result = cli("close", "lumen-grant", "--date", "2024-12-31")
+    assert result.returncode != 0 and "fundledger demo" in result.stderr
+    assert snapshot(demo_books.BOOKS) == before
+
+
+def test_demo_unpaid_invoice_blocks_jr_facial(cli, demo):
+    before = snapshot(demo.parent)
+    result = cli("close", "jr-facial", "--books", demo, "--date", "2024-12-31")
+    assert result.returncode == 1
+    assert "BW-2308" in result.stderr
+    assert snapshot(demo.parent) == before
+
+
+def test_demo_lumen_grant_released_and_closed(cli, demo):
+    result = cli("close", "lumen-grant", "--books", demo, "--date", "2024-12-31")
+    assert result.returncode == 0, result.stderr
+    assert cli("check", demo).returncode == 0
+    conn = beanquery.connect("beancount:" + str(demo))
+    rows = conn.execute("SELECT sum(weight) WHERE account ~ '^(Income|Expenses|Equity:Funds)' "
+                        "AND meta('fund') = 'lumen-grant'").fetchall()
+    assert rows[0][0].is_empty()
+    assert summaries(demo)["lumen-grant"].status == "closed"
+
+
+def test_return_of_a_eur_grant_is_refused_with_a_way_forward(cli, tmp_path):
+    main = write_books(tmp_path / "b")
+    before = snapshot(main.parent)
+    result = cli("close", "grant", "--books", main, "--date", "2019-06-01", "--leftover",
+                 "return", "--override-terms", "--decision", "Funder asked for it back")
+    assert result.returncode == 1
+    assert "Income:Grants:Funder, which holds EUR only" in result.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_unknown_or_closed_fund(cli, tmp_path):
+    main = write_books(tmp_path / "b", SPEND_REST_OF_CASE)
+    result = cli("close", "nope", "--books", main)
+    assert result.returncode != 0 and "no fund 'nope'" in result.stderr
+    assert cli("close", "case", "--books", main, "--date", "2018-07-01").returncode == 0
+    again = cli("close", "case", "--books", main, "--date", "2018-08-01")
+    assert again.returncode == 1 and "already closed" in again.stderr

@@ -1,0 +1,197 @@
+"""Funder report: hand-worked small books, the demo grant against plain sums over the
+books, the workbook reopened with openpyxl, and the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from fundledger import demo_books
+from ledger import funds as fundmodel
+from reports.funder import UNMAPPED, funder_report
+from reports.xlsx import funder_workbook
+from tests.conftest import OUTPUT
+from tests.statements_books import cents, load, write_tiny
+
+D = Decimal
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    path = write_tiny(tmp_path / "tiny")
+    return path, *load(path)
+
+
+def sheet_rows(ws) -> list[tuple]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def section(rows, title: str) -> list[tuple]:
+    """The rows of a Summary table: after its title and header, up to the blank row."""
+    i = next(n for n, r in enumerate(rows) if r[0] == title)
+    out = []
+    for r in rows[i + 2:]:
+        if r[0] is None:
+            break
+        out.append(r)
+    return out
+
+
+def label_value(rows, prefix: str):
+    return next(r[1] for r in rows if isinstance(r[0], str) and r[0].startswith(prefix))
+
+
+def test_tiny_grant_hand_worked(tiny):
+    _path, entries, options = tiny
+    r = funder_report(entries, options, "grant")
+    assert (r.currency, r.award, r.award_rate) == ("EUR", D("10000.00"), D("0.95"))
+    assert [(t.amount, t.gbp, t.rate) for t in r.tranches] == [
+        (D("5000.00"), D("4400.00"), D("0.880000")), (D("5000.00"), D("4600.00"), D("0.920000"))]
+    assert r.rate == D("0.900000")  # 9,000 GBP for 10,000 EUR
+    lines = {x.line: (x.budget, x.spent, x.spent_gbp, x.variance, x.used) for x in r.lines}
+    # 2300 * 10000/9000 = 2555.555.. ; 460 -> 511.11 (by budget-map) ; 230 -> 255.56 unmapped
+    assert lines == {
+        "Lawyers": (D("8000.00"), D("2555.56"), D("2300.00"), D("5444.44"), D("0.3194")),
+        "Comms": (D("2000.00"), D("511.11"), D("460.00"), D("1488.89"), D("0.2556")),
+        UNMAPPED: (0, D("255.56"), D("230.00"), D("-255.56"), None),
+    }
+    assert (r.spent, r.spent_gbp) == (D("3322.23"), D("2990.00"))
+    assert (r.remaining, r.remaining_gbp) == (D("6677.77"), D("6010.00"))
+    # 10,000 EUR at the award-date 0.95 = 9,500 GBP; 9,000 GBP received: 500 less
+    assert (r.award_gbp, r.fx_difference) == (D("9500.00"), D("500.00"))
+    assert (r.other_gbp, r.balance_gbp) == (0, D("6010.00"))
+
+
+def test_tiny_period_and_unbudgeted_line(tiny, tmp_path):
+    path, entries, options = tiny
+    r = funder_report(entries, options, "grant", datetime.date(2023, 1, 1),
+                      datetime.date(2023, 6, 30))
+    assert [t.date for t in r.tranches] == [datetime.date(2023, 5, 1)]
+    assert r.rate == D("0.900000")  # rate still over every tranche received by the end
+    assert {x.line for x in r.lines if x.spent} == {"Lawyers", "Comms"}
+    # a line named on a posting but not budgeted is kept, with budget 0
+    text = path.read_text().replace('"Extra work"\n  fund: "grant"',
+                                    '"Extra work"\n  fund: "grant"\n  budget-line: "Experts"')
+    other = tmp_path / "other" / "main.beancount"
+    other.parent.mkdir()
+    other.write_text(text + """
+2024-04-01 * "Trustees" "Release part of the leftover"
+  Equity:Funds:Transfers    10.00 GBP
+    fund: "grant"
+  Equity:Funds:Transfers   -10.00 GBP
+    fund: "general"
+""")
+    r = funder_report(*load(other), "grant")
+    assert (r.other_gbp, r.balance_gbp) == (D("-10.00"), D("6000.00"))
+    experts = next(x for x in r.lines if x.line == "Experts")
+    assert (experts.budget, experts.spent_gbp, experts.budgeted) == (0, D("230.00"), False)
+    assert next(x for x in r.lines if x.line == UNMAPPED).spent == 0
+
+
+def test_tiny_workbook(tiny):
+    _path, entries, options = tiny
+    path = funder_workbook(funder_report(entries, options, "grant"),
+                           OUTPUT / "funder-tiny.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Transactions"]
+    rows = sheet_rows(wb["Summary"])
+    budget = {r[0]: [cents(v) if v is not None else None for v in r[1:6]]
+              for r in section(rows, "Budget against actual")}
+    assert budget["Lawyers"] == [D("8000"), D("2555.56"), D("5444.44"), D("0.32"), D("2300")]
+    assert budget[UNMAPPED][1] == D("255.56")
+    assert budget["Total"][:3] == [D("10000"), D("3322.23"), D("6677.77")]
+    assert cents(label_value(rows, "Exchange difference")) == D("500")
+    assert cents(label_value(rows, "Fund balance at")) == D("6010")
+    tx = wb["Transactions"]
+    assert tx.freeze_panes == "A2"
+    data = sheet_rows(tx)[1:-1]
+    # a narration that looks like a formula is written as text, never as a formula
+    assert any(r[2] == "'=cmd|' /C calc'!A0" for r in data)
+    assert all(not (isinstance(v, str) and v.startswith("=")) for r in data for v in r)
+
+
+def test_demo_grant_against_the_books(tmp_path):
+    entries, options = load(demo_books.MAIN)
+    declared, budgets, _e = fundmodel.declarations(entries)
+    fund = budgets[0].fund  # the demo's grant: the fund with a budget
+    currency = declared[fund].currency
+    # independent plain sums over the books
+    received = received_gbp = D(0)
+    spend_gbp: dict[str, Decimal] = {}
+    spend_rows = 0
+    for e in entries:
+        if type(e).__name__ != "Transaction":
+            continue
+        for p in e.postings:
+            if (p.meta or {}).get("fund") != fund:
+                continue
+            if p.account.startswith("Income:") and p.units.currency == currency:
+                received -= p.units.number
+                # `@@ 26610.00 GBP` is kept as a per-unit price: units x price, to the cent
+                received_gbp += (-p.units.number * p.price.number).quantize(D("0.01"))
+            if p.account.startswith("Expenses:"):
+                line = (p.meta or {}).get("budget-line") or e.meta.get("budget-line") or UNMAPPED
+                spend_gbp[line] = spend_gbp.get(line, D(0)) + p.units.number
+                spend_rows += 1
+    path = funder_workbook(funder_report(entries, options, fund),
+                           OUTPUT / "funder-report-demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    rows = sheet_rows(wb["Summary"])
+    tranches = section(rows, "Tranches received")
+    total = tranches[-1]
+    assert total[0] == "Total"
+    assert (cents(total[2]), cents(total[3])) == (received, received_gbp)
+    assert D(str(total[4])) == (received_gbp / received).quantize(D("0.000001"))
+    budget = {r[0]: r for r in section(rows, "Budget against actual")}
+    declared_lines = {b.line: b.amount.number for b in budgets if b.fund == fund}
+    for line, amount in declared_lines.items():
+        assert cents(budget[line][1]) == amount
+        assert cents(budget[line][5]) == spend_gbp.get(line, 0)
+        # grant-currency spend is the GBP at the average rate received, to the cent per row
+        assert abs(cents(budget[line][2]) - spend_gbp.get(line, 0) * received / received_gbp
+                   ) <= D("0.01") * spend_rows
+    assert cents(budget[UNMAPPED][5]) == spend_gbp.get(UNMAPPED, 0)
+    assert cents(budget["Total"][5]) == sum(spend_gbp.values())
+    award = label_value(rows, "Amount awarded")
+    assert cents(award) == sum(declared_lines.values())  # no award: declared on the demo fund
+    tx = sheet_rows(wb["Transactions"])
+    assert len(tx) == spend_rows + 2  # header, rows, total
+    assert sum(cents(r[6]) for r in tx[1:-1]) == sum(spend_gbp.values())
+    assert sum(cents(r[7]) for r in tx[1:-1]) == cents(budget["Total"][2])
+    assert tx[-1][6] == f"=SUBTOTAL(9,G2:G{spend_rows + 1})"
+    for r in tx[1:-1]:
+        assert isinstance(r[6], (int, float)) and isinstance(r[7], (int, float))
+    ws = wb["Summary"]
+    money_cell = ws.cell(row=rows.index(budget["Total"]) + 1, column=2)
+    assert money_cell.number_format == "#,##0.00" and money_cell.font.b
+
+
+def test_cli(tiny, cli, tmp_path):
+    path, _e, _o = tiny
+    out = tmp_path / "report.xlsx"
+    r = cli("report", "funder", "grant", "--books", path, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "3,322.23 EUR of 10,000.00 EUR" in r.stdout
+    assert "230.00 GBP of spending has no budget line" in r.stderr
+    assert openpyxl.load_workbook(out)["Summary"]["A1"].value.endswith("Lumen grant")
+    r = cli("report", "funder", "nope", "--books", path, "-o", out)
+    assert r.returncode == 1 and "fund 'nope' is not declared" in r.stderr
+    r = cli("report", "funder", "general", "--books", path, "-o", out)
+    assert r.returncode == 1 and "no budget lines and no award" in r.stderr
+    bad = tmp_path / "bad" / "main.beancount"
+    bad.parent.mkdir()
+    bad.write_text(path.read_text().replace("award-rate: 0.95", 'award-rate: "soon"'))
+    r = cli("report", "funder", "grant", "--books", bad, "-o", out)
+    line = 1 + bad.read_text().splitlines().index('2017-01-01 custom "fund" "grant" "restricted"')
+    assert r.returncode == 1 and f"{bad}:{line}: award-rate" in r.stderr
+    r = cli("report", "funder", "grant", "--books", path)
+    assert r.returncode == 2
+    r = cli("report", "funder", "grant", "--books", path, "-o", tmp_path / "x.csv")
+    assert r.returncode == 2 and ".xlsx" in r.stderr
+    entries, _options = load(demo_books.MAIN)
+    grant = fundmodel.declarations(entries)[1][0].fund
+    demo = cli("report", "funder", grant, "-o", tmp_path / "demo.xlsx")
+    assert demo.returncode == 0, demo.stderr
