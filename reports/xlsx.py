@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -64,7 +65,7 @@ def _note(ws: Worksheet, row: int, text: str, cols: int) -> None:
     ws.row_dimensions[row].height = 15 * (1 + len(text) // 110)
 
 
-def funder_workbook(report: FunderReport, path: str | Path) -> Path:
+def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path | BinaryIO:
     r, cur, gbp = report, report.currency, report.gbp
     wb = Workbook()
     ws = wb.active
@@ -164,7 +165,10 @@ def funder_workbook(report: FunderReport, path: str | Path) -> Path:
     return _save(wb, path)
 
 
-def _save(wb: Workbook, path: str | Path) -> Path:
+def _save(wb: Workbook, path: str | Path | BinaryIO) -> Path | BinaryIO:
+    if hasattr(path, "write"):  # an in-memory stream: the Fava extension's downloads
+        wb.save(path)
+        return path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
@@ -173,7 +177,7 @@ def _save(wb: Workbook, path: str | Path) -> Path:
     return path
 
 
-def sofa_workbook(s: Sofa, path: str | Path) -> Path:
+def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
     wb = Workbook()
     ws = wb.active
     ws.title = "SOFA"

@@ -4,7 +4,9 @@ books against plain sums over the loaded entries and against reports.funds.recon
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import re
 import urllib.error
@@ -17,6 +19,7 @@ import pytest
 from beancount.core.data import Custom, Transaction
 from browser_support import fava_server
 from fava_support import EXTENSION_LINE, SMALL, fava_app, figures, funds_table, write_small
+from openpyxl import load_workbook
 
 from fundledger import demo_books
 from ledger import books as ledger_books
@@ -248,6 +251,75 @@ def test_demo_every_fund_page(demo):
         for b in s.blockers:
             assert b.replace("'", "&#39;") in text
         assert "<svg" in text
+
+
+def _plain_balances(entries, until=None) -> dict[str, Decimal]:
+    return {f: b.get("GBP", D(0)) for f, b in fundmodel.balances(entries, until).items()}
+
+
+def test_demo_funds_csv_download_is_the_cli_csv(demo, cli):
+    client, page, entries, _options = demo
+    response = client.get(page + "download?report=funds.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == "attachment; filename=funds.csv"
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    result = cli("funds", "--books", demo_books.MAIN, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert text == result.stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    plain = _plain_balances(entries)
+    assert {r["fund"]: D(r["balance"]) for r in rows} == {
+        f: plain.get(f, D(0)) for f in _declared_by(entries, None)}
+
+
+def test_demo_funder_xlsx_for_the_grant(demo):
+    client, page, entries, _options = demo
+    grants = {b.fund for b in fundmodel.declarations(entries)[1]}
+    assert grants, "the demo books declare a grant with a budget"
+    for fund in grants:
+        response = client.get(page + f"download?report=funder.xlsx&fund={fund}")
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"] == (
+            f"attachment; filename=funder-{fund}.xlsx")
+        sheet = load_workbook(io.BytesIO(response.data))["Transactions"]
+        header = [c.value for c in sheet[1]]
+        col = header.index("Amount (GBP)")
+        listed = sum((D(str(row[col])) for row in sheet.iter_rows(min_row=2, values_only=True)
+                      if isinstance(row[0], datetime.datetime)), D(0))
+        spent = sum((fundmodel.weight(p).number for _t, p, f in fundmodel.fund_postings(entries)
+                     if f == fund and p.account.startswith("Expenses:")), D(0))
+        assert listed == spent
+        # The fund's page shows the same budget lines.
+        text = get(client, page + f"?fund={fund}")
+        for b in fundmodel.declarations(entries)[1]:
+            if b.fund == fund:
+                assert f'data-line="{b.line}"' in text
+                assert f"{b.amount.number:,.2f}" in text
+        assert "Funder report (XLSX)" in text
+    # Not a grant, or no fund: no funder report.
+    other = next(f for f in _declared_by(entries, None) if f not in grants)
+    get(client, page + f"download?report=funder.xlsx&fund={other}", status=404)
+    get(client, page + "download?report=funder.xlsx", status=404)
+    assert "Funder report (XLSX)" not in get(client, page + f"?fund={other}")
+
+
+def test_demo_sofa_xlsx_for_the_time_filter_year(demo):
+    client, page, entries, _options = demo
+    response = client.get(page + "download?report=sofa.xlsx&time=2020")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    assert "2020-01-01 to 2020-12-31" in book["SOFA"]["A2"].value
+    note = book["Funds note"]
+    header = [c.value for c in note[2]]
+    carried = {row[0]: D(str(row[header.index("Carried forward")]))
+               for row in note.iter_rows(min_row=3, values_only=True)
+               if row[0] and row[0] != "Total"}
+    plain = _plain_balances(entries, datetime.date(2020, 12, 31))
+    assert carried == {f: plain.get(f, D(0)) for f in carried}
+    assert set(carried) == _declared_by(entries, datetime.date(2020, 12, 31))
+    # A per-fund report without a fund, or a books-wide one with a fund, is refused.
+    get(client, page + "download?report=sofa.xlsx&fund=general", status=404)
 
 
 def test_demo_funds_json_download_equals_reconcile(demo):

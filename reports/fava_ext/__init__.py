@@ -40,10 +40,11 @@ from reports.fava_ext.page import (
     spent,
 )
 from reports.fava_ext.window import Window
+from reports.funder import FunderReport
 from reports.funds import SYMBOLS, FundSummary
 from reports.render import money
 
-CACHE_SIZE = 16
+CACHE_SIZE = 32
 FILTER_ARGS = ("time", "account", "filter", "conversion", "interval")
 STATUS_TEXT = {
     "open": "open",
@@ -97,11 +98,29 @@ class Funds(FavaExtensionBase):
                 return self._cache[key]
         view = compute(self.ledger.all_entries, self.ledger.options,
                        self._kept(account, filter_), window)
+        self._remember(key, view)
+        return view
+
+    def grant(self, view: FundsView, fund: FundSummary | None) -> FunderReport | None:
+        """The funder report of a grant fund for the page's period (None if not a grant).
+
+        Statements cover the whole books: only Fava's time filter applies."""
+        if fund is None:
+            return None
+        key = (id(self.ledger.all_entries), "grant", fund.fund, view.window)
         with self._lock:
-            self._cache[key] = view
+            if key in self._cache:
+                return self._cache[key]
+        report = downloads.grant_report(self.ledger.all_entries, self.ledger.options,
+                                        fund.fund, view)
+        self._remember(key, report)
+        return report
+
+    def _remember(self, key: tuple, value) -> None:
+        with self._lock:
+            self._cache[key] = value
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return view
 
     def selected_fund(self, view: FundsView) -> FundSummary | None:
         """The fund of ?fund=, checked against the declared funds (404 if it is not one)."""
@@ -117,8 +136,9 @@ class Funds(FavaExtensionBase):
     def page(self) -> dict:
         view = self.view()
         fund = self.selected_fund(view)
-        context = {"view": view, "fund": fund, "unit": view.unit,
-                   "downloads": downloads.offered(fund)}
+        grant = self.grant(view, fund)
+        context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
+                   "downloads": downloads.offered(fund, grant is not None)}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
             context["chart"] = svg.raised_spent_chart(
@@ -176,10 +196,11 @@ class Funds(FavaExtensionBase):
             abort(404)
         view = self.view()
         fund = self.selected_fund(view)
-        if report.per_fund and (fund is None or not report.offered(fund)):
+        grant = self.grant(view, fund)
+        if not downloads.available(report, fund, grant is not None):
             abort(404)
         data = report.build(downloads.Request(view, self.ledger.all_entries,
-                                              self.ledger.options, fund))
+                                              self.ledger.options, fund, grant))
         filename = report.filename
         if fund is not None:
             filename = filename.replace("{fund}", secure_filename(fund.fund) or "fund")
