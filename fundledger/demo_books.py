@@ -27,3 +27,28 @@ def copy_to(dest: Path) -> Path:
     if EXPORTS.exists():
         shutil.copytree(EXPORTS, dest / "exports", dirs_exist_ok=True)
     return dest / "main.beancount"
+
+
+KEY = DEMO / "donor.key"  # the demo's donor key, shipped so regeneration is deterministic
+
+
+def regenerate(books: Path = BOOKS, exports: Path = EXPORTS):
+    """Rebuild the imported part of the books from the raw exports with the real importers.
+
+    imports/ is emptied and its includes dropped from main.beancount, then every export is
+    imported in one all-or-nothing run. Hand-kept files are left as they are.
+    """
+    from importers import run
+    from importers.pseudonym import Pseudonymiser, load_key
+
+    main = books / "main.beancount"
+    shutil.rmtree(books / "imports", ignore_errors=True)
+    kept = [line for line in main.read_text(encoding="utf-8").splitlines()
+            if not line.startswith('include "imports/')]
+    main.write_text("\n".join(kept).rstrip("\n") + "\n", encoding="utf-8")
+    files = sorted(str(p) for p in exports.iterdir() if p.is_file())
+    return run.run(main, files, pseudo=Pseudonymiser(load_key(KEY)))
+
+
+if __name__ == "__main__":
+    print(regenerate().summary())

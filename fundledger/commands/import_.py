@@ -1,0 +1,60 @@
+"""`fundledger import FILE...`: bring platform exports into the books, exactly once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fundledger.options import books_option, shown
+from importers import run as import_run
+from importers.errors import Problem
+from ledger import books as ledger_books
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@books_option
+@click.option("--fund", default="", metavar="FUND",
+              help="Book everything in these files to FUND (a fund id declared in the books), "
+                   "instead of each source's declared default.")
+@click.option("--dry-run", is_flag=True,
+              help="Print the entries that would be added, as beancount text; change nothing.")
+def command(files, books, fund, dry_run) -> None:
+    """Import exports (PayPal, Stripe, crowdfunders, bank statements, solicitors' invoices,
+    grant budgets, GoCardless, JustGiving, Enthuse, Open Collective) into BOOKS.
+
+    Each file is recognised by its header row, whatever its name. Income is booked gross
+    with fees as expenses of the same fund; donors become pseudonyms (no names, emails or
+    messages enter the books). An entry whose source id the books already hold is skipped,
+    so importing the same file twice adds nothing. New entries go to
+    imports/<source>/<year>.beancount, and only if the books then load with no error.
+    """
+    bar = None
+    if sys.stderr.isatty() and sum(f.stat().st_size for f in files) > 5_000_000:
+        bar = click.progressbar(length=len(files), label="importing", file=sys.stderr)
+        bar.__enter__()
+    try:
+        result = import_run.run(books, [str(f) for f in files], fund=fund, dry_run=dry_run,
+                                progress=(lambda _p: bar.update(1)) if bar else None)
+    except Problem as e:
+        click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
+        sys.exit(1)
+    except ledger_books.BooksError as e:
+        for line in e.lines:
+            click.echo(line, err=True)
+        raise click.ClickException("nothing imported: the books would not load cleanly") \
+            from None
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+    if dry_run:
+        for rel, text in result.text.items():
+            click.echo(f"; ---- {rel}")
+            click.echo(text)
+    else:
+        for rel in sorted(result.text):
+            click.echo(f"appended to {shown(Path(books).parent / rel)}", err=True)
+    click.echo(("dry run: " if dry_run else "") + result.summary(), err=True)

@@ -1,0 +1,145 @@
+"""Parsed rows -> Txn records, one small function per kind of row.
+
+Income is booked gross, with each fee as an expense of the same fund: the asset receives
+the net, the fee accounts the fees, the income account minus the gross.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from importers.engine import Parsed
+from importers.errors import Problem
+from importers.profile import Profile, Rule
+from importers.settings import Settings
+from importers.txn import Post, Txn
+
+FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
+NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
+             "expense": "Payment", "fee": "Fee", "conversion": "Currency conversion",
+             "invoice": "Invoice", "budget": ""}
+
+
+def firm_key(name: str) -> str:
+    """'Harbour & Vale LLP' -> 'Harbour-Vale': the firm's part of an account name."""
+    words = [w for w in re.split(r"[^A-Za-z0-9&]+", name) if w and w.casefold() not in FIRM_NOISE]
+    return "-".join(w[:1].upper() + w[1:] for w in words) or "Unknown"
+
+
+class Builder:
+    def __init__(self, profile: Profile, settings: Settings, path: str, sha: str):
+        self.p, self.s, self.path, self.sha = profile, settings, path, sha
+
+    def problem(self, row: int, message: str) -> Problem:
+        return Problem(self.path, row, message)
+
+    def context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
+        rule = d.kinds[i]
+        campaign = d.text.get(self.p.campaign, [""] * (i + 1))[i] if self.p.campaign else ""
+        acc = self.s.accounts(self.p, campaign)
+        acc.update(rule.accounts)
+        fund = (self.s.fund_override or rule.fund
+                or (d.text[self.p.fund_column][i] if self.p.fund_column else "")
+                or acc.get("fund") or self.s.general)
+        if not fund:
+            raise self.problem(d.rows[i], "no fund: declare an unrestricted fund in the "
+                               "books, or give --fund")
+        return acc, fund, rule
+
+    def account(self, acc: dict, key: str, row: int, firm: str = "") -> str:
+        name = acc.get(key, key if ":" in key else "")
+        if not name:
+            raise self.problem(row, f"the {self.p.name} profile names no '{key}' account: "
+                               f'declare it with custom "fundledger-source" "{self.p.name}"')
+        return name.replace("{firm}", firm_key(firm))
+
+    def head(self, d: Parsed, i: int, fund: str | None, rule: Rule, suffix: str = "") -> Txn:
+        meta: list = [("import-id", f"{self.p.name}:{d.ids[i]}{suffix}"),
+                      ("import-file", self.sha), ("import-row", d.rows[i])]
+        if fund:
+            meta.append(("fund", fund))
+        meta += list(rule.meta.items())
+        own = d.text[self.p.narration_column][i] if self.p.narration_column else ""
+        return Txn(d.dates[i], rule.payee or self.p.payee,
+                   own or rule.narration or self.p.narration or NARRATION[rule.kind], meta)
+
+    def build(self, d: Parsed) -> list[Txn]:
+        out: list[Txn] = []
+        for i in range(len(d.rows)):
+            kind = d.kinds[i].kind
+            if kind == "conversion":
+                continue
+            out.extend(getattr(self, "k_" + kind)(d, i))
+        if any(k.kind == "conversion" for k in d.kinds):
+            out.extend(self.conversions(d))
+        return out
+
+    def k_income(self, d: Parsed, i: int) -> list[Txn]:
+        acc, fund, rule = self.context(d, i)
+        row, cur = d.rows[i], d.currency[i]
+        fees = [f * spec.sign for f, spec in zip(d.fees[i], self.p.fees, strict=True)]
+        gross, net = d.gross[i], d.net[i]
+        if gross is None:
+            gross = net + sum(fees)
+        if net is None:
+            net = gross - sum(fees)
+        if net != gross - sum(fees):
+            raise self.problem(row, f"net {net} is not gross {gross} less fees {sum(fees)}")
+        t = self.head(d, i, fund, rule)
+        if d.donors[i] and gross > 0 and rule.donor:
+            t.meta.append(("donor", d.donors[i]))
+        ref = d.text.get(self.p.reference, [""] * len(d.rows))[i] if self.p.reference else ""
+        if ref and gross < 0:
+            t.meta.append(("refund-of", f"{self.p.name}:{ref}"))
+        t.postings.append(Post(self.account(acc, "account", row), net, cur))
+        for f, spec in zip(fees, self.p.fees, strict=True):
+            if f:
+                t.postings.append(Post(self.account(acc, spec.account, row), f, cur))
+        if d.foreign[i]:
+            famt, fcur = d.foreign[i]
+            t.postings.append(Post(self.account(acc, "income", row), -abs(famt).copy_sign(gross),
+                                   fcur, (abs(gross), cur)))
+        else:
+            t.postings.append(Post(self.account(acc, "income", row), -gross, cur))
+        return [t]
+
+    def _move(self, d: Parsed, i: int, key: str) -> list[Txn]:
+        acc, fund, rule = self.context(d, i)
+        row, amount = d.rows[i], d.net[i] if d.net[i] is not None else d.gross[i]
+        t = self.head(d, i, fund, rule)
+        t.postings += [Post(self.account(acc, "account", row), amount, d.currency[i]),
+                       Post(self.account(acc, key, row), -amount, d.currency[i])]
+        return [t]
+
+    def k_transfer(self, d, i):
+        return self._move(d, i, "transfer")
+
+    def k_expense(self, d, i):
+        return self._move(d, i, "expense")
+
+    def k_fee(self, d, i):
+        return self._move(d, i, "fees")
+
+    def k_invoice(self, d: Parsed, i: int) -> list[Txn]:
+        from importers.invoices import invoice
+
+        return invoice(self, d, i)
+
+    def k_budget(self, d: Parsed, i: int) -> list[Txn]:
+        _acc, fund, rule = self.context(d, i)
+        line = d.text[self.p.line][i] if self.p.line else ""
+        if not line:
+            raise self.problem(d.rows[i], f"missing budget line in column '{self.p.line}'")
+        t = self.head(d, i, None, rule)
+        t.custom = ("budget", [fund, line, (d.gross[i], d.currency[i])])
+        return [t]
+
+    def conversions(self, d: Parsed) -> list[Txn]:
+        from importers.paypal import conversions
+
+        return conversions(self, d)
+
+
+def zero(x: Decimal | None) -> bool:
+    return x is None or x == 0

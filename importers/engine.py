@@ -1,0 +1,210 @@
+"""Profile + file -> validated columns, vectorised with pandas.
+
+Every check runs over whole columns; the first failing row (in file order) is reported as
+`FILE:ROW: problem`, so a treasurer fixes the export and runs again. Money is parsed from
+text straight to Decimal, never through a float.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from importers.errors import Problem
+from importers.profile import Profile, Rule, norm
+
+AMOUNT_JUNK = re.compile(r"[£$€\s,]|^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$")
+NUMBER = r"-?\d+(\.\d+)?"
+FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
+               "%S": "ss"}
+
+
+@dataclass
+class Parsed:
+    """The rows of one file that the profile books, as plain Python lists."""
+
+    rows: list[int]
+    kinds: list[Rule]
+    dates: list
+    ids: list[str]
+    currency: list[str]
+    gross: list[Decimal | None]
+    net: list[Decimal | None]
+    fees: list[list[Decimal]]  # one list per profile fee column
+    splits: list[list[Decimal]]
+    foreign: list[tuple[Decimal, str] | None]
+    donors: list[str]
+    text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
+
+
+def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        value = df.iloc[i]
+        raise Problem(str(path), int(value["_row"]), message(value))
+
+
+def _col(df: pd.DataFrame, name: str) -> pd.Series:
+    key = norm(name)
+    return df[key].str.strip() if key in df.columns else pd.Series("", index=df.index)
+
+
+def _hint(fmt: str) -> str:
+    for k, v in FORMAT_HINT.items():
+        fmt = fmt.replace(k, v)
+    return fmt
+
+
+def parse_dates(path, df, profile: Profile) -> list:
+    col = _col(df, profile.date)
+    _fail(path, df, col == "", lambda r: f"missing date in column '{profile.date}'")
+    best = None
+    for fmt in profile.date_formats:
+        parsed = pd.to_datetime(col, format=fmt, errors="coerce")
+        if not parsed.isna().any():
+            return list(parsed.dt.date)
+        if best is None:
+            best = (fmt, parsed)
+    fmt, parsed = best
+    forms = " or ".join(_hint(f) for f in profile.date_formats)
+    _fail(path, df, parsed.isna(),
+          lambda r: f"date '{r[norm(profile.date)]}' in column '{profile.date}' is not {forms}")
+    return list(parsed.dt.date)  # unreachable
+
+
+def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]:
+    raw = _col(df, column)
+    neg = raw.str.startswith("(") & raw.str.endswith(")")  # accountants' (12.50)
+    text = raw.str.strip("()").str.replace(AMOUNT_JUNK, "", regex=True)
+    text = text.where(~neg, "-" + text).str.replace("--", "", regex=False)
+    empty = text == ""
+    if required:
+        _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
+    bad = ~empty & ~text.str.fullmatch(NUMBER)
+    _fail(path, df, bad, lambda r: f"amount '{r[norm(column)]}' in column '{column}' "
+          "is not a number")
+    return [Decimal(t) if t else None for t in text.tolist()]
+
+
+def parse_currency(path, df, profile: Profile) -> list[str]:
+    if profile.fixed_currency or not profile.currency:
+        return [(profile.fixed_currency or "GBP").upper()] * len(df)
+    cur = _col(df, profile.currency).str.upper()
+    _fail(path, df, ~cur.str.fullmatch(r"[A-Z]{3}"),
+          lambda r: f"currency '{r[norm(profile.currency)]}' is not a 3-letter code")
+    return cur.tolist()
+
+
+def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
+    """The rule for each row (index into profile.rules); an unmatched row is an error."""
+    which = pd.Series(-1, index=df.index)
+    for i, rule in enumerate(profile.rules):
+        mask = which == -1
+        if rule.column:
+            value = _col(df, rule.column).str.casefold()
+            if rule.values:
+                mask &= value.isin([v.casefold() for v in rule.values])
+            if rule.pattern:
+                mask &= value.str.contains(rule.pattern, flags=re.IGNORECASE, regex=True)
+        if rule.sign == "credit":
+            mask &= amount > 0
+        elif rule.sign == "debit":
+            mask &= amount < 0
+        which[mask] = i
+    col = next((r.column for r in profile.rules if r.column), "")
+    _fail(path, df, which == -1, lambda r: (
+        f"{col or 'row'} '{r.get(norm(col), '')}' is not a kind of row the {profile.name} "
+        "profile knows" if col else f"no rule of the {profile.name} profile matches"))
+    return which
+
+
+def skip_mask(df, profile: Profile) -> pd.Series:
+    mask = pd.Series(False, index=df.index)
+    for s in profile.skip:
+        value = _col(df, s.column).str.casefold()
+        if s.values:
+            mask |= value.isin([v.casefold() for v in s.values])
+        if s.not_in:
+            mask |= ~value.isin([v.casefold() for v in s.not_in])
+    return mask
+
+
+def ids(path, df, profile: Profile, pseudo) -> list[str]:
+    """The source's own id. Bank lines have none: date, text, amount (and balance) are
+    hashed with the donor key, with an occurrence number for identical lines."""
+    if len(profile.id) == 1:
+        col = _col(df, profile.id[0])
+        _fail(path, df, col == "", lambda r: f"missing id in column '{profile.id[0]}'")
+        return col.tolist()
+    joined = _col(df, profile.id[0])
+    for c in profile.id[1:]:
+        joined = joined + "\x1f" + _col(df, c)
+    nth = joined.groupby(joined).cumcount() + 1
+    keys = {k: pseudo.digest(k, 16) for k in joined.unique()}
+    return [f"{keys[k]}-{n}" for k, n in zip(joined.tolist(), nth.tolist(), strict=True)]
+
+
+def donors(df, profile: Profile, pseudo) -> list[str]:
+    """The first non-empty identity column, hashed. The identity itself goes no further."""
+    ident = pd.Series("", index=df.index)
+    for c in profile.donor:
+        col = _col(df, c)
+        ident = ident.where(ident != "", col)
+    uniq = {v: pseudo.donor(v) for v in ident.unique()}
+    return [uniq[v] for v in ident.tolist()]
+
+
+def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
+    df = df[~skip_mask(df, profile)]
+    gross = parse_amounts(path, df, profile.gross, False) if profile.gross else None
+    net = parse_amounts(path, df, profile.net, False) if profile.net else None
+    if profile.credit or profile.debit:
+        cr = parse_amounts(path, df, profile.credit, False)
+        dr = parse_amounts(path, df, profile.debit, False)
+        both = pd.Series([c is not None and d is not None and c != 0 and d != 0
+                          for c, d in zip(cr, dr, strict=True)], index=df.index, dtype=bool)
+        _fail(path, df, both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold "
+              "an amount")
+        amount = [(c or 0) - abs(d or 0) for c, d in zip(cr, dr, strict=True)]
+        gross = net = amount
+    signed = pd.Series([n if n is not None else g for n, g in
+                        zip(net or [None] * len(df), gross or [None] * len(df), strict=True)],
+                       index=df.index, dtype=object)
+    if gross is None and net is None:  # invoices: the amounts are in the splits
+        signed = pd.Series(0, index=df.index, dtype=object)
+    _fail(path, df, signed.isna(), lambda r: f"missing amount in column "
+          f"'{profile.net or profile.gross}'")
+    which = classify(path, df, profile, signed)
+    keep = (which != -1) & ~which.map(lambda i: profile.rules[i].kind == "skip")
+    pos = np.flatnonzero(keep.to_numpy())
+    df, which = df[keep], which[keep]
+
+    def pick(values):
+        return [values[i] for i in pos] if values is not None else [None] * len(df)
+
+    fees = [parse_amounts(path, df, f.column, False) for f in profile.fees]
+    splits = [parse_amounts(path, df, s.column, False) for s in profile.splits]
+    foreign = None
+    if profile.foreign_amount:
+        famt = parse_amounts(path, df, profile.foreign_amount, False)
+        fcur = _col(df, profile.foreign_currency).str.upper().tolist()
+        foreign = [(a, c) if a else None for a, c in zip(famt, fcur, strict=True)]
+    text = {c: _col(df, c).tolist() for c in (profile.reference, profile.campaign,
+                                              profile.fund_column, profile.firm,
+                                              profile.paid_from, profile.paid_on, profile.line,
+                                              profile.narration_column,
+                                              *(s.firm_column for s in profile.splits))
+            if c}
+    return Parsed(
+        rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
+        dates=parse_dates(path, df, profile), ids=ids(path, df, profile, pseudo),
+        currency=parse_currency(path, df, profile), gross=pick(gross), net=pick(net),
+        fees=[[x or Decimal(0) for x in col] for col in zip(*fees, strict=True)] if fees
+        else [[] for _ in range(len(df))],
+        splits=[[x or Decimal(0) for x in col] for col in zip(*splits, strict=True)] if splits
+        else [[] for _ in range(len(df))],
+        foreign=foreign or [None] * len(df), donors=donors(df, profile, pseudo), text=text)

@@ -1,0 +1,9 @@
+"""The one kind of error an import reports: `FILE:ROW: problem`."""
+
+from __future__ import annotations
+
+
+class Problem(Exception):
+    def __init__(self, file: str, row: int, message: str):
+        super().__init__(f"{file}:{row}: {message}" if row else f"{file}: {message}")
+        self.file, self.row, self.message = file, row, message

@@ -1,0 +1,26 @@
+"""What Fava's import page needs: a CONFIG list of beangulp importers (Fava 1.30 runs the
+books' import-config file with runpy and reads CONFIG and, optionally, HOOKS).
+
+The books' import config (see the demo's books/import_config.py) is two lines:
+
+    from importers.fava import config_for
+    CONFIG, HOOKS = config_for(__file__), []
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from beancount import loader
+
+from importers.pseudonym import Pseudonymiser
+from importers.run import importers_for
+from importers.settings import from_entries
+
+
+def config_for(config_file: str | Path) -> list:
+    """Importers for the books beside `config_file`: their own profiles, then built-ins."""
+    folder = Path(config_file).resolve().parent
+    main = folder / "main.beancount"
+    entries = loader.load_file(str(main))[0] if main.exists() else []
+    return importers_for(from_entries(entries, folder), Pseudonymiser())

@@ -1,0 +1,162 @@
+"""A source declared as data: which columns identify it and what each row means.
+
+A profile is a TOML file (built-in ones in importers/profiles/, a treasurer's own pointed
+to from the books), in the spirit of hledger's CSV rules. One engine (engine.py) turns
+any profile plus a file into entries; docs/importing.md documents every key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+KINDS = ("income", "transfer", "expense", "fee", "conversion", "invoice", "budget", "skip")
+BUILTIN = Path(__file__).parent / "profiles"
+
+
+def norm(name: str) -> str:
+    """Header names match ignoring case, spacing and a BOM."""
+    return " ".join(name.replace("\ufeff", "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Fee:
+    column: str
+    account: str = "fees"  # a key of the accounts table, or an account name
+    sign: int = 1  # -1 where the export shows fees as negative numbers (PayPal)
+
+
+@dataclass(frozen=True)
+class Skip:
+    column: str
+    values: tuple[str, ...] = ()  # skip rows whose value is one of these
+    not_in: tuple[str, ...] = ()  # skip rows whose value is not one of these
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a row is. The first rule that matches wins; a row no rule matches is an error."""
+
+    kind: str
+    column: str = ""
+    values: tuple[str, ...] = ()  # exact values (case-insensitive)
+    pattern: str = ""  # or a regular expression searched in the value (case-insensitive)
+    sign: str = ""  # "credit" or "debit": only rows whose amount has that sign
+    narration: str = ""
+    payee: str = ""
+    fund: str = ""
+    donor: bool = True  # False: the payer is an organisation, not a donor (a grant funder)
+    accounts: dict = field(default_factory=dict)  # overrides for this kind of row
+    meta: dict = field(default_factory=dict)  # extra metadata, e.g. budget-line
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.column, self.values, self.pattern, self.sign))
+
+
+@dataclass(frozen=True)
+class Split:
+    """Invoice columns: each non-zero amount becomes an expense posting."""
+
+    column: str
+    account: str
+    budget_line: str = ""
+    firm_column: str = ""  # e.g. the chambers counsel's fees went to
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    signature: tuple[str, ...]
+    date: str
+    date_formats: tuple[str, ...]
+    id: tuple[str, ...] = ()  # id column(s); several are hashed into one id (bank lines)
+    payee: str = ""
+    narration: str = ""
+    narration_column: str = ""  # never a column a donor can write in (messages, names)
+    gross: str = ""
+    net: str = ""
+    credit: str = ""  # separate paid-in / paid-out columns, where there is no signed amount
+    debit: str = ""
+    currency: str = ""  # a column ...
+    fixed_currency: str = ""  # ... or one currency for the whole file
+    foreign_amount: str = ""  # money received in another currency (a EUR grant tranche)
+    foreign_currency: str = ""
+    donor: tuple[str, ...] = ()  # identity columns, hashed to a pseudonym then dropped
+    reference: str = ""  # the original id a refund refers to
+    campaign: str = ""  # column naming the campaign (crowdfunders): picks fund and accounts
+    fund_column: str = ""
+    firm: str = ""  # invoices: the firm's name column
+    paid_from: str = ""
+    paid_on: str = ""
+    line: str = ""  # budgets: the budget line column
+    fees: tuple[Fee, ...] = ()
+    skip: tuple[Skip, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    splits: tuple[Split, ...] = ()
+    accounts: dict = field(default_factory=dict)
+    paid_accounts: dict = field(default_factory=dict)
+    path: str = ""
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.path))
+
+    @property
+    def columns(self) -> set[str]:
+        """Every column the profile reads (normalised)."""
+        cols = {self.date, self.gross, self.net, self.credit, self.debit, self.currency,
+                self.foreign_amount, self.foreign_currency, self.reference, self.campaign,
+                self.fund_column, self.firm, self.narration_column, self.paid_from, self.paid_on, self.line,
+                *self.id, *(f.column for f in self.fees), *(s.column for s in self.splits)}
+        return {norm(c) for c in cols if c}
+
+    def expects(self) -> str:
+        return f"{self.name} ({self.title}): columns {', '.join(self.signature)}"
+
+
+def _tuple(value) -> tuple:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _build(cls, data: dict, where: str):
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
+                         f"(known: {', '.join(sorted(known))})")
+    return cls(**{k: (_tuple(v) if isinstance(v, list) else v) for k, v in data.items()})
+
+
+def from_dict(data: dict, path: str = "") -> Profile:
+    data = dict(data)
+    where = path or data.get("name", "profile")
+    for key, cls in (("fees", Fee), ("skip", Skip), ("rules", Rule), ("splits", Split)):
+        data[key] = tuple(_build(cls, dict(item), f"{where} [{key}]")
+                          for item in data.get(key, ()))
+    for key in ("signature", "date_formats", "id", "donor"):
+        data[key] = _tuple(data.get(key))
+    profile = _build(Profile, {**data, "path": path}, where)
+    for rule in profile.rules:
+        if rule.kind not in KINDS:
+            raise ValueError(f"{where}: rule kind '{rule.kind}' is not one of {', '.join(KINDS)}")
+        if rule.pattern:
+            re.compile(rule.pattern)
+    if not profile.signature:
+        raise ValueError(f"{where}: a profile needs a signature (the header columns)")
+    return profile
+
+
+def load(path: str | Path) -> Profile:
+    path = Path(path)
+    with open(path, "rb") as f:
+        return from_dict(tomllib.load(f), str(path))
+
+
+def builtin() -> list[Profile]:
+    """The shipped profiles, most specific signature first so identification is stable."""
+    profiles = [load(p) for p in sorted(BUILTIN.glob("*.toml"))]
+    return sorted(profiles, key=lambda p: (-len(p.signature), p.name))

@@ -1,0 +1,127 @@
+"""`fundledger import`: identify each file, extract, drop what the books already hold,
+and append the rest to imports/<source>/<year>.beancount, all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from importers import profile as profile_lib
+from importers import read
+from importers.base import ProfileImporter, existing_ids
+from importers.errors import Problem
+from importers.pseudonym import Pseudonymiser
+from importers.settings import from_entries
+from importers.txn import Txn, render
+from ledger import books as ledger_books
+
+HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
+          "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
+
+
+@dataclass
+class Result:
+    new: list[Txn] = field(default_factory=list)
+    duplicates: int = 0
+    files: dict[str, str] = field(default_factory=dict)  # file -> source
+    text: dict[str, str] = field(default_factory=dict)  # books path -> appended text
+
+    def totals(self) -> dict[str, dict[str, Decimal]]:
+        """Income booked per fund and currency (gross)."""
+        out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for t in self.new:
+            for p in t.postings:
+                if p.account.startswith("Income:"):
+                    fund = dict(p.meta).get("fund") or t.fund or "?"
+                    out[fund][p.currency] -= p.number
+        return out
+
+    def summary(self) -> str:
+        funds = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))
+                          for f, cs in sorted(self.totals().items()))
+        return (f"{len(self.new)} new, {self.duplicates} duplicate(s) skipped"
+                + (f"; income by fund: {funds}" if funds else ""))
+
+
+def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
+    """The books' own profiles first (they may refine a built-in), then the built-in ones."""
+    own = []
+    for p in settings.profiles:
+        try:
+            own.append(profile_lib.load(p))
+        except (OSError, ValueError) as e:
+            raise Problem(str(p), 0, f"profile cannot be read: {e}") from None
+    names = {p.name for p in own}
+    return [ProfileImporter(p, pseudo)
+            for p in own + [b for b in profile_lib.builtin() if b.name not in names]]
+
+
+def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
+    for imp in importers:
+        if imp.identify(path):
+            return imp
+    if not Path(path).is_file():
+        raise Problem(path, 0, "no such file")
+    tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
+    raise Problem(path, 0, "not an export any source recognises (headers are matched "
+                  f"ignoring case, order and extra columns); tried:\n{tried}")
+
+
+def target(t: Txn, source: str) -> str:
+    return f"imports/{source}/{t.date.year}.beancount"
+
+
+def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
+        pseudo: Pseudonymiser | None = None,
+        progress: Callable[[str], None] | None = None) -> Result:
+    """Import files into the books. Raises Problem (bad file) or BooksError (books)."""
+    main = ledger_books.resolve(main)
+    # Books with errors are not refused here: the import may be what completes them (the
+    # demo's closed fund needs its imported spending). apply() refuses any result that
+    # does not load clean, so nothing broken is ever written.
+    entries, _errors, _ = ledger_books.load(main)
+    settings = from_entries(entries, main.parent, fund)
+    if fund and fund not in _declared(entries):
+        raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
+    pseudo = pseudo or Pseudonymiser()
+    importers = importers_for(settings, pseudo)
+    seen = existing_ids(entries)
+    result = Result()
+    grouped: dict[str, list[Txn]] = defaultdict(list)
+    found = [(str(path), identify(str(path), importers)) for path in files]
+    # Budgets first: an invoice names its budget line only for a fund that has a budget.
+    found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
+    for path, imp in found:
+        result.files[path] = imp.profile.name
+        for t in imp.txns(path, settings):
+            if t.custom and t.custom[0] == "budget":
+                settings.budgeted.add(str(t.custom[1][0]))
+            if t.import_id in seen:
+                result.duplicates += 1
+                continue
+            seen.add(t.import_id)
+            result.new.append(t)
+            grouped[target(t, imp.profile.name)].append(t)
+        if progress:
+            progress(path)
+    for rel, txns in sorted(grouped.items()):
+        txns.sort(key=lambda t: (t.date, dict(t.meta)["import-row"], t.import_id))
+        body = "\n".join(render(t) for t in txns)
+        exists = (main.parent / rel).exists()
+        source = rel.split("/")[1]
+        result.text[rel] = ("\n" + body) if exists else HEADER.format(source=source) + "\n" + body
+    if result.new and not dry_run:
+        ledger_books.apply(main, ledger_books.appended(main, result.text))
+    return result
+
+
+def _declared(entries) -> set[str]:
+    return {e.values[0].value for e in entries
+            if type(e).__name__ == "Custom" and e.type == "fund" and e.values}
+
+
+__all__ = ["Problem", "Result", "identify", "read", "run"]

@@ -1,0 +1,74 @@
+"""Where a source's money goes, as declared in the books.
+
+    2017-01-01 custom "fundledger-source" "paypal"
+      account: "Assets:PayPal"
+      fund: "general"
+    2017-03-01 custom "fundledger-source" "casefunder" "jr-surveillance"
+      campaign: "northgate-jr"
+      transfer: "Assets:Held:Harbour-Vale"
+    2017-01-01 custom "fundledger-profile" "imports/profiles/mybank.toml"
+
+Keys are the profile's account keys (account, income, fees, platform-fees, transfer,
+expense, ...) plus `fund` and `campaign`. Precedence, lowest first: the profile's own
+[accounts], the source's directive, the directive for the row's campaign, the row's rule,
+then --fund on the command line (fund only). With no fund anywhere: the first declared
+unrestricted fund.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beancount.core.data import Custom
+
+from importers.profile import Profile
+
+SOURCE = "fundledger-source"
+PROFILE = "fundledger-profile"
+
+
+@dataclass
+class Settings:
+    source: dict[str, dict[str, dict]] = field(default_factory=dict)  # name -> campaign -> keys
+    general: str = ""
+    budgeted: set[str] = field(default_factory=set)
+    profiles: list[Path] = field(default_factory=list)
+    fund_override: str = ""
+
+    def accounts(self, profile: Profile, campaign: str = "") -> dict:
+        got = dict(profile.accounts)
+        declared = self.source.get(profile.name, {})
+        got.update(declared.get("", {}))
+        if campaign:
+            got.update(declared.get(campaign.casefold(), {}))
+        return got
+
+
+def _meta(entry: Custom) -> dict:
+    return {k: v for k, v in entry.meta.items()
+            if k not in ("filename", "lineno") and not k.startswith("__")}
+
+
+def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Settings:
+    s = Settings(fund_override=fund)
+    for e in entries:
+        if not isinstance(e, Custom):
+            continue
+        values = [v.value for v in e.values]
+        if e.type == "fund" and len(values) == 2 and values[1] == "unrestricted" and not s.general:
+            s.general = values[0]
+        elif e.type == "budget" and values:
+            s.budgeted.add(values[0])
+        elif e.type == SOURCE and values:
+            meta = _meta(e)
+            if len(values) > 1 and "fund" not in meta:
+                meta["fund"] = values[1]
+            campaign = str(meta.pop("campaign", "")).casefold()
+            s.source.setdefault(str(values[0]), {}).setdefault(campaign, {}).update(meta)
+        elif e.type == PROFILE and values:
+            p = Path(str(values[0]))
+            if not p.is_absolute() and books_dir is not None:
+                p = books_dir / p
+            s.profiles.append(p)
+    return s

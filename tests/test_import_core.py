@@ -1,0 +1,166 @@
+"""`fundledger import` with PayPal and Stripe: gross booking, exact dedup, all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from decimal import Decimal
+
+import pytest
+from beancount.parser import parser
+from conftest import cli_env, run_cli
+from importers_support import FIXTURES, csv_rows, dec, load_clean, snapshot, txns, write_books
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = cli_env()
+    e["FUNDLEDGER_DONOR_KEY"] = str(tmp_path / "keys" / "donor.key")
+    return e
+
+
+def imp(env, main, *files, extra=()):
+    return run_cli("import", *files, "--books", main, *extra, env=env)
+
+
+def by_id(entries):
+    return {e.meta["import-id"]: e for e in txns(entries) if "import-id" in e.meta}
+
+
+def test_paypal_uk_booked_gross_with_fees(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    r = imp(env, main, FIXTURES / "paypal_uk.csv")
+    assert r.returncode == 0, r.stderr
+    assert "created the donor pseudonym key" in r.stderr
+    got = by_id(load_clean(main))
+    rows = csv_rows(FIXTURES / "paypal_uk.csv")
+    # Independent reading of the file: completed, non-memo donations and refunds, by currency.
+    booked = [r for r in rows if r["Status"] == "Completed" and r["Balance Impact"] != "Memo"
+              and r["Type"] in ("Donation Payment", "Payment Refund")]
+    for row in booked:
+        t = got[f"paypal:{row['Transaction ID']}"]
+        income = [p for p in t.postings if p.account == "Income:Donations:PayPal"]
+        assert income[0].units.number == -dec(row["Gross"])
+        assert income[0].units.currency == row["Currency"]
+        fee = sum((p.units.number for p in t.postings if p.account == "Expenses:Fees:Payment"),
+                  Decimal(0))
+        assert fee == -dec(row["Fee"])
+        assert t.meta["fund"] == "general"
+    # Pending and Memo rows move no money.
+    assert "paypal:5PP00005" not in got and "paypal:5PP00011" not in got
+    # Two donations of the same amount on the same day are both kept.
+    assert {"paypal:5PP00002", "paypal:5PP00003"} <= set(got)
+    assert got["paypal:5PP00004"].meta["refund-of"] == "paypal:5PP00003"
+    conv = got["paypal:5PP00007"]
+    assert [(p.units.currency, p.units.number) for p in conv.postings] == [
+        ("USD", Decimal("-18.92")), ("GBP", Decimal("14.50"))]
+    assert conv.postings[0].price.currency == "GBP"
+    wd = got["paypal:5PP00010"]
+    assert {p.account: p.units.number for p in wd.postings} == {
+        "Assets:PayPal": Decimal("-1000.00"), "Assets:Transfers": Decimal("1000.00")}
+    assert got["paypal:5PP00001"].date == datetime.date(2023, 2, 3)
+    # Repeat giving gets the same pseudonym; different donors different ones.
+    assert got["paypal:5PP00002"].meta["donor"] == got["paypal:5PP00003"].meta["donor"]
+    assert got["paypal:5PP00001"].meta["donor"] != got["paypal:5PP00002"].meta["donor"]
+    assert all(len(t.meta["import-file"]) == 64 for t in got.values())
+
+
+def test_reimport_changes_no_byte(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    assert imp(env, main, FIXTURES / "paypal_uk.csv", FIXTURES / "stripe.csv").returncode == 0
+    before = snapshot(main.parent)
+    r = imp(env, main, FIXTURES / "stripe.csv", FIXTURES / "paypal_uk.csv")
+    assert r.returncode == 0, r.stderr
+    assert "0 new" in r.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_same_file_twice_in_one_run_books_once(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes((FIXTURES / "stripe.csv").read_bytes())
+    assert imp(env, main, FIXTURES / "stripe.csv", copy).returncode == 0
+    ids = [t.meta["import-id"] for t in txns(load_clean(main))]
+    assert len(ids) == len(set(ids)) == len(csv_rows(FIXTURES / "stripe.csv"))
+
+
+def test_us_dates(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    assert imp(env, main, FIXTURES / "paypal_us.csv").returncode == 0
+    got = by_id(load_clean(main))
+    assert got["paypal:7US00001"].date == datetime.date(2022, 12, 25)
+    assert got["paypal:7US00001"].postings[-1].units.number == Decimal("-1500.00")
+
+
+def test_stripe(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    assert imp(env, main, FIXTURES / "stripe.csv").returncode == 0
+    got = by_id(load_clean(main))
+    for row in csv_rows(FIXTURES / "stripe.csv"):
+        t = got[f"stripe:{row['balance_transaction_id']}"]
+        stripe = sum(p.units.number for p in t.postings if p.account == "Assets:Stripe")
+        assert stripe == dec(row["net"])
+        assert {p.units.currency for p in t.postings} == {row["currency"].upper()}
+    payout = got["stripe:txn_1Fx0005"]
+    assert {p.account for p in payout.postings} == {"Assets:Stripe", "Assets:Transfers"}
+
+
+def test_dry_run_prints_and_changes_nothing(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    before = snapshot(main.parent)
+    r = imp(env, main, FIXTURES / "stripe.csv", extra=("--dry-run",))
+    assert r.returncode == 0, r.stderr
+    assert snapshot(main.parent) == before
+    entries, errors, _ = parser.parse_string(r.stdout)
+    assert not errors
+    assert len(txns(entries)) == len(csv_rows(FIXTURES / "stripe.csv"))
+
+
+def test_bad_row_one_line_and_books_untouched(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    bad = tmp_path / "bad.csv"
+    lines = (FIXTURES / "stripe.csv").read_text().splitlines()
+    lines[3] = lines[3].replace("100.00,1.70", "1OO.00,1.70", 1)
+    bad.write_text("\n".join(lines) + "\n")
+    before = snapshot(main.parent)
+    r = imp(env, main, FIXTURES / "paypal_uk.csv", bad)
+    assert r.returncode != 0
+    assert r.stderr.strip().splitlines()[-1] == f"{bad}:4: amount '1OO.00' in column 'gross' is not a number"
+    assert snapshot(main.parent) == before
+
+
+def test_fund_option_overrides(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    r = imp(env, main, FIXTURES / "stripe.csv", extra=("--fund", "case"))
+    assert r.returncode == 0, r.stderr
+    assert {t.meta["fund"] for t in txns(load_clean(main))} == {"case"}
+    r = imp(env, main, FIXTURES / "paypal_us.csv", extra=("--fund", "nope"))
+    assert r.returncode != 0 and "nope" in r.stderr
+
+
+def test_source_default_declared_in_books(tmp_path, env):
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-source" "stripe"\n'
+                       '  fund: "case"\n  income: "Income:Donations:Bank"\n')
+    assert imp(env, main, FIXTURES / "stripe.csv").returncode == 0
+    got = by_id(load_clean(main))
+    t = got["stripe:txn_1Fx0001"]
+    assert t.meta["fund"] == "case"
+    assert "Income:Donations:Bank" in {p.account for p in t.postings}
+
+
+def test_unrecognised_file_names_every_source(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    odd = tmp_path / "odd.csv"
+    odd.write_text("When,What,How much\n2023-01-01,x,1\n")
+    r = imp(env, main, odd)
+    assert r.returncode != 0
+    assert "paypal" in r.stderr and "stripe" in r.stderr and "Transaction ID" in r.stderr
+
+
+def test_key_is_stable_across_runs(tmp_path, env):
+    a, b = write_books(tmp_path / "a"), write_books(tmp_path / "b")
+    imp(env, a, FIXTURES / "paypal_uk.csv")
+    imp(env, b, FIXTURES / "paypal_uk.csv")
+    assert (a.parent / "imports/paypal/2023.beancount").read_text() == \
+        (b.parent / "imports/paypal/2023.beancount").read_text()
+    assert os.stat(env["FUNDLEDGER_DONOR_KEY"]).st_mode & 0o077 == 0

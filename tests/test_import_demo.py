@@ -1,0 +1,48 @@
+"""The demo books are what the importers make of the shipped raw exports."""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+
+from conftest import run_cli
+from importers_support import snapshot
+
+from fundledger import demo_books
+
+
+def _books_only(tmp_path):
+    copy = tmp_path / "books"
+    shutil.copytree(demo_books.BOOKS, copy,
+                    ignore=shutil.ignore_patterns("__pycache__", ".fundledger*"))
+    return copy
+
+
+def test_shipped_books_equal_a_fresh_import(tmp_path):
+    copy = _books_only(tmp_path)
+    shutil.rmtree(copy / "imports")
+    result = demo_books.regenerate(copy, demo_books.EXPORTS)
+    assert result.new and result.duplicates == 0
+    shipped = {k: v for k, v in snapshot(demo_books.BOOKS).items() if "__pycache__" not in k}
+    assert snapshot(copy) == shipped
+
+
+def test_importing_the_shipped_exports_again_adds_nothing(tmp_path, demo):
+    before = snapshot(demo.parent)
+    exports = sorted((demo.parent / "exports").iterdir())
+    env = dict(__import__("conftest").cli_env(), FUNDLEDGER_DONOR_KEY=str(demo_books.KEY))
+    r = run_cli("import", *exports, "--books", demo, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().startswith("0 new")
+    assert snapshot(demo.parent) == before
+
+
+def test_fava_import_config_lists_beangulp_importers():
+    import beangulp
+
+    mod = runpy.run_path(str(demo_books.BOOKS / "import_config.py"))
+    names = [imp.name for imp in mod["CONFIG"]]
+    assert all(isinstance(imp, beangulp.Importer) for imp in mod["CONFIG"])
+    assert len(names) == len(set(names))
+    bank = next(i for i in mod["CONFIG"] if i.name == "fundledger.northgate-bank")
+    assert bank.identify(str(demo_books.EXPORTS / "bank-statement-2017-2024.csv"))
