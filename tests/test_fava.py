@@ -376,3 +376,51 @@ def test_demo_books_enable_the_extension():
     assert any(isinstance(e, Custom) and e.type == "fava-extension"
                and e.values[0].value == "reports.fava_ext" for e in entries)
     assert any(isinstance(e, Transaction) for e in entries)
+
+
+# ---- Fava's import page runs fundledger's importers -------------------------------------
+
+PAYPAL_EXPORT = Path(__file__).parent / "fixtures" / "imports" / "paypal_uk.csv"
+
+
+def test_import_page_uploads_and_extracts_with_fundledger_importers(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNDLEDGER_DONOR_KEY", str(tmp_path / "donor.key"))
+    main = demo_books.copy_to(tmp_path / "books")
+    before = {p: p.read_bytes() for p in main.parent.rglob("*.beancount")}
+    app, slug = fava_app(main)
+    client = app.test_client()
+    ledger = app.config["LEDGERS"].ledgers[0]
+    assert ledger.fava_options.import_config == "import_config.py"
+    assert [e for e in ledger.errors if "import" in type(e).__name__.lower()] == []
+    # The demo's own exports are listed, each identified by a fundledger importer.
+    listed = client.get(f"/{slug}/api/imports").get_json()["data"]
+    exports = sorted(p.name for p in (main.parent / "exports").iterdir())
+    assert sorted(f["basename"] for f in listed) == exports
+    assert all(f["importers"] and all(i["importer_name"].startswith("fundledger.")
+                                      for i in f["importers"]) for f in listed)
+    # A treasurer uploads a PayPal activity download in the browser...
+    response = client.put(f"/{slug}/api/upload_import_file",
+                          data={"file": (io.BytesIO(PAYPAL_EXPORT.read_bytes()),
+                                         "paypal-march.csv")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 200, response.data
+    uploaded = main.parent / "exports" / "paypal-march.csv"
+    assert uploaded.read_bytes() == PAYPAL_EXPORT.read_bytes()
+    listed = client.get(f"/{slug}/api/imports").get_json()["data"]
+    mine = next(f for f in listed if f["basename"] == "paypal-march.csv")
+    importer = next(i["importer_name"] for i in mine["importers"])
+    assert importer == "fundledger.paypal"
+    # ...and Fava extracts entries from it with that importer, without donor data.
+    extracted = client.get(f"/{slug}/api/extract",
+                           query_string={"filename": str(uploaded), "importer": importer})
+    assert extracted.status_code == 200, extracted.data
+    text = json.dumps(extracted.get_json()["data"])
+    ids = {row["Transaction ID"] for row in csv.DictReader(
+        io.StringIO(PAYPAL_EXPORT.read_text(encoding="utf-8-sig")))}
+    assert any(f"paypal:{i}" in text for i in ids)
+    for row in csv.DictReader(io.StringIO(PAYPAL_EXPORT.read_text(encoding="utf-8-sig"))):
+        for column in ("Name", "From Email Address", "Shipping Address", "Note"):
+            if row[column] and "treasurer@" not in row[column]:
+                assert row[column] not in text, column
+    # Nothing was written to the books: only Fava's import page's "save" does that.
+    assert {p: p.read_bytes() for p in main.parent.rglob("*.beancount")} == before
