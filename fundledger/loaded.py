@@ -20,3 +20,8 @@ def loaded(books: Path):
             f"the books do not load clean ({len(errors)} problem(s)); fix these first "
             f"(`fundledger check {shown(books)}`):\n" + "\n".join(lines))
     return entries, options
+
+
+def echo_format(fmt: str, **renderers) -> None:
+    """Print the report in the chosen format: renderers are table=, json=, csv= callables."""
+    click.echo(renderers[fmt](), nl=False)

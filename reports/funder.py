@@ -96,12 +96,14 @@ class FunderReport:
     rate: Decimal | None  # average GBP per grant unit actually received, up to the end
     rate_method: str
     lines: list[LineResult]  # budget order, then unbudgeted lines, then the unmapped line
-    spend: list[Spend]
+    spend: list[Spend]  # in the period
     budget_total: Decimal
     spent: Decimal
     spent_gbp: Decimal
-    remaining: Decimal  # award - spent, grant currency
-    remaining_gbp: Decimal  # received - spent, GBP
+    spent_to_date: Decimal  # from the fund's opening to the end, grant currency
+    spent_to_date_gbp: Decimal
+    remaining: Decimal  # award - spent to date, grant currency
+    remaining_gbp: Decimal  # received - spent, both to date, GBP
     award_gbp: Decimal | None  # award at the award-date rate
     other_gbp: Decimal  # other income and transfers in/(out) of the fund in the period, GBP
     balance_gbp: Decimal  # the fund's balance at the end (ledger.funds.balances)
@@ -188,7 +190,7 @@ def funder_report(entries: list, options: dict, fund: str,
             if txn.date >= start:
                 rate = (got / amount).quantize(RATE) if amount else Decimal(0)
                 tranches.append(Tranche(txn.date, txn.narration, amount, got, rate))
-        elif posting.account.startswith("Expenses:") and txn.date >= start:
+        elif posting.account.startswith("Expenses:"):
             w = fundmodel.weight(posting)
             if w.currency != gbp:
                 raise ReportError(f"{where(posting, txn)}: spend must be booked in {gbp}")
@@ -241,6 +243,9 @@ def funder_report(entries: list, options: dict, fund: str,
             txn.date, txn.payee or "", txn.narration or "", str(txn.meta.get("invoice", "")),
             _line_of(posting, txn, maps), posting.account, number, _cents(number * to_grant)))
     spend.sort(key=lambda s: (s.date, s.payee, s.account))
+    spent_to_date = sum((s.amount for s in spend), ZERO)
+    spent_to_date_gbp = sum((s.gbp for s in spend), ZERO)
+    spend = [s for s in spend if s.date >= start]  # the period's
 
     names = [b.line for b in lines]
     extra = sorted({s.line for s in spend} - set(names) - {UNMAPPED})
@@ -276,7 +281,8 @@ def funder_report(entries: list, options: dict, fund: str,
         award_rate_source=award_rate_source, tranches=tranches, received=received,
         received_gbp=received_gbp, rate=rate, rate_method=rate_method, lines=results,
         spend=spend, budget_total=budget_total, spent=spent, spent_gbp=spent_gbp,
-        remaining=award - spent, remaining_gbp=received_gbp - spent_gbp,
+        spent_to_date=spent_to_date, spent_to_date_gbp=spent_to_date_gbp,
+        remaining=award - spent_to_date, remaining_gbp=all_received_gbp - spent_to_date_gbp,
         award_gbp=award_gbp, other_gbp=other_gbp,
         balance_gbp=fundmodel.balances(entries, until=end).get(fund, {}).get(gbp, ZERO),
         fx_difference=fx, fx_method=fx_method)

@@ -13,17 +13,21 @@ import csv
 import dataclasses
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def safe_cell(value):
-    """A value safe to put in a spreadsheet cell. Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # A negative amount rendered as text ("-12.50") is data, not a formula, but a
-        # spreadsheet cannot tell; quoting it keeps it as the text it is.
+    """A value safe to put in a spreadsheet cell. Numbers stay numbers.
+
+    Only text can smuggle a formula; a plain number such as "-12.50" cannot, and quoting
+    it would stop a spreadsheet from adding it up, so it is left alone."""
+    if (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not PLAIN_NUMBER.fullmatch(value)):
         return "'" + value
     return value
 

@@ -122,9 +122,13 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
     row += 2
 
     for label, value in [
-        (f"Remaining of the award ({cur}): awarded less spent", r.remaining),
-        (f"Remaining in {gbp}: received less spent", r.remaining_gbp),
-        (f"Other income and transfers in/(out) of the fund ({gbp})", r.other_gbp),
+        (f"Spent from the start of the grant to {r.end.isoformat()} ({cur})", r.spent_to_date),
+        (f"Spent from the start of the grant to {r.end.isoformat()} ({gbp})",
+         r.spent_to_date_gbp),
+        (f"Remaining of the award ({cur}): awarded less spent to date", r.remaining),
+        (f"Remaining in {gbp}: received less spent, to date", r.remaining_gbp),
+        (f"Other income and transfers in/(out) of the fund in the period ({gbp})",
+         r.other_gbp),
         (f"Fund balance at {r.end.isoformat()} ({gbp})", r.balance_gbp),
         (f"Exchange difference ({gbp})", r.fx_difference),
     ]:
@@ -162,10 +166,26 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
         cell.number_format, cell.font = MONEY, BOLD
     tx.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(last, 2)}"
     _widths(tx, [12, 24, 44, 12, 28, 28, 16, 16])
+    _print_setup(tx, landscape=True, title_rows="1:1")
     return _save(wb, path)
 
 
+def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) -> None:
+    """Print on A4, one page wide, repeating the header row: a grants officer prints it."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
 def _save(wb: Workbook, path: str | Path | BinaryIO) -> Path | BinaryIO:
+    for ws in wb.worksheets:
+        if ws.page_setup.orientation is None:
+            _print_setup(ws, landscape=ws.max_column > 6)
+    wb.properties.creator = "fundledger"
     if hasattr(path, "write"):  # an in-memory stream: the Fava extension's downloads
         wb.save(path)
         return path

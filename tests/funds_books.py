@@ -94,6 +94,16 @@ PAY_F2 = """
   Assets:Held:Firm                -100.00 GBP
 """
 
+# After PAY_F2, the case's last 50.00 spent: balance exactly zero, nothing owed.
+SPEND_REST_OF_CASE = PAY_F2 + """
+2018-06-01 * "Firm LLP" "Final"
+  fund: "case"
+  invoice: "F-3"
+  Expenses:Legal:Solicitors         50.00 GBP
+  Assets:Held:Firm                 -50.00 GBP
+"""
+
+
 
 def write_books(folder: Path, extra: str = "") -> Path:
     """Books in `folder`: main.beancount (header, includes) and journal.beancount."""

@@ -9,18 +9,9 @@ import beanquery
 
 from fundledger import demo_books
 from reports import funds as report
-from tests.funds_books import PAY_F2, load_clean, write_books
+from tests.funds_books import PAY_F2, SPEND_REST_OF_CASE, load_clean, write_books
 
 D = Decimal
-
-SPEND_REST_OF_CASE = PAY_F2 + """
-2018-06-01 * "Firm LLP" "Final"
-  fund: "case"
-  invoice: "F-3"
-  Expenses:Legal:Solicitors         50.00 GBP
-  Assets:Held:Firm                 -50.00 GBP
-"""
-
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes()

@@ -72,6 +72,15 @@ def test_tiny_period_and_unbudgeted_line(tiny, tmp_path):
     assert [t.date for t in r.tranches] == [datetime.date(2023, 5, 1)]
     assert r.rate == D("0.900000")  # rate still over every tranche received by the end
     assert {x.line for x in r.lines if x.spent} == {"Lawyers", "Comms"}
+    assert (r.spent, r.spent_to_date, r.remaining) == (D("3066.67"), D("3066.67"),
+                                                       D("6933.33"))
+    r = funder_report(entries, options, "grant", datetime.date(2023, 7, 1),
+                      datetime.date(2024, 4, 5))
+    assert [(x.line, x.spent) for x in r.lines if x.spent] == [(UNMAPPED, D("255.56"))]
+    assert (r.tranches, r.spent, r.spent_gbp) == ([], D("255.56"), D("230.00"))
+    # what remains counts everything spent since the grant began, not just this period
+    assert (r.spent_to_date, r.remaining, r.remaining_gbp) == (
+        D("3322.23"), D("6677.77"), D("6010.00"))
     # a line named on a posting but not budgeted is kept, with budget 0
     text = path.read_text().replace('"Extra work"\n  fund: "grant"',
                                     '"Extra work"\n  fund: "grant"\n  budget-line: "Experts"')

@@ -13,7 +13,7 @@ import pytest
 
 from fundledger import demo_books
 from reports import funds as report
-from tests.funds_books import PAY_F2, load_clean, write_books
+from tests.funds_books import PAY_F2, SPEND_REST_OF_CASE, load_clean, write_books
 
 D = Decimal
 
@@ -76,13 +76,7 @@ def test_paying_the_invoice_leaves_only_the_held_money(tmp_path):
 
 
 def test_statuses(tmp_path):
-    extra = PAY_F2 + """
-2018-06-01 * "Firm LLP" "Final"
-  fund: "case"
-  invoice: "F-3"
-  Expenses:Legal:Solicitors         50.00 GBP
-  Assets:Held:Firm                 -50.00 GBP
-
+    extra = SPEND_REST_OF_CASE + """
 2019-03-01 * "Other Firm" "Rest of the grant"
   fund: "grant"
   Expenses:Legal:Solicitors        270.00 GBP

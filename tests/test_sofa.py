@@ -13,7 +13,7 @@ import pytest
 from fundledger import demo_books
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports import sofa_render
+from reports import sofa_render, xlsx
 from reports.classify import ReportError
 from reports.sofa import sofa
 from tests.conftest import OUTPUT
@@ -76,26 +76,41 @@ def test_tiny_books_hand_worked(tiny):
     }
 
 
-@pytest.mark.parametrize("year", range(2017, 2025))
-def test_funds_note_identity_every_fund_every_year(demo_loaded, year):
-    entries, options = demo_loaded
-    start, end = ledger_options.fy_bounds(entries, year)
-    s = sofa(entries, options, start, end, prior=False)
-    balances = fundmodel.balances(entries, until=end)
-    before = fundmodel.balances(entries, until=start - datetime.timedelta(days=1))
+def test_funds_note_identity_every_fund_every_year(demo_loaded):
+    check_identity_every_year(*demo_loaded)
+
+
+def test_funds_note_identity_with_a_march_year_end(demo):
+    with demo.open("a") as f:
+        f.write('\n2017-01-01 custom "fundledger-option" "fy-end" "03-31"\n')
+    entries, options = load(demo)
+    assert ledger_options.fy_end(entries) == (3, 31)
+    check_identity_every_year(entries, options)
+
+
+def check_identity_every_year(entries, options):
+    dates = [e.date for e in entries if type(e).__name__ == "Transaction"]
+    years = range(min(dates).year, max(dates).year + 2)  # and the year after the last entry
+    assert set(range(2017, 2025)) <= set(years)
     declared, _b, _e = fundmodel.declarations(entries)
-    shown = {m.fund for m in s.funds}
-    # every fund with money or movement is in the note
-    assert {f for f, b in balances.items() if b} <= shown
-    for m in s.funds:
-        assert m.brought_forward + m.income - m.expenditure + m.transfers == m.carried_forward
-        assert m.carried_forward == balances.get(m.fund, {}).get("GBP", 0)
-        assert m.brought_forward == before.get(m.fund, {}).get("GBP", 0)
-        assert declared[m.fund].opened <= end
-    # the reconciliation of funds agrees with the note
-    assert s.row("bf").total == sum(m.brought_forward for m in s.funds)
-    assert s.row("cf").total == sum(m.carried_forward for m in s.funds)
-    assert s.row("transfers").total == 0
+    for year in years:
+        start, end = ledger_options.fy_bounds(entries, year)
+        s = sofa(entries, options, start, end, prior=False)
+        balances = fundmodel.balances(entries, until=end)
+        before = fundmodel.balances(entries, until=start - datetime.timedelta(days=1))
+        shown = {m.fund for m in s.funds}
+        # every fund with money or movement is in the note
+        assert {f for f, b in balances.items() if b} <= shown, year
+        for m in s.funds:
+            assert (m.brought_forward + m.income - m.expenditure + m.transfers
+                    == m.carried_forward), (year, m)
+            assert m.carried_forward == balances.get(m.fund, {}).get("GBP", 0), (year, m)
+            assert m.brought_forward == before.get(m.fund, {}).get("GBP", 0), (year, m)
+            assert declared[m.fund].opened <= end
+        # the reconciliation of funds agrees with the note
+        assert s.row("bf").total == sum(m.brought_forward for m in s.funds)
+        assert s.row("cf").total == sum(m.carried_forward for m in s.funds)
+        assert s.row("transfers").total == 0
 
 
 @pytest.mark.parametrize("year", [2017, 2020, 2023, 2024])
@@ -149,7 +164,6 @@ def test_workbook_reopened(tiny):
     _path, entries, options = tiny
     start, end = ledger_options.fy_bounds(entries, 2024)
     s = sofa(entries, options, start, end)
-    from reports import xlsx
     path = xlsx.sofa_workbook(s, OUTPUT / "sofa-tiny-fy2024.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["SOFA"]
@@ -223,3 +237,29 @@ def test_income_without_a_pound_value_is_refused(books):
     entries, options = load(path)
     with pytest.raises(ReportError, match=r"main.beancount:\d+: Income:Grants is booked in EUR"):
         sofa(entries, options, datetime.date(2019, 1, 1), datetime.date(2019, 12, 31))
+
+
+@pytest.mark.parametrize("year", [2019, 2024])
+def test_demo_workbook_against_the_books(demo_loaded, year):
+    entries, options = demo_loaded
+    start, end = ledger_options.fy_bounds(entries, year)
+    path = xlsx.sofa_workbook(sofa(entries, options, start, end),
+                              OUTPUT / f"sofa-demo-{year}.xlsx")
+    wb = openpyxl.load_workbook(path)
+    balances = fundmodel.balances(entries, until=end)
+    sums = fund_sums(entries, options, start, end)
+    note = [r for r in wb["Funds note"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert note[-1][0] == "Total"
+    for fund, _title, _cls, bf, inc, exp, tr, cf in note[:-1]:
+        assert cents(cf) == balances.get(fund, {}).get("GBP", 0)
+        assert cents(bf) + cents(inc) - cents(exp) + cents(tr) == cents(cf)
+        assert cents(inc) == -sum((n for (a, f), n in sums.items()
+                                   if f == fund and a.startswith("Income:")), D(0))
+        assert cents(exp) == sum((n for (a, f), n in sums.items()
+                                  if f == fund and a.startswith("Expenses:")), D(0))
+    rows = {str(r[0]).strip(): r for r in wb["SOFA"].iter_rows(min_row=5, values_only=True)
+            if r[0]}
+    total_income = -sum((n for (a, _f), n in sums.items() if a.startswith("Income:")), D(0))
+    assert cents(rows["Total income"][3]) == total_income
+    assert cents(rows["Total funds carried forward"][3]) == sum(
+        (b.get("GBP", D(0)) for b in balances.values()), D(0))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from fundledger.loaded import loaded
+from fundledger.loaded import echo_format, loaded
 from fundledger.options import books_option
 from reports import funds as report
 from reports import funds_render
@@ -28,9 +28,6 @@ def command(books, as_of, fmt, brief) -> None:
     """
     entries, options = loaded(books)
     summaries = report.reconcile(entries, options, as_of.date() if as_of else None)
-    if fmt == "json":
-        click.echo(funds_render.json_text(summaries), nl=False)
-    elif fmt == "csv":
-        click.echo(funds_render.csv_text(summaries), nl=False)
-    else:
-        click.echo(funds_render.table_text(summaries, detail=not brief), nl=False)
+    echo_format(fmt, json=lambda: funds_render.json_text(summaries),
+                csv=lambda: funds_render.csv_text(summaries),
+                table=lambda: funds_render.table_text(summaries, detail=not brief))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from fundledger.loaded import loaded
+from fundledger.loaded import echo_format, loaded
 from fundledger.options import books_option
 from reports import legal as report
 from reports import legal_render
@@ -30,9 +30,6 @@ def command(books, since, by, fmt, brief) -> None:
     """
     entries, options = loaded(books)
     data = report.legal_spend(entries, options, since.date() if since else None, by)
-    if fmt == "json":
-        click.echo(legal_render.json_text(data), nl=False)
-    elif fmt == "csv":
-        click.echo(legal_render.csv_text(data), nl=False)
-    else:
-        click.echo(legal_render.table_text(data, lines=not brief), nl=False)
+    echo_format(fmt, json=lambda: legal_render.json_text(data),
+                csv=lambda: legal_render.csv_text(data),
+                table=lambda: legal_render.table_text(data, lines=not brief))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from fundledger.commands.report_sofa import load_clean
+from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
 from reports import xlsx
 from reports.classify import ReportError
@@ -31,10 +31,16 @@ def command(fund, books, start, end, out) -> None:
     Budget lines are the books' `budget` directives; a payment counts against the line in
     its `budget-line:` metadata, or a `custom "budget-map" FUND ACCOUNT LINE` in the books.
     Spending with no line is shown as "Not mapped to a budget line".
+
+    Example:
+
+    \b
+        fundledger report funder lumen-grant -o lumen-report.xlsx
+        fundledger report funder lumen-grant --from 2020-01-01 --to 2020-12-31 -o 2020.xlsx
     """
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(f"{shown(out)}: the funder report is a workbook; name it .xlsx")
-    entries, options = load_clean(books)
+    entries, options = loaded(books)
     try:
         report = funder_report(entries, options, fund, start and start.date(),
                                end and end.date())

@@ -4,25 +4,14 @@ from pathlib import Path
 
 import click
 
+from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
-from ledger import books as ledger_books
 from ledger import options as ledger_options
 from reports import sofa as sofa_report
 from reports import sofa_render, xlsx
 from reports.classify import ReportError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html")
-
-
-def load_clean(books: Path):
-    """Load the books, refusing any with errors: a statement from broken books misleads."""
-    entries, errors, options = ledger_books.load(books)
-    if errors:
-        for err in errors:
-            click.echo(ledger_books.format_error(err), err=True)
-        raise click.ClickException(f"{len(errors)} error(s) in {shown(books)}: fix them "
-                                   "(see `fundledger check`) first")
-    return entries, options
 
 
 @click.command("sofa")
@@ -46,15 +35,24 @@ def command(year, start, end, books, fmt, out) -> None:
     forward.
 
     Give either --year 2023 (the financial year ending in 2023) or --from and --to.
-    The year end is set in the books, e.g.
-    `2017-01-01 custom "fundledger-option" "fy-end" "03-31"`.
+    The year end (default 31 December) is set in the books with a line like:
+
+    \b
+        2017-01-01 custom "fundledger-option" "fy-end" "03-31"
+
+    Examples:
+
+    \b
+        fundledger report sofa --year 2023
+        fundledger report sofa --year 2023 --format xlsx -o sofa-2023.xlsx
+        fundledger report sofa --from 2023-04-01 --to 2024-03-31 --format json
     """
     if (year is None) == (start is None and end is None) or (
             year is None and (start is None or end is None)):
         raise click.UsageError("give either --year FY, or both --from DATE and --to DATE")
     if fmt in ("xlsx", "html") and out is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
-    entries, options = load_clean(books)
+    entries, options = loaded(books)
     try:
         if year is not None:
             s, e = ledger_options.fy_bounds(entries, year)
