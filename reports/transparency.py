@@ -1,8 +1,13 @@
 """The public spend-transparency statement: what each fund raised and spent, for anyone to read.
 
 `statement(entries, options, funds)` returns a `Statement` of plain dataclasses; the HTML,
-Markdown and CSV renderers only format it. Every privacy decision is taken here, so no
-renderer can leak what the statement does not hold:
+Markdown and CSV renderers (reports.transparency_render) only format it. Each fund's
+totals (raised, fees, legal, other, transfers, balance, where it is held, status) are the
+fund reconciliation's (`reports.funds.reconcile`); this module adds only what a public
+statement needs: supporter counts, breakdowns safe to publish, a time series and words.
+
+Every privacy decision is taken here, so no renderer can leak what the statement does not
+hold:
 
 - Aggregates only. The statement holds no donor pseudonym, no payee of a transaction that
   carries `donor:`, no single gift's amount or date: money is summed per fund, channel,
@@ -10,14 +15,17 @@ renderer can leak what the statement does not hold:
 - Supporters are counted as distinct `donor:` pseudonyms. A count of 1 to 4 is never
   shown: it becomes the text "fewer than 5" (`MIN_GROUP`).
 - Money raised is shown per channel (crowdfunding, grant, donations, other income). A
-  crowdfunding or donations channel given by 1 to 4 donors is not shown on its own: such
-  channels are merged into one "other channels" line, whose count is itself suppressed if
-  the merged group is still under 5. Income with no `donor:` (a platform's weekly payout,
+  channel given by 1 to 4 donors is not shown on its own: such channels are merged into
+  one "other channels" line, whose count is itself "fewer than 5" if the merged group is
+  still under 5. Gifts booked without `donor:` (a platform's payout of many pledges) make
+  a count "at least N", and no count under 5 is ever said. Income with no `donor:` (a platform's weekly payout,
   a grant, bank interest) is not a gift from an identifiable person; grants are named by
   their funder, which is an organisation.
 - The "raised and spent over time" series is by calendar year, but consecutive years are
   merged ("2019-2021") until each period's gifts come from 0 or at least 5 donors, so a
-  year with one gift cannot reveal that gift's amount and year.
+  year with one gift cannot reveal that gift's amount and year. There is one series, for
+  the whole statement: per-fund series would give small years back by subtraction. The
+  statement is dated the end of its last entry's month, not the day of a last gift.
 - Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
   category for everything else: other payees (suppliers, refunds) are never named.
 """
@@ -33,6 +41,8 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
+from reports import funds as reconciliation
+from reports.funds import FundSummary
 
 MIN_GROUP = 5
 FEWER = f"fewer than {MIN_GROUP}"
@@ -50,12 +60,6 @@ CHANNEL_LABELS = {
     OTHER_CHANNELS: "Other channels",
 }
 
-LEGAL_CATEGORIES = {
-    "Expenses:Legal:Solicitors": "profit costs",
-    "Expenses:Legal:Counsel": "counsel",
-    "Expenses:Legal:CourtFees": "court fees",
-    "Expenses:Legal:VAT": "VAT",
-}
 COURT_FEES = "court fees"
 
 LEFTOVER = {
@@ -114,11 +118,12 @@ class FundStatement:
     court_fees: Decimal
     other_spend: tuple[Item, ...]
     spent_total: Decimal  # fees + legal + court fees + other
+    returned: Decimal  # a leftover sent back to the platform when the fund closed
     transfers: tuple[Item, ...]  # + in, - out, labelled by the other fund
     transfers_net: Decimal
     balance: Decimal
+    held: tuple[Item, ...]  # where the balance sits ("held in Brightwater client account")
     leftover: str
-    periods: tuple[Period, ...]
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class Statement:
     fees: Decimal
     other_spend: Decimal
     spent_total: Decimal
+    returned: Decimal
     balance: Decimal
     periods: tuple[Period, ...]
     notes: tuple[str, ...] = field(default=())
@@ -159,29 +165,6 @@ def supporters_text(count: int, complete: bool = True) -> str:
 
 
 # --- what every posting is, for a public reader -----------------------------------------
-
-def channel(account: str) -> str:
-    if account.startswith("Income:Crowdfunding"):
-        return CROWDFUNDING
-    if account.startswith("Income:Grants"):
-        return GRANT
-    if account.startswith("Income:Donations"):
-        return DONATIONS
-    return OTHER_INCOME
-
-
-def spend_kind(account: str) -> str:
-    """platform fees | payment fees | legal | court fees | other."""
-    if account == "Expenses:Fees:Platform":
-        return "platform fees"
-    if account.startswith("Expenses:Fees"):
-        return "payment fees"
-    if account == "Expenses:Legal:CourtFees":
-        return COURT_FEES
-    if account.startswith("Expenses:Legal"):
-        return "legal"
-    return "other"
-
 
 def other_category(account: str) -> str:
     """Expenses:Running:Hosting -> 'Running: hosting'."""
@@ -207,10 +190,7 @@ class _Acc:
     grant_units: dict[tuple[str, str], Decimal] = field(
         default_factory=lambda: defaultdict(Decimal))
     sources: dict[str, set] = field(default_factory=lambda: defaultdict(set))
-    fees: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     legal: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    court: Decimal = ZERO
-    other: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     transfers: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     year_raised: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     year_spent: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
@@ -218,7 +198,6 @@ class _Acc:
     # Channels with gifts booked without a donor (a platform's payout of many pledges):
     # their supporters cannot be counted, only bounded from below.
     untagged: set = field(default_factory=set)
-    unconverted: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
 def _grant_funder(txn: Transaction, account: str) -> str:
@@ -230,22 +209,25 @@ def _grant_funder(txn: Transaction, account: str) -> str:
 
 def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
              currency: str, as_of: datetime.date | None) -> tuple[dict[str, _Acc], _Acc]:
+    """What a public statement needs beyond the reconciliation's totals: who gave through
+    which channel (as pseudonyms, only ever counted), grants in their own currency, legal
+    fees by firm and category, transfers by the other fund, and sums by year."""
     per_fund: dict[str, _Acc] = defaultdict(_Acc)
     total = _Acc()
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
         w = fundmodel.weight(posting)
-        accs = (per_fund[fund], total)
         if w.currency != currency:
-            for acc in accs:
-                acc.unconverted[w.currency] += w.number
-            continue
+            continue  # reported by the reconciliation as `foreign`, in the notes
+        accs = (per_fund[fund], total)
         n = w.number
         year = txn.date.year
         account = posting.account
         if account.startswith("Income:"):
-            ch = channel(account)
+            if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
+                continue  # a leftover sent back, shown as returned, not as fundraising
+            ch = reconciliation.channel(account)
             source = _grant_funder(txn, account) if ch == GRANT else _source(account)
             donor = _donor(txn, posting)
             for acc in accs:
@@ -256,33 +238,24 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
                 if donor:
                     acc.donors[ch].add(donor)
                     acc.year_donors[year].add(donor)
-                elif ch in DONOR_CHANNELS:
+                elif ch in DONOR_CHANNELS and n < 0:
+                    # A gift with no donor (a platform's payout of many pledges). A refund
+                    # with none takes money back from a donor already counted.
                     acc.untagged.add(ch)
                 if ch == GRANT and posting.units.currency != currency:
                     acc.grant_units[(source, posting.units.currency)] += -posting.units.number
         elif account.startswith("Expenses:"):
-            kind = spend_kind(account)
+            category = reconciliation.legal_category(account)
             for acc in accs:
                 acc.year_spent[year] += n
-                if kind in ("platform fees", "payment fees"):
-                    acc.fees[kind] += n
-                elif kind == COURT_FEES:
-                    acc.court += n
-                elif kind == "legal":
-                    category = LEGAL_CATEGORIES.get(account, "other legal")
+                if account.startswith("Expenses:Legal") and category != COURT_FEES:
                     acc.legal[(_firm(txn, posting), category)] += n
-                else:
-                    acc.other[other_category(account)] += n
         elif account == fundmodel.TRANSFERS_ACCOUNT:
             others = {f for p in txn.postings
                       if p.account == fundmodel.TRANSFERS_ACCOUNT
                       and (f := fundmodel.posting_fund(p, txn)) and f != fund}
             label = ", ".join(sorted(titles.get(f, f) for f in others)) or "another fund"
             per_fund[fund].transfers[label] += -n
-            # Transfers between two selected funds cancel out in the total; to or from a
-            # fund outside the selection they are shown.
-            if not (others & selected):
-                total.transfers[label] += -n
     return per_fund, total
 
 
@@ -314,7 +287,7 @@ def _raised_items(acc: _Acc) -> tuple[Item, ...]:
         if ch not in by_channel:
             continue
         donors = acc.donors.get(ch, set())
-        if ch in DONOR_CHANNELS and 0 < len(donors) < MIN_GROUP:
+        if ch != GRANT and 0 < len(donors) < MIN_GROUP:
             merged_amount += by_channel[ch]
             merged_donors |= donors
             merged_names.append(CHANNEL_LABELS[ch].lower())
@@ -354,30 +327,37 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
 
 
 def _periods(acc: _Acc) -> tuple[Period, ...]:
-    """Years, merged with their neighbours until no period's gifts come from 1-4 donors."""
+    """Raised and spent by calendar year, consecutive years merged until no period's gifts
+    come from 1 to 4 donors (a year with one gift must not show that gift).
+
+    Only the statement as a whole has a time series: a per-fund series grouped differently
+    would let a reader subtract one table from another and get back a small year.
+    """
     years = sorted(set(acc.year_raised) | set(acc.year_spent))
+
+    def safe(group: list[int]) -> bool:
+        donors = set().union(*(acc.year_donors.get(y, set()) for y in group))
+        return not 0 < len(donors) < MIN_GROUP
+
     groups: list[list[int]] = []
     current: list[int] = []
-    donors: set = set()
     for year in years:
         current.append(year)
-        donors |= acc.year_donors.get(year, set())
-        if not donors or len(donors) >= MIN_GROUP:
+        if safe(current):
             groups.append(current)
-            current, donors = [], set()
+            current = []
     if current:
-        # The last years still come from too few donors: fold them into the period before.
-        if groups:
-            groups[-1].extend(current)
-        else:
-            groups.append(current)
-    periods = []
-    for group in groups:
-        label = str(group[0]) if len(group) == 1 else f"{group[0]}\u2013{group[-1]}"
-        periods.append(Period(label,
-                              sum((acc.year_raised.get(y, ZERO) for y in group), ZERO),
-                              sum((acc.year_spent.get(y, ZERO) for y in group), ZERO)))
-    return tuple(periods)
+        groups.append(current)
+    # The last years still come from too few donors: fold them back into the periods
+    # before, as far as it takes.
+    while len(groups) > 1 and not safe(groups[-1]):
+        last = groups.pop()
+        groups[-1] = groups[-1] + last
+    return tuple(
+        Period(str(g[0]) if len(g) == 1 else f"{g[0]}\u2013{g[-1]}",
+               sum((acc.year_raised.get(y, ZERO) for y in g), ZERO),
+               sum((acc.year_spent.get(y, ZERO) for y in g), ZERO))
+        for g in groups)
 
 
 def _all_donors(acc: _Acc) -> set:
@@ -397,11 +377,16 @@ def _purpose_words(fund: fundmodel.Fund) -> str:
     return ", ".join(PURPOSE_WORDS.get(p, p.split(":")[-1].lower()) for p in fund.purpose)
 
 
+def _month_end(d: datetime.date) -> datetime.date:
+    first_next = (d.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return first_next - datetime.timedelta(days=1)
+
+
 def long_date(d: datetime.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def _leftover(fund: fundmodel.Fund, balance: Decimal, currency: str) -> str:
+def _leftover(fund: fundmodel.Fund, balance: Decimal) -> str:
     if fund.closed is not None:
         return f"The fund was closed on {long_date(fund.closed)} with nothing left."
     rule = LEFTOVER.get(fund.terms or "") or LEFTOVER[fund.fund_class]
@@ -410,29 +395,65 @@ def _leftover(fund: fundmodel.Fund, balance: Decimal, currency: str) -> str:
     return rule
 
 
-def _fund_statement(fund: fundmodel.Fund, acc: _Acc, currency: str) -> FundStatement:
-    raised_total = sum(acc.income.values(), ZERO)
-    fees = acc.fees
-    firms = _firms(acc)
-    legal_total = sum((f.amount for f in firms), ZERO)
-    other = tuple(Item(k, v) for k, v in sorted(acc.other.items()) if v)
-    spent = (sum(fees.values(), ZERO) + legal_total + acc.court
-             + sum((i.amount for i in other), ZERO))
+def _held(summary: FundSummary) -> tuple[Item, ...]:
+    """Where a fund's balance sits, in words a reader understands; what is owed to a firm
+    is a negative item ("owed to Brightwater").
+
+    Left out when it would confuse more than inform: a fund whose money is partly kept in
+    another fund's accounts (a designated reserve) shows a negative holding there."""
+    items = []
+    for h in summary.holdings:
+        parts = h.account.split(":")
+        if h.account.startswith("Assets:Held:"):
+            label = f"held in the {h.description}"
+        elif h.account.startswith("Assets:Bank:") or h.account == "Assets:Bank":
+            label = "in our bank account"
+        elif h.account == "Assets:Transfers":
+            label = "on its way between our accounts"
+        elif h.account.startswith("Assets:"):
+            label = f"in our {parts[-1]} account"
+        elif h.account.startswith(reconciliation.CREDITORS):
+            label = h.description  # "owed to <Firm>": a firm, never a donor
+        elif h.account.startswith("(with "):
+            label = "kept with our general funds' money"
+        else:
+            return ()
+        items.append((label, h.amount))
+    merged: dict[str, Decimal] = defaultdict(Decimal)
+    for label, n in items:
+        merged[label] += n
+    result = tuple(Item(label, n) for label, n in merged.items() if n)
+    if any(i.amount < 0 and not i.label.startswith("owed") for i in result):
+        return ()
+    return result
+
+
+STATUS_WORDS = {"open": "open", "closable": "open (all spent, to be closed)",
+                "closed": "closed", "overspent": "overspent"}
+
+
+def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc) -> FundStatement:
+    """The reconciliation's totals, with the breakdowns a public reader needs."""
+    court = summary.legal_by_category.get(COURT_FEES, ZERO)
+    other = tuple(Item(other_category(account), n)
+                  for account, n in summary.other_by_account.items() if n)
     transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
                       for k, v in sorted(acc.transfers.items()) if v)
-    net = sum((t.amount for t in transfers), ZERO)
-    balance = raised_total - spent + net
+    spent = (summary.platform_fees + summary.payment_fees + summary.legal_total
+             + summary.other_spend)
     return FundStatement(
         id=fund.id, title=fund.title, fund_class=fund.fund_class,
         purpose=_purpose_words(fund), opened=fund.opened, closed=fund.closed,
-        status="closed" if fund.closed else "open",
-        raised=_raised_items(acc), raised_total=raised_total,
+        status=STATUS_WORDS.get(summary.status, summary.status),
+        raised=_raised_items(acc), raised_total=summary.raised_total,
         supporters=supporters_text(len(_all_donors(acc)), not acc.untagged),
         grant_original=_grant_original(acc),
-        platform_fees=fees.get("platform fees", ZERO), payment_fees=fees.get("payment fees", ZERO),
-        legal_by_firm=firms, legal_total=legal_total, court_fees=acc.court,
-        other_spend=other, spent_total=spent, transfers=transfers, transfers_net=net,
-        balance=balance, leftover=_leftover(fund, balance, currency), periods=_periods(acc))
+        platform_fees=summary.platform_fees, payment_fees=summary.payment_fees,
+        legal_by_firm=_firms(acc), legal_total=summary.legal_total - court, court_fees=court,
+        other_spend=other, spent_total=spent, returned=summary.returned,
+        transfers=transfers, transfers_net=summary.transfers_in - summary.transfers_out,
+        balance=summary.balance, held=_held(summary),
+        leftover=_leftover(fund, summary.balance))
 
 
 def statement(entries: list, options: dict, funds: list[str] | None = None,
@@ -444,40 +465,44 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     if unknown:
         raise UnknownFund(f"no such fund: {', '.join(unknown)} (funds in the books: "
                           f"{', '.join(declared) or 'none'})")
-    currency = (options.get("operating_currency") or ["GBP"])[0]
+    currency = reconciliation.operating_currency(options)
+    summaries = {s.fund: s for s in reconciliation.reconcile(entries, options, as_of)}
     titles = {f.id: f.title for f in declared.values()}
     per_fund, total = _collect(entries, set(wanted), titles, currency, as_of)
-    fund_statements = tuple(_fund_statement(declared[f], per_fund[f], currency) for f in wanted)
-    firms = _firms(total)
-    fees = sum(total.fees.values(), ZERO)
-    other = sum(total.other.values(), ZERO)
-    spent = fees + sum((f.amount for f in firms), ZERO) + total.court + other
-    raised_total = sum(total.income.values(), ZERO)
-    balance = sum((f.balance for f in fund_statements), ZERO)
+    fund_statements = tuple(_fund_statement(declared[f], summaries[f], per_fund[f])
+                            for f in wanted)
+
+    def add(attr: str) -> Decimal:
+        return sum((getattr(f, attr) for f in fund_statements), ZERO)
+
     dates = [e.date for e in entries if isinstance(e, Transaction)]
-    as_of = as_of or (max(dates) if dates else datetime.date.today())
-    notes = tuple(f"{n:,.2f} {c} booked without a {currency} value is not included."
-                  for c, n in sorted(total.unconverted.items()) if n)
+    # Without a date asked for, the statement runs to the end of the month of the last
+    # entry: the date of the last entry could be the date of a single gift.
+    as_of = as_of or _month_end(max(dates) if dates else datetime.date.today())
+    foreign: dict[str, Decimal] = defaultdict(Decimal)
+    for f in wanted:
+        for c, n in summaries[f].foreign.items():
+            foreign[c] += n
+    # The amount is not printed: it may be one gift (a single donation in dollars).
+    notes = tuple(f"Money booked in {c} without a {currency} value (no exchange rate in our "
+                  "books) is not included in these figures."
+                  for c, n in sorted(foreign.items()) if n)
     result = Statement(
         organisation=options.get("title") or "",
         currency=currency, as_of=as_of, summary="", funds=fund_statements,
-        raised=_raised_items(total), raised_total=raised_total,
+        raised=_raised_items(total), raised_total=add("raised_total"),
         supporters=supporters_text(len(_all_donors(total)), not total.untagged),
-        spend_by_firm=firms, court_fees=total.court, fees=fees, other_spend=other,
-        spent_total=spent, balance=balance, periods=_periods(total), notes=notes)
+        spend_by_firm=_firms(total), court_fees=add("court_fees"),
+        fees=add("platform_fees") + add("payment_fees"),
+        other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
+        spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
+        periods=_periods(total), notes=notes)
     first = min((f.opened for f in fund_statements), default=as_of)
     return _with_summary(result, first, _grant_original(total))
 
 
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-
-
-def fmt(number: Decimal, currency: str) -> str:
-    """£1,234.50 / €60,000.00 / 1,234.50 CHF: exact, never via float."""
-    text = f"{abs(number).quantize(Decimal('0.01')):,}"
-    sign = "-" if number < 0 else ""
-    symbol = SYMBOLS.get(currency)
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+fmt = reconciliation.show_money
+SYMBOLS = reconciliation.SYMBOLS
 
 
 PHRASES = {"Crowdfunding": "through crowdfunding", "Donations": "in donations",
@@ -507,7 +532,7 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
         amount = (f"{fmt(o.amount, o.detail)} ({fmt(g.amount, cur)})" if o
                   else fmt(g.amount, cur))
         parts.append(f"a grant of {amount} from {g.label.removeprefix('Grant from ')}")
-    text = [f"Since {first.year} we raised {_join(parts) or fmt(ZERO, cur)}."]
+    text = [f"Since {first.year} we raised {_join(parts) or 'nothing'}."]
     spent = []
     legal = sum((f.amount for f in s.spend_by_firm), ZERO)
     if legal:
@@ -522,6 +547,16 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
         spent.append(f"{fmt(s.other_spend, cur)} on other costs")
     if spent:
         text.append(f"We spent {_join(spent)}.")
+    # Transfers between funds of the statement cancel out; to or from other funds they
+    # explain why what is left is not raised minus spent.
+    moved = sum((f.transfers_net for f in s.funds), ZERO)
+    if moved > 0:
+        text.append(f"{fmt(moved, cur)} came in from our other funds.")
+    elif moved < 0:
+        text.append(f"{fmt(-moved, cur)} went to our other funds.")
+    if s.returned:
+        text.append(f"{fmt(s.returned, cur)} left over was returned to the crowdfunding "
+                    "platform.")
     text.append(f"{fmt(s.balance, cur)} is left"
                 + (f" across {len(s.funds)} funds." if len(s.funds) > 1 else "."))
     return replace(s, summary=" ".join(text))

@@ -78,7 +78,7 @@ def to_markdown(s: Statement) -> str:
               "|---|--:|--:|"]
     lines += [f"| {p.label} | {m(p.raised)} | {m(p.spent)} |" for p in s.periods]
     for f in s.funds:
-        state = f"closed {long_date(f.closed)}" if f.closed else "open"
+        state = f"closed {long_date(f.closed)}" if f.closed else f.status
         lines += ["", f"## {_md(f.title)}", "",
                   f"{f.fund_class.capitalize()} fund, opened {long_date(f.opened)}; {state}."]
         if f.purpose:
@@ -111,12 +111,20 @@ def to_markdown(s: Statement) -> str:
         if f.transfers:
             lines += ["", "### Moved between funds", ""]
             lines += [f"- {_md(t.label)}: {m(t.amount)}" for t in f.transfers]
-        lines += ["", "### What is left", "", f"**{m(f.balance)}**. {_md(f.leftover)}"]
+        if f.returned:
+            lines += ["", ("Returned to the crowdfunding platform when the fund closed: "
+                           f"{m(f.returned)}.")]
+        held = ", ".join(("less " if h.amount < 0 else "") + f"{m(abs(h.amount))} {_md(h.label)}"
+                         for h in f.held)
+        lines += ["", "### What is left", "", f"**{m(f.balance)}**{': ' + held if held else ''}.",
+                  "", _md(f.leftover)]
     lines += [""] + [_md(n) for n in s.notes]
     lines += ["", "## How we protect our supporters", "",
               ("This statement shows totals only. It never names a supporter or shows a single "
                f"gift or its date. Any group of fewer than {MIN_GROUP} supporters is shown as "
-               f"\"fewer than {MIN_GROUP}\" or counted together with others."), ""]
+               f"\"fewer than {MIN_GROUP}\" or counted together with others. A dash in the "
+               "Supporters column means the money came from an organisation or in a "
+               "platform's payout of many pledges, so there is no one to count."), ""]
     return "\n".join(lines)
 
 
@@ -133,6 +141,8 @@ def csv_rows(s: Statement) -> list[tuple]:
              ("all", s.organisation, "fees", "platform and payment fees", "", s.fees, cur, ""),
              ("all", s.organisation, "other spend", "other costs", "", s.other_spend, cur, ""),
              ("all", s.organisation, "spent", "total", "", s.spent_total, cur, ""),
+             ("all", s.organisation, "returned", "returned to the platform", "", s.returned,
+              cur, ""),
              ("all", s.organisation, "left", "balance", "", s.balance, cur, "")]
     rows += [("all", s.organisation, "period", p.label, "raised", p.raised, cur, "")
              for p in s.periods]
@@ -160,12 +170,13 @@ def csv_rows(s: Statement) -> list[tuple]:
         for o in f.other_spend:
             row("other spend", o.label, "", o.amount)
         row("spent", "total", "", f.spent_total)
+        if f.returned:
+            row("returned", "returned to the platform", "", f.returned)
         for t in f.transfers:
             row("transfer", t.label, "", t.amount)
         row("left", "balance", f.leftover, f.balance)
-        for p in f.periods:
-            row("period", p.label, "raised", p.raised)
-            row("period", p.label, "spent", p.spent)
+        for h in f.held:
+            row("left", "where it is", h.label, h.amount)
     return rows
 
 

@@ -7,7 +7,8 @@ Three funds:
 - case (restricted, return-to-platform): 5 crowdfunding pledges of 100 (platform fee 5,
   payment fee 2 each: 25 and 10), a grant of 1000 EUR received as 850 GBP, one invoice
   from "=cmd" (profit costs 300, VAT 60, court fees 100) with counsel 200 paid to
-  "<script>x</script> Chambers", 40 in from general. Balance 695.
+  "<script>x</script> Chambers" paid from the bank, 40 in from general. Balance 695:
+  465 held in the firm's client account, 190 in the bank, 40 kept with general's money.
 - small (restricted, release-to-unrestricted): 3 donors give 20 each via PayPal (60),
   spent on "Small Firm LLP" (60), closed 2019-12-31. Balance 0.
 Totals: raised 1820, spent 805, left 1015; 16 distinct donors.
@@ -16,6 +17,7 @@ Totals: raised 1820, spent 805, left 1015; 16 distinct donors.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -112,7 +114,7 @@ def books_text() -> str:
   Expenses:Legal:CourtFees  100.00 GBP
   Expenses:Legal:Counsel  200.00 GBP
     firm: "<script>x</script> Chambers"
-  Assets:Held:Firm  -660.00 GBP
+  Assets:Bank:Current  -660.00 GBP
 
 2019-03-01 * "Secret Supplier Ltd" "Hosting"
   fund: "general"
@@ -163,28 +165,74 @@ def write_books(folder: Path) -> Path:
 # Columns of a raw export that say who a donor is or what they wrote. Matched on the
 # lower-cased header, so any exporter's naming is covered ("From Email Address",
 # "customer_email", "Donor User Id", "Supporter ID", "Shipping Address", "Note", ...).
+# Both "From" and "To" email columns count: in a refund row the donor is the recipient.
+# A bank statement's description ("FPI INES STRAND DONATION") names the donor too.
 DONOR_COLUMN = re.compile(
     r"name|e-?mail|address|message|note|comment|donor|supporter|customer|payer|phone|"
-    r"postcode|zip|city|street")
-# Our own side of a row (our address, the platform's name for us) is not a donor's.
-OURS = re.compile(r"^to |recipient|merchant|our ")
+    r"postcode|zip|city|street|description|reference|memo|details|narrative")
+
+
+def _tables(exports: Path):
+    """(header, rows) of every CSV and XLSX export under `exports`, cells as text."""
+    for path in sorted(exports.rglob("*")):
+        if path.suffix.lower() == ".csv":
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252")  # UK bank downloads: "£" as byte 0xA3
+            rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+            if rows:
+                # Bank downloads open with a few "Account Name:" lines: the header is the
+                # first row as wide as the widest.
+                width = max(len(r) for r in rows)
+                start = next(i for i, r in enumerate(rows) if len(r) == width)
+                yield rows[start], rows[start + 1:] + rows[:start]
+        elif path.suffix.lower() == ".xlsx":
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            for sheet in book.worksheets:
+                rows = [["" if v is None else str(v) for v in r]
+                        for r in sheet.iter_rows(values_only=True)]
+                if rows:
+                    yield rows[0], rows[1:]
+            book.close()
 
 
 def donor_values(exports: Path) -> set[str]:
-    """Every value in a donor column of every CSV export under `exports`."""
+    """Every value in a donor column of every CSV or XLSX export under `exports`."""
     values: set[str] = set()
-    for path in sorted(exports.rglob("*.csv")):
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            columns = [c for c in reader.fieldnames or []
-                       if c and DONOR_COLUMN.search(c.lower()) and not OURS.search(c.lower())]
-            for row in reader:
-                for c in columns:
-                    value = (row.get(c) or "").strip()
-                    # Short or numeric values ("UK", "1", "0.00") are not identifying text.
-                    if len(value) >= 4 and not re.fullmatch(r"[-+0-9.,:/ ]+", value):
-                        values.add(value)
+    for header, rows in _tables(exports):
+        columns = [i for i, c in enumerate(header) if c and DONOR_COLUMN.search(c.lower())]
+        for row in rows:
+            for i in columns:
+                value = (row[i] if i < len(row) else "").strip()
+                # Short or numeric values ("UK", "1", "0.00") are not identifying text.
+                if len(value) >= 4 and not re.fullmatch(r"[-+0-9.,:/ ]+", value):
+                    values.add(value)
     return values
+
+
+def public_names(entries) -> set[str]:
+    """What the statement may print that an export column could also hold: the law firms
+    and grant funders it names, fund titles, the organisation, account name parts
+    (a PayPal "Name" column says "Bank Account" on a withdrawal row)."""
+    from beancount.core.data import Custom, Open, Transaction
+
+    found: set[str] = set()
+    for e in entries:
+        if isinstance(e, Open):
+            found |= set(e.account.split(":"))
+        elif isinstance(e, Custom) and e.meta.get("title"):
+            found.add(e.meta["title"])
+        elif isinstance(e, Transaction) and not e.meta.get("donor"):
+            legal_or_grant = any(p.account.startswith(("Expenses:Legal", "Income:Grants"))
+                                 for p in e.postings)
+            if e.payee and legal_or_grant:
+                found.add(e.payee)
+            found |= {p.meta["firm"] for p in e.postings if p.meta and p.meta.get("firm")}
+    return found
 
 
 def pseudonyms(entries) -> set[str]:
@@ -201,9 +249,19 @@ def pseudonyms(entries) -> set[str]:
 
 
 def leaks(outputs: dict[str, str], secrets: set[str]) -> list[str]:
-    """`file: value` for every secret that appears in an output, case-insensitively."""
+    """`file: value` for every secret that appears in an output as a whole word or phrase.
+
+    Markup escaping is undone first ("O'Brien" printed as "O&#39;Brien" is found). Names,
+    emails, addresses, ids and messages (anything with a space, digit, "@" or "-") are
+    matched in any case ("INES STRAND" in a bank line is "Ines Strand"); a single plain
+    word is matched as written, so a bank line's "PAYOUT" is not the page's "payout"."""
+    import html
+
     found = []
     for name, text in outputs.items():
-        low = text.lower()
-        found += [f"{name}: {v}" for v in sorted(secrets) if v.lower() in low]
+        plain = html.unescape(text) if name.endswith((".html", ".md")) else text
+        for v in sorted(secrets):
+            flags = re.IGNORECASE if re.search(r"[\s\d@-]", v) else 0
+            if re.search(r"(?<![\w@.-])" + re.escape(v) + r"(?![\w@-])", plain, flags):
+                found.append(f"{name}: {v}")
     return found
