@@ -68,6 +68,17 @@ def load(path: str | os.PathLike, cache: bool = True):
         return loader.load_file(str(main))
 
 
+def derived(path: str | os.PathLike, compute, *args):
+    """compute(entries, errors, options, *args) for these books, remembered by
+    ledger.cache until the books or the code change (always computed with
+    FUNDLEDGER_NO_CACHE=1). A journaled change is finished first, as in load()."""
+    main = resolve(path)
+    if (main.parent / JOURNAL).exists():
+        with locked(main.parent):
+            recover(main.parent)
+    return load_cache.derived(main, compute, *args)
+
+
 def format_error(error, root: Path | None = None) -> str:
     """One `file:line: message` line for a beancount or fund-rule error."""
     source = error.source or {}

@@ -43,6 +43,10 @@ KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
 # beancount read, so such a load is not cached.
 RACY_NS = 50_000_000
 
+# Entries are pickled in chunks: a pickler remembers every object it wrote (to share
+# references), and for 100k transactions that memo alone outgrew the books in memory.
+CHUNK = 2000
+
 LEDGER_DIR = Path(__file__).resolve().parent
 T = TypeVar("T")
 
@@ -151,13 +155,23 @@ def _read(cache: Path, main: Path, static: str, entries: bool = True):
             if not entries:
                 return header, None
             with paused_gc():
-                return header, pickle.load(f)
+                return header, _load_result(f)
     except Exception:  # noqa: BLE001 - a torn or foreign pickle fails in many ways
         return None, None
 
 
 def _write(cache: Path, header: dict, result) -> None:
-    _write_pickles(cache, header, result)
+    entries, errors, options = result
+    chunks = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]
+    _write_pickles(cache, header, (errors, options, len(chunks)), *chunks)
+
+
+def _load_result(f):
+    errors, options, count = pickle.load(f)
+    entries = []
+    for _ in range(count):
+        entries.extend(pickle.load(f))
+    return entries, errors, options
 
 
 def _write_pickles(cache: Path, *objects) -> None:
@@ -265,7 +279,7 @@ def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     h = hashlib.sha256()
     h.update(pickle.dumps((header["static"], sorted(header["deps"].items()),
                            header["documents"])))
-    h.update(f"{compute.__module__}.{compute.__qualname__}{args!r}".encode())
+    h.update(f"{_name(compute)}{[_name(a) if callable(a) else a for a in args]!r}".encode())
     h.update(_code_key().encode())
     memo = cache_dir() / "derived" / (h.hexdigest()[:40] + ".pickle")
     with contextlib.suppress(Exception), open(memo, "rb") as f:
@@ -279,17 +293,24 @@ def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     return value
 
 
+def _name(function) -> str:
+    """A function's stable name (its repr holds a memory address)."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+PACKAGES = ("ledger", "reports", "importers", "fundledger")
+
+
 def _code_key() -> str:
-    """The source of every module of this project loaded now: the code a report ran."""
+    """The source of every module of this project: whatever code a report ran. (All of
+    it, not the modules loaded now: a real load imports the plugin, a cached one does not,
+    and the key must not depend on that.)"""
     root = LEDGER_DIR.parent
     h = hashlib.sha256()
-    files = set()
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None)
-        if path and Path(path).is_relative_to(root) and path.endswith(".py"):
-            files.add(path)
-    for path in sorted(files):
-        h.update(path.encode() + b"\0" + (_sha(path) or "missing").encode())
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            h.update(str(path.relative_to(root)).encode() + b"\0"
+                     + (_sha(path) or "missing").encode())
     return h.hexdigest()
 
 
