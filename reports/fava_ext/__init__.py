@@ -26,11 +26,12 @@ from fava.application import url_for
 from fava.core.filters import TimeFilterParseError
 from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
-from flask import abort, request, send_file
+from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from reports import svg
+from reports.classify import ReportError
 from reports.fava_ext import downloads
 from reports.fava_ext.page import (
     FundsView,
@@ -199,8 +200,11 @@ class Funds(FavaExtensionBase):
         grant = self.grant(view, fund)
         if not downloads.available(report, fund, grant is not None):
             abort(404)
-        data = report.build(downloads.Request(view, self.ledger.all_entries,
-                                              self.ledger.options, fund, grant))
+        try:
+            data = report.build(downloads.Request(view, self.ledger.all_entries,
+                                                  self.ledger.options, fund, grant))
+        except ReportError as e:  # the books cannot give this report: say why, as the CLI does
+            return Response(f"{report.label}: {e}\n", status=422, mimetype="text/plain")
         filename = report.filename
         if fund is not None:
             filename = filename.replace("{fund}", secure_filename(fund.fund) or "fund")

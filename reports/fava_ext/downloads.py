@@ -17,12 +17,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import zipfile
 from collections.abc import Callable
 
 from beancount.core.data import Transaction
 
 from ledger import options as ledger_options
-from reports import funds_render, xlsx
+from reports import funds_render, transparency, transparency_render, xlsx
 from reports.classify import ReportError
 from reports.fava_ext.page import FundsView
 from reports.funder import FunderReport, funder_report
@@ -84,6 +85,18 @@ def _funder(req: Request) -> bytes:
     return _workbook(xlsx.funder_workbook, req.grant)
 
 
+def _transparency(req: Request) -> bytes:
+    """The public statement's three files (as `fundledger report transparency` writes
+    them) in one ZIP: the whole history of the fund, or of every fund."""
+    funds = [req.fund.fund] if req.fund else None
+    files = transparency_render.outputs(transparency.statement(req.entries, req.options, funds))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text.encode("utf-8-sig" if name.endswith(".csv") else "utf-8"))
+    return out.getvalue()
+
+
 def _sofa(req: Request) -> bytes:
     start, end = sofa_period(req.entries, req.view)
     return _workbook(xlsx.sofa_workbook, sofa(req.entries, req.options, start, end, prior=True))
@@ -95,6 +108,11 @@ REPORTS: dict[str, Download] = {
     "funds.json": Download("Funds (JSON)", "funds.json", "application/json",
                            lambda r: funds_render.json_text(r.view.to_end).encode()),
     "sofa.xlsx": Download("SOFA and funds note (XLSX)", "sofa.xlsx", XLSX, _sofa),
+    "transparency.zip": Download("Transparency statement (ZIP)", "transparency.zip",
+                                 "application/zip", _transparency),
+    "fund-transparency.zip": Download("Transparency statement (ZIP)",
+                                      "transparency-{fund}.zip", "application/zip",
+                                      _transparency, per_fund=True),
     "funder.xlsx": Download("Funder report (XLSX)", "funder-{fund}.xlsx", XLSX, _funder,
                             per_fund=True, grant_only=True),
 }
