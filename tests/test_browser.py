@@ -37,6 +37,18 @@ def served(demo):
         yield server, reconcile(entries, options)
 
 
+def shoot(page, name: str) -> None:
+    """Save the whole page: Fava scrolls inside its <article>, so a full-page screenshot
+    would stop at the window; the window is made as tall as the article first."""
+    size = page.viewport_size
+    height = page.evaluate("() => { const a = document.querySelector('article');"
+                           " return a.getBoundingClientRect().top + a.scrollHeight; }")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"],
+                                                                   int(height) + 20)})
+    page.screenshot(path=screenshot_path(name), full_page=True)
+    page.set_viewport_size(size)
+
+
 def _rows(page) -> dict[str, dict[str, Decimal]]:
     rows = {}
     for tr in page.locator("table.funds-table tbody tr").all():
@@ -57,7 +69,7 @@ def test_funds_page_fund_page_and_download(chromium, served, tmp_path):
     rows = _rows(page)
     assert rows == {s.fund: {"raised": s.raised_total, "legal": s.legal_total,
                              "balance": s.balance} for s in summaries}
-    page.screenshot(path=screenshot_path("fava-funds-desktop"), full_page=True)
+    shoot(page, "fava-funds-desktop")
 
     # Open the fund with the most legal spend, through Fava's own client-side router.
     fund = max(summaries, key=lambda s: s.legal_total)
@@ -69,7 +81,7 @@ def test_funds_page_fund_page_and_download(chromium, served, tmp_path):
     firms = page.locator("table.legal-by-year tbody tr td:first-child").all_inner_texts()
     assert set(firms) == {*fund.legal_by_firm, "Total"}
     assert page.locator(".charts svg").count() >= 2
-    page.screenshot(path=screenshot_path("fava-fund-desktop"), full_page=True)
+    shoot(page, "fava-fund-desktop")
 
     # Back to the list and download the funds report: it is what reconcile says.
     page.locator("a", has_text="All funds").click()
@@ -103,7 +115,7 @@ def test_time_filter_in_fava_header(chromium, served):
     after = _rows(page)
     assert set(after) < set(before)  # funds opened after 2018 are not listed
     assert after != {f: before[f] for f in after}
-    page.screenshot(path=screenshot_path("fava-funds-2018-desktop"), full_page=True)
+    shoot(page, "fava-funds-2018-desktop")
     context.close()
 
 
@@ -114,9 +126,9 @@ def test_phone_width(chromium, served):
     page.goto(server.funds_url)
     page.locator("table.funds-table").wait_for()
     assert set(_rows(page)) == {s.fund for s in summaries}
-    page.screenshot(path=screenshot_path("fava-funds-phone"), full_page=True)
+    shoot(page, "fava-funds-phone")
     fund = summaries[0]
     page.goto(server.funds_url + f"?fund={fund.fund}")
     page.locator("h2", has_text=fund.title).wait_for()
-    page.screenshot(path=screenshot_path("fava-fund-phone"), full_page=True)
+    shoot(page, "fava-fund-phone")
     context.close()
