@@ -14,10 +14,11 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from importers.errors import Problem
+from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
 
-AMOUNT_JUNK = re.compile(r"[£$€\s,]|^[A-Za-z]{3}\s*|\s*[A-Za-z]{3}$")
+# Currency signs, thousands separators, spaces, and an ISO code beside a number ("GBP 12").
+AMOUNT_JUNK = re.compile(r"[£$€,]|^[A-Z]{3}(?=\s*[-\d(])|(?<=\d)\s*[A-Z]{3}$|\s")
 NUMBER = r"-?\d+(\.\d+)?"
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
@@ -40,6 +41,10 @@ class Parsed:
     donors: list[str]
     text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
 
+    def cell(self, column: str, i: int) -> str:
+        """Row i's text in one of those columns ('' where the profile names none)."""
+        return self.text[column][i] if column else ""
+
 
 def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
     if bad.any():
@@ -48,9 +53,28 @@ def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
         raise Problem(str(path), int(value["_row"]), message(value))
 
 
+# Columns stripped / case-folded once per table within parse(): rules read the same column
+# many times. Keyed by the table's identity; emptied when parse() returns.
+# The table is kept in the value so its id cannot be reused by another table meanwhile.
+_CACHE: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {}
+
+
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    key = norm(name)
-    return df[key].str.strip() if key in df.columns else pd.Series("", index=df.index)
+    key = (id(df), "strip", norm(name))
+    got = _CACHE.get(key)
+    if got is None:
+        col = key[2]
+        got = (df, df[col].str.strip() if col in df.columns else pd.Series("", index=df.index))
+        _CACHE[key] = got
+    return got[1]
+
+
+def _folded(df: pd.DataFrame, name: str) -> pd.Series:
+    key = (id(df), "fold", norm(name))
+    got = _CACHE.get(key)
+    if got is None:
+        got = _CACHE[key] = (df, _col(df, name).str.casefold())
+    return got[1]
 
 
 def _hint(fmt: str) -> str:
@@ -72,7 +96,7 @@ def parse_dates(path, df, profile: Profile) -> list:
     fmt, parsed = best
     forms = " or ".join(_hint(f) for f in profile.date_formats)
     _fail(path, df, parsed.isna(),
-          lambda r: f"date '{r[norm(profile.date)]}' in column '{profile.date}' is not {forms}")
+          lambda r: f"date {q(r[norm(profile.date)])} in column '{profile.date}' is not {forms}")
     return list(parsed.dt.date)  # unreachable
 
 
@@ -85,7 +109,7 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     if required:
         _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
     bad = ~empty & ~text.str.fullmatch(NUMBER)
-    _fail(path, df, bad, lambda r: f"amount '{r[norm(column)]}' in column '{column}' "
+    _fail(path, df, bad, lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
           "is not a number")
     return [Decimal(t) if t else None for t in text.tolist()]
 
@@ -95,7 +119,7 @@ def parse_currency(path, df, profile: Profile) -> list[str]:
         return [(profile.fixed_currency or "GBP").upper()] * len(df)
     cur = _col(df, profile.currency).str.upper()
     _fail(path, df, ~cur.str.fullmatch(r"[A-Z]{3}"),
-          lambda r: f"currency '{r[norm(profile.currency)]}' is not a 3-letter code")
+          lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
     return cur.tolist()
 
 
@@ -105,7 +129,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
     for i, rule in enumerate(profile.rules):
         mask = which == -1
         if rule.column:
-            value = _col(df, rule.column).str.casefold()
+            value = _folded(df, rule.column)
             if rule.values:
                 mask &= value.isin([v.casefold() for v in rule.values])
             if rule.pattern:
@@ -117,7 +141,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
         which[mask] = i
     col = next((r.column for r in profile.rules if r.column), "")
     _fail(path, df, which == -1, lambda r: (
-        f"{col or 'row'} '{r.get(norm(col), '')}' is not a kind of row the {profile.name} "
+        f"{col or 'row'} {q(r.get(norm(col), ''))} is not a kind of row the {profile.name} "
         "profile knows" if col else f"no rule of the {profile.name} profile matches"))
     return which
 
@@ -125,7 +149,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
 def skip_mask(df, profile: Profile) -> pd.Series:
     mask = pd.Series(False, index=df.index)
     for s in profile.skip:
-        value = _col(df, s.column).str.casefold()
+        value = _folded(df, s.column)
         if s.values:
             mask |= value.isin([v.casefold() for v in s.values])
         if s.not_in:
@@ -159,6 +183,13 @@ def donors(df, profile: Profile, pseudo) -> list[str]:
 
 
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
+    try:
+        return _parse(path, df, profile, pseudo)
+    finally:
+        _CACHE.clear()
+
+
+def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     df = df[~skip_mask(df, profile)]
     gross = parse_amounts(path, df, profile.gross, False) if profile.gross else None
     net = parse_amounts(path, df, profile.net, False) if profile.net else None

@@ -7,3 +7,10 @@ class Problem(Exception):
     def __init__(self, file: str, row: int, message: str):
         super().__init__(f"{file}:{row}: {message}" if row else f"{file}: {message}")
         self.file, self.row, self.message = file, row, message
+
+
+def q(value: object, limit: int = 40) -> str:
+    """A cell's value quoted for a one-line message: control characters escaped, cut short."""
+    text = str(value)
+    text = text if len(text) <= limit else text[:limit] + "..."
+    return "'" + text.encode("unicode_escape").decode("ascii") + "'"

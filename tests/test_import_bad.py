@@ -1,0 +1,74 @@
+"""Bad input: one line `FILE:ROW: problem`, a non-zero exit, the books byte-for-byte
+unchanged; and the untidy-but-valid exports real platforms produce still import."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import cli_env, run_cli
+from importers_support import FIXTURES, load_clean, snapshot, txns, write_books
+
+BAD = FIXTURES / "bad"
+
+FAILS = {
+    "wrong_header.csv": (0, "not an export any source recognises"),
+    "bad_date.csv": (2, "date '2023-13-01 10:00:00' in column 'created_utc' is not"),
+    "bad_amount.csv": (2, "amount 'ten' in column 'gross' is not a number"),
+    "bad_currency.csv": (2, "currency 'pounds' is not a 3-letter code"),
+    "duplicate_ids_differ.csv": (3, "id stripe:txn_b1 was already used by"),
+    "unknown_type.csv": (3, "reporting_category 'refurb' is not a kind of row"),
+    "net_mismatch.csv": (2, "net 9.00 is not gross 10.00 less fees 0.35"),
+    "missing_column.csv": (0, "not an export any source recognises"),
+    "empty.csv": (0, "not an export any source recognises"),
+    "empty.xlsx": (0, "not an export any source recognises"),
+    "too_many_values.csv": (2, "values under a header of 18 columns"),
+}
+
+OK = {"blank_lines.csv": 2, "footer_totals.csv": 2, "duplicate_ids_same.csv": 1,
+      "header_only_bom.csv": 0}
+
+
+@pytest.fixture
+def env(tmp_path):
+    return dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+
+
+@pytest.mark.parametrize("name", sorted(FAILS))
+def test_bad_file_one_line_books_untouched(tmp_path, env, name):
+    main = write_books(tmp_path / "b")
+    # A good file first: an error in a later file must stop the good one too.
+    run_cli("import", FIXTURES / "paypal_us.csv", "--books", main, env=env)
+    before = snapshot(main.parent)
+    r = run_cli("import", FIXTURES / "stripe.csv", BAD / name, "--books", main, env=env)
+    assert r.returncode == 1
+    row, message = FAILS[name]
+    first = r.stderr.strip().splitlines()[0]
+    prefix = f"{BAD / name}:{row}: " if row else f"{BAD / name}: "
+    assert first.startswith(prefix) and message in first, r.stderr
+    assert snapshot(main.parent) == before
+
+
+@pytest.mark.parametrize("name", sorted(OK))
+def test_untidy_but_valid(tmp_path, env, name):
+    main = write_books(tmp_path / "b")
+    r = run_cli("import", BAD / name, "--books", main, env=env)
+    assert r.returncode == 0, r.stderr
+    assert len(txns(load_clean(main))) == OK[name]
+
+
+def test_corrupt_xlsx_named_as_such(tmp_path, env):
+    main = write_books(tmp_path / "b")
+    f = tmp_path / "broken.xlsx"
+    f.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    r = run_cli("import", f, "--books", main, env=env)
+    assert r.returncode == 1 and r.stderr.startswith(f"{f}: ")
+
+
+def test_books_that_would_break_are_not_written(tmp_path, env):
+    # The account the books lack makes the result fail to load: nothing is written.
+    main = write_books(tmp_path / "b")
+    main.write_text(main.read_text().replace("2017-01-01 open Assets:Stripe\n", ""))
+    before = snapshot(main.parent)
+    r = run_cli("import", FIXTURES / "stripe.csv", "--books", main, env=env)
+    assert r.returncode != 0
+    assert "Assets:Stripe" in r.stderr
+    assert snapshot(main.parent) == before
