@@ -10,9 +10,9 @@ transparency statement, the Fava extension).
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
@@ -21,7 +21,6 @@ RAISED_COLOUR = "#1b6f6a"
 SPENT_COLOUR = "#b8452f"
 BAR_COLOUR = "#2f5d8a"
 TEXT_COLOUR = "#1f2328"
-_ids = itertools.count(1)
 
 
 def _n(x: Decimal | int) -> str:
@@ -37,9 +36,9 @@ def compact_money(number: Decimal, symbol: str = "£") -> str:
         if n >= size:
             value = n / size
             places = Decimal("0.1") if value < 10 else Decimal(1)
-            text = f"{value.quantize(places):f}".removesuffix(".0")
+            text = f"{value.quantize(places, ROUND_HALF_UP):f}".removesuffix(".0")
             return f"{sign}{symbol}{text}{unit}"
-    return f"{sign}{symbol}{n.quantize(Decimal(1)):f}"
+    return f"{sign}{symbol}{n.quantize(Decimal(1), ROUND_HALF_UP):f}"
 
 
 def _nice_max(top: Decimal) -> Decimal:
@@ -54,8 +53,16 @@ def _nice_max(top: Decimal) -> Decimal:
     return Decimal(10).scaleb(exponent)
 
 
+def _fit(label: str, room: int) -> str:
+    """A label cut to about `room` units at 13px (7 units a character on average); the
+    full text is in the chart's description and the table beside it."""
+    most = max(room // 7, 4)
+    return label if len(label) <= most else label[:most - 1].rstrip() + "\u2026"
+
+
 def _open(height: Decimal | int, title: str, desc: str) -> tuple[str, str]:
-    uid = f"chart{next(_ids)}"
+    # An id from the title, so the same statement always renders to the same bytes.
+    uid = "chart-" + (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "untitled")
     head = (f'<svg viewBox="0 0 {WIDTH} {_n(height)}" '
             f'role="img" aria-labelledby="{uid}-t {uid}-d" class="chart" '
             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
@@ -79,9 +86,11 @@ def bar_chart(items: Sequence[tuple[str, Decimal]], title: str, value_text,
     parts = [head]
     for i, (label, n) in enumerate(items):
         y = row * i
-        parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(label)}</text>'
+        value = value_text(n)
+        parts.append(f'<text x="0" y="{y + 16}" font-size="13">'
+                     f'{escape(_fit(label, WIDTH - 8 * len(value) - 12))}</text>'
                      f'<text x="{WIDTH}" y="{y + 16}" font-size="13" text-anchor="end" '
-                     f'font-weight="600">{escape(value_text(n))}</text>'
+                     f'font-weight="600">{escape(value)}</text>'
                      f'<rect x="0" y="{y + 22}" width="{_n(max(n * scale, Decimal(1)))}" '
                      f'height="16" rx="2" fill="{colour}"/>')
     if not items:

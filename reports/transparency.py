@@ -13,7 +13,9 @@ hold:
   carries `donor:`, no single gift's amount or date: money is summed per fund, channel,
   firm, category and period.
 - Supporters are counted as distinct `donor:` pseudonyms. A count of 1 to 4 is never
-  shown: it becomes the text "fewer than 5" (`MIN_GROUP`).
+  shown: it becomes the text "fewer than 5" (`MIN_GROUP`). Where a count was suppressed,
+  the counts it could be subtracted from (the fund's total; every count of the whole
+  statement) are rounded down to a multiple of 5 ("at least 15").
 - Money raised is shown per channel (crowdfunding, grant, donations, other income). A
   channel given by 1 to 4 donors is not shown on its own: such channels are merged into
   one "other channels" line, whose count is itself "fewer than 5" if the merged group is
@@ -151,17 +153,26 @@ class UnknownFund(ValueError):
     pass
 
 
-def supporters_text(count: int, complete: bool = True) -> str:
+def supporters_text(count: int, complete: bool = True, rounded: bool = False) -> str:
     """How a count of donors is published: never a number below MIN_GROUP.
 
     `complete` is False when some of the gifts were booked without a donor (a platform's
     payout of many pledges): then only "at least N" is true, and nothing under 5 is said.
+    `rounded` is True where a smaller group beside this one was suppressed: the count is
+    then rounded down to a multiple of 5 ("at least 15"), or a reader could subtract the
+    other counts from it and get the suppressed one back.
     """
     if count == 0:
         return ""
-    if not complete:
-        return f"at least {count}" if count >= MIN_GROUP else ""
-    return FEWER if count < MIN_GROUP else str(count)
+    if count < MIN_GROUP:
+        return FEWER if complete else ""
+    if rounded:
+        return f"at least {count - count % MIN_GROUP}"
+    return str(count) if complete else f"at least {count}"
+
+
+def _suppressed(items: Iterable[Item]) -> bool:
+    return any(i.supporters == FEWER for i in items)
 
 
 # --- what every posting is, for a public reader -----------------------------------------
@@ -277,7 +288,7 @@ def _firm(txn: Transaction, posting) -> str:
 
 # --- from sums to what may be published -------------------------------------------------
 
-def _raised_items(acc: _Acc) -> tuple[Item, ...]:
+def _raised_items(acc: _Acc, rounded: bool = False) -> tuple[Item, ...]:
     by_channel: dict[str, Decimal] = defaultdict(Decimal)
     for (ch, _source), n in acc.income.items():
         by_channel[ch] += n
@@ -301,7 +312,7 @@ def _raised_items(acc: _Acc) -> tuple[Item, ...]:
         detail = ", ".join(sorted(acc.sources.get(ch, ())))
         items.append(Item(CHANNEL_LABELS[ch], by_channel[ch],
                           f"through {detail}" if detail and ch != OTHER_INCOME else detail,
-                          supporters_text(len(donors), ch not in acc.untagged)))
+                          supporters_text(len(donors), ch not in acc.untagged, rounded)))
     if merged_names:
         items.append(Item(CHANNEL_LABELS[OTHER_CHANNELS], merged_amount,
                           f"{' and '.join(merged_names)}: channels with {FEWER} "
@@ -441,12 +452,14 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc) -> Fu
                       for k, v in sorted(acc.transfers.items()) if v)
     spent = (summary.platform_fees + summary.payment_fees + summary.legal_total
              + summary.other_spend)
+    raised = _raised_items(acc)
     return FundStatement(
         id=fund.id, title=fund.title, fund_class=fund.fund_class,
         purpose=_purpose_words(fund), opened=fund.opened, closed=fund.closed,
         status=STATUS_WORDS.get(summary.status, summary.status),
-        raised=_raised_items(acc), raised_total=summary.raised_total,
-        supporters=supporters_text(len(_all_donors(acc)), not acc.untagged),
+        raised=raised, raised_total=summary.raised_total,
+        supporters=supporters_text(len(_all_donors(acc)), not acc.untagged,
+                                   _suppressed(raised)),
         grant_original=_grant_original(acc),
         platform_fees=summary.platform_fees, payment_fees=summary.payment_fees,
         legal_by_firm=_firms(acc), legal_total=summary.legal_total - court, court_fees=court,
@@ -458,13 +471,19 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc) -> Fu
 
 def statement(entries: list, options: dict, funds: list[str] | None = None,
               as_of: datetime.date | None = None) -> Statement:
-    """The statement for the given fund ids (all declared funds by default)."""
+    """The statement for the given fund ids (all declared funds by default), as at the end
+    of `as_of` (default: everything)."""
+    if as_of is not None:
+        # As the books stood that day: a fund declared later is not in it, one closed
+        # later is still open.
+        entries = [e for e in entries if e.date <= as_of]
     declared, _budgets, _errors = fundmodel.declarations(entries)
     wanted = list(declared) if not funds else list(dict.fromkeys(funds))
     unknown = [f for f in wanted if f not in declared]
     if unknown:
-        raise UnknownFund(f"no such fund: {', '.join(unknown)} (funds in the books: "
-                          f"{', '.join(declared) or 'none'})")
+        when = f" on {as_of}" if as_of else ""
+        raise UnknownFund(f"no such fund{when}: {', '.join(unknown)} (funds in the books"
+                          f"{when}: {', '.join(declared) or 'none'})")
     currency = reconciliation.operating_currency(options)
     summaries = {s.fund: s for s in reconciliation.reconcile(entries, options, as_of)}
     titles = {f.id: f.title for f in declared.values()}
@@ -487,11 +506,16 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     notes = tuple(f"Money booked in {c} without a {currency} value (no exchange rate in our "
                   "books) is not included in these figures."
                   for c, n in sorted(foreign.items()) if n)
+    # A count suppressed in any fund makes every count of the whole statement rounded:
+    # the statement's donations count less the funds' shown ones would give it back.
+    rounded = any(_suppressed(f.raised) or f.supporters == FEWER for f in fund_statements)
+    raised = _raised_items(total, rounded)
     result = Statement(
         organisation=options.get("title") or "",
         currency=currency, as_of=as_of, summary="", funds=fund_statements,
-        raised=_raised_items(total), raised_total=add("raised_total"),
-        supporters=supporters_text(len(_all_donors(total)), not total.untagged),
+        raised=raised, raised_total=add("raised_total"),
+        supporters=supporters_text(len(_all_donors(total)), not total.untagged,
+                                   rounded or _suppressed(raised)),
         spend_by_firm=_firms(total), court_fees=add("court_fees"),
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
-from ledger import books as ledger_books
 from reports import transparency, transparency_render
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("transparency")
@@ -18,10 +20,13 @@ from reports import transparency, transparency_render
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write index.html, statement.md and statement.csv into "
                    "(created if missing).")
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="Figures up to the end of this day (YYYY-MM-DD), e.g. a year end. "
+                   "Default: everything in the books.")
 @click.option("--force", is_flag=True,
               help="Replace index.html, statement.md or statement.csv in the folder even "
                    "if fundledger did not write them.")
-def command(funds: tuple[str, ...], books: Path, out: Path, force: bool) -> None:
+def command(funds: tuple[str, ...], books: Path, out: Path, as_of, force: bool) -> None:
     """Write the public spend-transparency statement for FUND... (default: every fund).
 
     Three files go into the output folder: index.html (one self-contained page with
@@ -37,14 +42,10 @@ def command(funds: tuple[str, ...], books: Path, out: Path, force: bool) -> None
     Other files in the folder are left alone. A statement file that fundledger did not
     write is not replaced unless you pass --force.
     """
-    entries, errors, options = ledger_books.load(books)
-    if errors:
-        for err in errors:
-            click.echo(ledger_books.format_error(err), err=True)
-        raise click.ClickException(f"{len(errors)} error(s) in {shown(books)}: fix them "
-                                   "(see `fundledger check`) before publishing a statement")
+    entries, options = loaded(books)
     try:
-        statement = transparency.statement(entries, options, list(funds) or None)
+        statement = transparency.statement(entries, options, list(funds) or None,
+                                           as_of.date() if as_of else None)
     except transparency.UnknownFund as e:
         raise click.UsageError(str(e)) from None
     files = transparency_render.outputs(statement)
