@@ -69,7 +69,7 @@ def serve(app, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Only this computer can connect to 127.0.0.1; "
                    "use 0.0.0.0 only on a network you trust (Fava has no login).")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
 def command(books: Path | None, host: str, port: int) -> None:
     """Open the books in Fava, the web interface, with the Funds page in its sidebar.
