@@ -10,15 +10,34 @@ from fundledger.options import shown
 from ledger import books as ledger_books
 
 
+def _clean(entries, errors, options, report, *args):
+    if errors:
+        return [ledger_books.format_error(e) for e in errors], None
+    return None, report(entries, options, *args)
+
+
+def computed(books: Path, report, *args):
+    """report(entries, options, *args) on books that load clean, else the same
+    ClickException as loaded(). The result is remembered until the books or the code
+    change (ledger.cache), so asking again is quick even for 100k transactions."""
+    problems, value = ledger_books.derived(books, _clean, report, *args)
+    if problems:
+        _refuse(books, problems)
+    return value
+
+
+def _refuse(books: Path, lines: list[str]):
+    raise click.ClickException(
+        f"the books do not load clean ({len(lines)} problem(s)); fix these first "
+        f"(`fundledger check {shown(books)}`):\n" + "\n".join(lines))
+
+
 def loaded(books: Path):
     """(entries, options) of books that load clean; otherwise a ClickException listing
     every `file:line: problem`, since figures from broken books would mislead."""
     entries, errors, options = ledger_books.load(books)
     if errors:
-        lines = [ledger_books.format_error(e) for e in errors]
-        raise click.ClickException(
-            f"the books do not load clean ({len(errors)} problem(s)); fix these first "
-            f"(`fundledger check {shown(books)}`):\n" + "\n".join(lines))
+        _refuse(books, [ledger_books.format_error(e) for e in errors])
     return entries, options
 
 

@@ -36,11 +36,11 @@ class Builder:
 
     def context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
         rule = d.kinds[i]
-        campaign = d.text.get(self.p.campaign, [""] * (i + 1))[i] if self.p.campaign else ""
+        campaign = d.cell(self.p.campaign, i)
         acc = self.s.accounts(self.p, campaign)
         acc.update(rule.accounts)
         fund = (self.s.fund_override or rule.fund
-                or (d.text[self.p.fund_column][i] if self.p.fund_column else "")
+                or d.cell(self.p.fund_column, i)
                 or acc.get("fund") or self.s.general)
         if not fund:
             raise self.problem(d.rows[i], "no fund: declare an unrestricted fund in the "
@@ -52,17 +52,18 @@ class Builder:
         if not name:
             raise self.problem(row, f"the {self.p.name} profile names no '{key}' account: "
                                f'declare it with custom "fundledger-source" "{self.p.name}"')
-        return name.replace("{firm}", firm_key(firm))
+        return name.replace("{firm}", firm_key(firm)) if "{firm}" in name else name
 
     def head(self, d: Parsed, i: int, fund: str | None, rule: Rule, suffix: str = "") -> Txn:
-        meta: list = [("import-id", f"{self.p.name}:{d.ids[i]}{suffix}"),
-                      ("import-file", self.sha), ("import-row", d.rows[i])]
+        iid = f"{self.p.name}:{d.ids[i]}{suffix}"
+        meta: list = [("import-id", iid), ("import-file", self.sha), ("import-row", d.rows[i])]
         if fund:
             meta.append(("fund", fund))
         meta += list(rule.meta.items())
-        own = d.text[self.p.narration_column][i] if self.p.narration_column else ""
+        own = d.cell(self.p.narration_column, i)
         return Txn(d.dates[i], rule.payee or self.p.payee,
-                   own or rule.narration or self.p.narration or NARRATION[rule.kind], meta)
+                   own or rule.narration or self.p.narration or NARRATION[rule.kind], meta,
+                   import_id=iid, row=d.rows[i])
 
     def build(self, d: Parsed) -> list[Txn]:
         out: list[Txn] = []
@@ -72,7 +73,7 @@ class Builder:
                 continue
             out.extend(getattr(self, "k_" + kind)(d, i))
         if any(k.kind == "conversion" for k in d.kinds):
-            out.extend(self.conversions(d))
+            out.extend(self.conversions(d, {t.import_id: t for t in out}))
         return out
 
     def k_income(self, d: Parsed, i: int) -> list[Txn]:
@@ -89,7 +90,7 @@ class Builder:
         t = self.head(d, i, fund, rule)
         if d.donors[i] and gross > 0 and rule.donor:
             t.meta.append(("donor", d.donors[i]))
-        ref = d.text.get(self.p.reference, [""] * len(d.rows))[i] if self.p.reference else ""
+        ref = d.cell(self.p.reference, i)
         if ref and gross < 0:
             t.meta.append(("refund-of", f"{self.p.name}:{ref}"))
         t.postings.append(Post(self.account(acc, "account", row), net, cur))
@@ -128,17 +129,17 @@ class Builder:
 
     def k_budget(self, d: Parsed, i: int) -> list[Txn]:
         _acc, fund, rule = self.context(d, i)
-        line = d.text[self.p.line][i] if self.p.line else ""
+        line = d.cell(self.p.line, i)
         if not line:
             raise self.problem(d.rows[i], f"missing budget line in column '{self.p.line}'")
         t = self.head(d, i, None, rule)
         t.custom = ("budget", [fund, line, (d.gross[i], d.currency[i])])
         return [t]
 
-    def conversions(self, d: Parsed) -> list[Txn]:
+    def conversions(self, d: Parsed, built: dict[str, Txn]) -> list[Txn]:
         from importers.paypal import conversions
 
-        return conversions(self, d)
+        return conversions(self, d, built)
 
 
 def zero(x: Decimal | None) -> bool:

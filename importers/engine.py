@@ -41,6 +41,10 @@ class Parsed:
     donors: list[str]
     text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
 
+    def cell(self, column: str, i: int) -> str:
+        """Row i's text in one of those columns ('' where the profile names none)."""
+        return self.text[column][i] if column else ""
+
 
 def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
     if bad.any():
@@ -49,9 +53,28 @@ def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
         raise Problem(str(path), int(value["_row"]), message(value))
 
 
+# Columns stripped / case-folded once per table within parse(): rules read the same column
+# many times. Keyed by the table's identity; emptied when parse() returns.
+# The table is kept in the value so its id cannot be reused by another table meanwhile.
+_CACHE: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {}
+
+
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    key = norm(name)
-    return df[key].str.strip() if key in df.columns else pd.Series("", index=df.index)
+    key = (id(df), "strip", norm(name))
+    got = _CACHE.get(key)
+    if got is None:
+        col = key[2]
+        got = (df, df[col].str.strip() if col in df.columns else pd.Series("", index=df.index))
+        _CACHE[key] = got
+    return got[1]
+
+
+def _folded(df: pd.DataFrame, name: str) -> pd.Series:
+    key = (id(df), "fold", norm(name))
+    got = _CACHE.get(key)
+    if got is None:
+        got = _CACHE[key] = (df, _col(df, name).str.casefold())
+    return got[1]
 
 
 def _hint(fmt: str) -> str:
@@ -106,7 +129,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
     for i, rule in enumerate(profile.rules):
         mask = which == -1
         if rule.column:
-            value = _col(df, rule.column).str.casefold()
+            value = _folded(df, rule.column)
             if rule.values:
                 mask &= value.isin([v.casefold() for v in rule.values])
             if rule.pattern:
@@ -126,7 +149,7 @@ def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
 def skip_mask(df, profile: Profile) -> pd.Series:
     mask = pd.Series(False, index=df.index)
     for s in profile.skip:
-        value = _col(df, s.column).str.casefold()
+        value = _folded(df, s.column)
         if s.values:
             mask |= value.isin([v.casefold() for v in s.values])
         if s.not_in:
@@ -160,6 +183,13 @@ def donors(df, profile: Profile, pseudo) -> list[str]:
 
 
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
+    try:
+        return _parse(path, df, profile, pseudo)
+    finally:
+        _CACHE.clear()
+
+
+def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     df = df[~skip_mask(df, profile)]
     gross = parse_amounts(path, df, profile.gross, False) if profile.gross else None
     net = parse_amounts(path, df, profile.net, False) if profile.net else None

@@ -14,7 +14,7 @@ from importers.txn import Post, Txn
 
 
 def _paid_on(b, d, i) -> datetime.date | None:
-    text = d.text.get(b.p.paid_on, [""] * len(d.rows))[i] if b.p.paid_on else ""
+    text = d.cell(b.p.paid_on, i)
     if not text:
         return None
     for fmt in b.p.date_formats:
@@ -28,10 +28,10 @@ def _paid_on(b, d, i) -> datetime.date | None:
 def invoice(b, d, i) -> list[Txn]:
     acc, fund, rule = b.context(d, i)
     row = d.rows[i]
-    firm = d.text[b.p.firm][i] if b.p.firm else ""
+    firm = d.cell(b.p.firm, i)
     if not firm:
         raise b.problem(row, f"missing firm in column '{b.p.firm}'")
-    paid_from = (d.text[b.p.paid_from][i] if b.p.paid_from else "").casefold()
+    paid_from = d.cell(b.p.paid_from, i).casefold()
     accounts = {k.casefold(): v for k, v in b.p.paid_accounts.items()}
     if paid_from and paid_from not in accounts:
         raise b.problem(row, f"paid from {q(paid_from)} is not one of "
@@ -47,7 +47,7 @@ def invoice(b, d, i) -> list[Txn]:
         meta = []
         if split.budget_line and budgeted:
             meta.append(("budget-line", split.budget_line))
-        other = d.text.get(split.firm_column, [""] * len(d.rows))[i] if split.firm_column else ""
+        other = d.cell(split.firm_column, i)
         if other:
             meta.append(("firm", other))
         t.postings.append(Post(split.account, amount, d.currency[i], None, meta))

@@ -2,19 +2,43 @@
 
 PayPal shows a conversion as two rows sharing a Reference Txn ID (the payment converted):
 minus the foreign amount and plus the home amount. They become one transaction with a
-total price, so the foreign balance empties and the rate is kept.
+total price, so the foreign balance empties and the rate is kept. The converted payment's
+own postings get GBP prices at that rate, so the fund it went to holds pounds, not a
+dollar balance that no account holds any more.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from importers.txn import Post, Txn
 
+CENT = Decimal("0.01")
 
-def conversions(b, d) -> list[Txn]:
+
+def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> None:
+    """Price a converted payment's foreign postings in the home currency, to the cent, with
+    the income posting absorbing rounding so the entry still balances exactly."""
+    rate = got / -gave
+    foreign = [p for p in payment.postings if p.currency == fcur and p.price is None]
+    if not foreign or len(foreign) != len(payment.postings):
+        return
+    income = [p for p in foreign if p.account.startswith("Income:")]
+    others = [p for p in foreign if not p.account.startswith("Income:")]
+    if len(income) != 1:
+        return
+    total = Decimal(0)
+    for p in others:
+        home = (abs(p.number) * rate).quantize(CENT)
+        p.price = (home, cur)
+        total += home.copy_sign(p.number)
+    income[0].price = (abs(total), cur)
+
+
+def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
     groups: dict[str, list[int]] = defaultdict(list)
-    refs = d.text.get(b.p.reference, [""] * len(d.rows))
+    refs = d.text[b.p.reference] if b.p.reference else [""] * len(d.rows)
     for i, rule in enumerate(d.kinds):
         if rule.kind == "conversion":
             groups[refs[i] or d.ids[i]].append(i)
@@ -36,4 +60,8 @@ def conversions(b, d) -> list[Txn]:
                             (got, cur)),
                        Post(b.account(acc, "account", d.rows[n]), got, cur)]
         out.append(t)
+        ref = refs[o]
+        payment = (built or {}).get(f"{b.p.name}:{ref}") if ref else None
+        if payment is not None:
+            price_at_conversion(payment, gave, d.currency[o], got, cur)
     return out

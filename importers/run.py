@@ -90,10 +90,14 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     pseudo = pseudo or Pseudonymiser()
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)
-    batch: dict[str, tuple[str, int, str]] = {}  # import-id -> file, row, what it books
+    batch: dict[str, tuple[str, Txn]] = {}  # import-id -> the file and entry that first had it
     result = Result()
     grouped: dict[str, list[Txn]] = defaultdict(list)
-    found = [(str(path), identify(str(path), importers)) for path in files]
+    found = []
+    for path in files:
+        found.append((str(path), identify(str(path), importers)))
+        if progress:
+            progress(f"identified {path}")
     # Budgets first: an invoice names its budget line only for a fund that has a budget.
     found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
     for path, imp in found:
@@ -106,20 +110,22 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
             if t.import_id in seen:
                 result.duplicates += 1
                 continue
-            batch[t.import_id] = (path, dict(t.meta)["import-row"], _booked(t))
+            batch[t.import_id] = (path, t)
             seen.add(t.import_id)
             result.new.append(t)
             grouped[target(t, imp.profile.name)].append(t)
         if progress:
-            progress(path)
+            progress(f"read {path}")
     for rel, txns in sorted(grouped.items()):
-        txns.sort(key=lambda t: (t.date, dict(t.meta)["import-row"], t.import_id))
+        txns.sort(key=lambda t: (t.date, t.row, t.import_id))
         body = "\n".join(render(t) for t in txns)
         exists = (main.parent / rel).exists()
         source = rel.split("/")[1]
         result.text[rel] = ("\n" + body) if exists else HEADER.format(source=source) + "\n" + body
     if result.new and not dry_run:
         ledger_books.apply(main, ledger_books.appended(main, result.text))
+    if progress:
+        progress("checked and written" if result.new and not dry_run else "done")
     return result
 
 
@@ -128,12 +134,11 @@ def _booked(t: Txn) -> str:
                      if not line.lstrip().startswith(("import-file:", "import-row:")))
 
 
-def _same_or_fail(t: Txn, path: str, first: tuple[str, int, str]) -> None:
+def _same_or_fail(t: Txn, path: str, first: tuple[str, Txn]) -> None:
     """One id twice in a run is the same row seen twice (skipped), unless it differs."""
-    if _booked(t) != first[2]:
-        raise Problem(path, dict(t.meta)["import-row"],
-                      f"id {t.import_id} was already used by {first[0]}:{first[1]} for a "
-                      "different entry")
+    if _booked(t) != _booked(first[1]):
+        raise Problem(path, t.row, f"id {t.import_id} was already used by "
+                      f"{first[0]}:{first[1].row} for a different entry")
 
 
 def _declared(entries) -> set[str]:

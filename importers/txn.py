@@ -29,10 +29,8 @@ class Txn:
     meta: list[tuple[str, object]]
     postings: list[Post] = field(default_factory=list)
     custom: tuple[str, list] | None = None  # a custom directive instead (budgets)
-
-    @property
-    def import_id(self) -> str:
-        return next(str(v) for k, v in self.meta if k == "import-id")
+    import_id: str = ""  # also in meta; kept here so dedup and sorting need no lookups
+    row: int = 0
 
     @property
     def fund(self) -> str | None:

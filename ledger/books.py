@@ -20,10 +20,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from beancount import loader
+
+from ledger import cache as load_cache
 
 MAIN = "main.beancount"
 LOCK = ".fundledger.lock"
@@ -50,16 +52,31 @@ def resolve(path: str | os.PathLike) -> Path:
     return p.resolve()
 
 
-def load(path: str | os.PathLike):
+def load(path: str | os.PathLike, cache: bool = True):
     """Load books with beancount (plugins run). Returns (entries, errors, options).
 
     A change that a killed writer journaled is finished first, so a reader never sees books
-    that are half old and half new."""
+    that are half old and half new. With `cache` (unless FUNDLEDGER_NO_CACHE=1) the result
+    comes from ledger.cache when no included file and no plugin code changed."""
     main = resolve(path)
     if (main.parent / JOURNAL).exists():
         with locked(main.parent):
             recover(main.parent)
-    return loader.load_file(str(main))
+    if cache:
+        return load_cache.load_cached(main)
+    with load_cache.paused_gc():
+        return loader.load_file(str(main))
+
+
+def derived(path: str | os.PathLike, compute, *args):
+    """compute(entries, errors, options, *args) for these books, remembered by
+    ledger.cache until the books or the code change (always computed with
+    FUNDLEDGER_NO_CACHE=1). A journaled change is finished first, as in load()."""
+    main = resolve(path)
+    if (main.parent / JOURNAL).exists():
+        with locked(main.parent):
+            recover(main.parent)
+    return load_cache.derived(main, compute, *args)
 
 
 def format_error(error, root: Path | None = None) -> str:
@@ -101,7 +118,9 @@ def recover(folder: Path) -> bool:
         new = folder / (rel + NEW_SUFFIX)
         if new.exists():
             os.replace(new, folder / rel)
-    _fsync_dir(folder)
+    # The renames must be on disk before the journal goes: fsync every folder they touched.
+    for parent in sorted({(folder / rel).parent for rel in targets} | {folder}):
+        _fsync_dir(parent)
     journal.unlink()
     _clean_strays(folder)
     return True
@@ -111,6 +130,8 @@ def _clean_strays(folder: Path) -> None:
     """New files written before a journal existed belong to an abandoned change."""
     for stray in folder.rglob("*" + NEW_SUFFIX):
         stray.unlink()
+    with contextlib.suppress(FileNotFoundError):
+        (folder / (JOURNAL + ".tmp")).unlink()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -143,22 +164,31 @@ def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
         for rel, text in changes.items():
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             (stage / rel).write_text(text, encoding="utf-8")
-        _entries, errors, _options = loader.load_file(str(stage / main.name))
+        with load_cache.paused_gc():
+            _entries, errors, _options = loader.load_file(str(stage / main.name))
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 
-def apply(main: Path, changes: Mapping[str, str]) -> None:
+Changes = Mapping[str, str]
+
+
+def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:
     """Replace whole files of the books (paths relative to the books folder), all or nothing.
 
-    Raises BooksError, with the books untouched, if the changed books would not load clean.
+    `changes` may be a function of the main file computing the new contents: it is called
+    under the lock, so a change derived from the books as they are (an append) cannot
+    overwrite what another writer committed meanwhile. Raises BooksError, with the books
+    untouched, if the changed books would not load clean.
     """
     main = resolve(main)
     folder = main.parent
-    for rel in changes:
-        if Path(rel).is_absolute() or ".." in Path(rel).parts:
-            raise BooksError([f"{rel}: refusing to write outside the books folder"])
     with locked(folder):
         recover(folder)
+        if callable(changes):
+            changes = changes(main)
+        for rel in changes:
+            if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                raise BooksError([f"{rel}: refusing to write outside the books folder"])
         errors = check_changed(main, changes)
         if errors:
             raise BooksError(errors)
@@ -169,6 +199,11 @@ def apply(main: Path, changes: Mapping[str, str]) -> None:
         os.replace(journal_tmp, folder / JOURNAL)  # the commit point
         _fsync_dir(folder)
         recover(folder)
+
+
+def append(main: Path, additions: Mapping[str, str]) -> None:
+    """Append text to books files (see appended()), all or nothing, under the lock."""
+    apply(main, lambda m: appended(m, additions))
 
 
 def appended(main: Path, additions: Mapping[str, str]) -> dict[str, str]:

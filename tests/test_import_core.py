@@ -55,6 +55,12 @@ def test_paypal_uk_booked_gross_with_fees(tmp_path, env):
     assert [(p.units.currency, p.units.number) for p in conv.postings] == [
         ("USD", Decimal("-18.92")), ("GBP", Decimal("14.50"))]
     assert conv.postings[0].price.currency == "GBP"
+    # The converted donation is priced at the conversion's rate: the fund holds pounds.
+    from ledger import funds
+
+    rows_gbp = [r for r in booked if r["Currency"] == "GBP"]
+    expected = sum(dec(r["Gross"]) + dec(r["Fee"]) for r in rows_gbp) + dec("14.50")
+    assert funds.balances(load_clean(main))["general"] == {"GBP": expected}
     wd = got["paypal:5PP00010"]
     assert {p.account: p.units.number for p in wd.postings} == {
         "Assets:PayPal": Decimal("-1000.00"), "Assets:Transfers": Decimal("1000.00")}

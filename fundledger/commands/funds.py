@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from fundledger.loaded import echo_format, loaded
+from fundledger.loaded import computed, echo_format
 from fundledger.options import books_option
 from reports import funds as report
 from reports import funds_render
@@ -26,8 +26,7 @@ def command(books, as_of, fmt, brief) -> None:
     closed; overspent. For a fund that is not closable, the reasons are listed.
     Amounts are in the books' operating currency at the rates booked.
     """
-    entries, options = loaded(books)
-    summaries = report.reconcile(entries, options, as_of.date() if as_of else None)
+    summaries = computed(books, report.reconcile, as_of.date() if as_of else None)
     echo_format(fmt, json=lambda: funds_render.json_text(summaries),
                 csv=lambda: funds_render.csv_text(summaries),
                 table=lambda: funds_render.table_text(summaries, detail=not brief))

@@ -34,7 +34,8 @@ def command(files, books, fund, dry_run) -> None:
     """
     bar = None
     if sys.stderr.isatty() and sum(f.stat().st_size for f in files) > 5_000_000:
-        bar = click.progressbar(length=len(files), label="importing", file=sys.stderr)
+        # Steps: each file identified, each file read and checked, the books verified.
+        bar = click.progressbar(length=2 * len(files) + 1, label="importing", file=sys.stderr)
         bar.__enter__()
     try:
         result = import_run.run(books, [str(f) for f in files], fund=fund, dry_run=dry_run,

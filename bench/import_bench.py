@@ -1,0 +1,111 @@
+"""Import speed: `fundledger import --dry-run` against beangulp's csvbase importer.
+
+Generates a PayPal activity download of N rows (default 300,000) into bench/out/, then in
+one run times
+  - fundledger: `fundledger import --dry-run` as a user runs it (a subprocess: reading,
+    validation, fees, funds, pseudonyms, dedup against the books, beancount text out);
+  - csvbase: beangulp.importers.csvbase.Importer extracting the same file (one posting
+    per row: no fees, funds, pseudonyms, dedup or rendering),
+and prints rows per second for each and the ratio.
+
+    python bench/import_bench.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from beangulp.importers import csvbase
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+HEADER = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee", "Net",
+          "From Email Address", "To Email Address", "Transaction ID", "Shipping Address",
+          "Item Title", "Reference Txn ID", "Receipt ID", "Balance", "Note", "Balance Impact"]
+BOOKS = """option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2010-01-01 open Assets:PayPal
+2010-01-01 open Assets:Transfers
+2010-01-01 open Income:Donations:PayPal
+2010-01-01 open Expenses:Fees:Payment
+2010-01-01 custom "fund" "general" "unrestricted"
+  title: "General"
+"""
+
+
+def generate(path: Path, rows: int) -> None:
+    rng = random.Random(7)
+    names = [f"Donor {i}" for i in range(5000)]
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL)
+        w.writerow(HEADER)
+        for i in range(rows):
+            day = 1 + i * 3000 // rows
+            date = f"{1 + day % 28:02d}/{1 + day // 28 % 12:02d}/{2015 + day // 336}"
+            gross = rng.choice([5, 10, 20, 25, 50, 100, 1000])
+            fee = round(gross * 0.014 + 0.2, 2)
+            who = rng.choice(names)
+            w.writerow([date, "10:00:00", "Europe/London", who, "Donation Payment", "Completed",
+                        "GBP", f"{gross:,.2f}", f"-{fee:.2f}", f"{gross - fee:,.2f}",
+                        who.replace(" ", ".").lower() + "@example.org", "org@example.org",
+                        f"BENCH{i:09d}", "1 High Street", "Donation", "", "", "0.00",
+                        "", "Credit"])
+
+
+class CsvbasePayPal(csvbase.Importer):
+    encoding = "utf-8-sig"
+    date = csvbase.Date("Date", "%d/%m/%Y")
+    narration = csvbase.Column("Type")
+    amount = csvbase.Amount("Gross", subs={",": ""})
+    currency = csvbase.Column("Currency")
+
+    def identify(self, filepath):
+        return True
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=300_000)
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = OUT / f"paypal-{args.rows}.csv"
+    if not data.exists():
+        generate(data, args.rows)
+    books = OUT / "books"
+    books.mkdir(exist_ok=True)
+    (books / "main.beancount").write_text(BOOKS)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BEANCOUNT_DISABLE_LOAD_CACHE="1",
+               FUNDLEDGER_DONOR_KEY=str(OUT / "donor.key"))
+
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "fundledger", "import", str(data), "--books",
+                        str(books), "--dry-run"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, env=env, check=False)
+    ours = time.perf_counter() - t0
+    if r.returncode:
+        sys.exit(r.stderr)
+
+    t0 = time.perf_counter()
+    entries = CsvbasePayPal("Assets:PayPal", "GBP").extract(str(data), [])
+    theirs = time.perf_counter() - t0
+    assert len(entries) >= args.rows
+
+    n = args.rows
+    print(f"rows: {n:,} ({data.stat().st_size / 1e6:.1f} MB PayPal download)")
+    print(f"fundledger import --dry-run : {ours:7.2f} s  {n / ours:>10,.0f} rows/s "
+          "(whole CLI: fees, funds, pseudonyms, dedup, beancount text)")
+    print(f"beangulp csvbase extract    : {theirs:7.2f} s  {n / theirs:>10,.0f} rows/s "
+          "(in-process, one posting per row)")
+    print(f"ratio (fundledger / csvbase throughput): {theirs / ours:.2f}x")
+    print(r.stderr.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,321 @@
+"""A load cache keyed by content, so repeated reports on large books are fast.
+
+beancount's own pickle cache (`.main.beancount.picklecache`) trusts file modification
+times and never notices a change to a plugin's code, so after editing the fund rules it
+can serve entries checked by the old rules. This cache is keyed by what the result
+depends on:
+
+- the bytes of every file beancount read (`options["include"]` after a load lists them),
+  re-hashed on every use;
+- the bytes of every module of the `ledger` package (the fund-rules plugin and what it
+  imports) and of any other plugin module the books name;
+- the names of the files in the books' `documents` folders (beancount makes entries
+  from them);
+- the beancount and Python versions and the path of the main file.
+
+Any mismatch, or a cache that cannot be read, means a real load. One cache file per
+books (named by the main file's path) lives in $FUNDLEDGER_CACHE_DIR, else
+~/.cache/fundledger; it is written atomically, and only the most recent few are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import beancount
+from beancount import loader
+
+FORMAT = "fundledger-load-cache-2"
+KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
+# A file whose mtime is this close to the start of the load may have changed during it
+# (file timestamps come from a coarse clock): its hash after the load might not be what
+# beancount read, so such a load is not cached.
+RACY_NS = 50_000_000
+
+# Entries are pickled in chunks: a pickler remembers every object it wrote (to share
+# references), and for 100k transactions that memo alone outgrew the books in memory.
+CHUNK = 2000
+
+LEDGER_DIR = Path(__file__).resolve().parent
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("FUNDLEDGER_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "fundledger"
+
+
+def disabled() -> bool:
+    return os.environ.get("FUNDLEDGER_NO_CACHE", "") not in ("", "0")
+
+
+def plugin_files() -> list[Path]:
+    """The code of our own plugin: every module of the `ledger` package."""
+    return sorted(LEDGER_DIR.glob("*.py"))
+
+
+def _sha(path: str | Path) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _static_key(main: Path) -> str:
+    """What the result depends on besides the books' own files."""
+    h = hashlib.sha256()
+    for part in (FORMAT, beancount.__version__, sys.version, str(main)):
+        h.update(part.encode() + b"\0")
+    for path in plugin_files():
+        h.update(path.name.encode() + b"\0" + (_sha(path) or "missing").encode() + b"\0")
+    return h.hexdigest()
+
+
+def _plugin_modules(options: dict) -> list[str]:
+    """Files of the plugin modules the books name (beancount's own are covered by its
+    version, ours by plugin_files())."""
+    files = []
+    for name, _config in options.get("plugin", []):
+        if name.startswith(("beancount.", "ledger.")) or name == "ledger":
+            continue
+        saved = list(sys.path)
+        try:
+            sys.path[0:0] = options.get("pythonpath", [])
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        finally:
+            sys.path[:] = saved
+        files.append(spec.origin if spec and spec.origin else f"<missing plugin {name}>")
+    return files
+
+
+def _documents(options: dict, main: Path) -> str:
+    """The names of the files beancount turns into Document entries."""
+    h = hashlib.sha256()
+    for folder in options.get("documents", []):
+        root = Path(folder) if Path(folder).is_absolute() else main.parent / folder
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                h.update(os.path.join(dirpath, name).encode() + b"\0")
+    return h.hexdigest()
+
+
+def _dependencies(options: dict, main: Path) -> dict[str, str | None]:
+    deps = {path: _sha(path) for path in options.get("include", [])}
+    for path in _plugin_modules(options):
+        deps[path] = _sha(path)
+    return deps
+
+
+def _cache_file(main: Path) -> Path:
+    return cache_dir() / (hashlib.sha256(str(main).encode()).hexdigest()[:32] + ".pickle")
+
+
+def _valid_header(f, main: Path, static: str) -> dict | None:
+    """The header at the start of an open cache file, if every file it names still has
+    the content it was cached with. Only a valid cache pays for unpickling the entries."""
+    header = pickle.load(f)
+    if (not isinstance(header, dict) or header.get("static") != static
+            or not isinstance(header.get("deps"), dict)):
+        return None
+    for path, digest in header["deps"].items():
+        if digest is None or _sha(path) != digest:
+            return None
+    folders, digest = header["documents"]
+    if _documents({"documents": folders}, main) != digest:
+        return None
+    return header
+
+
+def _read(cache: Path, main: Path, static: str, entries: bool = True):
+    """(header, (entries, errors, options)) from the cache, or (None, None) if it is
+    missing, stale or unreadable. With entries=False only the header is read."""
+    try:
+        with open(cache, "rb") as f:
+            header = _valid_header(f, main, static)
+            if header is None:
+                return None, None
+            if not entries:
+                return header, None
+            with paused_gc():
+                return header, _load_result(f)
+    except Exception:  # noqa: BLE001 - a torn or foreign pickle fails in many ways
+        return None, None
+
+
+def _write(cache: Path, header: dict, result) -> None:
+    entries, errors, options = result
+    chunks = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]
+    _write_pickles(cache, header, (errors, options, len(chunks)), *chunks)
+
+
+def _load_result(f):
+    errors, options, count = pickle.load(f)
+    entries = []
+    for _ in range(count):
+        entries.extend(pickle.load(f))
+    return entries, errors, options
+
+
+def _write_pickles(cache: Path, *objects) -> None:
+    """Pickles written one after another to a temporary file renamed into place."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for obj in objects:
+                pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _prune(cache.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently written caches; a cache is only ever an optimisation."""
+    with contextlib.suppress(OSError):
+        files = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[:-KEEP]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Loading builds millions of objects and no garbage cycles worth collecting; the
+    cyclic collector would rescan them again and again (a third of beancount's load time
+    on 100k transactions). Pause it, then freeze what was built so later collections
+    skip it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def real_load(main: Path):
+    """beancount's load without its own mtime-keyed pickle cache (nothing written beside
+    the books). `_uncached_load_file` is beancount 3.2's loader entry point under
+    `load_file`; the version is pinned below 3.3."""
+    return loader._uncached_load_file(str(main), None, None, None)
+
+
+def load_cached(main: str | os.PathLike):
+    """Load books like beancount's loader, from the cache when nothing they depend on
+    changed. Returns (entries, errors, options)."""
+    main = Path(main).resolve()
+    if disabled():
+        with paused_gc():
+            return real_load(main)
+    return _load(main)[1]
+
+
+def _load(main: Path, entries: bool = True):
+    """(header, result): from the cache if valid, else a real load that refills it. The
+    header is None when the load could not be cached; result is None only when
+    entries=False and the cache was valid."""
+    static = _static_key(main)
+    cache = _cache_file(main)
+    header, result = _read(cache, main, static, entries)
+    if header is not None:
+        return header, result
+    start = time.time_ns()
+    with paused_gc():
+        result = real_load(main)
+    options = result[2]
+    deps = _dependencies(options, main)
+    racy = any(_mtime(p) >= start - RACY_NS for p in deps)
+    if racy or any(d is None for d in deps.values()):
+        return None, result
+    folders = list(options.get("documents", []))
+    header = {"static": static, "deps": deps,
+              "documents": (folders, _documents(options, main))}
+    try:
+        _write(cache, header, result)
+    except OSError:
+        return None, result
+    return header, result
+
+
+def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
+    """compute(entries, errors, options, *args), remembered for these exact books.
+
+    A report over 100k transactions is mostly the cost of having the entries in memory;
+    its result is small. This keeps the result under a key made of the books' content
+    (the entries cache's header), the name of `compute`, `args`, and the source of every
+    fundledger module loaded (the report code), so a repeated report reads a few KB
+    instead of the whole books. The result must pickle; args must have a stable repr.
+    """
+    main = Path(main).resolve()
+    if disabled():
+        with paused_gc():
+            loaded = real_load(main)
+        return compute(*loaded, *args)
+    header, loaded = _load(main, entries=False)
+    if header is None:  # could not be cached: compute from what was just loaded
+        return compute(*(loaded or load_cached(main)), *args)
+    h = hashlib.sha256()
+    h.update(pickle.dumps((header["static"], sorted(header["deps"].items()),
+                           header["documents"])))
+    h.update(f"{_name(compute)}{[_name(a) if callable(a) else a for a in args]!r}".encode())
+    h.update(_code_key().encode())
+    memo = cache_dir() / "derived" / (h.hexdigest()[:40] + ".pickle")
+    with contextlib.suppress(Exception), open(memo, "rb") as f:
+        return pickle.load(f)
+    if loaded is None:
+        header, loaded = _load(main)
+    value = compute(*loaded, *args)
+    with contextlib.suppress(Exception):
+        _write_pickles(memo, value)
+        _prune(memo.parent)
+    return value
+
+
+def _name(function) -> str:
+    """A function's stable name (its repr holds a memory address)."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+PACKAGES = ("ledger", "reports", "importers", "fundledger")
+
+
+def _code_key() -> str:
+    """The source of every module of this project: whatever code a report ran. (All of
+    it, not the modules loaded now: a real load imports the plugin, a cached one does not,
+    and the key must not depend on that.)"""
+    root = LEDGER_DIR.parent
+    h = hashlib.sha256()
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            h.update(str(path.relative_to(root)).encode() + b"\0"
+                     + (_sha(path) or "missing").encode())
+    return h.hexdigest()
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return sys.maxsize
