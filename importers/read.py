@@ -72,6 +72,10 @@ def raw_rows(path: str | Path) -> list[list[str]]:
         finally:
             wb.close()
         return [r if any(c.strip() for c in r) else [] for r in rows]
+    from importers import ofx
+
+    if ofx.is_ofx(path.read_bytes()[:4096]):
+        return ofx.rows(path)
     text = _decode(path.read_bytes())
     if "\x00" in text:
         raise Problem(str(path), 0, "not a text CSV file (it contains NUL bytes)")
@@ -129,6 +133,13 @@ def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
     if head[:4] == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             return raw_rows(path)[:limit]
+        except Problem:
+            return []
+    from importers import ofx
+
+    if ofx.is_ofx(head):
+        try:
+            return ofx.rows(path)[:limit]
         except Problem:
             return []
     try:
