@@ -101,6 +101,10 @@ def table(path: str | Path, rows: list[list[str]], header: int) -> pd.DataFrame:
     body, numbers = [], []
     for i in range(header + 1, len(rows)):
         row = rows[i]
+        if len(row) == width and any(row):  # the usual row: no padding or checks needed
+            body.append(row)
+            numbers.append(i + 1)
+            continue
         if not any(c.strip() for c in row):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
