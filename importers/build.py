@@ -30,11 +30,21 @@ def firm_key(name: str) -> str:
 class Builder:
     def __init__(self, profile: Profile, settings: Settings, path: str, sha: str):
         self.p, self.s, self.path, self.sha = profile, settings, path, sha
+        self._contexts: dict[tuple, tuple[dict, str, Rule]] = {}
 
     def problem(self, row: int, message: str) -> Problem:
         return Problem(self.path, row, message)
 
     def context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
+        """Accounts, fund and rule of row i (the same for every row of a rule and campaign,
+        so worked out once per combination)."""
+        key = (id(d.kinds[i]), d.cell(self.p.campaign, i), d.cell(self.p.fund_column, i))
+        got = self._contexts.get(key)
+        if got is None:
+            got = self._contexts[key] = self._context(d, i)
+        return got[0].copy(), got[1], got[2]
+
+    def _context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
         rule = d.kinds[i]
         campaign = d.cell(self.p.campaign, i)
         acc = self.s.accounts(self.p, campaign)

@@ -170,3 +170,60 @@ def test_key_is_stable_across_runs(tmp_path, env):
     assert (a.parent / "imports/paypal/2023.beancount").read_text() == \
         (b.parent / "imports/paypal/2023.beancount").read_text()
     assert os.stat(env["FUNDLEDGER_DONOR_KEY"]).st_mode & 0o077 == 0
+
+
+def test_beangulp_importer_extracts_and_dedups_exactly():
+    from importers import profile as profile_lib
+    from importers.base import ProfileImporter
+    from importers.pseudonym import Pseudonymiser
+
+    imp = ProfileImporter(profile_lib.load(profile_lib.BUILTIN / "stripe.toml"),
+                          Pseudonymiser(b"test-key"))
+    path = str(FIXTURES / "stripe.csv")
+    assert imp.identify(path) and not imp.identify(str(FIXTURES / "paypal_uk.csv"))
+    assert imp.account(path) == "Assets:Stripe"
+    assert imp.date(path) == max(datetime.date.fromisoformat(r["created_utc"][:10])
+                                 for r in csv_rows(FIXTURES / "stripe.csv"))
+    books, _, _ = parser.parse_string('2017-01-01 custom "fund" "general" "unrestricted"\n')
+    entries = imp.extract(path, books)
+    assert len(entries) == len(csv_rows(FIXTURES / "stripe.csv"))
+    first, second = entries[0], entries[1]
+    # Same amount, same day, different donors: the second is not a duplicate of the first.
+    assert (first.date, first.postings[-1].units) == (second.date, second.postings[-1].units)
+    again = imp.extract(path, [*books, first])
+    imp.deduplicate(again, [*books, first])
+    marked = [e.meta["import-id"] for e in again if e.meta.get("__duplicate__")]
+    assert marked == [first.meta["import-id"]]
+
+
+def test_embedded_demo_is_never_written(env):
+    from fundledger import demo_books
+
+    before = snapshot(demo_books.BOOKS)
+    r = run_cli("import", FIXTURES / "stripe.csv", env=env)
+    assert r.returncode == 2 and "read-only" in r.stderr
+    r = run_cli("import", FIXTURES / "stripe.csv", "--dry-run", env=env)
+    assert r.returncode == 0, r.stderr
+    assert snapshot(demo_books.BOOKS) == before
+
+
+def test_bank_ids_do_not_depend_on_the_donor_key(tmp_path, env):
+    # A lost or new key must not turn a re-imported statement into duplicate entries.
+    main = write_books(tmp_path / "books")
+    assert imp(env, main, FIXTURES / "bank_cp1252.csv").returncode == 0
+    before = snapshot(main.parent)
+    other = dict(env, FUNDLEDGER_DONOR_KEY=str(tmp_path / "another.key"))
+    r = imp(other, main, FIXTURES / "bank_cp1252.csv")
+    assert r.returncode == 0, r.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_summary_line_counts_and_totals(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    rows = csv_rows(FIXTURES / "stripe.csv")
+    income = sum(dec(r["gross"]) for r in rows if r["reporting_category"] in ("charge", "refund"))
+    r = imp(env, main, FIXTURES / "stripe.csv")
+    assert r.stderr.strip().splitlines()[-1] == (
+        f"{len(rows)} new, 0 duplicate(s) skipped; income by fund: general {income:,} GBP")
+    r = imp(env, main, FIXTURES / "stripe.csv")
+    assert r.stderr.strip().splitlines()[-1] == f"0 new, {len(rows)} duplicate(s) skipped"

@@ -187,3 +187,13 @@ def test_opencollective(tmp_path, env):
     assert postings_sum(entries, "Assets:OpenCollective") == \
         sum(dec(r["Amount Single Column"]) for r in rows)
     assert postings_sum(entries, "Income:Donations:OpenCollective") == Decimal("-70.00")
+
+
+def test_ofx_statement(tmp_path, env):
+    main = write_books(tmp_path / "b")
+    entries = imp(env, main, FIXTURES / "statement.ofx")
+    got = {t.meta["import-id"]: t for t in txns(entries)}
+    assert set(got) == {"ofx:OFX-T-1", "ofx:OFX-T-2", "ofx:OFX-T-3"}
+    assert postings_sum(entries, "Assets:Bank:Current") == Decimal("1050.00")
+    assert postings_sum(entries, "Assets:Transfers") == Decimal("-1000.00")
+    assert got["ofx:OFX-T-2"].meta["donor"] != got["ofx:OFX-T-3"].meta["donor"]
