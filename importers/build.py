@@ -14,6 +14,7 @@ from importers.errors import Problem
 from importers.profile import Profile, Rule
 from importers.settings import Settings
 from importers.txn import Post, Txn
+from ledger import funds
 
 FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
 NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
@@ -143,7 +144,7 @@ class Builder:
         if not line:
             raise self.problem(d.rows[i], f"missing budget line in column '{self.p.line}'")
         t = self.head(d, i, None, rule)
-        t.custom = ("budget", [fund, line, (d.gross[i], d.currency[i])])
+        t.custom = (funds.BUDGET, [fund, line, (d.gross[i], d.currency[i])])
         return [t]
 
     def conversions(self, d: Parsed, built: dict[str, Txn]) -> list[Txn]:

@@ -114,7 +114,7 @@ def test_grant_budget_xlsx_and_budget_lines(tmp_path, env):
     tranche = tmp_path / "bank.csv"
     tranche.write_text("Date,Description,Paid in,Paid out,Balance\n")
     entries = imp(env, main, invoices, budget)
-    budgets = [e for e in entries if type(e).__name__ == "Custom" and e.type == "budget"]
+    budgets = [e for e in entries if type(e).__name__ == "Custom" and e.type == "fund-budget"]
     assert sorted((e.values[1].value, e.values[2].value.number, e.values[2].value.currency)
                   for e in budgets) == [("Counsel", Decimal("18000.5"), "EUR"),
                                         ("Solicitors", Decimal(38000), "EUR")]
