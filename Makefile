@@ -1,5 +1,5 @@
 # Two commands a treasurer or maintainer needs on a fresh machine:
-#   make run     set up, then check the embedded demo books and summarise their funds
+#   make serve   set up, then run Fava with the Funds page on the embedded demo books
 #   make test    set up (Python packages and Debian's chromium, hledger, ledger), then run every test
 PYTHON ?= python3
 VENV   ?= .venv
@@ -30,6 +30,7 @@ system-deps:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
+# A quick look without a browser: check the demo books and summarise their funds.
 run: setup
 	$(BIN)/fundledger check
 

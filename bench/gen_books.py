@@ -53,9 +53,9 @@ FIXED_FUNDS = """\
   purpose: "Expenses:Legal, Expenses:Comms"
   currency: "EUR"
   terms: "release-to-unrestricted"
-2019-05-01 custom "budget" "lumen-grant" "Solicitors" 380000.00 EUR
-2019-05-01 custom "budget" "lumen-grant" "Counsel" 180000.00 EUR
-2019-05-01 custom "budget" "lumen-grant" "Communications" 20000.00 EUR
+2019-05-01 custom "fund-budget" "lumen-grant" "Solicitors" 380000.00 EUR
+2019-05-01 custom "fund-budget" "lumen-grant" "Counsel" 180000.00 EUR
+2019-05-01 custom "fund-budget" "lumen-grant" "Communications" 20000.00 EUR
 
 2021-12-01 custom "fund" "legal-reserve" "designated"
   title: "Reserve for adverse costs"

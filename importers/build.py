@@ -14,6 +14,7 @@ from importers.errors import Problem
 from importers.profile import Profile, Rule
 from importers.settings import Settings
 from importers.txn import Post, Txn
+from ledger import funds
 
 FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
 NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
@@ -30,11 +31,21 @@ def firm_key(name: str) -> str:
 class Builder:
     def __init__(self, profile: Profile, settings: Settings, path: str, sha: str):
         self.p, self.s, self.path, self.sha = profile, settings, path, sha
+        self._contexts: dict[tuple, tuple[dict, str, Rule]] = {}
 
     def problem(self, row: int, message: str) -> Problem:
         return Problem(self.path, row, message)
 
     def context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
+        """Accounts, fund and rule of row i (the same for every row of a rule and campaign,
+        so worked out once per combination)."""
+        key = (id(d.kinds[i]), d.cell(self.p.campaign, i), d.cell(self.p.fund_column, i))
+        got = self._contexts.get(key)
+        if got is None:
+            got = self._contexts[key] = self._context(d, i)
+        return got[0].copy(), got[1], got[2]
+
+    def _context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
         rule = d.kinds[i]
         campaign = d.cell(self.p.campaign, i)
         acc = self.s.accounts(self.p, campaign)
@@ -133,7 +144,7 @@ class Builder:
         if not line:
             raise self.problem(d.rows[i], f"missing budget line in column '{self.p.line}'")
         t = self.head(d, i, None, rule)
-        t.custom = ("budget", [fund, line, (d.gross[i], d.currency[i])])
+        t.custom = (funds.BUDGET, [fund, line, (d.gross[i], d.currency[i])])
         return [t]
 
     def conversions(self, d: Parsed, built: dict[str, Txn]) -> list[Txn]:

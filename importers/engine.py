@@ -106,16 +106,25 @@ def parse_dates(path, df, profile: Profile) -> list:
 
 def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]:
     raw = _col(df, column)
-    neg = raw.str.startswith("(") & raw.str.endswith(")")  # accountants' (12.50)
-    text = raw.str.strip("()").str.replace(AMOUNT_JUNK, "", regex=True)
-    text = text.where(~neg, "-" + text).str.replace("--", "", regex=False)
+    text = raw.copy()
+    # Most cells are plain numbers already; only the others are cleaned (one pass fewer
+    # per rule on a large file).
+    untidy = ~raw.str.fullmatch(NUMBER) & (raw != "")
+    if untidy.any():
+        messy = raw[untidy]
+        neg = messy.str.startswith("(") & messy.str.endswith(")")  # accountants' (12.50)
+        clean = messy.str.strip("()").str.replace(AMOUNT_JUNK, "", regex=True)
+        text[untidy] = clean.where(~neg, "-" + clean).str.replace("--", "", regex=False)
     empty = text == ""
     if required:
         _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
-    bad = ~empty & ~text.str.fullmatch(NUMBER)
+    bad = untidy & ~empty & ~text.str.fullmatch(NUMBER)
     _fail(path, df, bad, lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
           "is not a number")
-    return [Decimal(t) if t else None for t in text.tolist()]
+    values = text.tolist()
+    # Donations repeat the same few amounts: each distinct text becomes a Decimal once.
+    exact = {t: Decimal(t) for t in set(values) if t}
+    return [exact.get(t) for t in values]
 
 
 def stated_currency(text: str) -> str | None:

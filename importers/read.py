@@ -72,6 +72,10 @@ def raw_rows(path: str | Path) -> list[list[str]]:
         finally:
             wb.close()
         return [r if any(c.strip() for c in r) else [] for r in rows]
+    from importers import ofx
+
+    if ofx.is_ofx(path.read_bytes()[:4096]):
+        return ofx.rows(path)
     text = _decode(path.read_bytes())
     if "\x00" in text:
         raise Problem(str(path), 0, "not a text CSV file (it contains NUL bytes)")
@@ -103,6 +107,10 @@ def table(path: str | Path, rows: list[list[str]], header: int) -> pd.DataFrame:
     body, numbers = [], []
     for i in range(header + 1, len(rows)):
         row = rows[i]
+        if len(row) == width and any(row):  # the usual row: no padding or checks needed
+            body.append(row)
+            numbers.append(i + 1)
+            continue
         if not any(c.strip() for c in row):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
@@ -135,6 +143,13 @@ def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
     if head[:4] == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             return raw_rows(path)[:limit]
+        except Problem:
+            return []
+    from importers import ofx
+
+    if ofx.is_ofx(head):
+        try:
+            return ofx.rows(path)[:limit]
         except Problem:
             return []
     try:

@@ -18,6 +18,7 @@ from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
 from importers.txn import Txn, render
 from ledger import books as ledger_books
+from ledger import funds
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
@@ -41,10 +42,10 @@ class Result:
         return out
 
     def summary(self) -> str:
-        funds = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))
-                          for f, cs in sorted(self.totals().items()))
+        by_fund = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))
+                            for f, cs in sorted(self.totals().items()))
         return (f"{len(self.new)} new, {self.duplicates} duplicate(s) skipped"
-                + (f"; income by fund: {funds}" if funds else ""))
+                + (f"; income by fund: {by_fund}" if by_fund else ""))
 
 
 def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
@@ -129,7 +130,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     for path, imp in found:
         result.files[path] = imp.profile.name
         for t in imp.txns(path, settings):
-            if t.custom and t.custom[0] == "budget":
+            if t.custom and t.custom[0] == funds.BUDGET:
                 settings.budgeted.add(str(t.custom[1][0]))
             if t.import_id in batch:
                 _same_or_fail(t, path, batch[t.import_id])

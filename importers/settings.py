@@ -23,6 +23,7 @@ from pathlib import Path
 from beancount.core.data import Custom
 
 from importers.profile import Profile
+from ledger import funds
 
 SOURCE = "fundledger-source"
 PROFILE = "fundledger-profile"
@@ -58,7 +59,7 @@ def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Sett
         values = [v.value for v in e.values]
         if e.type == "fund" and len(values) == 2 and values[1] == "unrestricted" and not s.general:
             s.general = values[0]
-        elif e.type == "budget" and values:
+        elif e.type == funds.BUDGET and values:
             s.budgeted.add(values[0])
         elif e.type == SOURCE and values:
             meta = _meta(e)

@@ -8,7 +8,10 @@ The books declare funds with `custom` directives (see DESIGN.md):
       currency: "GBP"
       terms: "return-to-platform"               ; or "release-to-unrestricted"
     2024-07-06 custom "fund-close" "jr-surveillance"
-    2019-05-01 custom "budget" "drf-grant" "Solicitors" 40000.00 EUR
+    2019-05-01 custom "fund-budget" "drf-grant" "Solicitors" 40000.00 EUR
+
+Grant budget lines are `fund-budget`, not `budget`: Fava reads every `custom "budget"` as
+its own per-account budget and shows ours as errors on its Errors page.
 
 Every posting to Income:*, Expenses:* and Equity:Funds:* belongs to one fund, named by
 `fund:` metadata on the posting or, as a default, on its transaction. Assets and
@@ -34,6 +37,9 @@ FUND_CLASSES = ("unrestricted", "designated", "restricted")
 TERMS = ("return-to-platform", "release-to-unrestricted")
 FUND_ACCOUNT_ROOTS = ("Income:", "Expenses:", "Equity:Funds:")
 TRANSFERS_ACCOUNT = "Equity:Funds:Transfers"
+# The custom directive types the fund model reads.
+FUND, FUND_CLOSE, BUDGET = "fund", "fund-close", "fund-budget"
+FAVA_BUDGET = "budget"  # Fava's own per-account budget directive; not ours
 CENT = Decimal("0.01")
 
 # A balance per currency, e.g. {"GBP": Decimal("312.40")}: plain and easy to compare.
@@ -110,7 +116,7 @@ def declarations(entries: Iterable) -> tuple[dict[str, Fund], list[Budget], list
         if not isinstance(entry, Custom):
             continue
         values = _values(entry)
-        if entry.type == "fund":
+        if entry.type == FUND:
             if len(values) != 2 or not all(isinstance(v, str) for v in values):
                 errors.append(DeclarationError(
                     entry.meta, 'a fund is declared as: custom "fund" "<id>" "<class>"', entry))
@@ -145,15 +151,21 @@ def declarations(entries: Iterable) -> tuple[dict[str, Fund], list[Budget], list
                 closed=None,
                 meta={"filename": entry.meta.get("filename"), "lineno": entry.meta.get("lineno")},
             )
-        elif entry.type == "fund-close":
+        elif entry.type == FUND_CLOSE:
             closes.append(entry)
-        elif entry.type == "budget":
+        elif entry.type == FAVA_BUDGET and values and ":" not in str(values[0]):
+            # Fava's budgets name an account; one naming a fund is ours in the old spelling.
+            errors.append(DeclarationError(
+                entry.meta, f'custom "{FAVA_BUDGET}" is Fava\'s per-account budget; declare '
+                f'a grant budget line as custom "{BUDGET}" "<fund>" "<line>" <amount> <CUR>',
+                entry))
+        elif entry.type == BUDGET:
             if (len(values) != 3 or not isinstance(values[0], str)
                     or not isinstance(values[1], str)
                     or not isinstance(values[2], amount_lib.Amount)):
                 errors.append(DeclarationError(
                     entry.meta, 'a budget line is declared as: '
-                    'custom "budget" "<fund>" "<line>" <amount> <CUR>', entry))
+                    f'custom "{BUDGET}" "<fund>" "<line>" <amount> <CUR>', entry))
                 continue
             budgets.append(Budget(values[0], values[1], values[2], entry.date, entry.meta))
     for entry in closes:

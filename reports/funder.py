@@ -8,7 +8,7 @@ What the books declare (docs/reports.md):
       currency: "EUR"
       award: 60000.00 EUR        ; optional: else the sum of the budget lines
       award-rate: 0.8870         ; optional: GBP per EUR at the award date, else tranche 1's rate
-    2019-05-01 custom "budget" "lumen-grant" "Solicitors" 38000.00 EUR
+    2019-05-01 custom "fund-budget" "lumen-grant" "Solicitors" 38000.00 EUR
     2019-05-01 custom "budget-map" "lumen-grant" "Expenses:Legal:Counsel" "Counsel"
 
 - Tranches are the fund's Income postings in the grant currency; their `@@`/`@` price gives
@@ -158,7 +158,7 @@ def funder_report(entries: list, options: dict, fund: str,
                           f"'{fund}' must be an amount like 60000.00 EUR")
     if not lines and award_meta is None:
         raise ReportError(f"fund '{fund}' has no budget lines and no award: the funder report "
-                          f'is for a grant (declare custom "budget" "{fund}" "<line>" '
+                          f'is for a grant (declare custom "fund-budget" "{fund}" "<line>" '
                           "<amount> <currency>, or award: on the fund)")
     currency = (award_meta.currency if award_meta is not None
                 else f.currency or (lines[0].amount.currency if lines else gbp))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -64,7 +65,7 @@ def _note(ws: Worksheet, row: int, text: str, cols: int) -> None:
     ws.row_dimensions[row].height = 15 * (1 + len(text) // 110)
 
 
-def funder_workbook(report: FunderReport, path: str | Path) -> Path:
+def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path | BinaryIO:
     r, cur, gbp = report, report.currency, report.gbp
     wb = Workbook()
     ws = wb.active
@@ -180,11 +181,14 @@ def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None) 
         ws.print_title_rows = title_rows
 
 
-def _save(wb: Workbook, path: str | Path) -> Path:
+def _save(wb: Workbook, path: str | Path | BinaryIO) -> Path | BinaryIO:
     for ws in wb.worksheets:
         if ws.page_setup.orientation is None:
             _print_setup(ws, landscape=ws.max_column > 6)
     wb.properties.creator = "fundledger"
+    if hasattr(path, "write"):  # an in-memory stream: the Fava extension's downloads
+        wb.save(path)
+        return path
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
@@ -193,7 +197,7 @@ def _save(wb: Workbook, path: str | Path) -> Path:
     return path
 
 
-def sofa_workbook(s: Sofa, path: str | Path) -> Path:
+def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
     wb = Workbook()
     ws = wb.active
     ws.title = "SOFA"

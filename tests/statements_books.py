@@ -42,8 +42,8 @@ plugin "ledger.plugin"
   currency: "EUR"
   award: 10000.00 EUR
   award-rate: 0.95
-2017-01-01 custom "budget" "grant" "Lawyers" 8000.00 EUR
-2017-01-01 custom "budget" "grant" "Comms" 2000.00 EUR
+2017-01-01 custom "fund-budget" "grant" "Lawyers" 8000.00 EUR
+2017-01-01 custom "fund-budget" "grant" "Comms" 2000.00 EUR
 2017-01-01 custom "budget-map" "grant" "Expenses:Comms" "Comms"
 
 2022-05-01 * "Bank" "Donation"

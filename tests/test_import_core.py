@@ -216,3 +216,14 @@ def test_bank_ids_do_not_depend_on_the_donor_key(tmp_path, env):
     r = imp(other, main, FIXTURES / "bank_cp1252.csv")
     assert r.returncode == 0, r.stderr
     assert snapshot(main.parent) == before
+
+
+def test_summary_line_counts_and_totals(tmp_path, env):
+    main = write_books(tmp_path / "books")
+    rows = csv_rows(FIXTURES / "stripe.csv")
+    income = sum(dec(r["gross"]) for r in rows if r["reporting_category"] in ("charge", "refund"))
+    r = imp(env, main, FIXTURES / "stripe.csv")
+    assert r.stderr.strip().splitlines()[-1] == (
+        f"{len(rows)} new, 0 duplicate(s) skipped; income by fund: general {income:,} GBP")
+    r = imp(env, main, FIXTURES / "stripe.csv")
+    assert r.stderr.strip().splitlines()[-1] == f"0 new, {len(rows)} duplicate(s) skipped"

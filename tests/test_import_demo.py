@@ -46,3 +46,45 @@ def test_fava_import_config_lists_beangulp_importers():
     assert len(names) == len(set(names))
     bank = next(i for i in mod["CONFIG"] if i.name == "fundledger.northgate-bank")
     assert bank.identify(str(demo_books.EXPORTS / "bank-statement-2017-2024.csv"))
+
+
+def test_favas_own_loader_and_extract_accept_the_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("FUNDLEDGER_DONOR_KEY", str(tmp_path / "donor.key"))
+    from fava.core.ingest import extract_from_file, load_import_config
+
+    from ledger import books
+
+    copy = tmp_path / "books"
+    shutil.copytree(demo_books.BOOKS, copy,
+                    ignore=shutil.ignore_patterns("__pycache__", ".fundledger*"))
+    config = load_import_config(copy / "import_config.py")
+    entries, errors, _ = books.load(copy / "main.beancount")
+    assert not errors
+    export = demo_books.EXPORTS / "stripe-balance-change-2017-2024.csv"
+    matching = [w for w in config.importers.values() if w.identify(export)]
+    assert [w.name for w in matching] == ["fundledger.stripe"]
+    extracted = extract_from_file(matching[0], export, entries)
+    # Everything in the shipped export is already in the books: all marked duplicates.
+    assert extracted and all(e.meta.get("__duplicate__") for e in extracted)
+
+
+def test_demo_books_reconcile_with_the_statements():
+    import csv
+    import io
+    from decimal import Decimal
+
+    from ledger import books
+
+    entries, errors, _ = books.load(demo_books.MAIN)
+    assert not errors
+    held: dict[str, Decimal] = {}
+    for e in entries:
+        for p in getattr(e, "postings", ()):
+            held[p.account] = held.get(p.account, Decimal(0)) + p.units.number
+    raw = (demo_books.EXPORTS / "bank-statement-2017-2024.csv").read_bytes().decode("cp1252")
+    closing = next(r for r in csv.reader(io.StringIO(raw)) if r and r[0] == "Account Balance:")
+    assert held["Assets:Bank:Current"] == Decimal(closing[1].strip("£").replace(",", ""))
+    # Money in transit and at the platforms has all arrived.
+    for account in ("Assets:Transfers", "Assets:PayPal", "Assets:Stripe",
+                    "Assets:Platforms:CaseFunder"):
+        assert held[account] == 0, account

@@ -19,11 +19,15 @@ DONOR_COLUMNS = {
     "customer_email", "customer_name", "customer_description", "customer_id", "description",
     "first name", "last name", "email", "address 1", "postcode", "opposite account handle",
     "opposite account name", "donor user id", "donor first name", "donor last name",
-    "donor email"}
+    "donor email", "memo"}
 ORG = ("treasurer@", "stripe", "payout", "paypal")
 
 
 def rows_of(path):
+    if path.suffix == ".ofx":
+        from importers import ofx
+
+        return ofx.rows(path)
     if path.suffix == ".xlsx":
         ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
         return [[str(c) if c is not None else "" for c in r] for r in ws.iter_rows(values_only=True)]
@@ -71,7 +75,7 @@ def test_no_fixture_donor_value_in_the_books(tmp_path):
          "Wanda's note to the trustees"]])
     files = [FIXTURES / n for n in ("paypal_uk.csv", "paypal_us.csv", "stripe.csv",
                                     "casefunder.csv", "bank_cp1252.csv", "gocardless.csv",
-                                    "enthuse.csv", "opencollective.csv")] + [jg]
+                                    "enthuse.csv", "opencollective.csv", "statement.ofx")] + [jg]
     env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
     r = run_cli("import", *files, "--books", main, env=env)
     assert r.returncode == 0, r.stderr

@@ -86,6 +86,13 @@ def test_one_cell_of_a_real_file_changed(data):
 
 
 @HYP
-@given(st.binary(max_size=300), st.sampled_from([".csv", ".xlsx"]))
+@given(st.binary(max_size=300), st.sampled_from([".csv", ".xlsx", ".ofx"]))
 def test_arbitrary_bytes(data, suffix):
     attempt(data, suffix)
+
+
+@HYP
+@given(st.integers(0, 1500), st.binary(max_size=40))
+def test_a_damaged_ofx_statement(cut, junk):
+    good = (FIXTURES / "statement.ofx").read_bytes()
+    attempt(good[:cut] + junk + good[cut + len(junk):], ".ofx")

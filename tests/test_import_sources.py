@@ -114,7 +114,7 @@ def test_grant_budget_xlsx_and_budget_lines(tmp_path, env):
     tranche = tmp_path / "bank.csv"
     tranche.write_text("Date,Description,Paid in,Paid out,Balance\n")
     entries = imp(env, main, invoices, budget)
-    budgets = [e for e in entries if type(e).__name__ == "Custom" and e.type == "budget"]
+    budgets = [e for e in entries if type(e).__name__ == "Custom" and e.type == "fund-budget"]
     assert sorted((e.values[1].value, e.values[2].value.number, e.values[2].value.currency)
                   for e in budgets) == [("Counsel", Decimal("18000.5"), "EUR"),
                                         ("Solicitors", Decimal(38000), "EUR")]
@@ -187,3 +187,13 @@ def test_opencollective(tmp_path, env):
     assert postings_sum(entries, "Assets:OpenCollective") == \
         sum(dec(r["Amount Single Column"]) for r in rows)
     assert postings_sum(entries, "Income:Donations:OpenCollective") == Decimal("-70.00")
+
+
+def test_ofx_statement(tmp_path, env):
+    main = write_books(tmp_path / "b")
+    entries = imp(env, main, FIXTURES / "statement.ofx")
+    got = {t.meta["import-id"]: t for t in txns(entries)}
+    assert set(got) == {"ofx:OFX-T-1", "ofx:OFX-T-2", "ofx:OFX-T-3"}
+    assert postings_sum(entries, "Assets:Bank:Current") == Decimal("1050.00")
+    assert postings_sum(entries, "Assets:Transfers") == Decimal("-1000.00")
+    assert got["ofx:OFX-T-2"].meta["donor"] != got["ofx:OFX-T-3"].meta["donor"]

@@ -205,7 +205,7 @@ def test_bad_declarations(books):
     path = books("""
 2018-01-01 custom "fund" "odd" "endowment"
 2018-01-01 custom "fund-close" "nobody"
-2018-01-01 custom "budget" "nobody" "Line" 10.00 EUR
+2018-01-01 custom "fund-budget" "nobody" "Line" 10.00 EUR
 """)
     _entries, errors = load(path)
     text = "\n".join(errors)
@@ -218,3 +218,17 @@ def test_demo_books_are_clean():
     from fundledger import demo_books
     _entries, errors = load(demo_books.MAIN)
     assert errors == []
+
+
+def test_grant_budget_in_favas_spelling_is_refused_with_the_right_name(books):
+    path = books("""
+2018-01-10 custom "budget" "case" "Solicitors" 100.00 EUR
+""")
+    assert 'declare a grant budget line as custom "fund-budget"' in only_error(path)
+
+
+def test_favas_own_account_budgets_are_left_alone(books):
+    path = books("""
+2018-01-10 custom "budget" Expenses:Legal:Solicitors "monthly" 100.00 GBP
+""" + CLEAN)
+    assert load(path)[1] == []

@@ -1,0 +1,98 @@
+"""`fundledger serve`: Fava on the books, with the Funds page.
+
+The Funds page is a Fava extension (reports.fava_ext) that the books enable with
+`custom "fava-extension" "reports.fava_ext" "{}"`. With no BOOKS, a fresh copy of the
+embedded demo books is served from a temporary folder, so Fava's editor and import page
+write into that copy and never into the installed package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from pathlib import Path
+
+import click
+
+from fundledger import demo_books
+from fundledger.options import BooksPath, shown
+
+EXTENSION_MODULE = "reports.fava_ext"
+
+
+def check_extension_importable() -> None:
+    """The Funds page lives in our own package: fail clearly before Fava starts without it."""
+    try:
+        importlib.import_module(EXTENSION_MODULE)
+    except Exception as e:  # any import failure means no Funds page: say which and why
+        raise click.ClickException(
+            f"the Funds page extension ({EXTENSION_MODULE}) does not import: {e}. "
+            "Run `make setup` (or `pip install -e .`) in the fundledger checkout.") from e
+
+
+def create_app(main: Path):
+    """Fava's Flask app on one books file, loaded now so problems show before serving."""
+    from fava.application import create_app as fava_create_app
+
+    app = fava_create_app([str(main)], load=True)
+    ledger = app.config["LEDGERS"].ledgers[0]
+    declared = [e.values[0].value for e in ledger.all_entries_by_type.Custom
+                if e.type == "fava-extension" and e.values]
+    if EXTENSION_MODULE not in declared:
+        click.echo(f"note: {shown(main)} does not enable the Funds page; add the line\n"
+                   f'  2017-01-01 custom "fava-extension" "{EXTENSION_MODULE}" "{{}}"\n'
+                   "to the books to see it in Fava's sidebar.", err=True)
+    for error in ledger.extensions.errors:
+        raise click.ClickException(f"Fava could not load an extension: {error.message}")
+    if ledger.errors:
+        click.echo(f"note: the books have {len(ledger.errors)} error(s); Fava lists them "
+                   "on its Errors page (`fundledger check` prints them).", err=True)
+    return app, ledger
+
+
+def serve(app, host: str, port: int) -> None:
+    """Serve with cheroot, as the `fava` command does (a production WSGI server)."""
+    from cheroot.wsgi import Server
+
+    server = Server((host, port), app)
+    try:
+        server.start()
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
+        server.stop()
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {e}") from e
+
+
+@click.command("serve")
+@click.argument("books", type=BooksPath(), required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only this computer can connect to 127.0.0.1; "
+                   "use 0.0.0.0 only on a network you trust (Fava has no login).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+def command(books: Path | None, host: str, port: int) -> None:
+    """Open the books in Fava, the web interface, with the Funds page in its sidebar.
+
+    The Funds page lists every fund with its status and balance; each fund's page shows
+    what was raised, the platforms' fees, legal spend by firm and year, transfers, where
+    the balance is held, what blocks closing it, budget against actual for a grant, and
+    downloads of the reports. Fava's time filter and filter bar apply to it.
+
+    With no BOOKS, a fresh copy of the demo books is served (changes made in the browser
+    go to that copy, which is thrown away when the server stops).
+    """
+    check_extension_importable()
+    with tempfile.TemporaryDirectory(prefix="fundledger-demo-") as tmp:
+        if books is None:
+            books = demo_books.copy_to(Path(tmp) / "books")
+            click.echo(f"serving a fresh copy of the demo books in {books.parent} "
+                       "(changes made in the browser go there, not into fundledger)")
+        app, _ledger = create_app(books)
+        slug = next(iter(app.config["LEDGERS"].ledgers_by_slug))
+        shown_host = f"[{host}]" if ":" in host else host
+        base = f"http://{shown_host}:{port}/{slug}"
+        click.echo(f"Fava on {shown(books)}: {base}/")
+        click.echo(f"Funds page: {base}/extension/Funds/")
+        click.echo("press Ctrl-C to stop")
+        serve(app, host, port)

@@ -1,0 +1,212 @@
+"""The Funds page in Fava: every fund's status and balance, a page per fund, downloads.
+
+Enabled from the books with
+
+    2017-01-01 custom "fava-extension" "reports.fava_ext" "{}"
+
+(`fundledger serve` starts Fava on books that say so). The page honours Fava's time filter
+and filter bar: see window.py for how the period's entries are chosen, page.py for what is
+shown, downloads.py for the reports offered. Every figure comes from
+reports.funds.reconcile; this module only wires it into Fava.
+
+Reconciling 100k transactions takes a while, so each (filters, period) result is kept
+until the books change (Fava reloads them and calls `after_load_file`).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from beancount.core.data import Transaction
+from fava.application import url_for
+from fava.core.filters import TimeFilterParseError
+from fava.ext import FavaExtensionBase, extension_endpoint
+from fava.util.date import parse_date
+from flask import Response, abort, request, send_file
+from markupsafe import Markup
+from werkzeug.utils import secure_filename
+
+from reports import svg
+from reports.classify import ReportError
+from reports.fava_ext import downloads
+from reports.fava_ext.page import (
+    FundsView,
+    compute,
+    legal_by_firm_and_year,
+    raised_and_spent_by_year,
+    spent,
+)
+from reports.fava_ext.window import Window
+from reports.funder import FunderReport
+from reports.funds import SYMBOLS, FundSummary
+from reports.render import money
+
+CACHE_SIZE = 32
+FILTER_ARGS = ("time", "account", "filter", "conversion", "interval")
+STATUS_TEXT = {
+    "open": "open",
+    "closable": "can be closed",
+    "closed": "closed",
+    "overspent": "overspent",
+}
+
+
+class Funds(FavaExtensionBase):
+    """Fava's sidebar entry "Funds" (the URL is /<books>/extension/Funds/)."""
+
+    report_title = "Funds"
+
+    def __init__(self, ledger, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._cache: OrderedDict[tuple, FundsView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def after_load_file(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    # ---- the data, under Fava's filters -------------------------------------------
+
+    def window(self) -> Window:
+        """The period of Fava's time filter (fiscal years as Fava reads them), or all time."""
+        time = request.args.get("time", "").strip()
+        if not time:
+            return Window(None, None)
+        begin, end = parse_date(time, self.ledger.fava_options.fiscal_year_end)
+        if begin is None or end is None:
+            raise TimeFilterParseError(time)
+        return Window(begin, end)
+
+    def _kept(self, account: str, filter_: str) -> frozenset[int] | None:
+        """Ids of the transactions Fava's account filter and filter bar keep (None = all)."""
+        if not account and not filter_.strip():
+            return None
+        filtered = self.ledger.get_filtered(account=account, filter=filter_, time="")
+        return frozenset(id(e) for e in filtered.entries if isinstance(e, Transaction))
+
+    def view(self) -> FundsView:
+        account = request.args.get("account", "")
+        filter_ = request.args.get("filter", "")
+        window = self.window()
+        key = (id(self.ledger.all_entries), account, filter_, window)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        view = compute(self.ledger.all_entries, self.ledger.options,
+                       self._kept(account, filter_), window)
+        self._remember(key, view)
+        return view
+
+    def grant(self, view: FundsView, fund: FundSummary | None) -> FunderReport | None:
+        """The funder report of a grant fund for the page's period (None if not a grant).
+
+        Statements cover the whole books: only Fava's time filter applies."""
+        if fund is None:
+            return None
+        key = (id(self.ledger.all_entries), "grant", fund.fund, view.window)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        report = downloads.grant_report(self.ledger.all_entries, self.ledger.options,
+                                        fund.fund, view)
+        self._remember(key, report)
+        return report
+
+    def _remember(self, key: tuple, value) -> None:
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def selected_fund(self, view: FundsView) -> FundSummary | None:
+        """The fund of ?fund=, checked against the declared funds (404 if it is not one)."""
+        fund_id = request.args.get("fund")
+        if fund_id is None:
+            return None
+        if fund_id not in view.fund_ids:
+            abort(404)
+        return view.fund(fund_id)
+
+    # ---- what the template uses -------------------------------------------------
+
+    def page(self) -> dict:
+        view = self.view()
+        fund = self.selected_fund(view)
+        grant = self.grant(view, fund)
+        context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
+                   "downloads": downloads.offered(fund, grant is not None)}
+        if fund is None:
+            context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
+            context["chart"] = svg.raised_spent_chart(
+                raised_and_spent_by_year(view), "Raised and spent per year, all funds",
+                self.money, SYMBOLS.get(view.unit, ""))
+        else:
+            period = view.period(fund.fund)
+            years, legal_rows = legal_by_firm_and_year(view, fund.fund)
+            context.update(
+                period=period, years=years, legal_rows=legal_rows,
+                chart=svg.raised_spent_chart(
+                    raised_and_spent_by_year(view, fund.fund),
+                    f"{fund.title}: raised and spent per year", self.money,
+                    SYMBOLS.get(view.unit, "")),
+                firm_chart=svg.bar_chart(
+                    sorted(fund.legal_by_firm.items(), key=lambda kv: -kv[1]),
+                    f"{fund.title}: legal spend by firm", self.money))
+        return context
+
+    def money(self, number: Decimal | int | None) -> str:
+        """1,234.50: the template's missing figures are a plain 0."""
+        return money(None if number is None else Decimal(number))
+
+    def status_text(self, status: str) -> str:
+        return STATUS_TEXT.get(status, status)
+
+    def spent(self, summary: FundSummary) -> Decimal:
+        return spent(summary)
+
+    def period_text(self, window: Window) -> Markup | str:
+        if window.is_whole:
+            return "all time"
+        first = window.begin.isoformat() if window.begin else "the start"
+        last = window.last_day.isoformat() if window.last_day else "today"
+        return f"{first} to {last}"
+
+    # ---- downloads ---------------------------------------------------------------
+
+    def download_url(self, name: str, fund: FundSummary | None) -> str:
+        """The download endpoint's URL, carrying Fava's filters like every Fava link.
+
+        (Fava's `url_for` cannot build it: the route's `endpoint` argument clashes with
+        url_for's own first parameter.)"""
+        args = [("report", name)] + ([("fund", fund.fund)] if fund else [])
+        args += [(k, request.args[k]) for k in FILTER_ARGS if request.args.get(k)]
+        base = url_for("extension_report", extension_name=self.name)
+        return base.split("?")[0] + "download?" + urlencode(args)
+
+    @extension_endpoint("download")
+    def download(self):
+        """/extension/Funds/download?report=<name>[&fund=<id>]: only registered names."""
+        name = request.args.get("report", "")
+        report = downloads.REPORTS.get(name)
+        if report is None:
+            abort(404)
+        view = self.view()
+        fund = self.selected_fund(view)
+        grant = self.grant(view, fund)
+        if not downloads.available(report, fund, grant is not None):
+            abort(404)
+        try:
+            data = report.build(downloads.Request(view, self.ledger.all_entries,
+                                                  self.ledger.options, fund, grant))
+        except ReportError as e:  # the books cannot give this report: say why, as the CLI does
+            return Response(f"{report.label}: {e}\n", status=422, mimetype="text/plain")
+        filename = report.filename
+        if fund is not None:
+            filename = filename.replace("{fund}", secure_filename(fund.fund) or "fund")
+        return send_file(io.BytesIO(data), mimetype=report.mimetype, as_attachment=True,
+                         download_name=filename)

@@ -1,0 +1,104 @@
+"""What the Funds page shows, as plain data: reconcile's summaries for Fava's period.
+
+Pure functions over loaded entries (no Fava, no Flask), so the extension, the tests and
+the benchmark all build the page data the same way. Every figure comes from
+reports.funds.reconcile; this module only chooses the entries (see window.py) and lays
+the summaries out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+
+from reports.fava_ext.window import Window, select, years
+from reports.funds import FundSummary, operating_currency, reconcile
+
+ZERO = Decimal("0.00")
+
+
+def spent(s: FundSummary) -> Decimal:
+    """Everything a fund paid out: fees, legal and other spend (transfers are not spend)."""
+    return s.platform_fees + s.payment_fees + s.legal_total + s.other_spend
+
+
+@dataclasses.dataclass(frozen=True)
+class FundsView:
+    """The reconciled funds for one period under one set of Fava filters."""
+
+    window: Window
+    unit: str  # the books' operating currency: every amount is in it
+    to_end: tuple[FundSummary, ...]  # as at the period's last day, since each fund opened
+    in_period: tuple[FundSummary, ...]  # only the period's transactions
+    by_year: dict[int, dict[str, FundSummary]]  # calendar years of the period
+
+    def fund(self, fund_id: str) -> FundSummary | None:
+        return next((s for s in self.to_end if s.fund == fund_id), None)
+
+    def period(self, fund_id: str) -> FundSummary | None:
+        return next((s for s in self.in_period if s.fund == fund_id), None)
+
+    @property
+    def fund_ids(self) -> frozenset[str]:
+        return frozenset(s.fund for s in self.to_end)
+
+
+def compute(entries: Sequence, options, kept: Collection[int] | None,
+            window: Window) -> FundsView:
+    """Reconcile the funds up to the end of the window, within it, and per calendar year."""
+    unit = operating_currency(options)
+    to_end_entries = select(entries, kept, None, window.end)
+    to_end = reconcile(to_end_entries, options, as_of=window.last_day)
+    if window.begin is None:
+        in_period = to_end
+    else:
+        in_period = reconcile(select(to_end_entries, None, window.begin, window.end),
+                              options, as_of=window.last_day)
+    by_year: dict[int, dict[str, FundSummary]] = {}
+    for year in years(window.begin, window.end, to_end_entries):
+        begin = datetime.date(year, 1, 1)
+        end = datetime.date(year + 1, 1, 1)
+        if window.begin is not None:
+            begin = max(begin, window.begin)
+        if window.end is not None:
+            end = min(end, window.end)
+        summaries = reconcile(select(to_end_entries, None, begin, end), options,
+                              as_of=end - datetime.timedelta(days=1))
+        by_year[year] = {s.fund: s for s in summaries}
+    return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year)
+
+
+@dataclasses.dataclass(frozen=True)
+class YearRow:
+    label: str
+    amounts: tuple[Decimal, ...]  # one per year, then the total
+
+
+def legal_by_firm_and_year(view: FundsView, fund_id: str) -> tuple[list[int], list[YearRow]]:
+    """Legal spend of one fund: a row per firm, a column per year with any, and totals."""
+    per_year = {y: s[fund_id].legal_by_firm for y, s in view.by_year.items() if fund_id in s}
+    cols = [y for y, firms in per_year.items() if any(firms.values())]
+    firms = sorted({f for firms in per_year.values() for f in firms})
+    rows = []
+    for firm in firms:
+        amounts = [per_year[y].get(firm, ZERO) for y in cols]
+        rows.append(YearRow(firm, (*amounts, sum(amounts, ZERO))))
+    if rows:
+        totals = [sum((r.amounts[i] for r in rows), ZERO) for i in range(len(cols) + 1)]
+        rows.append(YearRow("Total", tuple(totals)))
+    return cols, rows
+
+
+def raised_and_spent_by_year(view: FundsView,
+                             fund_id: str | None = None) -> list[tuple[str, Decimal, Decimal]]:
+    """(year, raised, spent) for one fund, or for all funds together."""
+    out = []
+    for year, summaries in view.by_year.items():
+        chosen = [s for f, s in summaries.items() if fund_id is None or f == fund_id]
+        raised = sum((s.raised_total for s in chosen), ZERO)
+        out_ = sum((spent(s) for s in chosen), ZERO)
+        if raised or out_ or fund_id is None:
+            out.append((str(year), raised, out_))
+    return out

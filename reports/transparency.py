@@ -1,0 +1,586 @@
+"""The public spend-transparency statement: what each fund raised and spent, for anyone to read.
+
+`statement(entries, options, funds)` returns a `Statement` of plain dataclasses; the HTML,
+Markdown and CSV renderers (reports.transparency_render) only format it. Each fund's
+totals (raised, fees, legal, other, transfers, balance, where it is held, status) are the
+fund reconciliation's (`reports.funds.reconcile`); this module adds only what a public
+statement needs: supporter counts, breakdowns safe to publish, a time series and words.
+
+Every privacy decision is taken here, so no renderer can leak what the statement does not
+hold:
+
+- Aggregates only. The statement holds no donor pseudonym, no payee of a transaction that
+  carries `donor:`, no single gift's amount or date: money is summed per fund, channel,
+  firm, category and period.
+- Supporters are counted as distinct `donor:` pseudonyms. A count of 1 to 4 is never
+  shown: it becomes the text "fewer than 5" (`MIN_GROUP`). Where a count was suppressed,
+  the counts it could be subtracted from (the fund's total; every count of the whole
+  statement) are rounded down to a multiple of 5 ("at least 15").
+- Money raised is shown per channel (crowdfunding, grant, donations, other income). A
+  channel given by 1 to 4 donors is not shown on its own: such channels are merged into
+  one "other channels" line, whose count is itself "fewer than 5" if the merged group is
+  still under 5. Gifts booked without `donor:` (a platform's payout of many pledges) make
+  a count "at least N", and no count under 5 is ever said. Income with no `donor:` (a platform's weekly payout,
+  a grant, bank interest) is not a gift from an identifiable person; grants are named by
+  their funder, which is an organisation.
+- The "raised and spent over time" series is by calendar year, but consecutive years are
+  merged ("2019-2021") until each period's gifts come from 0 or at least 5 donors, so a
+  year with one gift cannot reveal that gift's amount and year. There is one series, for
+  the whole statement: per-fund series would give small years back by subtraction. The
+  statement is dated the end of its last entry's month, not the day of a last gift.
+- Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
+  category for everything else: other payees (suppliers, refunds) are never named.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from beancount.core.data import Transaction
+
+from ledger import funds as fundmodel
+from reports import funds as reconciliation
+from reports.funds import FundSummary
+
+MIN_GROUP = 5
+FEWER = f"fewer than {MIN_GROUP}"
+ZERO = Decimal("0.00")
+
+# Channels of income, in the order a reader expects them (docs/books.md).
+CROWDFUNDING, GRANT, DONATIONS, OTHER_INCOME = "crowdfunding", "grant", "donations", "other"
+OTHER_CHANNELS = "other channels"
+DONOR_CHANNELS = (CROWDFUNDING, DONATIONS)
+CHANNEL_LABELS = {
+    CROWDFUNDING: "Crowdfunding",
+    GRANT: "Grant",
+    DONATIONS: "Donations",
+    OTHER_INCOME: "Other income",
+    OTHER_CHANNELS: "Other channels",
+}
+
+COURT_FEES = "court fees"
+
+LEFTOVER = {
+    "return-to-platform": "Any money left when the case ends goes back to the crowdfunding "
+                          "platform, to be dealt with under its terms for supporters.",
+    "release-to-unrestricted": "Any money left when the case ends is released to our general "
+                               "funds, as supporters were told when they gave.",
+    "unrestricted": "This is our general fund: what is left pays for our work in future.",
+    "designated": "Our trustees set this money aside; they may release it to our general "
+                  "funds if it is not needed.",
+    "restricted": "Any money left will only be spent on this fund's purpose.",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A labelled sum, optionally with what it is made of and how many supporters gave it."""
+
+    label: str
+    amount: Decimal
+    detail: str = ""
+    supporters: str = ""  # "" (not a gift), "fewer than 5", or a count of at least 5
+
+
+@dataclass(frozen=True)
+class FirmSpend:
+    firm: str
+    amount: Decimal
+    categories: tuple[Item, ...]  # profit costs, counsel, VAT, other legal
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # "2019" or "2019-2021"
+    raised: Decimal
+    spent: Decimal
+
+
+@dataclass(frozen=True)
+class FundStatement:
+    id: str
+    title: str
+    fund_class: str
+    purpose: str  # plain words for the account prefixes it may be spent on
+    opened: datetime.date
+    closed: datetime.date | None
+    status: str  # open | closed
+    raised: tuple[Item, ...]
+    raised_total: Decimal
+    supporters: str
+    grant_original: tuple[Item, ...]  # grants in the funder's currency, e.g. 60,000.00 EUR
+    platform_fees: Decimal
+    payment_fees: Decimal
+    legal_by_firm: tuple[FirmSpend, ...]
+    legal_total: Decimal  # firms' fees, without court fees
+    court_fees: Decimal
+    other_spend: tuple[Item, ...]
+    spent_total: Decimal  # fees + legal + court fees + other
+    returned: Decimal  # a leftover sent back to the platform when the fund closed
+    transfers: tuple[Item, ...]  # + in, - out, labelled by the other fund
+    transfers_net: Decimal
+    balance: Decimal
+    held: tuple[Item, ...]  # where the balance sits ("held in Brightwater client account")
+    leftover: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    organisation: str
+    currency: str
+    as_of: datetime.date
+    summary: str
+    funds: tuple[FundStatement, ...]
+    raised: tuple[Item, ...]
+    raised_total: Decimal
+    supporters: str
+    spend_by_firm: tuple[FirmSpend, ...]
+    court_fees: Decimal
+    fees: Decimal
+    other_spend: Decimal
+    spent_total: Decimal
+    returned: Decimal
+    balance: Decimal
+    periods: tuple[Period, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+class UnknownFund(ValueError):
+    pass
+
+
+def supporters_text(count: int, complete: bool = True, rounded: bool = False) -> str:
+    """How a count of donors is published: never a number below MIN_GROUP.
+
+    `complete` is False when some of the gifts were booked without a donor (a platform's
+    payout of many pledges): then only "at least N" is true, and nothing under 5 is said.
+    `rounded` is True where a smaller group beside this one was suppressed: the count is
+    then rounded down to a multiple of 5 ("at least 15"), or a reader could subtract the
+    other counts from it and get the suppressed one back.
+    """
+    if count == 0:
+        return ""
+    if count < MIN_GROUP:
+        return FEWER if complete else ""
+    if rounded:
+        return f"at least {count - count % MIN_GROUP}"
+    return str(count) if complete else f"at least {count}"
+
+
+def _suppressed(items: Iterable[Item]) -> bool:
+    return any(i.supporters == FEWER for i in items)
+
+
+# --- what every posting is, for a public reader -----------------------------------------
+
+def other_category(account: str) -> str:
+    """Expenses:Running:Hosting -> 'Running: hosting'."""
+    parts = account.split(":")[1:]
+    if not parts:
+        return account
+    head, rest = parts[0], [p.lower() for p in parts[1:]]
+    return f"{head}: {', '.join(rest)}" if rest else head
+
+
+def _donor(txn: Transaction, posting) -> str | None:
+    return (posting.meta or {}).get("donor") or (txn.meta or {}).get("donor")
+
+
+# --- the collection pass ----------------------------------------------------------------
+
+@dataclass
+class _Acc:
+    """Sums for one fund (or for all selected funds together)."""
+
+    income: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    donors: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    grant_units: dict[tuple[str, str], Decimal] = field(
+        default_factory=lambda: defaultdict(Decimal))
+    sources: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    legal: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    transfers: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    year_raised: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    year_spent: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    year_donors: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    # Channels with gifts booked without a donor (a platform's payout of many pledges):
+    # their supporters cannot be counted, only bounded from below.
+    untagged: set = field(default_factory=set)
+
+
+def _grant_funder(txn: Transaction, account: str) -> str:
+    # A grant's payee is the funder, an organisation; a donor-tagged one is never named.
+    if txn.payee and not (txn.meta or {}).get("donor"):
+        return txn.payee
+    return account.split(":")[-1]
+
+
+def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
+             currency: str, as_of: datetime.date | None) -> tuple[dict[str, _Acc], _Acc]:
+    """What a public statement needs beyond the reconciliation's totals: who gave through
+    which channel (as pseudonyms, only ever counted), grants in their own currency, legal
+    fees by firm and category, transfers by the other fund, and sums by year."""
+    per_fund: dict[str, _Acc] = defaultdict(_Acc)
+    total = _Acc()
+    for txn, posting, fund in fundmodel.fund_postings(entries):
+        if fund not in selected or (as_of is not None and txn.date > as_of):
+            continue
+        w = fundmodel.weight(posting)
+        if w.currency != currency:
+            continue  # reported by the reconciliation as `foreign`, in the notes
+        accs = (per_fund[fund], total)
+        n = w.number
+        year = txn.date.year
+        account = posting.account
+        if account.startswith("Income:"):
+            if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
+                continue  # a leftover sent back, shown as returned, not as fundraising
+            ch = reconciliation.channel(account)
+            source = _grant_funder(txn, account) if ch == GRANT else _source(account)
+            donor = _donor(txn, posting)
+            for acc in accs:
+                acc.income[(ch, source)] += -n
+                acc.year_raised[year] += -n
+                if source:
+                    acc.sources[ch].add(source)
+                if donor:
+                    acc.donors[ch].add(donor)
+                    acc.year_donors[year].add(donor)
+                elif ch in DONOR_CHANNELS and n < 0:
+                    # A gift with no donor (a platform's payout of many pledges). A refund
+                    # with none takes money back from a donor already counted.
+                    acc.untagged.add(ch)
+                if ch == GRANT and posting.units.currency != currency:
+                    acc.grant_units[(source, posting.units.currency)] += -posting.units.number
+        elif account.startswith("Expenses:"):
+            category = reconciliation.legal_category(account)
+            for acc in accs:
+                acc.year_spent[year] += n
+                if account.startswith("Expenses:Legal") and category != COURT_FEES:
+                    acc.legal[(_firm(txn, posting), category)] += n
+        elif account == fundmodel.TRANSFERS_ACCOUNT:
+            others = {f for p in txn.postings
+                      if p.account == fundmodel.TRANSFERS_ACCOUNT
+                      and (f := fundmodel.posting_fund(p, txn)) and f != fund}
+            label = ", ".join(sorted(titles.get(f, f) for f in others)) or "another fund"
+            per_fund[fund].transfers[label] += -n
+    return per_fund, total
+
+
+def _source(account: str) -> str:
+    """Income:Donations:PayPal -> 'PayPal'; Income:Interest -> 'Interest'."""
+    parts = account.split(":")
+    return parts[-1] if len(parts) > 2 else (parts[1] if len(parts) == 2 else "")
+
+
+def _firm(txn: Transaction, posting) -> str:
+    firm = (posting.meta or {}).get("firm")
+    if firm:
+        return firm
+    # The payee of a gift is a donor: never name it, even if a legal posting rides along.
+    if txn.payee and not _donor(txn, posting):
+        return txn.payee
+    return "other legal costs"
+
+
+# --- from sums to what may be published -------------------------------------------------
+
+def _raised_items(acc: _Acc, rounded: bool = False) -> tuple[Item, ...]:
+    by_channel: dict[str, Decimal] = defaultdict(Decimal)
+    for (ch, _source), n in acc.income.items():
+        by_channel[ch] += n
+    items: list[Item] = []
+    merged_amount, merged_donors, merged_names, merged_untagged = ZERO, set(), [], False
+    for ch in (CROWDFUNDING, GRANT, DONATIONS, OTHER_INCOME):
+        if ch not in by_channel:
+            continue
+        donors = acc.donors.get(ch, set())
+        if ch != GRANT and 0 < len(donors) < MIN_GROUP:
+            merged_amount += by_channel[ch]
+            merged_donors |= donors
+            merged_names.append(CHANNEL_LABELS[ch].lower())
+            merged_untagged = merged_untagged or ch in acc.untagged
+            continue
+        if ch == GRANT:
+            for (c, source), n in sorted(acc.income.items()):
+                if c == GRANT:
+                    items.append(Item(f"Grant from {source}", n))
+            continue
+        detail = ", ".join(sorted(acc.sources.get(ch, ())))
+        items.append(Item(CHANNEL_LABELS[ch], by_channel[ch],
+                          f"through {detail}" if detail and ch != OTHER_INCOME else detail,
+                          supporters_text(len(donors), ch not in acc.untagged, rounded)))
+    if merged_names:
+        items.append(Item(CHANNEL_LABELS[OTHER_CHANNELS], merged_amount,
+                          f"{' and '.join(merged_names)}: channels with {FEWER} "
+                          "supporters each are shown together",
+                          supporters_text(len(merged_donors), not merged_untagged)))
+    return tuple(items)
+
+
+def _grant_original(acc: _Acc) -> tuple[Item, ...]:
+    return tuple(Item(f"Grant from {source}", n, cur)
+                 for (source, cur), n in sorted(acc.grant_units.items()) if n)
+
+
+def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
+    by_firm: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for (firm, category), n in acc.legal.items():
+        by_firm[firm][category] += n
+    order = ["profit costs", "counsel", "VAT", "other legal"]
+    firms = [FirmSpend(firm, sum(cats.values(), ZERO),
+                       tuple(Item(c, cats[c]) for c in order if cats.get(c)))
+             for firm, cats in by_firm.items()]
+    return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
+
+
+def _periods(acc: _Acc) -> tuple[Period, ...]:
+    """Raised and spent by calendar year, consecutive years merged until no period's gifts
+    come from 1 to 4 donors (a year with one gift must not show that gift).
+
+    Only the statement as a whole has a time series: a per-fund series grouped differently
+    would let a reader subtract one table from another and get back a small year.
+    """
+    years = sorted(set(acc.year_raised) | set(acc.year_spent))
+
+    def safe(group: list[int]) -> bool:
+        donors = set().union(*(acc.year_donors.get(y, set()) for y in group))
+        return not 0 < len(donors) < MIN_GROUP
+
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for year in years:
+        current.append(year)
+        if safe(current):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    # The last years still come from too few donors: fold them back into the periods
+    # before, as far as it takes.
+    while len(groups) > 1 and not safe(groups[-1]):
+        last = groups.pop()
+        groups[-1] = groups[-1] + last
+    return tuple(
+        Period(str(g[0]) if len(g) == 1 else f"{g[0]}\u2013{g[-1]}",
+               sum((acc.year_raised.get(y, ZERO) for y in g), ZERO),
+               sum((acc.year_spent.get(y, ZERO) for y in g), ZERO))
+        for g in groups)
+
+
+def _all_donors(acc: _Acc) -> set:
+    return set().union(*acc.donors.values()) if acc.donors else set()
+
+
+PURPOSE_WORDS = {
+    "Expenses:Legal": "legal costs",
+    "Expenses:Fees": "platform and payment fees",
+    "Expenses:Comms": "communications",
+}
+
+
+def _purpose_words(fund: fundmodel.Fund) -> str:
+    if not fund.purpose:
+        return "any of our aims" if fund.fund_class == "unrestricted" else ""
+    return ", ".join(PURPOSE_WORDS.get(p, p.split(":")[-1].lower()) for p in fund.purpose)
+
+
+def _month_end(d: datetime.date) -> datetime.date:
+    first_next = (d.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return first_next - datetime.timedelta(days=1)
+
+
+def long_date(d: datetime.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _leftover(fund: fundmodel.Fund, balance: Decimal) -> str:
+    if fund.closed is not None:
+        return f"The fund was closed on {long_date(fund.closed)} with nothing left."
+    rule = LEFTOVER.get(fund.terms or "") or LEFTOVER[fund.fund_class]
+    if balance <= 0:
+        return "Nothing is left in this fund. " + rule
+    return rule
+
+
+def _held(summary: FundSummary) -> tuple[Item, ...]:
+    """Where a fund's balance sits, in words a reader understands; what is owed to a firm
+    is a negative item ("owed to Brightwater").
+
+    Left out when it would confuse more than inform: a fund whose money is partly kept in
+    another fund's accounts (a designated reserve) shows a negative holding there."""
+    items = []
+    for h in summary.holdings:
+        parts = h.account.split(":")
+        if h.account.startswith("Assets:Held:"):
+            label = f"held in the {h.description}"
+        elif h.account.startswith("Assets:Bank:") or h.account == "Assets:Bank":
+            label = "in our bank account"
+        elif h.account == "Assets:Transfers":
+            label = "on its way between our accounts"
+        elif h.account.startswith("Assets:"):
+            label = f"in our {parts[-1]} account"
+        elif h.account.startswith(reconciliation.CREDITORS):
+            label = h.description  # "owed to <Firm>": a firm, never a donor
+        elif h.account.startswith("(with "):
+            label = "kept with our general funds' money"
+        else:
+            return ()
+        items.append((label, h.amount))
+    merged: dict[str, Decimal] = defaultdict(Decimal)
+    for label, n in items:
+        merged[label] += n
+    result = tuple(Item(label, n) for label, n in merged.items() if n)
+    if any(i.amount < 0 and not i.label.startswith("owed") for i in result):
+        return ()
+    return result
+
+
+STATUS_WORDS = {"open": "open", "closable": "open (all spent, to be closed)",
+                "closed": "closed", "overspent": "overspent"}
+
+
+def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc) -> FundStatement:
+    """The reconciliation's totals, with the breakdowns a public reader needs."""
+    court = summary.legal_by_category.get(COURT_FEES, ZERO)
+    other = tuple(Item(other_category(account), n)
+                  for account, n in summary.other_by_account.items() if n)
+    transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
+                      for k, v in sorted(acc.transfers.items()) if v)
+    spent = (summary.platform_fees + summary.payment_fees + summary.legal_total
+             + summary.other_spend)
+    raised = _raised_items(acc)
+    return FundStatement(
+        id=fund.id, title=fund.title, fund_class=fund.fund_class,
+        purpose=_purpose_words(fund), opened=fund.opened, closed=fund.closed,
+        status=STATUS_WORDS.get(summary.status, summary.status),
+        raised=raised, raised_total=summary.raised_total,
+        supporters=supporters_text(len(_all_donors(acc)), not acc.untagged,
+                                   _suppressed(raised)),
+        grant_original=_grant_original(acc),
+        platform_fees=summary.platform_fees, payment_fees=summary.payment_fees,
+        legal_by_firm=_firms(acc), legal_total=summary.legal_total - court, court_fees=court,
+        other_spend=other, spent_total=spent, returned=summary.returned,
+        transfers=transfers, transfers_net=summary.transfers_in - summary.transfers_out,
+        balance=summary.balance, held=_held(summary),
+        leftover=_leftover(fund, summary.balance))
+
+
+def statement(entries: list, options: dict, funds: list[str] | None = None,
+              as_of: datetime.date | None = None) -> Statement:
+    """The statement for the given fund ids (all declared funds by default), as at the end
+    of `as_of` (default: everything)."""
+    if as_of is not None:
+        # As the books stood that day: a fund declared later is not in it, one closed
+        # later is still open.
+        entries = [e for e in entries if e.date <= as_of]
+    declared, _budgets, _errors = fundmodel.declarations(entries)
+    wanted = list(declared) if not funds else list(dict.fromkeys(funds))
+    unknown = [f for f in wanted if f not in declared]
+    if unknown:
+        when = f" on {as_of}" if as_of else ""
+        raise UnknownFund(f"no such fund{when}: {', '.join(unknown)} (funds in the books"
+                          f"{when}: {', '.join(declared) or 'none'})")
+    currency = reconciliation.operating_currency(options)
+    summaries = {s.fund: s for s in reconciliation.reconcile(entries, options, as_of)}
+    titles = {f.id: f.title for f in declared.values()}
+    per_fund, total = _collect(entries, set(wanted), titles, currency, as_of)
+    fund_statements = tuple(_fund_statement(declared[f], summaries[f], per_fund[f])
+                            for f in wanted)
+
+    def add(attr: str) -> Decimal:
+        return sum((getattr(f, attr) for f in fund_statements), ZERO)
+
+    dates = [e.date for e in entries if isinstance(e, Transaction)]
+    # Without a date asked for, the statement runs to the end of the month of the last
+    # entry: the date of the last entry could be the date of a single gift.
+    as_of = as_of or _month_end(max(dates) if dates else datetime.date.today())
+    foreign: dict[str, Decimal] = defaultdict(Decimal)
+    for f in wanted:
+        for c, n in summaries[f].foreign.items():
+            foreign[c] += n
+    # The amount is not printed: it may be one gift (a single donation in dollars).
+    notes = tuple(f"Money booked in {c} without a {currency} value (no exchange rate in our "
+                  "books) is not included in these figures."
+                  for c, n in sorted(foreign.items()) if n)
+    # A count suppressed in any fund makes every count of the whole statement rounded:
+    # the statement's donations count less the funds' shown ones would give it back.
+    rounded = any(_suppressed(f.raised) or f.supporters == FEWER for f in fund_statements)
+    raised = _raised_items(total, rounded)
+    result = Statement(
+        organisation=options.get("title") or "",
+        currency=currency, as_of=as_of, summary="", funds=fund_statements,
+        raised=raised, raised_total=add("raised_total"),
+        supporters=supporters_text(len(_all_donors(total)), not total.untagged,
+                                   rounded or _suppressed(raised)),
+        spend_by_firm=_firms(total), court_fees=add("court_fees"),
+        fees=add("platform_fees") + add("payment_fees"),
+        other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
+        spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
+        periods=_periods(total), notes=notes)
+    first = min((f.opened for f in fund_statements), default=as_of)
+    return _with_summary(result, first, _grant_original(total))
+
+
+fmt = reconciliation.show_money
+SYMBOLS = reconciliation.SYMBOLS
+
+
+PHRASES = {"Crowdfunding": "through crowdfunding", "Donations": "in donations",
+           "Other channels": "through other channels"}
+
+
+def _join(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) -> Statement:
+    """The plain-language paragraph at the top, built only from the statement's aggregates."""
+    cur = s.currency
+    gifts = [i for i in s.raised if not i.label.startswith("Grant")]
+    parts = []
+    if gifts:
+        total = sum((i.amount for i in gifts), ZERO)
+        who = f" from {s.supporters} supporters" if s.supporters else ""
+        how = _join([f"{fmt(i.amount, cur)} {PHRASES.get(i.label, i.label.lower())}"
+                     for i in gifts])
+        parts.append(f"{fmt(total, cur)}{who} ({how})" if len(gifts) > 1
+                     else f"{fmt(total, cur)}{who} "
+                          f"{PHRASES.get(gifts[0].label, gifts[0].label.lower())}")
+    original = {i.label: i for i in grants}
+    for g in (i for i in s.raised if i.label.startswith("Grant")):
+        o = original.get(g.label)
+        amount = (f"{fmt(o.amount, o.detail)} ({fmt(g.amount, cur)})" if o
+                  else fmt(g.amount, cur))
+        parts.append(f"a grant of {amount} from {g.label.removeprefix('Grant from ')}")
+    text = [f"Since {first.year} we raised {_join(parts) or 'nothing'}."]
+    spent = []
+    legal = sum((f.amount for f in s.spend_by_firm), ZERO)
+    if legal:
+        firms = _join([f"{fmt(f.amount, cur)} to {f.firm}" for f in s.spend_by_firm[:3]]
+                      + (["others"] if len(s.spend_by_firm) > 3 else []))
+        spent.append(f"{fmt(legal, cur)} on lawyers ({firms})")
+    if s.court_fees:
+        spent.append(f"{fmt(s.court_fees, cur)} on court fees")
+    if s.fees:
+        spent.append(f"{fmt(s.fees, cur)} on platform and payment fees")
+    if s.other_spend:
+        spent.append(f"{fmt(s.other_spend, cur)} on other costs")
+    if spent:
+        text.append(f"We spent {_join(spent)}.")
+    # Transfers between funds of the statement cancel out; to or from other funds they
+    # explain why what is left is not raised minus spent.
+    moved = sum((f.transfers_net for f in s.funds), ZERO)
+    if moved > 0:
+        text.append(f"{fmt(moved, cur)} came in from our other funds.")
+    elif moved < 0:
+        text.append(f"{fmt(-moved, cur)} went to our other funds.")
+    if s.returned:
+        text.append(f"{fmt(s.returned, cur)} left over was returned to the crowdfunding "
+                    "platform.")
+    text.append(f"{fmt(s.balance, cur)} is left"
+                + (f" across {len(s.funds)} funds." if len(s.funds) > 1 else "."))
+    return replace(s, summary=" ".join(text))
