@@ -110,8 +110,10 @@ def command(fund, books, date, leftover, override_terms, decision, dry_run) -> N
             "these are the embedded demo books, which are never changed: write a copy with "
             "`fundledger demo DIR` and close the fund there (or add --dry-run)")
     try:
-        changes = ledger_books.appended(main, {CLOSING_FILE: "\n" + text})
-        ledger_books.apply(main, changes)
+        # append() works out the new file contents under the books' lock, so an import
+        # running meanwhile is not overwritten; if it moved this fund's balance, the
+        # plugin's zero-balance check refuses the close instead.
+        ledger_books.append(main, {CLOSING_FILE: "\n" + text})
     except ledger_books.BooksError as e:
         _refuse(fund, ["the books would not load clean:", *e.lines])
     click.echo(f"Closed {fund} on {day}; entries appended to {shown(main.parent / CLOSING_FILE)}.")
