@@ -1,5 +1,6 @@
 """Where an account goes in the statements: the one place that maps the chart of accounts
-(docs/books.md) to the UK Charity SORP headings.
+(docs/books.md) to the UK Charity SORP headings, and to the treasurer's own breakdown
+(income channel, legal category, fee kind) used by the reconciliation.
 
 Income
 - `Income:Donations:*`, `Income:Crowdfunding:*` -> donations and legacies. Crowdfunding
@@ -56,6 +57,37 @@ _EXPENSE_PREFIXES = (
     ("Expenses:Legal", "legal"),
     ("Expenses:Comms", "comms"),
 )
+
+
+# The treasurer's own breakdown of a fund (the reconciliation, the Funds page, the
+# transparency statement): income by channel, legal fees by category, fees by kind.
+CHANNELS = (
+    ("Income:Crowdfunding:", "crowdfunding"),
+    ("Income:Grants:", "grant"),
+    ("Income:Donations:", "donations"),
+)
+LEGAL_CATEGORIES = {
+    "Expenses:Legal:Solicitors": "profit costs",
+    "Expenses:Legal:Counsel": "counsel",
+    "Expenses:Legal:CourtFees": "court fees",
+    "Expenses:Legal:VAT": "VAT",
+}
+PLATFORM_FEES = ("Expenses:Fees:Platform",)
+PAYMENT_FEES = ("Expenses:Fees:Payment", "Expenses:Fees:Bank")
+
+
+def channel(account: str) -> str:
+    for prefix, name in CHANNELS:
+        if account.startswith(prefix):
+            return name
+    return "other"
+
+
+def legal_category(account: str) -> str:
+    for prefix, name in LEGAL_CATEGORIES.items():
+        if _under(account, prefix):
+            return name
+    return "other legal"
 
 
 def _under(account: str, prefix: str) -> bool:

@@ -22,21 +22,9 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
+from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
 
 ZERO = Decimal("0.00")
-CHANNELS = (
-    ("Income:Crowdfunding:", "crowdfunding"),
-    ("Income:Grants:", "grant"),
-    ("Income:Donations:", "donations"),
-)
-LEGAL_CATEGORIES = {
-    "Expenses:Legal:Solicitors": "profit costs",
-    "Expenses:Legal:Counsel": "counsel",
-    "Expenses:Legal:CourtFees": "court fees",
-    "Expenses:Legal:VAT": "VAT",
-}
-PLATFORM_FEES = ("Expenses:Fees:Platform",)
-PAYMENT_FEES = ("Expenses:Fees:Payment", "Expenses:Fees:Bank")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
 CREDITORS = "Liabilities:Creditors:"
 # Transactions written by `fundledger close` to return a leftover carry this, so the money
@@ -154,20 +142,6 @@ def show_money(number: Decimal, currency: str) -> str:
     text = f"{abs(number).quantize(Decimal('0.01')):,}"
     symbol = SYMBOLS.get(currency)
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
-
-
-def channel(account: str) -> str:
-    for prefix, name in CHANNELS:
-        if account.startswith(prefix):
-            return name
-    return "other"
-
-
-def legal_category(account: str) -> str:
-    for prefix, name in LEGAL_CATEGORIES.items():
-        if account == prefix or account.startswith(prefix + ":"):
-            return name
-    return "other legal"
 
 
 def firm_of(posting, txn: Transaction) -> str:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
-from reports.funds import ZERO, firm_of, legal_category, operating_currency, unpaid_invoices
+from reports.classify import legal_category
+from reports.funds import ZERO, firm_of, operating_currency, unpaid_invoices
 
 GROUPINGS = ("firm", "year", "category", "fund")
 
