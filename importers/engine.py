@@ -23,6 +23,7 @@ AMOUNT_JUNK = re.compile(r"[£$€,]|^[A-Z]{3}(?=\s*[-\d(])|(?<=\d)\s*[A-Z]{3}$|
 # The currency an amount cell names itself, to check against its row's.
 STATED = re.compile(r"^[(\s]*([A-Z]{3})(?=\s*[-\d(])|(?<=\d)\s*([A-Z]{3})[)\s]*$")
 SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
+MAY_STATE = re.compile(r"[A-Z£€$]")  # what stated_currency() can find, in one character
 NUMBER = r"-?\d+(\.\d+)?"
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
@@ -141,8 +142,13 @@ def check_stated_currency(path, df, columns, currency: list[str]) -> None:
     for column in columns:
         if not column:
             continue
-        raw = _col(df, column).tolist()
-        for value, cur, row in zip(raw, currency, df["_row"].tolist(), strict=True):
+        raw = _col(df, column)
+        # Only a cell with a capital letter or a currency sign can name a currency: one
+        # vectorised pass picks those few out of the plain numbers.
+        hits = np.flatnonzero(raw.str.contains(MAY_STATE, regex=True).to_numpy())
+        rows = df["_row"].to_numpy()
+        for i in hits:
+            value, cur, row = raw.iat[i], currency[i], rows[i]
             stated = stated_currency(value)
             if stated and stated != cur:
                 raise Problem(str(path), int(row), f"amount '{value}' in column '{column}' "
