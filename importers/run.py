@@ -35,6 +35,8 @@ class Result:
         """Income booked per fund and currency (gross)."""
         out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for t in self.new:
+            for fund, cur, n in t.income:
+                out[fund][cur] -= n
             for p in t.postings:
                 if p.account.startswith("Income:"):
                     fund = dict(p.meta).get("fund") or t.fund or "?"
