@@ -25,6 +25,7 @@ STATED = re.compile(r"^[(\s]*([A-Z]{3})(?=\s*[-\d(])|(?<=\d)\s*([A-Z]{3})[)\s]*$
 SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
 MAY_STATE = re.compile(r"[A-Z£€$]")  # what stated_currency() can find, in one character
 NUMBER = r"-?\d+(\.\d+)?"
+PLAIN = re.compile(NUMBER)
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
 
@@ -64,12 +65,19 @@ def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
 _CACHE: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {}
 
 
+def _map(f, s: pd.Series, dtype=object) -> pd.Series:
+    """f over a column of str: a plain comprehension, several times faster than the .str
+    accessor's per-cell missing-value handling (read.table never gives a missing cell)."""
+    return pd.Series([f(v) for v in s.tolist()], index=s.index, dtype=dtype)
+
+
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
     key = (id(df), "strip", norm(name))
     got = _CACHE.get(key)
     if got is None:
         col = key[2]
-        got = (df, df[col].str.strip() if col in df.columns else pd.Series("", index=df.index))
+        got = (df, _map(str.strip, df[col]) if col in df.columns
+               else pd.Series("", index=df.index))
         _CACHE[key] = got
     return got[1]
 
@@ -78,7 +86,7 @@ def _folded(df: pd.DataFrame, name: str) -> pd.Series:
     key = (id(df), "fold", norm(name))
     got = _CACHE.get(key)
     if got is None:
-        got = _CACHE[key] = (df, _col(df, name).str.casefold())
+        got = _CACHE[key] = (df, _map(str.casefold, _col(df, name)))
     return got[1]
 
 
@@ -110,7 +118,7 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     text = raw.copy()
     # Most cells are plain numbers already; only the others are cleaned (one pass fewer
     # per rule on a large file).
-    untidy = ~raw.str.fullmatch(NUMBER) & (raw != "")
+    untidy = ~_map(lambda v: PLAIN.fullmatch(v) is not None, raw, bool) & (raw != "")
     if untidy.any():
         messy = raw[untidy]
         neg = messy.str.startswith("(") & messy.str.endswith(")")  # accountants' (12.50)
