@@ -90,10 +90,10 @@ class Builder:
 
     def _build(self, d: Parsed, fast: list[bool]) -> list[Txn]:
         out: list[Txn] = []
-        cols = Columns(self, d)
+        done = Columns(self, d).txns(fast)
         for i, kind in enumerate(k.kind for k in d.kinds):
             if fast[i]:
-                out.append(cols.txn(i))
+                out.append(done[i])
             elif kind != "conversion":
                 out.extend(getattr(self, "k_" + kind)(d, i))
         if any(k.kind == "conversion" for k in d.kinds):

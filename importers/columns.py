@@ -10,8 +10,6 @@ which reports the first bad row in file order as it always has.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from importers.engine import Parsed
 from importers.txn import Txn, _num, _q, _value
 
@@ -40,69 +38,85 @@ class Columns:
         self._heads: dict[tuple[int, str], str] = {}
 
     def context(self, i: int) -> tuple:
-        """(kind, accounts, fund meta line, rule meta lines, fund, rule) for row i."""
+        """(kind, posting prefixes, meta lines after import-row, fund, rule) for row i."""
         b, d = self.b, self.d
-        key = (id(d.kinds[i]), d.cell(b.p.campaign, i), d.cell(b.p.fund_column, i))
-        got = self._ctx.get(key)
-        if got is None:
-            acc, fund, rule = b.context(d, i)
-            row = d.rows[i]
-            if rule.kind == "income":
-                names = (b.account(acc, "account", row),
-                         tuple(b.account(acc, s.account, row) for s in b.p.fees),
-                         b.account(acc, "income", row))
-            else:
-                names = (b.account(acc, "account", row), b.account(acc, MOVE_KEY[rule.kind], row))
-            extra = "".join(f"  {k}: {_value(v)}\n" for k, v in rule.meta.items())
-            got = self._ctx[key] = (rule.kind, names, f"  fund: {_q(fund)}\n", extra, fund, rule)
-        return got
+        acc, fund, rule = b.context(d, i)
+        row = d.rows[i]
+        if rule.kind == "income":
+            names = [b.account(acc, "account", row),
+                     *(b.account(acc, s.account, row) for s in b.p.fees),
+                     b.account(acc, "income", row)]
+        else:
+            names = [b.account(acc, "account", row), b.account(acc, MOVE_KEY[rule.kind], row)]
+        meta = f"  fund: {_q(fund)}\n" + "".join(f"  {k}: {_value(v)}\n"
+                                                for k, v in rule.meta.items())
+        return (rule.kind, [f"  {a:<34} " for a in names],
+                [a.startswith("Income:") for a in names], meta, fund, rule)
 
-    def head(self, i: int, rule) -> str:
-        own = self.d.cell(self.b.p.narration_column, i)
-        key = (id(rule), own)
-        got = self._heads.get(key)
-        if got is None:
-            b = self.b
-            from importers.build import NARRATION
+    def head(self, own: str, rule) -> str:
+        from importers.build import NARRATION
 
-            narration = own or rule.narration or b.p.narration or NARRATION[rule.kind]
-            got = self._heads[key] = f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"
-        return got
+        b = self.b
+        narration = own or rule.narration or b.p.narration or NARRATION[rule.kind]
+        return f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"
 
-    def txn(self, i: int) -> Txn:
-        """Row i as a Txn carrying its finished text (raises Problem like k_<kind>)."""
-        b, d = self.b, self.d
-        kind, names, fund_line, extra, fund, rule = self.context(i)
-        row, cur = d.rows[i], d.currency[i]
-        iid = f"{b.p.name}:{d.ids[i]}"
-        text = (f"{d.dates[i]}{self.head(i, rule)}  import-id: {_q(iid)}\n{self.file}"
-                f"  import-row: {row}\n{fund_line}{extra}")
+    def txns(self, fast: list[bool]) -> dict[int, Txn]:
+        """The rows marked fast as Txns carrying their finished text; raises Problem where
+        k_<kind> would (the caller then lets the generic path word it)."""
+        d, p = self.d, self.b.p
+        n = len(d.rows)
+        none = [""] * n
+        camp, fcol, own, refs = (d.text[c] if c else none for c in
+                                 (p.campaign, p.fund_column, p.narration_column, p.reference))
+        ctxs, heads, amounts, out = self._ctx, self._heads, {}, {}
+        file_line, name = self.file, p.name
+        for i in (i for i in range(n) if fast[i]):
+            rule = d.kinds[i]
+            key = (id(rule), camp[i], fcol[i])
+            c = ctxs.get(key)
+            if c is None:
+                c = ctxs[key] = self.context(i)
+            meta, rule = c[3], c[5]
+            hkey = (id(rule), own[i])
+            head = heads.get(hkey)
+            if head is None:
+                head = heads[hkey] = self.head(own[i], rule)
+            row, cur, iid = d.rows[i], d.currency[i], f"{name}:{d.ids[i]}"
+            text = (f"{d.dates[i]}{head}  import-id: {_q(iid)}\n{file_line}"
+                    f"  import-row: {row}\n{meta}")
+            fees = d.fees[i]
+            # Donations repeat a few amounts, and parsing gave each distinct amount text one
+            # Decimal object: the postings are checked and written once per combination.
+            akey = (id(c), cur, id(d.gross[i]), id(d.net[i]), *map(id, fees))
+            got = amounts.get(akey)
+            if got is None:
+                got = amounts[akey] = self.amounts(c, row, cur, d.gross[i], d.net[i], fees)
+            posts, income, sign = got
+            if sign > 0 and d.donors[i] and rule.donor:
+                text += f"  donor: {_q(d.donors[i])}\n"
+            elif sign < 0 and refs[i]:
+                text += f"  refund-of: {_q(f'{name}:{refs[i]}')}\n"
+            out[i] = Txn(d.dates[i], "", "", [], import_id=iid, row=row, text=text + posts,
+                         income=income)
+        return out
+
+    def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
+        """(postings text, income for the totals, sign of gross: 0 unless income)."""
+        kind, pre, inc = c[:3]
         if kind != "income":
-            amount = d.net[i] if d.net[i] is not None else d.gross[i]
-            return self._done(i, iid, text, fund, cur, [(names[0], amount), (names[1], -amount)])
-        fees = [f * spec.sign for f, spec in zip(d.fees[i], b.p.fees, strict=True)]
-        paid = sum(fees)
-        gross, net = d.gross[i], d.net[i]
-        if gross is None:
-            gross = net + paid
-        if net is None:
-            net = gross - paid
-        if net != gross - paid:
-            raise b.problem(row, "net is not gross less fees")  # generic path words it
-        if d.donors[i] and gross > 0 and rule.donor:
-            text += f"  donor: {_q(d.donors[i])}\n"
-        ref = d.cell(b.p.reference, i)
-        if ref and gross < 0:
-            text += f"  refund-of: {_q(f'{b.p.name}:{ref}')}\n"
-        posts = [(names[0], net)]
-        posts += [(account, f) for f, account in zip(fees, names[1], strict=True) if f]
-        posts.append((names[2], -gross))
-        return self._done(i, iid, text, fund, cur, posts)
-
-    def _done(self, i: int, iid: str, text: str, fund: str, cur: str,
-              posts: list[tuple[str, Decimal]]) -> Txn:
-        text += "".join(f"  {a:<34} {_num(n):>10} {cur}\n" for a, n in posts)
-        # What Result.totals() needs from the postings it no longer has.
-        income = [(fund, cur, n) for a, n in posts if a.startswith("Income:")]
-        return Txn(self.d.dates[i], "", "", [], import_id=iid, row=self.d.rows[i], text=text,
-                   income=income)
+            amount = net if net is not None else gross
+            nums, sign = [amount, -amount], 0
+        else:
+            fees = [f * s.sign for f, s in zip(fees, self.b.p.fees, strict=True)]
+            paid = sum(fees)
+            if gross is None:
+                gross = net + paid
+            if net is None:
+                net = gross - paid
+            if net != gross - paid:
+                raise self.b.problem(row, "net is not gross less fees")
+            nums, sign = [net, *fees, -gross], (gross > 0) - (gross < 0)
+        last = len(nums) - 1
+        text = "".join(f"{a}{_num(x):>10} {cur}\n" for j, (a, x) in enumerate(zip(pre, nums))
+                       if x or j in (0, last))  # a zero fee is left out, as k_income does
+        return text, [(c[4], cur, x) for x, i in zip(nums, inc, strict=True) if i], sign

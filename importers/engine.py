@@ -26,6 +26,7 @@ SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
 MAY_STATE = re.compile(r"[A-Z£€$]")  # what stated_currency() can find, in one character
 NUMBER = r"-?\d+(\.\d+)?"
 PLAIN = re.compile(NUMBER)
+ZERO = Decimal(0)  # one shared object: importers.columns caches postings by amount identity
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
 
@@ -289,8 +290,8 @@ def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
         dates=parse_dates(path, df, profile), ids=ids(path, df, profile),
         currency=currency, gross=pick(gross), net=pick(net),
-        fees=[[x or Decimal(0) for x in col] for col in zip(*fees, strict=True)] if fees
+        fees=[[x or ZERO for x in col] for col in zip(*fees, strict=True)] if fees
         else [[] for _ in range(len(df))],
-        splits=[[x or Decimal(0) for x in col] for col in zip(*splits, strict=True)] if splits
+        splits=[[x or ZERO for x in col] for col in zip(*splits, strict=True)] if splits
         else [[] for _ in range(len(df))],
         foreign=foreign or [None] * len(df), donors=donors(df, profile, pseudo), text=text)
