@@ -70,34 +70,39 @@ class Columns:
                                  (p.campaign, p.fund_column, p.narration_column, p.reference))
         ctxs, heads, amounts, out = self._ctx, self._heads, {}, {}
         file_line, name = self.file, p.name
-        for i in (i for i in range(n) if fast[i]):
-            rule = d.kinds[i]
+        # Dates and donors repeat: each is formatted or quoted once.
+        dates = {x: str(x) for x in set(d.dates)}
+        donors = {x: f"  donor: {_q(x)}\n" for x in set(d.donors) if x}
+        for i, use, rule, date, iid, row, cur, gross, net, fees, donor in zip(
+                range(n), fast, d.kinds, d.dates, d.ids, d.rows, d.currency, d.gross, d.net,
+                d.fees, d.donors, strict=True):
+            if not use:
+                continue
             key = (id(rule), camp[i], fcol[i])
             c = ctxs.get(key)
             if c is None:
                 c = ctxs[key] = self.context(i)
-            meta, rule = c[3], c[5]
             hkey = (id(rule), own[i])
             head = heads.get(hkey)
             if head is None:
                 head = heads[hkey] = self.head(own[i], rule)
-            row, cur, iid = d.rows[i], d.currency[i], f"{name}:{d.ids[i]}"
-            text = (f"{d.dates[i]}{head}  import-id: {_q(iid)}\n{file_line}"
-                    f"  import-row: {row}\n{meta}")
-            fees = d.fees[i]
+            iid = f"{name}:{iid}"
+            quoted = f'"{iid}"' if '"' not in iid and "\\" not in iid else _q(iid)
             # Donations repeat a few amounts, and parsing gave each distinct amount text one
             # Decimal object: the postings are checked and written once per combination.
-            akey = (id(c), cur, id(d.gross[i]), id(d.net[i]), *map(id, fees))
+            akey = (id(c), cur, id(gross), id(net), *map(id, fees))
             got = amounts.get(akey)
             if got is None:
-                got = amounts[akey] = self.amounts(c, row, cur, d.gross[i], d.net[i], fees)
+                got = amounts[akey] = self.amounts(c, row, cur, gross, net, fees)
             posts, income, sign = got
-            if sign > 0 and d.donors[i] and rule.donor:
-                text += f"  donor: {_q(d.donors[i])}\n"
+            extra = ""
+            if sign > 0 and donor and rule.donor:
+                extra = donors[donor]
             elif sign < 0 and refs[i]:
-                text += f"  refund-of: {_q(f'{name}:{refs[i]}')}\n"
-            out[i] = Txn(d.dates[i], "", "", [], import_id=iid, row=row, text=text + posts,
-                         income=income)
+                extra = f"  refund-of: {_q(f'{name}:{refs[i]}')}\n"
+            out[i] = Txn(date, "", "", [], import_id=iid, row=row, income=income,
+                         text=f"{dates[date]}{head}  import-id: {quoted}\n{file_line}"
+                              f"  import-row: {row}\n{c[3]}{extra}{posts}")
         return out
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
