@@ -51,8 +51,9 @@ class ProfileImporter(beangulp.Importer):
         except Exception:  # noqa: BLE001 (beangulp's archive then uses the file's mtime)
             return None
 
-    def txns(self, filepath: str, settings: Settings) -> list[Txn]:
-        """The file's entries as Txn records; raises errors.Problem on a bad row."""
+    def txns(self, filepath: str, settings: Settings, columnwise: bool = True) -> list[Txn]:
+        """The file's entries as Txn records; raises errors.Problem on a bad row.
+        columnwise=False renders every row the generic way (tests compare the two)."""
         rows = read.raw_rows(filepath)
         at = read.header_at(rows, self.profile.signature)
         if at is None:
@@ -67,7 +68,7 @@ class ProfileImporter(beangulp.Importer):
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return b.build(parsed)
+            return b.build(parsed, columnwise)
         finally:
             if enabled:
                 gc.enable()

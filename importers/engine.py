@@ -23,7 +23,11 @@ AMOUNT_JUNK = re.compile(r"[£$€,]|^[A-Z]{3}(?=\s*[-\d(])|(?<=\d)\s*[A-Z]{3}$|
 # The currency an amount cell names itself, to check against its row's.
 STATED = re.compile(r"^[(\s]*([A-Z]{3})(?=\s*[-\d(])|(?<=\d)\s*([A-Z]{3})[)\s]*$")
 SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
+MAY_STATE = re.compile(r"[A-Z£€$]")  # what stated_currency() can find, in one character
 NUMBER = r"-?\d+(\.\d+)?"
+PLAIN = re.compile(NUMBER)
+CODE = re.compile(r"[A-Z]{3}")
+ZERO = Decimal(0)  # one shared object: importers.columns caches postings by amount identity
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
 
@@ -63,12 +67,26 @@ def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
 _CACHE: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {}
 
 
+def _map(f, s: pd.Series, dtype=object) -> pd.Series:
+    """f over a column of str, called once per distinct value (types, statuses, currencies
+    and amounts repeat): far faster than the .str accessor, which calls per cell and
+    handles missing values (read.table never gives a missing cell)."""
+    codes, uniq = pd.factorize(s)
+    values = np.array([f(v) for v in uniq], dtype=dtype)
+    return pd.Series(values[codes] if len(codes) else values[:0], index=s.index, dtype=dtype)
+
+
+def _plain(text: str) -> bool:
+    return PLAIN.fullmatch(text) is not None
+
+
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
     key = (id(df), "strip", norm(name))
     got = _CACHE.get(key)
     if got is None:
         col = key[2]
-        got = (df, df[col].str.strip() if col in df.columns else pd.Series("", index=df.index))
+        got = (df, _map(str.strip, df[col]) if col in df.columns
+               else pd.Series("", index=df.index))
         _CACHE[key] = got
     return got[1]
 
@@ -77,7 +95,7 @@ def _folded(df: pd.DataFrame, name: str) -> pd.Series:
     key = (id(df), "fold", norm(name))
     got = _CACHE.get(key)
     if got is None:
-        got = _CACHE[key] = (df, _col(df, name).str.casefold())
+        got = _CACHE[key] = (df, _map(str.casefold, _col(df, name)))
     return got[1]
 
 
@@ -109,7 +127,7 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     text = raw.copy()
     # Most cells are plain numbers already; only the others are cleaned (one pass fewer
     # per rule on a large file).
-    untidy = ~raw.str.fullmatch(NUMBER) & (raw != "")
+    untidy = ~_map(_plain, raw, bool) & (raw != "")
     if untidy.any():
         messy = raw[untidy]
         neg = messy.str.startswith("(") & messy.str.endswith(")")  # accountants' (12.50)
@@ -118,13 +136,12 @@ def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]
     empty = text == ""
     if required:
         _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
-    bad = untidy & ~empty & ~text.str.fullmatch(NUMBER)
+    bad = untidy & ~empty & ~_map(_plain, text, bool)
     _fail(path, df, bad, lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
           "is not a number")
-    values = text.tolist()
-    # Donations repeat the same few amounts: each distinct text becomes a Decimal once.
-    exact = {t: Decimal(t) for t in set(values) if t}
-    return [exact.get(t) for t in values]
+    # Donations repeat the same few amounts: each distinct text becomes one Decimal object
+    # (importers.columns relies on that to write each combination of amounts once).
+    return _map(lambda t: Decimal(t) if t else None, text).tolist()
 
 
 def stated_currency(text: str) -> str | None:
@@ -141,8 +158,13 @@ def check_stated_currency(path, df, columns, currency: list[str]) -> None:
     for column in columns:
         if not column:
             continue
-        raw = _col(df, column).tolist()
-        for value, cur, row in zip(raw, currency, df["_row"].tolist(), strict=True):
+        raw = _col(df, column)
+        # Only a cell with a capital letter or a currency sign can name a currency: one
+        # vectorised pass picks those few out of the plain numbers.
+        hits = np.flatnonzero(_map(lambda v: MAY_STATE.search(v) is not None, raw, bool))
+        rows = df["_row"].to_numpy()
+        for i in hits:
+            value, cur, row = raw.iat[i], currency[i], rows[i]
             stated = stated_currency(value)
             if stated and stated != cur:
                 raise Problem(str(path), int(row), f"amount '{value}' in column '{column}' "
@@ -152,8 +174,8 @@ def check_stated_currency(path, df, columns, currency: list[str]) -> None:
 def parse_currency(path, df, profile: Profile) -> list[str]:
     if profile.fixed_currency or not profile.currency:
         return [(profile.fixed_currency or "GBP").upper()] * len(df)
-    cur = _col(df, profile.currency).str.upper()
-    _fail(path, df, ~cur.str.fullmatch(r"[A-Z]{3}"),
+    cur = _map(str.upper, _col(df, profile.currency))
+    _fail(path, df, ~_map(lambda v: CODE.fullmatch(v) is not None, cur, bool),
           lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
     return cur.tolist()
 
@@ -275,8 +297,8 @@ def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
         dates=parse_dates(path, df, profile), ids=ids(path, df, profile),
         currency=currency, gross=pick(gross), net=pick(net),
-        fees=[[x or Decimal(0) for x in col] for col in zip(*fees, strict=True)] if fees
+        fees=[[x or ZERO for x in col] for col in zip(*fees, strict=True)] if fees
         else [[] for _ in range(len(df))],
-        splits=[[x or Decimal(0) for x in col] for col in zip(*splits, strict=True)] if splits
+        splits=[[x or ZERO for x in col] for col in zip(*splits, strict=True)] if splits
         else [[] for _ in range(len(df))],
         foreign=foreign or [None] * len(df), donors=donors(df, profile, pseudo), text=text)

@@ -35,6 +35,8 @@ class Result:
         """Income booked per fund and currency (gross)."""
         out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for t in self.new:
+            for fund, cur, n in t.income:
+                out[fund][cur] -= n
             for p in t.postings:
                 if p.account.startswith("Income:"):
                     fund = dict(p.meta).get("fund") or t.fund or "?"
@@ -127,20 +129,29 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
             progress(f"identified {path}")
     # Budgets first: an invoice names its budget line only for a fund that has a budget.
     found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
+    new = result.new
     for path, imp in found:
         result.files[path] = imp.profile.name
+        files: dict[int, list[Txn]] = {}  # year -> entries (the file name is made per year)
         for t in imp.txns(path, settings):
+            iid = t.import_id
             if t.custom and t.custom[0] == funds.BUDGET:
                 settings.budgeted.add(str(t.custom[1][0]))
-            if t.import_id in batch:
-                _same_or_fail(t, path, batch[t.import_id])
-            if t.import_id in seen:
+            if iid in batch:
+                _same_or_fail(t, path, batch[iid])
+            if iid in seen:
                 result.duplicates += 1
                 continue
-            batch[t.import_id] = (path, t)
-            seen.add(t.import_id)
-            result.new.append(t)
-            grouped[target(t, imp.profile.name)].append(t)
+            batch[iid] = (path, t)
+            seen.add(iid)
+            new.append(t)
+            year = t.date.year
+            got = files.get(year)
+            if got is None:
+                got = files[year] = []
+            got.append(t)
+        for txns in files.values():
+            grouped[target(txns[0], imp.profile.name)] += txns
         if progress:
             progress(f"read {path}")
     for rel, txns in sorted(grouped.items()):

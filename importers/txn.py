@@ -31,6 +31,10 @@ class Txn:
     custom: tuple[str, list] | None = None  # a custom directive instead (budgets)
     import_id: str = ""  # also in meta; kept here so dedup and sorting need no lookups
     row: int = 0
+    # Set by importers.columns for the common kinds: the finished text (no postings kept)
+    # and the (fund, currency, number) of its income postings, for Result.totals().
+    text: str | None = None
+    income: list[tuple[str, str, Decimal]] = field(default_factory=list)
 
     @property
     def fund(self) -> str | None:
@@ -52,6 +56,8 @@ def _value(v) -> str:
 
 
 def render(t: Txn) -> str:
+    if t.text is not None:
+        return t.text
     lines = []
     if t.custom:
         ctype, values = t.custom

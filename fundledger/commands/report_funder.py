@@ -6,7 +6,6 @@ import click
 
 from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
-from reports import xlsx
 from reports.classify import ReportError
 from reports.funder import UNMAPPED, funder_report
 
@@ -46,6 +45,8 @@ def command(fund, books, start, end, out) -> None:
                                end and end.date())
     except ReportError as err:
         raise click.ClickException(str(err)) from None
+    from reports import xlsx  # here: openpyxl would slow every other command's start
+
     xlsx.funder_workbook(report, out)
     unmapped = next(line for line in report.lines if line.line == UNMAPPED)
     click.echo(f"funder report for {fund}, {report.start} to {report.end}, written to "

@@ -8,7 +8,7 @@ from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
 from ledger import options as ledger_options
 from reports import sofa as sofa_report
-from reports import sofa_render, xlsx
+from reports import sofa_render
 from reports.classify import ReportError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html")
@@ -64,6 +64,8 @@ def command(year, start, end, books, fmt, out) -> None:
     except (ReportError, ledger_options.OptionError) as err:
         raise click.ClickException(str(err)) from None
     if fmt == "xlsx":
+        from reports import xlsx  # here: openpyxl would slow every other command's start
+
         xlsx.sofa_workbook(result, out)
         click.echo(f"SOFA {s} to {e} written to {shown(out)}")
         return
