@@ -28,6 +28,23 @@ hold:
   year with one gift cannot reveal that gift's amount and year. There is one series, for
   the whole statement: per-fund series would give small years back by subtraction. The
   statement is dated the end of its last entry's month, not the day of a last gift.
+- A fund is shown on its own only if its gifts come from no identifiable donor or from at
+  least 5 distinct `donor:` pseudonyms. Its spend and balance are public, and raised =
+  spent + balance - transfers, so hiding only its "raised" line would not protect a fund
+  given by one person; and a grant beside the gifts does not help either, as the grant is
+  published and the rest is those few donors' money. Funds whose gifts come from 1 to 4
+  donors are merged into one "Other funds" section (`OTHER_FUNDS`), which names them (a
+  fund's title is not donor data) but shows only their summed figures: raised by channel,
+  fees, spend by firm and category, transfers (those between the merged funds cancel),
+  balance. Its supporters are counted over the merged donors. If the merged group's gifts
+  still come from 1 to 4 donors (one fund given by one person), the section's total would
+  still be their gifts, so the fund with the fewest donors among those shown on their own
+  joins it, then the next, until the group's gifts come from at least 5 donors: a whole
+  fund's figures are the price of not publishing one person's giving. Only if the whole
+  statement's gifts come from fewer than 5 donors can no merge help; then the section's
+  money raised is one line ("All income", "fewer than 5"), with no channel, grant or
+  grant-currency breakdown, and the totals at the top are that same small group, as they
+  were before (they cover every fund). A note names the merged funds and says why.
 - Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
   category for everything else: other payees (suppliers, refunds) are never named.
 """
@@ -63,6 +80,12 @@ CHANNEL_LABELS = {
 }
 
 COURT_FEES = "court fees"
+
+# The section of funds each given by fewer than MIN_GROUP donors, shown only together.
+OTHER_FUNDS = "other-funds"
+OTHER_FUNDS_TITLE = f"Other funds (each supported by {FEWER} people)"
+OTHER_FUNDS_MIXED_TITLE = f"Other funds (shown together: some had {FEWER} supporters)"
+ALL_INCOME = "All income"
 
 LEFTOVER = {
     "return-to-platform": "Any money left when the case ends goes back to the crowdfunding "
@@ -126,6 +149,7 @@ class FundStatement:
     balance: Decimal
     held: tuple[Item, ...]  # where the balance sits ("held in Brightwater client account")
     leftover: str
+    merged: tuple[str, ...] = ()  # OTHER_FUNDS only: titles of the funds shown together
 
 
 @dataclass(frozen=True)
@@ -375,6 +399,108 @@ def _all_donors(acc: _Acc) -> set:
     return set().union(*acc.donors.values()) if acc.donors else set()
 
 
+def _on_its_own(acc: _Acc) -> bool:
+    """Whether a fund may be shown on its own: its gifts come from 0 or at least 5 donors."""
+    return not 0 < len(_all_donors(acc)) < MIN_GROUP
+
+
+def _merge_accs(accs: Iterable[_Acc]) -> _Acc:
+    out = _Acc()
+    for a in accs:
+        for k, n in a.income.items():
+            out.income[k] += n
+        for k, v in a.donors.items():
+            out.donors[k] |= v
+        for k, n in a.grant_units.items():
+            out.grant_units[k] += n
+        for k, v in a.sources.items():
+            out.sources[k] |= v
+        for k, n in a.legal.items():
+            out.legal[k] += n
+        for k, n in a.transfers.items():
+            out.transfers[k] += n
+        for k, n in a.year_raised.items():
+            out.year_raised[k] += n
+        for k, n in a.year_spent.items():
+            out.year_spent[k] += n
+        for k, v in a.year_donors.items():
+            out.year_donors[k] |= v
+        out.untagged |= a.untagged
+    return out
+
+
+def _summed_items(groups: Iterable[tuple[Item, ...]]) -> tuple[Item, ...]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for items in groups:
+        for i in items:
+            sums[i.label] += i.amount
+    return tuple(Item(label, n) for label, n in sums.items() if n)
+
+
+def _make_up_the_group(small: list[str], own: list[str], per_fund: dict[str, _Acc]
+                       ) -> list[str]:
+    """The funds that would be shown on their own but must join the small ones: while the
+    merged group's gifts come from 1 to 4 donors, the fund with the fewest donors (the
+    first declared, on a tie) joins it. A fund without gifts does not help and never joins.
+
+    Without this, one fund given by a single donor would be "Other funds" on its own, and
+    its total (public spend plus balance) that donor's gifts."""
+    group = set().union(*(_all_donors(per_fund[f]) for f in small)) if small else set()
+    candidates = sorted((f for f in own if _all_donors(per_fund[f])),
+                        key=lambda f: (len(_all_donors(per_fund[f])), own.index(f)))
+    added: list[str] = []
+    while 0 < len(group) < MIN_GROUP and candidates:
+        f = candidates.pop(0)
+        added.append(f)
+        group |= _all_donors(per_fund[f])
+    return added
+
+
+def _other_funds(group: list[FundStatement], acc: _Acc, title: str) -> FundStatement:
+    """One section for the funds that may not be shown on their own: their sums only."""
+    def add(attr: str) -> Decimal:
+        return sum((getattr(f, attr) for f in group), ZERO)
+
+    titles = tuple(f.title for f in group)
+    raised_total = add("raised_total")
+    donors = _all_donors(acc)
+    if 0 < len(donors) < MIN_GROUP:
+        # Still a small group: one sum, so no grant or channel can be taken away from it
+        # to leave the donors' gifts.
+        raised: tuple[Item, ...] = (
+            Item(ALL_INCOME, raised_total, f"gifts from {FEWER} supporters and any other "
+                 "income, shown as one sum", FEWER),) if raised_total else ()
+        supporters, grant_original = FEWER, ()
+    else:
+        raised = _raised_items(acc)
+        supporters = supporters_text(len(donors), not acc.untagged, _suppressed(raised))
+        grant_original = _grant_original(acc)
+    # Transfers between two merged funds cancel out; only those with other funds remain.
+    transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
+                      for k, v in sorted(acc.transfers.items()) if v and k not in titles)
+    # Where the money is, summed; unless a fund's own holdings were left out as confusing.
+    held = (() if any(not f.held and f.balance for f in group)
+            else _summed_items(f.held for f in group))
+    if any(i.amount < 0 and not i.label.startswith("owed") for i in held):
+        held = ()
+    any_open = any(f.closed is None for f in group)
+    return FundStatement(
+        id=OTHER_FUNDS, title=title, fund_class="", purpose="",
+        opened=min(f.opened for f in group), closed=None,
+        status=STATUS_WORDS["open"] if any_open else STATUS_WORDS["closed"],
+        raised=raised, raised_total=raised_total, supporters=supporters,
+        grant_original=grant_original,
+        platform_fees=add("platform_fees"), payment_fees=add("payment_fees"),
+        legal_by_firm=_firms(acc), legal_total=add("legal_total"),
+        court_fees=add("court_fees"),
+        other_spend=_summed_items(f.other_spend for f in group),
+        spent_total=add("spent_total"), returned=add("returned"),
+        transfers=transfers, transfers_net=add("transfers_net"),
+        balance=add("balance"), held=held,
+        leftover="Each of these funds keeps its own terms for any money left in it.",
+        merged=titles)
+
+
 PURPOSE_WORDS = {
     "Expenses:Legal": "legal costs",
     "Expenses:Fees": "platform and payment fees",
@@ -488,8 +614,18 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     summaries = {s.fund: s for s in reconciliation.reconcile(entries, options, as_of)}
     titles = {f.id: f.title for f in declared.values()}
     per_fund, total = _collect(entries, set(wanted), titles, currency, as_of)
+    own = [f for f in wanted if _on_its_own(per_fund[f])]
+    small = [f for f in wanted if f not in own]
+    added = _make_up_the_group(small, own, per_fund)
+    merged = [f for f in wanted if f in small or f in added]
+    own = [f for f in own if f not in added]
     fund_statements = tuple(_fund_statement(declared[f], summaries[f], per_fund[f])
-                            for f in wanted)
+                            for f in own)
+    if merged:
+        fund_statements += (_other_funds(
+            [_fund_statement(declared[f], summaries[f], per_fund[f]) for f in merged],
+            _merge_accs(per_fund[f] for f in merged),
+            OTHER_FUNDS_TITLE if not added else OTHER_FUNDS_MIXED_TITLE),)
 
     def add(attr: str) -> Decimal:
         return sum((getattr(f, attr) for f in fund_statements), ZERO)
@@ -506,6 +642,17 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     notes = tuple(f"Money booked in {c} without a {currency} value (no exchange rate in our "
                   "books) is not included in these figures."
                   for c, n in sorted(foreign.items()) if n)
+    if small:
+        names = _join([declared[f].title for f in small])
+        notes += ((f"{len(small)} fund{'s' if len(small) > 1 else ''} ({names}) "
+                   f"{'are' if len(small) > 1 else 'is'} shown only together, as "
+                   f"\"{OTHER_FUNDS_TITLE}\": each was given money by {FEWER} "
+                   "supporters, and a fund's own figures would show what they gave."),)
+    if added:
+        names = _join([declared[f].title for f in added])
+        notes += ((f"{names} {'are' if len(added) > 1 else 'is'} shown in that section too, "
+                   f"so that its money comes from at least {MIN_GROUP} supporters and no "
+                   "small group's gifts can be worked out from it."),)
     # A count suppressed in any fund makes every count of the whole statement rounded:
     # the statement's donations count less the funds' shown ones would give it back.
     rounded = any(_suppressed(f.raised) or f.supporters == FEWER for f in fund_statements)
@@ -531,6 +678,11 @@ SYMBOLS = reconciliation.SYMBOLS
 
 PHRASES = {"Crowdfunding": "through crowdfunding", "Donations": "in donations",
            "Other channels": "through other channels"}
+
+
+def fund_count(s: Statement) -> int:
+    """How many funds the statement covers: "Other funds" counts as the funds it holds."""
+    return sum(len(f.merged) or 1 for f in s.funds)
 
 
 def _join(parts: list[str]) -> str:
@@ -581,6 +733,7 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
     if s.returned:
         text.append(f"{fmt(s.returned, cur)} left over was returned to the crowdfunding "
                     "platform.")
+    count = fund_count(s)
     text.append(f"{fmt(s.balance, cur)} is left"
-                + (f" across {len(s.funds)} funds." if len(s.funds) > 1 else "."))
+                + (f" across {count} funds." if count > 1 else "."))
     return replace(s, summary=" ".join(text))

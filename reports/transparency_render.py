@@ -79,8 +79,9 @@ def to_markdown(s: Statement) -> str:
     lines += [f"| {p.label} | {m(p.raised)} | {m(p.spent)} |" for p in s.periods]
     for f in s.funds:
         state = f"closed {long_date(f.closed)}" if f.closed else f.status
-        lines += ["", f"## {_md(f.title)}", "",
-                  f"{f.fund_class.capitalize()} fund, opened {long_date(f.opened)}; {state}."]
+        about = (f"Shown together: {_md(', '.join(f.merged))}; first opened "
+                 if f.merged else f"{f.fund_class.capitalize()} fund, opened ")
+        lines += ["", f"## {_md(f.title)}", "", f"{about}{long_date(f.opened)}; {state}."]
         if f.purpose:
             lines.append(f"What it is for: {_md(f.purpose)}.")
         lines += ["", "### Raised", ""]
@@ -152,6 +153,8 @@ def csv_rows(s: Statement) -> list[tuple]:
         def row(section, item, detail="", amount="", currency=cur, supporters="", f=f):
             rows.append((f.id, f.title, section, item, detail, amount, currency, supporters))
         row("about", "class", f.fund_class, currency="")
+        if f.merged:
+            row("about", "funds shown together", "; ".join(f.merged), currency="")
         row("about", "purpose", f.purpose, currency="")
         row("about", "opened", f.opened.isoformat(), currency="")
         row("about", "status", f.status + (f" {f.closed.isoformat()}" if f.closed else ""),

@@ -55,12 +55,26 @@ def by_id(statement):
 
 # --- figures on hand-worked books ---------------------------------------------------------
 
-def test_figures_match_the_hand_worked_books(small_statement):
+def test_figures_match_the_hand_worked_books(small, small_statement):
     s = small_statement
     f = by_id(s)
     assert (s.raised_total, s.spent_total, s.balance) == (D(1820), D(805), D(1015))
-    assert (f["general"].balance, f["case"].balance, f["small"].balance) == (D(320), D(695), 0)
-    case = f["case"]
+    # `small` (3 donors) is not shown on its own, and with it alone "Other funds" would
+    # still be 3 donors' money: `case` (5 donors, fewer than general's 8) joins it.
+    assert set(f) == {"general", tr.OTHER_FUNDS}
+    other = f[tr.OTHER_FUNDS]
+    assert other.merged == ("A test case", "Small appeal")
+    assert other.title == tr.OTHER_FUNDS_MIXED_TITLE
+    assert (f["general"].balance, other.balance) == (D(320), D(695))
+    assert (other.raised_total, other.spent_total) == (D(1410), D(755))
+    assert {x.firm: x.amount for x in other.legal_by_firm} == {
+        "=cmd": D(360), "<script>x</script> Chambers": D(200), "Small Firm LLP": D(60)}
+    assert [(t.label, t.amount) for t in other.transfers] == [("From General", D(40))]
+    assert any("Small appeal" in n and "fewer than 5" in n for n in s.notes)
+    entries, options = load(small)
+    # On its own, as a statement of one fund, `case` is shown with all its detail.
+    case = tr.statement(entries, options, ["case"]).funds[0]
+    assert (case.id, case.balance) == ("case", D(695))
     assert (case.platform_fees, case.payment_fees, case.court_fees) == (D(25), D(10), D(100))
     assert {x.firm: x.amount for x in case.legal_by_firm} == {
         "=cmd": D(360), "<script>x</script> Chambers": D(200)}
@@ -73,10 +87,8 @@ def test_figures_match_the_hand_worked_books(small_statement):
     assert {h.label: h.amount for h in case.held} == {
         "held in the Firm client account": D(465), "in our bank account": D(190),
         "kept with our general funds' money": D(40)}
-    assert f["case"].status == "open" and f["small"].status == "closed"
-    assert f["small"].status == "closed" and str(f["small"].closed) == "2019-12-31"
+    assert case.status == "open" and other.status == "open" and other.closed is None
     assert case.leftover == tr.LEFTOVER["return-to-platform"]
-    assert f["small"].leftover == "The fund was closed on 31 December 2019 with nothing left."
     # Transfers between two funds of the statement cancel out in its totals.
     assert s.balance == s.raised_total - s.spent_total
 
@@ -93,13 +105,14 @@ def test_supporters_are_counted_and_small_groups_suppressed(small_statement):
     assert general["Other channels"].supporters == "fewer than 5"
     # 8 donors, but "8" next to "6" would give the hidden 2 back: rounded down to 5s.
     assert f["general"].supporters == "at least 5"
-    # A fund with 3 donors: never "3".
-    assert f["small"].supporters == "fewer than 5"
-    assert [(i.label, i.supporters) for i in f["small"].raised] == [
-        ("Other channels", "fewer than 5")]
-    case = {i.label: i for i in f["case"].raised}
-    assert case["Crowdfunding"].supporters == "5"
-    assert case["Grant from Good Foundation"].amount == D(850)
+    # A fund with 3 donors: never "3", and never on its own. With case's 5 it makes a
+    # group of 8, whose donations (small's 3) are merged into other channels.
+    other = {i.label: i for i in f[tr.OTHER_FUNDS].raised}
+    assert f[tr.OTHER_FUNDS].supporters == "at least 5"
+    assert other["Crowdfunding"].supporters == "5"
+    assert (other["Other channels"].amount, other["Other channels"].supporters) == (
+        D(60), "fewer than 5")
+    assert other["Grant from Good Foundation"].amount == D(850)
     # Across the statement: 7 crowdfunding donors, 9 donations donors, 16 in all.
     total = {i.label: i.supporters for i in s.raised}
     # Counts were suppressed in general and small, so the statement's are rounded too:
@@ -142,7 +155,7 @@ def test_supporters_text_never_shows_a_small_number():
 def test_one_fund_only(small):
     entries, options = load(small)
     s = tr.statement(entries, options, ["small"])
-    assert [f.id for f in s.funds] == ["small"]
+    assert [(f.id, f.merged) for f in s.funds] == [(tr.OTHER_FUNDS, ("Small appeal",))]
     assert s.raised_total == D(60) and s.balance == 0
     with pytest.raises(tr.UnknownFund):
         tr.statement(entries, options, ["nope"])
@@ -414,7 +427,8 @@ def test_csv_figures_are_the_statement_s(small_statement):
         assert got[(f.id, "spent", "total")] == str(f.spent_total)
         assert got[(f.id, "left", "balance")] == str(f.balance)
     supporters = {(r["fund"], r["item"]): r["supporters"] for r in rows if r["section"] == "raised"}
-    assert supporters[("small", "total")] == "fewer than 5"
+    assert supporters[(tr.OTHER_FUNDS, "total")] == "at least 5"
+    assert not any(r["fund"] == "small" for r in rows)
     assert supporters[("all", "total")] == "at least 15"
 
 
@@ -436,7 +450,7 @@ def test_a_refund_without_a_donor_leaves_the_count_exact(tmp_path):
     donations = next(i for i in f["general"].raised if i.label == "Donations")
     assert (donations.amount, donations.supporters) == (D(200), "6")
     # A payout of pledges with no donors named: 5 known, more unknown.
-    crowd = next(i for i in f["case"].raised if i.label == "Crowdfunding")
+    crowd = next(i for i in f[tr.OTHER_FUNDS].raised if i.label == "Crowdfunding")
     assert (crowd.amount, crowd.supporters) == (D(570), "at least 5")
 
 
@@ -449,9 +463,120 @@ def test_as_of_a_date_is_the_books_as_they_stood(small, tmp_path):
     # Everything but 2019's hosting (50) and small's advice (60); small not yet closed.
     assert (s.raised_total, s.spent_total, s.as_of) == (D(1820), D(695),
                                                        datetime.date(2018, 12, 31))
-    assert f["small"].closed is None and f["small"].balance == D(60)
+    assert f[tr.OTHER_FUNDS].status == "open"
+    assert f[tr.OTHER_FUNDS].balance == D(60) + D(695)
     result = run_cli("report", "transparency", "--books", small, "--as-of", "2017-12-31",
                      "-o", tmp_path / "o")
     assert result.returncode == 0, result.stderr
     md = (tmp_path / "o" / "statement.md").read_text()
     assert "figures to 31 December 2017" in md and "A test case" not in md
+
+
+# --- funds given by fewer than 5 people are shown only together ------------------------
+
+def _fund(fund_id: str, title: str) -> str:
+    return (f'2020-01-01 custom "fund" "{fund_id}" "restricted"\n  title: "{title}"\n'
+            '  purpose: "Expenses:Legal"\n  terms: "release-to-unrestricted"\n\n')
+
+
+def _gifts(fund_id: str, amounts: list[str], prefix: str) -> str:
+    return "".join(
+        f'2020-02-{i + 1:02d} * "PayPal" "Donation"\n  fund: "{fund_id}"\n'
+        f'  donor: "{prefix}-{i}"\n  Assets:PayPal  {n} GBP\n'
+        f"  Income:Donations:PayPal  -{n} GBP\n\n"
+        for i, n in enumerate(amounts))
+
+
+def _spend(fund_id: str, amount: str) -> str:
+    return (f'2020-03-01 * "Six Firm LLP" "Advice"\n  fund: "{fund_id}"\n'
+            f"  Expenses:Legal:Solicitors  {amount} GBP\n  Assets:PayPal  -{amount} GBP\n\n")
+
+
+def _grant(fund_id: str, amount: str) -> str:
+    return (f'2020-01-15 * "Other Trust" "Grant"\n  fund: "{fund_id}"\n'
+            f"  Assets:Bank:Current  {amount} GBP\n  Income:Grants:Trust  -{amount} GBP\n\n")
+
+
+def _extra_books(tmp_path, text: str) -> Path:
+    main = tmp_path / "main.beancount"
+    main.write_text(books_text() + "\n2020-01-01 open Income:Grants:Trust GBP\n\n" + text)
+    return main
+
+
+def test_a_fund_given_by_fewer_than_5_people_is_shown_only_in_other_funds(tmp_path):
+    # three: 3 donors, 111.11 + 222.22 + 333.33 = 666.66 raised, 100.00 spent, 566.66 left.
+    # pair: 2 donors, 41.17 + 43.19 = 84.36 raised and left. With small (3 donors, 60.00
+    # raised, nothing left): "Other funds" is 8 donors, 811.02 raised, 651.02 left.
+    # six: 6 donors of 50.00 (300.00), 20.00 spent, 280.00 left: shown on its own.
+    main = _extra_books(tmp_path, _fund("three", "Three appeal") + _fund("pair", "Pair appeal")
+                        + _fund("six", "Six appeal")
+                        + _gifts("three", ["111.11", "222.22", "333.33"], "t")
+                        + _gifts("pair", ["41.17", "43.19"], "p")
+                        + _gifts("six", ["50.00"] * 6, "s")
+                        + _spend("three", "100.00") + _spend("six", "20.00"))
+    entries, options = load(main)
+    s = tr.statement(entries, options)
+    f = by_id(s)
+    assert list(f) == ["general", "case", "six", tr.OTHER_FUNDS]
+    other = f[tr.OTHER_FUNDS]
+    assert other.merged == ("Small appeal", "Three appeal", "Pair appeal")
+    assert other.title == tr.OTHER_FUNDS_TITLE
+    assert (other.raised_total, other.spent_total, other.balance) == (
+        D("811.02"), D("160.00"), D("651.02"))
+    assert [(i.label, i.amount, i.supporters) for i in other.raised] == [
+        ("Donations", D("811.02"), "8")]
+    assert {x.firm: x.amount for x in other.legal_by_firm} == {
+        "Small Firm LLP": D(60), "Six Firm LLP": D(100)}
+    six = f["six"]
+    assert (six.raised_total, six.spent_total, six.balance, six.supporters) == (
+        D(300), D(20), D(280), "6")
+    # The totals still cover every fund.
+    assert (s.raised_total, s.balance) == (D(1820) + D("811.02") - D(60) + D(300),
+                                           D(1015) + D("651.02") + D(280))
+    assert "across 6 funds" in s.summary
+    assert any("Three appeal" in n and "Pair appeal" in n and "fewer than 5" in n
+               for n in s.notes)
+    outputs = render.outputs(s)
+    for name, text in outputs.items():
+        for own in ("666.66", "566.66", "84.36"):  # three's and pair's own figures
+            assert own not in text, (name, own)
+        assert "811.02" in text and "651.02" in text, name
+        assert "Six appeal" in text and "280.00" in text, name
+    rows = list(csv.DictReader(io.StringIO(outputs["statement.csv"])))
+    assert {r["fund"] for r in rows} == {"all", "general", "case", "six", tr.OTHER_FUNDS}
+
+
+def test_a_grant_alone_is_shown_but_a_grant_beside_few_donors_is_not(tmp_path):
+    # grant: 500.00 from Other Trust, no gifts. mixed: 700.00 from Other Trust and
+    # 3 donors' 10.00 each: the grant is public, so the rest would be their gifts.
+    main = _extra_books(tmp_path, _fund("grant", "Grant only") + _fund("mixed", "Mixed")
+                        + _grant("grant", "500.00") + _grant("mixed", "700.00")
+                        + _gifts("mixed", ["10.00"] * 3, "m"))
+    entries, options = load(main)
+    f = by_id(tr.statement(entries, options))
+    assert list(f) == ["general", "case", "grant", tr.OTHER_FUNDS]
+    assert [(i.label, i.amount, i.supporters) for i in f["grant"].raised] == [
+        ("Grant from Other Trust", D(500), "")]
+    assert f["grant"].balance == D(500)
+    assert f[tr.OTHER_FUNDS].merged == ("Small appeal", "Mixed")
+    assert f[tr.OTHER_FUNDS].raised_total == D(60) + D(730)
+
+
+def test_a_single_donor_s_fund_is_never_a_group_of_its_own(tmp_path):
+    # solo: one donor's 250.00. With small's 3 donors the group is still 4, so the shown
+    # fund with the fewest donors (case, 5) joins it: 4 + 5 donors.
+    main = _extra_books(tmp_path, _fund("solo", "Solo") + _gifts("solo", ["250.00"], "o"))
+    entries, options = load(main)
+    s = tr.statement(entries, options)
+    f = by_id(s)
+    assert list(f) == ["general", tr.OTHER_FUNDS]
+    other = f[tr.OTHER_FUNDS]
+    assert other.merged == ("A test case", "Small appeal", "Solo")
+    assert other.title == tr.OTHER_FUNDS_MIXED_TITLE
+    assert other.raised_total == D(1410) + D(250) and other.supporters == "at least 5"
+    assert any(n.startswith("A test case is shown in that section too") for n in s.notes)
+    # A statement of that fund alone cannot be merged with anything: its money is one line.
+    alone = tr.statement(entries, options, ["solo"])
+    assert [(i.label, i.amount, i.supporters) for i in alone.funds[0].raised] == [
+        (tr.ALL_INCOME, D(250), "fewer than 5")]
+    assert alone.funds[0].grant_original == () and alone.funds[0].supporters == "fewer than 5"

@@ -61,7 +61,7 @@ def command(funds: tuple[str, ...], books: Path, out: Path, as_of, force: bool) 
     for name, text in files.items():
         _write(out / name, text, bom=name.endswith(".csv"))
     click.echo(f"transparency statement written to {shown(out)}: "
-               f"{', '.join(files)} ({len(statement.funds)} fund(s))")
+               f"{', '.join(files)} ({transparency.fund_count(statement)} fund(s))")
     if sys.stdout.isatty():
         click.echo(f"open {shown(out / 'index.html')} in a browser to check it")
 
