@@ -40,11 +40,10 @@ hold:
   still come from 1 to 4 donors (one fund given by one person), the section's total would
   still be their gifts, so the fund with the fewest donors among those shown on their own
   joins it, then the next, until the group's gifts come from at least 5 donors: a whole
-  fund's figures are the price of not publishing one person's giving. Only if the whole
-  statement's gifts come from fewer than 5 donors can no merge help; then the section's
-  money raised is one line ("All income", "fewer than 5"), with no channel, grant or
-  grant-currency breakdown, and the totals at the top are that same small group, as they
-  were before (they cover every fund). A note names the merged funds and says why.
+  fund's figures are the price of not publishing one person's giving. If the whole
+  statement's gifts come from 1 to 4 donors (say, a statement of one small fund), no merge
+  can help and any total would be their gifts: `statement()` refuses with
+  `TooFewSupporters` and nothing is published. A note names the merged funds and says why.
 - Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
   category for everything else: other payees (suppliers, refunds) are never named.
 """
@@ -61,6 +60,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from reports import funds as reconciliation
+from reports.classify import ReportError
 from reports.funds import FundSummary
 
 MIN_GROUP = 5
@@ -85,7 +85,6 @@ COURT_FEES = "court fees"
 OTHER_FUNDS = "other-funds"
 OTHER_FUNDS_TITLE = f"Other funds (each supported by {FEWER} people)"
 OTHER_FUNDS_MIXED_TITLE = f"Other funds (shown together: some had {FEWER} supporters)"
-ALL_INCOME = "All income"
 
 LEFTOVER = {
     "return-to-platform": "Any money left when the case ends goes back to the crowdfunding "
@@ -171,6 +170,10 @@ class Statement:
     balance: Decimal
     periods: tuple[Period, ...]
     notes: tuple[str, ...] = field(default=())
+
+
+class TooFewSupporters(ReportError):
+    """The statement would publish the gifts of a group of fewer than MIN_GROUP donors."""
 
 
 class UnknownFund(ValueError):
@@ -463,26 +466,19 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str) -> FundState
 
     titles = tuple(f.title for f in group)
     raised_total = add("raised_total")
+    # statement() has refused any scope whose gifts come from 1 to 4 donors, and
+    # _make_up_the_group() grew this group to at least MIN_GROUP donors.
     donors = _all_donors(acc)
-    if 0 < len(donors) < MIN_GROUP:
-        # Still a small group: one sum, so no grant or channel can be taken away from it
-        # to leave the donors' gifts.
-        raised: tuple[Item, ...] = (
-            Item(ALL_INCOME, raised_total, f"gifts from {FEWER} supporters and any other "
-                 "income, shown as one sum", FEWER),) if raised_total else ()
-        supporters, grant_original = FEWER, ()
-    else:
-        raised = _raised_items(acc)
-        supporters = supporters_text(len(donors), not acc.untagged, _suppressed(raised))
-        grant_original = _grant_original(acc)
+    raised = _raised_items(acc)
+    supporters = supporters_text(len(donors), not acc.untagged, _suppressed(raised))
+    grant_original = _grant_original(acc)
     # Transfers between two merged funds cancel out; only those with other funds remain.
     transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
                       for k, v in sorted(acc.transfers.items()) if v and k not in titles)
-    # Where the money is, summed; unless a fund's own holdings were left out as confusing.
-    held = (() if any(not f.held and f.balance for f in group)
-            else _summed_items(f.held for f in group))
-    if any(i.amount < 0 and not i.label.startswith("owed") for i in held):
-        held = ()
+    # No per-account holdings: one merged fund may be the only money in an account (a
+    # one-donor fund in PayPal), and that line would publish its gifts. The balance is
+    # the group's sum, which has at least MIN_GROUP donors behind it.
+    held: tuple[Item, ...] = ()
     any_open = any(f.closed is None for f in group)
     return FundStatement(
         id=OTHER_FUNDS, title=title, fund_class="", purpose="",
@@ -614,6 +610,13 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     summaries = {s.fund: s for s in reconciliation.reconcile(entries, options, as_of)}
     titles = {f.id: f.title for f in declared.values()}
     per_fund, total = _collect(entries, set(wanted), titles, currency, as_of)
+    everyone = _all_donors(total)
+    if 0 < len(everyone) < MIN_GROUP:
+        names = _join([declared[f].title for f in wanted])
+        raise TooFewSupporters(
+            f"not published: {names} received gifts from {FEWER} supporters in all, so any "
+            "figure of what was raised would show what they gave. Publish it together with "
+            "other funds (name more funds, or none for all).")
     own = [f for f in wanted if _on_its_own(per_fund[f])]
     small = [f for f in wanted if f not in own]
     added = _make_up_the_group(small, own, per_fund)

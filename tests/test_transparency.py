@@ -127,10 +127,9 @@ def test_years_with_fewer_than_5_donors_are_merged(small, small_statement):
     assert [(p.label, p.raised, p.spent) for p in small_statement.periods] == [
         ("2017\u20132018", D(1820), D(695)), ("2019", D(0), D(110))]
     entries, options = load(small)
-    # `small` alone: its 3 donors gave in 2018; 2019 cannot stand on its own after them.
-    only = tr.statement(entries, options, ["small"])
-    assert [(p.label, p.raised, p.spent) for p in only.periods] == [
-        ("2018\u20132019", D(60), D(60))]
+    # `small` alone is a group of 3 donors: no period split can hide them, so no statement.
+    with pytest.raises(tr.TooFewSupporters):
+        tr.statement(entries, options, ["small"])
     # No time series per fund: a fund's years next to the total's would give a small
     # year back by subtraction.
     assert not hasattr(small_statement.funds[0], "periods")
@@ -154,9 +153,8 @@ def test_supporters_text_never_shows_a_small_number():
 
 def test_one_fund_only(small):
     entries, options = load(small)
-    s = tr.statement(entries, options, ["small"])
-    assert [(f.id, f.merged) for f in s.funds] == [(tr.OTHER_FUNDS, ("Small appeal",))]
-    assert s.raised_total == D(60) and s.balance == 0
+    with pytest.raises(tr.TooFewSupporters):  # 3 donors: a statement of it alone would show them
+        tr.statement(entries, options, ["small"])
     with pytest.raises(tr.UnknownFund):
         tr.statement(entries, options, ["nope"])
     # A transfer to a fund outside the statement explains what is left; inside, it cancels.
@@ -330,10 +328,13 @@ def test_command_writes_three_files_and_replaces_only_its_own(small, tmp_path):
 
 
 def test_command_one_fund_and_unknown_fund(small, tmp_path):
-    result = run_cli("report", "transparency", "small", "--books", small, "-o", tmp_path / "o")
+    result = run_cli("report", "transparency", "case", "--books", small, "-o", tmp_path / "o")
     assert result.returncode == 0, result.stderr
     md = (tmp_path / "o" / "statement.md").read_text()
-    assert "Small appeal" in md and "A test case" not in md
+    assert "A test case" in md and "Small appeal" not in md
+    result = run_cli("report", "transparency", "small", "--books", small, "-o", tmp_path / "s")
+    assert result.returncode == 1 and "fewer than 5 supporters" in result.stderr
+    assert not (tmp_path / "s").exists()
     result = run_cli("report", "transparency", "nope", "--books", small, "-o", tmp_path / "p")
     assert result.returncode == 2 and "no such fund: nope" in result.stderr
     assert not (tmp_path / "p").exists()
@@ -465,11 +466,11 @@ def test_as_of_a_date_is_the_books_as_they_stood(small, tmp_path):
                                                        datetime.date(2018, 12, 31))
     assert f[tr.OTHER_FUNDS].status == "open"
     assert f[tr.OTHER_FUNDS].balance == D(60) + D(695)
+    # At the end of 2017 only 3 people had given: nothing can be published yet.
     result = run_cli("report", "transparency", "--books", small, "--as-of", "2017-12-31",
                      "-o", tmp_path / "o")
-    assert result.returncode == 0, result.stderr
-    md = (tmp_path / "o" / "statement.md").read_text()
-    assert "figures to 31 December 2017" in md and "A test case" not in md
+    assert result.returncode == 1 and "fewer than 5 supporters" in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 # --- funds given by fewer than 5 people are shown only together ------------------------
@@ -575,8 +576,18 @@ def test_a_single_donor_s_fund_is_never_a_group_of_its_own(tmp_path):
     assert other.title == tr.OTHER_FUNDS_MIXED_TITLE
     assert other.raised_total == D(1410) + D(250) and other.supporters == "at least 5"
     assert any(n.startswith("A test case is shown in that section too") for n in s.notes)
-    # A statement of that fund alone cannot be merged with anything: its money is one line.
-    alone = tr.statement(entries, options, ["solo"])
-    assert [(i.label, i.amount, i.supporters) for i in alone.funds[0].raised] == [
-        (tr.ALL_INCOME, D(250), "fewer than 5")]
-    assert alone.funds[0].grant_original == () and alone.funds[0].supporters == "fewer than 5"
+    # A statement of that fund alone cannot be merged with anything: it is not published.
+    with pytest.raises(tr.TooFewSupporters, match="fewer than 5 supporters"):
+        tr.statement(entries, options, ["solo"])
+
+
+def test_a_statement_of_a_small_group_is_refused_by_the_cli(tmp_path, cli):
+    main = _extra_books(tmp_path, _fund("solo", "Solo") + _gifts("solo", ["250.00"], "o"))
+    out = tmp_path / "site"
+    result = cli("report", "transparency", "solo", "--books", main, "-o", out)
+    assert result.returncode == 1, result.stdout
+    assert "fewer than 5 supporters" in result.stderr and "250" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+    # Together with the other funds it is published, merged.
+    assert cli("report", "transparency", "--books", main, "-o", out).returncode == 0
+    assert "250.00" not in (out / "index.html").read_text()

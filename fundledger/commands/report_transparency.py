@@ -48,6 +48,8 @@ def command(funds: tuple[str, ...], books: Path, out: Path, as_of, force: bool) 
                                            as_of.date() if as_of else None)
     except transparency.UnknownFund as e:
         raise click.UsageError(str(e)) from None
+    except transparency.TooFewSupporters as e:
+        raise click.ClickException(str(e)) from None
     files = transparency_render.outputs(statement)
     if out.exists() and not out.is_dir():
         raise click.ClickException(f"{shown(out)} is a file, not a folder")
