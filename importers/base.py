@@ -54,13 +54,11 @@ class ProfileImporter(beangulp.Importer):
     def txns(self, filepath: str, settings: Settings, columnwise: bool = True) -> list[Txn]:
         """The file's entries as Txn records; raises errors.Problem on a bad row.
         columnwise=False renders every row the generic way (tests compare the two)."""
-        rows = read.raw_rows(filepath)
-        at = read.header_at(rows, self.profile.signature)
-        if at is None:
+        df = read.load(filepath, self.profile.signature)
+        if df is None:
             from importers.errors import Problem
 
             raise Problem(filepath, 0, f"not a {self.profile.expects()}")
-        df = read.table(filepath, rows, at)
         parsed = engine.parse(filepath, df, self.profile, self.pseudo)
         b = build.Builder(self.profile, settings, filepath, read.sha256(filepath))
         # Millions of small live objects and no cycles among them: the cyclic collector

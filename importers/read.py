@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from importers.errors import Problem
@@ -22,6 +23,7 @@ from importers.profile import norm
 
 XLSX_MAGIC = b"PK\x03\x04"
 HEADER_SEARCH = 30  # a few exports put a title or an account summary above the header
+CELL_LIMIT = 131072  # the csv module's field limit: a longer cell means a broken file
 FOOTER = re.compile(r"^\s*(total|totals|sum|closing balance|end of)\b", re.IGNORECASE)
 
 
@@ -100,36 +102,104 @@ def header_at(rows: list[list[str]], signature: tuple[str, ...]) -> int | None:
 def table(path: str | Path, rows: list[list[str]], header: int) -> pd.DataFrame:
     """The rows under the header as a DataFrame of str, columns normalised, `_row` added.
 
-    Blank rows and a footer of totals are dropped; a row longer than the header is an
-    error (its values would land under the wrong columns)."""
-    names = [norm(c) for c in rows[header]]
+    Blank rows (empty or only spaces) and a footer of totals are dropped; a row longer
+    than the header is an error (its values would land under the wrong columns)."""
+    names = rows[header]
     width = len(names)
     body, numbers = [], []
     for i in range(header + 1, len(rows)):
         row = rows[i]
-        if len(row) == width and any(row):  # the usual row: no padding or checks needed
-            body.append(row)
-            numbers.append(i + 1)
-            continue
         if not any(c.strip() for c in row):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
             raise Problem(str(path), i + 1, f"{len(row)} values under a header of {width} columns")
-        body.append((row + [""] * width)[:width])
+        body.append(row if len(row) == width else (row + [""] * width)[:width])
         numbers.append(i + 1)
-    while body and FOOTER.match(next((c for c in body[-1] if c.strip()), "")):
-        body.pop()
-        numbers.pop()
     df = pd.DataFrame(body, columns=pd.Index(range(width)), dtype=object)
-    # Duplicate header names: the first one wins (later copies keep a suffix).
+    df["_row"] = numbers
+    return _finish(df, names)
+
+
+def load(path: str | Path, signature: tuple[str, ...]) -> pd.DataFrame | None:
+    """The export's rows under its header, as table() gives them; None if no row of the
+    file holds the signature's columns.
+
+    A CSV whose first line is the header (nearly every platform's export) is read by
+    pandas' C parser: the csv module and a list per row cost three times as much on a
+    large download. Anything else, or anything that parser refuses (a row longer than
+    the header), goes the careful way, which words the problem."""
+    path = Path(path)
+    if read_as_text(path) and header_at(head_rows(path, 1), signature) == 0:
+        text = _decode(path.read_bytes())
+        if "\x00" not in text:
+            try:
+                df = pd.read_csv(io.StringIO(text, newline=""), header=None, dtype=object,
+                                 na_filter=False, skip_blank_lines=False, engine="c")
+            except (pd.errors.ParserError, ValueError):
+                df = None
+            if df is not None and _one_line_each(text, len(df)) \
+                    and len(df.columns) == len(head_rows(path, 1)[0]):
+                names = df.iloc[0].tolist()
+                df = df.iloc[1:]
+                df.columns = pd.RangeIndex(len(names))
+                df = df[_filled(df)]
+                df["_row"] = df.index + 1  # the record's number, the header being row 1
+                return _finish(df, names)
+    rows = raw_rows(path)
+    at = header_at(rows, signature)
+    return None if at is None else table(path, rows, at)
+
+
+def read_as_text(path: Path) -> bool:
+    """Neither a workbook nor OFX: a CSV (or a text file to refuse later)."""
+    from importers import ofx
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return not (head[:4] == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm")
+                or ofx.is_ofx(head))
+
+
+def _one_line_each(text: str, records: int) -> bool:
+    """Every record on its own line and none over the csv module's cell limit. Then the
+    two parsers agree row for row; a cell running over lines (an address, or a quote left
+    open that swallows rows) goes the careful way, which refuses an oversized cell."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return len(lines) == records and max(map(len, lines), default=0) <= CELL_LIMIT
+
+
+def _filled(df: pd.DataFrame) -> np.ndarray:
+    """Rows with something other than spaces in them. Column by column, and only over
+    rows not yet known to hold text: the first column settles nearly every row."""
+    keep = np.zeros(len(df), dtype=bool)
+    open_ = np.arange(len(df))
+    for j in range(len(df.columns)):
+        if not len(open_):
+            break
+        cells = df.iloc[open_, j].tolist()
+        has = np.fromiter((c != "" and not c.isspace() for c in cells), bool, len(cells))
+        keep[open_[has]] = True
+        open_ = open_[~has]
+    return keep
+
+
+def _finish(df: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """Footer dropped, columns named (normalised; the first of two same names wins)."""
+    cells = df.columns[:-1]
+    while len(df) and FOOTER.match(next((c for c in df.iloc[-1][cells] if c.strip()), "")):
+        df = df.iloc[:-1]
     seen: dict[str, int] = {}
     cols = []
-    for n in names:
+    for n in (norm(c) for c in header):
         seen[n] = seen.get(n, 0) + 1
         cols.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
-    df.columns = cols
-    df["_row"] = numbers
-    return df
+    df.columns = [*cols, "_row"]
+    return df.reset_index(drop=True)
 
 
 def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:

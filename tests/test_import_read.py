@@ -1,0 +1,84 @@
+"""Reading an export: pandas' C parser (the fast path for a CSV whose first line is the
+header) gives exactly the table the careful csv-module path gives, and blank rows, rows
+of spaces and a footer are dropped the same way, with spreadsheet row numbers kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from importers import profile as profile_lib
+from importers import read
+from importers.errors import Problem
+from tests.importers_support import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+CSVS = sorted(
+    p for p in [*FIXTURES.rglob("*.csv"), *(ROOT / "tests" / "corpus").rglob("*.csv"),
+                *(ROOT / "fundledger" / "demo" / "exports").rglob("*.csv")])
+
+
+def careful(path: Path, signature) -> pd.DataFrame | None:
+    rows = read.raw_rows(path)
+    at = read.header_at(rows, signature)
+    return None if at is None else read.table(path, rows, at)
+
+
+def outcome(f, *args):
+    try:
+        return f(*args)
+    except Problem as e:
+        return str(e)
+
+
+@pytest.mark.parametrize("path", CSVS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fast_read_equals_careful_read(path):
+    matched = 0
+    for prof in profile_lib.builtin():
+        fast, slow = outcome(read.load, path, prof.signature), outcome(careful, path,
+                                                                      prof.signature)
+        if isinstance(slow, pd.DataFrame):
+            matched += 1
+            assert isinstance(fast, pd.DataFrame), fast
+            assert fast.columns.tolist() == slow.columns.tolist()
+            assert fast.to_dict("records") == slow.to_dict("records")
+        else:
+            assert fast == slow
+    assert matched or "bad" in path.parts or "corpus" in path.parts  # fixtures all match
+
+
+HEADER = ("Date,Time,TimeZone,Name,Type,Status,Currency,Gross,Fee,Net,From Email Address,"
+          "To Email Address,Transaction ID,Reference Txn ID\n")
+
+
+def row(n: int, date: str = "03/02/2023") -> str:
+    return (f"{date},10:00:00,Europe/London,Ann Example,Donation Payment,Completed,GBP,"
+            f"10.00,-0.34,9.66,ann@example.org,us@example.org,WS{n:05d},\n")
+
+
+@pytest.mark.parametrize("blank", ["\n", "   \n", ",, ,\t,\n", "  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  \n"])
+def test_blank_and_space_only_rows_are_dropped_with_row_numbers_kept(tmp_path, blank):
+    paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
+    path = tmp_path / "paypal.csv"
+    path.write_text(HEADER + row(1) + blank + row(2) + blank + row(3))
+    df = read.load(path, paypal.signature)
+    assert df["_row"].tolist() == [2, 4, 6]
+    assert df["transaction id"].tolist() == ["WS00001", "WS00002", "WS00003"]
+    # A bad row after blank lines is named by the row a spreadsheet shows.
+    path.write_text(HEADER + row(1) + blank + blank + row(2, "31/13/2023"))
+    from importers import engine
+    from importers.pseudonym import Pseudonymiser
+
+    with pytest.raises(Problem, match=r"paypal\.csv:5: date '31/13/2023'"):
+        engine.parse(str(path), read.load(path, paypal.signature), paypal,
+                     Pseudonymiser(b"k"))
+
+
+def test_footer_of_totals_is_dropped(tmp_path):
+    paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
+    path = tmp_path / "paypal.csv"
+    path.write_text(HEADER + row(1) + row(2) + "Total,,,,,,,20.00,-0.68,19.32,,,,\n")
+    assert read.load(path, paypal.signature)["_row"].tolist() == [2, 3]
