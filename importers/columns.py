@@ -10,6 +10,9 @@ which reports the first bad row in file order as it always has.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from importers.engine import Parsed
 from importers.txn import Txn, _num, _q, _value
 
@@ -29,13 +32,11 @@ def simple_rows(b, d: Parsed) -> list[bool]:
 
 
 class Columns:
-    """Per-file constants worked out once per (rule, campaign, fund) context."""
+    """One file's common rows, rendered with what they share worked out once."""
 
     def __init__(self, b, d: Parsed):
         self.b, self.d = b, d
         self.file = f"  import-file: {_q(b.sha)}\n"
-        self._ctx: dict[tuple, tuple] = {}
-        self._heads: dict[tuple[int, str], str] = {}
 
     def context(self, i: int) -> tuple:
         """(kind, posting prefixes, meta lines after import-row, fund, rule) for row i."""
@@ -62,47 +63,53 @@ class Columns:
 
     def txns(self, fast: list[bool]) -> dict[int, Txn]:
         """The rows marked fast as Txns carrying their finished text; raises Problem where
-        k_<kind> would (the caller then lets the generic path word it)."""
+        k_<kind> would (the caller then lets the generic path word it).
+
+        Column-wise: rows are grouped by what they share (rule and campaign; rule and
+        narration; amounts), each group's text is made once, and one pass joins the
+        pieces. Donations repeat a few amounts, and parsing gave each distinct amount text
+        one Decimal object, so amounts group by object identity."""
         d, p = self.d, self.b.p
-        n = len(d.rows)
-        none = [""] * n
+        at = np.flatnonzero(np.asarray(fast, dtype=bool))
+        if not len(at):
+            return {}
+        none = [""] * len(d.rows)
         camp, fcol, own, refs = (d.text[c] if c else none for c in
                                  (p.campaign, p.fund_column, p.narration_column, p.reference))
-        ctxs, heads, amounts, out = self._ctx, self._heads, {}, {}
-        file_line, name = self.file, p.name
-        # Dates and donors repeat: each is formatted or quoted once.
+        rule = _codes([id(d.kinds[i]) for i in at])
+        ctx_key = _group(rule, _codes([camp[i] for i in at]), _codes([fcol[i] for i in at]))
+        ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
+        head_of = _group(rule, _codes([own[i] for i in at]))
+        heads = [self.head(own[int(at[j])], d.kinds[int(at[j])]) for j in _firsts(head_of)]
+        money = _group(ctx_key, _codes([d.currency[i] for i in at]),
+                       _codes([id(d.gross[i]) for i in at]), _codes([id(d.net[i]) for i in at]),
+                       *(_codes([id(d.fees[i][k]) for i in at]) for k in range(len(p.fees))))
+        amounts = []
+        for j in _firsts(money):
+            i = int(at[j])
+            amounts.append(self.amounts(ctxs[ctx_key[j]], d.rows[i], d.currency[i], d.gross[i],
+                                        d.net[i], d.fees[i]))
+        sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
+        wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
+        donor = [d.donors[i] for i in at]
+        ref = [refs[i] for i in at]
+        name = p.name
+        said = {who: f"  donor: {_q(who)}\n" for who in set(donor)}
+        extra = [said[who] if s > 0 and who and w
+                 else f"  refund-of: {_q(f'{name}:{r}')}\n" if s < 0 and r else ""
+                 for s, w, who, r in zip(sign.tolist(), wants_donor.tolist(), donor, ref,
+                                         strict=True)]
         dates = {x: str(x) for x in set(d.dates)}
-        donors = {x: f"  donor: {_q(x)}\n" for x in set(d.donors) if x}
-        for i, use, rule, date, iid, row, cur, gross, net, fees, donor in zip(
-                range(n), fast, d.kinds, d.dates, d.ids, d.rows, d.currency, d.gross, d.net,
-                d.fees, d.donors, strict=True):
-            if not use:
-                continue
-            key = (id(rule), camp[i], fcol[i])
-            c = ctxs.get(key)
-            if c is None:
-                c = ctxs[key] = self.context(i)
-            hkey = (id(rule), own[i])
-            head = heads.get(hkey)
-            if head is None:
-                head = heads[hkey] = self.head(own[i], rule)
-            iid = f"{name}:{iid}"
+        file_line = self.file
+        out = {}
+        for i, head, meta, ex, (posts, income, _sign) in zip(
+                at.tolist(), _pick(heads, head_of), _pick([c[3] for c in ctxs], ctx_key),
+                extra, _pick(amounts, money), strict=True):
+            iid = f"{name}:{d.ids[i]}"
             quoted = f'"{iid}"' if '"' not in iid and "\\" not in iid else _q(iid)
-            # Donations repeat a few amounts, and parsing gave each distinct amount text one
-            # Decimal object: the postings are checked and written once per combination.
-            akey = (id(c), cur, id(gross), id(net), *map(id, fees))
-            got = amounts.get(akey)
-            if got is None:
-                got = amounts[akey] = self.amounts(c, row, cur, gross, net, fees)
-            posts, income, sign = got
-            extra = ""
-            if sign > 0 and donor and rule.donor:
-                extra = donors[donor]
-            elif sign < 0 and refs[i]:
-                extra = f"  refund-of: {_q(f'{name}:{refs[i]}')}\n"
-            out[i] = Txn(date, "", "", [], import_id=iid, row=row, income=income,
-                         text=f"{dates[date]}{head}  import-id: {quoted}\n{file_line}"
-                              f"  import-row: {row}\n{c[3]}{extra}{posts}")
+            out[i] = Txn(d.dates[i], "", "", [], import_id=iid, row=d.rows[i], income=income,
+                         text=f"{dates[d.dates[i]]}{head}  import-id: {quoted}\n{file_line}"
+                              f"  import-row: {d.rows[i]}\n{meta}{ex}{posts}")
         return out
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
@@ -125,3 +132,30 @@ class Columns:
         text = "".join(f"{a}{_num(x):>10} {cur}\n" for j, (a, x) in enumerate(zip(pre, nums))
                        if x or j in (0, last))  # a zero fee is left out, as k_income does
         return text, [(c[4], cur, x) for x, i in zip(nums, inc, strict=True) if i], sign
+
+
+def _codes(values: list) -> np.ndarray:
+    """Each value's group number (0, 1, ...) in order of first appearance."""
+    return pd.factorize(pd.Series(values, dtype=object) if values and isinstance(
+        values[0], str) else np.asarray(values))[0]
+
+
+def _group(*codes: np.ndarray) -> np.ndarray:
+    """Group numbers for the combination of several code columns."""
+    key = codes[0]
+    for c in codes[1:]:
+        key = pd.factorize(key.astype(np.int64) * (int(c.max(initial=0)) + 1) + c)[0]
+    return key
+
+
+def _firsts(codes: np.ndarray) -> list[int]:
+    """The position of each group's first row, by group number."""
+    _, first = np.unique(codes, return_index=True)
+    return first.tolist()
+
+
+def _pick(values: list, codes: np.ndarray) -> list:
+    """values[code] for each row."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[codes].tolist()
