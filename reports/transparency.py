@@ -44,6 +44,9 @@ hold:
   statement's gifts come from 1 to 4 donors (say, a statement of one small fund), no merge
   can help and any total would be their gifts: `statement()` refuses with
   `TooFewSupporters` and nothing is published. A note names the merged funds and says why.
+  A fund shown on its own names a transfer to or from a merged fund as "Other funds",
+  summed with the section's other transfers: the amount moved out of one small fund
+  (its leftover released, say) can be most of what its few donors gave.
 - Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
   category for everything else: other payees (suppliers, refunds) are never named.
 """
@@ -83,6 +86,7 @@ COURT_FEES = "court fees"
 
 # The section of funds each given by fewer than MIN_GROUP donors, shown only together.
 OTHER_FUNDS = "other-funds"
+OTHER_FUNDS_LABEL = "Other funds"  # how a shown fund's transfers name that section
 OTHER_FUNDS_TITLE = f"Other funds (each supported by {FEWER} people)"
 OTHER_FUNDS_MIXED_TITLE = f"Other funds (shown together: some had {FEWER} supporters)"
 
@@ -473,8 +477,7 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str) -> FundState
     supporters = supporters_text(len(donors), not acc.untagged, _suppressed(raised))
     grant_original = _grant_original(acc)
     # Transfers between two merged funds cancel out; only those with other funds remain.
-    transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
-                      for k, v in sorted(acc.transfers.items()) if v and k not in titles)
+    transfers = _transfer_items({k: v for k, v in acc.transfers.items() if k not in titles})
     # No per-account holdings: one merged fund may be the only money in an account (a
     # one-donor fund in PayPal), and that line would publish its gifts. The balance is
     # the group's sum, which has at least MIN_GROUP donors behind it.
@@ -565,13 +568,25 @@ STATUS_WORDS = {"open": "open", "closable": "open (all spent, to be closed)",
                 "closed": "closed", "overspent": "overspent"}
 
 
-def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc) -> FundStatement:
-    """The reconciliation's totals, with the breakdowns a public reader needs."""
+def _transfer_items(transfers: dict[str, Decimal], merged: frozenset[str] = frozenset()
+                    ) -> tuple[Item, ...]:
+    """+ in, - out, labelled by the other fund. A fund shown only inside "Other funds" is
+    named as that section, its transfers summed with the section's others: the amount
+    moved to or from one small fund could be what its few donors gave."""
+    by: dict[str, Decimal] = defaultdict(Decimal)
+    for k, v in transfers.items():
+        by[OTHER_FUNDS_LABEL if k in merged else k] += v
+    return tuple(Item(("From " if v > 0 else "To ") + k, v) for k, v in sorted(by.items()) if v)
+
+
+def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
+                    merged: frozenset[str] = frozenset()) -> FundStatement:
+    """The reconciliation's totals, with the breakdowns a public reader needs; `merged`
+    holds the titles of the funds shown only in "Other funds"."""
     court = summary.legal_by_category.get(COURT_FEES, ZERO)
     other = tuple(Item(other_category(account), n)
                   for account, n in summary.other_by_account.items() if n)
-    transfers = tuple(Item(("From " if v > 0 else "To ") + k, v)
-                      for k, v in sorted(acc.transfers.items()) if v)
+    transfers = _transfer_items(acc.transfers, merged)
     spent = (summary.platform_fees + summary.payment_fees + summary.legal_total
              + summary.other_spend)
     raised = _raised_items(acc)
@@ -622,7 +637,8 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
     added = _make_up_the_group(small, own, per_fund)
     merged = [f for f in wanted if f in small or f in added]
     own = [f for f in own if f not in added]
-    fund_statements = tuple(_fund_statement(declared[f], summaries[f], per_fund[f])
+    hidden = frozenset(declared[f].title for f in merged)
+    fund_statements = tuple(_fund_statement(declared[f], summaries[f], per_fund[f], hidden)
                             for f in own)
     if merged:
         fund_statements += (_other_funds(
