@@ -148,3 +148,42 @@ def test_unknown_or_closed_fund(cli, tmp_path):
     assert cli("close", "case", "--books", main, "--date", "2018-07-01").returncode == 0
     again = cli("close", "case", "--books", main, "--date", "2018-08-01")
     assert again.returncode == 1 and "already closed" in again.stderr
+
+
+# --- the decision itself (reports.closing.plan), without the CLI --------------------------
+
+def test_plan_is_pure_and_its_entries_close_the_fund(tmp_path):
+    import datetime
+
+    from beancount import loader
+
+    from reports import closing
+
+    main = write_books(tmp_path / "b")
+    before = snapshot(main.parent)
+    entries, options = load_clean(main)
+    day = datetime.date(2019, 6, 1)
+    got = closing.plan(entries, options, "grant", day)
+    assert (got.fund, got.day, got.leftover) == ("grant", day, "release")
+    assert snapshot(main.parent) == before  # it only answers
+    assert 'custom "fund-close" "grant"' in got.text
+    # Its entries, added to the books, close the fund at zero with the plugin satisfied.
+    trial = main.parent / "trial.beancount"  # beside main, so its include still resolves
+    trial.write_text(main.read_text() + "\n" + got.text)
+    after, errors, options = loader.load_file(str(trial))
+    assert errors == []
+    s = {x.fund: x for x in report.reconcile(after, options)}["grant"]
+    assert s.status == "closed" and s.balance == 0
+    # Refusals carry every reason; an unknown fund lists the declared ones.
+    try:
+        closing.plan(entries, options, "case", day)
+    except closing.CannotClose as e:
+        assert any("F-2" in r for r in e.reasons)
+    else:
+        raise AssertionError("case has an unpaid invoice and must not close")
+    try:
+        closing.plan(entries, options, "nope", day)
+    except closing.UnknownFund as e:
+        assert "grant" in e.declared and "case" in e.declared
+    else:
+        raise AssertionError("an unknown fund must be refused")

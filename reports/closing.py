@@ -1,0 +1,150 @@
+"""Whether a fund can be closed on a day, and the entries that would close it.
+
+The decision (which blockers apply, what the fund's terms say about money left, where a
+leftover goes) lives here as a pure function over loaded entries, so the CLI, Fava and
+tests ask the same question; ledger.closing writes the entries' text. Nothing here reads
+or writes files.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import NamedTuple
+
+from beancount.core.data import Open
+
+from ledger import closing
+from ledger import funds as fundmodel
+from reports import funds as report
+
+LEFTOVER = {"return": "return-to-platform", "release": "release-to-unrestricted"}
+
+
+class CannotClose(Exception):
+    """The fund cannot be closed; .reasons lists why, in a treasurer's words."""
+
+    def __init__(self, fund: str, reasons: list[str]):
+        super().__init__(f"cannot close {fund}: " + "; ".join(reasons))
+        self.fund, self.reasons = fund, reasons
+
+
+class Plan(NamedTuple):
+    fund: str
+    day: datetime.date
+    text: str  # beancount entries to append
+    leftover: str | None  # "return" or "release" when money was left, else None
+
+
+class UnknownFund(ValueError):
+    def __init__(self, fund: str, declared: list[str]):
+        super().__init__(f"no fund '{fund}' (funds: {', '.join(declared)})")
+        self.fund, self.declared = fund, declared
+
+
+def plan(entries, options, fund: str, day: datetime.date, leftover: str | None = None,
+         override_terms: bool = False, decision: str | None = None) -> Plan:
+    """The entries that close `fund` on `day`. Raises UnknownFund, or CannotClose with
+    every reason it cannot close (then nothing should be written)."""
+    declared, _budgets, _errors = fundmodel.declarations(entries)
+    if fund not in declared:
+        raise UnknownFund(fund, list(declared))
+    decl = declared[fund]
+    if decl.closed:
+        raise CannotClose(fund, [f"it is already closed (on {decl.closed})"])
+    if day < decl.opened:
+        raise CannotClose(fund, [f"{day} is before the fund opens on {decl.opened}"])
+    later = sorted({t.date for t, _p, f in fundmodel.fund_postings(entries)
+                    if f == fund and t.date > day})
+    if later:
+        raise CannotClose(fund, [(f"the fund is used after {day} (first on {later[0]}): "
+                                 "close it on or after its last entry")])
+    s = next(x for x in report.reconcile(entries, options, as_of=day) if x.fund == fund)
+    if s.status == "overspent":
+        raise CannotClose(fund, list(s.blockers))
+    text, how = "", None
+    if s.status != "closable":
+        how = _how(s, decl, leftover, override_terms, decision)
+        text = _leftover_text(s, decl, declared, day, how, decision, entries) + "\n"
+    return Plan(fund, day, text + closing.close_text(fund, day, decision), how)
+
+
+def _how(s: report.FundSummary, decl: fundmodel.Fund, leftover: str | None,
+         override_terms: bool, decision: str | None) -> str:
+    """"return" or "release": the fund's terms, or --leftover when it may differ."""
+    terms = decl.terms
+    if leftover is None:
+        if terms is None:
+            raise CannotClose(s.fund, [*s.blockers, ("the fund declares no terms: choose "
+                                       "--leftover return or --leftover release")])
+        return next(k for k, v in LEFTOVER.items() if v == terms)
+    if terms is not None and LEFTOVER[leftover] != terms and not (override_terms and decision):
+        raise CannotClose(s.fund, [(f"the fund's terms are {terms}, not {LEFTOVER[leftover]}: "
+                                   "to do otherwise pass --override-terms with the trustees' "
+                                   "--decision")])
+    return leftover
+
+
+def leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
+    """What stops the leftover being dealt with: anything but money sitting in our
+    accounts (release may also leave money where a transfer put it)."""
+    out = []
+    if s.unpaid_invoices or any(h.account.startswith("Liabilities:") for h in s.holdings):
+        out += [b for b in s.blockers if "unpaid" in b or "owed" in b]
+        if not out:
+            out.append("money is still owed on the fund's liabilities")
+    for h in s.holdings:
+        if h.account == report.UNATTRIBUTED:
+            out.append(f"{report.show_money(h.amount, s.unit)} {h.description}")
+        elif h.account.startswith("(") and how == "return":
+            out.append(f"{report.show_money(h.amount, s.unit)} is {h.description}: move it to "
+                       "an account first, or release it instead of returning it")
+    out += [f"{n} {c} booked without a rate to {s.unit}" for c, n in s.foreign.items()]
+    return out
+
+
+def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, how: str,
+                   decision: str | None, entries) -> str:
+    """The entries that bring the fund to zero under `how`."""
+    problems = leftover_blockers(s, how)
+    if problems:
+        raise CannotClose(s.fund, problems)
+    holdings = {h.account: h.amount for h in s.holdings if not h.account.startswith("(")}
+    if how == "release":
+        to_fund = next((f.id for f in declared.values() if f.fund_class == "unrestricted"
+                        and f.id != s.fund and f.closed is None and f.opened <= day), None)
+        if to_fund is None:
+            raise CannotClose(s.fund, [("there is no other open unrestricted fund to release "
+                                       "it to")])
+        note = decision or (f"Leftover of {report.show_money(s.balance, s.unit)} released "
+                            "to unrestricted funds " + _why(decl.terms))
+        return closing.release_text(s.fund, to_fund, day, s.balance, holdings, s.unit, note)
+    income = sorted(s.raised_by_account.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not income:
+        raise CannotClose(s.fund, [*s.blockers, ("the fund raised nothing on an income "
+                                   "account, so there is nowhere to return the leftover to")])
+    usable = [a for a, _n in income if _accepts(entries, a, s.unit)]
+    if not usable:
+        raise CannotClose(s.fund, [
+            (f"the fund's money came in on {income[0][0]}, which holds "
+            f"{', '.join(_currencies(entries, income[0][0]))} only: book the return by hand "
+            "at the rate the bank used, then close the fund")])
+    note = decision or (f"Leftover of {report.show_money(s.balance, s.unit)} returned to "
+                        "the platform " + _why(decl.terms))
+    return closing.return_text(s.fund, usable[0], day, s.balance, holdings, s.unit, note)
+
+
+def _why(terms: str | None) -> str:
+    return f"under the fund's terms ({terms})" if terms else "(the fund declares no terms)"
+
+
+def _currencies(entries, account: str) -> list[str]:
+    for e in entries:
+        if isinstance(e, Open) and e.account == account:
+            return list(e.currencies or [])
+    return []
+
+
+def _accepts(entries, account: str, unit: str) -> bool:
+    """Can `account` take a posting in `unit` (its open directive may constrain it)?"""
+    allowed = _currencies(entries, account)
+    return not allowed or unit in allowed
