@@ -11,6 +11,7 @@ the two downloads are imported in one run, in one file, or a month apart.
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -26,12 +27,11 @@ INCOME, FEES, PAYPAL = "Income:Donations:PayPal", "Expenses:Fees:Payment", "Asse
 
 @pytest.fixture
 def env(tmp_path):
-    e = cli_env()
-    e["FUNDLEDGER_DONOR_KEY"] = str(tmp_path / "keys" / "donor.key")
-    return e
+    return dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
 
 
 def imp(env, main, *files, extra=()):
+    """`fundledger import`, which must succeed."""
     r = run_cli("import", *files, "--books", main, *extra, env=env)
     assert r.returncode == 0, r.stderr
     return r
@@ -167,7 +167,17 @@ def test_sofa_counts_the_restated_gift_in_pounds(tmp_path, env):
     main = two_runs(tmp_path, env)
     r = run_cli("report", "sofa", "--books", main, "--year", "2023", "--format", "json", env=env)
     assert r.returncode == 0, r.stderr
-    assert "29.67" in r.stdout and "28.24" in r.stdout  # case: 10.00 + 19.67 in, 28.24 left
+    case = next(f for f in json.loads(r.stdout)["funds"] if f["fund"] == "case")
+    # Hand-worked: 10.00 + 19.67 GBP given, 0.49 + 0.94 GBP fees, 28.24 GBP left.
+    assert {k: Decimal(case[k]) for k in ("income", "expenditure", "carried_forward")} == {
+        "income": Decimal("29.67"), "expenditure": Decimal("1.43"),
+        "carried_forward": expected_case()}
+    # A dollar amount that is not restated still has no place in a statement in pounds.
+    main.parent.joinpath("main.beancount").write_text(
+        main.read_text() + '2023-03-01 * "Cheque in dollars"\n  fund: "case"\n'
+        "  Assets:PayPal  5.00 USD\n  Income:Donations:PayPal  -5.00 USD\n")
+    r = run_cli("report", "sofa", "--books", main, "--year", "2023", env=env)
+    assert r.returncode != 0 and "booked in USD with no price in GBP" in r.stderr
 
 
 def test_conversion_with_no_payment_anywhere_stands_alone(tmp_path, env):
