@@ -104,10 +104,10 @@ def test_later_conversion_restates_the_booked_payment_in_pounds(tmp_path, env):
 def test_same_balances_as_importing_both_together(tmp_path, env):
     # Every book sends PayPal to `case`, so the three ways differ only in how they meet.
     to_case = '2017-01-01 custom "fundledger-source" "paypal"\n  fund: "case"\n'
-    later = write_books(tmp_path / "two-runs", to_case)
-    imp(env, later, JAN)
-    imp(env, later, FEB)
-    later = load_clean(later)
+    books = write_books(tmp_path / "two-runs", to_case)
+    imp(env, books, JAN)
+    imp(env, books, FEB)
+    later = load_clean(books)
     together = write_books(tmp_path / "one-run", to_case)
     imp(env, together, JAN, FEB)
     # One file holding both months: the payment is priced in place (no restating entry).
@@ -125,7 +125,14 @@ def test_same_balances_as_importing_both_together(tmp_path, env):
     income = [sum((funds.weight(p).number for t in txns(e) for p in t.postings
                    if p.account == INCOME and funds.posting_fund(p, t) == "case"), Decimal(0))
               for e in runs]
-    assert income[0] == income[1] == income[2] == -(Decimal("10.00") + Decimal("19.67") + Decimal("5.00"))
+    assert income[0] == income[1] == income[2] == -(Decimal("10.00") + Decimal("19.67")
+                                                    + Decimal("5.00"))
+    # The whole reconciliation (raised, fees, where the money is held) agrees too.
+    for as_of in ("2023-01-31", "2023-12-31"):
+        a, b = (run_cli("funds", "--books", m, "--as-of", as_of, "--format", "json", env=env)
+                for m in (books, single))
+        assert a.returncode == b.returncode == 0, a.stderr + b.stderr
+        assert json.loads(a.stdout) == json.loads(b.stdout)
 
 
 def test_reimporting_february_adds_nothing(tmp_path, env):
