@@ -130,9 +130,13 @@ def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
             price_at_conversion(payment, gave, d.currency[o], got, cur)
             continue
         # Not in this file: booked earlier (or an earlier file of this run)? With the payment
-        # nowhere, the conversion stands alone in the source's fund, as it always did.
-        booked = b.s.booked.get(f"{b.p.name}:{ref}")
-        again = booked is not None and restate(b, t, ref, booked, gave, d.currency[o], got, cur)
+        # nowhere, the conversion stands alone (an exchange within the asset account, no
+        # fund posting), as it always did.
+        pid = f"{b.p.name}:{ref}"
+        booked = b.s.booked.get(pid)
+        # A payment restated already (converted again in a later download) stays as it is.
+        again = (booked is not None and pid not in b.s.restated
+                 and restate(b, t, ref, booked, gave, d.currency[o], got, cur))
         if again:
             out.append(again)
     return out

@@ -39,6 +39,7 @@ class Settings:
     # import-id -> the entry holding it, in the books or from an earlier file of this run:
     # a PayPal conversion restates the payment it converted (importers.paypal).
     booked: dict[str, object] = field(default_factory=dict)
+    restated: set[str] = field(default_factory=set)  # payments some entry `converts:` already
 
     def accounts(self, profile: Profile, campaign: str = "") -> dict:
         got = dict(profile.accounts)
@@ -60,6 +61,8 @@ def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Sett
         if not isinstance(e, Custom):
             if isinstance(e, Transaction) and e.meta and "import-id" in e.meta:
                 s.booked[e.meta["import-id"]] = e
+                if "converts" in e.meta:
+                    s.restated.add(e.meta["converts"])
             continue
         values = [v.value for v in e.values]
         if e.type == "fund" and len(values) == 2 and values[1] == "unrestricted" and not s.general:

@@ -139,7 +139,8 @@ def test_reimporting_february_adds_nothing(tmp_path, env):
     main = two_runs(tmp_path, env)
     before = snapshot(main.parent)
     r = imp(env, main, FEB)
-    assert r.stderr.strip().splitlines()[-1] == "0 new, 3 duplicate(s) skipped"
+    # The conversion and the donation; the restating entry is not even made again.
+    assert r.stderr.strip().splitlines()[-1] == "0 new, 2 duplicate(s) skipped"
     assert snapshot(main.parent) == before
     # Books where both came in one file: the payment is priced, so nothing to restate.
     one = tmp_path / "both.csv"
@@ -219,3 +220,19 @@ def test_beangulp_extract_restates_from_existing_entries(tmp_path, env):
     assert len(restated) == 1 and restated[0].meta["fund"] == "case"
     declarations = [e for e in existing if e not in txns(existing)]
     assert not [e for e in paypal.extract(str(FEB), declarations) if "converts" in e.meta]
+
+
+def test_a_payment_is_restated_once(tmp_path, env):
+    main = two_runs(tmp_path, env)
+    before = funds.balances(load_clean(main))
+    # A later download converting the same payment again (new ids, same reference).
+    lines = FEB.read_text(encoding="utf-8-sig").splitlines()
+    march = tmp_path / "march.csv"
+    march.write_text("\n".join([lines[0]] + [
+        line.replace("6PP00003", "6PP00013").replace("6PP00004", "6PP00014")
+        .replace("01/02/2023", "01/03/2023") for line in lines[1:3]]) + "\n")
+    r = imp(env, main, march)
+    assert r.stderr.strip().splitlines()[-1].startswith("1 new, 0 duplicate(s)")
+    entries = load_clean(main)
+    assert len([t for t in txns(entries) if t.meta.get("converts") == "paypal:6PP00002"]) == 1
+    assert funds.balances(entries)["case"] == before["case"]
