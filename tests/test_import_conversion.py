@@ -236,3 +236,32 @@ def test_a_payment_is_restated_once(tmp_path, env):
     entries = load_clean(main)
     assert len([t for t in txns(entries) if t.meta.get("converts") == "paypal:6PP00002"]) == 1
     assert funds.balances(entries)["case"] == before["case"]
+
+
+def test_income_stays_in_the_year_it_was_received(tmp_path, env):
+    # The donation on 31 December, converted on 1 January: the accounts for the year it
+    # was given show it in pounds; the next year's show only the exchange.
+    dates = {"30/01/2023": "30/12/2022", "31/01/2023": "31/12/2022",
+             "01/02/2023": "01/01/2023", "02/02/2023": "02/01/2023"}
+    moved = []
+    for src in (JAN, FEB):
+        text = src.read_text(encoding="utf-8-sig")
+        for old, new in dates.items():
+            text = text.replace(old, new)
+        moved.append(tmp_path / src.name)
+        moved[-1].write_text(text)
+    main = write_books(tmp_path / "books")
+    imp(env, main, moved[0], extra=("--fund", "case"))
+    imp(env, main, moved[1])
+    assert "converts:" in (main.parent / "imports/paypal/2022.beancount").read_text()
+    assert "converts:" not in (main.parent / "imports/paypal/2023.beancount").read_text()
+    income = {}
+    for year in ("2022", "2023"):
+        r = run_cli("report", "sofa", "--books", main, "--year", year, "--format", "json",
+                    env=env)
+        assert r.returncode == 0, r.stderr
+        income[year] = {f["fund"]: Decimal(f["income"]) for f in json.loads(r.stdout)["funds"]}
+    assert income["2022"]["case"] == Decimal("10.00") + Decimal("19.67")
+    assert income["2023"] == {"general": Decimal("5.00"), "case": Decimal("0.00")}
+    assert funds.balances(load_clean(main), datetime.date(2022, 12, 31)) == {
+        "case": {"GBP": expected_case()}}
