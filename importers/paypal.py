@@ -139,4 +139,6 @@ def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
                  and restate(b, t, ref, booked, gave, d.currency[o], got, cur))
         if again:
             out.append(again)
+        elif booked is None:  # perhaps in a later file of this run (Builder.build)
+            b.s.converted[pid] = (gave, d.currency[o], got, cur)
     return out

@@ -40,6 +40,9 @@ class Settings:
     # a PayPal conversion restates the payment it converted (importers.paypal).
     booked: dict[str, object] = field(default_factory=dict)
     restated: set[str] = field(default_factory=set)  # payments some entry `converts:` already
+    # Payments converted in an earlier file of this run but not booked yet: id -> (gave,
+    # its currency, got, its currency); the payment's own file prices it at that rate.
+    converted: dict[str, tuple] = field(default_factory=dict)
 
     def accounts(self, profile: Profile, campaign: str = "") -> dict:
         got = dict(profile.accounts)

@@ -115,18 +115,22 @@ def test_same_balances_as_importing_both_together(tmp_path, env):
     one.write_bytes(JAN.read_bytes() + FEB.read_bytes().split(b"\n", 1)[1])
     single = write_books(tmp_path / "one-file", to_case)
     imp(env, single, one)
-    runs = [later, load_clean(together), load_clean(single)]
-    assert "paypal:6PP00003:restated" not in by_id(runs[2])
+    # February's file first: the payment, met later in the run, is priced in place.
+    reversed_ = write_books(tmp_path / "one-run-feb-first", to_case)
+    imp(env, reversed_, FEB, JAN)
+    runs = [later, load_clean(together), load_clean(single), load_clean(reversed_)]
     assert "paypal:6PP00003:restated" in by_id(runs[1])
+    for e in runs[2:]:
+        assert "paypal:6PP00003:restated" not in by_id(e)
+        assert all(p.price for p in by_id(e)["paypal:6PP00002"].postings)
     for day in every_day(later):  # not only at the end: on the payment's day too
         case = [funds.balances(e, day).get("case", {}) for e in runs]
-        assert case[0] == case[1] == case[2], day
+        assert case[0] == case[1] == case[2] == case[3], day
         assert set(case[0]) <= {"GBP"}, day
     income = [sum((funds.weight(p).number for t in txns(e) for p in t.postings
                    if p.account == INCOME and funds.posting_fund(p, t) == "case"), Decimal(0))
               for e in runs]
-    assert income[0] == income[1] == income[2] == -(Decimal("10.00") + Decimal("19.67")
-                                                    + Decimal("5.00"))
+    assert set(income) == {-(Decimal("10.00") + Decimal("19.67") + Decimal("5.00"))}
     # The whole reconciliation (raised, fees, where the money is held) agrees too.
     for as_of in ("2023-01-31", "2023-12-31"):
         a, b = (run_cli("funds", "--books", m, "--as-of", as_of, "--format", "json", env=env)
