@@ -18,7 +18,7 @@ was received (FRS 102 s.30 / SORP), not on the day PayPal happened to convert it
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from beancount.core.data import Transaction
 from beancount.parser import parser
@@ -27,6 +27,7 @@ from importers.txn import Post, Txn, render
 
 CENT = Decimal("0.01")
 RESTATED = ":restated"  # suffix of the restating entry's import-id
+RATE = Context(prec=6)
 
 
 def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> bool:
@@ -90,7 +91,12 @@ def restate(b, conv: Txn, ref: str, payment, gave: Decimal, fcur: str, got: Deci
     # The payment's fund, and its donor (a pseudonym already in the books), so reports
     # count the gift restated in pounds as that donor's, exactly as the payment's own.
     meta += [(k, entry.meta[k]) for k in ("fund", "donor") if entry.meta.get(k)]
-    meta += [("converts", f"{b.p.name}:{ref}"), ("rate", (got / -gave).quantize(Decimal("1e-6")))]
+    meta.append(("converts", f"{b.p.name}:{ref}"))
+    # The rate to 6 significant figures, for reading (the @@ totals are what is booked),
+    # unless so extreme that Python would write it as 1E-7, which beancount cannot read.
+    rate = RATE.create_decimal(got / -gave)
+    if rate.as_tuple().exponent <= 0 and rate.adjusted() >= -6:
+        meta.append(("rate", rate))
     t = Txn(entry.date, conv.payee, f"{entry.narration} restated in {cur} at the rate of "
             "its conversion", meta, import_id=iid, row=conv.row)
     for p, q in zip(posts, priced, strict=True):
