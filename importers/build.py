@@ -81,6 +81,9 @@ class Builder:
         """Row order kept (the first of two rows with one id wins). The common kinds go
         through importers.columns unless columnwise is False (tests compare both)."""
         fast = simple_rows(self, d) if columnwise else []
+        if fast and self.s.converted:  # priced below, so built the generic way
+            fast = [f and f"{self.p.name}:{i}" not in self.s.converted
+                    for f, i in zip(fast, d.ids, strict=True)]
         if any(fast):
             try:
                 return self._build(d, fast)
@@ -98,6 +101,13 @@ class Builder:
                 out.extend(getattr(self, "k_" + kind)(d, i))
         if any(k.kind == "conversion" for k in d.kinds):
             out.extend(self.conversions(d, {t.import_id: t for t in out}))
+        if self.s.converted:  # payments whose conversion came in an earlier file of the run
+            from importers.paypal import price_at_conversion
+
+            for t in out:
+                rate = self.s.converted.get(t.import_id)
+                if rate is not None:
+                    price_at_conversion(t, *rate)
         return out
 
     def k_income(self, d: Parsed, i: int) -> list[Txn]:

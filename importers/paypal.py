@@ -2,38 +2,106 @@
 
 PayPal shows a conversion as two rows sharing a Reference Txn ID (the payment converted):
 minus the foreign amount and plus the home amount. They become one transaction with a
-total price, so the foreign balance empties and the rate is kept. The converted payment's
-own postings get GBP prices at that rate, so the fund it went to holds pounds, not a
-dollar balance that no account holds any more.
+total price, so the foreign balance empties and the rate is kept.
+
+The converted payment's fund must hold pounds, not a dollar balance that no account holds
+any more. When the payment is built in the same file, its own postings get GBP prices at
+the conversion's rate. When it is already in the books (a January donation converted in
+February's download: the books are append-only) or came from an earlier file of this
+run, a second entry *restates* it on the payment's own date: each of its postings is
+reversed in the foreign currency and booked again priced in pounds at the conversion's
+rate, in the payment's fund(s). The fund's balance is then the same, on every date, as
+if both rows had been imported together; income is recognised in pounds on the day it
+was received (FRS 102 s.30 / SORP), not on the day PayPal happened to convert it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Context, Decimal
 
-from importers.txn import Post, Txn
+from beancount.core.data import Transaction
+from beancount.parser import parser
+
+from importers.txn import Post, Txn, render
 
 CENT = Decimal("0.01")
+RESTATED = ":restated"  # suffix of the restating entry's import-id
+RATE = Context(prec=6)
 
 
-def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> None:
+def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> bool:
     """Price a converted payment's foreign postings in the home currency, to the cent, with
-    the income posting absorbing rounding so the entry still balances exactly."""
+    the income posting absorbing rounding so the entry still balances exactly. False (and
+    nothing changed) unless every posting is unpriced in fcur with one income posting."""
     rate = got / -gave
     foreign = [p for p in payment.postings if p.currency == fcur and p.price is None]
     if not foreign or len(foreign) != len(payment.postings):
-        return
+        return False
     income = [p for p in foreign if p.account.startswith("Income:")]
     others = [p for p in foreign if not p.account.startswith("Income:")]
     if len(income) != 1:
-        return
+        return False
     total = Decimal(0)
     for p in others:
         home = (abs(p.number) * rate).quantize(CENT)
         p.price = (home, cur)
         total += home.copy_sign(p.number)
     income[0].price = (abs(total), cur)
+    return True
+
+
+def _posts(entry) -> tuple[Transaction, list[Post]] | None:
+    """A booked payment (a beancount Transaction, or a Txn from an earlier file of this run)
+    as plain Posts carrying their own fund, or None if any posting is already priced."""
+    if isinstance(entry, Txn):  # rendered text is what the books would hold
+        parsed, errors, _ = parser.parse_string(render(entry))
+        if errors or not parsed:
+            return None
+        entry = parsed[0]
+    if not isinstance(entry, Transaction):
+        return None
+    posts = []
+    default = entry.meta.get("fund")
+    for p in entry.postings:
+        if p.price is not None or p.cost is not None or p.units is None:
+            return None
+        # The plugin copies the transaction's fund onto postings: keep only a posting's own.
+        fund = (p.meta or {}).get("fund")
+        fund = fund if fund != default else None
+        posts.append(Post(p.account, p.units.number, p.units.currency,
+                          meta=[("fund", fund)] if fund else []))
+    return entry, posts
+
+
+def restate(b, conv: Txn, ref: str, payment, gave: Decimal, fcur: str, got: Decimal,
+            cur: str) -> Txn | None:
+    """The entry restating a booked payment in cur at the conversion's rate (see above), or
+    None when it cannot be (already priced, another currency, no single income posting)."""
+    got_posts = _posts(payment)
+    if got_posts is None:
+        return None
+    entry, posts = got_posts
+    priced = [Post(p.account, p.number, p.currency, None, list(p.meta)) for p in posts]
+    if not price_at_conversion(Txn(entry.date, "", "", [], priced), gave, fcur, got, cur):
+        return None
+    iid = conv.import_id + RESTATED
+    meta: list = [("import-id", iid), *[(k, v) for k, v in conv.meta if k != "import-id"
+                                        and k != "fund"]]
+    # The payment's fund, and its donor (a pseudonym already in the books), so reports
+    # count the gift restated in pounds as that donor's, exactly as the payment's own.
+    meta += [(k, entry.meta[k]) for k in ("fund", "donor") if entry.meta.get(k)]
+    meta.append(("converts", f"{b.p.name}:{ref}"))
+    # The rate to 6 significant figures, for reading (the @@ totals are what is booked),
+    # unless so extreme that Python would write it as 1E-7, which beancount cannot read.
+    rate = RATE.create_decimal(got / -gave)
+    if rate.as_tuple().exponent <= 0 and rate.adjusted() >= -6:
+        meta.append(("rate", rate))
+    t = Txn(entry.date, conv.payee, f"{entry.narration} restated in {cur} at the rate of "
+            "its conversion", meta, import_id=iid, row=conv.row)
+    for p, q in zip(posts, priced, strict=True):
+        t.postings += [Post(p.account, -p.number, p.currency, None, list(p.meta)), q]
+    return t
 
 
 def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
@@ -61,7 +129,22 @@ def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
                        Post(b.account(acc, "account", d.rows[n]), got, cur)]
         out.append(t)
         ref = refs[o]
-        payment = (built or {}).get(f"{b.p.name}:{ref}") if ref else None
+        if not ref:
+            continue
+        payment = (built or {}).get(f"{b.p.name}:{ref}")
         if payment is not None:
             price_at_conversion(payment, gave, d.currency[o], got, cur)
+            continue
+        # Not in this file: booked earlier (or an earlier file of this run)? With the payment
+        # nowhere, the conversion stands alone (an exchange within the asset account, no
+        # fund posting), as it always did.
+        pid = f"{b.p.name}:{ref}"
+        booked = b.s.booked.get(pid)
+        # A payment restated already (converted again in a later download) stays as it is.
+        again = (booked is not None and pid not in b.s.restated
+                 and restate(b, t, ref, booked, gave, d.currency[o], got, cur))
+        if again:
+            out.append(again)
+        elif booked is None:  # perhaps in a later file of this run (Builder.build)
+            b.s.converted[pid] = (gave, d.currency[o], got, cur)
     return out

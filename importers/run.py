@@ -144,6 +144,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                 continue
             batch[iid] = (path, t)
             seen.add(iid)
+            settings.booked[iid] = t  # a later file's conversion may restate it
             new.append(t)
             year = t.date.year
             got = files.get(year)

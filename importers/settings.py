@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from beancount.core.data import Custom
+from beancount.core.data import Custom, Transaction
 
 from importers.profile import Profile
 from ledger import funds
@@ -36,6 +36,13 @@ class Settings:
     budgeted: set[str] = field(default_factory=set)
     profiles: list[Path] = field(default_factory=list)
     fund_override: str = ""
+    # import-id -> the entry holding it, in the books or from an earlier file of this run:
+    # a PayPal conversion restates the payment it converted (importers.paypal).
+    booked: dict[str, object] = field(default_factory=dict)
+    restated: set[str] = field(default_factory=set)  # payments some entry `converts:` already
+    # Payments converted in an earlier file of this run but not booked yet: id -> (gave,
+    # its currency, got, its currency); the payment's own file prices it at that rate.
+    converted: dict[str, tuple] = field(default_factory=dict)
 
     def accounts(self, profile: Profile, campaign: str = "") -> dict:
         got = dict(profile.accounts)
@@ -55,6 +62,10 @@ def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Sett
     s = Settings(fund_override=fund)
     for e in entries:
         if not isinstance(e, Custom):
+            if isinstance(e, Transaction) and e.meta and "import-id" in e.meta:
+                s.booked[e.meta["import-id"]] = e
+                if "converts" in e.meta:
+                    s.restated.add(e.meta["converts"])
             continue
         values = [v.value for v in e.values]
         if e.type == "fund" and len(values) == 2 and values[1] == "unrestricted" and not s.general:

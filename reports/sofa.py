@@ -101,6 +101,8 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     # (section, heading key, column) -> amount
     cells: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
 
+    foreign: dict[tuple, Decimal] = {}
+    first: dict[tuple, str] = {}
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
         if txn.date > end:
             continue
@@ -111,9 +113,13 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
                               "run `fundledger check`")
         w = fundmodel.weight(posting)
         if w.currency != currency:
-            raise ReportError(f"{where(posting, txn)}: {posting.account} is booked in "
-                              f"{w.currency} with no price in {currency}; give its {currency} "
-                              "value with @@")
+            # A payment booked in dollars and restated in pounds the same day (a PayPal
+            # conversion imported after its payment) nets to nothing in dollars: only a
+            # foreign amount left over has no place in the statement.
+            key = (fund_id, posting.account, txn.date, w.currency)
+            foreign[key] = foreign.get(key, ZERO) + w.number
+            first.setdefault(key, where(posting, txn))
+            continue
         if txn.date < start:
             bf[fund_id] -= w.number
             continue
@@ -127,6 +133,11 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
         else:  # Equity:Funds:*
             transfers[fund_id] -= w.number
             cells["net", "transfers", column] -= w.number
+
+    for key, n in foreign.items():
+        if n:
+            raise ReportError(f"{first[key]}: {key[1]} is booked in {key[3]} with no price "
+                              f"in {currency}; give its {currency} value with @@")
 
     movements = []
     for fund in declared.values():
