@@ -32,7 +32,7 @@ class Result:
     text: dict[str, str] = field(default_factory=dict)  # books path -> appended text
 
     def totals(self) -> dict[str, dict[str, Decimal]]:
-        """Income booked per fund and currency (gross)."""
+        """Income booked per fund and currency (gross), a priced posting at its price."""
         out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for t in self.new:
             for fund, cur, n in t.income:
@@ -40,8 +40,12 @@ class Result:
             for p in t.postings:
                 if p.account.startswith("Income:"):
                     fund = dict(p.meta).get("fund") or t.fund or "?"
-                    out[fund][p.currency] -= p.number
-        return out
+                    if p.price:  # booked at its @@ value (a grant tranche, a restated gift)
+                        out[fund][p.price[1]] -= p.price[0].copy_sign(p.number)
+                    else:
+                        out[fund][p.currency] -= p.number
+        kept = {f: {c: n for c, n in cs.items() if n} for f, cs in out.items()}
+        return {f: cs for f, cs in kept.items() if cs}
 
     def summary(self) -> str:
         by_fund = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))

@@ -40,7 +40,10 @@ def imp(env, main, *files, extra=()):
 def two_runs(tmp_path, env, name="two-runs"):
     main = write_books(tmp_path / name)
     imp(env, main, JAN, extra=("--fund", "case"))
-    imp(env, main, FEB)
+    feb = imp(env, main, FEB)
+    # February's summary: case's dollars restated as the pounds they were worth (25.00 USD
+    # gross out, 19.67 GBP in), never a meaningless "0.00 USD".
+    assert "case 19.67 GBP, -25.00 USD;" in feb.stderr, feb.stderr
     return main
 
 
