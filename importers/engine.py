@@ -43,8 +43,8 @@ class Parsed:
     currency: list[str]
     gross: list[Decimal | None]
     net: list[Decimal | None]
-    fees: list[list[Decimal]]  # one list per profile fee column
-    splits: list[list[Decimal]]
+    fees: list[tuple[Decimal, ...]]  # per row, one amount per profile fee column
+    splits: list[tuple[Decimal, ...]]
     foreign: list[tuple[Decimal, str] | None]
     donors: list[str]
     text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
@@ -241,6 +241,13 @@ def donors(df, profile: Profile, pseudo) -> list[str]:
     return [uniq[v] for v in ident.tolist()]
 
 
+def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal, ...]]:
+    """Amount columns as one tuple per row, an empty cell as ZERO (the shared object)."""
+    if not columns:
+        return [()] * n
+    return list(zip(*([x or ZERO for x in col] for col in columns), strict=True))
+
+
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     try:
         return _parse(path, df, profile, pseudo)
@@ -297,8 +304,5 @@ def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
         dates=parse_dates(path, df, profile), ids=ids(path, df, profile),
         currency=currency, gross=pick(gross), net=pick(net),
-        fees=[[x or ZERO for x in col] for col in zip(*fees, strict=True)] if fees
-        else [[] for _ in range(len(df))],
-        splits=[[x or ZERO for x in col] for col in zip(*splits, strict=True)] if splits
-        else [[] for _ in range(len(df))],
+        fees=_per_row(fees, len(df)), splits=_per_row(splits, len(df)),
         foreign=foreign or [None] * len(df), donors=donors(df, profile, pseudo), text=text)

@@ -35,12 +35,17 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _decode(raw: bytes) -> str:
+def _encoding(raw: bytes) -> str:
     # UTF-8 (with or without BOM) first; UK bank exports are often Windows-1252.
     try:
-        return raw.decode("utf-8-sig")
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode(_encoding(raw), errors="replace")
 
 
 def _cell(value) -> str:
@@ -130,14 +135,16 @@ def load(path: str | Path, signature: tuple[str, ...]) -> pd.DataFrame | None:
     the header), goes the careful way, which words the problem."""
     path = Path(path)
     if read_as_text(path) and header_at(head_rows(path, 1), signature) == 0:
-        text = _decode(path.read_bytes())
-        if "\x00" not in text:
+        raw = path.read_bytes()
+        if b"\x00" not in raw:
             try:
-                df = pd.read_csv(io.StringIO(text, newline=""), header=None, dtype=object,
-                                 na_filter=False, skip_blank_lines=False, engine="c")
+                # Bytes, not text: the C parser decodes as it goes (a str would be encoded
+                # back to UTF-8 first). The encoding is the one _decode() would pick.
+                df = pd.read_csv(io.BytesIO(raw), header=None, dtype=object, na_filter=False,
+                                 skip_blank_lines=False, engine="c", encoding=_encoding(raw))
             except (pd.errors.ParserError, ValueError):
                 df = None
-            if df is not None and _one_line_each(text, len(df)) \
+            if df is not None and _one_line_each(raw, len(df)) \
                     and len(df.columns) == len(head_rows(path, 1)[0]):
                 names = df.iloc[0].tolist()
                 df = df.iloc[1:]
@@ -163,14 +170,14 @@ def read_as_text(path: Path) -> bool:
                 or ofx.is_ofx(head))
 
 
-def _one_line_each(text: str, records: int) -> bool:
-    """Every record on its own line and none over the csv module's cell limit. Then the
+def _one_line_each(raw: bytes, records: int) -> bool:
+    """Every record on its own line and no line over the csv module's cell limit. Then the
     two parsers agree row for row; a cell running over lines (an address, or a quote left
     open that swallows rows) goes the careful way, which refuses an oversized cell."""
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return len(lines) == records and max(map(len, lines), default=0) <= CELL_LIMIT
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n"))
+    lines = len(ends) + (not raw.endswith(b"\n"))
+    longest = np.diff(ends, prepend=-1, append=len(raw)).max(initial=0) - 1
+    return lines == records and longest <= CELL_LIMIT
 
 
 def _filled(df: pd.DataFrame) -> np.ndarray:
