@@ -5,10 +5,14 @@ of spaces and a footer are dropped the same way, with spreadsheet row numbers ke
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from importers import profile as profile_lib
 from importers import read
@@ -77,8 +81,51 @@ def test_blank_and_space_only_rows_are_dropped_with_row_numbers_kept(tmp_path, b
                      Pseudonymiser(b"k"))
 
 
+def test_an_oversized_cell_over_many_lines_is_refused_as_on_one_line(tmp_path):
+    """An open quote that swallows the rest of a file makes one huge cell over many lines:
+    both readers must refuse it, not import the rows around it."""
+    paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
+    path = tmp_path / "paypal.csv"
+    swallowed = "".join(row(n) for n in range(2, 2600))  # ~150,000 characters
+    path.write_text(HEADER + row(1) + '"' + swallowed + '"' + ",,,,,,,,,,,,,\n")
+    with pytest.raises(Problem, match="too large"):
+        read.load(path, paypal.signature)
+
+
 def test_footer_of_totals_is_dropped(tmp_path):
     paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
     path = tmp_path / "paypal.csv"
     path.write_text(HEADER + row(1) + row(2) + "Total,,,,,,,20.00,-0.68,19.32,,,,\n")
     assert read.load(path, paypal.signature)["_row"].tolist() == [2, 3]
+
+
+# --- property: the two readers agree on any CSV under a header ----------------------------
+
+SIG = ("Date", "Amount", "Id")
+CELLS = st.one_of(st.text(alphabet=' ,"\r\n\t;xé£0123456789.-', max_size=8),
+                  st.sampled_from(["", " ", "  ", "Total", "total 12", "a,b", 'say "hi"',
+                                   "x" * 20]))
+ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=5), max_size=12)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=ROWS, quoting=st.sampled_from([0, 1]), newline=st.sampled_from(["\n", "\r\n"]),
+       bom=st.booleans(), cp1252=st.booleans(),
+       tail=st.one_of(st.sampled_from(["", "\n", "\n\n", " "]),  # and hand-made damage:
+                      st.text(alphabet=' ,"\r\nx', max_size=12)))  # open quotes, stray CRs
+def test_fast_and_careful_read_agree_on_any_csv(tmp_path, rows, quoting, newline, bom,
+                                                 cp1252, tail):
+    buf = io.StringIO()
+    csv.writer(buf, quoting=quoting, lineterminator=newline).writerows([list(SIG), *rows])
+    text = buf.getvalue() + tail
+    data = text.encode("cp1252", errors="replace") if cp1252 else text.encode("utf-8")
+    path = tmp_path / "x.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom and not cp1252 else b"") + data)
+    fast, slow = outcome(read.load, path, SIG), outcome(careful, path, SIG)
+    if isinstance(slow, pd.DataFrame):
+        assert isinstance(fast, pd.DataFrame), fast
+        assert fast.columns.tolist() == slow.columns.tolist()
+        assert fast.to_dict("records") == slow.to_dict("records")
+    else:
+        assert fast == slow
