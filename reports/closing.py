@@ -98,7 +98,7 @@ def leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
         elif h.account.startswith("(") and how == "return":
             out.append(f"{report.show_money(h.amount, s.unit)} is {h.description}: move it to "
                        "an account first, or release it instead of returning it")
-    out += [f"{n} {c} booked without a rate to {s.unit}" for c, n in s.foreign.items()]
+    out += [report.foreign_blocker(n, c, s.unit) for c, n in s.foreign.items()]
     return out
 
 

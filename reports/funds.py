@@ -84,7 +84,7 @@ class FundSummary:
     balance: Decimal
     holdings: tuple[Holding, ...]
     unpaid_invoices: tuple[Invoice, ...]
-    foreign: dict[str, Decimal]  # weights not in the operating currency (no rate booked)
+    foreign: dict[str, Decimal]  # money held in another currency with no rate booked
     status: str
     blockers: tuple[str, ...]
 
@@ -284,7 +284,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             a = acc[fid]
             w = fundmodel.weight(p)
             if w.currency != unit:
-                a.foreign[w.currency] += w.number
+                a.foreign[w.currency] -= w.number  # the fund's money, as its balance counts
                 continue
             n = w.number
             a.balance -= n
@@ -378,6 +378,11 @@ def _nonzero(d: dict[str, Decimal]) -> dict[str, Decimal]:
     return {k: v for k, v in sorted(d.items()) if v != 0}
 
 
+def foreign_blocker(n: Decimal, currency: str, unit: str) -> str:
+    return (f"{n} {currency} has no {unit} value (no exchange rate booked): import the "
+            "download holding its currency conversion, or book the conversion")
+
+
 def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
     """closed > overspent > closable > open; blockers say in plain words what stops a close."""
     if fund.closed is not None:
@@ -409,7 +414,7 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         elif h.account == UNATTRIBUTED:
             blockers.append(f"{show_money(h.amount, unit)} {h.description}")
     for currency, n in foreign.items():
-        blockers.append(f"{n} {currency} booked without a rate to {unit}")
+        blockers.append(foreign_blocker(n, currency, unit))
     if balance < 0:
         return "overspent", blockers
     if not blockers:

@@ -137,7 +137,9 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     for key, n in foreign.items():
         if n:
             raise ReportError(f"{first[key]}: {key[1]} is booked in {key[3]} with no price "
-                              f"in {currency}; give its {currency} value with @@")
+                              f"in {currency}. Import the download holding its currency "
+                              "conversion, or book the conversion (an entry you write may "
+                              f"give its {currency} value with @@)")
 
     movements = []
     for fund in declared.values():

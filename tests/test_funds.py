@@ -232,3 +232,23 @@ def test_cli_demo_json_agrees_with_beanquery(cli):
         for firm, text in r["legal"].items():
             assert D(text.split()[0]) == legal[f"{r['fund']}|{firm}"]
     assert sum(len(r["legal"]) for r in rows) == len(legal)
+
+
+def test_money_in_another_currency_without_a_rate_is_the_funds_and_blocks_closing(tmp_path):
+    """A USD gift never converted: the fund holds 23.80 USD (25.00 less a 1.20 fee), shown
+    as the fund holds it, and closing waits until it has a pound value."""
+    main = write_books(tmp_path / "books", """
+        2017-01-01 open Assets:PayPal
+        2017-01-01 open Income:Donations:PayPal
+        2017-01-01 open Expenses:Fees:PayPal
+        2018-05-01 * "PayPal" "Donation"
+          fund: "case"
+          Assets:PayPal                  23.80 USD
+          Expenses:Fees:PayPal            1.20 USD
+          Income:Donations:PayPal       -25.00 USD
+        """)
+    entries, options = load_clean(main)
+    case = by_id(report.reconcile(entries, options))["case"]
+    assert case.foreign == {"USD": D("23.80")}
+    assert any(b.startswith("23.80 USD has no GBP value") for b in case.blockers)
+    assert case.status == "open"
