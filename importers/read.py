@@ -35,17 +35,12 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _encoding(raw: bytes) -> str:
+def _decode(raw: bytes) -> str:
     # UTF-8 (with or without BOM) first; UK bank exports are often Windows-1252.
     try:
-        raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
-
-
-def _decode(raw: bytes) -> str:
-    return raw.decode(_encoding(raw), errors="replace")
+        return raw.decode("cp1252", errors="replace")
 
 
 def _cell(value) -> str:
@@ -134,18 +129,20 @@ def load(path: str | Path, signature: tuple[str, ...]) -> pd.DataFrame | None:
     large download. Anything else, or anything that parser refuses (a row longer than
     the header), goes the careful way, which words the problem."""
     path = Path(path)
-    if read_as_text(path) and header_at(head_rows(path, 1), signature) == 0:
+    first = head_rows(path, 1)
+    if read_as_text(path) and header_at(first, signature) == 0:
         raw = path.read_bytes()
         if b"\x00" not in raw:
             try:
                 # Bytes, not text: the C parser decodes as it goes (a str would be encoded
-                # back to UTF-8 first). The encoding is the one _decode() would pick.
+                # back to UTF-8 first). Strict UTF-8: a Windows-1252 file (a UnicodeDecode-
+                # Error, so a ValueError) goes the careful way, which reads it as such.
                 df = pd.read_csv(io.BytesIO(raw), header=None, dtype=object, na_filter=False,
-                                 skip_blank_lines=False, engine="c", encoding=_encoding(raw))
+                                 skip_blank_lines=False, engine="c", encoding="utf-8-sig")
             except (pd.errors.ParserError, ValueError):
                 df = None
             if df is not None and _one_line_each(raw, len(df)) \
-                    and len(df.columns) == len(head_rows(path, 1)[0]):
+                    and len(df.columns) == len(first[0]):
                 names = df.iloc[0].tolist()
                 df = df.iloc[1:]
                 df.columns = pd.RangeIndex(len(names))
