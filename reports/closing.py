@@ -84,7 +84,7 @@ def _how(s: report.FundSummary, decl: fundmodel.Fund, leftover: str | None,
     return leftover
 
 
-def leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
+def _leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
     """What stops the leftover being dealt with: anything but money sitting in our
     accounts (release may also leave money where a transfer put it)."""
     out = []
@@ -105,7 +105,7 @@ def leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
 def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, how: str,
                    decision: str | None, entries) -> str:
     """The entries that bring the fund to zero under `how`."""
-    problems = leftover_blockers(s, how)
+    problems = _leftover_blockers(s, how)
     if problems:
         raise CannotClose(s.fund, problems)
     holdings = {h.account: h.amount for h in s.holdings if not h.account.startswith("(")}
