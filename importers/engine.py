@@ -54,49 +54,107 @@ class Parsed:
         return self.text[column][i] if column else ""
 
 
-def _fail(path, df: pd.DataFrame, bad: pd.Series, message) -> None:
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        value = df.iloc[i]
-        raise Problem(str(path), int(value["_row"]), message(value))
+class Column:
+    """One column of a table as each row's code into the column's distinct values
+    (stripped): every check and conversion runs once per distinct value, and a row's
+    result is picked by its code. Types, statuses, currencies, amounts and dates repeat
+    (a few hundred values in 300,000 rows); ids and emails hardly do, and are not hashed
+    to find their distinct values, which would cost more than the checks it saves."""
+
+    def __init__(self, codes: np.ndarray, values: list):
+        self.codes, self.values = codes, values
+        self._used: np.ndarray | None = None
+
+    def used(self) -> np.ndarray:
+        """Which values some row has (after take(), not every value is still a row's)."""
+        if self._used is None:
+            self._used = np.zeros(len(self.values), dtype=bool)
+            self._used[self.codes] = True
+        return self._used
+
+    @classmethod
+    def of(cls, s: pd.Series) -> Column:
+        sample = s.iloc[:1000]
+        if sample.nunique() > len(sample) // 2:
+            return cls(np.arange(len(s)), [v.strip() for v in s.tolist()])
+        codes, uniq = pd.factorize(s)
+        return cls(codes, [v.strip() for v in uniq.tolist()])
+
+    def map(self, f) -> Column:
+        """f over the values rows have (None stands for the others)."""
+        return Column(self.codes, [f(v) if u else None
+                                   for v, u in zip(self.values, self.used().tolist())])
+
+    def mask(self, test) -> np.ndarray:
+        """test over the values rows have, as one bool per row."""
+        if not len(self.codes):
+            return np.zeros(0, dtype=bool)
+        return np.array([u and bool(test(v)) for v, u in
+                         zip(self.values, self.used().tolist())], dtype=bool)[self.codes]
+
+    def rows(self) -> list:
+        """One value per row."""
+        if not len(self.codes):
+            return []
+        table = np.empty(len(self.values), dtype=object)
+        table[:] = self.values
+        return table[self.codes].tolist()
+
+    def take(self, pos: np.ndarray) -> Column:
+        return Column(self.codes[pos], self.values)
 
 
-# Columns stripped / case-folded once per table within parse(): rules read the same column
-# many times. Keyed by the table's identity; emptied when parse() returns.
-# The table is kept in the value so its id cannot be reused by another table meanwhile.
-_CACHE: dict[tuple[int, str, str], tuple[pd.DataFrame, pd.Series]] = {}
+class Table:
+    """The rows of an export still to be booked, with their columns read once.
 
+    Rows dropped (skipped kinds) are dropped by position: the columns already read are
+    kept, and a problem still names the row with the cell as the export has it."""
 
-def _map(f, s: pd.Series, dtype=object) -> pd.Series:
-    """f over a column of str, called once per distinct value (types, statuses, currencies
-    and amounts repeat): far faster than the .str accessor, which calls per cell and
-    handles missing values (read.table never gives a missing cell)."""
-    codes, uniq = pd.factorize(s)
-    values = np.array([f(v) for v in uniq], dtype=dtype)
-    return pd.Series(values[codes] if len(codes) else values[:0], index=s.index, dtype=dtype)
+    def __init__(self, path, df: pd.DataFrame):
+        self.path, self.df = str(path), df
+        self.pos = np.arange(len(df))  # this table's rows, as positions in df
+        self.rows = df["_row"].to_numpy()
+        self._cols: dict[str, Column] = {}
+        self._folded: dict[str, Column] = {}
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+    def col(self, name: str) -> Column:
+        """The column (stripped), or '' on every row if the export has no such column."""
+        key = norm(name)
+        got = self._cols.get(key)
+        if got is None:
+            got = self._cols[key] = (Column.of(self.df[key]).take(self.pos)
+                                     if key in self.df.columns
+                                     else Column(np.zeros(len(self), dtype=np.intp), [""]))
+        return got
+
+    def folded(self, name: str) -> Column:
+        got = self._folded.get(norm(name))
+        if got is None:
+            got = self._folded[norm(name)] = self.col(name).map(str.casefold)
+        return got
+
+    def keep(self, mask: np.ndarray) -> Table:
+        t = Table.__new__(Table)
+        at = np.flatnonzero(mask)
+        t.path, t.df, t.pos, t.rows = self.path, self.df, self.pos[at], self.rows[at]
+        t._cols = {k: c.take(at) for k, c in self._cols.items()}
+        t._folded = {k: c.take(at) for k, c in self._folded.items()}
+        return t
+
+    def fail(self, bad: np.ndarray, message) -> None:
+        """Problem at the first bad row; message gets the row's cells as the export has
+        them (a dict keyed by normalised column name)."""
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise Problem(self.path, int(self.rows[i]),
+                          message(self.df.iloc[int(self.pos[i])].to_dict()))
 
 
 def _plain(text: str) -> bool:
     return PLAIN.fullmatch(text) is not None
-
-
-def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    key = (id(df), "strip", norm(name))
-    got = _CACHE.get(key)
-    if got is None:
-        col = key[2]
-        got = (df, _map(str.strip, df[col]) if col in df.columns
-               else pd.Series("", index=df.index))
-        _CACHE[key] = got
-    return got[1]
-
-
-def _folded(df: pd.DataFrame, name: str) -> pd.Series:
-    key = (id(df), "fold", norm(name))
-    got = _CACHE.get(key)
-    if got is None:
-        got = _CACHE[key] = (df, _map(str.casefold, _col(df, name)))
-    return got[1]
 
 
 def _hint(fmt: str) -> str:
@@ -105,43 +163,45 @@ def _hint(fmt: str) -> str:
     return fmt
 
 
-def parse_dates(path, df, profile: Profile) -> list:
-    col = _col(df, profile.date)
-    _fail(path, df, col == "", lambda r: f"missing date in column '{profile.date}'")
-    best = None
+def parse_dates(t: Table, profile: Profile) -> list:
+    col = t.col(profile.date)
+    t.fail(col.mask(lambda v: v == ""), lambda r: f"missing date in column '{profile.date}'")
+    used = col.used()
+    values = pd.Series([v if u else "" for v, u in zip(col.values, used.tolist())],
+                       dtype=object)
+    first = None
     for fmt in profile.date_formats:
-        parsed = pd.to_datetime(col, format=fmt, errors="coerce")
-        if not parsed.isna().any():
-            return list(parsed.dt.date)
-        if best is None:
-            best = (fmt, parsed)
-    fmt, parsed = best
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        bad = parsed.isna().to_numpy() & used
+        if not bad.any():
+            return Column(col.codes, list(parsed.dt.date)).rows()
+        if first is None:
+            first = bad
     forms = " or ".join(_hint(f) for f in profile.date_formats)
-    _fail(path, df, parsed.isna(),
-          lambda r: f"date {q(r[norm(profile.date)])} in column '{profile.date}' is not {forms}")
-    return list(parsed.dt.date)  # unreachable
+    t.fail(first[col.codes], lambda r: f"date {q(r[norm(profile.date)])} in column "
+           f"'{profile.date}' is not {forms}")
+    raise AssertionError("unreachable: a date no format reads is a bad row")
 
 
-def parse_amounts(path, df, column: str, required: bool) -> list[Decimal | None]:
-    raw = _col(df, column)
-    text = raw.copy()
-    # Most cells are plain numbers already; only the others are cleaned (one pass fewer
-    # per rule on a large file).
-    untidy = ~_map(_plain, raw, bool) & (raw != "")
-    if untidy.any():
-        messy = raw[untidy]
-        neg = messy.str.startswith("(") & messy.str.endswith(")")  # accountants' (12.50)
-        clean = messy.str.strip("()").str.replace(AMOUNT_JUNK, "", regex=True)
-        text[untidy] = clean.where(~neg, "-" + clean).str.replace("--", "", regex=False)
-    empty = text == ""
+def amount_text(raw: str) -> str:
+    """A cell as a plain number ('-1234.50'), '' if empty; untouched if it cannot be one."""
+    if raw == "" or _plain(raw):
+        return raw
+    clean = AMOUNT_JUNK.sub("", raw.strip("()"))
+    if raw.startswith("(") and raw.endswith(")"):  # accountants' (12.50)
+        clean = "-" + clean
+    return clean.replace("--", "")
+
+
+def parse_amounts(t: Table, column: str, required: bool) -> list[Decimal | None]:
+    text = t.col(column).map(amount_text)
     if required:
-        _fail(path, df, empty, lambda r: f"missing amount in column '{column}'")
-    bad = untidy & ~empty & ~_map(_plain, text, bool)
-    _fail(path, df, bad, lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
-          "is not a number")
-    # Donations repeat the same few amounts: each distinct text becomes one Decimal object
-    # (importers.columns relies on that to write each combination of amounts once).
-    return _map(lambda t: Decimal(t) if t else None, text).tolist()
+        t.fail(text.mask(lambda v: v == ""), lambda r: f"missing amount in column '{column}'")
+    t.fail(text.mask(lambda v: v != "" and not _plain(v)),
+           lambda r: f"amount {q(r[norm(column)])} in column '{column}' is not a number")
+    # Each distinct text becomes one Decimal object (importers.columns relies on that to
+    # write each combination of amounts once).
+    return text.map(lambda v: Decimal(v) if v else None).rows()
 
 
 def stated_currency(text: str) -> str | None:
@@ -152,93 +212,100 @@ def stated_currency(text: str) -> str | None:
     return next((code for sign, code in SIGNS.items() if sign in text), None)
 
 
-def check_stated_currency(path, df, columns, currency: list[str]) -> None:
+def check_stated_currency(t: Table, columns, currency: list[str]) -> None:
     """An amount that names a currency other than its row's would be booked in the wrong
     one: refuse it rather than guess."""
     for column in columns:
         if not column:
             continue
-        raw = _col(df, column)
-        # Only a cell with a capital letter or a currency sign can name a currency: one
-        # vectorised pass picks those few out of the plain numbers.
-        hits = np.flatnonzero(_map(lambda v: MAY_STATE.search(v) is not None, raw, bool))
-        rows = df["_row"].to_numpy()
-        for i in hits:
-            value, cur, row = raw.iat[i], currency[i], rows[i]
+        col = t.col(column)
+        # Only a cell with a capital letter or a currency sign can name a currency.
+        for i in np.flatnonzero(col.mask(MAY_STATE.search)):
+            value, cur = col.values[col.codes[i]], currency[i]
             stated = stated_currency(value)
             if stated and stated != cur:
-                raise Problem(str(path), int(row), f"amount '{value}' in column '{column}' "
+                raise Problem(t.path, int(t.rows[i]), f"amount '{value}' in column '{column}' "
                               f"is in {stated}, but the row's currency is {cur}")
 
 
-def parse_currency(path, df, profile: Profile) -> list[str]:
+def parse_currency(t: Table, profile: Profile) -> list[str]:
     if profile.fixed_currency or not profile.currency:
-        return [(profile.fixed_currency or "GBP").upper()] * len(df)
-    cur = _map(str.upper, _col(df, profile.currency))
-    _fail(path, df, ~_map(lambda v: CODE.fullmatch(v) is not None, cur, bool),
-          lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
-    return cur.tolist()
+        return [(profile.fixed_currency or "GBP").upper()] * len(t)
+    cur = t.col(profile.currency).map(str.upper)
+    t.fail(cur.mask(lambda v: CODE.fullmatch(v) is None),
+           lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
+    return cur.rows()
 
 
-def classify(path, df, profile: Profile, amount: pd.Series) -> pd.Series:
+def _signs(amount: list) -> np.ndarray:
+    return np.fromiter(((x > 0) - (x < 0) for x in amount), np.int8, len(amount))
+
+
+def classify(t: Table, profile: Profile, amount: list) -> np.ndarray:
     """The rule for each row (index into profile.rules); an unmatched row is an error."""
-    which = pd.Series(-1, index=df.index)
+    which = np.full(len(t), -1)
+    sign = _signs(amount) if any(r.sign for r in profile.rules) else None
     for i, rule in enumerate(profile.rules):
         mask = which == -1
         if rule.column:
-            value = _folded(df, rule.column)
+            value = t.folded(rule.column)
             if rule.values:
-                mask &= value.isin([v.casefold() for v in rule.values])
+                wanted = {v.casefold() for v in rule.values}
+                mask &= value.mask(wanted.__contains__)
             if rule.pattern:
-                mask &= value.str.contains(rule.pattern, flags=re.IGNORECASE, regex=True)
+                pattern = re.compile(rule.pattern, re.IGNORECASE)
+                mask &= value.mask(pattern.search)
         if rule.sign == "credit":
-            mask &= amount > 0
+            mask &= sign > 0
         elif rule.sign == "debit":
-            mask &= amount < 0
+            mask &= sign < 0
         which[mask] = i
     col = next((r.column for r in profile.rules if r.column), "")
-    _fail(path, df, which == -1, lambda r: (
+    t.fail(which == -1, lambda r: (
         f"{col or 'row'} {q(r.get(norm(col), ''))} is not a kind of row the {profile.name} "
         "profile knows" if col else f"no rule of the {profile.name} profile matches"))
     return which
 
 
-def skip_mask(df, profile: Profile) -> pd.Series:
-    mask = pd.Series(False, index=df.index)
+def skip_mask(t: Table, profile: Profile) -> np.ndarray:
+    mask = np.zeros(len(t), dtype=bool)
     for s in profile.skip:
-        value = _folded(df, s.column)
+        value = t.folded(s.column)
         if s.values:
-            mask |= value.isin([v.casefold() for v in s.values])
+            mask |= value.mask({v.casefold() for v in s.values}.__contains__)
         if s.not_in:
-            mask |= ~value.isin([v.casefold() for v in s.not_in])
+            keep = {v.casefold() for v in s.not_in}
+            mask |= value.mask(lambda v, keep=keep: v not in keep)
     return mask
 
 
-def ids(path, df, profile: Profile) -> list[str]:
+def ids(t: Table, profile: Profile) -> list[str]:
     """The source's own id. Bank lines have none: the declared columns (date, amounts,
     balance: never a payer's name, so a plain hash reveals nothing the entry does not
     already show, and the id does not depend on the donor key) are hashed, with an
     occurrence number for identical lines."""
     if len(profile.id) == 1:
-        col = _col(df, profile.id[0])
-        _fail(path, df, col == "", lambda r: f"missing id in column '{profile.id[0]}'")
-        return col.tolist()
-    joined = _col(df, profile.id[0])
-    for c in profile.id[1:]:
-        joined = joined + "\x1f" + _col(df, c)
-    nth = joined.groupby(joined, sort=False).cumcount() + 1
-    keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in joined.unique()}
-    return [f"{keys[k]}-{n}" for k, n in zip(joined.tolist(), nth.tolist(), strict=True)]
+        col = t.col(profile.id[0])
+        t.fail(col.mask(lambda v: v == ""), lambda r: f"missing id in column '{profile.id[0]}'")
+        return col.rows()
+    joined = ["\x1f".join(parts) for parts in zip(*(t.col(c).rows() for c in profile.id))]
+    nth = pd.Series(joined, dtype=object).groupby(joined, sort=False).cumcount() + 1
+    keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in set(joined)}
+    return [f"{keys[k]}-{n}" for k, n in zip(joined, nth.tolist(), strict=True)]
 
 
-def donors(df, profile: Profile, pseudo) -> list[str]:
+def donors(t: Table, profile: Profile, pseudo) -> list[str]:
     """The first non-empty identity column, hashed. The identity itself goes no further."""
-    ident = pd.Series("", index=df.index)
-    for c in profile.donor:
-        col = _col(df, c)
-        ident = ident.where(ident != "", col)
-    uniq = {v: pseudo.donor(v) for v in ident.unique()}
-    return [uniq[v] for v in ident.tolist()]
+    if not profile.donor:
+        return [pseudo.donor("")] * len(t)
+    ident = np.asarray(t.col(profile.donor[0]).rows(), dtype=object)
+    for c in profile.donor[1:]:
+        empty = ident == ""
+        if empty.any():
+            ident[empty] = np.asarray(t.col(c).rows(), dtype=object)[empty]
+    who = ident.tolist()
+    named = {v: pseudo.donor(v) for v in set(who)}
+    return [named[v] for v in who]
 
 
 def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal, ...]]:
@@ -249,60 +316,54 @@ def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal,
 
 
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
-    try:
-        return _parse(path, df, profile, pseudo)
-    finally:
-        _CACHE.clear()
-
-
-def _parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
-    df = df[~skip_mask(df, profile)]
-    gross = parse_amounts(path, df, profile.gross, False) if profile.gross else None
-    net = parse_amounts(path, df, profile.net, False) if profile.net else None
+    t = Table(path, df)
+    t = t.keep(~skip_mask(t, profile))
+    gross = parse_amounts(t, profile.gross, False) if profile.gross else None
+    net = parse_amounts(t, profile.net, False) if profile.net else None
     if profile.credit or profile.debit:
-        cr = parse_amounts(path, df, profile.credit, False)
-        dr = parse_amounts(path, df, profile.debit, False)
-        both = pd.Series([c is not None and d is not None and c != 0 and d != 0
-                          for c, d in zip(cr, dr, strict=True)], index=df.index, dtype=bool)
-        _fail(path, df, both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold "
-              "an amount")
+        cr = parse_amounts(t, profile.credit, False)
+        dr = parse_amounts(t, profile.debit, False)
+        both = np.array([c is not None and d is not None and c != 0 and d != 0
+                         for c, d in zip(cr, dr, strict=True)], dtype=bool)
+        t.fail(both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold an amount")
         amount = [(c or 0) - abs(d or 0) for c, d in zip(cr, dr, strict=True)]
         gross = net = amount
-    signed = pd.Series([n if n is not None else g for n, g in
-                        zip(net or [None] * len(df), gross or [None] * len(df), strict=True)],
-                       index=df.index, dtype=object)
     if gross is None and net is None:  # invoices: the amounts are in the splits
-        signed = pd.Series(0, index=df.index, dtype=object)
-    _fail(path, df, signed.isna(), lambda r: f"missing amount in column "
-          f"'{profile.net or profile.gross}'")
-    which = classify(path, df, profile, signed)
-    keep = (which != -1) & ~which.map(lambda i: profile.rules[i].kind == "skip")
-    pos = np.flatnonzero(keep.to_numpy())
-    df, which = df[keep], which[keep]
+        signed = [0] * len(t)
+    else:
+        signed = [n if n is not None else g for n, g in
+                  zip(net or [None] * len(t), gross or [None] * len(t), strict=True)]
+    t.fail(np.array([x is None for x in signed], dtype=bool),
+           lambda r: f"missing amount in column '{profile.net or profile.gross}'")
+    which = classify(t, profile, signed)
+    skips = np.array([r.kind == "skip" for r in profile.rules] + [False])  # [-1]: unmatched
+    keep = (which != -1) & ~skips[which]
+    pos = np.flatnonzero(keep)
+    t, which = t.keep(keep), which[keep]
 
     def pick(values):
-        return [values[i] for i in pos] if values is not None else [None] * len(df)
+        return [values[i] for i in pos] if values is not None else [None] * len(t)
 
-    fees = [parse_amounts(path, df, f.column, False) for f in profile.fees]
-    splits = [parse_amounts(path, df, s.column, False) for s in profile.splits]
+    fees = [parse_amounts(t, f.column, False) for f in profile.fees]
+    splits = [parse_amounts(t, s.column, False) for s in profile.splits]
     foreign = None
     if profile.foreign_amount:
-        famt = parse_amounts(path, df, profile.foreign_amount, False)
-        fcur = _col(df, profile.foreign_currency).str.upper().tolist()
+        famt = parse_amounts(t, profile.foreign_amount, False)
+        fcur = t.col(profile.foreign_currency).map(str.upper).rows()
         foreign = [(a, c) if a else None for a, c in zip(famt, fcur, strict=True)]
-    text = {c: _col(df, c).tolist() for c in (profile.reference, profile.campaign,
-                                              profile.fund_column, profile.firm,
-                                              profile.paid_from, profile.paid_on, profile.line,
-                                              profile.narration_column,
-                                              *(s.firm_column for s in profile.splits))
+    text = {c: t.col(c).rows() for c in (profile.reference, profile.campaign,
+                                         profile.fund_column, profile.firm,
+                                         profile.paid_from, profile.paid_on, profile.line,
+                                         profile.narration_column,
+                                         *(s.firm_column for s in profile.splits))
             if c}
-    currency = parse_currency(path, df, profile)
-    check_stated_currency(path, df, [profile.gross, profile.net, profile.credit, profile.debit,
-                                     *(f.column for f in profile.fees),
-                                     *(x.column for x in profile.splits)], currency)
+    currency = parse_currency(t, profile)
+    check_stated_currency(t, [profile.gross, profile.net, profile.credit, profile.debit,
+                              *(f.column for f in profile.fees),
+                              *(x.column for x in profile.splits)], currency)
     return Parsed(
-        rows=df["_row"].tolist(), kinds=[profile.rules[i] for i in which.tolist()],
-        dates=parse_dates(path, df, profile), ids=ids(path, df, profile),
+        rows=t.rows.tolist(), kinds=[profile.rules[i] for i in which.tolist()],
+        dates=parse_dates(t, profile), ids=ids(t, profile),
         currency=currency, gross=pick(gross), net=pick(net),
-        fees=_per_row(fees, len(df)), splits=_per_row(splits, len(df)),
-        foreign=foreign or [None] * len(df), donors=donors(df, profile, pseudo), text=text)
+        fees=_per_row(fees, len(t)), splits=_per_row(splits, len(t)),
+        foreign=foreign or [None] * len(t), donors=donors(t, profile, pseudo), text=text)

@@ -125,30 +125,16 @@ def load(path: str | Path, signature: tuple[str, ...]) -> pd.DataFrame | None:
     file holds the signature's columns.
 
     A CSV whose first line is the header (nearly every platform's export) is read by
-    pandas' C parser: the csv module and a list per row cost three times as much on a
-    large download. Anything else, or anything that parser refuses (a row longer than
-    the header), goes the careful way, which words the problem."""
+    Arrow's CSV parser into Arrow-backed string columns: the csv module and a list per
+    row cost ten times as much on a large download. Anything else, or anything that
+    parser refuses (a row shorter or longer than the header, bytes that are not UTF-8),
+    goes the careful way, which words the problem."""
     path = Path(path)
     first = head_rows(path, 1)
     if read_as_text(path) and header_at(first, signature) == 0:
-        raw = path.read_bytes()
-        if b"\x00" not in raw:
-            try:
-                # Bytes, not text: the C parser decodes as it goes (a str would be encoded
-                # back to UTF-8 first). Strict UTF-8: a Windows-1252 file (a UnicodeDecode-
-                # Error, so a ValueError) goes the careful way, which reads it as such.
-                df = pd.read_csv(io.BytesIO(raw), header=None, dtype=object, na_filter=False,
-                                 skip_blank_lines=False, engine="c", encoding="utf-8-sig")
-            except (pd.errors.ParserError, ValueError):
-                df = None
-            if df is not None and _one_line_each(raw, len(df)) \
-                    and len(df.columns) == len(first[0]):
-                names = df.iloc[0].tolist()
-                df = df.iloc[1:]
-                df.columns = pd.RangeIndex(len(names))
-                df = df[_filled(df)]
-                df["_row"] = df.index + 1  # the record's number, the header being row 1
-                return _finish(df, names)
+        df = _fast(path.read_bytes(), len(first[0]))
+        if df is not None:
+            return _finish(df, first[0])
     rows = raw_rows(path)
     at = header_at(rows, signature)
     return None if at is None else table(path, rows, at)
@@ -167,26 +153,70 @@ def read_as_text(path: Path) -> bool:
                 or ofx.is_ofx(head))
 
 
-def _one_line_each(raw: bytes, records: int) -> bool:
-    """Every record on its own line and no line over the csv module's cell limit. Then the
-    two parsers agree row for row; a cell running over lines (an address, or a quote left
-    open that swallows rows) goes the careful way, which refuses an oversized cell."""
-    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n"))
-    lines = len(ends) + (not raw.endswith(b"\n"))
-    longest = np.diff(ends, prepend=-1, append=len(raw)).max(initial=0) - 1
-    return lines == records and longest <= CELL_LIMIT
+def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
+    """The rows under a first-line header, or None where only the careful way can say.
+
+    Arrow refuses a row of another width and bytes that are not UTF-8 (a Windows-1252
+    bank export), and skips empty lines; every record must be on its own line, so each
+    record's spreadsheet row number is its line's (a cell running over lines, or a quote
+    left open that swallows rows, goes the careful way, which refuses an oversized cell)."""
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    if b"\x00" in raw:
+        return None
+    starts, ends = _lines(raw)
+    filled = np.flatnonzero(ends > starts)  # arrow skips empty lines; they keep their number
+    if len(filled) == 0 or (ends - starts).max() > CELL_LIMIT:
+        return None
+    try:
+        got = arrow_csv.read_csv(
+            pa.py_buffer(raw),
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=False),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(width)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if got.num_rows != len(filled) or got.num_columns != width:
+        return None
+    body = [got.column(j).slice(1) for j in range(width)]
+    keep = _filled(body)
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    df = pd.DataFrame({j: pd.Series(c.filter(keep) if not keep.all() else c, dtype=text)
+                       for j, c in enumerate(body)})
+    df["_row"] = (filled[1:] + 1)[keep]  # the header's line is row 1
+    return df
 
 
-def _filled(df: pd.DataFrame) -> np.ndarray:
-    """Rows with something other than spaces in them. Column by column, and only over
-    rows not yet known to hold text: the first column settles nearly every row."""
-    keep = np.zeros(len(df), dtype=bool)
-    open_ = np.arange(len(df))
-    for j in range(len(df.columns)):
+def _lines(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line starts and ends (before its "\n" or "\r\n"), a BOM not counted."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    nl = np.flatnonzero(data == ord("\n"))
+    starts = np.concatenate(([3 if raw.startswith(b"\xef\xbb\xbf") else 0], nl + 1))
+    ends = np.concatenate((nl, [len(raw)]))
+    if len(starts) > 1 and starts[-1] == len(raw):  # the last line ends with its newline
+        starts, ends = starts[:-1], ends[:-1]
+    cr = (ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r"))
+    return starts, ends - cr
+
+
+def _filled(columns: list) -> np.ndarray:
+    """Rows with something other than spaces in them. A cell starting with a letter or
+    digit settles a row at once (nearly every row, on its first column); the cells left
+    are checked as the careful way checks them, with str.isspace."""
+    import pyarrow.compute as pc
+
+    keep = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
+    open_ = np.arange(len(keep))
+    for col in columns:
         if not len(open_):
             break
-        cells = df.iloc[open_, j].tolist()
-        has = np.fromiter((c != "" and not c.isspace() for c in cells), bool, len(cells))
+        cells = col.take(open_)
+        has = pc.match_substring_regex(cells, "^[0-9A-Za-z]").to_numpy(zero_copy_only=False)
+        rest = np.flatnonzero(~has)
+        has[rest] = [c != "" and not c.isspace() for c in cells.take(rest).to_pylist()]
         keep[open_[has]] = True
         open_ = open_[~has]
     return keep
