@@ -19,7 +19,7 @@ from importers import build, engine, read
 from importers.profile import Profile
 from importers.pseudonym import Pseudonymiser
 from importers.settings import Settings, from_entries
-from importers.txn import Txn, render
+from importers.txn import Built, Txn, render
 
 
 def existing_ids(entries) -> set[str]:
@@ -54,6 +54,10 @@ class ProfileImporter(beangulp.Importer):
     def txns(self, filepath: str, settings: Settings, columnwise: bool = True) -> list[Txn]:
         """The file's entries as Txn records; raises errors.Problem on a bad row.
         columnwise=False renders every row the generic way (tests compare the two)."""
+        return self.entries(filepath, settings, columnwise).all()
+
+    def entries(self, filepath: str, settings: Settings, columnwise: bool = True) -> Built:
+        """The file's entries, the common ones kept as columns (see txn.Block)."""
         df = read.load(filepath, self.profile.signature)
         if df is None:
             from importers.errors import Problem

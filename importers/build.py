@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
+
 from importers.columns import Columns, simple_rows
 from importers.engine import Parsed
 from importers.errors import Problem
 from importers.profile import Profile, Rule
 from importers.settings import Settings
-from importers.txn import Post, Txn
+from importers.txn import Built, Post, Txn
 from ledger import funds
 
 FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
@@ -77,9 +79,9 @@ class Builder:
                    own or rule.narration or self.p.narration or NARRATION[rule.kind], meta,
                    import_id=iid, row=d.rows[i])
 
-    def build(self, d: Parsed, columnwise: bool = True) -> list[Txn]:
-        """Row order kept (the first of two rows with one id wins). The common kinds go
-        through importers.columns unless columnwise is False (tests compare both)."""
+    def build(self, d: Parsed, columnwise: bool = True) -> Built:
+        """The common kinds go through importers.columns unless columnwise is False
+        (tests compare both)."""
         fast = simple_rows(self, d) if columnwise else []
         if fast and self.s.converted:  # priced below, so built the generic way
             fast = [f and f"{self.p.name}:{i}" not in self.s.converted
@@ -91,24 +93,25 @@ class Builder:
                 pass
         return self._build(d, [False] * len(d.rows))
 
-    def _build(self, d: Parsed, fast: list[bool]) -> list[Txn]:
+    def _build(self, d: Parsed, fast: list[bool]) -> Built:
+        block = Columns(self, d).block(fast)
         out: list[Txn] = []
-        done = Columns(self, d).txns(fast)
-        for i, kind in enumerate(k.kind for k in d.kinds):
-            if fast[i]:
-                out.append(done[i])
-            elif kind != "conversion":
+        for i in np.flatnonzero(~np.asarray(fast, dtype=bool)).tolist():
+            kind = d.kinds[i].kind
+            if kind != "conversion":
                 out.extend(getattr(self, "k_" + kind)(d, i))
+        after = []
         if any(k.kind == "conversion" for k in d.kinds):
-            out.extend(self.conversions(d, {t.import_id: t for t in out}))
+            # A payment a conversion prices is never in the block (columns.simple_rows).
+            after = self.conversions(d, {t.import_id: t for t in out})
         if self.s.converted:  # payments whose conversion came in an earlier file of the run
             from importers.paypal import price_at_conversion
 
-            for t in out:
+            for t in out + after:
                 rate = self.s.converted.get(t.import_id)
                 if rate is not None:
                     price_at_conversion(t, *rate)
-        return out
+        return Built(block, out, after)
 
     def k_income(self, d: Parsed, i: int) -> list[Txn]:
         acc, fund, rule = self.context(d, i)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from importers.engine import Parsed
-from importers.txn import Txn, _num, _q, _value
+from importers.txn import Block, _num, _q, _value
 
 SIMPLE = {"income", "transfer", "expense", "fee"}
 MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}
@@ -61,8 +61,8 @@ class Columns:
         narration = own or rule.narration or b.p.narration or NARRATION[rule.kind]
         return f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"
 
-    def txns(self, fast: list[bool]) -> dict[int, Txn]:
-        """The rows marked fast as Txns carrying their finished text; raises Problem where
+    def block(self, fast: list[bool]) -> Block | None:
+        """The rows marked fast as a Block of finished entries; raises Problem where
         k_<kind> would (the caller then lets the generic path word it).
 
         Column-wise: rows are grouped by what they share (rule and campaign; rule and
@@ -72,18 +72,24 @@ class Columns:
         d, p = self.d, self.b.p
         at = np.flatnonzero(np.asarray(fast, dtype=bool))
         if not len(at):
-            return {}
-        none = [""] * len(d.rows)
-        camp, fcol, own, refs = (d.text[c] if c else none for c in
+            return None
+        every = len(at) == len(d.rows)
+
+        def cells(values: list) -> list:
+            return values if every else [values[i] for i in at]
+
+        none = [""] * len(at)
+        camp, fcol, own, refs = (cells(d.text[c]) if c else none for c in
                                  (p.campaign, p.fund_column, p.narration_column, p.reference))
-        rule = _codes([id(d.kinds[i]) for i in at])
-        ctx_key = _group(rule, _codes([camp[i] for i in at]), _codes([fcol[i] for i in at]))
+        kinds = cells(d.kinds)
+        rule = _codes([id(k) for k in kinds])
+        ctx_key = _group(rule, _codes(camp), _codes(fcol))
         ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
-        head_of = _group(rule, _codes([own[i] for i in at]))
-        heads = [self.head(own[int(at[j])], d.kinds[int(at[j])]) for j in _firsts(head_of)]
-        money = _group(ctx_key, _codes([d.currency[i] for i in at]),
-                       _codes([id(d.gross[i]) for i in at]), _codes([id(d.net[i]) for i in at]),
-                       *(_codes([id(d.fees[i][k]) for i in at]) for k in range(len(p.fees))))
+        head_of = _group(rule, _codes(own))
+        heads = [self.head(own[j], kinds[j]) for j in _firsts(head_of)]
+        money = _group(ctx_key, _codes(cells(d.currency)), _codes([id(x) for x in cells(d.gross)]),
+                       _codes([id(x) for x in cells(d.net)]),
+                       *(_codes([id(f[k]) for f in cells(d.fees)]) for k in range(len(p.fees))))
         amounts = []
         for j in _firsts(money):
             i = int(at[j])
@@ -91,26 +97,30 @@ class Columns:
                                         d.net[i], d.fees[i]))
         sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
-        donor = [d.donors[i] for i in at]
-        ref = [refs[i] for i in at]
+        donor = cells(d.donors)
         name = p.name
         said = {who: f"  donor: {_q(who)}\n" for who in set(donor)}
         extra = [said[who] if s > 0 and who and w
                  else f"  refund-of: {_q(f'{name}:{r}')}\n" if s < 0 and r else ""
-                 for s, w, who, r in zip(sign.tolist(), wants_donor.tolist(), donor, ref,
+                 for s, w, who, r in zip(sign.tolist(), wants_donor.tolist(), donor, refs,
                                          strict=True)]
-        dates = {x: str(x) for x in set(d.dates)}
+        dates = cells(d.dates)
+        day = {x: (str(x), x.toordinal(), x.year) for x in set(dates)}
+        ids = [f"{name}:{i}" for i in cells(d.ids)]
+        joined = "".join(ids)
+        escaped = ids if '"' not in joined and "\\" not in joined else [_q(i)[1:-1] for i in ids]
+        rows = cells(d.rows)
         file_line = self.file
-        out = {}
-        for i, head, meta, ex, (posts, income, _sign) in zip(
-                at.tolist(), _pick(heads, head_of), _pick([c[3] for c in ctxs], ctx_key),
-                extra, _pick(amounts, money), strict=True):
-            iid = f"{name}:{d.ids[i]}"
-            quoted = f'"{iid}"' if '"' not in iid and "\\" not in iid else _q(iid)
-            out[i] = Txn(d.dates[i], "", "", [], import_id=iid, row=d.rows[i], income=income,
-                         text=f"{dates[d.dates[i]]}{head}  import-id: {quoted}\n{file_line}"
-                              f"  import-row: {d.rows[i]}\n{meta}{ex}{posts}")
-        return out
+        text = [f'{day[x][0]}{head}  import-id: "{iid}"\n{file_line}  import-row: {row}\n'
+                f"{meta}{ex}{posts}"
+                for x, head, iid, row, meta, ex, posts in zip(
+                    dates, _pick(heads, head_of), escaped, rows,
+                    _pick([c[3] for c in ctxs], ctx_key), extra,
+                    _pick([a[0] for a in amounts], money), strict=True)]
+        return Block(ids=ids, rows=np.asarray(rows), dates=dates,
+                     days=np.fromiter((day[x][1] for x in dates), np.int64, len(dates)),
+                     years=np.fromiter((day[x][2] for x in dates), np.int64, len(dates)),
+                     text=text, money=money, incomes=[a[1] for a in amounts])
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
         """(postings text, income for the totals, sign of gross: 0 unless income)."""

@@ -52,10 +52,12 @@ def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cu
 
 
 def _posts(entry) -> tuple[Transaction, list[Post]] | None:
-    """A booked payment (a beancount Transaction, or a Txn from an earlier file of this run)
-    as plain Posts carrying their own fund, or None if any posting is already priced."""
-    if isinstance(entry, Txn):  # rendered text is what the books would hold
-        parsed, errors, _ = parser.parse_string(render(entry))
+    """A booked payment (a beancount Transaction; from an earlier file of this run, a Txn or
+    the text of an entry in a txn.Block) as plain Posts carrying their own fund, or None
+    if any posting is already priced."""
+    if isinstance(entry, (Txn, str)):  # rendered text is what the books would hold
+        parsed, errors, _ = parser.parse_string(entry if isinstance(entry, str)
+                                                else render(entry))
         if errors or not parsed:
             return None
         entry = parsed[0]

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+
 from importers import profile as profile_lib
 from importers import read
 from importers.base import ProfileImporter, existing_ids
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
-from importers.txn import Txn, render
+from importers.txn import Block, Txn, render
 from ledger import books as ledger_books
 from ledger import funds
 
@@ -27,13 +29,23 @@ HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit 
 @dataclass
 class Result:
     new: list[Txn] = field(default_factory=list)
+    blocks: list[tuple[Block, np.ndarray]] = field(default_factory=list)  # and the new ones
     duplicates: int = 0
     files: dict[str, str] = field(default_factory=dict)  # file -> source
     text: dict[str, str] = field(default_factory=dict)  # books path -> appended text
 
+    @property
+    def added(self) -> int:
+        return len(self.new) + sum(len(kept) for _, kept in self.blocks)
+
     def totals(self) -> dict[str, dict[str, Decimal]]:
         """Income booked per fund and currency (gross), a priced posting at its price."""
         out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for block, kept in self.blocks:
+            counts = np.bincount(block.money[kept], minlength=len(block.incomes))
+            for income, n in zip(block.incomes, counts.tolist(), strict=True):
+                for fund, cur, x in income:
+                    out[fund][cur] -= x * n
         for t in self.new:
             for fund, cur, n in t.income:
                 out[fund][cur] -= n
@@ -50,7 +62,7 @@ class Result:
     def summary(self) -> str:
         by_fund = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))
                             for f, cs in sorted(self.totals().items()))
-        return (f"{len(self.new)} new, {self.duplicates} duplicate(s) skipped"
+        return (f"{self.added} new, {self.duplicates} duplicate(s) skipped"
                 + (f"; income by fund: {by_fund}" if by_fund else ""))
 
 
@@ -81,8 +93,8 @@ def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter
                   f"ignoring case, order and extra columns); tried:\n{tried}")
 
 
-def target(t: Txn, source: str) -> str:
-    return f"imports/{source}/{t.date.year}.beancount"
+def target(year: int, source: str) -> str:
+    return f"imports/{source}/{year}.beancount"
 
 
 def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
@@ -100,14 +112,14 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     def changes(m: Path) -> dict[str, str]:
         planned = plan(m, files, fund, pseudo, progress)
         result.__dict__.update(planned.__dict__)
-        return ledger_books.appended(m, planned.text) if planned.new else {}
+        return ledger_books.appended(m, planned.text) if planned.added else {}
 
     if dry_run:
         changes(main)
     else:
         ledger_books.apply(main, changes)
     if progress:
-        progress("checked and written" if result.new and not dry_run else "done")
+        progress("checked and written" if result.added and not dry_run else "done")
     return result
 
 
@@ -123,9 +135,10 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)
-    batch: dict[str, tuple[str, Txn]] = {}  # import-id -> the file and entry that first had it
+    batch: dict[str, tuple] = {}  # import-id -> the file and entry (or Block) that first had it
     result = Result()
     grouped: dict[str, list[Txn]] = defaultdict(list)
+    blocks: dict[str, list[tuple[Block, np.ndarray]]] = defaultdict(list)
     found = []
     for path in files:
         found.append((str(path), identify(str(path), importers)))
@@ -135,9 +148,12 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
     new = result.new
     for path, imp in found:
-        result.files[path] = imp.profile.name
-        files: dict[int, list[Txn]] = {}  # year -> entries (the file name is made per year)
-        for t in imp.txns(path, settings):
+        source = result.files[path] = imp.profile.name
+        built = imp.entries(path, settings)
+        block, txns = built.block, built.txns + built.after
+        if block is not None and not _alone(block, txns, batch):
+            block, txns = None, built.all()  # one id twice: the row-by-row way below
+        for t in txns:
             iid = t.import_id
             if t.custom and t.custom[0] == funds.BUDGET:
                 settings.budgeted.add(str(t.custom[1][0]))
@@ -150,34 +166,76 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
             seen.add(iid)
             settings.booked[iid] = t  # a later file's conversion may restate it
             new.append(t)
-            year = t.date.year
-            got = files.get(year)
-            if got is None:
-                got = files[year] = []
-            got.append(t)
-        for txns in files.values():
-            grouped[target(txns[0], imp.profile.name)] += txns
+            grouped[target(t.date.year, source)].append(t)
+        if block is not None:
+            kept = np.flatnonzero([i not in seen for i in block.ids])
+            result.duplicates += len(block) - len(kept)
+            ids = block.ids if len(kept) == len(block) else [block.ids[i] for i in kept]
+            seen.update(ids)
+            batch.update(dict.fromkeys(ids, (path, block)))
+            settings.booked.update(zip(ids, block.text if len(kept) == len(block)
+                                       else (block.text[i] for i in kept)))
+            result.blocks.append((block, kept))
+            years = block.years[kept]
+            for year in np.unique(years).tolist():
+                blocks[target(year, source)].append((block, kept[years == year]))
         if progress:
             progress(f"read {path}")
-    for rel, txns in sorted(grouped.items()):
-        txns.sort(key=lambda t: (t.date, t.row, t.import_id))
-        body = "\n".join(render(t) for t in txns)
+    for rel in sorted(set(grouped) | set(blocks)):
+        body = "\n".join(_in_order(grouped.get(rel, []), blocks.get(rel, [])))
         exists = (main.parent / rel).exists()
         source = rel.split("/")[1]
         result.text[rel] = ("\n" + body) if exists else HEADER.format(source=source) + "\n" + body
     return result
 
 
-def _booked(t: Txn) -> str:
-    return "\n".join(line for line in render(t).splitlines()
+def _alone(block: Block, txns: list[Txn], batch: dict) -> bool:
+    """No id of the block is another entry's in this run (then which row keeps the id
+    depends on their order, and the row-by-row way settles it as it always has)."""
+    ids = set(block.ids)
+    return (len(ids) == len(block) and ids.isdisjoint(batch)
+            and ids.isdisjoint(t.import_id for t in txns))
+
+
+def _in_order(txns: list[Txn], pieces: list[tuple[Block, np.ndarray]]) -> list[str]:
+    """The entries' texts sorted by date, then row, then id."""
+    if not pieces:
+        txns.sort(key=lambda t: (t.date, t.row, t.import_id))
+        return [render(t) for t in txns]
+    days = np.concatenate([b.days[k] for b, k in pieces]
+                          + [np.array([t.date.toordinal() for t in txns], dtype=np.int64)])
+    rows = np.concatenate([b.rows[k] for b, k in pieces]
+                          + [np.array([t.row for t in txns], dtype=np.int64)])
+    text = [x for b, k in pieces for x in (b.text if len(k) == len(b) else
+                                           [b.text[i] for i in k])]
+    text += [render(t) for t in txns]
+    order = np.lexsort((rows, days))
+    d, r = days[order], rows[order]
+    if ((d[1:] == d[:-1]) & (r[1:] == r[:-1])).any():  # same day and row: the id decides
+        ids = [i for b, k in pieces for i in (b.ids[j] for j in k)]
+        ids += [t.import_id for t in txns]
+        order = sorted(range(len(text)), key=lambda i: (days[i], rows[i], ids[i]))
+    elif (np.diff(order) == 1).all():
+        return text
+    return [text[i] for i in order]
+
+
+def _booked(text: str) -> str:
+    return "\n".join(line for line in text.splitlines()
                      if not line.lstrip().startswith(("import-file:", "import-row:")))
 
 
-def _same_or_fail(t: Txn, path: str, first: tuple[str, Txn]) -> None:
+def _same_or_fail(t: Txn, path: str, first: tuple) -> None:
     """One id twice in a run is the same row seen twice (skipped), unless it differs."""
-    if _booked(t) != _booked(first[1]):
+    where, entry = first
+    if isinstance(entry, Block):
+        i = entry.ids.index(t.import_id)
+        row, text = int(entry.rows[i]), entry.text[i]
+    else:
+        row, text = entry.row, render(entry)
+    if _booked(render(t)) != _booked(text):
         raise Problem(path, t.row, f"id {t.import_id} was already used by "
-                      f"{first[0]}:{first[1].row} for a different entry")
+                      f"{where}:{row} for a different entry")
 
 
 def _declared(entries) -> set[str]:

@@ -36,7 +36,8 @@ class Settings:
     budgeted: set[str] = field(default_factory=set)
     profiles: list[Path] = field(default_factory=list)
     fund_override: str = ""
-    # import-id -> the entry holding it, in the books or from an earlier file of this run:
+    # import-id -> the entry holding it, in the books or from an earlier file of this run
+    # (there, a Txn or an entry's text):
     # a PayPal conversion restates the payment it converted (importers.paypal).
     booked: dict[str, object] = field(default_factory=dict)
     restated: set[str] = field(default_factory=set)  # payments some entry `converts:` already

@@ -22,7 +22,7 @@ def test_shipped_books_equal_a_fresh_import(tmp_path):
     copy = _books_only(tmp_path)
     shutil.rmtree(copy / "imports")
     result = demo_books.regenerate(copy, demo_books.EXPORTS)
-    assert result.new and result.duplicates == 0
+    assert result.added and result.duplicates == 0
     shipped = {k: v for k, v in snapshot(demo_books.BOOKS).items() if "__pycache__" not in k}
     assert snapshot(copy) == shipped
 
