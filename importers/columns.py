@@ -82,14 +82,24 @@ class Columns:
         camp, fcol, own, refs = (cells(d.text[c]) if c else none for c in
                                  (p.campaign, p.fund_column, p.narration_column, p.reference))
         kinds = cells(d.kinds)
-        rule = _codes([id(k) for k in kinds])
+
+        def codes(key: str, values) -> np.ndarray:
+            """Rows with one code hold the very same value: parsing's codes if it kept
+            them, else the values' identities (each distinct amount text became one
+            Decimal object). values() gives the column, only when needed."""
+            got = d.codes.get(key)
+            return got[at] if got is not None else _codes([id(x) for x in cells(values())])
+
+        rule = codes("kind", lambda: d.kinds)
         ctx_key = _group(rule, _codes(camp), _codes(fcol))
         ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
         head_of = _group(rule, _codes(own))
         heads = [self.head(own[j], kinds[j]) for j in _firsts(head_of)]
-        money = _group(ctx_key, _codes(cells(d.currency)), _codes([id(x) for x in cells(d.gross)]),
-                       _codes([id(x) for x in cells(d.net)]),
-                       *(_codes([id(f[k]) for f in cells(d.fees)]) for k in range(len(p.fees))))
+        money = _group(ctx_key, _codes(cells(d.currency)) if "currency" not in d.codes
+                       else d.codes["currency"][at], codes("gross", lambda: d.gross),
+                       codes("net", lambda: d.net),
+                       *(codes(f"fee{k}", lambda k=k: [f[k] for f in d.fees])
+                         for k in range(len(p.fees))))
         amounts = []
         for j in _firsts(money):
             i = int(at[j])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -48,6 +48,9 @@ class Parsed:
     foreign: list[tuple[Decimal, str] | None]
     donors: list[str]
     text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
+    # Per row, a code per column such that rows with one code hold the very same value
+    # ("kind", "currency", "gross", "net", "fee0", ...): importers.columns groups by them.
+    codes: dict[str, np.ndarray] = field(default_factory=dict)
 
     def cell(self, column: str, i: int) -> str:
         """Row i's text in one of those columns ('' where the profile names none)."""
@@ -194,6 +197,10 @@ def amount_text(raw: str) -> str:
 
 
 def parse_amounts(t: Table, column: str, required: bool) -> list[Decimal | None]:
+    return amounts(t, column, required).rows()
+
+
+def amounts(t: Table, column: str, required: bool) -> Column:
     text = t.col(column).map(amount_text)
     if required:
         t.fail(text.mask(lambda v: v == ""), lambda r: f"missing amount in column '{column}'")
@@ -201,7 +208,7 @@ def parse_amounts(t: Table, column: str, required: bool) -> list[Decimal | None]
            lambda r: f"amount {q(r[norm(column)])} in column '{column}' is not a number")
     # Each distinct text becomes one Decimal object (importers.columns relies on that to
     # write each combination of amounts once).
-    return text.map(lambda v: Decimal(v) if v else None).rows()
+    return text.map(lambda v: Decimal(v) if v else None)
 
 
 def stated_currency(text: str) -> str | None:
@@ -228,13 +235,13 @@ def check_stated_currency(t: Table, columns, currency: list[str]) -> None:
                               f"is in {stated}, but the row's currency is {cur}")
 
 
-def parse_currency(t: Table, profile: Profile) -> list[str]:
+def parse_currency(t: Table, profile: Profile) -> Column:
     if profile.fixed_currency or not profile.currency:
-        return [(profile.fixed_currency or "GBP").upper()] * len(t)
+        return Column(np.zeros(len(t), dtype=np.intp), [(profile.fixed_currency or "GBP").upper()])
     cur = t.col(profile.currency).map(str.upper)
     t.fail(cur.mask(lambda v: CODE.fullmatch(v) is None),
            lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
-    return cur.rows()
+    return cur
 
 
 def _signs(amount: list) -> np.ndarray:
@@ -318,8 +325,11 @@ def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal,
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     t = Table(path, df)
     t = t.keep(~skip_mask(t, profile))
-    gross = parse_amounts(t, profile.gross, False) if profile.gross else None
-    net = parse_amounts(t, profile.net, False) if profile.net else None
+    codes: dict[str, np.ndarray] = {}
+    gross_col = amounts(t, profile.gross, False) if profile.gross else None
+    net_col = amounts(t, profile.net, False) if profile.net else None
+    gross = gross_col.rows() if gross_col else None
+    net = net_col.rows() if net_col else None
     if profile.credit or profile.debit:
         cr = parse_amounts(t, profile.credit, False)
         dr = parse_amounts(t, profile.debit, False)
@@ -328,6 +338,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         t.fail(both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold an amount")
         amount = [(c or 0) - abs(d or 0) for c, d in zip(cr, dr, strict=True)]
         gross = net = amount
+        gross_col = net_col = None
     if gross is None and net is None:  # invoices: the amounts are in the splits
         signed = [0] * len(t)
     else:
@@ -340,11 +351,17 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     keep = (which != -1) & ~skips[which]
     pos = np.flatnonzero(keep)
     t, which = t.keep(keep), which[keep]
+    codes["kind"] = which
+    for key, col in (("gross", gross_col), ("net", net_col)):
+        if col is not None:
+            codes[key] = col.codes[pos]
 
     def pick(values):
         return [values[i] for i in pos] if values is not None else [None] * len(t)
 
-    fees = [parse_amounts(t, f.column, False) for f in profile.fees]
+    fee_cols = [amounts(t, f.column, False) for f in profile.fees]
+    codes.update((f"fee{k}", c.codes) for k, c in enumerate(fee_cols))
+    fees = [c.rows() for c in fee_cols]
     splits = [parse_amounts(t, s.column, False) for s in profile.splits]
     foreign = None
     if profile.foreign_amount:
@@ -357,7 +374,9 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                                          profile.narration_column,
                                          *(s.firm_column for s in profile.splits))
             if c}
-    currency = parse_currency(t, profile)
+    currency_col = parse_currency(t, profile)
+    codes["currency"] = currency_col.codes
+    currency = currency_col.rows()
     check_stated_currency(t, [profile.gross, profile.net, profile.credit, profile.debit,
                               *(f.column for f in profile.fees),
                               *(x.column for x in profile.splits)], currency)
@@ -366,4 +385,5 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         dates=parse_dates(t, profile), ids=ids(t, profile),
         currency=currency, gross=pick(gross), net=pick(net),
         fees=_per_row(fees, len(t)), splits=_per_row(splits, len(t)),
-        foreign=foreign or [None] * len(t), donors=donors(t, profile, pseudo), text=text)
+        foreign=foreign or [None] * len(t), donors=donors(t, profile, pseudo), text=text,
+        codes=codes)

@@ -158,16 +158,14 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
 
     Arrow refuses a row of another width and bytes that are not UTF-8 (a Windows-1252
     bank export), and skips empty lines; every record must be on its own line, so each
-    record's spreadsheet row number is its line's (a cell running over lines, or a quote
-    left open that swallows rows, goes the careful way, which refuses an oversized cell)."""
+    record's spreadsheet row number is its line's. A cell running over lines, a quote left
+    open that swallows rows, or a cell over the csv module's limit goes the careful way,
+    which refuses an oversized cell."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     from pyarrow import csv as arrow_csv
 
     if b"\x00" in raw:
-        return None
-    starts, ends = _lines(raw)
-    filled = np.flatnonzero(ends > starts)  # arrow skips empty lines; they keep their number
-    if len(filled) == 0 or (ends - starts).max() > CELL_LIMIT:
         return None
     try:
         got = arrow_csv.read_csv(
@@ -175,11 +173,17 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
             read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=False),
             convert_options=arrow_csv.ConvertOptions(
-                column_types={f"f{j}": pa.string() for j in range(width)},
+                # large_string is what pandas keeps: no copy on the way in
+                column_types={f"f{j}": pa.large_string() for j in range(width)},
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    if got.num_rows != len(filled) or got.num_columns != width:
+    if got.num_columns != width or any(
+            (pc.max(pc.binary_length(c)).as_py() or 0) > CELL_LIMIT for c in got.columns):
+        return None  # the careful way refuses an oversized cell
+    starts, ends = _lines(raw)
+    filled = np.flatnonzero(ends > starts)  # arrow skips empty lines; they keep their number
+    if got.num_rows != len(filled):  # a record over several lines
         return None
     body = [got.column(j).slice(1) for j in range(width)]
     keep = _filled(body)
