@@ -77,7 +77,7 @@ class Column:
 
     @classmethod
     def of(cls, s: pd.Series) -> Column:
-        sample = s.iloc[:1000]
+        sample = s.iloc[:20000]
         if sample.nunique() > len(sample) // 2:
             return cls(np.arange(len(s)), [v.strip() for v in s.tolist()])
         codes, uniq = pd.factorize(s)
@@ -301,18 +301,17 @@ def ids(t: Table, profile: Profile) -> list[str]:
     return [f"{keys[k]}-{n}" for k, n in zip(joined, nth.tolist(), strict=True)]
 
 
-def donors(t: Table, profile: Profile, pseudo) -> list[str]:
+def donors(t: Table, profile: Profile, pseudo) -> Column:
     """The first non-empty identity column, hashed. The identity itself goes no further."""
-    if not profile.donor:
-        return [pseudo.donor("")] * len(t)
-    ident = np.asarray(t.col(profile.donor[0]).rows(), dtype=object)
-    for c in profile.donor[1:]:
-        empty = ident == ""
-        if empty.any():
-            ident[empty] = np.asarray(t.col(c).rows(), dtype=object)[empty]
-    who = ident.tolist()
-    named = {v: pseudo.donor(v) for v in set(who)}
-    return [named[v] for v in who]
+    codes = np.full(len(t), -1)
+    values: list[str] = []
+    for c in profile.donor:
+        col = t.col(c)
+        take = (codes == -1) & ~col.mask(lambda v: v == "")
+        codes[take] = col.codes[take] + len(values)
+        values += col.values
+    codes[codes == -1] = len(values)  # no identity at all
+    return Column(codes, [*values, ""]).map(pseudo.donor)
 
 
 def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal, ...]]:
@@ -374,6 +373,8 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                                          profile.narration_column,
                                          *(s.firm_column for s in profile.splits))
             if c}
+    donor = donors(t, profile, pseudo)
+    codes["donor"] = donor.codes
     currency_col = parse_currency(t, profile)
     codes["currency"] = currency_col.codes
     currency = currency_col.rows()
@@ -385,5 +386,4 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         dates=parse_dates(t, profile), ids=ids(t, profile),
         currency=currency, gross=pick(gross), net=pick(net),
         fees=_per_row(fees, len(t)), splits=_per_row(splits, len(t)),
-        foreign=foreign or [None] * len(t), donors=donors(t, profile, pseudo), text=text,
-        codes=codes)
+        foreign=foreign or [None] * len(t), donors=donor.rows(), text=text, codes=codes)

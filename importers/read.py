@@ -167,6 +167,9 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
 
     if b"\x00" in raw:
         return None
+    crs = raw.count(b"\r")
+    if crs and crs != raw.count(b"\r\n"):
+        return None  # a lone CR ends a record for both parsers, but not a line for _lines
     try:
         got = arrow_csv.read_csv(
             pa.py_buffer(raw),
