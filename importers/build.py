@@ -82,26 +82,27 @@ class Builder:
     def build(self, d: Parsed, columnwise: bool = True) -> Built:
         """The common kinds go through importers.columns unless columnwise is False
         (tests compare both)."""
-        fast = simple_rows(self, d) if columnwise else []
-        if fast and self.s.converted:  # priced below, so built the generic way
-            fast = [f and f"{self.p.name}:{i}" not in self.s.converted
-                    for f, i in zip(fast, d.ids, strict=True)]
-        if any(fast):
+        fast = simple_rows(self, d) if columnwise else np.zeros(len(d.rows), dtype=bool)
+        if fast.any() and self.s.converted:  # priced below, so built the generic way
+            fast &= np.array([f"{self.p.name}:{i}" not in self.s.converted for i in d.ids],
+                             dtype=bool)
+        if fast.any():
             try:
                 return self._build(d, fast)
             except Problem:  # the generic path names the first bad row in its own words
                 pass
-        return self._build(d, [False] * len(d.rows))
+        return self._build(d, np.zeros(len(d.rows), dtype=bool))
 
-    def _build(self, d: Parsed, fast: list[bool]) -> Built:
+    def _build(self, d: Parsed, fast: np.ndarray) -> Built:
         block = Columns(self, d).block(fast)
         out: list[Txn] = []
-        for i in np.flatnonzero(~np.asarray(fast, dtype=bool)).tolist():
+        for i in np.flatnonzero(~fast).tolist():
             kind = d.kinds[i].kind
             if kind != "conversion":
                 out.extend(getattr(self, "k_" + kind)(d, i))
         after = []
-        if any(k.kind == "conversion" for k in d.kinds):
+        if "conversion" in {r.kind for r in self.p.rules} and \
+                any(k.kind == "conversion" for k in d.kinds):
             # A payment a conversion prices is never in the block (columns.simple_rows).
             after = self.conversions(d, {t.import_id: t for t in out})
         if self.s.converted:  # payments whose conversion came in an earlier file of the run

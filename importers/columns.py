@@ -10,6 +10,8 @@ which reports the first bad row in file order as it always has.
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 
@@ -20,15 +22,30 @@ SIMPLE = {"income", "transfer", "expense", "fee"}
 MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}
 
 
-def simple_rows(b, d: Parsed) -> list[bool]:
+def simple_rows(b, d: Parsed) -> np.ndarray:
     """Which rows this module renders; the rest go through Builder's k_<kind> methods."""
-    conv = {k.kind == "conversion" for k in d.kinds}
-    priced: set[str] = set()
-    if True in conv and b.p.reference:  # payments a conversion re-prices: generic path
+    rules = b.p.rules
+    simple = np.array([k.kind in SIMPLE for k in d.kinds], dtype=bool) if "kind" not in d.codes \
+        else np.array([r.kind in SIMPLE for r in rules] + [False], dtype=bool)[d.codes["kind"]]
+    if any(f is not None for f in d.foreign):
+        simple &= np.array([f is None for f in d.foreign], dtype=bool)
+    if any(r.kind == "conversion" for r in rules) and b.p.reference:
+        # payments a conversion re-prices: generic path
         priced = {r for r, k in zip(d.text[b.p.reference], d.kinds, strict=True)
                   if k.kind == "conversion"}
-    return [k.kind in SIMPLE and f is None and i not in priced
-            for k, f, i in zip(d.kinds, d.foreign, d.ids, strict=True)]
+        if priced:
+            simple &= np.array([i not in priced for i in d.ids], dtype=bool)
+    return simple
+
+
+def _per_code(codes: np.ndarray, values: list, f, dtype) -> np.ndarray:
+    """f(value) for each row, called once per code (rows with one code share a value)."""
+    if not len(codes):
+        return np.zeros(0, dtype=dtype)
+    uniq, first = np.unique(codes, return_index=True)
+    table = np.empty(int(uniq[-1]) + 1, dtype=dtype)
+    table[uniq] = [f(values[i]) for i in first.tolist()]
+    return table[codes]
 
 
 class Columns:
@@ -61,7 +78,7 @@ class Columns:
         narration = own or rule.narration or b.p.narration or NARRATION[rule.kind]
         return f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"
 
-    def block(self, fast: list[bool]) -> Block | None:
+    def block(self, fast: np.ndarray) -> Block | None:
         """The rows marked fast as a Block of finished entries; raises Problem where
         k_<kind> would (the caller then lets the generic path word it).
 
@@ -109,27 +126,31 @@ class Columns:
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
         donor = cells(d.donors)
         name = p.name
-        said = {who: f"  donor: {_q(who)}\n" for who in set(donor)}
-        extra = [said[who] if s > 0 and who and w
-                 else f"  refund-of: {_q(f'{name}:{r}')}\n" if s < 0 and r else ""
-                 for s, w, who, r in zip(sign.tolist(), wants_donor.tolist(), donor, refs,
-                                         strict=True)]
+        # donor: on a gift; refund-of: on a refund naming what it refunds
+        said = _per_code(codes("donor", lambda: d.donors), donor,
+                         lambda who: f"  donor: {_q(who)}\n" if who else "", object)
+        extra = np.where((sign > 0) & wants_donor, said, "")
+        for j in np.flatnonzero(sign < 0).tolist():
+            if refs[j]:
+                extra[j] = f"  refund-of: {_q(f'{name}:{refs[j]}')}\n"
         dates = cells(d.dates)
-        day = {x: (str(x), x.toordinal(), x.year) for x in set(dates)}
+        when = codes("date", lambda: dates)
         ids = [f"{name}:{i}" for i in cells(d.ids)]
         joined = "".join(ids)
         escaped = ids if '"' not in joined and "\\" not in joined else [_q(i)[1:-1] for i in ids]
         rows = cells(d.rows)
+        # What comes before the id (date and narration) is made once per combination, as
+        # are the fund and the postings; each row adds its id, row and donor.
+        lead_of = _group(when, head_of)
+        leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
         file_line = self.file
-        text = [f'{day[x][0]}{head}  import-id: "{iid}"\n{file_line}  import-row: {row}\n'
-                f"{meta}{ex}{posts}"
-                for x, head, iid, row, meta, ex, posts in zip(
-                    dates, _pick(heads, head_of), escaped, rows,
-                    _pick([c[3] for c in ctxs], ctx_key), extra,
-                    _pick([a[0] for a in amounts], money), strict=True)]
+        text = [f'{lead}{iid}"\n{file_line}  import-row: {row}\n{meta}{ex}{posts}'
+                for lead, iid, row, meta, ex, posts in zip(
+                    _pick(leads, lead_of), escaped, rows, _pick([c[3] for c in ctxs], ctx_key),
+                    extra.tolist(), _pick([a[0] for a in amounts], money), strict=True)]
         return Block(ids=ids, rows=np.asarray(rows), dates=dates,
-                     days=np.fromiter((day[x][1] for x in dates), np.int64, len(dates)),
-                     years=np.fromiter((day[x][2] for x in dates), np.int64, len(dates)),
+                     days=_per_code(when, dates, datetime.date.toordinal, np.int64),
+                     years=_per_code(when, dates, lambda x: x.year, np.int64),
                      text=text, money=money, incomes=[a[1] for a in amounts])
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:

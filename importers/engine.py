@@ -49,7 +49,8 @@ class Parsed:
     donors: list[str]
     text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
     # Per row, a code per column such that rows with one code hold the very same value
-    # ("kind", "currency", "gross", "net", "fee0", ...): importers.columns groups by them.
+    # ("kind", "date", "currency", "gross", "net", "fee0", ..., "donor"): importers.columns
+    # groups by them.
     codes: dict[str, np.ndarray] = field(default_factory=dict)
 
     def cell(self, column: str, i: int) -> str:
@@ -166,7 +167,7 @@ def _hint(fmt: str) -> str:
     return fmt
 
 
-def parse_dates(t: Table, profile: Profile) -> list:
+def parse_dates(t: Table, profile: Profile) -> Column:
     col = t.col(profile.date)
     t.fail(col.mask(lambda v: v == ""), lambda r: f"missing date in column '{profile.date}'")
     used = col.used()
@@ -177,7 +178,7 @@ def parse_dates(t: Table, profile: Profile) -> list:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce")
         bad = parsed.isna().to_numpy() & used
         if not bad.any():
-            return Column(col.codes, list(parsed.dt.date)).rows()
+            return Column(col.codes, list(parsed.dt.date))
         if first is None:
             first = bad
     forms = " or ".join(_hint(f) for f in profile.date_formats)
@@ -374,7 +375,8 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                                          *(s.firm_column for s in profile.splits))
             if c}
     donor = donors(t, profile, pseudo)
-    codes["donor"] = donor.codes
+    dates = parse_dates(t, profile)
+    codes["donor"], codes["date"] = donor.codes, dates.codes
     currency_col = parse_currency(t, profile)
     codes["currency"] = currency_col.codes
     currency = currency_col.rows()
@@ -383,7 +385,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                               *(x.column for x in profile.splits)], currency)
     return Parsed(
         rows=t.rows.tolist(), kinds=[profile.rules[i] for i in which.tolist()],
-        dates=parse_dates(t, profile), ids=ids(t, profile),
+        dates=dates.rows(), ids=ids(t, profile),
         currency=currency, gross=pick(gross), net=pick(net),
         fees=_per_row(fees, len(t)), splits=_per_row(splits, len(t)),
         foreign=foreign or [None] * len(t), donors=donor.rows(), text=text, codes=codes)

@@ -173,7 +173,10 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
     try:
         got = arrow_csv.read_csv(
             pa.py_buffer(raw),
-            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
+            # One thread: on two cores the thread pool's hand-offs cost more system time
+            # than the parse they split (0.25 s against 0.14 s on a 68 MB download).
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True,
+                                               use_threads=False),
             parse_options=arrow_csv.ParseOptions(newlines_in_values=False),
             convert_options=arrow_csv.ConvertOptions(
                 # large_string is what pandas keeps: no copy on the way in
@@ -200,7 +203,11 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
 def _lines(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Where each line starts and ends (before its "\n" or "\r\n"), a BOM not counted."""
     data = np.frombuffer(raw, dtype=np.uint8)
-    nl = np.flatnonzero(data == ord("\n"))
+    # In slices: one comparison over a whole large file is a fresh array as big as the
+    # file, and the kernel's time handing over its pages outweighs the search.
+    step = 1 << 22
+    nl = np.concatenate([np.flatnonzero(data[i:i + step] == ord("\n")) + i
+                         for i in range(0, len(data), step)] or [np.zeros(0, dtype=np.intp)])
     starts = np.concatenate(([3 if raw.startswith(b"\xef\xbb\xbf") else 0], nl + 1))
     ends = np.concatenate((nl, [len(raw)]))
     if len(starts) > 1 and starts[-1] == len(raw):  # the last line ends with its newline
@@ -220,7 +227,7 @@ def _filled(columns: list) -> np.ndarray:
     for col in columns:
         if not len(open_):
             break
-        cells = col.take(open_)
+        cells = col if len(open_) == len(keep) else col.take(open_)  # a take copies
         has = pc.match_substring_regex(cells, "^[0-9A-Za-z]").to_numpy(zero_copy_only=False)
         rest = np.flatnonzero(~has)
         has[rest] = [c != "" and not c.isspace() for c in cells.take(rest).to_pylist()]

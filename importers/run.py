@@ -32,7 +32,13 @@ class Result:
     blocks: list[tuple[Block, np.ndarray]] = field(default_factory=list)  # and the new ones
     duplicates: int = 0
     files: dict[str, str] = field(default_factory=dict)  # file -> source
-    text: dict[str, str] = field(default_factory=dict)  # books path -> appended text
+    # books path -> (what comes first, the new entries' texts): appended, joined by "\n"
+    parts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> dict[str, str]:
+        """books path -> the text appended to it."""
+        return {rel: first + "\n".join(texts) for rel, (first, texts) in self.parts.items()}
 
     @property
     def added(self) -> int:
@@ -182,10 +188,10 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         if progress:
             progress(f"read {path}")
     for rel in sorted(set(grouped) | set(blocks)):
-        body = "\n".join(_in_order(grouped.get(rel, []), blocks.get(rel, [])))
+        texts = _in_order(grouped.get(rel, []), blocks.get(rel, []))
         exists = (main.parent / rel).exists()
-        source = rel.split("/")[1]
-        result.text[rel] = ("\n" + body) if exists else HEADER.format(source=source) + "\n" + body
+        result.parts[rel] = ("\n" if exists else HEADER.format(source=rel.split("/")[1]) + "\n",
+                             texts)
     return result
 
 

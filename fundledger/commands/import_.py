@@ -64,10 +64,14 @@ def command(files, books, fund, dry_run) -> None:
         if bar:
             bar.__exit__(None, None, None)
     if dry_run:
-        for rel, text in result.text.items():
-            click.echo(f"; ---- {rel}")
-            click.echo(text)
+        out = click.get_text_stream("stdout")
+        for rel, (first, texts) in result.parts.items():
+            # In pieces: a large download's text is written without one more copy of it.
+            out.write(f"; ---- {rel}\n{first}")
+            for i in range(0, len(texts), 2000):
+                out.write(("\n" if i else "") + "\n".join(texts[i:i + 2000]))
+            out.write("\n")
     else:
-        for rel in sorted(result.text):
+        for rel in sorted(result.parts):
             click.echo(f"appended to {shown(Path(books).parent / rel)}", err=True)
     click.echo(("dry run: " if dry_run else "") + result.summary(), err=True)
