@@ -101,8 +101,7 @@ class Builder:
             if kind != "conversion":
                 out.extend(getattr(self, "k_" + kind)(d, i))
         after = []
-        if "conversion" in {r.kind for r in self.p.rules} and \
-                any(k.kind == "conversion" for k in d.kinds):
+        if d.of_kind("conversion").any():
             # A payment a conversion prices is never in the block (columns.simple_rows).
             after = self.conversions(d, {t.import_id: t for t in out})
         if self.s.converted:  # payments whose conversion came in an earlier file of the run

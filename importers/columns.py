@@ -24,17 +24,14 @@ MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}
 
 def simple_rows(b, d: Parsed) -> np.ndarray:
     """Which rows this module renders; the rest go through Builder's k_<kind> methods."""
-    rules = b.p.rules
-    simple = np.array([k.kind in SIMPLE for k in d.kinds], dtype=bool) if "kind" not in d.codes \
-        else np.array([r.kind in SIMPLE for r in rules] + [False], dtype=bool)[d.codes["kind"]]
-    if any(f is not None for f in d.foreign):
+    simple = d.of_kind(*SIMPLE)
+    if d.foreign.count(None) != len(d.foreign):
         simple &= np.array([f is None for f in d.foreign], dtype=bool)
-    if any(r.kind == "conversion" for r in rules) and b.p.reference:
-        # payments a conversion re-prices: generic path
-        priced = {r for r, k in zip(d.text[b.p.reference], d.kinds, strict=True)
-                  if k.kind == "conversion"}
-        if priced:
-            simple &= np.array([i not in priced for i in d.ids], dtype=bool)
+    conv = np.flatnonzero(d.of_kind("conversion")).tolist()
+    if conv and b.p.reference:  # payments a conversion re-prices: generic path
+        refs = d.text[b.p.reference]
+        priced = {refs[i] for i in conv}
+        simple &= np.array([i not in priced for i in d.ids], dtype=bool)
     return simple
 
 

@@ -52,6 +52,14 @@ class Parsed:
     # ("kind", "date", "currency", "gross", "net", "fee0", ..., "donor"): importers.columns
     # groups by them.
     codes: dict[str, np.ndarray] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()  # the profile's, which codes["kind"] indexes
+
+    def of_kind(self, *kinds: str) -> np.ndarray:
+        """Which rows are of these kinds, as one bool per row."""
+        if "kind" in self.codes:
+            return np.array([r.kind in kinds for r in self.rules] + [False],
+                            dtype=bool)[self.codes["kind"]]
+        return np.array([k.kind in kinds for k in self.kinds], dtype=bool)
 
     def cell(self, column: str, i: int) -> str:
         """Row i's text in one of those columns ('' where the profile names none)."""
@@ -95,6 +103,12 @@ class Column:
             return np.zeros(0, dtype=bool)
         return np.array([u and bool(test(v)) for v, u in
                          zip(self.values, self.used().tolist())], dtype=bool)[self.codes]
+
+    def empty(self) -> np.ndarray:
+        """Which rows are empty ('' after stripping)."""
+        if "" not in self.values:  # a C-speed scan settles nearly every column
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.mask(lambda v: v == "")
 
     def rows(self) -> list:
         """One value per row."""
@@ -169,7 +183,7 @@ def _hint(fmt: str) -> str:
 
 def parse_dates(t: Table, profile: Profile) -> Column:
     col = t.col(profile.date)
-    t.fail(col.mask(lambda v: v == ""), lambda r: f"missing date in column '{profile.date}'")
+    t.fail(col.empty(), lambda r: f"missing date in column '{profile.date}'")
     used = col.used()
     values = pd.Series([v if u else "" for v, u in zip(col.values, used.tolist())],
                        dtype=object)
@@ -204,7 +218,7 @@ def parse_amounts(t: Table, column: str, required: bool) -> list[Decimal | None]
 def amounts(t: Table, column: str, required: bool) -> Column:
     text = t.col(column).map(amount_text)
     if required:
-        t.fail(text.mask(lambda v: v == ""), lambda r: f"missing amount in column '{column}'")
+        t.fail(text.empty(), lambda r: f"missing amount in column '{column}'")
     t.fail(text.mask(lambda v: v != "" and not _plain(v)),
            lambda r: f"amount {q(r[norm(column)])} in column '{column}' is not a number")
     # Each distinct text becomes one Decimal object (importers.columns relies on that to
@@ -294,7 +308,7 @@ def ids(t: Table, profile: Profile) -> list[str]:
     occurrence number for identical lines."""
     if len(profile.id) == 1:
         col = t.col(profile.id[0])
-        t.fail(col.mask(lambda v: v == ""), lambda r: f"missing id in column '{profile.id[0]}'")
+        t.fail(col.empty(), lambda r: f"missing id in column '{profile.id[0]}'")
         return col.rows()
     joined = ["\x1f".join(parts) for parts in zip(*(t.col(c).rows() for c in profile.id))]
     nth = pd.Series(joined, dtype=object).groupby(joined, sort=False).cumcount() + 1
@@ -308,7 +322,7 @@ def donors(t: Table, profile: Profile, pseudo) -> Column:
     values: list[str] = []
     for c in profile.donor:
         col = t.col(c)
-        take = (codes == -1) & ~col.mask(lambda v: v == "")
+        take = (codes == -1) & ~col.empty()
         codes[take] = col.codes[take] + len(values)
         values += col.values
     codes[codes == -1] = len(values)  # no identity at all
@@ -356,7 +370,9 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         if col is not None:
             codes[key] = col.codes[pos]
 
-    def pick(values):
+    def pick(values, col: Column | None):
+        if col is not None:
+            return col.take(pos).rows()
         return [values[i] for i in pos] if values is not None else [None] * len(t)
 
     fee_cols = [amounts(t, f.column, False) for f in profile.fees]
@@ -386,6 +402,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     return Parsed(
         rows=t.rows.tolist(), kinds=[profile.rules[i] for i in which.tolist()],
         dates=dates.rows(), ids=ids(t, profile),
-        currency=currency, gross=pick(gross), net=pick(net),
+        currency=currency, gross=pick(gross, gross_col), net=pick(net, net_col),
         fees=_per_row(fees, len(t)), splits=_per_row(splits, len(t)),
-        foreign=foreign or [None] * len(t), donors=donor.rows(), text=text, codes=codes)
+        foreign=foreign or [None] * len(t), donors=donor.rows(), text=text, codes=codes,
+        rules=tuple(profile.rules))

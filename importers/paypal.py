@@ -141,7 +141,7 @@ def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
         # nowhere, the conversion stands alone (an exchange within the asset account, no
         # fund posting), as it always did.
         pid = f"{b.p.name}:{ref}"
-        booked = b.s.booked.get(pid)
+        booked = b.s.entry(pid)
         # A payment restated already (converted again in a later download) stays as it is.
         again = (booked is not None and pid not in b.s.restated
                  and restate(b, t, ref, booked, gave, d.currency[o], got, cur))

@@ -167,9 +167,6 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
 
     if b"\x00" in raw:
         return None
-    crs = raw.count(b"\r")
-    if crs and crs != raw.count(b"\r\n"):
-        return None  # a lone CR ends a record for both parsers, but not a line for _lines
     try:
         got = arrow_csv.read_csv(
             pa.py_buffer(raw),
@@ -187,7 +184,9 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
     if got.num_columns != width or any(
             (pc.max(pc.binary_length(c)).as_py() or 0) > CELL_LIMIT for c in got.columns):
         return None  # the careful way refuses an oversized cell
-    starts, ends = _lines(raw)
+    starts, ends, crlf = _lines(raw)
+    if raw.count(b"\r") != crlf:
+        return None  # a lone CR ends a record for both parsers, but not a line for _lines
     filled = np.flatnonzero(ends > starts)  # arrow skips empty lines; they keep their number
     if got.num_rows != len(filled):  # a record over several lines
         return None
@@ -200,8 +199,9 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
     return df
 
 
-def _lines(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Where each line starts and ends (before its "\n" or "\r\n"), a BOM not counted."""
+def _lines(raw: bytes) -> tuple[np.ndarray, np.ndarray, int]:
+    """Where each line starts and ends (before its "\n" or "\r\n"), a BOM not counted;
+    and how many lines end with "\r\n"."""
     data = np.frombuffer(raw, dtype=np.uint8)
     # In slices: one comparison over a whole large file is a fresh array as big as the
     # file, and the kernel's time handing over its pages outweighs the search.
@@ -213,7 +213,8 @@ def _lines(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     if len(starts) > 1 and starts[-1] == len(raw):  # the last line ends with its newline
         starts, ends = starts[:-1], ends[:-1]
     cr = (ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r"))
-    return starts, ends - cr
+    crlf = int(np.count_nonzero(cr[:-1])) + (bool(cr[-1]) and raw.endswith(b"\n"))
+    return starts, ends - cr, crlf
 
 
 def _filled(columns: list) -> np.ndarray:

@@ -140,8 +140,9 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     if fund and fund not in _declared(entries):
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
     importers = importers_for(settings, pseudo)
-    seen = existing_ids(entries)
-    batch: dict[str, tuple] = {}  # import-id -> the file and entry (or Block) that first had it
+    seen = existing_ids(entries)  # the books'
+    batch = Batch()
+    settings.in_run = batch.entry  # a later file's conversion may restate an entry
     result = Result()
     grouped: dict[str, list[Txn]] = defaultdict(list)
     blocks: dict[str, list[tuple[Block, np.ndarray]]] = defaultdict(list)
@@ -157,30 +158,25 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         source = result.files[path] = imp.profile.name
         built = imp.entries(path, settings)
         block, txns = built.block, built.txns + built.after
-        if block is not None and not _alone(block, txns, batch):
+        if block is not None and not batch.alone(block, txns):
             block, txns = None, built.all()  # one id twice: the row-by-row way below
         for t in txns:
             iid = t.import_id
             if t.custom and t.custom[0] == funds.BUDGET:
                 settings.budgeted.add(str(t.custom[1][0]))
-            if iid in batch:
-                _same_or_fail(t, path, batch[iid])
-            if iid in seen:
+            first = batch.first(iid)
+            if first is not None:
+                _same_or_fail(t, path, first)
+            if first is not None or iid in seen:
                 result.duplicates += 1
                 continue
-            batch[iid] = (path, t)
-            seen.add(iid)
-            settings.booked[iid] = t  # a later file's conversion may restate it
+            batch.add(path, t)
             new.append(t)
             grouped[target(t.date.year, source)].append(t)
         if block is not None:
             kept = np.flatnonzero([i not in seen for i in block.ids])
             result.duplicates += len(block) - len(kept)
-            ids = block.ids if len(kept) == len(block) else [block.ids[i] for i in kept]
-            seen.update(ids)
-            batch.update(dict.fromkeys(ids, (path, block)))
-            settings.booked.update(zip(ids, block.text if len(kept) == len(block)
-                                       else (block.text[i] for i in kept)))
+            batch.add_block(path, block, kept)
             result.blocks.append((block, kept))
             years = block.years[kept]
             for year in np.unique(years).tolist():
@@ -195,12 +191,50 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     return result
 
 
-def _alone(block: Block, txns: list[Txn], batch: dict) -> bool:
-    """No id of the block is another entry's in this run (then which row keeps the id
-    depends on their order, and the row-by-row way settles it as it always has)."""
-    ids = set(block.ids)
-    return (len(ids) == len(block) and ids.isdisjoint(batch)
-            and ids.isdisjoint(t.import_id for t in txns))
+class Batch:
+    """The entries this run has taken so far, by import-id: each Txn, and each Block whole.
+    A block's ids are put in a dict only when a later file asks about them (a 300k-row
+    download imported on its own never pays for that)."""
+
+    def __init__(self):
+        self.one: dict[str, tuple[str, Txn]] = {}
+        self.blocks: list[tuple[str, Block, np.ndarray]] = []
+        self._index: list[dict[str, int]] = []  # per block, import-id -> its position
+
+    def add(self, path: str, t: Txn) -> None:
+        self.one[t.import_id] = (path, t)
+
+    def add_block(self, path: str, block: Block, kept: np.ndarray) -> None:
+        self.blocks.append((path, block, kept))
+
+    def _indexes(self) -> list[dict[str, int]]:
+        while len(self._index) < len(self.blocks):
+            _, block, kept = self.blocks[len(self._index)]
+            self._index.append({block.ids[i]: i for i in kept.tolist()})
+        return self._index
+
+    def first(self, iid: str) -> tuple[str, int, str | Txn] | None:
+        """(file, row, entry) that first had iid in this run: a Txn, or a block entry's text."""
+        got = self.one.get(iid)
+        if got is not None:
+            return got[0], got[1].row, got[1]
+        for (path, block, _), index in zip(self.blocks, self._indexes() if self.blocks else []):
+            i = index.get(iid)
+            if i is not None:
+                return path, int(block.rows[i]), block.text[i]
+        return None
+
+    def entry(self, iid: str) -> str | Txn | None:
+        got = self.first(iid)
+        return None if got is None else got[2]
+
+    def alone(self, block: Block, txns: list[Txn]) -> bool:
+        """No id of the block is another entry's in this run (then which row keeps the id
+        depends on their order, and the row-by-row way settles it as it always has)."""
+        ids = set(block.ids)
+        return (len(ids) == len(block) and ids.isdisjoint(self.one)
+                and all(ids.isdisjoint(index) for index in self._indexes())
+                and ids.isdisjoint(t.import_id for t in txns))
 
 
 def _in_order(txns: list[Txn], pieces: list[tuple[Block, np.ndarray]]) -> list[str]:
@@ -231,15 +265,10 @@ def _booked(text: str) -> str:
                      if not line.lstrip().startswith(("import-file:", "import-row:")))
 
 
-def _same_or_fail(t: Txn, path: str, first: tuple) -> None:
+def _same_or_fail(t: Txn, path: str, first: tuple[str, int, str | Txn]) -> None:
     """One id twice in a run is the same row seen twice (skipped), unless it differs."""
-    where, entry = first
-    if isinstance(entry, Block):
-        i = entry.ids.index(t.import_id)
-        row, text = int(entry.rows[i]), entry.text[i]
-    else:
-        row, text = entry.row, render(entry)
-    if _booked(render(t)) != _booked(text):
+    where, row, entry = first
+    if _booked(render(t)) != _booked(entry if isinstance(entry, str) else render(entry)):
         raise Problem(path, t.row, f"id {t.import_id} was already used by "
                       f"{where}:{row} for a different entry")
 

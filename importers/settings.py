@@ -17,6 +17,7 @@ unrestricted fund.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,14 +37,20 @@ class Settings:
     budgeted: set[str] = field(default_factory=set)
     profiles: list[Path] = field(default_factory=list)
     fund_override: str = ""
-    # import-id -> the entry holding it, in the books or from an earlier file of this run
-    # (there, a Txn or an entry's text):
-    # a PayPal conversion restates the payment it converted (importers.paypal).
+    # import-id -> the entry holding it in the books, and a look-up of this run's entries
+    # (a Txn, or an entry's text): a PayPal conversion restates the payment it converted
+    # (importers.paypal).
     booked: dict[str, object] = field(default_factory=dict)
+    in_run: Callable[[str], object] | None = None
     restated: set[str] = field(default_factory=set)  # payments some entry `converts:` already
     # Payments converted in an earlier file of this run but not booked yet: id -> (gave,
     # its currency, got, its currency); the payment's own file prices it at that rate.
     converted: dict[str, tuple] = field(default_factory=dict)
+
+    def entry(self, iid: str):
+        """The entry holding an import-id, in the books or from this run, or None."""
+        got = self.booked.get(iid)
+        return got if got is not None or self.in_run is None else self.in_run(iid)
 
     def accounts(self, profile: Profile, campaign: str = "") -> dict:
         got = dict(profile.accounts)
