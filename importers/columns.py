@@ -123,28 +123,38 @@ class Columns:
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
         donor = cells(d.donors)
         name = p.name
-        # donor: on a gift; refund-of: on a refund naming what it refunds
-        said = _per_code(codes("donor", lambda: d.donors), donor,
-                         lambda who: f"  donor: {_q(who)}\n" if who else "", object)
-        extra = np.where((sign > 0) & wants_donor, said, "")
-        for j in np.flatnonzero(sign < 0).tolist():
-            if refs[j]:
-                extra[j] = f"  refund-of: {_q(f'{name}:{refs[j]}')}\n"
+        # donor: on a gift; refund-of: on a refund naming what it refunds (its own line)
+        who = codes("donor", lambda: d.donors)
+        gift = (sign > 0) & wants_donor
+        refund = np.flatnonzero(sign < 0).tolist()
+        refund = [j for j in refund if refs[j]]
+        extra_key = np.where(gift, who + 1, 0)  # 0: neither
+        extra_key[refund] = who.max(initial=0) + 2 + np.arange(len(refund))
+        # What follows the row (fund, donor or refund, postings) and what comes before the
+        # id (date and narration) are each made once per combination; each row adds its id
+        # and row.
+        tail_of = _group(ctx_key, money, extra_key)
+        tails = []
+        for j in _firsts(tail_of):
+            if extra_key[j] == 0:
+                extra = ""
+            elif gift[j]:
+                extra = f"  donor: {_q(donor[j])}\n" if donor[j] else ""
+            else:
+                extra = f"  refund-of: {_q(f'{name}:{refs[j]}')}\n"
+            tails.append(ctxs[ctx_key[j]][3] + extra + amounts[money[j]][0])
         dates = cells(d.dates)
         when = codes("date", lambda: dates)
         ids = [f"{name}:{i}" for i in cells(d.ids)]
         joined = "".join(ids)
         escaped = ids if '"' not in joined and "\\" not in joined else [_q(i)[1:-1] for i in ids]
         rows = cells(d.rows)
-        # What comes before the id (date and narration) is made once per combination, as
-        # are the fund and the postings; each row adds its id, row and donor.
         lead_of = _group(when, head_of)
         leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
         file_line = self.file
-        text = [f'{lead}{iid}"\n{file_line}  import-row: {row}\n{meta}{ex}{posts}'
-                for lead, iid, row, meta, ex, posts in zip(
-                    _pick(leads, lead_of), escaped, rows, _pick([c[3] for c in ctxs], ctx_key),
-                    extra.tolist(), _pick([a[0] for a in amounts], money), strict=True)]
+        text = [f'{lead}{iid}"\n{file_line}  import-row: {row}\n{tail}'
+                for lead, iid, row, tail in zip(_pick(leads, lead_of), escaped, rows,
+                                                _pick(tails, tail_of), strict=True)]
         return Block(ids=ids, rows=np.asarray(rows), dates=dates,
                      days=_per_code(when, dates, datetime.date.toordinal, np.int64),
                      years=_per_code(when, dates, lambda x: x.year, np.int64),
