@@ -151,14 +151,12 @@ class Columns:
         rows = cells(d.rows)
         lead_of = _group(when, head_of)
         leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
-        file_line = self.file
-        text = [f'{lead}{iid}"\n{file_line}  import-row: {row}\n{tail}'
-                for lead, iid, row, tail in zip(_pick(leads, lead_of), escaped, rows,
-                                                _pick(tails, tail_of), strict=True)]
         return Block(ids=ids, rows=np.asarray(rows), dates=dates,
                      days=_per_code(when, dates, datetime.date.toordinal, np.int64),
                      years=_per_code(when, dates, lambda x: x.year, np.int64),
-                     text=text, money=money, incomes=[a[1] for a in amounts])
+                     money=money, incomes=[a[1] for a in amounts],
+                     leads=_objects(leads), lead_of=lead_of, quoted=escaped,
+                     file_line=self.file, tails=_objects(tails), tail_of=tail_of)
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
         """(postings text, income for the totals, sign of gross: 0 unless income)."""
@@ -202,8 +200,13 @@ def _firsts(codes: np.ndarray) -> list[int]:
     return first.tolist()
 
 
-def _pick(values: list, codes: np.ndarray) -> list:
-    """values[code] for each row."""
+def _objects(values: list) -> np.ndarray:
+    """A list as a numpy object array (of strs, never split into characters)."""
     table = np.empty(len(values), dtype=object)
     table[:] = values
-    return table[codes].tolist()
+    return table
+
+
+def _pick(values: list, codes: np.ndarray) -> list:
+    """values[code] for each row."""
+    return _objects(values)[codes].tolist()

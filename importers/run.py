@@ -18,7 +18,7 @@ from importers.base import ProfileImporter, existing_ids
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
-from importers.txn import Block, Txn, render
+from importers.txn import Block, Ordered, Txn, render
 from ledger import books as ledger_books
 from ledger import funds
 
@@ -32,13 +32,14 @@ class Result:
     blocks: list[tuple[Block, np.ndarray]] = field(default_factory=list)  # and the new ones
     duplicates: int = 0
     files: dict[str, str] = field(default_factory=dict)  # file -> source
-    # books path -> (what comes first, the new entries' texts): appended, joined by "\n"
-    parts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    # books path -> (what comes first, the new entries): appended, joined by blank lines
+    parts: dict[str, tuple[str, Ordered]] = field(default_factory=dict)
 
     @property
     def text(self) -> dict[str, str]:
         """books path -> the text appended to it."""
-        return {rel: first + "\n".join(texts) for rel, (first, texts) in self.parts.items()}
+        return {rel: first + "".join(entries.chunks())
+                for rel, (first, entries) in self.parts.items()}
 
     @property
     def added(self) -> int:
@@ -221,7 +222,7 @@ class Batch:
         for (path, block, _), index in zip(self.blocks, self._indexes() if self.blocks else []):
             i = index.get(iid)
             if i is not None:
-                return path, int(block.rows[i]), block.text[i]
+                return path, int(block.rows[i]), block.render(np.array([i]))[0]
         return None
 
     def entry(self, iid: str) -> str | Txn | None:
@@ -237,27 +238,25 @@ class Batch:
                 and ids.isdisjoint(t.import_id for t in txns))
 
 
-def _in_order(txns: list[Txn], pieces: list[tuple[Block, np.ndarray]]) -> list[str]:
-    """The entries' texts sorted by date, then row, then id."""
+def _in_order(txns: list[Txn], pieces: list[tuple[Block, np.ndarray]]) -> Ordered:
+    """The entries sorted by date, then row, then id."""
     if not pieces:
         txns.sort(key=lambda t: (t.date, t.row, t.import_id))
-        return [render(t) for t in txns]
+        return Ordered([], txns, None)
     days = np.concatenate([b.days[k] for b, k in pieces]
                           + [np.array([t.date.toordinal() for t in txns], dtype=np.int64)])
     rows = np.concatenate([b.rows[k] for b, k in pieces]
                           + [np.array([t.row for t in txns], dtype=np.int64)])
-    text = [x for b, k in pieces for x in (b.text if len(k) == len(b) else
-                                           [b.text[i] for i in k])]
-    text += [render(t) for t in txns]
     order = np.lexsort((rows, days))
     d, r = days[order], rows[order]
     if ((d[1:] == d[:-1]) & (r[1:] == r[:-1])).any():  # same day and row: the id decides
-        ids = [i for b, k in pieces for i in (b.ids[j] for j in k)]
+        ids = [i for b, k in pieces for i in (b.ids[j] for j in k.tolist())]
         ids += [t.import_id for t in txns]
-        order = sorted(range(len(text)), key=lambda i: (days[i], rows[i], ids[i]))
+        order = np.array(sorted(range(len(ids)), key=lambda i: (days[i], rows[i], ids[i])),
+                         dtype=np.int64)
     elif (np.diff(order) == 1).all():
-        return text
-    return [text[i] for i in order]
+        order = None
+    return Ordered(pieces, txns, order)
 
 
 def _booked(text: str) -> str:

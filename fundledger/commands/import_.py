@@ -65,11 +65,10 @@ def command(files, books, fund, dry_run) -> None:
             bar.__exit__(None, None, None)
     if dry_run:
         out = click.get_text_stream("stdout")
-        for rel, (first, texts) in result.parts.items():
-            # In pieces: a large download's text is written without one more copy of it.
+        for rel, (first, entries) in result.parts.items():
             out.write(f"; ---- {rel}\n{first}")
-            for i in range(0, len(texts), 2000):
-                out.write(("\n" if i else "") + "\n".join(texts[i:i + 2000]))
+            for chunk in entries.chunks():  # a large download is never held as one text
+                out.write(chunk)
             out.write("\n")
     else:
         for rel in sorted(result.parts):
