@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as arrow_csv
 
 from importers.errors import Problem
 from importers.profile import norm
@@ -161,10 +164,6 @@ def _fast(raw: bytes, width: int) -> pd.DataFrame | None:
     record's spreadsheet row number is its line's. A cell running over lines, a quote left
     open that swallows rows, or a cell over the csv module's limit goes the careful way,
     which refuses an oversized cell."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    from pyarrow import csv as arrow_csv
-
     if b"\x00" in raw:
         return None
     try:
@@ -221,8 +220,6 @@ def _filled(columns: list) -> np.ndarray:
     """Rows with something other than spaces in them. A cell starting with a letter or
     digit settles a row at once (nearly every row, on its first column); the cells left
     are checked as the careful way checks them, with str.isspace."""
-    import pyarrow.compute as pc
-
     keep = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
     open_ = np.arange(len(keep))
     for col in columns:

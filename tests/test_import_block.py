@@ -1,0 +1,117 @@
+"""A large download's common entries travel as columns (txn.Block) from the importer to
+the books: deduplicated with the run's other files (run.Batch), sorted, and rendered a
+slice at a time (txn.Ordered). Whatever path an entry takes, the books get the same text
+as when every entry is built and rendered one by one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from importers import read, run
+from importers.base import ProfileImporter
+from importers.errors import Problem
+from importers.pseudonym import Pseudonymiser
+from tests.importers_support import FIXTURES, write_books
+
+KEY = b"test-key"
+
+
+def plan(main: Path, files: list[Path], monkeypatch=None, columnwise: bool = True):
+    if not columnwise:
+        entries = ProfileImporter.entries
+        monkeypatch.setattr(ProfileImporter, "entries",
+                            lambda self, f, s, c=True: entries(self, f, s, False))
+    return run.plan(main, [str(f) for f in files], "", Pseudonymiser(KEY))
+
+
+def copy(src: Path, dest: Path, edit=lambda text: text) -> Path:
+    dest.write_text(edit(src.read_text(encoding="utf-8-sig")), encoding="utf-8")
+    return dest
+
+
+RUNS = {
+    "one download": ["paypal_uk.csv"],
+    "conversion in the next download": ["paypal_jan.csv", "paypal_feb.csv"],
+    "the same file twice": ["stripe.csv", "stripe.csv"],
+    "many sources": ["paypal_uk.csv", "stripe.csv", "gocardless.csv", "casefunder.csv",
+                     "enthuse.csv", "opencollective.csv", "solicitors.csv", "paypal_us.csv"],
+}
+
+
+@pytest.mark.parametrize("names", RUNS.values(), ids=RUNS.keys())
+def test_blocks_give_the_books_what_entries_one_by_one_give(tmp_path, monkeypatch, names):
+    main = write_books(tmp_path / "books")
+    files = []
+    for i, name in enumerate(names):  # the same file twice: a copy under another name
+        files.append(shutil.copy(FIXTURES / name, tmp_path / f"{i}-{name}"))
+    fast = plan(main, files)
+    assert fast.blocks, "no block was made: this test would prove nothing"
+    slow = plan(main, files, monkeypatch, columnwise=False)
+    assert not slow.blocks
+    assert fast.text == slow.text
+    assert (fast.added, fast.duplicates) == (slow.added, slow.duplicates)
+    assert fast.totals() == slow.totals()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 2000])
+def test_slices_of_any_size_join_to_the_same_text(tmp_path, size):
+    main = write_books(tmp_path / "books")
+    result = plan(main, [FIXTURES / "paypal_uk.csv", FIXTURES / "stripe.csv"])
+    for first, entries in result.parts.values():
+        whole = "".join(entries.chunks())
+        assert "".join(entries.chunks(size)) == whole
+        assert whole.count("import-id:") == len(entries)
+
+
+def test_an_id_a_block_took_first_names_that_file_and_row(tmp_path):
+    main = write_books(tmp_path / "books")
+    first = copy(FIXTURES / "stripe.csv", tmp_path / "march.csv")
+    changed = copy(FIXTURES / "stripe.csv", tmp_path / "march-again.csv",
+                   lambda text: text.replace("50.00,0.95,49.05", "60.00,0.95,59.05", 1))
+    with pytest.raises(Problem) as e:
+        plan(main, [first, changed])
+    assert f"id stripe:txn_1Fx0001 was already used by {first}:2 for a different entry" \
+        in str(e.value)
+    assert str(e.value).startswith(f"{changed}:2: ")
+
+
+def test_ids_already_in_the_books_are_skipped_from_a_block(tmp_path):
+    main = write_books(tmp_path / "books")
+    books = plan(main, [FIXTURES / "stripe.csv"])
+    (main.parent / "imports").mkdir()
+    for rel, text in books.text.items():
+        (main.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+        (main.parent / rel).write_text(text)
+        main.write_text(main.read_text() + f'include "{rel}"\n')
+    again = plan(main, [FIXTURES / "stripe.csv"])
+    assert again.added == 0 and again.duplicates == books.added
+    assert again.parts == {}
+
+
+def test_a_lone_carriage_return_is_read_the_careful_way(tmp_path):
+    """Found by the fast-equals-careful property: a lone CR ends a record for both CSV
+    parsers but not a line, so the fast reader's row numbers would be one short."""
+    sig = ("Date", "Amount", "Id")
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"Date,Amount,Id\n\rx,,\n")
+    fast = read.load(path, sig)
+    assert fast.to_dict("records") == [{"date": "x", "amount": "", "id": "", "_row": 3}]
+
+
+def test_rows_the_profile_skips_are_not_checked(tmp_path, monkeypatch):
+    """A pending PayPal row moves no money: its cells are never read, so a date or an
+    amount it does not have yet stops nothing."""
+    main = write_books(tmp_path / "books")
+    pending = ('"05/02/2023","09:00:00","Europe/London","Pending Fixture","Donation Payment",'
+               '"Pending","GBP","n/a","","","p@example.org","treasurer@npa.example","5PP09999",'
+               '"","","","","","","","","","","Credit"\n')
+    path = copy(FIXTURES / "paypal_uk.csv", tmp_path / "pending.csv",
+                lambda text: text + pending.replace("05/02/2023", "soon"))
+    with_pending = plan(main, [path])
+    without = plan(main, [FIXTURES / "paypal_uk.csv"])
+    assert with_pending.added == without.added
+    assert "5PP09999" not in "".join(with_pending.text.values())
