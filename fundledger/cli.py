@@ -1,7 +1,8 @@
 """The `fundledger` command.
 
 Each subcommand is a module in fundledger/commands/ exposing a click command as `command`;
-`report` subcommands are modules named report_<name>.py. Adding a command is adding a file.
+`report` subcommands are modules named report_<name>.py. Adding a command is adding a file
+(its name is the command's: see Commands).
 """
 
 from __future__ import annotations
@@ -14,7 +15,39 @@ import click
 from fundledger import __version__, commands
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Commands(click.Group):
+    """Subcommands found by file name: fundledger/commands/<name>.py (a trailing "_" is
+    dropped: import_.py is `import`), and report_<name>.py for `report <name>`. A module
+    is imported only when its command runs or help lists it, so `fundledger import`
+    never loads the report code, nor `fundledger funds` the importers."""
+
+    def __init__(self, *args, prefix: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefix = prefix
+
+    def _modules(self) -> dict[str, str]:
+        found = {}
+        for info in pkgutil.iter_modules(commands.__path__):
+            name = info.name
+            if name.startswith("report_") != bool(self.prefix) or name.startswith("_"):
+                continue
+            found[name.removeprefix(self.prefix).rstrip("_")] = name
+        return found
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._modules()))
+
+    def get_command(self, ctx, name: str):
+        got = super().get_command(ctx, name)
+        module = self._modules().get(name)
+        if got is None and module is not None:
+            got = getattr(importlib.import_module(f"{commands.__name__}.{module}"), "command",
+                          None)
+        return got
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"],
+                                             "max_content_width": 100})
 @click.version_option(__version__, prog_name="fundledger")
 def cli() -> None:
     """Fund accounting for campaign groups and small charities that raise money for
@@ -26,21 +59,9 @@ def cli() -> None:
     """
 
 
-@cli.group()
+@cli.group(cls=Commands, prefix="report_")
 def report() -> None:
     """Write statements: funder report, SOFA with funds note, transparency statement."""
-
-
-def _register() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        command = getattr(module, "command", None)
-        if command is None:
-            continue
-        (report if info.name.startswith("report_") else cli).add_command(command)
-
-
-_register()
 
 
 def main() -> None:
