@@ -121,8 +121,8 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         result.__dict__.update(planned.__dict__)
         return ledger_books.appended(m, planned.text) if planned.added else {}
 
-    if dry_run:
-        changes(main)
+    if dry_run:  # nothing is written, so the whole text is never joined
+        result.__dict__.update(plan(main, files, fund, pseudo, progress).__dict__)
     else:
         ledger_books.apply(main, changes)
     if progress:
