@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import beangulp
@@ -58,13 +59,17 @@ class ProfileImporter(beangulp.Importer):
 
     def entries(self, filepath: str, settings: Settings, columnwise: bool = True) -> Built:
         """The file's entries, the common ones kept as columns (see txn.Block)."""
-        df = read.load(filepath, self.profile.signature)
-        if df is None:
-            from importers.errors import Problem
+        # The file's hash (recorded on every entry) is worked out alongside the reading:
+        # hashlib lets go of the interpreter while it hashes a large file.
+        with ThreadPoolExecutor(1) as pool:
+            sha = pool.submit(read.sha256, filepath)
+            df = read.load(filepath, self.profile.signature)
+            if df is None:
+                from importers.errors import Problem
 
-            raise Problem(filepath, 0, f"not a {self.profile.expects()}")
-        parsed = engine.parse(filepath, df, self.profile, self.pseudo)
-        b = build.Builder(self.profile, settings, filepath, read.sha256(filepath))
+                raise Problem(filepath, 0, f"not a {self.profile.expects()}")
+            parsed = engine.parse(filepath, df, self.profile, self.pseudo)
+            b = build.Builder(self.profile, settings, filepath, sha.result())
         # Millions of small live objects and no cycles among them: the cyclic collector
         # would rescan them all again and again while the entries are built.
         enabled = gc.isenabled()

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
@@ -88,7 +90,10 @@ class Column:
     def of(cls, s: pd.Series) -> Column:
         sample = s.iloc[:20000]
         if sample.nunique() > len(sample) // 2:
-            return cls(np.arange(len(s)), [v.strip() for v in s.tolist()])
+            values = s.tolist()
+            if _may_need_strip(s):
+                values = [v.strip() for v in values]
+            return cls(np.arange(len(s)), values)
         codes, uniq = pd.factorize(s)
         return cls(codes, [v.strip() for v in uniq.tolist()])
 
@@ -169,6 +174,16 @@ class Table:
             i = int(np.flatnonzero(bad)[0])
             raise Problem(self.path, int(self.rows[i]),
                           message(self.df.iloc[int(self.pos[i])].to_dict()))
+
+
+def _may_need_strip(s: pd.Series) -> bool:
+    """False when no cell starts or ends with anything but a printable ASCII character
+    other than a space (then str.strip changes nothing): one Arrow pass over an
+    Arrow-backed column, instead of a strip per cell."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return True
+    edge = pc.match_substring_regex(pa.array(s.array), "^[^!-~]|[^!-~]$")
+    return bool(pc.any(edge).as_py())
 
 
 def _plain(text: str) -> bool:
