@@ -274,14 +274,24 @@ def parse_currency(t: Table, profile: Profile) -> Column:
     return cur
 
 
+NONE = 9  # the sign of an empty amount cell
+
+
 def _signs(amount: list) -> np.ndarray:
     return np.fromiter(((x > 0) - (x < 0) for x in amount), np.int8, len(amount))
 
 
-def classify(t: Table, profile: Profile, amount: list) -> np.ndarray:
-    """The rule for each row (index into profile.rules); an unmatched row is an error."""
+def _value_signs(col: Column) -> np.ndarray:
+    """Each row's amount's sign (1, 0, -1), or NONE where its cell is empty."""
+    per = np.array([NONE if v is None else (v > 0) - (v < 0) for v in col.values] + [NONE],
+                   dtype=np.int8)
+    return per[col.codes]
+
+
+def classify(t: Table, profile: Profile, sign: np.ndarray) -> np.ndarray:
+    """The rule for each row (index into profile.rules), given the sign of each row's
+    amount; an unmatched row is an error."""
     which = np.full(len(t), -1)
-    sign = _signs(amount) if any(r.sign for r in profile.rules) else None
     for i, rule in enumerate(profile.rules):
         mask = which == -1
         if rule.column:
@@ -357,8 +367,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     codes: dict[str, np.ndarray] = {}
     gross_col = amounts(t, profile.gross, False) if profile.gross else None
     net_col = amounts(t, profile.net, False) if profile.net else None
-    gross = gross_col.rows() if gross_col else None
-    net = net_col.rows() if net_col else None
+    gross = net = None  # per-row lists, made here only for credit and debit columns
     if profile.credit or profile.debit:
         cr = parse_amounts(t, profile.credit, False)
         dr = parse_amounts(t, profile.debit, False)
@@ -368,14 +377,17 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
         amount = [(c or 0) - abs(d or 0) for c, d in zip(cr, dr, strict=True)]
         gross = net = amount
         gross_col = net_col = None
-    if gross is None and net is None:  # invoices: the amounts are in the splits
-        signed = [0] * len(t)
-    else:
-        signed = [n if n is not None else g for n, g in
-                  zip(net or [None] * len(t), gross or [None] * len(t), strict=True)]
-    t.fail(np.array([x is None for x in signed], dtype=bool),
-           lambda r: f"missing amount in column '{profile.net or profile.gross}'")
-    which = classify(t, profile, signed)
+        sign = _signs(amount)
+    elif gross_col is None and net_col is None:  # invoices: the amounts are in the splits
+        sign = np.zeros(len(t), dtype=np.int8)
+    else:  # the net amount's sign, else the gross's; NONE where a row has neither
+        sign = np.full(len(t), NONE, dtype=np.int8)
+        for col in (gross_col, net_col):
+            if col is not None:
+                got = _value_signs(col)
+                sign = np.where(got != NONE, got, sign)
+    t.fail(sign == NONE, lambda r: f"missing amount in column '{profile.net or profile.gross}'")
+    which = classify(t, profile, sign)
     skips = np.array([r.kind == "skip" for r in profile.rules] + [False])  # [-1]: unmatched
     keep = (which != -1) & ~skips[which]
     pos = np.flatnonzero(keep)
