@@ -95,6 +95,11 @@ class Columns:
         none = [""] * len(at)
         camp, fcol, own, refs = (cells(d.text[c]) if c else none for c in
                                  (p.campaign, p.fund_column, p.narration_column, p.reference))
+        same = np.zeros(len(at), dtype=np.intp)  # a column the profile does not read
+
+        def text_codes(values: list) -> np.ndarray:
+            return same if values is none else _codes(values)
+
         kinds = cells(d.kinds)
 
         def codes(key: str, values) -> np.ndarray:
@@ -105,9 +110,9 @@ class Columns:
             return got[at] if got is not None else _codes([id(x) for x in cells(values())])
 
         rule = codes("kind", lambda: d.kinds)
-        ctx_key = _group(rule, _codes(camp), _codes(fcol))
+        ctx_key = _group(rule, text_codes(camp), text_codes(fcol))
         ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
-        head_of = _group(rule, _codes(own))
+        head_of = _group(rule, text_codes(own))
         heads = [self.head(own[j], kinds[j]) for j in _firsts(head_of)]
         money = _group(ctx_key, _codes(cells(d.currency)) if "currency" not in d.codes
                        else d.codes["currency"][at], codes("gross", lambda: d.gross),
