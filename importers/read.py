@@ -202,9 +202,12 @@ def _fast(raw, width: int) -> pd.DataFrame | None:
             memory_pool=_pool())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    if got.num_columns != width or any(
+    if got.num_columns != width:
+        return None
+    # The careful way refuses an oversized cell; no line that long, no cell that long.
+    if (ends - starts).max(initial=0) > CELL_LIMIT and any(
             (pc.max(pc.binary_length(c)).as_py() or 0) > CELL_LIMIT for c in got.columns):
-        return None  # the careful way refuses an oversized cell
+        return None
     filled = np.flatnonzero(ends > starts)  # arrow skips empty lines; they keep their number
     if got.num_rows != len(filled):  # a record over several lines
         return None
