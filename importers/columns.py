@@ -76,13 +76,13 @@ class Columns:
         return f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"
 
     def block(self, fast: np.ndarray) -> Block | None:
-        """The rows marked fast as a Block of finished entries; raises Problem where
-        k_<kind> would (the caller then lets the generic path word it).
+        """The rows marked fast as a Block; raises Problem where k_<kind> would (the
+        caller then lets the generic path word it).
 
         Column-wise: rows are grouped by what they share (rule and campaign; rule and
-        narration; amounts), each group's text is made once, and one pass joins the
-        pieces. Donations repeat a few amounts, and parsing gave each distinct amount text
-        one Decimal object, so amounts group by object identity."""
+        narration; amounts; date; donor), each group's part of the text is made once, and
+        Block.render joins a row's parts when the entry is written. Rows are grouped by
+        parsing's codes, where it kept them (Parsed.codes)."""
         d, p = self.d, self.b.p
         at = np.flatnonzero(np.asarray(fast, dtype=bool))
         if not len(at):
@@ -149,7 +149,7 @@ class Columns:
                 extra = f"  refund-of: {_q(f'{name}:{refs[j]}')}\n"
             tails.append(ctxs[ctx_key[j]][3] + extra + amounts[money[j]][0])
         dates = cells(d.dates)
-        when = codes("date", lambda: dates)
+        when = codes("date", lambda: d.dates)
         ids = [f"{name}:{i}" for i in cells(d.ids)]
         joined = "".join(ids)
         escaped = ids if '"' not in joined and "\\" not in joined else [_q(i)[1:-1] for i in ids]
