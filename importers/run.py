@@ -4,6 +4,8 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -116,15 +118,27 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     pseudo = pseudo or Pseudonymiser()
     result = Result()
 
+    appended: dict[str, tuple[int, str]] = {}  # books path -> (first new line, new text)
+
     def changes(m: Path) -> dict[str, str]:
         planned = plan(m, files, fund, pseudo, progress)
         result.__dict__.update(planned.__dict__)
-        return ledger_books.appended(m, planned.text) if planned.added else {}
+        if not planned.added:
+            return {}
+        text = planned.text
+        whole = ledger_books.appended(m, text)
+        for rel, new in text.items():
+            appended[rel] = (whole[rel][:len(whole[rel]) - len(new)].count("\n") + 1, new)
+        return whole
 
     if dry_run:  # nothing is written, so the whole text is never joined
         result.__dict__.update(plan(main, files, fund, pseudo, progress).__dict__)
     else:
-        ledger_books.apply(main, changes)
+        try:
+            ledger_books.apply(main, changes)
+        except ledger_books.BooksError as e:
+            raise ledger_books.BooksError(_at_rows(e.lines, main.parent, appended,
+                                                   result.files)) from None
     if progress:
         progress("checked and written" if result.added and not dry_run else "done")
     return result
@@ -257,6 +271,55 @@ def _in_order(txns: list[Txn], pieces: list[tuple[Block, np.ndarray]]) -> Ordere
     elif (np.diff(order) == 1).all():
         order = None
     return Ordered(pieces, txns, order)
+
+
+ERROR_AT = re.compile(r"^(.*):(\d+): (.*)$")
+
+
+def _at_rows(lines: list[str], folder: Path, appended: dict[str, tuple[int, str]],
+             files: dict[str, str]) -> list[str]:
+    """The books' errors, those in entries this import would have appended told as the
+    export's `FILE:ROW: problem` (the books file and line named do not exist: nothing
+    was written). One line per row and problem, in the order first met."""
+    where = {str(folder / rel): (start, new) for rel, (start, new) in appended.items()}
+    exports = {read.sha256(path): path for path in files}
+    entries: dict[str, tuple[list[int], list[tuple[str, str]]]] = {}  # per file: heads, rows
+    out: dict[str, None] = {}
+    for line in lines:
+        m = ERROR_AT.match(line)
+        if m is None or m.group(1) not in where:
+            out[line] = None
+            continue
+        start, new = where[m.group(1)]
+        if m.group(1) not in entries:
+            entries[m.group(1)] = _entries_in(new)
+        heads, rows = entries[m.group(1)]
+        k = bisect.bisect_right(heads, int(m.group(2)) - start) - 1
+        sha, row = rows[k] if k >= 0 else ("", "")
+        path = exports.get(sha)
+        out[f"{path}:{row}: {m.group(3)}" if path and row else line] = None
+    return list(out)
+
+
+def _entries_in(text: str) -> tuple[list[int], list[tuple[str, str]]]:
+    """Where each entry of an appended text starts (0-based line), and its export's sha256
+    and row."""
+    heads: list[int] = []
+    rows: list[tuple[str, str]] = []
+    sha = row = ""
+    for n, line in enumerate(text.split("\n")):
+        if line[:1].isdigit():
+            if heads:
+                rows.append((sha, row))
+            heads.append(n)
+            sha = row = ""
+        elif line.startswith("  import-file: "):
+            sha = line.split('"')[1]
+        elif line.startswith("  import-row: "):
+            row = line.split(": ", 1)[1].strip()
+    if heads:
+        rows.append((sha, row))
+    return heads, rows
 
 
 def _booked(text: str) -> str:

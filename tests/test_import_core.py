@@ -227,3 +227,41 @@ def test_summary_line_counts_and_totals(tmp_path, env):
         f"{len(rows)} new, 0 duplicate(s) skipped; income by fund: general {income:,} GBP")
     r = imp(env, main, FIXTURES / "stripe.csv")
     assert r.stderr.strip().splitlines()[-1] == f"0 new, {len(rows)} duplicate(s) skipped"
+
+
+def late_fund_books(tmp_path):
+    main = write_books(tmp_path / "books")
+    main.write_text(main.read_text().replace('2017-01-01 custom "fund" "general"',
+                                             '2024-01-01 custom "fund" "general"'))
+    return main
+
+
+def test_books_refusing_an_import_name_the_export_rows(tmp_path, env):
+    """The books' errors point at entries never written: they are told as the export's
+    FILE:ROW, once per row and problem, and the books stay as they were."""
+    main = late_fund_books(tmp_path)
+    before = snapshot(main.parent)
+    export = FIXTURES / "paypal_uk.csv"
+    r = imp(env, main, export)
+    assert r.returncode == 1
+    problems = [line for line in r.stderr.splitlines() if "before it opens" in line]
+    assert f"{export}:2: fund 'general' is used on 2023-02-03, before it opens on " \
+        "2024-01-01" in problems
+    assert all(line.startswith(f"{export}:") for line in problems)
+    assert len(problems) == len(set(problems))
+    assert "paypal/2023.beancount" not in r.stderr  # a file never written
+    assert "nothing imported" in r.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_a_long_list_of_refusals_is_cut_short(tmp_path, env):
+    main = late_fund_books(tmp_path)
+    header, first = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
+    export = tmp_path / "many.csv"
+    export.write_text("\n".join([header] + [first.replace("5PP00001", f"5PP1{i:04d}")
+                                            for i in range(30)]) + "\n")
+    r = imp(env, main, export)
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert sum(line.startswith(f"{export}:") for line in lines) == 20
+    assert "... and 10 more" in lines

@@ -12,6 +12,8 @@ from fundledger import demo_books
 from fundledger.options import books_option, shown
 from ledger import books as ledger_books
 
+SHOWN = 20  # problems listed when the books would not load
+
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True,
@@ -56,8 +58,10 @@ def command(files, books, fund, dry_run) -> None:
         click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
         sys.exit(1)
     except ledger_books.BooksError as e:
-        for line in e.lines:
+        for line in e.lines[:SHOWN]:
             click.echo(line, err=True)
+        if len(e.lines) > SHOWN:  # one cause (a fund or account opened too late) can
+            click.echo(f"... and {len(e.lines) - SHOWN:,} more", err=True)  # hit every row
         raise click.ClickException("nothing imported: the books would not load cleanly") \
             from None
     finally:
