@@ -211,7 +211,3 @@ def _objects(values: list) -> np.ndarray:
     table[:] = values
     return table
 
-
-def _pick(values: list, codes: np.ndarray) -> list:
-    """values[code] for each row."""
-    return _objects(values)[codes].tolist()
