@@ -11,24 +11,19 @@ import csv
 import datetime
 import hashlib
 import io
-import mmap
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pyarrow import csv as arrow_csv
 
+from importers import arrowcsv
 from importers.errors import Problem
 from importers.profile import norm
 
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = arrowcsv.XLSX_MAGIC
 HEADER_SEARCH = 30  # a few exports put a title or an account summary above the header
-CELL_LIMIT = 131072  # the csv module's field limit: a longer cell means a broken file
 FOOTER = re.compile(r"^\s*(total|totals|sum|closing balance|end of)\b", re.IGNORECASE)
 
 
@@ -137,9 +132,11 @@ def load(path: str | Path, signature: tuple[str, ...]) -> pd.DataFrame | None:
     path = Path(path)
     first = head_rows(path, 1)
     if read_as_text(path) and header_at(first, signature) == 0:
-        df = _fast(_mapped(path), len(first[0]))
-        if df is not None:
-            return _finish(df, first[0])
+        got = arrowcsv.cells(str(path), len(first[0]))
+        if got is not None:
+            return _finish(_frame(*got), first[0])
+    else:
+        arrowcsv.not_needed(str(path))  # a parse read ahead goes, and the next file starts
     rows = raw_rows(path)
     at = header_at(rows, signature)
     return None if at is None else table(path, rows, at)
@@ -158,107 +155,12 @@ def read_as_text(path: Path) -> bool:
                 or ofx.is_ofx(head))
 
 
-def _mapped(path: Path):
-    """The file's bytes, mapped rather than copied (68 MB copied is 0.05 s and as many
-    fresh pages); unmapped when the last reference goes."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-
-
-def _pool():
-    """Arrow's jemalloc pool where the wheel has it: on a 68 MB download its time is
-    steady, where the default (mimalloc, with huge pages) took 0.15-0.5 s on one machine."""
-    try:
-        return pa.jemalloc_memory_pool()
-    except NotImplementedError:
-        return None
-
-
-def _fast(raw, width: int) -> pd.DataFrame | None:
-    """The rows under a first-line header, or None where only the careful way can say.
-    raw is the file's bytes (bytes, or a read-only mmap).
-
-    Arrow refuses a row of another width and bytes that are not UTF-8 (a Windows-1252
-    bank export), and skips empty lines; every record must be on its own line, so each
-    record's spreadsheet row number is its line's. A cell running over lines, a quote left
-    open that swallows rows, or a cell over the csv module's limit goes the careful way,
-    which refuses an oversized cell."""
-    starts, ends, crlf, crs, nul = _lines(raw)
-    if nul or crs != crlf:  # a lone CR ends a record for both parsers, but not a line here
-        return None
-    try:
-        got = arrow_csv.read_csv(
-            pa.py_buffer(raw),
-            # One thread: on two cores the thread pool's hand-offs cost more system time
-            # than the parse they split (0.25 s against 0.14 s on a 68 MB download).
-            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True,
-                                               use_threads=False),
-            parse_options=arrow_csv.ParseOptions(newlines_in_values=False),
-            convert_options=arrow_csv.ConvertOptions(
-                # large_string is what pandas keeps: no copy on the way in
-                column_types={f"f{j}": pa.large_string() for j in range(width)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-            memory_pool=_pool())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
-    if got.num_columns != width:
-        return None
-    # The careful way refuses an oversized cell; no line that long, no cell that long.
-    if (ends - starts).max(initial=0) > CELL_LIMIT and any(
-            (pc.max(pc.binary_length(c)).as_py() or 0) > CELL_LIMIT for c in got.columns):
-        return None
-    filled = np.flatnonzero(ends > starts)  # arrow skips empty lines; they keep their number
-    if got.num_rows != len(filled):  # a record over several lines
-        return None
-    body = [got.column(j).slice(1) for j in range(width)]
-    keep = _filled(body)
+def _frame(columns: list, rows) -> pd.DataFrame:
+    """Arrow's text columns as a DataFrame, without copying them, and `_row`."""
     text = pd.StringDtype("pyarrow", na_value=np.nan)
-    df = pd.DataFrame({j: pd.Series(c.filter(keep) if not keep.all() else c, dtype=text)
-                       for j, c in enumerate(body)})
-    df["_row"] = (filled[1:] + 1)[keep]  # the header's line is row 1
+    df = pd.DataFrame({j: pd.Series(c, dtype=text) for j, c in enumerate(columns)})
+    df["_row"] = rows
     return df
-
-
-def _lines(raw) -> tuple[np.ndarray, np.ndarray, int, int, bool]:
-    """Where each line starts and ends (before its "\n" or "\r\n"), a BOM not counted;
-    how many lines end with "\r\n"; how many CRs there are; whether there is a NUL."""
-    data = np.frombuffer(raw, dtype=np.uint8)
-    # In slices: one comparison over a whole large file is a fresh array as big as the
-    # file, and the kernel's time handing over its pages outweighs the search.
-    step, nls, crs, nul = 1 << 22, [np.zeros(0, dtype=np.intp)], 0, False
-    for i in range(0, len(data), step):
-        part = data[i:i + step]
-        nls.append(np.flatnonzero(part == ord("\n")) + i)
-        crs += int(np.count_nonzero(part == ord("\r")))
-        nul = nul or not part.all()
-    nl = np.concatenate(nls)
-    starts = np.concatenate(([3 if bytes(raw[:3]) == b"\xef\xbb\xbf" else 0], nl + 1))
-    ends = np.concatenate((nl, [len(data)]))
-    if len(starts) > 1 and starts[-1] == len(data):  # the last line ends with its newline
-        starts, ends = starts[:-1], ends[:-1]
-    cr = (ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r"))
-    ends_nl = len(data) > 0 and data[-1] == ord("\n")
-    crlf = int(np.count_nonzero(cr[:-1])) + bool(cr[-1] and ends_nl)
-    return starts, ends - cr, crlf, crs, nul
-
-
-def _filled(columns: list) -> np.ndarray:
-    """Rows with something other than spaces in them. A cell starting with a letter or
-    digit settles a row at once (nearly every row, on its first column); the cells left
-    are checked as the careful way checks them, with str.isspace."""
-    keep = np.zeros(len(columns[0]) if columns else 0, dtype=bool)
-    open_ = np.arange(len(keep))
-    for col in columns:
-        if not len(open_):
-            break
-        cells = col if len(open_) == len(keep) else col.take(open_)  # a take copies
-        has = pc.match_substring_regex(cells, "^[0-9A-Za-z]").to_numpy(zero_copy_only=False)
-        rest = np.flatnonzero(~has)
-        has[rest] = [c != "" and not c.isspace() for c in cells.take(rest).to_pylist()]
-        keep[open_[has]] = True
-        open_ = open_[~has]
-    return keep
 
 
 def _finish(df: pd.DataFrame, header: list[str]) -> pd.DataFrame:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from importers import arrowcsv, read
 from importers import profile as profile_lib
-from importers import read
 from importers.base import ProfileImporter, existing_ids
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
@@ -131,14 +131,17 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
             appended[rel] = (whole[rel][:len(whole[rel]) - len(new)].count("\n") + 1, new)
         return whole
 
-    if dry_run:  # nothing is written, so the whole text is never joined
-        result.__dict__.update(plan(main, files, fund, pseudo, progress).__dict__)
-    else:
-        try:
+    arrowcsv.ahead(list(files))  # parsed while the books load (if not already asked)
+    try:
+        if dry_run:  # nothing is written, so the whole text is never joined
+            result.__dict__.update(plan(main, files, fund, pseudo, progress).__dict__)
+        else:
             ledger_books.apply(main, changes)
-        except ledger_books.BooksError as e:
-            raise ledger_books.BooksError(_at_rows(e.lines, main.parent, appended,
-                                                   result.files)) from None
+    except ledger_books.BooksError as e:
+        raise ledger_books.BooksError(_at_rows(e.lines, main.parent, appended,
+                                               result.files)) from None
+    finally:
+        arrowcsv.forget(list(files))  # a run cut short leaves nothing read ahead behind
     if progress:
         progress("checked and written" if result.added and not dry_run else "done")
     return result

@@ -1,4 +1,4 @@
-"""Reading an export: pandas' C parser (the fast path for a CSV whose first line is the
+"""Reading an export: Arrow's CSV parser (the fast path for a CSV whose first line is the
 header) gives exactly the table the careful csv-module path gives, and blank rows, rows
 of spaces and a footer are dropped the same way, with spreadsheet row numbers kept.
 """

@@ -41,6 +41,10 @@ def command(files, books, fund, dry_run) -> None:
     # A short-lived process building many small acyclic objects: the cyclic garbage
     # collector only rescans them (a third of the time on a large download).
     gc.disable()
+    # The files start being read now, on a second thread, while pandas and the books load.
+    from importers import arrowcsv
+
+    arrowcsv.ahead([str(f) for f in files])
     # Imported here, not at the top: the importers need pandas, and every fundledger
     # command (a quick `funds` from the cache) would otherwise pay for loading it.
     from importers import run as import_run
