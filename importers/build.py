@@ -42,14 +42,14 @@ class Builder:
     def context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
         """Accounts, fund and rule of row i (the same for every row of a rule and campaign,
         so worked out once per combination)."""
-        key = (id(d.kinds[i]), d.cell(self.p.campaign, i), d.cell(self.p.fund_column, i))
+        key = (id(d.kind(i)), d.cell(self.p.campaign, i), d.cell(self.p.fund_column, i))
         got = self._contexts.get(key)
         if got is None:
             got = self._contexts[key] = self._context(d, i)
         return got[0].copy(), got[1], got[2]
 
     def _context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
-        rule = d.kinds[i]
+        rule = d.kind(i)
         campaign = d.cell(self.p.campaign, i)
         acc = self.s.accounts(self.p, campaign)
         acc.update(rule.accounts)
@@ -57,7 +57,7 @@ class Builder:
                 or d.cell(self.p.fund_column, i)
                 or acc.get("fund") or self.s.general)
         if not fund:
-            raise self.problem(d.rows[i], "no fund: declare an unrestricted fund in the "
+            raise self.problem(d.row(i), "no fund: declare an unrestricted fund in the "
                                "books, or give --fund")
         return acc, fund, rule
 
@@ -82,7 +82,7 @@ class Builder:
     def build(self, d: Parsed, columnwise: bool = True) -> Built:
         """The common kinds go through importers.columns unless columnwise is False
         (tests compare both)."""
-        fast = simple_rows(self, d) if columnwise else np.zeros(len(d.rows), dtype=bool)
+        fast = simple_rows(self, d) if columnwise else np.zeros(len(d), dtype=bool)
         if fast.any() and self.s.converted:  # priced below, so built the generic way
             fast &= np.array([f"{self.p.name}:{i}" not in self.s.converted for i in d.ids],
                              dtype=bool)
@@ -91,7 +91,7 @@ class Builder:
                 return self._build(d, fast)
             except Problem:  # the generic path names the first bad row in its own words
                 pass
-        return self._build(d, np.zeros(len(d.rows), dtype=bool))
+        return self._build(d, np.zeros(len(d), dtype=bool))
 
     def _build(self, d: Parsed, fast: np.ndarray) -> Built:
         block = Columns(self, d).block(fast)

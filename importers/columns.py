@@ -29,8 +29,7 @@ def simple_rows(b, d: Parsed) -> np.ndarray:
         simple &= np.array([f is None for f in d.foreign], dtype=bool)
     conv = np.flatnonzero(d.of_kind("conversion")).tolist()
     if conv and b.p.reference:  # payments a conversion re-prices: generic path
-        refs = d.text[b.p.reference]
-        priced = {refs[i] for i in conv}
+        priced = {d.cell(b.p.reference, i) for i in conv}
         simple &= np.array([i not in priced for i in d.ids], dtype=bool)
     return simple
 
@@ -56,7 +55,7 @@ class Columns:
         """(kind, posting prefixes, meta lines after import-row, fund, rule) for row i."""
         b, d = self.b, self.d
         acc, fund, rule = b.context(d, i)
-        row = d.rows[i]
+        row = d.row(i)
         if rule.kind == "income":
             names = [b.account(acc, "account", row),
                      *(b.account(acc, s.account, row) for s in b.p.fees),
@@ -87,81 +86,84 @@ class Columns:
         at = np.flatnonzero(np.asarray(fast, dtype=bool))
         if not len(at):
             return None
-        every = len(at) == len(d.rows)
+        every = len(at) == len(d)
 
         def cells(values: list) -> list:
             return values if every else [values[i] for i in at]
 
-        none = [""] * len(at)
-        camp, fcol, own, refs = (cells(d.text[c]) if c else none for c in
-                                 (p.campaign, p.fund_column, p.narration_column, p.reference))
-        same = np.zeros(len(at), dtype=np.intp)  # a column the profile does not read
+        none = np.zeros(len(at), dtype=np.intp)  # a column the profile does not read
 
-        def text_codes(values: list) -> np.ndarray:
-            return same if values is none else _codes(values)
+        def text(column: str) -> tuple[np.ndarray, list]:
+            """A text column's codes for these rows, and its values ('' where none)."""
+            if not column:
+                return none, [""]
+            col = d.text_columns[column]
+            return col.codes[at], col.values
 
-        kinds = cells(d.kinds)
-
-        def codes(key: str, values) -> np.ndarray:
+        (camp, _), (fcol, _), (own, own_text), (refs, ref_text) = (
+            text(c) for c in (p.campaign, p.fund_column, p.narration_column, p.reference))
+        rule = d.codes["kind"][at]
+        ctx_key = _group(rule, camp, fcol)
+        ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
+        head_of = _group(rule, own)
+        heads = [self.head(own_text[own[j]], d.rules[rule[j]]) for j in _firsts(head_of)]
+        def codes(key: str) -> np.ndarray:
             """Rows with one code hold the very same value: parsing's codes if it kept
             them, else the values' identities (each distinct amount text became one
-            Decimal object). values() gives the column, only when needed."""
+            Decimal object, and 10.0 and 10.00 must not share a text)."""
             got = d.codes.get(key)
-            return got[at] if got is not None else _codes([id(x) for x in cells(values())])
+            if got is not None:
+                return got[at]
+            values = d.lists.get(key)
+            return _codes([id(x) for x in cells(values)]) if values else none
 
-        rule = codes("kind", lambda: d.kinds)
-        ctx_key = _group(rule, text_codes(camp), text_codes(fcol))
-        ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
-        head_of = _group(rule, text_codes(own))
-        heads = [self.head(own[j], kinds[j]) for j in _firsts(head_of)]
-        money = _group(ctx_key, _codes(cells(d.currency)) if "currency" not in d.codes
-                       else d.codes["currency"][at], codes("gross", lambda: d.gross),
-                       codes("net", lambda: d.net),
-                       *(codes(f"fee{k}", lambda k=k: [f[k] for f in d.fees])
-                         for k in range(len(p.fees))))
+        money = _group(ctx_key, *(codes(k) for k in ("currency", "gross", "net",
+                                                     *(f"fee{k}" for k in range(len(p.fees))))))
         amounts = []
         for j in _firsts(money):
             i = int(at[j])
-            amounts.append(self.amounts(ctxs[ctx_key[j]], d.rows[i], d.currency[i], d.gross[i],
-                                        d.net[i], d.fees[i]))
+            amounts.append(self.amounts(ctxs[ctx_key[j]], d.row(i), d.at("currency", i),
+                                        d.at("gross", i), d.at("net", i), d.fees_at(i)))
         sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
-        donor = cells(d.donors)
         name = p.name
         # donor: on a gift; refund-of: on a refund naming what it refunds (its own line)
-        who = codes("donor", lambda: d.donors)
+        who = d.codes["donor"][at]
         gift = (sign > 0) & wants_donor
         refund = np.flatnonzero(sign < 0).tolist()
-        refund = [j for j in refund if refs[j]]
+        refund = [j for j in refund if ref_text[refs[j]]]
         extra_key = np.where(gift, who + 1, 0)  # 0: neither
         extra_key[refund] = who.max(initial=0) + 2 + np.arange(len(refund))
-        # What follows the row (fund, donor or refund, postings) and what comes before the
-        # id (date and narration) are each made once per combination; each row adds its id
-        # and row.
-        tail_of = _group(ctx_key, money, extra_key)
-        tails = []
-        for j in _firsts(tail_of):
+        # What follows the row is made once per combination in two parts: fund and meta
+        # with the donor or refund line (one per donor), and the postings (one per
+        # amounts); what comes before the id (date and narration) likewise. Each row adds
+        # its id and row.
+        note_of = _group(ctx_key, extra_key)
+        notes = []
+        for j in _firsts(note_of):
             if extra_key[j] == 0:
                 extra = ""
             elif gift[j]:
-                extra = f"  donor: {_q(donor[j])}\n" if donor[j] else ""
+                donor = d.at("donor", int(at[j]))
+                extra = f"  donor: {_q(donor)}\n" if donor else ""
             else:
-                extra = f"  refund-of: {_q(f'{name}:{refs[j]}')}\n"
-            tails.append(ctxs[ctx_key[j]][3] + extra + amounts[money[j]][0])
-        dates = cells(d.dates)
-        when = codes("date", lambda: d.dates)
+                extra = f"  refund-of: {_q(f'{name}:{ref_text[refs[j]]}')}\n"
+            notes.append(ctxs[ctx_key[j]][3] + extra)
+        when = d.codes["date"][at]
+        dates = d.columns["date"].take(at).rows()
         ids = [f"{name}:{i}" for i in cells(d.ids)]
         joined = "".join(ids)
         escaped = ids if '"' not in joined and "\\" not in joined else [_q(i)[1:-1] for i in ids]
-        rows = cells(d.rows)
+        rows = d.numbers[at]
         lead_of = _group(when, head_of)
         leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
-        return Block(ids=ids, rows=np.asarray(rows), dates=dates,
+        return Block(ids=ids, rows=rows, dates=dates,
                      days=_per_code(when, dates, datetime.date.toordinal, np.int64),
                      years=_per_code(when, dates, lambda x: x.year, np.int64),
                      money=money, incomes=[a[1] for a in amounts],
                      leads=_objects(leads), lead_of=lead_of, quoted=escaped,
-                     file_line=self.file, tails=_objects(tails), tail_of=tail_of)
+                     file_line=self.file, notes=_objects(notes), note_of=note_of,
+                     postings=_objects([a[0] for a in amounts]))
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
         """(postings text, income for the totals, sign of gross: 0 unless income)."""
@@ -192,17 +194,20 @@ def _codes(values: list) -> np.ndarray:
 
 
 def _group(*codes: np.ndarray) -> np.ndarray:
-    """Group numbers for the combination of several code columns."""
-    key = codes[0]
-    for c in codes[1:]:
+    """Group numbers for the combination of several code columns, numbered in order of
+    first appearance (0, 1, ...: _firsts relies on it)."""
+    key = pd.factorize(codes[0])[0]
+    for c in codes[1:]:  # renumbered at each step, so the products stay below n squared
         key = pd.factorize(key.astype(np.int64) * (int(c.max(initial=0)) + 1) + c)[0]
     return key
 
 
 def _firsts(codes: np.ndarray) -> list[int]:
-    """The position of each group's first row, by group number."""
-    _, first = np.unique(codes, return_index=True)
-    return first.tolist()
+    """The position of each group's first row, by group number (codes from _group: a new
+    group's number is one more than any before it)."""
+    if not len(codes):
+        return []
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1)).tolist()
 
 
 def _objects(values: list) -> np.ndarray:
@@ -210,4 +215,3 @@ def _objects(values: list) -> np.ndarray:
     table = np.empty(len(values), dtype=object)
     table[:] = values
     return table
-

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,38 +34,102 @@ FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M
                "%S": "ss"}
 
 
-@dataclass
 class Parsed:
-    """The rows of one file that the profile books, as plain Python lists."""
+    """The rows of one file that the profile books.
 
-    rows: list[int]
-    kinds: list[Rule]
-    dates: list
-    ids: list[str]
-    currency: list[str]
-    gross: list[Decimal | None]
-    net: list[Decimal | None]
-    fees: list[tuple[Decimal, ...]]  # per row, one amount per profile fee column
-    splits: list[tuple[Decimal, ...]]
-    foreign: list[tuple[Decimal, str] | None]
-    donors: list[str]
-    text: dict[str, list[str]]  # other columns the profile reads (reference, campaign, ...)
-    # Per row, a code per column such that rows with one code hold the very same value
-    # ("kind", "date", "currency", "gross", "net", "fee0", ..., "donor"): importers.columns
-    # groups by them.
-    codes: dict[str, np.ndarray] = field(default_factory=dict)
-    rules: tuple[Rule, ...] = ()  # the profile's, which codes["kind"] indexes
+    Each column is kept as parsing left it, as codes into its distinct values: `codes`
+    (what importers.columns groups rows by) and at() for one row. The plain lists of one
+    value per row that Builder's k_<kind> read (rows, kinds, dates, gross, ...) are made
+    on first use: a download of nothing but common rows never needs them."""
+
+    def __init__(self, numbers: np.ndarray, rules: tuple[Rule, ...], codes: dict[str, np.ndarray],
+                 columns: dict[str, Column], lists: dict[str, list], ids: list[str],
+                 text: dict[str, Column], splits: list[tuple[Decimal, ...]],
+                 foreign: list[tuple[Decimal, str] | None], fee_count: int):
+        self.numbers, self.rules, self.ids = numbers, rules, ids  # numbers: spreadsheet rows
+        # Per row, a code per column such that rows with one code hold the very same value
+        # ("kind", "date", "currency", "gross", "net", "fee0", ..., "donor"); codes["kind"]
+        # indexes rules.
+        self.codes = codes
+        self.columns, self.lists, self.text_columns = columns, lists, text
+        self.splits, self.foreign, self.fee_count = splits, foreign, fee_count
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def at(self, name: str, i: int):
+        """Row i's value of one column: "date", "currency", "gross", "net", "fee0", ...,
+        "donor" (None for an amount column the profile does not have)."""
+        col = self.columns.get(name)
+        if col is not None:
+            return col.values[col.codes[i]]
+        got = self.lists.get(name)
+        return got[i] if got is not None else None
+
+    def fees_at(self, i: int) -> tuple[Decimal, ...]:
+        """Row i's fees, one per profile fee column, an empty cell as ZERO."""
+        return tuple(self.at(f"fee{k}", i) or ZERO for k in range(self.fee_count))
+
+    def kind(self, i: int) -> Rule:
+        return self.rules[self.codes["kind"][i]]
+
+    def row(self, i: int) -> int:
+        return int(self.numbers[i])
 
     def of_kind(self, *kinds: str) -> np.ndarray:
         """Which rows are of these kinds, as one bool per row."""
-        if "kind" in self.codes:
-            return np.array([r.kind in kinds for r in self.rules] + [False],
-                            dtype=bool)[self.codes["kind"]]
-        return np.array([k.kind in kinds for k in self.kinds], dtype=bool)
+        return np.array([r.kind in kinds for r in self.rules] + [False],
+                        dtype=bool)[self.codes["kind"]]
 
     def cell(self, column: str, i: int) -> str:
-        """Row i's text in one of those columns ('' where the profile names none)."""
-        return self.text[column][i] if column else ""
+        """Row i's text in one of the other columns the profile reads (reference,
+        campaign, ...; '' where the profile names none)."""
+        if not column:
+            return ""
+        col = self.text_columns[column]
+        return col.values[col.codes[i]]
+
+    def _list(self, name: str) -> list:
+        col = self.columns.get(name)
+        if col is not None:
+            return col.rows()
+        return self.lists.get(name) or [None] * len(self)
+
+    @cached_property
+    def rows(self) -> list[int]:
+        return self.numbers.tolist()
+
+    @cached_property
+    def kinds(self) -> list[Rule]:
+        return [self.rules[i] for i in self.codes["kind"].tolist()]
+
+    @cached_property
+    def dates(self) -> list:
+        return self._list("date")
+
+    @cached_property
+    def currency(self) -> list[str]:
+        return self._list("currency")
+
+    @cached_property
+    def gross(self) -> list[Decimal | None]:
+        return self._list("gross")
+
+    @cached_property
+    def net(self) -> list[Decimal | None]:
+        return self._list("net")
+
+    @cached_property
+    def fees(self) -> list[tuple[Decimal, ...]]:
+        return _per_row([self._list(f"fee{k}") for k in range(self.fee_count)], len(self))
+
+    @cached_property
+    def donors(self) -> list[str]:
+        return self._list("donor")
+
+    @cached_property
+    def text(self) -> dict[str, list[str]]:
+        return {c: col.rows() for c, col in self.text_columns.items()}
 
 
 class Column:
@@ -249,7 +313,7 @@ def stated_currency(text: str) -> str | None:
     return next((code for sign, code in SIGNS.items() if sign in text), None)
 
 
-def check_stated_currency(t: Table, columns, currency: list[str]) -> None:
+def check_stated_currency(t: Table, columns, currency: Column) -> None:
     """An amount that names a currency other than its row's would be booked in the wrong
     one: refuse it rather than guess."""
     for column in columns:
@@ -258,7 +322,7 @@ def check_stated_currency(t: Table, columns, currency: list[str]) -> None:
         col = t.col(column)
         # Only a cell with a capital letter or a currency sign can name a currency.
         for i in np.flatnonzero(col.mask(MAY_STATE.search)):
-            value, cur = col.values[col.codes[i]], currency[i]
+            value, cur = col.values[col.codes[i]], currency.values[currency.codes[i]]
             stated = stated_currency(value)
             if stated and stated != cur:
                 raise Problem(t.path, int(t.rows[i]), f"amount '{value}' in column '{column}' "
@@ -364,10 +428,9 @@ def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal,
 def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     t = Table(path, df)
     t = t.keep(~skip_mask(t, profile))
-    codes: dict[str, np.ndarray] = {}
     gross_col = amounts(t, profile.gross, False) if profile.gross else None
     net_col = amounts(t, profile.net, False) if profile.net else None
-    gross = net = None  # per-row lists, made here only for credit and debit columns
+    lists: dict[str, list] = {}  # gross and net, where worked out per row (credit, debit)
     if profile.credit or profile.debit:
         cr = parse_amounts(t, profile.credit, False)
         dr = parse_amounts(t, profile.debit, False)
@@ -375,7 +438,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
                          for c, d in zip(cr, dr, strict=True)], dtype=bool)
         t.fail(both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold an amount")
         amount = [(c or 0) - abs(d or 0) for c, d in zip(cr, dr, strict=True)]
-        gross = net = amount
+        lists = {"gross": amount, "net": amount}
         gross_col = net_col = None
         sign = _signs(amount)
     elif gross_col is None and net_col is None:  # invoices: the amounts are in the splits
@@ -392,44 +455,26 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     keep = (which != -1) & ~skips[which]
     pos = np.flatnonzero(keep)
     t, which = t.keep(keep), which[keep]
-    codes["kind"] = which
-    for key, col in (("gross", gross_col), ("net", net_col)):
-        if col is not None:
-            codes[key] = col.codes[pos]
-
-    def pick(values, col: Column | None):
-        if col is not None:
-            return col.take(pos).rows()
-        return [values[i] for i in pos] if values is not None else [None] * len(t)
-
-    fee_cols = [amounts(t, f.column, False) for f in profile.fees]
-    codes.update((f"fee{k}", c.codes) for k, c in enumerate(fee_cols))
-    fees = [c.rows() for c in fee_cols]
+    columns = {k: c.take(pos) for k, c in (("gross", gross_col), ("net", net_col)) if c}
+    lists = {k: [v[i] for i in pos.tolist()] for k, v in lists.items()}
+    columns.update((f"fee{k}", amounts(t, f.column, False)) for k, f in enumerate(profile.fees))
     splits = [parse_amounts(t, s.column, False) for s in profile.splits]
     foreign = None
     if profile.foreign_amount:
         famt = parse_amounts(t, profile.foreign_amount, False)
         fcur = t.col(profile.foreign_currency).map(str.upper).rows()
         foreign = [(a, c) if a else None for a, c in zip(famt, fcur, strict=True)]
-    text = {c: t.col(c).rows() for c in (profile.reference, profile.campaign,
-                                         profile.fund_column, profile.firm,
-                                         profile.paid_from, profile.paid_on, profile.line,
-                                         profile.narration_column,
-                                         *(s.firm_column for s in profile.splits))
+    text = {c: t.col(c) for c in (profile.reference, profile.campaign, profile.fund_column,
+                                  profile.firm, profile.paid_from, profile.paid_on,
+                                  profile.line, profile.narration_column,
+                                  *(s.firm_column for s in profile.splits))
             if c}
-    donor = donors(t, profile, pseudo)
-    dates = parse_dates(t, profile)
-    codes["donor"], codes["date"] = donor.codes, dates.codes
-    currency_col = parse_currency(t, profile)
-    codes["currency"] = currency_col.codes
-    currency = currency_col.rows()
+    columns["donor"] = donors(t, profile, pseudo)
+    columns["date"] = parse_dates(t, profile)
+    columns["currency"] = parse_currency(t, profile)
     check_stated_currency(t, [profile.gross, profile.net, profile.credit, profile.debit,
                               *(f.column for f in profile.fees),
-                              *(x.column for x in profile.splits)], currency)
-    return Parsed(
-        rows=t.rows.tolist(), kinds=[profile.rules[i] for i in which.tolist()],
-        dates=dates.rows(), ids=ids(t, profile),
-        currency=currency, gross=pick(gross, gross_col), net=pick(net, net_col),
-        fees=_per_row(fees, len(t)), splits=_per_row(splits, len(t)),
-        foreign=foreign or [None] * len(t), donors=donor.rows(), text=text, codes=codes,
-        rules=tuple(profile.rules))
+                              *(x.column for x in profile.splits)], columns["currency"])
+    codes = {"kind": which, **{k: c.codes for k, c in columns.items()}}
+    return Parsed(t.rows, tuple(profile.rules), codes, columns, lists, ids(t, profile), text,
+                  _per_row(splits, len(t)), foreign or [None] * len(t), len(profile.fees))

@@ -48,7 +48,7 @@ class Txn:
 class Block:
     """One file's entries of the common kinds (importers.columns), kept as columns: what
     `fundledger import` needs to deduplicate, file and sort them without a Txn each, and
-    each entry's text as four pieces, joined only when written (a 300k-row download's
+    each entry's text as five pieces, joined only when written (a 300k-row download's
     110 MB of text is then never held at once)."""
 
     ids: list[str]  # import-ids
@@ -58,13 +58,14 @@ class Block:
     years: np.ndarray  # and their years, to file by
     money: np.ndarray  # each entry's group of amounts: index into incomes
     incomes: list[list[tuple[str, str, Decimal]]]  # per group, as Txn.income
-    # An entry's text: lead, its id (quoted as in the text), its row, tail.
+    # An entry's text: lead, its id (quoted as in the text), its row, note, postings.
     leads: np.ndarray  # distinct date-and-narration parts, up to the id (object array)
     lead_of: np.ndarray
     quoted: list[str]
     file_line: str
-    tails: np.ndarray  # distinct parts after the row: fund, donor, postings (object array)
-    tail_of: np.ndarray
+    notes: np.ndarray  # distinct parts after the row: fund, meta, donor (object array)
+    note_of: np.ndarray
+    postings: np.ndarray  # and then the postings, one per group of amounts (money)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -76,10 +77,11 @@ class Block:
         else:
             ids = [self.quoted[i] for i in at.tolist()]
         rows = self.rows[at].tolist()
-        return [f'{lead}{iid}"\n{self.file_line}  import-row: {row}\n{tail}'
-                for lead, iid, row, tail in zip(self.leads[self.lead_of[at]].tolist(), ids,
-                                                rows, self.tails[self.tail_of[at]].tolist(),
-                                                strict=True)]
+        return [f'{lead}{iid}"\n{self.file_line}  import-row: {row}\n{note}{posts}'
+                for lead, iid, row, note, posts in zip(
+                    self.leads[self.lead_of[at]].tolist(), ids, rows,
+                    self.notes[self.note_of[at]].tolist(),
+                    self.postings[self.money[at]].tolist(), strict=True)]
 
     def txns(self) -> list[Txn]:
         """The same entries as Txns."""
