@@ -107,6 +107,7 @@ class Columns:
         ctxs = [self.context(int(at[j])) for j in _firsts(ctx_key)]
         head_of = _group(rule, own)
         heads = [self.head(own_text[own[j]], d.rules[rule[j]]) for j in _firsts(head_of)]
+
         def codes(key: str) -> np.ndarray:
             """Rows with one code hold the very same value: parsing's codes if it kept
             them, else the values' identities (each distinct amount text became one

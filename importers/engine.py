@@ -42,7 +42,7 @@ class Parsed:
     value per row that Builder's k_<kind> read (rows, kinds, dates, gross, ...) are made
     on first use: a download of nothing but common rows never needs them."""
 
-    def __init__(self, numbers: np.ndarray, rules: tuple[Rule, ...], codes: dict[str, np.ndarray],
+    def __init__(self, numbers: np.ndarray, rules: tuple[Rule, ...], kinds: np.ndarray,
                  columns: dict[str, Column], lists: dict[str, list], ids: list[str],
                  text: dict[str, Column], splits: list[tuple[Decimal, ...]],
                  foreign: list[tuple[Decimal, str] | None], fee_count: int):
@@ -50,7 +50,7 @@ class Parsed:
         # Per row, a code per column such that rows with one code hold the very same value
         # ("kind", "date", "currency", "gross", "net", "fee0", ..., "donor"); codes["kind"]
         # indexes rules.
-        self.codes = codes
+        self.codes = {"kind": kinds, **{k: c.codes for k, c in columns.items()}}
         self.columns, self.lists, self.text_columns = columns, lists, text
         self.splits, self.foreign, self.fee_count = splits, foreign, fee_count
 
@@ -62,7 +62,7 @@ class Parsed:
         "donor" (None for an amount column the profile does not have)."""
         col = self.columns.get(name)
         if col is not None:
-            return col.values[col.codes[i]]
+            return col.at(i)
         got = self.lists.get(name)
         return got[i] if got is not None else None
 
@@ -84,10 +84,7 @@ class Parsed:
     def cell(self, column: str, i: int) -> str:
         """Row i's text in one of the other columns the profile reads (reference,
         campaign, ...; '' where the profile names none)."""
-        if not column:
-            return ""
-        col = self.text_columns[column]
-        return col.values[col.codes[i]]
+        return self.text_columns[column].at(i) if column else ""
 
     def _list(self, name: str) -> list:
         col = self.columns.get(name)
@@ -160,6 +157,10 @@ class Column:
             return cls(np.arange(len(s)), values)
         codes, uniq = pd.factorize(s)
         return cls(codes, [v.strip() for v in uniq.tolist()])
+
+    def at(self, i: int):
+        """Row i's value."""
+        return self.values[self.codes[i]]
 
     def map(self, f) -> Column:
         """f over the values rows have (None stands for the others)."""
@@ -322,7 +323,7 @@ def check_stated_currency(t: Table, columns, currency: Column) -> None:
         col = t.col(column)
         # Only a cell with a capital letter or a currency sign can name a currency.
         for i in np.flatnonzero(col.mask(MAY_STATE.search)):
-            value, cur = col.values[col.codes[i]], currency.values[currency.codes[i]]
+            value, cur = col.at(i), currency.at(i)
             stated = stated_currency(value)
             if stated and stated != cur:
                 raise Problem(t.path, int(t.rows[i]), f"amount '{value}' in column '{column}' "
@@ -475,6 +476,5 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     check_stated_currency(t, [profile.gross, profile.net, profile.credit, profile.debit,
                               *(f.column for f in profile.fees),
                               *(x.column for x in profile.splits)], columns["currency"])
-    codes = {"kind": which, **{k: c.codes for k, c in columns.items()}}
-    return Parsed(t.rows, tuple(profile.rules), codes, columns, lists, ids(t, profile), text,
+    return Parsed(t.rows, tuple(profile.rules), which, columns, lists, ids(t, profile), text,
                   _per_row(splits, len(t)), foreign or [None] * len(t), len(profile.fees))
