@@ -41,14 +41,21 @@ def ahead(paths: list[str]) -> None:
     _AHEAD.queue(paths)
 
 
-def not_needed(path: str) -> None:
-    """path is being read another way: what was read ahead of it goes, the next starts."""
-    _AHEAD.take(path, 0)
-
-
 def forget(paths: list[str]) -> None:
-    """Nothing more of these files is wanted (a run is over, or cut short)."""
+    """These files are read another way, or no more is wanted of them (a run is over, or
+    cut short): what was read ahead of them goes, and the next file queued starts."""
     _AHEAD.forget(paths)
+
+
+def read_as_text(path) -> bool:
+    """Neither a workbook nor OFX: a CSV (or a text file to refuse later)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return not (head[:4] == XLSX_MAGIC or str(path).lower().endswith((".xlsx", ".xlsm"))
+                or ofx.is_ofx(head))
 
 
 def _cells(path: str, width: int, parsed=None) -> Cells | None:
@@ -171,7 +178,7 @@ def _identity(path: str) -> tuple | None:
 def _first_width(path: str) -> int | None:
     """How many cells the first line of a UTF-8 CSV holds (None: not worth reading ahead;
     cells() then reads it when asked, if it is asked)."""
-    if path.lower().endswith((".xlsx", ".xlsm")):
+    if not read_as_text(path):
         return None
     try:
         with open(path, "rb") as f:
@@ -179,7 +186,7 @@ def _first_width(path: str) -> int | None:
     except OSError:
         return None
     line, newline, _ = head.partition(b"\n")
-    if not newline or head[:4] == XLSX_MAGIC or ofx.is_ofx(head):
+    if not newline:
         return None
     try:
         return len(next(csv.reader([line.decode("utf-8-sig").rstrip("\r")]), []))
@@ -228,6 +235,7 @@ class _Ahead:
             self.waiting = [p for p in self.waiting if p not in paths]
             for p in paths:
                 self.read.pop(p, None)  # a parse still running finishes unread
+        self._next()
 
     def take(self, path: str, width: int) -> pa.Table | None:
         """The file's parse if it was read ahead and still holds (None: parse it now)."""

@@ -131,28 +131,15 @@ def load(path: str | Path, signature: tuple[str, ...]) -> pd.DataFrame | None:
     goes the careful way, which words the problem."""
     path = Path(path)
     first = head_rows(path, 1)
-    if read_as_text(path) and header_at(first, signature) == 0:
+    if arrowcsv.read_as_text(path) and header_at(first, signature) == 0:
         got = arrowcsv.cells(str(path), len(first[0]))
         if got is not None:
             return _finish(_frame(*got), first[0])
     else:
-        arrowcsv.not_needed(str(path))  # a parse read ahead goes, and the next file starts
+        arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
     rows = raw_rows(path)
     at = header_at(rows, signature)
     return None if at is None else table(path, rows, at)
-
-
-def read_as_text(path: Path) -> bool:
-    """Neither a workbook nor OFX: a CSV (or a text file to refuse later)."""
-    from importers import ofx
-
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return not (head[:4] == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm")
-                or ofx.is_ofx(head))
 
 
 def _frame(columns: list, rows) -> pd.DataFrame:
