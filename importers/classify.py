@@ -95,11 +95,16 @@ def skip_mask(t: Table, profile: Profile) -> np.ndarray:
     mask = np.zeros(len(t), dtype=bool)
     for s in profile.skip:
         value = t.folded(s.column)
+        these = np.zeros(len(t), dtype=bool)
         if s.values:
-            mask |= value.mask({v.casefold() for v in s.values}.__contains__)
+            these |= value.mask({v.casefold() for v in s.values}.__contains__)
         if s.not_in:
             keep = {v.casefold() for v in s.not_in}
-            mask |= value.mask(lambda v, keep=keep: v not in keep)
+            these |= value.mask(lambda v, keep=keep: v not in keep)
+        for column, values in s.unless.items():
+            spared = {v.casefold() for v in values}
+            these &= ~t.folded(column).mask(spared.__contains__)
+        mask |= these
     return mask
 
 
