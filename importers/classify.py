@@ -208,7 +208,7 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     for (value, way), _count in kinds.most_common(LISTED):
         account = "Expenses:FIXME" if way == "debit" else "Income:FIXME"
         match = (f'  values: "{_escape(value)}"' if value and not private else
-                 f'  pattern: "^{_escape(re.escape(value))}"' if value else
+                 f'  pattern: "^{_escape(literal(value))}"' if value else
                  '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
         lines += [f'{today} custom "{RULE}" "{profile.name}"',
                   f'  column: "{_escape(column)}"' if column else None, match,
@@ -216,6 +216,11 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     lines.append("or import with --unclassified suspense to book them to "
                  f"{UNCLASSIFIED_OUT} / {UNCLASSIFIED_IN} until you do.")
     return "\n".join(line for line in lines if line is not None)
+
+
+def literal(text: str) -> str:
+    """A regular expression matching text as it is (spaces left readable)."""
+    return re.escape(text).replace("\\ ", " ")
 
 
 def _escape(text: str) -> str:

@@ -392,3 +392,31 @@ def test_amounts_that_read_two_ways_are_refused_unless_the_file_settles_them():
     assert numbers.settle(["12.50", "1,234", "3,50"]) == (".", "3,50")  # a file mixing marks
     with pytest.raises(numbers.AmountError):
         numbers.parse("--5")
+
+
+def test_rules_suggest_lends_the_books_own_rule_from_another_source(tmp_path, new_books):
+    books, env = new_books
+    with open(books / "funds.beancount", "a") as f:
+        f.write('2020-01-01 custom "fundledger-rule" "paypal"\n  pattern: "zoom"\n'
+                '  sign: "debit"\n  account: "Expenses:Running:Software"\n  payee: "Zoom"\n')
+    export = write_csv(tmp_path / "statement.csv", [
+        ["Date", "Description", "Paid in", "Paid out", "Balance"],
+        ["01/03/2023", "FPI ANNA SMITH REF 1", "20.00", "", "20.00"],
+        ["02/03/2023", "DD ZOOM.US 4412", "", "14.39", "5.61"],
+        ["03/03/2023", "DD BRITISH GAS", "", "3.00", "2.61"]])
+    before = snapshot(books)
+    r = run_cli("rules", "suggest", export, "--books", books, env=env)
+    assert r.returncode == 0, r.stderr
+    assert snapshot(books) == before
+    zoom, gas = r.stdout.split("\n\n")[:2]
+    assert 'pattern: "^DD ZOOM.US"' in zoom.replace("\\\\.", ".")
+    assert 'account: "Expenses:Running:Software"' in zoom and "as the paypal rule" in zoom
+    assert 'account: "Expenses:FIXME"' in gas
+    assert "ANNA" not in r.stdout  # money in is claimed by the bank's own rule anyway
+    # Pasted with the blank filled in, the statement imports with nothing unclassified.
+    with open(books / "funds.beancount", "a") as f:
+        f.write("\n" + r.stdout.replace("Expenses:FIXME", "Expenses:Running:Energy"))
+    done = run_cli("import", export, "--books", books, env=env)
+    assert done.returncode == 0, done.stderr
+    check = run_cli("check", books, env=env)
+    assert check.returncode == 0 and "unclassified" not in check.stderr
