@@ -264,6 +264,7 @@ def leaks(cells: Sequence[Cell], gifts: Gifts, r: Rules) -> list[frozenset]:
     sensitive leaks if some combination of the cells adds up to it (or to any mix of
     sensitive groups) with nothing of the safe groups left: that is, if its column is not
     in the span of the safe groups' columns."""
+    cells = list(dict.fromkeys(cells))  # the same figure in two statements tells nothing new
     atoms = [a for a, by in gifts.items() if any(d is not None for d in by)]
     groups: dict[frozenset, list] = defaultdict(list)
     for a in atoms:

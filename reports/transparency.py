@@ -54,13 +54,13 @@ hold:
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from beancount.core.data import Transaction
+from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
 from reports import disclosure
@@ -546,8 +546,8 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str,
     # statement() has refused any scope whose gifts come from 1 to 4 donors, and
     # _make_up_the_group() grew this group to at least MIN_GROUP donors.
     donors = _all_donors(acc)
-    raised = _raised_items(acc, True, merge)
-    supporters = supporters_text(len(donors), not acc.untagged, True)
+    raised = _raised_items(acc, False, merge)
+    supporters = supporters_text(len(donors), not acc.untagged, _suppressed(raised))
     grant_original = _grant_original(acc)
     # Transfers between two merged funds cancel out; only those with other funds remain.
     transfers = _transfer_items({k: v for k, v in acc.transfers.items() if k not in titles})
@@ -667,14 +667,15 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
     transfers = _transfer_items(acc.transfers, merged)
     spent = (summary.platform_fees + summary.payment_fees + summary.legal_total
              + summary.other_spend)
-    raised = _raised_items(acc, True, merge)
+    raised = _raised_items(acc, False, merge)
     small_account = any(disclosure.sensitive(g, r) for g in acc.received.values())
     return FundStatement(
         id=fund.id, title=fund.title, fund_class=fund.fund_class,
         purpose=_purpose_words(fund), opened=fund.opened, closed=fund.closed,
         status=STATUS_WORDS.get(summary.status, summary.status),
         raised=raised, raised_total=summary.raised_total,
-        supporters=supporters_text(len(_all_donors(acc)), not acc.untagged, True),
+        supporters=supporters_text(len(_all_donors(acc)), not acc.untagged,
+                                   _suppressed(raised)),
         grant_original=_grant_original(acc),
         platform_fees=summary.platform_fees, payment_fees=summary.payment_fees,
         legal_by_firm=_firms(acc), legal_total=summary.legal_total - court, court_fees=court,
@@ -684,8 +685,32 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
         leftover=_leftover(fund, summary.balance))
 
 
+_BUILT: OrderedDict = OrderedDict()  # (books, request) -> (books' entries, result)
+
+
 def _build(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date | None,
            form: Form, r: disclosure.Rules, upto: int = 0) -> tuple[Statement, list]:
+    """_make(), remembered: checking a statement builds the statement of all funds at every
+    period end and every published one, each time, from the same books. The register
+    entries are left out of the key (they change nothing in a statement); the books' entries
+    are kept alive with the result, so their ids cannot be reused meanwhile."""
+    books = tuple(id(e) for e in entries
+                  if not (isinstance(e, Custom) and e.type == disclosure.PUBLISHED))
+    key = (hash(books), tuple(funds or ()), as_of, form, r, upto, options.get("title"),
+           tuple(options.get("operating_currency") or ()))
+    found = _BUILT.get(key)
+    if found is not None and found[0] == books:
+        _BUILT.move_to_end(key)
+        return found[2]
+    result = _make(entries, options, funds, as_of, form, r, upto)
+    _BUILT[key] = (books, entries, result)
+    while len(_BUILT) > 512:
+        _BUILT.popitem(last=False)
+    return result
+
+
+def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date | None,
+          form: Form, r: disclosure.Rules, upto: int = 0) -> tuple[Statement, list]:
     """The statement for the given fund ids (all declared funds by default), as at the end
     of `as_of` (default: everything), in the given form; with the cells that hold gifts
     (`disclosure.Cell`, periods up to index `upto`) for the disclosure audit."""
@@ -763,13 +788,17 @@ def _build(entries: list, options: dict, funds: list[str] | None, as_of: datetim
     if form.channels_merged:
         notes += (("Gifts are shown as one line, not by channel, so that no small group's "
                    "gifts can be worked out by subtracting one channel from another."),)
-    raised = _raised_items(total, True, merge)
+    # A count suppressed in any fund makes every count of the whole statement rounded:
+    # the statement's donations count less the funds' shown ones would give it back.
+    rounded = any(_suppressed(f.raised) or f.supporters == FEWER for f in fund_statements)
+    raised = _raised_items(total, rounded, merge)
     periods = _periods(total, form.periods_merged)
     result = Statement(
         organisation=options.get("title") or "",
         currency=currency, as_of=as_of, summary="", funds=fund_statements,
         raised=raised, raised_total=add("raised_total"),
-        supporters=supporters_text(len(_all_donors(total)), not total.untagged, True),
+        supporters=supporters_text(len(_all_donors(total)), not total.untagged,
+                                   rounded or _suppressed(raised)),
         spend_by_firm=_firms(total), court_fees=add("court_fees"),
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
@@ -873,10 +902,14 @@ def _protected(entries: list, options: dict, funds: list[str] | None, as_of: dat
             found = disclosure.leaks(public + cells, atoms, r)
             if not found:
                 return s, cells
-        # Put the funds whose gifts would show into "Other funds", and try again.
+        # Put the funds whose gifts would show into "Other funds", and try again; if they
+        # are there already, the fund shown on its own with the most supporters joins them
+        # (its new gifts then cover theirs), until every fund is in that one section.
         culprits = {a[0] for group in found for a in group}
-        shown = {f.id for f in s.funds if f.id != OTHER_FUNDS}
-        if not culprits & shown:
+        shown = {f.id: f for f in s.funds if f.id != OTHER_FUNDS}
+        if shown and not culprits & set(shown):
+            culprits = {max(shown, key=lambda f: _count(shown[f].supporters))}
+        if not culprits & set(shown):
             titles = {f.id: f.title for f in fundmodel.declarations(entries)[0].values()}
             names = _join(sorted(titles.get(f, f) for f in culprits))
             raise NotPublishable(
@@ -884,7 +917,12 @@ def _protected(entries: list, options: dict, funds: list[str] | None, as_of: dat
                 f"statement already published), this one would let anyone work out what "
                 f"{FEWER} supporters gave to {names}. Publish the statement of all funds, "
                 "or a selection that includes them.")
-        together |= culprits & shown
+        together |= culprits & set(shown)
+
+
+def _count(supporters: str) -> int:
+    digits = "".join(c for c in supporters if c.isdigit())
+    return int(digits) if digits and supporters != FEWER else 0
 
 
 def statement(entries: list, options: dict, funds: list[str] | None = None,
