@@ -222,10 +222,13 @@ def value(cell: Cell, gifts: Gifts) -> Decimal:
 def digest(cells: Sequence[Cell], gifts: Gifts) -> str:
     """A digest of a statement's figures that contain gifts: which atoms each holds and
     its value. It changes if the books under a published statement change."""
+    # Sets sorted into lists: a frozenset's order changes from one run of Python to the next.
+    rows = sorted(repr((sorted(c.funds), c.upto, None if c.keys is None else sorted(c.keys),
+                        None if c.years is None else sorted(c.years), str(value(c, gifts))))
+                  for c in set(cells))
     h = hashlib.sha256()
-    for c in sorted(cells, key=repr):
-        h.update(repr((sorted(c.funds), c.upto, sorted(c.keys or ()), sorted(c.years or ()),
-                       str(value(c, gifts)))).encode())
+    for row in rows:
+        h.update(row.encode() + b"\n")
     return h.hexdigest()[:32]
 
 

@@ -135,6 +135,26 @@ def test_consecutive_permitted_dates_never_differ_by_a_small_group(planted):
     raised = [tr.statement(entries, options, as_of=d).raised_total for d in public.permitted]
     for a, b in itertools.pairwise(raised):
         assert b - a not in SECRETS
+    # What came in between two permitted dates came from no donor or from at least 5.
+    index = [public.ends.index(d) for d in public.permitted]
+    for i, j in itertools.pairwise(index):
+        donors = {d for (_f, _k, period, _y), by in public.gifts.items() if i < period <= j
+                  for d, n in by.items() if d is not None and n}
+        assert not 0 < len(donors) < 5, (public.ends[i], public.ends[j], len(donors))
+
+
+def test_a_year_end_whose_gifts_came_from_few_donors_is_skipped(tmp_path):
+    """In the hand-worked books 2017's gifts came from 3 donors: 2017-12-31 is no date to
+    publish, and 2018-12-31 (with 2017 folded in) is."""
+    from tests.transparency_support import write_books
+
+    entries, options = load(write_books(tmp_path / "books"))
+    public = tr._published(entries, options, None)
+    assert datetime.date(2017, 12, 31) in public.ends
+    assert datetime.date(2017, 12, 31) not in public.permitted
+    assert datetime.date(2018, 12, 31) in public.permitted
+    with pytest.raises(tr.NotPublishable, match="cannot be published"):
+        tr.statement(entries, options, as_of=datetime.date(2017, 12, 31))
 
 
 # --- attack 2: by fund selection ----------------------------------------------------------
@@ -242,3 +262,75 @@ def test_every_statement_the_tool_agrees_to_publish_keeps_the_planted_gifts(plan
     secrets_or_parts = SECRETS | {BANK_GIFT + n for n in TWO_GIFTS}
     for a, b in itertools.pairwise(days):
         assert wholes[b] - wholes[a] not in secrets_or_parts
+
+
+# --- the register of published statements ---------------------------------------------------
+
+def test_publish_records_the_statement_and_later_ones_are_checked_against_it(tmp_path):
+    books = planted_books(tmp_path / "books")
+    entries, options = load(books)
+    first = tr.statement(entries, options, as_of=datetime.date(2021, 12, 31))
+    result = run_cli("report", "transparency", "--books", books, "--as-of", "2021-12-31",
+                     "-o", tmp_path / "site", "--publish")
+    assert result.returncode == 0, result.stderr
+    register = disclosure.register(load(books)[0])
+    assert [(p.as_of, p.funds, p.digest) for p in register] == [
+        (datetime.date(2021, 12, 31), None, first.digest)]
+    assert 'include "published.beancount"' in books.read_text()
+    # The demo books are never written to.
+    result = run_cli("report", "transparency", "-o", tmp_path / "demo", "--publish")
+    assert result.returncode == 1 and "demo books" in result.stderr
+    # A statement of all funds but one, at a later year end, is checked against the
+    # published one: planted-appeal's gifts came in 2020, inside the published year.
+    result = run_cli("report", "transparency", *[f for f in FUNDS if f != "planted-appeal"],
+                     "--books", books, "--as-of", "2022-12-31", "-o", tmp_path / "x")
+    assert result.returncode == 1 and "Planted appeal" in result.stderr
+    # Changing a gift inside the published period: every statement is refused, as anyone
+    # holding the published one could subtract it from a new one.
+    planted = books.parent / "planted.beancount"
+    planted.write_text(planted.read_text().replace("777.00", "787.00"))
+    result = run_cli("report", "transparency", "--books", books, "-o", tmp_path / "y")
+    assert result.returncode == 1 and "have changed in the books since" in result.stderr
+    assert "published.beancount" in result.stderr
+
+
+# --- the pieces ------------------------------------------------------------------------------
+
+def test_sensitive_cells_by_count_and_by_dominance():
+    r = disclosure.Rules()
+    five = {f"d{i}": D(10) for i in range(5)}
+    assert not disclosure.sensitive(five, r)
+    assert disclosure.sensitive(dict(list(five.items())[:4]), r)
+    assert not disclosure.sensitive({None: D(5000)}, r)  # a grant: no person's gift
+    assert not disclosure.sensitive({**five, "big": D(40)}, r)  # 40 of 90 is under half
+    assert disclosure.sensitive({**five, "big": D(60)}, r)  # 60 of 110 is over half
+    assert not disclosure.sensitive({**five, "big": D(60)}, disclosure.Rules(dominance=D("0.6")))
+    # Money with no donor beside the gifts makes the share smaller.
+    assert not disclosure.sensitive({**five, "big": D(60), None: D(100)}, r)
+
+
+def test_dominance_and_publication_periods_are_options_of_the_books():
+    entries = beancount_loader.load_string("""
+2017-01-01 custom "fundledger-option" "fy-end" "03-31"
+2017-01-01 custom "fundledger-option" "publish-every" "quarter"
+2017-01-01 custom "fundledger-option" "dominance" "40%"
+2017-01-01 open Assets:Bank
+2017-01-01 open Income:X
+2017-05-03 * "x"
+  Assets:Bank  1 GBP
+  Income:X
+2018-02-01 * "x"
+  Assets:Bank  1 GBP
+  Income:X
+""")[0]
+    assert disclosure.rules(entries).dominance == D("0.4")
+    assert disclosure.period_ends(entries, datetime.date(2030, 1, 1)) == [
+        datetime.date(2017, 6, 30), datetime.date(2017, 9, 30), datetime.date(2017, 12, 31),
+        datetime.date(2018, 3, 31)]
+    # A period not yet over is not published.
+    assert disclosure.period_ends(entries, datetime.date(2018, 3, 31))[-1] == datetime.date(
+        2017, 12, 31)
+    bad = beancount_loader.load_string(
+        '2017-01-01 custom "fundledger-option" "dominance" "150%"\n')[0]
+    with pytest.raises(tr.ReportError, match="dominance"):
+        disclosure.rules(bad)
