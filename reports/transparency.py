@@ -49,6 +49,18 @@ hold:
   (its leftover released, say) can be most of what its few donors gave.
 - Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
   category for everything else: other payees (suppliers, refunds) are never named.
+- "Where it is held" is left out for a fund if an account it sits in took gifts from a
+  small group (disclosure.sensitive): one bank gift to a crowdfunded case would otherwise
+  read "4,321.00 in our bank account".
+
+The rules above protect one statement. A reader holding several can subtract them, so a
+public statement (`statement()`) also runs only to the end of a publication period
+(financial year or quarter) and is audited (reports.disclosure) together with the
+statement of all funds at every period end and with every statement in the books'
+register of published statements: it is coarsened (`Form`: gift channels on one line,
+one period, more funds in "Other funds") until no small group's gifts can be worked out,
+or refused (`NotPublishable`). An internal draft (`draft=True`) may run to any day and is
+marked "not for publication" instead.
 """
 
 from __future__ import annotations
