@@ -194,6 +194,6 @@ def test_ofx_statement(tmp_path, env):
     entries = imp(env, main, FIXTURES / "statement.ofx")
     got = {t.meta["import-id"]: t for t in txns(entries)}
     assert set(got) == {"ofx:OFX-T-1", "ofx:OFX-T-2", "ofx:OFX-T-3"}
-    assert postings_sum(entries, "Assets:Bank:Current") == Decimal("1050.00")
+    assert postings_sum(entries, "Assets:Bank:OFX") == Decimal("1050.00")  # its LEDGERBAL
     assert postings_sum(entries, "Assets:Transfers") == Decimal("-1000.00")
     assert got["ofx:OFX-T-2"].meta["donor"] != got["ofx:OFX-T-3"].meta["donor"]

@@ -420,3 +420,25 @@ def test_rules_suggest_lends_the_books_own_rule_from_another_source(tmp_path, ne
     assert done.returncode == 0, done.stderr
     check = run_cli("check", books, env=env)
     assert check.returncode == 0 and "unclassified" not in check.stderr
+
+
+def test_a_dollar_payment_paid_from_converted_pounds_costs_the_fund_pounds(new_books):
+    from ledger import funds
+
+    books, env = new_books
+    export = Path(__file__).parent / "fixtures" / "real" / "paypal-en.csv"
+    r = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(export.read_text(encoding="utf-8-sig"))))
+    paid = next(row for row in rows if row["Currency"] == "USD" and row["Gross"].startswith("-")
+                and row["Type"] != "General Currency Conversion")
+    converted = next(row for row in rows if row["Type"] == "General Currency Conversion"
+                     and row["Currency"] == "GBP")
+    assert converted["Reference Txn ID"] == paid["Transaction ID"]
+    # The fund holds no dollars PayPal no longer has: the payment cost it the pounds.
+    assert set(funds.balances(entries_of(books))["general"]) == {"GBP"}
+    spent = [p for e in entries_of(books) if isinstance(e, data.Transaction)
+             and e.meta.get("import-id") == f"paypal:{paid['Transaction ID']}"
+             for p in e.postings if p.account == "Expenses:Unclassified"]
+    cost = (spent[0].units.number * spent[0].price.number).quantize(Decimal("0.01"))
+    assert cost == -Decimal(converted["Net"])
