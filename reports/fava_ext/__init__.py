@@ -32,7 +32,7 @@ from werkzeug.utils import secure_filename
 
 from reports import svg
 from reports.classify import ReportError
-from reports.fava_ext import downloads
+from reports.fava_ext import downloads, writes
 from reports.fava_ext.page import (
     FundsView,
     compute,
@@ -64,6 +64,7 @@ class Funds(FavaExtensionBase):
         super().__init__(ledger, config)
         self._cache: OrderedDict[tuple, FundsView] = OrderedDict()
         self._lock = threading.Lock()
+        writes.guard(ledger)  # Fava's writes and the CLI's take the same books lock
 
     def after_load_file(self) -> None:
         with self._lock:
