@@ -19,6 +19,14 @@ return-to-platform
     widening the purpose to something it never was. The reconciliation reads the
     `leftover` mark and shows the money as "returned", so "raised" stays the gross raised.
 
+donate-to-charity
+    A payment out of the accounts that hold the money to the charity the fund's terms
+    name (CrowdJustice's rule: an unspent balance goes to an access-to-justice charity),
+    booked to Expenses:Grants:Charities with the charity as payee and
+    `leftover: "donated"`. It is expenditure (a grant to another charity), authorised by
+    the fund's terms rather than its purpose: the plugin accepts exactly that payment.
+
+Every leftover entry carries the trustees' `decision:` as given: nothing here words one.
 The amounts handed in are in the books' operating currency and add up to the balance.
 """
 
@@ -29,6 +37,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 TRANSFERS = "Equity:Funds:Transfers"
+DONATIONS = "Expenses:Grants:Charities"
 LEFTOVER_KEY = "leftover"
 
 
@@ -78,6 +87,25 @@ def return_text(fund: str, income_account: str, date: datetime.date, balance: De
             f"  decision: {_quote(decision)}\n"
             f"  {LEFTOVER_KEY}: \"returned\"\n")
     text += _line(income_account, balance, unit)
+    for account, number in holdings.items():
+        if number:
+            text += _line(account, -number, unit)
+    return text
+
+
+def donate_text(fund: str, charity: str, date: datetime.date, balance: Decimal,
+                holdings: Mapping[str, Decimal], unit: str, decision: str,
+                open_account: bool) -> str:
+    """Pay `balance` out of the holding accounts to `charity`, as the fund's terms say."""
+    if sum(holdings.values(), Decimal(0)) != balance:
+        raise ValueError("the holdings handed in do not add up to the balance")
+    text = f"{date} open {DONATIONS}\n\n" if open_account else ""
+    text += (f"{date} * {_quote(charity)} "
+             f"{_quote(f'Leftover of {fund} donated under its terms')}\n"
+             f"  fund: {_quote(fund)}\n"
+             f"  decision: {_quote(decision)}\n"
+             f"  {LEFTOVER_KEY}: \"donated\"\n")
+    text += _line(DONATIONS, balance, unit)
     for account, number in holdings.items():
         if number:
             text += _line(account, -number, unit)

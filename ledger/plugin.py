@@ -122,7 +122,8 @@ def fund_rules(entries, options_map, config=None):
                     where, f"fund '{fund_id}' is used on {txn.date}, after it closed on "
                     f"{fund.closed}", txn))
             if (fund.fund_class == "restricted" and posting.account.startswith("Expenses:")
-                    and not _within(posting.account, fund.purpose)):
+                    and not _within(posting.account, fund.purpose)
+                    and not _donated_under_terms(txn, fund)):
                 errors.append(FundError(
                     where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "
                     f"its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
@@ -132,6 +133,13 @@ def fund_rules(entries, options_map, config=None):
     end_of_day(day)
     errors += period_lock.check(out)
     return out, errors
+
+
+def _donated_under_terms(txn: Transaction, fund: fundmodel.Fund) -> bool:
+    """The leftover given to the charity the fund's donate-to-charity terms name: the
+    terms, not the purpose, authorise that one payment (written by `fundledger close`)."""
+    return (fund.terms == fundmodel.DONATE and txn.meta.get("leftover") == "donated"
+            and txn.payee == fund.charity)
 
 
 def _within(account: str, prefixes: tuple[str, ...]) -> bool:
