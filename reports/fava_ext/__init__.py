@@ -30,7 +30,7 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
-from reports import svg
+from reports import reconcile, svg
 from reports.classify import ReportError
 from reports.fava_ext import downloads, writes
 from reports.fava_ext.page import (
@@ -118,6 +118,18 @@ class Funds(FavaExtensionBase):
         self._remember(key, report)
         return report
 
+    def unreconciled(self, view: FundsView, fund: FundSummary) -> list[str]:
+        """The holding accounts the fund used that do not agree with a statement as at
+        the period's end: shown as blockers to closing it."""
+        entries = self.ledger.all_entries
+        key = (id(entries), "reconcile", view.window.last_day)
+        with self._lock:
+            checks = self._cache.get(key)
+        if checks is None:
+            checks = reconcile.reconcile_accounts(entries, view.window.last_day)
+            self._remember(key, checks)
+        return reconcile.unreconciled(checks, reconcile.fund_accounts(entries, fund.fund))
+
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
             self._cache[key] = value
@@ -151,6 +163,7 @@ class Funds(FavaExtensionBase):
             years, legal_rows = legal_by_firm_and_year(view, fund.fund)
             context.update(
                 period=period, years=years, legal_rows=legal_rows,
+                unreconciled=self.unreconciled(view, fund),
                 chart=svg.raised_spent_chart(
                     raised_and_spent_by_year(view, fund.fund),
                     f"{fund.title}: raised and spent per year", self.money,
