@@ -32,7 +32,7 @@ from werkzeug.utils import secure_filename
 
 from reports import reconcile, svg
 from reports.classify import ReportError
-from reports.fava_ext import downloads, writes
+from reports.fava_ext import downloads, trail, writes
 from reports.fava_ext.page import (
     FundsView,
     compute,
@@ -182,6 +182,23 @@ class Funds(FavaExtensionBase):
 
     def spent(self, summary: FundSummary) -> Decimal:
         return spent(summary)
+
+    def journal_url(self, field: str, fund: FundSummary, whole: bool) -> str | None:
+        """Fava's journal filtered to the transactions behind one figure of a fund: for
+        the figure since the fund opened (`whole`), from its opening to the period's end;
+        else Fava's own period. Other filters are dropped: they would hide entries the
+        figure counts. None when the figure has no such filter."""
+        expr = trail.journal_filter(field, fund.fund)
+        if expr is None:
+            return None
+        args = {"filter": expr}
+        window = self.window()
+        if whole:
+            if window.last_day is not None:  # else all time: no time filter at all
+                args["time"] = f"{fund.opened.isoformat()} - {window.last_day.isoformat()}"
+        elif request.args.get("time"):
+            args["time"] = request.args["time"]
+        return url_for("report", report_name="journal", **args)
 
     def period_text(self, window: Window) -> Markup | str:
         if window.is_whole:
