@@ -110,3 +110,11 @@ def donate_text(fund: str, charity: str, date: datetime.date, balance: Decimal,
         if number:
             text += _line(account, -number, unit)
     return text
+
+
+def donated_under_terms(txn, fund) -> bool:
+    """Is `txn` the leftover of `fund` (a ledger.funds.Fund) given to the charity its
+    donate-to-charity terms name? The terms, not the purpose, authorise that one payment,
+    so the fund rules accept it outside the purpose."""
+    return (fund.terms == "donate-to-charity" and txn.meta.get("leftover") == "donated"
+            and txn.payee == fund.charity)

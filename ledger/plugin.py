@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from beancount.core.data import Transaction
 
+from ledger import closing
 from ledger import funds as fundmodel
 from ledger import lock as period_lock
 
@@ -123,7 +124,7 @@ def fund_rules(entries, options_map, config=None):
                     f"{fund.closed}", txn))
             if (fund.fund_class == "restricted" and posting.account.startswith("Expenses:")
                     and not _within(posting.account, fund.purpose)
-                    and not _donated_under_terms(txn, fund)):
+                    and not closing.donated_under_terms(txn, fund)):
                 errors.append(FundError(
                     where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "
                     f"its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
@@ -133,13 +134,6 @@ def fund_rules(entries, options_map, config=None):
     end_of_day(day)
     errors += period_lock.check(out)
     return out, errors
-
-
-def _donated_under_terms(txn: Transaction, fund: fundmodel.Fund) -> bool:
-    """The leftover given to the charity the fund's donate-to-charity terms name: the
-    terms, not the purpose, authorise that one payment (written by `fundledger close`)."""
-    return (fund.terms == fundmodel.DONATE and txn.meta.get("leftover") == "donated"
-            and txn.payee == fund.charity)
 
 
 def _within(account: str, prefixes: tuple[str, ...]) -> bool:
