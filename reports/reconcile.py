@@ -55,7 +55,8 @@ class AccountCheck(NamedTuple):
         if self.reconciled:
             return None
         if self.statement is None:
-            return f"{self.account} has no statement balance in the books"
+            held = f" ({show_money(self.balance, self.currency)} held)" if self.currency else ""
+            return f"{self.account} has no statement balance in the books{held}"
         if self.difference:
             return (f"{self.account} differs from its statement of {self.statement_date} "
                     f"by {show_money(self.difference, self.currency)}")
