@@ -75,41 +75,38 @@ def release_text(fund: str, to_fund: str, date: datetime.date, balance: Decimal,
     return text
 
 
-def return_text(fund: str, income_account: str, date: datetime.date, balance: Decimal,
-                holdings: Mapping[str, Decimal], unit: str, decision: str) -> str:
-    """Pay `balance` out of the holding accounts back to where it was raised."""
+def _pay_out(payee: str, narration: str, how: str, fund: str, to_account: str,
+             date: datetime.date, balance: Decimal, holdings: Mapping[str, Decimal],
+             unit: str, decision: str) -> str:
+    """A payment of `balance` out of the holding accounts to `to_account`."""
     if sum(holdings.values(), Decimal(0)) != balance:
         raise ValueError("the holdings handed in do not add up to the balance")
-    payee = income_account.rsplit(":", 1)[-1]
-    text = (f"{date} * {_quote(payee)} "
-            f"{_quote(f'Return the leftover of {fund} to {payee}')}\n"
+    text = (f"{date} * {_quote(payee)} {_quote(narration)}\n"
             f"  fund: {_quote(fund)}\n"
             f"  decision: {_quote(decision)}\n"
-            f"  {LEFTOVER_KEY}: \"returned\"\n")
-    text += _line(income_account, balance, unit)
+            f"  {LEFTOVER_KEY}: {_quote(how)}\n")
+    text += _line(to_account, balance, unit)
     for account, number in holdings.items():
         if number:
             text += _line(account, -number, unit)
     return text
+
+
+def return_text(fund: str, income_account: str, date: datetime.date, balance: Decimal,
+                holdings: Mapping[str, Decimal], unit: str, decision: str) -> str:
+    """Pay `balance` out of the holding accounts back to where it was raised."""
+    payee = income_account.rsplit(":", 1)[-1]
+    return _pay_out(payee, f"Return the leftover of {fund} to {payee}", "returned", fund,
+                    income_account, date, balance, holdings, unit, decision)
 
 
 def donate_text(fund: str, charity: str, date: datetime.date, balance: Decimal,
                 holdings: Mapping[str, Decimal], unit: str, decision: str,
                 open_account: bool) -> str:
     """Pay `balance` out of the holding accounts to `charity`, as the fund's terms say."""
-    if sum(holdings.values(), Decimal(0)) != balance:
-        raise ValueError("the holdings handed in do not add up to the balance")
     text = f"{date} open {DONATIONS}\n\n" if open_account else ""
-    text += (f"{date} * {_quote(charity)} "
-             f"{_quote(f'Leftover of {fund} donated under its terms')}\n"
-             f"  fund: {_quote(fund)}\n"
-             f"  decision: {_quote(decision)}\n"
-             f"  {LEFTOVER_KEY}: \"donated\"\n")
-    text += _line(DONATIONS, balance, unit)
-    for account, number in holdings.items():
-        if number:
-            text += _line(account, -number, unit)
-    return text
+    return text + _pay_out(charity, f"Leftover of {fund} donated under its terms", "donated",
+                           fund, DONATIONS, date, balance, holdings, unit, decision)
 
 
 def donated_under_terms(txn, fund) -> bool:
