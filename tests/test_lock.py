@@ -64,6 +64,15 @@ def check(cli, folder: Path):
     return cli("check", folder)
 
 
+def hosting(date: str, narration: str, amount: str = "99.00", open_on: str | None = None) -> str:
+    """A hosting bill owed to the host: it touches no bank account, whose statement
+    balances the demo asserts. `open_on` opens the host's account that day."""
+    opened = f"\n{open_on} open Liabilities:Creditors:Host GBP\n" if open_on else ""
+    return (f'{opened}\n{date} * "Hosting" "{narration}"\n  fund: "general"\n'
+            f"  Expenses:Running:Hosting  {amount} GBP\n"
+            f"  Liabilities:Creditors:Host  -{amount} GBP\n")
+
+
 def test_changed_amount_fails_check_naming_lock_and_entry(cli, books):
     path = books / PAYPAL_2019
     text = path.read_text()
@@ -80,9 +89,7 @@ def test_changed_amount_fails_check_naming_lock_and_entry(cli, books):
 def test_backdated_entry_fails_check(cli, books):
     journal = books / "journal.beancount"
     before = journal.read_text()
-    journal.write_text(before + '\n2019-06-30 * "Hosting" "Backdated hosting"\n'
-                       '  fund: "general"\n  Expenses:Running:Hosting  99.00 GBP\n'
-                       '  Assets:Bank:Current  -99.00 GBP\n')
+    journal.write_text(before + hosting("2019-06-30", "Backdated hosting"))
     result = check(cli, books)
     assert result.returncode == 1
     line = before.count("\n") + 2
@@ -114,19 +121,15 @@ def test_entry_after_the_lock_and_moved_or_reformatted_entries_pass(cli, books):
     moved = "\n".join(head + ["    " + x.strip() for x in reversed(postings)]) + "\n"
     path.write_text(text[:start] + text[end:])
     journal = books / "journal.beancount"
-    journal.write_text(journal.read_text() + "\n" + moved + '\n2020-01-02 * "Hosting" '
-                       '"After the lock"\n  fund: "general"\n'
-                       '  Expenses:Running:Hosting  99.00 GBP\n'
-                       '  Assets:Bank:Current  -99.00 GBP\n')
+    journal.write_text(journal.read_text() + "\n" + moved
+                       + hosting("2020-01-02", "After the lock", open_on="2020-01-01"))
     result = check(cli, books)
     assert result.returncode == 0, result.stdout
 
 
 def test_bean_check_and_fava_report_a_broken_lock(books):
     journal = books / "journal.beancount"
-    journal.write_text(journal.read_text() + '\n2019-06-30 * "Hosting" "Backdated"\n'
-                       '  fund: "general"\n  Expenses:Running:Hosting  99.00 GBP\n'
-                       '  Assets:Bank:Current  -99.00 GBP\n')
+    journal.write_text(journal.read_text() + hosting("2019-06-30", "Backdated"))
     bean_check = Path(sys.executable).parent / "bean-check"
     result = subprocess.run([str(bean_check), str(books / "main.beancount")],
                             capture_output=True, text=True, check=False)
@@ -146,17 +149,14 @@ def test_unlock_with_reason_then_lock_again_and_extend(cli, books):
     locks = (books / "locks.beancount").read_text()
     assert 'custom "unlock"' in locks and "Minute 2027/03" in locks
     journal = books / "journal.beancount"
-    journal.write_text(journal.read_text() + '\n2019-06-30 * "Hosting" "Corrected"\n'
-                       '  fund: "general"\n  Expenses:Running:Hosting  99.00 GBP\n'
-                       '  Assets:Bank:Current  -99.00 GBP\n')
+    journal.write_text(journal.read_text()
+                       + hosting("2019-06-30", "Corrected", open_on="2019-06-30"))
     assert check(cli, books).returncode == 0  # lifted: the correction loads
     assert cli("lock", "--books", books, "--through", THROUGH).returncode == 0
     refused = cli("lock", "--books", books, "--through", "2018-12-31")
     assert refused.returncode == 1 and "already locked through 2019-12-31" in refused.stderr
     assert cli("lock", "--books", books, "--through", "2020-12-31").returncode == 0
-    journal.write_text(journal.read_text() + '\n2020-06-30 * "Hosting" "Backdated"\n'
-                       '  fund: "general"\n  Expenses:Running:Hosting  9.00 GBP\n'
-                       '  Assets:Bank:Current  -9.00 GBP\n')
+    journal.write_text(journal.read_text() + hosting("2020-06-30", "Backdated", "9.00"))
     result = check(cli, books)
     assert result.returncode == 1 and "the lock through 2020-12-31" in result.stdout
 
