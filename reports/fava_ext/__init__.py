@@ -30,9 +30,9 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
-from reports import svg
+from reports import reconcile, svg
 from reports.classify import ReportError
-from reports.fava_ext import downloads
+from reports.fava_ext import downloads, trail, writes
 from reports.fava_ext.page import (
     FundsView,
     compute,
@@ -64,6 +64,7 @@ class Funds(FavaExtensionBase):
         super().__init__(ledger, config)
         self._cache: OrderedDict[tuple, FundsView] = OrderedDict()
         self._lock = threading.Lock()
+        writes.guard(ledger)  # Fava's writes and the CLI's take the same books lock
 
     def after_load_file(self) -> None:
         with self._lock:
@@ -117,6 +118,18 @@ class Funds(FavaExtensionBase):
         self._remember(key, report)
         return report
 
+    def unreconciled(self, view: FundsView, fund: FundSummary) -> list[str]:
+        """The holding accounts the fund used that do not agree with a statement as at
+        the period's end: shown as blockers to closing it."""
+        entries = self.ledger.all_entries
+        key = (id(entries), "reconcile", view.window.last_day)
+        with self._lock:
+            checks = self._cache.get(key)
+        if checks is None:
+            checks = reconcile.reconcile_accounts(entries, view.window.last_day)
+            self._remember(key, checks)
+        return reconcile.unreconciled(checks, reconcile.fund_accounts(entries, fund.fund))
+
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
             self._cache[key] = value
@@ -150,6 +163,7 @@ class Funds(FavaExtensionBase):
             years, legal_rows = legal_by_firm_and_year(view, fund.fund)
             context.update(
                 period=period, years=years, legal_rows=legal_rows,
+                unreconciled=self.unreconciled(view, fund),
                 chart=svg.raised_spent_chart(
                     raised_and_spent_by_year(view, fund.fund),
                     f"{fund.title}: raised and spent per year", self.money,
@@ -168,6 +182,23 @@ class Funds(FavaExtensionBase):
 
     def spent(self, summary: FundSummary) -> Decimal:
         return spent(summary)
+
+    def journal_url(self, field: str, fund: FundSummary, whole: bool) -> str | None:
+        """Fava's journal filtered to the transactions behind one figure of a fund: for
+        the figure since the fund opened (`whole`), from its opening to the period's end;
+        else Fava's own period. Other filters are dropped: they would hide entries the
+        figure counts. None when the figure has no such filter."""
+        expr = trail.journal_filter(field, fund.fund)
+        if expr is None:
+            return None
+        args = {"filter": expr}
+        window = self.window()
+        if whole:
+            if window.last_day is not None:  # else all time: no time filter at all
+                args["time"] = f"{fund.opened.isoformat()} - {window.last_day.isoformat()}"
+        elif request.args.get("time"):
+            args["time"] = request.args["time"]
+        return url_for("report", report_name="journal", **args)
 
     def period_text(self, window: Window) -> Markup | str:
         if window.is_whole:
