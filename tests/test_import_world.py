@@ -442,3 +442,19 @@ def test_a_dollar_payment_paid_from_converted_pounds_costs_the_fund_pounds(new_b
              for p in e.postings if p.account == "Expenses:Unclassified"]
     cost = (spent[0].units.number * spent[0].price.number).quantize(Decimal("0.01"))
     assert cost == -Decimal(converted["Net"])
+
+
+def test_the_funds_page_says_what_is_unclassified(tmp_path, new_books):
+    books, env = new_books
+    export = write_csv(tmp_path / "Download.CSV", [PAYPAL_HEADER, *PAYPAL_ROWS])
+    from fundledger.commands.serve import create_app
+
+    app, _ledger = create_app(books / "main.beancount")
+    slug = next(iter(app.config["LEDGERS"].ledgers_by_slug))
+    page = app.test_client().get(f"/{slug}/extension/Funds/").get_data(as_text=True)
+    assert "Not yet classified" not in page
+    r = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 0, r.stderr
+    app, _ledger = create_app(books / "main.beancount")
+    page = app.test_client().get(f"/{slug}/extension/Funds/").get_data(as_text=True)
+    assert "Not yet classified: 3 entries unclassified (Expenses:Unclassified 18.00 GBP)" in page

@@ -30,6 +30,7 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
+from ledger import unclassified
 from reports import reconcile, svg
 from reports.classify import ReportError
 from reports.fava_ext import downloads, trail, writes
@@ -118,6 +119,18 @@ class Funds(FavaExtensionBase):
         self._remember(key, report)
         return report
 
+    def unclassified(self) -> str:
+        """What imports parked in suspense (--unclassified suspense), in words; '' if none."""
+        entries = self.ledger.all_entries
+        key = (id(entries), "unclassified")
+        with self._lock:
+            got = self._cache.get(key)
+        if got is None:
+            found = unclassified.find(entries)
+            got = found.text() if found else ""
+            self._remember(key, got)
+        return got
+
     def unreconciled(self, view: FundsView, fund: FundSummary) -> list[str]:
         """The holding accounts the fund used that do not agree with a statement as at
         the period's end: shown as blockers to closing it."""
@@ -152,7 +165,8 @@ class Funds(FavaExtensionBase):
         fund = self.selected_fund(view)
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
-                   "downloads": downloads.offered(fund, grant is not None)}
+                   "downloads": downloads.offered(fund, grant is not None),
+                   "unclassified": self.unclassified()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
             context["chart"] = svg.raised_spent_chart(
