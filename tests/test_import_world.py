@@ -333,6 +333,10 @@ def test_fava_import_page_offers_one_importer_and_words_a_refusal(tmp_path, new_
     assert refused.status_code == 400
     message = refused.get_json()["error"]
     assert message.startswith(f"{bad}:2: date '31/02/2023'") and "Traceback" not in message
+    # The raw export (donors' names and emails) is imported, never served as a document.
+    served = client.get(f"/{slug}/document/", query_string={"filename": str(export)})
+    assert served.status_code == 404
+    assert b"ann@donor.example" not in served.data
 
 
 # ---- amounts: every supported style gives exactly the Decimal written -------------------
@@ -458,3 +462,17 @@ def test_the_funds_page_says_what_is_unclassified(tmp_path, new_books):
     app, _ledger = create_app(books / "main.beancount")
     page = app.test_client().get(f"/{slug}/extension/Funds/").get_data(as_text=True)
     assert "Not yet classified: 3 entries unclassified (Expenses:Unclassified 18.00 GBP)" in page
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_an_empty_donor_key_is_one_clear_line_and_nothing_changes(tmp_path, new_books, content):
+    books, env = new_books
+    key = tmp_path / "donor.key"
+    key.write_text(content)
+    export = write_csv(tmp_path / "Download.CSV", [PAYPAL_HEADER, *PAYPAL_ROWS])
+    before = snapshot(books)
+    r = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 1
+    assert r.stderr.strip() == (f"{key}: the donor key file is empty; restore it from your "
+                                "backup (a new key gives returning donors new pseudonyms)")
+    assert snapshot(books) == before

@@ -37,9 +37,10 @@ def create_app(main: Path):
     from reports.fava_ext import writes
 
     app = fava_create_app([str(main)], load=True)
-    from importers.fava import plain_import_errors
+    from importers.fava import no_raw_exports, plain_import_errors
 
     plain_import_errors(app)
+    no_raw_exports(app)
     ledger = app.config["LEDGERS"].ledgers[0]
     writes.guard(ledger)  # even on books that do not enable the Funds page
     declared = [e.values[0].value for e in ledger.all_entries_by_type.Custom
