@@ -476,3 +476,18 @@ def test_an_empty_donor_key_is_one_clear_line_and_nothing_changes(tmp_path, new_
     assert r.stderr.strip() == (f"{key}: the donor key file is empty; restore it from your "
                                 "backup (a new key gives returning donors new pseudonyms)")
     assert snapshot(books) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_excel_unicode_text_is_read(tmp_path, new_books, encoding):
+    """Excel's "Unicode text": UTF-16 (with a BOM, or without one), tabs between cells."""
+    books, env = new_books
+    rows = [["Date", "Description", "Paid in", "Paid out", "Balance"],
+            ["01/03/2023", "FPI ANNA REF 1", "1,250.00", "", "1,250.00"],
+            ["02/03/2023", "STRIPE PAYMENTS UK", "97.35", "", "1,347.35"]]
+    export = write_csv(tmp_path / "statement.txt", rows, delimiter="\t", encoding=encoding)
+    r = run_cli("import", export, "--books", books, env=env)
+    assert r.returncode == 0, r.stderr
+    moved = sorted(p.units.number for e in entries_of(books) if isinstance(e, data.Transaction)
+                   for p in e.postings if p.account == "Assets:Bank:Current")
+    assert moved == [Decimal("97.35"), Decimal("1250.00")]
