@@ -27,6 +27,7 @@ DATE = "yyyy-mm-dd"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+OVER_FILL = PatternFill("solid", fgColor="F8D7DA")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -102,23 +103,28 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
     inverse = (1 / r.rate).quantize(Decimal("0.000001")) if r.rate else None
     _row(ws, row, ["Total", None, r.received, r.received_gbp, r.rate, inverse],
          [None, None, MONEY, MONEY, RATE, RATE], bold=True)
-    _put(ws, row, 2, "average rate actually received", bold=True)
+    _put(ws, row, 2, "rate over the period's tranches", bold=True)
     row += 2
 
     _put(ws, row, 1, "Budget against actual").font = TITLE
     row += 1
     _header(ws, row, ["Budget line", f"Budget ({cur})", f"Spent ({cur})", f"Variance ({cur})",
-                      "% of budget used", f"Spent ({gbp})"])
+                      "% of budget used", f"Spent ({gbp})", f"Spent to date ({cur})"])
     row += 1
     for line in r.lines:
         label = line.line if line.budgeted or line.line.startswith("Not mapped") else (
             f"{line.line} (not in the budget)")
-        _row(ws, row, [label, line.budget, line.spent, line.variance, line.used, line.spent_gbp],
-             [None, MONEY, MONEY, MONEY, PERCENT, MONEY])
+        _row(ws, row, [label, line.budget, line.spent, line.variance, line.used, line.spent_gbp,
+                       line.spent_to_date], [None, MONEY, MONEY, MONEY, PERCENT, MONEY, MONEY])
+        if line.budget and line.over:  # over budget to date: the row a funder looks for
+            for col in range(1, 8):
+                ws.cell(row=row, column=col).fill = OVER_FILL
+            _put(ws, row, 8, "over budget")
         row += 1
     used = (r.spent / r.budget_total).quantize(Decimal("0.0001")) if r.budget_total else None
     _row(ws, row, ["Total", r.budget_total, r.spent, r.budget_total - r.spent, used,
-                   r.spent_gbp], [None, MONEY, MONEY, MONEY, PERCENT, MONEY], bold=True)
+                   r.spent_gbp, r.spent_to_date],
+         [None, MONEY, MONEY, MONEY, PERCENT, MONEY, MONEY], bold=True)
     row += 2
 
     for label, value in [
@@ -146,7 +152,7 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
           "(budget-line), else on the transaction, else by the books' budget-map; spend "
           "with none is shown as 'Not mapped to a budget line'. Negative variance is overspend.",
           6)
-    _widths(ws, [44, 34, 18, 18, 18, 18])
+    _widths(ws, [44, 34, 18, 18, 18, 18, 18, 14])
 
     tx = wb.create_sheet("Transactions")
     names = ["Date", "Payee", "Description", "Invoice", "Budget line", "Account",
