@@ -61,3 +61,21 @@ def fy_bounds(entries: Iterable, year: int) -> tuple[datetime.date, datetime.dat
     end = _clamp(year, month, day)
     start = _clamp(year - 1, month, day) + datetime.timedelta(days=1)
     return start, end
+
+
+def fy_of(day: datetime.date, end: tuple[int, int]) -> int:
+    """The financial year `day` falls in, named by the calendar year it ends in (as
+    `--year` names it): with a 03-31 year end, 2019-04-01 .. 2020-03-31 is 2020."""
+    return day.year if day <= _clamp(day.year, *end) else day.year + 1
+
+
+def fy_label(year: int, end: tuple[int, int]) -> str:
+    """How a statement names financial year `year`: "2020" when it is the calendar year,
+    else "2019/20" (the UK charity convention for a year that spans two)."""
+    return str(year) if end == DEFAULT_FY_END else f"{year - 1}/{year % 100:02d}"
+
+
+def fy_words(end: tuple[int, int]) -> str:
+    """ "financial years ending 31 March": said beside every by-year figure."""
+    month, day = end
+    return f"financial years ending {day} {calendar.month_name[month]}"

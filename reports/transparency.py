@@ -23,7 +23,8 @@ hold:
   a count "at least N", and no count under 5 is ever said. Income with no `donor:` (a platform's weekly payout,
   a grant, bank interest) is not a gift from an identifiable person; grants are named by
   their funder, which is an organisation.
-- The "raised and spent over time" series is by calendar year, but consecutive years are
+- The "raised and spent over time" series is by the books' financial year (labelled "2020"
+  for a calendar year, "2019/20" otherwise, and `years` says which), but consecutive years are
   merged ("2019-2021") until each period's gifts come from 0 or at least 5 donors, so a
   year with one gift cannot reveal that gift's amount and year. There is one series, for
   the whole statement: per-fund series would give small years back by subtraction. The
@@ -62,6 +63,7 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
+from ledger import options as ledger_options
 from reports import funds as reconciliation
 from reports.classify import ReportError
 from reports.funds import FundSummary
@@ -121,7 +123,7 @@ class FirmSpend:
 
 @dataclass(frozen=True)
 class Period:
-    label: str  # "2019" or "2019-2021"
+    label: str  # a financial year, "2019" or "2018/19", or merged years "2019-2021"
     raised: Decimal
     spent: Decimal
 
@@ -174,6 +176,7 @@ class Statement:
     balance: Decimal
     periods: tuple[Period, ...]
     notes: tuple[str, ...] = field(default=())
+    years: str = "financial years ending 31 December"  # what the periods' years are
 
 
 class TooFewSupporters(ReportError):
@@ -256,6 +259,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     fees by firm and category, transfers by the other fund, and sums by year."""
     per_fund: dict[str, _Acc] = defaultdict(_Acc)
     total = _Acc()
+    year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
@@ -264,7 +268,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
             continue  # reported by the reconciliation as `foreign`, in the notes
         accs = (per_fund[fund], total)
         n = w.number
-        year = txn.date.year
+        year = ledger_options.fy_of(txn.date, year_end)
         account = posting.account
         if account.startswith("Income:"):
             if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
@@ -368,14 +372,17 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
     return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
 
 
-def _periods(acc: _Acc) -> tuple[Period, ...]:
-    """Raised and spent by calendar year, consecutive years merged until no period's gifts
+def _periods(acc: _Acc, year_end: tuple[int, int]) -> tuple[Period, ...]:
+    """Raised and spent by financial year, consecutive years merged until no period's gifts
     come from 1 to 4 donors (a year with one gift must not show that gift).
 
     Only the statement as a whole has a time series: a per-fund series grouped differently
     would let a reader subtract one table from another and get back a small year.
     """
     years = sorted(set(acc.year_raised) | set(acc.year_spent))
+
+    def name(year: int) -> str:
+        return ledger_options.fy_label(year, year_end)
 
     def safe(group: list[int]) -> bool:
         donors = set().union(*(acc.year_donors.get(y, set()) for y in group))
@@ -396,7 +403,7 @@ def _periods(acc: _Acc) -> tuple[Period, ...]:
         last = groups.pop()
         groups[-1] = groups[-1] + last
     return tuple(
-        Period(str(g[0]) if len(g) == 1 else f"{g[0]}\u2013{g[-1]}",
+        Period(name(g[0]) if len(g) == 1 else f"{name(g[0])}\u2013{name(g[-1])}",
                sum((acc.year_raised.get(y, ZERO) for y in g), ZERO),
                sum((acc.year_spent.get(y, ZERO) for y in g), ZERO))
         for g in groups)
@@ -686,7 +693,8 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
-        periods=_periods(total), notes=notes)
+        periods=_periods(total, ledger_options.fy_end(entries)), notes=notes,
+        years=ledger_options.fy_words(ledger_options.fy_end(entries)))
     first = min((f.opened for f in fund_statements), default=as_of)
     return _with_summary(result, first, _grant_original(total))
 

@@ -74,7 +74,8 @@ def to_markdown(s: Statement) -> str:
              f"| Supporters | {_md(s.supporters or 'not counted')} |", "",
              "## Spend by law firm", "", "| Firm | Paid |", "|---|--:|"]
     lines += [f"| {_md(f.firm)} | {m(f.amount)} |" for f in s.spend_by_firm]
-    lines += ["", "## Raised and spent over time", "", "| Period | Raised | Spent |",
+    lines += ["", "## Raised and spent over time", "", f"By {s.years}.", "",
+              "| Period | Raised | Spent |",
               "|---|--:|--:|"]
     lines += [f"| {p.label} | {m(p.raised)} | {m(p.spent)} |" for p in s.periods]
     for f in s.funds:
