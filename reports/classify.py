@@ -20,6 +20,8 @@ Expenditure
 - `Expenses:Legal:*` -> charitable activities: litigation; `Expenses:Comms:*` ->
   charitable activities: communications (public-education about the cases).
 - anything else under Expenses (running costs) -> other expenditure.
+- a fund's leftover returned on closing (`leftover: "returned"`) -> unspent funds returned
+  to donors, whatever income account it was booked against.
 """
 
 from __future__ import annotations
@@ -43,7 +45,13 @@ EXPENDITURE_HEADINGS = (
     Heading("legal", "Charitable activities: litigation"),
     Heading("comms", "Charitable activities: communications"),
     Heading("other", "Other expenditure"),
+    Heading("returned", "Unspent funds returned to donors"),
 )
+# A closing entry that returns a fund's leftover (ledger.closing, `leftover: "returned"`)
+# is booked against the income account it was raised on, but it is not negative
+# fundraising: the SOFA shows it on its own expenditure line, so income stays what was
+# raised, and the reconciliation shows it as "returned". One definition on every surface.
+RETURNED_HEADING = "returned"
 
 _INCOME_PREFIXES = (
     ("Income:Donations", "donations"),

@@ -28,8 +28,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ledger import funds as fundmodel
+from ledger.closing import LEFTOVER_KEY
 from reports import classify
 from reports.classify import ReportError, operating_currency, where
+from reports.funds import RETURNED
 
 ZERO = Decimal("0.00")
 
@@ -124,7 +126,10 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
             bf[fund_id] -= w.number
             continue
         column = classify.sofa_column(fund.fund_class)
-        if posting.account.startswith("Income:"):
+        if posting.account.startswith("Income:") and txn.meta.get(LEFTOVER_KEY) == RETURNED:
+            spent[fund_id] += w.number
+            cells["expenditure", classify.RETURNED_HEADING, column] += w.number
+        elif posting.account.startswith("Income:"):
             income[fund_id] -= w.number
             cells["income", classify.income_heading(posting.account), column] -= w.number
         elif posting.account.startswith("Expenses:"):

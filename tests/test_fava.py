@@ -56,11 +56,14 @@ def get(client, url: str, status: int = 200) -> str:
 def test_funds_page_all_time(small):
     client, page = small
     table = funds_table(get(client, page))
+    # every row adds up: raised - fees - legal - other + in - out - returned = balance
     assert table == {
         "general": {"raised": D("100.00"), "fees": D("0.00"), "legal": D("0.00"),
-                    "other": D("0.00"), "balance": D("60.00")},
+                    "other": D("0.00"), "transfers_in": D("0.00"),
+                    "transfers_out": D("40.00"), "returned": D("0.00"), "balance": D("60.00")},
         "case": {"raised": D("1000.00"), "fees": D("50.00"), "legal": D("650.00"),
-                 "other": D("0.00"), "balance": D("340.00")},
+                 "other": D("0.00"), "transfers_in": D("40.00"), "transfers_out": D("0.00"),
+                 "returned": D("0.00"), "balance": D("340.00")},
     }
 
 
@@ -105,7 +108,9 @@ def test_time_filter_changes_the_figures(small):
     table = funds_table(get(client, page + "?time=2018"))
     # In 2018: case raised 1000, fees 50, legal 300; balance at 2018-12-31 = 650.
     assert table["case"] == {"raised": D("1000.00"), "fees": D("50.00"), "legal": D("300.00"),
-                             "other": D("0.00"), "balance": D("650.00")}
+                             "other": D("0.00"), "transfers_in": D("0.00"),
+                             "transfers_out": D("0.00"), "returned": D("0.00"),
+                             "balance": D("650.00")}
     # general raised nothing in 2018; its balance at the end of 2018 is the 2017 gift.
     assert table["general"]["raised"] == D("0.00")
     assert table["general"]["balance"] == D("100.00")

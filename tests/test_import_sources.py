@@ -151,8 +151,10 @@ def test_vat_follows_its_fee_in_the_demo():
         counsel_vat = vat * counsel / (profit + counsel)
         chambers = r["Counsel"] or r["Firm"]
         by_firm[chambers] = by_firm.get(chambers, 0) + counsel + counsel_vat
-        by_firm[r["Firm"]] = (by_firm.get(r["Firm"], 0) + profit + dec(str(r["Disbursements"] or ""))
-                              + vat - counsel_vat)
+        by_firm[r["Firm"]] = by_firm.get(r["Firm"], 0) + profit + vat - counsel_vat
+        court = dec(str(r["Disbursements"] or ""))  # the court's, not the firm's
+        if court:
+            by_firm["Court fees"] = by_firm.get("Court fees", 0) + court
         if r["Fund"] == "lumen-grant":
             counsel_line += counsel + counsel_vat
     entries, options = load(demo_books.MAIN)
