@@ -262,3 +262,43 @@ def test_cli(tiny, cli, tmp_path):
     grant = fundmodel.declarations(entries)[1][0].fund
     demo = cli("report", "funder", grant, "-o", tmp_path / "demo.xlsx")
     assert demo.returncode == 0, demo.stderr
+
+
+def test_cli_json_contract_chains_periods(cli, tmp_path):
+    """`report funder --format json`: the issue's contract, decimal strings in the grant's
+    currency; to date through 2019 plus the 2020 period is to date through 2020, line by
+    line; and the figures are the workbook's."""
+    import json
+
+    def get(*args):
+        r = cli("report", "funder", "lumen-grant", "--format", "json", *args)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    to_2019 = get("--to", "2019-12-31")
+    y2020 = get("--from", "2020-01-01", "--to", "2020-12-31")
+    to_2020 = get("--to", "2020-12-31")
+    for data in (to_2019, y2020, to_2020):
+        assert {"fund", "currency", "from", "to", "lines", "period", "to_date"} <= set(data)
+        assert data["currency"] == "EUR"
+        for line in data["lines"]:
+            assert {"line", "budget", "period", "to_date"} <= set(line)
+            assert all(isinstance(line[k], str) for k in ("budget", "period", "to_date"))
+    assert (y2020["from"], y2020["to"]) == ("2020-01-01", "2020-12-31")
+    for a, p, b in zip(to_2019["lines"], y2020["lines"], to_2020["lines"], strict=True):
+        assert a["line"] == p["line"] == b["line"]
+        assert D(a["to_date"]) + D(p["period"]) == D(b["to_date"]), a["line"]
+    assert D(to_2019["to_date"]) + D(y2020["period"]) == D(to_2020["to_date"])
+    assert D(to_2020["to_date"]) == sum(D(x["to_date"]) for x in to_2020["lines"])
+    out = tmp_path / "2020.xlsx"
+    r = cli("report", "funder", "lumen-grant", "--from", "2020-01-01", "--to", "2020-12-31",
+            "-o", out)
+    assert r.returncode == 0, r.stderr
+    budget = {r[0]: r for r in section(sheet_rows(openpyxl.load_workbook(out)["Summary"]),
+                                       "Budget against actual")}
+    for line in y2020["lines"]:
+        if line["line"] in budget:
+            assert cents(budget[line["line"]][2]) == D(line["period"])
+            assert cents(budget[line["line"]][6]) == D(line["to_date"])
+    r = cli("report", "funder", "lumen-grant")
+    assert r.returncode == 2 and "-o FILE.xlsx" in r.stderr
