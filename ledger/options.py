@@ -4,6 +4,12 @@
 
 `fy-end` is the last day of the financial year as month-day (default 12-31). The latest
 declaration wins, so a change of year end is written as a new directive, not an edit.
+
+    2017-01-01 custom "fundledger-option" "basis" "receipts"
+
+`basis` is how the accounts are prepared: "accruals" (default: the SOFA and balance
+sheet) or "receipts" (receipts and payments accounts with a statement of assets and
+liabilities, for a charity under the accruals threshold that chooses not to accrue).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from beancount.core.data import Custom
 
 OPTION = "fundledger-option"
 DEFAULT_FY_END = (12, 31)
+BASES = ("accruals", "receipts")
 
 
 class OptionError(ValueError):
@@ -79,3 +86,15 @@ def fy_words(end: tuple[int, int]) -> str:
     """ "financial years ending 31 March": said beside every by-year figure."""
     month, day = end
     return f"financial years ending {day} {calendar.month_name[month]}"
+
+
+def basis(entries: Iterable) -> str:
+    """ "accruals" or "receipts": the basis the books declare (default accruals)."""
+    found = option(entries, "basis")
+    if found is None:
+        return BASES[0]
+    value, meta = found
+    if value not in BASES:
+        raise OptionError(f"{meta.get('filename')}:{meta.get('lineno')}: basis \"{value}\" is "
+                          f"not one of {', '.join(BASES)}")
+    return value

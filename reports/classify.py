@@ -135,3 +135,61 @@ def where(posting, txn) -> str:
     """`file:line` of a posting (its own line when beancount kept it)."""
     meta = posting.meta if posting.meta and posting.meta.get("lineno") else txn.meta
     return f"{meta.get('filename')}:{meta.get('lineno')}"
+
+
+# The balance sheet (SORP FRS 102) and the receipts and payments basis: where an asset or
+# liability account goes. Assets are pooled (docs/books.md); every Assets account is money
+# the charity holds (a bank, a platform's or PayPal's balance, the solicitors' client
+# account, money in transit) unless it is under one of these.
+BALANCE_SHEET_LINES = (
+    Heading("fixed_assets", "Fixed assets"),
+    Heading("debtors", "Debtors"),
+    Heading("cash_at_bank", "Cash at bank and in hand"),
+    Heading("held_by_solicitors", "Held by solicitors in client account"),
+)
+LIABILITY_LINES = (
+    Heading("creditors_within_one_year", "Creditors: amounts falling due within one year"),
+    Heading("creditors_after_one_year", "Creditors: amounts falling due after one year"),
+)
+_ASSET_PREFIXES = (
+    ("Assets:Fixed", "fixed_assets"),
+    ("Assets:Investments", "fixed_assets"),
+    ("Assets:Debtors", "debtors"),
+    ("Assets:Prepayments", "debtors"),
+    ("Assets:Held", "held_by_solicitors"),
+)
+_LONG_TERM_LIABILITIES = ("Liabilities:Loans:LongTerm", "Liabilities:LongTerm")
+
+
+def balance_sheet_line(account: str) -> str:
+    """The balance-sheet line of an Assets or Liabilities account."""
+    if account.startswith("Liabilities:"):
+        if any(_under(account, p) for p in _LONG_TERM_LIABILITIES):
+            return "creditors_after_one_year"
+        return "creditors_within_one_year"
+    for prefix, key in _ASSET_PREFIXES:
+        if _under(account, prefix):
+            return key
+    return "cash_at_bank"
+
+
+def is_cash(account: str) -> bool:
+    """Money the charity holds, for the receipts and payments basis: bank, cash, PayPal,
+    Stripe, a platform's balance, the solicitors' client account, money in transit."""
+    return (account.startswith("Assets:")
+            and balance_sheet_line(account) in ("cash_at_bank", "held_by_solicitors"))
+
+
+RECEIPT_HEADINGS = (
+    Heading("donations", "Donations and legacies"),
+    Heading("charitable", "Grants and charitable activities"),
+    Heading("investments", "Investment income"),
+    Heading("other", "Other receipts"),
+)
+PAYMENT_HEADINGS = (
+    Heading("raising", "Raising funds: platform, payment and bank fees"),
+    Heading("legal", "Charitable activities: litigation"),
+    Heading("comms", "Charitable activities: communications"),
+    Heading("other", "Other payments"),
+    Heading("returned", "Unspent funds returned to donors"),
+)

@@ -253,3 +253,25 @@ def _funds_sheet(ws: Worksheet, funds: list[FundMovement], s: Sofa) -> None:
               ("brought_forward", "income", "expenditure", "transfers", "carried_forward")]
     _row(ws, row, ["Total", None, None, *totals], bold=True)
     _widths(ws, [20, 44, 14, 16, 16, 16, 16, 16])
+
+
+def tables_workbook(heading: str, tables, path: str | Path | BinaryIO) -> Path | BinaryIO:
+    """One sheet of statement tables (reports.statement_render.Table), one under another:
+    the balance sheet, receipts and payments accounts, trial balance."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Statement"
+    _put(ws, 1, 1, heading).font = TITLE
+    row = 3
+    width = max(len(t.header) for t in tables)
+    for t in tables:
+        _put(ws, row, 1, t.title).font = BOLD
+        row += 1
+        _header(ws, row, t.header)
+        row += 1
+        for i, cells in enumerate(t.rows):
+            _row(ws, row, cells, bold=i in t.totals)
+            row += 1
+        row += 1
+    _widths(ws, [52] + [18] * (width - 1))
+    return _save(wb, path)
