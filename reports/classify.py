@@ -11,8 +11,14 @@ Income
   (performance-related: a budget, a named case, reporting back) are income from charitable
   activities. Our grants fund a specific piece of litigation against a budget, so they
   belong there. A general-purpose grant would be booked under Income:Donations.
+- `Income:Trading:*`, `Income:Events:*`, `Income:Sales:*` -> other trading activities.
 - `Income:Interest`, `Income:Investments:*` -> investments.
 - anything else under Income -> other income.
+- `Income:Gains:*`, `Expenses:Losses:*`, `Income:FX:*`, `Expenses:FX:*` -> net gains/
+  (losses) (on investments, realised exchange differences), shown after net income.
+- A grant's heading can be declared on its fund, overriding the account:
+  `sofa-income: "donations"` for a grant of a general nature (core funding), or
+  "charitable" for a performance-related one (the default for `Income:Grants`).
 
 Expenditure
 - `Expenses:Fees:*` (platform, payment processing, bank charges) -> raising funds: they are
@@ -37,6 +43,7 @@ class Heading(NamedTuple):
 INCOME_HEADINGS = (
     Heading("donations", "Donations and legacies"),
     Heading("charitable", "Charitable activities"),
+    Heading("trading", "Other trading activities"),
     Heading("investments", "Investments"),
     Heading("other", "Other income"),
 )
@@ -59,7 +66,13 @@ _INCOME_PREFIXES = (
     ("Income:Grants", "charitable"),
     ("Income:Interest", "investments"),
     ("Income:Investments", "investments"),
+    ("Income:Trading", "trading"),
+    ("Income:Events", "trading"),
+    ("Income:Sales", "trading"),
 )
+# Gains and losses (SORP: after net income/expenditure, before transfers): on investments,
+# and realised exchange differences.
+GAINS_PREFIXES = ("Income:Gains", "Expenses:Losses", "Income:FX", "Expenses:FX")
 _EXPENSE_PREFIXES = (
     ("Expenses:Fees", "raising"),
     ("Expenses:Legal", "legal"),
@@ -102,6 +115,10 @@ def _under(account: str, prefix: str) -> bool:
     return account == prefix or account.startswith(prefix + ":")
 
 
+def is_gain_or_loss(account: str) -> bool:
+    return any(_under(account, p) for p in GAINS_PREFIXES)
+
+
 def income_heading(account: str) -> str:
     for prefix, key in _INCOME_PREFIXES:
         if _under(account, prefix):
@@ -116,10 +133,13 @@ def expenditure_heading(account: str) -> str:
     return "other"
 
 
+SOFA_COLUMNS = ("unrestricted", "restricted", "endowment")
+
+
 def sofa_column(fund_class: str) -> str:
     """SORP shows designated funds within unrestricted funds: they are the trustees' own
-    earmarking, not a restriction imposed by a donor."""
-    return "restricted" if fund_class == "restricted" else "unrestricted"
+    earmarking, not a restriction imposed by a donor. Endowments have their own column."""
+    return fund_class if fund_class in ("restricted", "endowment") else "unrestricted"
 
 
 class ReportError(ValueError):

@@ -101,6 +101,7 @@ LEFTOVER = {
     "designated": "Our trustees set this money aside; they may release it to our general "
                   "funds if it is not needed.",
     "restricted": "Any money left will only be spent on this fund's purpose.",
+    "endowment": "This is an endowment: it is kept, and only what the donor allowed is spent.",
 }
 
 

@@ -213,6 +213,7 @@ def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
     prior = (f"Total {s.prior.start.isoformat()} to {s.prior.end.isoformat()}"
              if s.prior else "Prior period")
     _header(ws, 4, ["", "Unrestricted funds", "Restricted funds",
+                    *(["Endowment funds"] if s.endowment else []),
                     f"Total {s.start.isoformat()} to {s.end.isoformat()}", prior])
     ws.freeze_panes = "B5"
     row = 5
@@ -226,7 +227,8 @@ def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
                 _put(ws, row, 1, titles[section], bold=True)
                 row += 1
         _row(ws, row, [r.label if r.is_total else f"  {r.label}", r.unrestricted, r.restricted,
-                       r.total, r.prior_total], bold=r.is_total)
+                       *([r.endowment] if s.endowment else []), r.total, r.prior_total],
+             bold=r.is_total)
         row += 1
     row += 1
     _note(ws, row, "Unrestricted funds include designated funds (SORP). Grants for specific "
