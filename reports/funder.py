@@ -43,6 +43,7 @@ from decimal import Decimal
 from beancount.core import amount as amount_lib
 from beancount.core.data import Custom, Transaction
 
+from ledger import accruals
 from ledger import funds as fundmodel
 from reports.classify import ReportError, operating_currency, where
 
@@ -195,6 +196,8 @@ def funder_report(entries: list, options: dict, fund: str,
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
         if fund_id != fund or txn.date > end:
             continue
+        if txn.meta.get(accruals.ACCRUAL_KEY) == accruals.AWARD:
+            continue  # an accrued award (ledger.accruals): income, but no money received
         if posting.account.startswith("Income:") and posting.units.currency == currency:
             w = fundmodel.weight(posting)
             if w.currency != gbp:
@@ -215,6 +218,20 @@ def funder_report(entries: list, options: dict, fund: str,
             spend_postings.append((txn, posting, w.number))
         elif txn.date >= start:  # a release of the leftover, a top-up, interest
             other_gbp -= fundmodel.weight(posting).number
+
+    # Tranches of an accrued award settle its debtor (ledger.accruals) and keep the pounds
+    # actually received on the settling posting.
+    for txn, posting in _settlements(entries, fund, currency, end):
+        amount, got = -posting.units.number, posting.meta[accruals.RECEIVED_KEY].number
+        all_received += amount
+        all_received_gbp += got
+        tranche = Tranche(txn.date, txn.narration, amount, got,
+                          (got / amount).quantize(RATE) if amount else Decimal(0))
+        pool.append(tranche)
+        if txn.date >= start:
+            tranches.append(tranche)
+    pool.sort(key=lambda t: t.date)
+    tranches.sort(key=lambda t: t.date)
 
     award_rate = meta.get("award-rate")
     award_rate_source = "declared on the fund (award-rate)"
@@ -370,3 +387,14 @@ def _fifo(pool: list[Tranche], amounts: list[Decimal],
             uncovered += rest
         out.append((_cents(exact), tuple(drawn)))
     return out, uncovered
+
+
+def _settlements(entries, fund: str, currency: str, end: datetime.date):
+    """(transaction, debtor posting) of each tranche that settled an accrued award."""
+    for txn in entries:
+        if not isinstance(txn, Transaction) or txn.date > end:
+            continue
+        for p in txn.postings:
+            if (p.account == accruals.DEBTOR and p.meta and p.meta.get(accruals.RECEIVED_KEY)
+                    and p.units.currency == currency and txn.meta.get("fund") == fund):
+                yield txn, p
