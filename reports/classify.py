@@ -111,8 +111,12 @@ def legal_category(account: str) -> str:
     return "other legal"
 
 
-def _under(account: str, prefix: str) -> bool:
+def under(account: str, prefix: str) -> bool:
+    """`account` is `prefix` or one of its sub-accounts."""
     return account == prefix or account.startswith(prefix + ":")
+
+
+_under = under
 
 
 def is_gain_or_loss(account: str) -> bool:

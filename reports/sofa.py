@@ -13,7 +13,9 @@ Columns: unrestricted (with designated), restricted and endowment funds. Rows: i
 source (donations and legacies, charitable activities, other trading activities,
 investments, other), expenditure by activity, net income/(expenditure), net gains/(losses)
 (investments, realised exchange differences), transfers, net movement, funds brought and
-carried forward. A grant's income heading can be declared on its fund (`sofa-income`).
+carried forward. A grant's income heading can be declared on its fund (`sofa-income`),
+and support and governance costs are shared out over the activities in the shares the
+books declare (`custom "support-costs"`).
 
 The funds note gives, per fund: brought forward, income, expenditure, transfers, carried
 forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
@@ -107,6 +109,7 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     currency = operating_currency(options)
     declared, _budgets, _errors = fundmodel.declarations(entries)
     headings = income_headings(entries)
+    allocations = support_costs(entries)
 
     bf: dict[str, Decimal] = defaultdict(lambda: ZERO)
     income: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -147,13 +150,11 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
             cells["net", "gains", column] -= w.number
         elif posting.account.startswith("Income:"):
             income[fund_id] -= w.number
-            heading = classify.income_heading(posting.account)
-            if heading == "charitable" or posting.account.startswith("Income:Grants"):
-                heading = headings.get(fund_id, heading)  # declared per grant
-            cells["income", heading, column] -= w.number
+            cells["income", income_line(posting.account, fund_id, headings), column] -= w.number
         elif posting.account.startswith("Expenses:"):
             spent[fund_id] += w.number
-            cells["expenditure", classify.expenditure_heading(posting.account), column] += w.number
+            for heading, part in expenditure_lines(posting.account, w.number, allocations):
+                cells["expenditure", heading, column] += part
         else:  # Equity:Funds:*
             transfers[fund_id] -= w.number
             cells["net", "transfers", column] -= w.number
@@ -205,6 +206,68 @@ def income_headings(entries) -> dict[str, str]:
                                   f'sofa-income "{value}" is not one of {", ".join(sorted(keys))}')
             out[e.values[0].value] = value
     return out
+
+
+SUPPORT = "support-costs"
+
+
+def support_costs(entries) -> dict[str, list[tuple[str, Decimal]]]:
+    """Account prefix -> [(expenditure heading, share in %)], from the books:
+
+        2017-01-01 custom "support-costs" "Expenses:Running" "legal 70, comms 20, raising 10"
+
+    Support and governance costs are shared out over the activities they support, in the
+    shares the trustees declare (SORP); the shares add up to 100. The latest declaration
+    for a prefix wins."""
+    keys = {h.key for h in classify.EXPENDITURE_HEADINGS}
+    out: dict[str, list[tuple[str, Decimal]]] = {}
+    for e in entries:
+        if not (isinstance(e, Custom) and e.type == SUPPORT):
+            continue
+        where_ = f"{e.meta.get('filename')}:{e.meta.get('lineno')}"
+        values = [v.value for v in e.values]
+        try:
+            prefix, text = values
+            shares = [(k, Decimal(n)) for k, n in
+                      (part.split() for part in str(text).split(",") if part.strip())]
+        except (ValueError, ArithmeticError):
+            raise ReportError(f'{where_}: support costs are declared as: custom '
+                              f'"{SUPPORT}" "Expenses:..." "legal 70, comms 30"') from None
+        unknown = [k for k, _n in shares if k not in keys]
+        if unknown or sum(n for _k, n in shares) != 100:
+            raise ReportError(f"{where_}: support-costs {prefix}: shares must be expenditure "
+                              f"headings ({', '.join(sorted(keys))}) adding up to 100")
+        out[prefix] = shares
+    return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+def allocate(amount: Decimal, shares: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """`amount` shared out in the declared percentages, to the penny (the remainder goes to
+    the largest share), so the parts add up to it exactly."""
+    parts = [(k, (amount * n / 100).quantize(Decimal("0.01"))) for k, n in shares]
+    largest = max(range(len(shares)), key=lambda i: shares[i][1])
+    rest = amount - sum(p for _k, p in parts)
+    parts[largest] = (parts[largest][0], parts[largest][1] + rest)
+    return parts
+
+
+def income_line(account: str, fund: str, headings: dict[str, str]) -> str:
+    """The income heading of a posting: its account's, or for a grant the one its fund
+    declares (`sofa-income`)."""
+    heading = classify.income_heading(account)
+    if heading == "charitable" or account.startswith("Income:Grants"):
+        return headings.get(fund, heading)
+    return heading
+
+
+def expenditure_lines(account: str, amount: Decimal,
+                      allocations: dict[str, list[tuple[str, Decimal]]]):
+    """(heading, amount) of one expense posting: its heading, or a support cost's shares
+    (each posting shared out, so the entries behind a line add up to it to the penny)."""
+    prefix = next((a for a in allocations if classify.under(account, a)), None)
+    if prefix is None:
+        return [(classify.expenditure_heading(account), amount)]
+    return allocate(amount, allocations[prefix])
 
 
 def _rows(cells, prior: Sofa | None) -> list[SofaRow]:

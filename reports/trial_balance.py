@@ -30,7 +30,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from reports import classify
+from reports import classify, sofa
 from reports.classify import operating_currency, where
 from reports.funds import RETURNED
 
@@ -148,6 +148,8 @@ def entries_behind(entries, options, start: datetime.date, end: datetime.date
                    ) -> list[BehindRow]:
     unit = operating_currency(options)
     declared, _b, _e = fundmodel.declarations(entries)
+    headings = sofa.income_headings(entries)
+    allocations = sofa.support_costs(entries)
     out = []
     for txn, p, n in _postings(entries, unit, end):
         fund = fundmodel.posting_fund(p, txn) or ""
@@ -161,11 +163,15 @@ def entries_behind(entries, options, start: datetime.date, end: datetime.date
             continue
         column = classify.sofa_column(declared[fund].fund_class) if fund in declared else ""
         if p.account.startswith("Income:") and txn.meta.get(LEFTOVER_KEY) == RETURNED:
-            line, amount = f"expenditure.{classify.RETURNED_HEADING}", n
+            lines = [(f"expenditure.{classify.RETURNED_HEADING}", n)]
+        elif classify.is_gain_or_loss(p.account):
+            lines = [("gains", -n)]
         elif p.account.startswith("Income:"):
-            line, amount = f"income.{classify.income_heading(p.account)}", -n
+            lines = [(f"income.{sofa.income_line(p.account, fund, headings)}", -n)]
         else:
-            line, amount = f"expenditure.{classify.expenditure_heading(p.account)}", n
-        out.append(BehindRow("sofa", line, column, fund, txn.date, p.account, amount,
-                             txn.narration or "", where(p, txn)))
+            lines = [(f"expenditure.{h}", part)
+                     for h, part in sofa.expenditure_lines(p.account, n, allocations)]
+        for line, amount in lines:
+            out.append(BehindRow("sofa", line, column, fund, txn.date, p.account, amount,
+                                 txn.narration or "", where(p, txn)))
     return out

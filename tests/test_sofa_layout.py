@@ -130,3 +130,64 @@ def test_rendered_with_the_endowment_and_prior_columns(tmp_path):
     r = run_cli("report", "sofa", "--books", bad, "--year", "2023")
     assert r.returncode == 1 and 'sofa-income "gifts" is not one of' in r.stderr
     assert f"{bad}:" in r.stderr
+
+
+def test_support_costs_are_shared_out_over_the_activities(tmp_path):
+    """Running costs of 100.00, declared 70% litigation, 20% communications, 10% raising
+    funds: 70.00 / 20.00 / 10.00, and 33.33.. shares add up to the penny."""
+    from reports.sofa import allocate
+
+    base = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:Bank GBP
+2017-01-01 open Income:Donations:Bank GBP
+2017-01-01 open Expenses:Running:Rent GBP
+2017-01-01 custom "fund" "general" "unrestricted"
+2023-01-01 * "Bank" "Donation"
+  fund: "general"
+  Assets:Bank                 500.00 GBP
+  Income:Donations:Bank      -500.00 GBP
+2023-02-01 * "Landlord" "Rent"
+  fund: "general"
+  Expenses:Running:Rent       100.00 GBP
+  Assets:Bank                -100.00 GBP
+"""
+    path = tmp_path / "main.beancount"
+    path.write_text(base + '2017-01-01 custom "support-costs" "Expenses:Running" '
+                    '"legal 70, comms 20, raising 10"\n')
+    entries, options = load(path)
+    s = sofa(entries, options, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
+    got = {k: s.row(f"expenditure.{k}").total for k in ("legal", "comms", "raising", "other")}
+    assert got == {"legal": D("70.00"), "comms": D("20.00"), "raising": D("10.00"),
+                   "other": 0}
+    assert s.row("expenditure.total").total == D("100.00")
+    assert s.funds[0].expenditure == D("100.00")  # the fund's own figure is unchanged
+    thirds = allocate(D("100.00"), [("legal", D(34)), ("comms", D(33)), ("raising", D(33))])
+    assert sum(n for _k, n in thirds) == D("100.00")
+    path.write_text(base + '2017-01-01 custom "support-costs" "Expenses:Running" '
+                    '"legal 70, comms 20"\n')
+    r = run_cli("report", "sofa", "--books", path, "--year", "2023")
+    assert r.returncode == 1 and "adding up to 100" in r.stderr and f"{path}:" in r.stderr
+
+
+def test_entries_behind_follow_the_layout(tmp_path):
+    """Every SOFA line of the layout books, endowment and gains included, is the sum of
+    the entries said to be behind it."""
+    from reports.trial_balance import entries_behind
+
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS + '2017-01-01 custom "support-costs" "Expenses:Legal" '
+                    '"legal 60, comms 40"\n')
+    entries, options = load(path)
+    start, end = datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)
+    s = sofa(entries, options, start, end, prior=False)
+    behind = entries_behind(entries, options, start, end)
+    assert s.row("expenditure.comms").total == D("80.00")  # 40% of the 200.00 advice
+    for row in s.rows:
+        if (row.section in ("income", "expenditure") or row.key == "gains") and not (
+                row.is_total):
+            for column in ("unrestricted", "restricted", "endowment"):
+                assert sum((x.amount for x in behind if x.statement == "sofa"
+                            and x.line == row.key and x.column == column), D(0)) == (
+                    getattr(row, column)), (row.key, column)
