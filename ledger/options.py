@@ -64,10 +64,15 @@ def fy_end(entries: Iterable) -> tuple[int, int]:
 
 def fy_bounds(entries: Iterable, year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of the financial year that ends in `year`."""
-    month, day = fy_end(entries)
-    end = _clamp(year, month, day)
-    start = _clamp(year - 1, month, day) + datetime.timedelta(days=1)
-    return start, end
+    return fy_dates(year, fy_end(entries))
+
+
+def fy_dates(year: int, end: tuple[int, int]) -> tuple[datetime.date, datetime.date]:
+    """First and last day of financial year `year` for a year end (month, day)."""
+    month, day = end
+    last = _clamp(year, month, day)
+    first = _clamp(year - 1, month, day) + datetime.timedelta(days=1)
+    return first, last
 
 
 def fy_of(day: datetime.date, end: tuple[int, int]) -> int:

@@ -58,3 +58,33 @@ def test_legal_by_year_and_the_timeline_are_the_sofa_s_years(demo):
             assert periods[label].spent == s.row("expenditure.total").total, label
     assert single >= 3
     assert not any(str(y) in groups for y in range(2017, 2026))  # no calendar-year keys
+
+
+def test_fava_legal_by_year_is_the_financial_year(demo):
+    """The Funds page's legal spend by firm and year counts the same financial years as
+    `legal --by year`, with the same labels."""
+    from fava_support import fava_app
+
+    from reports.legal import legal_spend
+
+    with demo.open("a") as f:
+        f.write(MARCH)
+    entries, options = load(demo)
+    end = ledger_options.fy_end(entries)
+    want: dict[str, Decimal] = {}
+    for line in legal_spend(entries, options, by="year").lines:
+        if line.fund == "lumen-grant":
+            label = ledger_options.fy_label(ledger_options.fy_of(line.date, end), end)
+            want[label] = want.get(label, Decimal(0)) + line.amount
+    app, slug = fava_app(demo)
+    page = app.test_client().get(f"/{slug}/extension/Funds/?fund=lumen-grant")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "financial years ending 31 March" in text
+    table = text.split('class="legal-by-year"')[1].split("</table>")[0]
+    header = [h.split(">")[-1] for h in table.split("</th>")[1:-2]]
+    total = table.split("<tr")[-1]
+    cells = [c.split(">")[-1] for c in total.split("</td>")[1:-2]]
+    got = {h: Decimal(c.replace(",", "")) for h, c in zip(header, cells, strict=True)}
+    assert got == {k: v for k, v in want.items() if v}
+    assert all("/" in h for h in got)
