@@ -45,6 +45,7 @@ from beancount.core.data import Custom, Transaction
 
 from ledger import accruals
 from ledger import funds as fundmodel
+from ledger import options as ledger_options
 from reports.classify import ReportError, operating_currency, where
 
 ZERO = Decimal("0.00")
@@ -157,9 +158,29 @@ def _cents(n: Decimal) -> Decimal:
     return n + 0 if n == 0 else n
 
 
+def default_end(entries, f: fundmodel.Fund, start: datetime.date | None,
+                today: datetime.date | None) -> datetime.date:
+    """The report's end when none is asked for: the end of the financial year that starts
+    the period asked for (--from alone); else the fund's close; else today (a report "to
+    date"), or the last entry when no today is given. Never a date that merely happens to
+    be the books' last entry when a period or today is known."""
+    if start is not None:
+        try:
+            year_end = ledger_options.fy_end(entries)
+        except ledger_options.OptionError as e:
+            raise ReportError(str(e)) from None
+        return ledger_options.fy_dates(ledger_options.fy_of(start, year_end), year_end)[1]
+    if f.closed:
+        return f.closed
+    if today is not None:
+        return today
+    return max((e.date for e in entries if isinstance(e, Transaction)), default=f.opened)
+
+
 def funder_report(entries: list, options: dict, fund: str,
                   start: datetime.date | None = None,
-                  end: datetime.date | None = None) -> FunderReport:
+                  end: datetime.date | None = None,
+                  today: datetime.date | None = None) -> FunderReport:
     declared, budgets, _errors = fundmodel.declarations(entries)
     if fund not in declared:
         known = ", ".join(sorted(declared)) or "none"
@@ -182,11 +203,10 @@ def funder_report(entries: list, options: dict, fund: str,
         if b.amount.currency != currency:
             raise ReportError(f"{b.meta.get('filename')}:{b.meta.get('lineno')}: budget line "
                               f"'{b.line}' is in {b.amount.currency}, the grant in {currency}")
+    if end is None:
+        end = default_end(entries, f, start, today)
     if start is None:
         start = f.opened
-    if end is None:
-        end = f.closed or max((e.date for e in entries if isinstance(e, Transaction)),
-                              default=start)
     if start > end:
         raise ReportError(f"the period starts ({start}) after it ends ({end})")
 

@@ -302,3 +302,15 @@ def test_cli_json_contract_chains_periods(cli, tmp_path):
             assert cents(budget[line["line"]][6]) == D(line["to_date"])
     r = cli("report", "funder", "lumen-grant")
     assert r.returncode == 2 and "-o FILE.xlsx" in r.stderr
+
+
+def test_default_end_is_the_period_asked_for_or_today(tiny):
+    """--from alone runs to the end of that financial year (31 March here); nothing asked,
+    to the fund's close, else today; never just the books' last entry."""
+    _path, entries, options = tiny
+    r = funder_report(entries, options, "grant", datetime.date(2023, 4, 1))
+    assert r.end == datetime.date(2024, 3, 31)
+    today = datetime.date(2026, 1, 15)
+    assert funder_report(entries, options, "grant", today=today).end == today
+    assert funder_report(entries, options, "grant", end=datetime.date(2023, 6, 30),
+                         today=today).end == datetime.date(2023, 6, 30)

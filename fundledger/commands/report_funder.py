@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
@@ -16,7 +17,8 @@ from reports.funder import UNMAPPED, funder_report
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               help="First day of the period (default: the fund's opening).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-              help="Last day of the period (default: its close, else the last entry).")
+              help="Last day of the period (default: the end of the financial year --from "
+                   "starts; without --from, the fund's close, else today).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx",
               show_default=True, help="xlsx: the workbook (needs -o); json: budget lines "
                                       "with period and to-date spend, for other tools.")
@@ -51,7 +53,7 @@ def command(fund, books, start, end, fmt, out) -> None:
     entries, options = loaded(books)
     try:
         report = funder_report(entries, options, fund, start and start.date(),
-                               end and end.date())
+                               end and end.date(), today=datetime.date.today())
     except ReportError as err:
         raise click.ClickException(str(err)) from None
     if fmt == "json":
