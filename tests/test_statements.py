@@ -223,3 +223,24 @@ def test_sample_pack_for_the_demo_s_last_year(cli):
     total = next(r for r in tb if r and r[0] == "Total")
     assert total[1] == total[2]
     assert datetime.date(year, 12, 31).isoformat() in sheet
+
+
+def test_csv_listings_from_the_cli(cli, tmp_path):
+    """entries-behind and nominal-ledger as a treasurer runs them: filter a line, sum it,
+    and it is the SOFA's figure; the ledger's last balance is the trial balance's."""
+    r = cli("report", "entries-behind", "--year", "2020")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    sofa_json = json.loads(cli("report", "sofa", "--year", "2020", "--format", "json").stdout)
+    litigation = next(x for x in sofa_json["sofa"] if x["key"] == "expenditure.legal")
+    assert sum(D(x["amount"]) for x in rows if x["line"] == "expenditure.legal") == D(
+        litigation["total"])
+    assert all(x["source"].count(":") >= 1 for x in rows)
+    out = tmp_path / "ledger.csv"
+    r = cli("report", "nominal-ledger", "--year", "2020", "-o", out)
+    assert r.returncode == 0, r.stderr
+    ledger = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    tb = json.loads(cli("report", "trial-balance", "--year", "2020", "--format", "json").stdout)
+    bank = next(x for x in tb["lines"] if x["account"] == "Assets:Bank:Current")
+    last = [x for x in ledger if x["account"] == "Assets:Bank:Current"][-1]
+    assert D(last["balance"]) == D(bank["debit"]) - D(bank["credit"])

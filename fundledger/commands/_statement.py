@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from fundledger.loaded import loaded
 from fundledger.options import shown
 from ledger import options as ledger_options
 
@@ -42,6 +43,19 @@ def write_text(out: Path, text: str, fmt: str) -> None:
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     tmp.replace(out)
+
+
+def csv_out(books: Path, year: int, out: Path | None, report, to_csv, what: str) -> None:
+    """A CSV listing for the year: report(entries, options, start, end) rendered by
+    to_csv, printed or written to `out`."""
+    entries, options = loaded(books)
+    start, end = year_bounds(entries, year)
+    text = to_csv(report(entries, options, start, end))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    write_text(out, text, "csv")
+    click.echo(f"{what} {start} to {end} written to {shown(out)}")
 
 
 def emit(fmt: str, out: Path | None, heading: str, tables, data: dict, what: str) -> None:

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import click
 
-from fundledger.commands._statement import output_option, write_text, year_bounds, year_option
-from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.commands._statement import csv_out, output_option, year_option
+from fundledger.options import books_option
 
 
 @click.command("entries-behind")
@@ -19,11 +18,4 @@ def command(books, year, out) -> None:
     from reports.statement_render import entries_behind_csv
     from reports.trial_balance import entries_behind
 
-    entries, options = loaded(books)
-    start, end = year_bounds(entries, year)
-    text = entries_behind_csv(entries_behind(entries, options, start, end))
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    write_text(out, text, "csv")
-    click.echo(f"entries behind the statements {start} to {end} written to {shown(out)}")
+    csv_out(books, year, out, entries_behind, entries_behind_csv, "entries behind the statements")

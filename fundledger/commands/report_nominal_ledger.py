@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import click
 
-from fundledger.commands._statement import output_option, write_text, year_bounds, year_option
-from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.commands._statement import csv_out, output_option, year_option
+from fundledger.options import books_option
 
 
 @click.command("nominal-ledger")
@@ -17,11 +16,4 @@ def command(books, year, out) -> None:
     from reports.statement_render import nominal_ledger_csv
     from reports.trial_balance import nominal_ledger
 
-    entries, options = loaded(books)
-    start, end = year_bounds(entries, year)
-    text = nominal_ledger_csv(nominal_ledger(entries, options, start, end))
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    write_text(out, text, "csv")
-    click.echo(f"nominal ledger {start} to {end} written to {shown(out)}")
+    csv_out(books, year, out, nominal_ledger, nominal_ledger_csv, "nominal ledger")
