@@ -164,6 +164,12 @@ class Funds(FavaExtensionBase):
         """1,234.50: the template's missing figures are a plain 0."""
         return money(None if number is None else Decimal(number))
 
+    def journal_link(self, fund_id: str, account: str) -> str:
+        """Fava's journal of the entries behind a figure: the account, filtered to the
+        fund (`fund:` metadata), keeping the page's time filter."""
+        return url_for("report", report_name="journal", account=account,
+                       filter=f'fund:"{fund_id}"')
+
     def fy_words(self, view: FundsView) -> str:
         """ "financial years ending 31 March": what the by-year columns are."""
         return ledger_options.fy_words(view.year_end)
