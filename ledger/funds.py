@@ -34,7 +34,7 @@ from beancount.core import amount as amount_lib
 from beancount.core import convert
 from beancount.core.data import Custom, Posting, Transaction
 
-FUND_CLASSES = ("unrestricted", "designated", "restricted")
+FUND_CLASSES = ("unrestricted", "designated", "restricted", "endowment")
 TERMS = ("return-to-platform", "release-to-unrestricted", "donate-to-charity")
 DONATE = "donate-to-charity"  # CrowdJustice's rule: a leftover goes to a named charity
 FUND_ACCOUNT_ROOTS = ("Income:", "Expenses:", "Equity:Funds:")
@@ -50,7 +50,7 @@ Balance = dict[str, Decimal]
 
 class Fund(NamedTuple):
     id: str
-    fund_class: str  # unrestricted | designated | restricted
+    fund_class: str  # unrestricted | designated | restricted | endowment
     title: str
     purpose: tuple[str, ...]  # account prefixes a restricted fund may be spent on
     currency: str

@@ -23,7 +23,8 @@ hold:
   a count "at least N", and no count under 5 is ever said. Income with no `donor:` (a platform's weekly payout,
   a grant, bank interest) is not a gift from an identifiable person; grants are named by
   their funder, which is an organisation.
-- The "raised and spent over time" series is by calendar year, but consecutive years are
+- The "raised and spent over time" series is by the books' financial year (labelled "2020"
+  for a calendar year, "2019/20" otherwise, and `years` says which), but consecutive years are
   merged ("2019-2021") until each period's gifts come from 0 or at least 5 donors, so a
   year with one gift cannot reveal that gift's amount and year. There is one series, for
   the whole statement: per-fund series would give small years back by subtraction. The
@@ -75,6 +76,7 @@ from typing import NamedTuple
 from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
+from ledger import options as ledger_options
 from reports import disclosure
 from reports import funds as reconciliation
 from reports.classify import ReportError
@@ -114,6 +116,7 @@ LEFTOVER = {
     "designated": "Our trustees set this money aside; they may release it to our general "
                   "funds if it is not needed.",
     "restricted": "Any money left will only be spent on this fund's purpose.",
+    "endowment": "This is an endowment: it is kept, and only what the donor allowed is spent.",
 }
 
 
@@ -139,7 +142,7 @@ class FirmSpend:
 
 @dataclass(frozen=True)
 class Period:
-    label: str  # "2019" or "2019-2021"
+    label: str  # a financial year, "2019" or "2018/19", or merged years "2019-2021"
     raised: Decimal
     spent: Decimal
     years: tuple[int, ...] = field(default=(), compare=False, repr=False)
@@ -200,6 +203,7 @@ class Statement:
     # figures: what `--publish` writes into the register of published statements.
     form: Form = field(default_factory=lambda: Form())
     digest: str = ""
+    years: str = "financial years ending 31 December"  # what the periods' years are
 
 
 class TooFewSupporters(ReportError):
@@ -317,6 +321,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     fees by firm and category, transfers by the other fund, and sums by year."""
     per_fund: dict[str, _Acc] = defaultdict(_Acc)
     total = _Acc()
+    year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
@@ -325,7 +330,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
             continue  # reported by the reconciliation as `foreign`, in the notes
         accs = (per_fund[fund], total)
         n = w.number
-        year = txn.date.year
+        year = ledger_options.fy_of(txn.date, year_end)
         account = posting.account
         if account.startswith("Income:"):
             if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
@@ -446,8 +451,8 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
     return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
 
 
-def _periods(acc: _Acc, merge: bool = False) -> tuple[Period, ...]:
-    """Raised and spent by calendar year, consecutive years merged until no period's gifts
+def _periods(acc: _Acc, year_end: tuple[int, int], merge: bool = False) -> tuple[Period, ...]:
+    """Raised and spent by financial year, consecutive years merged until no period's gifts
     come from 1 to 4 donors (a year with one gift must not show that gift); with `merge`,
     one period for all years.
 
@@ -455,6 +460,9 @@ def _periods(acc: _Acc, merge: bool = False) -> tuple[Period, ...]:
     would let a reader subtract one table from another and get back a small year.
     """
     years = sorted(set(acc.year_raised) | set(acc.year_spent))
+
+    def name(year: int) -> str:
+        return ledger_options.fy_label(year, year_end)
 
     def safe(group: list[int]) -> bool:
         donors = set().union(*(acc.year_donors.get(y, set()) for y in group))
@@ -477,7 +485,7 @@ def _periods(acc: _Acc, merge: bool = False) -> tuple[Period, ...]:
         last = groups.pop()
         groups[-1] = groups[-1] + last
     return tuple(
-        Period(str(g[0]) if len(g) == 1 else f"{g[0]}\u2013{g[-1]}",
+        Period(name(g[0]) if len(g) == 1 else f"{name(g[0])}\u2013{name(g[-1])}",
                sum((acc.year_raised.get(y, ZERO) for y in g), ZERO),
                sum((acc.year_spent.get(y, ZERO) for y in g), ZERO), tuple(g))
         for g in groups)
@@ -804,7 +812,7 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
     # the statement's donations count less the funds' shown ones would give it back.
     rounded = any(_suppressed(f.raised) or f.supporters == FEWER for f in fund_statements)
     raised = _raised_items(total, rounded, merge)
-    periods = _periods(total, form.periods_merged)
+    periods = _periods(total, ledger_options.fy_end(entries), form.periods_merged)
     result = Statement(
         organisation=options.get("title") or "",
         currency=currency, as_of=as_of, summary="", funds=fund_statements,
@@ -815,7 +823,8 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
-        periods=periods, notes=notes, form=form)
+        periods=periods, notes=notes, form=form,
+        years=ledger_options.fy_words(ledger_options.fy_end(entries)))
     first = min((f.opened for f in fund_statements), default=as_of)
     # Every figure that holds gifts, as the atoms it sums: each raised line and total of
     # each section (its balance is that total less public spend and transfers), of the

@@ -71,11 +71,13 @@ def to_markdown(s: Statement) -> str:
               f"Amounts in {cur}."), "", _md(s.summary), "",
              "| | |", "|---|--:|",
              f"| Raised | {m(s.raised_total)} |", f"| Spent | {m(s.spent_total)} |",
+             *([f"| Returned | {m(s.returned)} |"] if s.returned else []),
              f"| Left | {m(s.balance)} |",
              f"| Supporters | {_md(s.supporters or 'not counted')} |", "",
-             "## Spend by law firm", "", "| Firm | Paid |", "|---|--:|"]
+             "## Spend by law firm", "", "| Firm | Charged |", "|---|--:|"]
     lines += [f"| {_md(f.firm)} | {m(f.amount)} |" for f in s.spend_by_firm]
-    lines += ["", "## Raised and spent over time", "", "| Period | Raised | Spent |",
+    lines += ["", "## Raised and spent over time", "", f"By {s.years}.", "",
+              "| Period | Raised | Spent |",
               "|---|--:|--:|"]
     lines += [f"| {p.label} | {m(p.raised)} | {m(p.spent)} |" for p in s.periods]
     for f in s.funds:

@@ -30,6 +30,7 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
+from ledger import options as ledger_options
 from ledger import unclassified
 from reports import reconcile, svg
 from reports.classify import ReportError
@@ -190,6 +191,16 @@ class Funds(FavaExtensionBase):
     def money(self, number: Decimal | int | None) -> str:
         """1,234.50: the template's missing figures are a plain 0."""
         return money(None if number is None else Decimal(number))
+
+    def journal_link(self, fund_id: str, account: str) -> str:
+        """Fava's journal of the entries behind a figure: the account, filtered to the
+        fund (`fund:` metadata), keeping the page's time filter."""
+        return url_for("report", report_name="journal", account=account,
+                       filter=f'fund:"{fund_id}"')
+
+    def fy_words(self, view: FundsView) -> str:
+        """ "financial years ending 31 March": what the by-year columns are."""
+        return ledger_options.fy_words(view.year_end)
 
     def status_text(self, status: str) -> str:
         return STATUS_TEXT.get(status, status)
