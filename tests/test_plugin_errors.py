@@ -226,3 +226,27 @@ def test_postings_another_plugin_made_without_metadata(tmp_path):
     out, errors = fund_rules(entries[:-1] + [no_meta], options)
     assert [e.message.split(",")[0] for e in errors] == [
         "restricted fund 'case' spent on Expenses:Running:Rent"]
+
+
+def test_use_after_close_and_a_purpose_never_declared_point_at_their_lines(tmp_path):
+    path, lines = write(tmp_path, GIFT + """
+2018-01-10 custom "fund" "vague" "restricted"
+  title: "No purpose given"
+2018-02-02 * "Firm" "Fees"
+  fund: "vague"
+  Expenses:Legal:Solicitors    0.00 GBP
+  Assets:Bank                  0.00 GBP
+2018-03-01 custom "fund-close" "case"
+2018-03-02 * "Donor" "Late gift"
+  fund: "case"
+  Assets:Bank                  5.00 GBP
+  Income:Donations            -5.00 GBP
+""")
+    got = {ledger_books.format_error(e): e.entry for e in load(path)[1]}
+    late = line_of(lines, "Income:Donations            -5.00")
+    vague = line_of(lines, "Expenses:Legal:Solicitors    0.00")
+    after = f"{path}:{late}: fund 'case' is used on 2018-03-02, after it closed on 2018-03-01"
+    outside = (f"{path}:{vague}: restricted fund 'vague' spent on Expenses:Legal:Solicitors, "
+               "outside its purpose (none declared)")
+    assert after in got and outside in got
+    assert got[after].narration == "Late gift" and got[outside].narration == "Fees"
