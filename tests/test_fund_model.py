@@ -1,0 +1,104 @@
+"""ledger.funds on entries as the parser gives them: the pure functions every report builds
+on, at the edges the mutation run (docs/testing.md) found untested."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount import loader
+from beancount.core.amount import Amount
+
+from ledger import funds as fundmodel
+
+D = Decimal
+
+# No plugin line: a transaction's fund stays on the transaction, as before the plugin runs.
+BOOKS = """\
+option "operating_currency" "GBP"
+2017-01-01 open Assets:Bank
+2017-01-01 open Income:Donations
+2017-01-01 open Income:Grants
+2017-01-01 open Expenses:Legal
+2017-01-01 open Assets:Shares
+2017-01-01 custom "fund" "a" "unrestricted"
+2017-01-01 custom "fund" "b" "restricted"
+  purpose: "Expenses:Legal"
+
+2018-01-01 * "Gift to a, fund on the transaction"
+  fund: "a"
+  Assets:Bank         10.125 GBP
+  Income:Donations   -10.125 GBP
+
+2018-01-02 * "Gift to b, fund on the posting"
+  Assets:Bank          1.00 GBP
+  Income:Donations    -1.00 GBP
+    fund: "b"
+
+2018-02-01 * "Grant to b at a total price"
+  fund: "b"
+  Assets:Bank        100.00 GBP
+  Income:Grants     -117.37 EUR @@ 100.00 GBP
+
+2018-03-01 * "Shares given to a, held at cost"
+  fund: "a"
+  Assets:Shares        3 SHR {3.3333 GBP}
+  Income:Donations  -9.9999 GBP
+
+2018-04-01 * "b spends its gift"
+  fund: "b"
+  Expenses:Legal       1.00 GBP
+  Assets:Bank         -1.00 GBP
+"""
+
+
+def parsed(tmp_path):
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS)
+    entries, errors, _ = loader.load_file(str(path))
+    assert errors == []
+    return entries
+
+
+def test_fund_postings_take_the_transaction_s_fund_when_the_posting_has_none(tmp_path):
+    got = [(t.narration.split(",")[0], p.account, f)
+           for t, p, f in fundmodel.fund_postings(parsed(tmp_path))]
+    assert got == [("Gift to a", "Income:Donations", "a"),
+                   ("Gift to b", "Income:Donations", "b"),
+                   ("Grant to b at a total price", "Income:Grants", "b"),
+                   ("Shares given to a", "Income:Donations", "a"),
+                   ("b spends its gift", "Expenses:Legal", "b")]
+
+
+def test_weights_are_exact_unless_converted_at_a_price(tmp_path):
+    weights = {(t.narration, p.account): fundmodel.weight(p)
+               for t, p, _f in fundmodel.fund_postings(parsed(tmp_path))}
+    # An amount booked to a tenth of a penny is not rounded: only a price conversion is.
+    assert weights["Gift to a, fund on the transaction", "Income:Donations"] == \
+        Amount(D("-10.125"), "GBP")
+    assert weights["Grant to b at a total price", "Income:Grants"] == Amount(D("-100.00"), "GBP")
+
+
+def test_balances_keep_a_penny_and_drop_only_exact_zero(tmp_path):
+    entries = parsed(tmp_path)
+    assert fundmodel.balances(entries) == {"a": {"GBP": D("20.1249")}, "b": {"GBP": D("100.00")}}
+    # Up to and including 2 January: b holds its 1.00 gift; by April it spent it.
+    assert fundmodel.balances(entries, datetime.date(2018, 1, 2)) == {
+        "a": {"GBP": D("10.125")}, "b": {"GBP": D("1.00")}}
+    spent = [e for e in entries if getattr(e, "narration", "") in
+             ("Gift to b, fund on the posting", "b spends its gift")]
+    assert fundmodel.balances(spent) == {"b": {}}
+
+
+def test_add_adds_once_and_subtracts_with_a_sign():
+    balance: fundmodel.Balance = {}
+    fundmodel.add(balance, Amount(D("2.50"), "GBP"))
+    fundmodel.add(balance, Amount(D("1.00"), "GBP"), -1)
+    fundmodel.add(balance, Amount(D("3.00"), "EUR"))
+    assert balance == {"GBP": D("1.50"), "EUR": D("3.00")}
+
+
+def test_format_balance():
+    assert fundmodel.format_balance({}) == "0"
+    assert fundmodel.format_balance({"GBP": D("-3"), "EUR": D("1234.5")}) == \
+        "1,234.50 EUR, -3.00 GBP"
