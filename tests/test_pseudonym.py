@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import stat
 
+import pytest
 from conftest import cli_env, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from importers_support import FIXTURES, csv_rows, load_clean, txns, write_books
 
-from importers.pseudonym import Pseudonymiser, normalise
+from importers.pseudonym import ENV, Pseudonymiser, key_path, load_key, normalise
 
 identities = st.text(min_size=1, max_size=60).filter(lambda s: s.strip())
 # A key of zero bytes only is HMAC's empty key (HMAC pads keys with zeros): never a real
@@ -92,3 +94,36 @@ def test_an_import_under_another_key_gives_every_donor_another_pseudonym(tmp_pat
     plain = set().union(*(unkeyed(v) for v in said))
     plain |= set().union(*(unkeyed(f"{x} {y}") for x in said for y in said))
     assert not (set(a.values()) | set(b.values())) & plain
+
+
+# --- the key file ---------------------------------------------------------------------
+
+def test_the_key_is_created_once_private_and_announced(tmp_path, capsys):
+    path = tmp_path / "config" / "donor.key"
+    key = load_key(path)
+    assert capsys.readouterr().err.startswith(
+        f"fundledger: created the donor pseudonym key {path}. Back it up")
+    assert len(key) == 64 and int(key, 16) >= 0  # 32 random bytes as hex
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_key(path) == key and capsys.readouterr().err == ""  # read, not made anew
+    assert load_key(tmp_path / "other.key") != key
+
+
+def test_an_empty_key_file_is_refused(tmp_path):
+    path = tmp_path / "donor.key"
+    path.write_text("  \n")
+    with pytest.raises(ValueError, match=f"{path}: the donor key file is empty"):
+        load_key(path)
+
+
+def test_the_key_lives_outside_the_books_or_where_the_environment_says(monkeypatch, tmp_path):
+    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert key_path() == tmp_path / ".config" / "fundledger" / "donor.key"
+    monkeypatch.setenv(ENV, "~/keys/donor.key")
+    assert key_path() == tmp_path / "keys" / "donor.key"
+    # A pseudonymiser given no key reads (here: makes) that file on first use.
+    p = Pseudonymiser()
+    got = p.donor("someone@example.org")
+    key = (tmp_path / "keys" / "donor.key").read_text().strip().encode()
+    assert got == Pseudonymiser(key).donor("someone@example.org")
