@@ -102,3 +102,76 @@ def test_format_balance():
     assert fundmodel.format_balance({}) == "0"
     assert fundmodel.format_balance({"GBP": D("-3"), "EUR": D("1234.5")}) == \
         "1,234.50 EUR, -3.00 GBP"
+
+
+DECLARATIONS = """\
+2017-01-01 open Assets:Bank
+2017-01-01 custom "fund" "general" "unrestricted"
+2018-01-10 custom "fund" "case" "restricted"
+  title: "A case"
+  purpose: "Expenses:Legal, Expenses:Fees  Expenses:Comms"
+  currency: "EUR"
+  terms: "return-to-platform"
+2018-01-11 custom "fund" "one-value"
+2018-01-12 custom "fund" "number" 5
+2018-01-13 custom "fund" "case" "designated"
+2018-01-14 custom "fund" "shy" "restricted"
+  terms: "keep-it"
+2018-01-15 custom "fund" "odd" "endowment"
+2018-01-16 custom "fund-budget" "case" "Solicitors" 100.00 EUR
+2018-01-17 custom "fund-budget" "case" "Solicitors"
+2018-01-18 custom "fund-budget" "ghost" "Counsel" 5.00 EUR
+2018-01-19 custom "budget" "case" "Counsel" 5.00 EUR
+2019-01-01 custom "fund-close" "case"
+2019-01-02 custom "fund-close" "case"
+2019-01-03 custom "fund-close" "ghost"
+"""
+
+
+def test_declarations_read_every_field_and_report_every_mistake_at_its_line(tmp_path):
+    path = tmp_path / "main.beancount"
+    path.write_text(DECLARATIONS)
+    entries, errors, _ = loader.load_file(str(path))
+    assert errors == []
+    lines = DECLARATIONS.splitlines()
+
+    def at(needle: str) -> int:
+        return next(i + 1 for i, s in enumerate(lines) if needle in s)
+
+    funds, budgets, errs = fundmodel.declarations(entries)
+    assert funds["general"] == fundmodel.Fund(
+        "general", "unrestricted", "general", (), "", None, datetime.date(2017, 1, 1), None,
+        {"filename": str(path), "lineno": at('"general"')})
+    assert funds["case"] == fundmodel.Fund(
+        "case", "restricted", "A case", ("Expenses:Legal", "Expenses:Fees", "Expenses:Comms"),
+        "EUR", "return-to-platform", datetime.date(2018, 1, 10), datetime.date(2019, 1, 1),
+        {"filename": str(path), "lineno": at('"case" "restricted"')})
+    # A fund with a bad terms or no purpose is still declared (its postings are its own).
+    assert funds["shy"].terms == "keep-it" and funds["shy"].purpose == ()
+    assert set(funds) == {"general", "case", "shy"}
+    assert [(b.fund, b.line, b.amount, b.date) for b in budgets] == [
+        ("case", "Solicitors", Amount(D("100.00"), "EUR"), datetime.date(2018, 1, 16)),
+        ("ghost", "Counsel", Amount(D("5.00"), "EUR"), datetime.date(2018, 1, 18))]
+    shape = 'a fund is declared as: custom "fund" "<id>" "<class>"'
+    expected = [
+        (at('"one-value"'), shape),
+        (at('"number" 5'), shape),
+        (at('"case" "designated"'), "fund 'case' is declared twice"),
+        (at('"shy"'), ("fund 'shy': terms 'keep-it' is not one of return-to-platform, "
+                      "release-to-unrestricted")),
+        (at('"shy"'), ("fund 'shy': a restricted fund needs a purpose (the account prefixes it "
+                      "may be spent on)")),
+        (at('"odd"'), ("fund 'odd': class 'endowment' is not one of unrestricted, designated, "
+                      "restricted")),
+        (at('2018-01-17'), ('a budget line is declared as: custom "fund-budget" "<fund>" '
+                           '"<line>" <amount> <CUR>')),
+        (at('2018-01-19'), ('custom "budget" is Fava\'s per-account budget; declare a grant '
+                           'budget line as custom "fund-budget" "<fund>" "<line>" <amount> <CUR>')),
+        (at('2019-01-02'), "fund 'case' is closed twice"),
+        (at('2019-01-03'), "fund-close: fund 'ghost' is not declared"),
+        (at('2018-01-18'), "budget line 'Counsel': fund 'ghost' is not declared"),
+    ]
+    assert [(e.source["lineno"], e.message) for e in errs] == expected
+    # Each error but the unknown budget's carries the directive it is about.
+    assert [e.entry.meta["lineno"] if e.entry else None for e in errs] == \
+        [line for line, _ in expected[:-1]] + [None]
