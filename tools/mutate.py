@@ -38,7 +38,7 @@ MODULES: dict[str, list[str]] = {
     "ledger/funds.py": ["tests/test_fund_model.py", "tests/test_plugin.py",
                         "tests/test_plugin_overdraft.py", "tests/test_plugin_errors.py",
                         "tests/test_funds_property.py", "tests/test_refunds.py"],
-    "reports/sofa.py": ["tests/test_sofa.py", "tests/test_refunds.py"],
+    "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_refunds.py"],
     "reports/transparency.py": ["tests/test_transparency.py",
                                 "tests/test_transparency_thresholds.py",
                                 "tests/test_refunds.py"],
