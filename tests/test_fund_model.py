@@ -122,6 +122,8 @@ DECLARATIONS = """\
 2018-01-17 custom "fund-budget" "case" "Solicitors"
 2018-01-18 custom "fund-budget" "ghost" "Counsel" 5.00 EUR
 2018-01-19 custom "budget" "case" "Counsel" 5.00 EUR
+2018-01-20 custom "fund-budget" "case" 5 100.00 EUR
+2018-01-21 custom "fund-budget" 7 "Counsel" 1.00 EUR
 2019-01-01 custom "fund-close" "case"
 2019-01-02 custom "fund-close" "case"
 2019-01-03 custom "fund-close" "ghost"
@@ -153,6 +155,7 @@ def test_declarations_read_every_field_and_report_every_mistake_at_its_line(tmp_
         ("case", "Solicitors", Amount(D("100.00"), "EUR"), datetime.date(2018, 1, 16)),
         ("ghost", "Counsel", Amount(D("5.00"), "EUR"), datetime.date(2018, 1, 18))]
     shape = 'a fund is declared as: custom "fund" "<id>" "<class>"'
+    budget_shape = 'a budget line is declared as: custom "fund-budget" "<fund>" "<line>" <amount> <CUR>'
     expected = [
         (at('"one-value"'), shape),
         (at('"number" 5'), shape),
@@ -167,6 +170,8 @@ def test_declarations_read_every_field_and_report_every_mistake_at_its_line(tmp_
                            '"<line>" <amount> <CUR>')),
         (at('2018-01-19'), ('custom "budget" is Fava\'s per-account budget; declare a grant '
                            'budget line as custom "fund-budget" "<fund>" "<line>" <amount> <CUR>')),
+        (at('2018-01-20'), budget_shape),
+        (at('2018-01-21'), budget_shape),
         (at('2019-01-02'), "fund 'case' is closed twice"),
         (at('2019-01-03'), "fund-close: fund 'ghost' is not declared"),
         (at('2018-01-18'), "budget line 'Counsel': fund 'ghost' is not declared"),
@@ -175,3 +180,9 @@ def test_declarations_read_every_field_and_report_every_mistake_at_its_line(tmp_
     # Each error but the unknown budget's carries the directive it is about.
     assert [e.entry.meta["lineno"] if e.entry else None for e in errs] == \
         [line for line, _ in expected[:-1]] + [None]
+
+
+def test_a_posting_of_a_transaction_without_metadata_has_no_fund(tmp_path):
+    txn = next(t for t, _p, _f in fundmodel.fund_postings(parsed(tmp_path)))
+    bare = txn._replace(meta=None)
+    assert [fundmodel.posting_fund(p, bare) for p in bare.postings] == [None, None]
