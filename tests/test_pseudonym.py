@@ -63,6 +63,11 @@ def test_repeat_gifts_keep_one_pseudonym_whatever_the_case_and_spacing(identity,
         Pseudonymiser(key).donor(" ".join(identity.split()).casefold())
 
 
+def test_identities_are_matched_ignoring_case_and_spacing():
+    assert normalise("  Jane \t ROE\n") == "jane roe"
+    assert normalise("STRASSE") == normalise("straße")
+
+
 def test_no_identity_no_pseudonym():
     assert Pseudonymiser(b"k" * 32).donor("   ") == ""
 
@@ -99,10 +104,11 @@ def test_an_import_under_another_key_gives_every_donor_another_pseudonym(tmp_pat
 # --- the key file ---------------------------------------------------------------------
 
 def test_the_key_is_created_once_private_and_announced(tmp_path, capsys):
-    path = tmp_path / "config" / "donor.key"
+    path = tmp_path / "home" / "config" / "donor.key"  # folders made as needed
     key = load_key(path)
-    assert capsys.readouterr().err.startswith(
-        f"fundledger: created the donor pseudonym key {path}. Back it up")
+    assert capsys.readouterr().err == (
+        f"fundledger: created the donor pseudonym key {path}. Back it up and keep it out of "
+        "the books: without it, new imports give returning donors new pseudonyms.\n")
     assert len(key) == 64 and int(key, 16) >= 0  # 32 random bytes as hex
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_key(path) == key and capsys.readouterr().err == ""  # read, not made anew
