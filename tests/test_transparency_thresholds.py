@@ -208,3 +208,42 @@ def test_rounded_counts_at_the_boundaries():
     assert [tr.supporters_text(n, rounded=True) for n in (4, 5, 9, 10, 14, 15)] == [
         tr.FEWER, "at least 5", "at least 5", "at least 10", "at least 10", "at least 15"]
     assert [tr.supporters_text(n, complete=False) for n in (4, 5)] == ["", "at least 5"]
+
+
+def test_merged_funds_sum_their_grants_sources_and_transfers(tmp_path):
+    # p: 2 donors through PayPal, a grant of 100 EUR received as 90.00, 5.00 in from big.
+    # q: 3 donors through Stripe, a grant of 200 EUR received as 170.00, 7.00 in from big.
+    # Together 5 donors: "Other funds" is p and q alone, and sums what they had.
+    extra = """\
+2017-01-01 open Income:Donations:Stripe GBP
+2017-01-01 open Income:Grants:Trust EUR
+2017-01-01 open Equity:Funds:Transfers GBP
+
+"""
+    grants = "".join(f"""\
+2019-04-0{i} * "Trust" "Grant"
+  fund: "{f}"
+  Assets:Bank  {gbp} GBP
+  Income:Grants:Trust  -{eur} EUR @@ {gbp} GBP
+
+2019-04-0{i} * "Trustees" "Top up"
+  Equity:Funds:Transfers  {moved} GBP
+    fund: "big"
+  Equity:Funds:Transfers  -{moved} GBP
+    fund: "{f}"
+
+""" for i, f, eur, gbp, moved in ((1, "p", "100.00", "90.00", "5.00"),
+                                 (2, "q", "200.00", "170.00", "7.00")))
+    body = (extra + fund("big") + fund("p") + fund("q") + gifts("big", "donations", 7, "b")
+            + gifts("p", "donations", 2, "p")
+            + gifts("q", "donations", 3, "q").replace("Income:Donations:PayPal",
+                                                      "Income:Donations:Stripe")
+            + grants)
+    other = by_id(statement(tmp_path, body))[tr.OTHER_FUNDS]
+    assert other.merged == ("Fund p", "Fund q")
+    donations = next(i for i in other.raised if i.label == "Donations")
+    assert (donations.amount, donations.detail, donations.supporters) == (
+        given(2) + given(3), "through PayPal, Stripe", "5")
+    assert [(i.label, i.amount, i.detail) for i in other.grant_original] == [
+        ("Grant from Trust", Decimal("300.00"), "EUR")]
+    assert [(i.label, i.amount) for i in other.transfers] == [("From Fund big", Decimal("12.00"))]
