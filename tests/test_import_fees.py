@@ -21,6 +21,7 @@ from conftest import cli_env, run_cli
 from importers_support import FIXTURES, load_clean, txns, write_books
 
 D = Decimal
+REAL = FIXTURES.parent / "real"  # exports in the platforms' published layouts
 
 JUSTGIVING_HEADER = ["Donation Ref", "Donation Date", "Donation Amount", "Transaction Fee",
                      "Donor User Id", "Donor First Name", "Donor Last Name", "Donor Email",
@@ -68,6 +69,22 @@ CASES = {
         "gocardless.csv", "gocardless:PO000T2",
         {"Assets:Transfers": D("195.20"), "Expenses:Fees:Payment": D("4.80"),
          "Income:Donations:GoCardless": D("-200.00")}),
+    "stripe payments export (no net column)": (
+        REAL / "stripe-payments.csv", "stripe-payments:ch_3PqA0008NgFund08",
+        {"Assets:Stripe": D("246.05"), "Expenses:Fees:Payment": D("3.95"),
+         "Income:Donations:Stripe": D("-250.00")}),
+    "stripe payments export, partly refunded": (
+        REAL / "stripe-payments.csv", "stripe-payments:ch_3PqA0006NgFund06",
+        {"Assets:Stripe": D("29.05"), "Expenses:Fees:Payment": D("0.95"),
+         "Income:Donations:Stripe": D("-30.00")}),
+    "open collective, fees as columns (net only, fee negative)": (
+        REAL / "opencollective-fees.csv", "opencollective-fees:880100",
+        {"Assets:OpenCollective": D("48.30"), "Expenses:Fees:Payment": D("1.70"),
+         "Income:Donations:OpenCollective": D("-50.00")}),
+    "open collective, pre-2024 export (fee negative)": (
+        REAL / "opencollective-legacy.csv", "opencollective-legacy:a1b2c3d4",
+        {"Assets:OpenCollective": D("48.30"), "Expenses:Fees:Payment": D("1.70"),
+         "Income:Donations:OpenCollective": D("-50.00")}),
     "enthuse donation (no net column)": (
         "enthuse.csv", "enthuse:ENT-T-1",
         {"Assets:Platforms:Enthuse": D("29.28"), "Expenses:Fees:Payment": D("0.72"),
@@ -93,6 +110,7 @@ def by_account(txn) -> dict[str, Decimal]:
 @pytest.mark.parametrize("case", list(CASES))
 def test_fees_are_expenses_and_income_is_gross(tmp_path, case):
     export, import_id, expected = CASES[case]
+    # FIXTURES / REAL / "x.csv" is REAL / "x.csv": pathlib keeps an absolute right-hand side.
     path = export(tmp_path) if callable(export) else FIXTURES / export
     main = write_books(tmp_path / "books")
     env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
