@@ -4,9 +4,10 @@ Income is booked gross and each fee as an expense of the same fund (docs/importi
 a gift of 25.00 with a fee of 0.68 is Income -25.00, Expenses:Fees +0.68, and 24.32 into
 the account that holds it. PayPal, Stripe, CaseFunder and GoCardless exports carry a net
 column, so a fee with the wrong sign breaks "net = gross - fees" there; JustGiving, Enthuse
-and Stripe's payments export have no net column and nothing else would notice. Each expected entry below is
-worked by hand from one row of the export. The imports run through `fundledger import`
-into fresh books, so these tests hold whatever the importers look like inside.
+and Stripe's payments export have no net column and nothing else would notice. Each
+expected entry below is worked by hand from one row of the export. The imports run through
+`fundledger import` into fresh books, so these tests hold whatever the importers look like
+inside.
 """
 
 from __future__ import annotations
