@@ -247,3 +247,43 @@ def test_merged_funds_sum_their_grants_sources_and_transfers(tmp_path):
     assert [(i.label, i.amount, i.detail) for i in other.grant_original] == [
         ("Grant from Trust", Decimal("300.00"), "EUR")]
     assert [(i.label, i.amount) for i in other.transfers] == [("From Fund big", Decimal("12.00"))]
+
+
+INTEREST = """\
+2017-01-01 open Income:Interest GBP
+
+2019-12-31 * "Bank" "Interest"
+  fund: "f"
+  Assets:Bank  3.21 GBP
+  Income:Interest  -3.21 GBP
+
+"""
+
+PAYOUT = """\
+2019-04-01 * "Platform" "Payout of pledges made offline"
+  fund: "f"
+  Assets:Bank  99.00 GBP
+  Income:Crowdfunding:Platform  -99.00 GBP
+
+"""
+
+
+def test_a_channel_of_1_donor_is_merged_and_income_from_no_donor_stands_alone(tmp_path):
+    s = statement(tmp_path, INTEREST + fund("f") + gifts("f", "donations", 6, "a")
+                  + gifts("f", "crowdfunding", 1, "b"))
+    got = {i.label: (i.amount, i.detail, i.supporters) for i in by_id(s)["f"].raised}
+    assert got == {
+        "Donations": (given(6), "through PayPal", "6"),
+        # Bank interest is nobody's gift: shown as it is, named by its source, no count.
+        "Other income": (Decimal("3.21"), "Interest", ""),
+        "Other channels": (given(1), ("crowdfunding: channels with fewer than 5 supporters "
+                                     "each are shown together"), tr.FEWER)}
+
+
+def test_merged_channels_with_gifts_of_no_known_donor_count_only_at_least(tmp_path):
+    # Crowdfunding: 3 donors and a payout of pledges whose donors are not known; donations:
+    # 3 donors. Both small, merged: 6 known donors, and perhaps more behind the payout.
+    s = statement(tmp_path, fund("f") + gifts("f", "crowdfunding", 3, "c") + PAYOUT
+                  + gifts("f", "donations", 3, "d"))
+    got = {i.label: (i.amount, i.supporters) for i in by_id(s)["f"].raised}
+    assert got == {"Other channels": (given(3) * 2 + 99, "at least 6")}
