@@ -226,6 +226,11 @@ def test_merged_funds_sum_their_grants_sources_and_transfers(tmp_path):
   Assets:Bank  {gbp} GBP
   Income:Grants:Trust  -{eur} EUR @@ {gbp} GBP
 
+2019-04-0{i} * "Firm LLP" "Advice"
+  fund: "{f}"
+  Expenses:Legal:Solicitors  {moved} GBP
+  Assets:Bank  -{moved} GBP
+
 2019-04-0{i} * "Trustees" "Top up"
   Equity:Funds:Transfers  {moved} GBP
     fund: "big"
@@ -247,6 +252,7 @@ def test_merged_funds_sum_their_grants_sources_and_transfers(tmp_path):
     assert [(i.label, i.amount, i.detail) for i in other.grant_original] == [
         ("Grant from Trust", Decimal("300.00"), "EUR")]
     assert [(i.label, i.amount) for i in other.transfers] == [("From Fund big", Decimal("12.00"))]
+    assert [(x.firm, x.amount) for x in other.legal_by_firm] == [("Firm LLP", Decimal("12.00"))]
 
 
 INTEREST = """\
