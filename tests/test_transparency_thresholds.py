@@ -293,3 +293,15 @@ def test_merged_channels_with_gifts_of_no_known_donor_count_only_at_least(tmp_pa
                   + gifts("f", "donations", 3, "d"))
     got = {i.label: (i.amount, i.supporters) for i in by_id(s)["f"].raised}
     assert got == {"Other channels": (given(3) * 2 + 99, "at least 6")}
+
+
+def test_periods_over_three_years(tmp_path):
+    # 2 + 2 + 2 donors: only the three years together reach 5.
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 2, "a", 2018)
+                  + gifts("f", "donations", 2, "b", 2019) + gifts("f", "donations", 2, "c", 2020))
+    assert [(p.label, p.raised) for p in s.periods] == [("2018\u20132020", given(2) * 3)]
+    # 5, 5, then 4: the small last year folds into the one before, not the first.
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 5, "a", 2018)
+                  + gifts("f", "donations", 5, "b", 2019) + gifts("f", "donations", 4, "c", 2020))
+    assert [(p.label, p.raised) for p in s.periods] == [
+        ("2018", given(5)), ("2019\u20132020", given(5) + given(4))]
