@@ -1,0 +1,307 @@
+"""Every disclosure-control threshold of the transparency statement, at 4 and at 5 donors.
+
+A group of 1 to 4 donors is never shown on its own (reports.transparency, MIN_GROUP): a
+channel, a fund, the group of merged funds, a period of the time series and the whole
+statement. Each test builds books where one group has exactly 4 donors, then exactly 5,
+and checks the statement on both sides of the line: a threshold off by one (`<=` for `<`,
+a 4 for the 5) fails here. Gifts are worked by hand: donor i of a group gives 10 + i
+pounds, so every group's sum is known and distinct.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledger import books as ledger_books
+from reports import transparency as tr
+from reports import transparency_render as render
+
+HEADER = """\
+option "title" "Edge Campaign"
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:Bank GBP
+2017-01-01 open Income:Crowdfunding:Platform GBP
+2017-01-01 open Income:Donations:PayPal GBP
+2017-01-01 open Expenses:Legal:Solicitors GBP
+"""
+
+CHANNELS = {"crowdfunding": "Income:Crowdfunding:Platform", "donations": "Income:Donations:PayPal"}
+
+
+def fund(fund_id: str) -> str:
+    return (f'2018-01-01 custom "fund" "{fund_id}" "restricted"\n  title: "Fund {fund_id}"\n'
+            '  purpose: "Expenses:Legal"\n\n')
+
+
+def gifts(fund_id: str, channel: str, n: int, prefix: str, year: int = 2019) -> str:
+    """n distinct donors (`d-<prefix>-<i>`), donor i giving 10 + i pounds."""
+    return "".join(
+        f'{year}-03-{i + 1:02d} * "Gift"\n  fund: "{fund_id}"\n  donor: "d-{prefix}-{i}"\n'
+        f"  Assets:Bank  {10 + i}.00 GBP\n  {CHANNELS[channel]}  -{10 + i}.00 GBP\n\n"
+        for i in range(n))
+
+
+def given(n: int) -> Decimal:
+    return Decimal(sum(10 + i for i in range(n)))
+
+
+def statement(tmp_path, body: str, funds: list[str] | None = None) -> tr.Statement:
+    main = tmp_path / "main.beancount"
+    main.write_text(HEADER + body)
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    return tr.statement(entries, options, funds)
+
+
+def raised(items) -> dict[str, tuple[Decimal, str]]:
+    return {i.label: (i.amount, i.supporters) for i in items}
+
+
+def by_id(s: tr.Statement) -> dict:
+    return {f.id: f for f in s.funds}
+
+
+# --- a channel --------------------------------------------------------------------------
+
+def test_a_channel_of_4_donors_is_merged_and_its_platform_not_named(tmp_path):
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 6, "a")
+                  + gifts("f", "crowdfunding", 4, "b"))
+    expected = {"Donations": (given(6), "6"), "Other channels": (given(4), tr.FEWER)}
+    assert raised(by_id(s)["f"].raised) == expected
+    # The statement's own totals: the same channels, rounded as a count was suppressed.
+    assert raised(s.raised) == {"Donations": (given(6), "at least 5"),
+                                "Other channels": (given(4), tr.FEWER)}
+    for name, text in render.outputs(s).items():
+        assert "through Platform" not in text, name
+
+
+def test_a_channel_of_5_donors_is_shown_with_its_count(tmp_path):
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 6, "a")
+                  + gifts("f", "crowdfunding", 5, "b"))
+    f = by_id(s)["f"]
+    assert raised(f.raised) == {"Crowdfunding": (given(5), "5"), "Donations": (given(6), "6")}
+    assert next(i for i in f.raised if i.label == "Crowdfunding").detail == "through Platform"
+    assert f.supporters == "11" and s.supporters == "11"
+
+
+@pytest.mark.parametrize(("crowd", "donations", "expected"), [
+    # Both channels small: one merged line of their sum, counted over both.
+    (4, 4, {"Other channels": (given(4) * 2, "8")}),
+    # Only one small: the merged line is that channel alone, its count hidden.
+    (4, 5, {"Donations": (given(5), "5"), "Other channels": (given(4), tr.FEWER)}),
+    (5, 4, {"Crowdfunding": (given(5), "5"), "Other channels": (given(4), tr.FEWER)}),
+    # Neither small: nothing merged.
+    (5, 5, {"Crowdfunding": (given(5), "5"), "Donations": (given(5), "5")}),
+])
+def test_two_small_channels_at_once(tmp_path, crowd, donations, expected):
+    s = statement(tmp_path, fund("f") + gifts("f", "crowdfunding", crowd, "c")
+                  + gifts("f", "donations", donations, "d"))
+    f = by_id(s)["f"]
+    assert raised(f.raised) == expected
+    merged = next((i for i in f.raised if i.label == "Other channels"), None)
+    if crowd < 5 and donations < 5:
+        assert merged.detail.startswith("crowdfunding and donations:")
+
+
+def test_two_small_channels_of_the_same_few_donors_stay_fewer_than_5(tmp_path):
+    # The same 2 donors give through both channels, and 6 others through a third door
+    # (other income): the merged line is 2 people, however many lines it merges.
+    body = (fund("f") + gifts("f", "crowdfunding", 2, "x") + gifts("f", "donations", 2, "x")
+            + "2017-01-01 open Income:Events GBP\n\n"
+            + gifts("f", "donations", 6, "e").replace("Income:Donations:PayPal",
+                                                      "Income:Events"))
+    f = by_id(statement(tmp_path, body))["f"]
+    assert raised(f.raised)["Other channels"] == (given(2) * 2, tr.FEWER)
+
+
+# --- a fund, and the group of merged funds ----------------------------------------------
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_a_fund_of_4_donors_is_shown_only_with_others(tmp_path, n):
+    # big: 7 donors, mid: 6 donors, edge: n donors.
+    s = statement(tmp_path, fund("big") + fund("mid") + fund("edge")
+                  + gifts("big", "donations", 7, "b") + gifts("mid", "donations", 6, "m")
+                  + gifts("edge", "donations", n, "e"))
+    f = by_id(s)
+    if n == 4:
+        # edge alone would be a group of 4: the shown fund with fewest donors (mid) joins.
+        assert list(f) == ["big", tr.OTHER_FUNDS]
+        other = f[tr.OTHER_FUNDS]
+        assert other.merged == ("Fund mid", "Fund edge")
+        assert other.title == tr.OTHER_FUNDS_MIXED_TITLE
+        assert other.raised_total == given(6) + given(4)
+        for name, text in render.outputs(s).items():
+            assert str(given(4)) not in text, name
+    else:
+        assert list(f) == ["big", "mid", "edge"]
+        assert f["edge"].supporters == "5" and f["edge"].raised_total == given(5)
+        assert not any("shown only together" in note for note in s.notes)
+
+
+@pytest.mark.parametrize(("a", "b", "joins"), [(2, 2, True), (2, 3, False)])
+def test_merged_funds_are_made_up_to_5_donors_and_no_more(tmp_path, a, b, joins):
+    # Two small funds: together 4 donors need a shown fund to join them; 5 do not.
+    s = statement(tmp_path, fund("big") + fund("p") + fund("q")
+                  + gifts("big", "donations", 7, "b") + gifts("p", "donations", a, "p")
+                  + gifts("q", "donations", b, "q"))
+    f = by_id(s)
+    other = f[tr.OTHER_FUNDS]
+    if joins:
+        assert list(f) == [tr.OTHER_FUNDS]
+        assert other.merged == ("Fund big", "Fund p", "Fund q")
+        assert other.title == tr.OTHER_FUNDS_MIXED_TITLE
+    else:
+        assert list(f) == ["big", tr.OTHER_FUNDS]
+        assert other.merged == ("Fund p", "Fund q")
+        assert other.title == tr.OTHER_FUNDS_TITLE
+        assert other.supporters == "5"
+
+
+# --- the whole statement ----------------------------------------------------------------
+
+def test_a_statement_of_4_donors_is_refused_and_of_5_published(tmp_path):
+    with pytest.raises(tr.TooFewSupporters):
+        statement(tmp_path, fund("f") + gifts("f", "donations", 4, "a"))
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 5, "a"))
+    assert s.supporters == "5" and s.raised_total == given(5)
+
+
+def test_a_statement_of_one_fund_is_judged_by_its_own_donors(tmp_path):
+    body = (fund("big") + fund("edge") + gifts("big", "donations", 7, "b")
+            + gifts("edge", "donations", 4, "e"))
+    with pytest.raises(tr.TooFewSupporters):
+        statement(tmp_path, body, ["edge"])
+    body += gifts("edge", "donations", 1, "e5", year=2020)  # a fifth donor
+    assert statement(tmp_path, body, ["edge"]).supporters == "5"
+
+
+# --- a period of the time series --------------------------------------------------------
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_a_year_of_4_donors_is_merged_with_the_next(tmp_path, n):
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", n, "y", 2019)
+                  + gifts("f", "donations", 5, "z", 2020))
+    periods = [(p.label, p.raised) for p in s.periods]
+    if n == 4:
+        assert periods == [("2019\u20132020", given(4) + given(5))]
+    else:
+        assert periods == [("2019", given(5)), ("2020", given(5))]
+
+
+@pytest.mark.parametrize("n", [4, 5])
+def test_a_last_year_of_4_donors_is_folded_back(tmp_path, n):
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 5, "y", 2019)
+                  + gifts("f", "donations", n, "z", 2020))
+    periods = [(p.label, p.raised) for p in s.periods]
+    if n == 4:
+        assert periods == [("2019\u20132020", given(5) + given(4))]
+    else:
+        assert periods == [("2019", given(5)), ("2020", given(5))]
+
+
+# --- counts beside a suppressed one -----------------------------------------------------
+
+def test_rounded_counts_at_the_boundaries():
+    assert [tr.supporters_text(n, rounded=True) for n in (4, 5, 9, 10, 14, 15)] == [
+        tr.FEWER, "at least 5", "at least 5", "at least 10", "at least 10", "at least 15"]
+    assert [tr.supporters_text(n, complete=False) for n in (4, 5)] == ["", "at least 5"]
+
+
+def test_merged_funds_sum_their_grants_sources_and_transfers(tmp_path):
+    # p: 2 donors through PayPal, a grant of 100 EUR received as 90.00, 5.00 in from big.
+    # q: 3 donors through Stripe, a grant of 200 EUR received as 170.00, 7.00 in from big.
+    # Together 5 donors: "Other funds" is p and q alone, and sums what they had.
+    extra = """\
+2017-01-01 open Income:Donations:Stripe GBP
+2017-01-01 open Income:Grants:Trust EUR
+2017-01-01 open Equity:Funds:Transfers GBP
+
+"""
+    grants = "".join(f"""\
+2019-04-0{i} * "Trust" "Grant"
+  fund: "{f}"
+  Assets:Bank  {gbp} GBP
+  Income:Grants:Trust  -{eur} EUR @@ {gbp} GBP
+
+2019-04-0{i} * "Firm LLP" "Advice"
+  fund: "{f}"
+  Expenses:Legal:Solicitors  {moved} GBP
+  Assets:Bank  -{moved} GBP
+
+2019-04-0{i} * "Trustees" "Top up"
+  Equity:Funds:Transfers  {moved} GBP
+    fund: "big"
+  Equity:Funds:Transfers  -{moved} GBP
+    fund: "{f}"
+
+""" for i, f, eur, gbp, moved in ((1, "p", "100.00", "90.00", "5.00"),
+                                 (2, "q", "200.00", "170.00", "7.00")))
+    body = (extra + fund("big") + fund("p") + fund("q") + gifts("big", "donations", 7, "b")
+            + gifts("p", "donations", 2, "p")
+            + gifts("q", "donations", 3, "q").replace("Income:Donations:PayPal",
+                                                      "Income:Donations:Stripe")
+            + grants)
+    other = by_id(statement(tmp_path, body))[tr.OTHER_FUNDS]
+    assert other.merged == ("Fund p", "Fund q")
+    donations = next(i for i in other.raised if i.label == "Donations")
+    assert (donations.amount, donations.detail, donations.supporters) == (
+        given(2) + given(3), "through PayPal, Stripe", "5")
+    assert [(i.label, i.amount, i.detail) for i in other.grant_original] == [
+        ("Grant from Trust", Decimal("300.00"), "EUR")]
+    assert [(i.label, i.amount) for i in other.transfers] == [("From Fund big", Decimal("12.00"))]
+    assert [(x.firm, x.amount) for x in other.legal_by_firm] == [("Firm LLP", Decimal("12.00"))]
+
+
+INTEREST = """\
+2017-01-01 open Income:Interest GBP
+
+2019-12-31 * "Bank" "Interest"
+  fund: "f"
+  Assets:Bank  3.21 GBP
+  Income:Interest  -3.21 GBP
+
+"""
+
+PAYOUT = """\
+2019-04-01 * "Platform" "Payout of pledges made offline"
+  fund: "f"
+  Assets:Bank  99.00 GBP
+  Income:Crowdfunding:Platform  -99.00 GBP
+
+"""
+
+
+def test_a_channel_of_1_donor_is_merged_and_income_from_no_donor_stands_alone(tmp_path):
+    s = statement(tmp_path, INTEREST + fund("f") + gifts("f", "donations", 6, "a")
+                  + gifts("f", "crowdfunding", 1, "b"))
+    got = {i.label: (i.amount, i.detail, i.supporters) for i in by_id(s)["f"].raised}
+    assert got == {
+        "Donations": (given(6), "through PayPal", "6"),
+        # Bank interest is nobody's gift: shown as it is, named by its source, no count.
+        "Other income": (Decimal("3.21"), "Interest", ""),
+        "Other channels": (given(1), ("crowdfunding: channels with fewer than 5 supporters "
+                                     "each are shown together"), tr.FEWER)}
+
+
+def test_merged_channels_with_gifts_of_no_known_donor_count_only_at_least(tmp_path):
+    # Crowdfunding: 3 donors and a payout of pledges whose donors are not known; donations:
+    # 3 donors. Both small, merged: 6 known donors, and perhaps more behind the payout.
+    s = statement(tmp_path, fund("f") + gifts("f", "crowdfunding", 3, "c") + PAYOUT
+                  + gifts("f", "donations", 3, "d"))
+    got = {i.label: (i.amount, i.supporters) for i in by_id(s)["f"].raised}
+    assert got == {"Other channels": (given(3) * 2 + 99, "at least 6")}
+
+
+def test_periods_over_three_years(tmp_path):
+    # 2 + 2 + 2 donors: only the three years together reach 5.
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 2, "a", 2018)
+                  + gifts("f", "donations", 2, "b", 2019) + gifts("f", "donations", 2, "c", 2020))
+    assert [(p.label, p.raised) for p in s.periods] == [("2018\u20132020", given(2) * 3)]
+    # 5, 5, then 4: the small last year folds into the one before, not the first.
+    s = statement(tmp_path, fund("f") + gifts("f", "donations", 5, "a", 2018)
+                  + gifts("f", "donations", 5, "b", 2019) + gifts("f", "donations", 4, "c", 2020))
+    assert [(p.label, p.raised) for p in s.periods] == [
+        ("2018", given(5)), ("2019\u20132020", given(5) + given(4))]
