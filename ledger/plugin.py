@@ -25,6 +25,9 @@ from ledger import closing
 from ledger import funds as fundmodel
 from ledger import lock as period_lock
 
+# Endowments are restricted funds too (SORP): kept to their purpose, never below zero.
+RESTRICTED = ("restricted", "endowment")
+
 __plugins__ = ("fund_rules",)
 
 
@@ -122,14 +125,14 @@ def fund_rules(entries, options_map, config=None):
                 errors.append(FundError(
                     where, f"fund '{fund_id}' is used on {txn.date}, after it closed on "
                     f"{fund.closed}", txn))
-            if (fund.fund_class == "restricted" and posting.account.startswith("Expenses:")
+            if (fund.fund_class in RESTRICTED and posting.account.startswith("Expenses:")
                     and not _within(posting.account, fund.purpose)
                     and not closing.donated_under_terms(txn, fund)):
                 errors.append(FundError(
                     where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "
                     f"its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
             fundmodel.add(running.setdefault(fund_id, {}), fundmodel.weight(posting), -1)
-            if fund.fund_class == "restricted":
+            if fund.fund_class in RESTRICTED:
                 touched[fund_id] = txn
     end_of_day(day)
     errors += period_lock.check(out)

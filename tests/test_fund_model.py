@@ -117,7 +117,7 @@ DECLARATIONS = """\
 2018-01-13 custom "fund" "case" "designated"
 2018-01-14 custom "fund" "shy" "restricted"
   terms: "keep-it"
-2018-01-15 custom "fund" "odd" "endowment"
+2018-01-15 custom "fund" "odd" "permanent"
 2018-01-16 custom "fund-budget" "case" "Solicitors" 100.00 EUR
 2018-01-17 custom "fund-budget" "case" "Solicitors"
 2018-01-18 custom "fund-budget" "ghost" "Counsel" 5.00 EUR
@@ -161,11 +161,11 @@ def test_declarations_read_every_field_and_report_every_mistake_at_its_line(tmp_
         (at('"number" 5'), shape),
         (at('"case" "designated"'), "fund 'case' is declared twice"),
         (at('"shy"'), ("fund 'shy': terms 'keep-it' is not one of return-to-platform, "
-                      "release-to-unrestricted")),
+                      "release-to-unrestricted, donate-to-charity")),
         (at('"shy"'), ("fund 'shy': a restricted fund needs a purpose (the account prefixes it "
                       "may be spent on)")),
-        (at('"odd"'), ("fund 'odd': class 'endowment' is not one of unrestricted, designated, "
-                      "restricted")),
+        (at('"odd"'), ("fund 'odd': class 'permanent' is not one of unrestricted, designated, "
+                      "restricted, endowment")),
         (at('2018-01-17'), ('a budget line is declared as: custom "fund-budget" "<fund>" '
                            '"<line>" <amount> <CUR>')),
         (at('2018-01-19'), ('custom "budget" is Fava\'s per-account budget; declare a grant '

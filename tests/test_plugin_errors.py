@@ -74,7 +74,7 @@ def test_every_error_points_at_the_line_to_fix_and_carries_its_entry(tmp_path):
   fund: "ghost"
   Assets:Bank               3.00 GBP
   Income:Donations         -3.00 GBP
-2018-01-01 custom "fund" "odd" "endowment"
+2018-01-01 custom "fund" "odd" "permanent"
 """)
     _entries, errors = load(path)
     got = {ledger_books.format_error(e): e.entry for e in errors}
@@ -94,8 +94,8 @@ def test_every_error_points_at_the_line_to_fix_and_carries_its_entry(tmp_path):
         "posting or the transaction)": "No fund",
         f"{path}:{ghost}: fund 'ghost' is not declared (posting to Income:Donations)":
             "Nobody's fund",
-        f"{path}:{odd}: fund 'odd': class 'endowment' is not one of unrestricted, designated, "
-        "restricted": None,
+        f"{path}:{odd}: fund 'odd': class 'permanent' is not one of unrestricted, designated, "
+        "restricted, endowment": None,
     }
     assert set(got) == set(expected)
     for message, narration in expected.items():

@@ -93,9 +93,10 @@ def load_errors(tmp_path, fund_class: str, movement: str, amount: str):
     return path, line, [ledger_books.format_error(e) for e in errors]
 
 
+@pytest.mark.parametrize("fund_class", ["restricted", "endowment"])
 @pytest.mark.parametrize("movement", list(MOVEMENTS))
-def test_a_restricted_fund_overdrawn_by_one_penny_is_reported(tmp_path, movement):
-    path, line, errors = load_errors(tmp_path, "restricted", movement, "10.01")
+def test_a_restricted_fund_overdrawn_by_one_penny_is_reported(tmp_path, movement, fund_class):
+    path, line, errors = load_errors(tmp_path, fund_class, movement, "10.01")
     assert errors == [(f"{path}:{line}: fund 'pot' is overspent on 2018-02-03: balance "
                        "-0.01 GBP (a restricted fund may not go below zero)")]
 
@@ -105,7 +106,8 @@ def test_a_restricted_fund_left_at_exactly_zero_is_not_overdrawn(tmp_path, movem
     assert load_errors(tmp_path, "restricted", movement, "10.00")[2] == []
 
 
-@pytest.mark.parametrize("fund_class", [c for c in FUND_CLASSES if c != "restricted"])
+@pytest.mark.parametrize("fund_class", [c for c in FUND_CLASSES
+                                        if c not in ("restricted", "endowment")])
 @pytest.mark.parametrize("movement", list(MOVEMENTS))
 def test_only_restricted_funds_carry_the_overdraft_rule(tmp_path, fund_class, movement):
     # The same overdraft of an unrestricted or designated fund is the trustees' business:
@@ -122,4 +124,4 @@ def test_the_issue_s_refund_example(tmp_path):
 
 def test_every_fund_class_is_covered():
     # A new class must be added to the tests above, not silently skipped.
-    assert set(FUND_CLASSES) == {"unrestricted", "designated", "restricted"}
+    assert set(FUND_CLASSES) == {"unrestricted", "designated", "restricted", "endowment"}

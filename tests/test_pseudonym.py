@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from importers_support import FIXTURES, csv_rows, load_clean, txns, write_books
 
+from importers.errors import Problem
 from importers.pseudonym import ENV, Pseudonymiser, key_path, load_key, normalise
 
 identities = st.text(min_size=1, max_size=60).filter(lambda s: s.strip())
@@ -118,7 +119,7 @@ def test_the_key_is_created_once_private_and_announced(tmp_path, capsys):
 def test_an_empty_key_file_is_refused(tmp_path):
     path = tmp_path / "donor.key"
     path.write_text("  \n")
-    with pytest.raises(ValueError, match=f"{path}: the donor key file is empty"):
+    with pytest.raises(Problem, match=f"{path}: the donor key file is empty"):
         load_key(path)
 
 
