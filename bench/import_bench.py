@@ -204,10 +204,14 @@ def main() -> None:
         return Run(float(seconds), run.peak_kb, run.load, int(before))
 
     runs: dict[tuple[str, str], list[Run]] = {(s, k): [] for s in shapes for k, _ in SIDES}
-    for _ in range(args.repeat):
+    for n in range(args.repeat):
         for shape in shapes:
-            for side, _ in SIDES:
-                runs[shape, side].append(once(shape, side))
+            for side, title in SIDES:
+                got = once(shape, side)
+                runs[shape, side].append(got)
+                print(f"  run {n + 1}/{args.repeat} {shape:<9} {title:<32} {got.seconds:7.2f} s "
+                      f"{got.peak_kb / 1024:6.0f} MB  load {got.load:.1f}", file=sys.stderr,
+                      flush=True)
     best = {key: min(rs, key=lambda r: r.seconds) for key, rs in runs.items()}
     peak = {key: max(rs, key=lambda r: r.peak_kb) for key, rs in runs.items()}
     loads = [r.load for rs in runs.values() for r in rs]
