@@ -72,22 +72,23 @@ ORG = "treasurer@northgate-privacy.example"
 
 def paypal(rng, bank: list) -> None:
     donors = people(rng, 12)
-    rows, balance, n = [], D(0), 0
+    rows, n = [], 0
+    balances = {"GBP": D(0), "USD": D(0)}  # PayPal keeps a balance per currency
 
     def row(date, name, typ, status, cur, gross, fee_, email_from, email_to, ref="", note="",
             impact=None, address=""):
-        nonlocal n, balance
+        nonlocal n
         n += 1
         net = gross - fee_
-        if status == "Completed" and impact != "Memo" and cur == "GBP":
-            balance += net
+        if status == "Completed" and impact != "Memo":
+            balances[cur] += net
         impact = impact or ("Credit" if gross > 0 else "Debit")
         clock = f"{rng.randint(7, 22):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
         rows.append([date.strftime("%d/%m/%Y"), clock, "Europe/London", name, typ, status, cur,
                      money(gross), money(-fee_) if fee_ else "0.00", money(net), email_from,
                      email_to, f"{n:04d}NPA{rng.randint(10**8, 10**9 - 1)}", address,
                      "Confirmed" if address else "", "Donation" if gross > 0 else "", "", ref,
-                     "", money(balance), "", "", note, impact])
+                     "", "", "", "", note, impact])
         return rows[-1][12]
 
     for year in range(2017, 2025):
@@ -116,11 +117,19 @@ def paypal(rng, bank: list) -> None:
                 D(0), "", "", ref=tid)
         row(dt.date(year, 12, 19), "", "General Authorization", "Pending", "GBP", D("-1.00"),
             D(0), ORG, "", impact="Memo")
-        out = balance
+        out = balances["GBP"]
         if out <= 0:
             continue
         row(dt.date(year, 12, 20), "", "General Withdrawal", "Completed", "GBP", -out, D(0), ORG, "")
         bank.append((dt.date(year, 12, 22), "PAYPAL WITHDRAWAL PPWDL", out, D(0)))
+    # A download lists rows in time order, each with the balance of its currency after it
+    # (a pending or memo row leaves the balance as it was).
+    rows.sort(key=lambda r: dt.datetime.strptime(r[0], "%d/%m/%Y"))
+    running = {"GBP": D(0), "USD": D(0)}
+    for r in rows:
+        if r[5] == "Completed" and r[23] != "Memo":
+            running[r[6]] += D(r[9])
+        r[19] = money(running[r[6]])
     with_bom = "\ufeff"
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\r\n")

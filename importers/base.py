@@ -13,10 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import beangulp
+from beancount.core import data
 from beancount.core.data import Entries
 from beancount.parser import parser
 
-from importers import build, engine, read
+from importers import build, classify, parse, read
 from importers.profile import Profile
 from importers.pseudonym import Pseudonymiser
 from importers.settings import Settings, from_entries
@@ -27,17 +28,52 @@ def existing_ids(entries) -> set[str]:
     return {e.meta["import-id"] for e in entries or () if e.meta and "import-id" in e.meta}
 
 
+def best(filepath: str, importers: list[ProfileImporter]) -> ProfileImporter | None:
+    """The most specific importer that matches the file: the longest signature wins, the
+    first listed (the books' own profiles come first) on a tie."""
+    found = [(len(imp.profile.signature), -k, imp) for k, imp in enumerate(importers)
+             if imp.matches(filepath)]
+    return max(found, key=lambda f: f[:2])[2] if found else None
+
+
+def _opens(entries: Entries, existing: Entries) -> Entries:
+    """An `open` for each account the entries use that the existing books do not open."""
+    opened = {e.account for e in existing if isinstance(e, data.Open)}
+    first: dict[str, datetime.date] = {}
+    for e in entries:
+        accounts = ([p.account for p in e.postings] if isinstance(e, data.Transaction)
+                    else [e.account] if isinstance(e, data.Balance) else [])
+        for a in accounts:
+            if a not in opened and (a not in first or e.date < first[a]):
+                first[a] = e.date
+    return [data.Open(data.new_metadata("<fundledger import>", 0), day, a, None, None)
+            for a, day in sorted(first.items())]
+
+
 class ProfileImporter(beangulp.Importer):
+    """One profile as a beangulp importer. Importers made together (importers.run's
+    importers_for) know each other, so a file is claimed by exactly one: the one whose
+    signature names the most of its columns (the books' own profiles first on a tie),
+    on the CLI and on Fava's import page alike."""
+
     def __init__(self, profile: Profile, pseudo: Pseudonymiser | None = None):
         self.profile = profile
         self.pseudo = pseudo or Pseudonymiser()
+        self.rivals: list[ProfileImporter] = []
 
     @property
     def name(self) -> str:
         return f"fundledger.{self.profile.name}"
 
+    def matches(self, filepath: str) -> bool:
+        """The file holds this profile's header (its own spellings or its aliases)."""
+        head = read.head_rows(filepath)
+        return read.header_at(head, self.profile.signature, self.profile.spellings) is not None
+
     def identify(self, filepath: str) -> bool:
-        return read.header_at(read.head_rows(filepath), self.profile.signature) is not None
+        if not self.matches(filepath):
+            return False
+        return best(filepath, self.rivals or [self]) is self
 
     def account(self, filepath: str) -> str:
         return self.profile.accounts.get("account", "Assets:Imports")
@@ -63,12 +99,15 @@ class ProfileImporter(beangulp.Importer):
         # hashlib lets go of the interpreter while it hashes a large file.
         with ThreadPoolExecutor(1) as pool:
             sha = pool.submit(read.sha256, filepath)
-            df = read.load(filepath, self.profile.signature)
+            df = read.load(filepath, self.profile.signature, self.profile)
             if df is None:
                 from importers.errors import Problem
 
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")
-            parsed = engine.parse(filepath, df, self.profile, self.pseudo)
+            rules = classify.rules_for(self.profile, settings.rules_for(self.profile.name))
+            parsed = parse.parse(filepath, df, self.profile, self.pseudo, rules,
+                                 lambda ref: settings.received(f"{self.profile.name}:{ref}"),
+                                 settings.suspense)
             b = build.Builder(self.profile, settings, filepath, sha.result())
         # Millions of small live objects and no cycles among them: the cyclic collector
         # would rescan them all again and again while the entries are built.
@@ -81,18 +120,29 @@ class ProfileImporter(beangulp.Importer):
                 gc.enable()
 
     def extract(self, filepath: str, existing: Entries) -> Entries:
-        txns = self.txns(filepath, from_entries(existing or []))
+        """The file's entries for Fava's import page or a beangulp script. Rows no rule
+        claims come as Unclassified entries (the treasurer sees each before saving it),
+        and an `open` for each account the books do not have yet, on its first day."""
+        settings = from_entries(existing or [])
+        settings.suspense = True
+        built = self.entries(filepath, settings)
+        used = {p.account for e in existing or [] if isinstance(e, data.Transaction)
+                for p in e.postings}
+        txns = [t for t in built.openings
+                if t.postings[0].number and t.postings[0].account not in used] + built.all()
         entries, errors, _ = parser.parse_string("".join(render(t) + "\n" for t in txns))
         if errors:  # the renderer only writes what the parser reads; say so loudly if not
             raise ValueError(f"{filepath}: internal error rendering entries: {errors[0].message}")
         for e in entries:
             e.meta["filename"], e.meta["lineno"] = filepath, int(e.meta.get("import-row", 0))
-        return entries
+        return _opens(entries, existing or []) + entries
 
     def deduplicate(self, entries: Entries, existing: Entries) -> None:
         seen = existing_ids(existing)
         for e in entries:
             iid = e.meta.get("import-id")
+            if iid is None:  # an account's open: not a row of the export
+                continue
             if iid in seen:
                 e.meta["__duplicate__"] = True
             seen.add(iid)

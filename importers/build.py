@@ -6,23 +6,23 @@ the net, the fee accounts the fees, the income account minus the gross.
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
 import numpy as np
+from beancount.core import account as beancount_account
 
 from importers.columns import Columns, simple_rows
-from importers.engine import Parsed
 from importers.errors import Problem
-from importers.profile import Profile, Rule
+from importers.parse import Parsed
+from importers.profile import NARRATION, Profile, Rule
 from importers.settings import Settings
 from importers.txn import Built, Post, Txn
 from ledger import funds
 
+OPENING = "Equity:Funds:Opening"  # money held before the books begin, in the general fund
 FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
-NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
-             "expense": "Payment", "fee": "Fee", "conversion": "Currency conversion",
-             "invoice": "Invoice", "budget": ""}
 
 
 def firm_key(name: str) -> str:
@@ -35,6 +35,7 @@ class Builder:
     def __init__(self, profile: Profile, settings: Settings, path: str, sha: str):
         self.p, self.s, self.path, self.sha = profile, settings, path, sha
         self._contexts: dict[tuple, tuple[dict, str, Rule]] = {}
+        self._valid: set[str] = set()
 
     def problem(self, row: int, message: str) -> Problem:
         return Problem(self.path, row, message)
@@ -66,7 +67,13 @@ class Builder:
         if not name:
             raise self.problem(row, f"the {self.p.name} profile names no '{key}' account: "
                                f'declare it with custom "fundledger-source" "{self.p.name}"')
-        return name.replace("{firm}", firm_key(firm)) if "{firm}" in name else name
+        name = name.replace("{firm}", firm_key(firm)) if "{firm}" in name else name
+        if name not in self._valid:  # an account is written bare: it must be one
+            if not beancount_account.is_valid(name):
+                raise self.problem(row, f"{name!r} ('{key}' of the {self.p.name} profile or "
+                                   "the books' rules) is not a beancount account name")
+            self._valid.add(name)
+        return name
 
     def head(self, d: Parsed, i: int, fund: str | None, rule: Rule, suffix: str = "") -> Txn:
         iid = f"{self.p.name}:{d.ids[i]}{suffix}"
@@ -111,7 +118,50 @@ class Builder:
                 rate = self.s.converted.get(t.import_id)
                 if rate is not None:
                     price_at_conversion(t, *rate)
-        return Built(block, out, after)
+        closing, openings = self.balances(d)
+        return Built(block, out, after + closing, openings)
+
+    def balances(self, d: Parsed) -> tuple[list[Txn], list[Txn]]:
+        """From a statement's running balance: an assertion of each day's closing balance
+        (dated the next morning, as beancount checks a balance before that day's entries),
+        and the opening balance the statement implies, which importers.run books only
+        where the books hold nothing earlier for the account.
+
+        Statements list newest first or oldest first: the dates say which, and rows of one
+        day keep the file's order (read backwards when the file runs backwards)."""
+        bal = d.lists.get("balance")
+        if bal is None or not len(d):
+            return [], []
+        backwards = d.dates[0] > d.dates[-1]
+        order = sorted(range(len(d)), key=lambda i: (d.dates[i], -i if backwards else i))
+        last: dict[tuple, int] = {}
+        first: dict[tuple, int] = {}
+        for i in order:
+            if bal[i] is None:
+                continue
+            acc, fund, _rule = self.context(d, i)
+            key = (self.account(acc, "account", d.rows[i]), d.currency[i])
+            first.setdefault(key, i)
+            last[(*key, d.dates[i])] = i
+        closing = []
+        for (account, cur, day), i in last.items():
+            iid = f"{self.p.name}:balance:{account}:{day}:{cur}"
+            closing.append(Txn(day + datetime.timedelta(days=1), "", "",
+                               [("import-id", iid), ("import-file", self.sha),
+                                ("import-row", d.rows[i])],
+                               import_id=iid, row=d.rows[i], balance=(account, bal[i], cur)))
+        openings = []
+        for (account, cur), i in first.items():
+            moved = d.net[i] if d.net[i] is not None else d.gross[i]
+            before = bal[i] - (moved or 0)  # zero too: it marks the earliest statement
+            _acc, fund, _rule = self.context(d, i)
+            iid = f"{self.p.name}:opening:{account}:{cur}:{d.dates[i]}"
+            t = Txn(d.dates[i], self.p.payee, "Balance brought forward from the statement",
+                    [("import-id", iid), ("import-file", self.sha), ("import-row", d.rows[i]),
+                     ("fund", self.s.general or fund)], import_id=iid, row=d.rows[i])
+            t.postings += [Post(account, before, cur), Post(OPENING, -before, cur)]
+            openings.append(t)
+        return closing, openings
 
     def k_income(self, d: Parsed, i: int) -> list[Txn]:
         acc, fund, rule = self.context(d, i)

@@ -15,7 +15,8 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from importers.engine import Parsed
+from importers.parse import Parsed
+from importers.profile import NARRATION
 from importers.txn import Block, _num, _q, _value
 
 SIMPLE = {"income", "transfer", "expense", "fee"}
@@ -68,8 +69,6 @@ class Columns:
                 [a.startswith("Income:") for a in names], meta, fund, rule)
 
     def head(self, own: str, rule) -> str:
-        from importers.build import NARRATION
-
         b = self.b
         narration = own or rule.narration or b.p.narration or NARRATION[rule.kind]
         return f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"

@@ -24,3 +24,25 @@ def config_for(config_file: str | Path) -> list:
     main = folder / "main.beancount"
     entries = loader.load_file(str(main))[0] if main.exists() else []
     return importers_for(from_entries(entries, folder), Pseudonymiser())
+
+
+def plain_import_errors(app) -> None:
+    """On Fava's import page, a file the importer refuses (a bad row, rows no rule claims)
+    answers with fundledger's own `FILE:ROW: problem` message as a 400, not Fava's
+    "Error calling method on importer" 500 with a Python traceback."""
+    from http import HTTPStatus
+
+    from fava.core.ingest import ImporterExtractError
+    from fava.json_api import json_err
+
+    from importers.errors import Problem
+
+    def handler(error: ImporterExtractError):
+        cause = error.__cause__
+        while cause is not None and not isinstance(cause, Problem):
+            cause = cause.__cause__
+        if cause is None:
+            return json_err(str(error), HTTPStatus.INTERNAL_SERVER_ERROR)
+        return json_err(str(cause), HTTPStatus.BAD_REQUEST)
+
+    app.register_error_handler(ImporterExtractError, handler)

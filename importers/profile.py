@@ -13,6 +13,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 KINDS = ("income", "transfer", "expense", "fee", "conversion", "invoice", "budget", "skip")
+# The narration of a row whose rule and profile give none.
+NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
+             "expense": "Payment", "fee": "Fee", "conversion": "Currency conversion",
+             "invoice": "Invoice", "budget": ""}
 BUILTIN = Path(__file__).parent / "profiles"
 
 
@@ -48,11 +52,17 @@ class Rule:
     payee: str = ""
     fund: str = ""
     donor: bool = True  # False: the payer is an organisation, not a donor (a grant funder)
+    # Money back to a payer: a row of this rule taking money out is booked against income,
+    # but only where it names (reference column) a payment the books or this run received.
+    refund: bool = False
     accounts: dict = field(default_factory=dict)  # overrides for this kind of row
     meta: dict = field(default_factory=dict)  # extra metadata, e.g. budget-line
 
     def __hash__(self) -> int:
         return hash((self.kind, self.column, self.values, self.pattern, self.sign))
+
+    def matches_sign(self, sign: int) -> bool:
+        return not self.sign or (sign > 0 if self.sign == "credit" else sign < 0)
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,18 @@ class Profile:
     splits: tuple[Split, ...] = ()
     accounts: dict = field(default_factory=dict)
     paid_accounts: dict = field(default_factory=dict)
+    # Reading the file: other spellings of a header (PayPal's languages), canonical -> list;
+    # the number style where the source fixes one (else read from the file, or refused);
+    # the delimiter and encoding where they cannot be detected; lines to drop at the end.
+    aliases: dict = field(default_factory=dict)
+    decimal: str = ""
+    thousands: str | None = None
+    delimiter: str = ""
+    encoding: str = ""
+    footer: str = ""
+    balance: str = ""  # the running balance column: the import asserts each day's closing
+    description: str = ""  # free text the books' rules match; never written to the books
+    payer: str = ""  # regex: the payer's name in a donor column, group "payer"
     path: str = ""
 
     def __hash__(self) -> int:
@@ -107,6 +129,7 @@ class Profile:
     def columns(self) -> set[str]:
         """Every column the profile reads (normalised)."""
         cols = {self.date, self.gross, self.net, self.credit, self.debit, self.currency,
+                self.balance, self.description,
                 self.foreign_amount, self.foreign_currency, self.reference, self.campaign,
                 self.fund_column, self.firm, self.narration_column, self.paid_from, self.paid_on, self.line,
                 *self.id, *(f.column for f in self.fees), *(s.column for s in self.splits)}
@@ -114,6 +137,21 @@ class Profile:
 
     def expects(self) -> str:
         return f"{self.name} ({self.title}): columns {', '.join(self.signature)}"
+
+    @property
+    def spellings(self) -> dict[str, str]:
+        """Every accepted header spelling (normalised) -> its canonical name (normalised)."""
+        out = {}
+        for canonical, others in self.aliases.items():
+            for other in (others if isinstance(others, (list, tuple)) else [others]):
+                out[norm(other)] = norm(canonical)
+        return out
+
+    def amount_columns(self) -> list[str]:
+        return [c for c in (self.gross, self.net, self.credit, self.debit, self.balance,
+                            self.foreign_amount,
+                            *(f.column for f in self.fees), *(s.column for s in self.splits))
+                if c]
 
 
 def _tuple(value) -> tuple:
@@ -140,6 +178,15 @@ def from_dict(data: dict, path: str = "") -> Profile:
     for key in ("signature", "date_formats", "id", "donor"):
         data[key] = _tuple(data.get(key))
     profile = _build(Profile, {**data, "path": path}, where)
+    if profile.decimal not in ("", ".", ","):
+        raise ValueError(f"{where}: decimal must be \".\" or \",\"")
+    if profile.thousands is not None and profile.thousands == profile.decimal:
+        raise ValueError(f"{where}: thousands and decimal marks must differ")
+    for pattern in (profile.payer, profile.footer):
+        if pattern:
+            re.compile(pattern)
+    if profile.payer and "(?P<payer>" not in profile.payer:
+        raise ValueError(f"{where}: payer needs a group named payer: (?P<payer>...)")
     for rule in profile.rules:
         if rule.kind not in KINDS:
             raise ValueError(f"{where}: rule kind '{rule.kind}' is not one of {', '.join(KINDS)}")

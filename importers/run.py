@@ -5,6 +5,7 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -13,19 +14,25 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+from beancount.core import account as beancount_account
+from beancount.core.data import Balance, Open, Transaction
 
 from importers import arrowcsv, read
 from importers import profile as profile_lib
-from importers.base import ProfileImporter, existing_ids
+from importers.base import ProfileImporter, best, existing_ids
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
-from importers.txn import Block, Ordered, Txn, render
+from importers.txn import Block, Ordered, Post, Txn, render
 from ledger import books as ledger_books
 from ledger import funds
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
+ACCOUNTS = "imports/accounts.beancount"
+ACCOUNTS_HEADER = ("; Accounts opened by `fundledger import`, each on the day of its first entry.\n"
+                   "; Open an account yourself elsewhere in the books to constrain its "
+                   "currencies.\n")
 
 
 @dataclass
@@ -36,12 +43,27 @@ class Result:
     files: dict[str, str] = field(default_factory=dict)  # file -> source
     # books path -> (what comes first, the new entries): appended, joined by blank lines
     parts: dict[str, tuple[str, Ordered]] = field(default_factory=dict)
+    # imports/accounts.beancount as it must be: the accounts the entries use opened
+    # (None: unchanged), and the accounts newly opened or opened earlier
+    accounts_text: str | None = None
+    opened: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> dict[str, str]:
         """books path -> the text appended to it."""
         return {rel: first + "".join(entries.chunks())
                 for rel, (first, entries) in self.parts.items()}
+
+    def changes(self, main: Path) -> dict[str, str]:
+        """Whole-file contents of the books after this import (ledger.books.appended)."""
+        text = self.text
+        exists = (main.parent / ACCOUNTS).exists()
+        if self.accounts_text is not None and not exists:
+            text = {ACCOUNTS: self.accounts_text, **text}
+        whole = ledger_books.appended(main, text)
+        if self.accounts_text is not None and exists:
+            whole[ACCOUNTS] = self.accounts_text
+        return whole
 
     @property
     def added(self) -> int:
@@ -68,10 +90,17 @@ class Result:
         kept = {f: {c: n for c, n in cs.items() if n} for f, cs in out.items()}
         return {f: cs for f, cs in kept.items() if cs}
 
+    @property
+    def asserted(self) -> int:
+        """New balance assertions (counted apart: they are checks, not money)."""
+        return sum(1 for t in self.new if t.balance)
+
     def summary(self) -> str:
         by_fund = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))
                             for f, cs in sorted(self.totals().items()))
-        return (f"{self.added} new, {self.duplicates} duplicate(s) skipped"
+        checks = self.asserted
+        return (f"{self.added - checks} new, {self.duplicates} duplicate(s) skipped"
+                + (f", {checks} statement balance(s) asserted" if checks else "")
                 + (f"; income by fund: {by_fund}" if by_fund else ""))
 
 
@@ -84,16 +113,20 @@ def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
         except (OSError, ValueError) as e:
             raise Problem(str(p), 0, f"profile cannot be read: {e}") from None
     names = {p.name for p in own}
-    return [ProfileImporter(p, pseudo)
-            for p in own + [b for b in profile_lib.builtin() if b.name not in names]]
+    found = [ProfileImporter(p, pseudo)
+             for p in own + [b for b in profile_lib.builtin() if b.name not in names]]
+    for imp in found:
+        imp.rivals = found
+    return found
 
 
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
-    for imp in importers:
-        if imp.identify(path):
-            return imp
-    if not Path(path).is_file():
+    if not Path(path).exists():
         raise Problem(path, 0, "no such file")
+    read.regular(path)
+    got = best(path, list(importers))
+    if got is not None:
+        return got
     with open(path, "rb") as f:
         if f.read(4) == read.XLSX_MAGIC:
             read.raw_rows(path)  # raises the workbook's own problem if it cannot be read
@@ -108,7 +141,7 @@ def target(year: int, source: str) -> str:
 
 def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         pseudo: Pseudonymiser | None = None,
-        progress: Callable[[str], None] | None = None) -> Result:
+        progress: Callable[[str], None] | None = None, suspense: bool = False) -> Result:
     """Import files into the books. Raises Problem (bad file) or BooksError (books).
 
     The books are read, deduplicated against and appended to under the books' lock
@@ -121,20 +154,22 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     appended: dict[str, tuple[int, str]] = {}  # books path -> (first new line, new text)
 
     def changes(m: Path) -> dict[str, str]:
-        planned = plan(m, files, fund, pseudo, progress)
+        planned = plan(m, files, fund, pseudo, progress, suspense)
         result.__dict__.update(planned.__dict__)
         if not planned.added:
             return {}
-        text = planned.text
-        whole = ledger_books.appended(m, text)
-        for rel, new in text.items():
+        whole = planned.changes(m)
+        for rel, new in planned.text.items():
             appended[rel] = (whole[rel][:len(whole[rel]) - len(new)].count("\n") + 1, new)
         return whole
 
     arrowcsv.ahead(list(files))  # parsed while the books load (if not already asked)
     try:
-        if dry_run:  # nothing is written, so the whole text is never joined
-            result.__dict__.update(plan(main, files, fund, pseudo, progress).__dict__)
+        if dry_run:  # the same check as a real import, in a staging copy; nothing written
+            whole = changes(main)
+            errors = ledger_books.check_changed(main, whole) if whole else []
+            if errors:
+                raise ledger_books.BooksError(errors)
         else:
             ledger_books.apply(main, changes)
     except ledger_books.BooksError as e:
@@ -148,17 +183,20 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
 
 
 def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
-         progress: Callable[[str], None] | None = None) -> Result:
+         progress: Callable[[str], None] | None = None, suspense: bool = False) -> Result:
     """What importing files would append to the books as they are now."""
     # Books with errors are not refused here: the import may be what completes them (the
     # demo's closed fund needs its imported spending). apply() refuses any result that
     # does not load clean, so nothing broken is ever written.
     entries, _errors, _ = ledger_books.load(main)
     settings = from_entries(entries, main.parent, fund)
+    settings.suspense = suspense
     if fund and fund not in _declared(entries):
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)  # the books'
+    history, booked_openings = _in_use(entries)
+    openings: dict[tuple[str, str], tuple[str, Txn]] = {}
     batch = Batch()
     settings.in_run = batch.entry  # a later file's conversion may restate an entry
     result = Result()
@@ -175,6 +213,15 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     for path, imp in found:
         source = result.files[path] = imp.profile.name
         built = imp.entries(path, settings)
+        # A statement's opening balance is booked only where the books hold nothing for the
+        # account yet, and only the earliest statement's of this run (files come in any
+        # order): after that, balance assertions prove each statement follows on.
+        for t in built.openings:
+            key = _held(t)
+            first = history.get(key)
+            if (first is None or (key in booked_openings and t.date < first)) and (
+                    key not in openings or t.date < openings[key][1].date):
+                openings[key] = (source, t)
         block, txns = built.block, built.txns + built.after
         if block is not None and not batch.alone(block, txns):
             block, txns = None, built.all()  # one id twice: the row-by-row way below
@@ -186,7 +233,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
             if first is not None:
                 _same_or_fail(t, path, first)
             if first is not None or iid in seen:
-                result.duplicates += 1
+                result.duplicates += not t.balance
                 continue
             batch.add(path, t)
             new.append(t)
@@ -201,12 +248,124 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                 blocks[target(year, source)].append((block, kept[years == year]))
         if progress:
             progress(f"read {path}")
+    for source, t in openings.values():
+        for entry in _opening(t, booked_openings.get(_held(t)), seen):
+            new.append(entry)
+            grouped[target(entry.date.year, source)].append(entry)
     for rel in sorted(set(grouped) | set(blocks)):
         texts = _in_order(grouped.get(rel, []), blocks.get(rel, []))
         exists = (main.parent / rel).exists()
         result.parts[rel] = ("\n" if exists else HEADER.format(source=rel.split("/")[1]) + "\n",
                              texts)
+    _open_accounts(main, entries, result)
     return result
+
+
+def _held(t: Txn) -> tuple[str, str]:
+    """The (account, currency) an opening balance or a balance assertion is about."""
+    if t.balance:
+        return t.balance[0], t.balance[2]
+    return t.postings[0].account, t.postings[0].currency
+
+
+def _in_use(entries) -> tuple[dict[tuple[str, str], datetime.date], dict]:
+    """Every (account, currency) the books post to or assert a balance of, with its first
+    day; and the statement openings imported (importers.build), by (account, currency)."""
+    first: dict[tuple[str, str], datetime.date] = {}
+    opened: dict[tuple[str, str], Transaction] = {}
+    for e in entries:  # in date order
+        if isinstance(e, Transaction):
+            for p in e.postings:
+                if p.units:
+                    first.setdefault((p.account, p.units.currency), e.date)
+            if ":opening:" in str((e.meta or {}).get("import-id", "")) and e.postings:
+                units = e.postings[0].units
+                opened.setdefault((e.postings[0].account, units.currency), e)
+        elif isinstance(e, Balance):
+            first.setdefault((e.account, e.amount.currency), e.date)
+    # Only an opening the account begins with can be moved back by an older statement.
+    opened = {k: e for k, e in opened.items() if first.get(k) == e.date}
+    return first, opened
+
+
+def _opening(t: Txn, booked: Transaction | None, seen: set[str]) -> list[Txn]:
+    """The run's earliest statement's opening balance for an account (if not zero), and,
+    where the books began the account with a later statement's opening, that opening
+    withdrawn on its own day: the older statement now says what came before, and the
+    books are only ever appended to."""
+    out = [t] if t.postings[0].number and t.import_id not in seen else []
+    if booked is None:
+        return out
+    iid = booked.meta["import-id"] + ":withdrawn"
+    if iid in seen:
+        return out
+    back = Txn(booked.date, booked.payee or "", "Balance brought forward withdrawn: an earlier "
+               "statement has been imported", [("import-id", iid),
+                                               ("fund", booked.meta.get("fund", ""))],
+               import_id=iid, row=t.row)
+    back.postings = [Post(p.account, -p.units.number, p.units.currency)
+                     for p in booked.postings]
+    return [*out, back]
+
+
+def _first_use(result: Result) -> dict[str, datetime.date]:
+    """Each account the new entries post to, and the day of its first posting."""
+    first: dict[str, datetime.date] = {}
+
+    def seen(account: str, day: datetime.date) -> None:
+        if account not in first or day < first[account]:
+            first[account] = day
+
+    for t in result.new:
+        for p in t.postings:
+            seen(p.account, t.date)
+        if t.balance is not None:
+            seen(t.balance[0], t.date)
+    for block, kept in result.blocks:
+        if not len(kept):
+            continue
+        money, days = block.money[kept], block.days[kept]
+        order = np.lexsort((days, money))
+        groups, at = np.unique(money[order], return_index=True)
+        for g, k in zip(groups.tolist(), at.tolist(), strict=True):
+            day = datetime.date.fromordinal(int(days[order][k]))
+            for line in block.postings[g].splitlines():
+                seen(line.split()[0], day)
+    return first
+
+
+def _open_accounts(main: Path, entries, result: Result) -> None:
+    """Open every account the new entries use that the books do not, on the day of its
+    first entry, in imports/accounts.beancount (an account opened there earlier is
+    opened earlier still if an entry now needs it). No currency constraint: an account
+    takes what the exports bring unless the treasurer opens it with one elsewhere."""
+    if not result.added:
+        return
+    path = main.parent / ACCOUNTS
+    ours = path.resolve() if path.exists() else None
+    books_open = {e.account: e for e in entries if isinstance(e, Open)}
+    text = path.read_text(encoding="utf-8") if ours else ACCOUNTS_HEADER
+    lines = text.splitlines()
+    changed = False
+    for account, day in sorted(_first_use(result).items()):
+        if not beancount_account.is_valid(account):
+            raise Problem(str(main), 0, f"an import would post to {account!r}, which is not "
+                          "a beancount account name")
+        opened = books_open.get(account)
+        if opened is None:
+            lines.append(f"{day} open {account}")
+            result.opened.append(account)
+            changed = True
+        elif (day < opened.date and ours is not None
+              and Path(opened.meta.get("filename", "")).resolve() == ours):
+            old = f"{opened.date} open {account}"
+            lines = [f"{day} open {account}" if line.strip() == old else line for line in lines]
+            changed = True
+    if changed:
+        head = [line for line in lines if not line[:1].isdigit()]
+        opens = sorted((line for line in lines if line[:1].isdigit()),
+                       key=lambda line: (line.split()[2], line))
+        result.accounts_text = "\n".join(head + opens) + "\n"
 
 
 class Batch:

@@ -28,6 +28,7 @@ from ledger import funds
 
 SOURCE = "fundledger-source"
 PROFILE = "fundledger-profile"
+RULE = "fundledger-rule"  # the treasurer's rules (importers.classify)
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Settings:
     budgeted: set[str] = field(default_factory=set)
     profiles: list[Path] = field(default_factory=list)
     fund_override: str = ""
+    # source -> its rules in the books, as (file:line, keys); "*" for every source
+    rules: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)
+    suspense: bool = False  # --unclassified suspense
     # import-id -> the entry holding it in the books, and a look-up of this run's entries
     # (a Txn, or an entry's text): a PayPal conversion restates the payment it converted
     # (importers.paypal).
@@ -51,6 +55,25 @@ class Settings:
         """The entry holding an import-id, in the books or from this run, or None."""
         got = self.booked.get(iid)
         return got if got is not None or self.in_run is None else self.in_run(iid)
+
+    def rules_for(self, source: str) -> list[tuple[str, dict]]:
+        return self.rules.get(source, []) + self.rules.get("*", [])
+
+    def received(self, iid: str) -> bool:
+        """Whether the entry holding an import-id (books or this run) took money in as
+        income: what a refund must name to be one."""
+        entry = self.entry(iid)
+        if entry is None:
+            return False
+        if isinstance(entry, str):  # an entry's text, from a txn.Block of this run
+            return any(line.split()[0].startswith("Income:") and line.split()[1][:1] == "-"
+                       for line in entry.splitlines()[1:]
+                       if line.startswith("  ") and len(line.split()) >= 3)
+        if isinstance(entry, Transaction):
+            return any(p.account.startswith("Income:") and p.units.number < 0
+                       for p in entry.postings)
+        return (any(p.account.startswith("Income:") and p.number < 0 for p in entry.postings)
+                or any(x < 0 for _fund, _cur, x in entry.income))
 
     def accounts(self, profile: Profile, campaign: str = "") -> dict:
         got = dict(profile.accounts)
@@ -86,6 +109,9 @@ def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Sett
                 meta["fund"] = values[1]
             campaign = str(meta.pop("campaign", "")).casefold()
             s.source.setdefault(str(values[0]), {}).setdefault(campaign, {}).update(meta)
+        elif e.type == RULE and values:
+            where = f"{e.meta.get('filename', '<books>')}:{e.meta.get('lineno', 0)}"
+            s.rules.setdefault(str(values[0]), []).append((where, _meta(e)))
         elif e.type == PROFILE and values:
             p = Path(str(values[0]))
             if not p.is_absolute() and books_dir is not None:

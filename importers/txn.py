@@ -32,6 +32,8 @@ class Txn:
     meta: list[tuple[str, object]]
     postings: list[Post] = field(default_factory=list)
     custom: tuple[str, list] | None = None  # a custom directive instead (budgets)
+    # a balance assertion instead: (account, number, currency), from a statement's balance
+    balance: tuple[str, Decimal, str] | None = None
     import_id: str = ""  # also in meta; kept here so dedup and sorting need no lookups
     row: int = 0
     # Set by importers.columns for the common kinds: the finished text (no postings kept)
@@ -139,6 +141,8 @@ class Built:
     block: Block | None
     txns: list[Txn]
     after: list[Txn] = field(default_factory=list)
+    # the opening balances a statement implies (booked only where the books begin with it)
+    openings: list[Txn] = field(default_factory=list)
 
     def all(self) -> list[Txn]:
         """Every entry as a Txn, in the order of the rows they come from."""
@@ -165,7 +169,10 @@ def render(t: Txn) -> str:
     if t.text is not None:
         return t.text
     lines = []
-    if t.custom:
+    if t.balance:
+        account, number, currency = t.balance
+        lines.append(f"{t.date} balance {account:<34} {_num(number):>10} {currency}")
+    elif t.custom:
         ctype, values = t.custom
         vals = " ".join(f"{_num(v[0])} {v[1]}" if isinstance(v, tuple) else _q(v) for v in values)
         lines.append(f"{t.date} custom {_q(ctype)} {vals}")

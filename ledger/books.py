@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -128,12 +130,15 @@ def locked(folder: Path, shared: bool = False) -> Iterator[None]:
         yield
         return
     try:
-        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        # A reader never creates the lock file: reading (a dry run, a report) leaves the
+        # books folder as it found it. Books no writer has locked yet have no commit to
+        # be half-way through.
+        fd = os.open(folder / LOCK, os.O_RDWR | (0 if shared else os.O_CREAT), 0o644)
     except OSError:
         if not shared:
             raise
         fd = None
-    if fd is None:  # read-only books (e.g. installed demo books): no writer can change them
+    if fd is None:  # read-only books (installed demo books) or never written by a writer
         yield
         return
     try:
@@ -193,17 +198,65 @@ def _write_durably(path: Path, text: str) -> None:
         os.fsync(f.fileno())
 
 
+INCLUDE = re.compile(r'^\s*include\s+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
+
+
+def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
+    """Every file the books include (main first), as paths relative to the books folder,
+    reading `changes` in place of the files they replace. Raises BooksError for an
+    include outside the folder or not named *.beancount: a write stages and checks exactly
+    the books' files, so it must know them all."""
+    folder = main.parent
+    changes = changes or {}
+    found: dict[str, None] = {}
+    todo = [main.name]
+    while todo:
+        rel = todo.pop(0)
+        if rel in found:
+            continue
+        found[rel] = None
+        path = folder / rel
+        if rel in changes:
+            text = changes[rel]
+        elif path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+        else:
+            continue  # beancount reports a missing include itself
+        for m in INCLUDE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            pattern = m.group(1)
+            base = path.parent
+            targets = sorted(glob.glob(str(base / pattern))) if glob.has_magic(pattern) \
+                else [str(base / pattern)]
+            for target in targets:
+                resolved = Path(os.path.normpath(target))
+                try:
+                    inside = resolved.relative_to(folder)
+                except ValueError:
+                    inside = None
+                if inside is None or ".." in inside.parts:
+                    raise BooksError([(f"{path}:{line}: include \"{pattern}\" is outside "
+                                       "the books folder; fundledger changes only books "
+                                       "whose files all live in it")])
+                if resolved.suffix != ".beancount":
+                    raise BooksError([(f"{path}:{line}: include \"{pattern}\" is not a "
+                                       ".beancount file; fundledger changes only books "
+                                       "whose files are all named *.beancount")])
+                todo.append(inside.as_posix())
+    return list(found)
+
+
 def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
-    """Load the books as they would be after `changes`, in a staging copy. Returns errors."""
+    """Load the books as they would be after `changes`, in a staging copy of exactly the
+    files the books include. Returns errors."""
     folder = main.parent
     with tempfile.TemporaryDirectory(prefix="fundledger-stage-") as tmp:
         stage = Path(tmp)
-        for src in folder.rglob("*.beancount"):
-            rel = src.relative_to(folder)
-            if rel.parts[0] in ("documents", ".git"):
-                continue
+        for rel in included(main, changes):
+            src = folder / rel
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, stage / rel)
+            if rel not in changes and src.is_file():
+                shutil.copyfile(src, stage / rel)
         for rel, text in changes.items():
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             (stage / rel).write_text(text, encoding="utf-8")

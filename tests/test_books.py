@@ -11,7 +11,7 @@ import pytest
 from ledger import books
 
 GOOD = """
-2024-08-01 * "Donor" "Gift"
+2025-01-15 * "Donor" "Gift"
   fund: "general"
   Assets:Bank:Current            10.00 GBP
   Income:Donations:Bank         -10.00 GBP

@@ -39,7 +39,8 @@ def paypal_export(path: Path, rows: int, prefix: str = "9KX") -> None:
         gross = 500 + (i * 37) % 5000  # pence
         fee = 20 + gross * 29 // 1000
         day = 1 + i % 28
-        w.writerow([f"{day:02d}/0{1 + i % 6}/2024", "10:00:00", "Europe/London",
+        # 2025: after the demo statements, whose balances these gifts would contradict
+        w.writerow([f"{day:02d}/0{1 + i % 6}/2025", "10:00:00", "Europe/London",
                     f"Donor {i}", "Donation Payment", "Completed", "GBP",
                     f"{gross // 100}.{gross % 100:02d}",
                     f"-{fee // 100}.{fee % 100:02d}",

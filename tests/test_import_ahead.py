@@ -132,7 +132,7 @@ def test_a_file_gone_since_it_was_queued_is_reported_when_asked(tmp_path):
     arrowcsv.ahead([path])
     _parsed_ahead()
     os.remove(path)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(Problem, match="cannot be read"):
         read.load(path, PAYPAL.signature)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import cli_env, run_cli
-from importers_support import FIXTURES, load_clean, snapshot, txns, write_books
+from importers_support import FIXTURES, csv_rows, load_clean, snapshot, txns, write_books
 
 BAD = FIXTURES / "bad"
 
@@ -15,7 +15,7 @@ FAILS = {
     "bad_amount.csv": (2, "amount 'ten' in column 'gross' is not a number"),
     "bad_currency.csv": (2, "currency 'pounds' is not a 3-letter code"),
     "duplicate_ids_differ.csv": (3, "id stripe:txn_b1 was already used by"),
-    "unknown_type.csv": (3, "reporting_category 'refurb' is not a kind of row"),
+    "unknown_type.csv": (3, "reporting_category 'refurb', money in is a kind of row no rule"),
     "net_mismatch.csv": (2, "net 9.00 is not gross 10.00 less fees 0.35"),
     "missing_column.csv": (0, "not an export any source recognises"),
     "empty.csv": (0, "not an export any source recognises"),
@@ -64,11 +64,30 @@ def test_corrupt_xlsx_named_as_such(tmp_path, env):
 
 
 def test_books_that_would_break_are_not_written(tmp_path, env):
-    # The account the books lack makes the result fail to load: nothing is written.
+    # The books constrain PayPal to pounds: a dollar download would break them, so nothing
+    # is written, and each problem names the export's row, not a file never written.
+    main = write_books(tmp_path / "b", "2017-01-01 open Assets:PayPal:Pounds GBP\n"
+                       '2017-01-01 custom "fundledger-source" "paypal"\n'
+                       '  account: "Assets:PayPal:Pounds"\n')
+    before = snapshot(main.parent)
+    for dry in ((), ("--dry-run",)):
+        r = run_cli("import", FIXTURES / "paypal_us.csv", "--books", main, *dry, env=env)
+        assert r.returncode != 0
+        assert f"{FIXTURES / 'paypal_us.csv'}:2: Invalid currency USD" in r.stderr, r.stderr
+        assert ("a real import would be refused" in r.stderr) == bool(dry)
+        assert snapshot(main.parent) == before
+
+
+def test_an_account_the_books_lack_is_opened_on_its_first_day(tmp_path, env):
     main = write_books(tmp_path / "b")
     main.write_text(main.read_text().replace("2017-01-01 open Assets:Stripe\n", ""))
-    before = snapshot(main.parent)
     r = run_cli("import", FIXTURES / "stripe.csv", "--books", main, env=env)
-    assert r.returncode != 0
-    assert "Assets:Stripe" in r.stderr
+    assert r.returncode == 0, r.stderr
+    first = min(row["created_utc"][:10] for row in csv_rows(FIXTURES / "stripe.csv"))
+    opened = (main.parent / "imports" / "accounts.beancount").read_text()
+    assert f"{first} open Assets:Stripe\n" in opened  # no currency constraint
+    assert 'include "imports/accounts.beancount"' in main.read_text()
+    assert load_clean(main)
+    before = snapshot(main.parent)
+    assert run_cli("import", FIXTURES / "stripe.csv", "--books", main, env=env).returncode == 0
     assert snapshot(main.parent) == before

@@ -10,6 +10,7 @@ the two downloads are imported in one run, in one file, or a month apart.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 from decimal import Decimal
@@ -203,10 +204,21 @@ def test_conversion_with_no_payment_anywhere_stands_alone(tmp_path, env):
     assert not [t for t in txns(entries) if "converts" in t.meta]
     conv = got["paypal:6PP00003"]
     assert {funds.is_fund_account(p.account) for p in conv.postings} == {False}
-    assert funds.balances(entries) == {"general": {"GBP": Decimal("4.65")}}
+    # What PayPal held before February (each currency's Balance less its first row's net)
+    # is brought forward into the general fund, so February's balances hold.
+    held = {}
+    for r in csv_rows(FEB):
+        held.setdefault(r["Currency"], dec(r["Balance"]) - dec(r["Net"]))
+    assert held == {"USD": Decimal("23.80"), "GBP": Decimal("9.51")}
+    assert funds.balances(entries) == {"general": {"GBP": Decimal("4.65") + held["GBP"],
+                                                   "USD": held["USD"]}}
     # The payment arrives later: importing February again restates it then, and only then.
+    # January's statement, imported after February's, says what came before February: the
+    # amount brought forward is withdrawn (an appended entry), and only January counts.
     imp(env, main, JAN, extra=("--fund", "case"))
-    assert funds.balances(load_clean(main))["case"] == {"GBP": Decimal("9.51"), "USD": Decimal("23.80")}
+    after = funds.balances(load_clean(main))
+    assert after["case"] == {"GBP": Decimal("9.51"), "USD": Decimal("23.80")}
+    assert after["general"] == {"GBP": Decimal("4.65")}
     r = imp(env, main, FEB)
     assert r.stderr.strip().splitlines()[-1].startswith("1 new, 2 duplicate(s) skipped")
     assert funds.balances(load_clean(main))["case"] == {"GBP": expected_case()}
@@ -235,9 +247,14 @@ def test_a_payment_is_restated_once(tmp_path, env):
     # A later download converting the same payment again (new ids, same reference).
     lines = FEB.read_text(encoding="utf-8-sig").splitlines()
     march = tmp_path / "march.csv"
-    march.write_text("\n".join([lines[0]] + [
-        line.replace("6PP00003", "6PP00013").replace("6PP00004", "6PP00014")
-        .replace("01/02/2023", "01/03/2023") for line in lines[1:3]]) + "\n")
+    # (Its Balance cells left empty: a made-up second conversion has no true balance.)
+    rows = list(csv.reader([line.replace("6PP00003", "6PP00013").replace("6PP00004", "6PP00014")
+                            .replace("01/02/2023", "01/03/2023") for line in lines[:3]]))
+    at = rows[0].index("Balance")
+    for row in rows[1:]:
+        row[at] = ""
+    with open(march, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
     r = imp(env, main, march)
     assert r.stderr.strip().splitlines()[-1].startswith("1 new, 0 duplicate(s)")
     entries = load_clean(main)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import os
 from decimal import Decimal
 
 import pytest
+from beancount.core import data
 from beancount.parser import parser
 from conftest import cli_env, run_cli
 from importers_support import FIXTURES, csv_rows, dec, load_clean, snapshot, txns, write_books
@@ -185,7 +187,14 @@ def test_beangulp_importer_extracts_and_dedups_exactly():
     assert imp.date(path) == max(datetime.date.fromisoformat(r["created_utc"][:10])
                                  for r in csv_rows(FIXTURES / "stripe.csv"))
     books, _, _ = parser.parse_string('2017-01-01 custom "fund" "general" "unrestricted"\n')
-    entries = imp.extract(path, books)
+    extracted = imp.extract(path, books)
+    # Each account the books lack is opened first, on the day of its first entry.
+    opens = [e for e in extracted if isinstance(e, data.Open)]
+    entries = [e for e in extracted if not isinstance(e, data.Open)]
+    used = {p.account for e in entries for p in e.postings}
+    assert {o.account for o in opens} == used
+    assert all(o.date == min(e.date for e in entries if o.account in
+                             {p.account for p in e.postings}) for o in opens)
     assert len(entries) == len(csv_rows(FIXTURES / "stripe.csv"))
     first, second = entries[0], entries[1]
     # Same amount, same day, different donors: the second is not a duplicate of the first.
@@ -258,8 +267,12 @@ def test_a_long_list_of_refusals_is_cut_short(tmp_path, env):
     main = late_fund_books(tmp_path)
     header, first = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
     export = tmp_path / "many.csv"
-    export.write_text("\n".join([header] + [first.replace("5PP00001", f"5PP1{i:04d}")
-                                            for i in range(30)]) + "\n")
+    # 30 copies of one row, so no running balance: the Balance cells are left empty.
+    head, row = csv.reader([header, first])
+    row[head.index("Balance")] = ""
+    with open(export, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([head] + [[c.replace("5PP00001", f"5PP1{i:04d}") for c in row]
+                                          for i in range(30)])
     r = imp(env, main, export)
     assert r.returncode == 1
     lines = r.stderr.splitlines()

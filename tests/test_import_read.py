@@ -73,11 +73,11 @@ def test_blank_and_space_only_rows_are_dropped_with_row_numbers_kept(tmp_path, b
     assert df["transaction id"].tolist() == ["WS00001", "WS00002", "WS00003"]
     # A bad row after blank lines is named by the row a spreadsheet shows.
     path.write_text(HEADER + row(1) + blank + blank + row(2, "31/13/2023"))
-    from importers import engine
+    from importers import parse
     from importers.pseudonym import Pseudonymiser
 
     with pytest.raises(Problem, match=r"paypal\.csv:5: date '31/13/2023'"):
-        engine.parse(str(path), read.load(path, paypal.signature), paypal,
+        parse.parse(str(path), read.load(path, paypal.signature), paypal,
                      Pseudonymiser(b"k"))
 
 

@@ -6,7 +6,7 @@ import click
 
 from fundledger.options import books_argument, shown
 from ledger import books as ledger_books
-from ledger import funds
+from ledger import funds, unclassified
 
 
 @click.command("check")
@@ -29,6 +29,9 @@ def command(books) -> None:
     balances = funds.balances(entries)
     n_txn = sum(1 for e in entries if type(e).__name__ == "Transaction")
     click.echo(f"{shown(books)}: OK, {n_txn} transactions, {len(declared)} funds")
+    suspense = unclassified.find(entries)
+    if suspense:  # a warning, not an error: the books are sound, just not finished
+        click.echo(f"warning: {suspense.text()}", err=True)
     for fund in declared.values():
         state = f"closed {fund.closed}" if fund.closed else "open"
         click.echo(f"  {fund.id:<24} {fund.fund_class:<12} {state:<18} "

@@ -4,6 +4,7 @@ import click
 
 from fundledger.loaded import computed, echo_format
 from fundledger.options import books_option
+from ledger import unclassified
 from reports import funds as report
 from reports import funds_render
 
@@ -30,3 +31,6 @@ def command(books, as_of, fmt, brief) -> None:
     echo_format(fmt, json=lambda: funds_render.json_text(summaries),
                 csv=lambda: funds_render.csv_text(summaries),
                 table=lambda: funds_render.table_text(summaries, detail=not brief))
+    suspense = computed(books, unclassified.report)
+    if suspense:
+        click.echo(f"warning: {suspense.text()}", err=True)

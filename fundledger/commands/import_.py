@@ -22,9 +22,15 @@ SHOWN = 20  # problems listed when the books would not load
 @click.option("--fund", default="", metavar="FUND",
               help="Book everything in these files to FUND (a fund id declared in the books), "
                    "instead of each source's declared default.")
+@click.option("--unclassified", type=click.Choice(["refuse", "suspense"]), default="refuse",
+              show_default=True,
+              help="Rows no rule claims: refuse the import, listing them with rules to "
+                   "paste into the books; or book them to Expenses:Unclassified / "
+                   "Income:Unclassified in the default fund until you classify them.")
 @click.option("--dry-run", is_flag=True,
-              help="Print the entries that would be added, as beancount text; change nothing.")
-def command(files, books, fund, dry_run) -> None:
+              help="Check everything a real import checks and print the entries that would "
+                   "be added, as beancount text; write nothing.")
+def command(files, books, fund, unclassified, dry_run) -> None:
     """Import exports (PayPal, Stripe, crowdfunders, bank statements, solicitors' invoices,
     grant budgets, GoCardless, JustGiving, Enthuse, Open Collective) into BOOKS.
 
@@ -57,7 +63,8 @@ def command(files, books, fund, dry_run) -> None:
         bar.__enter__()
     try:
         result = import_run.run(books, [str(f) for f in files], fund=fund, dry_run=dry_run,
-                                progress=(lambda _p: bar.update(1)) if bar else None)
+                                progress=(lambda _p: bar.update(1)) if bar else None,
+                                suspense=unclassified == "suspense")
     except Problem as e:
         click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
         sys.exit(1)
@@ -66,13 +73,17 @@ def command(files, books, fund, dry_run) -> None:
             click.echo(line, err=True)
         if len(e.lines) > SHOWN:  # one cause (a fund or account opened too late) can
             click.echo(f"... and {len(e.lines) - SHOWN:,} more", err=True)  # hit every row
-        raise click.ClickException("nothing imported: the books would not load cleanly") \
-            from None
+        raise click.ClickException(
+            "dry run: a real import would be refused: the books would not load cleanly"
+            if dry_run else "nothing imported: the books would not load cleanly") from None
     finally:
         if bar:
             bar.__exit__(None, None, None)
     if dry_run:
         out = click.get_text_stream("stdout")
+        if result.accounts_text is not None:
+            out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
+                      f"{result.accounts_text}\n")
         for rel, (first, entries) in result.parts.items():
             out.write(f"; ---- {rel}\n{first}")
             for chunk in entries.chunks():  # a large download is never held as one text
@@ -81,4 +92,8 @@ def command(files, books, fund, dry_run) -> None:
     else:
         for rel in sorted(result.parts):
             click.echo(f"appended to {shown(Path(books).parent / rel)}", err=True)
+        if result.opened:
+            click.echo(f"opened {len(result.opened)} account(s) in "
+                       f"{shown(Path(books).parent / 'imports/accounts.beancount')}: "
+                       + ", ".join(result.opened), err=True)
     click.echo(("dry run: " if dry_run else "") + result.summary(), err=True)

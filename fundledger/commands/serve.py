@@ -35,6 +35,9 @@ def create_app(main: Path):
     from fava.application import create_app as fava_create_app
 
     app = fava_create_app([str(main)], load=True)
+    from importers.fava import plain_import_errors
+
+    plain_import_errors(app)
     ledger = app.config["LEDGERS"].ledgers[0]
     declared = [e.values[0].value for e in ledger.all_entries_by_type.Custom
                 if e.type == "fava-extension" and e.values]

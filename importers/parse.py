@@ -14,19 +14,14 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from importers import classify, numbers
 from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
+from importers.table import Column, Table
 
-# Currency signs, thousands separators, spaces, and an ISO code beside a number ("GBP 12").
-AMOUNT_JUNK = re.compile(r"[£$€,]|^[A-Z]{3}(?=\s*[-\d(])|(?<=\d)\s*[A-Z]{3}$|\s")
-# The currency an amount cell names itself, to check against its row's.
-STATED = re.compile(r"^[(\s]*([A-Z]{3})(?=\s*[-\d(])|(?<=\d)\s*([A-Z]{3})[)\s]*$")
-SIGNS = {"£": "GBP", "€": "EUR", "$": "USD"}
-MAY_STATE = re.compile(r"[A-Z£€$]")  # what stated_currency() can find, in one character
-NUMBER = r"-?\d+(\.\d+)?"
+MAY_STATE = re.compile(r"[A-Z£€$¥]")  # what stated_currency() can find, in one character
+NUMBER = r"-?\d+(\.\d+)?"  # the plain form most exports use: read at once
 PLAIN = re.compile(NUMBER)
 CODE = re.compile(r"[A-Z]{3}")
 ZERO = Decimal(0)  # one shared object: importers.columns caches postings by amount identity
@@ -129,130 +124,16 @@ class Parsed:
         return {c: col.rows() for c, col in self.text_columns.items()}
 
 
-class Column:
-    """One column of a table as each row's code into the column's distinct values
-    (stripped): every check and conversion runs once per distinct value, and a row's
-    result is picked by its code. Types, statuses, currencies, amounts and dates repeat
-    (a few hundred values in 300,000 rows); ids and emails hardly do, and are not hashed
-    to find their distinct values, which would cost more than the checks it saves."""
-
-    def __init__(self, codes: np.ndarray, values: list):
-        self.codes, self.values = codes, values
-        self._used: np.ndarray | None = None
-
-    def used(self) -> np.ndarray:
-        """Which values some row has (after take(), not every value is still a row's)."""
-        if self._used is None:
-            self._used = np.zeros(len(self.values), dtype=bool)
-            self._used[self.codes] = True
-        return self._used
-
-    @classmethod
-    def of(cls, s: pd.Series) -> Column:
-        sample = s.iloc[:20000]
-        if sample.nunique() > len(sample) // 2:
-            values = s.tolist()
-            if _may_need_strip(s):
-                values = [v.strip() for v in values]
-            return cls(np.arange(len(s)), values)
-        codes, uniq = pd.factorize(s)
-        return cls(codes, [v.strip() for v in uniq.tolist()])
-
-    def at(self, i: int):
-        """Row i's value."""
-        return self.values[self.codes[i]]
-
-    def map(self, f) -> Column:
-        """f over the values rows have (None stands for the others)."""
-        return Column(self.codes, [f(v) if u else None
-                                   for v, u in zip(self.values, self.used().tolist())])
-
-    def mask(self, test) -> np.ndarray:
-        """test over the values rows have, as one bool per row."""
-        if not len(self.codes):
-            return np.zeros(0, dtype=bool)
-        return np.array([u and bool(test(v)) for v, u in
-                         zip(self.values, self.used().tolist())], dtype=bool)[self.codes]
-
-    def empty(self) -> np.ndarray:
-        """Which rows are empty ('' after stripping)."""
-        if "" not in self.values:  # a C-speed scan settles nearly every column
-            return np.zeros(len(self.codes), dtype=bool)
-        return self.mask(lambda v: v == "")
-
-    def rows(self) -> list:
-        """One value per row."""
-        if not len(self.codes):
-            return []
-        table = np.empty(len(self.values), dtype=object)
-        table[:] = self.values
-        return table[self.codes].tolist()
-
-    def take(self, pos: np.ndarray) -> Column:
-        return Column(self.codes[pos], self.values)
-
-
-class Table:
-    """The rows of an export still to be booked, with their columns read once.
-
-    Rows dropped (skipped kinds) are dropped by position: the columns already read are
-    kept, and a problem still names the row with the cell as the export has it."""
-
-    def __init__(self, path, df: pd.DataFrame):
-        self.path, self.df = str(path), df
-        self.pos = np.arange(len(df))  # this table's rows, as positions in df
-        self.rows = df["_row"].to_numpy()
-        self._cols: dict[str, Column] = {}
-        self._folded: dict[str, Column] = {}
-
-    def __len__(self) -> int:
-        return len(self.pos)
-
-    def col(self, name: str) -> Column:
-        """The column (stripped), or '' on every row if the export has no such column."""
-        key = norm(name)
-        got = self._cols.get(key)
-        if got is None:
-            got = self._cols[key] = (Column.of(self.df[key]).take(self.pos)
-                                     if key in self.df.columns
-                                     else Column(np.zeros(len(self), dtype=np.intp), [""]))
-        return got
-
-    def folded(self, name: str) -> Column:
-        got = self._folded.get(norm(name))
-        if got is None:
-            got = self._folded[norm(name)] = self.col(name).map(str.casefold)
-        return got
-
-    def keep(self, mask: np.ndarray) -> Table:
-        t = Table.__new__(Table)
-        at = np.flatnonzero(mask)
-        t.path, t.df, t.pos, t.rows = self.path, self.df, self.pos[at], self.rows[at]
-        t._cols = {k: c.take(at) for k, c in self._cols.items()}
-        t._folded = {k: c.take(at) for k, c in self._folded.items()}
-        return t
-
-    def fail(self, bad: np.ndarray, message) -> None:
-        """Problem at the first bad row; message gets the row's cells as the export has
-        them (a dict keyed by normalised column name)."""
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise Problem(self.path, int(self.rows[i]),
-                          message(self.df.iloc[int(self.pos[i])].to_dict()))
-
-
-def _may_need_strip(s: pd.Series) -> bool:
-    """False when no cell starts or ends with anything but a printable ASCII character
-    other than a space (then str.strip changes nothing): one Arrow pass over an
-    Arrow-backed column, instead of a strip per cell."""
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        return True
-    edge = pc.match_substring_regex(pa.array(s.array), "^[^!-~]|[^!-~]$")
-    return bool(pc.any(edge).as_py())
-
-
 def _plain(text: str) -> bool:
     return PLAIN.fullmatch(text) is not None
+
+
+def _plain_dot(text: str) -> bool:
+    """Plain, and only a decimal point could mean it: "1.234" could be 1234, "12.50" not."""
+    if PLAIN.fullmatch(text) is None:
+        return False
+    at = text.find(".")
+    return at < 0 or len(text) - at - 1 != 3
 
 
 def _hint(fmt: str) -> str:
@@ -281,37 +162,63 @@ def parse_dates(t: Table, profile: Profile) -> Column:
     raise AssertionError("unreachable: a date no format reads is a bad row")
 
 
-def amount_text(raw: str) -> str:
-    """A cell as a plain number ('-1234.50'), '' if empty; untouched if it cannot be one."""
-    if raw == "" or _plain(raw):
-        return raw
-    clean = AMOUNT_JUNK.sub("", raw.strip("()"))
-    if raw.startswith("(") and raw.endswith(")"):  # accountants' (12.50)
-        clean = "-" + clean
-    return clean.replace("--", "")
+class Amounts:
+    """How this file writes its amounts: the profile's declared style, else the decimal mark
+    its own amounts settle (numbers.settle), found once over every amount column."""
+
+    def __init__(self, t: Table, profile: Profile):
+        self.decimal, self.thousands, self.settled = profile.decimal, profile.thousands, ""
+        if self.decimal:
+            return
+        bodies, dot = [], False
+        for column in profile.amount_columns():
+            col = t.col(column)
+            for v, u in zip(col.values, col.used().tolist()):
+                if not (u and v):
+                    continue
+                if _plain_dot(v):  # "12.50" or "12": no need to look further
+                    dot = dot or "." in v
+                    continue
+                got = numbers.split(v)
+                if got is not None:
+                    bodies.append(got[1])
+        self._settle(t, profile, (["0.50"] if dot else []) + bodies)
+
+    def _settle(self, t: Table, profile: Profile, bodies: list[str]) -> None:
+        mark, clash = numbers.settle(bodies)
+        self.settled = self.settled or mark
+        if clash is not None:
+            for column in profile.amount_columns():
+                col = t.col(column)
+                t.fail(col.mask(lambda v: (numbers.split(v) or (0, ""))[1] == clash),
+                       lambda r, c=column: f"amount {q(r[norm(c)])} in column '{c}' uses a "
+                       "different decimal mark from the file's other amounts")
+
+    def read(self, text: str) -> Decimal | str:
+        """The amount, or what is wrong with it."""
+        plain = _plain_dot(text) if self.settled != "." else _plain(text)
+        if plain and (self.settled != "," or "." not in text):
+            return Decimal(text)
+        try:
+            return numbers.parse(text, self.decimal, self.thousands, self.settled)
+        except numbers.AmountError as e:
+            return str(e)
 
 
-def parse_amounts(t: Table, column: str, required: bool) -> list[Decimal | None]:
-    return amounts(t, column, required).rows()
+def parse_amounts(t: Table, column: str, required: bool, style: Amounts) -> list:
+    return amounts(t, column, required, style).rows()
 
 
-def amounts(t: Table, column: str, required: bool) -> Column:
-    text = t.col(column).map(amount_text)
-    if required:
-        t.fail(text.empty(), lambda r: f"missing amount in column '{column}'")
-    t.fail(text.mask(lambda v: v != "" and not _plain(v)),
-           lambda r: f"amount {q(r[norm(column)])} in column '{column}' is not a number")
+def amounts(t: Table, column: str, required: bool, style: Amounts) -> Column:
     # Each distinct text becomes one Decimal object (importers.columns relies on that to
     # write each combination of amounts once).
-    return text.map(lambda v: Decimal(v) if v else None)
-
-
-def stated_currency(text: str) -> str | None:
-    """The currency an amount cell names itself ("10.00 EUR", "£25"), if any."""
-    m = STATED.search(text)
-    if m:
-        return (m.group(1) or m.group(2)).upper()
-    return next((code for sign, code in SIGNS.items() if sign in text), None)
+    got = t.col(column).map(lambda v: style.read(v) if v else None)
+    if required:
+        t.fail(got.mask(lambda v: v is None), lambda r: f"missing amount in column '{column}'")
+    t.fail(got.mask(lambda v: isinstance(v, str)),
+           lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
+           f"{style.read(r[norm(column)].strip())}")
+    return got
 
 
 def check_stated_currency(t: Table, columns, currency: Column) -> None:
@@ -324,7 +231,7 @@ def check_stated_currency(t: Table, columns, currency: Column) -> None:
         # Only a cell with a capital letter or a currency sign can name a currency.
         for i in np.flatnonzero(col.mask(MAY_STATE.search)):
             value, cur = col.at(i), currency.at(i)
-            stated = stated_currency(value)
+            stated = numbers.stated_currency(value)
             if stated and stated != cur:
                 raise Problem(t.path, int(t.rows[i]), f"amount '{value}' in column '{column}' "
                               f"is in {stated}, but the row's currency is {cur}")
@@ -333,17 +240,21 @@ def check_stated_currency(t: Table, columns, currency: Column) -> None:
 def parse_currency(t: Table, profile: Profile) -> Column:
     if profile.fixed_currency or not profile.currency:
         return Column(np.zeros(len(t), dtype=np.intp), [(profile.fixed_currency or "GBP").upper()])
-    cur = t.col(profile.currency).map(str.upper)
-    t.fail(cur.mask(lambda v: CODE.fullmatch(v) is None),
-           lambda r: f"currency {q(r[norm(profile.currency)])} is not a 3-letter code")
+    return currency_column(t, profile.currency)
+
+
+def currency_column(t: Table, column: str, required: bool = True) -> Column:
+    """A currency column, upper-cased: every value a 3-letter code, so nothing but a
+    currency can reach the books where beancount reads one (a cell holding a newline and
+    a whole directive is refused here)."""
+    cur = t.col(column).map(str.upper)
+    t.fail(cur.mask(lambda v: CODE.fullmatch(v) is None and (required or v != "")),
+           lambda r: f"currency {q(r[norm(column)])} is not a 3-letter code "
+           f"(column '{column}')")
     return cur
 
 
 NONE = 9  # the sign of an empty amount cell
-
-
-def _signs(amount: list) -> np.ndarray:
-    return np.fromiter(((x > 0) - (x < 0) for x in amount), np.int8, len(amount))
 
 
 def _value_signs(col: Column) -> np.ndarray:
@@ -351,44 +262,6 @@ def _value_signs(col: Column) -> np.ndarray:
     per = np.array([NONE if v is None else (v > 0) - (v < 0) for v in col.values] + [NONE],
                    dtype=np.int8)
     return per[col.codes]
-
-
-def classify(t: Table, profile: Profile, sign: np.ndarray) -> np.ndarray:
-    """The rule for each row (index into profile.rules), given the sign of each row's
-    amount; an unmatched row is an error."""
-    which = np.full(len(t), -1)
-    for i, rule in enumerate(profile.rules):
-        mask = which == -1
-        if rule.column:
-            value = t.folded(rule.column)
-            if rule.values:
-                wanted = {v.casefold() for v in rule.values}
-                mask &= value.mask(wanted.__contains__)
-            if rule.pattern:
-                pattern = re.compile(rule.pattern, re.IGNORECASE)
-                mask &= value.mask(pattern.search)
-        if rule.sign == "credit":
-            mask &= sign > 0
-        elif rule.sign == "debit":
-            mask &= sign < 0
-        which[mask] = i
-    col = next((r.column for r in profile.rules if r.column), "")
-    t.fail(which == -1, lambda r: (
-        f"{col or 'row'} {q(r.get(norm(col), ''))} is not a kind of row the {profile.name} "
-        "profile knows" if col else f"no rule of the {profile.name} profile matches"))
-    return which
-
-
-def skip_mask(t: Table, profile: Profile) -> np.ndarray:
-    mask = np.zeros(len(t), dtype=bool)
-    for s in profile.skip:
-        value = t.folded(s.column)
-        if s.values:
-            mask |= value.mask({v.casefold() for v in s.values}.__contains__)
-        if s.not_in:
-            keep = {v.casefold() for v in s.not_in}
-            mask |= value.mask(lambda v, keep=keep: v not in keep)
-    return mask
 
 
 def ids(t: Table, profile: Profile) -> list[str]:
@@ -416,7 +289,24 @@ def donors(t: Table, profile: Profile, pseudo) -> Column:
         codes[take] = col.codes[take] + len(values)
         values += col.values
     codes[codes == -1] = len(values)  # no identity at all
-    return Column(codes, [*values, ""]).map(pseudo.donor)
+    payer = _payer(profile)
+    return Column(codes, [*values, ""]).map(lambda v: pseudo.donor(payer(v)))
+
+
+def _payer(profile: Profile):
+    """The payer's name in an identity cell: the profile's `payer` pattern picks it out of
+    a bank description ("FPI JOHN DOE REF 0001" -> "JOHN DOE"), and words holding digits
+    (references, dates, amounts) go, so one payer's gifts are one donor."""
+    if not profile.payer:
+        return lambda v: v
+    pattern = re.compile(profile.payer)
+
+    def payer(text: str) -> str:
+        m = pattern.search(text)
+        name = (m.group("payer") or "") if m else text
+        return " ".join(w for w in name.split() if not any(c.isdigit() for c in w))
+
+    return payer
 
 
 def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal, ...]]:
@@ -426,22 +316,29 @@ def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal,
     return list(zip(*([x or ZERO for x in col] for col in columns), strict=True))
 
 
-def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
+def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (),
+          received=None, suspense: bool = False) -> Parsed:
+    """The rows the profile books, typed and checked, each with its rule (classify).
+    rules: the books' rules, the profile's and the suspense ones (classify.rules_for)."""
+    rules = rules or classify.rules_for(profile, [])
     t = Table(path, df)
-    t = t.keep(~skip_mask(t, profile))
-    gross_col = amounts(t, profile.gross, False) if profile.gross else None
-    net_col = amounts(t, profile.net, False) if profile.net else None
+    t = t.keep(~classify.skip_mask(t, profile))
+    style = Amounts(t, profile)
+    gross_col = amounts(t, profile.gross, False, style) if profile.gross else None
+    net_col = amounts(t, profile.net, False, style) if profile.net else None
     lists: dict[str, list] = {}  # gross and net, where worked out per row (credit, debit)
     if profile.credit or profile.debit:
-        cr = parse_amounts(t, profile.credit, False)
-        dr = parse_amounts(t, profile.debit, False)
+        cr = parse_amounts(t, profile.credit, False, style) if profile.credit else [None] * len(t)
+        dr = parse_amounts(t, profile.debit, False, style) if profile.debit else [None] * len(t)
         both = np.array([c is not None and d is not None and c != 0 and d != 0
                          for c, d in zip(cr, dr, strict=True)], dtype=bool)
         t.fail(both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold an amount")
-        amount = [(c or 0) - abs(d or 0) for c, d in zip(cr, dr, strict=True)]
+        amount = [None if c is None and d is None else (c or 0) - abs(d or 0)
+                  for c, d in zip(cr, dr, strict=True)]
         lists = {"gross": amount, "net": amount}
         gross_col = net_col = None
-        sign = _signs(amount)
+        sign = np.array([NONE if x is None else (x > 0) - (x < 0) for x in amount],
+                        dtype=np.int8)
     elif gross_col is None and net_col is None:  # invoices: the amounts are in the splits
         sign = np.zeros(len(t), dtype=np.int8)
     else:  # the net amount's sign, else the gross's; NONE where a row has neither
@@ -450,20 +347,28 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
             if col is not None:
                 got = _value_signs(col)
                 sign = np.where(got != NONE, got, sign)
-    t.fail(sign == NONE, lambda r: f"missing amount in column '{profile.net or profile.gross}'")
-    which = classify(t, profile, sign)
-    skips = np.array([r.kind == "skip" for r in profile.rules] + [False])  # [-1]: unmatched
+    t.fail(sign == NONE, lambda r: "missing amount in column "
+           f"'{profile.net or profile.gross or profile.credit or profile.debit}'")
+    which = classify.classify(t, profile, rules, sign, received, suspense)
+    skips = np.array([r.kind == "skip" for r in rules] + [False])  # [-1]: unmatched
     keep = (which != -1) & ~skips[which]
     pos = np.flatnonzero(keep)
     t, which = t.keep(keep), which[keep]
     columns = {k: c.take(pos) for k, c in (("gross", gross_col), ("net", net_col)) if c}
     lists = {k: [v[i] for i in pos.tolist()] for k, v in lists.items()}
-    columns.update((f"fee{k}", amounts(t, f.column, False)) for k, f in enumerate(profile.fees))
-    splits = [parse_amounts(t, s.column, False) for s in profile.splits]
+    columns.update((f"fee{k}", amounts(t, f.column, False, style))
+                   for k, f in enumerate(profile.fees))
+    splits = [parse_amounts(t, s.column, False, style) for s in profile.splits]
+    if profile.balance:
+        lists["balance"] = parse_amounts(t, profile.balance, False, style)
     foreign = None
     if profile.foreign_amount:
-        famt = parse_amounts(t, profile.foreign_amount, False)
-        fcur = t.col(profile.foreign_currency).map(str.upper).rows()
+        famt = parse_amounts(t, profile.foreign_amount, False, style)
+        fcur = currency_column(t, profile.foreign_currency, required=False).rows()
+        t.fail(np.array([a is not None and a != 0 and not c for a, c in
+                         zip(famt, fcur, strict=True)], dtype=bool),
+               lambda r: f"an amount in '{profile.foreign_amount}' with no currency in "
+               f"'{profile.foreign_currency}'")
         foreign = [(a, c) if a else None for a, c in zip(famt, fcur, strict=True)]
     text = {c: t.col(c) for c in (profile.reference, profile.campaign, profile.fund_column,
                                   profile.firm, profile.paid_from, profile.paid_on,
@@ -476,5 +381,5 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo) -> Parsed:
     check_stated_currency(t, [profile.gross, profile.net, profile.credit, profile.debit,
                               *(f.column for f in profile.fees),
                               *(x.column for x in profile.splits)], columns["currency"])
-    return Parsed(t.rows, tuple(profile.rules), which, columns, lists, ids(t, profile), text,
+    return Parsed(t.rows, rules, which, columns, lists, ids(t, profile), text,
                   _per_row(splits, len(t)), foreign or [None] * len(t), len(profile.fees))

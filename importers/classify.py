@@ -1,0 +1,217 @@
+"""What each row is: the first rule that claims it, the books' own rules before the source's.
+
+A source's built-in rules know its money in (donations, payouts, fees). Spending is the
+treasurer's to say, like hledger's CSV rules, in the books:
+
+    2024-01-01 custom "fundledger-rule" "paypal"
+      column: "Type"                          ; default: the source's description column
+      values: "Subscription Payment"          ; exact values, " | " between several
+      pattern: "zoom|slack"                   ; or a regular expression (case-insensitive)
+      sign: "debit"                           ; money out ("credit": money in)
+      account: "Expenses:Running:Software"
+      fund: "general"                         ; optional, as are payee and narration
+      narration: "Video calls"
+
+The sign decides money in or out, never the row's type alone: PayPal calls a payment we
+make and one we receive by the same name. A rule for money back to a payer (`refund`)
+claims a payment out only where it names a payment the books or this run received.
+
+A row no rule claims is refused, every such kind listed at once with a ready-to-paste
+rules block; or, with `--unclassified suspense`, booked to Expenses:Unclassified or
+Income:Unclassified in the default fund, so the money is in and the statement
+reconciles while the treasurer decides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from importers.errors import Problem, q
+from importers.profile import Profile, Rule, norm
+from importers.table import Table
+
+RULE = "fundledger-rule"
+UNCLASSIFIED_OUT = "Expenses:Unclassified"
+UNCLASSIFIED_IN = "Income:Unclassified"
+SUSPENSE = (
+    Rule(kind="expense", sign="debit", narration="Unclassified payment", donor=False,
+         accounts={"expense": UNCLASSIFIED_OUT}),
+    Rule(kind="income", narration="Unclassified receipt", donor=False,
+         accounts={"income": UNCLASSIFIED_IN}),
+)
+KIND_ACCOUNT = {"expense": "expense", "income": "income", "transfer": "transfer",
+                "fee": "fees"}
+LISTED = 25  # kinds of unclaimed row listed, and rules proposed, in one refusal
+
+
+def match_column(profile: Profile) -> str:
+    """The column a books rule matches when it names none."""
+    return profile.description or next((r.column for r in profile.rules if r.column), "")
+
+
+def book_rule(profile: Profile, keys: dict, where: str) -> Rule:
+    """A `custom "fundledger-rule"` entry's keys as a Rule for this profile."""
+    sign = str(keys.get("sign", ""))
+    if sign not in ("", "credit", "debit"):
+        raise ValueError(f"{where}: sign must be \"credit\" or \"debit\", not {q(sign)}")
+    kind = str(keys.get("kind") or ("income" if sign == "credit" else "expense"))
+    if kind not in KIND_ACCOUNT and kind != "skip":
+        raise ValueError(f"{where}: kind {q(kind)} is not one of "
+                         f"{', '.join([*KIND_ACCOUNT, 'skip'])}")
+    values = tuple(v.strip() for v in str(keys.get("values", "")).split(" | ") if v.strip())
+    pattern = str(keys.get("pattern", ""))
+    if pattern:
+        re.compile(pattern)
+    if not values and not pattern:
+        raise ValueError(f"{where}: a rule needs values or a pattern to match")
+    account = str(keys.get("account", ""))
+    if kind in KIND_ACCOUNT and kind != "income" and not account:
+        raise ValueError(f"{where}: a {kind} rule needs an account")
+    return Rule(kind=kind, column=str(keys.get("column") or match_column(profile)),
+                values=values, pattern=pattern, sign=sign,
+                narration=str(keys.get("narration", "")), payee=str(keys.get("payee", "")),
+                fund=str(keys.get("fund", "")), donor=kind == "income" and sign != "debit",
+                accounts={KIND_ACCOUNT[kind]: account} if account and kind in KIND_ACCOUNT
+                else {})
+
+
+def rules_for(profile: Profile, book_rules: list[tuple[str, dict]]) -> tuple[Rule, ...]:
+    """The books' rules for this source (in the books' order), the source's own, and the
+    two suspense rules last (used only with --unclassified suspense)."""
+    own = []
+    for where, keys in book_rules:
+        try:
+            own.append(book_rule(profile, keys, where))
+        except (ValueError, re.error) as e:
+            raise Problem(where, 0, f"rule cannot be used: {e}") from None
+    return (*own, *profile.rules, *SUSPENSE)
+
+
+def skip_mask(t: Table, profile: Profile) -> np.ndarray:
+    mask = np.zeros(len(t), dtype=bool)
+    for s in profile.skip:
+        value = t.folded(s.column)
+        if s.values:
+            mask |= value.mask({v.casefold() for v in s.values}.__contains__)
+        if s.not_in:
+            keep = {v.casefold() for v in s.not_in}
+            mask |= value.mask(lambda v, keep=keep: v not in keep)
+    return mask
+
+
+def classify(t: Table, profile: Profile, rules: tuple[Rule, ...], sign: np.ndarray,
+             received=None, suspense: bool = False) -> np.ndarray:
+    """The rule for each row (index into rules). received(ref) says whether a payment id
+    named by a refund was received in the books or this run; suspense books what no rule
+    claims, else it is refused (Problem), every kind at once."""
+    own = len(rules) - len(SUSPENSE)
+    which = np.full(len(t), -1)
+    for i, rule in enumerate(rules[:own]):
+        mask = which == -1
+        if rule.column:
+            value = t.folded(rule.column)
+            if rule.values:
+                wanted = {v.casefold() for v in rule.values}
+                mask &= value.mask(wanted.__contains__)
+            if rule.pattern:
+                pattern = re.compile(rule.pattern, re.IGNORECASE)
+                mask &= value.mask(pattern.search)
+        if rule.sign == "credit":
+            mask &= sign > 0
+        elif rule.sign == "debit":
+            mask &= sign < 0
+        which[mask] = i
+    _unless_received(t, profile, rules, which, sign, received)
+    unclaimed = which == -1
+    if unclaimed.any():
+        if not suspense:
+            first = int(np.flatnonzero(unclaimed)[0])
+            raise Problem(t.path, int(t.rows[first]), refusal(t, profile, unclaimed, sign))
+        which[unclaimed & (sign < 0)] = own
+        which[unclaimed & (sign >= 0)] = own + 1
+    return which
+
+
+def _unless_received(t: Table, profile: Profile, rules, which: np.ndarray, sign: np.ndarray,
+                     received) -> None:
+    """A refund rule's payments out that name no payment we received are unclaimed."""
+    if not profile.reference:
+        return  # the source names no original (Stripe, Open Collective): all its own
+    refs = t.col(profile.reference)
+    here = {refs_id for refs_id in _ids_received(t, profile, rules, which, sign)}
+    for i in np.flatnonzero((which >= 0) & (sign < 0)).tolist():
+        if not rules[which[i]].refund:
+            continue
+        ref = refs.at(i)
+        if not ref or not (ref in here or (received is not None and received(ref))):
+            which[i] = -1
+
+
+def _ids_received(t, profile, rules, which, sign) -> set[str]:
+    """Ids of this file's rows that are money received as income."""
+    if len(profile.id) != 1:
+        return set()
+    income = np.array([r.kind == "income" and not r.refund for r in rules] + [False])
+    col = t.col(profile.id[0])
+    return {col.at(i) for i in np.flatnonzero(income[which] & (sign > 0)).tolist()}
+
+
+def _payee_text(text: str) -> str:
+    """A bank description without references, dates and amounts: words with digits go."""
+    return " ".join(w for w in text.split() if not any(c.isdigit() for c in w))
+
+
+def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray) -> str:
+    """Every kind of row no rule claims, with counts and rows, and rules to paste.
+
+    Money in through a column naming payers (a bank description) is never echoed: the
+    rows are counted and listed, not named. Money out names who was paid (a supplier)."""
+    column = match_column(profile)
+    private = norm(column) in {norm(c) for c in profile.donor}
+    kinds: Counter = Counter()
+    rows: dict[tuple, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(unclaimed).tolist():
+        way = "debit" if sign[i] < 0 else "credit"
+        value = None  # not shown: the payer of money in, where the column names payers
+        if column and not (private and way == "credit"):
+            value = t.col(column).at(i)
+            value = _payee_text(value) if private else value
+        kinds[(value, way)] += 1
+        rows[(value, way)].append(int(t.rows[i]))
+    n = int(unclaimed.sum())
+
+    def what(value: str, way: str) -> str:
+        money = "money out" if way == "debit" else "money in"
+        return f"{column} {q(value, 60)}, {money}" if value is not None else (
+            "money in (payer not shown)" if way == "credit" else money)
+
+    first = next(iter(kinds))
+    lines = [(f"{what(*first)} is a kind of row no rule of the books or the {profile.name} "
+              f"profile claims ({n} row(s) of {len(kinds)} kind(s)); nothing was imported:")]
+    for (value, way), count in kinds.most_common(LISTED):
+        shown = rows[(value, way)]
+        at = ", ".join(map(str, shown[:6])) + (", ..." if len(shown) > 6 else "")
+        lines.append(f"  {what(value, way)}: {count} row(s) (rows {at})")
+    if len(kinds) > LISTED:
+        lines.append(f"  ... and {len(kinds) - LISTED} more kinds")
+    lines += ["", "Say what they are in the books (account and fund yours to choose), e.g.:", ""]
+    today = datetime.date.today().isoformat()
+    for (value, way), _count in kinds.most_common(LISTED):
+        account = "Expenses:FIXME" if way == "debit" else "Income:FIXME"
+        match = (f'  values: "{_escape(value)}"' if value and not private else
+                 f'  pattern: "^{_escape(re.escape(value))}"' if value else
+                 '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
+        lines += [f'{today} custom "{RULE}" "{profile.name}"',
+                  f'  column: "{_escape(column)}"' if column else None, match,
+                  f'  sign: "{way}"', f'  account: "{account}"', ""]
+    lines.append("or import with --unclassified suspense to book them to "
+                 f"{UNCLASSIFIED_OUT} / {UNCLASSIFIED_IN} until you do.")
+    return "\n".join(line for line in lines if line is not None)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

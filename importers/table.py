@@ -1,0 +1,139 @@
+"""An export's rows as columns of distinct values: what every stage after reading works on.
+
+A Column keeps each row's code into the column's distinct values, so a check or a
+conversion runs once per distinct value; a Table is the rows still to be booked, each
+problem named by the row a spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from importers.errors import Problem
+from importers.profile import norm
+
+
+class Column:
+    """One column of a table as each row's code into the column's distinct values
+    (stripped): every check and conversion runs once per distinct value, and a row's
+    result is picked by its code. Types, statuses, currencies, amounts and dates repeat
+    (a few hundred values in 300,000 rows); ids and emails hardly do, and are not hashed
+    to find their distinct values, which would cost more than the checks it saves."""
+
+    def __init__(self, codes: np.ndarray, values: list):
+        self.codes, self.values = codes, values
+        self._used: np.ndarray | None = None
+
+    def used(self) -> np.ndarray:
+        """Which values some row has (after take(), not every value is still a row's)."""
+        if self._used is None:
+            self._used = np.zeros(len(self.values), dtype=bool)
+            self._used[self.codes] = True
+        return self._used
+
+    @classmethod
+    def of(cls, s: pd.Series) -> Column:
+        sample = s.iloc[:20000]
+        if sample.nunique() > len(sample) // 2:
+            values = s.tolist()
+            if _may_need_strip(s):
+                values = [v.strip() for v in values]
+            return cls(np.arange(len(s)), values)
+        codes, uniq = pd.factorize(s)
+        return cls(codes, [v.strip() for v in uniq.tolist()])
+
+    def at(self, i: int):
+        """Row i's value."""
+        return self.values[self.codes[i]]
+
+    def map(self, f) -> Column:
+        """f over the values rows have (None stands for the others)."""
+        return Column(self.codes, [f(v) if u else None
+                                   for v, u in zip(self.values, self.used().tolist())])
+
+    def mask(self, test) -> np.ndarray:
+        """test over the values rows have, as one bool per row."""
+        if not len(self.codes):
+            return np.zeros(0, dtype=bool)
+        return np.array([u and bool(test(v)) for v, u in
+                         zip(self.values, self.used().tolist())], dtype=bool)[self.codes]
+
+    def empty(self) -> np.ndarray:
+        """Which rows are empty ('' after stripping)."""
+        if "" not in self.values:  # a C-speed scan settles nearly every column
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.mask(lambda v: v == "")
+
+    def rows(self) -> list:
+        """One value per row."""
+        if not len(self.codes):
+            return []
+        table = np.empty(len(self.values), dtype=object)
+        table[:] = self.values
+        return table[self.codes].tolist()
+
+    def take(self, pos: np.ndarray) -> Column:
+        return Column(self.codes[pos], self.values)
+
+
+class Table:
+    """The rows of an export still to be booked, with their columns read once.
+
+    Rows dropped (skipped kinds) are dropped by position: the columns already read are
+    kept, and a problem still names the row with the cell as the export has it."""
+
+    def __init__(self, path, df: pd.DataFrame):
+        self.path, self.df = str(path), df
+        self.pos = np.arange(len(df))  # this table's rows, as positions in df
+        self.rows = df["_row"].to_numpy()
+        self._cols: dict[str, Column] = {}
+        self._folded: dict[str, Column] = {}
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+    def col(self, name: str) -> Column:
+        """The column (stripped), or '' on every row if the export has no such column."""
+        key = norm(name)
+        got = self._cols.get(key)
+        if got is None:
+            got = self._cols[key] = (Column.of(self.df[key]).take(self.pos)
+                                     if key in self.df.columns
+                                     else Column(np.zeros(len(self), dtype=np.intp), [""]))
+        return got
+
+    def folded(self, name: str) -> Column:
+        got = self._folded.get(norm(name))
+        if got is None:
+            got = self._folded[norm(name)] = self.col(name).map(str.casefold)
+        return got
+
+    def keep(self, mask: np.ndarray) -> Table:
+        t = Table.__new__(Table)
+        at = np.flatnonzero(mask)
+        t.path, t.df, t.pos, t.rows = self.path, self.df, self.pos[at], self.rows[at]
+        t._cols = {k: c.take(at) for k, c in self._cols.items()}
+        t._folded = {k: c.take(at) for k, c in self._folded.items()}
+        return t
+
+    def fail(self, bad: np.ndarray, message) -> None:
+        """Problem at the first bad row; message gets the row's cells as the export has
+        them (a dict keyed by normalised column name)."""
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise Problem(self.path, int(self.rows[i]),
+                          message(self.df.iloc[int(self.pos[i])].to_dict()))
+
+
+def _may_need_strip(s: pd.Series) -> bool:
+    """False when no cell starts or ends with anything but a printable ASCII character
+    other than a space (then str.strip changes nothing): one Arrow pass over an
+    Arrow-backed column, instead of a strip per cell."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return True
+    edge = pc.match_substring_regex(pa.array(s.array), "^[^!-~]|[^!-~]$")
+    return bool(pc.any(edge).as_py())
+
