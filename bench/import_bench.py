@@ -46,7 +46,7 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 PY = sys.executable
 # The tolerance option: beancount turns a @@ total into a per-unit price and back, which
-# can leave 1E-27 GBP in a converted gift's entry (1 in 100 or so; see bench/README.md).
+# can leave 1E-27 GBP in a converted gift's entry (about 1 in 80; see bench/README.md).
 BOOKS = """option "operating_currency" "GBP"
 option "inferred_tolerance_default" "GBP:0.000001"
 plugin "ledger.plugin"
