@@ -8,7 +8,8 @@ first bench's file (7 amounts, 5,000 donors), which flatters any such cache.
 For each shape, like against like, every measurement a fresh process:
   - whole commands, as a user runs them (Python start-up and imports included):
     - `fundledger import --dry-run` (reading, validation, fees, funds, pseudonyms, dedup
-      against the books, beancount text to /dev/null);
+      against the books, beancount text to /dev/null, and the books loaded with the new
+      entries to check them, as a real import does);
     - a beangulp import script's `extract` command with csvbase (identify, extract,
       beangulp's deduplication, beancount text to a file). beangulp skips files over
       8 MiB as "too large"; the script lifts that limit;
