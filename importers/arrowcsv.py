@@ -48,7 +48,10 @@ def forget(paths: list[str]) -> None:
 
 
 def read_as_text(path) -> bool:
-    """Neither a workbook nor OFX: a CSV (or a text file to refuse later)."""
+    """Neither a workbook nor OFX: a CSV (or a text file to refuse later). Never opens
+    anything but a regular file (opening a FIFO waits for a writer)."""
+    if not os.path.isfile(path):
+        return False
     try:
         with open(path, "rb") as f:
             head = f.read(4096)

@@ -95,11 +95,16 @@ def skip_mask(t: Table, profile: Profile) -> np.ndarray:
     mask = np.zeros(len(t), dtype=bool)
     for s in profile.skip:
         value = t.folded(s.column)
+        these = np.zeros(len(t), dtype=bool)
         if s.values:
-            mask |= value.mask({v.casefold() for v in s.values}.__contains__)
+            these |= value.mask({v.casefold() for v in s.values}.__contains__)
         if s.not_in:
             keep = {v.casefold() for v in s.not_in}
-            mask |= value.mask(lambda v, keep=keep: v not in keep)
+            these |= value.mask(lambda v, keep=keep: v not in keep)
+        for column, values in s.unless.items():
+            spared = {v.casefold() for v in values}
+            these &= ~t.folded(column).mask(spared.__contains__)
+        mask |= these
     return mask
 
 
@@ -203,7 +208,7 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     for (value, way), _count in kinds.most_common(LISTED):
         account = "Expenses:FIXME" if way == "debit" else "Income:FIXME"
         match = (f'  values: "{_escape(value)}"' if value and not private else
-                 f'  pattern: "^{_escape(re.escape(value))}"' if value else
+                 f'  pattern: "^{_escape(literal(value))}"' if value else
                  '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
         lines += [f'{today} custom "{RULE}" "{profile.name}"',
                   f'  column: "{_escape(column)}"' if column else None, match,
@@ -211,6 +216,11 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     lines.append("or import with --unclassified suspense to book them to "
                  f"{UNCLASSIFIED_OUT} / {UNCLASSIFIED_IN} until you do.")
     return "\n".join(line for line in lines if line is not None)
+
+
+def literal(text: str) -> str:
+    """A regular expression matching text as it is (spaces left readable)."""
+    return re.escape(text).replace("\\ ", " ")
 
 
 def _escape(text: str) -> str:

@@ -45,4 +45,12 @@ def plain_import_errors(app) -> None:
             return json_err(str(error), HTTPStatus.INTERNAL_SERVER_ERROR)
         return json_err(str(cause), HTTPStatus.BAD_REQUEST)
 
+    # Fava's JSON API answers its own errors from its blueprint, which Flask asks before the
+    # app: the handler goes beside Fava's, wherever Fava registered one.
+    from fava.helpers import FavaAPIError
+
     app.register_error_handler(ImporterExtractError, handler)
+    for spec in app.error_handler_spec.values():
+        handlers = spec.get(None)
+        if handlers is not None and FavaAPIError in handlers:
+            handlers[ImporterExtractError] = handler

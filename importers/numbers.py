@@ -108,6 +108,8 @@ def parse(text: str, decimal: str = "", thousands: str | None = None,
     if got is None:
         raise AmountError("is not a number")
     sign, body, _code = got
+    if thousands and thousands in SPACES:  # every kind of space was read as a plain one
+        thousands = " "
     if decimal:
         if not _style_re(decimal, thousands).match(body):
             raise AmountError(f"is not a number written with '{decimal}' as the decimal mark"

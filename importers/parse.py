@@ -373,6 +373,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, .
     text = {c: t.col(c) for c in (profile.reference, profile.campaign, profile.fund_column,
                                   profile.firm, profile.paid_from, profile.paid_on,
                                   profile.line, profile.narration_column,
+                                  classify.match_column(profile),
                                   *(s.firm_column for s in profile.splits))
             if c}
     columns["donor"] = donors(t, profile, pseudo)

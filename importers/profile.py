@@ -37,6 +37,9 @@ class Skip:
     column: str
     values: tuple[str, ...] = ()  # skip rows whose value is one of these
     not_in: tuple[str, ...] = ()  # skip rows whose value is not one of these
+    # but never rows whose other column holds one of these values: {column: [values]}
+    # (a PayPal hold is "Pending" yet moves the balance)
+    unless: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,48 @@ def _decode(raw: bytes, declared: str = "") -> str:
         raise ValueError(f"not readable as {encoding} text ({e.__class__.__name__})") from None
 
 
+_KEY_VALUE = re.compile(r"^([A-Za-z][A-Za-z ]{0,30}):[ \t]*(.*?)\s*$")
+
+
+def key_value_rows(text: str) -> list[list[str]] | None:
+    """A statement written as blocks of `Key: value` lines (Santander's text download):
+    as rows under a header of the keys, each row at its block's first line (so a problem
+    names the line a text editor shows), the lines above and between left blank. None
+    unless at least two blocks share one set of three or more keys."""
+    lines = text.splitlines()
+    blocks: list[tuple[int, list[tuple[str, str]]]] = []
+    current: list[tuple[str, str]] = []
+    start = 0
+    for n, line in enumerate(lines + [""]):
+        m = _KEY_VALUE.match(line)
+        if m and not line.strip().startswith(("\"", "'")):
+            if not current:
+                start = n
+            current.append((m.group(1).strip(), m.group(2)))
+            continue
+        if current:
+            blocks.append((start, current))
+            current = []
+        if line.strip():
+            return None  # a line that is neither a key nor blank: not this kind of file
+    shapes = Counter(tuple(k for k, _ in b) for _, b in blocks if len(b) >= 3)
+    if not shapes:
+        return None
+    keys, count = shapes.most_common(1)[0]
+    if count < 2:
+        return None
+    first = next(s for s, b in blocks if tuple(k for k, _ in b) == keys)
+    rows: list[list[str]] = [[] for _ in range(len(lines))]
+    rows[max(first - 1, 0)] = list(keys)
+    for at, block in blocks:
+        if at >= first:
+            if tuple(k for k, _ in block) != keys:
+                raise ValueError(f"line {at + 1}: a block with other keys than "
+                                 f"{', '.join(keys)}")
+            rows[at] = [v for _, v in block]
+    return rows
+
+
 def delimiter_of(text: str, declared: str = "") -> str:
     """The delimiter most lines agree on, the widest such table breaking a tie; a comma
     when nothing splits the lines at all."""
@@ -177,6 +219,12 @@ def raw_rows(path: str | Path, profile=None) -> list[list[str]]:
         raise Problem(str(path), 0, str(e)) from None
     if "\x00" in text:
         raise Problem(str(path), 0, "not a text CSV file (it contains NUL bytes)")
+    try:
+        blocks = key_value_rows(text)
+    except ValueError as e:
+        raise Problem(str(path), 0, str(e)) from None
+    if blocks is not None:
+        return blocks
     delimiter = delimiter_of(text[:65536], getattr(profile, "delimiter", ""))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -342,6 +390,12 @@ def _head_of(path: str, _dev, _ino, _size, _mtime, encoding: str, delimiter: str
         return Head([])
     if len(head) == 65536:
         text = text.rsplit("\n", 1)[0]
+    try:
+        blocks = key_value_rows(text)
+    except ValueError:
+        blocks = None
+    if blocks is not None:
+        return Head(blocks[:HEADER_SEARCH], "", False)
     sep = delimiter_of(text, delimiter)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))

@@ -1,42 +1,40 @@
 """Real-layout exports (tests/fixtures/real): each is claimed by exactly the profile its
-MANIFEST names, and the manifest's own figures hold together.
+MANIFEST names, and imports into new books (`fundledger init`) with its money exact.
 
 The fixtures copy the layouts banks and platforms really produce (SOURCES.md says where each
-layout comes from). Profiles that use keys the import engine does not know yet wait in
-importers/profiles/pending/; the identification tests are expected to fail (xfail, not strict)
-until the engine reads those keys and the pending profiles replace or join the built-in ones.
-The manifest's net, money in/out and closing balances are for the full import assertions.
+layout comes from), with payments out, refunds, fees, conversions, preambles, footers,
+other languages, decimal commas and semicolons. The manifest's figures (net movement,
+money in and out, closing balance) were worked out from the files, not from the importer.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from beancount import loader
+from beancount.core import data
+from conftest import cli_env, run_cli
+from importers_support import snapshot
 
 from importers import profile as profile_lib
-from importers.base import ProfileImporter
 from importers.profile import norm
 from importers.pseudonym import Pseudonymiser
-from importers.run import identify
+from importers.run import identify, importers_for
+from importers.settings import Settings
 
 REAL = Path(__file__).parent / "fixtures" / "real"
-PENDING = profile_lib.BUILTIN / "pending"
 MANIFEST = tomllib.loads((REAL / "MANIFEST.toml").read_text(encoding="utf-8"))
-# Profile keys issue 14 adds; a profile using one the engine lacks cannot be loaded yet.
-NEW_KEYS = {"aliases", "decimal", "thousands", "balance", "description", "payer", "footer"}
-KNOWN_KEYS = {f.name for f in dataclasses.fields(profile_lib.Profile)}
 
 
 def profile_files() -> dict[str, Path]:
-    """Built-in profiles by name, the pending ones replacing any built-in of the same name."""
+    """Built-in profiles by name."""
     files = {}
-    for path in sorted(profile_lib.BUILTIN.glob("*.toml")) + sorted(PENDING.glob("*.toml")):
+    for path in sorted(profile_lib.BUILTIN.glob("*.toml")):
         with open(path, "rb") as f:
             files[tomllib.load(f)["name"]] = path
     return files
@@ -47,42 +45,83 @@ def raw(name: str) -> dict:
         return tomllib.load(f)
 
 
-def missing(name: str, entry: dict) -> list[str]:
-    """What the engine must learn before this file imports: the manifest's needs, and the
-    profile's own keys the engine does not know."""
-    keys = (set(raw(entry["profile"])) & NEW_KEYS) - KNOWN_KEYS
-    return sorted(set(entry["needs"]) | keys)
-
-
-def cases():
-    for name, entry in MANIFEST.items():
-        lacks = missing(name, entry)
-        marks = [pytest.mark.xfail(strict=False, reason="engine lacks: " + ", ".join(lacks))] if lacks else []
-        yield pytest.param(name, entry, id=name, marks=marks)
-
-
-def importers() -> list[ProfileImporter]:
-    """Every profile this engine can load, most specific signature first (as builtin() orders)."""
-    pseudo = Pseudonymiser(b"real-exports-test")
-    loaded = []
-    for path in profile_files().values():
-        try:
-            loaded.append(profile_lib.load(path))
-        except ValueError:  # a pending profile with keys this engine does not know yet
-            continue
-    loaded.sort(key=lambda p: (-len(p.signature), p.name))
-    return [ProfileImporter(p, pseudo) for p in loaded]
-
-
-@pytest.mark.parametrize(("name", "entry"), list(cases()))
-def test_the_named_profile_claims_the_file(name, entry):
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_the_named_profile_claims_the_file(name):
     path = str(REAL / name)
-    imps = importers()
-    assert identify(path, imps).profile.name == entry["profile"]
-    claimants = [imp.profile for imp in imps if imp.identify(path)]
-    rivals = [p.name for p in claimants
-              if p.name != entry["profile"] and len(p.signature) >= len(claimants[0].signature)]
-    assert not rivals, f"{name} is claimed as specifically by {rivals}"
+    imps = importers_for(Settings(), Pseudonymiser(b"real-exports-test"))
+    assert identify(path, imps).profile.name == MANIFEST[name]["profile"]
+    # Offered to exactly one importer, as Fava's import page offers it.
+    assert [imp.profile.name for imp in imps if imp.identify(path)] == [MANIFEST[name]["profile"]]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """Each fixture imported into its own new books, with --unclassified suspense."""
+    done = {}
+
+    def get(name: str):
+        if name not in done:
+            folder = tmp_path_factory.mktemp("real")
+            books = folder / "books"
+            env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(folder / "donor.key"))
+            made = run_cli("init", books, "--name", "Real Exports Test", env=env)
+            assert made.returncode == 0, made.stderr
+            r = run_cli("import", REAL / name, "--books", books, "--unclassified", "suspense",
+                        env=env)
+            done[name] = (books, env, r)
+        return done[name]
+
+    return get
+
+
+def _account(profile: str) -> str:
+    return raw(profile).get("accounts", {}).get("account", "")
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_imports_into_new_books_with_its_money_exact(name, imported):
+    entry = MANIFEST[name]
+    books, env, r = imported(name)
+    assert r.returncode == 0, r.stderr
+    check = run_cli("check", books, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    entries, errors, _ = loader.load_file(str(books / "main.beancount"))
+    assert errors == []
+    account = _account(entry["profile"])
+    moved: dict[str, Decimal] = {}
+    held: dict[str, Decimal] = {}
+    for e in entries:
+        if not isinstance(e, data.Transaction):
+            continue
+        opening = ":opening:" in str(e.meta.get("import-id", ""))
+        for p in e.postings:
+            if p.account == account:
+                held[p.units.currency] = held.get(p.units.currency, 0) + p.units.number
+                if not opening:
+                    moved[p.units.currency] = moved.get(p.units.currency, 0) + p.units.number
+        # Income is money received: an entry only ever reduces income when it gives a
+        # gift back (a refund, naming the gift where the source says which).
+        income = sum((p.units.number for p in e.postings if p.account.startswith("Income:")
+                      and p.price is None), Decimal(0))
+        if income > 0:
+            assert "refund-of" in e.meta or "refund" in e.narration.casefold(), e
+    # The statement account moved by exactly the file's own net, per currency.
+    assert {c: n for c, n in moved.items() if n} == \
+        {c: Decimal(n) for c, n in entry["net"].items() if Decimal(n)}
+    for currency, closing in entry.get("closing_balance", {}).items():
+        assert held.get(currency, 0) == Decimal(closing), currency
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_a_second_import_changes_no_byte(name, imported):
+    books, env, r = imported(name)
+    assert r.returncode == 0, r.stderr
+    before = snapshot(books)
+    again = run_cli("import", REAL / name, "--books", books, "--unclassified", "suspense",
+                    env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.strip().splitlines()[-1].startswith("0 new")
+    assert snapshot(books) == before
 
 
 def test_every_fixture_has_a_manifest_entry_and_a_profile():
