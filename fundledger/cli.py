@@ -17,7 +17,8 @@ from fundledger import __version__, commands
 
 class Commands(click.Group):
     """Subcommands found by file name: fundledger/commands/<name>.py (a trailing "_" is
-    dropped: import_.py is `import`), and report_<name>.py for `report <name>`. A module
+    dropped: import_.py is `import`), and report_<name>.py for `report <name>` (an "_"
+    inside a name is a "-": report_balance_sheet.py is `report balance-sheet`). A module
     is imported only when its command runs or help lists it, so `fundledger import`
     never loads the report code, nor `fundledger funds` the importers."""
 
@@ -31,7 +32,7 @@ class Commands(click.Group):
             name = info.name
             if name.startswith("report_") != bool(self.prefix) or name.startswith("_"):
                 continue
-            found[name.removeprefix(self.prefix).rstrip("_")] = name
+            found[name.removeprefix(self.prefix).rstrip("_").replace("_", "-")] = name
         return found
 
     def list_commands(self, ctx) -> list[str]:
@@ -61,7 +62,8 @@ def cli() -> None:
 
 @cli.group(cls=Commands, prefix="report_")
 def report() -> None:
-    """Write statements: funder report, SOFA with funds note, transparency statement."""
+    """Write statements: SOFA with funds note, balance sheet, receipts and payments, trial
+    balance and the entries behind them, funder report, transparency statement."""
 
 
 def main() -> None:

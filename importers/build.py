@@ -112,12 +112,12 @@ class Builder:
             # A payment a conversion prices is never in the block (columns.simple_rows).
             after = self.conversions(d, {t.import_id: t for t in out})
         if self.s.converted:  # payments whose conversion came in an earlier file of the run
-            from importers.paypal import price_at_conversion
+            from importers.paypal import price_either
 
             for t in out + after:
                 rate = self.s.converted.get(t.import_id)
                 if rate is not None:
-                    price_at_conversion(t, *rate)
+                    price_either(t, *rate)
         closing, openings = self.balances(d)
         return Built(block, out, after + closing, openings)
 

@@ -54,3 +54,26 @@ def plain_import_errors(app) -> None:
         handlers = spec.get(None)
         if handlers is not None and FavaAPIError in handlers:
             handlers[ImporterExtractError] = handler
+
+
+def no_raw_exports(app) -> None:
+    """Fava serves any file in its import folders as a document (`/<books>/document/
+    ?filename=...`): a raw export holds donors' names, emails and messages, so under
+    fundledger serve a file in an import folder is never sent, only imported."""
+    from pathlib import Path
+
+    from flask import abort, g, request
+
+    @app.before_request
+    def refuse_exports():
+        if request.endpoint != "document":
+            return
+        ledger = getattr(g, "ledger", None)
+        target = Path(request.args.get("filename", "")).resolve()
+        dirs = ledger.fava_options.import_dirs if ledger is not None else []
+        root = Path(ledger.beancount_file_path).parent if ledger is not None else Path("/")
+        for folder in dirs:
+            folder = (root / folder).resolve()
+            if target == folder or folder in target.parents:
+                abort(404)
+        return

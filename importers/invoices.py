@@ -3,14 +3,33 @@ file names (client account or bank) or owed to the firm until paid.
 
 A row paid on a later date than its invoice date becomes two transactions: the invoice
 owed to `Liabilities:Creditors:<Firm>`, and its payment, both carrying `invoice:`.
+
+Tax follows the fee it is charged on. A split whose `budget_line` is "{fee}" (VAT) is
+charged on the splits listed before it in the profile: it is apportioned over them in
+proportion to their amounts, to the penny (the last penny to the largest fee), and each
+part carries its fee's budget line and firm. So VAT on counsel's fees counts against the
+counsel line and for the chambers, not the solicitors.
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from importers.errors import q
 from importers.txn import Post, Txn
+
+FOLLOWS_FEE = "{fee}"  # a split's budget_line: the tax follows the fees listed before it
+CENT = Decimal("0.01")
+
+
+def _apportion(tax: Decimal, fees: list[Decimal]) -> list[Decimal]:
+    """`tax` split over `fees` in proportion, to the penny, the parts adding up to `tax`."""
+    total = sum(fees)
+    parts = [(tax * fee / total).quantize(CENT) for fee in fees]
+    largest = max(range(len(fees)), key=lambda k: fees[k])
+    parts[largest] += tax - sum(parts)
+    return parts
 
 
 def _paid_on(b, d, i) -> datetime.date | None:
@@ -41,17 +60,23 @@ def invoice(b, d, i) -> list[Txn]:
     t.meta.insert(3, ("invoice", d.ids[i]))
     budgeted = fund in b.s.budgeted
     total = 0
+    fees: list[Post] = []  # the fee postings so far: what a following tax is charged on
     for amount, split in zip(d.splits[i], b.p.splits, strict=True):
         if not amount:
             continue
+        total += amount
+        if split.budget_line == FOLLOWS_FEE and sum(f.number for f in fees):
+            t.postings += _follow(split.account, amount, fees)
+            continue
         meta = []
-        if split.budget_line and budgeted:
+        if split.budget_line and split.budget_line != FOLLOWS_FEE and budgeted:
             meta.append(("budget-line", split.budget_line))
         other = d.cell(split.firm_column, i)
         if other:
             meta.append(("firm", other))
-        t.postings.append(Post(split.account, amount, d.currency[i], None, meta))
-        total += amount
+        post = Post(split.account, amount, d.currency[i], None, meta)
+        t.postings.append(post)
+        fees.append(post)
     if not t.postings:
         raise b.problem(row, "an invoice with no amounts")
     creditor = b.account(acc, "creditors", row, firm)
@@ -71,3 +96,15 @@ def invoice(b, d, i) -> list[Txn]:
                      Post(b.account({**acc, **accounts}, paid_from, row, firm), -total,
                           d.currency[i])]
     return [t, pay]
+
+
+def _follow(account: str, tax: Decimal, fees: list[Post]) -> list[Post]:
+    """The tax on `fees` as one posting per fee, with that fee's budget line and firm."""
+    charged = [f for f in fees if f.number]
+    if len(charged) == 1:
+        parts = [tax]
+    else:
+        parts = _apportion(tax, [f.number for f in charged])
+    return [Post(account, part, fee.currency, None,
+                 [(k, v) for k, v in fee.meta if k in ("budget-line", "firm")])
+            for part, fee in zip(parts, charged, strict=True) if part]

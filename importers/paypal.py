@@ -32,14 +32,18 @@ RATE = Context(prec=6)
 
 def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> bool:
     """Price a converted payment's foreign postings in the home currency, to the cent, with
-    the income posting absorbing rounding so the entry still balances exactly. False (and
-    nothing changed) unless every posting is unpriced in fcur with one income posting."""
+    the income posting (a payment out: its expense) absorbing rounding so the entry still
+    balances exactly. False (and nothing changed) unless every posting is unpriced in fcur
+    with one such posting."""
     rate = got / -gave
     foreign = [p for p in payment.postings if p.currency == fcur and p.price is None]
     if not foreign or len(foreign) != len(payment.postings):
         return False
-    income = [p for p in foreign if p.account.startswith("Income:")]
-    others = [p for p in foreign if not p.account.startswith("Income:")]
+    # The posting that absorbs the rounding: the gift's income, or for a payment out (in
+    # dollars, paid from pounds PayPal converted) its one expense.
+    income = [p for p in foreign if p.account.startswith("Income:")] or [
+        p for p in foreign if p.account.startswith("Expenses:")]
+    others = [p for p in foreign if p not in income]
     if len(income) != 1:
         return False
     total = Decimal(0)
@@ -49,6 +53,14 @@ def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cu
         total += home.copy_sign(p.number)
     income[0].price = (abs(total), cur)
     return True
+
+
+def price_either(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> bool:
+    """Price a payment received in the currency converted from (a dollar gift changed into
+    pounds), or a payment made in the currency converted to (pounds changed into dollars
+    to pay a dollar invoice): either way its foreign postings end up in the other one."""
+    return (price_at_conversion(payment, gave, fcur, got, cur)
+            or price_at_conversion(payment, -got, cur, -gave, fcur))
 
 
 def _posts(entry) -> tuple[Transaction, list[Post]] | None:
@@ -85,7 +97,7 @@ def restate(b, conv: Txn, ref: str, payment, gave: Decimal, fcur: str, got: Deci
         return None
     entry, posts = got_posts
     priced = [Post(p.account, p.number, p.currency, None, list(p.meta)) for p in posts]
-    if not price_at_conversion(Txn(entry.date, "", "", [], priced), gave, fcur, got, cur):
+    if not price_either(Txn(entry.date, "", "", [], priced), gave, fcur, got, cur):
         return None
     iid = conv.import_id + RESTATED
     meta: list = [("import-id", iid), *[(k, v) for k, v in conv.meta if k != "import-id"
@@ -135,7 +147,7 @@ def conversions(b, d, built: dict[str, Txn] | None = None) -> list[Txn]:
             continue
         payment = (built or {}).get(f"{b.p.name}:{ref}")
         if payment is not None:
-            price_at_conversion(payment, gave, d.currency[o], got, cur)
+            price_either(payment, gave, d.currency[o], got, cur)
             continue
         # Not in this file: booked earlier (or an earlier file of this run)? With the payment
         # nowhere, the conversion stands alone (an exchange within the asset account, no

@@ -14,6 +14,8 @@ import secrets
 import sys
 from pathlib import Path
 
+from importers.errors import Problem
+
 ENV = "FUNDLEDGER_DONOR_KEY"
 
 
@@ -33,9 +35,15 @@ def load_key(path: Path | None = None) -> bytes:
         print(f"fundledger: created the donor pseudonym key {path}. Back it up and keep it "
               "out of the books: without it, new imports give returning donors new "
               "pseudonyms.", file=sys.stderr)
-    text = path.read_text().strip()
+    try:
+        text = path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as e:
+        raise Problem(str(path), 0, f"the donor key cannot be read ({e.__class__.__name__}); "
+                      "restore it from your backup: a new key gives returning donors new "
+                      "pseudonyms") from None
     if not text:
-        raise ValueError(f"{path}: the donor key file is empty")
+        raise Problem(str(path), 0, "the donor key file is empty; restore it from your "
+                      "backup (a new key gives returning donors new pseudonyms)")
     return text.encode()
 
 

@@ -32,7 +32,7 @@ from beancount import loader
 from ledger import cache as load_cache
 
 MAIN = "main.beancount"
-LOCK = ".fundledger.lock"
+LOCK = ".fundledger.lock"  # older versions locked this file; now the folder itself is locked
 JOURNAL = ".fundledger-journal.json"
 NEW_SUFFIX = ".fundledger-new"
 
@@ -130,15 +130,14 @@ def locked(folder: Path, shared: bool = False) -> Iterator[None]:
         yield
         return
     try:
-        # A reader never creates the lock file: reading (a dry run, a report) leaves the
-        # books folder as it found it. Books no writer has locked yet have no commit to
-        # be half-way through.
-        fd = os.open(folder / LOCK, os.O_RDWR | (0 if shared else os.O_CREAT), 0o644)
+        # The lock is on the books folder itself: reading (a dry run, a report) takes it
+        # without leaving a lock file behind, and read-only books can still be locked.
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         if not shared:
             raise
         fd = None
-    if fd is None:  # read-only books (installed demo books) or never written by a writer
+    if fd is None:  # no such folder: nothing to hold still
         yield
         return
     try:

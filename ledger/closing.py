@@ -19,6 +19,14 @@ return-to-platform
     widening the purpose to something it never was. The reconciliation reads the
     `leftover` mark and shows the money as "returned", so "raised" stays the gross raised.
 
+donate-to-charity
+    A payment out of the accounts that hold the money to the charity the fund's terms
+    name (CrowdJustice's rule: an unspent balance goes to an access-to-justice charity),
+    booked to Expenses:Grants:Charities with the charity as payee and
+    `leftover: "donated"`. It is expenditure (a grant to another charity), authorised by
+    the fund's terms rather than its purpose: the plugin accepts exactly that payment.
+
+Every leftover entry carries the trustees' `decision:` as given: nothing here words one.
 The amounts handed in are in the books' operating currency and add up to the balance.
 """
 
@@ -29,6 +37,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 TRANSFERS = "Equity:Funds:Transfers"
+DONATIONS = "Expenses:Grants:Charities"
 LEFTOVER_KEY = "leftover"
 
 
@@ -66,19 +75,43 @@ def release_text(fund: str, to_fund: str, date: datetime.date, balance: Decimal,
     return text
 
 
-def return_text(fund: str, income_account: str, date: datetime.date, balance: Decimal,
-                holdings: Mapping[str, Decimal], unit: str, decision: str) -> str:
-    """Pay `balance` out of the holding accounts back to where it was raised."""
+def _pay_out(payee: str, narration: str, how: str, fund: str, to_account: str,
+             date: datetime.date, balance: Decimal, holdings: Mapping[str, Decimal],
+             unit: str, decision: str) -> str:
+    """A payment of `balance` out of the holding accounts to `to_account`."""
     if sum(holdings.values(), Decimal(0)) != balance:
         raise ValueError("the holdings handed in do not add up to the balance")
-    payee = income_account.rsplit(":", 1)[-1]
-    text = (f"{date} * {_quote(payee)} "
-            f"{_quote(f'Return the leftover of {fund} to {payee}')}\n"
+    text = (f"{date} * {_quote(payee)} {_quote(narration)}\n"
             f"  fund: {_quote(fund)}\n"
             f"  decision: {_quote(decision)}\n"
-            f"  {LEFTOVER_KEY}: \"returned\"\n")
-    text += _line(income_account, balance, unit)
+            f"  {LEFTOVER_KEY}: {_quote(how)}\n")
+    text += _line(to_account, balance, unit)
     for account, number in holdings.items():
         if number:
             text += _line(account, -number, unit)
     return text
+
+
+def return_text(fund: str, income_account: str, date: datetime.date, balance: Decimal,
+                holdings: Mapping[str, Decimal], unit: str, decision: str) -> str:
+    """Pay `balance` out of the holding accounts back to where it was raised."""
+    payee = income_account.rsplit(":", 1)[-1]
+    return _pay_out(payee, f"Return the leftover of {fund} to {payee}", "returned", fund,
+                    income_account, date, balance, holdings, unit, decision)
+
+
+def donate_text(fund: str, charity: str, date: datetime.date, balance: Decimal,
+                holdings: Mapping[str, Decimal], unit: str, decision: str,
+                open_account: bool) -> str:
+    """Pay `balance` out of the holding accounts to `charity`, as the fund's terms say."""
+    text = f"{date} open {DONATIONS}\n\n" if open_account else ""
+    return text + _pay_out(charity, f"Leftover of {fund} donated under its terms", "donated",
+                           fund, DONATIONS, date, balance, holdings, unit, decision)
+
+
+def donated_under_terms(txn, fund) -> bool:
+    """Is `txn` the leftover of `fund` (a ledger.funds.Fund) given to the charity its
+    donate-to-charity terms name? The terms, not the purpose, authorise that one payment,
+    so the fund rules accept it outside the purpose."""
+    return (fund.terms == "donate-to-charity" and txn.meta.get("leftover") == "donated"
+            and txn.payee == fund.charity)

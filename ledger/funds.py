@@ -6,7 +6,8 @@ The books declare funds with `custom` directives (see DESIGN.md):
       title: "Judicial review crowdfunder"
       purpose: "Expenses:Legal, Expenses:Fees"   ; prefixes a restricted fund may be spent on
       currency: "GBP"
-      terms: "return-to-platform"               ; or "release-to-unrestricted"
+      terms: "return-to-platform"               ; or "release-to-unrestricted", or
+                                                ; "donate-to-charity" with charity: "<name>"
     2024-07-06 custom "fund-close" "jr-surveillance"
     2019-05-01 custom "fund-budget" "drf-grant" "Solicitors" 40000.00 EUR
 
@@ -33,8 +34,9 @@ from beancount.core import amount as amount_lib
 from beancount.core import convert
 from beancount.core.data import Custom, Posting, Transaction
 
-FUND_CLASSES = ("unrestricted", "designated", "restricted")
-TERMS = ("return-to-platform", "release-to-unrestricted")
+FUND_CLASSES = ("unrestricted", "designated", "restricted", "endowment")
+TERMS = ("return-to-platform", "release-to-unrestricted", "donate-to-charity")
+DONATE = "donate-to-charity"  # CrowdJustice's rule: a leftover goes to a named charity
 FUND_ACCOUNT_ROOTS = ("Income:", "Expenses:", "Equity:Funds:")
 TRANSFERS_ACCOUNT = "Equity:Funds:Transfers"
 # The custom directive types the fund model reads.
@@ -48,14 +50,15 @@ Balance = dict[str, Decimal]
 
 class Fund(NamedTuple):
     id: str
-    fund_class: str  # unrestricted | designated | restricted
+    fund_class: str  # unrestricted | designated | restricted | endowment
     title: str
     purpose: tuple[str, ...]  # account prefixes a restricted fund may be spent on
     currency: str
-    terms: str | None  # what happens to a leftover: return-to-platform | release-to-unrestricted
+    terms: str | None  # what happens to a leftover: one of TERMS
     opened: datetime.date
     closed: datetime.date | None
     meta: dict  # the declaration's filename and lineno
+    charity: str | None = None  # who gets a leftover under donate-to-charity terms
 
 
 class Budget(NamedTuple):
@@ -136,6 +139,10 @@ def declarations(entries: Iterable) -> tuple[dict[str, Fund], list[Budget], list
                 errors.append(DeclarationError(
                     entry.meta, f"fund '{fund_id}': terms '{terms}' is not one of "
                     f"{', '.join(TERMS)}", entry))
+            if terms == DONATE and not str(entry.meta.get("charity") or "").strip():
+                errors.append(DeclarationError(
+                    entry.meta, f"fund '{fund_id}': terms '{DONATE}' must name the charity "
+                    "(charity: \"<name>\")", entry))
             if fund_class == "restricted" and not entry.meta.get("purpose"):
                 errors.append(DeclarationError(
                     entry.meta, f"fund '{fund_id}': a restricted fund needs a purpose "
@@ -150,6 +157,7 @@ def declarations(entries: Iterable) -> tuple[dict[str, Fund], list[Budget], list
                 opened=entry.date,
                 closed=None,
                 meta={"filename": entry.meta.get("filename"), "lineno": entry.meta.get("lineno")},
+                charity=entry.meta.get("charity"),
             )
         elif entry.type == FUND_CLOSE:
             closes.append(entry)

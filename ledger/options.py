@@ -4,6 +4,12 @@
 
 `fy-end` is the last day of the financial year as month-day (default 12-31). The latest
 declaration wins, so a change of year end is written as a new directive, not an edit.
+
+    2017-01-01 custom "fundledger-option" "basis" "receipts"
+
+`basis` is how the accounts are prepared: "accruals" (default: the SOFA and balance
+sheet) or "receipts" (receipts and payments accounts with a statement of assets and
+liabilities, for a charity under the accruals threshold that chooses not to accrue).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from beancount.core.data import Custom
 
 OPTION = "fundledger-option"
 DEFAULT_FY_END = (12, 31)
+BASES = ("accruals", "receipts")
 
 
 class OptionError(ValueError):
@@ -57,7 +64,42 @@ def fy_end(entries: Iterable) -> tuple[int, int]:
 
 def fy_bounds(entries: Iterable, year: int) -> tuple[datetime.date, datetime.date]:
     """First and last day of the financial year that ends in `year`."""
-    month, day = fy_end(entries)
-    end = _clamp(year, month, day)
-    start = _clamp(year - 1, month, day) + datetime.timedelta(days=1)
-    return start, end
+    return fy_dates(year, fy_end(entries))
+
+
+def fy_dates(year: int, end: tuple[int, int]) -> tuple[datetime.date, datetime.date]:
+    """First and last day of financial year `year` for a year end (month, day)."""
+    month, day = end
+    last = _clamp(year, month, day)
+    first = _clamp(year - 1, month, day) + datetime.timedelta(days=1)
+    return first, last
+
+
+def fy_of(day: datetime.date, end: tuple[int, int]) -> int:
+    """The financial year `day` falls in, named by the calendar year it ends in (as
+    `--year` names it): with a 03-31 year end, 2019-04-01 .. 2020-03-31 is 2020."""
+    return day.year if day <= _clamp(day.year, *end) else day.year + 1
+
+
+def fy_label(year: int, end: tuple[int, int]) -> str:
+    """How a statement names financial year `year`: "2020" when it is the calendar year,
+    else "2019/20" (the UK charity convention for a year that spans two)."""
+    return str(year) if end == DEFAULT_FY_END else f"{year - 1}/{year % 100:02d}"
+
+
+def fy_words(end: tuple[int, int]) -> str:
+    """ "financial years ending 31 March": said beside every by-year figure."""
+    month, day = end
+    return f"financial years ending {day} {calendar.month_name[month]}"
+
+
+def basis(entries: Iterable) -> str:
+    """ "accruals" or "receipts": the basis the books declare (default accruals)."""
+    found = option(entries, "basis")
+    if found is None:
+        return BASES[0]
+    value, meta = found
+    if value not in BASES:
+        raise OptionError(f"{meta.get('filename')}:{meta.get('lineno')}: basis \"{value}\" is "
+                          f"not one of {', '.join(BASES)}")
+    return value

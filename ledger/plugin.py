@@ -9,7 +9,8 @@ entry's file and line, so bean-check, Fava and `fundledger check` all report the
 - a posting dated before the fund's declaration, or after its fund-close;
 - a restricted fund spent on an account outside its purpose;
 - a restricted fund whose balance goes below zero at the end of any day;
-- a fund-close where the fund's balance is not exactly zero.
+- a fund-close where the fund's balance is not exactly zero;
+- any entry added, changed or removed in a period a `custom "lock"` covers (ledger.lock).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import NamedTuple
 
 from beancount.core.data import Transaction
 
+from ledger import closing
 from ledger import funds as fundmodel
+from ledger import lock as period_lock
 
 __plugins__ = ("fund_rules",)
 
@@ -120,7 +123,8 @@ def fund_rules(entries, options_map, config=None):
                     where, f"fund '{fund_id}' is used on {txn.date}, after it closed on "
                     f"{fund.closed}", txn))
             if (fund.fund_class == "restricted" and posting.account.startswith("Expenses:")
-                    and not _within(posting.account, fund.purpose)):
+                    and not _within(posting.account, fund.purpose)
+                    and not closing.donated_under_terms(txn, fund)):
                 errors.append(FundError(
                     where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "
                     f"its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
@@ -128,6 +132,7 @@ def fund_rules(entries, options_map, config=None):
             if fund.fund_class == "restricted":
                 touched[fund_id] = txn
     end_of_day(day)
+    errors += period_lock.check(out)
     return out, errors
 
 

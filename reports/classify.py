@@ -11,8 +11,14 @@ Income
   (performance-related: a budget, a named case, reporting back) are income from charitable
   activities. Our grants fund a specific piece of litigation against a budget, so they
   belong there. A general-purpose grant would be booked under Income:Donations.
+- `Income:Trading:*`, `Income:Events:*`, `Income:Sales:*` -> other trading activities.
 - `Income:Interest`, `Income:Investments:*` -> investments.
 - anything else under Income -> other income.
+- `Income:Gains:*`, `Expenses:Losses:*`, `Income:FX:*`, `Expenses:FX:*` -> net gains/
+  (losses) (on investments, realised exchange differences), shown after net income.
+- A grant's heading can be declared on its fund, overriding the account:
+  `sofa-income: "donations"` for a grant of a general nature (core funding), or
+  "charitable" for a performance-related one (the default for `Income:Grants`).
 
 Expenditure
 - `Expenses:Fees:*` (platform, payment processing, bank charges) -> raising funds: they are
@@ -20,6 +26,8 @@ Expenditure
 - `Expenses:Legal:*` -> charitable activities: litigation; `Expenses:Comms:*` ->
   charitable activities: communications (public-education about the cases).
 - anything else under Expenses (running costs) -> other expenditure.
+- a fund's leftover returned on closing (`leftover: "returned"`) -> unspent funds returned
+  to donors, whatever income account it was booked against.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ class Heading(NamedTuple):
 INCOME_HEADINGS = (
     Heading("donations", "Donations and legacies"),
     Heading("charitable", "Charitable activities"),
+    Heading("trading", "Other trading activities"),
     Heading("investments", "Investments"),
     Heading("other", "Other income"),
 )
@@ -43,7 +52,13 @@ EXPENDITURE_HEADINGS = (
     Heading("legal", "Charitable activities: litigation"),
     Heading("comms", "Charitable activities: communications"),
     Heading("other", "Other expenditure"),
+    Heading("returned", "Unspent funds returned to donors"),
 )
+# A closing entry that returns a fund's leftover (ledger.closing, `leftover: "returned"`)
+# is booked against the income account it was raised on, but it is not negative
+# fundraising: the SOFA shows it on its own expenditure line, so income stays what was
+# raised, and the reconciliation shows it as "returned". One definition on every surface.
+RETURNED_HEADING = "returned"
 
 _INCOME_PREFIXES = (
     ("Income:Donations", "donations"),
@@ -51,7 +66,13 @@ _INCOME_PREFIXES = (
     ("Income:Grants", "charitable"),
     ("Income:Interest", "investments"),
     ("Income:Investments", "investments"),
+    ("Income:Trading", "trading"),
+    ("Income:Events", "trading"),
+    ("Income:Sales", "trading"),
 )
+# Gains and losses (SORP: after net income/expenditure, before transfers): on investments,
+# and realised exchange differences.
+GAINS_PREFIXES = ("Income:Gains", "Expenses:Losses", "Income:FX", "Expenses:FX")
 _EXPENSE_PREFIXES = (
     ("Expenses:Fees", "raising"),
     ("Expenses:Legal", "legal"),
@@ -90,8 +111,16 @@ def legal_category(account: str) -> str:
     return "other legal"
 
 
-def _under(account: str, prefix: str) -> bool:
+def under(account: str, prefix: str) -> bool:
+    """`account` is `prefix` or one of its sub-accounts."""
     return account == prefix or account.startswith(prefix + ":")
+
+
+_under = under
+
+
+def is_gain_or_loss(account: str) -> bool:
+    return any(_under(account, p) for p in GAINS_PREFIXES)
 
 
 def income_heading(account: str) -> str:
@@ -108,10 +137,13 @@ def expenditure_heading(account: str) -> str:
     return "other"
 
 
+SOFA_COLUMNS = ("unrestricted", "restricted", "endowment")
+
+
 def sofa_column(fund_class: str) -> str:
     """SORP shows designated funds within unrestricted funds: they are the trustees' own
-    earmarking, not a restriction imposed by a donor."""
-    return "restricted" if fund_class == "restricted" else "unrestricted"
+    earmarking, not a restriction imposed by a donor. Endowments have their own column."""
+    return fund_class if fund_class in ("restricted", "endowment") else "unrestricted"
 
 
 class ReportError(ValueError):
@@ -127,3 +159,61 @@ def where(posting, txn) -> str:
     """`file:line` of a posting (its own line when beancount kept it)."""
     meta = posting.meta if posting.meta and posting.meta.get("lineno") else txn.meta
     return f"{meta.get('filename')}:{meta.get('lineno')}"
+
+
+# The balance sheet (SORP FRS 102) and the receipts and payments basis: where an asset or
+# liability account goes. Assets are pooled (docs/books.md); every Assets account is money
+# the charity holds (a bank, a platform's or PayPal's balance, the solicitors' client
+# account, money in transit) unless it is under one of these.
+BALANCE_SHEET_LINES = (
+    Heading("fixed_assets", "Fixed assets"),
+    Heading("debtors", "Debtors"),
+    Heading("cash_at_bank", "Cash at bank and in hand"),
+    Heading("held_by_solicitors", "Held by solicitors in client account"),
+)
+LIABILITY_LINES = (
+    Heading("creditors_within_one_year", "Creditors: amounts falling due within one year"),
+    Heading("creditors_after_one_year", "Creditors: amounts falling due after one year"),
+)
+_ASSET_PREFIXES = (
+    ("Assets:Fixed", "fixed_assets"),
+    ("Assets:Investments", "fixed_assets"),
+    ("Assets:Debtors", "debtors"),
+    ("Assets:Prepayments", "debtors"),
+    ("Assets:Held", "held_by_solicitors"),
+)
+_LONG_TERM_LIABILITIES = ("Liabilities:Loans:LongTerm", "Liabilities:LongTerm")
+
+
+def balance_sheet_line(account: str) -> str:
+    """The balance-sheet line of an Assets or Liabilities account."""
+    if account.startswith("Liabilities:"):
+        if any(_under(account, p) for p in _LONG_TERM_LIABILITIES):
+            return "creditors_after_one_year"
+        return "creditors_within_one_year"
+    for prefix, key in _ASSET_PREFIXES:
+        if _under(account, prefix):
+            return key
+    return "cash_at_bank"
+
+
+def is_cash(account: str) -> bool:
+    """Money the charity holds, for the receipts and payments basis: bank, cash, PayPal,
+    Stripe, a platform's balance, the solicitors' client account, money in transit."""
+    return (account.startswith("Assets:")
+            and balance_sheet_line(account) in ("cash_at_bank", "held_by_solicitors"))
+
+
+RECEIPT_HEADINGS = (
+    Heading("donations", "Donations and legacies"),
+    Heading("charitable", "Grants and charitable activities"),
+    Heading("investments", "Investment income"),
+    Heading("other", "Other receipts"),
+)
+PAYMENT_HEADINGS = (
+    Heading("raising", "Raising funds: platform, payment and bank fees"),
+    Heading("legal", "Charitable activities: litigation"),
+    Heading("comms", "Charitable activities: communications"),
+    Heading("other", "Other payments"),
+    Heading("returned", "Unspent funds returned to donors"),
+)

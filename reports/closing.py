@@ -9,6 +9,7 @@ or writes files.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import NamedTuple
 
 from beancount.core.data import Open
@@ -17,7 +18,11 @@ from ledger import closing
 from ledger import funds as fundmodel
 from reports import funds as report
 
-LEFTOVER = {"return": "return-to-platform", "release": "release-to-unrestricted"}
+LEFTOVER = {"return": "return-to-platform", "release": "release-to-unrestricted",
+            "donate": fundmodel.DONATE}
+# A grant's underspend is the funder's to allow: the decision must record that they did,
+# naming them ("the funder", or the payee the grant came from) and their agreement.
+AGREED = re.compile(r"\b(agree|agreed|agreement|consent|consented|approved)\b", re.IGNORECASE)
 
 
 class CannotClose(Exception):
@@ -64,7 +69,9 @@ def plan(entries, options, fund: str, day: datetime.date, leftover: str | None =
     text, how = "", None
     if s.status != "closable":
         how = _how(s, decl, leftover, override_terms, decision)
-        text = _leftover_text(s, decl, declared, day, how, decision, entries) + "\n"
+        unminuted = _decision_problems(s, how, decision, _funders(entries, s))
+        text = _leftover_text(s, decl, declared, day, how, decision, entries,
+                              unminuted) + "\n"
     return Plan(fund, day, text + closing.close_text(fund, day, decision), how)
 
 
@@ -84,6 +91,38 @@ def _how(s: report.FundSummary, decl: fundmodel.Fund, leftover: str | None,
     return leftover
 
 
+def _funders(entries, s: report.FundSummary) -> list[str] | None:
+    """For a grant (a fund with budget lines, or raised on Income:Grants), the words that
+    name its funder; None for any other fund."""
+    _funds, budgets, _errors = fundmodel.declarations(entries)
+    if not (any(b.fund == s.fund for b in budgets)
+            or any(a.startswith("Income:Grants") for a in s.raised_by_account)):
+        return None
+    return ["funder", *sorted({t.payee for t, p, f in fundmodel.fund_postings(entries)
+                               if f == s.fund and p.account.startswith("Income:Grants")
+                               and t.payee})]
+
+
+def _funder_agreed(decision: str, funders: list[str]) -> bool:
+    text = decision.lower()
+    return bool(AGREED.search(decision)) and any(name.lower() in text for name in funders)
+
+
+def _decision_problems(s: report.FundSummary, how: str, decision: str | None,
+                       funders: list[str] | None) -> list[str]:
+    """Money left is dealt with only on the trustees' recorded decision, in their words."""
+    left = report.show_money(s.balance, s.unit)
+    if not (decision or "").strip():
+        return [(
+            f"{left} is left to {LEFTOVER[how].replace('-', ' ')}: pass --decision with the "
+            "trustees' minute that decided it (it is written on the entry as given)")]
+    if funders is not None and not _funder_agreed(decision, funders):
+        return [(f"{left} of a grant is left: the --decision must also record that the "
+                 "funder agreed (e.g. \"Minute 2024/12; the funder agreed by letter of 3 Dec "
+                 "2024\")")]
+    return []
+
+
 def _leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
     """What stops the leftover being dealt with: anything but money sitting in our
     accounts (release may also leave money where a transfer put it)."""
@@ -95,17 +134,17 @@ def _leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
     for h in s.holdings:
         if h.account == report.UNATTRIBUTED:
             out.append(f"{report.show_money(h.amount, s.unit)} {h.description}")
-        elif h.account.startswith("(") and how == "return":
+        elif h.account.startswith("(") and how in ("return", "donate"):
             out.append(f"{report.show_money(h.amount, s.unit)} is {h.description}: move it to "
-                       "an account first, or release it instead of returning it")
+                       "an account first, or release it instead of paying it out")
     out += [report.foreign_blocker(n, c, s.unit) for c, n in s.foreign.items()]
     return out
 
 
 def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, how: str,
-                   decision: str | None, entries) -> str:
+                   decision: str | None, entries, unminuted: list[str]) -> str:
     """The entries that bring the fund to zero under `how`."""
-    problems = _leftover_blockers(s, how)
+    problems = _leftover_blockers(s, how) + unminuted
     if problems:
         raise CannotClose(s.fund, problems)
     holdings = {h.account: h.amount for h in s.holdings if not h.account.startswith("(")}
@@ -115,9 +154,17 @@ def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, h
         if to_fund is None:
             raise CannotClose(s.fund, [("there is no other open unrestricted fund to release "
                                        "it to")])
-        note = decision or (f"Leftover of {report.show_money(s.balance, s.unit)} released "
-                            "to unrestricted funds " + _why(decl.terms))
-        return closing.release_text(s.fund, to_fund, day, s.balance, holdings, s.unit, note)
+        return closing.release_text(s.fund, to_fund, day, s.balance, holdings, s.unit,
+                                    decision)
+    if how == "donate":
+        if not decl.charity:
+            raise CannotClose(s.fund, [("the fund's terms name no charity to donate the "
+                                       "leftover to (charity: in its declaration)")])
+        opened = any(isinstance(e, Open) and e.account == closing.DONATIONS for e in entries)
+        if opened and not _accepts(entries, closing.DONATIONS, s.unit):
+            raise CannotClose(s.fund, [f"{closing.DONATIONS} does not take {s.unit}"])
+        return closing.donate_text(s.fund, decl.charity, day, s.balance, holdings, s.unit,
+                                   decision, open_account=not opened)
     income = sorted(s.raised_by_account.items(), key=lambda kv: (-kv[1], kv[0]))
     if not income:
         raise CannotClose(s.fund, [*s.blockers, ("the fund raised nothing on an income "
@@ -128,13 +175,7 @@ def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, h
             (f"the fund's money came in on {income[0][0]}, which holds "
             f"{', '.join(_currencies(entries, income[0][0]))} only: book the return by hand "
             "at the rate the bank used, then close the fund")])
-    note = decision or (f"Leftover of {report.show_money(s.balance, s.unit)} returned to "
-                        "the platform " + _why(decl.terms))
-    return closing.return_text(s.fund, usable[0], day, s.balance, holdings, s.unit, note)
-
-
-def _why(terms: str | None) -> str:
-    return f"under the fund's terms ({terms})" if terms else "(the fund declares no terms)"
+    return closing.return_text(s.fund, usable[0], day, s.balance, holdings, s.unit, decision)
 
 
 def _currencies(entries, account: str) -> list[str]:

@@ -17,10 +17,16 @@ What the books declare (docs/reports.md):
   by the posting's `budget-line:`, else its transaction's, else the longest `budget-map`
   account prefix of the fund. Spend with none is reported as "Not mapped to a budget line";
   a line named but not budgeted is reported with a budget of 0. Nothing is dropped.
-- Spend is booked in GBP and converted to the grant currency at the average rate actually
-  received: total grant currency received / total GBP received, over every tranche received
-  up to the report's end. Each posting is converted and rounded to the cent; line totals
-  are sums of those, so the Transactions sheet adds up to the Summary.
+- Spend is booked in GBP and converted to the grant currency at the rate of the tranche
+  it was paid from, first in, first out: the grant's pounds are spent in the order the
+  tranches arrived, in the order the books hold the spending, so each posting's conversion
+  depends only on what came before it and a reported period never changes afterwards. A
+  posting that straddles two tranches is converted part at each rate. Spend beyond every
+  tranche received by the report's end is converted at the latest tranche's rate (or the
+  award-date rate before any tranche) and counted as `uncovered_gbp`: that part alone may
+  change once the next tranche arrives. A negative spend (a refund) goes back to the
+  tranche it was last drawn from. Each posting is converted, then rounded to the cent; line
+  totals are sums of those, so the Transactions sheet adds up to the Summary.
 - Exchange difference: the grant currency received valued at the award-date rate, less the
   GBP actually received. Positive means the charity received fewer pounds than the award
   was worth when made (an exchange loss); negative, an exchange gain. Once the whole award
@@ -37,7 +43,9 @@ from decimal import Decimal
 from beancount.core import amount as amount_lib
 from beancount.core.data import Custom, Transaction
 
+from ledger import accruals
 from ledger import funds as fundmodel
+from ledger import options as ledger_options
 from reports.classify import ReportError, operating_currency, where
 
 ZERO = Decimal("0.00")
@@ -64,7 +72,8 @@ class Spend:
     line: str
     account: str
     gbp: Decimal
-    amount: Decimal  # converted to the grant currency
+    amount: Decimal  # converted to the grant currency, tranche by tranche (FIFO)
+    tranches: tuple[datetime.date, ...] = ()  # the tranches it was paid from
 
 
 @dataclasses.dataclass
@@ -76,6 +85,13 @@ class LineResult:
     variance: Decimal  # budget - spent: positive is underspend
     used: Decimal | None  # spent / budget, None when nothing was budgeted
     budgeted: bool  # declared with a `budget` directive
+    spent_to_date: Decimal = ZERO  # grant currency, from the grant's start to the end
+    budget_to_date: Decimal = ZERO  # budget - spent_to_date
+
+    @property
+    def over(self) -> bool:
+        """Spent more than budgeted (to date): a funder looks for these first."""
+        return self.spent_to_date > self.budget
 
 
 @dataclasses.dataclass
@@ -93,8 +109,9 @@ class FunderReport:
     tranches: list[Tranche]  # received in the period
     received: Decimal
     received_gbp: Decimal
-    rate: Decimal | None  # average GBP per grant unit actually received, up to the end
+    rate: Decimal | None  # GBP per grant unit over the period's tranches (None: none came)
     rate_method: str
+    uncovered_gbp: Decimal  # spend to date beyond every tranche received by the end
     lines: list[LineResult]  # budget order, then unbudgeted lines, then the unmapped line
     spend: list[Spend]  # in the period
     budget_total: Decimal
@@ -141,9 +158,29 @@ def _cents(n: Decimal) -> Decimal:
     return n + 0 if n == 0 else n
 
 
+def default_end(entries, f: fundmodel.Fund, start: datetime.date | None,
+                today: datetime.date | None) -> datetime.date:
+    """The report's end when none is asked for: the end of the financial year that starts
+    the period asked for (--from alone); else the fund's close; else today (a report "to
+    date"), or the last entry when no today is given. Never a date that merely happens to
+    be the books' last entry when a period or today is known."""
+    if start is not None:
+        try:
+            year_end = ledger_options.fy_end(entries)
+        except ledger_options.OptionError as e:
+            raise ReportError(str(e)) from None
+        return ledger_options.fy_dates(ledger_options.fy_of(start, year_end), year_end)[1]
+    if f.closed:
+        return f.closed
+    if today is not None:
+        return today
+    return max((e.date for e in entries if isinstance(e, Transaction)), default=f.opened)
+
+
 def funder_report(entries: list, options: dict, fund: str,
                   start: datetime.date | None = None,
-                  end: datetime.date | None = None) -> FunderReport:
+                  end: datetime.date | None = None,
+                  today: datetime.date | None = None) -> FunderReport:
     declared, budgets, _errors = fundmodel.declarations(entries)
     if fund not in declared:
         known = ", ".join(sorted(declared)) or "none"
@@ -166,19 +203,21 @@ def funder_report(entries: list, options: dict, fund: str,
         if b.amount.currency != currency:
             raise ReportError(f"{b.meta.get('filename')}:{b.meta.get('lineno')}: budget line "
                               f"'{b.line}' is in {b.amount.currency}, the grant in {currency}")
+    if end is None:
+        end = default_end(entries, f, start, today)
     if start is None:
         start = f.opened
-    if end is None:
-        end = f.closed or max((e.date for e in entries if isinstance(e, Transaction)),
-                              default=start)
     if start > end:
         raise ReportError(f"the period starts ({start}) after it ends ({end})")
 
     tranches, all_received, all_received_gbp, other_gbp = [], ZERO, ZERO, ZERO
+    pool: list[Tranche] = []  # every tranche received by the end, in order: spend draws on it
     spend_postings = []
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
         if fund_id != fund or txn.date > end:
             continue
+        if txn.meta.get(accruals.ACCRUAL_KEY) == accruals.AWARD:
+            continue  # an accrued award (ledger.accruals): income, but no money received
         if posting.account.startswith("Income:") and posting.units.currency == currency:
             w = fundmodel.weight(posting)
             if w.currency != gbp:
@@ -187,9 +226,11 @@ def funder_report(entries: list, options: dict, fund: str,
             amount, got = -posting.units.number, -w.number
             all_received += amount
             all_received_gbp += got
+            rate = (got / amount).quantize(RATE) if amount else Decimal(0)
+            tranche = Tranche(txn.date, txn.narration, amount, got, rate)
+            pool.append(tranche)
             if txn.date >= start:
-                rate = (got / amount).quantize(RATE) if amount else Decimal(0)
-                tranches.append(Tranche(txn.date, txn.narration, amount, got, rate))
+                tranches.append(tranche)
         elif posting.account.startswith("Expenses:"):
             w = fundmodel.weight(posting)
             if w.currency != gbp:
@@ -197,6 +238,20 @@ def funder_report(entries: list, options: dict, fund: str,
             spend_postings.append((txn, posting, w.number))
         elif txn.date >= start:  # a release of the leftover, a top-up, interest
             other_gbp -= fundmodel.weight(posting).number
+
+    # Tranches of an accrued award settle its debtor (ledger.accruals) and keep the pounds
+    # actually received on the settling posting.
+    for txn, posting in _settlements(entries, fund, currency, end):
+        amount, got = -posting.units.number, posting.meta[accruals.RECEIVED_KEY].number
+        all_received += amount
+        all_received_gbp += got
+        tranche = Tranche(txn.date, txn.narration, amount, got,
+                          (got / amount).quantize(RATE) if amount else Decimal(0))
+        pool.append(tranche)
+        if txn.date >= start:
+            tranches.append(tranche)
+    pool.sort(key=lambda t: t.date)
+    tranches.sort(key=lambda t: t.date)
 
     award_rate = meta.get("award-rate")
     award_rate_source = "declared on the fund (award-rate)"
@@ -217,53 +272,63 @@ def funder_report(entries: list, options: dict, fund: str,
     else:
         award_rate_source = "none: no award-rate declared and no tranche received"
 
+    received = sum((t.amount for t in tranches), ZERO)
+    received_gbp = sum((t.gbp for t in tranches), ZERO)
     if currency == gbp:
-        to_grant: Decimal | None = Decimal(1)
+        pool = []
+        fallback: Decimal | None = Decimal(1)
         rate: Decimal | None = Decimal(1)
         rate_method = f"The grant is in {gbp}: no conversion."
-    elif all_received_gbp:
-        to_grant = all_received / all_received_gbp
-        rate = (all_received_gbp / all_received).quantize(RATE)
-        rate_method = (f"Spend is converted from {gbp} to {currency} at the average rate "
-                       f"actually received: total {currency} received / total {gbp} received, "
-                       f"over all tranches received up to {end}. Each transaction is "
-                       "converted and rounded to the cent.")
-    elif award_rate:
-        to_grant, rate = 1 / award_rate, award_rate
-        rate_method = (f"No tranche received by {end}: spend is converted at the award-date "
-                       f"rate ({award_rate} {gbp} per {currency}).")
     else:
-        raise ReportError(f"fund '{fund}': no tranche in {currency} received by {end} and no "
-                          "award-rate declared, so spend cannot be converted")
+        fallback = (pool[-1].amount / pool[-1].gbp if pool and pool[-1].gbp
+                    else (1 / award_rate if award_rate else None))
+        if fallback is None:
+            raise ReportError(f"fund '{fund}': no tranche in {currency} received by {end} and "
+                              "no award-rate declared, so spend cannot be converted")
+        rate = (received_gbp / received).quantize(RATE) if received else None
+        rate_method = (f"Spend is converted from {gbp} to {currency} at the rate of the "
+                       "tranche it was paid from, first in, first out: the grant's pounds "
+                       "are spent in the order the tranches arrived, so a period's figures "
+                       "never change once reported. A payment that straddles two tranches "
+                       "is converted part at each rate; each payment is then rounded to the "
+                       "cent. The rate on the tranches' total row is the period's tranches "
+                       "only.")
 
     maps = budget_maps(entries, fund)
+    converted, uncovered = _fifo(pool, [n for _t, _p, n in spend_postings], fallback)
+    if uncovered:
+        rate_method += (f" {uncovered:,.2f} {gbp} spent beyond every tranche received by "
+                        f"{end} is converted at the latest rate known and may change when the "
+                        "next tranche arrives.")
     spend = []
-    for txn, posting, number in spend_postings:
+    for (txn, posting, number), (amount, drawn) in zip(spend_postings, converted,
+                                                       strict=True):
         spend.append(Spend(
             txn.date, txn.payee or "", txn.narration or "", str(txn.meta.get("invoice", "")),
-            _line_of(posting, txn, maps), posting.account, number, _cents(number * to_grant)))
+            _line_of(posting, txn, maps), posting.account, number, amount,
+            tuple(pool[k].date for k in drawn)))
     spend.sort(key=lambda s: (s.date, s.payee, s.account))
+    to_date = spend
     spent_to_date = sum((s.amount for s in spend), ZERO)
     spent_to_date_gbp = sum((s.gbp for s in spend), ZERO)
     spend = [s for s in spend if s.date >= start]  # the period's
 
     names = [b.line for b in lines]
-    extra = sorted({s.line for s in spend} - set(names) - {UNMAPPED})
+    extra = sorted({s.line for s in to_date} - set(names) - {UNMAPPED})
     results = []
     for name in [*names, *extra, UNMAPPED]:
         budget = sum((b.amount.number for b in lines if b.line == name), ZERO)
         spent = sum((s.amount for s in spend if s.line == name), ZERO)
         spent_gbp = sum((s.gbp for s in spend if s.line == name), ZERO)
+        line_to_date = sum((s.amount for s in to_date if s.line == name), ZERO)
         used = (spent / budget).quantize(Decimal("0.0001")) if budget else None
         results.append(LineResult(name, budget, spent, spent_gbp, budget - spent, used,
-                                  name in names))
+                                  name in names, line_to_date, budget - line_to_date))
 
     budget_total = sum((b.amount.number for b in lines), ZERO)
     award = award_meta.number if award_meta is not None else budget_total
     spent = sum((s.amount for s in spend), ZERO)
     spent_gbp = sum((s.gbp for s in spend), ZERO)
-    received = sum((t.amount for t in tranches), ZERO)
-    received_gbp = sum((t.gbp for t in tranches), ZERO)
     award_gbp = fx = None
     fx_method = ("No award-date rate is known (declare award-rate on the fund), so no "
                  "exchange difference is given.")
@@ -279,7 +344,8 @@ def funder_report(entries: list, options: dict, fund: str,
         fund=fund, title=f.title, currency=currency, gbp=gbp, start=start, end=end,
         award=award, award_declared=award_meta is not None, award_rate=award_rate,
         award_rate_source=award_rate_source, tranches=tranches, received=received,
-        received_gbp=received_gbp, rate=rate, rate_method=rate_method, lines=results,
+        received_gbp=received_gbp, rate=rate, rate_method=rate_method,
+        uncovered_gbp=uncovered, lines=results,
         spend=spend, budget_total=budget_total, spent=spent, spent_gbp=spent_gbp,
         spent_to_date=spent_to_date, spent_to_date_gbp=spent_to_date_gbp,
         remaining=award - spent_to_date, remaining_gbp=all_received_gbp - spent_to_date_gbp,
@@ -301,3 +367,54 @@ def _tranche_rates(entries, fund, currency, gbp):
         if (fund_id == fund and posting.account.startswith("Income:")
                 and posting.units.currency == currency and posting.units.number):
             yield (fundmodel.weight(posting).number / posting.units.number).quantize(RATE)
+
+
+def _fifo(pool: list[Tranche], amounts: list[Decimal],
+          fallback: Decimal) -> tuple[list[tuple[Decimal, tuple[int, ...]]], Decimal]:
+    """Each GBP amount in the grant currency, drawn from the tranches first in, first out.
+
+    Returns (grant-currency amount to the cent, indexes of the tranches drawn on) per
+    amount, and the GBP spent beyond every tranche (converted at `fallback`, grant units
+    per GBP). A negative amount (a refund) goes back to the tranche last drawn on."""
+    left = [t.gbp for t in pool]
+    k = 0  # the tranche being drawn on
+    out = []
+    uncovered = ZERO
+    for gbp in amounts:
+        exact, drawn = Decimal(0), []
+        if gbp < 0:
+            back = min(k, len(pool) - 1)
+            while back > 0 and left[back] == pool[back].gbp:  # untouched: step back
+                back -= 1
+            if pool:
+                exact = gbp * pool[back].amount / pool[back].gbp
+                left[back] -= gbp
+                k, drawn = back, [back]
+            else:
+                exact = gbp * fallback
+        rest = gbp if gbp > 0 else ZERO
+        while rest > 0 and k < len(pool):
+            part = min(rest, left[k])
+            if part > 0:
+                exact += part * pool[k].amount / pool[k].gbp
+                left[k] -= part
+                rest -= part
+                drawn.append(k)
+            if left[k] <= 0:
+                k += 1
+        if rest > 0:
+            exact += rest * fallback
+            uncovered += rest
+        out.append((_cents(exact), tuple(drawn)))
+    return out, uncovered
+
+
+def _settlements(entries, fund: str, currency: str, end: datetime.date):
+    """(transaction, debtor posting) of each tranche that settled an accrued award."""
+    for txn in entries:
+        if not isinstance(txn, Transaction) or txn.date > end:
+            continue
+        for p in txn.postings:
+            if (p.account == accruals.DEBTOR and p.meta and p.meta.get(accruals.RECEIVED_KEY)
+                    and p.units.currency == currency and txn.meta.get("fund") == fund):
+                yield txn, p

@@ -144,8 +144,18 @@ def show_money(number: Decimal, currency: str) -> str:
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
+COURT = "Court fees"  # court fees are the court's, not the firm's that paid them over
+
+
 def firm_of(posting, txn: Transaction) -> str:
-    """The firm paid: the posting's `firm:` (counsel paid via solicitors), else the payee."""
+    """The firm paid: the posting's `firm:` (counsel paid via solicitors), else the payee.
+
+    A court fee is paid through the solicitors but to the court: it is not the firm's
+    fee, so it is grouped as "Court fees" wherever legal spend is shown by firm (`funds`,
+    `legal --by firm`, Fava and the transparency statement, which shows it on its own
+    line): one firm total on every surface."""
+    if legal_category(posting.account) == "court fees":
+        return COURT
     if posting.meta and posting.meta.get("firm"):
         return str(posting.meta["firm"])
     return txn.payee or txn.narration or "(no firm named)"

@@ -24,12 +24,12 @@ def _fees(s: FundSummary) -> Decimal:
 def summary_table(summaries: Sequence[FundSummary]) -> str:
     """One line per fund: the spreadsheet's top sheet."""
     header = ["Fund", "Class", "Opened", "Raised", "Fees", "Legal", "Other spend",
-              "Transfers in", "Transfers out", "Balance", "Status"]
-    rows = [[s.fund, s.fund_class, s.opened, s.raised_total - s.returned, _fees(s),
-             s.legal_total, s.other_spend, s.transfers_in, s.transfers_out, s.balance,
+              "Transfers in", "Transfers out", "Returned", "Balance", "Status"]
+    rows = [[s.fund, s.fund_class, s.opened, s.raised_total, _fees(s), s.legal_total,
+             s.other_spend, s.transfers_in, s.transfers_out, s.returned, s.balance,
              s.status] for s in summaries]
-    total = ["Total", "", "", *(sum((r[i] for r in rows), ZERO) for i in range(3, 10)), ""]
-    return render.table(header, [*rows, total], align="lllrrrrrrrl")
+    total = ["Total", "", "", *(sum((r[i] for r in rows), ZERO) for i in range(3, 11)), ""]
+    return render.table(header, [*rows, total], align="lllrrrrrrrrl")
 
 
 def _section(title: str, items: list[tuple[str, Decimal | None]], unit: str) -> list[str]:
@@ -61,7 +61,7 @@ def fund_detail(s: FundSummary) -> str:
                    for c, n in s.raised_as_received.items()]
     lines += _section("Raised (gross)", raised, u)
     if s.returned:
-        lines += _section("Returned", [("leftover returned", -s.returned)], u)
+        lines += _section("Returned", [("leftover returned", s.returned)], u)
     lines += _section("Fees", [(k, v) for k, v in (("platform", s.platform_fees),
                                                    ("payment", s.payment_fees)) if v], u)
     lines += _section("Legal by firm", list(s.legal_by_firm.items()), u)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
+from ledger import options as ledger_options
 from reports.classify import legal_category
 from reports.funds import ZERO, firm_of, operating_currency, unpaid_invoices
 
@@ -54,11 +55,12 @@ class LegalSpend:
     unpaid: Decimal
     lines: tuple[LegalLine, ...]
     foreign: dict[str, Decimal]  # legal postings with no rate to the operating currency
+    years: str = "financial years ending 31 December"  # what --by year's keys are
 
 
-def _key(line: LegalLine, by: str) -> str:
-    if by == "year":
-        return str(line.date.year)
+def _key(line: LegalLine, by: str, year_end: tuple[int, int]) -> str:
+    if by == "year":  # the books' financial year, as the SOFA's --year counts it
+        return ledger_options.fy_label(ledger_options.fy_of(line.date, year_end), year_end)
     return getattr(line, by)
 
 
@@ -93,8 +95,9 @@ def legal_spend(entries, options, since: datetime.date | None = None,
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     invoices: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
     counts: dict[str, int] = defaultdict(int)
+    year_end = ledger_options.fy_end(entries)
     for line in lines:
-        k = _key(line, by)
+        k = _key(line, by, year_end)
         totals[k] += line.amount
         counts[k] += 1
         if not line.paid:
@@ -107,4 +110,5 @@ def legal_spend(entries, options, since: datetime.date | None = None,
                    for k in order)
     return LegalSpend(since=since, by=by, unit=unit, groups=groups,
                       total=sum(totals.values(), ZERO), unpaid=sum(owed.values(), ZERO),
-                      lines=tuple(lines), foreign={c: n for c, n in foreign.items() if n})
+                      lines=tuple(lines), foreign={c: n for c, n in foreign.items() if n},
+                      years=ledger_options.fy_words(year_end))

@@ -13,6 +13,7 @@ def as_json(data: LegalSpend) -> dict:
     return {
         "since": data.since.isoformat() if data.since else None,
         "by": data.by,
+        "years": data.years,
         "currency": u,
         "total": f"{data.total} {u}",
         "unpaid": f"{data.unpaid} {u}",
@@ -30,7 +31,8 @@ def json_text(data: LegalSpend) -> str:
 
 def table_text(data: LegalSpend, lines: bool = True) -> str:
     since = f" since {data.since}" if data.since else ""
-    out = [f"Legal fees{since}, by {data.by} (amounts in {data.unit})", ""]
+    by = data.years if data.by == "year" else data.by
+    out = [f"Legal fees{since}, by {by} (amounts in {data.unit})", ""]
     rows = [[g.key, ", ".join(g.invoices), g.total, g.unpaid or ""] for g in data.groups]
     rows.append(["Total", "", data.total, data.unpaid or ""])
     out.append(render.table([data.by.capitalize(), "Invoices", "Total", "Unpaid"], rows,

@@ -9,13 +9,21 @@ prior period is the same dates one year earlier unless given, computed by this s
 function. Then net income/(expenditure), transfers between funds, net movement in funds and
 the reconciliation of funds (brought forward, carried forward).
 
+Columns: unrestricted (with designated), restricted and endowment funds. Rows: income by
+source (donations and legacies, charitable activities, other trading activities,
+investments, other), expenditure by activity, net income/(expenditure), net gains/(losses)
+(investments, realised exchange differences), transfers, net movement, funds brought and
+carried forward. A grant's income heading can be declared on its fund (`sofa-income`),
+and support and governance costs are shared out over the activities in the shares the
+books declare (`custom "support-costs"`).
+
 The funds note gives, per fund: brought forward, income, expenditure, transfers, carried
-forward, in the operating currency. Income and expenditure are positive (a refund nets
+forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
 against them); transfers are signed, into the fund positive. Any Equity:Funds posting other
 than Equity:Funds:Transfers (an opening balance, say) counts as a transfer too, so that for
 every fund
 
-    brought_forward + income - expenditure + transfers == carried_forward
+    brought_forward + income - expenditure + gains + transfers == carried_forward
 
 and carried forward is the fund's balance (ledger.funds.balances) at the period's end.
 """
@@ -27,9 +35,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from beancount.core.data import Custom
+
 from ledger import funds as fundmodel
+from ledger.closing import LEFTOVER_KEY
 from reports import classify
 from reports.classify import ReportError, operating_currency, where
+from reports.funds import RETURNED
 
 ZERO = Decimal("0.00")
 
@@ -44,6 +56,7 @@ class SofaRow:
     total: Decimal
     prior_total: Decimal | None  # None when no prior period was computed
     is_total: bool = False
+    endowment: Decimal = ZERO  # the endowment column (shown when the books have one)
 
 
 @dataclasses.dataclass
@@ -56,6 +69,7 @@ class FundMovement:
     expenditure: Decimal
     transfers: Decimal
     carried_forward: Decimal
+    gains: Decimal = ZERO  # net gains/(losses): investments, realised exchange differences
 
 
 @dataclasses.dataclass
@@ -67,6 +81,7 @@ class Sofa:
     rows: list[SofaRow]
     funds: list[FundMovement]
     prior: Sofa | None
+    endowment: bool = False  # the books declare an endowment fund: show its column
 
     def row(self, key: str) -> SofaRow:
         return next(r for r in self.rows if r.key == key)
@@ -93,11 +108,14 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
         raise ReportError(f"the period starts ({start}) after it ends ({end})")
     currency = operating_currency(options)
     declared, _budgets, _errors = fundmodel.declarations(entries)
+    headings = income_headings(entries)
+    allocations = support_costs(entries)
 
     bf: dict[str, Decimal] = defaultdict(lambda: ZERO)
     income: dict[str, Decimal] = defaultdict(lambda: ZERO)
     spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
     transfers: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    gains: dict[str, Decimal] = defaultdict(lambda: ZERO)
     # (section, heading key, column) -> amount
     cells: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
 
@@ -124,12 +142,19 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
             bf[fund_id] -= w.number
             continue
         column = classify.sofa_column(fund.fund_class)
-        if posting.account.startswith("Income:"):
+        if posting.account.startswith("Income:") and txn.meta.get(LEFTOVER_KEY) == RETURNED:
+            spent[fund_id] += w.number
+            cells["expenditure", classify.RETURNED_HEADING, column] += w.number
+        elif classify.is_gain_or_loss(posting.account):
+            gains[fund_id] -= w.number
+            cells["net", "gains", column] -= w.number
+        elif posting.account.startswith("Income:"):
             income[fund_id] -= w.number
-            cells["income", classify.income_heading(posting.account), column] -= w.number
+            cells["income", income_line(posting.account, fund_id, headings), column] -= w.number
         elif posting.account.startswith("Expenses:"):
             spent[fund_id] += w.number
-            cells["expenditure", classify.expenditure_heading(posting.account), column] += w.number
+            for heading, part in expenditure_lines(posting.account, w.number, allocations):
+                cells["expenditure", heading, column] += part
         else:  # Equity:Funds:*
             transfers[fund_id] -= w.number
             cells["net", "transfers", column] -= w.number
@@ -145,13 +170,13 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     for fund in declared.values():
         if fund.opened > end:
             continue
-        ids = (bf, income, spent, transfers)
+        ids = (bf, income, spent, transfers, gains)
         active = any(fund.id in d for d in ids)
         if not active and fund.closed is not None and fund.closed < start:
             continue
-        b, i, x, t = (_clean(d.get(fund.id, ZERO)) for d in ids)
+        b, i, x, t, g = (_clean(d.get(fund.id, ZERO)) for d in ids)
         movements.append(FundMovement(fund.id, fund.title, fund.fund_class, b, i, x, t,
-                                      _clean(b + i - x + t)))
+                                      _clean(b + i - x + g + t), g))
     for m in movements:
         cells["funds", "bf", classify.sofa_column(m.fund_class)] += m.brought_forward
 
@@ -163,34 +188,118 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
 
     rows = _rows(cells, prior_sofa)
     title = (options or {}).get("title") or ""
-    return Sofa(title, currency, start, end, rows, movements, prior_sofa)
+    has_endowment = any(f.fund_class == "endowment" for f in declared.values())
+    return Sofa(title, currency, start, end, rows, movements, prior_sofa, has_endowment)
+
+
+def income_headings(entries) -> dict[str, str]:
+    """Fund -> the SOFA income heading its grant income goes under, where the fund declares
+    it (`sofa-income: "donations"` for core funding; SORP keeps charitable activities for
+    performance-related grants). Declared per grant in the books, not fixed in code."""
+    keys = {h.key for h in classify.INCOME_HEADINGS}
+    out = {}
+    for e in entries:
+        if isinstance(e, Custom) and e.type == fundmodel.FUND and e.meta.get("sofa-income"):
+            value = str(e.meta["sofa-income"])
+            if value not in keys:
+                raise ReportError(f"{e.meta.get('filename')}:{e.meta.get('lineno')}: "
+                                  f'sofa-income "{value}" is not one of {", ".join(sorted(keys))}')
+            out[e.values[0].value] = value
+    return out
+
+
+SUPPORT = "support-costs"
+
+
+def support_costs(entries) -> dict[str, list[tuple[str, Decimal]]]:
+    """Account prefix -> [(expenditure heading, share in %)], from the books:
+
+        2017-01-01 custom "support-costs" "Expenses:Running" "legal 70, comms 20, raising 10"
+
+    Support and governance costs are shared out over the activities they support, in the
+    shares the trustees declare (SORP); the shares add up to 100. The latest declaration
+    for a prefix wins."""
+    keys = {h.key for h in classify.EXPENDITURE_HEADINGS}
+    out: dict[str, list[tuple[str, Decimal]]] = {}
+    for e in entries:
+        if not (isinstance(e, Custom) and e.type == SUPPORT):
+            continue
+        where_ = f"{e.meta.get('filename')}:{e.meta.get('lineno')}"
+        values = [v.value for v in e.values]
+        try:
+            prefix, text = values
+            shares = [(k, Decimal(n)) for k, n in
+                      (part.split() for part in str(text).split(",") if part.strip())]
+        except (ValueError, ArithmeticError):
+            raise ReportError(f'{where_}: support costs are declared as: custom '
+                              f'"{SUPPORT}" "Expenses:..." "legal 70, comms 30"') from None
+        unknown = [k for k, _n in shares if k not in keys]
+        if unknown or sum(n for _k, n in shares) != 100:
+            raise ReportError(f"{where_}: support-costs {prefix}: shares must be expenditure "
+                              f"headings ({', '.join(sorted(keys))}) adding up to 100")
+        out[prefix] = shares
+    return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+def allocate(amount: Decimal, shares: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """`amount` shared out in the declared percentages, to the penny (the remainder goes to
+    the largest share), so the parts add up to it exactly."""
+    parts = [(k, (amount * n / 100).quantize(Decimal("0.01"))) for k, n in shares]
+    largest = max(range(len(shares)), key=lambda i: shares[i][1])
+    rest = amount - sum(p for _k, p in parts)
+    parts[largest] = (parts[largest][0], parts[largest][1] + rest)
+    return parts
+
+
+def income_line(account: str, fund: str, headings: dict[str, str]) -> str:
+    """The income heading of a posting: its account's, or for a grant the one its fund
+    declares (`sofa-income`)."""
+    heading = classify.income_heading(account)
+    if heading == "charitable" or account.startswith("Income:Grants"):
+        return headings.get(fund, heading)
+    return heading
+
+
+def expenditure_lines(account: str, amount: Decimal,
+                      allocations: dict[str, list[tuple[str, Decimal]]]):
+    """(heading, amount) of one expense posting: its heading, or a support cost's shares
+    (each posting shared out, so the entries behind a line add up to it to the penny)."""
+    prefix = next((a for a in allocations if classify.under(account, a)), None)
+    if prefix is None:
+        return [(classify.expenditure_heading(account), amount)]
+    return allocate(amount, allocations[prefix])
 
 
 def _rows(cells, prior: Sofa | None) -> list[SofaRow]:
     rows: list[SofaRow] = []
+    cols = classify.SOFA_COLUMNS
 
-    def add(section, key, label, u, r, is_total=False):
+    def add(section, key, label, values, is_total=False):
         prior_total = prior.row(key).total if prior is not None else None
-        rows.append(SofaRow(section, key, label, _clean(u), _clean(r), _clean(u + r),
-                            prior_total, is_total))
-        return u, r
+        u, r, e = (_clean(v) for v in values)
+        rows.append(SofaRow(section, key, label, u, r, _clean(u + r + e), prior_total,
+                            is_total, e))
+        return values
+
+    def cell(section, key):
+        return tuple(cells[section, key, c] for c in cols)
+
+    def plus(a, b, sign=1):
+        return tuple(x + sign * y for x, y in zip(a, b, strict=True))
 
     def heading_rows(section, headings, total_key, total_label):
-        tu = tr = ZERO
+        total = (ZERO,) * len(cols)
         for h in headings:
-            u, r = add(section, f"{section}.{h.key}", h.label,
-                       cells[section, h.key, "unrestricted"], cells[section, h.key, "restricted"])
-            tu, tr = tu + u, tr + r
-        return add(section, total_key, total_label, tu, tr, True)
+            total = plus(total, add(section, f"{section}.{h.key}", h.label, cell(section, h.key)))
+        return add(section, total_key, total_label, total, True)
 
-    iu, ir = heading_rows("income", classify.INCOME_HEADINGS, "income.total", "Total income")
-    eu, er = heading_rows("expenditure", classify.EXPENDITURE_HEADINGS,
-                          "expenditure.total", "Total expenditure")
-    nu, nr = add("net", "net", "Net income/(expenditure)", iu - eu, ir - er, True)
-    tu, tr = add("net", "transfers", "Transfers between funds",
-                 cells["net", "transfers", "unrestricted"], cells["net", "transfers", "restricted"])
-    mu, mr = add("net", "movement", "Net movement in funds", nu + tu, nr + tr, True)
-    bu, br = add("funds", "bf", "Total funds brought forward",
-                 cells["funds", "bf", "unrestricted"], cells["funds", "bf", "restricted"])
-    add("funds", "cf", "Total funds carried forward", bu + mu, br + mr, True)
+    i = heading_rows("income", classify.INCOME_HEADINGS, "income.total", "Total income")
+    x = heading_rows("expenditure", classify.EXPENDITURE_HEADINGS,
+                     "expenditure.total", "Total expenditure")
+    n = add("net", "net", "Net income/(expenditure)", plus(i, x, -1), True)
+    g = add("net", "gains", "Net gains/(losses)", cell("net", "gains"))
+    t = add("net", "transfers", "Transfers between funds", cell("net", "transfers"))
+    m = add("net", "movement", "Net movement in funds", plus(plus(n, g), t), True)
+    b = add("funds", "bf", "Total funds brought forward", cell("funds", "bf"))
+    add("funds", "cf", "Total funds carried forward", plus(b, m), True)
     return rows

@@ -23,13 +23,16 @@ SECTION_TITLES = {"income": "Income from:", "expenditure": "Expenditure on:",
 
 
 def _funds(funds: list[FundMovement]) -> list[dict]:
-    return [{"fund": m.fund, **{k: render.jsonable(getattr(m, k)) for k in FUND_KEYS}}
-            for m in funds]
+    """Per fund; "gains" only where the period has gains or losses (additive)."""
+    gains = any(m.gains for m in funds)
+    return [{"fund": m.fund, **{k: render.jsonable(getattr(m, k)) for k in FUND_KEYS},
+             **({"gains": str(m.gains)} if gains else {})} for m in funds]
 
 
 def _rows(rows: list[SofaRow]) -> list[dict]:
     return [{"key": r.key, "label": r.label, "unrestricted": str(r.unrestricted),
-             "restricted": str(r.restricted), "total": str(r.total),
+             "restricted": str(r.restricted), "endowment": str(r.endowment),
+             "total": str(r.total),
              "prior_total": None if r.prior_total is None else str(r.prior_total)}
             for r in rows]
 
@@ -54,7 +57,8 @@ def _sofa_header(s: Sofa) -> list[str]:
     if s.prior:
         years = sorted({s.prior.start.year, s.prior.end.year})
         prior = "Prior " + "/".join(str(y) for y in years)
-    return ["", "Unrestricted", "Restricted", "Total", prior]
+    return ["", "Unrestricted", "Restricted", *(["Endowment"] if s.endowment else []),
+            "Total", prior]
 
 
 def _sofa_table_rows(s: Sofa) -> list[list]:
@@ -63,16 +67,41 @@ def _sofa_table_rows(s: Sofa) -> list[list]:
         if r.section != section:
             section = r.section
             if section in SECTION_TITLES:
-                out.append([SECTION_TITLES[section], "", "", "", ""])
+                out.append([SECTION_TITLES[section], *[""] * (len(_sofa_header(s)) - 1)])
         out.append([r.label if r.is_total else f"  {r.label}", r.unrestricted, r.restricted,
-                    r.total, "" if r.prior_total is None else r.prior_total])
+                    *([r.endowment] if s.endowment else []), r.total,
+                    "" if r.prior_total is None else r.prior_total])
     return out
 
 
+def _has_gains(s: Sofa) -> bool:
+    return any(m.gains for m in s.funds)
+
+
 def _funds_rows(s: Sofa) -> list[list]:
-    return [[m.fund, m.fund_class, *(getattr(m, k) for k in FUND_KEYS)] for m in s.funds]
+    """The funds note; gains only where there are any; the prior year's carried forward
+    per fund beside each (the per-fund comparative)."""
+    prior = {m.fund: m.carried_forward for m in s.prior.funds} if s.prior else None
+    rows = []
+    for m in s.funds:
+        values = [getattr(m, k) for k in FUND_KEYS]
+        if _has_gains(s):
+            values.insert(3, m.gains)
+        rows.append([m.fund, m.fund_class, *values,
+                     *([prior.get(m.fund, ZERO)] if prior is not None else [])])
+    return rows
 
 
+def _funds_header(s: Sofa) -> list[str]:
+    header = list(FUNDS_HEADER)
+    if _has_gains(s):
+        header.insert(5, "Gains/(losses)")
+    if s.prior:
+        header.append(f"Prior year: carried forward at {s.prior.end}")
+    return header
+
+
+ZERO = Decimal(0)
 FUNDS_HEADER = ["Fund", "Class", "Brought forward", "Income", "Expenditure", "Transfers",
                 "Carried forward"]
 
@@ -84,17 +113,25 @@ def to_table(s: Sofa) -> str:
         f"{title}, {s.start} to {s.end} ({s.currency})", "",
         render.table(_sofa_header(s), _sofa_table_rows(s)), "",
         "Funds note", "",
-        render.table(FUNDS_HEADER, _funds_rows(s), align="ll" + "r" * 5), ""])
+        render.table(_funds_header(s), _funds_rows(s),
+                     align="ll" + "r" * (len(_funds_header(s)) - 2)), ""])
 
 
 def to_csv(s: Sofa) -> str:
     """Two tables, the SOFA then the funds note, separated by a blank line."""
-    sofa_rows = [[r.key, r.label, r.unrestricted, r.restricted, r.total, r.prior_total]
+    endowment = ["endowment"] if s.endowment else []  # a column only when the books have one
+    sofa_rows = [[r.key, r.label, r.unrestricted, r.restricted,
+                  *([r.endowment] if s.endowment else []), r.total, r.prior_total]
                  for r in s.rows]
-    return (render.write_csv(["line", "label", "unrestricted", "restricted", "total",
-                              "prior_total"], sofa_rows)
+    funds_header = ["fund", "class", *FUND_KEYS]
+    if _has_gains(s):
+        funds_header.insert(5, "gains")
+    if s.prior:
+        funds_header.append("prior_carried_forward")
+    return (render.write_csv(["line", "label", "unrestricted", "restricted", *endowment,
+                              "total", "prior_total"], sofa_rows)
             + "\n"
-            + render.write_csv(["fund", "class", *FUND_KEYS], _funds_rows(s)))
+            + render.write_csv(funds_header, _funds_rows(s)))
 
 
 def statement_money(n: Decimal) -> str:
@@ -107,6 +144,8 @@ def to_html(s: Sofa) -> str:
         ["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     return env.get_template("sofa.html.j2").render(
         s=s, rows=_sofa_table_rows(s), header=_sofa_header(s), funds=_funds_rows(s),
-        funds_header=FUNDS_HEADER,
-        funds_total=[sum((getattr(m, k) for m in s.funds), Decimal(0)) for k in FUND_KEYS], money=statement_money, section_titles=SECTION_TITLES,
+        funds_header=_funds_header(s),
+        funds_total=[sum((r[i] for r in _funds_rows(s)), Decimal(0))
+                     for i in range(2, len(_funds_header(s)))],
+        money=statement_money, section_titles=SECTION_TITLES,
         is_money=lambda v: not isinstance(v, str))

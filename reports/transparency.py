@@ -23,7 +23,8 @@ hold:
   a count "at least N", and no count under 5 is ever said. Income with no `donor:` (a platform's weekly payout,
   a grant, bank interest) is not a gift from an identifiable person; grants are named by
   their funder, which is an organisation.
-- The "raised and spent over time" series is by calendar year, but consecutive years are
+- The "raised and spent over time" series is by the books' financial year (labelled "2020"
+  for a calendar year, "2019/20" otherwise, and `years` says which), but consecutive years are
   merged ("2019-2021") until each period's gifts come from 0 or at least 5 donors, so a
   year with one gift cannot reveal that gift's amount and year. There is one series, for
   the whole statement: per-fund series would give small years back by subtraction. The
@@ -49,19 +50,34 @@ hold:
   (its leftover released, say) can be most of what its few donors gave.
 - Spending is named by firm (the posting's `firm:`, else the payee) for legal fees and by
   category for everything else: other payees (suppliers, refunds) are never named.
+- "Where it is held" is left out for a fund if an account it sits in took gifts from a
+  small group (disclosure.sensitive): one bank gift to a crowdfunded case would otherwise
+  read "4,321.00 in our bank account".
+
+The rules above protect one statement. A reader holding several can subtract them, so a
+public statement (`statement()`) also runs only to the end of a publication period
+(financial year or quarter) and is audited (reports.disclosure) together with the
+statement of all funds at every period end and with every statement in the books'
+register of published statements: it is coarsened (`Form`: gift channels on one line,
+one period, more funds in "Other funds") until no small group's gifts can be worked out,
+or refused (`NotPublishable`). An internal draft (`draft=True`) may run to any day and is
+marked "not for publication" instead.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import NamedTuple
 
-from beancount.core.data import Transaction
+from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
+from ledger import options as ledger_options
+from reports import disclosure
 from reports import funds as reconciliation
 from reports.classify import ReportError
 from reports.funds import FundSummary
@@ -73,6 +89,7 @@ ZERO = Decimal("0.00")
 # Channels of income, in the order a reader expects them (docs/books.md).
 CROWDFUNDING, GRANT, DONATIONS, OTHER_INCOME = "crowdfunding", "grant", "donations", "other"
 OTHER_CHANNELS = "other channels"
+GIFTS_LABEL = "Gifts"  # every gift channel on one line, where channels would give one away
 DONOR_CHANNELS = (CROWDFUNDING, DONATIONS)
 CHANNEL_LABELS = {
     CROWDFUNDING: "Crowdfunding",
@@ -99,6 +116,7 @@ LEFTOVER = {
     "designated": "Our trustees set this money aside; they may release it to our general "
                   "funds if it is not needed.",
     "restricted": "Any money left will only be spent on this fund's purpose.",
+    "endowment": "This is an endowment: it is kept, and only what the donor allowed is spent.",
 }
 
 
@@ -110,6 +128,9 @@ class Item:
     amount: Decimal
     detail: str = ""
     supporters: str = ""  # "" (not a gift), "fewer than 5", or a count of at least 5
+    # The channels of income (disclosure atom keys) the amount sums: what the disclosure
+    # audit needs to know which gifts a raised line holds. Not published.
+    keys: frozenset = field(default=frozenset(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -121,9 +142,10 @@ class FirmSpend:
 
 @dataclass(frozen=True)
 class Period:
-    label: str  # "2019" or "2019-2021"
+    label: str  # a financial year, "2019" or "2018/19", or merged years "2019-2021"
     raised: Decimal
     spent: Decimal
+    years: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -174,10 +196,24 @@ class Statement:
     balance: Decimal
     periods: tuple[Period, ...]
     notes: tuple[str, ...] = field(default=())
+    # An internal draft for a date that is not the end of a publication period: every
+    # file says "not for publication".
+    draft: bool = False
+    # The form the statement takes to protect small groups, and the digest of its
+    # figures: what `--publish` writes into the register of published statements.
+    form: Form = field(default_factory=lambda: Form())
+    digest: str = ""
+    years: str = "financial years ending 31 December"  # what the periods' years are
 
 
 class TooFewSupporters(ReportError):
     """The statement would publish the gifts of a group of fewer than MIN_GROUP donors."""
+
+
+class NotPublishable(ReportError):
+    """The statement asked for is not a public one: a date that is not the end of a
+    publication period, or a statement that with those already published (or the
+    statement of all funds) would give away a small group's gifts."""
 
 
 class UnknownFund(ValueError):
@@ -223,6 +259,31 @@ def _donor(txn: Transaction, posting) -> str | None:
 
 # --- the collection pass ----------------------------------------------------------------
 
+class Form(NamedTuple):
+    """How much a statement is coarsened, beyond its own rules, so that no set of
+    published statements gives a small group's gifts away by subtraction."""
+
+    channels_merged: bool = False  # every gift channel on one line ("Gifts")
+    periods_merged: bool = False  # the time series as one period
+    shown_together: frozenset = frozenset()  # funds put into "Other funds" to protect others
+
+    def meta(self) -> dict[str, str]:
+        """The register entry's metadata recording this form (nothing for the plain one)."""
+        out = {}
+        if self.channels_merged:
+            out["channels"] = "merged"
+        if self.periods_merged:
+            out["periods"] = "merged"
+        if self.shown_together:
+            out["shown-together"] = " ".join(sorted(self.shown_together))
+        return out
+
+    @classmethod
+    def of(cls, meta: dict) -> Form:
+        return cls(meta.get("channels") == "merged", meta.get("periods") == "merged",
+                   frozenset(str(meta.get("shown-together") or "").split()))
+
+
 @dataclass
 class _Acc:
     """Sums for one fund (or for all selected funds together)."""
@@ -240,6 +301,10 @@ class _Acc:
     # Channels with gifts booked without a donor (a platform's payout of many pledges):
     # their supporters cannot be counted, only bounded from below.
     untagged: set = field(default_factory=set)
+    # Gifts by the asset account they came into ({account: {donor: amount}}): "where it is
+    # held" is shown only if no account holds a small group's gifts.
+    received: dict[str, dict] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Decimal)))
 
 
 def _grant_funder(txn: Transaction, account: str) -> str:
@@ -256,6 +321,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     fees by firm and category, transfers by the other fund, and sums by year."""
     per_fund: dict[str, _Acc] = defaultdict(_Acc)
     total = _Acc()
+    year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
@@ -264,7 +330,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
             continue  # reported by the reconciliation as `foreign`, in the notes
         accs = (per_fund[fund], total)
         n = w.number
-        year = txn.date.year
+        year = ledger_options.fy_of(txn.date, year_end)
         account = posting.account
         if account.startswith("Income:"):
             if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
@@ -284,6 +350,9 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
                     # A gift with no donor (a platform's payout of many pledges). A refund
                     # with none takes money back from a donor already counted.
                     acc.untagged.add(ch)
+                for asset in {p.account for p in txn.postings
+                              if p.account.startswith("Assets:")}:
+                    acc.received[asset][donor] += -n
                 if ch == GRANT and posting.units.currency != currency:
                     acc.grant_units[(source, posting.units.currency)] += -posting.units.number
         elif account.startswith("Expenses:"):
@@ -319,7 +388,14 @@ def _firm(txn: Transaction, posting) -> str:
 
 # --- from sums to what may be published -------------------------------------------------
 
-def _raised_items(acc: _Acc, rounded: bool = False) -> tuple[Item, ...]:
+def atom_key(ch: str, source: str) -> str:
+    """The disclosure atom's channel key: the channel, or each grant's funder on its own."""
+    return f"{GRANT}:{source}" if ch == GRANT else ch
+
+
+def _raised_items(acc: _Acc, rounded: bool = False, merge: bool = False) -> tuple[Item, ...]:
+    """Raised by channel (each grant by its funder). Channels given by 1 to 4 donors are
+    shown together as "Other channels"; with `merge`, every gift channel is one line."""
     by_channel: dict[str, Decimal] = defaultdict(Decimal)
     for (ch, _source), n in acc.income.items():
         by_channel[ch] += n
@@ -329,26 +405,33 @@ def _raised_items(acc: _Acc, rounded: bool = False) -> tuple[Item, ...]:
         if ch not in by_channel:
             continue
         donors = acc.donors.get(ch, set())
-        if ch != GRANT and 0 < len(donors) < MIN_GROUP:
+        if ch != GRANT and (merge or 0 < len(donors) < MIN_GROUP):
             merged_amount += by_channel[ch]
             merged_donors |= donors
-            merged_names.append(CHANNEL_LABELS[ch].lower())
+            merged_names.append(ch)
             merged_untagged = merged_untagged or ch in acc.untagged
             continue
         if ch == GRANT:
             for (c, source), n in sorted(acc.income.items()):
                 if c == GRANT:
-                    items.append(Item(f"Grant from {source}", n))
+                    items.append(Item(f"Grant from {source}", n,
+                                      keys=frozenset({atom_key(c, source)})))
             continue
         detail = ", ".join(sorted(acc.sources.get(ch, ())))
         items.append(Item(CHANNEL_LABELS[ch], by_channel[ch],
                           f"through {detail}" if detail and ch != OTHER_INCOME else detail,
-                          supporters_text(len(donors), ch not in acc.untagged, rounded)))
+                          supporters_text(len(donors), ch not in acc.untagged, rounded),
+                          keys=frozenset({ch})))
     if merged_names:
-        items.append(Item(CHANNEL_LABELS[OTHER_CHANNELS], merged_amount,
-                          f"{' and '.join(merged_names)}: channels with {FEWER} "
-                          "supporters each are shown together",
-                          supporters_text(len(merged_donors), not merged_untagged)))
+        names = " and ".join(CHANNEL_LABELS[ch].lower() for ch in merged_names)
+        label, detail = (
+            (GIFTS_LABEL, f"{names}, shown together") if merge and len(merged_names) > 1
+            else (CHANNEL_LABELS[merged_names[0]], "") if merge
+            else (CHANNEL_LABELS[OTHER_CHANNELS],
+                  f"{names}: channels with {FEWER} supporters each are shown together"))
+        items.append(Item(label, merged_amount, detail,
+                          supporters_text(len(merged_donors), not merged_untagged, rounded),
+                          keys=frozenset(merged_names)))
     return tuple(items)
 
 
@@ -368,14 +451,18 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
     return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
 
 
-def _periods(acc: _Acc) -> tuple[Period, ...]:
-    """Raised and spent by calendar year, consecutive years merged until no period's gifts
-    come from 1 to 4 donors (a year with one gift must not show that gift).
+def _periods(acc: _Acc, year_end: tuple[int, int], merge: bool = False) -> tuple[Period, ...]:
+    """Raised and spent by financial year, consecutive years merged until no period's gifts
+    come from 1 to 4 donors (a year with one gift must not show that gift); with `merge`,
+    one period for all years.
 
     Only the statement as a whole has a time series: a per-fund series grouped differently
     would let a reader subtract one table from another and get back a small year.
     """
     years = sorted(set(acc.year_raised) | set(acc.year_spent))
+
+    def name(year: int) -> str:
+        return ledger_options.fy_label(year, year_end)
 
     def safe(group: list[int]) -> bool:
         donors = set().union(*(acc.year_donors.get(y, set()) for y in group))
@@ -383,6 +470,8 @@ def _periods(acc: _Acc) -> tuple[Period, ...]:
 
     groups: list[list[int]] = []
     current: list[int] = []
+    if merge and years:
+        groups, years = [years], []
     for year in years:
         current.append(year)
         if safe(current):
@@ -396,9 +485,9 @@ def _periods(acc: _Acc) -> tuple[Period, ...]:
         last = groups.pop()
         groups[-1] = groups[-1] + last
     return tuple(
-        Period(str(g[0]) if len(g) == 1 else f"{g[0]}\u2013{g[-1]}",
+        Period(name(g[0]) if len(g) == 1 else f"{name(g[0])}\u2013{name(g[-1])}",
                sum((acc.year_raised.get(y, ZERO) for y in g), ZERO),
-               sum((acc.year_spent.get(y, ZERO) for y in g), ZERO))
+               sum((acc.year_spent.get(y, ZERO) for y in g), ZERO), tuple(g))
         for g in groups)
 
 
@@ -432,6 +521,9 @@ def _merge_accs(accs: Iterable[_Acc]) -> _Acc:
             out.year_spent[k] += n
         for k, v in a.year_donors.items():
             out.year_donors[k] |= v
+        for k, by in a.received.items():
+            for d, n in by.items():
+                out.received[k][d] += n
         out.untagged |= a.untagged
     return out
 
@@ -463,7 +555,8 @@ def _make_up_the_group(small: list[str], own: list[str], per_fund: dict[str, _Ac
     return added
 
 
-def _other_funds(group: list[FundStatement], acc: _Acc, title: str) -> FundStatement:
+def _other_funds(group: list[FundStatement], acc: _Acc, title: str,
+                 merge: bool = False) -> FundStatement:
     """One section for the funds that may not be shown on their own: their sums only."""
     def add(attr: str) -> Decimal:
         return sum((getattr(f, attr) for f in group), ZERO)
@@ -473,7 +566,7 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str) -> FundState
     # statement() has refused any scope whose gifts come from 1 to 4 donors, and
     # _make_up_the_group() grew this group to at least MIN_GROUP donors.
     donors = _all_donors(acc)
-    raised = _raised_items(acc)
+    raised = _raised_items(acc, False, merge)
     supporters = supporters_text(len(donors), not acc.untagged, _suppressed(raised))
     grant_original = _grant_original(acc)
     # Transfers between two merged funds cancel out; only those with other funds remain.
@@ -580,16 +673,22 @@ def _transfer_items(transfers: dict[str, Decimal], merged: frozenset[str] = froz
 
 
 def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
-                    merged: frozenset[str] = frozenset()) -> FundStatement:
+                    r: disclosure.Rules, merged: frozenset[str] = frozenset(),
+                    merge: bool = False) -> FundStatement:
     """The reconciliation's totals, with the breakdowns a public reader needs; `merged`
-    holds the titles of the funds shown only in "Other funds"."""
+    holds the titles of the funds shown only in "Other funds", `merge` puts every gift
+    channel on one line.
+
+    Where the balance is held is left out if any account it sits in took gifts from a
+    small group (one bank gift to a crowdfunded case would be "in our bank account")."""
     court = summary.legal_by_category.get(COURT_FEES, ZERO)
     other = tuple(Item(other_category(account), n)
                   for account, n in summary.other_by_account.items() if n)
     transfers = _transfer_items(acc.transfers, merged)
     spent = (summary.platform_fees + summary.payment_fees + summary.legal_total
              + summary.other_spend)
-    raised = _raised_items(acc)
+    raised = _raised_items(acc, False, merge)
+    small_account = any(disclosure.sensitive(g, r) for g in acc.received.values())
     return FundStatement(
         id=fund.id, title=fund.title, fund_class=fund.fund_class,
         purpose=_purpose_words(fund), opened=fund.opened, closed=fund.closed,
@@ -602,14 +701,39 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
         legal_by_firm=_firms(acc), legal_total=summary.legal_total - court, court_fees=court,
         other_spend=other, spent_total=spent, returned=summary.returned,
         transfers=transfers, transfers_net=summary.transfers_in - summary.transfers_out,
-        balance=summary.balance, held=_held(summary),
+        balance=summary.balance, held=() if small_account else _held(summary),
         leftover=_leftover(fund, summary.balance))
 
 
-def statement(entries: list, options: dict, funds: list[str] | None = None,
-              as_of: datetime.date | None = None) -> Statement:
+_BUILT: OrderedDict = OrderedDict()  # (books, request) -> (books' entries, result)
+
+
+def _build(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date | None,
+           form: Form, r: disclosure.Rules, upto: int = 0) -> tuple[Statement, list]:
+    """_make(), remembered: checking a statement builds the statement of all funds at every
+    period end and every published one, each time, from the same books. The register
+    entries are left out of the key (they change nothing in a statement); the books' entries
+    are kept alive with the result, so their ids cannot be reused meanwhile."""
+    books = tuple(id(e) for e in entries
+                  if not (isinstance(e, Custom) and e.type == disclosure.PUBLISHED))
+    key = (hash(books), tuple(funds or ()), as_of, form, r, upto, options.get("title"),
+           tuple(options.get("operating_currency") or ()))
+    found = _BUILT.get(key)
+    if found is not None and found[0] == books:
+        _BUILT.move_to_end(key)
+        return found[2]
+    result = _make(entries, options, funds, as_of, form, r, upto)
+    _BUILT[key] = (books, entries, result)
+    while len(_BUILT) > 512:
+        _BUILT.popitem(last=False)
+    return result
+
+
+def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date | None,
+          form: Form, r: disclosure.Rules, upto: int = 0) -> tuple[Statement, list]:
     """The statement for the given fund ids (all declared funds by default), as at the end
-    of `as_of` (default: everything)."""
+    of `as_of` (default: everything), in the given form; with the cells that hold gifts
+    (`disclosure.Cell`, periods up to index `upto`) for the disclosure audit."""
     if as_of is not None:
         # As the books stood that day: a fund declared later is not in it, one closed
         # later is still open.
@@ -632,19 +756,23 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
             f"not published: {names} received gifts from {FEWER} supporters in all, so any "
             "figure of what was raised would show what they gave. Publish it together with "
             "other funds (name more funds, or none for all).")
-    own = [f for f in wanted if _on_its_own(per_fund[f])]
-    small = [f for f in wanted if f not in own]
-    added = _make_up_the_group(small, own, per_fund)
-    merged = [f for f in wanted if f in small or f in added]
+    own = [f for f in wanted if _on_its_own(per_fund[f]) and f not in form.shown_together]
+    small = [f for f in wanted if f not in own and f not in form.shown_together]
+    protected = [f for f in wanted if f in form.shown_together]
+    added = _make_up_the_group(small + protected, own, per_fund)
+    merged = [f for f in wanted if f in small or f in added or f in protected]
     own = [f for f in own if f not in added]
     hidden = frozenset(declared[f].title for f in merged)
-    fund_statements = tuple(_fund_statement(declared[f], summaries[f], per_fund[f], hidden)
-                            for f in own)
+    merge = form.channels_merged
+    sections = [(frozenset({f}), _fund_statement(declared[f], summaries[f], per_fund[f], r,
+                                                 hidden, merge)) for f in own]
     if merged:
-        fund_statements += (_other_funds(
-            [_fund_statement(declared[f], summaries[f], per_fund[f]) for f in merged],
+        sections.append((frozenset(merged), _other_funds(
+            [_fund_statement(declared[f], summaries[f], per_fund[f], r) for f in merged],
             _merge_accs(per_fund[f] for f in merged),
-            OTHER_FUNDS_TITLE if not added else OTHER_FUNDS_MIXED_TITLE),)
+            OTHER_FUNDS_TITLE if not (added or protected) else OTHER_FUNDS_MIXED_TITLE,
+            merge)))
+    fund_statements = tuple(s for _f, s in sections)
 
     def add(attr: str) -> Decimal:
         return sum((getattr(f, attr) for f in fund_statements), ZERO)
@@ -672,10 +800,19 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
         notes += ((f"{names} {'are' if len(added) > 1 else 'is'} shown in that section too, "
                    f"so that its money comes from at least {MIN_GROUP} supporters and no "
                    "small group's gifts can be worked out from it."),)
+    if protected:
+        names = _join([declared[f].title for f in protected])
+        notes += ((f"{names} {'are' if len(protected) > 1 else 'is'} shown only together "
+                   "with other funds, so that no small group's gifts can be worked out by "
+                   "subtracting this statement from one we published before."),)
+    if form.channels_merged:
+        notes += (("Gifts are shown as one line, not by channel, so that no small group's "
+                   "gifts can be worked out by subtracting one channel from another."),)
     # A count suppressed in any fund makes every count of the whole statement rounded:
     # the statement's donations count less the funds' shown ones would give it back.
     rounded = any(_suppressed(f.raised) or f.supporters == FEWER for f in fund_statements)
-    raised = _raised_items(total, rounded)
+    raised = _raised_items(total, rounded, merge)
+    periods = _periods(total, ledger_options.fy_end(entries), form.periods_merged)
     result = Statement(
         organisation=options.get("title") or "",
         currency=currency, as_of=as_of, summary="", funds=fund_statements,
@@ -686,9 +823,171 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
-        periods=_periods(total), notes=notes)
+        periods=periods, notes=notes, form=form,
+        years=ledger_options.fy_words(ledger_options.fy_end(entries)))
     first = min((f.opened for f in fund_statements), default=as_of)
-    return _with_summary(result, first, _grant_original(total))
+    # Every figure that holds gifts, as the atoms it sums: each raised line and total of
+    # each section (its balance is that total less public spend and transfers), of the
+    # whole statement, and each period of the time series. The summary says nothing else.
+    every = frozenset(wanted)
+    cells = [disclosure.Cell(funds_, upto, i.keys) for funds_, f in sections for i in f.raised]
+    cells += [disclosure.Cell(funds_, upto) for funds_, _f in sections]
+    cells += [disclosure.Cell(every, upto, i.keys) for i in raised]
+    cells.append(disclosure.Cell(every, upto))
+    cells += [disclosure.Cell(every, upto, None, frozenset(p.years)) for p in periods]
+    return _with_summary(result, first, _grant_original(total)), cells
+
+
+def gifts(entries: Iterable, options: dict, ends: list[datetime.date]) -> disclosure.Gifts:
+    """Every fund's money raised as disclosure atoms: (fund, channel key, publication
+    period, calendar year) -> {donor (None for money given by no one identified): amount}."""
+    currency = reconciliation.operating_currency(options)
+    out: disclosure.Gifts = defaultdict(lambda: defaultdict(Decimal))
+    for txn, posting, fund in fundmodel.fund_postings(entries):
+        if not posting.account.startswith("Income:"):
+            continue
+        w = fundmodel.weight(posting)
+        if (w.currency != currency
+                or txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED):
+            continue  # as _collect: not in the statement's figures
+        ch = reconciliation.channel(posting.account)
+        source = _grant_funder(txn, posting.account) if ch == GRANT else ""
+        atom = (fund, atom_key(ch, source), disclosure.period_index(ends, txn.date),
+                txn.date.year)
+        out[atom][_donor(txn, posting)] += -w.number
+    return out
+
+
+class _Public(NamedTuple):
+    """What a reader may already hold: the statement of all funds at every date it may be
+    published, and every statement in the register of published statements."""
+
+    ends: list[datetime.date]  # ends of the publication periods
+    permitted: list[datetime.date]  # those a statement of all funds may run to
+    cells: list  # disclosure.Cell of all those statements
+    gifts: disclosure.Gifts
+    rules: disclosure.Rules
+
+
+def _published(entries: list, options: dict, today: datetime.date | None) -> _Public:
+    r = disclosure.rules(entries)
+    ends = disclosure.period_ends(entries, today)
+    atoms = gifts(entries, options, ends)
+    held: list = []
+    for p in disclosure.register(entries):
+        if p.as_of not in ends:
+            raise ReportError(f"{p.where}: the published statement with figures to "
+                              f"{p.as_of} does not end a publication period of these books")
+        form = Form.of(p.meta)
+        try:
+            _s, cells = _build(entries, options, list(p.funds or ()) or None, p.as_of, form,
+                               r, ends.index(p.as_of))
+        except (UnknownFund, TooFewSupporters) as e:
+            raise ReportError(f"{p.where}: the published statement ({p.scope}, figures to "
+                              f"{p.as_of}) cannot be made from these books: {e}") from None
+        if disclosure.digest(cells, atoms) != p.digest:
+            raise ReportError(
+                f"{p.where}: the figures of the statement published on {p.day} ({p.scope}, "
+                f"to {p.as_of}) have changed in the books since: anyone holding it could "
+                "subtract it from a new one and see the changed gifts. Put the books for "
+                "that period back as they were published.")
+        held += cells
+    permitted: list[datetime.date] = []
+    chain: list = []
+    for i, end in enumerate(ends):
+        try:
+            _s, cells = _protected(entries, options, None, end, i, chain + held, atoms, r)
+        except (TooFewSupporters, NotPublishable):
+            continue  # this period is folded into the next one that can be published
+        permitted.append(end)
+        chain += cells
+    return _Public(ends, permitted, chain + held, atoms, r)
+
+
+def _forms(shown_together: frozenset = frozenset()) -> Iterable[Form]:
+    """The ways to coarsen a statement, least lost first."""
+    yield Form(False, False, shown_together)
+    yield Form(True, False, shown_together)
+    yield Form(True, True, shown_together)
+
+
+def _protected(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date,
+               upto: int, public: list, atoms: disclosure.Gifts, r: disclosure.Rules
+               ) -> tuple[Statement, list]:
+    """The statement in the least coarsened form that, with every statement a reader may
+    already hold, gives no small group's gifts away; or NotPublishable, saying why."""
+    together: frozenset = frozenset()
+    while True:
+        for form in _forms(together):
+            s, cells = _build(entries, options, funds, as_of, form, r, upto)
+            found = disclosure.leaks(public + cells, atoms, r)
+            if not found:
+                return s, cells
+        # Put the funds whose gifts would show into "Other funds", and try again; if they
+        # are there already, the fund shown on its own with the most supporters joins them
+        # (its new gifts then cover theirs), until every fund is in that one section.
+        culprits = {a[0] for group in found for a in group}
+        shown = {f.id: f for f in s.funds if f.id != OTHER_FUNDS}
+        if shown and not culprits & set(shown):
+            culprits = {max(shown, key=lambda f: _count(shown[f].supporters))}
+        if not culprits & set(shown):
+            titles = {f.id: f.title for f in fundmodel.declarations(entries)[0].values()}
+            names = _join(sorted(titles.get(f, f) for f in culprits))
+            raise NotPublishable(
+                f"not published: together with the statement of all funds to {as_of} (or a "
+                f"statement already published), this one would let anyone work out what "
+                f"{FEWER} supporters gave to {names}. Publish the statement of all funds, "
+                "or a selection that includes them.")
+        together |= culprits & set(shown)
+
+
+def _count(supporters: str) -> int:
+    digits = "".join(c for c in supporters if c.isdigit())
+    return int(digits) if digits and supporters != FEWER else 0
+
+
+def statement(entries: list, options: dict, funds: list[str] | None = None,
+              as_of: datetime.date | None = None, draft: bool = False,
+              today: datetime.date | None = None) -> Statement:
+    """The public statement for the given fund ids (all declared funds by default), to the
+    end of the publication period `as_of` (default: the latest that may be published).
+
+    A public statement runs to the end of a financial year (or quarter), is checked against
+    the statement of all funds at every period end and against the register of published
+    statements, and is coarsened until none of them can be subtracted from it to give a
+    small group's gifts; a fund selection that would is refused (NotPublishable).
+
+    With `draft`, `as_of` may be any day (default: everything in the books): the result is
+    an internal draft, marked "not for publication", not checked against other statements.
+    """
+    r = disclosure.rules(entries)
+    if draft:
+        s, _cells = _build(entries, options, funds, as_of, Form(), r)
+        return replace(s, draft=True, notes=(DRAFT_NOTE,) + s.notes)
+    public = _published(entries, options, today)
+    if as_of is None:
+        if not public.permitted:
+            raise NotPublishable(
+                "not published: no financial year of these books can be published yet (each "
+                f"one's gifts come from {FEWER} supporters, or the year is not over). Make "
+                "an internal draft with --draft.")
+        as_of = public.permitted[-1]
+    if as_of not in public.permitted:
+        shown = ", ".join(d.isoformat() for d in public.permitted[-6:]) or "none yet"
+        why = ("is not the end of a financial year" if as_of not in public.ends else
+               f"cannot be published: the gifts in the period that ends then came from {FEWER}"
+               " supporters, or show in it by subtraction")
+        raise NotPublishable(
+            f"not published: {as_of} {why}. A public statement runs to a date that may be "
+            f"published ({shown}); for any other day make an internal draft with --draft.")
+    s, cells = _protected(entries, options, funds, as_of, public.ends.index(as_of),
+                          public.cells, public.gifts, public.rules)
+    return replace(s, digest=disclosure.digest(cells, public.gifts))
+
+
+DRAFT_NOTE = ("INTERNAL DRAFT, NOT FOR PUBLICATION: these figures run to a day that is not the "
+              "end of a publication period, and were not checked against the statements "
+              "already published.")
 
 
 fmt = reconciliation.show_money
@@ -696,7 +995,7 @@ SYMBOLS = reconciliation.SYMBOLS
 
 
 PHRASES = {"Crowdfunding": "through crowdfunding", "Donations": "in donations",
-           "Other channels": "through other channels"}
+           "Other channels": "through other channels", GIFTS_LABEL: "in gifts"}
 
 
 def fund_count(s: Statement) -> int:

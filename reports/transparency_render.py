@@ -21,6 +21,7 @@ from reports.transparency import MIN_GROUP, SYMBOLS, Statement, fmt, long_date
 TEMPLATES = Path(__file__).parent / "templates"
 # Marks files this renderer wrote, so the CLI may replace them but nothing else.
 MARKER = "fundledger transparency statement"
+DRAFT = "INTERNAL DRAFT: NOT FOR PUBLICATION"
 CSV_HEADER = ("fund", "fund_title", "section", "item", "detail", "amount", "currency",
               "supporters")
 
@@ -64,17 +65,19 @@ def to_markdown(s: Statement) -> str:
     def m(n: Decimal, c: str | None = None) -> str:
         return fmt(n, c or cur)
 
-    lines = [f"<!-- {MARKER} -->",
+    lines = [f"<!-- {MARKER} -->"] + ([f"**{DRAFT}**", ""] if s.draft else []) + [
              f"# {_md(s.organisation or 'Our funds')}: where the money went", "",
              (f"Spend-transparency statement, figures to {long_date(s.as_of)}. "
               f"Amounts in {cur}."), "", _md(s.summary), "",
              "| | |", "|---|--:|",
              f"| Raised | {m(s.raised_total)} |", f"| Spent | {m(s.spent_total)} |",
+             *([f"| Returned | {m(s.returned)} |"] if s.returned else []),
              f"| Left | {m(s.balance)} |",
              f"| Supporters | {_md(s.supporters or 'not counted')} |", "",
-             "## Spend by law firm", "", "| Firm | Paid |", "|---|--:|"]
+             "## Spend by law firm", "", "| Firm | Charged |", "|---|--:|"]
     lines += [f"| {_md(f.firm)} | {m(f.amount)} |" for f in s.spend_by_firm]
-    lines += ["", "## Raised and spent over time", "", "| Period | Raised | Spent |",
+    lines += ["", "## Raised and spent over time", "", f"By {s.years}.", "",
+              "| Period | Raised | Spent |",
               "|---|--:|--:|"]
     lines += [f"| {p.label} | {m(p.raised)} | {m(p.spent)} |" for p in s.periods]
     for f in s.funds:
@@ -126,13 +129,17 @@ def to_markdown(s: Statement) -> str:
                f"\"fewer than {MIN_GROUP}\" or counted together with others. A dash in the "
                "Supporters column means the money came from an organisation or in a "
                "platform's payout of many pledges, so there is no one to count."), ""]
+    if s.draft:
+        lines += [f"**{DRAFT}**", ""]
     return "\n".join(lines)
 
 
 def csv_rows(s: Statement) -> list[tuple]:
     """One row per published figure; `fund` is "all" for the whole statement."""
     cur = s.currency
-    rows: list[tuple] = [("all", s.organisation, "summary", "summary", s.summary, "", "", "")]
+    draft = [("all", s.organisation, "draft", DRAFT, "", "", "", "")] if s.draft else []
+    rows: list[tuple] = draft + [
+        ("all", s.organisation, "summary", "summary", s.summary, "", "", "")]
     rows += [("all", s.organisation, "raised", i.label, i.detail, i.amount, cur, i.supporters)
              for i in s.raised]
     rows.append(("all", s.organisation, "raised", "total", "", s.raised_total, cur, s.supporters))
@@ -180,7 +187,7 @@ def csv_rows(s: Statement) -> list[tuple]:
         row("left", "balance", f.leftover, f.balance)
         for h in f.held:
             row("left", "where it is", h.label, h.amount)
-    return rows
+    return rows + draft
 
 
 def to_csv(s: Statement) -> str:

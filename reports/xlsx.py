@@ -27,6 +27,7 @@ DATE = "yyyy-mm-dd"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+OVER_FILL = PatternFill("solid", fgColor="F8D7DA")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -102,23 +103,28 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
     inverse = (1 / r.rate).quantize(Decimal("0.000001")) if r.rate else None
     _row(ws, row, ["Total", None, r.received, r.received_gbp, r.rate, inverse],
          [None, None, MONEY, MONEY, RATE, RATE], bold=True)
-    _put(ws, row, 2, "average rate actually received", bold=True)
+    _put(ws, row, 2, "rate over the period's tranches", bold=True)
     row += 2
 
     _put(ws, row, 1, "Budget against actual").font = TITLE
     row += 1
     _header(ws, row, ["Budget line", f"Budget ({cur})", f"Spent ({cur})", f"Variance ({cur})",
-                      "% of budget used", f"Spent ({gbp})"])
+                      "% of budget used", f"Spent ({gbp})", f"Spent to date ({cur})"])
     row += 1
     for line in r.lines:
         label = line.line if line.budgeted or line.line.startswith("Not mapped") else (
             f"{line.line} (not in the budget)")
-        _row(ws, row, [label, line.budget, line.spent, line.variance, line.used, line.spent_gbp],
-             [None, MONEY, MONEY, MONEY, PERCENT, MONEY])
+        _row(ws, row, [label, line.budget, line.spent, line.variance, line.used, line.spent_gbp,
+                       line.spent_to_date], [None, MONEY, MONEY, MONEY, PERCENT, MONEY, MONEY])
+        if line.budget and line.over:  # over budget to date: the row a funder looks for
+            for col in range(1, 8):
+                ws.cell(row=row, column=col).fill = OVER_FILL
+            _put(ws, row, 8, "over budget")
         row += 1
     used = (r.spent / r.budget_total).quantize(Decimal("0.0001")) if r.budget_total else None
     _row(ws, row, ["Total", r.budget_total, r.spent, r.budget_total - r.spent, used,
-                   r.spent_gbp], [None, MONEY, MONEY, MONEY, PERCENT, MONEY], bold=True)
+                   r.spent_gbp, r.spent_to_date],
+         [None, MONEY, MONEY, MONEY, PERCENT, MONEY, MONEY], bold=True)
     row += 2
 
     for label, value in [
@@ -146,7 +152,7 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
           "(budget-line), else on the transaction, else by the books' budget-map; spend "
           "with none is shown as 'Not mapped to a budget line'. Negative variance is overspend.",
           6)
-    _widths(ws, [44, 34, 18, 18, 18, 18])
+    _widths(ws, [44, 34, 18, 18, 18, 18, 18, 14])
 
     tx = wb.create_sheet("Transactions")
     names = ["Date", "Payee", "Description", "Invoice", "Budget line", "Account",
@@ -207,6 +213,7 @@ def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
     prior = (f"Total {s.prior.start.isoformat()} to {s.prior.end.isoformat()}"
              if s.prior else "Prior period")
     _header(ws, 4, ["", "Unrestricted funds", "Restricted funds",
+                    *(["Endowment funds"] if s.endowment else []),
                     f"Total {s.start.isoformat()} to {s.end.isoformat()}", prior])
     ws.freeze_panes = "B5"
     row = 5
@@ -220,7 +227,8 @@ def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
                 _put(ws, row, 1, titles[section], bold=True)
                 row += 1
         _row(ws, row, [r.label if r.is_total else f"  {r.label}", r.unrestricted, r.restricted,
-                       r.total, r.prior_total], bold=r.is_total)
+                       *([r.endowment] if s.endowment else []), r.total, r.prior_total],
+             bold=r.is_total)
         row += 1
     row += 1
     _note(ws, row, "Unrestricted funds include designated funds (SORP). Grants for specific "
@@ -247,3 +255,25 @@ def _funds_sheet(ws: Worksheet, funds: list[FundMovement], s: Sofa) -> None:
               ("brought_forward", "income", "expenditure", "transfers", "carried_forward")]
     _row(ws, row, ["Total", None, None, *totals], bold=True)
     _widths(ws, [20, 44, 14, 16, 16, 16, 16, 16])
+
+
+def tables_workbook(heading: str, tables, path: str | Path | BinaryIO) -> Path | BinaryIO:
+    """One sheet of statement tables (reports.statement_render.Table), one under another:
+    the balance sheet, receipts and payments accounts, trial balance."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Statement"
+    _put(ws, 1, 1, heading).font = TITLE
+    row = 3
+    width = max(len(t.header) for t in tables)
+    for t in tables:
+        _put(ws, row, 1, t.title).font = BOLD
+        row += 1
+        _header(ws, row, t.header)
+        row += 1
+        for i, cells in enumerate(t.rows):
+            _row(ws, row, cells, bold=i in t.totals)
+            row += 1
+        row += 1
+    _widths(ws, [52] + [18] * (width - 1))
+    return _save(wb, path)

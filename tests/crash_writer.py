@@ -31,7 +31,8 @@ def donations(tag: str, count: int) -> str:
         day = 1 + i % 28
         pence = 100 + (i * 37) % 9900
         lines.append(
-            f'2024-08-{day:02d} * "Donor" "{tag} gift {i}"\n'
+            # 2025: after the demo's bank statements, whose balances these would contradict
+            f'2025-01-{day:02d} * "Donor" "{tag} gift {i}"\n'
             f'  fund: "general"\n'
             f'  import-id: "crash:{tag}-{i}"\n'
             f"  Assets:Bank:Current           {pence // 100}.{pence % 100:02d} GBP\n"

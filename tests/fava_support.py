@@ -119,7 +119,8 @@ class _Tables(html.parser.HTMLParser):
 
 
 def funds_table(page: str) -> dict[str, dict[str, Decimal]]:
-    """The Funds list: {fund id: {raised, fees, legal, other, balance}}."""
+    """The Funds list: {fund id: {raised, fees, legal, other, transfers_in, transfers_out,
+    returned, balance}}."""
     parser = _Tables()
     parser.feed(page)
     return {fund: {f: amount(t) for f, t in cells if f}

@@ -56,11 +56,14 @@ def get(client, url: str, status: int = 200) -> str:
 def test_funds_page_all_time(small):
     client, page = small
     table = funds_table(get(client, page))
+    # every row adds up: raised - fees - legal - other + in - out - returned = balance
     assert table == {
         "general": {"raised": D("100.00"), "fees": D("0.00"), "legal": D("0.00"),
-                    "other": D("0.00"), "balance": D("60.00")},
+                    "other": D("0.00"), "transfers_in": D("0.00"),
+                    "transfers_out": D("40.00"), "returned": D("0.00"), "balance": D("60.00")},
         "case": {"raised": D("1000.00"), "fees": D("50.00"), "legal": D("650.00"),
-                 "other": D("0.00"), "balance": D("340.00")},
+                 "other": D("0.00"), "transfers_in": D("40.00"), "transfers_out": D("0.00"),
+                 "returned": D("0.00"), "balance": D("340.00")},
     }
 
 
@@ -105,7 +108,9 @@ def test_time_filter_changes_the_figures(small):
     table = funds_table(get(client, page + "?time=2018"))
     # In 2018: case raised 1000, fees 50, legal 300; balance at 2018-12-31 = 650.
     assert table["case"] == {"raised": D("1000.00"), "fees": D("50.00"), "legal": D("300.00"),
-                             "other": D("0.00"), "balance": D("650.00")}
+                             "other": D("0.00"), "transfers_in": D("0.00"),
+                             "transfers_out": D("0.00"), "returned": D("0.00"),
+                             "balance": D("650.00")}
     # general raised nothing in 2018; its balance at the end of 2018 is the 2017 gift.
     assert table["general"]["raised"] == D("0.00")
     assert table["general"]["balance"] == D("100.00")
@@ -471,3 +476,30 @@ def test_transparency_zip_is_what_the_cli_writes(tmp_path, cli, fund):
             ours, cli_file = (re.sub(rb"chart\d+", b"chart", data) for data in (
                 z.read(name), (tmp_path / "out" / name).read_bytes()))
             assert ours == cli_file, name
+
+
+def test_figures_link_to_the_journal_behind_them():
+    """A fund's figures link to Fava's journal filtered to that account and fund, keeping
+    the time filter; Fava's own filter on those links keeps exactly that fund's entries."""
+    import html as html_lib
+    from urllib.parse import parse_qs, urlparse
+
+    app, slug = fava_app(demo_books.MAIN)
+    client = app.test_client()
+    text = get(client, f"/{slug}/extension/Funds/?fund=lumen-grant&time=2020")
+    links = {html_lib.unescape(h) for h in re.findall(r'class="journal" href="([^"]+)"', text)}
+    legal = next(u for u in links if "account=Expenses:Legal&" in u or
+                 u.endswith("account=Expenses:Legal"))
+    query = parse_qs(urlparse(legal).query)
+    assert query == {"account": ["Expenses:Legal"], "filter": ['fund:"lumen-grant"'],
+                     "time": ["2020"]}
+    assert get(client, legal).count("<") > 0  # Fava accepts the filter
+    ledger = app.config["LEDGERS"].ledgers[0]
+    from fava.core import FilteredLedger
+
+    kept = FilteredLedger(ledger, account="Expenses:Legal", filter='fund:"lumen-grant"',
+                          time="2020").entries
+    # (Fava's clamping adds its own opening-balance entries, flagged S: not ours)
+    txns = [e for e in kept if type(e).__name__ == "Transaction" and e.flag != "S"]
+    assert txns and all(e.meta.get("fund") == "lumen-grant" for e in txns)
+    assert all(e.date.year == 2020 for e in txns)

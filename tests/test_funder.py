@@ -50,16 +50,17 @@ def test_tiny_grant_hand_worked(tiny):
     assert (r.currency, r.award, r.award_rate) == ("EUR", D("10000.00"), D("0.95"))
     assert [(t.amount, t.gbp, t.rate) for t in r.tranches] == [
         (D("5000.00"), D("4400.00"), D("0.880000")), (D("5000.00"), D("4600.00"), D("0.920000"))]
-    assert r.rate == D("0.900000")  # 9,000 GBP for 10,000 EUR
+    assert r.rate == D("0.900000")  # 9,000 GBP for 10,000 EUR over the period's tranches
     lines = {x.line: (x.budget, x.spent, x.spent_gbp, x.variance, x.used) for x in r.lines}
-    # 2300 * 10000/9000 = 2555.555.. ; 460 -> 511.11 (by budget-map) ; 230 -> 255.56 unmapped
+    # all 2,990 GBP is paid from tranche 1 (5,000 EUR for 4,400 GBP), first in, first out:
+    # 2300 * 5000/4400 = 2613.636.. ; 460 -> 522.73 (by budget-map) ; 230 -> 261.36 unmapped
     assert lines == {
-        "Lawyers": (D("8000.00"), D("2555.56"), D("2300.00"), D("5444.44"), D("0.3194")),
-        "Comms": (D("2000.00"), D("511.11"), D("460.00"), D("1488.89"), D("0.2556")),
-        UNMAPPED: (0, D("255.56"), D("230.00"), D("-255.56"), None),
+        "Lawyers": (D("8000.00"), D("2613.64"), D("2300.00"), D("5386.36"), D("0.3267")),
+        "Comms": (D("2000.00"), D("522.73"), D("460.00"), D("1477.27"), D("0.2614")),
+        UNMAPPED: (0, D("261.36"), D("230.00"), D("-261.36"), None),
     }
-    assert (r.spent, r.spent_gbp) == (D("3322.23"), D("2990.00"))
-    assert (r.remaining, r.remaining_gbp) == (D("6677.77"), D("6010.00"))
+    assert (r.spent, r.spent_gbp, r.uncovered_gbp) == (D("3397.73"), D("2990.00"), 0)
+    assert (r.remaining, r.remaining_gbp) == (D("6602.27"), D("6010.00"))
     # 10,000 EUR at the award-date 0.95 = 9,500 GBP; 9,000 GBP received: 500 less
     assert (r.award_gbp, r.fx_difference) == (D("9500.00"), D("500.00"))
     assert (r.other_gbp, r.balance_gbp) == (0, D("6010.00"))
@@ -70,17 +71,18 @@ def test_tiny_period_and_unbudgeted_line(tiny, tmp_path):
     r = funder_report(entries, options, "grant", datetime.date(2023, 1, 1),
                       datetime.date(2023, 6, 30))
     assert [t.date for t in r.tranches] == [datetime.date(2023, 5, 1)]
-    assert r.rate == D("0.900000")  # rate still over every tranche received by the end
+    assert r.rate == D("0.920000")  # the period's one tranche, beside its own row
     assert {x.line for x in r.lines if x.spent} == {"Lawyers", "Comms"}
-    assert (r.spent, r.spent_to_date, r.remaining) == (D("3066.67"), D("3066.67"),
-                                                       D("6933.33"))
+    # still paid from tranche 1, received in an earlier period
+    assert (r.spent, r.spent_to_date, r.remaining) == (D("3136.37"), D("3136.37"),
+                                                       D("6863.63"))
     r = funder_report(entries, options, "grant", datetime.date(2023, 7, 1),
                       datetime.date(2024, 4, 5))
-    assert [(x.line, x.spent) for x in r.lines if x.spent] == [(UNMAPPED, D("255.56"))]
-    assert (r.tranches, r.spent, r.spent_gbp) == ([], D("255.56"), D("230.00"))
+    assert [(x.line, x.spent) for x in r.lines if x.spent] == [(UNMAPPED, D("261.36"))]
+    assert (r.tranches, r.rate, r.spent, r.spent_gbp) == ([], None, D("261.36"), D("230.00"))
     # what remains counts everything spent since the grant began, not just this period
     assert (r.spent_to_date, r.remaining, r.remaining_gbp) == (
-        D("3322.23"), D("6677.77"), D("6010.00"))
+        D("3397.73"), D("6602.27"), D("6010.00"))
     # a line named on a posting but not budgeted is kept, with budget 0
     text = path.read_text().replace('"Extra work"\n  fund: "grant"',
                                     '"Extra work"\n  fund: "grant"\n  budget-line: "Experts"')
@@ -100,6 +102,60 @@ def test_tiny_period_and_unbudgeted_line(tiny, tmp_path):
     assert next(x for x in r.lines if x.line == UNMAPPED).spent == 0
 
 
+def test_tiny_spend_straddling_two_tranches(tiny, tmp_path):
+    """A payment bigger than what is left of tranche 1 is converted part at each rate."""
+    path, _e, _o = tiny
+    other = tmp_path / "straddle" / "main.beancount"
+    other.parent.mkdir()
+    other.write_text(path.read_text() + """
+2023-10-01 * "Firm" "Appeal"
+  fund: "grant"
+  Expenses:Legal:Solicitors 2000.00 GBP
+    budget-line: "Lawyers"
+  Assets:Bank             -2000.00 GBP
+""")
+    r = funder_report(*load(other), "grant")
+    appeal = next(s for s in r.spend if s.description == "Appeal")
+    # 1,410 GBP left of tranche 1 at 5000/4400, the other 590 GBP from tranche 2 at 5000/4600:
+    # 1602.2727.. + 641.3043.. = 2243.577..
+    assert appeal.amount == D("2243.58")
+    assert appeal.tranches == (datetime.date(2022, 7, 1), datetime.date(2023, 5, 1))
+    # spend beyond every tranche received is converted at the latest rate, and said so
+    # (topped up from general funds, so the restricted fund does not go below zero)
+    other.write_text(other.read_text().replace("Solicitors 2000.00 GBP", "Solicitors 8000.00 GBP")
+                     .replace("Bank             -2000.00", "Bank             -8000.00") + """
+2023-09-30 * "Trustees" "Top up the grant"
+  Equity:Funds:Transfers   2000.00 GBP
+    fund: "general"
+  Equity:Funds:Transfers  -2000.00 GBP
+    fund: "grant"
+""")
+    r = funder_report(*load(other), "grant", end=datetime.date(2023, 12, 31))
+    assert r.uncovered_gbp == D("1990.00")  # 10,990 GBP spent of 9,000 GBP received
+    assert "1,990.00 GBP spent beyond every tranche" in r.rate_method
+
+
+def test_demo_grant_periods_never_restated():
+    """To date through 2019, plus the 2020 period, is to date through 2020, line by line:
+    a figure reported for 2019 is not changed by the 2020 report (issue 15)."""
+    entries, options = load(demo_books.MAIN)
+    fund = fundmodel.declarations(entries)[1][0].fund
+    d = datetime.date
+    for year in range(2020, 2025):
+        before = funder_report(entries, options, fund, end=d(year - 1, 12, 31))
+        period = funder_report(entries, options, fund, d(year, 1, 1), d(year, 12, 31))
+        after = funder_report(entries, options, fund, end=d(year, 12, 31))
+        assert [x.line for x in before.lines] == [x.line for x in after.lines]
+        for b, p, a in zip(before.lines, period.lines, after.lines, strict=True):
+            assert b.spent_to_date + p.spent == a.spent_to_date, (year, b.line)
+            assert p.spent_to_date == a.spent_to_date
+        assert before.spent_to_date + period.spent == after.spent_to_date
+        # the period's tranche rows and their total's rate are the period's alone
+        if period.tranches:
+            got = sum(t.gbp for t in period.tranches) / sum(t.amount for t in period.tranches)
+            assert period.rate == got.quantize(D("0.000001"))
+
+
 def test_tiny_workbook(tiny):
     _path, entries, options = tiny
     path = funder_workbook(funder_report(entries, options, "grant"),
@@ -109,9 +165,9 @@ def test_tiny_workbook(tiny):
     rows = sheet_rows(wb["Summary"])
     budget = {r[0]: [cents(v) if v is not None else None for v in r[1:6]]
               for r in section(rows, "Budget against actual")}
-    assert budget["Lawyers"] == [D("8000"), D("2555.56"), D("5444.44"), D("0.32"), D("2300")]
-    assert budget[UNMAPPED][1] == D("255.56")
-    assert budget["Total"][:3] == [D("10000"), D("3322.23"), D("6677.77")]
+    assert budget["Lawyers"] == [D("8000"), D("2613.64"), D("5386.36"), D("0.33"), D("2300")]
+    assert budget[UNMAPPED][1] == D("261.36")
+    assert budget["Total"][:3] == [D("10000"), D("3397.73"), D("6602.27")]
     assert cents(label_value(rows, "Exchange difference")) == D("500")
     assert cents(label_value(rows, "Fund balance at")) == D("6010")
     tx = wb["Transactions"]
@@ -154,14 +210,16 @@ def test_demo_grant_against_the_books(tmp_path):
     assert total[0] == "Total"
     assert (cents(total[2]), cents(total[3])) == (received, received_gbp)
     assert D(str(total[4])) == (received_gbp / received).quantize(D("0.000001"))
+    rates = [D(str(r[2])) / D(str(r[3])) for r in tranches[:-1]]  # EUR per GBP, each
     budget = {r[0]: r for r in section(rows, "Budget against actual")}
     declared_lines = {b.line: b.amount.number for b in budgets if b.fund == fund}
     for line, amount in declared_lines.items():
         assert cents(budget[line][1]) == amount
         assert cents(budget[line][5]) == spend_gbp.get(line, 0)
-        # grant-currency spend is the GBP at the average rate received, to the cent per row
-        assert abs(cents(budget[line][2]) - spend_gbp.get(line, 0) * received / received_gbp
-                   ) <= D("0.01") * spend_rows
+        # grant-currency spend is the GBP at the rates of the tranches it was paid from
+        gbp_spent = spend_gbp.get(line, 0)
+        assert (gbp_spent * min(rates) - D("0.01") * spend_rows <= cents(budget[line][2])
+                <= gbp_spent * max(rates) + D("0.01") * spend_rows)
     assert cents(budget[UNMAPPED][5]) == spend_gbp.get(UNMAPPED, 0)
     assert cents(budget["Total"][5]) == sum(spend_gbp.values())
     award = label_value(rows, "Amount awarded")
@@ -183,7 +241,7 @@ def test_cli(tiny, cli, tmp_path):
     out = tmp_path / "report.xlsx"
     r = cli("report", "funder", "grant", "--books", path, "-o", out)
     assert r.returncode == 0, r.stderr
-    assert "3,322.23 EUR of 10,000.00 EUR" in r.stdout
+    assert "3,397.73 EUR of 10,000.00 EUR" in r.stdout
     assert "230.00 GBP of spending has no budget line" in r.stderr
     assert openpyxl.load_workbook(out)["Summary"]["A1"].value.endswith("Lumen grant")
     r = cli("report", "funder", "nope", "--books", path, "-o", out)
@@ -204,3 +262,55 @@ def test_cli(tiny, cli, tmp_path):
     grant = fundmodel.declarations(entries)[1][0].fund
     demo = cli("report", "funder", grant, "-o", tmp_path / "demo.xlsx")
     assert demo.returncode == 0, demo.stderr
+
+
+def test_cli_json_contract_chains_periods(cli, tmp_path):
+    """`report funder --format json`: the issue's contract, decimal strings in the grant's
+    currency; to date through 2019 plus the 2020 period is to date through 2020, line by
+    line; and the figures are the workbook's."""
+    import json
+
+    def get(*args):
+        r = cli("report", "funder", "lumen-grant", "--format", "json", *args)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    to_2019 = get("--to", "2019-12-31")
+    y2020 = get("--from", "2020-01-01", "--to", "2020-12-31")
+    to_2020 = get("--to", "2020-12-31")
+    for data in (to_2019, y2020, to_2020):
+        assert {"fund", "currency", "from", "to", "lines", "period", "to_date"} <= set(data)
+        assert data["currency"] == "EUR"
+        for line in data["lines"]:
+            assert {"line", "budget", "period", "to_date"} <= set(line)
+            assert all(isinstance(line[k], str) for k in ("budget", "period", "to_date"))
+    assert (y2020["from"], y2020["to"]) == ("2020-01-01", "2020-12-31")
+    for a, p, b in zip(to_2019["lines"], y2020["lines"], to_2020["lines"], strict=True):
+        assert a["line"] == p["line"] == b["line"]
+        assert D(a["to_date"]) + D(p["period"]) == D(b["to_date"]), a["line"]
+    assert D(to_2019["to_date"]) + D(y2020["period"]) == D(to_2020["to_date"])
+    assert D(to_2020["to_date"]) == sum(D(x["to_date"]) for x in to_2020["lines"])
+    out = tmp_path / "2020.xlsx"
+    r = cli("report", "funder", "lumen-grant", "--from", "2020-01-01", "--to", "2020-12-31",
+            "-o", out)
+    assert r.returncode == 0, r.stderr
+    budget = {r[0]: r for r in section(sheet_rows(openpyxl.load_workbook(out)["Summary"]),
+                                       "Budget against actual")}
+    for line in y2020["lines"]:
+        if line["line"] in budget:
+            assert cents(budget[line["line"]][2]) == D(line["period"])
+            assert cents(budget[line["line"]][6]) == D(line["to_date"])
+    r = cli("report", "funder", "lumen-grant")
+    assert r.returncode == 2 and "-o FILE.xlsx" in r.stderr
+
+
+def test_default_end_is_the_period_asked_for_or_today(tiny):
+    """--from alone runs to the end of that financial year (31 March here); nothing asked,
+    to the fund's close, else today; never just the books' last entry."""
+    _path, entries, options = tiny
+    r = funder_report(entries, options, "grant", datetime.date(2023, 4, 1))
+    assert r.end == datetime.date(2024, 3, 31)
+    today = datetime.date(2026, 1, 15)
+    assert funder_report(entries, options, "grant", today=today).end == today
+    assert funder_report(entries, options, "grant", end=datetime.date(2023, 6, 30),
+                         today=today).end == datetime.date(2023, 6, 30)

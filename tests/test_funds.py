@@ -131,6 +131,17 @@ def _bq(query: str) -> dict:
     return out
 
 
+def _legal_by_fund_and_firm() -> dict:
+    """{"fund|firm": legal spend}: the firm on the line, else the payee; court fees are the
+    court's ("Court fees"), whoever paid them over."""
+    out = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
+              "sum(weight) AS w WHERE account ~ '^Expenses:Legal' "
+              "AND account != 'Expenses:Legal:CourtFees' GROUP BY k")
+    court = _bq("SELECT str(meta('fund')) + '|Court fees' AS k, sum(weight) AS w "
+                "WHERE account = 'Expenses:Legal:CourtFees' GROUP BY k")
+    return {**out, **court}
+
+
 def _sum(where: str, group: str = "meta('fund')") -> dict:
     return _bq(f"SELECT {group} AS k, sum(weight) AS w WHERE {where} GROUP BY k")
 
@@ -159,8 +170,7 @@ def test_demo_raised_and_fees_agree_with_beanquery(demo_summaries):
 
 
 def test_demo_legal_by_firm_agrees_with_beanquery(demo_summaries):
-    rows = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
-               "sum(weight) AS w WHERE account ~ '^Expenses:Legal' GROUP BY k")
+    rows = _legal_by_fund_and_firm()
     mine = {f"{fid}|{firm}": n for fid, s in demo_summaries.items()
             for firm, n in s.legal_by_firm.items()}
     assert rows and mine == rows
@@ -223,8 +233,7 @@ def test_cli_demo_json_agrees_with_beanquery(cli):
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)["funds"]
     balances = _sum("account ~ '^(Income|Expenses|Equity:Funds)'")
-    legal = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
-                "sum(weight) AS w WHERE account ~ '^Expenses:Legal' GROUP BY k")
+    legal = _legal_by_fund_and_firm()
     assert {r["fund"] for r in rows} >= {"general", "jr-surveillance", "lumen-grant"}
     for r in rows:
         number, unit = r["balance"].split()

@@ -119,9 +119,50 @@ def test_grant_budget_xlsx_and_budget_lines(tmp_path, env):
                   for e in budgets) == [("Counsel", Decimal("18000.5"), "EUR"),
                                         ("Solicitors", Decimal(38000), "EUR")]
     inv = next(t for t in txns(entries) if t.meta.get("invoice") == "X-1")
-    assert {p.account: p.meta.get("budget-line") for p in inv.postings if p.account.startswith(
-        "Expenses")} == {"Expenses:Legal:Solicitors": "Solicitors",
-                         "Expenses:Legal:Counsel": "Counsel", "Expenses:Legal:VAT": "Solicitors"}
+    # VAT follows its fee: 2.00 over 10.00 + 5.00 is 1.33 on profit costs, 0.67 on counsel
+    assert sorted((p.account, p.units.number, p.meta.get("budget-line"))
+                  for p in inv.postings if p.account.startswith("Expenses")) == [
+        ("Expenses:Legal:Counsel", Decimal("5.00"), "Counsel"),
+        ("Expenses:Legal:Solicitors", Decimal("10.00"), "Solicitors"),
+        ("Expenses:Legal:VAT", Decimal("0.67"), "Counsel"),
+        ("Expenses:Legal:VAT", Decimal("1.33"), "Solicitors")]
+
+
+def test_vat_follows_its_fee_in_the_demo():
+    """VAT on counsel's fees is counsel's: its firm and budget line (issue 15). Worked out
+    from the raw invoice exports, row by row, independently of the importer."""
+    import openpyxl
+
+    from fundledger import demo_books
+    from reports.funder import funder_report
+    from reports.legal import legal_spend
+    from tests.statements_books import load
+
+    rows = csv_rows(demo_books.EXPORTS / "harbour-vale-invoices.csv")
+    sheet = list(openpyxl.load_workbook(demo_books.EXPORTS / "brightwater-invoices.xlsx")
+                 .active.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(sheet) if r[0] == "Invoice")
+    rows += [dict(zip(sheet[header], r, strict=True)) for r in sheet[header + 1:] if r[0]]
+    by_firm: dict[str, Decimal] = {}
+    counsel_line = Decimal(0)  # the grant's Counsel line, in GBP
+    for r in rows:
+        profit, counsel, vat = (dec(str(r[c] or "")) for c in ("Profit costs",
+                                                                 "Counsel's fees", "VAT"))
+        counsel_vat = vat * counsel / (profit + counsel)
+        chambers = r["Counsel"] or r["Firm"]
+        by_firm[chambers] = by_firm.get(chambers, 0) + counsel + counsel_vat
+        by_firm[r["Firm"]] = by_firm.get(r["Firm"], 0) + profit + vat - counsel_vat
+        court = dec(str(r["Disbursements"] or ""))  # the court's, not the firm's
+        if court:
+            by_firm["Court fees"] = by_firm.get("Court fees", 0) + court
+        if r["Fund"] == "lumen-grant":
+            counsel_line += counsel + counsel_vat
+    entries, options = load(demo_books.MAIN)
+    legal = {g.key: g.total for g in legal_spend(entries, options, by="firm").groups}
+    assert legal == {k: v.quantize(Decimal("0.01")) for k, v in by_firm.items()}
+    grant = funder_report(entries, options, "lumen-grant")
+    counsel = next(x for x in grant.lines if x.line == "Counsel")
+    assert counsel.spent_gbp == counsel_line
 
 
 def test_grant_tranche_in_eur_received_in_gbp(tmp_path, env):
@@ -194,6 +235,6 @@ def test_ofx_statement(tmp_path, env):
     entries = imp(env, main, FIXTURES / "statement.ofx")
     got = {t.meta["import-id"]: t for t in txns(entries)}
     assert set(got) == {"ofx:OFX-T-1", "ofx:OFX-T-2", "ofx:OFX-T-3"}
-    assert postings_sum(entries, "Assets:Bank:Current") == Decimal("1050.00")
+    assert postings_sum(entries, "Assets:Bank:OFX") == Decimal("1050.00")  # its LEDGERBAL
     assert postings_sum(entries, "Assets:Transfers") == Decimal("-1000.00")
     assert got["ofx:OFX-T-2"].meta["donor"] != got["ofx:OFX-T-3"].meta["donor"]

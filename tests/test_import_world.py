@@ -333,6 +333,10 @@ def test_fava_import_page_offers_one_importer_and_words_a_refusal(tmp_path, new_
     assert refused.status_code == 400
     message = refused.get_json()["error"]
     assert message.startswith(f"{bad}:2: date '31/02/2023'") and "Traceback" not in message
+    # The raw export (donors' names and emails) is imported, never served as a document.
+    served = client.get(f"/{slug}/document/", query_string={"filename": str(export)})
+    assert served.status_code == 404
+    assert b"ann@donor.example" not in served.data
 
 
 # ---- amounts: every supported style gives exactly the Decimal written -------------------
@@ -420,3 +424,70 @@ def test_rules_suggest_lends_the_books_own_rule_from_another_source(tmp_path, ne
     assert done.returncode == 0, done.stderr
     check = run_cli("check", books, env=env)
     assert check.returncode == 0 and "unclassified" not in check.stderr
+
+
+def test_a_dollar_payment_paid_from_converted_pounds_costs_the_fund_pounds(new_books):
+    from ledger import funds
+
+    books, env = new_books
+    export = Path(__file__).parent / "fixtures" / "real" / "paypal-en.csv"
+    r = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(export.read_text(encoding="utf-8-sig"))))
+    paid = next(row for row in rows if row["Currency"] == "USD" and row["Gross"].startswith("-")
+                and row["Type"] != "General Currency Conversion")
+    converted = next(row for row in rows if row["Type"] == "General Currency Conversion"
+                     and row["Currency"] == "GBP")
+    assert converted["Reference Txn ID"] == paid["Transaction ID"]
+    # The fund holds no dollars PayPal no longer has: the payment cost it the pounds.
+    assert set(funds.balances(entries_of(books))["general"]) == {"GBP"}
+    spent = [p for e in entries_of(books) if isinstance(e, data.Transaction)
+             and e.meta.get("import-id") == f"paypal:{paid['Transaction ID']}"
+             for p in e.postings if p.account == "Expenses:Unclassified"]
+    cost = (spent[0].units.number * spent[0].price.number).quantize(Decimal("0.01"))
+    assert cost == -Decimal(converted["Net"])
+
+
+def test_the_funds_page_says_what_is_unclassified(tmp_path, new_books):
+    books, env = new_books
+    export = write_csv(tmp_path / "Download.CSV", [PAYPAL_HEADER, *PAYPAL_ROWS])
+    from fundledger.commands.serve import create_app
+
+    app, _ledger = create_app(books / "main.beancount")
+    slug = next(iter(app.config["LEDGERS"].ledgers_by_slug))
+    page = app.test_client().get(f"/{slug}/extension/Funds/").get_data(as_text=True)
+    assert "Not yet classified" not in page
+    r = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 0, r.stderr
+    app, _ledger = create_app(books / "main.beancount")
+    page = app.test_client().get(f"/{slug}/extension/Funds/").get_data(as_text=True)
+    assert "Not yet classified: 3 entries unclassified (Expenses:Unclassified 18.00 GBP)" in page
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_an_empty_donor_key_is_one_clear_line_and_nothing_changes(tmp_path, new_books, content):
+    books, env = new_books
+    key = tmp_path / "donor.key"
+    key.write_text(content)
+    export = write_csv(tmp_path / "Download.CSV", [PAYPAL_HEADER, *PAYPAL_ROWS])
+    before = snapshot(books)
+    r = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 1
+    assert r.stderr.strip() == (f"{key}: the donor key file is empty; restore it from your "
+                                "backup (a new key gives returning donors new pseudonyms)")
+    assert snapshot(books) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_excel_unicode_text_is_read(tmp_path, new_books, encoding):
+    """Excel's "Unicode text": UTF-16 (with a BOM, or without one), tabs between cells."""
+    books, env = new_books
+    rows = [["Date", "Description", "Paid in", "Paid out", "Balance"],
+            ["01/03/2023", "FPI ANNA REF 1", "1,250.00", "", "1,250.00"],
+            ["02/03/2023", "STRIPE PAYMENTS UK", "97.35", "", "1,347.35"]]
+    export = write_csv(tmp_path / "statement.txt", rows, delimiter="\t", encoding=encoding)
+    r = run_cli("import", export, "--books", books, env=env)
+    assert r.returncode == 0, r.stderr
+    moved = sorted(p.units.number for e in entries_of(books) if isinstance(e, data.Transaction)
+                   for p in e.postings if p.account == "Assets:Bank:Current")
+    assert moved == [Decimal("97.35"), Decimal("1250.00")]

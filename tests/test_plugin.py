@@ -203,13 +203,16 @@ def test_eur_income_at_a_total_price_closes_exactly(books):
 
 def test_bad_declarations(books):
     path = books("""
-2018-01-01 custom "fund" "odd" "endowment"
+2018-01-01 custom "fund" "odd" "permanent"
+2018-01-01 custom "fund" "kept" "endowment"
 2018-01-01 custom "fund-close" "nobody"
 2018-01-01 custom "fund-budget" "nobody" "Line" 10.00 EUR
 """)
     _entries, errors = load(path)
     text = "\n".join(errors)
-    assert "class 'endowment' is not one of unrestricted, designated, restricted" in text
+    assert ("class 'permanent' is not one of unrestricted, designated, restricted, "
+            "endowment") in text
+    assert "'kept'" not in text  # an endowment is a SORP fund class
     assert "fund-close: fund 'nobody' is not declared" in text
     assert "budget line 'Line': fund 'nobody' is not declared" in text
 

@@ -29,12 +29,15 @@ def _refuse(fund: str, blockers: list[str]) -> None:
               help="The closing day (YYYY-MM-DD). Default: today.")
 @click.option("--leftover", type=click.Choice(sorted(closing.LEFTOVER)), default=None,
               help="What to do with money left in the fund: return it to the platform (its "
-                   "donors) or release it to unrestricted funds. Default: the fund's terms.")
+                   "donors), release it to unrestricted funds, or donate it to the charity "
+                   "the fund's terms name. Default: the fund's terms.")
 @click.option("--override-terms", is_flag=True,
               help="Knowingly do with the leftover something other than the fund's terms "
                    "say (needs --decision).")
 @click.option("--decision", default=None, metavar="TEXT",
-              help="The trustees' decision to note on the entries, e.g. 'minute 2024/09'.")
+              help="The trustees' decision, written on the entries as given (e.g. 'Minute "
+                   "2024/09: ...'). Required when money is left; for a grant it must also "
+                   "say the funder agreed.")
 @click.option("--dry-run", is_flag=True, help="Print the entries that would be written; "
                                               "write nothing.")
 def command(fund, books, date, leftover, override_terms, decision, dry_run) -> None:
@@ -42,10 +45,12 @@ def command(fund, books, date, leftover, override_terms, decision, dry_run) -> N
 
     A fund closes when its balance is exactly zero and nothing is pending. If money is
     left (and no invoice is unpaid), the leftover is first returned to the platform or
-    released to unrestricted funds, as the fund's `terms` say; --leftover may choose
-    otherwise only with --override-terms and a --decision. Otherwise the close is
-    refused, the reasons listed, and the books are left untouched. Entries go to
-    closing.beancount, and the books must load clean afterwards or nothing is written.
+    released to unrestricted funds or donated to the charity the terms name, as the
+    fund's `terms` say, on the trustees' --decision (never worded for them); --leftover
+    may choose otherwise only with --override-terms. Otherwise the close is refused, the
+    reasons listed, and the books are left untouched. Entries go to closing.beancount,
+    and the books must load clean afterwards or nothing is written. --dry-run dates the
+    entries as the close would (--date, else today) and says so.
     """
     entries, options = loaded(books)
     day = date.date() if date else datetime.date.today()
@@ -62,6 +67,9 @@ def command(fund, books, date, leftover, override_terms, decision, dry_run) -> N
     main = ledger_books.resolve(books)
     if dry_run:
         click.echo(text, nl=False)
+        when = "--date" if date else "today, as close would without --date"
+        click.echo(f"dry run: these entries are dated {day} ({when}); nothing was written.",
+                   err=True)
         problems = ledger_books.check_changed(
             main, ledger_books.appended(main, {CLOSING_FILE: "\n" + text}))
         if problems:

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from fundledger import demo_books
 from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
-from reports import transparency, transparency_render
+from ledger import books as ledger_books
+from reports import disclosure, transparency, transparency_render
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
+REGISTER_FILE = "published.beancount"
 
 
 @click.command("transparency")
@@ -21,12 +25,22 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
               help="Folder to write index.html, statement.md and statement.csv into "
                    "(created if missing).")
 @click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
-              help="Figures up to the end of this day (YYYY-MM-DD), e.g. a year end. "
-                   "Default: everything in the books.")
+              help="Figures up to the end of this financial year (or quarter) end, "
+                   "YYYY-MM-DD. Default: the latest one that may be published. Any other "
+                   "day only with --draft.")
+@click.option("--draft", is_flag=True,
+              help="An internal draft for any day (default: everything in the books), "
+                   "marked \"not for publication\" in every file and not checked against "
+                   "the statements already published.")
+@click.option("--publish", is_flag=True,
+              help="Record the statement in the books' register of published statements "
+                   f"({REGISTER_FILE}), so that no later statement can be subtracted from "
+                   "it to show a small group's gifts.")
 @click.option("--force", is_flag=True,
               help="Replace index.html, statement.md or statement.csv in the folder even "
                    "if fundledger did not write them.")
-def command(funds: tuple[str, ...], books: Path, out: Path, as_of, force: bool) -> None:
+def command(funds: tuple[str, ...], books: Path, out: Path, as_of, draft: bool,
+            publish: bool, force: bool) -> None:
     """Write the public spend-transparency statement for FUND... (default: every fund).
 
     Three files go into the output folder: index.html (one self-contained page with
@@ -39,16 +53,30 @@ def command(funds: tuple[str, ...], books: Path, out: Path, as_of, force: bool) 
     It never names a donor or shows a single gift; any group of fewer than 5 donors is
     shown as "fewer than 5" or counted together with others.
 
+    A public statement runs to the end of a financial year (or quarter, if the books
+    say so). It is checked against the statement of all funds at every such date and
+    against the register of published statements (--publish records one), and shows
+    channels, periods or funds together until none of them can be subtracted from it to
+    show what fewer than 5 supporters gave; a selection of funds that would is refused.
+
     Other files in the folder are left alone. A statement file that fundledger did not
     write is not replaced unless you pass --force.
     """
+    if draft and publish:
+        raise click.UsageError("a draft is not for publication: --draft and --publish "
+                               "cannot go together")
     entries, options = loaded(books)
+    main = ledger_books.resolve(books)
+    if publish and main == demo_books.MAIN.resolve():
+        raise click.ClickException(
+            "these are the embedded demo books, which are never changed: write a copy with "
+            "`fundledger demo DIR` and publish from there")
     try:
         statement = transparency.statement(entries, options, list(funds) or None,
-                                           as_of.date() if as_of else None)
+                                           as_of.date() if as_of else None, draft)
     except transparency.UnknownFund as e:
         raise click.UsageError(str(e)) from None
-    except transparency.TooFewSupporters as e:
+    except transparency.ReportError as e:
         raise click.ClickException(str(e)) from None
     files = transparency_render.outputs(statement)
     if out.exists() and not out.is_dir():
@@ -63,7 +91,18 @@ def command(funds: tuple[str, ...], books: Path, out: Path, as_of, force: bool) 
     for name, text in files.items():
         _write(out / name, text, bom=name.endswith(".csv"))
     click.echo(f"transparency statement written to {shown(out)}: "
-               f"{', '.join(files)} ({transparency.fund_count(statement)} fund(s))")
+               f"{', '.join(files)} ({transparency.fund_count(statement)} fund(s))"
+               + (" -- INTERNAL DRAFT, not for publication" if draft else ""))
+    if publish:
+        text = disclosure.entry_text(datetime.date.today(), statement.as_of,
+                                     list(funds) or None, statement.digest,
+                                     statement.form.meta())
+        try:
+            ledger_books.append(main, {REGISTER_FILE: "\n" + text})
+        except ledger_books.BooksError as e:
+            raise click.ClickException("the statement was written but not recorded as "
+                                       "published: " + "; ".join(e.lines)) from None
+        click.echo(f"recorded as published in {shown(main.parent / REGISTER_FILE)}")
     if sys.stdout.isatty():
         click.echo(f"open {shown(out / 'index.html')} in a browser to check it")
 

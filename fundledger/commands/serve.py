@@ -34,11 +34,15 @@ def create_app(main: Path):
     """Fava's Flask app on one books file, loaded now so problems show before serving."""
     from fava.application import create_app as fava_create_app
 
+    from reports.fava_ext import writes
+
     app = fava_create_app([str(main)], load=True)
-    from importers.fava import plain_import_errors
+    from importers.fava import no_raw_exports, plain_import_errors
 
     plain_import_errors(app)
+    no_raw_exports(app)
     ledger = app.config["LEDGERS"].ledgers[0]
+    writes.guard(ledger)  # even on books that do not enable the Funds page
     declared = [e.values[0].value for e in ledger.all_entries_by_type.Custom
                 if e.type == "fava-extension" and e.values]
     if EXTENSION_MODULE not in declared:

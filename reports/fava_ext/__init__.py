@@ -30,9 +30,11 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
-from reports import svg
+from ledger import options as ledger_options
+from ledger import unclassified
+from reports import reconcile, svg
 from reports.classify import ReportError
-from reports.fava_ext import downloads
+from reports.fava_ext import downloads, trail, writes
 from reports.fava_ext.page import (
     FundsView,
     compute,
@@ -64,6 +66,7 @@ class Funds(FavaExtensionBase):
         super().__init__(ledger, config)
         self._cache: OrderedDict[tuple, FundsView] = OrderedDict()
         self._lock = threading.Lock()
+        writes.guard(ledger)  # Fava's writes and the CLI's take the same books lock
 
     def after_load_file(self) -> None:
         with self._lock:
@@ -117,6 +120,30 @@ class Funds(FavaExtensionBase):
         self._remember(key, report)
         return report
 
+    def unclassified(self) -> str:
+        """What imports parked in suspense (--unclassified suspense), in words; '' if none."""
+        entries = self.ledger.all_entries
+        key = (id(entries), "unclassified")
+        with self._lock:
+            got = self._cache.get(key)
+        if got is None:
+            found = unclassified.find(entries)
+            got = found.text() if found else ""
+            self._remember(key, got)
+        return got
+
+    def unreconciled(self, view: FundsView, fund: FundSummary) -> list[str]:
+        """The holding accounts the fund used that do not agree with a statement as at
+        the period's end: shown as blockers to closing it."""
+        entries = self.ledger.all_entries
+        key = (id(entries), "reconcile", view.window.last_day)
+        with self._lock:
+            checks = self._cache.get(key)
+        if checks is None:
+            checks = reconcile.reconcile_accounts(entries, view.window.last_day)
+            self._remember(key, checks)
+        return reconcile.unreconciled(checks, reconcile.fund_accounts(entries, fund.fund))
+
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
             self._cache[key] = value
@@ -139,7 +166,8 @@ class Funds(FavaExtensionBase):
         fund = self.selected_fund(view)
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
-                   "downloads": downloads.offered(fund, grant is not None)}
+                   "downloads": downloads.offered(fund, grant is not None),
+                   "unclassified": self.unclassified()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
             context["chart"] = svg.raised_spent_chart(
@@ -150,6 +178,7 @@ class Funds(FavaExtensionBase):
             years, legal_rows = legal_by_firm_and_year(view, fund.fund)
             context.update(
                 period=period, years=years, legal_rows=legal_rows,
+                unreconciled=self.unreconciled(view, fund),
                 chart=svg.raised_spent_chart(
                     raised_and_spent_by_year(view, fund.fund),
                     f"{fund.title}: raised and spent per year", self.money,
@@ -163,11 +192,38 @@ class Funds(FavaExtensionBase):
         """1,234.50: the template's missing figures are a plain 0."""
         return money(None if number is None else Decimal(number))
 
+    def journal_link(self, fund_id: str, account: str) -> str:
+        """Fava's journal of the entries behind a figure: the account, filtered to the
+        fund (`fund:` metadata), keeping the page's time filter."""
+        return url_for("report", report_name="journal", account=account,
+                       filter=f'fund:"{fund_id}"')
+
+    def fy_words(self, view: FundsView) -> str:
+        """ "financial years ending 31 March": what the by-year columns are."""
+        return ledger_options.fy_words(view.year_end)
+
     def status_text(self, status: str) -> str:
         return STATUS_TEXT.get(status, status)
 
     def spent(self, summary: FundSummary) -> Decimal:
         return spent(summary)
+
+    def journal_url(self, field: str, fund: FundSummary, whole: bool) -> str | None:
+        """Fava's journal filtered to the transactions behind one figure of a fund: for
+        the figure since the fund opened (`whole`), from its opening to the period's end;
+        else Fava's own period. Other filters are dropped: they would hide entries the
+        figure counts. None when the figure has no such filter."""
+        expr = trail.journal_filter(field, fund.fund)
+        if expr is None:
+            return None
+        args = {"filter": expr}
+        window = self.window()
+        if whole:
+            if window.last_day is not None:  # else all time: no time filter at all
+                args["time"] = f"{fund.opened.isoformat()} - {window.last_day.isoformat()}"
+        elif request.args.get("time"):
+            args["time"] = request.args["time"]
+        return url_for("report", report_name="journal", **args)
 
     def period_text(self, window: Window) -> Markup | str:
         if window.is_whole:

@@ -87,9 +87,15 @@ def _funder(req: Request) -> bytes:
 
 def _transparency(req: Request) -> bytes:
     """The public statement's three files (as `fundledger report transparency` writes
-    them) in one ZIP: the whole history of the fund, or of every fund."""
+    them) in one ZIP, for the fund or for every fund: to the end of the period of Fava's
+    time filter, else to the latest date a statement may be published. The same rules as
+    the CLI's, against the same register of published statements: a period end that may
+    not be published, or a fund that would give a small group away by subtraction, is
+    refused (422, saying why)."""
     funds = [req.fund.fund] if req.fund else None
-    files = transparency_render.outputs(transparency.statement(req.entries, req.options, funds))
+    as_of = req.view.window.last_day if req.view.window.end else None
+    files = transparency_render.outputs(
+        transparency.statement(req.entries, req.options, funds, as_of))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in files.items():

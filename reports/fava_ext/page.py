@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 
+from ledger import options as ledger_options
 from reports.fava_ext.window import Window, select, years
 from reports.funds import FundSummary, operating_currency, reconcile
 
@@ -32,7 +33,12 @@ class FundsView:
     unit: str  # the books' operating currency: every amount is in it
     to_end: tuple[FundSummary, ...]  # as at the period's last day, since each fund opened
     in_period: tuple[FundSummary, ...]  # only the period's transactions
-    by_year: dict[int, dict[str, FundSummary]]  # calendar years of the period
+    by_year: dict[int, dict[str, FundSummary]]  # financial years of the period
+    year_end: tuple[int, int] = ledger_options.DEFAULT_FY_END  # the books' fy-end
+
+    def label(self, year: int) -> str:
+        """A financial year as every statement names it: "2024", or "2023/24"."""
+        return ledger_options.fy_label(year, self.year_end)
 
     def fund(self, fund_id: str) -> FundSummary | None:
         return next((s for s in self.to_end if s.fund == fund_id), None)
@@ -57,9 +63,13 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
         in_period = reconcile(select(to_end_entries, None, window.begin, window.end),
                               options, as_of=window.last_day)
     by_year: dict[int, dict[str, FundSummary]] = {}
-    for year in years(window.begin, window.end, to_end_entries):
-        begin = datetime.date(year, 1, 1)
-        end = datetime.date(year + 1, 1, 1)
+    try:
+        year_end = ledger_options.fy_end(entries)
+    except ledger_options.OptionError:
+        year_end = ledger_options.DEFAULT_FY_END  # `fundledger check` reports it
+    for year in years(window.begin, window.end, to_end_entries, year_end):
+        first, last = ledger_options.fy_dates(year, year_end)
+        begin, end = first, last + datetime.timedelta(days=1)
         if window.begin is not None:
             begin = max(begin, window.begin)
         if window.end is not None:
@@ -67,7 +77,7 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
         summaries = reconcile(select(to_end_entries, None, begin, end), options,
                               as_of=end - datetime.timedelta(days=1))
         by_year[year] = {s.fund: s for s in summaries}
-    return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year)
+    return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year, year_end)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +86,7 @@ class YearRow:
     amounts: tuple[Decimal, ...]  # one per year, then the total
 
 
-def legal_by_firm_and_year(view: FundsView, fund_id: str) -> tuple[list[int], list[YearRow]]:
+def legal_by_firm_and_year(view: FundsView, fund_id: str) -> tuple[list[str], list[YearRow]]:
     """Legal spend of one fund: a row per firm, a column per year with any, and totals."""
     per_year = {y: s[fund_id].legal_by_firm for y, s in view.by_year.items() if fund_id in s}
     cols = [y for y, firms in per_year.items() if any(firms.values())]
@@ -88,7 +98,7 @@ def legal_by_firm_and_year(view: FundsView, fund_id: str) -> tuple[list[int], li
     if rows:
         totals = [sum((r.amounts[i] for r in rows), ZERO) for i in range(len(cols) + 1)]
         rows.append(YearRow("Total", tuple(totals)))
-    return cols, rows
+    return [view.label(y) for y in cols], rows
 
 
 def raised_and_spent_by_year(view: FundsView,
@@ -100,5 +110,5 @@ def raised_and_spent_by_year(view: FundsView,
         raised = sum((s.raised_total for s in chosen), ZERO)
         out_ = sum((spent(s) for s in chosen), ZERO)
         if raised or out_ or fund_id is None:
-            out.append((str(year), raised, out_))
+            out.append((view.label(year), raised, out_))
     return out

@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 from beancount.core.data import Custom, Transaction
 
+from ledger.options import fy_of
+
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -57,11 +59,12 @@ def select(entries: Sequence, kept: Collection[int] | None, begin: datetime.date
 
 
 def years(begin: datetime.date | None, end: datetime.date | None,
-          entries: Sequence) -> list[int]:
-    """The calendar years the period spans (limited to the years the books have)."""
+          entries: Sequence, year_end: tuple[int, int] = (12, 31)) -> list[int]:
+    """The financial years the period spans (limited to the years the books have), each
+    named by the calendar year it ends in, as the SOFA's --year names it."""
     dated = [e.date for e in entries if isinstance(e, Transaction)]
     if not dated:
         return []
     first = max(begin, dated[0]) if begin else dated[0]
     last = min(end - ONE_DAY, dated[-1]) if end else dated[-1]
-    return list(range(first.year, last.year + 1))
+    return list(range(fy_of(first, year_end), fy_of(last, year_end) + 1))

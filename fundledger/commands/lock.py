@@ -1,0 +1,58 @@
+"""`fundledger lock`: lock a finished period, so any later change to it fails the load."""
+
+from __future__ import annotations
+
+import datetime
+
+import click
+
+from fundledger import demo_books
+from fundledger.loaded import loaded
+from fundledger.options import books_option, shown
+from ledger import books as ledger_books
+from ledger import lock as period_lock
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def write(books, plan) -> None:
+    """Append to LOCKS_FILE the text plan(entries) returns, with any whole files it
+    returns beside it, computed under the books' lock (so nothing committed meanwhile is
+    missed), all or nothing."""
+    main = ledger_books.resolve(books)
+    if main == demo_books.MAIN.resolve():
+        raise click.ClickException(
+            "these are the embedded demo books, which are never changed: write a copy with "
+            "`fundledger demo DIR` and lock that")
+
+    def changes(m):
+        entries, _options = loaded(m)
+        text, files = plan(entries)
+        return {**ledger_books.appended(m, {period_lock.LOCKS_FILE: text}), **files}
+
+    try:
+        ledger_books.apply(main, changes)
+    except period_lock.Refused as e:
+        raise click.ClickException(str(e)) from None
+    except ledger_books.BooksError as e:
+        raise click.ClickException("the books would not load clean; nothing was written:\n"
+                                   + "\n".join(e.lines)) from None
+
+
+@click.command("lock")
+@books_option
+@click.option("--through", type=DATE, required=True, metavar="DATE",
+              help="The last day of the locked period (YYYY-MM-DD), e.g. a year end.")
+def command(books, through) -> None:
+    """Lock the books through DATE: from then on, adding, changing or removing any entry
+    dated on or before DATE makes every load fail (check, bean-check, Fava), naming the
+    lock and the entry.
+
+    The lock (in locks.beancount) holds a digest of the entries' content, so reformatting
+    or moving an entry between files keeps it. Lock a later date to extend it; lift it
+    only with `fundledger unlock`, which leaves a visible entry with the reason.
+    """
+    day = through.date()
+    write(books, lambda entries: period_lock.lock_files(entries, day, datetime.date.today()))
+    click.echo(f"Locked {shown(books)} through {day}; the lock is in "
+               f"{period_lock.LOCKS_FILE}.")

@@ -1,0 +1,168 @@
+"""One definition of each figure on every surface (issue 15): the `funds` table, its JSON
+and CSV, the Fava Funds page, the SOFA's funds note and the transparency statement give
+every fund the same figures, and every row adds up
+
+    raised - fees - legal - other + transfers in - transfers out - returned = balance
+
+before and after a fund's leftover is returned to the platform on closing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal
+
+from conftest import run_cli
+from fava_support import fava_app, funds_table
+
+from reports import transparency
+from tests.statements_books import load
+
+D = Decimal
+FIELDS = ("raised", "fees", "legal", "other", "transfers_in", "transfers_out", "returned",
+          "balance")
+# Pays the demo's one unpaid invoice, so the crowdfunder can close with its leftover.
+PAY_BW_2308 = """
+2024-09-30 * "Brightwater Law" "Invoice BW-2308 paid"
+  invoice: "BW-2308"
+  Liabilities:Creditors:Brightwater         288.00 GBP
+  Assets:Held:Brightwater                  -288.00 GBP
+"""
+
+
+def money(text: str) -> Decimal:
+    return D(text.split()[0].replace(",", "").replace("£", ""))
+
+
+def adds_up(f: dict[str, Decimal]) -> bool:
+    return (f["raised"] - f["fees"] - f["legal"] - f["other"] + f["transfers_in"]
+            - f["transfers_out"] - f["returned"]) == f["balance"]
+
+
+def from_json(books) -> dict[str, dict[str, Decimal]]:
+    r = run_cli("funds", "--books", books, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for f in json.loads(r.stdout)["funds"]:
+        out[f["fund"]] = {
+            "raised": money(f["raised_total"]),
+            "fees": money(f["fees"]["platform"]) + money(f["fees"]["payment"]),
+            "legal": money(f["legal_total"]), "other": money(f["other_spend"]),
+            "transfers_in": money(f["transfers"]["in"]),
+            "transfers_out": money(f["transfers"]["out"]),
+            "returned": money(f["returned"]), "balance": money(f["balance"])}
+    return out
+
+
+def from_csv(books) -> dict[str, dict[str, Decimal]]:
+    r = run_cli("funds", "--books", books, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for row in csv.DictReader(io.StringIO(r.stdout)):
+        out[row["fund"]] = {
+            "raised": D(row["raised total"]),
+            "fees": D(row["platform fees"]) + D(row["payment fees"]),
+            "legal": D(row["legal total"]), "other": D(row["other spend"]),
+            "transfers_in": D(row["transfers in"]), "transfers_out": D(row["transfers out"]),
+            "returned": D(row["returned"]), "balance": D(row["balance"])}
+    return out
+
+
+def from_table(books) -> dict[str, dict[str, Decimal]]:
+    r = run_cli("funds", "--books", books, "--brief")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    header = re.split(r"\s{2,}", lines[2].strip())
+    assert header[3:11] == ["Raised", "Fees", "Legal", "Other spend", "Transfers in",
+                            "Transfers out", "Returned", "Balance"]
+    out = {}
+    for line in lines[4:]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if cells[0] != "Total":
+            out[cells[0]] = {k: money(v) for k, v in zip(FIELDS, cells[3:11], strict=True)}
+    return out
+
+
+def from_fava(books) -> dict[str, dict[str, Decimal]]:
+    app, slug = fava_app(books)
+    page = app.test_client().get(f"/{slug}/extension/Funds/")
+    assert page.status_code == 200
+    rows = funds_table(page.get_data(as_text=True))
+    return {fund: {k: cells[k] for k in FIELDS} for fund, cells in rows.items()}
+
+
+def from_sofa(books, entries) -> dict[str, dict[str, Decimal]]:
+    """The funds note over the books' whole life: income is what was raised; expenditure
+    is fees, legal, other spend and any leftover returned."""
+    last = max(e.date for e in entries)
+    r = run_cli("report", "sofa", "--books", books, "--from", "2017-01-01", "--to", last,
+                "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    returned = {row["key"]: D(row["total"]) for row in data["sofa"]}
+    assert all(D(row["total"]) >= 0 for row in data["sofa"] if row["key"].startswith(
+        "income.")), "a SOFA income line is negative"
+    return {f["fund"]: {"brought_forward": D(f["brought_forward"]), "income": D(f["income"]),
+                        "expenditure": D(f["expenditure"]), "transfers": D(f["transfers"]),
+                        "carried_forward": D(f["carried_forward"]),
+                        "returned_total": returned["expenditure.returned"]}
+            for f in data["funds"]}
+
+
+def check_every_surface(books) -> dict[str, dict[str, Decimal]]:
+    entries, options = load(books)
+    surfaces = {"json": from_json(books), "csv": from_csv(books), "table": from_table(books),
+                "fava": from_fava(books)}
+    reference = surfaces["json"]
+    assert len(reference) == 5
+    for name, got in surfaces.items():
+        assert got == reference, name
+        for fund, f in got.items():
+            assert adds_up(f), (name, fund, f)
+    note = from_sofa(books, entries)
+    for fund, f in reference.items():
+        n = note[fund]
+        assert n["brought_forward"] == 0
+        assert n["income"] == f["raised"], fund
+        assert n["expenditure"] == f["fees"] + f["legal"] + f["other"] + f["returned"], fund
+        assert n["transfers"] == f["transfers_in"] - f["transfers_out"], fund
+        assert n["carried_forward"] == f["balance"], fund
+    assert next(iter(note.values()))["returned_total"] == sum(
+        f["returned"] for f in reference.values())
+
+    # The transparency statement: its headline adds up, its totals are the funds', and
+    # its firms are `legal --by firm`'s (court fees on their own line in both).
+    s = transparency.statement(entries, options)
+    assert s.raised_total == sum(f["raised"] for f in reference.values())
+    assert s.returned == sum(f["returned"] for f in reference.values())
+    assert s.balance == sum(f["balance"] for f in reference.values())
+    assert s.raised_total - s.spent_total - s.returned == s.balance
+    r = run_cli("legal", "--books", books, "--by", "firm", "--format", "json")
+    legal = {g["key"]: money(g["total"]) for g in json.loads(r.stdout)["groups"]}
+    assert {f.firm: f.amount for f in s.spend_by_firm} == {
+        k: v for k, v in legal.items() if k != "Court fees"}
+    assert s.court_fees == legal["Court fees"]
+    page = run_cli("report", "transparency", "--books", books, "-o", books.parent / "site")
+    assert page.returncode == 0, page.stderr
+    md = (books.parent / "site" / "statement.md").read_text()
+    assert ("| Returned |" in md) == bool(s.returned)
+    return reference
+
+
+def test_every_surface_agrees_before_and_after_a_returned_leftover(demo):
+    before = check_every_surface(demo)
+    assert before["jr-facial"]["returned"] == 0
+    with (demo.parent / "journal.beancount").open("a") as f:
+        f.write(PAY_BW_2308)
+    r = run_cli("close", "jr-facial", "--books", demo, "--date", "2024-12-31",
+                "--leftover", "return", "--override-terms", "--decision", "minute 2024/12")
+    assert r.returncode == 0, r.stderr
+    after = check_every_surface(demo)
+    facial = after["jr-facial"]
+    assert facial["balance"] == 0
+    assert facial["returned"] == before["jr-facial"]["balance"] > 0
+    assert facial["raised"] == before["jr-facial"]["raised"]  # raised stays gross
+    assert {k: v for k, v in after.items() if k != "jr-facial"} == {
+        k: v for k, v in before.items() if k != "jr-facial"}
