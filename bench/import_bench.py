@@ -1,43 +1,55 @@
-"""Import speed: `fundledger import --dry-run` against beangulp's csvbase importer.
+"""Import speed and memory: `fundledger import --dry-run` against beangulp's csvbase importer,
+on PayPal downloads of two shapes (bench/paypal_shapes.py): **realistic** (donors repeat
+with a long tail, most gifts round but many distinct amounts and fees, ten years, a few
+refunds, withdrawals and conversions) and **distinct** (every donor, amount and fee
+different: the worst case for any per-distinct-value cache). `--shapes narrow` adds the
+first bench's file (7 amounts, 5,000 donors), which flatters any such cache.
 
-Generates a PayPal activity download of N rows (default 300,000) into bench/out/, then in
-one run times, like against like:
-  - whole commands, as a user runs them (subprocesses: Python start-up and imports
-    included):
+For each shape, like against like, every measurement a fresh process:
+  - whole commands, as a user runs them (Python start-up and imports included):
     - `fundledger import --dry-run` (reading, validation, fees, funds, pseudonyms, dedup
-      against the books, beancount text to /dev/null);
+      against the books, beancount text to /dev/null, and the books loaded with the new
+      entries to check them, as a real import does);
     - a beangulp import script's `extract` command with csvbase (identify, extract,
       beangulp's deduplication, beancount text to a file). beangulp skips files over
       8 MiB as "too large"; the script lifts that limit;
-  - the work alone, in this process after the modules are imported:
+  - the work alone, timed inside a child once its modules are imported:
     - fundledger's importers.run.run(dry_run=True), its text written to /dev/null;
     - beangulp.importers.csvbase.Importer.extract() (one posting per row: no fees,
-      funds, pseudonyms or dedup, and no text written);
-and prints rows per second for each (best of --repeat runs, default 3, taking turns) and
-fundledger's multiple of csvbase in each pair.
+      funds, pseudonyms or dedup, and no text written).
 
-    python bench/import_bench.py [--rows N] [--repeat N]
+Each is run --repeat times (default 3), all of them taking turns so a busy moment of the
+shared machine does not fall on one side only; the best time is shown with the 1-minute
+load average when that run started, and the highest peak resident set (ru_maxrss of the
+child, through bench/peak.py) over the runs. For the work alone, the peak is also shown
+above what the child held once its modules were imported. Then the targets (issue 14):
+realistic >= 10x csvbase's throughput, distinct >= 5x, peak memory <= 1.5x csvbase's.
+
+    python bench/import_bench.py [--rows N] [--repeat N] [--shapes realistic,distinct]
+                                 [--seed N] [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import hashlib
+import json
 import os
-import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
-from beangulp.importers import csvbase
-
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-HEADER = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee", "Net",
-          "From Email Address", "To Email Address", "Transaction ID", "Shipping Address",
-          "Item Title", "Reference Txn ID", "Receipt ID", "Balance", "Note", "Balance Impact"]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+PY = sys.executable
+# The tolerance option: beancount turns a @@ total into a per-unit price and back, which
+# can leave 1E-27 GBP in a converted gift's entry (about 1 in 80; see bench/README.md).
 BOOKS = """option "operating_currency" "GBP"
+option "inferred_tolerance_default" "GBP:0.000001"
 plugin "ledger.plugin"
 2010-01-01 open Assets:PayPal
 2010-01-01 open Assets:Transfers
@@ -47,132 +59,224 @@ plugin "ledger.plugin"
   title: "General"
 """
 
-
-def generate(path: Path, rows: int) -> None:
-    rng = random.Random(7)
-    names = [f"Donor {i}" for i in range(5000)]
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, quoting=csv.QUOTE_ALL)
-        w.writerow(HEADER)
-        for i in range(rows):
-            day = 1 + i * 3000 // rows
-            date = f"{1 + day % 28:02d}/{1 + day // 28 % 12:02d}/{2015 + day // 336}"
-            gross = rng.choice([5, 10, 20, 25, 50, 100, 1000])
-            fee = round(gross * 0.014 + 0.2, 2)
-            who = rng.choice(names)
-            w.writerow([date, "10:00:00", "Europe/London", who, "Donation Payment", "Completed",
-                        "GBP", f"{gross:,.2f}", f"-{fee:.2f}", f"{gross - fee:,.2f}",
-                        who.replace(" ", ".").lower() + "@example.org", "org@example.org",
-                        f"BENCH{i:09d}", "1 High Street", "Donation", "", "", "0.00",
-                        "", "Credit"])
-
-
-class CsvbasePayPal(csvbase.Importer):
-    encoding = "utf-8-sig"
-    date = csvbase.Date("Date", "%d/%m/%Y")
-    narration = csvbase.Column("Type")
-    amount = csvbase.Amount("Gross", subs={",": ""})
-    currency = csvbase.Column("Currency")
-
-    def identify(self, filepath):
-        return True
-
-
-# A beangulp import script, as a beangulp user writes one, for the CsvbasePayPal above.
+# A beangulp import script, as a beangulp user writes one, with the baseline importer.
 SCRIPT = """import sys
 sys.path.insert(0, {bench!r})
 import beangulp
 import beangulp.identify
-from import_bench import CsvbasePayPal
+from csvbase_paypal import CsvbasePayPal
 
 beangulp.identify.FILE_TOO_LARGE_THRESHOLD = 1 << 40  # else a 300k-row file is skipped
 if __name__ == "__main__":
     beangulp.Ingest([CsvbasePayPal("Assets:PayPal", "GBP")])()
 """
 
+SIDES = (("ours_cli", "fundledger import --dry-run"),
+         ("theirs_cli", "beangulp extract with csvbase"),
+         ("ours_work", "importers.run.run, work alone"),
+         ("theirs_work", "csvbase extract(), work alone"))
+# Throughput multiple of csvbase's (at least) and peak memory as a multiple (at most).
+TARGETS = {"realistic": 10.0, "distinct": 5.0}
+MEMORY = 1.5
+
+
+class Run(NamedTuple):
+    seconds: float
+    peak_kb: int
+    load: float           # 1-minute load average as the run started
+    base_kb: int = 0      # work alone: what the child held before the work began
+
+
+def rss_kb() -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def work(side: str, data: str, books: str, report: str) -> None:
+    """One in-process measurement, in this (fresh) process: import the modules, then time
+    the work alone. Writes `seconds rss-before-KB entries` to report."""
+    if side == "ours":
+        from importers import run as import_run
+
+        def go() -> int:
+            result = import_run.run(Path(books), [data], dry_run=True)
+            with open(os.devnull, "w", encoding="utf-8") as out:
+                for first, entries in result.parts.values():
+                    out.write(first)
+                    out.writelines(entries.chunks())
+            return result.added - result.asserted  # entries, not the balance checks
+    else:
+        from csvbase_paypal import CsvbasePayPal
+
+        def go() -> int:
+            return len(CsvbasePayPal("Assets:PayPal", "GBP").extract(data, []))
+    before = rss_kb()
+    t0 = time.perf_counter()
+    n = go()
+    seconds = time.perf_counter() - t0
+    Path(report).write_text(f"{seconds} {before} {n}\n")
+
+
+def measured(cmd: list[str], env: dict[str, str]) -> tuple[Run, str]:
+    """Wall seconds and peak RSS of one command (bench/peak.py forks it, so this driver's
+    memory is not counted), and its stderr; exits on failure."""
+    load = os.getloadavg()[0]
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as out:
+        proc = subprocess.run([PY, str(HERE / "peak.py"), out.name, *cmd], env=env,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        seconds, kb, code = out.read().split()
+    if int(code) or proc.returncode:
+        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    return Run(float(seconds), int(kb), load), proc.stderr
+
+
+def data_for(shape: str, rows: int, seed: int):
+    """The download (made once per generator version, shape, rows and seed) and its Shape."""
+    import paypal_shapes
+
+    version = hashlib.sha256((HERE / "paypal_shapes.py").read_bytes()).hexdigest()[:8]
+    path = OUT / f"paypal-{shape}-{rows}-{seed}-{version}.csv"
+    facts = path.with_suffix(".json")
+    if path.exists() and facts.exists():
+        return path, paypal_shapes.Shape(*json.loads(facts.read_text()))
+    print(f"generating the {shape} download ({rows:,} rows) ...", file=sys.stderr, flush=True)
+    shape_facts = paypal_shapes.write(path, shape, rows, seed)
+    facts.write_text(json.dumps(shape_facts))
+    return path, shape_facts
+
+
+def machine() -> str:
+    sys.path.insert(0, str(HERE))
+    from compare import machine as described
+
+    return described()
+
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=300_000)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best is shown")
+    ap.add_argument("--shapes", default="realistic,distinct",
+                    help="comma-separated: realistic, distinct, narrow")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    ap.add_argument("--work", nargs=4, metavar=("SIDE", "DATA", "BOOKS", "REPORT"),
+                    help=argparse.SUPPRESS)  # one in-process measurement (internal)
     args = ap.parse_args()
+    if args.work:
+        work(*args.work)
+        return
+    shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
-    data = OUT / f"paypal-{args.rows}.csv"
-    if not data.exists():
-        generate(data, args.rows)
+    files = {s: data_for(s, args.rows, args.seed) for s in shapes}
     books = OUT / "books"
     books.mkdir(exist_ok=True)
-    (books / "main.beancount").write_text(BOOKS)
+    main_file = books / "main.beancount"
+    main_file.write_text(BOOKS)
+    script = OUT / "csvbase_import.py"
+    script.write_text(SCRIPT.format(bench=str(HERE)))
     env = dict(os.environ, PYTHONPATH=str(ROOT), BEANCOUNT_DISABLE_LOAD_CACHE="1",
                FUNDLEDGER_DONOR_KEY=str(OUT / "donor.key"))
-    os.environ["FUNDLEDGER_DONOR_KEY"] = env["FUNDLEDGER_DONOR_KEY"]
-    from importers import run as import_run
-
-    script = OUT / "csvbase_import.py"
-    script.write_text(SCRIPT.format(bench=str(ROOT / "bench")))
     extracted = OUT / "csvbase-extract.beancount"
-    got: dict[str, object] = {}
+    report = OUT / "work.report"
+    started = machine()
 
-    def ours_cli() -> None:
-        r = subprocess.run([sys.executable, "-m", "fundledger", "import", str(data), "--books",
-                            str(books), "--dry-run"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True, env=env, check=False)
-        if r.returncode:
-            sys.exit(r.stderr)
-        got["summary"] = r.stderr.strip().splitlines()[-1]
+    def once(shape: str, side: str) -> Run:
+        data, facts = files[shape]
+        if side == "ours_cli":
+            run, err = measured([PY, "-m", "fundledger", "import", str(data), "--books",
+                                 str(books), "--dry-run"], env)
+            summary = err.strip().splitlines()[-1]
+            if not summary.startswith(f"dry run: {facts.entries} new,"):
+                sys.exit(f"{shape}: expected {facts.entries} new entries, got: {summary}")
+            return run
+        if side == "theirs_cli":
+            run, _ = measured([PY, str(script), "extract", "-e", str(main_file), "-o",
+                               str(extracted), str(data)], env)
+            got = extracted.read_text().count("Assets:PayPal")
+            extracted.unlink()
+            if got < facts.rows:
+                sys.exit(f"{shape}: the beangulp script extracted {got} postings, not "
+                         f"{facts.rows}")
+            return run
+        run, _ = measured([PY, str(HERE / "import_bench.py"), "--work", side[:-5], str(data),
+                           str(main_file), str(report)], env)
+        seconds, before, n = report.read_text().split()
+        want = facts.entries if side == "ours_work" else facts.rows
+        if int(n) != want:
+            sys.exit(f"{shape}: {side} gave {n} entries, not {want}")
+        return Run(float(seconds), run.peak_kb, run.load, int(before))
 
-    def ours_work() -> None:
-        result = import_run.run(books / "main.beancount", [str(data)], dry_run=True)
-        with open(os.devnull, "w", encoding="utf-8") as out:
-            for first, entries in result.parts.values():
-                out.write(first)
-                out.writelines(entries.chunks())
-        got["added"] = result.added
+    runs: dict[tuple[str, str], list[Run]] = {(s, k): [] for s in shapes for k, _ in SIDES}
+    for n in range(args.repeat):
+        for shape in shapes:
+            for side, title in SIDES:
+                got = once(shape, side)
+                runs[shape, side].append(got)
+                print(f"  run {n + 1}/{args.repeat} {shape:<9} {title:<32} {got.seconds:7.2f} s "
+                      f"{got.peak_kb / 1024:6.0f} MB  load {got.load:.1f}", file=sys.stderr,
+                      flush=True)
+    best = {key: min(rs, key=lambda r: r.seconds) for key, rs in runs.items()}
+    peak = {key: max(rs, key=lambda r: r.peak_kb) for key, rs in runs.items()}
+    loads = [r.load for rs in runs.values() for r in rs]
+    print(f"machine: {started}; load average over the runs {min(loads):.1f}-{max(loads):.1f}")
+    print(f"best of {args.repeat} each (time, with the load average as that run began); "
+          f"peak memory the highest of the {args.repeat}")
+    for shape in shapes:
+        _, f = files[shape]
+        print(f"{shape}: {f.rows:,} rows ({f.size / 1e6:.1f} MB), {f.entries:,} entries, "
+              f"{f.donors:,} donors, {f.amounts:,} distinct amounts, {f.fees:,} distinct fees")
+    print()
+    print(table(shapes, files, best, peak, args.markdown))
+    print()
+    print(verdicts(shapes, best, peak))
 
-    def theirs_work() -> None:
-        entries = CsvbasePayPal("Assets:PayPal", "GBP").extract(str(data), [])
-        assert len(entries) >= args.rows
 
-    def theirs_cli() -> None:
-        r = subprocess.run([sys.executable, str(script), "extract", "-e",
-                            str(books / "main.beancount"), "-o", str(extracted), str(data)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                           check=False)
-        if r.returncode or extracted.read_text().count("Assets:PayPal") < args.rows:
-            sys.exit(f"the beangulp script failed: {r.stderr[-2000:]}")
-        extracted.unlink()
+def table(shapes, files, best, peak, markdown: bool) -> str:
+    lines = []
+    if markdown:
+        lines.append("| | " + " | ".join(f"{s}: s (load) | rows/s | peak MB" for s in shapes)
+                     + " |")
+        lines.append("| --- |" + " ---: | ---: | ---: |" * len(shapes))
+    else:
+        lines.append(f"{'':32}" + "".join(f"{s:^36}" for s in shapes))
+        lines.append(f"{'':32}" + f"{'s (load)':>14} {'rows/s':>9} {'peak MB':>11}" * len(shapes))
+    for side, title in SIDES:
+        cells = []
+        for s in shapes:
+            b, p = best[s, side], peak[s, side]
+            mb = f"{p.peak_kb / 1024:.0f}"
+            if p.base_kb:
+                mb += f" (+{(p.peak_kb - p.base_kb) / 1024:.0f})"
+            rate = files[s][1].rows / b.seconds
+            cells.append((f"{b.seconds:.2f} ({b.load:.1f})", f"{rate:,.0f}", mb))
+        if markdown:
+            lines.append(f"| {title} | " + " | ".join(" | ".join(c) for c in cells) + " |")
+        else:
+            lines.append(f"{title:32}" + "".join(f"{a:>14} {r:>9} {m:>11}" for a, r, m in cells))
+    note = ("peak MB of a work-alone row: the whole child; in brackets, above what it held "
+            "once its modules were imported")
+    lines.append(f"\n{note}" if not markdown else f"\n{note}.")
+    return "\n".join(lines)
 
-    # Best of N for each, the four taking turns, so a busy moment of the machine does
-    # not fall on one side only.
-    times: dict[str, list[float]] = {f.__name__: [] for f in
-                                     (ours_cli, theirs_cli, ours_work, theirs_work)}
-    for _ in range(args.repeat):
-        for f in (ours_cli, theirs_cli, ours_work, theirs_work):
-            t0 = time.perf_counter()
-            f()
-            times[f.__name__].append(time.perf_counter() - t0)
-    ours, theirs_cli, ours_in, theirs = (min(times[k]) for k in
-                                         ("ours_cli", "theirs_cli", "ours_work", "theirs_work"))
-    added = got["added"]
 
-    n = args.rows
-    if added != n:
-        sys.exit(f"fundledger in-process added {added} entries, not {n}")
-    print(f"rows: {n:,} ({data.stat().st_size / 1e6:.1f} MB PayPal download); "
-          f"best of {args.repeat} each")
-    print("whole commands (start-up and imports included):")
-    print(f"  fundledger import --dry-run    : {ours:7.2f} s  {n / ours:>10,.0f} rows/s "
-          "(fees, funds, pseudonyms, dedup, beancount text)")
-    print(f"  beangulp extract with csvbase  : {theirs_cli:7.2f} s  {n / theirs_cli:>10,.0f} "
-          "rows/s (one posting per row, beancount text)")
-    print(f"  fundledger's throughput: {theirs_cli / ours:.2f}x csvbase's")
-    print("the work alone (in-process, modules already imported):")
-    print(f"  fundledger importers.run.run  : {ours_in:7.2f} s  {n / ours_in:>10,.0f} rows/s "
-          "(the same, text to /dev/null)")
-    print(f"  csvbase Importer.extract()     : {theirs:7.2f} s  {n / theirs:>10,.0f} rows/s "
-          "(one posting per row, no text)")
-    print(f"  fundledger's throughput: {theirs / ours_in:.2f}x csvbase's")
-    print(got["summary"])
+def verdicts(shapes, best, peak) -> str:
+    out = []
+    for pair, ours, theirs, mem in (
+            ("command against command", "ours_cli", "theirs_cli", lambda r: r.peak_kb),
+            ("the work alone", "ours_work", "theirs_work", lambda r: r.peak_kb - r.base_kb)):
+        out.append(f"{pair}:")
+        for s in shapes:
+            speed = best[s, theirs].seconds / best[s, ours].seconds
+            memory = mem(peak[s, ours]) / mem(peak[s, theirs])
+            line = f"  {s:<10} {speed:6.2f}x csvbase's throughput"
+            if s in TARGETS:
+                met = "met" if speed >= TARGETS[s] else "NOT met"
+                line += f" (target >= {TARGETS[s]:g}x: {met})"
+            line += f"; peak memory {memory:.2f}x csvbase's (target <= {MEMORY:g}x: "
+            line += f"{'met' if memory <= MEMORY else 'NOT met'})"
+            out.append(line)
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

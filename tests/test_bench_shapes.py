@@ -1,0 +1,140 @@
+"""The import bench's PayPal downloads are the shapes it claims (bench/paypal_shapes.py),
+counted here from the CSV itself, and both import through the real CLI and through the
+csvbase baseline. Speed is measured by bench/import_bench.py, never asserted here."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, cli_env, run_cli
+
+sys.path.insert(0, str(ROOT / "bench"))
+import import_bench
+import paypal_shapes
+from csvbase_paypal import CsvbasePayPal
+
+ROWS = 6000
+
+
+def amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> dict[str, tuple[Path, paypal_shapes.Shape, list[dict]]]:
+    folder = tmp_path_factory.mktemp("shapes")
+    out = {}
+    for shape in ("realistic", "distinct"):
+        path = folder / f"{shape}.csv"
+        facts = paypal_shapes.write(path, shape, ROWS, seed=3)
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            out[shape] = path, facts, list(csv.DictReader(f))
+    return out
+
+
+def test_same_seed_same_bytes_another_seed_another_file(tmp_path):
+    for shape in paypal_shapes.SHAPES:
+        a, b, c = (tmp_path / f"{shape}-{n}.csv" for n in "abc")
+        paypal_shapes.write(a, shape, 500, seed=1)
+        paypal_shapes.write(b, shape, 500, seed=1)
+        paypal_shapes.write(c, shape, 500, seed=2)
+        assert a.read_bytes() == b.read_bytes()
+        assert a.read_bytes() != c.read_bytes()
+
+
+def test_distinct_shape_repeats_no_donor_amount_or_fee(made):
+    _, facts, rows = made["distinct"]
+    assert len(rows) == facts.rows == ROWS
+    for column in ("From Email Address", "Name", "Gross", "Fee", "Net", "Transaction ID"):
+        assert len({r[column] for r in rows}) == ROWS, column
+    for r in rows:  # PayPal's 1.4% + 20p, and the net what is left
+        gross, fee = amount(r["Gross"]), amount(r["Fee"])
+        assert -fee == (gross * Decimal("0.014") + Decimal("0.20")).quantize(Decimal("0.01"))
+        assert amount(r["Net"]) == gross + fee
+
+
+def test_realistic_shape_repeats_donors_with_a_long_tail_and_round_gifts(made):
+    _, facts, rows = made["realistic"]
+    assert len(rows) == ROWS
+    gifts = [r for r in rows if r["Type"].endswith("Payment")]
+    per_donor = Counter(r["From Email Address"] for r in gifts)
+    assert len(per_donor) == facts.donors
+    # About 28% of gifts from a new donor; most give once, a few give very often.
+    assert 0.2 < len(per_donor) / len(gifts) < 0.36
+    assert sum(1 for n in per_donor.values() if n == 1) > len(per_donor) / 2
+    assert max(per_donor.values()) >= 30
+    grosses = [amount(r["Gross"]) for r in gifts]
+    assert sum(1 for g in grosses if g == g.to_integral_value()) > len(gifts) / 2
+    assert len(set(grosses)) > len(gifts) / 20
+    fees = {r["Fee"] for r in rows}
+    assert len(fees) == facts.fees > 100
+    years = {r["Date"][-4:] for r in rows}
+    assert len(years) >= 9
+
+
+def test_realistic_shape_has_refunds_withdrawals_conversions_and_true_balances(made):
+    _, facts, rows = made["realistic"]
+    kinds = Counter(r["Type"] for r in rows)
+    assert kinds["Payment Refund"] >= 5
+    assert kinds["General Withdrawal"] >= 100  # one a month for ten years
+    assert kinds["General Currency Conversion"] >= 4
+    assert facts.entries == ROWS - kinds["General Currency Conversion"] // 2
+    ids = {r["Transaction ID"]: i for i, r in enumerate(rows)}
+    balance: Counter = Counter()
+    for i, r in enumerate(rows):
+        net = amount(r["Net"])
+        assert net == amount(r["Gross"]) + amount(r["Fee"])
+        balance[r["Currency"]] += net
+        assert amount(r["Balance"]) == balance[r["Currency"]], r["Transaction ID"]
+        if r["Type"] in ("Payment Refund", "General Currency Conversion"):
+            assert ids[r["Reference Txn ID"]] < i  # refers to a payment received before
+    assert balance["USD"] == balance["EUR"] == 0  # every foreign gift converted
+
+
+@pytest.mark.parametrize("shape", ["realistic", "distinct"])
+def test_each_shape_imports_whole_and_csvbase_reads_every_row(made, shape, tmp_path):
+    path, facts, _ = made[shape]
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "main.beancount").write_text(import_bench.BOOKS)
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+    result = run_cli("import", path, "--books", books, "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"dry run: {facts.entries} new, 0 duplicate" in result.stderr
+    entries = CsvbasePayPal("Assets:PayPal", "GBP").extract(str(path), [])
+    assert len(entries) == facts.rows
+
+
+CONVERTED = """\ufeff"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net",\
+"From Email Address","To Email Address","Transaction ID","Shipping Address","Item Title",\
+"Reference Txn ID","Receipt ID","Balance","Note","Balance Impact"
+"18/09/2017","13:45:09","Europe/London","A Donor","Donation Payment","Completed","EUR","11.49",\
+"-0.53","10.96","a@example.org","t@example.org","PAY1","","Donation","","","10.96","","Credit"
+"18/09/2017","20:00:36","Europe/London","","General Currency Conversion","Completed","EUR",\
+"-10.96","0.00","-10.96","","","CONV1","","","PAY1","","0.00","","Debit"
+"18/09/2017","20:00:37","Europe/London","","General Currency Conversion","Completed","GBP",\
+"9.35","0.00","9.35","","","CONV2","","","PAY1","","9.35","","Credit"
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="found by the realistic bench shape: beancount turns "
+                   "each @@ total into a per-unit price and back, leaving 1E-27 GBP, and the "
+                   "books set no GBP tolerance (the bench's books do, to be measured)")
+def test_a_gift_converted_at_a_rate_that_does_not_divide_evenly_imports(tmp_path):
+    export = tmp_path / "paypal.csv"
+    export.write_text(CONVERTED, encoding="utf-8")
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "main.beancount").write_text(
+        "\n".join(line for line in import_bench.BOOKS.splitlines()
+                  if "tolerance" not in line) + "\n")
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+    result = run_cli("import", export, "--books", books, "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "dry run: 2 new" in result.stderr
