@@ -327,8 +327,9 @@ def _first_use(result: Result) -> dict[str, datetime.date]:
         money, days = block.money[kept], block.days[kept]
         order = np.lexsort((days, money))
         groups, at = np.unique(money[order], return_index=True)
-        for g, k in zip(groups.tolist(), at.tolist(), strict=True):
-            day = datetime.date.fromordinal(int(days[order][k]))
+        first_days = days[order][at]  # once: indexing inside the loop sorted it per group
+        for g, k in zip(groups.tolist(), first_days.tolist(), strict=True):
+            day = datetime.date.fromordinal(int(k))
             for line in block.postings[g].splitlines():
                 seen(line.split()[0], day)
     return first
