@@ -175,7 +175,9 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
 
     Money in through a column naming payers (a bank description) is never echoed: the
     rows are counted and listed, not named. Money out names who was paid (a supplier)."""
-    column = match_column(profile)
+    # Grouped by what the source calls the kind of row (PayPal's Type, Open Collective's
+    # Kind), where its rules read one; else by the free text (a bank's description).
+    column = next((r.column for r in profile.rules if r.column), "") or match_column(profile)
     private = norm(column) in {norm(c) for c in profile.donor}
     kinds: Counter = Counter()
     rows: dict[tuple, list[int]] = defaultdict(list)

@@ -115,17 +115,18 @@ def test_unclaimed_rows_are_listed_at_once_and_the_rules_offered_work(tmp_path, 
     r = run_cli("import", export, "--books", books, env=env)
     assert r.returncode == 1
     first = r.stderr.splitlines()[0]
-    # By whom we paid (PayPal's Name, for money out): every kind at once, with its count
-    # and rows; nothing written.
-    assert first.startswith(f"{export}:3: Name 'Zoom Video', money out"), first
-    assert "(3 row(s) of 2 kind(s))" in first
-    assert "Name 'Zoom Video', money out: 2 row(s) (rows 3, 6)" in r.stderr
-    assert "Name 'Softshop Ltd', money out: 1 row(s) (rows 4)" in r.stderr
+    # By PayPal's Type: every kind at once, with its count and rows; nothing written.
+    assert first.startswith(f"{export}:3: Type 'Subscription Payment', money out"), first
+    assert "(3 row(s) of 3 kind(s))" in first
+    assert "Type 'Subscription Payment', money out: 1 row(s) (rows 3)" in r.stderr
+    assert "Type 'Express Checkout Payment', money out: 1 row(s) (rows 4)" in r.stderr
+    assert "Type 'Payment Refund', money out: 1 row(s) (rows 6)" in r.stderr
     assert snapshot(books) == before
     # The block pastes into the books as it is; with real accounts, the import goes in.
     block = _rules_block(r.stderr)
-    assert block.count('custom "fundledger-rule" "paypal"') == 2
-    accounts = iter(["Expenses:Running:Software", "Expenses:Running:Office"])
+    assert block.count('custom "fundledger-rule" "paypal"') == 3
+    accounts = iter(["Expenses:Running:Software", "Expenses:Running:Office",
+                     "Expenses:Running:Software"])
     block = re.sub("Expenses:FIXME", lambda _m: next(accounts), block)
     with open(books / "funds.beancount", "a", encoding="utf-8") as f:
         f.write("\n" + block)
