@@ -102,7 +102,9 @@ def test_fund_page_links_figures_to_the_fava_journal():
         .get_data(as_text=True)
     row = re.search(r'<tr class="total" data-field="legal">(.*?)</tr>', page,
                     re.DOTALL).group(1)
-    links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', row)]
+    # The figures' links (the row's label links to the account's journal too).
+    figures = re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)
+    links = [html.unescape(h) for cell in figures for h in re.findall(r'href="([^"]+)"', cell)]
     assert len(links) == 2  # the period's figure and the figure since the fund opened
     period, whole = (parse_qs(urlparse(u).query) for u in links)
     assert period["filter"] == whole["filter"] == [trail.journal_filter("legal", "lumen-grant")]
