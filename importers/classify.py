@@ -33,6 +33,7 @@ import numpy as np
 from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
 from importers.table import Table
+from importers.txn import _q
 
 RULE = "fundledger-rule"
 UNCLASSIFIED_OUT = "Expenses:Unclassified"
@@ -165,7 +166,7 @@ def _ids_received(t, profile, rules, which, sign) -> set[str]:
     return {col.at(i) for i in np.flatnonzero(income[which] & (sign > 0)).tolist()}
 
 
-def _payee_text(text: str) -> str:
+def payee_text(text: str) -> str:
     """A bank description without references, dates and amounts: words with digits go."""
     return " ".join(w for w in text.split() if not any(c.isdigit() for c in w))
 
@@ -186,7 +187,7 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
         value = None  # not shown: the payer of money in, where the column names payers
         if column and not (private and way == "credit"):
             value = t.col(column).at(i)
-            value = _payee_text(value) if private else value
+            value = payee_text(value) if private else value
         kinds[(value, way)] += 1
         rows[(value, way)].append(int(t.rows[i]))
     n = int(unclaimed.sum())
@@ -209,11 +210,11 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     today = datetime.date.today().isoformat()
     for (value, way), _count in kinds.most_common(LISTED):
         account = "Expenses:FIXME" if way == "debit" else "Income:FIXME"
-        match = (f'  values: "{_escape(value)}"' if value and not private else
-                 f'  pattern: "^{_escape(literal(value))}"' if value else
+        match = (f'  values: {_q(value)}' if value and not private else
+                 f'  pattern: {_q("^" + literal(value))}' if value else
                  '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
         lines += [f'{today} custom "{RULE}" "{profile.name}"',
-                  f'  column: "{_escape(column)}"' if column else None, match,
+                  f'  column: {_q(column)}' if column else None, match,
                   f'  sign: "{way}"', f'  account: "{account}"', ""]
     lines.append("or import with --unclassified suspense to book them to "
                  f"{UNCLASSIFIED_OUT} / {UNCLASSIFIED_IN} until you do.")
@@ -224,6 +225,3 @@ def literal(text: str) -> str:
     """A regular expression matching text as it is (spaces left readable)."""
     return re.escape(text).replace("\\ ", " ")
 
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

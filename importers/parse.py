@@ -304,7 +304,7 @@ def _payer(profile: Profile):
     def payer(text: str) -> str:
         m = pattern.search(text)
         name = (m.group("payer") or "") if m else text
-        return " ".join(w for w in name.split() if not any(c.isdigit() for c in w))
+        return classify.payee_text(name)
 
     return payer
 

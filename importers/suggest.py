@@ -24,6 +24,7 @@ from importers import classify, parse, read
 from importers.base import ProfileImporter
 from importers.errors import Problem
 from importers.settings import Settings
+from importers.txn import _q
 
 
 class Suggestion(NamedTuple):
@@ -55,7 +56,7 @@ def suggest(path: str, imp: ProfileImporter, settings: Settings) -> list[Suggest
                            else parsed.gross[i] or 0) < 0 else "credit"
         text = parsed.cell(column, i)
         value = "" if private and sign == "credit" else (
-            classify._payee_text(text) if private else text)
+            classify.payee_text(text) if private else text)
         kinds[(value, sign)] += 1
     return [Suggestion(column, value, sign, count, *_lend(value, sign, settings))
             for (value, sign), count in kinds.most_common()]
@@ -89,8 +90,8 @@ def text(source: str, suggestions: list[Suggestion]) -> str:
         if s.column:
             out.append(f'  column: "{s.column}"')
         pattern = "^" + classify.literal(s.value) if s.value else "FIXME"
-        out.append('  pattern: "' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        out.append(f"  pattern: {_q(pattern)}")
         out.append(f'  sign: "{s.sign}"')
-        out += [f'  {k}: "{v}"' for k, v in s.keys.items()]
+        out += [f"  {k}: {_q(v)}" for k, v in s.keys.items()]
         out.append("")
     return "\n".join(out)
