@@ -1,0 +1,299 @@
+"""The import pipeline called in this process (importers.run, parse, classify, build,
+columns), on real-layout exports, each expected entry worked by hand.
+
+The other importer tests mostly run `fundledger import` in a subprocess; these call the
+same functions directly, so `make mutate` sees which tests reach a planted bug. Each case
+goes through both ways an entry is built (importers.columns and Builder's generic path)
+where both apply. What is pinned down: the sign of money in and out (a signed amount, or
+paid-in and paid-out columns), each fee's sign, income booked gross, the fund, the donor's
+pseudonym and nothing else about the donor, refunds naming what they refund, the books'
+own rules before the source's, dropping what the books or the run already hold, and a
+statement's opening balance.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount.parser import parser
+
+from importers import run
+from importers.errors import Problem
+from importers.pseudonym import Pseudonymiser
+from importers.settings import from_entries
+from importers.txn import render
+from ledger import books as ledger_books
+from tests.importers_support import FIXTURES, load_clean, snapshot, txns, write_books
+from tests.test_import_fees import CASES
+
+D = Decimal
+KEY = b"in-process-key"
+PSEUDO = Pseudonymiser(KEY)
+BOTH = pytest.mark.parametrize("columnwise", [True, False], ids=["columns", "generic"])
+
+
+def built(main: Path, path: Path, columnwise: bool = True, fund: str = "",
+          suspense: bool = False) -> dict[str, object]:
+    """The file's entries as beancount parses their text, by import-id."""
+    entries = load_clean(main)
+    settings = from_entries(entries, main.parent, fund)
+    settings.suspense = suspense
+    imp = run.identify(str(path), run.importers_for(settings, PSEUDO))
+    text = "".join(render(t) + "\n" for t in imp.txns(str(path), settings, columnwise))
+    parsed, errors, _ = parser.parse_string(text)
+    assert not errors, errors
+    return {e.meta["import-id"]: e for e in parsed}
+
+
+def postings(entry) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for p in entry.postings:
+        out[p.account] = out.get(p.account, D(0)) + p.units.number
+    return out
+
+
+@BOTH
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_fee_sign_in_process(tmp_path, case, columnwise):
+    """tests/test_import_fees.py's hand-worked rows, here through both ways of building."""
+    export, import_id, expected = CASES[case]
+    path = export(tmp_path) if callable(export) else FIXTURES / export
+    got = built(write_books(tmp_path / "books"), path, columnwise)
+    assert postings(got[import_id]) == expected
+    assert {p.units.currency for p in got[import_id].postings} == {"GBP"}
+
+
+@BOTH
+def test_a_gift_its_donor_and_a_refund_of_it(tmp_path, columnwise):
+    got = built(write_books(tmp_path / "books"), FIXTURES / "paypal_uk.csv", columnwise)
+    gift, refund = got["paypal:5PP00003"], got["paypal:5PP00004"]
+    assert gift.meta["fund"] == refund.meta["fund"] == "general"
+    assert gift.meta["donor"] == PSEUDO.donor("bertie.fixture@example.org")
+    assert "donor" not in refund.meta  # money back out is no gift
+    assert refund.meta["refund-of"] == "paypal:5PP00003"
+    assert "refund-of" not in gift.meta
+    assert gift.payee == "PayPal" and gift.narration == "Donation"
+    for e in got.values():  # only the pseudonym: no name, email, address or message
+        text = repr(e)
+        assert "Fixture" not in text and "@" not in text and "Privet" not in text
+
+
+def test_a_fund_given_on_the_command_line_takes_every_row(tmp_path):
+    got = built(write_books(tmp_path / "books"), FIXTURES / "paypal_uk.csv", fund="case")
+    named = {m["fund"] for e in got.values() if hasattr(e, "postings")
+             for m in (e.meta, *(p.meta or {} for p in e.postings)) if "fund" in m}
+    assert named == {"case"}  # a conversion's postings name their payment's fund
+
+
+# A bank statement written by hand: paid in and paid out, a running balance, no ids.
+STATEMENT = """\
+Date,Description,Paid in,Paid out,Balance
+01/03/2023,FPI ANNA SMITH REF 1,20.00,,120.00
+02/03/2023,DD ZOOM.US 4412,,14.39,105.61
+03/03/2023,PAYPAL TRANSFER,50.00,,155.61
+04/03/2023,FPI ANNA SMITH REF 2,5.00,,160.61
+04/03/2023,DD ZOOM.US 4413,,-1.00,159.61
+"""
+ZOOM_RULE = """\
+2017-01-01 custom "fundledger-rule" "bank"
+  pattern: "zoom"
+  sign: "debit"
+  account: "Expenses:Running:Hosting"
+  payee: "Zoom"
+"""
+
+
+def bank(tmp_path: Path, text: str = STATEMENT, name: str = "statement.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def by_row(got: dict) -> dict[int, object]:
+    return {int(e.meta["import-row"]): e for e in got.values()
+            if hasattr(e, "postings") and ":opening:" not in e.meta["import-id"]}
+
+
+@BOTH
+def test_paid_in_is_money_in_and_paid_out_money_out(tmp_path, columnwise):
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    rows = by_row(built(main, bank(tmp_path), columnwise))
+    assert {r: postings(e) for r, e in rows.items()} == {
+        2: {"Assets:Bank:Current": D("20.00"), "Income:Donations:Bank": D("-20.00")},
+        3: {"Assets:Bank:Current": D("-14.39"), "Expenses:Running:Hosting": D("14.39")},
+        4: {"Assets:Bank:Current": D("50.00"), "Assets:Transfers": D("-50.00")},
+        5: {"Assets:Bank:Current": D("5.00"), "Income:Donations:Bank": D("-5.00")},
+        # a paid-out cell written negative is still money out
+        6: {"Assets:Bank:Current": D("-1.00"), "Expenses:Running:Hosting": D("1.00")},
+    }
+    assert rows[3].payee == "Zoom" and rows[2].payee == "Bank"
+    # One payer's two gifts are one donor: the pseudonym of the name alone.
+    assert rows[2].meta["donor"] == rows[5].meta["donor"] == PSEUDO.donor("ANNA SMITH")
+    assert all("donor" not in rows[r].meta for r in (3, 4, 6))
+    ids = [e.meta["import-id"] for e in rows.values()]
+    assert len(set(ids)) == 5 and all(i.startswith("bank:") for i in ids)
+    assert all("ANNA" not in i for i in ids)
+
+
+def test_a_statement_asserts_each_days_closing_balance_and_its_opening(tmp_path):
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    got = built(main, bank(tmp_path))
+    balances = {(str(e.date), str(e.amount.number)) for e in got.values()
+                if type(e).__name__ == "Balance"}
+    assert balances == {("2023-03-02", "120.00"), ("2023-03-03", "105.61"),
+                        ("2023-03-04", "155.61"), ("2023-03-05", "159.61")}
+    run.run(main, [str(bank(tmp_path))], pseudo=PSEUDO)
+    opening = [e for e in txns(load_clean(main)) if ":opening:" in e.meta["import-id"]]
+    assert len(opening) == 1 and str(opening[0].date) == "2023-03-01"
+    assert postings(opening[0]) == {"Assets:Bank:Current": D("100.00"),
+                                    "Equity:Funds:Opening": D("-100.00")}
+    assert opening[0].meta["fund"] == "general"
+
+
+@pytest.mark.parametrize("row, problem", [
+    ("05/03/2023,BOTH,1.00,2.00,160.61", "both 'Paid in' and 'Paid out' hold an amount"),
+    ("05/03/2023,NEITHER,,,160.61", "missing amount in column 'Paid in'"),
+])
+def test_a_row_with_both_or_neither_amount_is_refused(tmp_path, row, problem):
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    path = bank(tmp_path, STATEMENT + row + "\n")
+    with pytest.raises(Problem) as e:
+        built(main, path)
+    assert str(e.value) == f"{path}:7: {problem}"
+
+
+def test_a_books_rule_claims_only_rows_of_its_sign(tmp_path):
+    """A debit rule matching a credit row leaves it to the source's own rule."""
+    rule = ZOOM_RULE.replace('"zoom"', '"zoom|anna"')
+    rows = by_row(built(write_books(tmp_path / "books", rule), bank(tmp_path)))
+    assert postings(rows[2]) == {"Assets:Bank:Current": D("20.00"),
+                                 "Income:Donations:Bank": D("-20.00")}
+    credit = rule.replace('sign: "debit"', 'sign: "credit"').replace(
+        'account: "Expenses:Running:Hosting"', 'account: "Income:Grants:Lumen"')
+    credit = credit.replace('"zoom|anna"', '"anna"')
+    main = write_books(tmp_path / "books2", credit + ZOOM_RULE)
+    rows = by_row(built(main, bank(tmp_path)))
+    assert postings(rows[2]) == {"Assets:Bank:Current": D("20.00"),
+                                 "Income:Grants:Lumen": D("-20.00")}
+    assert postings(rows[3])["Expenses:Running:Hosting"] == D("14.39")
+
+
+def test_money_out_no_rule_claims_is_refused_or_held_in_suspense(tmp_path):
+    main = write_books(tmp_path / "books")  # no rule for the Zoom payments
+    path = bank(tmp_path)
+    with pytest.raises(Problem) as e:
+        built(main, path)
+    assert str(e.value).startswith(f"{path}:3: Description 'DD ZOOM.US', money out")
+    rows = by_row(built(main, path, suspense=True))
+    assert postings(rows[3]) == {"Assets:Bank:Current": D("-14.39"),
+                                 "Expenses:Unclassified": D("14.39")}
+    assert rows[3].narration == "Unclassified payment" and "donor" not in rows[3].meta
+    assert postings(rows[2])["Income:Donations:Bank"] == D("-20.00")
+
+
+def paypal_refund_only(tmp_path: Path) -> Path:
+    """paypal_uk.csv's refund of 5PP00003 without the payment it refunds."""
+    lines = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig").splitlines()
+    path = tmp_path / "refund.csv"
+    path.write_text("\n".join([lines[0], lines[4]]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_refund_of_a_payment_never_received_is_not_a_refund(tmp_path):
+    main = write_books(tmp_path / "books")
+    path = paypal_refund_only(tmp_path)
+    with pytest.raises(Problem) as e:
+        built(main, path)
+    assert str(e.value).startswith(f"{path}:2: Type 'Payment Refund', money out")
+    # Once the books hold the payment, the same row is its refund.
+    run.run(main, [str(FIXTURES / "paypal_uk.csv")], pseudo=PSEUDO)
+    refund = built(main, path)["paypal:5PP00004"]
+    assert refund.meta["refund-of"] == "paypal:5PP00003"
+    assert postings(refund)["Income:Donations:PayPal"] == D("25.00")
+
+
+def test_a_second_import_adds_nothing_and_changes_nothing(tmp_path):
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    files = [str(FIXTURES / "paypal_uk.csv"), str(bank(tmp_path))]
+    first = run.run(main, files, pseudo=PSEUDO)
+    before = snapshot(main.parent)
+    entries = txns(load_clean(main))
+    ids = [e.meta["import-id"] for e in entries if "import-id" in e.meta]
+    assert len(ids) == len(set(ids))
+    again = run.run(main, files, pseudo=PSEUDO)
+    assert (again.added, again.duplicates) == (0, first.added - first.asserted - 1)
+    assert snapshot(main.parent) == before
+    assert again.summary().startswith(f"0 new, {again.duplicates} duplicate(s) skipped")
+
+
+def test_the_same_export_twice_in_one_run_is_imported_once(tmp_path):
+    main = write_books(tmp_path / "books")
+    one = run.plan(main, [str(FIXTURES / "stripe.csv")], "", PSEUDO)
+    copy = shutil.copy(FIXTURES / "stripe.csv", tmp_path / "again.csv")
+    two = run.plan(main, [str(FIXTURES / "stripe.csv"), copy], "", PSEUDO)
+    assert one.duplicates == 0 and one.added > 0
+    assert (two.added, two.duplicates) == (one.added, one.added)
+    assert two.text == one.text
+
+
+def test_one_id_for_two_different_entries_is_refused(tmp_path):
+    main = write_books(tmp_path / "books")
+    src = (FIXTURES / "stripe.csv").read_text(encoding="utf-8-sig")
+    changed = tmp_path / "changed.csv"
+    header, first, *rest = src.splitlines()
+    cells = first.split(",")
+    cells[1] = cells[1].replace("2023-03-01", "2023-03-02")  # the same id, another day
+    changed.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+    assert "2023-03-02" in changed.read_text().splitlines()[1]
+    before = snapshot(main.parent)
+    with pytest.raises(Problem) as e:
+        run.run(main, [str(FIXTURES / "stripe.csv"), str(changed)], pseudo=PSEUDO)
+    iid = "stripe:" + cells[0]
+    assert str(e.value) == (f"{changed}:2: id {iid} was already used by "
+                            f"{FIXTURES / 'stripe.csv'}:2 for a different entry")
+    assert snapshot(main.parent) == before
+
+
+FEBRUARY = """\
+Date,Description,Paid in,Paid out,Balance
+20/02/2023,FPI BEN JONES REF 9,30.00,,70.00
+28/02/2023,FPI BEN JONES REF 10,30.00,,100.00
+"""
+
+
+def test_an_earlier_statement_moves_the_opening_balance_back(tmp_path):
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    run.run(main, [str(bank(tmp_path))], pseudo=PSEUDO)
+    run.run(main, [str(bank(tmp_path, FEBRUARY, "february.csv"))], pseudo=PSEUDO)
+    entries = txns(load_clean(main))
+    openings = {e.meta["import-id"]: e for e in entries if ":opening:" in e.meta["import-id"]}
+    march = next(i for i in openings if i.endswith("2023-03-01"))
+    feb = next(i for i in openings if i.endswith("2023-02-20"))
+    assert postings(openings[feb]) == {"Assets:Bank:Current": D("40.00"),
+                                       "Equity:Funds:Opening": D("-40.00")}
+    withdrawn = openings[march + ":withdrawn"]
+    assert str(withdrawn.date) == "2023-03-01"
+    assert postings(withdrawn) == {"Assets:Bank:Current": D("-100.00"),
+                                   "Equity:Funds:Opening": D("100.00")}
+    assert len(openings) == 3
+    # The account's balance now follows from February's opening alone.
+    held = sum(p.units.number for e in entries for p in e.postings
+               if p.account == "Assets:Bank:Current")
+    assert held == D("159.61")
+    # And importing both again adds nothing.
+    again = run.run(main, [str(bank(tmp_path)), str(tmp_path / "february.csv")], pseudo=PSEUDO)
+    assert again.added == 0
+
+
+def test_a_dry_run_writes_nothing_and_counts_the_same(tmp_path):
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    before = snapshot(main.parent)
+    dry = run.run(main, [str(bank(tmp_path))], pseudo=PSEUDO, dry_run=True)
+    assert snapshot(main.parent) == before
+    real = run.run(main, [str(bank(tmp_path))], pseudo=PSEUDO)
+    assert (dry.added, dry.duplicates, dry.text) == (real.added, real.duplicates, real.text)
+    assert dry.added == 5 + 4 + 1  # five rows, four closing balances, the opening
+    assert ledger_books.resolve(main) == main.resolve()
