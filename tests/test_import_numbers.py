@@ -47,6 +47,7 @@ def test_split_reads_the_sign_digits_and_code(text, expected):
 @pytest.mark.parametrize("text", [
     "", "abc", "(12.50", "12.50)", "--5", "(-5)", "-5 DR", "+5-", "-5 CR", "(5) DR",
     "\u00b2",  # a superscript two is a digit to isdigit(), not a decimal digit
+    "1\u00a0234X",  # a letter after the number is no sign, even among non-ASCII spaces
 ])
 def test_split_refuses_what_is_not_one_amount(text):
     assert numbers.split(text) is None
@@ -103,6 +104,11 @@ def test_a_declared_style_reads_exactly(text, style, expected):
      "is not a number written with ',' as the decimal mark and '.' between thousands"),
     ("1.234.5", (",", None), "is not a number written with ',' as the decimal mark"),
     ("abc", (".", None), "is not a number"),
+    # Declared marks only: another thousands mark is refused, not read by the default.
+    ("1'234.50", (".", ","),
+     "is not a number written with '.' as the decimal mark and ',' between thousands"),
+    ("1.234,50", (",", "\u00a0"),
+     "is not a number written with ',' as the decimal mark and ' ' between thousands"),
 ])
 def test_a_declared_style_refuses_other_amounts_in_words(text, style, message):
     with pytest.raises(numbers.AmountError) as e:
@@ -146,6 +152,7 @@ def test_an_undeclared_style_refuses_in_words(text, settled, message):
     ([], ("", None)),
     (["1234", "1,234"], ("", None)),  # nothing settles it
     (["1234", "12.50", "3.00"], (".", None)),
+    (["12.50", "1234", "3.00"], (".", None)),  # a plain 1234 settles nothing, nor clashes
     (["1,234", "59,30", "1,00"], (",", None)),
     (["1,234", "59,30", "12.50", "3,00", "4.00"], (",", "12.50")),  # the first clash
     (["12.50", "1,234", "3,50"], (".", "3,50")),
