@@ -10,7 +10,9 @@ survivor's diff, for reading. docs/testing.md records the latest figures and say
 each survivor, which test kills it now or why it is equivalent (no test could tell).
 
 `MODULES` below lists the modules and the tests that reach them; `FUNCTIONS` narrows a
-module to the functions that matter (the transparency statement's disclosure control).
+module to the functions that matter (the transparency statement's disclosure control, the
+importers' money and privacy code); MUTATE_FUNCTIONS="f Class.method" in the environment
+narrows one run further (to finish a run that was stopped for time).
 Like a benchmark it is measured, not part of `make test`: it takes minutes per module.
 Each module runs in its own scratch copy of the checkout (mutate-output/work/<module>/),
 so the working tree is never mutated and a stopped run leaves nothing behind in it.
@@ -48,16 +50,16 @@ MODULES: dict[str, list[str]] = {
     "importers/numbers.py": ["tests/test_import_numbers.py", "tests/test_import_world.py"],
     # Money in or out (the amount's sign, credit and debit columns), the donor's pseudonym
     # and the ids that deduplicate: parse's part of each row.
-    "importers/parse.py": ["tests/test_import_inprocess.py", "tests/test_import_columns.py"],
+    "importers/parse.py": ["tests/test_import_inprocess.py"],
     # Which rule claims a row: the sign rules and refunds.
-    "importers/classify.py": ["tests/test_import_inprocess.py", "tests/test_import_columns.py"],
+    "importers/classify.py": ["tests/test_import_inprocess.py"],
     # Income gross, fees as expenses of the same fund, net to the account (both paths).
-    "importers/build.py": ["tests/test_import_inprocess.py", "tests/test_import_columns.py",
-                           "tests/test_import_block.py"],
-    "importers/columns.py": ["tests/test_import_inprocess.py", "tests/test_import_columns.py",
-                             "tests/test_import_block.py"],
+    # Not test_import_columns/test_import_block: on the demo's exports they take a minute a
+    # mutant on a busy machine, and a mutant no test notices then only times out.
+    "importers/build.py": ["tests/test_import_inprocess.py"],
+    "importers/columns.py": ["tests/test_import_inprocess.py"],
     # Dropping what the books or the run already hold (Batch, plan), openings, accounts.
-    "importers/run.py": ["tests/test_import_inprocess.py", "tests/test_import_block.py"],
+    "importers/run.py": ["tests/test_import_inprocess.py"],
     "ledger/books.py": ["tests/test_books.py", "tests/test_crash.py"],
 }
 # Where only part of a module is money or privacy code: the functions to mutate.
@@ -76,6 +78,8 @@ FUNCTIONS: dict[str, list[str]] = {
     # The amounts of income, fees and money moved (not account naming or budgets).
     "importers/build.py": ["Builder.k_income", "Builder._move", "Builder.balances",
                            "Builder.build", "Builder._build"],
+    # The fast path's amounts: the same money rules as build's k_income, column-wise.
+    "importers/columns.py": ["simple_rows", "Columns.amounts", "Columns.block"],
     # Deduplication within the run and against the books, and statement openings.
     "importers/run.py": ["plan", "_in_use", "_opening", "_held", "Batch.*",
                          "_same_or_fail", "_booked"],
@@ -130,7 +134,9 @@ def run(module: str, children: int) -> dict:
     env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1",
                FUNDLEDGER_DONOR_KEY=str(work / "donor.key"))
     dotted = module.removesuffix(".py").replace("/", ".")
-    only = [f"{dotted}.{_mangled(f)}__mutmut_*" for f in FUNCTIONS.get(module, [])]
+    # MUTATE_FUNCTIONS="f g" narrows one run further (to finish a run stopped for time).
+    functions = os.environ.get("MUTATE_FUNCTIONS", "").split() or FUNCTIONS.get(module, [])
+    only = [f"{dotted}.{_mangled(f)}__mutmut_*" for f in functions]
     started = time.monotonic()
     with open(work / "mutmut.log", "w") as log:
         subprocess.run([_mutmut(), "run", "--max-children", str(children), *only], cwd=work,
@@ -148,7 +154,9 @@ def run(module: str, children: int) -> dict:
         by.setdefault(status[code], []).append(key)
     killed = sum(len(by.get(s, ())) for s in ("killed", "timeout", "caught by type check"))
     total = sum(len(v) for s, v in by.items() if s != "skipped")
-    survivors = [k for s in ("survived", "no tests", "suspicious", "not checked")
+    # A timeout counts as killed (mutmut's way: a planted endless loop is caught), but on a
+    # busy machine a mutant no test notices can time out too: listed, to be looked at.
+    survivors = [k for s in ("survived", "no tests", "suspicious", "not checked", "timeout")
                  for k in by.get(s, ())]
     diffs = []
     for key in survivors:
@@ -160,7 +168,8 @@ def run(module: str, children: int) -> dict:
         f"{module}: {killed}/{total} killed\n\n" + "\n\n".join(diffs) + "\n")
     return {"module": module, "killed": killed, "total": total, "seconds": round(seconds),
             "survivors": [f"{k} ({s})" for s in ("survived", "no tests", "suspicious",
-                                                 "not checked") for k in by.get(s, ())]}
+                                                 "not checked", "timeout")
+                          for k in by.get(s, ())]}
 
 
 def _mangled(name: str) -> str:
