@@ -262,3 +262,13 @@ class _Ahead:
 
 
 _AHEAD = _Ahead()
+
+
+def _fresh_in_child() -> None:
+    """A forked child has none of this process's threads: a read-ahead pool it inherited
+    would queue work for a thread that is not there, and wait for it for ever."""
+    global _AHEAD
+    _AHEAD = _Ahead()
+
+
+os.register_at_fork(after_in_child=_fresh_in_child)
