@@ -133,6 +133,7 @@ def test_paid_in_is_money_in_and_paid_out_money_out(tmp_path, columnwise):
     # One payer's two gifts are one donor: the pseudonym of the name alone.
     assert rows[2].meta["donor"] == rows[5].meta["donor"] == PSEUDO.donor("ANNA SMITH")
     assert all("donor" not in rows[r].meta for r in (3, 4, 6))
+    assert {e.meta["fund"] for e in rows.values()} == {"general"}  # money out and moved too
     ids = [e.meta["import-id"] for e in rows.values()]
     assert len(set(ids)) == 5 and all(i.startswith("bank:") for i in ids)
     assert all("ANNA" not in i for i in ids)
@@ -297,3 +298,235 @@ def test_a_dry_run_writes_nothing_and_counts_the_same(tmp_path):
     assert (dry.added, dry.duplicates, dry.text) == (real.added, real.duplicates, real.text)
     assert dry.added == 5 + 4 + 1  # five rows, four closing balances, the opening
     assert ledger_books.resolve(main) == main.resolve()
+
+
+@BOTH
+def test_a_net_that_is_not_gross_less_fees_is_refused_at_its_row(tmp_path, columnwise):
+    lines = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig").splitlines()
+    path = tmp_path / "paypal.csv"
+    path.write_text("\n".join([lines[0], lines[1].replace('"995.00"', '"999.99"', 1)]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(Problem) as e:
+        built(write_books(tmp_path / "books"), path, columnwise)
+    assert str(e.value) == f"{path}:2: net 999.99 is not gross 1025.00 less fees 30.00"
+
+
+def paypal_rows(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    """PayPal rows in paypal_uk.csv's layout: its first row with these cells changed."""
+    import csv
+
+    text = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig")
+    header, first = list(csv.reader(text.splitlines()[:2]))
+    path = tmp_path / "paypal-small.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        for cells in rows:
+            row = dict(zip(header, first, strict=True)) | cells
+            writer.writerow([row[h] for h in header])
+    return path
+
+
+ANY_SIGN_GIFT = """\
+2017-01-01 custom "fundledger-rule" "paypal"
+  column: "Type"
+  values: "Donation Payment"
+  kind: "income"
+"""
+
+
+@BOTH
+def test_a_gift_under_a_pound_has_its_donor_and_a_zero_row_none(tmp_path, columnwise):
+    """The donor goes on money in (gross above zero, however small); refund-of only on
+    money back out, never on a gift that names another payment."""
+    path = paypal_rows(tmp_path, [
+        {"Transaction ID": "5PP-S1", "Gross": "0.50", "Fee": "0.00", "Net": "0.50",
+         "Reference Txn ID": "INV-1", "Balance": "0.50"},
+        {"Transaction ID": "5PP-S2", "Gross": "0.00", "Fee": "0.00", "Net": "0.00",
+         "Reference Txn ID": "INV-2", "Balance": "0.50"}])
+    got = built(write_books(tmp_path / "books", ANY_SIGN_GIFT), path, columnwise)
+    small, zero = got["paypal:5PP-S1"], got["paypal:5PP-S2"]
+    assert postings(small) == {"Assets:PayPal": D("0.50"), "Income:Donations:PayPal": D("-0.50")}
+    assert postings(zero) == {"Assets:PayPal": D("0.00"), "Income:Donations:PayPal": D("0.00")}
+    assert small.meta["donor"] == PSEUDO.donor("alice.fixture@example.org")
+    assert "donor" not in zero.meta
+    assert "refund-of" not in small.meta and "refund-of" not in zero.meta
+
+
+SOURCE_ACCOUNT = """\
+2017-01-01 custom "fundledger-source" "bank"
+  account: "Assets:bank"
+"""
+ZOOM_FIRST = STATEMENT.splitlines()[0] + "\n" + STATEMENT.splitlines()[2] + "\n"
+
+
+@BOTH
+@pytest.mark.parametrize("books, text, row, account, key", [
+    (SOURCE_ACCOUNT + ZOOM_RULE, STATEMENT, 2, "Assets:bank", "account"),  # money in
+    (SOURCE_ACCOUNT + ZOOM_RULE, ZOOM_FIRST, 2, "Assets:bank", "account"),  # money out
+    (ZOOM_RULE.replace("Running:Hosting", "running"), STATEMENT, 3, "Expenses:running",
+     "expense"),
+    (SOURCE_ACCOUNT.replace('account: "Assets:bank"', 'income: "Income:bank"') + ZOOM_RULE,
+     STATEMENT, 2, "Income:bank", "income"),
+], ids=["account of income", "account of an expense", "expense", "income"])
+def test_an_account_name_beancount_refuses_is_named_at_its_row(tmp_path, columnwise, books,
+                                                              text, row, account, key):
+    path = bank(tmp_path, text)
+    with pytest.raises(Problem) as e:
+        built(write_books(tmp_path / "books", books), path, columnwise)
+    assert str(e.value) == (f"{path}:{row}: {account!r} ('{key}' of the bank profile or the "
+                            "books' rules) is not a beancount account name")
+
+
+@BOTH
+def test_money_out_of_a_source_without_a_net_column_is_its_gross(tmp_path, columnwise):
+    header = (FIXTURES / "enthuse.csv").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "enthuse.csv"
+    path.write_text(header + "\nWebsite,13/04/2023,Platform charge,ENT-C-1,-5.00,,,,,,,,\n",
+                    encoding="utf-8")
+    rule = ('2017-01-01 custom "fundledger-rule" "enthuse"\n  column: "Type"\n'
+            '  values: "Platform charge"\n  sign: "debit"\n  account: "Expenses:Fees:Platform"\n')
+    got = built(write_books(tmp_path / "books", rule), path, columnwise)
+    charge = got["enthuse:ENT-C-1"]
+    assert postings(charge) == {"Assets:Platforms:Enthuse": D("-5.00"),
+                                "Expenses:Fees:Platform": D("5.00")}
+    assert charge.meta["fund"] == "general" and "donor" not in charge.meta
+
+
+TRANCHES = (
+    'name = "tranches"\ntitle = "Grant tranches"\npayee = "Lumen Foundation"\n'
+    'signature = ["Received", "Reference", "EUR", "GBP"]\ndate = "Received"\n'
+    'date_formats = ["%Y-%m-%d"]\nid = "Reference"\ngross = "GBP"\n'
+    'fixed_currency = "GBP"\nforeign_amount = "EUR"\nforeign_currency = "Currency"\n'
+    '[[rules]]\nkind = "income"\nnarration = "Grant tranche"\ndonor = false\n'
+    '[accounts]\naccount = "Assets:Bank:Current"\nincome = "Income:Grants:Lumen"\n')
+
+
+@BOTH
+def test_a_grant_in_euros_is_booked_at_the_pounds_received(tmp_path, columnwise):
+    """The income in the funder's currency at the total received (@@); a tranche paid
+    back is the same the other way round, however the export signs its euros."""
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "t.toml"\n')
+    (tmp_path / "books" / "t.toml").write_text(TRANCHES)
+    path = tmp_path / "tranches.csv"
+    path.write_text('Received,Reference,EUR,Currency,GBP\n2019-06-14,T1,"30,000.00",EUR,26610.00\n'
+                    '2019-09-01,T2,"-1,000.00",EUR,-880.00\n', encoding="utf-8")
+    got = built(main, path, columnwise)
+
+    def booked(entry):
+        return {(p.account, p.units.number, p.units.currency,
+                 (p.units.number * p.price.number).copy_abs() if p.price else None,
+                 p.price.currency if p.price else None) for p in entry.postings}
+
+    assert booked(got["tranches:T1"]) == {
+        ("Assets:Bank:Current", D("26610.00"), "GBP", None, None),
+        ("Income:Grants:Lumen", D("-30000.00"), "EUR", D("26610.00"), "GBP")}
+    assert booked(got["tranches:T2"]) == {
+        ("Assets:Bank:Current", D("-880.00"), "GBP", None, None),
+        ("Income:Grants:Lumen", D("1000.00"), "EUR", D("880.00"), "GBP")}
+    assert got["tranches:T1"].narration == "Grant tranche" and "donor" not in got["tranches:T1"].meta
+
+
+@BOTH
+def test_a_fee_account_beancount_refuses_is_named_at_its_row(tmp_path, columnwise):
+    books = '2017-01-01 custom "fundledger-source" "enthuse"\n  fees: "Expenses:fees"\n'
+    with pytest.raises(Problem) as e:
+        built(write_books(tmp_path / "books", books), FIXTURES / "enthuse.csv", columnwise)
+    assert str(e.value) == (f"{FIXTURES / 'enthuse.csv'}:2: 'Expenses:fees' ('fees' of the "
+                            "enthuse profile or the books' rules) is not a beancount account name")
+
+
+def test_a_foreign_grants_income_account_beancount_refuses_is_named_at_its_row(tmp_path):
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "t.toml"\n'
+                       '2017-01-01 custom "fundledger-source" "tranches"\n'
+                       '  income: "Income:grants"\n')
+    (tmp_path / "books" / "t.toml").write_text(TRANCHES)
+    path = tmp_path / "tranches.csv"
+    path.write_text('Received,Reference,EUR,Currency,GBP\n2019-06-14,T1,30000.00,EUR,26610.00\n',
+                    encoding="utf-8")
+    with pytest.raises(Problem) as e:
+        built(main, path)
+    assert str(e.value) == (f"{path}:2: 'Income:grants' ('income' of the tranches profile or "
+                            "the books' rules) is not a beancount account name")
+
+
+def test_the_common_rows_are_built_column_wise_unless_asked_not_to(tmp_path):
+    main = write_books(tmp_path / "books")
+    settings = from_entries(load_clean(main), main.parent)
+    imp = run.identify(str(FIXTURES / "stripe.csv"), run.importers_for(settings, PSEUDO))
+    assert imp.entries(str(FIXTURES / "stripe.csv"), settings).block is not None
+    assert imp.entries(str(FIXTURES / "stripe.csv"), settings, False).block is None
+
+
+def priced(entry) -> dict[str, tuple[Decimal, str, Decimal | None]]:
+    """account -> (units, currency, the total price in pounds to the penny, or None)."""
+    return {p.account: (p.units.number, p.units.currency,
+                        (p.units.number * p.price.number).copy_abs().quantize(D("0.01"))
+                        if p.price else None) for p in entry.postings}
+
+
+@BOTH
+def test_a_dollar_gift_converted_in_the_same_download_is_priced_at_its_rate(tmp_path,
+                                                                            columnwise):
+    """paypal_uk.csv: $20.00 less a $1.08 fee, $18.92 changed into £14.50. Each posting
+    at that rate to the penny (the fee: 1.08 x 14.50 / 18.92 = 0.8277 -> £0.83), the
+    income taking the rest (£14.50 + £0.83)."""
+    got = built(write_books(tmp_path / "books"), FIXTURES / "paypal_uk.csv", columnwise)
+    assert priced(got["paypal:5PP00006"]) == {
+        "Assets:PayPal": (D("18.92"), "USD", D("14.50")),
+        "Expenses:Fees:Payment": (D("1.08"), "USD", D("0.83")),
+        "Income:Donations:PayPal": (D("-20.00"), "USD", D("15.33"))}
+
+
+def test_a_dollar_gift_whose_conversion_came_first_in_the_run_is_priced(tmp_path):
+    """February's download (converting January's $23.80 into £18.73) before January's: the
+    gift is priced as it is built (the fee: 1.20 x 18.73 / 23.80 = 0.9444 -> £0.94)."""
+    main = write_books(tmp_path / "books")
+    files = [str(FIXTURES / n) for n in ("paypal_feb.csv", "paypal_jan.csv", "paypal_uk.csv")]
+    result = run.plan(main, files, "", PSEUDO)
+    gift = next(t for t in result.new if t.import_id == "paypal:6PP00002")
+    assert {p.account: (p.number, p.currency, p.price) for p in gift.postings} == {
+        "Assets:PayPal": (D("23.80"), "USD", (D("18.73"), "GBP")),
+        "Expenses:Fees:Payment": (D("1.20"), "USD", (D("0.94"), "GBP")),
+        "Income:Donations:PayPal": (D("-25.00"), "USD", (D("19.67"), "GBP"))}
+    # The other downloads' rows are as they would be on their own.
+    alone = run.plan(write_books(tmp_path / "alone"), [files[2]], "", PSEUDO)
+    assert all(t in result.text["imports/paypal/2023.beancount"]
+               for t in alone.text["imports/paypal/2023.beancount"].split("\n\n")[1:])
+
+
+def closing(got: dict) -> set[tuple[str, str]]:
+    return {(str(e.date), str(e.amount.number)) for e in got.values()
+            if type(e).__name__ == "Balance"}
+
+
+def opening(main: Path, path: Path) -> tuple[str, Decimal]:
+    """The statement's opening balance: its day and amount."""
+    settings = from_entries(load_clean(main), main.parent)
+    imp = run.identify(str(path), run.importers_for(settings, PSEUDO))
+    (t,) = imp.entries(str(path), settings).openings
+    return str(t.date), t.postings[0].number
+
+
+def test_a_statement_listed_newest_first_closes_each_day_on_its_last_row(tmp_path):
+    header, *rows = STATEMENT.splitlines()
+    newest_first = "\n".join([header, *reversed(rows)]) + "\n"
+    main, path = write_books(tmp_path / "books", ZOOM_RULE), bank(tmp_path, newest_first)
+    assert closing(built(main, path)) == {("2023-03-02", "120.00"), ("2023-03-03", "105.61"),
+                                          ("2023-03-04", "155.61"), ("2023-03-05", "159.61")}
+    assert opening(main, path) == ("2023-03-01", D("100.00"))
+
+
+def test_a_one_day_statement_runs_in_file_order(tmp_path):
+    header, *rows = STATEMENT.splitlines()
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    path = bank(tmp_path, "\n".join([header, *rows[3:]]) + "\n")
+    assert closing(built(main, path)) == {("2023-03-05", "159.61")}
+    assert opening(main, path) == ("2023-03-04", D("155.61"))  # 160.61 less the 5.00 paid in
+
+
+def test_a_row_without_a_balance_leaves_the_other_days_asserted(tmp_path):
+    text = STATEMENT.replace(",14.39,105.61", ",14.39,")
+    got = built(write_books(tmp_path / "books", ZOOM_RULE), bank(tmp_path, text))
+    assert closing(got) == {("2023-03-02", "120.00"), ("2023-03-04", "155.61"),
+                            ("2023-03-05", "159.61")}
