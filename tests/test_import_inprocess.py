@@ -530,3 +530,46 @@ def test_a_row_without_a_balance_leaves_the_other_days_asserted(tmp_path):
     got = built(write_books(tmp_path / "books", ZOOM_RULE), bank(tmp_path, text))
     assert closing(got) == {("2023-03-02", "120.00"), ("2023-03-04", "155.61"),
                             ("2023-03-05", "159.61")}
+
+
+def test_the_opening_is_the_general_funds_and_says_what_it_is(tmp_path):
+    main = write_books(tmp_path / "books")
+    gifts = (f"{STATEMENT.splitlines()[0]}\n01/03/2023,FPI ANNA SMITH REF 1,20.00,,120.00\n"
+             "04/03/2023,FPI ANNA SMITH REF 2,5.00,,125.00\n")
+    run.run(main, [str(bank(tmp_path, gifts))], fund="case", pseudo=PSEUDO)
+    (t,) = [e for e in txns(load_clean(main)) if ":opening:" in e.meta["import-id"]]
+    assert (t.payee, t.narration) == ("Bank", "Balance brought forward from the statement")
+    assert t.meta["fund"] == "general"  # money held before the books, whatever --fund says
+
+
+def test_a_statement_opening_on_a_row_that_moves_nothing(tmp_path):
+    rule = ('2017-01-01 custom "fundledger-rule" "bank"\n  values: "INTEREST"\n'
+            '  kind: "income"\n')
+    header, *rows = STATEMENT.splitlines()
+    text = "\n".join([header, "01/03/2023,INTEREST,0.00,,100.00", *rows]) + "\n"
+    main, path = write_books(tmp_path / "books", ZOOM_RULE + rule), bank(tmp_path, text)
+    assert opening(main, path) == ("2023-03-01", D("100.00"))
+
+
+def test_a_statement_with_one_signed_amount_column_opens_before_its_first_row(tmp_path):
+    profile = ('name = "ledgerish"\ntitle = "A statement"\npayee = "Bank"\n'
+               'signature = ["Date", "Ref", "Amount", "Balance"]\ndate = "Date"\n'
+               'date_formats = ["%Y-%m-%d"]\nid = "Ref"\ngross = "Amount"\n'
+               'balance = "Balance"\nfixed_currency = "GBP"\n'
+               '[[rules]]\nkind = "income"\nsign = "credit"\ndonor = false\n'
+               '[accounts]\naccount = "Assets:Bank:Current"\nincome = "Income:Grants:Lumen"\n')
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "l.toml"\n')
+    (tmp_path / "books" / "l.toml").write_text(profile)
+    path = tmp_path / "l.csv"
+    path.write_text("Date,Ref,Amount,Balance\n2023-03-01,R1,20.00,120.00\n", encoding="utf-8")
+    assert opening(main, path) == ("2023-03-01", D("100.00"))
+
+
+def test_a_statement_newest_first_is_written_in_date_and_row_order(tmp_path):
+    """Each day's closing balance is written after the rows before it in the export."""
+    header, *rows = STATEMENT.splitlines()
+    main = write_books(tmp_path / "books", ZOOM_RULE)
+    path = bank(tmp_path, "\n".join([header, *reversed(rows)]) + "\n")
+    text = run.plan(main, [str(path)], "", PSEUDO).text["imports/bank/2023.beancount"]
+    # 1 March's closing (row 6) is dated 2 March, the day of the Zoom payment (row 5).
+    assert text.index("2023-03-02 * ") < text.index("2023-03-02 balance")
