@@ -8,6 +8,7 @@ write into that copy and never into the installed package.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import signal
 import socket
@@ -97,6 +98,20 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def stops_quietly(command):
+    """A stop (Ctrl-C, SIGTERM) that comes while the books load, before the server runs,
+    ends the command as quietly as one that comes while serving: the with-blocks inside
+    have cleaned up, nothing failed."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+    return run
+
+
 def serve(app, host: str, port: int) -> None:
     """Serve with cheroot, as the `fava` command does (a production WSGI server)."""
     from cheroot.wsgi import Server
@@ -119,6 +134,7 @@ def serve(app, host: str, port: int) -> None:
                    "use 0.0.0.0 only on a network you trust (Fava has no login).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
+@stops_quietly
 def command(books: Path | None, host: str, port: int) -> None:
     """Open the books in Fava, the web interface, with the Funds page in its sidebar.
 
