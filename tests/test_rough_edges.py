@@ -21,7 +21,7 @@ import click
 import pytest
 
 from fundledger.cli import cli as fundledger_cli
-from fundledger.options import BooksPath, Day
+from fundledger.options import BooksPath
 from ledger import books as ledger_books
 from ledger import options as ledger_options
 from reports.fava_ext import downloads
@@ -205,7 +205,7 @@ def test_sofa_still_refuses_half_a_period(cli):
 
 DATED = [(path, command, opt)
          for path, command in COMMANDS for p in command.params
-         if isinstance(p, click.Option) and (isinstance(p.type, Day) or p.name == "year")
+         if isinstance(p, click.Option) and (isinstance(p.type, click.DateTime) or p.name == "year")
          for opt in p.opts[:1]]
 
 
