@@ -160,7 +160,8 @@ def _skipped(p: Profile) -> tuple[str, ...]:
     return tuple(out)
 
 
-def describe(p: Profile, settings: Settings, origin: str) -> Source:
+def describe(p: Profile, settings: Settings, origin: str,
+             books_dir: Path | None = None) -> Source:
     """One source as the books would import it."""
     accounts = settings.accounts(p)
     declared = settings.source.get(p.name, {})
@@ -174,13 +175,14 @@ def describe(p: Profile, settings: Settings, origin: str) -> Source:
             f"{p.fund_column} names one" if p.fund_column else f"{p.campaign} is declared")
     book_rules = settings.rules_for(p.name)
     rules = classify.rules_for(p, book_rules)[:-len(classify.SUSPENSE)]
-    origins = [where for where, _keys in book_rules] + ["source"] * len(p.rules)
+    origins = [_shown(Path(where), books_dir) for where, _keys in book_rules]
+    origins += ["source"] * len(p.rules)
     identified = ("an OFX statement (v1 SGML or v2 XML); its transactions read as the "
                   "columns below" if p.name == "ofx" else
                   "a header row holding " + ", ".join(p.signature)
                   + " (any order, case and spacing; other columns allowed)")
     currency = (p.fixed_currency and f"always {p.fixed_currency}") or (
-        p.currency and f"from the {p.currency} column") or "the books' currency"
+        p.currency and f"from the {p.currency} column") or "always GBP"
     return Source(
         name=p.name, title=p.title, origin=origin, identified_by=identified,
         columns=_columns(p), dates=p.date_formats, numbers=_numbers(p), currency=currency,
@@ -197,10 +199,12 @@ def sources(settings: Settings | None = None, books_dir: Path | None = None) -> 
     own = [(profile_lib.load(p), _shown(p, books_dir)) for p in settings.profiles]
     names = {p.name for p, _where in own}
     found = own + [(p, "built-in") for p in profile_lib.builtin() if p.name not in names]
-    return sorted((describe(p, settings, where) for p, where in found), key=lambda s: s.name)
+    return sorted((describe(p, settings, where, books_dir) for p, where in found),
+                  key=lambda s: s.name)
 
 
 def _shown(path: Path, books_dir: Path | None) -> str:
+    """A file of the books (a profile, a rule's file:line), named from the books' folder."""
     try:
         return f"the books: {path.relative_to(books_dir)}" if books_dir else str(path)
     except ValueError:

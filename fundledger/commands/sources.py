@@ -35,6 +35,7 @@ def command(name: str | None, books: Path | None, everything: bool, fmt: str) ->
     """
     from importers import describe
     from importers import describe_render as render
+    from importers.errors import Problem
     from importers.settings import from_entries
 
     settings = None
@@ -43,7 +44,7 @@ def command(name: str | None, books: Path | None, everything: bool, fmt: str) ->
         settings = from_entries(entries, books.parent)
     try:
         found = describe.sources(settings, books.parent if books is not None else None)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, Problem) as e:  # a books profile or rule that is wrong
         raise click.ClickException(f"a source cannot be read: {e}") from None
     if name is not None:
         found = [s for s in found if s.name == name]
