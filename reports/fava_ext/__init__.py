@@ -18,6 +18,7 @@ are loaded (warm.py).
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections import OrderedDict
 from decimal import Decimal
@@ -25,7 +26,7 @@ from urllib.parse import urlencode
 
 from beancount.core.data import Transaction
 from fava.application import url_for
-from fava.core.filters import TimeFilterParseError
+from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import Response, abort, request, send_file
@@ -59,6 +60,13 @@ STATUS_TEXT = {
 }
 
 
+def refuse_filter(problem: str):
+    """A time or filter Fava cannot read is the request's fault: a 400 saying what is wrong,
+    in plain text, on the page and its downloads alike (not a 500 and a traceback)."""
+    abort(Response(f"Fava's filter cannot be used: {problem}\n", status=400,
+                   mimetype="text/plain"))
+
+
 class Funds(FavaExtensionBase):
     """Fava's sidebar entry "Funds" (the URL is /<books>/extension/Funds/)."""
 
@@ -81,16 +89,23 @@ class Funds(FavaExtensionBase):
         time = request.args.get("time", "").strip()
         if not time:
             return Window(None, None)
-        begin, end = parse_date(time, self.ledger.fava_options.fiscal_year_end)
+        try:
+            begin, end = parse_date(time, self.ledger.fava_options.fiscal_year_end)
+        except (ValueError, OverflowError) as e:  # "2020-13": a date that is none
+            refuse_filter(f"time {time!r}: {e}")
         if begin is None or end is None:
-            raise TimeFilterParseError(time)
+            refuse_filter(f"time {time!r} is not a period Fava reads "
+                          "(a year, month or day, e.g. 2023, 2023-03, 2020 - 2023)")
         return Window(begin, end)
 
     def _kept(self, account: str, filter_: str) -> frozenset[int] | None:
         """Ids of the transactions Fava's account filter and filter bar keep (None = all)."""
         if not account and not filter_.strip():
             return None
-        filtered = self.ledger.get_filtered(account=account, filter=filter_, time="")
+        try:
+            filtered = self.ledger.get_filtered(account=account, filter=filter_, time="")
+        except (FilterError, re.error, ValueError) as e:
+            refuse_filter(str(e))
         return frozenset(id(e) for e in filtered.entries if isinstance(e, Transaction))
 
     def view(self) -> FundsView:
