@@ -32,7 +32,7 @@ from werkzeug.utils import secure_filename
 
 from ledger import options as ledger_options
 from ledger import unclassified
-from reports import reconcile, svg
+from reports import reconcile, svg, words
 from reports.classify import ReportError
 from reports.fava_ext import downloads, trail, writes
 from reports.fava_ext.page import (
@@ -49,18 +49,13 @@ from reports.render import money
 
 CACHE_SIZE = 32
 FILTER_ARGS = ("time", "account", "filter", "conversion", "interval")
-STATUS_TEXT = {
-    "open": "open",
-    "closable": "can be closed",
-    "closed": "closed",
-    "overspent": "overspent",
-}
 
 
 class Funds(FavaExtensionBase):
     """Fava's sidebar entry "Funds" (the URL is /<books>/extension/Funds/)."""
 
     report_title = "Funds"
+    words = words  # the codes in plain words (reports/words.py), for the template
 
     def __init__(self, ledger, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -136,13 +131,24 @@ class Funds(FavaExtensionBase):
         """The holding accounts the fund used that do not agree with a statement as at
         the period's end: shown as blockers to closing it."""
         entries = self.ledger.all_entries
-        key = (id(entries), "reconcile", view.window.last_day)
+        key = (id(entries), "reconcile", view.as_at)
         with self._lock:
             checks = self._cache.get(key)
         if checks is None:
-            checks = reconcile.reconcile_accounts(entries, view.window.last_day)
+            checks = reconcile.reconcile_accounts(entries, view.as_at)
             self._remember(key, checks)
         return reconcile.unreconciled(checks, reconcile.fund_accounts(entries, fund.fund))
+
+    def grants(self) -> frozenset[str]:
+        """The funds a funder report is offered for (downloads.grant_funds)."""
+        entries = self.ledger.all_entries
+        key = (id(entries), "grants")
+        with self._lock:
+            got = self._cache.get(key)
+        if got is None:
+            got = downloads.grant_funds(entries)
+            self._remember(key, got)
+        return got
 
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
@@ -167,7 +173,7 @@ class Funds(FavaExtensionBase):
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
                    "downloads": downloads.offered(fund, grant is not None),
-                   "unclassified": self.unclassified()}
+                   "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
             context["chart"] = svg.raised_spent_chart(
@@ -201,9 +207,6 @@ class Funds(FavaExtensionBase):
     def fy_words(self, view: FundsView) -> str:
         """ "financial years ending 31 March": what the by-year columns are."""
         return ledger_options.fy_words(view.year_end)
-
-    def status_text(self, status: str) -> str:
-        return STATUS_TEXT.get(status, status)
 
     def spent(self, summary: FundSummary) -> Decimal:
         return spent(summary)
