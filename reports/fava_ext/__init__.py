@@ -55,6 +55,7 @@ class Funds(FavaExtensionBase):
     """Fava's sidebar entry "Funds" (the URL is /<books>/extension/Funds/)."""
 
     report_title = "Funds"
+    has_js_module = True  # Funds.js: phone-width CSS for Fava's own Import page
     words = words  # the codes in plain words (reports/words.py), for the template
 
     def __init__(self, ledger, config: str | None = None) -> None:
