@@ -403,14 +403,14 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
     stops a close (for an error, what is wrong)."""
     if fund.closed is not None and balance != 0:
         return "error", [(f"closed on {fund.closed} but its balance is "
-                         f"{show_money(balance, unit)}, not nil: an entry is missing or "
-                         "wrong (fundledger check names it)")]
+                          f"{show_money(balance, unit)}, not nil: an entry is missing or "
+                          "wrong (fundledger check names it)")]
     if fund.closed is not None:
         return "closed", []
     if balance < 0 and fund.fund_class in RESTRICTED:
         return "error", [(f"a {fund.fund_class} fund cannot go below zero, but its balance is "
-                         f"{show_money(balance, unit)}: an entry is missing or charged to "
-                         "the wrong fund (fundledger check names it)")]
+                          f"{show_money(balance, unit)}: an entry is missing or charged to "
+                          "the wrong fund (fundledger check names it)")]
     blockers: list[str] = []
     if balance < 0:
         blockers.append(f"overspent by {show_money(-balance, unit)}: the fund's balance is "

@@ -189,6 +189,9 @@ def test_cli_funds_table_prints_words_not_codes(tmp_path, cli):
     assert "If money is left: released to general funds" in result.stdout
     assert "If money is left: given to Access to Justice Foundation" in result.stdout
     assert "set aside by the trustees (designated)" in result.stdout
+    checked = cli("check", main)
+    assert checked.returncode == 0, checked.stdout
+    assert "set aside by the trustees (designated)" in checked.stdout
     # the machine outputs keep the codes other tools match on
     as_json = cli("funds", "--books", main, "--format", "json")
     assert '"terms": "release-to-unrestricted"' in as_json.stdout
