@@ -143,13 +143,16 @@ class Funds(FavaExtensionBase):
     def grants(self) -> frozenset[str]:
         """The funds a funder report is offered for (downloads.grant_funds)."""
         entries = self.ledger.all_entries
-        key = (id(entries), "grants")
+        return self._memo((id(entries), "grants"), lambda: downloads.grant_funds(entries))
+
+    def _memo(self, key: tuple, make):
+        """The value kept under `key` until the books change, made now if there is none."""
         with self._lock:
-            got = self._cache.get(key)
-        if got is None:
-            got = downloads.grant_funds(entries)
-            self._remember(key, got)
-        return got
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        self._remember(key, value)
+        return value
 
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
