@@ -38,15 +38,20 @@ def served(demo):
         yield server, reconcile(entries, options)
 
 
-def shoot(page, name: str) -> None:
-    """Save the whole page: Fava scrolls inside its <article>, so a full-page screenshot
-    would stop at the window; the window is made as tall as the article first."""
+def shoot(page, name: str, part: str | None = None) -> None:
+    """Save the whole page, or one part of it (a CSS selector): Fava scrolls inside its
+    <article>, so a full-page screenshot would stop at the window (and a part scrolled
+    into view would sit under Fava's floating phone buttons); the window is made as tall
+    as the article first."""
     size = page.viewport_size
     height = page.evaluate("() => { const a = document.querySelector('article');"
                            " return a.getBoundingClientRect().top + a.scrollHeight; }")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"],
                                                                    int(height) + 20)})
-    page.screenshot(path=screenshot_path(name), full_page=True)
+    if part is None:
+        page.screenshot(path=screenshot_path(name), full_page=True)
+    else:
+        page.locator(part).screenshot(path=screenshot_path(name))
     page.set_viewport_size(size)
 
 
@@ -198,9 +203,7 @@ def test_every_step_at_desktop_and_phone_width(chromium, served, demo, size):
             assert page.evaluate(OUTSIDE, ".fl table") == []
         if s.fund == grant:
             shoot(page, f"fava-fund-{size}")
-            page.locator("#budget").scroll_into_view_if_needed()
-            page.locator("table.budget").screenshot(
-                path=screenshot_path(f"fava-funder-report-{size}"))
+            shoot(page, f"fava-funder-report-{size}", "#budget")
             assert page.locator("table.budget .over-flag").count() >= 1
 
     page.goto(server.base + "/import/")
