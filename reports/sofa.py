@@ -19,9 +19,10 @@ books declare (`custom "support-costs"`).
 
 The funds note gives, per fund: brought forward, income, expenditure, transfers, carried
 forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
-against them); transfers are signed, into the fund positive. Any Equity:Funds posting other
-than Equity:Funds:Transfers (an opening balance, say) counts as a transfer too, so that for
-every fund
+against them); transfers are signed, into the fund positive. An opening balance (Equity:Funds:Opening,
+what an import brings forward from a statement's first balance) is brought forward, even
+when the books begin inside the period; any other Equity:Funds posting than
+Equity:Funds:Transfers counts as a transfer, so that for every fund
 
     brought_forward + income - expenditure + gains + transfers == carried_forward
 
@@ -138,7 +139,9 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
             foreign[key] = foreign.get(key, ZERO) + w.number
             first.setdefault(key, where(posting, txn))
             continue
-        if txn.date < start:
+        if txn.date < start or posting.account == fundmodel.OPENING_ACCOUNT:
+            # An opening balance is what the fund held before the books' first entry:
+            # brought forward, even when the books begin inside the period.
             bf[fund_id] -= w.number
             continue
         column = classify.sofa_column(fund.fund_class)
