@@ -35,7 +35,7 @@ from werkzeug.utils import secure_filename
 
 from ledger import options as ledger_options
 from ledger import unclassified
-from reports import reconcile, svg
+from reports import reconcile, svg, words
 from reports.classify import ReportError
 from reports.fava_ext import downloads, trail, warm, writes
 from reports.fava_ext.page import (
@@ -52,12 +52,6 @@ from reports.render import money
 
 CACHE_SIZE = 32
 FILTER_ARGS = ("time", "account", "filter", "conversion", "interval")
-STATUS_TEXT = {
-    "open": "open",
-    "closable": "can be closed",
-    "closed": "closed",
-    "overspent": "overspent",
-}
 
 
 def refuse_filter(problem: str):
@@ -71,6 +65,8 @@ class Funds(FavaExtensionBase):
     """Fava's sidebar entry "Funds" (the URL is /<books>/extension/Funds/)."""
 
     report_title = "Funds"
+    has_js_module = True  # Funds.js: phone-width CSS for Fava's own Import page
+    words = words  # the codes in plain words (reports/words.py), for the template
 
     def __init__(self, ledger, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -161,11 +157,11 @@ class Funds(FavaExtensionBase):
         """The holding accounts the fund used that do not agree with a statement as at
         the period's end: shown as blockers to closing it."""
         entries = self.ledger.all_entries
-        key = (id(entries), "reconcile", view.window.last_day)
+        key = (id(entries), "reconcile", view.as_at)
         with self._lock:
             checks = self._cache.get(key)
         if checks is None:
-            checks = reconcile.reconcile_accounts(entries, view.window.last_day)
+            checks = reconcile.reconcile_accounts(entries, view.as_at)
             self._remember(key, checks)
         key = (id(entries), "accounts", fund.fund)  # a scan of every entry: keep it too
         with self._lock:
@@ -174,6 +170,20 @@ class Funds(FavaExtensionBase):
             accounts = reconcile.fund_accounts(entries, fund.fund)
             self._remember(key, accounts)
         return reconcile.unreconciled(checks, accounts)
+
+    def grants(self) -> frozenset[str]:
+        """The funds a funder report is offered for (downloads.grant_funds)."""
+        entries = self.ledger.all_entries
+        return self._memo((id(entries), "grants"), lambda: downloads.grant_funds(entries))
+
+    def _memo(self, key: tuple, make):
+        """The value kept under `key` until the books change, made now if there is none."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        self._remember(key, value)
+        return value
 
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
@@ -198,7 +208,7 @@ class Funds(FavaExtensionBase):
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
                    "downloads": downloads.offered(fund, grant is not None),
-                   "unclassified": self.unclassified()}
+                   "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
             context["chart"] = svg.raised_spent_chart(
@@ -232,9 +242,6 @@ class Funds(FavaExtensionBase):
     def fy_words(self, view: FundsView) -> str:
         """ "financial years ending 31 March": what the by-year columns are."""
         return ledger_options.fy_words(view.year_end)
-
-    def status_text(self, status: str) -> str:
-        return STATUS_TEXT.get(status, status)
 
     def spent(self, summary: FundSummary) -> Decimal:
         return spent(summary)
