@@ -129,46 +129,32 @@ class Funds(FavaExtensionBase):
         Statements cover the whole books: only Fava's time filter applies."""
         if fund is None:
             return None
-        key = (id(self.ledger.all_entries), "grant", fund.fund, view.window)
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        report = downloads.grant_report(self.ledger.all_entries, self.ledger.options,
-                                        fund.fund, view)
-        self._remember(key, report)
-        return report
+        entries = self.ledger.all_entries
+        return self._memo((id(entries), "grant", fund.fund, view.window),
+                          lambda: downloads.grant_report(entries, self.ledger.options,
+                                                         fund.fund, view))
 
     def unclassified(self) -> str:
         """What imports parked in suspense (--unclassified suspense), in words; '' if none."""
         entries = self.ledger.all_entries
-        key = (id(entries), "unclassified")
-        with self._lock:
-            got = self._cache.get(key)
-        if got is None:
-            warmed = warm.result(entries)
-            got = warmed and warmed.unclassified
-        if got is None:
+
+        def make() -> str:
+            warmed = warm.result(entries)  # computed with the view, when serve loaded them
+            if warmed is not None:
+                return warmed.unclassified
             found = unclassified.find(entries)
-            got = found.text() if found else ""
-            self._remember(key, got)
-        return got
+            return found.text() if found else ""
+
+        return self._memo((id(entries), "unclassified"), make)
 
     def unreconciled(self, view: FundsView, fund: FundSummary) -> list[str]:
         """The holding accounts the fund used that do not agree with a statement as at
-        the period's end: shown as blockers to closing it."""
+        the period's end: shown as blockers to closing it. (Both are scans of every entry.)"""
         entries = self.ledger.all_entries
-        key = (id(entries), "reconcile", view.as_at)
-        with self._lock:
-            checks = self._cache.get(key)
-        if checks is None:
-            checks = reconcile.reconcile_accounts(entries, view.as_at)
-            self._remember(key, checks)
-        key = (id(entries), "accounts", fund.fund)  # a scan of every entry: keep it too
-        with self._lock:
-            accounts = self._cache.get(key)
-        if accounts is None:
-            accounts = reconcile.fund_accounts(entries, fund.fund)
-            self._remember(key, accounts)
+        checks = self._memo((id(entries), "reconcile", view.as_at),
+                            lambda: reconcile.reconcile_accounts(entries, view.as_at))
+        accounts = self._memo((id(entries), "accounts", fund.fund),
+                              lambda: reconcile.fund_accounts(entries, fund.fund))
         return reconcile.unreconciled(checks, accounts)
 
     def grants(self) -> frozenset[str]:
