@@ -22,6 +22,7 @@ from beancount.parser import parser
 
 from importers import run
 from importers.errors import Problem
+from importers.profile import Rule
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
 from importers.txn import render
@@ -573,3 +574,113 @@ def test_a_statement_newest_first_is_written_in_date_and_row_order(tmp_path):
     text = run.plan(main, [str(path)], "", PSEUDO).text["imports/bank/2023.beancount"]
     # 1 March's closing (row 6) is dated 2 March, the day of the Zoom payment (row 5).
     assert text.index("2023-03-02 * ") < text.index("2023-03-02 balance")
+
+
+def bank_profile():
+    from importers import profile as profile_lib
+
+    return next(p for p in profile_lib.builtin() if p.name == "bank")
+
+
+@pytest.mark.parametrize("keys, expected", [
+    ({"values": "INTEREST", "sign": "credit"},
+     Rule(kind="income", column="Description", values=("INTEREST",), sign="credit",
+          donor=True)),
+    ({"values": "ZOOM | SLACK ", "sign": "debit", "account": "Expenses:Running:Hosting",
+      "payee": "Zoom", "narration": "Calls", "fund": "case"},
+     Rule(kind="expense", column="Description", values=("ZOOM", "SLACK"), sign="debit",
+          payee="Zoom", narration="Calls", fund="case", donor=False,
+          accounts={"expense": "Expenses:Running:Hosting"})),
+    ({"pattern": "interest", "kind": "income", "account": "Income:Grants:Lumen",
+      "column": "Paid in"},
+     Rule(kind="income", column="Paid in", pattern="interest", donor=True,
+          accounts={"income": "Income:Grants:Lumen"})),
+    ({"pattern": "refund", "kind": "income", "sign": "debit"},
+     Rule(kind="income", column="Description", pattern="refund", sign="debit", donor=False)),
+    ({"values": "TFR", "kind": "transfer", "account": "Assets:Transfers"},
+     Rule(kind="transfer", column="Description", values=("TFR",), donor=False,
+          accounts={"transfer": "Assets:Transfers"})),
+    ({"values": "CHARGE", "kind": "fee", "account": "Expenses:Fees:Payment"},
+     Rule(kind="fee", column="Description", values=("CHARGE",), donor=False,
+          accounts={"fees": "Expenses:Fees:Payment"})),
+    ({"values": "MEMO", "kind": "skip", "account": "Expenses:Running:Hosting"},
+     Rule(kind="skip", column="Description", values=("MEMO",), donor=False)),
+])
+def test_a_books_rule_says_what_it_was_written_to_say(keys, expected):
+    from importers import classify
+
+    assert classify.book_rule(bank_profile(), keys, "rules.beancount:3") == expected
+
+
+@pytest.mark.parametrize("keys, message", [
+    ({"values": "X", "sign": "both"}, "sign must be \"credit\" or \"debit\", not 'both'"),
+    ({"values": "X", "kind": "gift"},
+     "kind 'gift' is not one of expense, income, transfer, fee, skip"),
+    ({"sign": "debit", "account": "Expenses:Running:Hosting"},
+     "a rule needs values or a pattern to match"),
+    ({"values": "X", "sign": "debit"}, "a expense rule needs an account"),
+    ({"values": "X", "kind": "transfer"}, "a transfer rule needs an account"),
+])
+def test_a_books_rule_that_cannot_be_used_says_why_and_where(keys, message):
+    from importers import classify
+
+    with pytest.raises(Problem) as e:
+        classify.rules_for(bank_profile(), [("rules.beancount:3", keys)])
+    assert str(e.value) == f"rules.beancount:3: rule cannot be used: rules.beancount:3: {message}"
+
+
+def test_the_books_rules_come_first_in_their_order_and_suspense_last():
+    from importers import classify
+
+    profile = bank_profile()
+    rules = classify.rules_for(profile, [("a:1", {"values": "A", "kind": "skip"}),
+                                         ("a:2", {"values": "B", "kind": "skip"})])
+    assert [r.values for r in rules[:2]] == [("A",), ("B",)]
+    assert rules[2:-2] == profile.rules and rules[-2:] == classify.SUSPENSE
+    with pytest.raises(Problem) as e:
+        classify.rules_for(profile, [("a:3", {"pattern": "(unclosed"})])
+    assert str(e.value).startswith("a:3: rule cannot be used: missing ), unterminated subpattern")
+
+
+def test_the_first_rule_that_claims_a_row_keeps_it(tmp_path):
+    """A later rule never takes a row an earlier one claimed, by values or by pattern; a
+    pattern reads the column whatever its case."""
+    rules = "".join(
+        f'2017-01-01 custom "fundledger-rule" "bank"\n  {match}\n  sign: "debit"\n'
+        f'  account: "{account}"\n'
+        for match, account in (('values: "DD ZOOM.US 4412"', "Expenses:Running:Hosting"),
+                               ('pattern: "ZOOM"', "Expenses:Legal:Counsel"),
+                               ('values: "DD ZOOM.US 4413"', "Expenses:Running:Hosting")))
+    rows = by_row(built(write_books(tmp_path / "books", rules), bank(tmp_path)))
+    assert postings(rows[3])["Expenses:Running:Hosting"] == D("14.39")
+    assert postings(rows[6])["Expenses:Legal:Counsel"] == D("1.00")
+
+
+@pytest.mark.parametrize("original", [
+    {"Type": "Bank Deposit to PP Account", "Gross": "25.00", "Fee": "0.00", "Net": "25.00"},
+    {"Type": "Donation Payment", "Gross": "0.00", "Fee": "0.00", "Net": "0.00"},
+], ids=["a deposit", "a zero gift"])
+def test_a_refund_of_anything_but_money_received_as_income_is_not_a_refund(tmp_path,
+                                                                           original):
+    path = paypal_rows(tmp_path, [
+        {"Transaction ID": "5PP-O1", "Reference Txn ID": "", **original},
+        {"Transaction ID": "5PP-R1", "Type": "Payment Refund", "Gross": "-25.00",
+         "Fee": "0.00", "Net": "-25.00", "Reference Txn ID": "5PP-O1",
+         "Balance Impact": "Debit"}])
+    main = write_books(tmp_path / "books", ANY_SIGN_GIFT)
+    with pytest.raises(Problem) as e:
+        built(main, path)
+    assert str(e.value).startswith(f"{path}:3: Type 'Payment Refund', money out")
+
+
+def test_a_refund_of_a_row_no_rule_claims_is_held_in_suspense(tmp_path):
+    path = paypal_rows(tmp_path, [
+        {"Transaction ID": "5PP-O1", "Type": "Mystery Credit", "Gross": "25.00",
+         "Fee": "0.00", "Net": "25.00", "Reference Txn ID": ""},
+        {"Transaction ID": "5PP-R1", "Type": "Payment Refund", "Gross": "-25.00",
+         "Fee": "0.00", "Net": "-25.00", "Reference Txn ID": "5PP-O1",
+         "Balance Impact": "Debit"}])
+    got = built(write_books(tmp_path / "books"), path, suspense=True)
+    assert postings(got["paypal:5PP-R1"]) == {"Assets:PayPal": D("-25.00"),
+                                              "Expenses:Unclassified": D("25.00")}
+    assert "refund-of" not in got["paypal:5PP-R1"].meta
