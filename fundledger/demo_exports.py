@@ -372,10 +372,9 @@ def casefunder_statement(files: list[str]) -> None:
             refunded = -sum((D(r["Amount"]) for r in week if r["Type"] == "refund"), D(0))
             fees = sum((D(r["Platform fee"]) + D(r["Processing fee"]) for r in week), D(0))
             held += pledged - fees - refunded
-            last = max(_dmy(r["Date"]) for r in week)
+            first, last = (f(_dmy(r["Date"]) for r in week) for f in (min, max))
             rows.append([last.strftime("%d/%m/%Y"), payout["Campaign"],
-                         f"Pledges {min(_dmy(r['Date']) for r in week):%d/%m/%Y} to "
-                         f"{last:%d/%m/%Y}", f"{pledged:.2f}", f"{fees:.2f}", f"{refunded:.2f}",
+                         f"Pledges {first:%d/%m/%Y} to {last:%d/%m/%Y}", f"{pledged:.2f}", f"{fees:.2f}", f"{refunded:.2f}",
                          "", f"{held:.2f}"])
             paid = -D(payout["Net"])
             held -= paid
