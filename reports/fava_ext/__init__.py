@@ -42,6 +42,9 @@ from reports.fava_ext.page import (
     raised_and_spent_by_year,
     spent,
 )
+
+# Fava loads every extension class found here: Statements is the SOFA and funder report page.
+from reports.fava_ext.statements import Statements as Statements
 from reports.fava_ext.window import Window
 from reports.funder import FunderReport
 from reports.funds import SYMBOLS, FundSummary
