@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from beancount.core.data import Transaction
-from fava_support import fava_app
+from fava_support import SMALL, fava_app, write_small
 
 from fundledger import demo_books
 from ledger import funds as fundmodel
@@ -96,8 +96,8 @@ def period_of(key: str, year: int) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-@pytest.mark.parametrize("year", [2017, 2019, 2022, 2024])
-def test_every_sofa_figure_links_to_a_journal_that_adds_up_to_it(fava, year):
+def check_sofa_page(fava, year: int) -> int:
+    """Follow every figure's link on the year's SOFA page; returns how many were checked."""
     _app, slug, client = fava
     page = client.get(f"/{slug}/extension/Statements/?year={year}").get_data(as_text=True)
     assert f"{year}-01-01 to {year}-12-31" in page
@@ -130,7 +130,45 @@ def test_every_sofa_figure_links_to_a_journal_that_adds_up_to_it(fava, year):
             assert own, (year, key, column, txn)  # nothing shown that the figure leaves out
         assert total == figure, (year, key, column, link)
         checked += 1
-    assert checked >= 12
+    return checked
+
+
+@pytest.mark.parametrize("year", [2017, 2019, 2022, 2024])
+def test_every_sofa_figure_links_to_a_journal_that_adds_up_to_it(fava, year):
+    assert check_sofa_page(fava, year) >= 12
+
+
+# A leftover returned under the fund's terms (expenditure, not negative income), and
+# entries on the first and last days of the year and the day before it.
+EDGES = SMALL + """
+2018-12-31 * "PayPal" "Donation on the last day of 2018"
+  fund: "general"
+  Assets:Bank:Current                25.00 GBP
+  Income:Donations:PayPal           -25.00 GBP
+
+2019-01-01 * "Platform" "Pledges on the first day of 2019"
+  fund: "case"
+  Assets:Held:Firm                  190.00 GBP
+  Expenses:Fees:Platform             10.00 GBP
+  Income:Crowdfunding:Platform     -200.00 GBP
+
+2019-12-31 * "Platform" "Unspent pledges returned under the fund's terms"
+  fund: "case"
+  leftover: "returned"
+  Income:Crowdfunding:Platform      120.00 GBP
+  Assets:Held:Firm                 -120.00 GBP
+"""
+
+
+def test_a_returned_leftover_and_the_years_edges_are_traced_exactly(tmp_path):
+    app, slug = fava_app(write_small(tmp_path / "books", EDGES))
+    fava = (app, slug, app.test_client())
+    page = app.test_client().get(f"/{slug}/extension/Statements/?year=2019") \
+        .get_data(as_text=True)
+    returned = re.search(r'<tr data-row="expenditure.returned".*?data-column="restricted">'
+                         r'<a href="[^"]+">([^<]+)</a>', page, re.DOTALL)
+    assert returned and amount(returned.group(1)) == D("120.00")
+    assert check_sofa_page(fava, 2019) >= 10
 
 
 def test_funder_report_figures_link_to_their_spend_and_tranches(fava):
