@@ -10,17 +10,32 @@ under bench/out/, reused when already there), prints:
   and the median of the warm ones after it, through Fava's real Flask app;
 - Fava's Income Statement, the baseline: its page plus the JSON the browser fetches for it.
 
-Target: a warm Funds page under 1 s on both books. Timing is wall-clock on a shared
-machine: run it twice and believe the smaller figure.
+Then, for the generated books, what issue 18 targets for big books:
+
+- a restarted server: from starting `fundledger serve BOOKS` (a real process) to the
+  Funds page answering, with the load cache empty and then filled; beside Fava's own
+  `fava BOOKS` to its Income Statement answering (the baseline);
+- an edit: one entry appended to a file, then Fava's reload (timed) and the first Funds
+  page after it (timed), as `fundledger serve` runs them (the view computed beside Fava's
+  reload), beside computing the view on request after the reload (the way before).
+
+Targets: a warm Funds page under 1 s on both books; a restarted server ready within 5 s
+on unchanged 100k books; the first Funds view after an edit within 1 s of Fava finishing
+its reload. Timing is wall-clock on a shared machine: run it twice and believe the
+smaller figure; the load average is printed beside each.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +117,102 @@ def bench(label: str, main: Path, repeat: int) -> None:
         print(f"  {name:<40} {cold * 1000:>7.0f}ms {warm * 1000:>7.1f}ms")
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ready_after(command: list[str], url_path: str, env: dict) -> float:
+    """Seconds from starting `command` (a server on a free port) to url_path answering 200."""
+    port = _free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen([*command, "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"{command}: exited {process.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{url_path}",
+                                            timeout=600) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def load_average() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
+def restart(main: Path) -> None:
+    """A server restarted on unchanged books, ready when its main page answers."""
+    bindir = Path(sys.executable).parent
+    cache = OUT / "fava-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, FUNDLEDGER_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
+    from fava.util import slugify
+
+    title = next(line.split('"')[3] for line in main.read_text().splitlines()
+                 if line.startswith('option "title"'))
+    slug = slugify(title)  # Fava's URL for these books
+    print(f"\n  {'restart on unchanged books (to first page answered)':<52} {'s':>7}")
+    rows = [
+        ("Fava's own `fava BOOKS` (baseline)", [str(bindir / "fava"), str(main)],
+         f"/{slug}/income_statement/"),
+        ("fundledger serve, load cache empty", [str(bindir / "fundledger"), "serve", str(main)],
+         f"/{slug}/extension/Funds/"),
+        ("fundledger serve, load cache filled", [str(bindir / "fundledger"), "serve", str(main)],
+         f"/{slug}/extension/Funds/"),
+    ]
+    for name, command, path in rows:
+        seconds = ready_after(command, path, env)
+        print(f"  {name:<52} {seconds:>7.2f}  ({load_average()})", flush=True)
+
+
+def edit(main: Path) -> None:
+    """Fava's reload after an edit, then the first Funds page: as `fundledger serve` runs
+    them, and with the view computed on request after the reload (the way before)."""
+    from fundledger.commands import serve
+    from reports.fava_ext import warm
+
+    target = main.parent / "imports" / "bank" / "2024.beancount"
+    original = target.read_bytes()
+    app, ledger = serve.create_app(main)
+    slug = app.config["LEDGERS"].first_slug()
+    client = app.test_client()
+    print(f"\n  {'after an edit':<52} {'reload s':>9} {'first Funds page s':>19}")
+    try:
+        for name, background in (("view computed beside the reload (serve)", True),
+                                 ("view computed on request (before)", False)):
+            with target.open("a") as f:  # a new donation, different each time
+                f.write(f'\n2024-12-31 * "Bank" "Donation {name[:4]}"\n'
+                        f'  Assets:Bank:Current   1{len(name)}.00 GBP\n'
+                        f'  Income:Donations:Bank  -1{len(name)}.00 GBP\n'
+                        '    fund: "general"\n')
+            if not background:
+                start_view = warm.start
+                warm.start = lambda *a: None
+            start = time.perf_counter()
+            ledger.load_file()
+            reload = time.perf_counter() - start
+            start = time.perf_counter()
+            response = client.get(f"/{slug}/extension/Funds/")
+            first = time.perf_counter() - start
+            if not background:
+                warm.start = start_view
+            if response.status_code != 200:
+                raise SystemExit(f"Funds page: HTTP {response.status_code}")
+            print(f"  {name:<52} {reload:>9.2f} {first:>19.2f}  ({load_average()})",
+                  flush=True)
+    finally:
+        target.write_bytes(original)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="generated transactions")
@@ -110,7 +221,10 @@ def main() -> None:
     args = parser.parse_args()
     bench("demo books", demo_books.MAIN, args.repeat)
     if not args.skip_large:
-        bench(f"generated books (n={args.n})", generated_books(args.n), args.repeat)
+        books = generated_books(args.n)
+        bench(f"generated books (n={args.n})", books, args.repeat)
+        restart(books)
+        edit(books)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from importers.settings import Settings
 from importers.txn import Built, Post, Txn
 from ledger import funds
 
-OPENING = "Equity:Funds:Opening"  # money held before the books begin, in the general fund
+OPENING = funds.OPENING_ACCOUNT  # money held before the books begin, in the general fund
 FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
 
 

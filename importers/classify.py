@@ -25,6 +25,7 @@ reconciles while the treasurer decides.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections import Counter, defaultdict
 
@@ -187,12 +188,15 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     private = norm(column) in {norm(c) for c in profile.donor}
     kinds: Counter = Counter()
     rows: dict[tuple, list[int]] = defaultdict(list)
+    raws: dict[tuple, list[str]] = defaultdict(list)  # free text as written, for patterns
     for i in np.flatnonzero(unclaimed).tolist():
         way = "debit" if sign[i] < 0 else "credit"
         value = None  # not shown: the payer of money in, where the column names payers
         if column and not (private and way == "credit"):
-            value = t.col(column).at(i)
-            value = payee_text(value) if private else value
+            value = raw = t.col(column).at(i)
+            if private:
+                value = payee_text(raw)
+                raws[(value, way)].append(raw)
         kinds[(value, way)] += 1
         rows[(value, way)].append(int(t.rows[i]))
     n = int(unclaimed.sum())
@@ -211,12 +215,13 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
         lines.append(f"  {what(value, way)}: {count} row(s) (rows {at})")
     if len(kinds) > LISTED:
         lines.append(f"  ... and {len(kinds) - LISTED} more kinds")
-    lines += ["", "Say what they are in the books (account and fund yours to choose), e.g.:", ""]
+    lines += ["", ("Say what they are in the books: paste rules like these into rules.beancount "
+               "(or any file the books include), with accounts and funds of your choosing, e.g.:"), ""]
     today = datetime.date.today().isoformat()
     for (value, way), _count in kinds.most_common(LISTED):
         account = "Expenses:FIXME" if way == "debit" else "Income:FIXME"
         match = (f'  values: {_q(value)}' if value and not private else
-                 f'  pattern: {_q("^" + literal(value))}' if value else
+                 f'  pattern: {_q(pattern_for(raws[(value, way)]))}' if value else
                  '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
         lines += [f'{today} custom "{RULE}" "{profile.name}"',
                   f'  column: {_q(column)}' if column else None, match,
@@ -224,6 +229,23 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     lines.append("or import with --unclassified suspense to book them to "
                  f"{UNCLASSIFIED_OUT} / {UNCLASSIFIED_IN} until you do.")
     return "\n".join(line for line in lines if line is not None)
+
+
+def pattern_for(texts: list[str]) -> str:
+    """A pattern every one of these descriptions matches (they share one payee_text): the
+    words they all start with before a word holding a digit ("STAPLES UK 4412 CD 1234"
+    gives "^STAPLES UK"), else their digit-free words in order."""
+    def lead(text: str) -> list[str]:
+        return list(itertools.takewhile(lambda w: not any(c.isdigit() for c in w),
+                                        text.split()))
+
+    common = lead(texts[0])
+    for text in texts[1:]:
+        common = [a for a, b in itertools.takewhile(lambda ab: ab[0] == ab[1],
+                                                    zip(common, lead(text)))]
+    if common:
+        return "^" + literal(" ".join(common))
+    return ".*".join(literal(w) for w in payee_text(texts[0]).split()) or "FIXME"
 
 
 def literal(text: str) -> str:

@@ -39,6 +39,9 @@ TERMS = ("return-to-platform", "release-to-unrestricted", "donate-to-charity")
 DONATE = "donate-to-charity"  # CrowdJustice's rule: a leftover goes to a named charity
 FUND_ACCOUNT_ROOTS = ("Income:", "Expenses:", "Equity:Funds:")
 TRANSFERS_ACCOUNT = "Equity:Funds:Transfers"
+# Money held before the books' first entry (an import's balance brought forward): the
+# statements show it as funds brought forward, never as a transfer from another fund.
+OPENING_ACCOUNT = "Equity:Funds:Opening"
 # The custom directive types the fund model reads.
 FUND, FUND_CLOSE, BUDGET = "fund", "fund-close", "fund-budget"
 FAVA_BUDGET = "budget"  # Fava's own per-account budget directive; not ours

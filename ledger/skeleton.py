@@ -36,7 +36,14 @@ option "inferred_tolerance_default" "*:0.005"
 plugin "ledger.plugin"
 
 include "funds.beancount"
+include "rules.beancount"
 include "fava.beancount"
+""",
+        "rules.beancount": """\
+; Your rules: what each kind of row of an export is (an account, and a fund if not the
+; first unrestricted one). They are read before each source's own rules. When
+; `fundledger import` refuses rows no rule claims, it prints rules for them: paste them
+; here and put your own account (and fund) in place of Expenses:FIXME / Income:FIXME.
 """,
         "funds.beancount": f"""\
 ; Your funds (UK Charity SORP classes: unrestricted, designated, restricted, endowment).
@@ -89,6 +96,7 @@ beancount. Every pound belongs to a fund.
 | --- | --- |
 | `main.beancount` | options, the fund-rules plugin, and the list of files included |
 | `funds.beancount` | your funds: add restricted funds and budgets here |
+| `rules.beancount` | your rules: what each kind of export row is; paste the rules `fundledger import` proposes here |
 | `fava.beancount` | Fava's settings: the Funds page, the Import page |
 | `import_config.py` | the importers Fava's Import page uses |
 | `imports/` | what `fundledger import` wrote: one file per source and year, and `accounts.beancount` (the accounts imports opened). Do not edit by hand |

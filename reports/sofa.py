@@ -19,9 +19,10 @@ books declare (`custom "support-costs"`).
 
 The funds note gives, per fund: brought forward, income, expenditure, transfers, carried
 forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
-against them); transfers are signed, into the fund positive. Any Equity:Funds posting other
-than Equity:Funds:Transfers (an opening balance, say) counts as a transfer too, so that for
-every fund
+against them); transfers are signed, into the fund positive. An opening balance (Equity:Funds:Opening,
+what an import brings forward from a statement's first balance) is brought forward, even
+when the books begin inside the period; any other Equity:Funds posting than
+Equity:Funds:Transfers counts as a transfer, so that for every fund
 
     brought_forward + income - expenditure + gains + transfers == carried_forward
 
@@ -85,7 +86,8 @@ class Sofa:
     # The postings behind each cell, for the audit trail (reports/fava_ext/statements.py):
     # (section, heading key, column) -> {(account, fund, returned leftover?)}; a cell
     # fed by a support cost shared out over headings is in `shared` (no posting is wholly
-    # its own, so no journal adds up to it).
+    # its own, so no journal adds up to it), and ("funds", "opening", column) where an
+    # opening balance dated inside the period is brought forward.
     behind: dict = dataclasses.field(default_factory=dict, repr=False)
     shared: frozenset = frozenset()
 
@@ -149,7 +151,11 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
         column = classify.sofa_column(fund.fund_class)
         returned = txn.meta.get(LEFTOVER_KEY) == RETURNED
         source = (posting.account, fund_id, returned)
-        if txn.date < start:
+        if txn.date < start or posting.account == fundmodel.OPENING_ACCOUNT:
+            # An opening balance is what the fund held before the books' first entry:
+            # brought forward, even when the books begin inside the period.
+            if txn.date >= start:  # no journal of the days before the period holds it
+                shared.add(("funds", "opening", column))
             bf[fund_id] -= w.number
             behind["funds", "bf", column].add(source)
             continue

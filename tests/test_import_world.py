@@ -128,7 +128,8 @@ def test_unclaimed_rows_are_listed_at_once_and_the_rules_offered_work(tmp_path, 
     accounts = iter(["Expenses:Running:Software", "Expenses:Running:Office",
                      "Expenses:Running:Software"])
     block = re.sub("Expenses:FIXME", lambda _m: next(accounts), block)
-    with open(books / "funds.beancount", "a", encoding="utf-8") as f:
+    assert "paste rules like these into rules.beancount" in r.stderr
+    with open(books / "rules.beancount", "a", encoding="utf-8") as f:  # as the refusal says
         f.write("\n" + block)
     again = run_cli("import", export, "--books", books, env=env)
     assert again.returncode == 0, again.stderr
@@ -295,6 +296,7 @@ def test_init_writes_books_that_check_clean_and_serve_the_import_page(tmp_path):
     assert r.returncode == 0, r.stderr
     main = (books / "main.beancount").read_text()
     assert 'option "title" "Friends of the Court"' in main and 'plugin "ledger.plugin"' in main
+    assert 'include "rules.beancount"' in main and (books / "rules.beancount").is_file()
     fava = (books / "fava.beancount").read_text()
     for line in ('"fava-extension" "reports.fava_ext"', '"import-config" "import_config.py"',
                  '"import-dirs" "exports"', '"default-page" "extension/Funds/"'):
@@ -492,3 +494,35 @@ def test_excel_unicode_text_is_read(tmp_path, new_books, encoding):
     moved = sorted(p.units.number for e in entries_of(books) if isinstance(e, data.Transaction)
                    for p in e.postings if p.account == "Assets:Bank:Current")
     assert moved == [Decimal("97.35"), Decimal("1250.00")]
+
+
+WORD = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ&.'-()*+?[", min_size=1, max_size=8)
+REF = st.text(alphabet="0123456789ABCX/-", min_size=1, max_size=8).filter(
+    lambda w: any(c.isdigit() for c in w))
+
+
+@given(st.lists(WORD, min_size=1, max_size=5),
+       st.lists(st.lists(st.tuples(st.integers(0, 5), REF), max_size=3), min_size=1,
+                max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_a_proposed_pattern_matches_every_row_it_was_proposed_for(words, refs_per_row):
+    """A bank description's references can sit anywhere ("STAPLES UK 4412 CD 1234"): the
+    rows grouped under one payee must all be matched by the one pattern offered for them."""
+    from importers.classify import pattern_for, payee_text
+
+    texts = []
+    for refs in refs_per_row:
+        row = list(words)
+        for at, ref in sorted(refs, reverse=True):
+            row.insert(min(at, len(row)), ref)
+        texts.append(" ".join(row))
+    assert len({payee_text(t) for t in texts}) == 1
+    pattern = pattern_for(texts)
+    assert all(re.search(pattern, t, re.IGNORECASE) for t in texts), (pattern, texts)
+
+
+def test_the_pattern_offered_for_a_card_payment_matches_it():
+    from importers.classify import pattern_for
+
+    assert pattern_for(["STAPLES UK 4412 CD 1234", "STAPLES UK CD 0001"]) == "^STAPLES UK"
+    assert pattern_for(["30-91-74 01188342 SAVINGS"]) == "SAVINGS"

@@ -117,3 +117,38 @@ def test_a_fund_closed_before_the_period_is_left_out_but_one_closed_in_it_is_not
     assert "old" not in note(sofa(*loaded, day(2019, 1, 1), day(2019, 12, 31), prior=False))
     assert note(sofa(*loaded, day(2018, 1, 1), day(2018, 12, 31), prior=False))["old"] == (
         0, 0, 0, 0, 0)
+
+
+OPENED_MIDYEAR = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2025-01-01 open Assets:Bank GBP
+2025-01-01 open Income:Donations
+2025-01-01 open Expenses:Legal:Solicitors GBP
+2025-01-01 open Equity:Funds:Opening GBP
+2025-01-01 custom "fund" "general" "unrestricted"
+
+2025-03-02 * "Balance brought forward from the statement of 2025-03-03"
+  fund: "general"
+  Assets:Bank             1700.00 GBP
+  Equity:Funds:Opening   -1700.00 GBP
+
+2025-03-10 * "Gift"
+  fund: "general"
+  Assets:Bank               25.00 GBP
+  Income:Donations         -25.00 GBP
+"""
+
+
+def test_an_opening_balance_inside_the_period_is_brought_forward(tmp_path):
+    """Books begun mid-year from a statement's balance (what `fundledger import` brings
+    forward into new books): the SOFA shows the balance as funds brought forward, not as a
+    transfer from a fund that does not exist, so the year's transfers still sum to zero."""
+    main = tmp_path / "main.beancount"
+    main.write_text(OPENED_MIDYEAR)
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    s = sofa(entries, options, day(2025, 1, 1), day(2025, 12, 31), prior=False)
+    assert note(s) == {"general": (D("1700.00"), D("25.00"), 0, 0, D("1725.00"))}
+    assert s.row("bf").total == D("1700.00")
+    assert s.row("transfers").total == 0

@@ -10,7 +10,9 @@ shown, downloads.py for the reports offered. Every figure comes from
 reports.funds.reconcile; this module only wires it into Fava.
 
 Reconciling 100k transactions takes a while, so each (filters, period) result is kept
-until the books change (Fava reloads them and calls `after_load_file`).
+until the books change (Fava reloads them and calls `after_load_file`), and under
+`fundledger serve` the unfiltered view is computed in the background as soon as the books
+are loaded (warm.py).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ledger import options as ledger_options
 from ledger import unclassified
 from reports import reconcile, svg
 from reports.classify import ReportError
-from reports.fava_ext import downloads, trail, writes
+from reports.fava_ext import downloads, trail, warm, writes
 from reports.fava_ext.page import (
     FundsView,
     compute,
@@ -103,8 +105,13 @@ class Funds(FavaExtensionBase):
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        view = compute(self.ledger.all_entries, self.ledger.options,
-                       self._kept(account, filter_), window)
+        view = None
+        if not account and not filter_ and window.is_whole:  # perhaps under way already
+            warmed = warm.result(self.ledger.all_entries)
+            view = warmed and warmed.view
+        if view is None:
+            view = compute(self.ledger.all_entries, self.ledger.options,
+                           self._kept(account, filter_), window)
         self._remember(key, view)
         return view
 
@@ -130,6 +137,9 @@ class Funds(FavaExtensionBase):
         with self._lock:
             got = self._cache.get(key)
         if got is None:
+            warmed = warm.result(entries)
+            got = warmed and warmed.unclassified
+        if got is None:
             found = unclassified.find(entries)
             got = found.text() if found else ""
             self._remember(key, got)
@@ -145,7 +155,13 @@ class Funds(FavaExtensionBase):
         if checks is None:
             checks = reconcile.reconcile_accounts(entries, view.window.last_day)
             self._remember(key, checks)
-        return reconcile.unreconciled(checks, reconcile.fund_accounts(entries, fund.fund))
+        key = (id(entries), "accounts", fund.fund)  # a scan of every entry: keep it too
+        with self._lock:
+            accounts = self._cache.get(key)
+        if accounts is None:
+            accounts = reconcile.fund_accounts(entries, fund.fund)
+            self._remember(key, accounts)
+        return reconcile.unreconciled(checks, accounts)
 
     def _remember(self, key: tuple, value) -> None:
         with self._lock:

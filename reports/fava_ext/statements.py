@@ -12,7 +12,9 @@ which counts as expenditure, not income). journal_filter() writes that set in Fa
 syntax, `any((account:"^(...)$" fund:"^(...)$"), ...)`, and the link carries the
 statement's period as Fava's time filter, so the journal shows the transactions with such
 a posting in the period, and those postings add up to the figure. A heading fed by a
-support cost shared out over several headings has no link: no posting is wholly its own.
+support cost shared out over several headings has no link: no posting is wholly its own;
+nor has funds brought forward where an opening balance dated inside the period is part of
+it (no journal of the days before the period holds it).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def _cells(key: str) -> list[tuple[str, str]]:
 def sources(statement: Sofa, key: str, column: str) -> frozenset[Source] | None:
     """The postings behind one figure, as (account, fund, returned) (None: shared out)."""
     columns = classify.SOFA_COLUMNS if column == "total" else (column,)
+    if key == "bf" and any(("funds", "opening", c) in statement.shared for c in columns):
+        return None  # an opening balance dated inside the period: no journal before it
     out: set[Source] = set()
     for section, heading in _cells(key):
         for c in columns:

@@ -1,0 +1,110 @@
+"""The whole-period Funds view, computed in the background as soon as books are loaded.
+
+On 100k transactions the Funds view takes seconds to compute, and Fava spends seconds of
+its own after every load (its account tree, its autocompletion lists). Computed on
+request, the first Funds page after an edit waits for both, one after the other. Started
+the moment the entries exist (`fundledger serve`'s loader calls `start`), the view (and the
+page's note of what is unclassified) is computed beside Fava's own work:
+
+- in a forked child process where the platform has `fork` (Linux): the child shares the
+  loaded entries copy-on-write, computes, and sends back the small result, so the two
+  jobs run on two cores instead of taking turns under Python's global lock;
+- in a thread elsewhere (no parallelism, but the page need not wait for a request).
+
+`result(entries)` gives what was computed for exactly that list of entries (Fava keeps
+the list it was given), waiting for it if it is under way; None when none was started
+or it failed (the page then computes it itself, and shows any error as usual).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+from concurrent.futures import Future
+from typing import NamedTuple
+
+from ledger import unclassified
+from reports.fava_ext.page import FundsView, compute
+from reports.fava_ext.window import Window
+
+WHOLE = Window(None, None)
+KEEP = 4  # views kept: the current books' and a few superseded ones still being served
+
+
+
+class Warmed(NamedTuple):
+    """What the Funds page shows before any filter: its view, and what imports left
+    unclassified, in words ('' if nothing)."""
+
+    view: FundsView
+    unclassified: str
+
+
+def funds_page(entries: list, options: dict) -> Warmed:
+    found = unclassified.find(entries)
+    return Warmed(compute(entries, options, None, WHOLE), found.text() if found else "")
+
+
+_lock = threading.Lock()
+_started: dict[int, tuple[list, Future]] = {}  # id(entries) -> (entries, the view to come)
+
+
+def start(entries: list, options: dict) -> None:
+    """Begin computing the whole-period Funds view of these entries."""
+    future: Future = Future()
+    with _lock:
+        _started[id(entries)] = (entries, future)  # holding entries keeps the id unique
+        while len(_started) > KEEP:
+            del _started[next(iter(_started))]
+    threading.Thread(target=_run, args=(entries, options, future), daemon=True,
+                     name="funds-view").start()
+
+
+def result(entries: list, timeout: float = 600) -> Warmed | None:
+    """What was started for this very list of entries (waiting for it), else None."""
+    with _lock:
+        got = _started.get(id(entries))
+    if got is None or got[0] is not entries:
+        return None
+    try:
+        return got[1].result(timeout)
+    except Exception:  # noqa: BLE001 - the caller computes it again and sees the error
+        return None
+
+
+def _run(entries: list, options: dict, future: Future) -> None:
+    try:
+        future.set_result(_in_child(entries, options) if _can_fork() else
+                          funds_page(entries, options))
+    except BaseException as e:  # noqa: BLE001 - reported to whoever waits
+        future.set_exception(e)
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux")
+
+
+def _in_child(entries: list, options: dict) -> Warmed:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, entries, options), daemon=True)
+    child.start()
+    send.close()
+    try:
+        ok, value = receive.recv()  # EOFError if the child died before answering
+    finally:
+        receive.close()
+        child.join()
+    if not ok:
+        raise RuntimeError(value)
+    return value
+
+
+def _child(send, entries: list, options: dict) -> None:
+    try:
+        answer = (True, funds_page(entries, options))
+    except Exception as e:  # noqa: BLE001 - said to the parent, which computes it again
+        answer = (False, f"{type(e).__name__}: {e}")
+    send.send(answer)
+    send.close()
