@@ -128,6 +128,9 @@ class Profile:
     date_pattern: str = ""  # regex: the date inside the date column's text, group "date"
     description: str = ""  # free text the books' rules match; never written to the books
     payer: str = ""  # regex: the payer's name in a donor column, group "payer"
+    # A small file in the source's own layout (header and one real-looking row): shown by
+    # `fundledger sources` and imported by a test, so it is always a row the source reads.
+    example: str = ""
     path: str = ""
 
     def __hash__(self) -> int:

@@ -1,6 +1,6 @@
 """The fund model: what the books declare, read back as plain values.
 
-The books declare funds with `custom` directives (see DESIGN.md):
+The books declare funds with `custom` directives (README.md, "The fund model in the books"):
 
     2018-01-10 custom "fund" "jr-surveillance" "restricted"
       title: "Judicial review crowdfunder"

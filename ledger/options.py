@@ -81,6 +81,16 @@ def fy_of(day: datetime.date, end: tuple[int, int]) -> int:
     return day.year if day <= _clamp(day.year, *end) else day.year + 1
 
 
+def last_complete_year(entries: Iterable, today: datetime.date) -> int:
+    """The financial year a statement defaults to: the last one that has ended by `today`,
+    or, where the books' last transaction falls in an earlier year, that year (so books
+    kept up to 2024 report 2024 in 2026, not an empty 2025)."""
+    end = fy_end(entries)
+    last = max((e.date for e in entries if type(e).__name__ == "Transaction"), default=None)
+    ended = fy_of(today, end) - 1
+    return ended if last is None else min(ended, fy_of(last, end))
+
+
 def fy_label(year: int, end: tuple[int, int]) -> str:
     """How a statement names financial year `year`: "2020" when it is the calendar year,
     else "2019/20" (the UK charity convention for a year that spans two)."""

@@ -22,6 +22,8 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
+from ledger.plugin import RESTRICTED
+from reports import words
 from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
 
 ZERO = Decimal("0.00")
@@ -33,7 +35,9 @@ RETURNED = "returned"
 UNATTRIBUTED = "(not attributed)"
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
-STATUSES = ("open", "closable", "closed", "overspent")
+# "error": a state the fund rules forbid (closed with money in it, a restricted fund
+# below zero). The plugin fails such books on load, but Fava still shows its pages.
+STATUSES = ("open", "closable", "closed", "overspent", "error")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +91,7 @@ class FundSummary:
     foreign: dict[str, Decimal]  # money held in another currency with no rate booked
     status: str
     blockers: tuple[str, ...]
+    charity: str | None = None  # who gets a leftover under donate-to-charity terms
 
     def to_json(self) -> dict:
         """The JSON contract other tools read (see issue 4); extra keys are additive."""
@@ -359,7 +364,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
             holdings=tuple(holdings), unpaid_invoices=invoices, foreign=foreign,
-            status=status, blockers=tuple(blockers)))
+            status=status, blockers=tuple(blockers), charity=fund.charity))
     return out
 
 
@@ -394,16 +399,26 @@ def foreign_blocker(n: Decimal, currency: str, unit: str) -> str:
 
 
 def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
-    """closed > overspent > closable > open; blockers say in plain words what stops a close."""
+    """error > closed > overspent > closable > open; blockers say in plain words what
+    stops a close (for an error, what is wrong)."""
+    if fund.closed is not None and balance != 0:
+        return "error", [(f"closed on {fund.closed} but its balance is "
+                          f"{show_money(balance, unit)}, not nil: an entry is missing or "
+                          "wrong (fundledger check names it)")]
     if fund.closed is not None:
         return "closed", []
+    if balance < 0 and fund.fund_class in RESTRICTED:
+        return "error", [(f"a {fund.fund_class} fund cannot go below zero, but its balance is "
+                          f"{show_money(balance, unit)}: an entry is missing or charged to "
+                          "the wrong fund (fundledger check names it)")]
     blockers: list[str] = []
     if balance < 0:
         blockers.append(f"overspent by {show_money(-balance, unit)}: the fund's balance is "
                         f"{show_money(balance, unit)}")
     elif balance > 0:
         blockers.append(f"{show_money(balance, unit)} not yet spent, returned or released"
-                        + (f" (terms: {fund.terms})" if fund.terms else ""))
+                        + (f" (if money is left: {words.leftover(fund.terms, fund.charity)})"
+                           if fund.terms else ""))
     for h in holdings:
         if h.account.startswith("Assets:") and h.amount != 0:
             blockers.append(f"{show_money(h.amount, unit)} still held in {h.account} "

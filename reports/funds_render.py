@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from reports import render
+from reports import render, words
 from reports.funds import ZERO, FundSummary, to_json
 
 CHANNEL_ORDER = ("crowdfunding", "grant", "donations", "other")
@@ -25,9 +25,9 @@ def summary_table(summaries: Sequence[FundSummary]) -> str:
     """One line per fund: the spreadsheet's top sheet."""
     header = ["Fund", "Class", "Opened", "Raised", "Fees", "Legal", "Other spend",
               "Transfers in", "Transfers out", "Returned", "Balance", "Status"]
-    rows = [[s.fund, s.fund_class, s.opened, s.raised_total, _fees(s), s.legal_total,
-             s.other_spend, s.transfers_in, s.transfers_out, s.returned, s.balance,
-             s.status] for s in summaries]
+    rows = [[s.fund, words.fund_class(s.fund_class), s.opened, s.raised_total, _fees(s),
+             s.legal_total, s.other_spend, s.transfers_in, s.transfers_out, s.returned,
+             s.balance, words.status(s.status)] for s in summaries]
     total = ["Total", "", "", *(sum((r[i] for r in rows), ZERO) for i in range(3, 11)), ""]
     return render.table(header, [*rows, total], align="lllrrrrrrrrl")
 
@@ -50,10 +50,11 @@ def _align(lines: list[str]) -> list[str]:
 def fund_detail(s: FundSummary) -> str:
     """Everything about one fund, in the order money flowed: in, kept, spent, left, where."""
     u = s.unit
-    state = s.status + (f" on {s.closed}" if s.closed else "")
+    state = words.status(s.status) + (f" on {s.closed}" if s.closed else "")
+    left = words.if_money_is_left(s.terms, s.charity)
     lines = [f"{s.fund}: {s.title}",
-             f"  {s.fund_class}, {s.currency}, opened {s.opened}, {state}"
-             + (f", terms: {s.terms}" if s.terms else "")]
+             f"  {words.fund_class(s.fund_class)}, {s.currency}, opened {s.opened}, {state}",
+             *([f"  {left}"] if left else [])]
     raised = [(k, s.raised[k]) for k in CHANNEL_ORDER if k in s.raised]
     raised += [(f"  {a}", v) for a, v in s.raised_by_account.items()]
     if set(s.raised_as_received) - {u}:
@@ -76,7 +77,7 @@ def fund_detail(s: FundSummary) -> str:
                                   for h in s.holdings], u)
     lines = _align(lines)
     if s.blockers:
-        lines.append("  Not closable because")
+        lines.append("  Error in the books" if s.status == "error" else "  Not closable because")
         lines += [f"    - {b}" for b in s.blockers]
     return "\n".join(lines)
 

@@ -26,7 +26,7 @@ from beancount.core.data import Balance, Open, Transaction
 from ledger import funds as fundmodel
 from reports.funds import show_money
 
-# Where money physically sits (DESIGN.md): these accounts have statements.
+# Where money physically sits (docs/books.md): these accounts have statements.
 HOLDING = ("Assets:Bank", "Assets:PayPal", "Assets:Stripe", "Assets:GoCardless",
            "Assets:Platforms", "Assets:OpenCollective", "Assets:Held")
 ZERO = Decimal(0)

@@ -1,4 +1,4 @@
-"""Playwright driving Debian's chromium, as DESIGN.md says: never `playwright install`.
+"""Playwright driving Debian's chromium (the project's rule): never `playwright install`.
 
 `browser()` yields a headless chromium; `screenshot_path(name)` is where a test saves what
 it saw, under test-output/screenshots/ so a person can look at it after the run.

@@ -147,11 +147,13 @@ def test_links_keep_the_filters(small):
     assert "download?report=funds.json&amp;time=2019" in text
 
 
-def test_bad_time_filter_is_fava_error_page(small):
+def test_bad_time_filter_is_a_plain_400(small):
+    # (issue 18: it was Fava's 500 error page; tests/test_rough_edges.py asks over HTTP)
     client, page = small
     response = client.get(page + "?time=not-a-date")
-    assert response.status_code == 500
-    assert "Failed to parse date: not-a-date" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    assert "time 'not-a-date' is not a period Fava reads" in response.get_data(as_text=True)
 
 
 # ---- downloads ----------------------------------------------------------------------------

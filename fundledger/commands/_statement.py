@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from fundledger.loaded import loaded
-from fundledger.options import shown
+from fundledger.options import YEAR, shown
 from ledger import options as ledger_options
 
 FORMATS = click.Choice(["table", "json", "csv", "xlsx", "html"])
 
 
 def year_option(f):
-    return click.option("--year", type=int, required=True, metavar="YEAR",
+    return click.option("--year", type=YEAR, required=True, metavar="YEAR",
                         help="The financial year ending in YEAR (the books' fy-end, default "
                              "31 December).")(f)
 

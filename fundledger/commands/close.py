@@ -7,12 +7,11 @@ import click
 
 from fundledger import demo_books
 from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from reports import closing
 
 CLOSING_FILE = "closing.beancount"
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _refuse(fund: str, blockers: list[str]) -> None:

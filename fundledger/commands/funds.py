@@ -3,13 +3,12 @@ from __future__ import annotations
 import click
 
 from fundledger.loaded import computed, echo_format
-from fundledger.options import books_option
+from fundledger.options import DATE, books_option
 from ledger import unclassified
 from reports import funds as report
 from reports import funds_render
 
 FORMATS = click.Choice(["table", "json", "csv"])
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("funds")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundledger.options import shown
+from fundledger.options import DATE, shown
 from ledger import skeleton
 
 
@@ -19,7 +19,7 @@ from ledger import skeleton
               help="The books' currency: what reports are in.")
 @click.option("--fund", default="general", show_default=True,
               help="The id of the first (unrestricted) fund, which imports book to by default.")
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2000-01-01",
+@click.option("--start", type=DATE, default="2000-01-01",
               show_default=True,
               help="The date the funds and settings take effect: before your oldest export.")
 def command(dest: Path, name: str, currency: str, fund: str, start: datetime.datetime) -> None:

@@ -3,11 +3,9 @@ from __future__ import annotations
 import click
 
 from fundledger.loaded import echo_format, loaded
-from fundledger.options import books_option
+from fundledger.options import DATE, books_option
 from reports import legal as report
 from reports import legal_render
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("legal")

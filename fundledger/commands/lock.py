@@ -8,11 +8,9 @@ import click
 
 from fundledger import demo_books
 from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from ledger import lock as period_lock
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def write(books, plan) -> None:

@@ -5,11 +5,9 @@ import sys
 import click
 
 from fundledger.loaded import echo_format, loaded
-from fundledger.options import books_option
+from fundledger.options import DATE, books_option
 from reports import reconcile as report
 from reports import reconcile_render
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("reconcile")

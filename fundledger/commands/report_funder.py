@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.options import DATE, books_option, shown
 from reports.classify import ReportError
 from reports.funder import UNMAPPED, funder_report
 
@@ -14,9 +14,9 @@ from reports.funder import UNMAPPED, funder_report
 @click.command("funder")
 @click.argument("fund")
 @books_option
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+@click.option("--from", "start", type=DATE, metavar="DATE",
               help="First day of the period (default: the fund's opening).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+@click.option("--to", "end", type=DATE, metavar="DATE",
               help="Last day of the period (default: the end of the financial year --from "
                    "starts; without --from, the fund's close, else today).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx",

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
 
 from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.options import DATE, YEAR, books_option, shown
 from ledger import options as ledger_options
 from reports import sofa as sofa_report
 from reports import sofa_render
@@ -15,11 +16,12 @@ FORMATS = ("table", "json", "csv", "xlsx", "html")
 
 
 @click.command("sofa")
-@click.option("--year", type=int, metavar="FY",
-              help="The financial year ending in FY (the books' fy-end, default 31 December).")
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+@click.option("--year", type=YEAR, metavar="FY",
+              help="The financial year ending in FY (the books' fy-end, default 31 December). "
+                   "Default: the last complete financial year.")
+@click.option("--from", "start", type=DATE, metavar="DATE",
               help="First day of the period (YYYY-MM-DD), with --to instead of --year.")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+@click.option("--to", "end", type=DATE, metavar="DATE",
               help="Last day of the period (YYYY-MM-DD).")
 @books_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
@@ -35,6 +37,9 @@ def command(year, start, end, books, fmt, out) -> None:
     forward.
 
     Give either --year 2023 (the financial year ending in 2023) or --from and --to.
+    With neither, the last complete financial year: the last one that has ended by
+    today, or the year of the books' last transaction if the books end earlier (stderr
+    says which year it chose).
     The year end (default 31 December) is set in the books with a line like:
 
     \b
@@ -47,13 +52,17 @@ def command(year, start, end, books, fmt, out) -> None:
         fundledger report sofa --year 2023 --format xlsx -o sofa-2023.xlsx
         fundledger report sofa --from 2023-04-01 --to 2024-03-31 --format json
     """
-    if (year is None) == (start is None and end is None) or (
-            year is None and (start is None or end is None)):
+    if year is not None and (start or end) or (start is None) != (end is None):
         raise click.UsageError("give either --year FY, or both --from DATE and --to DATE")
     if fmt in ("xlsx", "html") and out is None:
         raise click.UsageError(f"--format {fmt} writes a file: give it with -o FILE")
     entries, options = loaded(books)
     try:
+        if year is None and start is None:
+            year = ledger_options.last_complete_year(entries, datetime.date.today())
+            click.echo(f"no --year given: the last complete financial year, {year} "
+                       f"({ledger_options.fy_bounds(entries, year)[0]} to "
+                       f"{ledger_options.fy_bounds(entries, year)[1]})", err=True)
         if year is not None:
             s, e = ledger_options.fy_bounds(entries, year)
             prior = ledger_options.fy_bounds(entries, year - 1)

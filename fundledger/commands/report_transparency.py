@@ -9,11 +9,10 @@ import click
 
 from fundledger import demo_books
 from fundledger.loaded import loaded
-from fundledger.options import books_option, shown
+from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from reports import disclosure, transparency, transparency_render
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
 REGISTER_FILE = "published.beancount"
 
 

@@ -8,7 +8,10 @@ write into that copy and never into the installed package.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import signal
+import socket
 import tempfile
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import click
 from beancount.core.data import Custom
 
 from fundledger import demo_books
-from fundledger.options import BooksPath, shown
+from fundledger.options import books_argument, shown
 
 EXTENSION_MODULE = "reports.fava_ext"
 
@@ -96,6 +99,58 @@ def create_app(main: Path):
     return app, ledger
 
 
+def _bindable(host: str, port: int) -> bool:
+    """Whether a server could listen on host:port now (SO_REUSEADDR as cheroot sets it, so
+    a port left in TIME_WAIT by a stopped server counts as free, as it is to cheroot)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError:
+            return False
+    return True
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail before loading anything or printing the address when the port is taken, and
+    suggest a free one nearby."""
+    if _bindable(host, port):
+        return
+    free = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)),
+                None)
+    hint = f"; try --port {free}" if free else ""
+    raise click.ClickException(f"port {port} on {host} is in use{hint}")
+
+
+def stop_on_signals() -> None:
+    """SIGTERM (kill, systemd, a container stopping) stops the server as Ctrl-C does, so
+    the with-blocks around it run and the temporary demo copy is removed. (SIGINT, Ctrl-C,
+    is Python's KeyboardInterrupt already.)"""
+    def stop(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def stops_quietly(command):
+    """A stop (Ctrl-C, SIGTERM) that comes while the books load, before the server runs,
+    ends the command as quietly as one that comes while serving: the with-blocks inside
+    have cleaned up, nothing failed."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+    return run
+
+
 def serve(app, host: str, port: int) -> None:
     """Serve with cheroot, as the `fava` command does (a production WSGI server)."""
     from cheroot.wsgi import Server
@@ -111,12 +166,14 @@ def serve(app, host: str, port: int) -> None:
 
 
 @click.command("serve")
-@click.argument("books", type=BooksPath(), required=False)
+@books_argument(default=None, help="The books to open (also as --books). Default: a fresh "
+                "temporary copy of the demo books.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Only this computer can connect to 127.0.0.1; "
                    "use 0.0.0.0 only on a network you trust (Fava has no login).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
+@stops_quietly
 def command(books: Path | None, host: str, port: int) -> None:
     """Open the books in Fava, the web interface, with the Funds page in its sidebar.
 
@@ -129,6 +186,8 @@ def command(books: Path | None, host: str, port: int) -> None:
     go to that copy, which is thrown away when the server stops).
     """
     check_extension_importable()
+    check_port(host, port)
+    stop_on_signals()
     with tempfile.TemporaryDirectory(prefix="fundledger-demo-") as tmp:
         if books is None:
             books = demo_books.copy_to(Path(tmp) / "books")
