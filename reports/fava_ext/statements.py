@@ -35,7 +35,7 @@ from reports import classify
 from reports.classify import ReportError
 from reports.funder import UNMAPPED, FunderReport, budget_maps, funder_report
 from reports.render import money
-from reports.sofa import Sofa, sofa
+from reports.sofa import FundMovement, Sofa, sofa
 
 RETURNED = 'leftover:"^returned$"'
 COLUMNS = (*classify.SOFA_COLUMNS, "total")
@@ -175,6 +175,18 @@ class Statements(FavaExtensionBase):
     def first_day(self) -> datetime.date:
         return min((e.date for e in self.ledger.all_entries if isinstance(e, Transaction)),
                    default=datetime.date.today())
+
+    def fund_url(self, statement: Sofa, key: str, fund: FundMovement) -> str | None:
+        """The journal behind one figure of the funds note: the SOFA row's postings of one
+        fund (income, expenditure, transfers, gains, brought and carried forward)."""
+        found = sources(statement, key, classify.sofa_column(fund.fund_class))
+        if found is None:
+            return None
+        expr = journal_filter(frozenset(s for s in found if s[1] == fund.fund))
+        time = period(key, statement.start, statement.end, self.first_day())
+        if expr is None or time is None:
+            return None
+        return url_for("report", report_name="journal", filter=expr, time=time)
 
     def sofa_url(self, statement: Sofa, key: str, column: str) -> str | None:
         """The journal behind one SOFA figure (column "prior": the prior year's total)."""
