@@ -200,6 +200,8 @@ class Funds(FavaExtensionBase):
                    "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
+            context["brought_forward"] = any(per and per.brought_forward
+                                             for _s, per in context["rows"])
             context["chart"] = svg.raised_spent_chart(
                 raised_and_spent_by_year(view), "Raised and spent per year, all funds",
                 self.money, SYMBOLS.get(view.unit, ""))
