@@ -1,6 +1,6 @@
 """How fast the Funds page renders in Fava, beside Fava's own Income Statement.
 
-    python bench/fava_bench.py [--n 100000] [--repeat 5] [--skip-large]
+    python bench/fava_bench.py [--n 100000] [--repeat 5] [--skip-large] [--parts pages,restart,edit]
 
 For the demo books and for generated books of N transactions (bench/gen_books.py, written
 under bench/out/, reused when already there), prints:
@@ -218,13 +218,20 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="generated transactions")
     parser.add_argument("--repeat", type=int, default=5, help="warm requests to time")
     parser.add_argument("--skip-large", action="store_true", help="demo books only")
+    parser.add_argument("--parts", default="pages,restart,edit",
+                        help="which measurements: pages (both books), restart, edit")
     args = parser.parse_args()
-    bench("demo books", demo_books.MAIN, args.repeat)
+    parts = set(args.parts.split(","))
+    if "pages" in parts:
+        bench("demo books", demo_books.MAIN, args.repeat)
     if not args.skip_large:
         books = generated_books(args.n)
-        bench(f"generated books (n={args.n})", books, args.repeat)
-        restart(books)
-        edit(books)
+        if "pages" in parts:
+            bench(f"generated books (n={args.n})", books, args.repeat)
+        if "restart" in parts:
+            restart(books)
+        if "edit" in parts:
+            edit(books)
 
 
 if __name__ == "__main__":

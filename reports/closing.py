@@ -64,7 +64,7 @@ def plan(entries, options, fund: str, day: datetime.date, leftover: str | None =
         raise CannotClose(fund, [(f"the fund is used after {day} (first on {later[0]}): "
                                  "close it on or after its last entry")])
     s = next(x for x in report.reconcile(entries, options, as_of=day) if x.fund == fund)
-    if s.status == "overspent":
+    if s.status in ("overspent", "error"):
         raise CannotClose(fund, list(s.blockers))
     text, how = "", None
     if s.status != "closable":

@@ -22,6 +22,8 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
+from ledger.plugin import RESTRICTED
+from reports import words
 from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
 
 ZERO = Decimal("0.00")
@@ -33,7 +35,9 @@ RETURNED = "returned"
 UNATTRIBUTED = "(not attributed)"
 SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
-STATUSES = ("open", "closable", "closed", "overspent")
+# "error": a state the fund rules forbid (closed with money in it, a restricted fund
+# below zero). The plugin fails such books on load, but Fava still shows its pages.
+STATUSES = ("open", "closable", "closed", "overspent", "error")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +91,10 @@ class FundSummary:
     foreign: dict[str, Decimal]  # money held in another currency with no rate booked
     status: str
     blockers: tuple[str, ...]
+    charity: str | None = None  # who gets a leftover under donate-to-charity terms
+    # Held before the books' first entry (Equity:Funds:Opening, an import's balance brought
+    # forward): neither raised nor a transfer from another fund.
+    brought_forward: Decimal = ZERO
 
     def to_json(self) -> dict:
         """The JSON contract other tools read (see issue 4); extra keys are additive."""
@@ -118,6 +126,7 @@ class FundSummary:
             "other_spend": m(self.other_spend),
             "other_by_account": {k: m(v) for k, v in self.other_by_account.items()},
             "transfers": {"in": m(self.transfers_in), "out": m(self.transfers_out)},
+            "brought_forward": m(self.brought_forward),
             "held": [{"account": h.account, "description": h.description,
                       "amount": m(h.amount)} for h in self.holdings],
             "unpaid_invoices": [{"invoice": i.number, "payee": i.payee,
@@ -236,6 +245,7 @@ class _Acc:
         self.other: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.t_in = ZERO
         self.t_out = ZERO
+        self.opening = ZERO
         self.balance = ZERO
         self.holdings: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -315,6 +325,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 a.legal_cat[legal_category(account)] += n
             elif account.startswith("Expenses:"):
                 a.other[account] += n
+            elif account == fundmodel.OPENING_ACCOUNT:
+                a.opening -= n
             elif n < 0:  # Equity:Funds:*: a credit is money coming into the fund
                 a.t_in -= n
             else:
@@ -359,7 +371,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
             holdings=tuple(holdings), unpaid_invoices=invoices, foreign=foreign,
-            status=status, blockers=tuple(blockers)))
+            status=status, blockers=tuple(blockers), charity=fund.charity,
+            brought_forward=a.opening))
     return out
 
 
@@ -394,16 +407,26 @@ def foreign_blocker(n: Decimal, currency: str, unit: str) -> str:
 
 
 def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
-    """closed > overspent > closable > open; blockers say in plain words what stops a close."""
+    """error > closed > overspent > closable > open; blockers say in plain words what
+    stops a close (for an error, what is wrong)."""
+    if fund.closed is not None and balance != 0:
+        return "error", [(f"closed on {fund.closed} but its balance is "
+                          f"{show_money(balance, unit)}, not nil: an entry is missing or "
+                          "wrong (fundledger check names it)")]
     if fund.closed is not None:
         return "closed", []
+    if balance < 0 and fund.fund_class in RESTRICTED:
+        return "error", [(f"a {fund.fund_class} fund cannot go below zero, but its balance is "
+                          f"{show_money(balance, unit)}: an entry is missing or charged to "
+                          "the wrong fund (fundledger check names it)")]
     blockers: list[str] = []
     if balance < 0:
         blockers.append(f"overspent by {show_money(-balance, unit)}: the fund's balance is "
                         f"{show_money(balance, unit)}")
     elif balance > 0:
         blockers.append(f"{show_money(balance, unit)} not yet spent, returned or released"
-                        + (f" (terms: {fund.terms})" if fund.terms else ""))
+                        + (f" (if money is left: {words.leftover(fund.terms, fund.charity)})"
+                           if fund.terms else ""))
     for h in holdings:
         if h.account.startswith("Assets:") and h.amount != 0:
             blockers.append(f"{show_money(h.amount, unit)} still held in {h.account} "

@@ -7,6 +7,7 @@ import click
 from fundledger.options import books_argument, shown
 from ledger import books as ledger_books
 from ledger import funds, unclassified
+from reports import words
 
 
 @click.command("check")
@@ -32,7 +33,8 @@ def command(books) -> None:
     suspense = unclassified.find(entries)
     if suspense:  # a warning, not an error: the books are sound, just not finished
         click.echo(f"warning: {suspense.text()}", err=True)
+    width = max((len(words.fund_class(f.fund_class)) for f in declared.values()), default=0)
     for fund in declared.values():
         state = f"closed {fund.closed}" if fund.closed else "open"
-        click.echo(f"  {fund.id:<24} {fund.fund_class:<12} {state:<18} "
+        click.echo(f"  {fund.id:<24} {words.fund_class(fund.fund_class):<{width}} {state:<18} "
                    f"{funds.format_balance(balances.get(fund.id, {})):>16}")

@@ -35,7 +35,7 @@ from werkzeug.utils import secure_filename
 
 from ledger import options as ledger_options
 from ledger import unclassified
-from reports import reconcile, svg
+from reports import reconcile, svg, words
 from reports.classify import ReportError
 from reports.fava_ext import downloads, trail, warm, writes
 from reports.fava_ext.page import (
@@ -52,12 +52,6 @@ from reports.render import money
 
 CACHE_SIZE = 32
 FILTER_ARGS = ("time", "account", "filter", "conversion", "interval")
-STATUS_TEXT = {
-    "open": "open",
-    "closable": "can be closed",
-    "closed": "closed",
-    "overspent": "overspent",
-}
 
 
 def refuse_filter(problem: str):
@@ -71,6 +65,8 @@ class Funds(FavaExtensionBase):
     """Fava's sidebar entry "Funds" (the URL is /<books>/extension/Funds/)."""
 
     report_title = "Funds"
+    has_js_module = True  # Funds.js: phone-width CSS for Fava's own Import page
+    words = words  # the codes in plain words (reports/words.py), for the template
 
     def __init__(self, ledger, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -133,47 +129,47 @@ class Funds(FavaExtensionBase):
         Statements cover the whole books: only Fava's time filter applies."""
         if fund is None:
             return None
-        key = (id(self.ledger.all_entries), "grant", fund.fund, view.window)
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        report = downloads.grant_report(self.ledger.all_entries, self.ledger.options,
-                                        fund.fund, view)
-        self._remember(key, report)
-        return report
+        entries = self.ledger.all_entries
+        return self._memo((id(entries), "grant", fund.fund, view.window),
+                          lambda: downloads.grant_report(entries, self.ledger.options,
+                                                         fund.fund, view))
 
     def unclassified(self) -> str:
         """What imports parked in suspense (--unclassified suspense), in words; '' if none."""
         entries = self.ledger.all_entries
-        key = (id(entries), "unclassified")
-        with self._lock:
-            got = self._cache.get(key)
-        if got is None:
-            warmed = warm.result(entries)
-            got = warmed and warmed.unclassified
-        if got is None:
+
+        def make() -> str:
+            warmed = warm.result(entries)  # computed with the view, when serve loaded them
+            if warmed is not None:
+                return warmed.unclassified
             found = unclassified.find(entries)
-            got = found.text() if found else ""
-            self._remember(key, got)
-        return got
+            return found.text() if found else ""
+
+        return self._memo((id(entries), "unclassified"), make)
 
     def unreconciled(self, view: FundsView, fund: FundSummary) -> list[str]:
         """The holding accounts the fund used that do not agree with a statement as at
-        the period's end: shown as blockers to closing it."""
+        the period's end: shown as blockers to closing it. (Both are scans of every entry.)"""
         entries = self.ledger.all_entries
-        key = (id(entries), "reconcile", view.window.last_day)
-        with self._lock:
-            checks = self._cache.get(key)
-        if checks is None:
-            checks = reconcile.reconcile_accounts(entries, view.window.last_day)
-            self._remember(key, checks)
-        key = (id(entries), "accounts", fund.fund)  # a scan of every entry: keep it too
-        with self._lock:
-            accounts = self._cache.get(key)
-        if accounts is None:
-            accounts = reconcile.fund_accounts(entries, fund.fund)
-            self._remember(key, accounts)
+        checks = self._memo((id(entries), "reconcile", view.as_at),
+                            lambda: reconcile.reconcile_accounts(entries, view.as_at))
+        accounts = self._memo((id(entries), "accounts", fund.fund),
+                              lambda: reconcile.fund_accounts(entries, fund.fund))
         return reconcile.unreconciled(checks, accounts)
+
+    def grants(self) -> frozenset[str]:
+        """The funds a funder report is offered for (downloads.grant_funds)."""
+        entries = self.ledger.all_entries
+        return self._memo((id(entries), "grants"), lambda: downloads.grant_funds(entries))
+
+    def _memo(self, key: tuple, make):
+        """The value kept under `key` until the books change, made now if there is none."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        self._remember(key, value)
+        return value
 
     def _remember(self, key: tuple, value) -> None:
         with self._lock:
@@ -198,9 +194,11 @@ class Funds(FavaExtensionBase):
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
                    "downloads": downloads.offered(fund, grant is not None),
-                   "unclassified": self.unclassified()}
+                   "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
+            context["brought_forward"] = any(per and per.brought_forward
+                                             for _s, per in context["rows"])
             context["chart"] = svg.raised_spent_chart(
                 raised_and_spent_by_year(view), "Raised and spent per year, all funds",
                 self.money, SYMBOLS.get(view.unit, ""))
@@ -232,9 +230,6 @@ class Funds(FavaExtensionBase):
     def fy_words(self, view: FundsView) -> str:
         """ "financial years ending 31 March": what the by-year columns are."""
         return ledger_options.fy_words(view.year_end)
-
-    def status_text(self, status: str) -> str:
-        return STATUS_TEXT.get(status, status)
 
     def spent(self, summary: FundSummary) -> Decimal:
         return spent(summary)

@@ -20,8 +20,9 @@ import io
 import zipfile
 from collections.abc import Callable
 
-from beancount.core.data import Transaction
+from beancount.core.data import Custom, Transaction
 
+from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import funds_render, transparency, transparency_render, xlsx
 from reports.classify import ReportError
@@ -56,11 +57,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def grant_report(entries: list, options: dict, fund: str, view: FundsView) -> FunderReport | None:
-    """The funder report for the page's period, or None for a fund that is not a grant."""
+    """The funder report for the page's period, as at the page's date, or None for a fund
+    that is not a grant."""
     try:
-        return funder_report(entries, options, fund, view.window.begin, view.window.last_day)
+        return funder_report(entries, options, fund, view.window.begin, view.as_at)
     except ReportError:
         return None
+
+
+def grant_funds(entries: list) -> frozenset[str]:
+    """The grants: funds with budget lines or an award, as funder_report requires."""
+    _declared, budgets, _errors = fundmodel.declarations(entries)
+    awarded = {e.values[0].value for e in entries
+               if isinstance(e, Custom) and e.type == fundmodel.FUND and e.values
+               and "award" in e.meta}
+    return frozenset({b.fund for b in budgets} | awarded)
 
 
 def sofa_period(entries: list, view: FundsView) -> tuple[datetime.date, datetime.date]:

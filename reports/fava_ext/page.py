@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 
+from beancount.core.data import Transaction
+
 from ledger import options as ledger_options
 from reports.fava_ext.window import Window, select, years
 from reports.funds import FundSummary, operating_currency, reconcile
@@ -35,6 +37,9 @@ class FundsView:
     in_period: tuple[FundSummary, ...]  # only the period's transactions
     by_year: dict[int, dict[str, FundSummary]]  # financial years of the period
     year_end: tuple[int, int] = ledger_options.DEFAULT_FY_END  # the books' fy-end
+    # The one date every table on the page is "as at": the period's last day, else
+    # today (or the books' last entry, if that is later: the figures include it).
+    as_at: datetime.date | None = None
 
     def label(self, year: int) -> str:
         """A financial year as every statement names it: "2024", or "2023/24"."""
@@ -51,17 +56,29 @@ class FundsView:
         return frozenset(s.fund for s in self.to_end)
 
 
+def as_at(entries: Sequence, window: Window,
+          today: datetime.date | None = None) -> datetime.date:
+    """The page's "as at" date: the period's last day; with no end, today, or the date of
+    the books' last entry when that is later (a payment booked ahead is in the figures)."""
+    if window.last_day is not None:
+        return window.last_day
+    last = next((e.date for e in reversed(entries) if isinstance(e, Transaction)), None)
+    today = today or datetime.date.today()
+    return max(today, last) if last else today
+
+
 def compute(entries: Sequence, options, kept: Collection[int] | None,
-            window: Window) -> FundsView:
+            window: Window, today: datetime.date | None = None) -> FundsView:
     """Reconcile the funds up to the end of the window, within it, and per calendar year."""
     unit = operating_currency(options)
+    day = as_at(entries, window, today)
     to_end_entries = select(entries, kept, None, window.end)
-    to_end = reconcile(to_end_entries, options, as_of=window.last_day)
+    to_end = reconcile(to_end_entries, options, as_of=day)
     if window.begin is None:
         in_period = to_end
     else:
         in_period = reconcile(select(to_end_entries, None, window.begin, window.end),
-                              options, as_of=window.last_day)
+                              options, as_of=day)
     by_year: dict[int, dict[str, FundSummary]] = {}
     try:
         year_end = ledger_options.fy_end(entries)
@@ -77,7 +94,7 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
         summaries = reconcile(select(to_end_entries, None, begin, end), options,
                               as_of=end - datetime.timedelta(days=1))
         by_year[year] = {s.fund: s for s in summaries}
-    return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year, year_end)
+    return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year, year_end, day)
 
 
 @dataclasses.dataclass(frozen=True)
