@@ -89,6 +89,8 @@ class Builder:
     def build(self, d: Parsed, columnwise: bool = True) -> Built:
         """The common kinds go through importers.columns unless columnwise is False
         (tests compare both)."""
+        if self.p.balances_only:  # a statement of money booked from other sources
+            return Built(None, [], self.balances(d)[0], [])
         fast = simple_rows(self, d) if columnwise else np.zeros(len(d), dtype=bool)
         if fast.any() and self.s.converted:  # priced below, so built the generic way
             fast &= np.array([f"{self.p.name}:{i}" not in self.s.converted for i in d.ids],

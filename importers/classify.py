@@ -45,6 +45,9 @@ SUSPENSE = (
     Rule(kind="income", narration="Unclassified receipt", donor=False,
          accounts={"income": UNCLASSIFIED_IN}),
 )
+# Every line of a statement-only source (profile balances_only): read for its balance,
+# never booked, so neither the books' rules nor suspense apply to it.
+STATEMENT_LINE = Rule(kind="transfer", narration="Statement line (balance only)", donor=False)
 KIND_ACCOUNT = {"expense": "expense", "income": "income", "transfer": "transfer",
                 "fee": "fees"}
 LISTED = 25  # kinds of unclaimed row listed, and rules proposed, in one refusal
@@ -84,6 +87,8 @@ def book_rule(profile: Profile, keys: dict, where: str) -> Rule:
 def rules_for(profile: Profile, book_rules: list[tuple[str, dict]]) -> tuple[Rule, ...]:
     """The books' rules for this source (in the books' order), the source's own, and the
     two suspense rules last (used only with --unclassified suspense)."""
+    if profile.balances_only:
+        return (STATEMENT_LINE, *SUSPENSE)
     own = []
     for where, keys in book_rules:
         try:

@@ -144,6 +144,9 @@ def _hint(fmt: str) -> str:
 
 def parse_dates(t: Table, profile: Profile) -> Column:
     col = t.col(profile.date)
+    if profile.date_pattern:  # a report that writes the date in a label: "Ending balance (2024-12-31)"
+        found = re.compile(profile.date_pattern)
+        col = col.map(lambda v: (m.group("date") if (m := found.search(v)) else ""))
     t.fail(col.empty(), lambda r: f"missing date in column '{profile.date}'")
     used = col.used()
     values = pd.Series([v if u else "" for v, u in zip(col.values, used.tolist())],

@@ -121,6 +121,11 @@ class Profile:
     encoding: str = ""
     footer: str = ""
     balance: str = ""  # the running balance column: the import asserts each day's closing
+    # A statement of money the books already hold from other sources (a solicitors'
+    # client-account ledger, a platform's statement of funds held): its import writes only
+    # the balance assertions, never a transaction, so nothing is booked twice.
+    balances_only: bool = False
+    date_pattern: str = ""  # regex: the date inside the date column's text, group "date"
     description: str = ""  # free text the books' rules match; never written to the books
     payer: str = ""  # regex: the payer's name in a donor column, group "payer"
     # A small file in the source's own layout (header and one real-looking row): shown by
@@ -188,11 +193,19 @@ def from_dict(data: dict, path: str = "") -> Profile:
         raise ValueError(f"{where}: decimal must be \".\" or \",\"")
     if profile.thousands is not None and profile.thousands == profile.decimal:
         raise ValueError(f"{where}: thousands and decimal marks must differ")
-    for pattern in (profile.payer, profile.footer):
+    for pattern in (profile.payer, profile.footer, profile.date_pattern):
         if pattern:
             re.compile(pattern)
     if profile.payer and "(?P<payer>" not in profile.payer:
         raise ValueError(f"{where}: payer needs a group named payer: (?P<payer>...)")
+    if profile.date_pattern and "(?P<date>" not in profile.date_pattern:
+        raise ValueError(f"{where}: date_pattern needs a group named date: (?P<date>...)")
+    if profile.balances_only and not profile.balance:
+        raise ValueError(f"{where}: balances_only needs the statement's balance column "
+                         "(balance = \"...\")")
+    if profile.balances_only and profile.rules:
+        raise ValueError(f"{where}: a balances_only source books no rows, so it takes no "
+                         "rules")
     for rule in profile.rules:
         if rule.kind not in KINDS:
             raise ValueError(f"{where}: rule kind '{rule.kind}' is not one of {', '.join(KINDS)}")

@@ -92,6 +92,9 @@ class FundSummary:
     status: str
     blockers: tuple[str, ...]
     charity: str | None = None  # who gets a leftover under donate-to-charity terms
+    # Held before the books' first entry (Equity:Funds:Opening, an import's balance brought
+    # forward): neither raised nor a transfer from another fund.
+    brought_forward: Decimal = ZERO
 
     def to_json(self) -> dict:
         """The JSON contract other tools read (see issue 4); extra keys are additive."""
@@ -123,6 +126,7 @@ class FundSummary:
             "other_spend": m(self.other_spend),
             "other_by_account": {k: m(v) for k, v in self.other_by_account.items()},
             "transfers": {"in": m(self.transfers_in), "out": m(self.transfers_out)},
+            "brought_forward": m(self.brought_forward),
             "held": [{"account": h.account, "description": h.description,
                       "amount": m(h.amount)} for h in self.holdings],
             "unpaid_invoices": [{"invoice": i.number, "payee": i.payee,
@@ -241,6 +245,7 @@ class _Acc:
         self.other: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.t_in = ZERO
         self.t_out = ZERO
+        self.opening = ZERO
         self.balance = ZERO
         self.holdings: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -320,6 +325,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 a.legal_cat[legal_category(account)] += n
             elif account.startswith("Expenses:"):
                 a.other[account] += n
+            elif account == fundmodel.OPENING_ACCOUNT:
+                a.opening -= n
             elif n < 0:  # Equity:Funds:*: a credit is money coming into the fund
                 a.t_in -= n
             else:
@@ -364,7 +371,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
             holdings=tuple(holdings), unpaid_invoices=invoices, foreign=foreign,
-            status=status, blockers=tuple(blockers), charity=fund.charity))
+            status=status, blockers=tuple(blockers), charity=fund.charity,
+            brought_forward=a.opening))
     return out
 
 

@@ -23,13 +23,18 @@ def _fees(s: FundSummary) -> Decimal:
 
 def summary_table(summaries: Sequence[FundSummary]) -> str:
     """One line per fund: the spreadsheet's top sheet."""
-    header = ["Fund", "Class", "Opened", "Raised", "Fees", "Legal", "Other spend",
-              "Transfers in", "Transfers out", "Returned", "Balance", "Status"]
-    rows = [[s.fund, words.fund_class(s.fund_class), s.opened, s.raised_total, _fees(s),
+    # Brought forward only where books began with a balance (an import's opening).
+    bf = any(s.brought_forward for s in summaries)
+    header = ["Fund", "Class", "Opened", *(["Brought forward"] if bf else []), "Raised",
+              "Fees", "Legal", "Other spend", "Transfers in", "Transfers out", "Returned",
+              "Balance", "Status"]
+    rows = [[s.fund, words.fund_class(s.fund_class), s.opened,
+             *([s.brought_forward] if bf else []), s.raised_total, _fees(s),
              s.legal_total, s.other_spend, s.transfers_in, s.transfers_out, s.returned,
              s.balance, words.status(s.status)] for s in summaries]
-    total = ["Total", "", "", *(sum((r[i] for r in rows), ZERO) for i in range(3, 11)), ""]
-    return render.table(header, [*rows, total], align="lllrrrrrrrrl")
+    last = len(header) - 1
+    total = ["Total", "", "", *(sum((r[i] for r in rows), ZERO) for i in range(3, last)), ""]
+    return render.table(header, [*rows, total], align="lll" + "r" * (last - 3) + "l")
 
 
 def _section(title: str, items: list[tuple[str, Decimal | None]], unit: str) -> list[str]:
@@ -60,6 +65,9 @@ def fund_detail(s: FundSummary) -> str:
     if set(s.raised_as_received) - {u}:
         raised += [(f"  (received as {render.money(n, c)})", None)
                    for c, n in s.raised_as_received.items()]
+    if s.brought_forward:
+        lines += _section("Brought forward", [("held before the books began",
+                                               s.brought_forward)], u)
     lines += _section("Raised (gross)", raised, u)
     if s.returned:
         lines += _section("Returned", [("leftover returned", s.returned)], u)
@@ -98,7 +106,8 @@ def csv_text(summaries: Sequence[FundSummary]) -> str:
               "platform fees", "payment fees",
               *(f"legal {c}" for c in CATEGORY_ORDER), "legal total",
               *(f"legal: {f}" for f in firms), "other spend", "transfers in",
-              "transfers out", "balance", "unit", "held", "status", "blockers"]
+              "transfers out", "brought forward", "balance", "unit", "held", "status",
+              "blockers"]
     rows = []
     for s in summaries:
         rows.append([
@@ -107,7 +116,7 @@ def csv_text(summaries: Sequence[FundSummary]) -> str:
             s.platform_fees, s.payment_fees,
             *(s.legal_by_category.get(c, ZERO) for c in CATEGORY_ORDER), s.legal_total,
             *(s.legal_by_firm.get(f, ZERO) for f in firms), s.other_spend, s.transfers_in,
-            s.transfers_out, s.balance, s.unit,
+            s.transfers_out, s.brought_forward, s.balance, s.unit,
             "; ".join(f"{h.account} {h.amount}" for h in s.holdings), s.status,
             "; ".join(s.blockers)])
     return render.write_csv(header, rows)

@@ -83,6 +83,13 @@ class Sofa:
     funds: list[FundMovement]
     prior: Sofa | None
     endowment: bool = False  # the books declare an endowment fund: show its column
+    # The postings behind each cell, for the audit trail (reports/fava_ext/statements.py):
+    # (section, heading key, column) -> {(account, fund, returned leftover?)}; a cell
+    # fed by a support cost shared out over headings is in `shared` (no posting is wholly
+    # its own, so no journal adds up to it), and ("funds", "opening", column) where an
+    # opening balance dated inside the period is brought forward.
+    behind: dict = dataclasses.field(default_factory=dict, repr=False)
+    shared: frozenset = frozenset()
 
     def row(self, key: str) -> SofaRow:
         return next(r for r in self.rows if r.key == key)
@@ -122,6 +129,8 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
 
     foreign: dict[tuple, Decimal] = {}
     first: dict[tuple, str] = {}
+    behind: dict[tuple[str, str, str], set] = defaultdict(set)
+    shared: set[tuple[str, str, str]] = set()
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
         if txn.date > end:
             continue
@@ -139,28 +148,42 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
             foreign[key] = foreign.get(key, ZERO) + w.number
             first.setdefault(key, where(posting, txn))
             continue
+        column = classify.sofa_column(fund.fund_class)
+        returned = txn.meta.get(LEFTOVER_KEY) == RETURNED
+        source = (posting.account, fund_id, returned)
         if txn.date < start or posting.account == fundmodel.OPENING_ACCOUNT:
             # An opening balance is what the fund held before the books' first entry:
             # brought forward, even when the books begin inside the period.
+            if txn.date >= start:  # no journal of the days before the period holds it
+                shared.add(("funds", "opening", column))
             bf[fund_id] -= w.number
+            behind["funds", "bf", column].add(source)
             continue
-        column = classify.sofa_column(fund.fund_class)
-        if posting.account.startswith("Income:") and txn.meta.get(LEFTOVER_KEY) == RETURNED:
+        if posting.account.startswith("Income:") and returned:
             spent[fund_id] += w.number
             cells["expenditure", classify.RETURNED_HEADING, column] += w.number
+            behind["expenditure", classify.RETURNED_HEADING, column].add(source)
         elif classify.is_gain_or_loss(posting.account):
             gains[fund_id] -= w.number
             cells["net", "gains", column] -= w.number
+            behind["net", "gains", column].add(source)
         elif posting.account.startswith("Income:"):
             income[fund_id] -= w.number
-            cells["income", income_line(posting.account, fund_id, headings), column] -= w.number
+            heading = income_line(posting.account, fund_id, headings)
+            cells["income", heading, column] -= w.number
+            behind["income", heading, column].add(source)
         elif posting.account.startswith("Expenses:"):
             spent[fund_id] += w.number
-            for heading, part in expenditure_lines(posting.account, w.number, allocations):
+            parts = expenditure_lines(posting.account, w.number, allocations)
+            for heading, part in parts:
                 cells["expenditure", heading, column] += part
+                behind["expenditure", heading, column].add(source)
+                if len(parts) > 1:
+                    shared.add(("expenditure", heading, column))
         else:  # Equity:Funds:*
             transfers[fund_id] -= w.number
             cells["net", "transfers", column] -= w.number
+            behind["net", "transfers", column].add(source)
 
     for key, n in foreign.items():
         if n:
@@ -192,7 +215,8 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     rows = _rows(cells, prior_sofa)
     title = (options or {}).get("title") or ""
     has_endowment = any(f.fund_class == "endowment" for f in declared.values())
-    return Sofa(title, currency, start, end, rows, movements, prior_sofa, has_endowment)
+    return Sofa(title, currency, start, end, rows, movements, prior_sofa, has_endowment,
+                {k: frozenset(v) for k, v in behind.items()}, frozenset(shared))
 
 
 def income_headings(entries) -> dict[str, str]:

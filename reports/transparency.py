@@ -175,6 +175,7 @@ class FundStatement:
     held: tuple[Item, ...]  # where the balance sits ("held in Brightwater client account")
     leftover: str
     merged: tuple[str, ...] = ()  # OTHER_FUNDS only: titles of the funds shown together
+    brought_forward: Decimal = ZERO  # held before the books began (an opening balance)
 
 
 @dataclass(frozen=True)
@@ -590,7 +591,7 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str,
         transfers=transfers, transfers_net=add("transfers_net"),
         balance=add("balance"), held=held,
         leftover="Each of these funds keeps its own terms for any money left in it.",
-        merged=titles)
+        merged=titles, brought_forward=add("brought_forward"))
 
 
 PURPOSE_WORDS = {
@@ -702,7 +703,7 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
         other_spend=other, spent_total=spent, returned=summary.returned,
         transfers=transfers, transfers_net=summary.transfers_in - summary.transfers_out,
         balance=summary.balance, held=() if small_account else _held(summary),
-        leftover=_leftover(fund, summary.balance))
+        leftover=_leftover(fund, summary.balance), brought_forward=summary.brought_forward)
 
 
 _BUILT: OrderedDict = OrderedDict()  # (books, request) -> (books' entries, result)
@@ -1048,6 +1049,9 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
         text.append(f"{fmt(moved, cur)} came in from our other funds.")
     elif moved < 0:
         text.append(f"{fmt(-moved, cur)} went to our other funds.")
+    held = sum((f.brought_forward for f in s.funds), ZERO)
+    if held:
+        text.append(f"{fmt(held, cur)} was held before these accounts began.")
     if s.returned:
         text.append(f"{fmt(s.returned, cur)} left over was returned to the crowdfunding "
                     "platform.")

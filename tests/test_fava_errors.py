@@ -14,7 +14,7 @@ def test_fava_reports_no_errors_on_the_demo_books(demo, monkeypatch, tmp_path):
     monkeypatch.setenv("FUNDLEDGER_DONOR_KEY", str(tmp_path / "donor.key"))
     ledger = FavaLedger(str(demo))
     assert [f"{e.source}: {e.message}" for e in ledger.errors] == []
-    assert [d.name for d in ledger.extensions.extension_details] == ["Funds"]
+    assert [d.name for d in ledger.extensions.extension_details] == ["Funds", "Statements"]
 
 
 def test_fava_would_report_a_grant_budget_in_its_own_spelling(demo, monkeypatch, tmp_path):

@@ -166,3 +166,62 @@ def test_every_surface_agrees_before_and_after_a_returned_leftover(demo):
     assert facial["raised"] == before["jr-facial"]["raised"]  # raised stays gross
     assert {k: v for k, v in after.items() if k != "jr-facial"} == {
         k: v for k, v in before.items() if k != "jr-facial"}
+
+
+def test_a_balance_brought_forward_is_neither_raised_nor_a_transfer(tmp_path):
+    """New books that import a bank statement bring its first balance forward
+    (Equity:Funds:Opening). Every surface shows it as brought forward: not as a transfer
+    from another fund (a public statement once said it "came in from our other funds"),
+    and every row still adds up."""
+    from conftest import ROOT, cli_env
+
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+    books = tmp_path / "books"
+    assert run_cli("init", books, "--name", "Test", env=env).returncode == 0
+    r = run_cli("import", ROOT / "tests" / "fixtures" / "real" / "lloyds.csv", "--books",
+                books, "--unclassified", "suspense", env=env)
+    assert r.returncode == 0, r.stderr
+    entries, _options = load(books / "main.beancount")
+    opening = -sum((p.units.number for e in entries for p in getattr(e, "postings", ())
+                    if p.account == "Equity:Funds:Opening"), D(0))
+    assert opening > 0, "the statement's first balance is brought forward"
+
+    data = json.loads(run_cli("funds", "--books", books, "--format", "json").stdout)
+    f = data["funds"][0]
+    assert money(f["brought_forward"]) == opening
+    assert money(f["transfers"]["in"]) == 0 == money(f["transfers"]["out"])
+    got = from_json(books)["general"]
+    assert adds_up(got) is False and (
+        money(f["brought_forward"]) + got["raised"] - got["fees"] - got["legal"]
+        - got["other"] - got["returned"]) == got["balance"]
+    row = next(csv.DictReader(io.StringIO(run_cli("funds", "--books", books,
+                                                  "--format", "csv").stdout)))
+    assert D(row["brought forward"]) == opening and D(row["transfers in"]) == 0
+    brief = run_cli("funds", "--books", books, "--brief").stdout
+    assert "Brought forward" in brief.splitlines()[2]
+
+    app, slug = fava_app(books / "main.beancount")
+    page = app.test_client().get(f"/{slug}/extension/Funds/?fund=general").get_data(
+        as_text=True)
+    assert 'data-field="brought_forward"' in page and "held before the books began" in page
+
+    last = max(e.date for e in entries)
+    sofa = json.loads(run_cli("report", "sofa", "--books", books, "--from", "2025-01-01",
+                              "--to", last, "--format", "json").stdout)
+    note = sofa["funds"][0]
+    assert D(note["brought_forward"]) == opening and D(note["transfers"]) == 0
+    assert D(note["carried_forward"]) == got["balance"]
+
+
+def test_the_public_statement_says_a_balance_was_brought_forward(demo):
+    """Not that it "came in from our other funds" (there were none to give it)."""
+    with open(demo, "a", encoding="utf-8") as f:
+        f.write('\n2017-01-01 open Assets:Cash GBP\n2017-01-01 open Equity:Funds:Opening GBP\n'
+                '2017-01-01 * "Cash held before the books began"\n  fund: "general"\n'
+                '  Assets:Cash              500.00 GBP\n'
+                '  Equity:Funds:Opening    -500.00 GBP\n')
+    plain = transparency.statement(*load(demo), draft=True)
+    assert "£500.00 was held before these accounts began." in plain.summary
+    assert "came in from our other funds" not in plain.summary
+    assert sum(f.transfers_net for f in plain.funds) == 0
+    assert sum(f.brought_forward for f in plain.funds) == D("500.00")

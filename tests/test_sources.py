@@ -112,6 +112,13 @@ def test_example_row_imports_through_its_source(profile, fresh_books, tmp_path):
     suffix = ".ofx" if profile.name == "ofx" else ".csv"
     export = tmp_path / f"example{suffix}"
     export.write_text(profile.example, encoding="utf-8")
+    if profile.name == "client-ledger":  # a matter is held in the account the books name
+        main = books / "main.beancount"
+        text = main.read_text(encoding="utf-8")
+        if "HV/FOC/0007" not in text:
+            main.write_text(text + '\n2017-01-01 custom "fundledger-source" "client-ledger"\n'
+                            '  campaign: "HV/FOC/0007"\n  account: "Assets:Held:Harbour-Vale"\n',
+                            encoding="utf-8")
     result = run_cli("import", export, "--books", books, "--dry-run",
                      "--unclassified", "suspense", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

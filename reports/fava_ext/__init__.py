@@ -45,6 +45,9 @@ from reports.fava_ext.page import (
     raised_and_spent_by_year,
     spent,
 )
+
+# Fava loads every extension class found here: Statements is the SOFA and funder report page.
+from reports.fava_ext.statements import Statements as Statements
 from reports.fava_ext.window import Window
 from reports.funder import FunderReport
 from reports.funds import SYMBOLS, FundSummary
@@ -197,6 +200,8 @@ class Funds(FavaExtensionBase):
                    "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:
             context["rows"] = [(s, view.period(s.fund)) for s in view.to_end]
+            context["brought_forward"] = any(per and per.brought_forward
+                                             for _s, per in context["rows"])
             context["chart"] = svg.raised_spent_chart(
                 raised_and_spent_by_year(view), "Raised and spent per year, all funds",
                 self.money, SYMBOLS.get(view.unit, ""))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ledger.funds import OPENING_ACCOUNT
 from reports.classify import CHANNELS, LEGAL_CATEGORIES, PAYMENT_FEES, PLATFORM_FEES
 
 RETURNED = 'leftover:"^returned$"'
@@ -28,6 +29,7 @@ def _under(prefix: str) -> str:
 
 
 FEES = (*PLATFORM_FEES, *PAYMENT_FEES)
+OPENING = OPENING_ACCOUNT.removeprefix("Equity:Funds:")
 LEGAL = "Expenses:Legal"
 # field of the fund page -> regex of the accounts it sums (channels and categories below)
 ACCOUNTS = {
@@ -38,8 +40,9 @@ ACCOUNTS = {
     "legal": "^" + _under(LEGAL),
     "other": "^Expenses:(?!" + "|".join(a.removeprefix("Expenses:") + "$" for a in FEES)
              + "|" + _under("Legal") + ")",
-    "transfers_in": "^Equity:Funds:",
-    "transfers_out": "^Equity:Funds:",
+    "transfers_in": f"^Equity:Funds:(?!{OPENING}$)",
+    "transfers_out": f"^Equity:Funds:(?!{OPENING}$)",
+    "brought_forward": f"^Equity:Funds:{OPENING}$",
     "balance": "^(Income|Expenses|Equity:Funds):",
 }
 

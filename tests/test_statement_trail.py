@@ -1,0 +1,255 @@
+"""The audit trail from the SOFA and the funder report: in Fava (the extension's Statements
+page), every figure links to Fava's journal of the entries behind it, and the postings
+there add up to the figure. Each test follows the page's own links through real Fava."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from decimal import Decimal
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from beancount.core.data import Transaction
+from fava_support import SMALL, fava_app, write_small
+
+from fundledger import demo_books
+from ledger import funds as fundmodel
+from reports import classify
+from reports.sofa import income_headings, income_line
+
+D = Decimal
+ZERO = D(0)
+
+
+@pytest.fixture(scope="module")
+def fava():
+    app, slug = fava_app(demo_books.MAIN)
+    return app, slug, app.test_client()
+
+
+def figures(page: str, row_attr: str):
+    """(row key, column, figure text, link or None) of every figure cell with a column."""
+    for row, body in re.findall(rf'<tr {row_attr}="([^"]*)"[^>]*>(.*?)</tr>', page, re.DOTALL):
+        for column, cell in re.findall(r'<td class="num" data-(?:column|field)="([^"]+)">(.*?)</td>',
+                                       body, re.DOTALL):
+            link = re.search(r'href="([^"]+)"', cell)
+            text = re.sub(r"<[^>]+>", "", cell).strip()
+            yield html.unescape(row), column, text, html.unescape(link.group(1)) if link else None
+
+
+def amount(text: str) -> Decimal:
+    return D(text.replace(",", ""))
+
+
+def journal(fava, link: str):
+    """Follow the link in Fava, then the transactions Fava's journal shows for it."""
+    app, slug, client = fava
+    assert client.get(link).status_code == 200
+    args = {k: v[0] for k, v in parse_qs(urlparse(link).query).items()}
+    assert urlparse(link).path == f"/{slug}/journal/"
+    with app.test_request_context():
+        ledger = app.config["LEDGERS"][slug]
+        kept = ledger.get_filtered(filter=args.get("filter"), time=args.get("time"))
+        return [e for e in kept.entries if isinstance(e, Transaction)], ledger.all_entries
+
+
+def sofa_counts(section_key: str, column: str, posting, txn, fund_class: str, fund: str,
+                headings) -> int:
+    """+1 / -1 if the posting adds to / takes from this SOFA figure, 0 if not its own.
+    Written from SORP's rules as the SOFA states them (income and expenditure positive,
+    a returned leftover counted as expenditure), not from the page's filters."""
+    if column != "total" and classify.sofa_column(fund_class) != column:
+        return 0
+    account = posting.account
+    returned = txn.meta.get("leftover") == "returned"
+    income = account.startswith("Income:") and not returned \
+        and not classify.is_gain_or_loss(account)
+    spent = account.startswith("Expenses:") or (account.startswith("Income:") and returned)
+    section, _dot, heading = section_key.partition(".")
+    if section == "income":
+        return -1 if income and heading in ("total", income_line(account, fund, headings)) \
+            else 0
+    if section == "expenditure":
+        if not spent:
+            return 0
+        own = classify.RETURNED_HEADING if returned and account.startswith("Income:") \
+            else classify.expenditure_heading(account)
+        return 1 if heading in ("total", own) else 0
+    if section_key == "net":
+        return -1 if income or spent else 0
+    if section_key == "gains":
+        return -1 if classify.is_gain_or_loss(account) else 0
+    if section_key == "transfers":  # an opening balance is brought forward, not a transfer
+        return -1 if account.startswith("Equity:Funds:") \
+            and account != fundmodel.OPENING_ACCOUNT else 0
+    return -1  # movement, funds brought and carried forward: every fund posting
+
+
+def period_of(key: str, year: int) -> tuple[datetime.date, datetime.date]:
+    """The days a figure of the calendar year's SOFA covers (the demo's year ends 31 Dec)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if key == "bf":
+        return datetime.date.min, start - datetime.timedelta(days=1)
+    if key == "cf":
+        return datetime.date.min, end
+    return start, end
+
+
+def check_sofa_page(fava, year: int, unlinked=()) -> int:
+    """Follow every figure's link on the year's SOFA page; returns how many were checked.
+    unlinked: the (row, column) figures that may have no link though not nil."""
+    _app, slug, client = fava
+    page = client.get(f"/{slug}/extension/Statements/?year={year}").get_data(as_text=True)
+    assert f"{year}-01-01 to {year}-12-31" in page
+    checked = 0
+    for key, column, text, link in figures(page, "data-row"):
+        figure = amount(text)
+        if link is None:
+            # Only a nil figure goes without a trail, or one the test says has none.
+            assert figure == 0 or (key, column) in unlinked, (year, key, column)
+            continue
+        txns, entries = journal(fava, link)
+        declared, _b, _e = fundmodel.declarations(entries)
+        headings = income_headings(entries)
+        first, last = period_of(key, year - (column == "prior"))
+        total = ZERO
+        for txn in txns:
+            if str(txn.meta.get("filename", "")).startswith("<"):
+                continue  # Fava's own summary of the period's opening balances and conversions
+            assert first <= txn.date <= last, (year, key, column, txn.date)
+            own = False
+            for p in txn.postings:
+                fund = fundmodel.posting_fund(p, txn)
+                if not fundmodel.is_fund_account(p.account) or fund not in declared:
+                    continue
+                sign = sofa_counts(key, "total" if column == "prior" else column, p, txn,
+                                   declared[fund].fund_class, fund, headings)
+                own = own or sign != 0
+                w = fundmodel.weight(p)
+                if w.currency == "GBP":  # a foreign amount restated in pounds nets to nothing
+                    total += sign * w.number
+            assert own, (year, key, column, txn)  # nothing shown that the figure leaves out
+        assert total == figure, (year, key, column, link)
+        checked += 1
+    for fund, key, text, link in figures(page, "data-fund"):  # the funds note
+        figure = amount(text)
+        if link is None:
+            assert figure == 0 or (key, fund) in unlinked, (year, fund, key)
+            continue
+        txns, entries = journal(fava, link)
+        declared, _b, _e = fundmodel.declarations(entries)
+        first, last = period_of(key, year)
+        total = ZERO
+        for txn in txns:
+            if str(txn.meta.get("filename", "")).startswith("<"):
+                continue
+            assert first <= txn.date <= last, (year, fund, key, txn.date)
+            own = False
+            for p in txn.postings:
+                if fundmodel.posting_fund(p, txn) != fund \
+                        or not fundmodel.is_fund_account(p.account):
+                    continue
+                sign = sofa_counts(key, "total", p, txn, declared[fund].fund_class, fund,
+                                   income_headings(entries))
+                own = own or sign != 0
+                w = fundmodel.weight(p)
+                if w.currency == "GBP":
+                    total += sign * w.number
+            assert own, (year, fund, key, txn)
+        assert total == figure, (year, fund, key, link)
+        checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("year", [2017, 2019, 2022, 2024])
+def test_every_sofa_figure_links_to_a_journal_that_adds_up_to_it(fava, year):
+    assert check_sofa_page(fava, year) >= 12
+
+
+# A leftover returned under the fund's terms (expenditure, not negative income), and
+# entries on the first and last days of the year and the day before it.
+EDGES = SMALL + """
+2018-12-31 * "PayPal" "Donation on the last day of 2018"
+  fund: "general"
+  Assets:Bank:Current                25.00 GBP
+  Income:Donations:PayPal           -25.00 GBP
+
+2019-01-01 * "Platform" "Pledges on the first day of 2019"
+  fund: "case"
+  Assets:Held:Firm                  190.00 GBP
+  Expenses:Fees:Platform             10.00 GBP
+  Income:Crowdfunding:Platform     -200.00 GBP
+
+2019-12-31 * "Platform" "Unspent pledges returned under the fund's terms"
+  fund: "case"
+  leftover: "returned"
+  Income:Crowdfunding:Platform      120.00 GBP
+  Assets:Held:Firm                 -120.00 GBP
+"""
+
+
+def test_a_returned_leftover_and_the_years_edges_are_traced_exactly(tmp_path):
+    app, slug = fava_app(write_small(tmp_path / "books", EDGES))
+    fava = (app, slug, app.test_client())
+    page = app.test_client().get(f"/{slug}/extension/Statements/?year=2019") \
+        .get_data(as_text=True)
+    returned = re.search(r'<tr data-row="expenditure.returned".*?data-column="restricted">'
+                         r'<a href="[^"]+">([^<]+)</a>', page, re.DOTALL)
+    assert returned and amount(returned.group(1)) == D("120.00")
+    assert check_sofa_page(fava, 2019) >= 10
+
+
+def test_an_opening_balance_inside_the_year_is_brought_forward_without_a_link(tmp_path):
+    """Books that begin inside the year bring the statement's first balance forward on
+    Equity:Funds:Opening: no journal of the days before the year holds it, so brought
+    forward has no link; carried forward still adds up from its journal."""
+    text = SMALL + """
+2019-02-01 * "Bank" "Balance brought forward from the statement"
+  fund: "general"
+  Assets:Bank:Current               500.00 GBP
+  Equity:Funds:Opening             -500.00 GBP
+"""
+    app, slug = fava_app(write_small(tmp_path / "books", text))
+    fava = (app, slug, app.test_client())
+    unlinked = {("bf", "unrestricted"), ("bf", "total"), ("bf", "general")}
+    assert check_sofa_page(fava, 2019, unlinked) >= 8
+    page = app.test_client().get(f"/{slug}/extension/Statements/?year=2019") \
+        .get_data(as_text=True)
+    carried = re.search(r'<tr data-row="cf".*?data-column="unrestricted"><a href', page,
+                        re.DOTALL)
+    assert carried is not None
+
+
+def test_funder_report_figures_link_to_their_spend_and_tranches(fava):
+    _app, slug, client = fava
+    page = client.get(f"/{slug}/extension/Statements/?fund=lumen-grant").get_data(as_text=True)
+    checked = 0
+    for line, field, text, link in figures(page, "data-line"):
+        assert field == "spent_gbp" and link, (line, text)
+        txns, _entries = journal(fava, link)
+        total = ZERO
+        for txn in txns:
+            for p in txn.postings:
+                if not p.account.startswith("Expenses:") \
+                        or fundmodel.posting_fund(p, txn) != "lumen-grant":
+                    continue
+                own = (p.meta or {}).get("budget-line") or txn.meta.get("budget-line")
+                if not line or own == line:
+                    total += fundmodel.weight(p).number
+        assert total == amount(text), (line, link)
+        checked += 1
+    assert checked == 5  # four budget lines and the total
+    received = re.search(r'data-field="received">\s*<a href="([^"]+)">([^<]+)</a>', page)
+    txns, _entries = journal(fava, html.unescape(received.group(1)))
+    got = sum((-p.units.number for t in txns for p in t.postings
+               if p.account.startswith("Income:") and p.units.currency == "EUR"
+               and fundmodel.posting_fund(p, t) == "lumen-grant"), ZERO)
+    assert got == amount(received.group(2)) == D("60000.00")
+
+
+def test_statements_page_refuses_what_is_not_a_grant_or_a_year(fava):
+    _app, slug, client = fava
+    assert client.get(f"/{slug}/extension/Statements/?fund=general").status_code == 404
+    assert client.get(f"/{slug}/extension/Statements/?year=20x4").status_code == 404
