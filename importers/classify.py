@@ -75,7 +75,8 @@ def book_rule(profile: Profile, keys: dict, where: str) -> Rule:
         raise ValueError(f"{where}: a rule needs values or a pattern to match")
     account = str(keys.get("account", ""))
     if kind in KIND_ACCOUNT and kind != "income" and not account:
-        raise ValueError(f"{where}: a {kind} rule needs an account")
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ValueError(f"{where}: {article} {kind} rule needs an account")
     return Rule(kind=kind, column=str(keys.get("column") or match_column(profile)),
                 values=values, pattern=pattern, sign=sign,
                 narration=str(keys.get("narration", "")), payee=str(keys.get("payee", "")),

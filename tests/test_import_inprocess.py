@@ -618,7 +618,7 @@ def test_a_books_rule_says_what_it_was_written_to_say(keys, expected):
      "kind 'gift' is not one of expense, income, transfer, fee, skip"),
     ({"sign": "debit", "account": "Expenses:Running:Hosting"},
      "a rule needs values or a pattern to match"),
-    ({"values": "X", "sign": "debit"}, "a expense rule needs an account"),
+    ({"values": "X", "sign": "debit"}, "an expense rule needs an account"),
     ({"values": "X", "kind": "transfer"}, "a transfer rule needs an account"),
 ])
 def test_a_books_rule_that_cannot_be_used_says_why_and_where(keys, message):
