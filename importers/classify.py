@@ -173,9 +173,14 @@ def _ids_received(t, profile, rules, which, sign) -> set[str]:
     return {col.at(i) for i in np.flatnonzero(income[which] & (sign > 0)).tolist()}
 
 
+def is_reference(word: str) -> bool:
+    """A word of a bank description that is a reference, date or amount: it holds a digit."""
+    return any(c.isdigit() for c in word)
+
+
 def payee_text(text: str) -> str:
     """A bank description without references, dates and amounts: words with digits go."""
-    return " ".join(w for w in text.split() if not any(c.isdigit() for c in w))
+    return " ".join(w for w in text.split() if not is_reference(w))
 
 
 def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray) -> str:
@@ -237,8 +242,7 @@ def pattern_for(texts: list[str]) -> str:
     words they all start with before a word holding a digit ("STAPLES UK 4412 CD 1234"
     gives "^STAPLES UK"), else their digit-free words in order."""
     def lead(text: str) -> list[str]:
-        return list(itertools.takewhile(lambda w: not any(c.isdigit() for c in w),
-                                        text.split()))
+        return list(itertools.takewhile(lambda w: not is_reference(w), text.split()))
 
     common = lead(texts[0])
     for text in texts[1:]:

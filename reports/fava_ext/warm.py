@@ -32,7 +32,6 @@ WHOLE = Window(None, None)
 KEEP = 4  # views kept: the current books' and a few superseded ones still being served
 
 
-
 class Warmed(NamedTuple):
     """What the Funds page shows before any filter: its view, and what imports left
     unclassified, in words ('' if nothing)."""
