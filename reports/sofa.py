@@ -197,7 +197,10 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
         if fund.opened > end:
             continue
         ids = (bf, income, spent, transfers, gains)
-        active = any(fund.id in d for d in ids)
+        # A fund closed before the period is left out: it was closed at exactly zero and
+        # nothing may move in it since. (Every fund ever used has a key in `bf`, so only a
+        # figure other than zero shows it still active, as in books the plugin refuses.)
+        active = any(d.get(fund.id) for d in ids)
         if not active and fund.closed is not None and fund.closed < start:
             continue
         b, i, x, t, g = (_clean(d.get(fund.id, ZERO)) for d in ids)
