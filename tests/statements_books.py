@@ -211,7 +211,8 @@ plugin "ledger.plugin"
 #   revaluation gain 25.00                       endow
 #   rent 10.01 (as in 2022); insurance 20.00: other 12.00, raising 8.00;
 #     office 15.00 (other, not shared)           general
-#   transfer 50.00 general -> case; designate 30.00 general -> reserve
+#   transfer 50.00 general -> case (bank to the firm); designate 30.00 general -> reserve
+#     (no money moves)
 #   case's leftover 600.00 returned to the platform, case closed
 SORP_JOURNAL = """\
 2022-03-01 * "Bank" "Donation"
@@ -296,7 +297,9 @@ SORP_JOURNAL = """\
   Equity:Funds:Transfers       -50.00 GBP
     fund: "case"
   Assets:Bank                  -50.00 GBP
+    fund: "general"
   Assets:Held:Firm              50.00 GBP
+    fund: "case"
 2023-08-02 * "Trustees" "Designate a reserve"
   Equity:Funds:Transfers        30.00 GBP
     fund: "general"

@@ -43,6 +43,7 @@ MODULES: dict[str, list[str]] = {
                         "tests/test_funds_property.py", "tests/test_refunds.py"],
     "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_sofa_hand.py",
                         "tests/test_refunds.py"],
+    "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py"],
     "reports/transparency.py": ["tests/test_transparency.py",
                                 "tests/test_transparency_thresholds.py",
                                 "tests/test_refunds.py"],
