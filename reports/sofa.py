@@ -282,10 +282,11 @@ def allocate(amount: Decimal, shares: list[tuple[str, Decimal]]) -> list[tuple[s
 
 
 def income_line(account: str, fund: str, headings: dict[str, str]) -> str:
-    """The income heading of a posting: its account's, or for a grant the one its fund
+    """The income heading of a posting: its account's, or for a grant (an account under
+    Income:Grants, the only one classify puts under charitable activities) the one its fund
     declares (`sofa-income`)."""
     heading = classify.income_heading(account)
-    if heading == "charitable" or account.startswith("Income:Grants"):
+    if heading == "charitable":
         return headings.get(fund, heading)
     return heading
 

@@ -213,7 +213,7 @@ plugin "ledger.plugin"
 #     office 15.00 (other, not shared)           general
 #   transfer 50.00 general -> case (bank to the firm); designate 30.00 general -> reserve
 #     (no money moves)
-#   case's leftover 600.00 returned to the platform, case closed
+#   case's leftover 600.00 returned to the platform (400.00 and 200.00), case closed
 SORP_JOURNAL = """\
 2022-03-01 * "Bank" "Donation"
   fund: "general"
@@ -308,8 +308,13 @@ SORP_JOURNAL = """\
 2023-09-01 * "CF" "Return the leftover of case to the platform"
   fund: "case"
   leftover: "returned"
-  Income:Crowdfunding:CF       600.00 GBP
-  Assets:Held:Firm            -600.00 GBP
+  Income:Crowdfunding:CF       400.00 GBP
+  Assets:Held:Firm            -400.00 GBP
+2023-09-01 * "CF" "Return the leftover of case to the platform: the rest"
+  fund: "case"
+  leftover: "returned"
+  Income:Crowdfunding:CF       200.00 GBP
+  Assets:Held:Firm            -200.00 GBP
 2023-09-01 custom "fund-close" "case"
 """
 

@@ -304,3 +304,38 @@ def test_a_fund_closed_in_an_earlier_year_leaves_the_note(books):
     assert {m.fund: m.carried_forward for m in s.funds} == {
         "general": D("512.98"), "reserve": D("30.00"), "grant": D("590.00"),
         "core": D("607.00"), "endow": D("525.00")}
+
+
+def test_a_declared_heading_is_for_grant_income_only(tmp_path):
+    """The core grant declares donations: its grant goes there, its event income stays
+    other trading, and income on an account that only begins like a grant's
+    (Income:Grantsmanship, not under Income:Grants) stays other income, as classify says."""
+    path = write_sorp(tmp_path / "b", """
+        2017-01-01 open Income:Grantsmanship GBP
+        2023-10-01 * "Course" "Fee for a grant-writing course"
+          fund: "core"
+          Assets:Bank                  11.00 GBP
+          Income:Grantsmanship        -11.00 GBP
+        """)
+    s = sofa(*load(path), *Y2023, prior=False)
+    assert [(s.row(k).restricted) for k in ("income.donations", "income.trading",
+                                            "income.other")] == [
+        D("600.00"), D("7.00"), D("11.00")]
+
+
+def test_books_with_money_moving_in_a_closed_fund_still_add_up(tmp_path):
+    """A posting after a fund's close: the plugin refuses such books, but the statement of
+    them (Fava still shows pages) lists the fund, so its funds note adds up to the SOFA."""
+    path = write_sorp(tmp_path / "b", """
+        2024-02-01 * "Bank" "Gift to the closed case"
+          fund: "case"
+          Assets:Bank                  12.00 GBP
+          Income:Donations:Bank       -12.00 GBP
+        """)
+    entries, errors, options = ledger_books.load(path)
+    assert any("case" in str(e.message) for e in errors)
+    s = sofa(entries, options, day(2024, 1, 1), day(2024, 12, 31), prior=False)
+    case = next(m for m in s.funds if m.fund == "case")
+    assert (case.brought_forward, case.income, case.carried_forward) == (0, D(12), D(12))
+    assert s.row("income.total").total == sum(m.income for m in s.funds) == D("12.00")
+    assert s.row("cf").total == sum(m.carried_forward for m in s.funds)
