@@ -171,6 +171,8 @@ def test_a_transfer_that_moves_money_and_one_that_does_not(tmp_path):
                                         "transferred from several funds, in its accounts")
     assert case.holdings[0] == Holding("(with several funds)", D(15),
                                        "transferred from several funds, in its accounts")
+    assert ("£15.00 still held in the accounts of several funds (transferred without moving "
+            "money)") in case.blockers
 
 
 def test_money_moved_in_a_transaction_of_several_funds_without_a_fund(tmp_path):
