@@ -14,6 +14,7 @@ import pytest
 
 from reports.funds import FundSummary, Holding, Invoice, reconcile, unpaid_invoices
 from tests.funds_books import PAY_F2, load_clean, write_books
+from tests.statements_books import SORP_HEADER, write_sorp
 
 D = Decimal
 day = datetime.date
@@ -290,3 +291,222 @@ def test_unpaid_invoices_of_the_books(tmp_path):
     entries, _options = load_clean(write_books(tmp_path / "books"))
     assert unpaid_invoices(entries) == [
         Invoice("F-2", "case", "Firm LLP", day(2018, 4, 1), D(100))]
+
+
+def test_where_money_moved_in_a_transaction_of_two_funds_is_held(tmp_path):
+    """A posting's own fund, else the transaction's: the case's 25.00 went to the firm,
+    general's came out of the bank. Where only one fund is named, on a posting that is not
+    money, the money is that fund's."""
+    got = summaries(tmp_path, """
+        2019-05-01 * "Trustees" "Top up the case, paid across"
+          fund: "general"
+          Equity:Funds:Transfers            25.00 GBP
+          Equity:Funds:Transfers           -25.00 GBP
+            fund: "case"
+          Assets:Held:Firm                  25.00 GBP
+            fund: "case"
+          Assets:Bank:Current              -25.00 GBP
+        2019-05-02 * "Firm LLP" "Copying"
+          Expenses:Legal:Solicitors          5.00 GBP
+            fund: "case"
+          Assets:Held:Firm                  -5.00 GBP
+        """)
+    assert got["general"].holdings == (
+        Holding("Assets:Bank:Current", D(45), "Current bank account"),)
+    assert got["case"].holdings == (
+        Holding("Assets:Held:Firm", D(170), "Firm client account"),
+        Holding("Liabilities:Creditors:Firm", D(-100), "owed to Firm"))
+
+
+def test_small_sums_still_stop_a_close(tmp_path):
+    """50 pence left, one pound held, one pound held for the case by general: each is a
+    blocker, however small."""
+    got = summaries(tmp_path, PAY_F2 + textwrap.dedent("""
+        2018-06-01 * "Firm LLP" "Nearly all the rest"
+          fund: "case"
+          Expenses:Legal:Solicitors         49.50 GBP
+          Assets:Held:Firm                 -49.50 GBP
+        2019-03-01 * "Other Firm" "Nearly all the grant"
+          fund: "grant"
+          Expenses:Legal:Solicitors        269.00 GBP
+          Assets:Bank:Current             -269.00 GBP
+        2019-04-01 * "Trustees" "A pound for the grant, no money moved"
+          Equity:Funds:Transfers             1.00 GBP
+            fund: "general"
+          Equity:Funds:Transfers            -1.00 GBP
+            fund: "grant"
+        """))
+    assert got["case"].blockers == (
+        f"£0.50 not yet spent, returned or released (if money is left: {LEFT_RETURNED})",
+        "£0.50 still held in Assets:Held:Firm (Firm client account)")
+    assert got["grant"].blockers == (
+        f"£2.00 not yet spent, returned or released (if money is left: {LEFT_RELEASED})",
+        "£1.00 still held in Assets:Bank:Current (Current bank account)",
+        "£1.00 still held in general's accounts (transferred without moving money)")
+
+
+def test_a_leftover_for_a_named_charity(tmp_path):
+    got = summaries(tmp_path, """
+        2018-01-01 custom "fund" "appeal" "restricted"
+          purpose: "Expenses:Legal"
+          terms: "donate-to-charity"
+          charity: "Law Centre"
+        2018-02-01 * "Bank" "Gift"
+          fund: "appeal"
+          Assets:Bank:Current               12.00 GBP
+          Income:Donations:Bank            -12.00 GBP
+        """)
+    appeal = got["appeal"]
+    assert (appeal.terms, appeal.charity) == ("donate-to-charity", "Law Centre")
+    assert appeal.blockers[0] == ("£12.00 not yet spent, returned or released (if money is "
+                                  "left: given to Law Centre)")
+
+
+def test_every_fee_and_spend_adds_up(tmp_path):
+    """Two payment fees (the processor's 10.00 and the bank's 2.00), two returned parts,
+    legal spend on the bare Expenses:Legal account and with no firm named, rent twice, a
+    transfer of 50 pence out."""
+    got = summaries(tmp_path, PAY_F2 + textwrap.dedent("""
+        2017-01-01 open Expenses:Fees:Bank GBP
+        2017-01-01 open Expenses:Legal GBP
+        2018-05-02 * "Bank" "Charge"
+          fund: "case"
+          Expenses:Fees:Bank                 2.00 GBP
+          Assets:Held:Firm                  -2.00 GBP
+        2018-05-03 *
+          fund: "case"
+          Expenses:Legal                     8.00 GBP
+          Assets:Held:Firm                  -8.00 GBP
+        2018-05-04 * "Platform" "Return part of the leftover"
+          fund: "case"
+          leftover: "returned"
+          Income:Crowdfunding:Platform      30.00 GBP
+          Assets:Held:Firm                 -30.00 GBP
+        2018-05-05 * "Platform" "Return the rest"
+          fund: "case"
+          leftover: "returned"
+          Income:Crowdfunding:Platform      10.00 GBP
+          Assets:Held:Firm                 -10.00 GBP
+        2018-07-01 * "Landlord" "Rent"
+          fund: "general"
+          Expenses:Running:Rent             20.00 GBP
+          Assets:Bank:Current              -20.00 GBP
+        2018-08-01 * "Trustees" "Fifty pence to the case"
+          Equity:Funds:Transfers             0.50 GBP
+            fund: "general"
+          Equity:Funds:Transfers            -0.50 GBP
+            fund: "case"
+        """))
+    case, general = got["case"], got["general"]
+    assert (case.platform_fees, case.payment_fees, case.returned) == (D(40), D(12), D(40))
+    assert case.legal_by_category == {"VAT": D(100), "counsel": D(200),
+                                      "other legal": D(8), "profit costs": D(600)}
+    assert case.legal_by_firm["(no firm named)"] == D(8)
+    # 1000 - 40 - 12 - 908 - 40 returned + 0.50 in
+    assert (case.transfers_in, case.transfers_out, case.balance) == (D("0.50"), 0, D("0.50"))
+    assert (general.other_spend, general.other_by_account) == (
+        D(50), {"Expenses:Running:Rent": D(50)})
+    assert (general.transfers_in, general.transfers_out) == (0, D("0.50"))
+
+
+def test_a_fund_with_nothing_in_it_is_in_the_json_as_decimal_strings(tmp_path):
+    got = summaries(tmp_path, """
+        2019-06-01 custom "fund" "empty" "unrestricted"
+        """)
+    js = got["empty"].to_json()
+    assert (js["raised_total"], js["legal_total"], js["other_spend"], js["balance"]) == (
+        "0.00 GBP", "0.00 GBP", "0.00 GBP", "0.00 GBP")
+
+
+def test_dollars_without_a_rate_to_the_cent(tmp_path):
+    got = summaries(tmp_path, """
+        2017-01-01 open Assets:PayPal
+        2017-01-01 open Income:Donations:PayPal
+        2018-05-01 * "PayPal" "A dollar"
+          fund: "general"
+          Assets:PayPal                      1.00 USD
+          Income:Donations:PayPal           -1.00 USD
+        """)
+    assert got["general"].foreign == {"USD": D("1.00")}
+
+
+def test_books_kept_in_euros(tmp_path):
+    path = write_sorp(tmp_path / "eur", header=SORP_HEADER.replace("GBP", "EUR"))
+    path.write_text(path.read_text().replace("GBP", "EUR"))
+    entries, options = load_clean(path)
+    general = reconcile(entries, options)[0]
+    assert (general.unit, general.currency, general.balance, general.foreign) == (
+        "EUR", "EUR", D("512.98"), {})
+    assert general.blockers[0].startswith("€512.98 not yet spent")
+
+
+def test_books_with_no_unrestricted_fund(tmp_path):
+    """Money moved between our own accounts belongs to the first unrestricted fund; with
+    none declared it belongs to no fund, and nothing else changes."""
+    path = write_sorp(tmp_path / "b", """
+        2023-10-01 * "Bank" "Sweep to the firm"
+          Assets:Held:Firm                  10.00 GBP
+          Assets:Bank                      -10.00 GBP
+        """, header=SORP_HEADER.replace('"general" "unrestricted"', '"general" "designated"'))
+    entries, options = load_clean(path)
+    got = {s.fund: s for s in reconcile(entries, options)}
+    assert got["general"].holdings[-1] == Holding("Assets:Bank", D("542.98"), "Bank account")
+
+
+def test_books_the_plugin_refuses_still_give_each_funds_figures(tmp_path):
+    """Postings with no fund or an undeclared one (Fava still shows pages of such books):
+    they are no fund's, and the postings beside them still count. An invoice booked with no
+    fund is the first unrestricted fund's to pay, and its number is all it has."""
+    from ledger import books as ledger_books
+
+    main = write_books(tmp_path / "books", """
+        2018-05-01 * "Bank" "Gifts, one to a fund nobody declared"
+          Income:Donations:Bank             -5.00 GBP
+            fund: "ghost"
+          Income:Donations:Bank             -7.00 GBP
+            fund: "general"
+          Assets:Bank:Current               12.00 GBP
+        2018-05-02 *
+          invoice: "N-1"
+          Expenses:Legal:Solicitors          6.00 GBP
+          Liabilities:Creditors:Firm        -6.00 GBP
+        2018-05-03 * "Trustees" "Designate, with a stray line of no fund"
+          Equity:Funds:Transfers             4.00 GBP
+            fund: "general"
+          Equity:Funds:Transfers            -4.00 GBP
+            fund: "case"
+          Expenses:Running:Rent              3.00 GBP
+          Income:Donations:Bank             -3.00 GBP
+        """)
+    entries, errors, options = ledger_books.load(main)
+    assert errors
+    got = {s.fund: s for s in reconcile(entries, options)}
+    general = got["general"]
+    assert (general.raised_total, general.transfers_out, general.balance) == (
+        D(107), D(4), D(73))
+    assert general.unpaid_invoices == (Invoice("N-1", "general", "", day(2018, 5, 2), D(6)),)
+    assert got["case"].transfers_in == D(4)
+    assert [i.number for i in unpaid_invoices(entries)] == ["F-2", "N-1"]
+
+
+def test_an_invoice_shared_by_two_funds_is_neither_funds_alone(tmp_path):
+    got = summaries(tmp_path, """
+        2019-02-02 * "Firm LLP" "Joint advice"
+          invoice: "J-1"
+          Expenses:Legal:Solicitors         30.00 GBP
+            fund: "case"
+          Expenses:Legal:Solicitors         20.00 GBP
+            fund: "grant"
+          Liabilities:Creditors:Firm       -50.00 GBP
+        2019-02-03 * "Firm LLP" "A pound of F-2, paid by general"
+          invoice: "F-2"
+          Liabilities:Creditors:Firm         1.00 GBP
+            fund: "general"
+          Assets:Bank:Current               -1.00 GBP
+            fund: "general"
+        """)
+    entries, _options = load_clean(tmp_path / "books" / "main.beancount")
+    assert [(i.number, i.fund, i.amount) for i in unpaid_invoices(entries)] == [
+        ("F-2", "case", D(99)), ("J-1", None, D(50))]
+    assert [i.number for i in got["case"].unpaid_invoices] == ["F-2"]
+    assert got["grant"].unpaid_invoices == ()
