@@ -486,7 +486,8 @@ def test_books_the_plugin_refuses_still_give_each_funds_figures(tmp_path):
         D(107), D(4), D(73))
     assert general.unpaid_invoices == (Invoice("N-1", "general", "", day(2018, 5, 2), D(6)),)
     assert got["case"].transfers_in == D(4)
-    assert [i.number for i in unpaid_invoices(entries)] == ["F-2", "N-1"]
+    assert [(i.number, i.fund) for i in unpaid_invoices(entries)] == [("F-2", "case"),
+                                                                     ("N-1", "general")]
 
 
 def test_an_invoice_shared_by_two_funds_is_neither_funds_alone(tmp_path):
@@ -510,3 +511,19 @@ def test_an_invoice_shared_by_two_funds_is_neither_funds_alone(tmp_path):
         ("F-2", "case", D(99)), ("J-1", None, D(50))]
     assert [i.number for i in got["case"].unpaid_invoices] == ["F-2"]
     assert got["grant"].unpaid_invoices == ()
+
+
+def test_spending_balanced_against_no_fund_and_no_money_is_no_transfer(tmp_path):
+    """Rent written off against an equity account that is neither money nor a fund's:
+    general's balance falls by 10.00 with no money moving, and nothing says it is held
+    with another fund (no transfer was made)."""
+    got = summaries(tmp_path, """
+        2017-01-01 open Equity:Adjustments GBP
+        2018-07-01 * "Landlord" "Rent written off against reserves"
+          fund: "general"
+          Expenses:Running:Rent             10.00 GBP
+          Equity:Adjustments               -10.00 GBP
+        """)
+    general = got["general"]
+    assert general.balance == D(60)
+    assert [h.account for h in general.holdings] == ["Assets:Bank:Current", "(not attributed)"]
