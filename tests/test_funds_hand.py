@@ -363,16 +363,18 @@ def test_a_leftover_for_a_named_charity(tmp_path):
 
 
 def test_every_fee_and_spend_adds_up(tmp_path):
-    """Two payment fees (the processor's 10.00 and the bank's 2.00), two returned parts,
+    """Two payment fees (the processor's 10.00 and the bank's 2.00), two platform fees
+    (40.00 and 3.00), two returned parts,
     legal spend on the bare Expenses:Legal account and with no firm named, rent twice, a
     transfer of 50 pence out."""
     got = summaries(tmp_path, PAY_F2 + textwrap.dedent("""
         2017-01-01 open Expenses:Fees:Bank GBP
         2017-01-01 open Expenses:Legal GBP
-        2018-05-02 * "Bank" "Charge"
+        2018-05-02 * "Bank" "Charges"
           fund: "case"
           Expenses:Fees:Bank                 2.00 GBP
-          Assets:Held:Firm                  -2.00 GBP
+          Expenses:Fees:Platform             3.00 GBP
+          Assets:Held:Firm                  -5.00 GBP
         2018-05-03 *
           fund: "case"
           Expenses:Legal                     8.00 GBP
@@ -385,8 +387,8 @@ def test_every_fee_and_spend_adds_up(tmp_path):
         2018-05-05 * "Platform" "Return the rest"
           fund: "case"
           leftover: "returned"
-          Income:Crowdfunding:Platform      10.00 GBP
-          Assets:Held:Firm                 -10.00 GBP
+          Income:Crowdfunding:Platform       7.00 GBP
+          Assets:Held:Firm                  -7.00 GBP
         2018-07-01 * "Landlord" "Rent"
           fund: "general"
           Expenses:Running:Rent             20.00 GBP
@@ -398,11 +400,11 @@ def test_every_fee_and_spend_adds_up(tmp_path):
             fund: "case"
         """))
     case, general = got["case"], got["general"]
-    assert (case.platform_fees, case.payment_fees, case.returned) == (D(40), D(12), D(40))
+    assert (case.platform_fees, case.payment_fees, case.returned) == (D(43), D(12), D(37))
     assert case.legal_by_category == {"VAT": D(100), "counsel": D(200),
                                       "other legal": D(8), "profit costs": D(600)}
     assert case.legal_by_firm["(no firm named)"] == D(8)
-    # 1000 - 40 - 12 - 908 - 40 returned + 0.50 in
+    # 1000 - 43 - 12 - 908 - 37 returned + 0.50 in
     assert (case.transfers_in, case.transfers_out, case.balance) == (D("0.50"), 0, D("0.50"))
     assert (general.other_spend, general.other_by_account) == (
         D(50), {"Expenses:Running:Rent": D(50)})
