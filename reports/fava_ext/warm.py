@@ -11,6 +11,9 @@ page's note of what is unclassified) is computed beside Fava's own work:
   jobs run on two cores instead of taking turns under Python's global lock;
 - in a thread elsewhere (no parallelism, but the page need not wait for a request).
 
+When the books came from the content-keyed cache, the view is remembered under their key
+(ledger.cache.remember): a restarted server on unchanged books reads it back at once.
+
 `result(entries)` gives what was computed for exactly that list of entries (Fava keeps
 the list it was given), waiting for it if it is under way; None when none was started
 or it failed (the page then computes it itself, and shows any error as usual).
@@ -24,7 +27,7 @@ import threading
 from concurrent.futures import Future
 from typing import NamedTuple
 
-from ledger import unclassified
+from ledger import cache, unclassified
 from reports.fava_ext.page import FundsView, compute
 from reports.fava_ext.window import Window
 
@@ -49,14 +52,15 @@ _lock = threading.Lock()
 _started: dict[int, tuple[list, Future]] = {}  # id(entries) -> (entries, the view to come)
 
 
-def start(entries: list, options: dict) -> None:
-    """Begin computing the whole-period Funds view of these entries."""
+def start(entries: list, options: dict, key: str | None = None) -> None:
+    """Begin computing the whole-period Funds view of these entries (or reading it back,
+    when `key`, the books' key in ledger.cache, names books it was computed for)."""
     future: Future = Future()
     with _lock:
         _started[id(entries)] = (entries, future)  # holding entries keeps the id unique
         while len(_started) > KEEP:
             del _started[next(iter(_started))]
-    threading.Thread(target=_run, args=(entries, options, future), daemon=True,
+    threading.Thread(target=_run, args=(entries, options, key, future), daemon=True,
                      name="funds-view").start()
 
 
@@ -72,10 +76,13 @@ def result(entries: list, timeout: float = 600) -> Warmed | None:
         return None
 
 
-def _run(entries: list, options: dict, future: Future) -> None:
+def _run(entries: list, options: dict, key: str | None, future: Future) -> None:
+    def make() -> Warmed:
+        return _in_child(entries, options) if _can_fork() else funds_page(entries, options)
+
     try:
-        future.set_result(_in_child(entries, options) if _can_fork() else
-                          funds_page(entries, options))
+        future.set_result(cache.remember(key, "reports.fava_ext.warm.funds_page", make)
+                          if key is not None else make())
     except BaseException as e:  # noqa: BLE001 - reported to whoever waits
         future.set_exception(e)
 

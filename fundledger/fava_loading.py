@@ -1,0 +1,126 @@
+"""Fava on big books: its loads go through the content-keyed cache (ledger.cache), and what
+it derives from unchanged books is read back instead of worked out again.
+
+On 100k transactions a restarted Fava spends about 30 s in beancount's load, then seconds
+more of its own: its account list (every account's last entry, a walk over every posting)
+and its autocompletion lists (payees, accounts and currencies ranked over every posting).
+All of it depends only on the books' content, so `fundledger serve` keeps it:
+
+- the load: Fava calls `fava.core.load_uncached` for every load and reload; ledger.cache
+  gives the same (entries, errors, options) when every included file, the plugin code and
+  beancount are unchanged, and does the real load otherwise;
+- the Funds view (and its unclassified note): started as soon as the entries exist
+  (reports.fava_ext.warm), and remembered under the books' key;
+- Fava's account list and autocompletion lists: remembered under the books' key and
+  Fava's version (a new Fava may derive them differently).
+
+Nothing else of Fava's is touched (its watcher, its filters, its extensions). An edit
+changes the key, so everything is worked out afresh exactly as before.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from beancount.core.data import Custom
+
+EXTENSION_MODULE = "reports.fava_ext"
+KEEP = 4  # keys kept: the current books' and a few superseded ones still being served
+
+_lock = threading.Lock()
+_keys: dict[int, tuple[list, str]] = {}  # id(entries) -> (entries, the books' key)
+
+
+def load_through_cache() -> None:
+    """Put Fava's loading on the cache (once per process)."""
+    import fava.core
+
+    original = fava.core.load_uncached
+    if getattr(original, "fundledger_cached", False):
+        return
+
+    def load(path: str, *, is_encrypted: bool):
+        if is_encrypted:  # an encrypted main file cannot be hashed as written: Fava's way
+            return original(path, is_encrypted=True)
+        from ledger import cache
+        from reports.fava_ext import warm
+
+        key, (entries, errors, options) = cache.load_keyed(path)
+        if key is not None:
+            with _lock:
+                _keys[id(entries)] = (entries, key)  # holding entries keeps the id unique
+                while len(_keys) > KEEP:
+                    del _keys[next(iter(_keys))]
+        if _enables_funds_page(entries):
+            warm.start(entries, options, key)  # beside Fava's own work after the load
+        return entries, errors, options
+
+    load.fundledger_cached = True
+    load.fava_original = original
+    fava.core.load_uncached = load
+    _remember_fava_lists()
+
+
+def key_of(entries: list) -> str | None:
+    """The books' key of exactly this list of entries, if it came from the cache."""
+    with _lock:
+        got = _keys.get(id(entries))
+    return got[1] if got is not None and got[0] is entries else None
+
+
+def _enables_funds_page(entries) -> bool:
+    return any(e.type == "fava-extension" and e.values and e.values[0].value == EXTENSION_MODULE
+               for e in entries if isinstance(e, Custom))
+
+
+ATTRIBUTES = ("accounts", "currencies", "payees", "links", "tags", "years")
+
+
+def _remember_fava_lists() -> None:
+    """Fava's account list (AccountDict) and autocompletion lists (AttributesModule) are
+    each read back when the books' key and Fava's version match what computed them."""
+    import fava
+    from fava.core.accounts import AccountDict
+    from fava.core.attributes import AttributesModule
+
+    def account_list(module: AccountDict) -> dict:
+        return dict(module)
+
+    def restore_account_list(module: AccountDict, state: dict) -> None:
+        module.clear()
+        module.update(state)
+
+    def attributes(module: AttributesModule) -> dict:
+        return {name: getattr(module, name) for name in ATTRIBUTES}
+
+    def restore_attributes(module: AttributesModule, state: dict) -> None:
+        for name, value in state.items():
+            setattr(module, name, value)
+
+    for cls, state, restore in ((AccountDict, account_list, restore_account_list),
+                                (AttributesModule, attributes, restore_attributes)):
+        _remembered(cls, f"fava {fava.__version__} {cls.__name__}", state, restore)
+
+
+def _remembered(cls, name: str, state, restore) -> None:
+    from ledger import cache
+
+    original = cls.load_file
+    if getattr(original, "fundledger_remembered", False):
+        return
+
+    def load_file(module) -> None:
+        key = key_of(module.ledger.all_entries)
+        if key is None:
+            original(module)
+            return
+
+        def make():
+            original(module)
+            return state(module)
+
+        restore(module, cache.remember(key, name, make))
+
+    load_file.fundledger_remembered = True
+    load_file.fava_original = original
+    cls.load_file = load_file
