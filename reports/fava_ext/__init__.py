@@ -33,6 +33,7 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
+from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from ledger import unclassified
 from reports import reconcile, svg, words
@@ -196,6 +197,7 @@ class Funds(FavaExtensionBase):
         fund = self.selected_fund(view)
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
+                   "opening_account": fundmodel.OPENING_ACCOUNT,
                    "downloads": downloads.offered(fund, grant is not None),
                    "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:
