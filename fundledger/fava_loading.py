@@ -103,6 +103,10 @@ def _remember_fava_lists() -> None:
 
 
 def _remembered(cls, name: str, state, restore) -> None:
+    """cls.load_file's result kept under the books' key, `name` and today's date (Fava's
+    account list suggests balance directives dated today)."""
+    from fava.util import date
+
     from ledger import cache
 
     original = cls.load_file
@@ -119,7 +123,7 @@ def _remembered(cls, name: str, state, restore) -> None:
             original(module)
             return state(module)
 
-        restore(module, cache.remember(key, name, make))
+        restore(module, cache.remember(key, f"{name} {date.local_today()}", make))
 
     load_file.fundledger_remembered = True
     load_file.fava_original = original

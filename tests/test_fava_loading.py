@@ -117,7 +117,8 @@ def test_a_restart_reads_back_what_fava_and_the_page_derived(served, computed):
     main, ledger, _client, _slug = served
     assert warm.result(ledger.all_entries) is not None  # the first server's view is kept
     restarted = FavaLedger(str(main))  # a new server on the unchanged books
-    assert sorted(name.split()[-1] for name, _ in computed) == [
+    assert sorted(name.split()[2] if name.startswith("fava ") else name
+                  for name, _ in computed) == [
         "AccountDict", "AttributesModule", "reports.fava_ext.warm.funds_page"]
     assert not any(made for _, made in computed), "all read back, nothing worked out"
     accounts, attributes = fava_own_lists(restarted)
@@ -128,6 +129,25 @@ def test_a_restart_reads_back_what_fava_and_the_page_derived(served, computed):
     assert warmed is not None
     assert warmed.view == compute(restarted.all_entries, restarted.options, None,
                                   Window(None, None))
+
+
+def test_favas_lists_are_worked_out_again_the_next_day(served, computed, monkeypatch):
+    """Fava's account list holds balance directives dated today (for accounts marked
+    `fava-uptodate-indication`): a list kept from yesterday is not read back."""
+    import datetime
+
+    import fava.core.accounts
+    import fava.util.date
+
+    main, ledger, _client, _slug = served
+    assert warm.result(ledger.all_entries) is not None
+    tomorrow = fava.util.date.local_today() + datetime.timedelta(days=1)
+    for module in (fava.util.date, fava.core.accounts):
+        monkeypatch.setattr(module, "local_today", lambda: tomorrow)
+    restarted = FavaLedger(str(main))
+    made = {name.split()[2]: was for name, was in computed if name.startswith("fava ")}
+    assert made == {"AccountDict": True, "AttributesModule": True}
+    assert dict(restarted.accounts) == fava_own_lists(restarted)[0]
 
 
 def test_after_an_edit_fava_and_the_page_work_everything_out_afresh(served, computed):
