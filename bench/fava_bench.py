@@ -14,7 +14,8 @@ Then, for the generated books, what issue 18 targets for big books:
 
 - a restarted server: from starting `fundledger serve BOOKS` (a real process) to the
   Funds page answering, with the load cache empty and then filled; beside Fava's own
-  `fava BOOKS` to its Income Statement answering (the baseline);
+  `fava BOOKS` to its Income Statement answering (the baseline, on the same books
+  without fundledger's Fava settings: no Funds page, no import config);
 - an edit: one entry appended to a file, then Fava's reload (timed) and the first Funds
   page after it (timed), as `fundledger serve` runs them (the view computed beside Fava's
   reload), beside computing the view on request after the reload (the way before).
@@ -75,6 +76,13 @@ def generated_books(n: int) -> Path:
             (folder / name).write_text(made[name])
     (folder / "exports").mkdir(exist_ok=True)
     return main
+
+
+def plain_books(main: Path) -> Path:
+    """The same books without fundledger's Fava settings (fava.beancount), for Fava alone."""
+    plain = main.with_name("plain.beancount")
+    plain.write_text(main.read_text().replace('include "fava.beancount"\n', ""))
+    return plain
 
 
 def timed(client, url: str, repeat: int) -> tuple[float, float]:
@@ -171,7 +179,7 @@ def restart(main: Path) -> None:
     slug = slugify(title)  # Fava's URL for these books
     print(f"\n  {'restart on unchanged books (to first page answered)':<52} {'s':>7}")
     rows = [  # (name, command, page, whether the cache is emptied first)
-        ("Fava's own `fava BOOKS` (baseline)", [str(bindir / "fava"), str(main)],
+        ("Fava's own `fava BOOKS` (baseline)", [str(bindir / "fava"), str(plain_books(main))],
          f"/{slug}/income_statement/", True),
         ("fundledger serve, load cache empty", [str(bindir / "fundledger"), "serve", str(main)],
          f"/{slug}/extension/Funds/", True),

@@ -25,7 +25,10 @@ import threading
 from beancount.core.data import Custom
 
 EXTENSION_MODULE = "reports.fava_ext"
-KEEP = 4  # keys kept: the current books' and a few superseded ones still being served
+# Keys kept (each holds its list of entries, to keep the id unique): Fava's modules ask
+# for the key right after the load, so the current books' and the one before suffice;
+# more would keep superseded books in memory.
+KEEP = 2
 
 _lock = threading.Lock()
 _keys: dict[int, tuple[list, str]] = {}  # id(entries) -> (entries, the books' key)
