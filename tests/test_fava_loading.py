@@ -104,6 +104,11 @@ def computed(monkeypatch):
     return asked
 
 
+def what(name: str) -> str:
+    """"AccountDict" of "fava 1.30.16 AccountDict 2026-11-30", and so on."""
+    return name.split()[2] if name.startswith("fava ") else name.split()[0]
+
+
 def fava_own_lists(ledger) -> tuple[dict, dict]:
     """Fava's account list and autocompletion lists as Fava itself works them out."""
     accounts = AccountDict(ledger)
@@ -117,8 +122,7 @@ def test_a_restart_reads_back_what_fava_and_the_page_derived(served, computed):
     main, ledger, _client, _slug = served
     assert warm.result(ledger.all_entries) is not None  # the first server's view is kept
     restarted = FavaLedger(str(main))  # a new server on the unchanged books
-    assert sorted(name.split()[2] if name.startswith("fava ") else name
-                  for name, _ in computed) == [
+    assert sorted(what(name) for name, _ in computed) == [
         "AccountDict", "AttributesModule", "reports.fava_ext.warm.funds_page"]
     assert not any(made for _, made in computed), "all read back, nothing worked out"
     accounts, attributes = fava_own_lists(restarted)
@@ -131,9 +135,9 @@ def test_a_restart_reads_back_what_fava_and_the_page_derived(served, computed):
                                   Window(None, None))
 
 
-def test_favas_lists_are_worked_out_again_the_next_day(served, computed, monkeypatch):
-    """Fava's account list holds balance directives dated today (for accounts marked
-    `fava-uptodate-indication`): a list kept from yesterday is not read back."""
+def test_a_restart_the_next_day_works_out_what_holds_today(served, computed, monkeypatch):
+    """The Funds page is "as at" today, and Fava's account list suggests balance
+    directives dated today: what was kept yesterday is not read back."""
     import datetime
 
     import fava.core.accounts
@@ -144,10 +148,14 @@ def test_favas_lists_are_worked_out_again_the_next_day(served, computed, monkeyp
     tomorrow = fava.util.date.local_today() + datetime.timedelta(days=1)
     for module in (fava.util.date, fava.core.accounts):
         monkeypatch.setattr(module, "local_today", lambda: tomorrow)
+    monkeypatch.setattr(warm, "today", lambda: tomorrow)
     restarted = FavaLedger(str(main))
-    made = {name.split()[2]: was for name, was in computed if name.startswith("fava ")}
-    assert made == {"AccountDict": True, "AttributesModule": True}
+    warmed = warm.result(restarted.all_entries)
+    assert {what(name): made for name, made in computed} == {
+        "AccountDict": True, "AttributesModule": True,
+        "reports.fava_ext.warm.funds_page": True}
     assert dict(restarted.accounts) == fava_own_lists(restarted)[0]
+    assert warmed.view.as_at == tomorrow  # the books' last entry is in 2019
 
 
 def test_after_an_edit_fava_and_the_page_work_everything_out_afresh(served, computed):
