@@ -14,6 +14,11 @@ All of it depends only on the books' content, so `fundledger serve` keeps it:
 - Fava's account list and autocompletion lists: remembered under the books' key and
   Fava's version (a new Fava may derive them differently).
 
+And one thing Fava would otherwise miss: it reruns the books' import config only when
+that file changes, but fundledger's importers depend on the books (the profiles they
+declare), so the config is rerun on every load (a few milliseconds: it reads the
+profiles through the cache).
+
 Nothing else of Fava's is touched (its watcher, its filters, its extensions). An edit
 changes the key, so everything is worked out afresh exactly as before.
 """
@@ -62,6 +67,7 @@ def load_through_cache() -> None:
     load.fava_original = original
     fava.core.load_uncached = load
     _remember_fava_lists()
+    _import_config_follows_the_books()
 
 
 def key_of(entries: list) -> str | None:
@@ -77,6 +83,21 @@ def _enables_funds_page(entries) -> bool:
 
 
 ATTRIBUTES = ("accounts", "currencies", "payees", "links", "tags", "years")
+
+
+def _import_config_follows_the_books() -> None:
+    from fava.core.ingest import IngestModule
+
+    original = IngestModule.load_file
+    if getattr(original, "fundledger_rerun", False):
+        return
+
+    def load_file(module: IngestModule) -> None:
+        module.mtime = None  # Fava's "unchanged since last run" check: rerun it anyway
+        original(module)
+
+    load_file.fundledger_rerun = True
+    IngestModule.load_file = load_file
 
 
 def _remember_fava_lists() -> None:

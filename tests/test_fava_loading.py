@@ -206,6 +206,31 @@ def test_a_restart_of_books_with_an_import_page_loads_nothing(tmp_path, monkeypa
     assert names == set(first.ingest.loaded_config.importers) and "fundledger.paypal" in names
 
 
+def test_the_import_page_sees_a_profile_the_books_declare_after_it_started(tmp_path,
+                                                                          monkeypatch):
+    """Fava reruns an import config only when that file changes; fundledger's importers
+    come from the books (their own profiles), so `serve` reruns it on every load."""
+    from fundledger import demo_books
+    from fundledger.commands import serve
+
+    monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(fava.core, "load_uncached", fava.core.load_uncached)
+    made = skeleton.files("Small Campaign", "GBP", "general", skeleton.datetime.date(2017, 1, 1))
+    main = write_small(tmp_path / "books",
+                       SMALL.replace(EXTENSION_LINE, "") + 'include "fava.beancount"\n')
+    for name in ("fava.beancount", "import_config.py"):
+        (main.parent / name).write_text(made[name])
+    _app, ledger = serve.create_app(main)
+    assert "fundledger.northgate-bank" not in ledger.ingest.loaded_config.importers
+    (main.parent / "profiles").mkdir()
+    (main.parent / "profiles" / "northgate-bank.toml").write_bytes(
+        (demo_books.MAIN.parent / "profiles" / "northgate-bank.toml").read_bytes())
+    with main.open("a") as f:
+        f.write('2017-01-01 custom "fundledger-profile" "profiles/northgate-bank.toml"\n')
+    ledger.load_file()  # what Fava's watcher does after the edit
+    assert "fundledger.northgate-bank" in ledger.ingest.loaded_config.importers
+
+
 def test_the_server_starts_without_the_readers_and_workbook_libraries():
     """pandas, pyarrow and openpyxl are imported when a file is first read or a workbook
     first written, not when the server starts (half a second or more of every start)."""
