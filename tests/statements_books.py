@@ -319,9 +319,12 @@ SORP_JOURNAL = """\
 """
 
 
-def write_sorp(folder: Path, extra: str = "", header: str = SORP_HEADER) -> Path:
-    """The hand-worked SORP books (and `extra` entries) in `folder`/main.beancount."""
+def write_sorp(folder: Path, extra: str = "", header: str = SORP_HEADER,
+               currency: str = "GBP") -> Path:
+    """The hand-worked SORP books (and `extra` entries) in `folder`/main.beancount; with
+    `currency`, the same books kept in that currency instead of pounds."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "main.beancount"
-    path.write_text(header + "\n" + SORP_JOURNAL + textwrap.dedent(extra))
+    text = header + "\n" + SORP_JOURNAL + textwrap.dedent(extra)
+    path.write_text(text.replace("GBP", currency))
     return path

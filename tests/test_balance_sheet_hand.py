@@ -147,8 +147,7 @@ def test_money_one_fund_holds_for_another(books):
 
 
 def test_books_kept_in_euros(tmp_path):
-    path = write_sorp(tmp_path / "eur", header=SORP_HEADER.replace("GBP", "EUR"))
-    path.write_text(path.read_text().replace("GBP", "EUR"))
+    path = write_sorp(tmp_path / "eur", currency="EUR")
     b = balance_sheet(*load(path), YEAR_END, prior=day(2022, 12, 31))
     assert (b.currency, b.position.currency, b.total_funds, b.position.foreign) == (
         "EUR", "EUR", D("2264.98"), {})

@@ -433,8 +433,7 @@ def test_dollars_without_a_rate_to_the_cent(tmp_path):
 
 
 def test_books_kept_in_euros(tmp_path):
-    path = write_sorp(tmp_path / "eur", header=SORP_HEADER.replace("GBP", "EUR"))
-    path.write_text(path.read_text().replace("GBP", "EUR"))
+    path = write_sorp(tmp_path / "eur", currency="EUR")
     entries, options = load_clean(path)
     general = reconcile(entries, options)[0]
     assert (general.unit, general.currency, general.balance, general.foreign) == (

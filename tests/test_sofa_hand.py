@@ -164,8 +164,7 @@ def test_no_endowment_column_and_no_title(tmp_path):
 
 def test_books_kept_in_euros(tmp_path):
     """The operating currency is the books' (and the prior year's), not pounds."""
-    path = write_sorp(tmp_path / "eur", header=SORP_HEADER.replace("GBP", "EUR"))
-    path.write_text(path.read_text().replace("GBP", "EUR"))
+    path = write_sorp(tmp_path / "eur", currency="EUR")
     s = sofa(*load(path), *Y2023)
     assert (s.currency, s.row("cf").total, s.row("cf").prior_total) == (
         "EUR", D("2264.98"), D("1639.99"))
