@@ -65,7 +65,8 @@ MODULES: dict[str, list[str]] = {
     # Income gross, fees as expenses of the same fund, net to the account (both paths).
     # Not test_import_columns/test_import_block: on the demo's exports they take a minute a
     # mutant on a busy machine, and a mutant no test notices then only times out.
-    "importers/build.py": ["tests/test_import_inprocess.py"],
+    "importers/build.py": ["tests/test_import_inprocess.py",
+                           "tests/test_statement_balances_built.py"],
     "importers/columns.py": ["tests/test_import_inprocess.py"],
     # Dropping what the books or the run already hold (Batch, plan), openings, accounts.
     "importers/run.py": ["tests/test_import_inprocess.py"],
