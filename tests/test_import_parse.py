@@ -146,6 +146,7 @@ def test_a_missing_amount_names_the_column_the_profile_reads(tmp_path):
 
 @pytest.mark.parametrize("paid_in, paid_out, amount, kind", [
     ("20.00", "", D("20.00"), "income"),
+    ("0.50", "", D("0.50"), "income"),  # money in, however little
     ("", "14.39", D("-14.39"), "expense"),
     ("", "-14.39", D("-14.39"), "expense"),  # a paid-out cell written negative
     ("0.00", "14.39", D("-14.39"), "expense"),  # a zero beside an amount is no amount
@@ -309,3 +310,67 @@ def test_an_amount_stating_another_currency_than_its_rows_is_refused(tmp_path):
         "txn_2,2023-03-01,usd,£1.00,0.00,1.00,charge,,")) == (
         f"{tmp_path / 'export.csv'}:3: amount '£1.00' in column 'gross' is in GBP, but the "
         "row's currency is USD")
+
+
+def test_suspense_holds_only_what_no_rule_claims(tmp_path):
+    zoom = ("r:1", {"values": "DD ZOOM", "sign": "debit", "account": "Expenses:Running:Hosting"})
+    p = parsed(tmp_path, builtin("bank"), BANK_HEADER + (
+        "01/03/2023,DD ZOOM,,14.39,1\n"
+        "02/03/2023,DD UNKNOWN,,5.00,2\n"
+        "03/03/2023,FPI ANNA,20.00,,3\n"), book_rules=[zoom], suspense=True)
+    assert [p.kind(i) for i in range(3)] == [
+        classify.book_rule(builtin("bank"), zoom[1], "r:1"), classify.SUSPENSE[0],
+        builtin("bank").rules[1]]
+
+
+def paypal_file(tmp_path: Path, rows: list[dict[str, str]]) -> str:
+    """PayPal rows in paypal_uk.csv's layout: its first row with these cells changed."""
+    import csv
+    import io
+
+    from tests.importers_support import FIXTURES
+
+    text = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig")
+    header, first = list(csv.reader(text.splitlines()[:2]))
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(header)
+    for cells in rows:
+        row = dict(zip(header, first, strict=True)) | cells
+        writer.writerow([row[h] for h in header])
+    return out.getvalue()
+
+
+REFUND_OF_NOTHING = {"Transaction ID": "R1", "Type": "Payment Refund", "Gross": "-5.00",
+                     "Fee": "0.00", "Net": "-5.00", "Reference Txn ID": "NOPE"}
+
+
+def refund_first(**changes) -> profile_lib.Profile:
+    """PayPal's profile with its refund rule first (and changed as asked)."""
+    paypal = builtin("paypal")
+    refund = next(r for r in paypal.rules if r.refund)
+    rest = tuple(r for r in paypal.rules if r is not refund)
+    return only(paypal, rules=(dataclasses.replace(refund, **changes), *rest))
+
+
+def test_a_refund_naming_no_payment_received_is_refused_wherever_its_rule_is(tmp_path):
+    text = paypal_file(tmp_path, [REFUND_OF_NOTHING])
+    for profile in (builtin("paypal"), refund_first()):
+        assert refused(tmp_path, profile, text).startswith(
+            f"{tmp_path / 'export.csv'}:2: Type 'Payment Refund', money out")
+
+
+def test_a_refund_after_other_money_out_is_still_checked(tmp_path):
+    fee = ("r:1", {"column": "Type", "values": "Fee", "sign": "debit",
+                   "account": "Expenses:Fees:Payment"})
+    text = paypal_file(tmp_path, [
+        {"Transaction ID": "F1", "Type": "Fee", "Gross": "-1.00", "Fee": "0.00",
+         "Net": "-1.00", "Reference Txn ID": ""}, REFUND_OF_NOTHING])
+    assert refused(tmp_path, builtin("paypal"), text, book_rules=[fee]).startswith(
+        f"{tmp_path / 'export.csv'}:3: Type 'Payment Refund', money out")
+
+
+def test_a_refund_rule_claims_a_zero_row_without_asking_what_it_refunds(tmp_path):
+    text = paypal_file(tmp_path, [REFUND_OF_NOTHING | {"Gross": "0.00", "Net": "0.00"}])
+    p = parsed(tmp_path, refund_first(sign=""), text)
+    assert [r.refund for r in p.kinds] == [True]

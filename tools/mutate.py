@@ -57,7 +57,7 @@ MODULES: dict[str, list[str]] = {
     # Not test_import_columns/test_import_block: on the demo's exports they take a minute a
     # mutant on a busy machine, and a mutant no test notices then only times out.
     "importers/build.py": ["tests/test_import_inprocess.py"],
-    "importers/columns.py": ["tests/test_import_inprocess.py"],
+    "importers/columns.py": ["tests/test_import_inprocess.py", "tests/test_import_run.py"],
     # Dropping what the books or the run already hold (Batch, plan), openings, accounts.
     "importers/run.py": ["tests/test_import_inprocess.py", "tests/test_import_run.py"],
     # Books I/O on small hand-written books, in this process. Not test_crash.py: it kills
