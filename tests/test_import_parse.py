@@ -374,3 +374,24 @@ def test_a_refund_rule_claims_a_zero_row_without_asking_what_it_refunds(tmp_path
     text = paypal_file(tmp_path, [REFUND_OF_NOTHING | {"Gross": "0.00", "Net": "0.00"}])
     p = parsed(tmp_path, refund_first(sign=""), text)
     assert [r.refund for r in p.kinds] == [True]
+
+
+def test_rows_a_profile_skips_are_dropped_before_anything_else(tmp_path):
+    """PayPal's memo lines and rows not completed move no money: dropped, even where
+    they would be refused (a memo naming no payment, a pending refund)."""
+    text = paypal_file(tmp_path, [
+        {"Transaction ID": "K1", "Status": "Completed"},
+        {"Transaction ID": "K2", "Balance Impact": "Memo", **REFUND_OF_NOTHING},
+        {"Transaction ID": "K3", "Status": "Pending"},
+        {"Transaction ID": "K4", "Status": "Completed"}])
+    p = parsed(tmp_path, builtin("paypal"), text)
+    assert p.ids == ["K1", "K4"] and p.rows == [2, 5]
+
+
+def test_a_skip_with_values_and_not_in_skips_either_way(tmp_path):
+    skip = profile_lib.Skip(column="Status", values=("Odd",), not_in=("Completed", "Odd"))
+    text = paypal_file(tmp_path, [{"Transaction ID": "K1", "Status": "Odd"},
+                                  {"Transaction ID": "K2", "Status": "Other"},
+                                  {"Transaction ID": "K3", "Status": "Completed"}])
+    p = parsed(tmp_path, only(builtin("paypal"), skip=(skip,)), text)
+    assert p.ids == ["K3"]
