@@ -3,6 +3,10 @@ page and from any beangulp script.
 
 Deduplication is exact on `import-id`: beangulp's default date-and-amount heuristic would
 throw away a second donation of the same amount on the same day.
+
+The readers (pandas, pyarrow, numpy) are imported when a file is first read, not with
+this module: Fava runs the books' import config, and so makes these importers, on every
+start, and a server should not wait a second for libraries the Import page may not use.
 """
 
 from __future__ import annotations
@@ -17,11 +21,28 @@ from beancount.core import data
 from beancount.core.data import Entries
 from beancount.parser import parser
 
-from importers import build, classify, parse, read
+from importers import profile as profile_lib
+from importers.errors import Problem
 from importers.profile import Profile
 from importers.pseudonym import Pseudonymiser
 from importers.settings import Settings, from_entries
 from importers.txn import Built, Txn, render
+
+
+def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
+    """The books' own profiles first (they may refine a built-in), then the built-in ones."""
+    own = []
+    for p in settings.profiles:
+        try:
+            own.append(profile_lib.load(p))
+        except (OSError, ValueError) as e:
+            raise Problem(str(p), 0, f"profile cannot be read: {e}") from None
+    names = {p.name for p in own}
+    found = [ProfileImporter(p, pseudo)
+             for p in own + [b for b in profile_lib.builtin() if b.name not in names]]
+    for imp in found:
+        imp.rivals = found
+    return found
 
 
 def existing_ids(entries) -> set[str]:
@@ -67,6 +88,8 @@ class ProfileImporter(beangulp.Importer):
 
     def matches(self, filepath: str) -> bool:
         """The file holds this profile's header (its own spellings or its aliases)."""
+        from importers import read
+
         head = read.head_rows(filepath)
         return read.header_at(head, self.profile.signature, self.profile.spellings) is not None
 
@@ -95,14 +118,14 @@ class ProfileImporter(beangulp.Importer):
 
     def entries(self, filepath: str, settings: Settings, columnwise: bool = True) -> Built:
         """The file's entries, the common ones kept as columns (see txn.Block)."""
+        from importers import build, classify, parse, read
+
         # The file's hash (recorded on every entry) is worked out alongside the reading:
         # hashlib lets go of the interpreter while it hashes a large file.
         with ThreadPoolExecutor(1) as pool:
             sha = pool.submit(read.sha256, filepath)
             df = read.load(filepath, self.profile.signature, self.profile)
             if df is None:
-                from importers.errors import Problem
-
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")
             rules = classify.rules_for(self.profile, settings.rules_for(self.profile.name))
             parsed = parse.parse(filepath, df, self.profile, self.pseudo, rules,

@@ -18,8 +18,7 @@ from beancount.core import account as beancount_account
 from beancount.core.data import Balance, Open, Transaction
 
 from importers import arrowcsv, read
-from importers import profile as profile_lib
-from importers.base import ProfileImporter, best, existing_ids
+from importers.base import ProfileImporter, best, existing_ids, importers_for
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
@@ -102,22 +101,6 @@ class Result:
         return (f"{self.added - checks} new, {self.duplicates} duplicate(s) skipped"
                 + (f", {checks} statement balance(s) asserted" if checks else "")
                 + (f"; income by fund: {by_fund}" if by_fund else ""))
-
-
-def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
-    """The books' own profiles first (they may refine a built-in), then the built-in ones."""
-    own = []
-    for p in settings.profiles:
-        try:
-            own.append(profile_lib.load(p))
-        except (OSError, ValueError) as e:
-            raise Problem(str(p), 0, f"profile cannot be read: {e}") from None
-    names = {p.name for p in own}
-    found = [ProfileImporter(p, pseudo)
-             for p in own + [b for b in profile_lib.builtin() if b.name not in names]]
-    for imp in found:
-        imp.rivals = found
-    return found
 
 
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:

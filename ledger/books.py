@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 
 from beancount import loader
@@ -106,8 +107,24 @@ def format_error(error, root: Path | None = None) -> str:
         with contextlib.suppress(ValueError):
             filename = str(Path(filename).relative_to(root))
     lineno = source.get("lineno")
-    message = " ".join(str(error.message).split())
+    message = " ".join(str(error.message).split()) + _rounding_hint(str(error.message))
     return f"{filename}:{lineno}: {message}" if lineno else f"{filename}: {message}"
+
+
+UNBALANCED = re.compile(r"Transaction does not balance: \((-?[0-9.]+(?:E-?[0-9]+)?) [A-Z]")
+
+
+def _rounding_hint(message: str) -> str:
+    """What to do about a remainder far below a penny: beancount turns each `@@` total
+    into a price per unit and back, which leaves digits in the 27th place, and books with
+    no tolerance for that currency refuse them. `fundledger init` sets the option."""
+    found = UNBALANCED.search(message)
+    if not found or abs(Decimal(found.group(1))) >= Decimal("1E-9"):
+        return ""
+    return ("; this is rounding, not a missing amount: beancount turns an @@ total into a "
+            "price per unit and back. Allow it with "
+            '`option "inferred_tolerance_default" "*:0.005"` in the main file '
+            "(`fundledger init` writes it)")
 
 
 # Folders whose lock this thread holds. flock is per open file, so a second lock by the

@@ -222,6 +222,22 @@ def real_load(main: Path):
     return loader._uncached_load_file(str(main), None, None, None)
 
 
+def _share_tolerances(entries: list) -> None:
+    """beancount gives every transaction its own `__tolerances__` (an immutable mapping
+    of currency to tolerance), nearly always one of a handful of values. One shared
+    object per value (kept exactly, exponent and all) means 100k fewer objects in memory,
+    and about a fifth less time to read the entries back from the cache."""
+    shared: dict = {}
+    for entry in entries:
+        meta = entry.meta
+        tolerances = meta.get("__tolerances__") if meta else None
+        if tolerances is None:
+            continue
+        key = (type(tolerances), str(getattr(tolerances, "default", None)),
+               tuple(sorted((k, str(v)) for k, v in tolerances.items())))
+        meta["__tolerances__"] = shared.setdefault(key, tolerances)
+
+
 def load_cached(main: str | os.PathLike):
     """Load books like beancount's loader, from the cache when nothing they depend on
     changed. Returns (entries, errors, options)."""
@@ -244,6 +260,7 @@ def _load(main: Path, entries: bool = True):
     start = time.time_ns()
     with paused_gc():
         result = real_load(main)
+        _share_tolerances(result[0])
     options = result[2]
     deps = _dependencies(options, main)
     racy = any(_mtime(p) >= start - RACY_NS for p in deps)
@@ -259,14 +276,49 @@ def _load(main: Path, entries: bool = True):
     return header, result
 
 
+def load_keyed(main: str | os.PathLike):
+    """(key, (entries, errors, options)): load_cached's result and a key naming the exact
+    content it was loaded from, for results derived from these entries (`remember`). The
+    key is None when the load could not be cached (files changing while read, or the cache
+    turned off): nothing derived from it is remembered."""
+    main = Path(main).resolve()
+    if disabled():
+        with paused_gc():
+            return None, real_load(main)
+    header, result = _load(main)
+    return _books_key(header), result
+
+
+def _books_key(header: dict | None) -> str | None:
+    if header is None:
+        return None
+    return hashlib.sha256(pickle.dumps((header["static"], sorted(header["deps"].items()),
+                                        header["documents"]))).hexdigest()
+
+
+def remember(key: str, name: str, make: Callable[[], T]) -> T:
+    """make(), remembered under the books' key (`load_keyed`), a name saying what it is
+    (with anything else it depends on, a version say), and the source of every project
+    module (`_code_key`: whatever code computed it). A result that cannot be read back is
+    computed again; one that cannot be written is still returned."""
+    h = hashlib.sha256(f"{key}\0{name}\0{_code_key()}".encode())
+    memo = cache_dir() / "derived" / (h.hexdigest()[:40] + ".pickle")
+    with contextlib.suppress(Exception), open(memo, "rb") as f:
+        return pickle.load(f)
+    value = make()
+    with contextlib.suppress(Exception):
+        _write_pickles(memo, value)
+    return value
+
+
 def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     """compute(entries, errors, options, *args), remembered for these exact books.
 
     A report over 100k transactions is mostly the cost of having the entries in memory;
-    its result is small. This keeps the result under a key made of the books' content
-    (the entries cache's header), the name of `compute`, `args`, and the source of every
-    fundledger module loaded (the report code), so a repeated report reads a few KB
-    instead of the whole books. The result must pickle; args must have a stable repr.
+    its result is small. This keeps the result under the books' key, the name of
+    `compute` and `args` (`remember`), so a repeated report reads a few KB instead of the
+    whole books, and does not even read the entries when it was remembered. The result
+    must pickle; args must have a stable repr.
     """
     main = Path(main).resolve()
     if disabled():
@@ -276,21 +328,12 @@ def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     header, loaded = _load(main, entries=False)
     if header is None:  # could not be cached: compute from what was just loaded
         return compute(*(loaded or load_cached(main)), *args)
-    h = hashlib.sha256()
-    h.update(pickle.dumps((header["static"], sorted(header["deps"].items()),
-                           header["documents"])))
-    h.update(f"{_name(compute)}{[_name(a) if callable(a) else a for a in args]!r}".encode())
-    h.update(_code_key().encode())
-    memo = cache_dir() / "derived" / (h.hexdigest()[:40] + ".pickle")
-    with contextlib.suppress(Exception), open(memo, "rb") as f:
-        return pickle.load(f)
-    if loaded is None:
-        header, loaded = _load(main)
-    value = compute(*loaded, *args)
-    with contextlib.suppress(Exception):
-        _write_pickles(memo, value)
-        _prune(memo.parent)
-    return value
+
+    def make() -> T:
+        return compute(*(loaded or _load(main)[1]), *args)
+
+    name = f"{_name(compute)}{[_name(a) if callable(a) else a for a in args]!r}"
+    return remember(_books_key(header), name, make)
 
 
 def _name(function) -> str:

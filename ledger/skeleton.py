@@ -79,8 +79,7 @@ HOOKS: list = []
         ".gitignore": """\
 # Raw exports hold donors' names, emails and addresses: they never go into git.
 exports/
-# fundledger's lock and commit journal (present only while or after it writes)
-.fundledger.lock
+# fundledger's commit journal (present only while, or after a crash while, it writes)
 .fundledger-journal.json*
 *.fundledger-new
 __pycache__/

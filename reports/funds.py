@@ -376,6 +376,9 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     return out
 
 
+SEVERAL = "several funds"  # the other side of a transfer between three funds or more
+
+
 def pooled_label(fund_id: str) -> str:
     return f"(with {fund_id})"
 
@@ -389,7 +392,7 @@ def _pooled_transfer(txn, txn_funds: set[str], acc: dict[str, _Acc], unit: str) 
     """
     for fid in txn_funds:
         others = sorted(txn_funds - {fid})
-        label = pooled_label(others[0] if len(others) == 1 else "several funds")
+        label = pooled_label(others[0] if len(others) == 1 else SEVERAL)
         for p in txn.postings:
             if fundmodel.is_fund_account(p.account) and fundmodel.posting_fund(p, txn) == fid:
                 w = fundmodel.weight(p)
@@ -442,8 +445,10 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
                         "creditors without an invoice number")
     for h in holdings:
         if h.account.startswith("(with ") and h.amount > 0:
-            blockers.append(f"{show_money(h.amount, unit)} still held in {h.account[6:-1]}'s "
-                            "accounts (transferred without moving money)")
+            other = h.account[6:-1]
+            whose = "the accounts of several funds" if other == SEVERAL else f"{other}'s accounts"
+            blockers.append(f"{show_money(h.amount, unit)} still held in {whose} "
+                            "(transferred without moving money)")
         elif h.account == UNATTRIBUTED:
             blockers.append(f"{show_money(h.amount, unit)} {h.description}")
     for currency, n in foreign.items():

@@ -197,7 +197,10 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
         if fund.opened > end:
             continue
         ids = (bf, income, spent, transfers, gains)
-        active = any(fund.id in d for d in ids)
+        # A fund closed before the period is left out: it was closed at exactly zero and
+        # nothing may move in it since. (Every fund ever used has a key in `bf`, so only a
+        # figure other than zero shows it still active, as in books the plugin refuses.)
+        active = any(d.get(fund.id) for d in ids)
         if not active and fund.closed is not None and fund.closed < start:
             continue
         b, i, x, t, g = (_clean(d.get(fund.id, ZERO)) for d in ids)
@@ -279,10 +282,11 @@ def allocate(amount: Decimal, shares: list[tuple[str, Decimal]]) -> list[tuple[s
 
 
 def income_line(account: str, fund: str, headings: dict[str, str]) -> str:
-    """The income heading of a posting: its account's, or for a grant the one its fund
+    """The income heading of a posting: its account's, or for a grant (an account under
+    Income:Grants, the only one classify puts under charitable activities) the one its fund
     declares (`sofa-income`)."""
     heading = classify.income_heading(account)
-    if heading == "charitable" or account.startswith("Income:Grants"):
+    if heading == "charitable":
         return headings.get(fund, heading)
     return heading
 

@@ -4,6 +4,7 @@ an independent way (beanquery) to sum the demo books."""
 from __future__ import annotations
 
 import datetime
+import textwrap
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,3 +141,190 @@ def fund_sums(entries, options, start: datetime.date, end: datetime.date):
 def cents(value) -> Decimal:
     """A workbook number (openpyxl reads floats) back to exact cents."""
     return Decimal(str(value)).quantize(CENT)
+
+
+# Books for the SOFA and balance sheet worked by hand (tests/test_sofa_hand.py,
+# tests/test_balance_sheet_hand.py): every income heading and expenditure line, support
+# costs shared out, a prior year, transfers, an opening balance inside the year, a
+# returned leftover and a closed fund, an endowment with a gain, an exchange loss.
+# Calendar years (no fy-end): the year under test is 2023, its prior year 2022.
+SORP_HEADER = """\
+option "title" "Hand Worked Trust"
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:Bank GBP
+2017-01-01 open Assets:Held:Firm GBP
+2017-01-01 open Assets:Investments:Fund GBP
+2017-01-01 open Assets:Debtors:Gift GBP
+2017-01-01 open Liabilities:Creditors:Firm GBP
+2017-01-01 open Liabilities:Loans:LongTerm GBP
+2017-01-01 open Income:Donations:Bank GBP
+2017-01-01 open Income:Crowdfunding:CF GBP
+2017-01-01 open Income:Grants:Funder GBP
+2017-01-01 open Income:Trading:Events GBP
+2017-01-01 open Income:Interest GBP
+2017-01-01 open Income:Other GBP
+2017-01-01 open Income:Gains:Investments GBP
+2017-01-01 open Expenses:FX GBP
+2017-01-01 open Expenses:Fees:Platform GBP
+2017-01-01 open Expenses:Legal:Solicitors GBP
+2017-01-01 open Expenses:Comms:Design GBP
+2017-01-01 open Expenses:Running:Rent GBP
+2017-01-01 open Expenses:Running:Insurance GBP
+2017-01-01 open Expenses:Office GBP
+2017-01-01 open Equity:Funds:Transfers GBP
+2017-01-01 open Equity:Funds:Opening GBP
+2017-01-01 custom "fund" "general" "unrestricted"
+  title: "General fund"
+2017-01-01 custom "fund" "reserve" "designated"
+  title: "Reserve"
+2017-01-01 custom "fund" "case" "restricted"
+  title: "Case crowdfunder"
+  purpose: "Expenses:Legal, Expenses:Fees"
+2017-01-01 custom "fund" "grant" "restricted"
+  title: "Litigation grant"
+  purpose: "Expenses:Legal, Expenses:Comms, Expenses:FX"
+2017-01-01 custom "fund" "core" "restricted"
+  title: "Core grant"
+  purpose: "Expenses:Legal"
+  sofa-income: "donations"
+2017-01-01 custom "fund" "endow" "endowment"
+  title: "Endowment"
+2017-01-01 custom "support-costs" "Expenses:Running" "legal 70, raising 30"
+2017-01-01 custom "support-costs" "Expenses:Running:Insurance" "other 60, raising 40"
+2017-01-02 custom "support-costs" "Expenses:Running" "comms 30, legal 50, raising 20"
+"""
+
+# 2022 (the prior year)                          fund     column
+#   donation 200.00                              general  unrestricted
+#   pledges 1,000.00 gross, platform fee 50.00   case     restricted
+#   rent 10.01: legal 5.01 (50% is 5.005, 5.00, and the penny left over goes to the
+#     largest share), comms 3.00, raising 2.00  general  unrestricted
+#   gift 500.00, invested                        endow    endowment
+# 2023
+#   opening balance 300.00 on 1 January          general  brought forward
+#   donation 100.00, event 40.00, interest 5.00, other income 3.00     general
+#   grant 1,000.00 (charitable activities)       grant    restricted
+#   core grant 600.00 (declared donations), event 7.00                 core
+#   legal 400.00                                 case
+#   legal 300.00, design 100.00, exchange loss 10.00                   grant
+#   revaluation gain 25.00                       endow
+#   rent 10.01 (as in 2022); insurance 20.00: other 12.00, raising 8.00;
+#     office 15.00 (other, not shared)           general
+#   transfer 50.00 general -> case (bank to the firm); designate 30.00 general -> reserve
+#     (no money moves)
+#   case's leftover 600.00 returned to the platform (400.00 and 200.00), case closed
+SORP_JOURNAL = """\
+2022-03-01 * "Bank" "Donation"
+  fund: "general"
+  Assets:Bank                  200.00 GBP
+  Income:Donations:Bank       -200.00 GBP
+2022-04-01 * "CF" "Pledges"
+  fund: "case"
+  Assets:Held:Firm             950.00 GBP
+  Expenses:Fees:Platform        50.00 GBP
+  Income:Crowdfunding:CF     -1000.00 GBP
+2022-05-01 * "Landlord" "Rent"
+  fund: "general"
+  Expenses:Running:Rent         10.01 GBP
+  Assets:Bank                  -10.01 GBP
+2022-06-01 * "Bank" "Endowment gift"
+  fund: "endow"
+  Assets:Investments:Fund      500.00 GBP
+  Income:Donations:Bank       -500.00 GBP
+
+2023-01-01 * "Balance brought forward"
+  fund: "general"
+  Assets:Bank                  300.00 GBP
+  Equity:Funds:Opening        -300.00 GBP
+2023-02-01 * "Bank" "Donation"
+  fund: "general"
+  Assets:Bank                  100.00 GBP
+  Income:Donations:Bank       -100.00 GBP
+2023-02-15 * "Tickets" "Quiz night"
+  fund: "general"
+  Assets:Bank                   40.00 GBP
+  Income:Trading:Events        -40.00 GBP
+2023-03-01 * "Bank" "Interest"
+  fund: "general"
+  Assets:Bank                    5.00 GBP
+  Income:Interest               -5.00 GBP
+2023-03-02 * "Bank" "Sundry"
+  fund: "general"
+  Assets:Bank                    3.00 GBP
+  Income:Other                  -3.00 GBP
+2023-04-01 * "Funder" "Litigation grant"
+  fund: "grant"
+  Assets:Bank                 1000.00 GBP
+  Income:Grants:Funder       -1000.00 GBP
+2023-04-02 * "Funder" "Core grant"
+  fund: "core"
+  Assets:Bank                  600.00 GBP
+  Income:Grants:Funder        -600.00 GBP
+2023-04-03 * "Tickets" "Core grant's event"
+  fund: "core"
+  Assets:Bank                    7.00 GBP
+  Income:Trading:Events         -7.00 GBP
+2023-05-01 * "Firm" "Case work"
+  fund: "case"
+  Expenses:Legal:Solicitors    400.00 GBP
+  Assets:Held:Firm            -400.00 GBP
+2023-05-02 * "Firm" "Grant work"
+  fund: "grant"
+  Expenses:Legal:Solicitors    300.00 GBP
+  Expenses:Comms:Design        100.00 GBP
+  Assets:Bank                 -400.00 GBP
+2023-05-03 * "Bank" "Exchange loss"
+  fund: "grant"
+  Expenses:FX                   10.00 GBP
+  Assets:Bank                  -10.00 GBP
+2023-06-01 * "Broker" "Revaluation"
+  fund: "endow"
+  Assets:Investments:Fund       25.00 GBP
+  Income:Gains:Investments     -25.00 GBP
+2023-07-01 * "Landlord" "Rent and insurance"
+  fund: "general"
+  Expenses:Running:Rent         10.01 GBP
+  Expenses:Running:Insurance    20.00 GBP
+  Assets:Bank                  -30.01 GBP
+2023-07-02 * "Shop" "Office"
+  fund: "general"
+  Expenses:Office               15.00 GBP
+  Assets:Bank                  -15.00 GBP
+2023-08-01 * "Trustees" "Top up the case"
+  Equity:Funds:Transfers        50.00 GBP
+    fund: "general"
+  Equity:Funds:Transfers       -50.00 GBP
+    fund: "case"
+  Assets:Bank                  -50.00 GBP
+    fund: "general"
+  Assets:Held:Firm              50.00 GBP
+    fund: "case"
+2023-08-02 * "Trustees" "Designate a reserve"
+  Equity:Funds:Transfers        30.00 GBP
+    fund: "general"
+  Equity:Funds:Transfers       -30.00 GBP
+    fund: "reserve"
+2023-09-01 * "CF" "Return the leftover of case to the platform"
+  fund: "case"
+  leftover: "returned"
+  Income:Crowdfunding:CF       400.00 GBP
+  Assets:Held:Firm            -400.00 GBP
+2023-09-01 * "CF" "Return the leftover of case to the platform: the rest"
+  fund: "case"
+  leftover: "returned"
+  Income:Crowdfunding:CF       200.00 GBP
+  Assets:Held:Firm            -200.00 GBP
+2023-09-01 custom "fund-close" "case"
+"""
+
+
+def write_sorp(folder: Path, extra: str = "", header: str = SORP_HEADER,
+               currency: str = "GBP") -> Path:
+    """The hand-worked SORP books (and `extra` entries) in `folder`/main.beancount; with
+    `currency`, the same books kept in that currency instead of pounds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "main.beancount"
+    text = header + "\n" + SORP_JOURNAL + textwrap.dedent(extra)
+    path.write_text(text.replace("GBP", currency))
+    return path

@@ -138,3 +138,38 @@ def test_a_gift_converted_at_a_rate_that_does_not_divide_evenly_imports(tmp_path
     result = run_cli("import", export, "--books", books, "--dry-run", env=env)
     assert result.returncode == 0, result.stderr
     assert "dry run: 2 new" in result.stderr
+
+
+def test_the_rounding_a_conversion_leaves_is_refused_saying_how_to_allow_it(tmp_path):
+    """Until the importer books such gifts without the remainder (the xfail above), the
+    refusal names the cause and the one line that allows it, not only a 27-digit sum."""
+    export = tmp_path / "paypal.csv"
+    export.write_text(CONVERTED, encoding="utf-8")
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "main.beancount").write_text(
+        "\n".join(line for line in import_bench.BOOKS.splitlines()
+                  if "tolerance" not in line) + "\n")
+    before = (books / "main.beancount").read_bytes()
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+    result = run_cli("import", export, "--books", books, env=env)
+    assert result.returncode == 1
+    line = next(x for x in result.stderr.splitlines() if "does not balance" in x)
+    assert line.startswith(f"{export}:2: ") and "this is rounding" in line
+    assert '`option "inferred_tolerance_default" "*:0.005"`' in line
+    assert sorted(p.name for p in books.iterdir()) == ["main.beancount"]
+    assert (books / "main.beancount").read_bytes() == before
+
+
+def test_a_real_imbalance_gets_no_rounding_hint():
+    from types import SimpleNamespace
+
+    from ledger.books import format_error
+
+    def error(message):
+        return SimpleNamespace(source={"filename": "x.beancount", "lineno": 3}, message=message)
+
+    assert format_error(error("Transaction does not balance: (0.01 GBP)")) == (
+        "x.beancount:3: Transaction does not balance: (0.01 GBP)")
+    assert format_error(error("Transaction does not balance: (-1E-9 EUR)")).endswith("(-1E-9 EUR)")
+    assert "this is rounding" in format_error(error("Transaction does not balance: (-1E-27 EUR)"))

@@ -248,3 +248,21 @@ def test_derived_without_cache_computes_every_time(loads, small, monkeypatch):
     cache.derived(small, bank_total, "Assets:Bank")
     cache.derived(small, bank_total, "Assets:Bank")
     assert len(CALLS) == 2 and not cache.cache_dir().exists()
+
+
+def test_equal_tolerances_are_shared_and_unequal_ones_kept(loads, small):
+    """Each transaction's `__tolerances__` is one shared object per value, in the load
+    that fills the cache and in the entries read back from it; different values (a
+    tolerance from three decimals is not the one from two) stay different, and the
+    entries are equal to beancount's own load."""
+    (small.parent / "gifts.beancount").write_text(
+        GIFT.format(amount="10.00") + GIFT.format(amount="11.00")
+        + GIFT.format(amount="12.500"))
+    settle(small.parent)
+    expected = cache.real_load(small.resolve())[0]
+    for entries in (cache.load_cached(small)[0], cache.load_cached(small)[0]):
+        assert entries == expected
+        tolerances = [e.meta["__tolerances__"] for e in entries if hasattr(e, "postings")]
+        assert [str(t["GBP"]) for t in tolerances] == ["0.005", "0.005", "0.0005"]
+        assert tolerances[0] is tolerances[1] and tolerances[1] is not tolerances[2]
+    assert loads["real"] == 2  # the one above, and the one that filled the cache

@@ -204,6 +204,8 @@ def test_a_balance_brought_forward_is_neither_raised_nor_a_transfer(tmp_path):
     page = app.test_client().get(f"/{slug}/extension/Funds/?fund=general").get_data(
         as_text=True)
     assert 'data-field="brought_forward"' in page and "held before the books began" in page
+    link = re.search(r'data-field="brought_forward"><td><a class="journal" href="([^"]+)"', page)
+    assert link and "account=Equity:Funds:Opening" in link.group(1).replace("%3A", ":")
 
     last = max(e.date for e in entries)
     sofa = json.loads(run_cli("report", "sofa", "--books", books, "--from", "2025-01-01",

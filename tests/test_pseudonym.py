@@ -119,8 +119,28 @@ def test_the_key_is_created_once_private_and_announced(tmp_path, capsys):
 def test_an_empty_key_file_is_refused(tmp_path):
     path = tmp_path / "donor.key"
     path.write_text("  \n")
-    with pytest.raises(Problem, match=f"{path}: the donor key file is empty"):
+    with pytest.raises(Problem) as got:
         load_key(path)
+    assert (got.value.file, got.value.row, str(got.value)) == (
+        str(path), 0, (f"{path}: the donor key file is empty; restore it from your backup "
+                       "(a new key gives returning donors new pseudonyms)"))
+
+
+@pytest.mark.parametrize(("write", "cause"), [
+    (lambda p: p.write_bytes(b"\xff\xfe not text"), "UnicodeDecodeError"),
+    (lambda p: p.mkdir(), "IsADirectoryError"),
+])
+def test_a_key_that_cannot_be_read_is_refused_never_replaced(tmp_path, write, cause):
+    """A damaged key is never silently replaced: a new one would give every returning
+    donor a new pseudonym."""
+    path = tmp_path / "donor.key"
+    write(path)
+    with pytest.raises(Problem) as got:
+        load_key(path)
+    assert (got.value.file, got.value.row, str(got.value)) == (
+        str(path), 0, (f"{path}: the donor key cannot be read ({cause}); restore it from "
+                       "your backup: a new key gives returning donors new pseudonyms"))
+    assert path.exists()  # left as it was, for the treasurer to restore
 
 
 def test_the_key_lives_outside_the_books_or_where_the_environment_says(monkeypatch, tmp_path):

@@ -41,7 +41,16 @@ MODULES: dict[str, list[str]] = {
     "ledger/funds.py": ["tests/test_fund_model.py", "tests/test_plugin.py",
                         "tests/test_plugin_overdraft.py", "tests/test_plugin_errors.py",
                         "tests/test_funds_property.py", "tests/test_refunds.py"],
-    "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_refunds.py"],
+    "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_sofa_hand.py",
+                        "tests/test_refunds.py"],
+    "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py"],
+    # Fund figures: raised, fees, legal, transfers, balance, where it is held, can it close.
+    "reports/funds.py": ["tests/test_funds_hand.py", "tests/test_funds.py",
+                         "tests/test_funds_property.py"],
+    # The disclosure control under every public statement: sensitive groups and leaks().
+    # Not test_disclosure.py: its statements come through `fundledger` in a subprocess,
+    # seconds for every mutant; the rules are the same, called directly.
+    "reports/disclosure.py": ["tests/test_disclosure_rules.py"],
     "reports/transparency.py": ["tests/test_transparency.py",
                                 "tests/test_transparency_thresholds.py",
                                 "tests/test_refunds.py"],
@@ -71,6 +80,13 @@ FUNCTIONS: dict[str, list[str]] = {
     "reports/transparency.py": [
         "supporters_text", "_suppressed", "_donor", "_raised_items", "_periods",
         "_all_donors", "_on_its_own", "_merge_accs", "_make_up_the_group"],
+    # The fund figures and status (not the JSON rendering, nor the wording of accounts).
+    "reports/funds.py": ["firm_of", "_first_unrestricted", "_invoice_funds", "holding_fund",
+                         "_unpaid_invoices", "unpaid_invoices", "reconcile",
+                         "_pooled_transfer", "_status"],
+    # Sensitivity, the cells and leaks() (not the publication dates or the register).
+    "reports/disclosure.py": ["Cell.holds", "rules", "sensitive", "_merged", "value", "digest",
+                              "_rank", "leaks"],
     # The sign of each row, the donor's pseudonym and the import ids (not dates, currency
     # codes or the reading of the table).
     "importers/parse.py": ["parse", "_value_signs", "donors", "_payer", "ids"],

@@ -16,12 +16,10 @@ import tempfile
 from pathlib import Path
 
 import click
-from beancount.core.data import Custom
 
 from fundledger import demo_books
+from fundledger.fava_loading import EXTENSION_MODULE, load_through_cache
 from fundledger.options import books_argument, shown
-
-EXTENSION_MODULE = "reports.fava_ext"
 
 
 def check_extension_importable() -> None:
@@ -32,43 +30,6 @@ def check_extension_importable() -> None:
         raise click.ClickException(
             f"the Funds page extension ({EXTENSION_MODULE}) does not import: {e}. "
             "Run `make setup` (or `pip install -e .`) in the fundledger checkout.") from e
-
-
-def load_through_cache() -> None:
-    """Fava loads (and reloads after every change) the books through ledger.cache.
-
-    Fava calls `fava.core.load_uncached` for every load; on 100k transactions that is
-    beancount's whole parse, booking and plugins, about 30 s, even when nothing changed
-    since the server last ran. The content-keyed cache gives the same (entries, errors,
-    options) in a few seconds when every included file, the plugin code and beancount are
-    unchanged, and does the real load otherwise. Fava's own bookkeeping after the load
-    (its watcher, account tree, extensions) is untouched. On books with the Funds page,
-    its unfiltered view starts computing as soon as the entries exist
-    (reports.fava_ext.warm), beside Fava's own work."""
-    import fava.core
-
-    from ledger import cache
-    from reports.fava_ext import warm
-
-    original = fava.core.load_uncached
-    if getattr(original, "fundledger_cached", False):
-        return
-
-    def load(path: str, *, is_encrypted: bool):
-        if is_encrypted:  # an encrypted main file cannot be hashed as written: Fava's way
-            return original(path, is_encrypted=True)
-        entries, errors, options = cache.load_cached(path)
-        if _enables_funds_page(entries):
-            warm.start(entries, options)  # beside Fava's own work after the load
-        return entries, errors, options
-
-    load.fundledger_cached = True
-    fava.core.load_uncached = load
-
-
-def _enables_funds_page(entries) -> bool:
-    return any(e.type == "fava-extension" and e.values and e.values[0].value == EXTENSION_MODULE
-               for e in entries if isinstance(e, Custom))
 
 
 def create_app(main: Path):

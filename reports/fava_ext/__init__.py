@@ -33,6 +33,7 @@ from flask import Response, abort, request, send_file
 from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
+from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from ledger import unclassified
 from reports import reconcile, svg, words
@@ -73,7 +74,7 @@ class Funds(FavaExtensionBase):
 
     def __init__(self, ledger, config: str | None = None) -> None:
         super().__init__(ledger, config)
-        self._cache: OrderedDict[tuple, FundsView] = OrderedDict()
+        self._cache: OrderedDict[tuple, object] = OrderedDict()  # see _memo
         self._lock = threading.Lock()
         writes.guard(ledger)  # Fava's writes and the CLI's take the same books lock
 
@@ -111,20 +112,16 @@ class Funds(FavaExtensionBase):
         account = request.args.get("account", "")
         filter_ = request.args.get("filter", "")
         window = self.window()
-        key = (id(self.ledger.all_entries), account, filter_, window)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        view = None
-        if not account and not filter_ and window.is_whole:  # perhaps under way already
-            warmed = warm.result(self.ledger.all_entries)
-            view = warmed and warmed.view
-        if view is None:
-            view = compute(self.ledger.all_entries, self.ledger.options,
-                           self._kept(account, filter_), window)
-        self._remember(key, view)
-        return view
+        entries = self.ledger.all_entries
+
+        def make() -> FundsView:
+            if not account and not filter_ and window.is_whole:  # perhaps under way already
+                warmed = warm.result(entries)
+                if warmed is not None:
+                    return warmed.view
+            return compute(entries, self.ledger.options, self._kept(account, filter_), window)
+
+        return self._memo((id(entries), account, filter_, window), make)
 
     def grant(self, view: FundsView, fund: FundSummary | None) -> FunderReport | None:
         """The funder report of a grant fund for the page's period (None if not a grant).
@@ -166,9 +163,11 @@ class Funds(FavaExtensionBase):
         return self._memo((id(entries), "grants"), lambda: downloads.grant_funds(entries))
 
     def _memo(self, key: tuple, make):
-        """The value kept under `key` until the books change, made now if there is none."""
+        """The value kept under `key` until the books change, made now if there is none
+        (the CACHE_SIZE most recently used are kept)."""
         with self._lock:
             if key in self._cache:
+                self._cache.move_to_end(key)
                 return self._cache[key]
         value = make()
         self._remember(key, value)
@@ -196,6 +195,7 @@ class Funds(FavaExtensionBase):
         fund = self.selected_fund(view)
         grant = self.grant(view, fund)
         context = {"view": view, "fund": fund, "unit": view.unit, "grant": grant,
+                   "opening_account": fundmodel.OPENING_ACCOUNT,
                    "downloads": downloads.offered(fund, grant is not None),
                    "unclassified": self.unclassified(), "grants": self.grants()}
         if fund is None:

@@ -24,7 +24,7 @@ from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports import funds_render, transparency, transparency_render, xlsx
+from reports import funds_render
 from reports.classify import ReportError
 from reports.fava_ext.page import FundsView
 from reports.funder import FunderReport, funder_report
@@ -86,6 +86,10 @@ def sofa_period(entries: list, view: FundsView) -> tuple[datetime.date, datetime
     return start, end
 
 
+# The workbook writer (openpyxl) and the public statement (its disclosure audit) are
+# imported when a download asks for them: half a second off every server start.
+
+
 def _workbook(write, report) -> bytes:
     out = io.BytesIO()
     write(report, out)
@@ -93,6 +97,8 @@ def _workbook(write, report) -> bytes:
 
 
 def _funder(req: Request) -> bytes:
+    from reports import xlsx
+
     return _workbook(xlsx.funder_workbook, req.grant)
 
 
@@ -103,6 +109,8 @@ def _transparency(req: Request) -> bytes:
     the CLI's, against the same register of published statements: a period end that may
     not be published, or a fund that would give a small group away by subtraction, is
     refused (422, saying why)."""
+    from reports import transparency, transparency_render
+
     funds = [req.fund.fund] if req.fund else None
     as_of = req.view.window.last_day if req.view.window.end else None
     files = transparency_render.outputs(
@@ -115,6 +123,8 @@ def _transparency(req: Request) -> bytes:
 
 
 def _sofa(req: Request) -> bytes:
+    from reports import xlsx
+
     start, end = sofa_period(req.entries, req.view)
     return _workbook(xlsx.sofa_workbook, sofa(req.entries, req.options, start, end, prior=True))
 

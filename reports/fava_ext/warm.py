@@ -11,6 +11,10 @@ page's note of what is unclassified) is computed beside Fava's own work:
   jobs run on two cores instead of taking turns under Python's global lock;
 - in a thread elsewhere (no parallelism, but the page need not wait for a request).
 
+When the books came from the content-keyed cache, the view is remembered under their key
+and today's date (ledger.cache.remember; the page is "as at" today): a restarted server
+on unchanged books reads it back at once.
+
 `result(entries)` gives what was computed for exactly that list of entries (Fava keeps
 the list it was given), waiting for it if it is under way; None when none was started
 or it failed (the page then computes it itself, and shows any error as usual).
@@ -18,13 +22,14 @@ or it failed (the page then computes it itself, and shows any error as usual).
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import sys
 import threading
 from concurrent.futures import Future
 from typing import NamedTuple
 
-from ledger import unclassified
+from ledger import cache, unclassified
 from reports.fava_ext.page import FundsView, compute
 from reports.fava_ext.window import Window
 
@@ -40,23 +45,27 @@ class Warmed(NamedTuple):
     unclassified: str
 
 
-def funds_page(entries: list, options: dict) -> Warmed:
+def funds_page(entries: list, options: dict, day: datetime.date | None = None) -> Warmed:
     found = unclassified.find(entries)
-    return Warmed(compute(entries, options, None, WHOLE), found.text() if found else "")
+    return Warmed(compute(entries, options, None, WHOLE, day), found.text() if found else "")
+
+
+today = datetime.date.today  # (a test may be a day later)
 
 
 _lock = threading.Lock()
 _started: dict[int, tuple[list, Future]] = {}  # id(entries) -> (entries, the view to come)
 
 
-def start(entries: list, options: dict) -> None:
-    """Begin computing the whole-period Funds view of these entries."""
+def start(entries: list, options: dict, key: str | None = None) -> None:
+    """Begin computing the whole-period Funds view of these entries (or reading it back,
+    when `key`, the books' key in ledger.cache, names books it was computed for)."""
     future: Future = Future()
     with _lock:
         _started[id(entries)] = (entries, future)  # holding entries keeps the id unique
         while len(_started) > KEEP:
             del _started[next(iter(_started))]
-    threading.Thread(target=_run, args=(entries, options, future), daemon=True,
+    threading.Thread(target=_run, args=(entries, options, key, future), daemon=True,
                      name="funds-view").start()
 
 
@@ -72,10 +81,16 @@ def result(entries: list, timeout: float = 600) -> Warmed | None:
         return None
 
 
-def _run(entries: list, options: dict, future: Future) -> None:
+def _run(entries: list, options: dict, key: str | None, future: Future) -> None:
+    day = today()
+
+    def make() -> Warmed:
+        return (_in_child(entries, options, day) if _can_fork()
+                else funds_page(entries, options, day))
+
     try:
-        future.set_result(_in_child(entries, options) if _can_fork() else
-                          funds_page(entries, options))
+        future.set_result(cache.remember(key, f"reports.fava_ext.warm.funds_page {day}", make)
+                          if key is not None else make())
     except BaseException as e:  # noqa: BLE001 - reported to whoever waits
         future.set_exception(e)
 
@@ -84,10 +99,10 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux")
 
 
-def _in_child(entries: list, options: dict) -> Warmed:
+def _in_child(entries: list, options: dict, day: datetime.date) -> Warmed:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(send, entries, options), daemon=True)
+    child = context.Process(target=_child, args=(send, entries, options, day), daemon=True)
     child.start()
     send.close()
     try:
@@ -100,9 +115,9 @@ def _in_child(entries: list, options: dict) -> Warmed:
     return value
 
 
-def _child(send, entries: list, options: dict) -> None:
+def _child(send, entries: list, options: dict, day: datetime.date) -> None:
     try:
-        answer = (True, funds_page(entries, options))
+        answer = (True, funds_page(entries, options, day))
     except Exception as e:  # noqa: BLE001 - said to the parent, which computes it again
         answer = (False, f"{type(e).__name__}: {e}")
     send.send(answer)
