@@ -320,3 +320,16 @@ def test_a_donor_written_on_the_income_posting_is_counted(tmp_path):
     assert raised(by_id(s)["f"].raised) == {"Crowdfunding": (given(5), "5"),
                                             "Donations": (given(5), "5")}
     assert by_id(s)["f"].supporters == "10"
+
+
+def test_a_fund_of_one_donor_who_also_gave_to_the_fund_joining_it(tmp_path):
+    """edge: 1 donor, who is also one of mid's 5. Alone, "Other funds" would be that one
+    donor's gifts: mid joins (the shown fund with fewest donors), which makes 5 donors,
+    counted once, and no more funds join."""
+    s = statement(tmp_path, fund("big") + fund("mid") + fund("edge")
+                  + gifts("big", "donations", 6, "b") + gifts("mid", "donations", 5, "x")
+                  + gifts("edge", "donations", 1, "x", year=2020))
+    f = by_id(s)
+    assert list(f) == ["big", tr.OTHER_FUNDS]
+    assert f[tr.OTHER_FUNDS].merged == ("Fund mid", "Fund edge")
+    assert f[tr.OTHER_FUNDS].supporters == "5"
