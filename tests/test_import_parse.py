@@ -395,3 +395,11 @@ def test_a_skip_with_values_and_not_in_skips_either_way(tmp_path):
                                   {"Transaction ID": "K3", "Status": "Completed"}])
     p = parsed(tmp_path, only(builtin("paypal"), skip=(skip,)), text)
     assert p.ids == ["K3"]
+
+
+def test_every_donor_of_a_file_keeps_their_own_pseudonym(tmp_path):
+    p = parsed(tmp_path, builtin("stripe"), stripe(
+        "txn_1,2023-03-01,gbp,1.00,0.00,1.00,charge,a@example.org,",
+        "txn_2,2023-03-01,gbp,1.00,0.00,1.00,charge,b@example.org,",
+        "txn_3,2023-03-01,gbp,1.00,0.00,1.00,charge,c@example.org,"))
+    assert p.donors == [PSEUDO.donor(f"{x}@example.org") for x in "abc"]
