@@ -684,3 +684,41 @@ def test_a_refund_of_a_row_no_rule_claims_is_held_in_suspense(tmp_path):
     assert postings(got["paypal:5PP-R1"]) == {"Assets:PayPal": D("-25.00"),
                                               "Expenses:Unclassified": D("25.00")}
     assert "refund-of" not in got["paypal:5PP-R1"].meta
+
+
+FUNDSHEET = (
+    'name = "fundsheet"\ntitle = "Gifts by fund"\npayee = "Bank"\n'
+    'signature = ["Date", "Ref", "Amount", "Fund", "Note"]\ndate = "Date"\n'
+    'date_formats = ["%Y-%m-%d"]\nid = "Ref"\ngross = "Amount"\nfixed_currency = "GBP"\n'
+    'fund_column = "Fund"\nnarration_column = "Note"\n'
+    '[[rules]]\nkind = "income"\nsign = "credit"\ndonor = false\n'
+    '[accounts]\naccount = "Assets:Bank:Current"\nincome = "Income:Grants:Lumen"\n')
+
+
+@BOTH
+def test_each_row_keeps_its_own_fund_and_narration_from_its_columns(tmp_path, columnwise):
+    """A profile of the books' own naming each row's fund and narration: rows of one
+    rule with different funds or notes are not one entry's copies."""
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "f.toml"\n')
+    (tmp_path / "books" / "f.toml").write_text(FUNDSHEET)
+    path = tmp_path / "fundsheet.csv"
+    path.write_text("Date,Ref,Amount,Fund,Note\n2023-03-01,R1,20.00,general,Spring appeal\n"
+                    "2023-03-01,R2,30.00,case,Court costs\n"
+                    "2023-03-02,R3,20.00,general,\n", encoding="utf-8")
+    got = built(main, path, columnwise)
+    assert [(got[f"fundsheet:R{n}"].meta["fund"], got[f"fundsheet:R{n}"].narration)
+            for n in (1, 2, 3)] == [("general", "Spring appeal"), ("case", "Court costs"),
+                                    ("general", "Donation")]
+
+
+@BOTH
+def test_each_campaign_takes_its_own_fund(tmp_path, columnwise):
+    """casefunder.csv's campaign is the books' case (fund "case"); a pledge to another
+    campaign of the same platform goes to the general fund."""
+    lines = (FIXTURES / "casefunder.csv").read_text(encoding="utf-8-sig").splitlines()
+    other = lines[2].replace("CF-T-002", "CF-T-902").replace("the-case", "other-appeal")
+    path = tmp_path / "casefunder.csv"
+    path.write_text("\n".join([lines[0], lines[1], other]) + "\n", encoding="utf-8")
+    got = built(write_books(tmp_path / "books"), path, columnwise)
+    assert (got["casefunder:CF-T-001"].meta["fund"], got["casefunder:CF-T-902"].meta["fund"]) \
+        == ("case", "general")

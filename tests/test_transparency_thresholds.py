@@ -307,3 +307,29 @@ def test_periods_over_three_years(tmp_path):
                   + gifts("f", "donations", 5, "b", 2019) + gifts("f", "donations", 4, "c", 2020))
     assert [(p.label, p.raised) for p in s.periods] == [
         ("2018", given(5)), ("2019\u20132020", given(5) + given(4))]
+
+
+def test_a_donor_written_on_the_income_posting_is_counted(tmp_path):
+    """One payout of several pledges, each donor on their own income posting (a platform's
+    payout split by supporter): the donors are the postings', not the transaction's."""
+    pledges = "".join(f'  Income:Crowdfunding:Platform  -{10 + i}.00 GBP\n    donor: "d-p-{i}"\n'
+                      for i in range(5))
+    payout = (f'2019-03-01 * "Payout"\n  fund: "f"\n  donor: "d-payout"\n'
+              f"  Assets:Bank  {given(5)} GBP\n" + pledges + "\n")
+    s = statement(tmp_path, fund("f") + payout + gifts("f", "donations", 5, "a"))
+    assert raised(by_id(s)["f"].raised) == {"Crowdfunding": (given(5), "5"),
+                                            "Donations": (given(5), "5")}
+    assert by_id(s)["f"].supporters == "10"
+
+
+def test_a_fund_of_one_donor_who_also_gave_to_the_fund_joining_it(tmp_path):
+    """edge: 1 donor, who is also one of mid's 5. Alone, "Other funds" would be that one
+    donor's gifts: mid joins (the shown fund with fewest donors), which makes 5 donors,
+    counted once, and no more funds join."""
+    s = statement(tmp_path, fund("big") + fund("mid") + fund("edge")
+                  + gifts("big", "donations", 6, "b") + gifts("mid", "donations", 5, "x")
+                  + gifts("edge", "donations", 1, "x", year=2020))
+    f = by_id(s)
+    assert list(f) == ["big", tr.OTHER_FUNDS]
+    assert f[tr.OTHER_FUNDS].merged == ("Fund mid", "Fund edge")
+    assert f[tr.OTHER_FUNDS].supporters == "5"
