@@ -113,8 +113,16 @@ def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Sett
             where = f"{e.meta.get('filename', '<books>')}:{e.meta.get('lineno', 0)}"
             s.rules.setdefault(str(values[0]), []).append((where, _meta(e)))
         elif e.type == PROFILE and values:
-            p = Path(str(values[0]))
-            if not p.is_absolute() and books_dir is not None:
-                p = books_dir / p
-            s.profiles.append(p)
+            s.profiles.append(_profile_path(values[0], books_dir))
     return s
+
+
+def own_profiles(entries, books_dir: Path | None = None) -> list[Path]:
+    """The books' own profile files (from_entries' `profiles`, without the rest)."""
+    return [_profile_path(e.values[0].value, books_dir) for e in entries
+            if isinstance(e, Custom) and e.type == PROFILE and e.values]
+
+
+def _profile_path(value, books_dir: Path | None) -> Path:
+    p = Path(str(value))
+    return books_dir / p if not p.is_absolute() and books_dir is not None else p

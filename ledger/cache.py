@@ -276,6 +276,16 @@ def _load(main: Path, entries: bool = True):
     return header, result
 
 
+# The entries this process last loaded for each books' main file (a server keeps them in
+# memory anyway): what else runs during that load can read them instead of loading again.
+_recent: dict[Path, list] = {}
+
+
+def recent(main: str | os.PathLike) -> list | None:
+    """The entries the latest load_keyed of these books gave in this process, if any."""
+    return _recent.get(Path(main).resolve())
+
+
 def load_keyed(main: str | os.PathLike):
     """(key, (entries, errors, options)): load_cached's result and a key naming the exact
     content it was loaded from, for results derived from these entries (`remember`). The
@@ -284,9 +294,13 @@ def load_keyed(main: str | os.PathLike):
     main = Path(main).resolve()
     if disabled():
         with paused_gc():
-            return None, real_load(main)
-    header, result = _load(main)
-    return _books_key(header), result
+            result = real_load(main)
+        key = None
+    else:
+        header, result = _load(main)
+        key = _books_key(header)
+    _recent[main] = result[0]
+    return key, result
 
 
 def _books_key(header: dict | None) -> str | None:

@@ -206,6 +206,38 @@ def test_a_restart_of_books_with_an_import_page_loads_nothing(tmp_path, monkeypa
     assert names == set(first.ingest.loaded_config.importers) and "fundledger.paypal" in names
 
 
+def test_an_edit_of_books_with_an_import_page_loads_them_once(tmp_path, monkeypatch):
+    """Fava reruns the import config after every load: it reads the entries just loaded,
+    not the books again (on 100k transactions a second load doubled every reload)."""
+    from fundledger.commands import serve
+
+    monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(fava.core, "load_uncached", fava.core.load_uncached)
+    made = skeleton.files("Small Campaign", "GBP", "general", skeleton.datetime.date(2017, 1, 1))
+    main = write_small(tmp_path / "books",
+                       SMALL.replace(EXTENSION_LINE, "") + 'include "fava.beancount"\n')
+    for name in ("fava.beancount", "import_config.py"):
+        (main.parent / name).write_text(made[name])
+    _app, ledger = serve.create_app(main)
+    counted = {"real": 0, "read back": 0}
+    real_load, read_back = cache.real_load, cache._load_result
+
+    def counting(name, function):
+        def call(*args):
+            counted[name] += 1
+            return function(*args)
+        return call
+
+    monkeypatch.setattr(cache, "real_load", counting("real", real_load))
+    monkeypatch.setattr(cache, "_load_result", counting("read back", read_back))
+    with main.open("a") as f:  # an edit, reloaded at once (too recent for the cache)
+        f.write('2019-06-01 * "PayPal" "Donation"\n  fund: "general"\n'
+                '  Assets:Bank:Current  5.00 GBP\n  Income:Donations:PayPal  -5.00 GBP\n')
+    ledger.load_file()
+    assert counted == {"real": 1, "read back": 0}
+    assert ledger.ingest.errors == () and "fundledger.paypal" in ledger.ingest.loaded_config.importers
+
+
 def test_the_import_page_sees_a_profile_the_books_declare_after_it_started(tmp_path,
                                                                           monkeypatch):
     """Fava reruns an import config only when that file changes; fundledger's importers
