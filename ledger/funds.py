@@ -98,6 +98,8 @@ def weight(posting: Posting) -> amount_lib.Amount:
     actually booked is in cents, so converted weights are rounded to the cent: that keeps
     "exactly zero" exact when a fund is closed.
     """
+    if posting.cost is None and posting.price is None:  # most postings: no lookups
+        return posting.units
     w = convert.get_weight(posting)
     if posting.price is not None and posting.cost is None:
         return amount_lib.Amount(w.number.quantize(CENT), w.currency)

@@ -274,3 +274,26 @@ def test_the_server_starts_without_the_readers_and_workbook_libraries():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_years_of_the_funds_view_are_cut_as_select_cuts_them(tmp_path):
+    """compute() cuts each financial year out of the selected entries by date instead of
+    scanning them all again: the same entries, in the same order, as select() gives,
+    for years ending in April too, with declarations on a year's first and last day."""
+    from datetime import date
+
+    from reports.fava_ext import page
+    from reports.fava_ext.window import select
+
+    extra = ('2018-01-01 custom "fund" "late" "designated"\n  title: "Late"\n'
+             '2018-12-31 custom "fund" "later" "designated"\n  title: "Later"\n'
+             '2019-04-05 custom "fundledger-option" "fy-end" "04-05"\n')
+    main = write_small(tmp_path / "books", SMALL + extra)
+    entries, errors, _options = cache.real_load(main)
+    assert not errors
+    selected = select(entries, None, None, None)
+    cut = page._year_slicer(selected)
+    bounds = [date(y, m, d) for y in range(2016, 2021) for m, d in ((1, 1), (4, 6), (12, 31))]
+    for begin in bounds:
+        for end in bounds:
+            assert cut(begin, end) == select(selected, None, begin, end), (begin, end)

@@ -8,6 +8,7 @@ the summaries out.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
 from collections.abc import Collection, Sequence
@@ -84,6 +85,7 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
         year_end = ledger_options.fy_end(entries)
     except ledger_options.OptionError:
         year_end = ledger_options.DEFAULT_FY_END  # `fundledger check` reports it
+    in_year = _year_slicer(to_end_entries)
     for year in years(window.begin, window.end, to_end_entries, year_end):
         first, last = ledger_options.fy_dates(year, year_end)
         begin, end = first, last + datetime.timedelta(days=1)
@@ -91,10 +93,25 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
             begin = max(begin, window.begin)
         if window.end is not None:
             end = min(end, window.end)
-        summaries = reconcile(select(to_end_entries, None, begin, end), options,
+        summaries = reconcile(in_year(begin, end), options,
                               as_of=end - datetime.timedelta(days=1))
         by_year[year] = {s.fund: s for s in summaries}
     return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year, year_end, day)
+
+
+def _year_slicer(selected: list):
+    """select(selected, None, begin, end) for one year after another, without a scan of
+    every entry each time: `selected` (select's own output, in date order) is cut by
+    date, and the declarations dated before the cut are kept, in their order."""
+    dates = [e.date for e in selected]
+    customs = [i for i, e in enumerate(selected) if not isinstance(e, Transaction)]
+
+    def in_year(begin: datetime.date, end: datetime.date) -> list:
+        lo, hi = bisect.bisect_left(dates, begin), bisect.bisect_left(dates, end)
+        before = [selected[i] for i in customs[:bisect.bisect_left(customs, min(lo, hi))]]
+        return before + selected[lo:hi]
+
+    return in_year
 
 
 @dataclasses.dataclass(frozen=True)
