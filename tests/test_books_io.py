@@ -495,3 +495,24 @@ def test_an_include_is_refused_at_its_line_when_the_file_opens_with_a_blank_line
     with pytest.raises(books.BooksError) as e:
         books.included(main)
     assert e.value.lines[0].startswith(f'{main}:6: include "../x.beancount"')
+
+
+HINT = ("; this is rounding, not a missing amount: beancount turns an @@ total into a price "
+        "per unit and back. Allow it with `option \"inferred_tolerance_default\" \"*:0.005\"` "
+        "in the main file (`fundledger init` writes it)")
+
+
+@pytest.mark.parametrize(("residual", "hinted"), [
+    ("0.000000000000000000000000001 GBP", True),  # what an @@ conversion leaves
+    ("-1E-27 EUR", True),
+    ("9.99E-10 GBP", True),  # just under a billionth
+    ("1E-9 GBP", False),  # a billionth or more is a real imbalance
+    ("-0.000000001 GBP", False),
+    ("0.01 GBP", False),
+])
+def test_format_error_says_when_an_imbalance_is_only_rounding(residual, hinted):
+    error = SimpleNamespace(source={"filename": "gifts.beancount", "lineno": 7},
+                            message=f"Transaction does not balance: ({residual})")
+    assert books.format_error(error) == (
+        f"gifts.beancount:7: Transaction does not balance: ({residual})"
+        + (HINT if hinted else ""))
