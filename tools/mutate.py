@@ -67,7 +67,8 @@ MODULES: dict[str, list[str]] = {
     # mutant on a busy machine, and a mutant no test notices then only times out.
     "importers/build.py": ["tests/test_import_inprocess.py",
                            "tests/test_statement_balances_built.py"],
-    "importers/columns.py": ["tests/test_import_inprocess.py", "tests/test_import_run.py"],
+    "importers/columns.py": ["tests/test_import_inprocess.py", "tests/test_import_run.py",
+                             "tests/test_import_columns_inprocess.py"],
     # Dropping what the books or the run already hold (Batch, plan), openings, accounts.
     "importers/run.py": ["tests/test_import_inprocess.py", "tests/test_import_run.py"],
     # Books I/O on small hand-written books, in this process. Not test_crash.py: it kills
