@@ -123,10 +123,8 @@ CONVERTED = """\ufeff"Date","Time","TimeZone","Name","Type","Status","Currency",
 """
 
 
-@pytest.mark.xfail(strict=True, reason="found by the realistic bench shape: beancount turns "
-                   "each @@ total into a per-unit price and back, leaving 1E-27 GBP, and the "
-                   "books set no GBP tolerance (the bench's books do, to be measured)")
-def test_a_gift_converted_at_a_rate_that_does_not_divide_evenly_imports(tmp_path):
+def converted_gift_without_tolerance(tmp_path) -> tuple:
+    """(export, books): the converted gift above, and books that set no tolerance."""
     export = tmp_path / "paypal.csv"
     export.write_text(CONVERTED, encoding="utf-8")
     books = tmp_path / "books"
@@ -134,6 +132,14 @@ def test_a_gift_converted_at_a_rate_that_does_not_divide_evenly_imports(tmp_path
     (books / "main.beancount").write_text(
         "\n".join(line for line in import_bench.BOOKS.splitlines()
                   if "tolerance" not in line) + "\n")
+    return export, books
+
+
+@pytest.mark.xfail(strict=True, reason="found by the realistic bench shape: beancount turns "
+                   "each @@ total into a per-unit price and back, leaving 1E-27 GBP, and the "
+                   "books set no GBP tolerance (the bench's books do, to be measured)")
+def test_a_gift_converted_at_a_rate_that_does_not_divide_evenly_imports(tmp_path):
+    export, books = converted_gift_without_tolerance(tmp_path)
     env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
     result = run_cli("import", export, "--books", books, "--dry-run", env=env)
     assert result.returncode == 0, result.stderr
@@ -143,13 +149,7 @@ def test_a_gift_converted_at_a_rate_that_does_not_divide_evenly_imports(tmp_path
 def test_the_rounding_a_conversion_leaves_is_refused_saying_how_to_allow_it(tmp_path):
     """Until the importer books such gifts without the remainder (the xfail above), the
     refusal names the cause and the one line that allows it, not only a 27-digit sum."""
-    export = tmp_path / "paypal.csv"
-    export.write_text(CONVERTED, encoding="utf-8")
-    books = tmp_path / "books"
-    books.mkdir()
-    (books / "main.beancount").write_text(
-        "\n".join(line for line in import_bench.BOOKS.splitlines()
-                  if "tolerance" not in line) + "\n")
+    export, books = converted_gift_without_tolerance(tmp_path)
     before = (books / "main.beancount").read_bytes()
     env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
     result = run_cli("import", export, "--books", books, env=env)

@@ -175,6 +175,17 @@ def test_after_an_edit_fava_and_the_page_work_everything_out_afresh(served, comp
     assert {n: getattr(ledger.attributes, n) for n in fava_loading.ATTRIBUTES} == attributes
 
 
+def small_books_as_init_sets_up_fava(tmp_path) -> Path:
+    """The small books with Fava's lines (the Funds page, the Import page and its import
+    config) in the files `fundledger init` writes them to."""
+    made = skeleton.files("Small Campaign", "GBP", "general", skeleton.datetime.date(2017, 1, 1))
+    main = write_small(tmp_path / "books",
+                       SMALL.replace(EXTENSION_LINE, "") + 'include "fava.beancount"\n')
+    for name in ("fava.beancount", "import_config.py"):
+        (main.parent / name).write_text(made[name])
+    return main
+
+
 def test_a_restart_of_books_with_an_import_page_loads_nothing(tmp_path, monkeypatch):
     """Books as `fundledger init` sets them up run fundledger's import config in Fava on
     every start: it reads the books' own profiles through the cache too, so a restart on
@@ -185,11 +196,7 @@ def test_a_restart_of_books_with_an_import_page_loads_nothing(tmp_path, monkeypa
 
     monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(fava.core, "load_uncached", fava.core.load_uncached)
-    made = skeleton.files("Small Campaign", "GBP", "general", skeleton.datetime.date(2017, 1, 1))
-    main = write_small(tmp_path / "books",  # Fava's lines from fava.beancount, as init has it
-                       SMALL.replace(EXTENSION_LINE, "") + 'include "fava.beancount"\n')
-    for name in ("fava.beancount", "import_config.py"):
-        (main.parent / name).write_text(made[name])
+    main = small_books_as_init_sets_up_fava(tmp_path)
     for path in main.parent.rglob("*"):
         os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 1))
     _app, first = serve.create_app(main)
@@ -213,11 +220,7 @@ def test_an_edit_of_books_with_an_import_page_loads_them_once(tmp_path, monkeypa
 
     monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(fava.core, "load_uncached", fava.core.load_uncached)
-    made = skeleton.files("Small Campaign", "GBP", "general", skeleton.datetime.date(2017, 1, 1))
-    main = write_small(tmp_path / "books",
-                       SMALL.replace(EXTENSION_LINE, "") + 'include "fava.beancount"\n')
-    for name in ("fava.beancount", "import_config.py"):
-        (main.parent / name).write_text(made[name])
+    main = small_books_as_init_sets_up_fava(tmp_path)
     _app, ledger = serve.create_app(main)
     counted = {"real": 0, "read back": 0}
     real_load, read_back = cache.real_load, cache._load_result
@@ -247,11 +250,7 @@ def test_the_import_page_sees_a_profile_the_books_declare_after_it_started(tmp_p
 
     monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(fava.core, "load_uncached", fava.core.load_uncached)
-    made = skeleton.files("Small Campaign", "GBP", "general", skeleton.datetime.date(2017, 1, 1))
-    main = write_small(tmp_path / "books",
-                       SMALL.replace(EXTENSION_LINE, "") + 'include "fava.beancount"\n')
-    for name in ("fava.beancount", "import_config.py"):
-        (main.parent / name).write_text(made[name])
+    main = small_books_as_init_sets_up_fava(tmp_path)
     _app, ledger = serve.create_app(main)
     assert "fundledger.northgate-bank" not in ledger.ingest.loaded_config.importers
     (main.parent / "profiles").mkdir()
