@@ -278,7 +278,9 @@ def _load(main: Path, entries: bool = True):
 
 # The entries this process last loaded for each books' main file (a server keeps them in
 # memory anyway): what else runs during that load can read them instead of loading again.
+# Only the last few books are kept, so a process that loads many never holds them all.
 _recent: dict[Path, list] = {}
+RECENT = 4
 
 
 def recent(main: str | os.PathLike) -> list | None:
@@ -299,7 +301,10 @@ def load_keyed(main: str | os.PathLike):
     else:
         header, result = _load(main)
         key = _books_key(header)
+    _recent.pop(main, None)
     _recent[main] = result[0]
+    while len(_recent) > RECENT:
+        del _recent[next(iter(_recent))]
     return key, result
 
 
