@@ -208,16 +208,16 @@ class Amounts:
             return str(e)
 
 
-def parse_amounts(t: Table, column: str, required: bool, style: Amounts) -> list:
-    return amounts(t, column, required, style).rows()
+def parse_amounts(t: Table, column: str, style: Amounts) -> list:
+    return amounts(t, column, style).rows()
 
 
-def amounts(t: Table, column: str, required: bool, style: Amounts) -> Column:
+def amounts(t: Table, column: str, style: Amounts) -> Column:
+    """A column's amounts, None where a cell is empty: whether a row may lack one is the
+    caller's rule (parse refuses a row with neither gross nor net nor paid in or out)."""
     # Each distinct text becomes one Decimal object (importers.columns relies on that to
     # write each combination of amounts once).
     got = t.col(column).map(lambda v: style.read(v) if v else None)
-    if required:
-        t.fail(got.mask(lambda v: v is None), lambda r: f"missing amount in column '{column}'")
     t.fail(got.mask(lambda v: isinstance(v, str)),
            lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
            f"{style.read(r[norm(column)].strip())}")
@@ -327,12 +327,12 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, .
     t = Table(path, df)
     t = t.keep(~classify.skip_mask(t, profile))
     style = Amounts(t, profile)
-    gross_col = amounts(t, profile.gross, False, style) if profile.gross else None
-    net_col = amounts(t, profile.net, False, style) if profile.net else None
+    gross_col = amounts(t, profile.gross, style) if profile.gross else None
+    net_col = amounts(t, profile.net, style) if profile.net else None
     lists: dict[str, list] = {}  # gross and net, where worked out per row (credit, debit)
     if profile.credit or profile.debit:
-        cr = parse_amounts(t, profile.credit, False, style) if profile.credit else [None] * len(t)
-        dr = parse_amounts(t, profile.debit, False, style) if profile.debit else [None] * len(t)
+        cr = parse_amounts(t, profile.credit, style) if profile.credit else [None] * len(t)
+        dr = parse_amounts(t, profile.debit, style) if profile.debit else [None] * len(t)
         both = np.array([c is not None and d is not None and c != 0 and d != 0
                          for c, d in zip(cr, dr, strict=True)], dtype=bool)
         t.fail(both, lambda r: f"both '{profile.credit}' and '{profile.debit}' hold an amount")
@@ -359,14 +359,14 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, .
     t, which = t.keep(keep), which[keep]
     columns = {k: c.take(pos) for k, c in (("gross", gross_col), ("net", net_col)) if c}
     lists = {k: [v[i] for i in pos.tolist()] for k, v in lists.items()}
-    columns.update((f"fee{k}", amounts(t, f.column, False, style))
+    columns.update((f"fee{k}", amounts(t, f.column, style))
                    for k, f in enumerate(profile.fees))
-    splits = [parse_amounts(t, s.column, False, style) for s in profile.splits]
+    splits = [parse_amounts(t, s.column, style) for s in profile.splits]
     if profile.balance:
-        lists["balance"] = parse_amounts(t, profile.balance, False, style)
+        lists["balance"] = parse_amounts(t, profile.balance, style)
     foreign = None
     if profile.foreign_amount:
-        famt = parse_amounts(t, profile.foreign_amount, False, style)
+        famt = parse_amounts(t, profile.foreign_amount, style)
         fcur = currency_column(t, profile.foreign_currency, required=False).rows()
         t.fail(np.array([a is not None and a != 0 and not c for a, c in
                          zip(famt, fcur, strict=True)], dtype=bool),
