@@ -19,7 +19,7 @@ from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
 from importers.txn import render
 from tests.importers_support import FIXTURES, load_clean, write_books
-from tests.test_import_inprocess import ANY_SIGN_GIFT, paypal_rows
+from tests.test_import_inprocess import ANY_SIGN_GIFT, ZOOM_RULE, paypal_rows, postings
 
 
 def rendered(main: Path, path: Path, columnwise: bool) -> str:
@@ -65,13 +65,6 @@ def both_ways(tmp_path: Path, export: Path, extra: str = "") -> dict[str, object
     return {e.meta["import-id"]: e for e in entries if hasattr(e, "postings")}
 
 
-def postings(entry) -> dict[str, Decimal]:
-    out: dict[str, Decimal] = {}
-    for p in entry.postings:
-        out[p.account] = out.get(p.account, D(0)) + p.units.number
-    return out
-
-
 def written(tmp_path: Path, name: str, header: list[str], rows: list[list[str]]) -> Path:
     path = tmp_path / name
     with open(path, "w", newline="", encoding="utf-8") as f:
@@ -81,13 +74,8 @@ def written(tmp_path: Path, name: str, header: list[str], rows: list[list[str]])
     return path
 
 
-TWO_SUPPLIERS = """\
+TWO_SUPPLIERS = ZOOM_RULE + """\
 2017-01-01 open Expenses:Running:Office
-2017-01-01 custom "fundledger-rule" "bank"
-  pattern: "zoom"
-  sign: "debit"
-  account: "Expenses:Running:Hosting"
-  payee: "Zoom"
 2017-01-01 custom "fundledger-rule" "bank"
   pattern: "staples"
   sign: "debit"
@@ -145,40 +133,42 @@ def test_the_same_figures_in_two_currencies_are_two_currencies(tmp_path):
                                             "Income:Donations:PayPal": D("-25.00")}
 
 
-def test_gifts_with_the_same_fee_keep_their_own_gross(tmp_path):
-    """Enthuse gives the gross and the fee, no net: two gifts with one fee differ only
-    in their gross."""
-    header = (FIXTURES / "enthuse.csv").read_text("utf-8").splitlines()[0].split(",")
-    export = written(tmp_path, "enthuse.csv", header, [
-        ["Website", "10/04/2023", "Donation", "ENT-G-1", "30.00", "0.72", "ES-1", "", "", "",
-         "", "", ""],
-        ["Website", "10/04/2023", "Donation", "ENT-G-2", "50.00", "0.72", "ES-2", "", "", "",
-         "", "", ""]])
-    got = both_ways(tmp_path, export)
-    assert postings(got["enthuse:ENT-G-1"]) == {
-        "Assets:Platforms:Enthuse": D("29.28"), "Expenses:Fees:Payment": D("0.72"),
-        "Income:Donations:Enthuse": D("-30.00")}
-    assert postings(got["enthuse:ENT-G-2"]) == {
-        "Assets:Platforms:Enthuse": D("49.28"), "Expenses:Fees:Payment": D("0.72"),
-        "Income:Donations:Enthuse": D("-50.00")}
+# Two rows alike but for the one amount a source gives beside its fees. Enthuse gives the
+# gross and the fee, no net; GoCardless the net and the fees, no gross.
+ONE_AMOUNT_APART = {
+    "gross": ("enthuse.csv", {
+        "enthuse:ENT-G-1": (["Website", "10/04/2023", "Donation", "ENT-G-1", "30.00", "0.72",
+                             "ES-1", "", "", "", "", "", ""],
+                            {"Assets:Platforms:Enthuse": D("29.28"),
+                             "Expenses:Fees:Payment": D("0.72"),
+                             "Income:Donations:Enthuse": D("-30.00")}),
+        "enthuse:ENT-G-2": (["Website", "10/04/2023", "Donation", "ENT-G-2", "50.00", "0.72",
+                             "ES-2", "", "", "", "", "", ""],
+                            {"Assets:Platforms:Enthuse": D("49.28"),
+                             "Expenses:Fees:Payment": D("0.72"),
+                             "Income:Donations:Enthuse": D("-50.00")})}),
+    "net": ("gocardless.csv", {
+        "gocardless:PO-N1": (["PO-N1", "97.60", "GBP", "2023-04-01T09:00:00.000Z", "DD-APR",
+                              "paid", "2023-04-03", "2.40", "0.00", "2.40"],
+                             {"Assets:Transfers": D("97.60"),
+                              "Expenses:Fees:Payment": D("2.40"),
+                              "Income:Donations:GoCardless": D("-100.00")}),
+        "gocardless:PO-N2": (["PO-N2", "47.60", "GBP", "2023-04-01T09:00:00.000Z", "DD-APR",
+                              "paid", "2023-04-03", "2.40", "0.00", "2.40"],
+                             {"Assets:Transfers": D("47.60"),
+                              "Expenses:Fees:Payment": D("2.40"),
+                              "Income:Donations:GoCardless": D("-50.00")})}),
+}
 
 
-def test_payouts_with_the_same_fees_keep_their_own_net(tmp_path):
-    """GoCardless gives the net and the fees, no gross: two payouts with the same fees
-    differ only in their net."""
-    header = (FIXTURES / "gocardless.csv").read_text("utf-8").splitlines()[0].split(",")
-    export = written(tmp_path, "gocardless.csv", header, [
-        ["PO-N1", "97.60", "GBP", "2023-04-01T09:00:00.000Z", "DD-APR", "paid", "2023-04-03",
-         "2.40", "0.00", "2.40"],
-        ["PO-N2", "47.60", "GBP", "2023-04-01T09:00:00.000Z", "DD-APR", "paid", "2023-04-03",
-         "2.40", "0.00", "2.40"]])
-    got = both_ways(tmp_path, export)
-    assert postings(got["gocardless:PO-N1"]) == {
-        "Assets:Transfers": D("97.60"), "Expenses:Fees:Payment": D("2.40"),
-        "Income:Donations:GoCardless": D("-100.00")}
-    assert postings(got["gocardless:PO-N2"]) == {
-        "Assets:Transfers": D("47.60"), "Expenses:Fees:Payment": D("2.40"),
-        "Income:Donations:GoCardless": D("-50.00")}
+@pytest.mark.parametrize("amount", list(ONE_AMOUNT_APART))
+def test_rows_with_the_same_fees_keep_their_own_amount(tmp_path, amount):
+    """Rows are grouped by their amounts: a group that left out the gross (or the net)
+    would give the second row the first one's."""
+    fixture, rows = ONE_AMOUNT_APART[amount]
+    header = (FIXTURES / fixture).read_text("utf-8").splitlines()[0].split(",")
+    got = both_ways(tmp_path, written(tmp_path, fixture, header, [r for r, _ in rows.values()]))
+    assert {i: postings(e) for i, e in got.items()} == {i: p for i, (_, p) in rows.items()}
 
 
 def test_refunds_under_the_gifts_rule_name_what_they_refund_and_gifts_their_donor(tmp_path):
