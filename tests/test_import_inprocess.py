@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from beancount.core.amount import Amount
 from beancount.parser import parser
 
 from importers import run
@@ -426,6 +427,31 @@ def test_a_grant_in_euros_is_booked_at_the_pounds_received(tmp_path, columnwise)
         ("Assets:Bank:Current", D("-880.00"), "GBP", None, None),
         ("Income:Grants:Lumen", D("1000.00"), "EUR", D("880.00"), "GBP")}
     assert got["tranches:T1"].narration == "Grant tranche" and "donor" not in got["tranches:T1"].meta
+
+
+TRANCHES_AND_BUDGET = TRANCHES.replace('signature = ["Received", "Reference", "EUR", "GBP"]',
+                                       'signature = ["Received", "Type", "Reference", "EUR"]'
+                                       '\nline = "Line"').replace(
+    '[[rules]]\nkind = "income"', '[[rules]]\ncolumn = "Type"\nvalues = ["Tranche"]\nkind = "income"'
+) + '[[rules]]\ncolumn = "Type"\nvalues = ["Budget"]\nkind = "budget"\n'
+
+
+@BOTH
+def test_a_file_with_foreign_amounts_keeps_its_other_kinds_of_row_apart(tmp_path, columnwise):
+    """Rows with no foreign amount are written column-wise only where their kind is one
+    that path writes: a budget line beside a grant tranche stays a budget line."""
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "t.toml"\n')
+    (tmp_path / "books" / "t.toml").write_text(TRANCHES_AND_BUDGET)
+    path = tmp_path / "tranches.csv"
+    path.write_text("Received,Type,Reference,EUR,Currency,GBP,Line\n"
+                    '2019-06-14,Tranche,T1,"30,000.00",EUR,26610.00,\n'
+                    "2019-06-14,Budget,B1,,,5000.00,Solicitors\n", encoding="utf-8")
+    got = built(main, path, columnwise)
+    budget = got["tranches:B1"]
+    assert (budget.type, [v.value for v in budget.values]) == (
+        "fund-budget", ["general", "Solicitors", Amount(D("5000.00"), "GBP")])
+    assert postings(got["tranches:T1"]) == {"Assets:Bank:Current": D("26610.00"),
+                                            "Income:Grants:Lumen": D("-30000.00")}
 
 
 @BOTH
