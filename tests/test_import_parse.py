@@ -20,6 +20,7 @@ from importers import classify, parse, read
 from importers import profile as profile_lib
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
+from tests.test_import_inprocess import TRANCHES
 
 D = Decimal
 PSEUDO = Pseudonymiser(b"parse-test-key")
@@ -270,15 +271,6 @@ def test_an_invoice_has_no_amount_of_its_own_only_its_splits(tmp_path):
                         (parse.ZERO,) * 4]
     assert p.gross == p.net == [None, None] and "gross" not in p.columns
     assert p.ids == ["HV-1", "HV-2"]
-
-
-TRANCHES = (
-    'name = "tranches"\ntitle = "Grant tranches"\npayee = "Lumen Foundation"\n'
-    'signature = ["Received", "Reference", "EUR", "GBP"]\ndate = "Received"\n'
-    'date_formats = ["%Y-%m-%d"]\nid = "Reference"\ngross = "GBP"\n'
-    'fixed_currency = "GBP"\nforeign_amount = "EUR"\nforeign_currency = "Currency"\n'
-    '[[rules]]\nkind = "income"\nnarration = "Grant tranche"\ndonor = false\n'
-    '[accounts]\naccount = "Assets:Bank:Current"\nincome = "Income:Grants:Lumen"\n')
 
 
 def tranches(tmp_path: Path) -> profile_lib.Profile:
