@@ -233,12 +233,87 @@ def test_a_period_of_a_later_statement_is_checked_against_a_published_one(tmp_pa
     assert later.form.periods_merged and later.form.shown_together == {"a", "d"}
 
 
+GRANT_AND_BANK = """\
+2017-01-01 open Income:Grants:Lumen GBP
+2017-01-01 open Income:Donations:Bank GBP
+2019-05-01 * "Lumen Foundation" "Grant"
+  fund: "g"
+  Assets:Bank  1000.00 GBP
+  Income:Grants:Lumen  -1000.00 GBP
+
+2019-06-01 * "Gift"
+  fund: "g"
+  donor: "d-bank-1"
+  Assets:Bank  7.00 GBP
+  Income:Donations:Bank  -7.00 GBP
+
+"""
+
+
+def test_every_figure_the_disclosure_check_sees_is_the_figure_printed(tmp_path):
+    """The check judges each printed figure by the gifts it is made of (its cell). A cell
+    that names the wrong gifts (a line's channel or funder lost, say) would judge another
+    figure than the one printed, and a leak through that line would go unseen; so each
+    cell's value, summed from the gifts, must be the figure printed beside it: every
+    raised line (a grant by its funder, a channel, channels merged) and total of every
+    section, of the whole statement, and each period."""
+    main = tmp_path / "main.beancount"
+    main.write_text(HEADER + GRANT_AND_BANK + fund("c") + fund("g") + fund("s")
+                    + gifts("c", "crowdfunding", 6, "cc", 2019) + gifts("c", "donations", 5, "cd")
+                    + gifts("g", "donations", 5, "gd", 2020) + gifts("s", "donations", 2, "sd")
+                    + fund("m") + gifts("m", "crowdfunding", 2, "mc") + gifts("m", "donations", 5, "md"))
+    entries, errors, options = ledger_books.load(main)
+    assert errors == []
+    as_of = datetime.date(2020, 12, 31)
+    atoms = tr.gifts(entries, options, [as_of])
+    labels = set()
+    for form in (tr.Form(), tr.Form(channels_merged=True, periods_merged=True)):
+        s, cells = tr._build(entries, options, None, as_of, form, disclosure.rules(entries))
+        printed = ([i.amount for f in s.funds for i in f.raised]
+                   + [f.raised_total for f in s.funds] + [i.amount for i in s.raised]
+                   + [s.raised_total] + [p.raised for p in s.periods])
+        assert [disclosure.value(c, atoms) for c in cells] == printed, form
+        labels |= {i.label for f in s.funds for i in f.raised}
+    # What the books hold: a grant line, channels shown together, gifts on one line.
+    assert {"Grant from Lumen Foundation", "Other channels", tr.GIFTS_LABEL} <= labels
+
+
 # --- counts beside a suppressed one -----------------------------------------------------
 
 def test_rounded_counts_at_the_boundaries():
     assert [tr.supporters_text(n, rounded=True) for n in (4, 5, 9, 10, 14, 15)] == [
         tr.FEWER, "at least 5", "at least 5", "at least 10", "at least 10", "at least 15"]
     assert [tr.supporters_text(n, complete=False) for n in (4, 5)] == ["", "at least 5"]
+
+
+def test_a_merged_line_of_the_whole_statement_is_rounded_beside_a_hidden_count(tmp_path):
+    """h's crowdfunding (1 donor) is hidden, "fewer than 5". The whole statement's merged
+    line (crowdfunding and other income: 3 + 4 donors) must then be rounded: its exact 7
+    less f's 6 would give h's hidden count back."""
+    events = "2017-01-01 open Income:Events GBP\n\n" + gifts("f", "donations", 4, "e").replace(
+        "Income:Donations:PayPal", "Income:Events")
+    s = statement(tmp_path, fund("f") + fund("h") + gifts("f", "crowdfunding", 2, "fc")
+                  + events + gifts("f", "donations", 5, "fd") + gifts("h", "donations", 5, "hd")
+                  + gifts("h", "crowdfunding", 1, "hc"))
+    assert raised(by_id(s)["f"].raised)["Other channels"] == (given(2) + given(4), "6")
+    assert raised(by_id(s)["h"].raised)["Other channels"] == (given(1), tr.FEWER)
+    assert raised(s.raised) == {"Donations": (given(5) * 2, "at least 10"),
+                                "Other channels": (given(2) + given(4) + given(1), "at least 5")}
+
+
+def test_gifts_on_one_line_keep_a_lone_channels_own_name(tmp_path):
+    """With every gift channel on one line, a fund given through one channel shows that
+    channel's own name; two or more are "Gifts", each named."""
+    main = tmp_path / "main.beancount"
+    main.write_text(HEADER + fund("one") + gifts("one", "donations", 5, "o") + fund("two")
+                    + gifts("two", "donations", 5, "t") + gifts("two", "crowdfunding", 5, "c"))
+    entries, errors, options = ledger_books.load(main)
+    assert errors == []
+    s, _cells = tr._build(entries, options, None, datetime.date(2019, 12, 31),
+                          tr.Form(channels_merged=True), disclosure.rules(entries))
+    lines = {f.id: [(i.label, i.detail) for i in f.raised] for f in s.funds}
+    assert lines == {"one": [("Donations", "")],
+                     "two": [(tr.GIFTS_LABEL, "crowdfunding and donations, shown together")]}
 
 
 def test_merged_funds_sum_their_grants_sources_and_transfers(tmp_path):
