@@ -394,7 +394,7 @@ def atom_key(ch: str, source: str) -> str:
     return f"{GRANT}:{source}" if ch == GRANT else ch
 
 
-def _raised_items(acc: _Acc, rounded: bool = False, merge: bool = False) -> tuple[Item, ...]:
+def _raised_items(acc: _Acc, rounded: bool, merge: bool) -> tuple[Item, ...]:
     """Raised by channel (each grant by its funder). Channels given by 1 to 4 donors are
     shown together as "Other channels"; with `merge`, every gift channel is one line."""
     by_channel: dict[str, Decimal] = defaultdict(Decimal)
@@ -452,7 +452,7 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
     return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
 
 
-def _periods(acc: _Acc, year_end: tuple[int, int], merge: bool = False) -> tuple[Period, ...]:
+def _periods(acc: _Acc, year_end: tuple[int, int], merge: bool) -> tuple[Period, ...]:
     """Raised and spent by financial year, consecutive years merged until no period's gifts
     come from 1 to 4 donors (a year with one gift must not show that gift); with `merge`,
     one period for all years.
