@@ -74,15 +74,15 @@ class Columns:
         return f" * {_q(rule.payee or b.p.payee)} {_q(narration)}\n"
 
     def block(self, fast: np.ndarray) -> Block | None:
-        """The rows marked fast as a Block; raises Problem where k_<kind> would (the
-        caller then lets the generic path word it).
+        """The rows marked fast (a bool array, as simple_rows gives) as a Block; raises
+        Problem where k_<kind> would (the caller then lets the generic path word it).
 
         Column-wise: rows are grouped by what they share (rule and campaign; rule and
         narration; amounts; date; donor), each group's part of the text is made once, and
         Block.render joins a row's parts when the entry is written. Rows are grouped by
         parsing's codes, where it kept them (Parsed.codes)."""
         d, p = self.d, self.b.p
-        at = np.flatnonzero(np.asarray(fast, dtype=bool))
+        at = np.flatnonzero(fast)
         if not len(at):
             return None
         every = len(at) == len(d)
