@@ -107,6 +107,40 @@ def test_restricted_fund_spent_outside_purpose(books):
     assert "outside its purpose (Expenses:Legal)" in error
 
 
+APPEAL = """
+2017-01-01 open Expenses:Grants:Charities GBP
+2018-01-10 custom "fund" "appeal" "restricted"
+  title: "An appeal"
+  purpose: "Expenses:Legal"
+  terms: "donate-to-charity"
+  charity: "Access to Justice Foundation"
+
+2018-02-01 * "Donor" "Gift"
+  fund: "appeal"
+  Assets:Bank              100.00 GBP
+  Income:Donations        -100.00 GBP
+"""
+
+
+def test_a_leftover_donated_under_the_terms_is_the_one_spend_outside_the_purpose(books):
+    """The fund's terms, not its purpose, authorise giving its leftover to the charity
+    they name: that payment, and only that one, is accepted outside the purpose."""
+    donated = """
+2018-06-01 * "{payee}" "Leftover donated"
+  fund: "appeal"
+  leftover: "{leftover}"
+  Expenses:Grants:Charities  100.00 GBP
+  Assets:Bank               -100.00 GBP
+"""
+    _entries, errors = load(books(APPEAL + donated.format(
+        payee="Access to Justice Foundation", leftover="donated")))
+    assert errors == []
+    for payee, leftover in (("Another Charity", "donated"),
+                            ("Access to Justice Foundation", "returned")):
+        error = only_error(books(APPEAL + donated.format(payee=payee, leftover=leftover)))
+        assert "restricted fund 'appeal' spent on Expenses:Grants:Charities" in error
+
+
 def test_unrestricted_fund_may_be_spent_on_anything(books):
     path = books(CLEAN.replace('"case"', '"general"') + """
 2018-02-02 * "Landlord" "Rent"
