@@ -79,6 +79,23 @@ def test_weights_are_exact_unless_converted_at_a_price(tmp_path):
     assert weights["Grant to b at a total price", "Income:Grants"] == Amount(D("-100.00"), "GBP")
 
 
+def test_a_posting_held_at_cost_weighs_its_cost_to_the_last_digit():
+    """Held at cost (shares given, then sold at a price), a posting weighs its cost, not
+    its units nor its price, and is not rounded to the penny as a price conversion is."""
+    entries, errors, _ = loader.load_string(BOOKS + """
+2018-05-01 * "Shares of a sold"
+  fund: "a"
+  Assets:Shares        -3 SHR {3.3333 GBP} @ 4.00 GBP
+  Assets:Bank         12.00 GBP
+  Income:Donations    -2.0001 GBP
+""")
+    assert errors == []
+    shares = [p for e in entries if hasattr(e, "postings") for p in e.postings
+              if p.account == "Assets:Shares"]
+    assert [fundmodel.weight(p) for p in shares] == [Amount(D("9.9999"), "GBP"),
+                                                     Amount(D("-9.9999"), "GBP")]
+
+
 def test_balances_keep_a_penny_and_drop_only_exact_zero(tmp_path):
     entries = parsed(tmp_path)
     assert fundmodel.balances(entries) == {"a": {"GBP": D("20.1249")}, "b": {"GBP": D("100.00")}}
@@ -180,6 +197,36 @@ def test_declarations_read_every_field_and_report_every_mistake_at_its_line(tmp_
     # Each error but the unknown budget's carries the directive it is about.
     assert [e.entry.meta["lineno"] if e.entry else None for e in errs] == \
         [line for line, _ in expected[:-1]] + [None]
+
+
+CHARITY = """\
+2017-01-01 custom "fund" "appeal" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "donate-to-charity"
+  charity: "Access to Justice Foundation"
+2017-01-02 custom "fund" "nameless" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "donate-to-charity"
+  charity: "  "
+2017-01-03 custom "fund" "unnamed" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "donate-to-charity"
+"""
+
+
+def test_donate_to_charity_terms_must_name_the_charity(tmp_path):
+    """The terms that give a fund's leftover to a charity name it: the fund keeps the name
+    (the close pays it, the plugin lets that payment through), and terms without one, or
+    with a blank one, are refused at their line."""
+    path = tmp_path / "main.beancount"
+    path.write_text(CHARITY)
+    entries, errors, _ = loader.load_file(str(path))
+    assert errors == []
+    funds, _budgets, errs = fundmodel.declarations(entries)
+    assert funds["appeal"].charity == "Access to Justice Foundation"
+    words = "terms 'donate-to-charity' must name the charity (charity: \"<name>\")"
+    assert [(e.source["lineno"], e.message, e.entry.meta["lineno"]) for e in errs] == [
+        (5, f"fund 'nameless': {words}", 5), (9, f"fund 'unnamed': {words}", 9)]
 
 
 def test_a_posting_of_a_transaction_without_metadata_has_no_fund(tmp_path):
