@@ -1,6 +1,7 @@
 """Mutation testing of the code whose bugs cost money or privacy: `make mutate`.
 
     python tools/mutate.py [MODULE ...]     # default: every module in MODULES, one at a time
+    python tools/mutate.py --plant KEY [PYTEST ARGS ...]   # one survivor against the tests
 
 mutmut (the `mutate` extra in pyproject.toml) plants one small bug at a time in a module
 (a flipped comparison, a changed constant, a dropped argument) and runs the tests that
@@ -16,6 +17,13 @@ narrows one run further (to finish a run that was stopped for time).
 Like a benchmark it is measured, not part of `make test`: it takes minutes per module.
 Each module runs in its own scratch copy of the checkout (mutate-output/work/<module>/),
 so the working tree is never mutated and a stopped run leaves nothing behind in it.
+
+mutmut runs, for each mutant, only the tests it saw call the mutated function: a test whose
+statement is a module-scoped fixture, or which reaches the code through `fundledger` in a
+subprocess, is not among them. `--plant KEY` takes a survivor's diff from
+mutate-output/<module>.txt, plants it in a scratch copy of the checkout and runs every test
+there (or the pytest arguments given), subprocesses included: it says which test kills the
+mutant, or that none does. It needs no mutmut, only a run's output.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "mutate-output"
+OUT = Path(os.environ.get("MUTATE_OUTPUT") or ROOT / "mutate-output")
 
 # The modules under mutation and the tests that exercise them. Edit here when code moves.
 # The importers' tests mostly run `fundledger import` in a subprocess, which mutmut cannot
@@ -125,9 +133,8 @@ def _statuses() -> dict:
     return status_by_exit_code
 
 
-def _scratch(module: str) -> Path:
+def _copy_checkout(work: Path) -> None:
     """A copy of the checkout as it is now (tracked and new files, not ignored ones)."""
-    work = OUT / "work" / module.replace("/", ".")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     files = subprocess.run(
@@ -139,6 +146,11 @@ def _scratch(module: str) -> Path:
             dst = work / name
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
+
+
+def _scratch(module: str) -> Path:
+    work = OUT / "work" / module.replace("/", ".")
+    _copy_checkout(work)
     # mutmut reads [tool.mutmut] from pyproject.toml first: this checkout keeps none, so
     # the per-module setup.cfg below is the whole configuration.
     tests = [t for t in MODULES[module] if (work / t).exists()]
@@ -204,7 +216,87 @@ def _order(key: str) -> tuple[str, int]:
     return (name, int(n) if n.isdigit() else 0)
 
 
+def survivor_diff(text: str, key: str) -> str:
+    """A survivor's diff in mutate-output/<module>.txt (as `mutmut show` prints it)."""
+    for block in ("\n" + text).split("\n# ")[1:]:
+        head, _, diff = block.partition("\n")
+        if head.split(":")[0] == key:
+            return diff.rstrip("\n")  # the blank line between entries is no context line
+    sys.exit(f"{key} is not among the survivors in that file: run `make mutate` again")
+
+
+def planted(source: str, diff: str) -> str:
+    """The source with the diff's hunks applied. mutmut prints a function's lines dedented
+    (a method's by one level, its docstring not) and numbers them from the function, so
+    each hunk is found by its lines without their indentation; it must stand in the source
+    exactly once, and its new lines take the indentation of the lines they replace."""
+    hunks: list[list[tuple[str, str]]] = []
+    for line in diff.splitlines():
+        if line.startswith("@@"):
+            hunks.append([])
+        elif hunks:  # not the --- and +++ lines before the first hunk
+            hunks[-1].append((line[:1] or " ", line[1:]))
+    if not hunks:
+        sys.exit("the survivor's entry holds no diff")
+    lines = source.splitlines(keepends=True)
+    for hunk in hunks:
+        kept = [(tag, text) for tag, text in hunk if tag != "+"]
+        old = [text.strip() for _tag, text in kept]
+        at = [i for i in range(len(lines) - len(old) + 1)
+              if [x.strip() for x in lines[i:i + len(old)]] == old]
+        if len(at) != 1:
+            sys.exit(f"the mutant's diff matches the code {len(at)} times, not once: the code "
+                     "has changed since the run; run `make mutate` again")
+        first = next(k for k, (tag, _text) in enumerate(kept) if tag == "-")
+        shown, src = kept[first][1], lines[at[0] + first]
+        indent = " " * ((len(src) - len(src.lstrip())) - (len(shown) - len(shown.lstrip())))
+        out, k = [], at[0]
+        for tag, text in hunk:
+            if tag == "+":
+                out.append(f"{indent}{text}\n" if text.strip() else "\n")
+            else:
+                if tag == " ":
+                    out.append(lines[k])
+                k += 1
+        lines[at[0]:k] = out
+    return "".join(lines)
+
+
+PLANT_ARGS = ["-x", "-q", "-p", "no:cacheprovider", "-k", "not chromium and not browser", "tests"]
+
+
+def plant(key: str, pytest_args: list[str]) -> int:
+    """Run the tests against one survivor, planted in a scratch copy of the checkout."""
+    dotted, found, _ = key.partition(".x")
+    module = dotted.replace(".", "/") + ".py"
+    report = OUT / (module.replace("/", ".") + ".txt")
+    if not found or not report.exists():
+        sys.exit(f"no survivors of {module} in {report}: run `make mutate MODULES={module}`")
+    work = OUT / "plant"
+    _copy_checkout(work)
+    target = work / module
+    target.write_text(planted(target.read_text(), survivor_diff(report.read_text(), key)))
+    env = dict(os.environ, PYTHONPATH=str(work), BEANCOUNT_DISABLE_LOAD_CACHE="1",
+               FUNDLEDGER_DONOR_KEY=str(work / "donor.key"))
+    result = subprocess.run([sys.executable, "-m", "pytest", *(pytest_args or PLANT_ARGS)],
+                            cwd=work, env=env, capture_output=True, text=True, check=False)
+    failed = [line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    if result.returncode == 0:
+        print(f"{key}: survived every test run; write the test that kills it, or note in "
+              "docs/testing.md why it is equivalent")
+    elif failed:
+        print(f"{key}: killed by {failed[0].split()[1]}")
+    else:
+        print(f"{key}: the tests did not run (pytest exit {result.returncode}):\n"
+              + result.stdout[-2000:] + result.stderr[-2000:])
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--plant"]:
+        if len(argv) < 2:
+            sys.exit("usage: python tools/mutate.py --plant KEY [PYTEST ARGS ...]")
+        return plant(argv[1], argv[2:])
     modules = argv or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
