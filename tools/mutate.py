@@ -170,6 +170,9 @@ def run(module: str, children: int) -> dict:
     functions = os.environ.get("MUTATE_FUNCTIONS", "").split() or FUNCTIONS.get(module, [])
     only = [f"{dotted}.{_mangled(f)}__mutmut_*" for f in functions]
     started = time.monotonic()
+    # Minutes of silence otherwise: say what runs, and where mutmut shows its progress.
+    print(f"{module}: mutating on {children} worker(s); progress in {work / 'mutmut.log'}",
+          flush=True)
     with open(work / "mutmut.log", "w") as log:
         subprocess.run([_mutmut(), "run", "--max-children", str(children), *only], cwd=work,
                        env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
