@@ -395,6 +395,17 @@ def test_money_out_of_a_source_without_a_net_column_is_its_gross(tmp_path, colum
     assert charge.meta["fund"] == "general" and "donor" not in charge.meta
 
 
+def own_profile(tmp_path: Path, profile: str, export: str, extra: str = "") -> tuple[Path, Path]:
+    """Books declaring a profile of their own (`profile`, TOML), and an export (`export`,
+    CSV text) in its layout: (main, export path)."""
+    main = write_books(tmp_path / "books",
+                       '2017-01-01 custom "fundledger-profile" "own.toml"\n' + extra)
+    (tmp_path / "books" / "own.toml").write_text(profile)
+    path = tmp_path / "export.csv"
+    path.write_text(export, encoding="utf-8")
+    return main, path
+
+
 TRANCHES = (
     'name = "tranches"\ntitle = "Grant tranches"\npayee = "Lumen Foundation"\n'
     'signature = ["Received", "Reference", "EUR", "GBP"]\ndate = "Received"\n'
@@ -408,11 +419,9 @@ TRANCHES = (
 def test_a_grant_in_euros_is_booked_at_the_pounds_received(tmp_path, columnwise):
     """The income in the funder's currency at the total received (@@); a tranche paid
     back is the same the other way round, however the export signs its euros."""
-    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "t.toml"\n')
-    (tmp_path / "books" / "t.toml").write_text(TRANCHES)
-    path = tmp_path / "tranches.csv"
-    path.write_text('Received,Reference,EUR,Currency,GBP\n2019-06-14,T1,"30,000.00",EUR,26610.00\n'
-                    '2019-09-01,T2,"-1,000.00",EUR,-880.00\n', encoding="utf-8")
+    main, path = own_profile(
+        tmp_path, TRANCHES, 'Received,Reference,EUR,Currency,GBP\n'
+        '2019-06-14,T1,"30,000.00",EUR,26610.00\n2019-09-01,T2,"-1,000.00",EUR,-880.00\n')
     got = built(main, path, columnwise)
 
     def booked(entry):
@@ -440,12 +449,10 @@ TRANCHES_AND_BUDGET = TRANCHES.replace('signature = ["Received", "Reference", "E
 def test_a_file_with_foreign_amounts_keeps_its_other_kinds_of_row_apart(tmp_path, columnwise):
     """Rows with no foreign amount are written column-wise only where their kind is one
     that path writes: a budget line beside a grant tranche stays a budget line."""
-    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "t.toml"\n')
-    (tmp_path / "books" / "t.toml").write_text(TRANCHES_AND_BUDGET)
-    path = tmp_path / "tranches.csv"
-    path.write_text("Received,Type,Reference,EUR,Currency,GBP,Line\n"
-                    '2019-06-14,Tranche,T1,"30,000.00",EUR,26610.00,\n'
-                    "2019-06-14,Budget,B1,,,5000.00,Solicitors\n", encoding="utf-8")
+    main, path = own_profile(tmp_path, TRANCHES_AND_BUDGET,
+                             "Received,Type,Reference,EUR,Currency,GBP,Line\n"
+                             '2019-06-14,Tranche,T1,"30,000.00",EUR,26610.00,\n'
+                             "2019-06-14,Budget,B1,,,5000.00,Solicitors\n")
     got = built(main, path, columnwise)
     budget = got["tranches:B1"]
     assert (budget.type, [v.value for v in budget.values]) == (
@@ -464,13 +471,9 @@ def test_a_fee_account_beancount_refuses_is_named_at_its_row(tmp_path, columnwis
 
 
 def test_a_foreign_grants_income_account_beancount_refuses_is_named_at_its_row(tmp_path):
-    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "t.toml"\n'
-                       '2017-01-01 custom "fundledger-source" "tranches"\n'
-                       '  income: "Income:grants"\n')
-    (tmp_path / "books" / "t.toml").write_text(TRANCHES)
-    path = tmp_path / "tranches.csv"
-    path.write_text('Received,Reference,EUR,Currency,GBP\n2019-06-14,T1,30000.00,EUR,26610.00\n',
-                    encoding="utf-8")
+    main, path = own_profile(
+        tmp_path, TRANCHES, "Received,Reference,EUR,Currency,GBP\n2019-06-14,T1,30000.00,EUR,26610.00\n",
+        '2017-01-01 custom "fundledger-source" "tranches"\n  income: "Income:grants"\n')
     with pytest.raises(Problem) as e:
         built(main, path)
     assert str(e.value) == (f"{path}:2: 'Income:grants' ('income' of the tranches profile or "
@@ -585,10 +588,7 @@ def test_a_statement_with_one_signed_amount_column_opens_before_its_first_row(tm
                'balance = "Balance"\nfixed_currency = "GBP"\n'
                '[[rules]]\nkind = "income"\nsign = "credit"\ndonor = false\n'
                '[accounts]\naccount = "Assets:Bank:Current"\nincome = "Income:Grants:Lumen"\n')
-    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "l.toml"\n')
-    (tmp_path / "books" / "l.toml").write_text(profile)
-    path = tmp_path / "l.csv"
-    path.write_text("Date,Ref,Amount,Balance\n2023-03-01,R1,20.00,120.00\n", encoding="utf-8")
+    main, path = own_profile(tmp_path, profile, "Date,Ref,Amount,Balance\n2023-03-01,R1,20.00,120.00\n")
     assert opening(main, path) == ("2023-03-01", D("100.00"))
 
 
@@ -725,12 +725,10 @@ FUNDSHEET = (
 def test_each_row_keeps_its_own_fund_and_narration_from_its_columns(tmp_path, columnwise):
     """A profile of the books' own naming each row's fund and narration: rows of one
     rule with different funds or notes are not one entry's copies."""
-    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-profile" "f.toml"\n')
-    (tmp_path / "books" / "f.toml").write_text(FUNDSHEET)
-    path = tmp_path / "fundsheet.csv"
-    path.write_text("Date,Ref,Amount,Fund,Note\n2023-03-01,R1,20.00,general,Spring appeal\n"
-                    "2023-03-01,R2,30.00,case,Court costs\n"
-                    "2023-03-02,R3,20.00,general,\n", encoding="utf-8")
+    main, path = own_profile(tmp_path, FUNDSHEET,
+                             "Date,Ref,Amount,Fund,Note\n2023-03-01,R1,20.00,general,Spring appeal\n"
+                             "2023-03-01,R2,30.00,case,Court costs\n"
+                             "2023-03-02,R3,20.00,general,\n")
     got = built(main, path, columnwise)
     assert [(got[f"fundsheet:R{n}"].meta["fund"], got[f"fundsheet:R{n}"].narration)
             for n in (1, 2, 3)] == [("general", "Spring appeal"), ("case", "Court costs"),
