@@ -69,6 +69,29 @@ LINE = "        return not 0 < len(donors) < MIN_GROUP\n"
 KEY = "reports.transparency.x__periods__mutmut_17"
 
 
+def _plant(tmp_path: Path, *pytest_args: str) -> str:
+    (tmp_path / "reports.transparency.py.txt").write_text(
+        f"reports/transparency.py: 0/1 killed\n\n# {KEY}: survived\n"
+        "--- reports/transparency.py\n+++ reports/transparency.py\n@@ -14,1 +14,1 @@\n"
+        f"-{LINE}+{LINE.replace('0 <', '1 <')}")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "mutate.py"), "--plant", KEY, *pytest_args],
+        env=dict(os.environ, MUTATE_OUTPUT=str(tmp_path)), capture_output=True, text=True,
+        timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_test_that_fails_without_the_mutant_is_no_kill(tmp_path):
+    broken = tmp_path / "test_broken.py"
+    broken.write_text("def test_broken():\n    assert False\n")
+    (tmp_path / "out").mkdir()
+    said = _plant(tmp_path / "out", "-q", "-p", "no:cacheprovider", str(broken))
+    assert said.startswith(f"{KEY}: ") and said.endswith(
+        "test_broken.py::test_broken fails without the mutant too: no kill; fix that test "
+        "first\n"), said
+
+
 @pytest.mark.parametrize("tests, said", [
     (["tests/test_transparency_thresholds.py", "-k", "year_of_4"],
      (f"{KEY}: killed by tests/test_transparency_thresholds.py::"
@@ -79,17 +102,8 @@ KEY = "reports.transparency.x__periods__mutmut_17"
 def test_plant_runs_the_tests_against_the_survivor_and_says_which_kills_it(tmp_path, tests,
                                                                           said):
     assert LINE in (ROOT / "reports" / "transparency.py").read_text()
-    (tmp_path / "reports.transparency.py.txt").write_text(
-        f"reports/transparency.py: 0/1 killed\n\n# {KEY}: survived\n"
-        "--- reports/transparency.py\n+++ reports/transparency.py\n@@ -14,1 +14,1 @@\n"
-        f"-{LINE}+{LINE.replace('0 <', '1 <')}")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "mutate.py"), "--plant", KEY, "-q", "-x",
-         "-p", "no:cacheprovider", *tests],
-        env=dict(os.environ, MUTATE_OUTPUT=str(tmp_path)), capture_output=True, text=True,
-        timeout=600, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(said), result.stdout
+    got = _plant(tmp_path, "-q", "-x", "-p", "no:cacheprovider", *tests)
+    assert got.startswith(said), got
     # The checkout itself is never changed: the mutant lives in the copy.
     assert LINE in (ROOT / "reports" / "transparency.py").read_text()
     assert LINE not in (tmp_path / "plant" / "reports" / "transparency.py").read_text()

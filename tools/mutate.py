@@ -281,20 +281,42 @@ def plant(key: str, pytest_args: list[str]) -> int:
     work = OUT / "plant"
     _copy_checkout(work)
     target = work / module
-    target.write_text(planted(target.read_text(), survivor_diff(report.read_text(), key)))
+    shipped = target.read_text()
+    mutant = planted(shipped, survivor_diff(report.read_text(), key))
+    target.write_text(mutant)
     env = dict(os.environ, PYTHONPATH=str(work), BEANCOUNT_DISABLE_LOAD_CACHE="1",
                FUNDLEDGER_DONOR_KEY=str(work / "donor.key"))
-    result = subprocess.run([sys.executable, "-m", "pytest", *(pytest_args or PLANT_ARGS)],
-                            cwd=work, env=env, capture_output=True, text=True, check=False)
-    failed = [line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+
+    def pytest(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=work, env=env,
+                              capture_output=True, text=True, check=False)
+
+    result = pytest(*(pytest_args or PLANT_ARGS))
+    failed = [line.split()[1] for line in result.stdout.splitlines()
+              if line.startswith(("FAILED", "ERROR")) and len(line.split()) > 1]
     if result.returncode == 0:
         print(f"{key}: survived every test run; write the test that kills it, or note in "
               "docs/testing.md why it is equivalent")
-    elif failed:
-        print(f"{key}: killed by {failed[0].split()[1]}")
-    else:
+        return 0
+    if not failed:
         print(f"{key}: the tests did not run (pytest exit {result.returncode}):\n"
               + result.stdout[-2000:] + result.stderr[-2000:])
+        return 0
+    # A kill is a test that fails with the mutant and passes without it, each run alone:
+    # a test that failed for another reason (a busy machine, a port) is no kill.
+    test = failed[0].split(" - ")[0]
+    alone = ["-q", "-p", "no:cacheprovider", test]
+    with_mutant = pytest(*alone).returncode
+    target.write_text(shipped)
+    without = pytest(*alone).returncode
+    target.write_text(mutant)  # left planted, to run more tests against it by hand
+    if with_mutant and not without:
+        print(f"{key}: killed by {test}")
+    elif not with_mutant:
+        print(f"{key}: {test} failed in the run but passes alone with the mutant: no kill; "
+              "run it again")
+    else:
+        print(f"{key}: {test} fails without the mutant too: no kill; fix that test first")
     return 0
 
 
