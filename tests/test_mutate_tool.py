@@ -107,3 +107,18 @@ def test_plant_runs_the_tests_against_the_survivor_and_says_which_kills_it(tmp_p
     # The checkout itself is never changed: the mutant lives in the copy.
     assert LINE in (ROOT / "reports" / "transparency.py").read_text()
     assert LINE not in (tmp_path / "plant" / "reports" / "transparency.py").read_text()
+
+
+def test_a_kill_by_a_case_whose_id_holds_spaces_is_rerun_by_its_whole_id(tmp_path):
+    """Parametrised ids hold spaces ("paypal gift (fee shown negative)"): the failing test
+    is rerun alone by its whole node id, not by its first word."""
+    spaced = tmp_path / "test_spaced.py"
+    spaced.write_text(
+        "import inspect\nimport pytest\nfrom reports import transparency\n\n"
+        "@pytest.mark.parametrize('n', [1], ids=['one donor (a year)'])\n"
+        "def test_lower_bound(n):\n"
+        "    assert 'return not 0 < len(donors)' in inspect.getsource(transparency)\n")
+    (tmp_path / "out").mkdir()
+    said = _plant(tmp_path / "out", "-q", "-p", "no:cacheprovider", str(spaced))
+    assert said.startswith(f"{KEY}: killed by ") and said.endswith(
+        "test_spaced.py::test_lower_bound[one donor (a year)]\n"), said

@@ -292,8 +292,9 @@ def plant(key: str, pytest_args: list[str]) -> int:
                               capture_output=True, text=True, check=False)
 
     result = pytest(*(pytest_args or PLANT_ARGS))
-    failed = [line.split()[1] for line in result.stdout.splitlines()
-              if line.startswith(("FAILED", "ERROR")) and len(line.split()) > 1]
+    # "FAILED <node id> - <message>": a node id may hold spaces (a parametrised case's id).
+    failed = [line.split(" ", 1)[1].split(" - ")[0] for line in result.stdout.splitlines()
+              if line.startswith(("FAILED ", "ERROR "))]
     if result.returncode == 0:
         print(f"{key}: survived every test run; write the test that kills it, or note in "
               "docs/testing.md why it is equivalent")
@@ -304,7 +305,7 @@ def plant(key: str, pytest_args: list[str]) -> int:
         return 0
     # A kill is a test that fails with the mutant and passes without it, each run alone:
     # a test that failed for another reason (a busy machine, a port) is no kill.
-    test = failed[0].split(" - ")[0]
+    test = failed[0]
     alone = ["-q", "-p", "no:cacheprovider", test]
     with_mutant = pytest(*alone).returncode
     target.write_text(shipped)
