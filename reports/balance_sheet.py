@@ -33,7 +33,7 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
-from reports import classify
+from reports import classify, opening
 from reports.classify import operating_currency
 from reports.funds import reconcile
 
@@ -147,6 +147,7 @@ def balance_sheet(entries, options, date: datetime.date,
                   prior: datetime.date | None = None) -> BalanceSheet:
     """The balance sheet at the end of `date`; with `prior`, the one at that date beside."""
     unit = operating_currency(options)
+    entries = opening.as_brought_forward(entries)
     position = assets_and_liabilities(entries, options, date)
     summaries = reconcile(entries, options, as_of=date)
     funds = {c: ZERO for c in FUND_CLASS_ORDER}
@@ -154,8 +155,8 @@ def balance_sheet(entries, options, date: datetime.date,
     lines = [h.key for h in classify.BALANCE_SHEET_LINES]
     analysis = {c: {k: ZERO for k in [*lines, "liabilities"]} for c in ANALYSIS_COLUMNS}
     for s in summaries:
-        if s.opened > date:
-            continue
+        if s.opened > date and not s.balance:
+            continue  # (a first-year opening balance counts before its fund's declaration)
         funds[s.fund_class] = funds.get(s.fund_class, ZERO) + s.balance
         if s.balance or s.closed is None or s.closed >= date:
             balances.append(FundBalance(s.fund, s.title, s.fund_class, s.balance))

@@ -87,7 +87,7 @@ def test_receipts_and_payments_by_hand(tmp_path):
     r = receipts_payments(entries, options, start, end)
     got = {x.key: (x.unrestricted, x.restricted) for x in r.receipts}
     assert got == {"donations": (D("100.00"), D("1000.00")), "charitable": (0, D("4400.00")),
-                   "investments": (0, 0), "other": (0, 0)}
+                   "investments": (0, 0), "investments_sold": (0, 0), "other": (0, 0)}
     paid = {x.key: (x.unrestricted, x.restricted) for x in r.payments if x.total}
     assert paid == {"raising": (0, D("50.00")), "other": (D("30.00"), 0)}
     assert (r.total_receipts, r.total_payments) == (D("5500.00"), D("80.00"))

@@ -1,0 +1,104 @@
+"""An independent examiner's checks (issue 28) on books built for each case
+(tests/examiner_books.py), every expected figure worked by hand here: receipts and
+payments that add up with an endowment and an investment deposit, a transfer line and
+the prior year; an opening balance that is brought forward, never received; an accrued
+grant's tranches as grant receipts; a donated leftover as a grant made."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from reports.balance_sheet import balance_sheet
+from reports.receipts_payments import receipts_payments
+from reports.sofa import sofa
+from tests import test_accruals
+from tests.examiner_books import write_first_year
+from tests.statements_books import load
+
+D = Decimal
+day = datetime.date
+FY2024 = (day(2023, 4, 1), day(2024, 3, 31))
+FY2025 = (day(2024, 4, 1), day(2025, 3, 31))
+
+
+def columns(line):
+    return (line.unrestricted, line.restricted, line.endowment, line.total)
+
+
+def test_receipts_and_payments_keep_the_endowment_and_the_deposit(tmp_path):
+    entries, options = load(write_first_year(tmp_path / "b", "receipts"))
+    r = receipts_payments(entries, options, *FY2024)
+    got = {x.key: columns(x) for x in [*r.receipts, *r.payments] if x.total}
+    assert got == {
+        # general 2,000; the crowdfunder 3,000; the endowment gift 10,000
+        "donations": (D("2000.00"), D("3000.00"), D("10000.00"), D("15000.00")),
+        "legal": (0, D("1200.00"), 0, D("1200.00")),
+        # the gift moved on to the deposit is paid out of cash, in the endowment column
+        "investments": (0, 0, D("10000.00"), D("10000.00")),
+        "other": (D("100.00"), 0, 0, D("100.00")),  # rent
+    }
+    # 15,000 - 11,300 = 3,700
+    assert (r.total_receipts, r.total_payments, r.net) == (
+        D("15000.00"), D("11300.00"), D("3700.00"))
+    # the 300.00 top-up: out of unrestricted, into restricted, nothing in total
+    assert columns(r.transfers) == (D("-300.00"), D("300.00"), 0, 0)
+    # brought forward: the 5,000 opening balance, general's; carried forward by class:
+    # unrestricted 5,000 + 2,000 - 100 - 300 = 6,600; restricted 3,000 - 1,200 + 300 =
+    # 2,100; endowment 10,000 - 10,000 = 0; total 8,700 = 5,000 + 3,700
+    assert r.funds_brought_forward == {"unrestricted": D("5000.00"), "restricted": 0,
+                                       "endowment": 0}
+    assert r.funds_carried_forward == {"unrestricted": D("6600.00"),
+                                       "restricted": D("2100.00"), "endowment": 0}
+    assert (r.cash_brought_forward, r.cash_carried_forward) == (D("5000.00"), D("8700.00"))
+    # the bank 5,000 + 2,000 + 10,000 - 10,000 - 300 - 100; the firm 3,000 - 1,200 + 300
+    assert r.cash_accounts == {"Assets:Bank": (D("5000.00"), D("6600.00")),
+                               "Assets:Held:Firm": (0, D("2100.00"))}
+    assert r.statement.assets["fixed_assets"] == D("10000.00")
+
+
+def test_an_opening_balance_is_brought_forward_never_received(tmp_path):
+    entries, options = load(write_first_year(tmp_path / "b", "receipts"))
+    r = receipts_payments(entries, options, *FY2024)
+    assert next(x for x in r.receipts if x.key == "other").total == 0
+    # the prior year (to 31 March 2023) ends holding it: the books' first statement
+    # brought it forward from there
+    assert r.prior is not None and r.prior.end == day(2023, 3, 31)
+    assert (r.prior.total_receipts, r.prior.cash_carried_forward) == (0, D("5000.00"))
+    nxt = receipts_payments(entries, options, *FY2025)
+    assert nxt.cash_brought_forward == D("8700.00")
+    assert nxt.total_receipts == D("7.00") and nxt.cash_carried_forward == D("8707.00")
+
+
+def test_the_sofa_and_balance_sheet_show_the_opening_balance_in_the_prior_year(tmp_path):
+    entries, options = load(write_first_year(tmp_path / "b"))
+    s = sofa(entries, options, *FY2024)
+    general = next(m for m in s.funds if m.fund == "general")
+    # 5,000 brought forward + 2,000 - 100 - 300 = 6,600
+    assert (general.brought_forward, general.carried_forward) == (D("5000.00"), D("6600.00"))
+    assert s.row("income.donations").total == D("15000.00")  # the opening is not income
+    prior = next(m for m in s.prior.funds if m.fund == "general")
+    assert prior.carried_forward == D("5000.00")
+    assert s.row("cf").prior_total == s.row("bf").total == D("5000.00")
+    b = balance_sheet(entries, options, FY2024[1], prior=FY2024[0] - datetime.timedelta(1))
+    assert (b.prior.position.assets["cash_at_bank"], b.prior.funds["unrestricted"]) == (
+        D("5000.00"), D("5000.00"))
+    # 6,600 at the bank, 2,100 at the firm, 10,000 on deposit; funds: general 6,600,
+    # case 2,100, endowment 10,000
+    assert (b.position.net_assets, b.funds["unrestricted"], b.funds["restricted"],
+            b.funds["endowment"]) == (D("18700.00"), D("6600.00"), D("2100.00"),
+                                      D("10000.00"))
+
+
+def test_an_accrued_grants_tranches_are_grant_receipts(tmp_path):
+    """tests/test_accruals.py's books: 10,000 EUR awarded at 0.95; 5,000 EUR arrive for
+    4,400 GBP in 2022 and 5,000 EUR for 4,600 GBP in 2023."""
+    path = tmp_path / "main.beancount"
+    path.write_text(test_accruals.BOOKS)
+    entries, options = load(path)
+    r = receipts_payments(entries, options, day(2022, 1, 1), day(2022, 12, 31))
+    got = {x.key: columns(x) for x in r.receipts if x.total}
+    assert got == {"charitable": (0, D("4400.00"), 0, D("4400.00"))}
+    r = receipts_payments(entries, options, day(2023, 1, 1), day(2023, 12, 31))
+    assert {x.key: x.total for x in r.receipts if x.total} == {"charitable": D("4600.00")}
+    assert r.cash_carried_forward - r.cash_brought_forward == D("2300.00")  # 4,600 - 2,300
