@@ -102,3 +102,99 @@ def test_an_accrued_grants_tranches_are_grant_receipts(tmp_path):
     r = receipts_payments(entries, options, day(2023, 1, 1), day(2023, 12, 31))
     assert {x.key: x.total for x in r.receipts if x.total} == {"charitable": D("4600.00")}
     assert r.cash_carried_forward - r.cash_brought_forward == D("2300.00")  # 4,600 - 2,300
+
+
+# A crowdfunder whose terms give its leftover to a named charity: 500.00 raised, 325.00
+# spent, 175.00 given on closing; trustees' expenses 40.00, staff 1,000.00 (general);
+# one declared note for FY2024 and one for FY2023 (which must not count for FY2024).
+DONATING = """
+2023-04-01 open Expenses:Grants:Charities GBP
+2023-04-01 open Expenses:Trustees:Travel GBP
+2023-04-01 open Expenses:Staff:Salaries GBP
+2023-04-01 custom "fund" "appeal" "restricted"
+  title: "Appeal crowdfunder"
+  description: "The costs of the Court of Appeal hearing"
+  purpose: "Expenses:Legal"
+  terms: "donate-to-charity"
+  charity: "Access to Justice Foundation"
+2023-11-01 * "CF" "Pledges"
+  fund: "appeal"
+  Assets:Bank                   500.00 GBP
+  Income:Crowdfunding:CF       -500.00 GBP
+2023-12-01 * "Firm" "Appeal work"
+  fund: "appeal"
+  Expenses:Legal:Solicitors     325.00 GBP
+  Assets:Bank                  -325.00 GBP
+2024-01-10 * "Trustee" "Train fare to the hearing" #related-party
+  fund: "general"
+  Expenses:Trustees:Travel       40.00 GBP
+  Assets:Bank                   -40.00 GBP
+2024-01-12 * "Payroll" "Salaries"
+  fund: "general"
+  Expenses:Staff:Salaries      1000.00 GBP
+  Assets:Bank                 -1000.00 GBP
+2024-01-15 * "Access to Justice Foundation" "Leftover of appeal donated under its terms"
+  fund: "appeal"
+  leftover: "donated"
+  Expenses:Grants:Charities     175.00 GBP
+  Assets:Bank                  -175.00 GBP
+2024-01-15 custom "fund-close" "appeal"
+2024-06-30 custom "fundledger-note" "contingent-liabilities" "An adverse costs order of up to 20,000 is possible if the appeal fails."
+  year: 2024
+2023-06-30 custom "fundledger-note" "reserves-policy" "Three months' running costs."
+"""
+
+
+def test_a_donated_leftover_is_a_grant_made_with_a_grants_payable_note(tmp_path):
+    from reports.notes import notes
+
+    entries, options = load(write_first_year(tmp_path / "b", extra=DONATING))
+    s = sofa(entries, options, *FY2024)
+    # 500 - 325 = 175 given to the charity the terms name: charitable activities
+    assert (s.row("expenditure.grants").restricted, s.row("expenditure.other").restricted) == (
+        D("175.00"), 0)
+    # general's other expenditure: rent 100 + trustees' travel 40 + salaries 1,000
+    assert s.row("expenditure.other").unrestricted == D("1140.00")
+    n = notes(entries, options, *FY2024)
+    grants = n.section("grants-payable")
+    assert grants.rows == [[day(2024, 1, 15), "Access to Justice Foundation", "appeal",
+                            D("175.00")]]
+    assert "in the year: 175.00 GBP" in grants.words[0] and "payable" in grants.words[0]
+    funds = {r[0]: r[2] for r in n.section("funds").rows}
+    assert funds["appeal: Appeal crowdfunder"] == (
+        "The costs of the Court of Appeal hearing [may be spent on: Expenses:Legal]")
+    assert any("fund general in words" in m for m in n.missing)
+    assert not any("fund appeal" in m for m in n.missing)
+    related = n.section("related-parties")
+    assert "reimbursed (Expenses:Trustees): 40.00 GBP" in related.words[0]
+    assert related.rows == [[day(2024, 1, 10), "Train fare to the hearing", D("40.00")]]
+    assert "1000.00 GBP" in n.section("staff").words[0]
+    # general: 5,000 + 2,000 - 100 - 300 - 40 - 1,000 = 5,560, none designated
+    assert "free reserves 5560.00 GBP" in n.section("reserves").words[0]
+    # the trustees' words for FY2024 are shown; FY2023's reserves policy is not this year's
+    assert n.section("contingent-liabilities").words == [
+        "An adverse costs order of up to 20,000 is possible if the appeal fails."]
+    assert not any(m.startswith("Contingent liabilities") for m in n.missing)
+    assert any(m.startswith("Reserves policy") for m in n.missing)
+    assert any(m.startswith("Independent examiner's report") for m in n.missing)
+    assert n.section("examiner-report").words == ["Not yet declared by the trustees."]
+
+
+def test_the_prior_year_by_fund_class_is_in_the_table_and_the_html(tmp_path):
+    from reports import sofa_render
+
+    entries, options = load(write_first_year(tmp_path / "b"))
+    s = sofa(entries, options, *FY2025)
+    header, rows = sofa_render.comparatives(s)
+    assert header == ["Prior year 2023-04-01 to 2024-03-31", "Unrestricted", "Restricted",
+                      "Endowment", "Total"]
+    got = {r[0].strip(): r[1:] for r in rows}
+    # FY2024 by class: gifts 2,000 / 3,000 / 10,000; funds carried forward 6,600 / 2,100
+    # / 10,000 (the deposit is still the endowment's)
+    assert got["Donations and legacies"] == [D("2000.00"), D("3000.00"), D("10000.00"),
+                                             D("15000.00")]
+    assert got["Total funds carried forward"] == [D("6600.00"), D("2100.00"), D("10000.00"),
+                                                  D("18700.00")]
+    assert "Comparatives: the prior year by fund class" in sofa_render.to_table(s)
+    html = sofa_render.to_html(s)
+    assert "Prior year 2023-04-01 to 2024-03-31" in html and "18,700.00" in html

@@ -215,7 +215,18 @@ def test_sample_pack_for_the_demo_s_last_year(cli):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["1-sofa.csv", "1-sofa.html", "2-balance-sheet.csv",
                      "2-balance-sheet.html", "3-trial-balance.csv", "3-trial-balance.html",
-                     "4-nominal-ledger.csv", "5-entries-behind.csv"]
+                     "4-nominal-ledger.csv", "5-entries-behind.csv", "6-notes.html"]
+    # every part an examiner expects beside the statements, and what is still missing
+    notes = (out / "6-notes.html").read_text()
+    for part in ("Accounting policies and basis of preparation", "Debtors and creditors",
+                 "Funds note: each fund and its purpose", "Grants made and grants payable",
+                 "Related-party transactions and trustees&#39; expenses", "Staff costs",
+                 "Reserves", "Contingent liabilities (adverse costs orders)",
+                 "Events after the balance sheet date", "Approval by the trustees",
+                 "Independent examiner&#39;s report", "Still to be declared by the trustees"):
+        assert part in notes, part
+    assert "Still to be declared by the trustees" in r.stdout
+    assert "Comparatives: the prior year by fund class" in (out / "1-sofa.html").read_text()
     sheet = (out / "2-balance-sheet.html").read_text()
     assert "Analysis of net assets between funds" in sheet and "Funds of the charity" in sheet
     assert "Funds note" in (out / "1-sofa.html").read_text()
