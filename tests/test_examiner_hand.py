@@ -198,3 +198,40 @@ def test_the_prior_year_by_fund_class_is_in_the_table_and_the_html(tmp_path):
     assert "Comparatives: the prior year by fund class" in sofa_render.to_table(s)
     html = sofa_render.to_html(s)
     assert "Prior year 2023-04-01 to 2024-03-31" in html and "18,700.00" in html
+
+
+INVOICED = """
+2023-04-01 open Liabilities:Creditors:Firm GBP
+2024-03-20 * "Firm" "Invoice C-7: hearing preparation"
+  fund: "case"
+  invoice: "C-7"
+  Expenses:Legal:Solicitors    1500.00 GBP
+  Liabilities:Creditors:Firm  -1500.00 GBP
+2024-04-20 * "Firm" "Pay invoice C-7"
+  invoice: "C-7"
+  Liabilities:Creditors:Firm   1500.00 GBP
+  Assets:Held:Firm            -1500.00 GBP
+"""
+
+
+def test_legal_as_of_a_date_is_what_was_invoiced_and_unpaid_then(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    from reports.legal import legal_spend
+
+    path = write_first_year(tmp_path / "b", extra=INVOICED)
+    entries, options = load(path)
+    # at 31 March 2024: 1,200 paid in August, C-7's 1,500 invoiced and owed
+    at_year_end = legal_spend(entries, options, as_of=FY2024[1])
+    assert (at_year_end.total, at_year_end.unpaid) == (D("2700.00"), D("1500.00"))
+    # paid on 20 April: owed nothing at the end of April, and nothing now
+    assert legal_spend(entries, options, as_of=day(2024, 4, 30)).unpaid == 0
+    assert legal_spend(entries, options).unpaid == 0
+    # before the invoice: only August's 1,200
+    assert legal_spend(entries, options, as_of=day(2024, 3, 19)).total == D("1200.00")
+    r = run_cli("legal", "--books", str(path), "--as-of", "2024-03-31", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert (data["as_of"], data["unpaid"]) == ("2024-03-31", "1500.00 GBP")
