@@ -235,3 +235,23 @@ def test_legal_as_of_a_date_is_what_was_invoiced_and_unpaid_then(tmp_path):
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert (data["as_of"], data["unpaid"]) == ("2024-03-31", "1500.00 GBP")
+
+
+def test_a_conditional_award_is_income_when_its_conditions_are_met(tmp_path):
+    """tests/test_accruals.py's books with the award conditional on permission to appeal,
+    met on 1 March 2023: nothing is income in 2022 but the tranche received (4,400); in
+    2023 the 5,000 EUR still due is income at 0.95 (4,750), and the second tranche of
+    4,600 settles it (a 150 loss). The pack's policy note says so."""
+    from reports.notes import notes
+
+    path = tmp_path / "main.beancount"
+    path.write_text(test_accruals.BOOKS.replace(
+        'conditions: "none"', 'conditions: "permission to appeal"\n  conditions-met: 2023-03-01'))
+    entries, options = load(path)
+    s = sofa(entries, options, day(2022, 1, 1), day(2022, 12, 31), prior=False)
+    assert s.row("income.charitable").restricted == D("4400.00")
+    s = sofa(entries, options, day(2023, 1, 1), day(2023, 12, 31), prior=False)
+    assert s.row("income.charitable").restricted == D("4750.00")
+    assert s.row("gains").restricted == D("-150.00")
+    policy = notes(entries, options, day(2023, 1, 1), day(2023, 12, 31)).section("policies")
+    assert policy.rows[0][3:] == ["permission to appeal", "conditions met on 2023-03-01"]
