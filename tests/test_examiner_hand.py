@@ -255,3 +255,58 @@ def test_a_conditional_award_is_income_when_its_conditions_are_met(tmp_path):
     assert s.row("gains").restricted == D("-150.00")
     policy = notes(entries, options, day(2023, 1, 1), day(2023, 12, 31)).section("policies")
     assert policy.rows[0][3:] == ["permission to appeal", "conditions met on 2023-03-01"]
+
+
+def test_a_euro_grants_raised_is_the_funds_notes_income_and_its_loss_a_line(tmp_path):
+    """tests/test_accruals.py's books over the grant's life: 10,000 EUR awarded at 0.95 is
+    9,500 of income; the tranches came to 4,400 + 4,600 = 9,000, so 500 of exchange
+    losses (350 + 150); 2,300 spent on solicitors; 9,500 - 500 - 2,300 = 6,700 left."""
+    from reports.funds import reconcile
+
+    path = tmp_path / "main.beancount"
+    path.write_text(test_accruals.BOOKS)
+    entries, options = load(path)
+    s = sofa(entries, options, day(2022, 1, 1), day(2023, 12, 31), prior=False)
+    note = next(m for m in s.funds if m.fund == "grant")
+    assert (note.income, note.gains, note.expenditure) == (
+        D("9500.00"), D("-500.00"), D("2300.00"))
+    grant = next(f for f in reconcile(entries, options) if f.fund == "grant")
+    assert (grant.raised_total, grant.gains, grant.legal_total, grant.other_spend) == (
+        D("9500.00"), D("-500.00"), D("2300.00"), 0)
+    assert grant.raised_total + grant.gains - grant.legal_total == grant.balance == D("6700.00")
+    assert grant.to_json()["gains"] == "-500.00 GBP"
+
+
+def test_the_fund_page_shows_the_exchange_loss_and_its_journal_adds_up(tmp_path):
+    """The same grant on Fava's Funds page: raised 9,500 and a loss of 500 on its own row,
+    each linking to a journal whose postings add up to it."""
+    import html
+    import re
+    from urllib.parse import parse_qs, urlparse
+
+    from fava.core.filters import AdvancedFilter
+    from fava_support import EXTENSION_LINE, fava_app
+
+    from ledger import funds as fundmodel
+    from reports.classify import is_gain_or_loss
+    from reports.fava_ext import trail
+
+    path = tmp_path / "main.beancount"
+    path.write_text(test_accruals.BOOKS + EXTENSION_LINE)
+    entries, _options = load(path)
+    app, slug = fava_app(path)
+    page = app.test_client().get(f"/{slug}/extension/Funds/?fund=grant") \
+        .get_data(as_text=True)
+    row = re.search(r'<tr class="" data-field="gains">(.*?)</tr>', page, re.DOTALL).group(1)
+    assert "500.00" in row
+    link = html.unescape(re.search(r'href="([^"]+)"', row.split("</td>", 1)[1]).group(1))
+    assert parse_qs(urlparse(link).query)["filter"] == [trail.journal_filter("gains", "grant")]
+
+    def behind(field, counts):
+        kept = AdvancedFilter(trail.journal_filter(field, "grant")).apply(entries)
+        return sum((fundmodel.weight(p).number for e in kept for p in e.postings
+                    if counts(p.account) and fundmodel.posting_fund(p, e) == "grant"), 0)
+
+    assert behind("gains", is_gain_or_loss) == D("500.00")  # debits: a loss
+    assert -behind("raised", lambda a: a.startswith("Income:") and not is_gain_or_loss(a)) \
+        == D("9500.00")
