@@ -18,11 +18,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
 from ledger.plugin import RESTRICTED
+from ledger.rates import NoRate, Rates
 from reports import words
 from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
 
@@ -288,6 +290,17 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     default = _first_unrestricted(declared)
     invoice_funds = _invoice_funds(entries)
     acc: dict[str, _Acc] = {fid: _Acc() for fid in declared}
+    rates = Rates(entries, unit)
+
+    def value(p, txn) -> Amount:
+        """The posting's weight, a foreign one at the books' rate on its date (if any)."""
+        w = fundmodel.weight(p)
+        if w.currency == unit:
+            return w
+        try:
+            return Amount(rates.value(w, txn.date), unit)
+        except NoRate:
+            return w
 
     for txn in entries:
         if not isinstance(txn, Transaction):
@@ -302,7 +315,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 continue  # the plugin reports these; the books do not load clean
             txn_funds.add(fid)
             a = acc[fid]
-            w = fundmodel.weight(p)
+            w = value(p, txn)
             if w.currency != unit:
                 a.foreign[w.currency] -= w.number  # the fund's money, as its balance counts
                 continue
@@ -340,7 +353,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 continue
             fid = holding_fund(p, txn, txn_funds, invoice_funds, default)
             if fid in acc:
-                w = fundmodel.weight(p)
+                w = value(p, txn)
                 if w.currency == unit:
                     acc[fid].holdings[p.account] += w.number
 
