@@ -13,6 +13,7 @@ import pytest
 
 from reports.balance_sheet import balance_sheet
 from reports.classify import ReportError
+from reports.receipts_payments import receipts_payments
 from reports.sofa import sofa
 from reports.trial_balance import RETRANSLATION, trial_balance
 from tests.statements_books import load
@@ -145,3 +146,18 @@ def test_the_trial_balance_at_the_closing_rate(books):
         "Income:Donations:Bank": D("-500.00"), "Income:Donations:PayPal": D("-111.00"),
         "Income:Grants:Lumen": D("-17200.00"), RETRANSLATION: D("191.00")}
     assert tb.total_debit == tb.total_credit == D("17811.00")
+
+
+def test_receipts_and_payments_count_every_currency(books):
+    r = receipts_payments(*books, *Q1)
+    # received: 500.00 in the bank and 150 USD at 0.74 = 111.00; paid: 100 USD at 0.80
+    # (the award is a debtor: no money moved)
+    assert {x.key: x.unrestricted for x in r.receipts if x.total} == {"donations": D("611.00")}
+    assert {x.key: x.unrestricted for x in r.payments if x.total} == {"other": D("80.00")}
+    # the 50 USD left, booked at 31.00, is worth 40.00 at 31 March: 9.00 gained
+    assert r.cash_accounts == {"Assets:Bank": (0, D("500.00")),
+                               "Assets:PayPal": (0, D("40.00"))}
+    assert (r.cash_brought_forward, r.exchange_difference, r.cash_carried_forward) == (
+        0, D("9.00"), D("540.00"))
+    assert r.foreign == {}
+    assert r.statement.assets["debtors"] == D("17000.00")
