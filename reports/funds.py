@@ -26,7 +26,7 @@ from ledger.closing import LEFTOVER_KEY
 from ledger.plugin import RESTRICTED
 from ledger.rates import NoRate, Rates
 from reports import words
-from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
+from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, is_cash, legal_category
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -443,7 +443,14 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         blockers.append(f"{show_money(balance, unit)} not yet spent, returned or released"
                         + (f" (if money is left: {words.leftover(fund.terms, fund.charity)})"
                            if fund.terms else ""))
+    # At a nil balance, money "held" in our money accounts and with other funds that
+    # nets to nothing is attribution, not money: a transfer between funds that moved no
+    # cash, then spent from the bank, leaves +X with the giver and -X in the bank.
+    moved = [h for h in holdings if h.account.startswith("(with ") or is_cash(h.account)]
+    settled = balance == 0 and sum((h.amount for h in moved), ZERO) == 0
     for h in holdings:
+        if settled and h in moved:
+            continue
         if h.account.startswith("Assets:") and h.amount != 0:
             blockers.append(f"{show_money(h.amount, unit)} still held in {h.account} "
                             f"({h.description})")
@@ -457,6 +464,8 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         blockers.append(f"{show_money(owed_on_books - owed_by_invoice, unit)} owed to "
                         "creditors without an invoice number")
     for h in holdings:
+        if settled and h in moved:
+            continue
         if h.account.startswith("(with ") and h.amount > 0:
             other = h.account[6:-1]
             whose = "the accounts of several funds" if other == SEVERAL else f"{other}'s accounts"
