@@ -32,9 +32,13 @@ money accounts' balances, so for every period
 and one year's carried forward is the next year's brought forward; by fund class, each
 column's cash is what moved in it since the books began (`funds_brought_forward`,
 `funds_carried_forward`), adding up to the same totals. The prior year is computed by
-this same function (`prior`). Amounts in other
-currencies without a booked rate are not counted (they have no pound value); they are
-listed in `foreign`.
+this same function (`prior`). An amount in another currency counts at the rate on its
+date (its entry's own, else the books' `price`: `ledger.rates`), and money held in
+another currency at the closing rate (`reports.fx`), so the invariant holds with the
+exchange difference on that money added to the receipts and payments
+(`exchange_difference`, a gain positive; by fund class in `exchange_by_class`, from the
+fund holding the money). Amounts in other currencies with no rate at all are not
+counted (they have no pound value); they are listed in `foreign`.
 """
 
 from __future__ import annotations
@@ -44,11 +48,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from reports import classify, opening
+from ledger.rates import NoRate, Rates
+from reports import classify, fx, opening
 from reports.balance_sheet import AssetsAndLiabilities, assets_and_liabilities
 from reports.classify import ReportError, operating_currency
 from reports.funds import RETURNED
@@ -95,6 +101,10 @@ class ReceiptsPayments:
     funds_carried_forward: dict[str, Decimal] = dataclasses.field(default_factory=dict)
     endowment: bool = False  # the books declare an endowment fund: show its column
     prior: ReceiptsPayments | None = None
+    # Money held in other currencies retranslated at the closing rate: its change in the
+    # period (gain positive), so that carried forward = brought forward + net + this.
+    exchange_difference: Decimal = ZERO
+    exchange_by_class: dict[str, Decimal] = dataclasses.field(default_factory=dict)
 
     @property
     def net(self) -> Decimal:
@@ -138,8 +148,12 @@ def _debtor_headings(entries) -> dict[tuple[str, str | None], str]:
     return out
 
 
-def cash_balances(entries, unit: str, until: datetime.date) -> dict[str, Decimal]:
-    """The money accounts' balances at the end of `until`, in the operating currency."""
+def cash_balances(entries, options, until: datetime.date, rates: Rates | None = None,
+                  column=None) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The money accounts' balances at the end of `until`, in the operating currency, with
+    money in other currencies at the closing rate; and that money's exchange difference
+    to date (closing less booked value), by column(fund holding it)."""
+    unit = operating_currency(options)
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
@@ -148,7 +162,12 @@ def cash_balances(entries, unit: str, until: datetime.date) -> dict[str, Decimal
                     w = fundmodel.weight(p)
                     if w.currency == unit:
                         out[p.account] += w.number
-    return dict(out)
+    difference: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for r in fx.retranslate(entries, options, until, rates).items:
+        if classify.is_cash(r.account):
+            out[r.account] += r.closing
+            difference[column(r.fund) if column else "total"] += r.difference
+    return dict(out), dict(difference)
 
 
 def _moves_money(weights, unit: str) -> bool:
@@ -171,7 +190,12 @@ def _is_transfer(p, weights) -> bool:
     return between(p) and sum((w.number for q, w in weights if between(q)), ZERO) == 0
 
 
-def _flows(entries, unit, declared, start, end):
+def _column(declared, fund_id: str | None) -> str:
+    fund = declared.get(fund_id) if fund_id else None
+    return classify.sofa_column(fund.fund_class) if fund else "unrestricted"
+
+
+def _flows(entries, unit, declared, start, end, rates: Rates):
     """(receipts, payments, transfers, opening, foreign) of the transactions dated
     start..end: {(heading, column): amount}, {column: amount} for the last three."""
     invoices = _invoice_headings(entries)
@@ -182,14 +206,20 @@ def _flows(entries, unit, declared, start, end):
     openings: dict[str, Decimal] = defaultdict(lambda: ZERO)
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
 
+    def value(p, txn) -> Amount:
+        w = fundmodel.weight(p)
+        try:
+            return Amount(rates.value(w, txn.date), unit)
+        except NoRate:
+            return w
+
     def column(fund_id: str | None) -> str:
-        fund = declared.get(fund_id) if fund_id else None
-        return classify.sofa_column(fund.fund_class) if fund else "unrestricted"
+        return _column(declared, fund_id)
 
     for txn in entries:
         if not isinstance(txn, Transaction) or not start <= txn.date <= end:
             continue
-        weights = [(p, fundmodel.weight(p)) for p in txn.postings]
+        weights = [(p, value(p, txn)) for p in txn.postings]
         for p, w in weights:
             if w.currency != unit and classify.is_cash(p.account):
                 foreign[w.currency] += w.number
@@ -253,10 +283,11 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     unit = operating_currency(options)
     entries = opening.as_brought_forward(entries)
     declared, _b, _e = fundmodel.declarations(entries)
-    flows = _flows(entries, unit, declared, start, end)
+    rates = Rates(entries, unit)
+    flows = _flows(entries, unit, declared, start, end, rates)
     receipts, payments, transfers, openings, foreign = flows
     history = _net_by_column(_flows(entries, unit, declared, datetime.date.min,
-                                    start - datetime.timedelta(days=1)))
+                                    start - datetime.timedelta(days=1), rates))
 
     def lines(cells, headings) -> list[Line]:
         return [Line(h.key, h.label, *(cells[h.key, c] for c in COLUMNS)) for h in headings]
@@ -264,15 +295,22 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     r = lines(receipts, classify.RECEIPT_HEADINGS)
     pay = lines(payments, classify.PAYMENT_HEADINGS)
     moved = Line("transfers", TRANSFERS, *(transfers[c] for c in COLUMNS))
-    funds_bf = {c: history[c] + openings[c] for c in COLUMNS}
+
+    def column(fund_id):
+        return _column(declared, fund_id)
+
+    before, diff_before = cash_balances(entries, options, start - datetime.timedelta(days=1),
+                                        rates, column)
+    after, diff_after = cash_balances(entries, options, end, rates, column)
+    exchange = {c: diff_after.get(c, ZERO) - diff_before.get(c, ZERO) for c in COLUMNS}
+    funds_bf = {c: history[c] + openings[c] + diff_before.get(c, ZERO) for c in COLUMNS}
     funds_cf = {c: funds_bf[c] + sum((x.column(c) for x in r), ZERO)
-                - sum((x.column(c) for x in pay), ZERO) + moved.column(c) for c in COLUMNS}
+                - sum((x.column(c) for x in pay), ZERO) + moved.column(c) + exchange[c]
+                for c in COLUMNS}
     # An opening balance dated inside the period is brought forward, not received.
-    before = cash_balances(entries, unit, start - datetime.timedelta(days=1))
     for account, n in cash_balances([e for e in entries if opening.is_opening(e)
-                                     and e.date >= start], unit, end).items():
+                                     and e.date >= start], options, end)[0].items():
         before[account] = before.get(account, ZERO) + n
-    after = cash_balances(entries, unit, end)
     accounts = {a: (before.get(a, ZERO), after.get(a, ZERO))
                 for a in sorted(set(before) | set(after))
                 if before.get(a, ZERO) or after.get(a, ZERO)}
@@ -291,4 +329,5 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
         foreign={c: n for c, n in foreign.items() if n}, transfers=moved,
         funds_brought_forward=funds_bf, funds_carried_forward=funds_cf,
         endowment=any(f.fund_class == "endowment" for f in declared.values()),
-        prior=prior_rp)
+        prior=prior_rp, exchange_difference=sum(exchange.values(), ZERO),
+        exchange_by_class=exchange)

@@ -92,7 +92,19 @@ def balance_sheet_tables(b: BalanceSheet) -> list[Table]:
     analysis.add("Creditors", *values, sum(values, Decimal(0)))
     values = [analysis_total(b.analysis[c]) for c in cols]
     analysis.add("Net assets", *values, sum(values, Decimal(0)), total=True)
-    return [sheet, funds, analysis]
+    return [sheet, funds, analysis, *rates_tables(b.position.rates)]
+
+
+def rates_tables(rates) -> list[Table]:
+    """The exchange rates a statement used (FRS 102 s30: say which), if any."""
+    if not rates:
+        return []
+    t = Table("Exchange rates used (the books' price entries; money held in another "
+              "currency at the rate at the statement's date)",
+              ["Currency", "Rate", "Price dated"], [])
+    for r in rates:
+        t.add(r.currency, f"{r.rate} {r.unit}", r.rate_date.isoformat())
+    return [t]
 
 
 def balance_sheet_json(b: BalanceSheet) -> dict:
@@ -147,6 +159,9 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
     row("Net receipts/(payments)",
         lambda s, c: s.total("receipts", c) - s.total("payments", c), total=True)
     row(f"  {r.transfers.label}", lambda s, c: s.transfers.column(c))
+    if r.exchange_difference or (prior and prior.exchange_difference):
+        row("  Exchange difference on money in other currencies",
+            lambda s, c: s.exchange_by_class.get(c, Decimal(0)))
     row("Cash brought forward", lambda s, c: s.funds_brought_forward[c])
     row("Cash carried forward", lambda s, c: s.funds_carried_forward[c], total=True)
 
@@ -162,7 +177,7 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
     other.add("Investment and fixed assets", s.assets["fixed_assets"])
     for h in classify.LIABILITY_LINES:
         other.add(f"Liabilities: {h.label}", s.liabilities[h.key])
-    return [t, cash, other]
+    return [t, cash, other, *rates_tables(r.statement.rates)]
 
 
 def receipts_payments_json(r: ReceiptsPayments) -> dict:
@@ -188,6 +203,7 @@ def receipts_payments_json(r: ReceiptsPayments) -> dict:
             "assets": {k: _d(v) for k, v in r.statement.assets.items()},
             "liabilities": {k: _d(v) for k, v in r.statement.liabilities.items()}},
         "foreign": {c: _d(n) for c, n in r.foreign.items()},
+        "exchange_difference": _d(r.exchange_difference),
         "prior": None if r.prior is None else {
             "start": r.prior.start.isoformat(), "end": r.prior.end.isoformat(),
             "total_receipts": _d(r.prior.total_receipts),
