@@ -204,6 +204,7 @@ def receipts_payments_json(r: ReceiptsPayments) -> dict:
             "liabilities": {k: _d(v) for k, v in r.statement.liabilities.items()}},
         "foreign": {c: _d(n) for c, n in r.foreign.items()},
         "exchange_difference": _d(r.exchange_difference),
+        "exchange_by_class": {c: _d(n) for c, n in r.exchange_by_class.items()},
         "prior": None if r.prior is None else {
             "start": r.prior.start.isoformat(), "end": r.prior.end.isoformat(),
             "total_receipts": _d(r.prior.total_receipts),

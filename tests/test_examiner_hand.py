@@ -310,3 +310,21 @@ def test_the_fund_page_shows_the_exchange_loss_and_its_journal_adds_up(tmp_path)
     assert behind("gains", is_gain_or_loss) == D("500.00")  # debits: a loss
     assert -behind("raised", lambda a: a.startswith("Income:") and not is_gain_or_loss(a)) \
         == D("9500.00")
+
+
+def test_receipts_and_payments_by_class_add_up_with_an_exchange_difference(tmp_path):
+    """tests/test_fx.py's books, first quarter of 2024: the general fund receives 500.00
+    and 150 USD at 0.74 (111.00), pays 100 USD at 0.80 (80.00); the 50 USD left (31.00 as
+    booked) is worth 40.00 at 31 March: 9.00 gained, the general fund's, so unrestricted
+    cash goes 0 -> 500 + 111 - 80 + 9 = 540.00."""
+    from tests import test_fx
+
+    path = tmp_path / "main.beancount"
+    path.write_text(test_fx.BOOKS)
+    entries, options = load(path)
+    r = receipts_payments(entries, options, *test_fx.Q1)
+    assert r.exchange_by_class == {"unrestricted": D("9.00"), "restricted": 0,
+                                   "endowment": 0}
+    assert r.funds_carried_forward == {"unrestricted": D("540.00"), "restricted": 0,
+                                       "endowment": 0}
+    assert sum(r.funds_carried_forward.values()) == r.cash_carried_forward
