@@ -30,12 +30,17 @@ from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports import classify
+from reports import classify, render
 from reports.balance_sheet import balance_sheet
 from reports.sofa import sofa
 
 ZERO = Decimal("0.00")
 NOTE = "fundledger-note"
+
+
+def _money(unit: str):
+    return lambda n: render.money(n, unit)
+
 NOTE_KEYS = {
     "reserves-policy": "Reserves policy",
     "related-parties": "Related-party transactions",
@@ -97,6 +102,7 @@ def _sum(entries, start, end, prefix, unit) -> Decimal:
 
 def notes(entries, options, start: datetime.date, end: datetime.date) -> Notes:
     unit = classify.operating_currency(options)
+    m = _money(unit)
     basis = ledger_options.basis(entries)
     year = ledger_options.fy_of(end, ledger_options.fy_end(entries))
     prior_end = start - datetime.timedelta(days=1)
@@ -110,6 +116,13 @@ def notes(entries, options, start: datetime.date, end: datetime.date) -> Notes:
     missing = [f"{title} (custom \"{NOTE}\" \"{key}\" \"...\" with year: {year})"
                for key, title in NOTE_KEYS.items() if key not in said]
     out = [_policies(basis, entries, unit)]
+    classes = Section("comparatives", "Funds by class, this year and the prior year", [
+        ("The SOFA beside these notes gives the prior year's income and expenditure by fund "
+        "class too.")], ["Funds", f"At {end}", f"At {prior_end}"])
+    for cls in ("unrestricted", "designated", "restricted", "endowment"):
+        classes.rows.append([cls, b.funds.get(cls, ZERO), b.prior.funds.get(cls, ZERO)])
+    classes.rows.append(["total", b.total_funds, b.prior.total_funds])
+    out.append(classes)
 
     lines = Section("debtors-creditors", "Debtors and creditors", [
         "Balances by account at the year end and the year before; creditors are owed."],
@@ -123,31 +136,31 @@ def notes(entries, options, start: datetime.date, end: datetime.date) -> Notes:
     funds = Section("funds", "Funds note: each fund and its purpose", [],
                     ["Fund", "Class", "Purpose", "Brought forward", "Income", "Expenditure",
                      "Gains/(losses)", "Transfers", "Carried forward"])
-    for m in s.funds:
-        fund = declared[m.fund]
-        words = descriptions.get(m.fund)
+    for mv in s.funds:
+        fund = declared[mv.fund]
+        words = descriptions.get(mv.fund)
         if not words:
-            missing.append(f"The purpose of fund {m.fund} in words (description: on its "
+            missing.append(f"The purpose of fund {mv.fund} in words (description: on its "
                            "declaration)")
         spend = f" [may be spent on: {', '.join(fund.purpose)}]" if fund.purpose else ""
-        funds.rows.append([f"{m.fund}: {m.title}", m.fund_class,
+        funds.rows.append([f"{mv.fund}: {mv.title}", mv.fund_class,
                            f"{words or '(not declared)'}{spend}",
-                           m.brought_forward, m.income, m.expenditure, m.gains, m.transfers,
-                           m.carried_forward])
+                           mv.brought_forward, mv.income, mv.expenditure, mv.gains, mv.transfers,
+                           mv.carried_forward])
     out.append(funds)
     out.append(_grants(entries, start, end, unit, b))
     out.append(_related(entries, start, end, unit, said))
     staff = _sum(entries, start, end, STAFF, unit)
     out.append(Section("staff", "Staff costs", [
-        f"Staff costs in the year ({STAFF}): {staff} {unit}; the year before: "
-        f"{_sum(entries, s.prior.start, s.prior.end, STAFF, unit)} {unit}."
+        f"Staff costs in the year ({STAFF}): {m(staff)}; the year before: "
+        f"{m(_sum(entries, s.prior.start, s.prior.end, STAFF, unit))}."
         + (" No employee received benefits of 60,000 or more." if staff < 60000 else "")]))
     designated = b.funds.get("designated", ZERO)
     out.append(Section("reserves", "Reserves", [
-        (f"Unrestricted funds {b.funds['unrestricted'] + designated} {unit}, of which "
-        f"designated by the trustees {designated} {unit}: free reserves "
-        f"{b.funds['unrestricted']} {unit}. Restricted funds {b.funds['restricted']} {unit} "
-        f"and endowment {b.funds['endowment']} {unit} are not reserves."),
+        (f"Unrestricted funds {m(b.funds['unrestricted'] + designated)}, of which "
+        f"designated by the trustees {m(designated)}: free reserves "
+        f"{m(b.funds['unrestricted'])}. Restricted funds {m(b.funds['restricted'])} "
+        f"and endowment {m(b.funds['endowment'])} are not reserves."),
         said.get("reserves-policy", "Reserves policy: not yet declared by the trustees.")]))
     for key in ("contingent-liabilities", "post-balance-sheet", "trustees-approval",
                 "examiner-report"):
@@ -194,19 +207,21 @@ def _grants(entries, start, end, unit, b) -> Section:
                     section.rows.append([t.date, t.payee or t.narration,
                                          fundmodel.posting_fund(p, t) or "",
                                          fundmodel.weight(p).number])
+    m = _money(unit)
     made = sum((r[3] for r in section.rows), ZERO)
     payable = -sum((n for a, n in b.position.accounts.items()
                     if classify.under(a, "Liabilities:Grants")), ZERO)
-    section.words.append(f"Grants made to other charities in the year: {made} {unit} "
+    section.words.append(f"Grants made to other charities in the year: {m(made)} "
                          "(charitable activities); payable at the year end "
-                         f"(Liabilities:Grants): {payable} {unit}.")
+                         f"(Liabilities:Grants): {m(payable)}.")
     return section
 
 
 def _related(entries, start, end, unit, said) -> Section:
+    m = _money(unit)
     spent = _sum(entries, start, end, TRUSTEES, unit)
     section = Section("related-parties", "Related-party transactions and trustees' expenses",
-                      [f"Trustees' expenses reimbursed ({TRUSTEES}): {spent} {unit}."
+                      [f"Trustees' expenses reimbursed ({TRUSTEES}): {m(spent)}."
                        if spent else f"No trustees' expenses were paid ({TRUSTEES})."],
                       ["Date", "Transaction", "Amount"])
     for t in entries:

@@ -168,9 +168,9 @@ def test_a_donated_leftover_is_a_grant_made_with_a_grants_payable_note(tmp_path)
     related = n.section("related-parties")
     assert "reimbursed (Expenses:Trustees): 40.00 GBP" in related.words[0]
     assert related.rows == [[day(2024, 1, 10), "Train fare to the hearing", D("40.00")]]
-    assert "1000.00 GBP" in n.section("staff").words[0]
+    assert "in the year (Expenses:Staff): 1,000.00 GBP" in n.section("staff").words[0]
     # general: 5,000 + 2,000 - 100 - 300 - 40 - 1,000 = 5,560, none designated
-    assert "free reserves 5560.00 GBP" in n.section("reserves").words[0]
+    assert "free reserves 5,560.00 GBP" in n.section("reserves").words[0]
     # the trustees' words for FY2024 are shown; FY2023's reserves policy is not this year's
     assert n.section("contingent-liabilities").words == [
         "An adverse costs order of up to 20,000 is possible if the appeal fails."]
@@ -178,6 +178,12 @@ def test_a_donated_leftover_is_a_grant_made_with_a_grants_payable_note(tmp_path)
     assert any(m.startswith("Reserves policy") for m in n.missing)
     assert any(m.startswith("Independent examiner's report") for m in n.missing)
     assert n.section("examiner-report").words == ["Not yet declared by the trustees."]
+    # by class at 31 March 2024 and 2023: general 5,560 (5,000 brought forward); case
+    # 3,000 - 1,200 + 300 = 2,100, the appeal closed at nil; the endowment 10,000
+    assert n.section("comparatives").rows == [
+        ["unrestricted", D("5560.00"), D("5000.00")], ["designated", 0, 0],
+        ["restricted", D("2100.00"), 0], ["endowment", D("10000.00"), 0],
+        ["total", D("17660.00"), D("5000.00")]]
 
 
 def test_the_prior_year_by_fund_class_is_in_the_table_and_the_html(tmp_path):

@@ -219,6 +219,7 @@ def test_sample_pack_for_the_demo_s_last_year(cli):
     # every part an examiner expects beside the statements, and what is still missing
     notes = (out / "6-notes.html").read_text()
     for part in ("Accounting policies and basis of preparation", "Debtors and creditors",
+                 "Funds by class, this year and the prior year",
                  "Funds note: each fund and its purpose", "Grants made and grants payable",
                  "Related-party transactions and trustees&#39; expenses", "Staff costs",
                  "Reserves", "Contingent liabilities (adverse costs orders)",
