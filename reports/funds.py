@@ -18,13 +18,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
 from ledger.plugin import RESTRICTED
+from ledger.rates import NoRate, Rates
 from reports import words
-from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
+from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, is_cash, legal_category
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -288,6 +290,17 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     default = _first_unrestricted(declared)
     invoice_funds = _invoice_funds(entries)
     acc: dict[str, _Acc] = {fid: _Acc() for fid in declared}
+    rates = Rates(entries, unit)
+
+    def value(p, txn) -> Amount:
+        """The posting's weight, a foreign one at the books' rate on its date (if any)."""
+        w = fundmodel.weight(p)
+        if w.currency == unit:
+            return w
+        try:
+            return Amount(rates.value(w, txn.date), unit)
+        except NoRate:
+            return w
 
     for txn in entries:
         if not isinstance(txn, Transaction):
@@ -302,7 +315,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 continue  # the plugin reports these; the books do not load clean
             txn_funds.add(fid)
             a = acc[fid]
-            w = fundmodel.weight(p)
+            w = value(p, txn)
             if w.currency != unit:
                 a.foreign[w.currency] -= w.number  # the fund's money, as its balance counts
                 continue
@@ -340,7 +353,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 continue
             fid = holding_fund(p, txn, txn_funds, invoice_funds, default)
             if fid in acc:
-                w = fundmodel.weight(p)
+                w = value(p, txn)
                 if w.currency == unit:
                     acc[fid].holdings[p.account] += w.number
 
@@ -430,7 +443,14 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         blockers.append(f"{show_money(balance, unit)} not yet spent, returned or released"
                         + (f" (if money is left: {words.leftover(fund.terms, fund.charity)})"
                            if fund.terms else ""))
+    # At a nil balance, money "held" in our money accounts and with other funds that
+    # nets to nothing is attribution, not money: a transfer between funds that moved no
+    # cash, then spent from the bank, leaves +X with the giver and -X in the bank.
+    moved = [h for h in holdings if h.account.startswith("(with ") or is_cash(h.account)]
+    settled = balance == 0 and sum((h.amount for h in moved), ZERO) == 0
     for h in holdings:
+        if settled and h in moved:
+            continue
         if h.account.startswith("Assets:") and h.amount != 0:
             blockers.append(f"{show_money(h.amount, unit)} still held in {h.account} "
                             f"({h.description})")
@@ -444,6 +464,8 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         blockers.append(f"{show_money(owed_on_books - owed_by_invoice, unit)} owed to "
                         "creditors without an invoice number")
     for h in holdings:
+        if settled and h in moved:
+            continue
         if h.account.startswith("(with ") and h.amount > 0:
             other = h.account[6:-1]
             whose = "the accounts of several funds" if other == SEVERAL else f"{other}'s accounts"

@@ -23,9 +23,12 @@ accounts' balances, so for every period
 
     cash_carried_forward - cash_brought_forward == total_receipts - total_payments
 
-and one year's carried forward is the next year's brought forward. Amounts in other
-currencies without a booked rate are not counted (they have no pound value); they are
-listed in `foreign`.
+and one year's carried forward is the next year's brought forward. An amount in another
+currency counts at the rate on its date (its entry's own, else the books' `price`:
+`ledger.rates`), and money held in another currency at the closing rate (`reports.fx`), so
+the invariant holds with the exchange difference on that money added to the receipts and
+payments (`exchange_difference`, a gain positive). Amounts in other currencies with no rate
+at all are not counted (they have no pound value); they are listed in `foreign`.
 """
 
 from __future__ import annotations
@@ -35,11 +38,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from reports import classify
+from ledger.rates import NoRate, Rates
+from reports import classify, fx
 from reports.balance_sheet import AssetsAndLiabilities, assets_and_liabilities
 from reports.classify import ReportError, operating_currency
 from reports.funds import RETURNED
@@ -75,6 +80,9 @@ class ReceiptsPayments:
     cash_accounts: dict[str, tuple[Decimal, Decimal]]  # account -> (brought, carried forward)
     statement: AssetsAndLiabilities  # at the period's end
     foreign: dict[str, Decimal]
+    # Money held in other currencies retranslated at the closing rate: its change in the
+    # period (gain positive), so that carried forward = brought forward + net + this.
+    exchange_difference: Decimal = ZERO
 
     @property
     def net(self) -> Decimal:
@@ -96,17 +104,26 @@ def _invoice_headings(entries) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def cash_balances(entries, unit: str, until: datetime.date) -> dict[str, Decimal]:
-    """The money accounts' balances at the end of `until`, in the operating currency."""
+def cash_balances(entries, options, until: datetime.date, rates: Rates | None = None
+                  ) -> tuple[dict[str, Decimal], Decimal]:
+    """The money accounts' balances at the end of `until`, in the operating currency, with
+    money in other currencies at the closing rate; and that money's exchange difference
+    to date (closing less booked value)."""
+    unit = operating_currency(options)
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:
-                if classify.is_cash(p.account):
+                if classify.is_cash(p.account) and not fx.is_monetary(p, unit):
                     w = fundmodel.weight(p)
                     if w.currency == unit:
                         out[p.account] += w.number
-    return dict(out)
+    difference = ZERO
+    for r in fx.retranslate(entries, options, until, rates).items:
+        if classify.is_cash(r.account):
+            out[r.account] += r.closing
+            difference += r.difference
+    return dict(out), difference
 
 
 def receipts_payments(entries: list, options: dict, start: datetime.date,
@@ -119,6 +136,14 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     receipts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     payments: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rates = Rates(entries, unit)
+
+    def value(p, txn) -> Amount:
+        w = fundmodel.weight(p)
+        try:
+            return Amount(rates.value(w, txn.date), unit)
+        except NoRate:
+            return w
 
     def column(fund_id: str | None) -> str:
         fund = declared.get(fund_id) if fund_id else None
@@ -127,7 +152,7 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     for txn in entries:
         if not isinstance(txn, Transaction) or not start <= txn.date <= end:
             continue
-        weights = [(p, fundmodel.weight(p)) for p in txn.postings]
+        weights = [(p, value(p, txn)) for p in txn.postings]
         for p, w in weights:
             if w.currency != unit and classify.is_cash(p.account):
                 foreign[w.currency] += w.number
@@ -161,8 +186,9 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
 
     r = lines(receipts, classify.RECEIPT_HEADINGS)
     pay = lines(payments, classify.PAYMENT_HEADINGS)
-    before = cash_balances(entries, unit, start - datetime.timedelta(days=1))
-    after = cash_balances(entries, unit, end)
+    before, diff_before = cash_balances(entries, options, start - datetime.timedelta(days=1),
+                                        rates)
+    after, diff_after = cash_balances(entries, options, end, rates)
     accounts = {a: (before.get(a, ZERO), after.get(a, ZERO))
                 for a in sorted(set(before) | set(after))
                 if before.get(a, ZERO) or after.get(a, ZERO)}
@@ -173,4 +199,5 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
         cash_brought_forward=sum(before.values(), ZERO),
         cash_carried_forward=sum(after.values(), ZERO), cash_accounts=accounts,
         statement=assets_and_liabilities(entries, options, end),
-        foreign={c: n for c, n in foreign.items() if n})
+        foreign={c: n for c, n in foreign.items() if n},
+        exchange_difference=diff_after - diff_before)

@@ -45,6 +45,7 @@ def to_json(s: Sofa) -> str:
         "funds": _funds(s.funds),
         "fund_classes": {m.fund: m.fund_class for m in s.funds},
         "sofa": _rows(s.rows),
+        "rates": rates_json(s.rates),
         "prior": None if s.prior is None else {
             "start": s.prior.start.isoformat(), "end": s.prior.end.isoformat(),
             "funds": _funds(s.prior.funds), "sofa": _rows(s.prior.rows)},
@@ -106,6 +107,21 @@ FUNDS_HEADER = ["Fund", "Class", "Brought forward", "Income", "Expenditure", "Tr
                 "Carried forward"]
 
 
+def rates_json(rates) -> list[dict]:
+    return [{"currency": r.currency, "rate": str(r.rate), "unit": r.unit,
+             "price_date": r.rate_date.isoformat()} for r in rates]
+
+
+def rates_lines(rates) -> list[str]:
+    """Which exchange rates a statement used (FRS 102 s30: say so), one line each."""
+    if not rates:
+        return []
+    return [("Exchange rates used (the books' price entries, the latest on or before each "
+            "date; an entry's own @ rate comes first):"),
+            *(f"  1 {r.currency} = {r.rate} {r.unit} (price of {r.rate_date})"
+              for r in rates), ""]
+
+
 def to_table(s: Sofa) -> str:
     title = f"{s.title}: statement of financial activities" if s.title else (
         "Statement of financial activities")
@@ -114,7 +130,8 @@ def to_table(s: Sofa) -> str:
         render.table(_sofa_header(s), _sofa_table_rows(s)), "",
         "Funds note", "",
         render.table(_funds_header(s), _funds_rows(s),
-                     align="ll" + "r" * (len(_funds_header(s)) - 2)), ""])
+                     align="ll" + "r" * (len(_funds_header(s)) - 2)), "",
+        *rates_lines(s.rates)])
 
 
 def to_csv(s: Sofa) -> str:

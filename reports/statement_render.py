@@ -92,7 +92,19 @@ def balance_sheet_tables(b: BalanceSheet) -> list[Table]:
     analysis.add("Creditors", *values, sum(values, Decimal(0)))
     values = [analysis_total(b.analysis[c]) for c in cols]
     analysis.add("Net assets", *values, sum(values, Decimal(0)), total=True)
-    return [sheet, funds, analysis]
+    return [sheet, funds, analysis, *rates_tables(b.position.rates)]
+
+
+def rates_tables(rates) -> list[Table]:
+    """The exchange rates a statement used (FRS 102 s30: say which), if any."""
+    if not rates:
+        return []
+    t = Table("Exchange rates used (the books' price entries; money held in another "
+              "currency at the rate at the statement's date)",
+              ["Currency", "Rate", "Price dated"], [])
+    for r in rates:
+        t.add(r.currency, f"{r.rate} {r.unit}", r.rate_date.isoformat())
+    return [t]
 
 
 def balance_sheet_json(b: BalanceSheet) -> dict:
@@ -134,6 +146,9 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
           sum((x.restricted for x in r.payments), Decimal(0)), r.total_payments, total=True)
     t.add("Net receipts/(payments)", "", "", r.net, total=True)
     t.add("Cash brought forward", "", "", r.cash_brought_forward)
+    if r.exchange_difference:
+        t.add("Exchange difference on money in other currencies", "", "",
+              r.exchange_difference)
     t.add("Cash carried forward", "", "", r.cash_carried_forward, total=True)
 
     cash = Table("Cash funds", ["Account", f"At {r.start}", f"At {r.end}"], [])
@@ -148,7 +163,7 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
     other.add("Investment and fixed assets", s.assets["fixed_assets"])
     for h in classify.LIABILITY_LINES:
         other.add(f"Liabilities: {h.label}", s.liabilities[h.key])
-    return [t, cash, other]
+    return [t, cash, other, *rates_tables(r.statement.rates)]
 
 
 def receipts_payments_json(r: ReceiptsPayments) -> dict:
@@ -170,6 +185,7 @@ def receipts_payments_json(r: ReceiptsPayments) -> dict:
             "assets": {k: _d(v) for k, v in r.statement.assets.items()},
             "liabilities": {k: _d(v) for k, v in r.statement.liabilities.items()}},
         "foreign": {c: _d(n) for c, n in r.foreign.items()},
+        "exchange_difference": _d(r.exchange_difference),
     }
 
 

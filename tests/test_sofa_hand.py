@@ -264,10 +264,9 @@ def test_an_error_on_a_posting_without_metadata_names_its_entry(books):
     entries, options = _with_bare_posting(books, "Income:Donations:Bank",
                                           Amount(D("-1.00"), "USD"), "general")
     with pytest.raises(ReportError, match=r"^plugin.beancount:7: Income:Donations:Bank is "
-                                          r"booked in USD with no price in GBP\. Import the "
-                                          r"download holding its currency conversion, or "
-                                          r"book the conversion \(an entry you write may "
-                                          r"give its GBP value with @@\)$"):
+                                          r"booked in USD: no rate from USD to GBP on or "
+                                          r"before 2023-10-01: add the rate to the books, "
+                                          r"e\.g\. `2023-10-01 price USD <rate> GBP`"):
         sofa(entries, options, *Y2023)
 
 
