@@ -160,7 +160,7 @@ def cash_balances(entries, options, until: datetime.date, rates: Rates | None = 
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:
-                if classify.is_cash(p.account):
+                if classify.is_cash(p.account) and not fx.is_monetary(p, unit):
                     w = fundmodel.weight(p)
                     if w.currency == unit:
                         out[p.account] += w.number
