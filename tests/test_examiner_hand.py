@@ -334,3 +334,24 @@ def test_receipts_and_payments_by_class_add_up_with_an_exchange_difference(tmp_p
     assert r.funds_carried_forward == {"unrestricted": D("540.00"), "restricted": 0,
                                        "endowment": 0}
     assert sum(r.funds_carried_forward.values()) == r.cash_carried_forward
+
+
+def test_euros_banked_at_their_own_rate_count_once_at_the_closing_rate(tmp_path):
+    """100 EUR given on 1 May 2023, booked @@ 85.00 GBP, into a euro account; the books'
+    rate at 31 March 2024 is 0.90: the euros are worth 90.00, a 5.00 gain, and cash
+    carried forward is the 5,000 opening balance's books plus 90.00, not plus 175.00."""
+    euros = """
+2023-04-01 open Assets:Bank:Euro EUR
+2023-05-01 * "Bank" "Gift in euros"
+  fund: "general"
+  Assets:Bank:Euro              100.00 EUR @@ 85.00 GBP
+  Income:Donations:Bank         -85.00 GBP
+2024-03-31 price EUR 0.90 GBP
+"""
+    entries, options = load(write_first_year(tmp_path / "b", "receipts", extra=euros))
+    r = receipts_payments(entries, options, *FY2024)
+    assert next(x for x in r.receipts if x.key == "donations").unrestricted == D("2085.00")
+    assert r.exchange_difference == D("5.00")
+    assert r.cash_accounts["Assets:Bank:Euro"] == (0, D("90.00"))
+    # 8,700 (the books without the euros) + 85 received + 5 gained
+    assert r.cash_carried_forward == sum(r.funds_carried_forward.values()) == D("8790.00")
