@@ -389,3 +389,17 @@ def test_the_sofa_workbook_has_the_prior_year_by_class_and_funds_that_add_up(tmp
                                         "Gains/(losses)", "Carried forward")} == {
         "Brought forward": D("9150"), "Income": D("0"), "Expenditure": D("2300"),
         "Gains/(losses)": D("-150"), "Carried forward": D("6700")}
+
+
+def test_a_note_for_no_year_or_an_unknown_note_is_refused_naming_its_line(tmp_path, cli):
+    """The pack writes nothing and names the declaration's line."""
+    bad = '2024-06-30 custom "fundledger-note" "reserves-policy" "Three months."\n  year: "next"\n'
+    path = write_first_year(tmp_path / "b", extra=bad)
+    out = tmp_path / "pack"
+    r = cli("report", "pack", "--books", path, "--year", "2024", "-o", out)
+    assert r.returncode == 1 and "main.beancount:" in r.stderr
+    assert "year: 'next' is not a year like 2024" in r.stderr and not out.exists()
+    path.write_text(path.read_text().replace('"reserves-policy"', '"reserve-policy"')
+                    .replace('  year: "next"\n', ""))
+    r = cli("report", "pack", "--books", path, "--year", "2024", "-o", out)
+    assert r.returncode == 1 and "'reserve-policy' is not one of reserves-policy" in r.stderr
