@@ -28,9 +28,11 @@ def command(books, year, out) -> None:
     purposes, grants payable, related parties and trustees' expenses, staff costs,
     reserves, contingent liabilities, events after the year end, the trustees' approval
     and the examiner's report). Words only the trustees can write are declared in the
-    books (`custom "fundledger-note" KEY "text"` with `year: YEAR`); the pack lists
-    what is still missing and never writes it for them. Each statement is written as
-    HTML and CSV.
+    books (`custom "fundledger-note" KEY "text"` with `year: YEAR`; KEY is one of
+    reserves-policy, related-parties, contingent-liabilities, post-balance-sheet,
+    trustees-approval, examiner-report; a fund's purpose is `description:` on its
+    declaration); the pack lists what is still missing and never writes it for them.
+    Each statement is written as HTML and CSV, the notes as HTML.
     """
     from reports import notes_render, sofa_render
     from reports import statement_render as sr
