@@ -1,0 +1,70 @@
+"""Rough edges of the treasurer's year (issue 25, item 6), each through the real CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import cli_env, run_cli
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+@pytest.fixture
+def books(tmp_path):
+    folder = tmp_path / "books"
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+    made = run_cli("init", folder, "--start", "2017-01-01", env=env)
+    assert made.returncode == 0, made.stderr
+    return folder, env
+
+
+def proposed(stderr: str, account: str) -> str:
+    """The rules the refusal proposes, with the treasurer's account for FIXME."""
+    block = stderr.split("e.g.:\n\n", 1)[1].split("\nor import with", 1)[0]
+    return re.sub(r"(Expenses|Income):FIXME", account, block)
+
+
+def test_a_type_name_in_french_is_printed_as_written_and_its_rule_works(tmp_path, books):
+    folder, env = books
+    text = (REAL / "paypal-fr.csv").read_text(encoding="utf-8-sig")
+    assert '"Paiement Express Checkout","Terminé","EUR","-45,90"' in text
+    export = tmp_path / "Download.csv"
+    export.write_text(text.replace('"Paiement Express Checkout","Terminé","EUR","-45,90"',
+                                   '"Paiement préapprouvé","Terminé","EUR","-45,90"'),
+                      encoding="utf-8-sig")
+    refused = run_cli("import", export, "--books", folder, env=env)
+    assert refused.returncode == 1
+    assert "Type 'Paiement préapprouvé', money out" in refused.stderr, refused.stderr
+    assert "\\xe9" not in refused.stderr
+    assert 'values: "Paiement préapprouvé"' in refused.stderr
+    with (folder / "rules.beancount").open("a", encoding="utf-8") as f:
+        f.write(proposed(refused.stderr, "Expenses:Running:Stationery"))
+    done = run_cli("import", export, "--books", folder, env=env)
+    assert done.returncode == 0, done.stderr
+    booked = (folder / "imports" / "paypal" / "2025.beancount").read_text(encoding="utf-8")
+    assert "Expenses:Running:Stationery" in booked
+
+
+def test_a_rule_proposed_for_descriptions_of_digits_only_claims_them(tmp_path, books):
+    folder, env = books
+    export = tmp_path / "statement.csv"
+    export.write_text(
+        "Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,"
+        "Debit Amount,Credit Amount,Balance,\n"
+        "12/03/2025,DEB,'30-91-74,02344812,100299,15.00,,470.00,\n"
+        "11/03/2025,DEB,'30-91-74,02344812,100234,15.00,,485.00,\n"
+        "10/03/2025,FPI,'30-91-74,02344812,A DONOR 0001,,100.00,500.00,\n", encoding="utf-8")
+    refused = run_cli("import", export, "--books", folder, env=env)
+    assert refused.returncode == 1
+    assert "Transaction Description of digits and references only, money out: 2 row(s) " \
+           "(rows 2, 3)" in refused.stderr, refused.stderr
+    assert '"FIXME"' not in refused.stderr
+    with (folder / "rules.beancount").open("a", encoding="utf-8") as f:
+        f.write(proposed(refused.stderr, "Expenses:Running:Postage"))
+    done = run_cli("import", export, "--books", folder, env=env)
+    assert done.returncode == 0, done.stderr
+    booked = (folder / "imports" / "bank-lloyds" / "2025.beancount").read_text()
+    assert booked.count("Expenses:Running:Postage") == 2
+    assert "A DONOR" not in booked  # the payer of money in is never written
