@@ -68,3 +68,38 @@ def test_a_rule_proposed_for_descriptions_of_digits_only_claims_them(tmp_path, b
     booked = (folder / "imports" / "bank-lloyds" / "2025.beancount").read_text()
     assert booked.count("Expenses:Running:Postage") == 2
     assert "A DONOR" not in booked  # the payer of money in is never written
+
+
+def paypal_gifts(path: Path, gifts: list[tuple[str, str, str]]) -> Path:
+    """A UK PayPal activity download of donations: (dd/mm/yyyy, donor, gross GBP)."""
+    head = (REAL.parent / "journey" / "paypal-2024.csv").read_text(encoding="utf-8-sig")
+    lines, balance = [head.splitlines()[0]], 0
+    for n, (day, donor, gross) in enumerate(gifts):
+        balance += int(gross)
+        cells = [day, "10:00:00", "Europe/London", donor, "Donation Payment", "Completed",
+                 "GBP", f"{gross}.00", "0.00", f"{gross}.00", f"{donor.lower()}@d.example",
+                 "t@group.example", f"9TR{n:014d}", "", "", "Donation", "", "", "",
+                 f"{balance}.00", "", "", "", "Credit"]
+        lines.append(",".join(f'"{c}"' for c in cells))
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    return path
+
+
+def test_transparency_says_which_period_it_chose_and_why_not_a_later_one(tmp_path, books):
+    folder, env = books
+    # 2023: five supporters (publishable); 2024: two (fewer than 5: not on its own).
+    gifts = [(f"0{m}/06/2023", f"Donor{m}", "10") for m in range(1, 6)]
+    gifts += [("01/03/2024", "Donor1", "10"), ("02/03/2024", "Donor2", "10")]
+    export = paypal_gifts(tmp_path / "Download.CSV", gifts)
+    done = run_cli("import", export, "--books", folder, env=env)
+    assert done.returncode == 0, done.stderr
+    made = run_cli("report", "transparency", "--books", folder, "-o", tmp_path / "site",
+                   env=env)
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    assert "period: 2023-06-01 (the books' first entry) to 2023-12-31" in lines
+    assert any(line.startswith("  not to 2024-12-31: the gifts of the period that ends "
+                               "then came from fewer than 5 supporters") for line in lines)
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Since 2023 we raised" in page  # not 2017, the books' start date
+    assert "Donor" not in page
