@@ -88,6 +88,17 @@ STATEMENTS = """\
 2024-12-31 balance Assets:Held:Harbour-Vale      0.00 GBP
 2024-12-31 balance Assets:Platforms:CaseFunder   0.00 GBP
 """
+# Elements of a page drawn outside the screen's width (tests/test_browser.py's check).
+OUTSIDE = """(scope) => {
+  const width = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll(scope)) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.left < -1 || r.right > width + 1))
+      out.push(el.tagName + "." + el.className + ": " + Math.round(r.left) + ".."
+               + Math.round(r.right) + " " + (el.textContent || "").trim().slice(0, 40));
+  }
+  return out;
+}"""
 BALANCES = {"general": Decimal("1365.40"), "crowdfunder": Decimal("0.00"),
             "lumen-grant": Decimal("8072.00")}
 
@@ -223,6 +234,22 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
         assert {f: table[f]["balance"] for f in BALANCES} == BALANCES
         assert table["general"]["raised"] == Decimal("400.00")
         assert table["crowdfunder"]["raised"] == Decimal("500.00")
+
+        # The grant's page flags the court fees, which its budget never had.
+        page.goto(f"{server.funds_url}?fund=lumen-grant")
+        flagged = page.locator("table.budget tr.unbudgeted")
+        assert flagged.locator(".over-flag").inner_text() == "not in the budget"
+        assert "528.00" in flagged.inner_text() and "613.95" in flagged.inner_text()
+
+        # On a phone (390 px), every fund's page fits the screen.
+        phone = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                     has_touch=True).new_page()
+        for fund in BALANCES:
+            phone.goto(f"{server.funds_url}?fund={fund}")
+            phone.locator(".fl h2").first.wait_for()
+            phone.screenshot(path=screenshot_path(f"journey-phone-{fund}"), full_page=True)
+            assert phone.evaluate(OUTSIDE, ".fl *") == [], fund
+            assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390, fund
 
         # The SOFA for 2024 on the Statements page.
         page.goto(f"{base}/extension/Statements/?year=2024")

@@ -103,3 +103,24 @@ def test_transparency_says_which_period_it_chose_and_why_not_a_later_one(tmp_pat
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "Since 2023 we raised" in page  # not 2017, the books' start date
     assert "Donor" not in page
+
+
+def test_a_refused_download_on_the_funds_page_says_why(tmp_path, books):
+    """A USD payment with no rate anywhere: the SOFA link answers 422; the page shows the
+    reason beside the link instead of doing nothing."""
+    from browser_support import browser, fava_server
+
+    folder, env = books
+    with (folder / "main.beancount").open("a", encoding="utf-8") as f:
+        f.write('\n2017-01-01 open Assets:PayPal\n2017-01-01 open Expenses:Running:Hosting\n'
+                '2024-03-05 * "Hostsmith" "Hosting, paid in dollars"\n  fund: "general"\n'
+                "  Expenses:Running:Hosting   24.00 USD\n  Assets:PayPal\n")
+    with fava_server(str(folder)) as server, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(server.funds_url)
+        link = page.locator(".fl .downloads a", has_text="SOFA")
+        link.click()
+        note = page.locator(".fl .downloads .refused[role=alert]")
+        note.wait_for(timeout=8000)
+        text = note.inner_text().strip()
+    assert text.startswith("SOFA and funds note (XLSX): ") and "USD" in text, text
