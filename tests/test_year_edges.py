@@ -110,7 +110,7 @@ def test_a_refused_download_on_the_funds_page_says_why(tmp_path, books):
     reason beside the link instead of doing nothing."""
     from browser_support import browser, fava_server
 
-    folder, env = books
+    folder, _env = books
     with (folder / "main.beancount").open("a", encoding="utf-8") as f:
         f.write('\n2017-01-01 open Assets:PayPal\n2017-01-01 open Expenses:Running:Hosting\n'
                 '2024-03-05 * "Hostsmith" "Hosting, paid in dollars"\n  fund: "general"\n'
@@ -121,6 +121,6 @@ def test_a_refused_download_on_the_funds_page_says_why(tmp_path, books):
         link = page.locator(".fl .downloads a", has_text="SOFA")
         link.click()
         note = page.locator(".fl .downloads .refused[role=alert]")
-        note.wait_for(timeout=8000)
+        note.wait_for()
         text = note.inner_text().strip()
     assert text.startswith("SOFA and funds note (XLSX): ") and "USD" in text, text
