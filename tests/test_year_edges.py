@@ -124,3 +124,19 @@ def test_a_refused_download_on_the_funds_page_says_why(tmp_path, books):
         note.wait_for()
         text = note.inner_text().strip()
     assert text.startswith("SOFA and funds note (XLSX): ") and "USD" in text, text
+
+
+def test_an_unrecognised_export_names_the_closest_source_and_its_missing_columns(
+        tmp_path, books):
+    folder, env = books
+    export = tmp_path / "statement.csv"  # a Lloyds download cut short of its Credit column
+    export.write_text(
+        "Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,"
+        "Debit Amount,Balance\n12/03/2025,DEB,'30-91-74,02344812,HMCTS,15.00,470.00\n",
+        encoding="utf-8")
+    before = sorted(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+    refused = run_cli("import", export, "--books", folder, env=env)
+    assert refused.returncode == 1
+    assert f"{export}: " in refused.stderr and "closest is bank-lloyds" in refused.stderr
+    assert "lacks its column(s) Credit Amount" in refused.stderr, refused.stderr
+    assert sorted(p.read_bytes() for p in folder.rglob("*") if p.is_file()) == before
