@@ -32,16 +32,29 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from beancount.core import flags
 from beancount.core.data import Custom, Document, Query, Transaction
 
 LOCK, UNLOCK = "lock", "unlock"
 PREFIX = "sha256:"
 SHORT = 16  # hex digits of an entry's hash kept in the detail file
 # Entries the lock does not cover: the locks themselves, Fava's display settings, files
-# found in the documents folder, saved queries, and padding beancount derives from the
-# (covered) pad and balance entries.
+# found in the documents folder and saved queries. Every transaction is covered whatever
+# its flag: a `P` written by hand looks like beancount's padding, and padding itself is a
+# figure of the locked period (its amount can come from a balance dated after it).
 UNCOVERED_CUSTOM = (LOCK, UNLOCK, "fava-option", "fava-extension")
+# Declarations that apply to every year whatever their date (the latest one wins): one
+# dated after a lock still redefines the locked years, so the lock covers it.
+REACHING = ("fundledger-option", "support-costs", "fund-budget")
+# The options that change what the locked entries add up to: the currency figures are in,
+# how lots are booked, tolerances, account roots, and the plugins that run (and in what
+# order; dropping the fund rules is a change of the books).
+LOCKED_OPTIONS = ("operating_currency", "booking_method", "inferred_tolerance_default",
+                  "inferred_tolerance_multiplier", "infer_tolerance_from_cost",
+                  "account_rounding", "plugin", "plugin_processing_mode", "name_assets",
+                  "name_liabilities", "name_equity", "name_income", "name_expenses",
+                  "account_previous_earnings", "account_current_earnings",
+                  "account_previous_conversions", "account_current_conversions",
+                  "account_unrealized_gains", "conversion_currency")
 # Metadata that says where an entry was written, not what it says.
 WHERE = ("filename", "lineno")
 # Fields beancount fills in after the plugins run (a failing balance's difference).
@@ -126,14 +139,51 @@ def covered(entry) -> bool:
         return False
     if isinstance(entry, Custom):
         return entry.type not in UNCOVERED_CUSTOM
-    if isinstance(entry, Transaction):
-        return entry.flag != flags.FLAG_PADDING
     return True
 
 
-def hashes_through(entries, through: datetime.date) -> list[tuple[bytes, object]]:
-    """(hash, entry) for every covered entry dated on or before `through`."""
-    return [(entry_hash(e), e) for e in entries if e.date <= through and covered(e)]
+class Options(NamedTuple):
+    """The books' options a lock covers, as one pseudo-entry of the lock's digest."""
+
+    date: datetime.date
+    text: str
+    meta: dict
+
+
+def options_entry(options: dict | None, through: datetime.date) -> Options | None:
+    if options is None:
+        return None
+    text = "\x1d".join(f"{k}={_canon(options.get(k))}" for k in LOCKED_OPTIONS)
+    return Options(through, text, {"filename": options.get("filename"), "lineno": 0})
+
+
+def _reaches(entry, through: datetime.date, funds_then: set) -> bool:
+    """A declaration dated after the lock that changes the locked years' figures."""
+    if not (isinstance(entry, Custom) and entry.type in REACHING and entry.date > through):
+        return False
+    if entry.type == "fund-budget":  # only a budget of a fund that existed then
+        return bool(entry.values) and entry.values[0].value in funds_then
+    return True
+
+
+def hashes_through(entries, through: datetime.date,
+                   options: dict | None = None) -> list[tuple[bytes, object]]:
+    """(hash, entry) for every covered entry dated on or before `through`, every later
+    declaration that reaches back into it, and (given `options`) the books' options."""
+    mine = [(entry_hash(e), e) for e in entries if e.date <= through and covered(e)]
+    return mine + _beyond(entries, through, mine, options)
+
+
+def _beyond(entries, through: datetime.date, mine, options: dict | None):
+    """What a lock covers beyond its period's entries: later declarations reaching back
+    into it, and the books' options."""
+    funds_then = {e.values[0].value for _h, e in mine
+                  if isinstance(e, Custom) and e.type == "fund" and e.values}
+    out = [(entry_hash(e), e) for e in entries if _reaches(e, through, funds_then)]
+    opts = options_entry(options, through)
+    if opts is not None:
+        out.append((hashlib.sha256(("options|" + opts.text).encode()).digest(), opts))
+    return out
 
 
 def digest(hashes) -> str:
@@ -146,6 +196,8 @@ def digest(hashes) -> str:
 
 def label(entry) -> str:
     """A few words a treasurer recognises an entry by (for a missing one)."""
+    if isinstance(entry, Options):
+        return "the books' options (currency, booking, tolerances, account names, plugins)"
     if isinstance(entry, Transaction):
         words = " ".join(w for w in (entry.payee, entry.narration) if w)
         return f'{entry.date} transaction "{words[:60]}"'
@@ -176,6 +228,18 @@ def _read_detail(lock: Lock) -> list[tuple[str, str]] | None:
     return [tuple(line.split(" ", 1)) for line in lines[1:] if " " in line]
 
 
+def reason_enough(reason: str) -> bool:
+    """A reason someone can act on: at least three words with letters in them ("." or
+    "x" is no reason to reopen a closed year)."""
+    return sum(1 for w in reason.split() if any(c.isalpha() for c in w)) >= 3
+
+
+def head(entries) -> Lock | None:
+    """The latest lock in force: its digest proves every entry through its date."""
+    active, _errors = locks(entries)
+    return max(active, key=lambda lk: lk.through) if active else None
+
+
 def locks(entries) -> tuple[list[Lock], list[LockError]]:
     """The locks in force (not lifted by an unlock), in date order, and malformed ones."""
     found, lifted, errors = [], {}, []
@@ -188,10 +252,10 @@ def locks(entries) -> tuple[list[Lock], list[LockError]]:
                                     f'"{e.type}" "{PREFIX}<digest>"', e))
         elif e.type == LOCK:
             found.append(Lock(e.date, value, e))
-        elif not str(e.meta.get("reason") or "").strip():
+        elif not reason_enough(str(e.meta.get("reason") or "")):
             errors.append(LockError(e.meta, f"the unlock of the lock through {e.date} gives "
-                                    "no reason: add reason: \"...\" (e.g. the trustees' "
-                                    "minute)", e))
+                                    "no reason of a few words: add reason: \"...\" (e.g. "
+                                    "the trustees' minute)", e))
         else:
             lifted[(e.date, value)] = e
     known = {(lk.through, lk.digest) for lk in found}
@@ -201,6 +265,9 @@ def locks(entries) -> tuple[list[Lock], list[LockError]]:
                                     f"digest {value}", e))
     return [lk for lk in found if (lk.through, lk.digest) not in lifted], errors
 
+
+LOCKS_FILE = "locks.beancount"
+DETAIL_FOLDER = "locks"
 
 UNLOCK_HINT = (": restore it, or lift the lock with a reason (`fundledger unlock`) "
                "and lock again")
@@ -212,16 +279,19 @@ def _where(lock: Lock) -> str:
     return f"the lock through {lock.through} ({name}:{meta.get('lineno')})"
 
 
-def check(entries) -> list[LockError]:
-    """Every way the entries differ from the locks in force, as load errors."""
+def check(entries, options: dict | None = None) -> list[LockError]:
+    """Every way the entries (and `options`) differ from the locks in force, and every
+    lock recorded beside the books that the books no longer hold, as load errors."""
     active, errors = locks(entries)
+    errors += _dropped(entries, options)
     if not active:
         return errors
     last = max(lk.through for lk in active)
-    hashed = hashes_through(entries, last)  # entries come sorted by date
+    hashed = [(entry_hash(e), e) for e in entries if e.date <= last and covered(e)]
     reported: set[bytes] = set()
     for lock in sorted(active, key=lambda lk: lk.through):
         mine = [(h, e) for h, e in hashed if e.date <= lock.through]
+        mine += _beyond(entries, lock.through, mine, options)
         if digest(h for h, _e in mine) == lock.digest:
             continue
         detail = _read_detail(lock)
@@ -232,6 +302,35 @@ def check(entries) -> list[LockError]:
                 f"named){UNLOCK_HINT}"), lock.entry))
             continue
         errors += _differences(lock, mine, detail, reported)
+    return errors
+
+
+def _dropped(entries, options: dict | None) -> list[LockError]:
+    """Locks whose detail file is beside the books but whose entry is gone (locks.beancount
+    emptied, or its include removed): the register of locks may grow, never shrink."""
+    main = (options or {}).get("filename")
+    folder = Path(main).parent / DETAIL_FOLDER if main else None
+    if folder is None or not folder.is_dir():
+        return []
+    known = {e.values[0].value for e in entries
+             if isinstance(e, Custom) and e.type in (LOCK, UNLOCK) and len(e.values) == 1}
+    errors = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            with path.open(encoding="utf-8") as f:
+                first = f.readline()
+        except OSError:
+            continue
+        words = first.split()
+        value = words[3].rstrip(":") if len(words) > 3 and words[1:3] == [
+            "fundledger", "lock"] else ""
+        if value.startswith(PREFIX) and value not in known:
+            through = path.name[:10]
+            errors.append(LockError(
+                {"filename": str(path), "lineno": 1},
+                f"the lock through {through} ({value[:20]}...) is no longer in the books: "
+                f"{LOCKS_FILE} was emptied or is no longer included. Restore it; a lock is "
+                "lifted only by `fundledger unlock` with a reason", None))
     return errors
 
 
@@ -267,55 +366,29 @@ def _differences(lock: Lock, mine, detail, reported: set) -> list[LockError]:
                                     f"locked by {_where(lock)}{UNLOCK_HINT}", lock.entry))
     return errors
 
-LOCKS_FILE = "locks.beancount"
-DETAIL_FOLDER = "locks"
+
+def verify(entries, options: dict, value: str,
+           through: datetime.date | None = None) -> datetime.date | None:
+    """The day through which the books still have the digest `value` (a lock's, kept
+    outside the books), or None: the books were changed since, or the lock deleted with
+    the entries it covered. Without `through`, tries each lock's day and each month end."""
+    value = value if value.startswith(PREFIX) else PREFIX + value
+    days = [through] if through else sorted(
+        {e.date for e in entries if isinstance(e, Custom) and e.type in (LOCK, UNLOCK)}
+        | _month_ends(entries), reverse=True)
+    for day in days:
+        if digest(h for h, _e in hashes_through(entries, day, options)) == value:
+            return day
+    return None
 
 
-class Refused(Exception):
-    """The lock or unlock cannot be written; the message says why."""
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def lock_files(entries, through: datetime.date,
-               today: datetime.date) -> tuple[str, dict[str, str]]:
-    """What locks the books through `through`: the lock entry to append to LOCKS_FILE,
-    and its detail file (path relative to the books, and text). Raises Refused."""
-    if through >= today:
-        raise Refused(f"a period is locked once it is over: {through} is not before "
-                      f"today ({today})")
-    active, _errors = locks(entries)
-    later = [lk.through for lk in active if lk.through >= through]
-    if later:
-        raise Refused(f"the books are already locked through {max(later)}; lock a later "
-                      "date to extend the lock")
-    hashed = hashes_through(entries, through)
-    value = digest(h for h, _e in hashed)
-    detail = f"{DETAIL_FOLDER}/{through}-{value[len(PREFIX):][:8]}.txt"
-    entry = (f"\n{through} custom \"{LOCK}\" \"{value}\"\n"
-             f"  entries: {len(hashed)}\n"
-             f"  locked-on: {today}\n"
-             f"  detail: {_quote(detail)}\n")
-    return entry, {detail: detail_text(value, hashed)}
-
-
-def unlock_text(entries, reason: str, today: datetime.date,
-                since: datetime.date | None = None) -> str:
-    """Unlock entries lifting the latest lock in force, or with `since` every lock that
-    covers that day. Raises Refused."""
-    if not reason.strip():
-        raise Refused("an unlock needs a reason (e.g. the trustees' minute)")
-    active, _errors = locks(entries)
-    if not active:
-        raise Refused("no lock is in force")
-    if since is None:
-        lifting = [max(active, key=lambda lk: lk.through)]
-    else:
-        lifting = [lk for lk in active if lk.through >= since]
-        if not lifting:
-            raise Refused(f"no lock in force covers {since}")
-    return "".join(f"\n{lk.through} custom \"{UNLOCK}\" \"{lk.digest}\"\n"
-                   f"  reason: {_quote(reason)}\n"
-                   f"  unlocked-on: {today}\n" for lk in lifting)
+def _month_ends(entries) -> set[datetime.date]:
+    dates = [e.date for e in entries]
+    if not dates:
+        return set()
+    out, day = set(), min(dates)
+    while day <= max(dates):
+        nxt = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        out.add(nxt - datetime.timedelta(days=1))
+        day = nxt
+    return out

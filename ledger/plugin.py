@@ -135,7 +135,7 @@ def fund_rules(entries, options_map, config=None):
             if fund.fund_class in RESTRICTED:
                 touched[fund_id] = txn
     end_of_day(day)
-    errors += period_lock.check(out)
+    errors += period_lock.check(out, options_map)
     return out, errors
 
 
