@@ -11,7 +11,6 @@ from fundledger.loaded import loaded
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from ledger import lock as period_lock
-from ledger import locking
 
 
 def write(books, plan) -> None:
@@ -31,7 +30,7 @@ def write(books, plan) -> None:
 
     try:
         ledger_books.apply(main, changes)
-    except locking.Refused as e:
+    except period_lock.Refused as e:
         raise click.ClickException(str(e)) from None
     except ledger_books.BooksError as e:
         raise click.ClickException("the books would not load clean; nothing was written:\n"
@@ -57,7 +56,7 @@ def command(books, through) -> None:
     proves the books against it even if the lock entry is later deleted.
     """
     day = through.date()
-    write(books, lambda entries, options: locking.lock_files(
+    write(books, lambda entries, options: period_lock.lock_files(
         entries, day, datetime.date.today(), options))
     lock = period_lock.head(loaded(ledger_books.resolve(books))[0])
     click.echo(f"Locked {shown(books)} through {day}; the lock is in "

@@ -9,7 +9,6 @@ import click
 from fundledger.commands.lock import DATE, write
 from fundledger.options import books_option, shown
 from ledger import lock as period_lock
-from ledger import locking
 
 
 @click.command("unlock")
@@ -26,7 +25,7 @@ def command(books, reason, since) -> None:
     again with `fundledger lock` once the correction is made.
     """
     day = since.date() if since else None
-    write(books, lambda entries, _options: (locking.unlock_text(
+    write(books, lambda entries, _options: (period_lock.unlock_text(
         entries, reason, datetime.date.today(), day), {}))
     click.echo(f"Unlocked {shown(books)}; the reason is recorded in "
                f"{period_lock.LOCKS_FILE}.")
