@@ -24,7 +24,7 @@ from typing import NamedTuple
 from beancount.core.data import Balance, Open, Transaction
 
 from ledger import funds as fundmodel
-from reports.funds import show_money
+from reports.fund_holdings import show_money
 
 # Where money physically sits (docs/books.md): these accounts have statements.
 HOLDING = ("Assets:Bank", "Assets:PayPal", "Assets:Stripe", "Assets:GoCardless",
