@@ -24,6 +24,7 @@ from beancount.core.data import Transaction
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
 from ledger.rates import NoRate, Rates
+from reports import fx
 from reports.classify import (
     PAYMENT_FEES,
     PLATFORM_FEES,
@@ -262,6 +263,18 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 w = value(p, txn)
                 if w.currency == unit:
                     acc[fid].holdings[p.account] += w.number
+
+    # Money held or owed in another currency at the closing rate (reports.fx), as on the
+    # balance sheet: the difference is the holding fund's exchange gain or loss, so a
+    # fund's balance is the SOFA's carried forward (dollars given at 0.80 and spent at
+    # 0.78 leave no dollars and a loss, not 2p a dollar "held" in an empty account).
+    last = as_of or max((e.date for e in entries), default=None)
+    for r in fx.retranslate(entries, options, last, rates).items if last else ():
+        if r.fund in acc and r.difference:
+            a = acc[r.fund]
+            a.gains += r.difference
+            a.balance += r.difference
+            a.holdings[r.account] += r.difference
 
     unpaid = _unpaid_invoices(entries, invoice_funds, default)
     out = []
