@@ -21,7 +21,7 @@ tests/test_examiner_recompute.py. 31 March year end: FY2023 is 2022-04-01..2023-
     2023-06-01  tranche 2: 10,000.00 EUR received as 8,400.00 GBP           grant
     2023-07-01  solicitors 12,000.00 (bank)                                 grant
     2023-08-01  donation 1,000.00 USD into the USD account (price 0.80)     general
-    2023-09-01  1,000.00 USD paid for hosting from it (price 0.78)          general
+    2023-09-01  600.00 USD paid for hosting from it (price 0.78)            general
     2023-10-01  500.00 general -> case, bank to the client account
     2023-11-01  appeal crowdfunder: pledges 2,000.00, fee 100.00, 1,900.00
                 on the platform                                             appeal
@@ -31,6 +31,7 @@ tests/test_examiner_recompute.py. 31 March year end: FY2023 is 2022-04-01..2023-
     2024-02-01  appeal closed: its 400.00 leftover donated to a charity (close)
     2024-03-01  case closed: its 1,050.00 leftover returned (close)
     2024-03-31  deposit interest 60.00 (bank)                               general
+    2024-03-31  price USD 0.75 GBP (the closing rate; 0.82 at 2025-03-31)
     FY2025
     2024-05-01  donation 300.00 (bank)                                      general
     2024-06-01  solicitors 200.00 (bank), from the designated reserve      reserve
@@ -95,6 +96,8 @@ plugin "ledger.plugin"
 2023-03-31 price EUR 0.85 GBP
 2023-08-01 price USD 0.80 GBP
 2023-09-01 price USD 0.78 GBP
+2024-03-31 price USD 0.75 GBP
+2025-03-31 price USD 0.82 GBP
 
 2022-04-01 * "Balance brought forward"
   fund: "general"
@@ -162,8 +165,8 @@ plugin "ledger.plugin"
   Income:Donations:Bank         -1000.00 USD
 2023-09-01 * "Host" "Hosting, paid in dollars"
   fund: "general"
-  Expenses:Running:Hosting       1000.00 USD
-  Assets:Bank:USD               -1000.00 USD
+  Expenses:Running:Hosting        600.00 USD
+  Assets:Bank:USD                -600.00 USD
 2023-10-01 * "Trustees" "Top up the case"
   Equity:Funds:Transfers          500.00 GBP
     fund: "general"

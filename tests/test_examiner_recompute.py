@@ -46,10 +46,11 @@ HAND = {
         "endowment": (D(8000), 0, 0, 0, 0, D(8000)),  # the gift, now on deposit
     },
     2024: {
-        # general: 1,000 USD given at 0.80 = 800 + 60 interest = 860; hosting 1,000 USD
-        # paid at 0.78 = 780; the dollars were booked in at 800 and out at 780, none are
-        # left: a 20 loss; 500 to the case: 5,290 + 860 - 780 - 20 - 500 = 4,850
-        "unrestricted": (D(860), D(780), D(-20), D(-500), D(5290), D(4850)),
+        # general: 1,000 USD given at 0.80 = 800 + 60 interest = 860; hosting 600 USD
+        # paid at 0.78 = 468; the 400 USD left were booked at 800 - 468 = 332 and are
+        # 400 x 0.75 = 300 at the closing rate: a 32 loss; 500 to the case:
+        # 5,290 + 860 - 468 - 32 - 500 = 5,150
+        "unrestricted": (D(860), D(468), D(-32), D(-500), D(5290), D(5150)),
         # appeal 2,000 pledged; spent: grant solicitors 12,000; appeal fee 100 + 1,500 +
         # 400 leftover donated = 2,000; case 2,500 + VAT 500 + 1,050 leftover returned =
         # 4,050: 18,050. Tranche 2: 8,400 for the 10,000 EUR carried at 8,500: -100.
@@ -58,8 +59,9 @@ HAND = {
         "endowment": (0, 0, 0, 0, D(8000), D(8000)),
     },
     2025: {
-        # 300 donated; the reserve pays 200 of solicitors: 4,850 + 300 - 200 = 4,950
-        "unrestricted": (D(300), D(200), 0, 0, D(4850), D(4950)),
+        # 300 donated; the reserve pays 200 of solicitors; the 400 USD are 400 x 0.82 =
+        # 328 at the new closing rate, 300 before: a 28 gain. 5,150 + 300 - 200 + 28
+        "unrestricted": (D(300), D(200), D(28), 0, D(5150), D(5278)),
         "restricted": (0, 0, 0, 0, D(5100), D(5100)),
         "endowment": (0, 0, 0, 0, D(8000), D(8000)),
     },
@@ -71,14 +73,15 @@ HAND_CASH = {
     # + 8,700 + 40 - 100 refunded = 23,140; paid 8,000 to the deposit + 250 fee + 1,200
     # + 150 = 9,600; 4,000 + 23,140 - 9,600 = 17,540 (bank 13,990, client account 3,550)
     2023: (D(4000), D(23140), D(9600), 0, D(17540)),
-    # received 8,400 + 800 + 2,000 + 60 = 11,260; paid 12,000 + 780 + 100 + 1,500 +
-    # 3,000 + 400 + 1,050 = 18,830; the dollars lost 20: 17,540 + 11,260 - 18,830 - 20
-    2024: (D(17540), D(11260), D(18830), D(-20), D(9950)),
-    2025: (D(9950), D(300), D(200), 0, D(10050)),
+    # received 8,400 + 800 + 2,000 + 60 = 11,260; paid 12,000 + 468 + 100 + 1,500 +
+    # 3,000 + 400 + 1,050 = 18,518; the dollars lost 32: 17,540 + 11,260 - 18,518 - 32
+    # = 10,250 (bank 9,950, 400 USD at 0.75 = 300)
+    2024: (D(17540), D(11260), D(18518), D(-32), D(10250)),
+    2025: (D(10250), D(300), D(200), D(28), D(10378)),
 }
-# Each fund's balance after everything: general 4,000 + 1,440 + 860 + 300 - 150 - 780 -
-# 20 - 1,000 - 500 = 4,150; reserve 1,000 - 200; grant 17,200 - 12,000 - 100.
-HAND_FUNDS = {"general": D(4150), "reserve": D(800), "endow": D(8000), "case": 0,
+# Each fund's balance after everything: general 4,000 + 1,440 + 860 + 300 - 150 - 468 -
+# 32 + 28 - 1,000 - 500 = 4,478; reserve 1,000 - 200; grant 17,200 - 12,000 - 100.
+HAND_FUNDS = {"general": D(4478), "reserve": D(800), "endow": D(8000), "case": 0,
               "appeal": 0, "grant": D(5100)}
 
 
@@ -124,8 +127,9 @@ def test_the_recomputation_matches_the_hand_figures(edge):
         assert books.receipts_payments(fy) == (received, paid), fy
         assert books.cash(end) == cf == bf + received - paid + fx, fy
     assert books.balances(books.year(2025)[1]) == HAND_FUNDS
-    # net assets: bank 10,050 + deposit 8,000 = 18,050 = 4,150 + 800 + 8,000 + 5,100
-    assert books.held(books.year(2025)[1]) == D(18050) == sum(HAND_FUNDS.values())
+    # net assets: bank 10,050 + 328 in dollars + deposit 8,000 = 18,378 = 4,478 + 800 +
+    # 8,000 + 5,100
+    assert books.held(books.year(2025)[1]) == D(18378) == sum(HAND_FUNDS.values())
 
 
 def per_fund(books: Books, fy: int) -> dict[str, dict[str, Decimal]]:
@@ -174,6 +178,12 @@ def check_json(main: Path, books: Books, fy: int) -> None:
     held = sum((n for a, n in net.items() if a.startswith(("Assets:", "Liabilities:"))), D(0))
     assert held == books.held(end), fy
     # the year's result: income, expenditure and exchange differences, wherever booked
+    # `funds --as-of` the year end: each fund's balance is its carried forward
+    as_of = json.loads(invoke("funds", "--books", main, "--as-of", end.isoformat(),
+                              "--format", "json"))["funds"]
+    balances = books.balances(end)
+    assert {f["fund"]: D(f["balance"].split()[0]) for f in as_of} == \
+        {f: balances[f] for f in (x["fund"] for x in as_of)}, fy
     result = -sum((n for a, n in net.items() if not a.startswith(
         ("Assets:", "Liabilities:", "Funds brought forward", "Equity:Funds:"))), D(0))
     assert result == sum(v[0] - v[1] + v[2] for v in mine.values()), (fy, result)
