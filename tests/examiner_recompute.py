@@ -241,3 +241,22 @@ class Books:
                       if start <= t.date <= end and any(q.account == OPENING for q in t.postings)
                       for p in t.postings if p.account.startswith(CASH)), ZERO)
         return self.cash(start - datetime.timedelta(days=1)) + opened
+
+    def accounts(self, fy: int) -> dict[str, Decimal]:
+        """The trial balance's accounts as plain sums (debit positive): money accounts at
+        the year end, income and expenses for the year. Left out: accounts that hold or
+        earn a foreign currency, and a grant's income account under an award (the award's
+        debtor and exchange accounts are written by fundledger's accruals plugin)."""
+        start, end = self.year(fy)
+        out: dict[str, Decimal] = defaultdict(Decimal)
+        skip: set[str] = set()
+        for t in self.txns:
+            for p in t.postings:
+                if self._awarded(t, p) or p.units.currency != self.unit:
+                    skip.add(p.account)
+                if t.date > end:
+                    continue
+                if p.account.startswith(("Assets:", "Liabilities:")) or (
+                        t.date >= start and p.account.startswith(("Income:", "Expenses:"))):
+                    out[p.account] += p.units.number
+        return {a: money(n) for a, n in out.items() if a not in skip and n}

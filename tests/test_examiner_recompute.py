@@ -146,6 +146,10 @@ def check_json(main: Path, books: Books, fy: int) -> None:
     rows = {r["key"]: r for r in s["sofa"]}
     got = {c: tuple(D(rows[SOFA_ROWS[k]][c]) for k in KEYS) for c in CLASSES}
     assert got == mine, (fy, got, mine)
+    if fy - 1 in books.years():  # the comparatives: last year's totals
+        before = recomputed(books, fy - 1)
+        prior = tuple(D(rows[SOFA_ROWS[k]]["prior_total"]) for k in KEYS)
+        assert prior == tuple(sum(v[i] for v in before.values()) for i in range(6)), fy
     note = {m["fund"]: m for m in s["funds"]}
     assert set(funds) <= set(note), fy  # an open fund with nothing in the year: all nil
     for f, shown_row in note.items():
@@ -161,6 +165,9 @@ def check_json(main: Path, books: Books, fy: int) -> None:
         mine["unrestricted"][5]
     assert D(b["funds"]["restricted"]) == mine["restricted"][5]
     assert D(b["funds"]["endowment"]) == mine["endowment"][5]
+    for c in CLASSES:  # the analysis of net assets: each column holds its funds
+        column = {k: D(v) for k, v in b["analysis"][c].items()}
+        assert sum(column.values()) - 2 * column["liabilities"] == mine[c][5], (fy, c)
     r = report_json(main, "receipts-payments", fy)
     received, paid = books.receipts_payments(fy)
     cash = (D(r["cash_brought_forward"]), D(r["total_receipts"]), D(r["total_payments"]),
@@ -175,6 +182,8 @@ def check_json(main: Path, books: Books, fy: int) -> None:
     brought = -sum((n for a, n in net.items()
                     if a.startswith(("Funds brought forward", "Equity:Funds:Opening"))), D(0))
     assert brought == sum(v[4] for v in mine.values()), (fy, brought)
+    for account, n in books.accounts(fy).items():
+        assert net.get(account) == n, (fy, account, net.get(account), n)
     held = sum((n for a, n in net.items() if a.startswith(("Assets:", "Liabilities:"))), D(0))
     assert held == books.held(end), fy
     # the year's result: income, expenditure and exchange differences, wherever booked
