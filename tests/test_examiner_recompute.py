@@ -300,6 +300,7 @@ def test_the_edge_books_agree_on_every_surface(edge, tmp_path):
     for fy in HAND:
         check_json(main, books, fy)
         check_csv_xlsx(main, books, fy, tmp_path)
+        check_other_formats(main, books, fy, tmp_path)
     assert check_funds(main, books) == HAND_FUNDS
     check_fava(main, books, list(HAND), HAND_FUNDS)
 
@@ -312,4 +313,48 @@ def test_the_demo_agrees_on_every_surface(demo, tmp_path):
         check_json(main, books, fy)
     for fy in (years[0], 2020, years[-1]):  # the first year, the EUR grant's, the last
         check_csv_xlsx(main, books, fy, tmp_path)
+        check_other_formats(main, books, fy, tmp_path)
     check_fava(main, books, [2020, years[-1]], check_funds(main, books))
+
+
+def labelled(rows) -> dict[str, tuple]:
+    """A statement's rows by their label (the first cell), the first of each label."""
+    out: dict[str, tuple] = {}
+    for r in rows:
+        if r and r[0]:
+            out.setdefault(str(r[0]).strip(), tuple(r))
+    return out
+
+
+def total_of(rows: list[tuple], label: str) -> Decimal:
+    """The Total column of `label` in a table headed Unrestricted ... Total."""
+    header = next(r for r in rows if "Unrestricted" in r and "Total" in r)
+    return D(str(labelled(rows)[label][header.index("Total")]))
+
+
+def check_other_formats(main: Path, books: Books, fy: int, tmp: Path) -> None:
+    """The balance sheet, receipts and payments and trial balance as CSV and as XLSX."""
+    end = books.year(fy)[1]
+    received, paid = books.receipts_payments(fy)
+    for form in ("csv", "xlsx"):
+        def table(name: str, form: str = form) -> list[tuple]:
+            if form == "csv":
+                text = invoke("report", name, "--books", main, "--year", str(fy),
+                              "--format", "csv")
+                return [tuple(r) for r in csv.reader(io.StringIO(text))]
+            path = tmp / f"{name}-{fy}.xlsx"
+            invoke("report", name, "--books", main, "--year", str(fy), "--format", "xlsx",
+                   "-o", path)
+            return list(openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True))
+
+        b = labelled(table("balance-sheet"))
+        assert D(str(b["Total net assets"][1])) == D(str(b["Total funds"][1])) == \
+            books.held(end), (fy, form)
+        r = table("receipts-payments")
+        got = tuple(total_of(r, k) for k in (
+            "Cash brought forward", "Total receipts", "Total payments",
+            "Cash carried forward"))
+        assert got == (books.cash_brought_forward(fy), received, paid, books.cash(end)), \
+            (fy, form, got)
+        t = labelled(table("trial-balance"))
+        assert D(str(t["Total"][1])) == D(str(t["Total"][2])), (fy, form)
