@@ -50,11 +50,48 @@ def existing_ids(entries) -> set[str]:
 
 
 def best(filepath: str, importers: list[ProfileImporter]) -> ProfileImporter | None:
-    """The most specific importer that matches the file: the longest signature wins, the
-    first listed (the books' own profiles come first) on a tie."""
-    found = [(len(imp.profile.signature), -k, imp) for k, imp in enumerate(importers)
-             if imp.matches(filepath)]
-    return max(found, key=lambda f: f[:2])[2] if found else None
+    """The most specific importer that matches the file: the one whose signature names the
+    most columns; on a tie the books' own profile over a built-in one. Two built-in (or two
+    of the books' own) profiles that match equally are refused, naming both: a guess could
+    book the money to the wrong bank."""
+    found = [(len(imp.profile.signature), imp in _own(importers), imp)
+             for imp in importers if imp.matches(filepath)]
+    if not found:
+        return None
+    found.sort(key=lambda f: f[:2], reverse=True)
+    if len(found) > 1 and found[0][:2] == found[1][:2]:
+        a, b = found[0][2].profile, found[1][2].profile
+        raise Problem(filepath, 0, f"matches two sources equally, {a.expects()} and "
+                      f"{b.expects()}: declare a profile with the columns that tell them "
+                      "apart (docs/importing.md, \"Your own source\")")
+    return found[0][2]
+
+
+def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
+    return [imp for imp in importers if not imp.profile.path.startswith(str(profile_lib.BUILTIN))]
+
+
+def closest(filepath: str, importers: list[ProfileImporter]) -> str:
+    """For a file no source claims: the source whose columns it holds the most of, and the
+    ones it lacks ("" if it holds none of any source's)."""
+    from importers import read
+
+    head = read.head_rows(filepath)
+    scored = []
+    for imp in importers:
+        p = imp.profile
+        spellings = p.spellings
+        rows = [{spellings.get(profile_lib.norm(c), profile_lib.norm(c)) for c in r} for r in head]
+        got = max((sum(profile_lib.norm(c) in r for c in p.signature) for r in rows), default=0)
+        if got:
+            row = max(rows, key=lambda r: sum(profile_lib.norm(c) in r for c in p.signature))
+            lacks = [c for c in p.signature if profile_lib.norm(c) not in row]
+            scored.append((got / len(p.signature), got, p, lacks))
+    if not scored:
+        return ""
+    _, _, p, lacks = max(scored, key=lambda s: s[:2])
+    return (f"closest is {p.name} ({p.title}), but the file lacks its column(s) "
+            f"{', '.join(lacks)}")
 
 
 def _opens(entries: Entries, existing: Entries) -> Entries:
@@ -90,13 +127,19 @@ class ProfileImporter(beangulp.Importer):
         """The file holds this profile's header (its own spellings or its aliases)."""
         from importers import read
 
+        want, got = self.profile.layout, read.layout_of(filepath)
+        if want and got != want and not (want == "csv" and got == "xlsx"):
+            return False
         head = read.head_rows(filepath)
         return read.header_at(head, self.profile.signature, self.profile.spellings) is not None
 
     def identify(self, filepath: str) -> bool:
         if not self.matches(filepath):
             return False
-        return best(filepath, self.rivals or [self]) is self
+        try:
+            return best(filepath, self.rivals or [self]) is self
+        except Problem:  # two sources match equally: offered to neither
+            return False
 
     def account(self, filepath: str) -> str:
         return self.profile.accounts.get("account", "Assets:Imports")
@@ -129,7 +172,7 @@ class ProfileImporter(beangulp.Importer):
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")
             rules = classify.rules_for(self.profile, settings.rules_for(self.profile.name))
             parsed = parse.parse(filepath, df, self.profile, self.pseudo, rules,
-                                 lambda ref: settings.received(f"{self.profile.name}:{ref}"),
+                                 lambda ref: settings.received(f"{self.profile.namespace}:{ref}"),
                                  settings.suspense)
             b = build.Builder(self.profile, settings, filepath, sha.result())
         # Millions of small live objects and no cycles among them: the cyclic collector

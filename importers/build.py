@@ -76,7 +76,7 @@ class Builder:
         return name
 
     def head(self, d: Parsed, i: int, fund: str | None, rule: Rule, suffix: str = "") -> Txn:
-        iid = f"{self.p.name}:{d.ids[i]}{suffix}"
+        iid = f"{self.p.namespace}:{d.ids[i]}{suffix}"
         meta: list = [("import-id", iid), ("import-file", self.sha), ("import-row", d.rows[i])]
         if fund:
             meta.append(("fund", fund))
@@ -93,7 +93,7 @@ class Builder:
             return Built(None, [], self.balances(d)[0], [])
         fast = simple_rows(self, d) if columnwise else np.zeros(len(d), dtype=bool)
         if fast.any() and self.s.converted:  # priced below, so built the generic way
-            fast &= np.array([f"{self.p.name}:{i}" not in self.s.converted for i in d.ids],
+            fast &= np.array([f"{self.p.namespace}:{i}" not in self.s.converted for i in d.ids],
                              dtype=bool)
         if fast.any():
             try:
@@ -181,7 +181,7 @@ class Builder:
             t.meta.append(("donor", d.donors[i]))
         ref = d.cell(self.p.reference, i)
         if ref and gross < 0:
-            t.meta.append(("refund-of", f"{self.p.name}:{ref}"))
+            t.meta.append(("refund-of", f"{self.p.namespace}:{ref}"))
         t.postings.append(Post(self.account(acc, "account", row), net, cur))
         for f, spec in zip(fees, self.p.fees, strict=True):
             if f:

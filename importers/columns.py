@@ -126,7 +126,7 @@ class Columns:
                                         d.at("gross", i), d.at("net", i), d.fees_at(i)))
         sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
-        name = p.name
+        name = p.namespace
         # donor: on a gift; refund-of: on a refund naming what it refunds (its own line)
         who = d.codes["donor"][at]
         gift = (sign > 0) & wants_donor

@@ -338,15 +338,22 @@ def _finish(df: pd.DataFrame, header: list[str], profile=None) -> pd.DataFrame:
 
 
 class Head:
-    """A file's first rows, and how its text was read."""
+    """A file's first rows, and how its text was read. layout: "csv", "blocks" (Santander's
+    `Key: value` text), "xlsx", "ofx" or "xml" (camt.053): a profile may claim only one."""
 
-    def __init__(self, rows: list[list[str]], delimiter: str = ",", utf8: bool = True):
-        self.rows, self.delimiter, self.utf8 = rows, delimiter, utf8
+    def __init__(self, rows: list[list[str]], delimiter: str = ",", utf8: bool = True,
+                 layout: str = "csv"):
+        self.rows, self.delimiter, self.utf8, self.layout = rows, delimiter, utf8, layout
 
 
 def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
     """The first rows only: enough to identify a file without reading all of it."""
     return _head(Path(path)).rows[:limit]
+
+
+def layout_of(path: str | Path) -> str:
+    """How the file is written: "csv", "blocks", "xlsx", "ofx" or "xml"."""
+    return _head(Path(path)).layout
 
 
 def _head(path: Path, encoding: str = "", delimiter: str = "") -> Head:
@@ -371,14 +378,14 @@ def _head_of(path: str, _dev, _ino, _size, _mtime, encoding: str, delimiter: str
         return Head([])
     if head[:4] == XLSX_MAGIC or path.lower().endswith((".xlsx", ".xlsm")):
         try:
-            return Head(_xlsx_rows(Path(path), HEADER_SEARCH))
+            return Head(_xlsx_rows(Path(path), HEADER_SEARCH), layout="xlsx")
         except Problem:
             return Head([])
     from importers import ofx
 
     if ofx.is_ofx(head):
         try:
-            return Head(ofx.rows(path)[:HEADER_SEARCH])
+            return Head(ofx.rows(path)[:HEADER_SEARCH], layout="ofx")
         except Problem:
             return Head([])
     kind = encoding_of(head, encoding)
@@ -395,7 +402,7 @@ def _head_of(path: str, _dev, _ino, _size, _mtime, encoding: str, delimiter: str
     except ValueError:
         blocks = None
     if blocks is not None:
-        return Head(blocks[:HEADER_SEARCH], "", False)
+        return Head(blocks[:HEADER_SEARCH], "", False, "blocks")
     sep = delimiter_of(text, delimiter)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))

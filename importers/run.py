@@ -18,7 +18,7 @@ from beancount.core import account as beancount_account
 from beancount.core.data import Balance, Open, Transaction
 
 from importers import arrowcsv, read
-from importers.base import ProfileImporter, best, existing_ids, importers_for
+from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
@@ -113,9 +113,11 @@ def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter
     with open(path, "rb") as f:
         if f.read(4) == read.XLSX_MAGIC:
             read.raw_rows(path)  # raises the workbook's own problem if it cannot be read
+    near = closest(path, list(importers))
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
-                  f"ignoring case, order and extra columns); tried:\n{tried}")
+                  f"ignoring case, order and extra columns){'; ' + near if near else ''}; "
+                  f"tried:\n{tried}")
 
 
 def target(year: int, source: str) -> str:

@@ -5,13 +5,10 @@ times and never notices a change to a plugin's code, so after editing the fund r
 can serve entries checked by the old rules. This cache is keyed by what the result
 depends on:
 
-- the bytes of every file beancount read (`options["include"]` after a load lists them),
-  re-hashed on every use;
-- the bytes of every module of the `ledger` package (the fund-rules plugin and what it
-  imports) and of any other plugin module the books name;
-- the names of the files in the books' `documents` folders (beancount makes entries
-  from them);
-- the beancount and Python versions and the path of the main file.
+the bytes of every file beancount read (re-hashed on every use), of every module of the
+`ledger` package (the fund rules) and any other plugin the books name; the names of the
+files in the books' `documents` folders; the beancount and Python versions and the path
+of the main file.
 
 Any mismatch, or a cache that cannot be read, means a real load. One cache file per
 books (named by the main file's path) lives in $FUNDLEDGER_CACHE_DIR, else
@@ -38,11 +35,9 @@ from beancount import loader
 
 FORMAT = "fundledger-load-cache-2"
 KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
-# A file whose mtime is this close to the start of the load may have changed during it
-# (file timestamps come from a coarse clock): its hash after the load might not be what
-# beancount read, so such a load is not cached.
+# A file whose mtime is this close to the load's start may have changed during it (a
+# coarse clock): its hash might not be what beancount read, so the load is not cached.
 RACY_NS = 50_000_000
-
 # Entries are pickled in chunks: a pickler remembers every object it wrote (to share
 # references), and for 100k transactions that memo alone outgrew the books in memory.
 CHUNK = 2000
@@ -244,8 +239,30 @@ def load_cached(main: str | os.PathLike):
     main = Path(main).resolve()
     if disabled():
         with paused_gc():
-            return real_load(main)
-    return _load(main)[1]
+            result = real_load(main)
+        deps = _dependencies(result[2], main)
+    else:
+        header, result = _load(main)
+        deps = header and header["deps"]
+    # Kept with the digest of every file read: an import checks its new entries against
+    # them (ledger.quick, through current()) without loading the books again.
+    _last[:] = [(main, _static_key(main), deps, result)] if deps else []
+    return result
+
+
+_last: list = []  # the last books load_cached gave: (main, static key, deps, result)
+
+
+def current(main: str | os.PathLike):
+    """The (entries, errors, options) this process last loaded for these books, if no file
+    they depend on has changed since (each is hashed again); else None."""
+    main = Path(main).resolve()
+    if not _last or _last[0][0] != main:
+        return None
+    _, static, deps, result = _last[0]
+    fresh = static == _static_key(main) and all(
+        d is not None and _sha(path) == d for path, d in deps.items())
+    return result if fresh else None
 
 
 def _load(main: Path, entries: bool = True):
