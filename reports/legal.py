@@ -1,6 +1,7 @@
 """Legal fees since a date: every Expenses:Legal posting, with its invoice, grouped.
 
-The firm is the posting's `firm:` (counsel paid through the solicitors), else the
+The firm is `reports.funds.firm_of`'s: the declared firm (ledger.firms) where the books
+declare firms, else the posting's `firm:` (counsel paid through the solicitors), else the
 transaction's payee. Amounts are posting weights in the operating currency. Fees are
 counted when booked (the invoice date); a booked invoice still owed is marked unpaid
 and its amount is also given as a separate "unpaid" total.
@@ -15,6 +16,7 @@ from decimal import Decimal
 
 from beancount.core.data import Transaction
 
+from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports.classify import legal_category
@@ -70,6 +72,7 @@ def legal_spend(entries, options, since: datetime.date | None = None,
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     unit = operating_currency(options)
     unpaid = {i.number for i in unpaid_invoices(entries)}
+    firms = firmlib.declarations(entries)
     lines: list[LegalLine] = []
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
@@ -87,7 +90,7 @@ def legal_spend(entries, options, since: datetime.date | None = None,
                 continue
             lines.append(LegalLine(
                 date=txn.date, fund=fundmodel.posting_fund(p, txn) or "",
-                firm=firm_of(p, txn), category=legal_category(p.account), account=p.account,
+                firm=firm_of(p, txn, firms), category=legal_category(p.account), account=p.account,
                 invoice=str(invoice) if invoice else None, narration=txn.narration or "",
                 amount=w.number,
                 paid=not owed_without_invoice and str(invoice) not in unpaid))
