@@ -27,7 +27,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.rates import NoRate, Rates
-from reports.classify import operating_currency
+from reports.classify import ReportError, operating_currency, where
 from reports.funds import _first_unrestricted, _invoice_funds, holding_fund
 
 ZERO = Decimal("0.00")
@@ -110,3 +110,23 @@ def by_fund(items: list[Retranslation]) -> dict[str | None, Decimal]:
     for r in items:
         out[r.fund] += r.difference
     return {f: n for f, n in out.items() if n}
+
+
+def refuse_unrated(entries, options, until: datetime.date, foreign: dict[str, Decimal],
+                   rates: Rates | None = None) -> None:
+    """Raise ReportError for money held in a currency with no rate at all (`foreign`),
+    naming the account, the first day it has none and the `price` line to add: a
+    statement never leaves a holding out in silence."""
+    if not foreign:
+        return
+    unit = operating_currency(options)
+    rates = rates or Rates(entries, unit)
+    for txn in entries:
+        if not isinstance(txn, Transaction) or txn.date > until:
+            continue
+        for p in txn.postings:
+            if (is_monetary(p, unit) and p.units.currency in foreign
+                    and fundmodel.weight(p).currency != unit
+                    and rates.rate(p.units.currency, txn.date) is None):
+                raise ReportError(f"{where(p, txn)}: {p.account} holds "
+                                  f"{p.units.currency}: {NoRate(p.units.currency, unit, txn.date)}")

@@ -27,8 +27,9 @@ and one year's carried forward is the next year's brought forward. An amount in 
 currency counts at the rate on its date (its entry's own, else the books' `price`:
 `ledger.rates`), and money held in another currency at the closing rate (`reports.fx`), so
 the invariant holds with the exchange difference on that money added to the receipts and
-payments (`exchange_difference`, a gain positive). Amounts in other currencies with no rate
-at all are not counted (they have no pound value); they are listed in `foreign`.
+payments (`exchange_difference`, a gain positive). Money in a currency with no rate at
+all has no pound value: the account is refused (reports.fx.refuse_unrated), naming the
+`price` line to add, rather than left out.
 """
 
 from __future__ import annotations
@@ -186,6 +187,8 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
 
     r = lines(receipts, classify.RECEIPT_HEADINGS)
     pay = lines(payments, classify.PAYMENT_HEADINGS)
+    statement = assets_and_liabilities(entries, options, end)
+    fx.refuse_unrated(entries, options, end, {**statement.foreign, **foreign}, rates)
     before, diff_before = cash_balances(entries, options, start - datetime.timedelta(days=1),
                                         rates)
     after, diff_after = cash_balances(entries, options, end, rates)
@@ -198,6 +201,6 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
         total_payments=sum((x.total for x in pay), ZERO),
         cash_brought_forward=sum(before.values(), ZERO),
         cash_carried_forward=sum(after.values(), ZERO), cash_accounts=accounts,
-        statement=assets_and_liabilities(entries, options, end),
+        statement=statement,
         foreign={c: n for c, n in foreign.items() if n},
         exchange_difference=diff_after - diff_before)
