@@ -161,3 +161,24 @@ def test_receipts_and_payments_count_every_currency(books):
         0, D("9.00"), D("540.00"))
     assert r.foreign == {}
     assert r.statement.assets["debtors"] == D("17000.00")
+
+
+def test_an_exchange_loss_booked_by_hand_is_allowed_in_a_restricted_fund(tmp_path):
+    # The award arrives as 17,000.00, not the 17,200.00 it was booked at, and the
+    # treasurer books the 200.00 lost to an exchange-loss account: the grant's purpose is
+    # legal spend only, but a loss on money it holds is not spending, so the books load.
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS.replace("""  Assets:Bank                   17300.00 GBP
+  Assets:Debtors:Grants        -20000.00 EUR @@ 17300.00 GBP
+""", """  Assets:Bank                   17000.00 GBP
+  Assets:Debtors:Grants        -20000.00 EUR @@ 17200.00 GBP
+  Expenses:FX:Realised            200.00 GBP
+""") + "2017-01-01 open Expenses:FX:Realised\n")
+    entries, options = load(path)
+    # Q2: the 200.00 lost was already shown at 31 March (unrealised, -200.00); booked now
+    # (-200.00) with the debtor gone (the unrealised loss reverses, +200.00): no change
+    s = sofa(entries, options, *Q2, prior=False)
+    grant = next(m for m in s.funds if m.fund == "grant")
+    assert (grant.brought_forward, grant.expenditure, grant.gains, grant.carried_forward) == (
+        D("17000.00"), 0, 0, D("17000.00"))
+    assert s.row("expenditure.total").restricted == 0  # a loss, not spending
