@@ -13,6 +13,7 @@ import pytest
 
 from reports.balance_sheet import balance_sheet
 from reports.classify import ReportError
+from reports.legal import legal_spend
 from reports.receipts_payments import receipts_payments
 from reports.sofa import sofa
 from reports.trial_balance import RETRANSLATION, trial_balance
@@ -182,3 +183,18 @@ def test_an_exchange_loss_booked_by_hand_is_allowed_in_a_restricted_fund(tmp_pat
     assert (grant.brought_forward, grant.expenditure, grant.gains, grant.carried_forward) == (
         D("17000.00"), 0, 0, D("17000.00"))
     assert s.row("expenditure.total").restricted == 0  # a loss, not spending
+
+
+def test_legal_spend_in_dollars_at_the_rate_on_its_date(tmp_path):
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS + """
+2017-01-01 open Expenses:Legal:Counsel
+2024-02-20 * "US counsel" "Opinion"
+  fund: "general"
+  Assets:PayPal                   -40.00 USD
+  Expenses:Legal:Counsel           40.00 USD
+""")
+    # 40 USD at 0.80 (the rate of 5 February, the latest on or before 20 February)
+    got = legal_spend(*load(path))
+    assert ({g.key: g.total for g in got.groups}, got.foreign) == (
+        {"US counsel": D("32.00")}, {})
