@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from reports import sofa_render
 from reports.balance_sheet import balance_sheet
 from reports.classify import ReportError
 from reports.legal import legal_spend
@@ -93,6 +94,9 @@ def test_foreign_amounts_at_the_rate_on_their_date(books):
     assert [(r.currency, r.rate_date, r.rate) for r in s.rates] == [
         ("EUR", day(2024, 3, 31), D("0.85")), ("USD", day(2018, 1, 1), D("0.74")),
         ("USD", day(2024, 2, 5), D("0.80"))]
+    # and the statement says so, as printed and in the pack's HTML
+    assert "  1 USD = 0.74 GBP (price of 2018-01-01)" in sofa_render.to_table(s)
+    assert "1 EUR = 0.85 GBP (price of 2024-03-31)" in sofa_render.to_html(s)
 
 
 def test_the_balance_sheet_at_the_closing_rate(books):
