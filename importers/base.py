@@ -94,20 +94,6 @@ def closest(filepath: str, importers: list[ProfileImporter]) -> str:
             f"{', '.join(lacks)}")
 
 
-def _opens(entries: Entries, existing: Entries) -> Entries:
-    """An `open` for each account the entries use that the existing books do not open."""
-    opened = {e.account for e in existing if isinstance(e, data.Open)}
-    first: dict[str, datetime.date] = {}
-    for e in entries:
-        accounts = ([p.account for p in e.postings] if isinstance(e, data.Transaction)
-                    else [e.account] if isinstance(e, data.Balance) else [])
-        for a in accounts:
-            if a not in opened and (a not in first or e.date < first[a]):
-                first[a] = e.date
-    return [data.Open(data.new_metadata("<fundledger import>", 0), day, a, None, None)
-            for a, day in sorted(first.items())]
-
-
 class ProfileImporter(beangulp.Importer):
     """One profile as a beangulp importer. Importers made together (importers.run's
     importers_for) know each other, so a file is claimed by exactly one: the one whose
@@ -142,7 +128,15 @@ class ProfileImporter(beangulp.Importer):
             return False
 
     def account(self, filepath: str) -> str:
-        return self.profile.accounts.get("account", "Assets:Imports")
+        """The account the export is a statement of (what Fava's import page shows and files
+        the document under): the profile's `account`, else the first account it books to
+        (for invoices, the creditors' root), else none."""
+        accounts = self.profile.accounts
+        for name in ["account", *accounts]:
+            value = str(accounts.get(name, "")).split(":{", 1)[0]
+            if value and ":" in value and "{" not in value:
+                return value
+        return ""
 
     def filename(self, filepath: str) -> str | None:
         return f"{self.profile.name}-{Path(filepath).name}"
@@ -187,8 +181,10 @@ class ProfileImporter(beangulp.Importer):
 
     def extract(self, filepath: str, existing: Entries) -> Entries:
         """The file's entries for Fava's import page or a beangulp script. Rows no rule
-        claims come as Unclassified entries (the treasurer sees each before saving it),
-        and an `open` for each account the books do not have yet, on its first day."""
+        claims come as Unclassified entries (the treasurer sees each before saving it).
+        No `open`s: Fava's save cannot write them, and fundledger's write path
+        (importers.fava.saves_imports, importers.run) opens what the entries use, as the
+        CLI does. Metadata are strings, Decimals and dates, which beancount prints."""
         settings = from_entries(existing or [])
         settings.suspense = True
         built = self.entries(filepath, settings)
@@ -201,7 +197,7 @@ class ProfileImporter(beangulp.Importer):
             raise ValueError(f"{filepath}: internal error rendering entries: {errors[0].message}")
         for e in entries:
             e.meta["filename"], e.meta["lineno"] = filepath, int(e.meta.get("import-row", 0))
-        return _opens(entries, existing or []) + entries
+        return entries
 
     def deduplicate(self, entries: Entries, existing: Entries) -> None:
         seen = existing_ids(existing)

@@ -25,6 +25,8 @@ Expenditure
   the cost of collecting donations and pledges.
 - `Expenses:Legal:*` -> charitable activities: litigation; `Expenses:Comms:*` ->
   charitable activities: communications (public-education about the cases).
+- `Expenses:Grants:*` -> charitable activities: grants to other charities (a closed
+  fund's leftover donated under its terms is a grant made, in the grants-payable note).
 - anything else under Expenses (running costs) -> other expenditure.
 - a fund's leftover returned on closing (`leftover: "returned"`) -> unspent funds returned
   to donors, whatever income account it was booked against.
@@ -53,6 +55,7 @@ EXPENDITURE_HEADINGS = (
     Heading("raising", "Raising funds"),
     Heading("legal", "Charitable activities: litigation"),
     Heading("comms", "Charitable activities: communications"),
+    Heading("grants", "Charitable activities: grants to other charities"),
     Heading("other", "Other expenditure"),
     Heading("returned", "Unspent funds returned to donors"),
 )
@@ -79,6 +82,7 @@ _EXPENSE_PREFIXES = (
     ("Expenses:Fees", "raising"),
     ("Expenses:Legal", "legal"),
     ("Expenses:Comms", "comms"),
+    ("Expenses:Grants", "grants"),
 )
 
 
@@ -206,16 +210,29 @@ def is_cash(account: str) -> bool:
             and balance_sheet_line(account) in ("cash_at_bank", "held_by_solicitors"))
 
 
+def is_investment(account: str) -> bool:
+    """An investment deposit or holding: money moved into it is a payment (an asset
+    bought) on the receipts basis, and money taken out of it a receipt."""
+    return _under(account, "Assets:Investments")
+
+
+def is_debtor(account: str) -> bool:
+    return balance_sheet_line(account) == "debtors" and account.startswith("Assets:")
+
+
 RECEIPT_HEADINGS = (
     Heading("donations", "Donations and legacies"),
     Heading("charitable", "Grants and charitable activities"),
     Heading("investments", "Investment income"),
+    Heading("investments_sold", "Investments sold or withdrawn"),
     Heading("other", "Other receipts"),
 )
 PAYMENT_HEADINGS = (
     Heading("raising", "Raising funds: platform, payment and bank fees"),
     Heading("legal", "Charitable activities: litigation"),
     Heading("comms", "Charitable activities: communications"),
+    Heading("grants", "Charitable activities: grants to other charities"),
+    Heading("investments", "Investments bought (deposits)"),
     Heading("other", "Other payments"),
     Heading("returned", "Unspent funds returned to donors"),
 )

@@ -23,12 +23,19 @@ def command(books, year, out) -> None:
     accruals (the default) gives the SOFA with its funds note and the balance sheet with
     the analysis of net assets between funds; receipts gives the receipts and payments
     accounts with the statement of assets and liabilities. Both get the trial balance,
-    the nominal ledger and the entries behind every line. Each statement is written as
+    the nominal ledger, the entries behind every line and the notes to the accounts
+    (policies, comparatives by fund class, debtors and creditors, funds and their
+    purposes, grants payable, related parties and trustees' expenses, staff costs,
+    reserves, contingent liabilities, events after the year end, the trustees' approval
+    and the examiner's report). Words only the trustees can write are declared in the
+    books (`custom "fundledger-note" KEY "text"` with `year: YEAR`); the pack lists
+    what is still missing and never writes it for them. Each statement is written as
     HTML and CSV.
     """
-    from reports import sofa_render
+    from reports import notes_render, sofa_render
     from reports import statement_render as sr
     from reports.balance_sheet import balance_sheet
+    from reports.notes import notes
     from reports.receipts_payments import receipts_payments
     from reports.sofa import sofa
     from reports.trial_balance import entries_behind, nominal_ledger, trial_balance
@@ -57,6 +64,9 @@ def command(books, year, out) -> None:
         heading = f"{title}: balance sheet at {end}"
         files["2-balance-sheet.html"] = sr.to_html(heading, tables)
         files["2-balance-sheet.csv"] = sr.to_csv(tables)
+    n = notes(entries, options, start, end)
+    files["6-notes.html"] = notes_render.to_html(n, f"{title}: notes to the accounts, "
+                                                    f"{start} to {end}")
     t = sr.trial_balance_tables(trial_balance(entries, options, start, end))
     files["3-trial-balance.html"] = sr.to_html(f"{title}: trial balance, {start} to {end}", t)
     files["3-trial-balance.csv"] = sr.to_csv(t)
@@ -69,3 +79,4 @@ def command(books, year, out) -> None:
         write_text(out / name, text, "csv" if name.endswith(".csv") else "html")
     click.echo(f"{basis} basis pack for {start} to {end} written to {shown(out)}: "
                f"{', '.join(files)}")
+    click.echo(notes_render.missing_text(n), nl=False)
