@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from reports import transparency
 from reports.funds import reconcile
 from reports.legal import legal_spend
 from tests.conftest import run_cli
@@ -75,3 +76,13 @@ def test_one_firm_one_account_one_name(tmp_path):
     assert {h.account: h.amount for h in case.holdings} == {
         "Assets:Bank:Current": D("-130.00"), "Assets:Held:Smith-Solicitors": D("600.00")}
 
+
+
+def test_the_transparency_statement_names_the_firm_not_the_bank(tmp_path):
+    main = tmp_path / "main.beancount"
+    main.write_text(BOOKS)
+    s = transparency.statement(*load(main))
+    # the 130.00 paid from the bank whose statement gives "Nationwide" as payee and
+    # "SMITH SOLICITORS REF 77" as description is Smith's
+    assert [(f.firm, f.amount) for f in s.spend_by_firm] == [("Smith Solicitors",
+                                                              D("130.00"))]
