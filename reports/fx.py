@@ -49,8 +49,9 @@ class Retranslation(NamedTuple):
 
 
 def is_monetary(posting, unit: str) -> bool:
-    return (posting.account.startswith(HOLDING_ROOTS) and posting.cost is None
-            and posting.units.currency != unit)
+    # the currency first: most postings are in the operating currency
+    return (posting.units.currency != unit and posting.cost is None
+            and posting.account.startswith(HOLDING_ROOTS))
 
 
 class Retranslated(NamedTuple):
@@ -61,20 +62,27 @@ class Retranslated(NamedTuple):
 def retranslate(entries, options, date: datetime.date,
                 rates: Rates | None = None) -> Retranslated:
     """Each fund's foreign-currency holdings at `date` (inclusive), booked and closing."""
+    return retranslate_at(entries, options, [date], rates)[0]
+
+
+def retranslate_at(entries, options, dates: list[datetime.date],
+                   rates: Rates | None = None) -> list[Retranslated]:
+    """`retranslate` at each of `dates`, reading the books once (a SOFA needs the start
+    and the end of its period)."""
     unit = operating_currency(options)
+    last = max(dates)
+    entries = [e for e in entries if e.date <= last]
+    held = [t for t in entries if isinstance(t, Transaction)
+            and any(is_monetary(p, unit) for p in t.postings)]
+    if not held:  # most books: nothing held in another currency, nothing to look up
+        return [Retranslated([], {}) for _d in dates]
     rates = rates or Rates(entries, unit)
-    entries = [e for e in entries if e.date <= date]
     declared, _b, _e = fundmodel.declarations(entries)
     default = _first_unrestricted(declared)
     invoice_funds = _invoice_funds(entries)
-    units: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    booked: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    unrated: set[tuple] = set()
-    for txn in entries:
-        if not isinstance(txn, Transaction):
-            continue
-        if not any(is_monetary(p, unit) for p in txn.postings):
-            continue
+    # (txn date, key, units, booked value or None where no rate) of every monetary posting
+    moves = []
+    for txn in held:
         txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
                      if fundmodel.is_fund_account(p.account)} - {None}
         for p in txn.postings:
@@ -82,12 +90,26 @@ def retranslate(entries, options, date: datetime.date,
                 continue
             key = (holding_fund(p, txn, txn_funds, invoice_funds, default), p.account,
                    p.units.currency)
-            units[key] += p.units.number
-            w = fundmodel.weight(p)
             try:
-                booked[key] += rates.value(w, txn.date)
+                value = rates.value(fundmodel.weight(p), txn.date)
             except NoRate:
-                unrated.add(key)
+                value = None
+            moves.append((txn.date, key, p.units.number, value))
+    return [_at(moves, date, rates) for date in dates]
+
+
+def _at(moves, date: datetime.date, rates: Rates) -> Retranslated:
+    units: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    booked: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    unrated: set[tuple] = set()
+    for day, key, n, value in moves:
+        if day > date:
+            continue
+        units[key] += n
+        if value is None:
+            unrated.add(key)
+        else:
+            booked[key] += value
     out = []
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for key, n in units.items():
