@@ -15,7 +15,9 @@ what the money was for, in the SOFA's headings:
   returned to donors", as in the SOFA;
 - paying a creditor (an invoice booked earlier) is a payment under the heading of the
   invoice's expenses, in the year it is paid; booking the invoice moved no money;
-- anything else (a loan, a fund's opening balance) is another receipt or payment.
+- anything else (a loan) is another receipt or payment; but a statement's balance brought
+  forward (cash against `Equity:Funds:Opening` alone) is cash brought forward, never a
+  receipt.
 
 Receipts and payments are in columns by fund class, as the SOFA's (unrestricted with
 designated, restricted). Cash brought forward and carried forward are the money
@@ -115,7 +117,7 @@ def cash_balances(entries, options, until: datetime.date, rates: Rates | None = 
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:
                 if classify.is_cash(p.account) and not fx.is_monetary(p, unit):
-                    w = fundmodel.weight(p)
+                    w = fx.booked(p, unit)
                     if w.currency == unit:
                         out[p.account] += w.number
     difference = ZERO
@@ -139,7 +141,7 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     rates = Rates(entries, unit)
 
     def value(p, txn) -> Amount:
-        w = fundmodel.weight(p)
+        w = fx.booked(p, unit)
         try:
             return Amount(rates.value(w, txn.date), unit)
         except NoRate:
@@ -149,6 +151,7 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
         fund = declared.get(fund_id) if fund_id else None
         return classify.sofa_column(fund.fund_class) if fund else "unrestricted"
 
+    opened: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
         if not isinstance(txn, Transaction) or not start <= txn.date <= end:
             continue
@@ -160,6 +163,15 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
                     if w.currency == unit and classify.is_cash(p.account)), ZERO)
         if cash == 0:
             continue  # no money moved: an invoice booked, a transfer between funds
+        if any(p.account == fundmodel.OPENING_ACCOUNT for p in txn.postings) and all(
+                classify.is_cash(p.account) or p.account == fundmodel.OPENING_ACCOUNT
+                for p in txn.postings):
+            # A statement's balance brought forward: money held before the books began,
+            # cash brought forward, never a receipt.
+            for p, w in weights:
+                if w.currency == unit and classify.is_cash(p.account):
+                    opened[p.account] += w.number
+            continue
         returning = txn.meta.get(LEFTOVER_KEY) == RETURNED
         for p, w in weights:
             if w.currency != unit or classify.is_cash(p.account):
@@ -188,6 +200,8 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     pay = lines(payments, classify.PAYMENT_HEADINGS)
     before, diff_before = cash_balances(entries, options, start - datetime.timedelta(days=1),
                                         rates)
+    for account, n in opened.items():
+        before[account] = before.get(account, ZERO) + n
     after, diff_after = cash_balances(entries, options, end, rates)
     accounts = {a: (before.get(a, ZERO), after.get(a, ZERO))
                 for a in sorted(set(before) | set(after))

@@ -27,6 +27,7 @@ Worked by hand (GBP):
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -283,6 +284,23 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
     numbers = {Decimal(str(c)).quantize(Decimal("0.01")) for c in cells
                if isinstance(c, (int, float, Decimal))}
     assert {Decimal("10000.00"), Decimal("613.95"), Decimal("528.00")} <= numbers
+
+    # The balance sheet and the receipts and payments account for 2024.
+    sheet = run_cli("report", "balance-sheet", "--year", "2024", "--books", books, "--format",
+                    "json", env=env)
+    assert sheet.returncode == 0, sheet.stderr
+    figures = json.loads(sheet.stdout)
+    assert Decimal(figures["net_assets"]) == Decimal("9437.40")  # 9,363.50 + 73.90
+    assert Decimal(figures["total_funds"]) == Decimal("9437.40")
+    rp = run_cli("report", "receipts-payments", "--year", "2024", "--books", books,
+                 "--format", "json", env=env)
+    assert rp.returncode == 0, rp.stderr
+    rp = json.loads(rp.stdout)
+    # The Lloyds statement's 1,000.00 brought forward is cash brought forward, not a receipt.
+    assert Decimal(rp["cash_brought_forward"]) == Decimal("1000.00")
+    assert Decimal(rp["total_receipts"]) == Decimal("9500.00")
+    assert Decimal(rp["total_payments"]) == Decimal("1062.60")
+    assert Decimal(rp["cash_carried_forward"]) == Decimal("9437.40")
 
     # Close the spent crowdfunder, lock the year, publish the statement.
     after_fava = steps_after_import(books, tmp_path / "site", env)
