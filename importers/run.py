@@ -187,6 +187,8 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     # demo's closed fund needs its imported spending). apply() refuses any result that
     # does not load clean, so nothing broken is ever written.
     entries, _errors, _ = ledger_books.load(main)
+    pseudo.for_books(main.parent, lambda: any("donor" in e.meta for e in entries
+                                              if isinstance(e, Transaction)))
     settings = from_entries(entries, main.parent, fund)
     settings.suspense = suspense
     if fund and fund not in _declared(entries):

@@ -97,7 +97,7 @@ from reports.transparency_model import (
     supporters_text,
 )
 from reports.transparency_sections import _make
-from reports.transparency_sums import _donor, _grant_funder, atom_key
+from reports.transparency_sums import _donor, _grant_funder, atom_key, fee_kinds
 from reports.transparency_words import DRAFT_NOTE, _join, fund_count
 
 # What callers use, wherever it now lives: the statement's model is in transparency_model.
@@ -132,7 +132,8 @@ def _build(entries: list, options: dict, funds: list[str] | None, as_of: datetim
 
 def gifts(entries: Iterable, options: dict, ends: list[datetime.date]) -> disclosure.Gifts:
     """Every fund's money raised as disclosure atoms: (fund, channel key, publication
-    period, calendar year) -> {donor (None for money given by no one identified): amount}."""
+    period, calendar year, via) -> {donor (None for money given by no one identified):
+    amount}; `via` is the platform and the fees charged on the gifts (disclosure.via)."""
     currency = reconciliation.operating_currency(options)
     out: disclosure.Gifts = defaultdict(lambda: defaultdict(Decimal))
     for txn, posting, fund in fundmodel.fund_postings(entries):
@@ -145,7 +146,7 @@ def gifts(entries: Iterable, options: dict, ends: list[datetime.date]) -> disclo
         ch = reconciliation.channel(posting.account)
         source = _grant_funder(txn, posting.account) if ch == GRANT else ""
         atom = (fund, atom_key(ch, source), disclosure.period_index(ends, txn.date),
-                txn.date.year)
+                txn.date.year, disclosure.via(posting.account, fee_kinds(txn)))
         out[atom][_donor(txn, posting)] += -w.number
     return out
 

@@ -142,7 +142,9 @@ def test_an_account_never_used_is_reconciled_and_one_used_without_a_statement_is
     text = HEADER + "2017-01-01 open Assets:Bank:Savings\n2017-01-01 open Assets:Stripe\n"
     text += gift("2018-01-10", "Assets:Stripe", "7.00")
     found = checks(text)
-    assert found["Assets:Bank:Savings", ""].reconciled
+    savings = found["Assets:Bank:Savings", ""]
+    assert savings.reconciled and (savings.since, savings.since_total, savings.balance) == (
+        (), 0, 0)
     stripe = found["Assets:Stripe", "GBP"]
     assert not stripe.reconciled and stripe.problem() == (
         "Assets:Stripe has no statement balance in the books (£7.00 held)")

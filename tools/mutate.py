@@ -51,7 +51,16 @@ MODULES: dict[str, list[str]] = {
                         "tests/test_funds_property.py", "tests/test_refunds.py"],
     "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_sofa_hand.py",
                         "tests/test_refunds.py"],
-    "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py"],
+    "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py",
+                                 "tests/test_period_boundaries.py"],
+    # The trial balance, nominal ledger and entries behind each line (not test_statements.py:
+    # it sums the demo books, seconds for every mutant).
+    "reports/trial_balance.py": ["tests/test_trial_balance_hand.py",
+                                 "tests/test_period_boundaries.py", "tests/test_sofa_hand.py",
+                                 "tests/test_identities_property.py"],
+    # Every holding account against its last statement.
+    "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
+                             "tests/test_reconcile.py"],
     # Fund figures: raised, fees, legal, transfers, balance, where it is held, can it close.
     "reports/funds.py": ["tests/test_funds_hand.py", "tests/test_funds.py",
                          "tests/test_funds_property.py"],
