@@ -48,6 +48,15 @@ class Retranslation(NamedTuple):
         return self.closing - self.booked
 
 
+def booked(posting, unit: str) -> Amount:
+    """What a posting moved, for money: an amount in the books' currency is that amount,
+    even where a price says what it bought (a PayPal conversion's `-19.20 GBP @@ 24.00
+    USD` took £19.20 out of the account, not $24); anything else, its weight."""
+    if posting.units.currency == unit and posting.cost is None:
+        return posting.units
+    return fundmodel.weight(posting)
+
+
 def is_monetary(posting, unit: str) -> bool:
     # the currency first: most postings are in the operating currency
     return (posting.units.currency != unit and posting.cost is None

@@ -162,7 +162,7 @@ def cash_balances(entries, options, until: datetime.date, rates: Rates | None = 
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:  # money in another currency: at the closing rate, below
                 if classify.is_cash(p.account) and not fx.is_monetary(p, unit):
-                    w = fundmodel.weight(p)
+                    w = fx.booked(p, unit)
                     if w.currency == unit:
                         out[p.account] += w.number
     difference: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -210,7 +210,7 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
     period, earlier = _cells(), _cells()
 
     def value(p, txn) -> Amount:
-        w = fundmodel.weight(p)
+        w = fx.booked(p, unit)
         try:
             return Amount(rates.value(w, txn.date), unit)
         except NoRate:
