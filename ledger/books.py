@@ -31,6 +31,7 @@ from pathlib import Path
 from beancount import loader
 
 from ledger import cache as load_cache
+from ledger import quick
 
 MAIN = "main.beancount"
 LOCK = ".fundledger.lock"  # older versions locked this file; now the folder itself is locked
@@ -263,6 +264,15 @@ def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
 
 
 def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
+    """Errors of the books as they would be after `changes`: none when ledger.quick proves
+    the appended entries leave the books clean over the entries already loaded, else those
+    of a full load (`check_in_full`)."""
+    if quick.proven_clean(main, changes, load_cache.current(main)):
+        return []
+    return check_in_full(main, changes)
+
+
+def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
     """Load the books as they would be after `changes`, in a staging copy of exactly the
     files the books include. Returns errors."""
     folder = main.parent

@@ -5,13 +5,10 @@ times and never notices a change to a plugin's code, so after editing the fund r
 can serve entries checked by the old rules. This cache is keyed by what the result
 depends on:
 
-- the bytes of every file beancount read (`options["include"]` after a load lists them),
-  re-hashed on every use;
-- the bytes of every module of the `ledger` package (the fund-rules plugin and what it
-  imports) and of any other plugin module the books name;
-- the names of the files in the books' `documents` folders (beancount makes entries
-  from them);
-- the beancount and Python versions and the path of the main file.
+the bytes of every file beancount read (re-hashed on every use), of every module of the
+`ledger` package (the fund rules) and any other plugin the books name; the names of the
+files in the books' `documents` folders; the beancount and Python versions and the path
+of the main file.
 
 Any mismatch, or a cache that cannot be read, means a real load. One cache file per
 books (named by the main file's path) lives in $FUNDLEDGER_CACHE_DIR, else
@@ -36,13 +33,13 @@ from typing import TypeVar
 import beancount
 from beancount import loader
 
+from ledger import plugin
+
 FORMAT = "fundledger-load-cache-2"
 KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
-# A file whose mtime is this close to the start of the load may have changed during it
-# (file timestamps come from a coarse clock): its hash after the load might not be what
-# beancount read, so such a load is not cached.
+# A file whose mtime is this close to the load's start may have changed during it (a
+# coarse clock): its hash might not be what beancount read, so the load is not cached.
 RACY_NS = 50_000_000
-
 # Entries are pickled in chunks: a pickler remembers every object it wrote (to share
 # references), and for 100k transactions that memo alone outgrew the books in memory.
 CHUNK = 2000
@@ -218,8 +215,18 @@ def paused_gc() -> Iterator[None]:
 def real_load(main: Path):
     """beancount's load without its own mtime-keyed pickle cache (nothing written beside
     the books). `_uncached_load_file` is beancount 3.2's loader entry point under
-    `load_file`; the version is pinned below 3.3."""
-    return loader._uncached_load_file(str(main), None, None, None)
+    `load_file`; the version is pinned below 3.3.
+
+    Books that no longer name the fund rules (`plugin "ledger.plugin"`) get them anyway:
+    deleting one line must not switch off the fund rules and the period lock."""
+    entries, errors, options = loader._uncached_load_file(str(main), None, None, None)
+    if not any(name == PLUGIN for name, _config in options.get("plugin", [])):
+        entries, more = plugin.fund_rules(entries, options)
+        errors = [*errors, *more]
+    return entries, errors, options
+
+
+PLUGIN = "ledger.plugin"
 
 
 def _share_tolerances(entries: list) -> None:
@@ -244,8 +251,30 @@ def load_cached(main: str | os.PathLike):
     main = Path(main).resolve()
     if disabled():
         with paused_gc():
-            return real_load(main)
-    return _load(main)[1]
+            result = real_load(main)
+        deps = _dependencies(result[2], main)
+    else:
+        header, result = _load(main)
+        deps = header and header["deps"]
+    # Kept with the digest of every file read: an import checks its new entries against
+    # them (ledger.quick, through current()) without loading the books again.
+    _last[:] = [(main, _static_key(main), deps, result)] if deps else []
+    return result
+
+
+_last: list = []  # the last books load_cached gave: (main, static key, deps, result)
+
+
+def current(main: str | os.PathLike):
+    """The (entries, errors, options) this process last loaded for these books, if no file
+    they depend on has changed since (each is hashed again); else None."""
+    main = Path(main).resolve()
+    if not _last or _last[0][0] != main:
+        return None
+    _, static, deps, result = _last[0]
+    fresh = static == _static_key(main) and all(
+        d is not None and _sha(path) == d for path, d in deps.items())
+    return result if fresh else None
 
 
 def _load(main: Path, entries: bool = True):

@@ -60,6 +60,13 @@ def _source(posting, txn) -> dict:
 
 
 def fund_rules(entries, options_map, config=None):
+    out, errors = rules(entries)
+    return out, errors + period_lock.check(out, options_map)
+
+
+def rules(entries) -> tuple[list, list]:
+    """The fund rules without the lock: (entries with fund defaults copied down, errors).
+    ledger.quick runs them over the funds an import reaches."""
     funds, _budgets, decl_errors = fundmodel.declarations(entries)
     errors: list = [FundError(e.source, e.message, e.entry) for e in decl_errors]
 
@@ -135,7 +142,6 @@ def fund_rules(entries, options_map, config=None):
             if fund.fund_class in RESTRICTED:
                 touched[fund_id] = txn
     end_of_day(day)
-    errors += period_lock.check(out)
     return out, errors
 
 

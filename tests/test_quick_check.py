@@ -1,0 +1,167 @@
+"""The import's quick books check (ledger.quick) against a full beancount load.
+
+On generated imports appended to small books with funds, a closed fund, a balance
+assertion and a period lock, the quick check over entry objects and a full load of the
+books as written must agree: accept for accept, refuse for refuse. Every way a check can
+refuse is generated: an unbalanced entry, an unopened account, a currency an account does
+not take, an undeclared or missing fund, a fund used before it opens or after it closes, a
+restricted fund spent outside its purpose or below zero, a balance assertion the new
+entries break (or a new one that fails), an entry in the locked period.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import books, quick
+from ledger import cache as load_cache
+from ledger import lock as period_lock
+
+START = datetime.date(2020, 1, 1)
+BOOKS = """option "operating_currency" "GBP"
+plugin "ledger.plugin"
+include "accounts.beancount"
+2020-01-01 custom "fund" "general" "unrestricted"
+  title: "General"
+2020-01-01 custom "fund" "case" "restricted"
+  title: "Case"
+  purpose: "Expenses:Legal"
+2021-01-01 custom "fund" "late" "restricted"
+  title: "Opens later"
+  purpose: "Expenses:Legal"
+2020-01-01 custom "fund" "spent" "restricted"
+  title: "Closed in 2021"
+  purpose: "Expenses:Legal"
+2020-02-10 * "Donor" "Gift to the case"
+  fund: "case"
+  Assets:Bank        100.00 GBP
+  Income:Donations  -100.00 GBP
+2020-03-01 * "Donor" "Gift spent and closed"
+  fund: "spent"
+  Assets:Bank         40.00 GBP
+  Income:Donations   -40.00 GBP
+2020-04-01 * "Solicitors" "Advice"
+  fund: "spent"
+  Assets:Bank        -40.00 GBP
+  Expenses:Legal      40.00 GBP
+2021-06-30 custom "fund-close" "spent"
+2022-01-01 balance Assets:Bank 100.00 GBP
+"""
+ACCOUNTS = """2020-01-01 open Assets:Bank GBP
+2020-01-01 open Assets:PayPal
+2020-01-01 open Income:Donations
+2020-01-01 open Expenses:Legal
+2020-01-01 open Expenses:Fees
+2020-06-01 open Expenses:Office
+"""
+LOCKED_THROUGH = datetime.date(2020, 1, 31)
+TARGET = "imports/gen/2021.beancount"
+
+# Accounts an entry may use: the opened ones, one opened late, one never opened.
+# Repeated choices make most entries valid, so both verdicts are common.
+MONEY = ("Assets:Bank",) + ("Assets:PayPal",) * 5
+SPENDING = ("Expenses:Legal",) * 3 + ("Expenses:Fees",) * 3 + ("Expenses:Office",
+                                                                "Expenses:Unknown")
+FUNDS = ("general",) * 10 + ("case", "case", "late", "spent", "nowhere", None)
+
+days = st.integers(min_value=0, max_value=4 * 365).map(lambda n: START + datetime.timedelta(n))
+cents = st.integers(min_value=1, max_value=20_000)
+
+
+@st.composite
+def entries(draw):
+    """One generated entry: (date, kind, details)."""
+    kind = draw(st.sampled_from(("gift",) * 4 + ("spend",) * 3 + ("balance",)))
+    day = draw(days)
+    if kind == "balance":
+        return (day, "balance", draw(st.sampled_from(MONEY)), draw(st.sampled_from((0, 0, 0, 0, 1, -2))),
+                draw(st.sampled_from(("GBP",) * 4 + ("EUR",))))
+    return (day, kind, draw(st.sampled_from(MONEY)),
+            draw(st.sampled_from(SPENDING)) if kind == "spend" else "Income:Donations",
+            draw(cents), draw(st.sampled_from(FUNDS)),
+            draw(st.sampled_from(("GBP",) * 15 + ("EUR",))),
+            draw(st.sampled_from((0,) * 15 + (1,))))  # 1: off by a penny (unbalanced)
+
+
+def _money(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{_money(-cents)}"
+
+
+def render(generated: list, opens: list[tuple[datetime.date, str]]) -> tuple[str, str]:
+    """The import's text, and the accounts file with `opens` added. A generated balance
+    assertion asserts the balance the entries before it give (worked here from the
+    generated amounts and the base books' 100.00 in the bank), put off by its offset in
+    pennies; offset 0 is a true assertion."""
+    held = {("Assets:Bank", "GBP"): 10_000}  # the base books' bank balance, in pennies
+    out = []
+    # Balances are checked before the day's transactions, as beancount does.
+    for e in sorted(generated, key=lambda e: (e[0], e[1] != "balance")):
+        if e[1] == "balance":
+            _, _, account, offset, currency = e
+            total = held.get((account, currency), 0) + offset
+            out.append(f"{e[0]} balance {account} {_money(total)} {currency}\n")
+            continue
+        day, kind, money, other, amount, fund, currency, off = e
+        sign = 1 if kind == "gift" else -1
+        meta = f'  fund: "{fund}"\n' if fund else ""
+        out.append(f'{day} * "Someone" "{kind}"\n{meta}'
+                   f"  {money}  {_money(sign * amount)} {currency}\n"
+                   f"  {other}  {_money(-sign * amount + off)} {currency}\n")
+        held[(money, currency)] = held.get((money, currency), 0) + sign * amount
+    accounts = ACCOUNTS + "".join(f"{day} open {account}\n" for day, account in opens)
+    return "\n".join(out), accounts
+
+
+def base_books(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "accounts.beancount").write_text(ACCOUNTS)
+    main = folder / "main.beancount"
+    main.write_text(BOOKS)
+    loaded, errors, _ = load_cache.real_load(main)
+    assert errors == []
+    lock, detail = period_lock.lock_files(loaded, LOCKED_THROUGH, datetime.date(2026, 1, 1))
+    for rel, text in detail.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    main.write_text(BOOKS + lock)
+    return main
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(entries(), min_size=1, max_size=5),
+       st.lists(st.tuples(days, st.sampled_from(("Expenses:Unknown", "Assets:Other"))),
+                max_size=1).filter(lambda opens: all(d.year >= 2021 for d, _ in opens)))
+def test_quick_check_agrees_with_a_full_load(generated, opens):
+    with tempfile.TemporaryDirectory() as tmp:
+        main = base_books(Path(tmp) / "books").resolve()
+        text, accounts = render(generated, opens)
+        changes = books.appended(main, {TARGET: text})
+        if opens:
+            changes["accounts.beancount"] = accounts
+        loaded = load_cache.real_load(main)
+        assert loaded[1] == []
+        full = books.check_in_full(main, changes)
+        assert quick.proven_clean(main, changes, loaded) == (full == []), full
+
+
+def test_quick_check_accepts_a_clean_import_and_refuses_an_overdraft(tmp_path):
+    """The property's two verdicts both happen: a gift to the case fund is proven clean
+    without a full load, and spending 100.01 of its 100.00 is not."""
+    main = base_books(tmp_path / "books").resolve()
+    loaded = load_cache.real_load(main)
+    gift = [(datetime.date(2021, 3, 1), "gift", "Assets:PayPal", "Income:Donations", 500,
+             "case", "GBP", 0)]
+    text, _ = render(gift, [])
+    assert quick.proven_clean(main, books.appended(main, {TARGET: text}), loaded)
+    spend = [(datetime.date(2022, 3, 1), "spend", "Assets:Bank", "Expenses:Legal", 10_001,
+              "case", "GBP", 0)]
+    text, _ = render(spend, [])
+    changes = books.appended(main, {TARGET: text})
+    assert not quick.proven_clean(main, changes, loaded)
+    assert any("overspent" in line for line in books.check_in_full(main, changes))
