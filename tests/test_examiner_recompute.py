@@ -202,9 +202,24 @@ def check_funds(main: Path, books: Books) -> dict[str, Decimal]:
     """Each fund's balance in `funds --format json` and CSV, after everything."""
     last = max(books.year(fy)[1] for fy in books.years())
     mine = books.balances(max(last, max(t.date for t in books.txns)))
-    got = {f["fund"]: D(f["balance"].split()[0])
-           for f in json.loads(invoke("funds", "--books", main, "--format", "json"))["funds"]}
+    shown = json.loads(invoke("funds", "--books", main, "--format", "json"))["funds"]
+    got = {f["fund"]: D(f["balance"].split()[0]) for f in shown}
     assert got == mine
+    # over each fund's life, one definition with the SOFA: raised is its income (a
+    # returned leftover is spent, not negative raising), and fees, legal, other spend
+    # and returns are its expenditure
+    life = {f: dict.fromkeys(KEYS, D(0)) for f in mine}
+    for fy in books.years():
+        for f, row in books.sofa(fy).items():
+            for k in ("income", "expenditure", "gains"):
+                life[f][k] += row[k]
+    for f in shown:
+        m = {k: D(v.split()[0]) for k, v in f.items()
+             if isinstance(v, str) and v.endswith(f" {books.unit}")}
+        spent = (D(f["fees"]["platform"].split()[0]) + D(f["fees"]["payment"].split()[0])
+                 + m["legal_total"] + m["other_spend"] + m["returned"])
+        assert (m["raised_total"], spent, m["gains"]) == tuple(
+            life[f["fund"]][k] for k in ("income", "expenditure", "gains")), f["fund"]
     rows = csv.DictReader(io.StringIO(invoke("funds", "--books", main, "--format", "csv")))
     assert {r["fund"]: D(r["balance"]) for r in rows} == mine
     return mine
