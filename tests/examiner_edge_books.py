@@ -30,10 +30,12 @@ tests/test_examiner_recompute.py. 31 March year end: FY2023 is 2022-04-01..2023-
     2024-01-15  solicitors 2,500.00 + VAT 500.00 from the client account    case
     2024-02-01  appeal closed: its 400.00 leftover donated to a charity (close)
     2024-03-01  case closed: its 1,050.00 leftover returned (close)
+    2024-03-15  counsel invoices 1,000.00 EUR (at 0.85: 850.00), owed      grant
     2024-03-31  deposit interest 60.00 (bank)                               general
-    2024-03-31  price USD 0.75 GBP (the closing rate; 0.82 at 2025-03-31)
+    2024-03-31  price USD 0.75 GBP, EUR 0.84 (closing rates; USD 0.82 at 2025-03-31)
     FY2025
     2024-05-01  donation 300.00 (bank)                                      general
+    2024-05-01  counsel's 1,000.00 EUR paid as 845.00 GBP (bank)           grant
     2024-06-01  solicitors 200.00 (bank), from the designated reserve      reserve
 """
 
@@ -68,6 +70,7 @@ plugin "ledger.plugin"
 2022-04-01 open Expenses:Running:Hosting
 2022-04-01 open Equity:Funds:Transfers GBP
 2022-04-01 open Equity:Funds:Opening GBP
+2022-04-01 open Liabilities:Creditors:Chambers
 
 2022-04-01 custom "fund" "general" "unrestricted"
   title: "General fund"
@@ -97,6 +100,7 @@ plugin "ledger.plugin"
 2023-08-01 price USD 0.80 GBP
 2023-09-01 price USD 0.78 GBP
 2024-03-31 price USD 0.75 GBP
+2024-03-31 price EUR 0.84 GBP
 2025-03-31 price USD 0.82 GBP
 
 2022-04-01 * "Balance brought forward"
@@ -194,6 +198,11 @@ plugin "ledger.plugin"
   Expenses:Legal:Solicitors      2500.00 GBP
   Expenses:Legal:VAT              500.00 GBP
   Assets:Held:Firm              -3000.00 GBP
+2024-03-15 * "Chambers" "Counsel's opinion, invoiced in euros" #legal
+  fund: "grant"
+  invoice: "CH-1"
+  Expenses:Legal:Counsel           850.00 GBP
+  Liabilities:Creditors:Chambers -1000.00 EUR @ 0.85 GBP
 2024-03-31 * "Bank" "Deposit interest"
   fund: "general"
   Assets:Bank:Current              60.00 GBP
@@ -203,6 +212,11 @@ plugin "ledger.plugin"
   fund: "general"
   Assets:Bank:Current             300.00 GBP
   Income:Donations:Bank          -300.00 GBP
+2024-05-01 * "Chambers" "Counsel's opinion paid"
+  fund: "grant"
+  invoice: "CH-1"
+  Liabilities:Creditors:Chambers  1000.00 EUR @@ 845.00 GBP
+  Assets:Bank:Current             -845.00 GBP
 2024-06-01 * "Firm" "Advice paid from the reserve" #legal
   fund: "reserve"
   Expenses:Legal:Solicitors       200.00 GBP

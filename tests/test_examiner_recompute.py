@@ -51,18 +51,21 @@ HAND = {
         # 400 x 0.75 = 300 at the closing rate: a 32 loss; 500 to the case:
         # 5,290 + 860 - 468 - 32 - 500 = 5,150
         "unrestricted": (D(860), D(468), D(-32), D(-500), D(5290), D(5150)),
-        # appeal 2,000 pledged; spent: grant solicitors 12,000; appeal fee 100 + 1,500 +
-        # 400 leftover donated = 2,000; case 2,500 + VAT 500 + 1,050 leftover returned =
-        # 4,050: 18,050. Tranche 2: 8,400 for the 10,000 EUR carried at 8,500: -100.
-        # 20,750 + 2,000 - 18,050 - 100 + 500 = 5,100
-        "restricted": (D(2000), D(18050), D(-100), D(500), D(20750), D(5100)),
+        # appeal 2,000 pledged; spent: grant solicitors 12,000 + counsel 1,000 EUR at
+        # 0.85 = 850; appeal fee 100 + 1,500 + 400 leftover donated = 2,000; case 2,500
+        # + VAT 500 + 1,050 leftover returned = 4,050: 18,900. Gains: tranche 2 brought
+        # 8,400 for the 10,000 EUR carried at 8,500 (-100); the 1,000 EUR owed to counsel,
+        # booked at 850, is 840 at the closing 0.84 (+10): -90.
+        # 20,750 + 2,000 - 18,900 - 90 + 500 = 4,260
+        "restricted": (D(2000), D(18900), D(-90), D(500), D(20750), D(4260)),
         "endowment": (0, 0, 0, 0, D(8000), D(8000)),
     },
     2025: {
         # 300 donated; the reserve pays 200 of solicitors; the 400 USD are 400 x 0.82 =
         # 328 at the new closing rate, 300 before: a 28 gain. 5,150 + 300 - 200 + 28
         "unrestricted": (D(300), D(200), D(28), 0, D(5150), D(5278)),
-        "restricted": (0, 0, 0, 0, D(5100), D(5100)),
+        # counsel paid 845 for the debt carried at 840: -5
+        "restricted": (0, 0, D(-5), 0, D(4260), D(4255)),
         "endowment": (0, 0, 0, 0, D(8000), D(8000)),
     },
 }
@@ -77,12 +80,14 @@ HAND_CASH = {
     # 3,000 + 400 + 1,050 = 18,518; the dollars lost 32: 17,540 + 11,260 - 18,518 - 32
     # = 10,250 (bank 9,950, 400 USD at 0.75 = 300)
     2024: (D(17540), D(11260), D(18518), D(-32), D(10250)),
-    2025: (D(10250), D(300), D(200), D(28), D(10378)),
+    # paid 200 + counsel 845: 10,250 + 300 - 1,045 + 28 = 9,533 (bank 9,205, USD 328)
+    2025: (D(10250), D(300), D(1045), D(28), D(9533)),
 }
 # Each fund's balance after everything: general 4,000 + 1,440 + 860 + 300 - 150 - 468 -
-# 32 + 28 - 1,000 - 500 = 4,478; reserve 1,000 - 200; grant 17,200 - 12,000 - 100.
+# 32 + 28 - 1,000 - 500 = 4,478; reserve 1,000 - 200; grant 17,200 - 12,000 - 850 - 100
+# + 10 - 5 = 4,255.
 HAND_FUNDS = {"general": D(4478), "reserve": D(800), "endow": D(8000), "case": 0,
-              "appeal": 0, "grant": D(5100)}
+              "appeal": 0, "grant": D(4255)}
 
 
 def invoke(*args: str) -> str:
@@ -127,9 +132,11 @@ def test_the_recomputation_matches_the_hand_figures(edge):
         assert books.receipts_payments(fy) == (received, paid), fy
         assert books.cash(end) == cf == bf + received - paid + fx, fy
     assert books.balances(books.year(2025)[1]) == HAND_FUNDS
-    # net assets: bank 10,050 + 328 in dollars + deposit 8,000 = 18,378 = 4,478 + 800 +
-    # 8,000 + 5,100
-    assert books.held(books.year(2025)[1]) == D(18378) == sum(HAND_FUNDS.values())
+    # net assets: bank 9,205 + 328 in dollars + deposit 8,000 = 17,533 = 4,478 + 800 +
+    # 8,000 + 4,255; a year before: bank 9,950 + 300 in dollars + 8,000 - 840 owed to
+    # counsel = 17,410 = 5,150 + 4,260 + 8,000
+    assert books.held(books.year(2025)[1]) == D(17533) == sum(HAND_FUNDS.values())
+    assert books.held(books.year(2024)[1]) == D(17410)
 
 
 def per_fund(books: Books, fy: int) -> dict[str, dict[str, Decimal]]:
