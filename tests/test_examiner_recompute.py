@@ -380,3 +380,10 @@ def check_other_formats(main: Path, books: Books, fy: int, tmp: Path) -> None:
             (fy, form, got)
         t = labelled(table("trial-balance"))
         assert D(str(t["Total"][1])) == D(str(t["Total"][2])), (fy, form)
+
+
+def test_the_pack_states_the_exchange_policy_the_figures_follow(edge, tmp_path):
+    main, _books = edge
+    invoke("report", "pack", "--books", main, "--year", "2024", "-o", tmp_path / "pack")
+    notes = (tmp_path / "pack" / "6-notes.html").read_text()
+    assert "retranslated at the closing rate" in notes
