@@ -119,6 +119,9 @@ def holding_fund(posting, txn: Transaction, txn_funds: set[str],
 
 def _unpaid_invoices(entries, invoice_funds, default) -> list[Invoice]:
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    # What is owed in the invoice's own currency: 1,000 EUR booked at 0.85 and paid in
+    # full at another rate is paid, though its pounds differ (an exchange difference).
+    units: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     first: dict[str, Transaction] = {}
     fund_of: dict[str, str | None] = {}
     for txn in entries:
@@ -131,12 +134,13 @@ def _unpaid_invoices(entries, invoice_funds, default) -> list[Invoice]:
             if p.account.startswith(CREDITORS):
                 w = fundmodel.weight(p)
                 owed[number] += w.number
+                units[number][p.units.currency] += p.units.number
                 first.setdefault(number, txn)
                 if fund_of.get(number) is None:
                     fund_of[number] = holding_fund(p, txn, txn_funds, invoice_funds, default)
     return [Invoice(number, fund_of.get(number), first[number].payee or "",
                     first[number].date, -total)
-            for number, total in owed.items() if total != 0]
+            for number, total in owed.items() if any(units[number].values())]
 
 
 def unpaid_invoices(entries) -> list[Invoice]:

@@ -260,3 +260,14 @@ class Books:
                         t.date >= start and p.account.startswith(("Income:", "Expenses:"))):
                     out[p.account] += p.units.number
         return {a: money(n) for a, n in out.items() if a not in skip and n}
+
+    def unpaid(self, day: datetime.date) -> set[str]:
+        """Invoices still owed at the end of `day`: their creditor postings, in the
+        invoice's own currency, do not net to nothing."""
+        owed: dict[tuple, Decimal] = defaultdict(Decimal)
+        for t in self.txns:
+            if t.date <= day and t.meta.get("invoice"):
+                for p in t.postings:
+                    if p.account.startswith("Liabilities:Creditors:"):
+                        owed[str(t.meta["invoice"]), p.units.currency] += p.units.number
+        return {number for (number, _c), n in owed.items() if n}

@@ -200,6 +200,12 @@ def check_json(main: Path, books: Books, fy: int) -> None:
     balances = books.balances(end)
     assert {f["fund"]: D(f["balance"].split()[0]) for f in as_of} == \
         {f: balances[f] for f in (x["fund"] for x in as_of)}, fy
+    # the creditors at the year end: the invoices still owed, by `funds` and `legal`
+    owed = books.unpaid(end)
+    assert {i["invoice"] for f in as_of for i in f["unpaid_invoices"]} == owed, fy
+    legal = json.loads(invoke("legal", "--books", main, "--as-of", end.isoformat(),
+                              "--format", "json"))
+    assert {line["invoice"] for line in legal["lines"] if not line["paid"]} <= owed, fy
     result = -sum((n for a, n in net.items() if not a.startswith(
         ("Assets:", "Liabilities:", "Funds brought forward", "Equity:Funds:"))), D(0))
     assert result == sum(v[0] - v[1] + v[2] for v in mine.values()), (fy, result)
