@@ -8,7 +8,6 @@ books the recomputation itself is first held to figures worked by hand below."""
 from __future__ import annotations
 
 import csv
-import html.parser
 import io
 import json
 from decimal import Decimal
@@ -23,6 +22,7 @@ from fundledger.cli import cli
 from tests import fava_support
 from tests.examiner_edge_books import write_edge
 from tests.examiner_recompute import CLASSES, Books, load_without_plugins
+from tests.examiner_surfaces import invoke, labelled, report_json, sofa_page, total_of
 
 D = Decimal
 KEYS = ("income", "expenditure", "gains", "transfers", "bf", "cf")
@@ -88,17 +88,6 @@ HAND_CASH = {
 # + 10 - 5 = 4,255.
 HAND_FUNDS = {"general": D(4478), "reserve": D(800), "endow": D(8000), "case": 0,
               "appeal": 0, "grant": D(4255)}
-
-
-def invoke(*args: str) -> str:
-    done = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    return done.output
-
-
-def report_json(main: Path, name: str, fy: int) -> dict:
-    return json.loads(invoke("report", name, "--books", main, "--year", str(fy),
-                             "--format", "json"))
 
 
 @pytest.fixture(scope="module")
@@ -288,41 +277,6 @@ def check_fava(main: Path, books: Books, years: list[int], balances) -> None:
     assert {f: v["balance"] for f, v in listed.items()} == balances
 
 
-class _SofaPage(html.parser.HTMLParser):
-    """The Statements page's SOFA: {row key: {column: amount}} (not the prior year's)."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[str, dict[str, Decimal]] = {}
-        self._row: str | None = None
-        self._column: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "tr":
-            self._row = a.get("data-row")
-            if self._row:
-                self.rows[self._row] = {}
-        elif tag == "td" and self._row and a.get("data-column"):
-            self._column, self._text = a["data-column"], []
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._column:
-            self.rows[self._row][self._column] = fava_support.amount("".join(self._text))
-            self._column = None
-
-    def handle_data(self, data):
-        if self._column:
-            self._text.append(data)
-
-
-def sofa_page(text: str) -> dict[str, dict[str, Decimal]]:
-    parser = _SofaPage()
-    parser.feed(text)
-    return parser.rows
-
-
 def test_the_edge_books_agree_on_every_surface(edge, tmp_path):
     main, books = edge
     for fy in HAND:
@@ -343,21 +297,6 @@ def test_the_demo_agrees_on_every_surface(demo, tmp_path):
         check_csv_xlsx(main, books, fy, tmp_path)
         check_other_formats(main, books, fy, tmp_path)
     check_fava(main, books, [2020, years[-1]], check_funds(main, books))
-
-
-def labelled(rows) -> dict[str, tuple]:
-    """A statement's rows by their label (the first cell), the first of each label."""
-    out: dict[str, tuple] = {}
-    for r in rows:
-        if r and r[0]:
-            out.setdefault(str(r[0]).strip(), tuple(r))
-    return out
-
-
-def total_of(rows: list[tuple], label: str) -> Decimal:
-    """The Total column of `label` in a table headed Unrestricted ... Total."""
-    header = next(r for r in rows if "Unrestricted" in r and "Total" in r)
-    return D(str(labelled(rows)[label][header.index("Total")]))
 
 
 def check_other_formats(main: Path, books: Books, fy: int, tmp: Path) -> None:
