@@ -17,12 +17,21 @@ from beancount.core import data
 from tests.conftest import cli_env, run_cli
 
 HERE = Path(__file__).parent / "fixtures"
-# One export per source family (the CLI and Fava each read them in this order).
-EXPORTS = [HERE / "real" / name for name in (
-    "lloyds.csv", "nationwide.csv", "barclays.csv", "monzo.csv", "starling.csv",
-    "natwest.csv", "santander.txt", "statement-v1.ofx", "paypal-en.csv", "paypal-fr.csv",
-    "stripe-payments.csv", "opencollective-2024.csv")] + [HERE / "imports" / name for name in (
-    "casefunder.csv", "solicitors.csv", "gocardless.csv", "enthuse.csv")]
+# Exports of every source family, in two sets of books (the CLI and Fava each read a
+# set's files in this order; the second set's PayPal and Open Collective would meet the
+# first's balances).
+GROUPS = {
+    "banks-platforms-invoices": [HERE / "real" / name for name in (
+        "lloyds.csv", "nationwide.csv", "barclays.csv", "monzo.csv", "starling.csv",
+        "natwest.csv", "santander.txt", "statement-v1.ofx", "paypal-en.csv", "paypal-fr.csv",
+        "stripe-payments.csv", "opencollective-2024.csv")] + [
+        HERE / "imports" / name for name in (
+            "casefunder.csv", "solicitors.csv", "gocardless.csv", "enthuse.csv")],
+    "more-layouts": [HERE / "real" / name for name in (
+        "nationwide-midata.csv", "opencollective-legacy.csv", "opencollective-fees.csv",
+        "paypal-de.csv")] + [HERE / "imports" / "stripe.csv"],
+}
+EXPORTS = [path for group in GROUPS.values() for path in group]
 
 # The crowdfunder's campaign is a restricted fund whose payouts go to the firm's client
 # account; invoices name the firm and are paid from there.
@@ -91,10 +100,11 @@ def kept(entries: list[dict]) -> list[dict]:
     return [e for e in entries if not e["meta"].get("__duplicate__")]
 
 
-def test_save_on_the_import_page_writes_what_the_cli_writes(pair):
+@pytest.mark.parametrize("group", GROUPS)
+def test_save_on_the_import_page_writes_what_the_cli_writes(pair, group):
     fava_main, cli_main, env, client, slug = pair
     folder = fava_main.parent / "exports"
-    for export in EXPORTS:
+    for export in GROUPS[group]:
         entries = extract(client, slug, folder / export.name)
         assert entries and {e["t"] for e in entries} <= {"Transaction", "Balance"}, export
         saved = save(client, slug, kept(entries))
@@ -118,7 +128,7 @@ def test_save_on_the_import_page_writes_what_the_cli_writes(pair):
 
     # A second upload of the same file adds nothing, whatever the page sends.
     before = _tree(fava_main.parent)
-    again = extract(client, slug, folder / "lloyds.csv")
+    again = extract(client, slug, folder / GROUPS[group][0].name)
     assert again and kept(again) == []
     assert save(client, slug, again).status_code == 200
     assert _tree(fava_main.parent) == before
