@@ -32,6 +32,9 @@ GROUPS = {
         "paypal-de.csv")] + [HERE / "imports" / "stripe.csv"],
 }
 EXPORTS = [path for group in GROUPS.values() for path in group]
+STATEMENT_ACCOUNTS = {"lloyds.csv": "Assets:Bank:Lloyds", "paypal-en.csv": "Assets:PayPal",
+                      "casefunder.csv": "Assets:Platforms:CaseFunder",
+                      "solicitors.csv": "Liabilities:Creditors", "stripe.csv": "Assets:Stripe"}
 
 # The crowdfunder's campaign is a restricted fund whose payouts go to the firm's client
 # account; invoices name the firm and are paid from there.
@@ -80,6 +83,8 @@ def _importer(client, slug: str, path: Path) -> str:
     files = client.get(f"/{slug}/api/imports").get_json()["data"]
     found = {Path(f["name"]).name: f["importers"] for f in files}
     (offered,) = found[path.name]  # exactly one importer claims each file
+    # The account Fava shows is the one the export is a statement of.
+    assert offered["account"] == STATEMENT_ACCOUNTS.get(path.name, offered["account"])
     assert offered["account"] != "Assets:Imports"
     return offered["importer_name"]
 
