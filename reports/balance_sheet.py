@@ -159,6 +159,7 @@ def balance_sheet(entries, options, date: datetime.date,
     unit = operating_currency(options)
     entries = opening.as_brought_forward(entries)
     position = assets_and_liabilities(entries, options, date)
+    fx.refuse_unrated(entries, options, date, position.foreign)
     summaries = reconcile(entries, options, as_of=date)
     # The unrealised exchange difference on what each fund holds in another currency
     # belongs to that fund, so its balance here is at the closing rate (FRS 102 s30.10).
