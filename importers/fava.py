@@ -57,7 +57,13 @@ def plain_import_errors(app) -> None:
         while cause is not None and not isinstance(cause, Problem):
             cause = cause.__cause__
         if cause is None:
-            return json_err(str(error), HTTPStatus.INTERNAL_SERVER_ERROR)
+            # Fava's message carries the Python traceback (and with it cells of the file):
+            # that goes to the server's log, the page gets one plain line.
+            app.logger.error("import failed", exc_info=error)
+            kind = type(error.__cause__ or error).__name__
+            return json_err(f"this file could not be imported ({kind}); nothing was "
+                            "extracted. The details are in the server's log.",
+                            HTTPStatus.INTERNAL_SERVER_ERROR)
         return json_err(str(cause), HTTPStatus.BAD_REQUEST)
 
     # Fava's JSON API answers its own errors from its blueprint, which Flask asks before the
