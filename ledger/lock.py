@@ -140,7 +140,7 @@ def check(entries, options: dict | None = None) -> list[LockError]:
     """Every way the entries (and `options`) differ from the locks in force, and every
     lock recorded beside the books that the books no longer hold, as load errors."""
     active, errors = locks(entries)
-    errors += _dropped(entries, options)
+    errors += _dropped(entries, options) + _unregistered(entries, options)
     if not active:
         return errors
     last = max(lk.through for lk in active)
@@ -189,6 +189,42 @@ def _dropped(entries, options: dict | None) -> list[LockError]:
                 f"the lock through {through} ({value[:20]}...) is no longer in the books: "
                 f"{LOCKS_FILE} was emptied or is no longer included. Restore it; a lock is "
                 "lifted only by `fundledger unlock` with a reason", None))
+    return errors
+
+
+RECEIPTS = "published"  # folder of receipts of the register of published statements
+
+
+def receipt(as_of: datetime.date, value: str, entry: str) -> dict[str, str]:
+    """The receipt `--publish` writes beside the register entry (path: text)."""
+    return {f"{RECEIPTS}/{as_of}-{value[:12]}.txt":
+            f"# fundledger published {value}\n" + entry}
+
+
+def _unregistered(entries, options: dict | None) -> list[LockError]:
+    """Statements published (their receipts are beside the books) whose register entry is
+    gone: a later statement would no longer be checked against them."""
+    main = (options or {}).get("filename")
+    folder = Path(main).parent / RECEIPTS if main else None
+    if folder is None or not folder.is_dir():
+        return []
+    known = {str(e.values[2].value) for e in entries
+             if isinstance(e, Custom) and e.type == "published" and len(e.values) == 3}
+    errors = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            with path.open(encoding="utf-8") as f:
+                words = f.readline().split()
+        except OSError:
+            continue
+        if len(words) == 4 and words[1:3] == ["fundledger", "published"] \
+                and words[3] not in known:
+            errors.append(LockError(
+                {"filename": str(path), "lineno": 1},
+                f"the statement published with figures to {path.name[:10]} is no longer in "
+                "the register of published statements: restore its custom \"published\" "
+                "entry (the receipt holds it); anyone holding it could subtract it from a "
+                "new statement", None))
     return errors
 
 

@@ -145,3 +145,17 @@ def test_unlock_needs_a_reason_of_a_few_words(cli, books):
                       if 'custom "lock"' in x).split()[-1]
         f.write(f'\n{THROUGH} custom "unlock" {digest}\n  reason: "."\n')
     refused(cli, books, "no reason of a few words")
+
+
+def test_a_published_statement_deleted_from_the_register_is_noticed(cli, tmp_path):
+    from tests.transparency_support import write_books
+
+    main = write_books(tmp_path / "books")
+    result = cli("report", "transparency", "--books", main, "--publish", "-o", tmp_path / "s")
+    assert result.returncode == 0, result.stderr
+    register = main.parent / "published.beancount"
+    assert 'custom "published"' in register.read_text()
+    assert cli("check", main).returncode == 0
+    register.write_text("")
+    refused(cli, main, "is no longer in the register of published statements",
+            "published/")
