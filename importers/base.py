@@ -188,10 +188,20 @@ class ProfileImporter(beangulp.Importer):
         settings = from_entries(existing or [])
         settings.suspense = True
         built = self.entries(filepath, settings)
-        used = {p.account for e in existing or [] if isinstance(e, data.Transaction)
-                for p in e.postings}
-        txns = [t for t in built.openings
-                if t.postings[0].number and t.postings[0].account not in used] + built.all()
+        # A statement's balance brought forward, where the books hold nothing for the
+        # account on or before its first day (importers.run books the same ones).
+        first: dict[tuple[str, str], datetime.date] = {}
+        for e in existing or []:
+            if isinstance(e, data.Transaction):
+                for p in e.postings:
+                    if p.units:
+                        key = (p.account, p.units.currency)
+                        first[key] = min(first.get(key, e.date), e.date)
+            elif isinstance(e, data.Balance):
+                key = (e.account, e.amount.currency)
+                first[key] = min(first.get(key, e.date), e.date)
+        txns = [t for t in built.openings if t.postings[0].number and t.date < first.get(
+            (t.postings[0].account, t.postings[0].currency), datetime.date.max)] + built.all()
         entries, errors, _ = parser.parse_string("".join(render(t) + "\n" for t in txns))
         if errors:  # the renderer only writes what the parser reads; say so loudly if not
             raise ValueError(f"{filepath}: internal error rendering entries: {errors[0].message}")

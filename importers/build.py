@@ -7,7 +7,6 @@ the net, the fee accounts the fees, the income account minus the gross.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 import numpy as np
@@ -19,16 +18,14 @@ from importers.parse import Parsed
 from importers.profile import NARRATION, Profile, Rule
 from importers.settings import Settings
 from importers.txn import Built, Post, Txn
-from ledger import funds
+from ledger import firms, funds
 
 OPENING = funds.OPENING_ACCOUNT  # money held before the books begin, in the general fund
-FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
 
 
 def firm_key(name: str) -> str:
     """'Harbour & Vale LLP' -> 'Harbour-Vale': the firm's part of an account name."""
-    words = [w for w in re.split(r"[^A-Za-z0-9&]+", name) if w and w.casefold() not in FIRM_NOISE]
-    return "-".join(w[:1].upper() + w[1:] for w in words) or "Unknown"
+    return "-".join(w[:1].upper() + w[1:] for w in firms.words(name)) or "Unknown"
 
 
 class Builder:
@@ -76,7 +73,14 @@ class Builder:
         if not name:
             raise self.problem(row, f"the {self.p.name} profile names no '{key}' account: "
                                f'declare it with custom "fundledger-source" "{self.p.name}"')
-        name = name.replace("{firm}", firm_key(firm)) if "{firm}" in name else name
+        if "{firm}" in name:
+            # A firm the books declare has one client account and one name, whatever
+            # this export calls it (ledger.firms).
+            declared = firms.find(self.s.firms, firm)
+            if declared and declared.client_account and name.startswith("Assets:Held:"):
+                name = declared.client_account
+            else:
+                name = name.replace("{firm}", firm_key(declared.name if declared else firm))
         if name not in self._valid:  # an account is written bare: it must be one
             if not beancount_account.is_valid(name):
                 raise self.problem(row, f"{name!r} ('{key}' of the {self.p.name} profile or "
@@ -215,7 +219,22 @@ class Builder:
         return self._move(d, i, "transfer")
 
     def k_expense(self, d, i):
-        return self._move(d, i, "expense")
+        """Money paid out; a fee the platform took on the payment (Open Collective's payout
+        fee) is a fee, and the payee's expense what is left."""
+        fees = d.fees_at(i)
+        if not any(fees):
+            return self._move(d, i, "expense")
+        acc, fund, rule = self.context(d, i)
+        row, cur = d.rows[i], d.currency[i]
+        net = d.net[i] if d.net[i] is not None else d.gross[i]
+        t = self.head(d, i, fund, rule)
+        t.postings.append(Post(self.account(acc, "account", row), net, cur))
+        paid = [f * spec.sign for f, spec in zip(fees, self.p.fees, strict=True)]
+        for f, spec in zip(paid, self.p.fees, strict=True):
+            if f:
+                t.postings.append(Post(self.account(acc, spec.account, row), f, cur))
+        t.postings.append(Post(self.account(acc, "expense", row), -net - sum(paid), cur))
+        return [t]
 
     def k_fee(self, d, i):
         return self._move(d, i, "fees")

@@ -12,10 +12,17 @@ class Problem(Exception):
 
 
 def q(value: object, limit: int = 40) -> str:
-    """A cell's value quoted for a one-line message: control characters escaped, cut short."""
+    """A cell's value quoted for a one-line message: control and invisible characters
+    (line breaks, bidi overrides) escaped, cut short; letters in any script as written
+    ('Spende über PayPal', not '\\xfc')."""
     text = str(value)
     text = text if len(text) <= limit else text[:limit] + "..."
-    return "'" + text.encode("unicode_escape").decode("ascii") + "'"
+    return "'" + _printable(text) + "'"
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def shape(value: object, limit: int = 24) -> str:
@@ -25,4 +32,4 @@ def shape(value: object, limit: int = 24) -> str:
     'aaaa.aaa@aaaaaaa.aaa'), and no error ever repeats what a row says."""
     text = re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", str(value)))
     text = text if len(text) <= limit else text[:limit] + "..."
-    return "shaped '" + text.encode("unicode_escape").decode("ascii") + "'"
+    return "shaped '" + _printable(text) + "'"

@@ -101,8 +101,8 @@ def no_raw_exports(app) -> None:
 
 
 def saves_imports(app) -> None:
-    """Extract on Fava's import page opens the accounts the file's entries use (as the
-    import will: Fava's form refuses an account the books do not declare), and Save writes
+    """Extract on Fava's import page makes the accounts the file's entries would open
+    known to the page (Fava's form refuses an account it does not know), and Save writes
     the imported entries the way `fundledger import` does: through importers.run under the books' lock, to imports/<source>/<year>.beancount,
     opening the accounts they use (on the books' start date) in imports/accounts.beancount,
     with the balance assertions and exactly the text the CLI writes. Fava's own save
@@ -123,12 +123,12 @@ def saves_imports(app) -> None:
     from importers.errors import Problem
 
     @app.before_request
-    def open_accounts_on_extract():
-        # Fava's entry form accepts only accounts the books declare: on Extract, the
-        # accounts the file's entries use are opened (on the books' start date), and the
-        # books reloaded, so the page's account list (refreshed when the answer's mtime
-        # is newer) knows them. A file the importer refuses opens nothing, and Fava's own
-        # extract then answers with the refusal.
+    def accounts_known_on_extract():
+        # Fava's entry form accepts only accounts in the page's account list: on Extract,
+        # the accounts the file's entries would open are added to that list (nothing is
+        # written: Save opens them, as the CLI does), and Fava's mtime moved on so the
+        # page, seeing a newer one in the answer, fetches the list again. A file the
+        # importer refuses adds nothing, and Fava's own extract answers with the refusal.
         if request.method != "GET" or request.endpoint != "json_api.get_extract":
             return
         ledger = getattr(g, "ledger", None)
@@ -141,11 +141,14 @@ def saves_imports(app) -> None:
         if not any(d in path.parents for d in inside):
             return
         try:
-            opened = run.open_for(main, [str(path)])
+            opening = run.would_open(main, [str(path)])
         except (Problem, books.BooksError):
             return
-        if opened:
-            _reload(ledger, [main, main.parent / run.ACCOUNTS])
+        known = list(ledger.attributes.accounts)
+        new = [a for a in opening if a not in known]
+        if new:
+            ledger.attributes.accounts = known + new
+            ledger.watcher.last_checked += 1  # the answer's mtime: the page refetches
 
     @app.before_request
     def save_imported():

@@ -155,6 +155,13 @@ def parse_dates(t: Table, profile: Profile) -> Column:
     for fmt in profile.date_formats:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce")
         bad = parsed.isna().to_numpy() & used
+        if bad.any() and "%Y" in fmt and (used & ~bad).any():
+            # A two-digit year among the file's four-digit ones (PayPal's 09/01/11): read in
+            # the order the other dates settled, never guessed on its own.
+            short = pd.to_datetime(values[bad], format=fmt.replace("%Y", "%y"), errors="coerce")
+            parsed = parsed.copy()
+            parsed[bad] = short
+            bad = parsed.isna().to_numpy() & used
         if not bad.any():
             return Column(col.codes, list(parsed.dt.date))
         if first is None:

@@ -169,27 +169,13 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     return result
 
 
-def open_for(main: Path, files: Sequence[str], pseudo: Pseudonymiser | None = None,
-             suspense: bool = True) -> list[str]:
-    """Open, and only open, the accounts importing files would open (in
-    imports/accounts.beancount, as an import does), all or nothing under the books' lock.
-    Fava's import page does this on Extract: its form accepts only accounts the books
-    declare, so the entries it shows must use opened accounts before the treasurer can
-    save them. Returns the accounts opened."""
+def would_open(main: Path, files: Sequence[str], pseudo: Pseudonymiser | None = None,
+               suspense: bool = True) -> list[str]:
+    """The accounts importing files would open now (nothing is written). Fava's import
+    page asks on Extract: its form accepts only accounts it knows, so the accounts of the
+    entries it shows must be known before the treasurer can save them."""
     main = ledger_books.resolve(main)
-    opened: list[str] = []
-
-    def changes(m: Path) -> dict[str, str]:
-        planned = plan(m, files, "", pseudo or Pseudonymiser(), None, suspense)
-        opened[:] = planned.opened
-        if planned.accounts_text is None:
-            return {}
-        if (m.parent / ACCOUNTS).exists():
-            return {ACCOUNTS: planned.accounts_text}
-        return ledger_books.appended(m, {ACCOUNTS: planned.accounts_text})
-
-    ledger_books.apply(main, changes)
-    return opened
+    return plan(main, files, "", pseudo or Pseudonymiser(), None, suspense).opened
 
 
 def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
@@ -228,14 +214,16 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         source = result.files[path] = imp.profile.name
         built = imp.entries(path, settings)
         # A statement's opening balance is booked only where the books hold nothing for the
-        # account yet, and only the earliest statement's of this run (files come in any
-        # order): after that, balance assertions prove each statement follows on.
+        # account on or before the statement's first day (an entry typed by hand later,
+        # e.g. a grant tranche, does not make it a receipt), and only the earliest
+        # statement's of this run (files come in any order): after that, balance
+        # assertions prove each statement follows on.
         for t in built.openings:
             if only is not None and t.import_id not in only:
                 continue
             key = _held(t)
             first = history.get(key)
-            if (first is None or (key in booked_openings and t.date < first)) and (
+            if (first is None or t.date < first) and (
                     key not in openings or t.date < openings[key][1].date):
                 openings[key] = (source, t)
         block, txns = built.block, built.txns + built.after

@@ -34,7 +34,10 @@ Expenditure
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
+
+from ledger import funds as fundmodel
 
 
 class Heading(NamedTuple):
@@ -75,7 +78,7 @@ _INCOME_PREFIXES = (
 )
 # Gains and losses (SORP: after net income/expenditure, before transfers): on investments,
 # and realised exchange differences.
-GAINS_PREFIXES = ("Income:Gains", "Expenses:Losses", "Income:FX", "Expenses:FX")
+GAINS_PREFIXES = fundmodel.GAINS_AND_LOSSES
 _EXPENSE_PREFIXES = (
     ("Expenses:Fees", "raising"),
     ("Expenses:Legal", "legal"),
@@ -123,10 +126,12 @@ def under(account: str, prefix: str) -> bool:
 _under = under
 
 
+@functools.cache  # a pure function of the account name; statements ask it often
 def is_gain_or_loss(account: str) -> bool:
     return any(_under(account, p) for p in GAINS_PREFIXES)
 
 
+@functools.cache
 def income_heading(account: str) -> str:
     for prefix, key in _INCOME_PREFIXES:
         if _under(account, prefix):
@@ -134,6 +139,7 @@ def income_heading(account: str) -> str:
     return "other"
 
 
+@functools.cache
 def expenditure_heading(account: str) -> str:
     for prefix, key in _EXPENSE_PREFIXES:
         if _under(account, prefix):
@@ -189,6 +195,7 @@ _ASSET_PREFIXES = (
 _LONG_TERM_LIABILITIES = ("Liabilities:Loans:LongTerm", "Liabilities:LongTerm")
 
 
+@functools.cache
 def balance_sheet_line(account: str) -> str:
     """The balance-sheet line of an Assets or Liabilities account."""
     if account.startswith("Liabilities:"):
@@ -201,6 +208,7 @@ def balance_sheet_line(account: str) -> str:
     return "cash_at_bank"
 
 
+@functools.cache
 def is_cash(account: str) -> bool:
     """Money the charity holds, for the receipts and payments basis: bank, cash, PayPal,
     Stripe, a platform's balance, the solicitors' client account, money in transit."""
@@ -208,12 +216,14 @@ def is_cash(account: str) -> bool:
             and balance_sheet_line(account) in ("cash_at_bank", "held_by_solicitors"))
 
 
+@functools.cache
 def is_investment(account: str) -> bool:
     """An investment deposit or holding: money moved into it is a payment (an asset
     bought) on the receipts basis, and money taken out of it a receipt."""
     return _under(account, "Assets:Investments")
 
 
+@functools.cache
 def is_debtor(account: str) -> bool:
     return balance_sheet_line(account) == "debtors" and account.startswith("Assets:")
 

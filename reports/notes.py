@@ -86,9 +86,19 @@ def declared_notes(entries, year: int) -> dict[str, str]:
             continue
         key, text = (v.value for v in e.values)
         for_year = e.meta.get("year")
-        if for_year is None:
-            for_year = ledger_options.fy_of(e.date, end) - 1
-        if int(for_year) == year and str(text).strip():
+        if for_year is None:  # the last financial year ended on or before the note's date
+            for_year = ledger_options.fy_of(e.date + datetime.timedelta(days=1), end) - 1
+        try:
+            for_year = int(for_year)
+        except (TypeError, ValueError, ArithmeticError):
+            raise classify.ReportError(
+                f"{e.meta.get('filename')}:{e.meta.get('lineno')}: {NOTE} {key}: year: "
+                f"{for_year!r} is not a year like 2024") from None
+        if key not in NOTE_KEYS:
+            raise classify.ReportError(
+                f"{e.meta.get('filename')}:{e.meta.get('lineno')}: {NOTE} {key!r} is not "
+                f"one of {', '.join(NOTE_KEYS)}")
+        if for_year == year and str(text).strip():
             out[str(key)] = str(text)
     return out
 

@@ -48,7 +48,7 @@ def brought_forward_date(txn, first: Year | None) -> datetime.date:
     """The date a transaction counts at: an opening balance dated inside the books' first
     financial year counts on the last day of the year before; everything else on its own
     date."""
-    if first is not None and is_opening(txn) and first[0] <= txn.date <= first[1]:
+    if first is not None and first[0] <= txn.date <= first[1] and is_opening(txn):
         return first[0] - datetime.timedelta(days=1)
     return txn.date
 

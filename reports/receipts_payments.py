@@ -37,8 +37,9 @@ date (its entry's own, else the books' `price`: `ledger.rates`), and money held 
 another currency at the closing rate (`reports.fx`), so the invariant holds with the
 exchange difference on that money added to the receipts and payments
 (`exchange_difference`, a gain positive; by fund class in `exchange_by_class`, from the
-fund holding the money). Amounts in other currencies with no rate at all are not
-counted (they have no pound value); they are listed in `foreign`.
+fund holding the money). Money in a currency with no rate at all has no pound value:
+the account is refused (reports.fx.refuse_unrated), naming the `price` line to add,
+rather than left out.
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ def _debtor_headings(entries) -> dict[tuple[str, str | None], str]:
     for txn in entries:
         if not isinstance(txn, Transaction):
             continue
+        if not any(classify.is_debtor(p.account) for p in txn.postings):
+            continue
         income = [p for p in txn.postings if p.account.startswith("Income:")
                   and not classify.is_gain_or_loss(p.account)]
         for p in txn.postings:
@@ -157,9 +160,9 @@ def cash_balances(entries, options, until: datetime.date, rates: Rates | None = 
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
-            for p in txn.postings:
-                if classify.is_cash(p.account):
-                    w = fundmodel.weight(p)
+            for p in txn.postings:  # money in another currency: at the closing rate, below
+                if classify.is_cash(p.account) and not fx.is_monetary(p, unit):
+                    w = fx.booked(p, unit)
                     if w.currency == unit:
                         out[p.account] += w.number
     difference: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -195,19 +198,19 @@ def _column(declared, fund_id: str | None) -> str:
     return classify.sofa_column(fund.fund_class) if fund else "unrestricted"
 
 
-def _flows(entries, unit, declared, start, end, rates: Rates):
+def _cells() -> tuple[dict, dict, dict, dict, dict]:
+    return tuple(defaultdict(lambda: ZERO) for _ in range(5))  # type: ignore[return-value]
+
+
+def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors):
     """(receipts, payments, transfers, opening, foreign) of the transactions dated
-    start..end: {(heading, column): amount}, {column: amount} for the last three."""
-    invoices = _invoice_headings(entries)
-    debtors = _debtor_headings(entries)
-    receipts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    payments: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    transfers: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    openings: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    start..end: {(heading, column): amount}, {column: amount} for the last three; and the
+    same of every transaction before `start` (one pass for both).
+    `invoices`, `debtors`: _invoice_headings and _debtor_headings of the books."""
+    period, earlier = _cells(), _cells()
 
     def value(p, txn) -> Amount:
-        w = fundmodel.weight(p)
+        w = fx.booked(p, unit)
         try:
             return Amount(rates.value(w, txn.date), unit)
         except NoRate:
@@ -217,8 +220,10 @@ def _flows(entries, unit, declared, start, end, rates: Rates):
         return _column(declared, fund_id)
 
     for txn in entries:
-        if not isinstance(txn, Transaction) or not start <= txn.date <= end:
+        if not isinstance(txn, Transaction) or txn.date > end:
             continue
+        receipts, payments, transfers, openings, foreign = (
+            period if txn.date >= start else earlier)
         weights = [(p, value(p, txn)) for p in txn.postings]
         for p, w in weights:
             if w.currency != unit and classify.is_cash(p.account):
@@ -263,7 +268,7 @@ def _flows(entries, unit, declared, start, end, rates: Rates):
                 payments["other", col] += n
             else:
                 receipts["other", col] -= n
-    return receipts, payments, transfers, openings, foreign
+    return period, earlier
 
 
 def _net_by_column(flows) -> dict[str, Decimal]:
@@ -276,24 +281,28 @@ def _net_by_column(flows) -> dict[str, Decimal]:
 def receipts_payments(entries: list, options: dict, start: datetime.date,
                       end: datetime.date,
                       prior: tuple[datetime.date, datetime.date] | None | bool = True,
-                      ) -> ReceiptsPayments:
-    """`prior`: True for the same dates a year earlier, a (start, end) pair, or False."""
+                      _books: tuple | None = None) -> ReceiptsPayments:
+    """`prior`: True for the same dates a year earlier, a (start, end) pair, or False.
+    (`_books`: what the prior year shares with its year, read once.)"""
     if start > end:
         raise ReportError(f"the period starts ({start}) after it ends ({end})")
     unit = operating_currency(options)
-    entries = opening.as_brought_forward(entries)
-    declared, _b, _e = fundmodel.declarations(entries)
-    rates = Rates(entries, unit)
-    flows = _flows(entries, unit, declared, start, end, rates)
+    if _books is None:
+        entries = opening.as_brought_forward(entries)
+        _books = (entries, fundmodel.declarations(entries)[0], Rates(entries, unit),
+                  (_invoice_headings(entries), _debtor_headings(entries)))
+    entries, declared, rates, headings = _books
+    flows, earlier = _flows(entries, unit, declared, start, end, rates, *headings)
     receipts, payments, transfers, openings, foreign = flows
-    history = _net_by_column(_flows(entries, unit, declared, datetime.date.min,
-                                    start - datetime.timedelta(days=1), rates))
+    history = _net_by_column(earlier)
 
     def lines(cells, headings) -> list[Line]:
         return [Line(h.key, h.label, *(cells[h.key, c] for c in COLUMNS)) for h in headings]
 
     r = lines(receipts, classify.RECEIPT_HEADINGS)
     pay = lines(payments, classify.PAYMENT_HEADINGS)
+    statement = assets_and_liabilities(entries, options, end)
+    fx.refuse_unrated(entries, options, end, {**statement.foreign, **foreign}, rates)
     moved = Line("transfers", TRANSFERS, *(transfers[c] for c in COLUMNS))
 
     def column(fund_id):
@@ -318,14 +327,14 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
     if prior:
         p_start, p_end = (prior if isinstance(prior, tuple)
                           else (shift_year(start, -1), shift_year(end, -1)))
-        prior_rp = receipts_payments(entries, options, p_start, p_end, prior=False)
+        prior_rp = receipts_payments(entries, options, p_start, p_end, False, _books)
     return ReceiptsPayments(
         title=(options or {}).get("title") or "", currency=unit, start=start, end=end,
         receipts=r, payments=pay, total_receipts=sum((x.total for x in r), ZERO),
         total_payments=sum((x.total for x in pay), ZERO),
         cash_brought_forward=sum(before.values(), ZERO),
         cash_carried_forward=sum(after.values(), ZERO), cash_accounts=accounts,
-        statement=assets_and_liabilities(entries, options, end),
+        statement=statement,
         foreign={c: n for c, n in foreign.items() if n}, transfers=moved,
         funds_brought_forward=funds_bf, funds_carried_forward=funds_cf,
         endowment=any(f.fund_class == "endowment" for f in declared.values()),

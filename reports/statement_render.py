@@ -92,7 +92,20 @@ def balance_sheet_tables(b: BalanceSheet) -> list[Table]:
     analysis.add("Creditors", *values, sum(values, Decimal(0)))
     values = [analysis_total(b.analysis[c]) for c in cols]
     analysis.add("Net assets", *values, sum(values, Decimal(0)), total=True)
-    return [sheet, funds, analysis, *rates_tables(b.position.rates)]
+    return [sheet, funds, analysis, *rates_tables(b.position.rates),
+            *not_counted_tables(b.position.foreign, b.currency, f"held at {b.date}")]
+
+
+def not_counted_tables(foreign: dict[str, Decimal], unit: str, what: str) -> list[Table]:
+    """Money in a currency with no rate at all: left out of the figures, so said beside
+    them (a statement that dropped it silently would look complete)."""
+    if not foreign:
+        return []
+    t = Table(f"Not counted: money {what} in a currency with no rate to {unit} (add a "
+              "price entry for it)", ["Currency", "Amount"], [])
+    for currency, n in sorted(foreign.items()):
+        t.add(currency, f"{n} {currency}")
+    return [t]
 
 
 def rates_tables(rates) -> list[Table]:
@@ -125,6 +138,7 @@ def balance_sheet_json(b: BalanceSheet) -> dict:
                           for f in b.fund_balances],
         "analysis": {c: {k: _d(v) for k, v in col.items()} for c, col in b.analysis.items()},
         "accounts": {a: _d(n) for a, n in p.accounts.items()},
+        "foreign": {c: _d(n) for c, n in p.foreign.items()},
     }
 
 
@@ -177,7 +191,9 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
     other.add("Investment and fixed assets", s.assets["fixed_assets"])
     for h in classify.LIABILITY_LINES:
         other.add(f"Liabilities: {h.label}", s.liabilities[h.key])
-    return [t, cash, other, *rates_tables(r.statement.rates)]
+    return [t, cash, other, *rates_tables(r.statement.rates),
+            *not_counted_tables(r.foreign, r.currency, "received or paid in the period"),
+            *not_counted_tables(r.statement.foreign, r.currency, f"held at {r.end}")]
 
 
 def receipts_payments_json(r: ReceiptsPayments) -> dict:

@@ -318,7 +318,9 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
         periods=periods, notes=notes, form=form, gains=add("gains"),
         years=ledger_options.fy_words(ledger_options.fy_end(entries)))
-    first = min((f.opened for f in fund_statements), default=as_of)
+    # "Since": the books' first transaction, not the day a fund was declared (init's
+    # start date may be years before anything happened).
+    first = min((e.date for e in entries if isinstance(e, Transaction)), default=as_of)
     # Every figure that holds gifts, as the atoms it sums: each raised line and total of
     # each section (its balance is that total less public spend and transfers), of the
     # whole statement, and each period of the time series. Fees charged on gifts are

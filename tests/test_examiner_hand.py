@@ -334,3 +334,72 @@ def test_receipts_and_payments_by_class_add_up_with_an_exchange_difference(tmp_p
     assert r.funds_carried_forward == {"unrestricted": D("540.00"), "restricted": 0,
                                        "endowment": 0}
     assert sum(r.funds_carried_forward.values()) == r.cash_carried_forward
+
+
+def test_euros_banked_at_their_own_rate_count_once_at_the_closing_rate(tmp_path):
+    """100 EUR given on 1 May 2023, booked @@ 85.00 GBP, into a euro account; the books'
+    rate at 31 March 2024 is 0.90: the euros are worth 90.00, a 5.00 gain, and cash
+    carried forward is the 5,000 opening balance's books plus 90.00, not plus 175.00."""
+    euros = """
+2023-04-01 open Assets:Bank:Euro EUR
+2023-05-01 * "Bank" "Gift in euros"
+  fund: "general"
+  Assets:Bank:Euro              100.00 EUR @@ 85.00 GBP
+  Income:Donations:Bank         -85.00 GBP
+2024-03-31 price EUR 0.90 GBP
+"""
+    entries, options = load(write_first_year(tmp_path / "b", "receipts", extra=euros))
+    r = receipts_payments(entries, options, *FY2024)
+    assert next(x for x in r.receipts if x.key == "donations").unrestricted == D("2085.00")
+    assert r.exchange_difference == D("5.00")
+    assert r.cash_accounts["Assets:Bank:Euro"] == (0, D("90.00"))
+    # 8,700 (the books without the euros) + 85 received + 5 gained
+    assert r.cash_carried_forward == sum(r.funds_carried_forward.values()) == D("8790.00")
+
+
+def test_the_sofa_workbook_has_the_prior_year_by_class_and_funds_that_add_up(tmp_path):
+    """The first-year books, FY2025 (to 31 March 2025): the "SOFA (prior)" sheet is FY2024
+    by class (gifts 2,000 / 3,000 / 10,000); tests/test_accruals.py's grant books, 2023:
+    the funds note's row adds up with its 150.00 loss on its own column."""
+    import openpyxl
+
+    from reports import xlsx
+
+    entries, options = load(write_first_year(tmp_path / "b"))
+    path = xlsx.sofa_workbook(sofa(entries, options, *FY2025), tmp_path / "sofa.xlsx")
+    wb = openpyxl.load_workbook(path)
+    rows = {str(r[0]).strip(): r[1:] for r in wb["SOFA (prior)"].iter_rows(
+        min_row=5, values_only=True) if r[0]}
+    assert [D(str(v)) for v in rows["Donations and legacies"]] == [
+        D("2000"), D("3000"), D("10000"), D("15000")]
+
+    grant = tmp_path / "grant" / "main.beancount"
+    grant.parent.mkdir()
+    grant.write_text(test_accruals.BOOKS)
+    entries, options = load(grant)
+    path = xlsx.sofa_workbook(sofa(entries, options, day(2023, 1, 1), day(2023, 12, 31)),
+                              tmp_path / "grant.xlsx")
+    note = openpyxl.load_workbook(path)["Funds note"]
+    header = [c.value for c in note[2]]
+    row = next(dict(zip(header, r, strict=True)) for r in note.iter_rows(
+        min_row=3, values_only=True) if r[0] == "grant")
+    # 9,150 brought forward (9,500 awarded less the 350 lost on the first tranche), the
+    # second tranche's 150 lost, 2,300 spent: 6,700
+    assert {k: D(str(row[k])) for k in ("Brought forward", "Income", "Expenditure",
+                                        "Gains/(losses)", "Carried forward")} == {
+        "Brought forward": D("9150"), "Income": D("0"), "Expenditure": D("2300"),
+        "Gains/(losses)": D("-150"), "Carried forward": D("6700")}
+
+
+def test_a_note_for_no_year_or_an_unknown_note_is_refused_naming_its_line(tmp_path, cli):
+    """The pack writes nothing and names the declaration's line."""
+    bad = '2024-06-30 custom "fundledger-note" "reserves-policy" "Three months."\n  year: "next"\n'
+    path = write_first_year(tmp_path / "b", extra=bad)
+    out = tmp_path / "pack"
+    r = cli("report", "pack", "--books", path, "--year", "2024", "-o", out)
+    assert r.returncode == 1 and "main.beancount:" in r.stderr
+    assert "year: 'next' is not a year like 2024" in r.stderr and not out.exists()
+    path.write_text(path.read_text().replace('"reserves-policy"', '"reserve-policy"')
+                    .replace('  year: "next"\n', ""))
+    r = cli("report", "pack", "--books", path, "--year", "2024", "-o", out)
+    assert r.returncode == 1 and "'reserve-policy' is not one of reserves-policy" in r.stderr

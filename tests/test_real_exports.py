@@ -176,8 +176,8 @@ def header_of(path: Path) -> set[str]:
         return {norm(line.split(":")[0]) for line in text.splitlines() if ":" in line}
     best: set[str] = set()
     for delimiter in (",", ";", "\t"):
-        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
-            if number > 10:  # the header is near the top, after any preamble
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            if number > 30:  # the header is near the top, after any preamble (ING: 16 lines)
                 break
             cells = {norm(c) for c in row if c.strip()}
             if len(cells) > len(best):
@@ -185,7 +185,9 @@ def header_of(path: Path) -> set[str]:
     return best
 
 
-@pytest.mark.parametrize("name", sorted(n for n in MANIFEST if not n.endswith(".ofx")))
+# OFX, camt.053 (XML) and MT940 have no header row: their readers make the columns.
+@pytest.mark.parametrize("name", sorted(n for n in MANIFEST
+                                        if not n.endswith((".ofx", ".xml", ".sta"))))
 def test_the_profile_signature_is_in_the_fixture_header(name):
     """Every signature column (or one of its declared spellings) is in the fixture's header, so
     a profile and its fixture cannot drift apart while the engine catches up."""

@@ -175,6 +175,11 @@ def test_basis_declared_in_the_books_heads_the_pack(demo, tmp_path):
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
     assert "1-receipts-payments.html" in names and "1-sofa.html" not in names
     assert "receipts basis" in r.stdout
+    # the policy note says which basis, and when income is recognised on it
+    notes = (tmp_path / "r" / "6-notes.html").read_text()
+    assert "Basis of preparation: receipts and payments accounts" in notes
+    assert "Income is recognised when received" in notes
+    assert "Basis of preparation: accruals" in (tmp_path / "a" / "6-notes.html").read_text()
     with demo.open("a") as f:
         f.write('\n2018-01-01 custom "fundledger-option" "basis" "cash"\n')
     r = run_cli("report", "pack", "--books", demo, "--year", "2024", "-o", tmp_path / "x")

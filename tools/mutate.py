@@ -55,7 +55,8 @@ MODULES: dict[str, list[str]] = {
                                  "tests/test_period_boundaries.py"],
     # The trial balance, nominal ledger and entries behind each line (not test_statements.py:
     # it sums the demo books, seconds for every mutant).
-    "reports/trial_balance.py": ["tests/test_period_boundaries.py", "tests/test_sofa_hand.py",
+    "reports/trial_balance.py": ["tests/test_trial_balance_hand.py",
+                                 "tests/test_period_boundaries.py", "tests/test_sofa_hand.py",
                                  "tests/test_identities_property.py"],
     # Every holding account against its last statement.
     "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
