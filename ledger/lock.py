@@ -261,6 +261,21 @@ def _differences(lock: Lock, mine, detail, reported: set) -> list[LockError]:
     return errors
 
 
+def pack_text(entries, end: datetime.date) -> str:
+    """The year-end pack's page on the lock: the digest the trustees and the examiner keep
+    outside the books, and how to prove the books against it later."""
+    lock = head(entries)
+    if lock is None or lock.through < end:
+        return (f"These books are not locked through {end}. Lock them once the accounts are "
+                f"approved (fundledger lock --through {end}), and keep the digest it prints "
+                "with the signed accounts.\n")
+    return (f"Locked through: {lock.through}\nDigest: {lock.digest}\n\n"
+            "Keep this digest with the signed accounts, outside the books. Anyone can later "
+            "prove the books are as they were locked, even if the lock entry is deleted:\n"
+            f"  fundledger verify --books BOOKS --digest {lock.digest} "
+            f"--through {lock.through}\n")
+
+
 def verify(entries, options: dict, value: str,
            through: datetime.date | None = None) -> datetime.date | None:
     """The day through which the books still have the digest `value` (a lock's, kept

@@ -124,6 +124,13 @@ def test_verify_proves_the_books_against_the_digest_kept_outside(cli, books, loc
     assert result.returncode == 0 and f"through {THROUGH}" in result.stdout, result.stderr
     assert cli("verify", "--books", books, "--digest", digest.removeprefix("sha256:"),
                "--through", THROUGH).returncode == 0
+    # The year-end pack carries the digest, for the trustees and the examiner to keep.
+    result = cli("report", "pack", "--books", books, "--year", "2019", "-o", books / "pack")
+    assert result.returncode == 0, result.stderr
+    page = (books / "pack" / "7-lock.txt").read_text()
+    assert f"Locked through: {THROUGH}\nDigest: {digest}\n" in page
+    assert f"fundledger verify --books BOOKS --digest {digest} --through {THROUGH}" in page
+    shutil.rmtree(books / "pack")
     # The lock and its detail files deleted, then a locked year changed: `check` cannot
     # know, but the digest held outside the books does.
     (books / "locks.beancount").write_text("")
