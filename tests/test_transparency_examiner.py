@@ -119,3 +119,17 @@ def test_an_accrued_grant_is_published_as_what_arrived(tmp_path):
     assert (grant.gains, grant.balance) == (D("-200.00"), D("34200.00"))
     assert "a grant of £34,400.00 from Lumen (€20,000.00 received)" in s.summary
     assert "€40,000.00" not in render.to_markdown(s)
+
+
+def test_funds_json_raised_as_received_is_what_arrived(tmp_path):
+    """Issue 28 item 5, the funds side: `raised_as_received` said 40,000 EUR."""
+    import json
+
+    from tests.conftest import run_cli
+
+    main = tmp_path / "main.beancount"
+    main.write_text(ACCRUED)
+    r = run_cli("funds", "--books", main, "--format", "json", "--as-of", "2024-03-31")
+    assert r.returncode == 0, r.stderr
+    fund = next(f for f in json.loads(r.stdout)["funds"] if f["fund"] == "lumen-grant")
+    assert fund["raised_as_received"] == {"EUR": "20000.00 EUR"}
