@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from beancount.core.data import Transaction
+
 from importers.base import importers_for
 from importers.pseudonym import Pseudonymiser
 from importers.settings import Settings, own_profiles
@@ -34,7 +36,18 @@ def config_for(config_file: str | Path) -> list:
         profiles = books.derived(main, _own_profiles, str(folder))
     else:
         profiles = []
-    return importers_for(Settings(profiles=profiles), Pseudonymiser())
+    pseudo = Pseudonymiser()
+    # As `fundledger import`: the key is checked against these books when first needed
+    # (a missing key for books holding pseudonyms is refused, not replaced).
+    pseudo.for_books(folder, lambda: _holds_pseudonyms(main))
+    return importers_for(Settings(profiles=profiles), pseudo)
+
+
+def _holds_pseudonyms(main: Path) -> bool:
+    entries = cache.recent(main)
+    if entries is None:
+        entries = books.load(main)[0] if main.exists() else []
+    return any("donor" in e.meta for e in entries if isinstance(e, Transaction))
 
 
 def _own_profiles(entries, _errors, _options, folder: str) -> list[Path]:
