@@ -50,25 +50,48 @@ def existing_ids(entries) -> set[str]:
 
 
 def best(filepath: str, importers: list[ProfileImporter]) -> ProfileImporter | None:
-    """The most specific importer that matches the file: the longest signature wins, the
-    first listed (the books' own profiles come first) on a tie."""
-    found = [(len(imp.profile.signature), -k, imp) for k, imp in enumerate(importers)
-             if imp.matches(filepath)]
-    return max(found, key=lambda f: f[:2])[2] if found else None
+    """The most specific importer that matches the file: the one whose signature names the
+    most columns; on a tie the books' own profile over a built-in one. Two built-in (or two
+    of the books' own) profiles that match equally are refused, naming both: a guess could
+    book the money to the wrong bank."""
+    found = [(len(imp.profile.signature), imp in _own(importers), imp)
+             for imp in importers if imp.matches(filepath)]
+    if not found:
+        return None
+    found.sort(key=lambda f: f[:2], reverse=True)
+    if len(found) > 1 and found[0][:2] == found[1][:2]:
+        a, b = found[0][2].profile, found[1][2].profile
+        raise Problem(filepath, 0, f"matches two sources equally, {a.expects()} and "
+                      f"{b.expects()}: declare a profile with the columns that tell them "
+                      "apart (docs/importing.md, \"Your own source\")")
+    return found[0][2]
 
 
-def _opens(entries: Entries, existing: Entries) -> Entries:
-    """An `open` for each account the entries use that the existing books do not open."""
-    opened = {e.account for e in existing if isinstance(e, data.Open)}
-    first: dict[str, datetime.date] = {}
-    for e in entries:
-        accounts = ([p.account for p in e.postings] if isinstance(e, data.Transaction)
-                    else [e.account] if isinstance(e, data.Balance) else [])
-        for a in accounts:
-            if a not in opened and (a not in first or e.date < first[a]):
-                first[a] = e.date
-    return [data.Open(data.new_metadata("<fundledger import>", 0), day, a, None, None)
-            for a, day in sorted(first.items())]
+def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
+    return [imp for imp in importers if not imp.profile.path.startswith(str(profile_lib.BUILTIN))]
+
+
+def closest(filepath: str, importers: list[ProfileImporter]) -> str:
+    """For a file no source claims: the source whose columns it holds the most of, and the
+    ones it lacks ("" if it holds none of any source's)."""
+    from importers import read
+
+    head = read.head_rows(filepath)
+    scored = []
+    for imp in importers:
+        p = imp.profile
+        spellings = p.spellings
+        rows = [{spellings.get(profile_lib.norm(c), profile_lib.norm(c)) for c in r} for r in head]
+        got = max((sum(profile_lib.norm(c) in r for c in p.signature) for r in rows), default=0)
+        if got:
+            row = max(rows, key=lambda r: sum(profile_lib.norm(c) in r for c in p.signature))
+            lacks = [c for c in p.signature if profile_lib.norm(c) not in row]
+            scored.append((got / len(p.signature), got, p, lacks))
+    if not scored:
+        return ""
+    _, _, p, lacks = max(scored, key=lambda s: s[:2])
+    return (f"closest is {p.name} ({p.title}), but the file lacks its column(s) "
+            f"{', '.join(lacks)}")
 
 
 class ProfileImporter(beangulp.Importer):
@@ -90,16 +113,30 @@ class ProfileImporter(beangulp.Importer):
         """The file holds this profile's header (its own spellings or its aliases)."""
         from importers import read
 
+        want, got = self.profile.layout, read.layout_of(filepath)
+        if want and got != want and not (want == "csv" and got == "xlsx"):
+            return False
         head = read.head_rows(filepath)
         return read.header_at(head, self.profile.signature, self.profile.spellings) is not None
 
     def identify(self, filepath: str) -> bool:
         if not self.matches(filepath):
             return False
-        return best(filepath, self.rivals or [self]) is self
+        try:
+            return best(filepath, self.rivals or [self]) is self
+        except Problem:  # two sources match equally: offered to neither
+            return False
 
     def account(self, filepath: str) -> str:
-        return self.profile.accounts.get("account", "Assets:Imports")
+        """The account the export is a statement of (what Fava's import page shows and files
+        the document under): the profile's `account`, else the first account it books to
+        (for invoices, the creditors' root), else none."""
+        accounts = self.profile.accounts
+        for name in ["account", *accounts]:
+            value = str(accounts.get(name, "")).split(":{", 1)[0]
+            if value and ":" in value and "{" not in value:
+                return value
+        return ""
 
     def filename(self, filepath: str) -> str | None:
         return f"{self.profile.name}-{Path(filepath).name}"
@@ -129,7 +166,7 @@ class ProfileImporter(beangulp.Importer):
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")
             rules = classify.rules_for(self.profile, settings.rules_for(self.profile.name))
             parsed = parse.parse(filepath, df, self.profile, self.pseudo, rules,
-                                 lambda ref: settings.received(f"{self.profile.name}:{ref}"),
+                                 lambda ref: settings.received(f"{self.profile.namespace}:{ref}"),
                                  settings.suspense)
             b = build.Builder(self.profile, settings, filepath, sha.result())
         # Millions of small live objects and no cycles among them: the cyclic collector
@@ -144,21 +181,33 @@ class ProfileImporter(beangulp.Importer):
 
     def extract(self, filepath: str, existing: Entries) -> Entries:
         """The file's entries for Fava's import page or a beangulp script. Rows no rule
-        claims come as Unclassified entries (the treasurer sees each before saving it),
-        and an `open` for each account the books do not have yet, on its first day."""
+        claims come as Unclassified entries (the treasurer sees each before saving it).
+        No `open`s: Fava's save cannot write them, and fundledger's write path
+        (importers.fava.saves_imports, importers.run) opens what the entries use, as the
+        CLI does. Metadata are strings, Decimals and dates, which beancount prints."""
         settings = from_entries(existing or [])
         settings.suspense = True
         built = self.entries(filepath, settings)
-        used = {p.account for e in existing or [] if isinstance(e, data.Transaction)
-                for p in e.postings}
-        txns = [t for t in built.openings
-                if t.postings[0].number and t.postings[0].account not in used] + built.all()
+        # A statement's balance brought forward, where the books hold nothing for the
+        # account on or before its first day (importers.run books the same ones).
+        first: dict[tuple[str, str], datetime.date] = {}
+        for e in existing or []:
+            if isinstance(e, data.Transaction):
+                for p in e.postings:
+                    if p.units:
+                        key = (p.account, p.units.currency)
+                        first[key] = min(first.get(key, e.date), e.date)
+            elif isinstance(e, data.Balance):
+                key = (e.account, e.amount.currency)
+                first[key] = min(first.get(key, e.date), e.date)
+        txns = [t for t in built.openings if t.postings[0].number and t.date < first.get(
+            (t.postings[0].account, t.postings[0].currency), datetime.date.max)] + built.all()
         entries, errors, _ = parser.parse_string("".join(render(t) + "\n" for t in txns))
         if errors:  # the renderer only writes what the parser reads; say so loudly if not
             raise ValueError(f"{filepath}: internal error rendering entries: {errors[0].message}")
         for e in entries:
             e.meta["filename"], e.meta["lineno"] = filepath, int(e.meta.get("import-row", 0))
-        return _opens(entries, existing or []) + entries
+        return entries
 
     def deduplicate(self, entries: Entries, existing: Entries) -> None:
         seen = existing_ids(existing)

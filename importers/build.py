@@ -76,7 +76,7 @@ class Builder:
         return name
 
     def head(self, d: Parsed, i: int, fund: str | None, rule: Rule, suffix: str = "") -> Txn:
-        iid = f"{self.p.name}:{d.ids[i]}{suffix}"
+        iid = f"{self.p.namespace}:{d.ids[i]}{suffix}"
         meta: list = [("import-id", iid), ("import-file", self.sha), ("import-row", d.rows[i])]
         if fund:
             meta.append(("fund", fund))
@@ -93,7 +93,7 @@ class Builder:
             return Built(None, [], self.balances(d)[0], [])
         fast = simple_rows(self, d) if columnwise else np.zeros(len(d), dtype=bool)
         if fast.any() and self.s.converted:  # priced below, so built the generic way
-            fast &= np.array([f"{self.p.name}:{i}" not in self.s.converted for i in d.ids],
+            fast &= np.array([f"{self.p.namespace}:{i}" not in self.s.converted for i in d.ids],
                              dtype=bool)
         if fast.any():
             try:
@@ -181,7 +181,7 @@ class Builder:
             t.meta.append(("donor", d.donors[i]))
         ref = d.cell(self.p.reference, i)
         if ref and gross < 0:
-            t.meta.append(("refund-of", f"{self.p.name}:{ref}"))
+            t.meta.append(("refund-of", f"{self.p.namespace}:{ref}"))
         t.postings.append(Post(self.account(acc, "account", row), net, cur))
         for f, spec in zip(fees, self.p.fees, strict=True):
             if f:
@@ -206,7 +206,22 @@ class Builder:
         return self._move(d, i, "transfer")
 
     def k_expense(self, d, i):
-        return self._move(d, i, "expense")
+        """Money paid out; a fee the platform took on the payment (Open Collective's payout
+        fee) is a fee, and the payee's expense what is left."""
+        fees = d.fees_at(i)
+        if not any(fees):
+            return self._move(d, i, "expense")
+        acc, fund, rule = self.context(d, i)
+        row, cur = d.rows[i], d.currency[i]
+        net = d.net[i] if d.net[i] is not None else d.gross[i]
+        t = self.head(d, i, fund, rule)
+        t.postings.append(Post(self.account(acc, "account", row), net, cur))
+        paid = [f * spec.sign for f, spec in zip(fees, self.p.fees, strict=True)]
+        for f, spec in zip(paid, self.p.fees, strict=True):
+            if f:
+                t.postings.append(Post(self.account(acc, spec.account, row), f, cur))
+        t.postings.append(Post(self.account(acc, "expense", row), -net - sum(paid), cur))
+        return [t]
 
     def k_fee(self, d, i):
         return self._move(d, i, "fees")

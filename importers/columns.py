@@ -26,6 +26,9 @@ MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}
 def simple_rows(b, d: Parsed) -> np.ndarray:
     """Which rows this module renders; the rest go through Builder's k_<kind> methods."""
     simple = d.of_kind(*SIMPLE)
+    if b.p.fees:  # a payment out with a fee taken on it: split by Builder.k_expense
+        spent = np.flatnonzero(simple & d.of_kind("expense")).tolist()
+        simple[[i for i in spent if any(d.fees_at(i))]] = False
     if d.foreign.count(None) != len(d.foreign):
         simple &= np.array([f is None for f in d.foreign], dtype=bool)
     conv = np.flatnonzero(d.of_kind("conversion")).tolist()
@@ -126,7 +129,7 @@ class Columns:
                                         d.at("gross", i), d.at("net", i), d.fees_at(i)))
         sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
-        name = p.name
+        name = p.namespace
         # donor: on a gift; refund-of: on a refund naming what it refunds (its own line)
         who = d.codes["donor"][at]
         gift = (sign > 0) & wants_donor

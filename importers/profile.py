@@ -120,6 +120,14 @@ class Profile:
     delimiter: str = ""
     encoding: str = ""
     footer: str = ""
+    # regex: the lines a download writes above its header (an account summary); where
+    # declared, any other line there refuses the file, naming it, rather than being skipped
+    preamble: str = ""
+    # How the file is written, where the columns alone cannot tell two sources apart: "csv"
+    # (also XLSX), "blocks" (Santander's `Key: value` text), "ofx", "xml" (camt.053),
+    # "mt940"; ""
+    # claims any. A profile only claims a file of its layout.
+    layout: str = ""
     balance: str = ""  # the running balance column: the import asserts each day's closing
     # A statement of money the books already hold from other sources (a solicitors'
     # client-account ledger, a platform's statement of funds held): its import writes only
@@ -131,6 +139,10 @@ class Profile:
     # A small file in the source's own layout (header and one real-looking row): shown by
     # `fundledger sources` and imported by a test, so it is always a row the source reads.
     example: str = ""
+    # The name its import-ids are written under, where two reports of one platform list the
+    # same transactions (Stripe's payouts report and its balance change both name a payout's
+    # balance transaction): one id, so the payout is booked once whichever comes first.
+    ids_as: str = ""
     path: str = ""
 
     def __hash__(self) -> int:
@@ -145,6 +157,11 @@ class Profile:
                 self.fund_column, self.firm, self.narration_column, self.paid_from, self.paid_on, self.line,
                 *self.id, *(f.column for f in self.fees), *(s.column for s in self.splits)}
         return {norm(c) for c in cols if c}
+
+    @property
+    def namespace(self) -> str:
+        """What its import-ids start with."""
+        return self.ids_as or self.name
 
     def expects(self) -> str:
         return f"{self.name} ({self.title}): columns {', '.join(self.signature)}"
@@ -189,11 +206,13 @@ def from_dict(data: dict, path: str = "") -> Profile:
     for key in ("signature", "date_formats", "id", "donor"):
         data[key] = _tuple(data.get(key))
     profile = _build(Profile, {**data, "path": path}, where)
+    if profile.layout not in ("", "csv", "blocks", "ofx", "xml", "mt940"):
+        raise ValueError(f"{where}: layout must be one of csv, blocks, ofx, xml, mt940")
     if profile.decimal not in ("", ".", ","):
         raise ValueError(f"{where}: decimal must be \".\" or \",\"")
     if profile.thousands is not None and profile.thousands == profile.decimal:
         raise ValueError(f"{where}: thousands and decimal marks must differ")
-    for pattern in (profile.payer, profile.footer, profile.date_pattern):
+    for pattern in (profile.payer, profile.footer, profile.date_pattern, profile.preamble):
         if pattern:
             re.compile(pattern)
     if profile.payer and "(?P<payer>" not in profile.payer:

@@ -27,7 +27,9 @@ donate-to-charity
     the fund's terms rather than its purpose: the plugin accepts exactly that payment.
 
 Every leftover entry carries the trustees' `decision:` as given: nothing here words one.
-The amounts handed in are in the books' operating currency and add up to the balance.
+The amounts handed in are in the books' operating currency and add up to the balance;
+which accounts pay and how much (never more than an account holds) is decided in
+reports/closing.py, which also opens any account these entries use that the books lack.
 """
 
 from __future__ import annotations
@@ -101,12 +103,10 @@ def return_text(fund: str, income_account: str, date: datetime.date, balance: De
 
 
 def donate_text(fund: str, charity: str, date: datetime.date, balance: Decimal,
-                holdings: Mapping[str, Decimal], unit: str, decision: str,
-                open_account: bool) -> str:
+                holdings: Mapping[str, Decimal], unit: str, decision: str) -> str:
     """Pay `balance` out of the holding accounts to `charity`, as the fund's terms say."""
-    text = f"{date} open {DONATIONS}\n\n" if open_account else ""
-    return text + _pay_out(charity, f"Leftover of {fund} donated under its terms", "donated",
-                           fund, DONATIONS, date, balance, holdings, unit, decision)
+    return _pay_out(charity, f"Leftover of {fund} donated under its terms", "donated",
+                    fund, DONATIONS, date, balance, holdings, unit, decision)
 
 
 def donated_under_terms(txn, fund) -> bool:

@@ -42,6 +42,7 @@ from beancount.parser import booking, parser
 
 from ledger import funds as fundmodel
 from ledger import lock as period_lock
+from ledger import lock_digest
 from ledger import plugin as fund_plugin
 
 OURS = ("ledger.plugin", "ledger")
@@ -161,7 +162,7 @@ def _lock(entries, new) -> None:
     locks, _ = period_lock.locks(entries)
     if locks:
         last = max(lock.through for lock in locks)
-        if any(e.date <= last and period_lock.covered(e) for e in new):
+        if any(e.date <= last and lock_digest.covered(e) for e in new):
             raise NotProven("an entry in a locked period")
 
 

@@ -33,7 +33,8 @@ from decimal import Decimal
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
-from reports import classify
+from ledger.rates import Rates, RateUsed
+from reports import classify, fx, opening
 from reports.classify import operating_currency
 from reports.funds import reconcile
 
@@ -53,6 +54,10 @@ class AssetsAndLiabilities:
     liabilities: dict[str, Decimal]  # line key -> amount owed (positive)
     accounts: dict[str, Decimal]  # account -> balance as booked (liabilities negative)
     foreign: dict[str, Decimal]  # balances in a currency with no rate booked
+    # Money held or owed in another currency, at the closing rate (reports.fx), and the
+    # rates used for it.
+    retranslated: list = dataclasses.field(default_factory=list)
+    rates: list[RateUsed] = dataclasses.field(default_factory=list)
 
     @property
     def total_assets(self) -> Decimal:
@@ -105,11 +110,17 @@ def assets_and_liabilities(entries, options, date: datetime.date) -> AssetsAndLi
     unit = operating_currency(options)
     accounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rates = Rates(entries, unit)
+    held = fx.retranslate(entries, options, date, rates)
+    for r in held.items:  # money in another currency: at the closing rate
+        accounts[r.account] += r.closing
+    for c, n in held.foreign.items():
+        foreign[c] += n
     for txn in entries:
         if not isinstance(txn, Transaction) or txn.date > date:
             continue
         for p in txn.postings:
-            if p.account.startswith(("Assets:", "Liabilities:")):
+            if p.account.startswith(("Assets:", "Liabilities:")) and not fx.is_monetary(p, unit):
                 w = fundmodel.weight(p)
                 if w.currency == unit:
                     accounts[p.account] += w.number
@@ -127,7 +138,7 @@ def assets_and_liabilities(entries, options, date: datetime.date) -> AssetsAndLi
         date, unit, {k: _clean(v) for k, v in assets.items()},
         {k: _clean(v) for k, v in liabilities.items()},
         {a: n for a, n in sorted(accounts.items()) if n},
-        {c: n for c, n in foreign.items() if n})
+        {c: n for c, n in foreign.items() if n}, held.items, rates.listed())
 
 
 def _holding_line(account: str) -> str:
@@ -147,22 +158,31 @@ def balance_sheet(entries, options, date: datetime.date,
                   prior: datetime.date | None = None) -> BalanceSheet:
     """The balance sheet at the end of `date`; with `prior`, the one at that date beside."""
     unit = operating_currency(options)
+    entries = opening.as_brought_forward(entries)
     position = assets_and_liabilities(entries, options, date)
     summaries = reconcile(entries, options, as_of=date)
+    # The unrealised exchange difference on what each fund holds in another currency
+    # belongs to that fund, so its balance here is at the closing rate (FRS 102 s30.10).
+    unrealised = fx.by_fund(position.retranslated)
     funds = {c: ZERO for c in FUND_CLASS_ORDER}
     balances = []
     lines = [h.key for h in classify.BALANCE_SHEET_LINES]
     analysis = {c: {k: ZERO for k in [*lines, "liabilities"]} for c in ANALYSIS_COLUMNS}
     for s in summaries:
-        if s.opened > date:
-            continue
-        funds[s.fund_class] = funds.get(s.fund_class, ZERO) + s.balance
-        if s.balance or s.closed is None or s.closed >= date:
-            balances.append(FundBalance(s.fund, s.title, s.fund_class, s.balance))
+        if s.opened > date and not s.balance:
+            continue  # (a first-year opening balance counts before its fund's declaration)
+        balance = s.balance + unrealised.get(s.fund, ZERO)
+        funds[s.fund_class] = funds.get(s.fund_class, ZERO) + balance
+        if balance or s.closed is None or s.closed >= date:
+            balances.append(FundBalance(s.fund, s.title, s.fund_class, balance))
         column = analysis[analysis_column(s.fund_class)]
         for h in s.holdings:
             line = _holding_line(h.account)
             column[line] += -h.amount if line == "liabilities" else h.amount
+        for r in position.retranslated:
+            if r.fund == s.fund:
+                line = _holding_line(r.account)
+                column[line] += -r.difference if line == "liabilities" else r.difference
     return BalanceSheet(
         title=(options or {}).get("title") or "", currency=unit, date=date,
         position=position, funds={k: _clean(v) for k, v in funds.items()},

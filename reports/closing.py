@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from typing import NamedTuple
 
 from beancount.core.data import Open
 
 from ledger import closing
 from ledger import funds as fundmodel
+from reports import classify
 from reports import funds as report
+from reports.balance_sheet import assets_and_liabilities
 
 LEFTOVER = {"return": "return-to-platform", "release": "release-to-unrestricted",
             "donate": fundmodel.DONATE}
 # A grant's underspend is the funder's to allow: the decision must record that they did,
 # naming them ("the funder", or the payee the grant came from) and their agreement.
+ZERO = Decimal("0.00")
 AGREED = re.compile(r"\b(agree|agreed|agreement|consent|consented|approved)\b", re.IGNORECASE)
 
 
@@ -70,7 +74,7 @@ def plan(entries, options, fund: str, day: datetime.date, leftover: str | None =
     if s.status != "closable":
         how = _how(s, decl, leftover, override_terms, decision)
         unminuted = _decision_problems(s, how, decision, _funders(entries, s))
-        text = _leftover_text(s, decl, declared, day, how, decision, entries,
+        text = _leftover_text(s, decl, declared, day, how, decision, entries, options,
                               unminuted) + "\n"
     return Plan(fund, day, text + closing.close_text(fund, day, decision), how)
 
@@ -134,21 +138,67 @@ def _leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
     for h in s.holdings:
         if h.account == report.UNATTRIBUTED:
             out.append(f"{report.show_money(h.amount, s.unit)} {h.description}")
-        elif h.account.startswith("(") and how in ("return", "donate"):
-            out.append(f"{report.show_money(h.amount, s.unit)} is {h.description}: move it to "
-                       "an account first, or release it instead of paying it out")
     out += [report.foreign_blocker(n, c, s.unit) for c, n in s.foreign.items()]
     return out
 
 
+def paid_from(s: report.FundSummary, entries, options, day: datetime.date
+              ) -> dict[str, Decimal]:
+    """The money accounts a leftover is paid out of, so that none goes below zero.
+
+    First where the fund's money is held (its holdings, largest first), each only up to
+    what the account actually holds on the day: a fund's holding on a platform whose
+    payout was booked as a move between our own accounts is no longer there. The rest
+    (that, and money another fund holds for it after a transfer that moved no money) comes
+    from the money accounts that hold it, fullest first. Where our money accounts together
+    hold less than the leftover, CannotClose says where the money is."""
+    actual = {a: n for a, n in assets_and_liabilities(entries, options, day).accounts.items()
+              if classify.is_cash(a)}
+    left, out = s.balance, {}
+    held = sorted(((h.account, h.amount) for h in s.holdings
+                   if h.account in actual and h.amount > 0), key=lambda kv: (-kv[1], kv[0]))
+    spare = sorted(actual, key=lambda a: (-actual[a], a))
+    for account, cap in [*held, *((a, actual[a]) for a in spare)]:
+        take = min(cap, actual[account] - out.get(account, ZERO), left)
+        if take > 0:
+            out[account] = out.get(account, ZERO) + take
+            left -= take
+    if left > 0:
+        where = ", ".join(f"{a} {report.show_money(n, s.unit)}" for a, n in sorted(
+            actual.items()) if n)
+        where = f"only {where}" if where else "nothing"
+        raise CannotClose(s.fund, [
+            (f"{report.show_money(s.balance, s.unit)} is left, but the money accounts hold "
+            f"{where} on {day}: paying it out would take an account below zero. Book "
+            "what is missing (a statement not yet imported, a transfer between our "
+            "accounts), then close the fund")])
+    return out
+
+
 def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, how: str,
-                   decision: str | None, entries, unminuted: list[str]) -> str:
-    """The entries that bring the fund to zero under `how`."""
+                   decision: str | None, entries, options, unminuted: list[str]) -> str:
+    """The entries that bring the fund to zero under `how`, after opening any account
+    they use that the books (e.g. new `init` books) have not opened."""
     problems = _leftover_blockers(s, how) + unminuted
     if problems:
         raise CannotClose(s.fund, problems)
-    holdings = {h.account: h.amount for h in s.holdings if not h.account.startswith("(")}
+    text = _leftover_entries(s, decl, declared, day, how, decision, entries, options)
+    return _opens(entries, text, day) + text
+
+
+def _opens(entries, text: str, day: datetime.date) -> str:
+    """`open` lines for the accounts `text` posts to that the books do not open."""
+    opened = {e.account for e in entries if isinstance(e, Open)}
+    wanted = sorted({line.split()[0] for line in text.splitlines()
+                     if line.startswith("  ") and line.split()[0][:1].isupper()
+                     and ":" in line.split()[0]} - opened)
+    return "".join(f"{day} open {a}\n" for a in wanted) + ("\n" if wanted else "")
+
+
+def _leftover_entries(s: report.FundSummary, decl: fundmodel.Fund, declared, day, how: str,
+                      decision: str | None, entries, options) -> str:
     if how == "release":
+        holdings = {h.account: h.amount for h in s.holdings if not h.account.startswith("(")}
         to_fund = next((f.id for f in declared.values() if f.fund_class == "unrestricted"
                         and f.id != s.fund and f.closed is None and f.opened <= day), None)
         if to_fund is None:
@@ -156,6 +206,7 @@ def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, h
                                        "it to")])
         return closing.release_text(s.fund, to_fund, day, s.balance, holdings, s.unit,
                                     decision)
+    holdings = paid_from(s, entries, options, day)
     if how == "donate":
         if not decl.charity:
             raise CannotClose(s.fund, [("the fund's terms name no charity to donate the "
@@ -164,7 +215,7 @@ def _leftover_text(s: report.FundSummary, decl: fundmodel.Fund, declared, day, h
         if opened and not _accepts(entries, closing.DONATIONS, s.unit):
             raise CannotClose(s.fund, [f"{closing.DONATIONS} does not take {s.unit}"])
         return closing.donate_text(s.fund, decl.charity, day, s.balance, holdings, s.unit,
-                                   decision, open_account=not opened)
+                                   decision)
     income = sorted(s.raised_by_account.items(), key=lambda kv: (-kv[1], kv[0]))
     if not income:
         raise CannotClose(s.fund, [*s.blockers, ("the fund raised nothing on an income "

@@ -18,13 +18,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
 from ledger.plugin import RESTRICTED
+from ledger.rates import NoRate, Rates
 from reports import words
-from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, legal_category
+from reports.classify import (
+    PAYMENT_FEES,
+    PLATFORM_FEES,
+    channel,
+    is_cash,
+    is_gain_or_loss,
+    legal_category,
+)
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -95,6 +104,9 @@ class FundSummary:
     # Held before the books' first entry (Equity:Funds:Opening, an import's balance brought
     # forward): neither raised nor a transfer from another fund.
     brought_forward: Decimal = ZERO
+    # Net gains/(losses): exchange differences on a grant's tranches, revaluations. Neither
+    # raised nor spent, as in the SOFA, so "raised" is the SOFA's income, one definition.
+    gains: Decimal = ZERO
 
     def to_json(self) -> dict:
         """The JSON contract other tools read (see issue 4); extra keys are additive."""
@@ -127,6 +139,7 @@ class FundSummary:
             "other_by_account": {k: m(v) for k, v in self.other_by_account.items()},
             "transfers": {"in": m(self.transfers_in), "out": m(self.transfers_out)},
             "brought_forward": m(self.brought_forward),
+            "gains": m(self.gains),
             "held": [{"account": h.account, "description": h.description,
                       "amount": m(h.amount)} for h in self.holdings],
             "unpaid_invoices": [{"invoice": i.number, "payee": i.payee,
@@ -246,6 +259,7 @@ class _Acc:
         self.t_in = ZERO
         self.t_out = ZERO
         self.opening = ZERO
+        self.gains = ZERO
         self.balance = ZERO
         self.holdings: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -288,6 +302,17 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     default = _first_unrestricted(declared)
     invoice_funds = _invoice_funds(entries)
     acc: dict[str, _Acc] = {fid: _Acc() for fid in declared}
+    rates = Rates(entries, unit)
+
+    def value(p, txn) -> Amount:
+        """The posting's weight, a foreign one at the books' rate on its date (if any)."""
+        w = fundmodel.weight(p)
+        if w.currency == unit:
+            return w
+        try:
+            return Amount(rates.value(w, txn.date), unit)
+        except NoRate:
+            return w
 
     for txn in entries:
         if not isinstance(txn, Transaction):
@@ -302,14 +327,16 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 continue  # the plugin reports these; the books do not load clean
             txn_funds.add(fid)
             a = acc[fid]
-            w = fundmodel.weight(p)
+            w = value(p, txn)
             if w.currency != unit:
                 a.foreign[w.currency] -= w.number  # the fund's money, as its balance counts
                 continue
             n = w.number
             a.balance -= n
             account = p.account
-            if account.startswith("Income:"):
+            if is_gain_or_loss(account):
+                a.gains -= n
+            elif account.startswith("Income:"):
                 if returning:
                     a.returned += n
                 else:
@@ -340,7 +367,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 continue
             fid = holding_fund(p, txn, txn_funds, invoice_funds, default)
             if fid in acc:
-                w = fundmodel.weight(p)
+                w = value(p, txn)
                 if w.currency == unit:
                     acc[fid].holdings[p.account] += w.number
 
@@ -372,7 +399,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
             holdings=tuple(holdings), unpaid_invoices=invoices, foreign=foreign,
             status=status, blockers=tuple(blockers), charity=fund.charity,
-            brought_forward=a.opening))
+            brought_forward=a.opening, gains=a.gains))
     return out
 
 
@@ -430,7 +457,14 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         blockers.append(f"{show_money(balance, unit)} not yet spent, returned or released"
                         + (f" (if money is left: {words.leftover(fund.terms, fund.charity)})"
                            if fund.terms else ""))
+    # At a nil balance, money "held" in our money accounts and with other funds that
+    # nets to nothing is attribution, not money: a transfer between funds that moved no
+    # cash, then spent from the bank, leaves +X with the giver and -X in the bank.
+    moved = [h for h in holdings if h.account.startswith("(with ") or is_cash(h.account)]
+    settled = balance == 0 and sum((h.amount for h in moved), ZERO) == 0
     for h in holdings:
+        if settled and h in moved:
+            continue
         if h.account.startswith("Assets:") and h.amount != 0:
             blockers.append(f"{show_money(h.amount, unit)} still held in {h.account} "
                             f"({h.description})")
@@ -444,6 +478,8 @@ def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
         blockers.append(f"{show_money(owed_on_books - owed_by_invoice, unit)} owed to "
                         "creditors without an invoice number")
     for h in holdings:
+        if settled and h in moved:
+            continue
         if h.account.startswith("(with ") and h.amount > 0:
             other = h.account[6:-1]
             whose = "the accounts of several funds" if other == SEVERAL else f"{other}'s accounts"

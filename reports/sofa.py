@@ -21,7 +21,8 @@ The funds note gives, per fund: brought forward, income, expenditure, transfers,
 forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
 against them); transfers are signed, into the fund positive. An opening balance (Equity:Funds:Opening,
 what an import brings forward from a statement's first balance) is brought forward, even
-when the books begin inside the period; any other Equity:Funds posting than
+when the books begin inside the period (in the books' first year it also counts in the
+prior year's carried forward: reports.opening); any other Equity:Funds posting than
 Equity:Funds:Transfers counts as a transfer, so that for every fund
 
     brought_forward + income - expenditure + gains + transfers == carried_forward
@@ -36,11 +37,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Custom
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from reports import classify
+from ledger.rates import NoRate, Rates, RateUsed
+from reports import classify, fx, opening
 from reports.classify import ReportError, operating_currency, where
 from reports.funds import RETURNED
 
@@ -90,6 +93,7 @@ class Sofa:
     # opening balance dated inside the period is brought forward.
     behind: dict = dataclasses.field(default_factory=dict, repr=False)
     shared: frozenset = frozenset()
+    rates: list[RateUsed] = dataclasses.field(default_factory=list)  # the rates it used
 
     def row(self, key: str) -> SofaRow:
         return next(r for r in self.rows if r.key == key)
@@ -127,12 +131,15 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     # (section, heading key, column) -> amount
     cells: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
 
+    rates = Rates(entries, currency)
     foreign: dict[tuple, Decimal] = {}
     first: dict[tuple, str] = {}
     behind: dict[tuple[str, str, str], set] = defaultdict(set)
     shared: set[tuple[str, str, str]] = set()
+    first_year = opening.first_year(entries)
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
-        if txn.date > end:
+        day = opening.brought_forward_date(txn, first_year)
+        if day > end:
             continue
         fund = declared.get(fund_id) if fund_id else None
         if fund is None:
@@ -141,17 +148,21 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
                               "run `fundledger check`")
         w = fundmodel.weight(posting)
         if w.currency != currency:
-            # A payment booked in dollars and restated in pounds the same day (a PayPal
-            # conversion imported after its payment) nets to nothing in dollars: only a
-            # foreign amount left over has no place in the statement.
-            key = (fund_id, posting.account, txn.date, w.currency)
-            foreign[key] = foreign.get(key, ZERO) + w.number
-            first.setdefault(key, where(posting, txn))
-            continue
+            # At the rate on its date (ledger.rates). Where the books hold none, a payment
+            # booked in dollars and restated in pounds the same day (a PayPal conversion
+            # imported after its payment) nets to nothing in dollars: only a foreign
+            # amount left over with no rate at all stops the statement.
+            try:
+                w = Amount(rates.value(w, txn.date), currency)
+            except NoRate:
+                key = (fund_id, posting.account, txn.date, w.currency)
+                foreign[key] = foreign.get(key, ZERO) + w.number
+                first.setdefault(key, where(posting, txn))
+                continue
         column = classify.sofa_column(fund.fund_class)
         returned = txn.meta.get(LEFTOVER_KEY) == RETURNED
         source = (posting.account, fund_id, returned)
-        if txn.date < start or posting.account == fundmodel.OPENING_ACCOUNT:
+        if day < start or posting.account == fundmodel.OPENING_ACCOUNT:
             # An opening balance is what the fund held before the books' first entry:
             # brought forward, even when the books begin inside the period.
             if txn.date >= start:  # no journal of the days before the period holds it
@@ -187,16 +198,34 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
 
     for key, n in foreign.items():
         if n:
-            raise ReportError(f"{first[key]}: {key[1]} is booked in {key[3]} with no price "
-                              f"in {currency}. Import the download holding its currency "
-                              "conversion, or book the conversion (an entry you write may "
-                              f"give its {currency} value with @@)")
+            raise ReportError(f"{first[key]}: {key[1]} is booked in {key[3]}: "
+                              f"{NoRate(key[3], currency, key[2])}")
+
+    # Money held in another currency, retranslated at the closing rate (reports.fx): the
+    # difference to the start of the period is brought forward, the year's change is an
+    # unrealised gain or loss of the fund holding it. No posting is behind it.
+    day_before = start - datetime.timedelta(days=1)
+    before = fx.by_fund(fx.retranslate(entries, options, day_before, rates).items)
+    after = fx.by_fund(fx.retranslate(entries, options, end, rates).items)
+    for fund_id in sorted(set(before) | set(after), key=str):
+        fund = declared.get(fund_id) if fund_id else None
+        if fund is None:
+            continue  # held in a transaction of several funds, fund: unsaid (funds says so)
+        column = classify.sofa_column(fund.fund_class)
+        gain = after.get(fund_id, ZERO) - before.get(fund_id, ZERO)
+        bf[fund_id] += before.get(fund_id, ZERO)
+        gains[fund_id] += gain
+        cells["net", "gains", column] += gain
+        if before.get(fund_id):
+            shared.add(("funds", "opening", column))
+        if gain:
+            shared.add(("net", "gains", column))
 
     movements = []
     for fund in declared.values():
-        if fund.opened > end:
-            continue
         ids = (bf, income, spent, transfers, gains)
+        if fund.opened > end and not any(d.get(fund.id) for d in ids):
+            continue  # (a first-year opening balance counts before its fund's declaration)
         # A fund closed before the period is left out: it was closed at exactly zero and
         # nothing may move in it since. (Every fund ever used has a key in `bf`, so only a
         # figure other than zero shows it still active, as in books the plugin refuses.)
@@ -219,7 +248,8 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     title = (options or {}).get("title") or ""
     has_endowment = any(f.fund_class == "endowment" for f in declared.values())
     return Sofa(title, currency, start, end, rows, movements, prior_sofa, has_endowment,
-                {k: frozenset(v) for k, v in behind.items()}, frozenset(shared))
+                {k: frozenset(v) for k, v in behind.items()}, frozenset(shared),
+                rates.listed())
 
 
 def income_headings(entries) -> dict[str, str]:

@@ -45,6 +45,7 @@ def to_json(s: Sofa) -> str:
         "funds": _funds(s.funds),
         "fund_classes": {m.fund: m.fund_class for m in s.funds},
         "sofa": _rows(s.rows),
+        "rates": rates_json(s.rates),
         "prior": None if s.prior is None else {
             "start": s.prior.start.isoformat(), "end": s.prior.end.isoformat(),
             "funds": _funds(s.prior.funds), "sofa": _rows(s.prior.rows)},
@@ -72,6 +73,16 @@ def _sofa_table_rows(s: Sofa) -> list[list]:
                     *([r.endowment] if s.endowment else []), r.total,
                     "" if r.prior_total is None else r.prior_total])
     return out
+
+
+def comparatives(s: Sofa) -> tuple[list[str], list[list]] | None:
+    """The prior year by fund class (SORP's comparative SOFA): its header and rows, the
+    same lines as this year's without a prior column of their own."""
+    if s.prior is None:
+        return None
+    p = s.prior
+    header = [f"Prior year {p.start} to {p.end}", *_sofa_header(s)[1:-1]]
+    return header, [r[:-1] for r in _sofa_table_rows(p)]
 
 
 def _has_gains(s: Sofa) -> bool:
@@ -106,19 +117,39 @@ FUNDS_HEADER = ["Fund", "Class", "Brought forward", "Income", "Expenditure", "Tr
                 "Carried forward"]
 
 
+def rates_json(rates) -> list[dict]:
+    return [{"currency": r.currency, "rate": str(r.rate), "unit": r.unit,
+             "price_date": r.rate_date.isoformat()} for r in rates]
+
+
+def rates_lines(rates) -> list[str]:
+    """Which exchange rates a statement used (FRS 102 s30: say so), one line each."""
+    if not rates:
+        return []
+    return [("Exchange rates used (the books' price entries, the latest on or before each "
+            "date; an entry's own @ rate comes first):"),
+            *(f"  1 {r.currency} = {r.rate} {r.unit} (price of {r.rate_date})"
+              for r in rates), ""]
+
+
 def to_table(s: Sofa) -> str:
     title = f"{s.title}: statement of financial activities" if s.title else (
         "Statement of financial activities")
-    return "\n".join([
-        f"{title}, {s.start} to {s.end} ({s.currency})", "",
-        render.table(_sofa_header(s), _sofa_table_rows(s)), "",
-        "Funds note", "",
-        render.table(_funds_header(s), _funds_rows(s),
-                     align="ll" + "r" * (len(_funds_header(s)) - 2)), ""])
+    parts = [f"{title}, {s.start} to {s.end} ({s.currency})", "",
+             render.table(_sofa_header(s), _sofa_table_rows(s)), ""]
+    prior = comparatives(s)
+    if prior:
+        parts += ["Comparatives: the prior year by fund class", "",
+                  render.table(*prior), ""]
+    return "\n".join([*parts, "Funds note", "",
+                      render.table(_funds_header(s), _funds_rows(s),
+                                   align="ll" + "r" * (len(_funds_header(s)) - 2)), "",
+                      *rates_lines(s.rates)])
 
 
 def to_csv(s: Sofa) -> str:
-    """Two tables, the SOFA then the funds note, separated by a blank line."""
+    """The SOFA, the funds note and (with a prior year) the prior year by fund class,
+    separated by blank lines."""
     endowment = ["endowment"] if s.endowment else []  # a column only when the books have one
     sofa_rows = [[r.key, r.label, r.unrestricted, r.restricted,
                   *([r.endowment] if s.endowment else []), r.total, r.prior_total]
@@ -128,10 +159,16 @@ def to_csv(s: Sofa) -> str:
         funds_header.insert(5, "gains")
     if s.prior:
         funds_header.append("prior_carried_forward")
-    return (render.write_csv(["line", "label", "unrestricted", "restricted", *endowment,
+    text = (render.write_csv(["line", "label", "unrestricted", "restricted", *endowment,
                               "total", "prior_total"], sofa_rows)
             + "\n"
             + render.write_csv(funds_header, _funds_rows(s)))
+    if s.prior is None:
+        return text
+    prior_rows = [[r.key, r.label, r.unrestricted, r.restricted,
+                   *([r.endowment] if s.endowment else []), r.total] for r in s.prior.rows]
+    return text + "\n" + render.write_csv(
+        ["prior_line", "label", "unrestricted", "restricted", *endowment, "total"], prior_rows)
 
 
 def statement_money(n: Decimal) -> str:
@@ -147,5 +184,5 @@ def to_html(s: Sofa) -> str:
         funds_header=_funds_header(s),
         funds_total=[sum((r[i] for r in _funds_rows(s)), Decimal(0))
                      for i in range(2, len(_funds_header(s)))],
-        money=statement_money, section_titles=SECTION_TITLES,
+        money=statement_money, section_titles=SECTION_TITLES, prior=comparatives(s),
         is_money=lambda v: not isinstance(v, str))

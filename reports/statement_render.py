@@ -92,7 +92,32 @@ def balance_sheet_tables(b: BalanceSheet) -> list[Table]:
     analysis.add("Creditors", *values, sum(values, Decimal(0)))
     values = [analysis_total(b.analysis[c]) for c in cols]
     analysis.add("Net assets", *values, sum(values, Decimal(0)), total=True)
-    return [sheet, funds, analysis]
+    return [sheet, funds, analysis, *rates_tables(b.position.rates),
+            *not_counted_tables(b.position.foreign, b.currency, f"held at {b.date}")]
+
+
+def not_counted_tables(foreign: dict[str, Decimal], unit: str, what: str) -> list[Table]:
+    """Money in a currency with no rate at all: left out of the figures, so said beside
+    them (a statement that dropped it silently would look complete)."""
+    if not foreign:
+        return []
+    t = Table(f"Not counted: money {what} in a currency with no rate to {unit} (add a "
+              "price entry for it)", ["Currency", "Amount"], [])
+    for currency, n in sorted(foreign.items()):
+        t.add(currency, f"{n} {currency}")
+    return [t]
+
+
+def rates_tables(rates) -> list[Table]:
+    """The exchange rates a statement used (FRS 102 s30: say which), if any."""
+    if not rates:
+        return []
+    t = Table("Exchange rates used (the books' price entries; money held in another "
+              "currency at the rate at the statement's date)",
+              ["Currency", "Rate", "Price dated"], [])
+    for r in rates:
+        t.add(r.currency, f"{r.rate} {r.unit}", r.rate_date.isoformat())
+    return [t]
 
 
 def balance_sheet_json(b: BalanceSheet) -> dict:
@@ -113,28 +138,46 @@ def balance_sheet_json(b: BalanceSheet) -> dict:
                           for f in b.fund_balances],
         "analysis": {c: {k: _d(v) for k, v in col.items()} for c, col in b.analysis.items()},
         "accounts": {a: _d(n) for a, n in p.accounts.items()},
+        "foreign": {c: _d(n) for c, n in p.foreign.items()},
     }
 
 
 # ---- receipts and payments -----------------------------------------------------------
 
 def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
-    header = ["", "Unrestricted", "Restricted", "Total"]
+    """By fund class (endowment where the books have one), total, and the prior year's
+    total beside each line; then each class's cash brought and carried forward."""
+    cols = [c for c in ("unrestricted", "restricted", "endowment")
+            if c != "endowment" or r.endowment]
+    prior = r.prior
+    header = ["", *(c.capitalize() for c in cols), "Total",
+              *([f"Prior year to {prior.end}"] if prior else [])]
+    blank = [""] * (len(header) - 1)
+
+    def row(label, get, total=False):
+        values = [get(r, c) for c in cols]
+        t.add(label, *values, sum(values, Decimal(0)),
+              *([sum((get(prior, c) for c in ("unrestricted", "restricted", "endowment")),
+                     Decimal(0))] if prior else []), total=total)
+
     t = Table(f"Receipts and payments accounts, {r.start} to {r.end} ({r.currency})",
               header, [])
-    t.add("Receipts:", "", "", "")
-    for x in r.receipts:
-        t.add(f"  {x.label}", x.unrestricted, x.restricted, x.total)
-    t.add("Total receipts", sum((x.unrestricted for x in r.receipts), Decimal(0)),
-          sum((x.restricted for x in r.receipts), Decimal(0)), r.total_receipts, total=True)
-    t.add("Payments:", "", "", "")
-    for x in r.payments:
-        t.add(f"  {x.label}", x.unrestricted, x.restricted, x.total)
-    t.add("Total payments", sum((x.unrestricted for x in r.payments), Decimal(0)),
-          sum((x.restricted for x in r.payments), Decimal(0)), r.total_payments, total=True)
-    t.add("Net receipts/(payments)", "", "", r.net, total=True)
-    t.add("Cash brought forward", "", "", r.cash_brought_forward)
-    t.add("Cash carried forward", "", "", r.cash_carried_forward, total=True)
+    t.add("Receipts:", *blank)
+    for i, x in enumerate(r.receipts):
+        row(f"  {x.label}", lambda s, c, i=i: s.receipts[i].column(c))
+    row("Total receipts", lambda s, c: s.total("receipts", c), total=True)
+    t.add("Payments:", *blank)
+    for i, x in enumerate(r.payments):
+        row(f"  {x.label}", lambda s, c, i=i: s.payments[i].column(c))
+    row("Total payments", lambda s, c: s.total("payments", c), total=True)
+    row("Net receipts/(payments)",
+        lambda s, c: s.total("receipts", c) - s.total("payments", c), total=True)
+    row(f"  {r.transfers.label}", lambda s, c: s.transfers.column(c))
+    if r.exchange_difference or (prior and prior.exchange_difference):
+        row("  Exchange difference on money in other currencies",
+            lambda s, c: s.exchange_by_class.get(c, Decimal(0)))
+    row("Cash brought forward", lambda s, c: s.funds_brought_forward[c])
+    row("Cash carried forward", lambda s, c: s.funds_carried_forward[c], total=True)
 
     cash = Table("Cash funds", ["Account", f"At {r.start}", f"At {r.end}"], [])
     for account, (bf, cf) in r.cash_accounts.items():
@@ -148,28 +191,42 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
     other.add("Investment and fixed assets", s.assets["fixed_assets"])
     for h in classify.LIABILITY_LINES:
         other.add(f"Liabilities: {h.label}", s.liabilities[h.key])
-    return [t, cash, other]
+    return [t, cash, other, *rates_tables(r.statement.rates),
+            *not_counted_tables(r.foreign, r.currency, "received or paid in the period"),
+            *not_counted_tables(r.statement.foreign, r.currency, f"held at {r.end}")]
 
 
 def receipts_payments_json(r: ReceiptsPayments) -> dict:
+    def by_column(line) -> dict:
+        return {c: _d(line.column(c)) for c in ("unrestricted", "restricted", "endowment")}
+
     return {
         "start": r.start.isoformat(), "end": r.end.isoformat(), "currency": r.currency,
         "receipts": {x.key: _d(x.total) for x in r.receipts},
         "payments": {x.key: _d(x.total) for x in r.payments},
-        "columns": {"receipts": {x.key: {"unrestricted": _d(x.unrestricted),
-                                         "restricted": _d(x.restricted)} for x in r.receipts},
-                    "payments": {x.key: {"unrestricted": _d(x.unrestricted),
-                                         "restricted": _d(x.restricted)} for x in r.payments}},
+        "columns": {"receipts": {x.key: by_column(x) for x in r.receipts},
+                    "payments": {x.key: by_column(x) for x in r.payments},
+                    "transfers": by_column(r.transfers)},
         "total_receipts": _d(r.total_receipts),
         "total_payments": _d(r.total_payments),
         "cash_brought_forward": _d(r.cash_brought_forward),
         "cash_carried_forward": _d(r.cash_carried_forward),
+        "funds_brought_forward": {c: _d(n) for c, n in r.funds_brought_forward.items()},
+        "funds_carried_forward": {c: _d(n) for c, n in r.funds_carried_forward.items()},
         "cash_accounts": {a: {"brought_forward": _d(b), "carried_forward": _d(c)}
                           for a, (b, c) in r.cash_accounts.items()},
         "assets_and_liabilities": {
             "assets": {k: _d(v) for k, v in r.statement.assets.items()},
             "liabilities": {k: _d(v) for k, v in r.statement.liabilities.items()}},
         "foreign": {c: _d(n) for c, n in r.foreign.items()},
+        "exchange_difference": _d(r.exchange_difference),
+        "exchange_by_class": {c: _d(n) for c, n in r.exchange_by_class.items()},
+        "prior": None if r.prior is None else {
+            "start": r.prior.start.isoformat(), "end": r.prior.end.isoformat(),
+            "total_receipts": _d(r.prior.total_receipts),
+            "total_payments": _d(r.prior.total_payments),
+            "cash_brought_forward": _d(r.prior.cash_brought_forward),
+            "cash_carried_forward": _d(r.prior.cash_carried_forward)},
     }
 
 

@@ -16,7 +16,7 @@ import jinja2
 
 from reports import svg
 from reports.render import write_csv
-from reports.transparency import MIN_GROUP, SYMBOLS, Statement, fmt, long_date
+from reports.transparency_model import MIN_GROUP, SYMBOLS, Statement, fmt, long_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Marks files this renderer wrote, so the CLI may replace them but nothing else.

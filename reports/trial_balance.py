@@ -30,13 +30,17 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from reports import classify, sofa
+from ledger.rates import NoRate, Rates
+from reports import classify, fx, sofa
 from reports.classify import operating_currency, where
 from reports.funds import RETURNED
 
 ZERO = Decimal("0.00")
 BROUGHT_FORWARD = "Funds brought forward (earlier years' income, expenditure and funds)"
 BALANCE_ROOTS = ("Assets:", "Liabilities:")
+# Money held in another currency at the closing rate (reports.fx): the other side of the
+# difference between its booked and its closing value.
+RETRANSLATION = "Exchange differences (money in other currencies at the closing rate)"
 
 
 @dataclasses.dataclass
@@ -93,29 +97,44 @@ class BehindRow:
     source: str
 
 
-def _postings(entries, unit: str, until: datetime.date):
+def _postings(entries, unit: str, until: datetime.date, rates: Rates | None = None):
+    """Each posting's weight in `unit`, a foreign one at the books' rate on its date
+    (ledger.rates); one with no rate at all has no place here."""
+    rates = rates or Rates(entries, unit)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:
                 w = fundmodel.weight(p)
                 if w.currency == unit:
                     yield txn, p, w.number
+                    continue
+                try:
+                    yield txn, p, rates.value(w, txn.date)
+                except NoRate:
+                    continue
 
 
 def trial_balance(entries, options, start: datetime.date, end: datetime.date) -> TrialBalance:
     unit = operating_currency(options)
+    rates = Rates(entries, unit)
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
     earlier = ZERO
-    for txn, p, n in _postings(entries, unit, end):
+    for txn, p, n in _postings(entries, unit, end, rates):
         if p.account.startswith(BALANCE_ROOTS):
             sums[p.account] += n
         elif txn.date < start:
             earlier += n
         else:
             sums[p.account] += n
+    retranslated = ZERO
+    for r in fx.retranslate(entries, options, end, rates).items:
+        sums[r.account] += r.difference
+        retranslated += r.difference
     lines = [TrialLine(a, n) for a, n in sorted(sums.items()) if n]
     if earlier:
         lines.append(TrialLine(BROUGHT_FORWARD, earlier))
+    if retranslated:
+        lines.append(TrialLine(RETRANSLATION, -retranslated))
     return TrialBalance(unit, start, end, lines)
 
 

@@ -188,12 +188,13 @@ def test_sofa_counts_the_restated_gift_in_pounds(tmp_path, env):
     assert {k: Decimal(case[k]) for k in ("income", "expenditure", "carried_forward")} == {
         "income": Decimal("29.67"), "expenditure": Decimal("1.43"),
         "carried_forward": expected_case()}
-    # A dollar amount that is not restated still has no place in a statement in pounds.
+    # A dollar amount that is not restated, with no rate in the books, has no place in a
+    # statement in pounds: the refusal names the `price` line to add.
     main.parent.joinpath("main.beancount").write_text(
         main.read_text() + '2023-03-01 * "Cheque in dollars"\n  fund: "case"\n'
         "  Assets:PayPal  5.00 USD\n  Income:Donations:PayPal  -5.00 USD\n")
     r = run_cli("report", "sofa", "--books", main, "--year", "2023", env=env)
-    assert r.returncode != 0 and "booked in USD with no price in GBP" in r.stderr
+    assert r.returncode != 0 and "2023-03-01 price USD <rate> GBP" in r.stderr
 
 
 def test_conversion_with_no_payment_anywhere_stands_alone(tmp_path, env):

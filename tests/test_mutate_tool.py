@@ -66,13 +66,13 @@ def test_the_survivor_is_read_from_the_runs_report():
 
 # A real survivor of an earlier run: a year of one donor counted safe in the time series.
 LINE = "        return not 0 < len(donors) < MIN_GROUP\n"
-KEY = "reports.transparency.x__periods__mutmut_17"
+KEY = "reports.transparency_sums.x__periods__mutmut_17"
 
 
 def _plant(tmp_path: Path, *pytest_args: str) -> str:
-    (tmp_path / "reports.transparency.py.txt").write_text(
-        f"reports/transparency.py: 0/1 killed\n\n# {KEY}: survived\n"
-        "--- reports/transparency.py\n+++ reports/transparency.py\n@@ -14,1 +14,1 @@\n"
+    (tmp_path / "reports.transparency_sums.py.txt").write_text(
+        f"reports/transparency_sums.py: 0/1 killed\n\n# {KEY}: survived\n"
+        "--- reports/transparency_sums.py\n+++ reports/transparency_sums.py\n@@ -14,1 +14,1 @@\n"
         f"-{LINE}+{LINE.replace('0 <', '1 <')}")
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "mutate.py"), "--plant", KEY, *pytest_args],
@@ -101,12 +101,12 @@ def test_a_test_that_fails_without_the_mutant_is_no_kill(tmp_path):
 ], ids=["killed", "survived"])
 def test_plant_runs_the_tests_against_the_survivor_and_says_which_kills_it(tmp_path, tests,
                                                                           said):
-    assert LINE in (ROOT / "reports" / "transparency.py").read_text()
+    assert LINE in (ROOT / "reports" / "transparency_sums.py").read_text()
     got = _plant(tmp_path, "-q", "-x", "-p", "no:cacheprovider", *tests)
     assert got.startswith(said), got
     # The checkout itself is never changed: the mutant lives in the copy.
-    assert LINE in (ROOT / "reports" / "transparency.py").read_text()
-    assert LINE not in (tmp_path / "plant" / "reports" / "transparency.py").read_text()
+    assert LINE in (ROOT / "reports" / "transparency_sums.py").read_text()
+    assert LINE not in (tmp_path / "plant" / "reports" / "transparency_sums.py").read_text()
 
 
 def test_a_kill_by_a_case_whose_id_holds_spaces_is_rerun_by_its_whole_id(tmp_path):
@@ -114,10 +114,10 @@ def test_a_kill_by_a_case_whose_id_holds_spaces_is_rerun_by_its_whole_id(tmp_pat
     is rerun alone by its whole node id, not by its first word."""
     spaced = tmp_path / "test_spaced.py"
     spaced.write_text(
-        "import inspect\nimport pytest\nfrom reports import transparency\n\n"
+        "import inspect\nimport pytest\nfrom reports import transparency_sums\n\n"
         "@pytest.mark.parametrize('n', [1], ids=['one donor (a year)'])\n"
         "def test_lower_bound(n):\n"
-        "    assert 'return not 0 < len(donors)' in inspect.getsource(transparency)\n")
+        "    assert 'return not 0 < len(donors)' in inspect.getsource(transparency_sums)\n")
     (tmp_path / "out").mkdir()
     said = _plant(tmp_path / "out", "-q", "-p", "no:cacheprovider", str(spaced))
     assert said.startswith(f"{KEY}: killed by ") and said.endswith(

@@ -125,5 +125,5 @@ def test_example_row_imports_through_its_source(profile, fresh_books, tmp_path):
     if profile.name == "grant-budget":
         assert 'custom "fund-budget" "general" "Solicitors" 38000.00 EUR' in result.stdout
     else:
-        assert f'import-id: "{profile.name}:' in result.stdout
+        assert f'import-id: "{profile.namespace}:' in result.stdout
     assert "Unclassified" not in result.stdout  # the source's own rules claim it

@@ -51,7 +51,16 @@ MODULES: dict[str, list[str]] = {
                         "tests/test_funds_property.py", "tests/test_refunds.py"],
     "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_sofa_hand.py",
                         "tests/test_refunds.py"],
-    "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py"],
+    "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py",
+                                 "tests/test_period_boundaries.py"],
+    # The trial balance, nominal ledger and entries behind each line (not test_statements.py:
+    # it sums the demo books, seconds for every mutant).
+    "reports/trial_balance.py": ["tests/test_trial_balance_hand.py",
+                                 "tests/test_period_boundaries.py", "tests/test_sofa_hand.py",
+                                 "tests/test_identities_property.py"],
+    # Every holding account against its last statement.
+    "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
+                             "tests/test_reconcile.py"],
     # Fund figures: raised, fees, legal, transfers, balance, where it is held, can it close.
     "reports/funds.py": ["tests/test_funds_hand.py", "tests/test_funds.py",
                          "tests/test_funds_property.py"],
@@ -59,9 +68,15 @@ MODULES: dict[str, list[str]] = {
     # Not test_disclosure.py: its statements come through `fundledger` in a subprocess,
     # seconds for every mutant; the rules are the same, called directly.
     "reports/disclosure.py": ["tests/test_disclosure_rules.py"],
-    "reports/transparency.py": ["tests/test_transparency.py",
-                                "tests/test_transparency_thresholds.py",
-                                "tests/test_refunds.py"],
+    "reports/transparency_model.py": ["tests/test_transparency.py",
+                                      "tests/test_transparency_thresholds.py",
+                                      "tests/test_refunds.py"],
+    "reports/transparency_sums.py": ["tests/test_transparency.py",
+                                     "tests/test_transparency_thresholds.py",
+                                     "tests/test_refunds.py"],
+    "reports/transparency_sections.py": ["tests/test_transparency.py",
+                                         "tests/test_transparency_thresholds.py",
+                                         "tests/test_refunds.py"],
     "importers/pseudonym.py": ["tests/test_pseudonym.py", "tests/test_import_privacy.py"],
     # Amounts as exports write them.
     "importers/numbers.py": ["tests/test_import_numbers.py", "tests/test_import_world.py"],
@@ -87,9 +102,10 @@ MODULES: dict[str, list[str]] = {
 FUNCTIONS: dict[str, list[str]] = {
     # The disclosure control of the transparency statement: who is counted, the thresholds
     # and the merging of small groups (not the assembly of sections, nor their wording).
-    "reports/transparency.py": [
-        "supporters_text", "_suppressed", "_donor", "_raised_items", "_periods",
-        "_all_donors", "_on_its_own", "_merge_accs", "_make_up_the_group"],
+    "reports/transparency_model.py": ["supporters_text", "_suppressed"],
+    "reports/transparency_sums.py": [
+        "_donor", "_raised_items", "_periods", "_all_donors", "_on_its_own", "_merge_accs"],
+    "reports/transparency_sections.py": ["_make_up_the_group"],
     # The fund figures and status (not the JSON rendering, nor the wording of accounts).
     "reports/funds.py": ["firm_of", "_first_unrestricted", "_invoice_funds", "holding_fund",
                          "_unpaid_invoices", "unpaid_invoices", "reconcile",

@@ -1,0 +1,112 @@
+"""Monetary items in a foreign currency at the closing rate (FRS 102 s30.10).
+
+    retranslate(entries, options, date, rates) -> list[Retranslation]
+
+Money held or owed in another currency (cash, debtors, creditors: every Assets and
+Liabilities posting whose units are not the operating currency and carry no cost) is
+booked at the rate of each entry (its own `@`/`@@`, else the books' rate on its date:
+`ledger.rates`). At a balance sheet date it is shown at the closing rate, the books' rate
+on or before that date, and the difference is an unrealised exchange gain or loss of the
+fund that holds the item (`reports.funds.holding_fund`, the same attribution as "where a
+fund's money is held"). Nothing is booked: the statements compute it, so a year's gain is
+the difference at its end less the difference at the end of the year before.
+
+A holding in a currency with no rate at all, neither booked nor in the books' prices, is
+left out of the items and listed in `foreign`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
+
+from beancount.core.amount import Amount
+from beancount.core.data import Transaction
+
+from ledger import funds as fundmodel
+from ledger.rates import NoRate, Rates
+from reports.classify import operating_currency
+from reports.funds import _first_unrestricted, _invoice_funds, holding_fund
+
+ZERO = Decimal("0.00")
+HOLDING_ROOTS = ("Assets:", "Liabilities:")
+
+
+class Retranslation(NamedTuple):
+    fund: str | None  # the fund holding the item (None: not attributed)
+    account: str
+    currency: str
+    units: Decimal  # held (owed, negative) in `currency`
+    booked: Decimal  # in the operating currency, at the rates of the entries
+    closing: Decimal  # at the closing rate
+
+    @property
+    def difference(self) -> Decimal:
+        """The unrealised gain (a loss negative) on the item, to date."""
+        return self.closing - self.booked
+
+
+def is_monetary(posting, unit: str) -> bool:
+    return (posting.account.startswith(HOLDING_ROOTS) and posting.cost is None
+            and posting.units.currency != unit)
+
+
+class Retranslated(NamedTuple):
+    items: list[Retranslation]
+    foreign: dict[str, Decimal]  # currency -> units held with no rate at all
+
+
+def retranslate(entries, options, date: datetime.date,
+                rates: Rates | None = None) -> Retranslated:
+    """Each fund's foreign-currency holdings at `date` (inclusive), booked and closing."""
+    unit = operating_currency(options)
+    rates = rates or Rates(entries, unit)
+    entries = [e for e in entries if e.date <= date]
+    declared, _b, _e = fundmodel.declarations(entries)
+    default = _first_unrestricted(declared)
+    invoice_funds = _invoice_funds(entries)
+    units: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    booked: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    unrated: set[tuple] = set()
+    for txn in entries:
+        if not isinstance(txn, Transaction):
+            continue
+        if not any(is_monetary(p, unit) for p in txn.postings):
+            continue
+        txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
+                     if fundmodel.is_fund_account(p.account)} - {None}
+        for p in txn.postings:
+            if not is_monetary(p, unit):
+                continue
+            key = (holding_fund(p, txn, txn_funds, invoice_funds, default), p.account,
+                   p.units.currency)
+            units[key] += p.units.number
+            w = fundmodel.weight(p)
+            try:
+                booked[key] += rates.value(w, txn.date)
+            except NoRate:
+                unrated.add(key)
+    out = []
+    foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for key, n in units.items():
+        if key in unrated:
+            foreign[key[2]] += n
+            continue
+        try:
+            closing = rates.value(Amount(n, key[2]), date) if n else ZERO
+        except NoRate:
+            closing = booked[key]  # booked at its entries' own rates, none since: as booked
+        if n or booked[key]:
+            out.append(Retranslation(key[0], key[1], key[2], n, booked[key], closing))
+    return Retranslated(sorted(out, key=lambda r: (str(r.fund), r.account, r.currency)),
+                        {c: n for c, n in foreign.items() if n})
+
+
+def by_fund(items: list[Retranslation]) -> dict[str | None, Decimal]:
+    """The unrealised difference per fund, to date."""
+    out: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    for r in items:
+        out[r.fund] += r.difference
+    return {f: n for f, n in out.items() if n}

@@ -1,0 +1,197 @@
+"""The trial balance, the nominal ledger and the entries behind every line, field by field,
+on books of a few entries worked by hand: a year before the period, the period (2020) and
+a year after, with a grant held by the solicitors, an invoice owed, rent shared out as
+support costs, a realised exchange gain, a transfer between funds and a leftover returned.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from ledger import books as ledger_books
+from reports.trial_balance import (
+    BROUGHT_FORWARD,
+    BehindRow,
+    LedgerRow,
+    TrialLine,
+    entries_behind,
+    nominal_ledger,
+    trial_balance,
+)
+
+D = Decimal
+day = datetime.date
+START, END = day(2020, 1, 1), day(2020, 12, 31)
+
+BOOKS = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:Bank:Current GBP
+2017-01-01 open Assets:Held:Smith GBP
+2017-01-01 open Liabilities:Creditors:Smith GBP
+2017-01-01 open Income:Donations:Bank GBP
+2017-01-01 open Income:Grants:Lumen GBP
+2017-01-01 open Income:FX:Grants GBP
+2017-01-01 open Expenses:Legal:Solicitors GBP
+2017-01-01 open Expenses:Running:Rent GBP
+2017-01-01 open Equity:Funds:Transfers GBP
+2017-01-01 custom "fund" "general" "unrestricted"
+2017-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+2017-01-01 custom "support-costs" "Expenses:Running" "legal 70, raising 30"
+2019-06-01 * "Donor" "Gift last year"
+  fund: "general"
+  Assets:Bank:Current  100.00 GBP
+  Income:Donations:Bank  -100.00 GBP
+2020-02-01 * "Lumen" "Grant"
+  fund: "case"
+  Assets:Held:Smith  500.00 GBP
+  Income:Grants:Lumen  -500.00 GBP
+2020-03-01 * "Smith & Co" "Invoice"
+  fund: "case"
+  invoice: "S-1"
+  Expenses:Legal:Solicitors  120.00 GBP
+  Liabilities:Creditors:Smith  -120.00 GBP
+2020-04-01 * "Landlord" "Rent"
+  fund: "general"
+  Expenses:Running:Rent  30.00 GBP
+  Assets:Bank:Current  -30.00 GBP
+2020-05-01 * "Bank" "Exchange gain"
+  fund: "general"
+  Assets:Bank:Current  2.00 GBP
+  Income:FX:Grants  -2.00 GBP
+2020-06-01 * "Trustees" "Transfer"
+  Equity:Funds:Transfers  10.00 GBP
+    fund: "general"
+  Equity:Funds:Transfers  -10.00 GBP
+    fund: "case"
+2020-07-01 * "Lumen" "Part of the grant returned"
+  fund: "case"
+  leftover: "returned"
+  Income:Grants:Lumen  5.00 GBP
+  Assets:Held:Smith  -5.00 GBP
+2021-01-01 * "Donor" "Next year"
+  fund: "general"
+  Assets:Bank:Current  1000.00 GBP
+  Income:Donations:Bank  -1000.00 GBP
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    main = tmp_path_factory.mktemp("tb") / "main.beancount"
+    main.write_text(BOOKS)
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    return entries, options, str(main)
+
+
+def line_of(text: str, after: str) -> int:
+    """The line number of the posting `text` in the entry whose narration is `after`."""
+    lines = BOOKS.splitlines()
+    start = next(i for i, x in enumerate(lines) if f'"{after}"' in x)
+    return next(i for i in range(start, len(lines)) if lines[i].strip().startswith(text)) + 1
+
+
+def test_the_trial_balance_line_by_line(loaded):
+    entries, options, _main = loaded
+    tb = trial_balance(entries, options, START, END)
+    assert (tb.currency, tb.start, tb.end) == ("GBP", START, END)
+    assert tb.lines == [
+        TrialLine("Assets:Bank:Current", D("72.00")),  # 100 - 30 + 2
+        TrialLine("Assets:Held:Smith", D("495.00")),  # 500 - 5
+        # Equity:Funds:Transfers nets to nothing (10.00 each way): no line.
+        TrialLine("Expenses:Legal:Solicitors", D("120.00")),
+        TrialLine("Expenses:Running:Rent", D("30.00")),
+        TrialLine("Income:FX:Grants", D("-2.00")),
+        TrialLine("Income:Grants:Lumen", D("-495.00")),  # 500 less 5 returned
+        TrialLine("Liabilities:Creditors:Smith", D("-120.00")),
+        TrialLine(BROUGHT_FORWARD, D("-100.00")),  # last year's gift
+    ]
+    assert [(x.debit, x.credit) for x in tb.lines] == [
+        (D("72.00"), 0), (D("495.00"), 0), (D("120.00"), 0), (D("30.00"), 0),
+        (0, D("2.00")), (0, D("495.00")), (0, D("120.00")), (0, D("100.00"))]
+    assert tb.total_debit == tb.total_credit == D("717.00")
+
+
+def test_the_nominal_ledger_row_by_row(loaded):
+    entries, options, main = loaded
+
+    def row(account, date, narration, fund, amount, balance, posting, entry):
+        return LedgerRow(account, date, narration, fund, D(amount), D(balance),
+                         f"{main}:{line_of(posting, entry)}")
+
+    bf = LedgerRow("Assets:Bank:Current", START, "balance brought forward", "", D(0),
+                   D("100.00"), "")
+    assert nominal_ledger(entries, options, START, END) == [
+        bf,
+        row("Assets:Bank:Current", day(2020, 4, 1), "Rent", "general", "-30.00", "70.00",
+            "Assets:Bank:Current", "Rent"),
+        row("Assets:Bank:Current", day(2020, 5, 1), "Exchange gain", "general", "2.00",
+            "72.00", "Assets:Bank:Current", "Exchange gain"),
+        row("Assets:Held:Smith", day(2020, 2, 1), "Grant", "case", "500.00", "500.00",
+            "Assets:Held:Smith", "Grant"),
+        row("Assets:Held:Smith", day(2020, 7, 1), "Part of the grant returned", "case",
+            "-5.00", "495.00", "Assets:Held:Smith", "Part of the grant returned"),
+        row("Equity:Funds:Transfers", day(2020, 6, 1), "Transfer", "general", "10.00",
+            "10.00", "Equity:Funds:Transfers  10.00", "Transfer"),
+        row("Equity:Funds:Transfers", day(2020, 6, 1), "Transfer", "case", "-10.00",
+            "0.00", "Equity:Funds:Transfers  -10.00", "Transfer"),
+        row("Expenses:Legal:Solicitors", day(2020, 3, 1), "Invoice", "case", "120.00",
+            "120.00", "Expenses:Legal:Solicitors", "Invoice"),
+        row("Expenses:Running:Rent", day(2020, 4, 1), "Rent", "general", "30.00", "30.00",
+            "Expenses:Running:Rent", "Rent"),
+        row("Income:FX:Grants", day(2020, 5, 1), "Exchange gain", "general", "-2.00",
+            "-2.00", "Income:FX:Grants", "Exchange gain"),
+        row("Income:Grants:Lumen", day(2020, 2, 1), "Grant", "case", "-500.00", "-500.00",
+            "Income:Grants:Lumen", "Grant"),
+        row("Income:Grants:Lumen", day(2020, 7, 1), "Part of the grant returned", "case",
+            "5.00", "-495.00", "Income:Grants:Lumen", "Part of the grant returned"),
+        row("Liabilities:Creditors:Smith", day(2020, 3, 1), "Invoice", "case", "-120.00",
+            "-120.00", "Liabilities:Creditors:Smith", "Invoice"),
+    ]
+
+
+def test_the_entries_behind_every_line(loaded):
+    entries, options, main = loaded
+
+    def row(statement, line, column, fund, date, account, amount, narration, posting):
+        return BehindRow(statement, line, column, fund, date, account, D(amount), narration,
+                         f"{main}:{line_of(posting, narration)}")
+
+    got = entries_behind(entries, options, START, END)
+    sofa_rows = [r for r in got if r.statement == "sofa"]
+    assert sofa_rows == [
+        row("sofa", "income.charitable", "restricted", "case", day(2020, 2, 1),
+            "Income:Grants:Lumen", "500.00", "Grant", "Income:Grants:Lumen"),
+        row("sofa", "expenditure.legal", "restricted", "case", day(2020, 3, 1),
+            "Expenses:Legal:Solicitors", "120.00", "Invoice", "Expenses:Legal:Solicitors"),
+        # Rent shared out as support costs: 70% to litigation, 30% to raising funds.
+        row("sofa", "expenditure.legal", "unrestricted", "general", day(2020, 4, 1),
+            "Expenses:Running:Rent", "21.00", "Rent", "Expenses:Running:Rent"),
+        row("sofa", "expenditure.raising", "unrestricted", "general", day(2020, 4, 1),
+            "Expenses:Running:Rent", "9.00", "Rent", "Expenses:Running:Rent"),
+        row("sofa", "gains", "unrestricted", "general", day(2020, 5, 1), "Income:FX:Grants",
+            "2.00", "Exchange gain", "Income:FX:Grants"),
+        row("sofa", "expenditure.returned", "restricted", "case", day(2020, 7, 1),
+            "Income:Grants:Lumen", "5.00", "Part of the grant returned",
+            "Income:Grants:Lumen"),
+    ]
+    sheet = [r for r in got if r.statement == "balance sheet"]
+    assert sheet == [
+        row("balance sheet", "cash_at_bank", "", "", day(2019, 6, 1), "Assets:Bank:Current",
+            "100.00", "Gift last year", "Assets:Bank:Current"),
+        row("balance sheet", "held_by_solicitors", "", "", day(2020, 2, 1),
+            "Assets:Held:Smith", "500.00", "Grant", "Assets:Held:Smith"),
+        row("balance sheet", "creditors_within_one_year", "", "", day(2020, 3, 1),
+            "Liabilities:Creditors:Smith", "120.00", "Invoice", "Liabilities:Creditors:Smith"),
+        row("balance sheet", "cash_at_bank", "", "", day(2020, 4, 1), "Assets:Bank:Current",
+            "-30.00", "Rent", "Assets:Bank:Current"),
+        row("balance sheet", "cash_at_bank", "", "", day(2020, 5, 1), "Assets:Bank:Current",
+            "2.00", "Exchange gain", "Assets:Bank:Current"),
+        row("balance sheet", "held_by_solicitors", "", "", day(2020, 7, 1),
+            "Assets:Held:Smith", "-5.00", "Part of the grant returned", "Assets:Held:Smith"),
+    ]
