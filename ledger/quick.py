@@ -228,9 +228,10 @@ def _validations(entries, new, options) -> None:
                  else _merged(balances, new), options):
             raise NotProven(check.__name__)
     # Entries whose postings are alike balance alike: each set of postings checked once.
-    alike: dict[tuple, object] = {}
+    # Alike as written: 1.0 and 1.00 are equal Decimals but infer different tolerances.
+    alike: dict[object, object] = {}
     for e in new:
-        key = tuple((p.account, p.units, p.price) for p in e.postings) \
+        key = tuple((p.account, str(p.units), str(p.price)) for p in e.postings) \
             if isinstance(e, data.Transaction) else id(e)
         alike.setdefault(key, e)
     for check in OWN_VALIDATIONS:
