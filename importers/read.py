@@ -362,7 +362,23 @@ def _finish(df: pd.DataFrame, header: list[str], profile=None) -> pd.DataFrame:
         seen[n] = seen.get(n, 0) + 1
         cols.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
     df.columns = [*cols, "_row"]
-    return df.reset_index(drop=True)
+    return _directed(df.reset_index(drop=True), profile)
+
+
+def _directed(df: pd.DataFrame, profile) -> pd.DataFrame:
+    """An amount written unsigned, with its direction in a column of its own (ING's
+    `Af Bij`): the profile's `direction` = [column, value meaning money out]; such rows'
+    amounts are made negative here, so every later stage sees one signed amount."""
+    direction = getattr(profile, "direction", ())
+    amount = norm(getattr(profile, "net", "") or getattr(profile, "gross", ""))
+    if not direction or amount not in df.columns or norm(direction[0]) not in df.columns:
+        return df
+    out = {v.casefold() for v in direction[1:]}
+    way = df[norm(direction[0])].astype(object).map(lambda v: str(v).strip().casefold())
+    cells = df[amount].astype(object)
+    df[amount] = [f"-{str(c).strip()}" if w in out and str(c).strip() else c
+                  for c, w in zip(cells, way, strict=True)]
+    return df
 
 
 class Head:

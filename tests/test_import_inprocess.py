@@ -63,7 +63,8 @@ def test_every_fee_sign_in_process(tmp_path, case, columnwise):
     """tests/test_import_fees.py's hand-worked rows, here through both ways of building."""
     export, import_id, expected = CASES[case]
     path = export(tmp_path) if callable(export) else FIXTURES / export
-    got = built(write_books(tmp_path / "books"), path, columnwise)
+    # suspense, as the CLI test runs it: payments out no rule claims are booked too
+    got = built(write_books(tmp_path / "books"), path, columnwise, suspense=True)
     assert postings(got[import_id]) == expected
     assert {p.units.currency for p in got[import_id].postings} == {"GBP"}
 
