@@ -195,3 +195,55 @@ def test_the_entries_behind_every_line(loaded):
         row("balance sheet", "held_by_solicitors", "", "", day(2020, 7, 1),
             "Assets:Held:Smith", "-5.00", "Part of the grant returned", "Assets:Held:Smith"),
     ]
+
+
+DOLLARS = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:PayPal
+2017-01-01 open Income:Donations
+2017-01-01 open Expenses:Running:Rent
+2017-01-01 custom "fund" "general" "unrestricted"
+2020-01-10 * "Donor" "Dollars changed at the bank's rate"
+  fund: "general"
+  Assets:PayPal  100.00 USD @@ 80.00 GBP
+  Income:Donations  -80.00 GBP
+2020-01-31 price USD 0.79 GBP
+2020-02-01 * "Host" "Dollars spent, at the books' rate that day"
+  fund: "general"
+  Expenses:Running:Rent  10.00 USD
+  Assets:PayPal  -10.00 USD
+2020-12-31 price USD 0.70 GBP
+"""
+
+
+def test_money_held_in_dollars_at_the_closing_rate(tmp_path):
+    """90.00 USD held at the end, booked at 80.00 - 7.90 = 72.10 GBP, worth 63.00 GBP at
+    0.70: a loss of 9.10 on the PayPal balance, on its own line."""
+    main = tmp_path / "main.beancount"
+    main.write_text(DOLLARS)
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    tb = trial_balance(entries, options, START, END)
+    assert tb.lines == [
+        TrialLine("Assets:PayPal", D("63.00")),
+        TrialLine("Expenses:Running:Rent", D("7.90")),
+        TrialLine("Income:Donations", D("-80.00")),
+        TrialLine("Exchange differences (money in other currencies at the closing rate)",
+                  D("9.10")),
+    ]
+    assert tb.total_debit == tb.total_credit == D("80.00")
+
+
+def test_books_kept_in_euros(tmp_path):
+    main = tmp_path / "main.beancount"
+    main.write_text(BOOKS.replace('"operating_currency" "GBP"', '"operating_currency" "EUR"')
+                    .replace("GBP", "EUR"))
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    tb = trial_balance(entries, options, START, END)
+    assert (tb.currency, tb.start, tb.end) == ("EUR", START, END)
+    assert tb.total_debit == tb.total_credit == D("717.00")
+    rows = nominal_ledger(entries, options, START, END)
+    assert len(rows) == 13 and rows[0].balance == D("100.00")
+    assert len(entries_behind(entries, options, START, END)) == 12
