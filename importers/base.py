@@ -94,20 +94,6 @@ def closest(filepath: str, importers: list[ProfileImporter]) -> str:
             f"{', '.join(lacks)}")
 
 
-def _opens(entries: Entries, existing: Entries) -> Entries:
-    """An `open` for each account the entries use that the existing books do not open."""
-    opened = {e.account for e in existing if isinstance(e, data.Open)}
-    first: dict[str, datetime.date] = {}
-    for e in entries:
-        accounts = ([p.account for p in e.postings] if isinstance(e, data.Transaction)
-                    else [e.account] if isinstance(e, data.Balance) else [])
-        for a in accounts:
-            if a not in opened and (a not in first or e.date < first[a]):
-                first[a] = e.date
-    return [data.Open(data.new_metadata("<fundledger import>", 0), day, a, None, None)
-            for a, day in sorted(first.items())]
-
-
 class ProfileImporter(beangulp.Importer):
     """One profile as a beangulp importer. Importers made together (importers.run's
     importers_for) know each other, so a file is claimed by exactly one: the one whose
@@ -142,7 +128,15 @@ class ProfileImporter(beangulp.Importer):
             return False
 
     def account(self, filepath: str) -> str:
-        return self.profile.accounts.get("account", "Assets:Imports")
+        """The account the export is a statement of (what Fava's import page shows and files
+        the document under): the profile's `account`, else the first account it books to
+        (for invoices, the creditors' root), else none."""
+        accounts = self.profile.accounts
+        for name in ["account", *accounts]:
+            value = str(accounts.get(name, "")).split(":{", 1)[0]
+            if value and ":" in value and "{" not in value:
+                return value
+        return ""
 
     def filename(self, filepath: str) -> str | None:
         return f"{self.profile.name}-{Path(filepath).name}"
@@ -187,21 +181,33 @@ class ProfileImporter(beangulp.Importer):
 
     def extract(self, filepath: str, existing: Entries) -> Entries:
         """The file's entries for Fava's import page or a beangulp script. Rows no rule
-        claims come as Unclassified entries (the treasurer sees each before saving it),
-        and an `open` for each account the books do not have yet, on its first day."""
+        claims come as Unclassified entries (the treasurer sees each before saving it).
+        No `open`s: Fava's save cannot write them, and fundledger's write path
+        (importers.fava.saves_imports, importers.run) opens what the entries use, as the
+        CLI does. Metadata are strings, Decimals and dates, which beancount prints."""
         settings = from_entries(existing or [])
         settings.suspense = True
         built = self.entries(filepath, settings)
-        used = {p.account for e in existing or [] if isinstance(e, data.Transaction)
-                for p in e.postings}
-        txns = [t for t in built.openings
-                if t.postings[0].number and t.postings[0].account not in used] + built.all()
+        # A statement's balance brought forward, where the books hold nothing for the
+        # account on or before its first day (importers.run books the same ones).
+        first: dict[tuple[str, str], datetime.date] = {}
+        for e in existing or []:
+            if isinstance(e, data.Transaction):
+                for p in e.postings:
+                    if p.units:
+                        key = (p.account, p.units.currency)
+                        first[key] = min(first.get(key, e.date), e.date)
+            elif isinstance(e, data.Balance):
+                key = (e.account, e.amount.currency)
+                first[key] = min(first.get(key, e.date), e.date)
+        txns = [t for t in built.openings if t.postings[0].number and t.date < first.get(
+            (t.postings[0].account, t.postings[0].currency), datetime.date.max)] + built.all()
         entries, errors, _ = parser.parse_string("".join(render(t) + "\n" for t in txns))
         if errors:  # the renderer only writes what the parser reads; say so loudly if not
             raise ValueError(f"{filepath}: internal error rendering entries: {errors[0].message}")
         for e in entries:
             e.meta["filename"], e.meta["lineno"] = filepath, int(e.meta.get("import-row", 0))
-        return _opens(entries, existing or []) + entries
+        return entries
 
     def deduplicate(self, entries: Entries, existing: Entries) -> None:
         seen = existing_ids(existing)

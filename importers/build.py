@@ -206,7 +206,22 @@ class Builder:
         return self._move(d, i, "transfer")
 
     def k_expense(self, d, i):
-        return self._move(d, i, "expense")
+        """Money paid out; a fee the platform took on the payment (Open Collective's payout
+        fee) is a fee, and the payee's expense what is left."""
+        fees = d.fees_at(i)
+        if not any(fees):
+            return self._move(d, i, "expense")
+        acc, fund, rule = self.context(d, i)
+        row, cur = d.rows[i], d.currency[i]
+        net = d.net[i] if d.net[i] is not None else d.gross[i]
+        t = self.head(d, i, fund, rule)
+        t.postings.append(Post(self.account(acc, "account", row), net, cur))
+        paid = [f * spec.sign for f, spec in zip(fees, self.p.fees, strict=True)]
+        for f, spec in zip(paid, self.p.fees, strict=True):
+            if f:
+                t.postings.append(Post(self.account(acc, spec.account, row), f, cur))
+        t.postings.append(Post(self.account(acc, "expense", row), -net - sum(paid), cur))
+        return [t]
 
     def k_fee(self, d, i):
         return self._move(d, i, "fees")

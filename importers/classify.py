@@ -102,6 +102,8 @@ def rules_for(profile: Profile, book_rules: list[tuple[str, dict]]) -> tuple[Rul
 def skip_mask(t: Table, profile: Profile) -> np.ndarray:
     mask = np.zeros(len(t), dtype=bool)
     for s in profile.skip:
+        if norm(s.column) not in t.df.columns:  # a layout without the column: nothing to skip
+            continue
         value = t.folded(s.column)
         these = np.zeros(len(t), dtype=bool)
         if s.values:
@@ -209,6 +211,8 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
 
     def what(value: str, way: str) -> str:
         money = "money out" if way == "debit" else "money in"
+        if value == "":  # a description of references only, its words with digits gone
+            return f"{column} of digits and references only, {money}"
         return f"{column} {q(value, 60)}, {money}" if value is not None else (
             "money in (payer not shown)" if way == "credit" else money)
 
@@ -227,8 +231,8 @@ def refusal(t: Table, profile: Profile, unclaimed: np.ndarray, sign: np.ndarray)
     for (value, way), _count in kinds.most_common(LISTED):
         account = "Expenses:FIXME" if way == "debit" else "Income:FIXME"
         match = (f'  values: {_q(value)}' if value and not private else
-                 f'  pattern: {_q(pattern_for(raws[(value, way)]))}' if value else
-                 '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
+                 f'  pattern: {_q(pattern_for(raws[(value, way)]))}' if raws[(value, way)]
+                 else '  pattern: "FIXME"')  # nothing to match on: the treasurer says what
         lines += [f'{today} custom "{RULE}" "{profile.name}"',
                   f'  column: {_q(column)}' if column else None, match,
                   f'  sign: "{way}"', f'  account: "{account}"', ""]
@@ -250,7 +254,8 @@ def pattern_for(texts: list[str]) -> str:
                                                     zip(common, lead(text)))]
     if common:
         return "^" + literal(" ".join(common))
-    return ".*".join(literal(w) for w in payee_text(texts[0]).split()) or "FIXME"
+    # Descriptions of references only ("100234"): the rows whose description holds no letter.
+    return ".*".join(literal(w) for w in payee_text(texts[0]).split()) or "^[^A-Za-z]*$"
 
 
 def literal(text: str) -> str:

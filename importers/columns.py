@@ -26,6 +26,9 @@ MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}
 def simple_rows(b, d: Parsed) -> np.ndarray:
     """Which rows this module renders; the rest go through Builder's k_<kind> methods."""
     simple = d.of_kind(*SIMPLE)
+    if b.p.fees:  # a payment out with a fee taken on it: split by Builder.k_expense
+        spent = np.flatnonzero(simple & d.of_kind("expense")).tolist()
+        simple[[i for i in spent if any(d.fees_at(i))]] = False
     if d.foreign.count(None) != len(d.foreign):
         simple &= np.array([f is None for f in d.foreign], dtype=bool)
     conv = np.flatnonzero(d.of_kind("conversion")).tolist()

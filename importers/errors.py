@@ -10,7 +10,10 @@ class Problem(Exception):
 
 
 def q(value: object, limit: int = 40) -> str:
-    """A cell's value quoted for a one-line message: control characters escaped, cut short."""
+    """A cell's value quoted for a one-line message: control and invisible characters
+    (line breaks, bidi overrides) escaped, cut short; letters in any script as written
+    ('Spende über PayPal', not '\\xfc')."""
     text = str(value)
     text = text if len(text) <= limit else text[:limit] + "..."
-    return "'" + text.encode("unicode_escape").decode("ascii") + "'"
+    return "'" + "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                         for c in text) + "'"

@@ -92,3 +92,156 @@ def no_raw_exports(app) -> None:
             if target == folder or folder in target.parents:
                 abort(404)
         return
+
+
+def saves_imports(app) -> None:
+    """Extract on Fava's import page makes the accounts the file's entries would open
+    known to the page (Fava's form refuses an account it does not know), and Save writes
+    the imported entries the way `fundledger import` does: through importers.run under the books' lock, to imports/<source>/<year>.beancount,
+    opening the accounts they use (on the books' start date) in imports/accounts.beancount,
+    with the balance assertions and exactly the text the CLI writes. Fava's own save
+    (`PUT /api/add_entries`) would append them to main.beancount, and cannot: it refuses an
+    `open`, and its JSON round trip turns metadata into values beancount does not print.
+
+    An entry that carries `import-file` (its export's sha256) is found again among the
+    files in the books' import folders and re-extracted there, keeping just the import-ids
+    the treasurer saved (an entry left as a duplicate is not saved). Entries without it
+    (the add-entry form, a hand-made entry on the page) go on to Fava's own save."""
+    from http import HTTPStatus
+
+    from fava.json_api import json_err, json_success
+    from fava.serialisation import deserialise
+    from flask import g, request
+
+    from importers import read, run
+    from importers.errors import Problem
+
+    @app.before_request
+    def accounts_known_on_extract():
+        # Fava's entry form accepts only accounts in the page's account list: on Extract,
+        # the accounts the file's entries would open are added to that list (nothing is
+        # written: Save opens them, as the CLI does), and Fava's mtime moved on so the
+        # page, seeing a newer one in the answer, fetches the list again. A file the
+        # importer refuses adds nothing, and Fava's own extract answers with the refusal.
+        if request.method != "GET" or request.endpoint != "json_api.get_extract":
+            return
+        ledger = getattr(g, "ledger", None)
+        filename = request.args.get("filename", "")
+        if ledger is None or not filename:
+            return
+        main = Path(ledger.beancount_file_path)
+        inside = [(main.parent / d).resolve() for d in ledger.fava_options.import_dirs]
+        path = Path(filename).resolve()
+        if not any(d in path.parents for d in inside):
+            return
+        try:
+            opening = run.would_open(main, [str(path)])
+        except (Problem, books.BooksError):
+            return
+        known = list(ledger.attributes.accounts)
+        new = [a for a in opening if a not in known]
+        if new:
+            ledger.attributes.accounts = known + new
+            ledger.watcher.last_checked += 1  # the answer's mtime: the page refetches
+
+    @app.before_request
+    def save_imported():
+        if request.method != "PUT" or request.endpoint != "json_api.put_add_entries":
+            return None
+        ledger = getattr(g, "ledger", None)
+        body = request.get_json(silent=True) or {}
+        given = body.get("entries") if isinstance(body, dict) else None
+        if ledger is None or not isinstance(given, list):
+            return None
+        imported = [e for e in given if isinstance(e, dict) and _imported(e)]
+        if not imported:
+            return None
+        main = Path(ledger.beancount_file_path)
+        exports = _exports(main.parent, ledger.fava_options.import_dirs, read.sha256)
+        files, missing = {}, []
+        for e in imported:
+            sha = str(e["meta"]["import-file"])
+            if sha in exports:
+                files[sha] = exports[sha]
+            else:
+                missing.append(str(e["meta"].get("filename", sha)))
+        if missing:
+            return json_err(f"{missing[0]}: the export these entries came from is no longer "
+                            "in the import folder; upload it again and Extract",
+                            HTTPStatus.BAD_REQUEST)
+        only = frozenset(str(e["meta"]["import-id"]) for e in imported)
+        edited = _edited(ledger, imported, files)
+        if edited:
+            return json_err(edited, HTTPStatus.BAD_REQUEST)
+        try:
+            result = run.run(main, sorted(files.values()), suspense=True, only=only)
+        except Problem as e:
+            return json_err(str(e), HTTPStatus.BAD_REQUEST)
+        except books.BooksError as e:
+            return json_err("\n".join(e.lines), HTTPStatus.BAD_REQUEST)
+        others = [deserialise(e) for e in given if isinstance(e, dict) and not _imported(e)]
+        if others:
+            ledger.file.insert_entries(others)
+        _reload(ledger, [main, main.parent / run.ACCOUNTS,
+                         *(main.parent / rel for rel in result.parts)])
+        return json_success(f"Stored {result.added + len(others)} entries "
+                            f"({result.summary()}).")
+
+
+def _reload(ledger, written) -> None:
+    """Fava reloads the books now, and its answer carries their new mtime: the page then
+    fetches the books' data again (the account list its form checks against)."""
+    for path in written:
+        ledger.watcher.notify(path)
+    ledger.changed()
+
+
+def _accounts(entry) -> list[str]:
+    """The accounts of an entry, extracted (beancount) or as the page sends it (JSON)."""
+    if isinstance(entry, dict):
+        posts = entry.get("postings") or [entry]
+        return sorted(str(p.get("account", "")) for p in posts if p.get("account"))
+    return sorted(p.account for p in getattr(entry, "postings", None) or [entry])
+
+
+def _edited(ledger, imported: list[dict], files: dict[str, str]) -> str | None:
+    """Save books each row as the import does: an entry whose accounts were changed on
+    the page is refused (a rule says how to book it), never silently saved otherwise."""
+    config = getattr(ledger.ingest, "loaded_config", None)
+    if config is None:
+        return None
+    fresh: dict[str, object] = {}
+    for path in files.values():
+        for name, wrapped in config.importers.items():
+            if wrapped.importer.identify(path):
+                for e in ledger.ingest.extract(path, name):
+                    fresh[str(e.meta.get("import-id"))] = e
+                break
+    for e in imported:
+        iid = str(e["meta"]["import-id"])
+        was = fresh.get(iid)
+        if was is not None and _accounts(e) != _accounts(was):
+            where = f"{files[str(e['meta']['import-file'])]}:{e['meta'].get('import-row', 0)}"
+            return (f"{where}: the entry's accounts were changed on the page "
+                    f"({', '.join(_accounts(e))} instead of {', '.join(_accounts(was))}); "
+                    "Save books each row as `fundledger import` does: write a rule for it in "
+                    "rules.beancount and Extract again")
+    return None
+
+
+def _imported(entry: dict) -> bool:
+    meta = entry.get("meta")
+    return isinstance(meta, dict) and "import-id" in meta and "import-file" in meta
+
+
+def _exports(folder: Path, dirs, sha256) -> dict[str, str]:
+    """sha256 -> path of every file in the books' import folders."""
+    out: dict[str, str] = {}
+    for d in dirs:
+        root = (folder / d).resolve()
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                out.setdefault(sha256(str(path)), str(path))
+    return out

@@ -155,6 +155,13 @@ def parse_dates(t: Table, profile: Profile) -> Column:
     for fmt in profile.date_formats:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce")
         bad = parsed.isna().to_numpy() & used
+        if bad.any() and "%Y" in fmt and (used & ~bad).any():
+            # A two-digit year among the file's four-digit ones (PayPal's 09/01/11): read in
+            # the order the other dates settled, never guessed on its own.
+            short = pd.to_datetime(values[bad], format=fmt.replace("%Y", "%y"), errors="coerce")
+            parsed = parsed.copy()
+            parsed[bad] = short
+            bad = parsed.isna().to_numpy() & used
         if not bad.any():
             return Column(col.codes, list(parsed.dt.date))
         if first is None:
@@ -282,8 +289,13 @@ def ids(t: Table, profile: Profile) -> list[str]:
     return [f"{keys[k]}-{n}" for k, n in zip(joined, nth.tolist(), strict=True)]
 
 
-def donors(t: Table, profile: Profile, pseudo) -> Column:
-    """The first non-empty identity column, hashed. The identity itself goes no further."""
+def donors(t: Table, profile: Profile, pseudo, row_ids: list[str]) -> Column:
+    """The first non-empty identity column, hashed. The identity itself goes no further.
+
+    A row of a source that names its donors but whose identity cells are all empty is a
+    donor of one, pseudonymised from its own id: with no donor it would be published as
+    the organisation's own money. (A payer pattern finding no name in a cell still means
+    no donor: the profile says such lines are not a person's.)"""
     codes = np.full(len(t), -1)
     values: list[str] = []
     for c in profile.donor:
@@ -293,7 +305,12 @@ def donors(t: Table, profile: Profile, pseudo) -> Column:
         values += col.values
     codes[codes == -1] = len(values)  # no identity at all
     payer = _payer(profile)
-    return Column(codes, [*values, ""]).map(lambda v: pseudo.donor(payer(v)))
+    col = Column(codes, [*values, ""]).map(lambda v: pseudo.donor(payer(v)))
+    if profile.donor:  # every identity cell empty: one pseudonym per row
+        for i in np.flatnonzero(codes == len(values)).tolist():
+            codes[i] = len(col.values)
+            col.values.append(pseudo.donor(f"row {profile.name}:{row_ids[i]}"))
+    return col
 
 
 def _payer(profile: Profile):
@@ -379,11 +396,12 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, .
                                   classify.match_column(profile),
                                   *(s.firm_column for s in profile.splits))
             if c}
-    columns["donor"] = donors(t, profile, pseudo)
+    row_ids = ids(t, profile)
+    columns["donor"] = donors(t, profile, pseudo, row_ids)
     columns["date"] = parse_dates(t, profile)
     columns["currency"] = parse_currency(t, profile)
     check_stated_currency(t, [profile.gross, profile.net, profile.credit, profile.debit,
                               *(f.column for f in profile.fees),
                               *(x.column for x in profile.splits)], columns["currency"])
-    return Parsed(t.rows, rules, which, columns, lists, ids(t, profile), text,
+    return Parsed(t.rows, rules, which, columns, lists, row_ids, text,
                   _per_row(splits, len(t)), foreign or [None] * len(t), len(profile.fees))

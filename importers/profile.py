@@ -120,8 +120,12 @@ class Profile:
     delimiter: str = ""
     encoding: str = ""
     footer: str = ""
+    # regex: the lines a download writes above its header (an account summary); where
+    # declared, any other line there refuses the file, naming it, rather than being skipped
+    preamble: str = ""
     # How the file is written, where the columns alone cannot tell two sources apart: "csv"
-    # (also XLSX), "blocks" (Santander's `Key: value` text), "ofx", "xml" (camt.053); ""
+    # (also XLSX), "blocks" (Santander's `Key: value` text), "ofx", "xml" (camt.053),
+    # "mt940"; ""
     # claims any. A profile only claims a file of its layout.
     layout: str = ""
     balance: str = ""  # the running balance column: the import asserts each day's closing
@@ -202,13 +206,13 @@ def from_dict(data: dict, path: str = "") -> Profile:
     for key in ("signature", "date_formats", "id", "donor"):
         data[key] = _tuple(data.get(key))
     profile = _build(Profile, {**data, "path": path}, where)
-    if profile.layout not in ("", "csv", "blocks", "ofx", "xml"):
-        raise ValueError(f"{where}: layout must be one of csv, blocks, ofx, xml")
+    if profile.layout not in ("", "csv", "blocks", "ofx", "xml", "mt940"):
+        raise ValueError(f"{where}: layout must be one of csv, blocks, ofx, xml, mt940")
     if profile.decimal not in ("", ".", ","):
         raise ValueError(f"{where}: decimal must be \".\" or \",\"")
     if profile.thousands is not None and profile.thousands == profile.decimal:
         raise ValueError(f"{where}: thousands and decimal marks must differ")
-    for pattern in (profile.payer, profile.footer, profile.date_pattern):
+    for pattern in (profile.payer, profile.footer, profile.date_pattern, profile.preamble):
         if pattern:
             re.compile(pattern)
     if profile.payer and "(?P<payer>" not in profile.payer:

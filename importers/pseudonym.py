@@ -12,6 +12,7 @@ import hmac
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from importers.errors import Problem
@@ -52,15 +53,68 @@ def normalise(identity: str) -> str:
     return " ".join(identity.split()).casefold()
 
 
+MIN_KEY = 32  # bytes: a short key can be found by trying them all
+NEW_KEY_FLAG = "--new-donor-key"
+
+
+def checked_key(books: Path | None, holds: Callable[[], bool], new_key: bool,
+                path: Path | None = None) -> bytes:
+    """The donor key for importing into `books`, refused where it would quietly weaken
+    the pseudonyms: missing while the books already hold pseudonyms (a new key makes every
+    returning donor a new supporter, and the fewer-than-5 rule protects less) unless
+    `new_key`; shorter than MIN_KEY bytes; readable by others; or inside the books folder,
+    where whoever is given the books could test guessed emails against them."""
+    path = (path or key_path()).expanduser()
+    where = str(path)
+    if books is not None and path.resolve().is_relative_to(books.resolve()):
+        raise Problem(where, 0, "the donor key is inside the books folder, where anyone "
+                      "given the books could test a guessed email against a pseudonym: "
+                      f"move it out (mv {path} ~/.config/fundledger/donor.key) or point "
+                      f"{ENV} at a key outside the books")
+    if not path.exists():
+        if new_key:
+            if holds():
+                print(f"fundledger: warning: a NEW donor key replaces the lost one ({path}): "
+                      "returning donors get new pseudonyms from now on, and are counted "
+                      "again as new supporters.", file=sys.stderr)
+        elif holds():
+            raise Problem(where, 0, "the donor key is missing, and these books already hold "
+                          "donor pseudonyms made with it: restore it from your backup (or "
+                          f"set {ENV} to where it is). Only if it is lost for good, import "
+                          f"with {NEW_KEY_FLAG}: returning donors will then get new "
+                          "pseudonyms, so supporter counts grow and the fewer-than-5 rule "
+                          "protects them less")
+        return load_key(path)
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        raise Problem(where, 0, "the donor key can be read by other users of this computer: "
+                      f"make it yours alone with: chmod 600 {path}")
+    key = load_key(path)
+    if len(key) < MIN_KEY:
+        raise Problem(where, 0, f"the donor key is {len(key)} bytes, shorter than {MIN_KEY}: "
+                      "a short key can be found by trying every one. Restore the key the "
+                      f"books were made with, or start a new one with {NEW_KEY_FLAG} "
+                      "after moving this file away")
+    return key
+
+
 class Pseudonymiser:
-    def __init__(self, key: bytes | None = None):
+    def __init__(self, key: bytes | None = None, new_key: bool = False):
         self._key = key
         self._cache: dict[str, str] = {}
+        self.new_key = new_key
+        self._books: tuple[Path, Callable[[], bool]] | None = None
+
+    def for_books(self, folder: Path, holds_pseudonyms: Callable[[], bool]) -> None:
+        """The books the pseudonyms are for (and whether they hold any, asked only if the
+        key is missing): the key is checked against them when first needed."""
+        self._books = (folder, holds_pseudonyms)
 
     @property
     def key(self) -> bytes:
         if self._key is None:
-            self._key = load_key()
+            books, holds = self._books or (None, lambda: False)
+            self._key = checked_key(books, holds, self.new_key)
         return self._key
 
     def digest(self, identity: str, length: int = 8) -> str:

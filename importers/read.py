@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from importers import arrowcsv
-from importers.errors import Problem
+from importers.errors import Problem, q
 from importers.profile import norm
 
 XLSX_MAGIC = arrowcsv.XLSX_MAGIC
@@ -208,11 +208,15 @@ def raw_rows(path: str | Path, profile=None) -> list[list[str]]:
         head = f.read(4)
     if head == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _xlsx_rows(path)
-    from importers import ofx
+    from importers import camt, mt940_reader, ofx
 
     raw = path.read_bytes()
     if ofx.is_ofx(raw[:4096]):
         return ofx.rows(path)
+    if camt.is_camt(raw[:4096]):
+        return camt.rows(path)
+    if mt940_reader.is_mt940(raw[:4096]):
+        return mt940_reader.rows(path)
     try:
         text = _decode(raw, getattr(profile, "encoding", ""))
     except ValueError as e:
@@ -306,7 +310,24 @@ def load(path: str | Path, signature: tuple[str, ...], profile=None) -> pd.DataF
         arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
     rows = raw_rows(path, profile)
     at = header_at(rows, signature, spellings)
-    return None if at is None else table(path, rows, at, profile)
+    if at is None:
+        return None
+    _preamble(path, rows[:at], profile)
+    return table(path, rows, at, profile)
+
+
+def _preamble(path: Path, above: list[list[str]], profile) -> None:
+    """The lines above the header are the ones the profile declares (ING's account summary),
+    or the file is refused at the first other one: a line nobody expected there may be a
+    second statement, or rows of this one."""
+    pattern = getattr(profile, "preamble", "")
+    if not pattern:
+        return
+    for i, row in enumerate(above):
+        first = next((c.strip() for c in row if c.strip()), "")
+        if first and re.search(pattern, first, re.IGNORECASE) is None:
+            raise Problem(str(path), i + 1, f"{q(first)} above the header is not a line of "
+                          f"the {profile.name} preamble (lines starting {pattern})")
 
 
 def _frame(columns: list, rows) -> pd.DataFrame:
@@ -339,7 +360,8 @@ def _finish(df: pd.DataFrame, header: list[str], profile=None) -> pd.DataFrame:
 
 class Head:
     """A file's first rows, and how its text was read. layout: "csv", "blocks" (Santander's
-    `Key: value` text), "xlsx", "ofx" or "xml" (camt.053): a profile may claim only one."""
+    `Key: value` text), "xlsx", "ofx", "xml" (camt.053) or "mt940": a profile may claim only
+    one."""
 
     def __init__(self, rows: list[list[str]], delimiter: str = ",", utf8: bool = True,
                  layout: str = "csv"):
@@ -381,13 +403,23 @@ def _head_of(path: str, _dev, _ino, _size, _mtime, encoding: str, delimiter: str
             return Head(_xlsx_rows(Path(path), HEADER_SEARCH), layout="xlsx")
         except Problem:
             return Head([])
-    from importers import ofx
+    from importers import camt, mt940_reader, ofx
 
     if ofx.is_ofx(head):
         try:
             return Head(ofx.rows(path)[:HEADER_SEARCH], layout="ofx")
         except Problem:
             return Head([])
+    if camt.is_camt(head):
+        try:
+            return Head(camt.rows(path)[:HEADER_SEARCH], layout="xml")
+        except Problem:  # claimed all the same: reading it says what is wrong
+            return Head([camt.HEADER], layout="xml")
+    if mt940_reader.is_mt940(head):
+        try:
+            return Head(mt940_reader.rows(path)[:HEADER_SEARCH], layout="mt940")
+        except Problem:
+            return Head([mt940_reader.HEADER], layout="mt940")
     kind = encoding_of(head, encoding)
     try:
         text = head.decode(kind, errors="replace" if kind == "cp1252" else "strict")

@@ -24,7 +24,7 @@ from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
 from importers.txn import Block, Ordered, Post, Txn, render
 from ledger import books as ledger_books
-from ledger import funds
+from ledger import funds, options
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
@@ -126,8 +126,10 @@ def target(year: int, source: str) -> str:
 
 def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         pseudo: Pseudonymiser | None = None,
-        progress: Callable[[str], None] | None = None, suspense: bool = False) -> Result:
+        progress: Callable[[str], None] | None = None, suspense: bool = False,
+        only: frozenset[str] | None = None) -> Result:
     """Import files into the books. Raises Problem (bad file) or BooksError (books).
+    With `only`, just the entries of those import-ids (what Fava's import page saves).
 
     The books are read, deduplicated against and appended to under the books' lock
     (ledger.books.apply with a function): two imports at once are serialised, and the
@@ -139,7 +141,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     appended: dict[str, tuple[int, str]] = {}  # books path -> (first new line, new text)
 
     def changes(m: Path) -> dict[str, str]:
-        planned = plan(m, files, fund, pseudo, progress, suspense)
+        planned = plan(m, files, fund, pseudo, progress, suspense, only)
         result.__dict__.update(planned.__dict__)
         if not planned.added:
             return {}
@@ -167,13 +169,26 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     return result
 
 
+def would_open(main: Path, files: Sequence[str], pseudo: Pseudonymiser | None = None,
+               suspense: bool = True) -> list[str]:
+    """The accounts importing files would open now (nothing is written). Fava's import
+    page asks on Extract: its form accepts only accounts it knows, so the accounts of the
+    entries it shows must be known before the treasurer can save them."""
+    main = ledger_books.resolve(main)
+    return plan(main, files, "", pseudo or Pseudonymiser(), None, suspense).opened
+
+
 def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
-         progress: Callable[[str], None] | None = None, suspense: bool = False) -> Result:
-    """What importing files would append to the books as they are now."""
+         progress: Callable[[str], None] | None = None, suspense: bool = False,
+         only: frozenset[str] | None = None) -> Result:
+    """What importing files would append to the books as they are now (with `only`, just
+    the entries of those import-ids: the ones the treasurer kept on Fava's import page)."""
     # Books with errors are not refused here: the import may be what completes them (the
     # demo's closed fund needs its imported spending). apply() refuses any result that
     # does not load clean, so nothing broken is ever written.
     entries, _errors, _ = ledger_books.load(main)
+    pseudo.for_books(main.parent, lambda: any("donor" in e.meta for e in entries
+                                              if isinstance(e, Transaction)))
     settings = from_entries(entries, main.parent, fund)
     settings.suspense = suspense
     if fund and fund not in _declared(entries):
@@ -199,12 +214,16 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         source = result.files[path] = imp.profile.name
         built = imp.entries(path, settings)
         # A statement's opening balance is booked only where the books hold nothing for the
-        # account yet, and only the earliest statement's of this run (files come in any
-        # order): after that, balance assertions prove each statement follows on.
+        # account on or before the statement's first day (an entry typed by hand later,
+        # e.g. a grant tranche, does not make it a receipt), and only the earliest
+        # statement's of this run (files come in any order): after that, balance
+        # assertions prove each statement follows on.
         for t in built.openings:
+            if only is not None and t.import_id not in only:
+                continue
             key = _held(t)
             first = history.get(key)
-            if (first is None or (key in booked_openings and t.date < first)) and (
+            if (first is None or t.date < first) and (
                     key not in openings or t.date < openings[key][1].date):
                 openings[key] = (source, t)
         block, txns = built.block, built.txns + built.after
@@ -212,6 +231,8 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
             block, txns = None, built.all()  # one id twice: the row-by-row way below
         for t in txns:
             iid = t.import_id
+            if only is not None and iid not in only:
+                continue
             if t.custom and t.custom[0] == funds.BUDGET:
                 settings.budgeted.add(str(t.custom[1][0]))
             first = batch.first(iid)
@@ -226,6 +247,9 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         if block is not None:
             kept = np.flatnonzero([i not in seen for i in block.ids])
             result.duplicates += len(block) - len(kept)
+            if only is not None:
+                kept = np.array([k for k in kept.tolist() if block.ids[k] in only],
+                                dtype=np.int64)
             batch.add_block(path, block, kept)
             result.blocks.append((block, kept))
             years = block.years[kept]
@@ -321,8 +345,9 @@ def _first_use(result: Result) -> dict[str, datetime.date]:
 
 
 def _open_accounts(main: Path, entries, result: Result) -> None:
-    """Open every account the new entries use that the books do not, on the day of its
-    first entry, in imports/accounts.beancount (an account opened there earlier is
+    """Open every account the new entries use that the books do not, on the books' start
+    date (ledger.options.start) or the day of its first entry if earlier or the books
+    declare no start, in imports/accounts.beancount (an account opened there earlier is
     opened earlier still if an entry now needs it). No currency constraint: an account
     takes what the exports bring unless the treasurer opens it with one elsewhere."""
     if not result.added:
@@ -330,10 +355,14 @@ def _open_accounts(main: Path, entries, result: Result) -> None:
     path = main.parent / ACCOUNTS
     ours = path.resolve() if path.exists() else None
     books_open = {e.account: e for e in entries if isinstance(e, Open)}
-    text = path.read_text(encoding="utf-8") if ours else ACCOUNTS_HEADER
+    begins = options.start(entries)
+    header = ACCOUNTS_HEADER if begins is None else ACCOUNTS_HEADER.replace(
+        "each on the day of its first entry", "on the books' start date")
+    text = path.read_text(encoding="utf-8") if ours else header
     lines = text.splitlines()
     changed = False
     for account, day in sorted(_first_use(result).items()):
+        day = min(day, begins) if begins else day
         if not beancount_account.is_valid(account):
             raise Problem(str(main), 0, f"an import would post to {account!r}, which is not "
                           "a beancount account name")

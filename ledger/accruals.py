@@ -8,6 +8,7 @@ A grant awarded unconditionally is income when it is awarded, not when its cash 
       rate: 0.8870            ; GBP per EUR on the award date (else the fund's award-rate)
       conditions: "none"      ; "none": unconditional. Anything else: a condition not yet
                               ;  met, so nothing is accrued until the award is re-declared
+      conditions-met: 2019-09-01  ; (with conditions) the day they were met: income then
 
 and the plugin, on the accruals basis (`fundledger-option basis`, default), writes:
 
@@ -27,6 +28,7 @@ rate) are load errors with the declaration's file and line.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -58,6 +60,7 @@ class Award(NamedTuple):
     rate: Decimal
     account: str
     entry: Custom
+    date: datetime.date  # income from: the award's date, or the day its conditions were met
 
 
 def _where(entry) -> dict:
@@ -81,7 +84,9 @@ def _awards(entries, unit: str) -> tuple[list[Award], list[AccrualError]]:
             errors.append(AccrualError(_where(e), f"grant-award: fund '{fund}' is not "
                                        "declared", e))
             continue
-        if str(e.meta.get("conditions", "none")).strip().lower() != "none":
+        met = e.meta.get("conditions-met")
+        conditional = str(e.meta.get("conditions", "none")).strip().lower() != "none"
+        if conditional and not isinstance(met, datetime.date):
             continue  # conditional: not income until the conditions are met
         fund_meta = next((x.meta for x in entries if isinstance(x, Custom) and x.type ==
                           fundmodel.FUND and x.values[0].value == fund), {})
@@ -105,7 +110,13 @@ def _awards(entries, unit: str) -> tuple[list[Award], list[AccrualError]]:
             errors.append(AccrualError(_where(e), f"grant-award '{fund}': no income account "
                                        f"(give account: \"Income:Grants:...\")", e))
             continue
-        found.append(Award(fund, amount, rate, account, e))
+        if conditional:  # tranches received before the conditions were met were income
+            early = sum((-p.units.number for t, p, f in fundmodel.fund_postings(entries)
+                         if f == fund and p.account == account and t.date < met
+                         and p.units.currency == amount.currency), Decimal(0))
+            amount = amount_lib.Amount(amount.number - early, amount.currency)
+        found.append(Award(fund, amount, rate, account, e,
+                           met if conditional else e.date))
     return found, errors
 
 
@@ -131,7 +142,7 @@ def accrue_grants(entries, options_map, config=None):
     by_fund = {a.fund: a for a in awards}
     out = []
     opened = {e.account for e in entries if isinstance(e, Open)}
-    first = min(a.entry.date for a in awards)
+    first = min(a.date for a in awards)
     for account in (DEBTOR, FX):
         if account not in opened:
             out.append(Open({"filename": "<ledger.accruals>", "lineno": 0}, first, account,
@@ -155,7 +166,7 @@ def _award_entry(a: Award, unit: str) -> Transaction:
         Posting(a.account, amount_lib.Amount(-n, a.amount.currency), None,
                 _total_price(n, value, unit), None, {"fund": a.fund}),
     ]
-    return Transaction(meta, a.entry.date, "*", None,
+    return Transaction(meta, a.date, "*", None,
                        f"Grant awarded: {a.amount.to_string()} at {a.rate}",
                        frozenset(), frozenset(), postings)
 
@@ -166,7 +177,7 @@ def _settle(txn: Transaction, awards: dict[str, Award], unit: str) -> Transactio
     for p in txn.postings:
         fund = fundmodel.posting_fund(p, txn)
         a = awards.get(fund)
-        if (a is None or txn.date < a.entry.date or not p.account.startswith("Income:")
+        if (a is None or txn.date < a.date or not p.account.startswith("Income:")
                 or p.units.currency != a.amount.currency or p.price is None):
             postings.append(p)
             continue

@@ -33,6 +33,8 @@ from typing import TypeVar
 import beancount
 from beancount import loader
 
+from ledger import plugin
+
 FORMAT = "fundledger-load-cache-2"
 KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
 # A file whose mtime is this close to the load's start may have changed during it (a
@@ -213,8 +215,18 @@ def paused_gc() -> Iterator[None]:
 def real_load(main: Path):
     """beancount's load without its own mtime-keyed pickle cache (nothing written beside
     the books). `_uncached_load_file` is beancount 3.2's loader entry point under
-    `load_file`; the version is pinned below 3.3."""
-    return loader._uncached_load_file(str(main), None, None, None)
+    `load_file`; the version is pinned below 3.3.
+
+    Books that no longer name the fund rules (`plugin "ledger.plugin"`) get them anyway:
+    deleting one line must not switch off the fund rules and the period lock."""
+    entries, errors, options = loader._uncached_load_file(str(main), None, None, None)
+    if not any(name == PLUGIN for name, _config in options.get("plugin", [])):
+        entries, more = plugin.fund_rules(entries, options)
+        errors = [*errors, *more]
+    return entries, errors, options
+
+
+PLUGIN = "ledger.plugin"
 
 
 def _share_tolerances(entries: list) -> None:

@@ -3,6 +3,7 @@
     2019-12-31 custom "lock" "sha256:4be1..."
       entries: 1234
       locked-on: 2026-11-29
+      covers: "options, later declarations"
       detail: "locks/2019-12-31.txt"
 
 A lock records a digest of every entry dated on or before its date. The digest is built
@@ -26,26 +27,28 @@ the lock still fails, only less precisely. Pure functions over entries; nothing 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import Counter, defaultdict
-from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from beancount.core import flags
-from beancount.core.data import Custom, Document, Query, Transaction
+from beancount.core.data import Custom
 
-LOCK, UNLOCK = "lock", "unlock"
-PREFIX = "sha256:"
+from ledger.lock_digest import (
+    LOCK,
+    PREFIX,
+    UNLOCK,
+    _beyond,
+    covered,
+    digest,
+    entry_hash,
+    hashes_through,
+    label,
+)
+
 SHORT = 16  # hex digits of an entry's hash kept in the detail file
-# Entries the lock does not cover: the locks themselves, Fava's display settings, files
-# found in the documents folder, saved queries, and padding beancount derives from the
-# (covered) pad and balance entries.
-UNCOVERED_CUSTOM = (LOCK, UNLOCK, "fava-option", "fava-extension")
-# Metadata that says where an entry was written, not what it says.
-WHERE = ("filename", "lineno")
-# Fields beancount fills in after the plugins run (a failing balance's difference).
-UNHASHED = ("meta", "diff_amount")
+# Marks a lock whose digest covers the options and later declarations reaching back.
+COVERS = "covers"
+
 
 
 class LockError(NamedTuple):
@@ -58,100 +61,6 @@ class Lock(NamedTuple):
     through: datetime.date
     digest: str  # "sha256:<hex>"
     entry: Custom
-
-
-def _number(n: Decimal) -> str:
-    # 99.0 and 99.00 are one amount: the digest keeps content, not how it was typed.
-    text = str(n)
-    return text.rstrip("0").rstrip(".") if "." in text and "E" not in text else text
-
-
-def _amount(a) -> str:
-    return "" if a is None else f"{_number(a.number)} {a.currency}"
-
-
-def _meta(meta: dict | None) -> str:
-    if not meta:
-        return ""
-    return "\x1d".join(sorted(f"{k}={v!r}" for k, v in meta.items()
-                              if k not in WHERE and k[0] != "_"))
-
-
-def _posting(p) -> str:
-    c = p.cost
-    cost = "" if c is None else f"{_amount(c)} {c.date} {c.label!r}"
-    return f"{p.account}\x1f{_amount(p.units)}\x1f{cost}\x1f{_amount(p.price)}\x1f" \
-           f"{p.flag or ''}\x1f{_meta(p.meta)}"
-
-
-def _txn_text(txn: Transaction) -> str:
-    # Kept to plain string work: it runs for every locked entry on every load.
-    postings = sorted(map(_posting, txn.postings))  # their order means nothing
-    return "\x1e".join((str(txn.date), txn.flag or "", repr(txn.payee), repr(txn.narration),
-                        repr(sorted(txn.tags)) if txn.tags else "",
-                        repr(sorted(txn.links)) if txn.links else "",
-                        _meta(txn.meta), *postings))
-
-
-def _canon(value) -> str:
-    """A stable text for any value found in another kind of entry (rare: no fast path)."""
-    if isinstance(value, Decimal):
-        return _number(value)
-    if isinstance(value, dict):
-        return _meta(value)
-    if isinstance(value, (set, frozenset)):
-        return repr(sorted(value))
-    if hasattr(value, "_fields"):  # Amount, custom values, ...
-        return type(value).__name__ + "(" + ",".join(
-            _canon(getattr(value, f)) for f in value._fields) + ")"
-    if isinstance(value, list):
-        return "[" + ",".join(_canon(v) for v in value) + "]"
-    return repr(value)
-
-
-def entry_hash(entry) -> bytes:
-    """The sha256 of an entry's content (see the module's docstring)."""
-    if isinstance(entry, Transaction):
-        text = _txn_text(entry)
-    else:
-        text = type(entry).__name__ + "|" + "|".join(
-            _canon(getattr(entry, f)) for f in entry._fields if f not in UNHASHED) \
-            + _meta(entry.meta)
-    return hashlib.sha256(text.encode()).digest()
-
-
-def covered(entry) -> bool:
-    """Is the entry part of what a lock proves?"""
-    if isinstance(entry, (Document, Query)):
-        return False
-    if isinstance(entry, Custom):
-        return entry.type not in UNCOVERED_CUSTOM
-    if isinstance(entry, Transaction):
-        return entry.flag != flags.FLAG_PADDING
-    return True
-
-
-def hashes_through(entries, through: datetime.date) -> list[tuple[bytes, object]]:
-    """(hash, entry) for every covered entry dated on or before `through`."""
-    return [(entry_hash(e), e) for e in entries if e.date <= through and covered(e)]
-
-
-def digest(hashes) -> str:
-    """One digest of a multiset of entry hashes, whatever order the entries come in."""
-    h = hashlib.sha256()
-    for one in sorted(hashes):
-        h.update(one)
-    return PREFIX + h.hexdigest()
-
-
-def label(entry) -> str:
-    """A few words a treasurer recognises an entry by (for a missing one)."""
-    if isinstance(entry, Transaction):
-        words = " ".join(w for w in (entry.payee, entry.narration) if w)
-        return f'{entry.date} transaction "{words[:60]}"'
-    if isinstance(entry, Custom):
-        return f'{entry.date} custom "{entry.type}"'
-    return f"{entry.date} {type(entry).__name__.lower()}"
 
 
 def detail_text(lock_digest: str, hashes: list[tuple[bytes, object]]) -> str:
@@ -176,6 +85,18 @@ def _read_detail(lock: Lock) -> list[tuple[str, str]] | None:
     return [tuple(line.split(" ", 1)) for line in lines[1:] if " " in line]
 
 
+def reason_enough(reason: str) -> bool:
+    """A reason someone can act on: at least three words with letters in them ("." or
+    "x" is no reason to reopen a closed year)."""
+    return sum(1 for w in reason.split() if any(c.isalpha() for c in w)) >= 3
+
+
+def head(entries) -> Lock | None:
+    """The latest lock in force: its digest proves every entry through its date."""
+    active, _errors = locks(entries)
+    return max(active, key=lambda lk: lk.through) if active else None
+
+
 def locks(entries) -> tuple[list[Lock], list[LockError]]:
     """The locks in force (not lifted by an unlock), in date order, and malformed ones."""
     found, lifted, errors = [], {}, []
@@ -188,10 +109,10 @@ def locks(entries) -> tuple[list[Lock], list[LockError]]:
                                     f'"{e.type}" "{PREFIX}<digest>"', e))
         elif e.type == LOCK:
             found.append(Lock(e.date, value, e))
-        elif not str(e.meta.get("reason") or "").strip():
+        elif not reason_enough(str(e.meta.get("reason") or "")):
             errors.append(LockError(e.meta, f"the unlock of the lock through {e.date} gives "
-                                    "no reason: add reason: \"...\" (e.g. the trustees' "
-                                    "minute)", e))
+                                    "no reason of a few words: add reason: \"...\" (e.g. "
+                                    "the trustees' minute)", e))
         else:
             lifted[(e.date, value)] = e
     known = {(lk.through, lk.digest) for lk in found}
@@ -201,6 +122,9 @@ def locks(entries) -> tuple[list[Lock], list[LockError]]:
                                     f"digest {value}", e))
     return [lk for lk in found if (lk.through, lk.digest) not in lifted], errors
 
+
+LOCKS_FILE = "locks.beancount"
+DETAIL_FOLDER = "locks"
 
 UNLOCK_HINT = (": restore it, or lift the lock with a reason (`fundledger unlock`) "
                "and lock again")
@@ -212,16 +136,20 @@ def _where(lock: Lock) -> str:
     return f"the lock through {lock.through} ({name}:{meta.get('lineno')})"
 
 
-def check(entries) -> list[LockError]:
-    """Every way the entries differ from the locks in force, as load errors."""
+def check(entries, options: dict | None = None) -> list[LockError]:
+    """Every way the entries (and `options`) differ from the locks in force, and every
+    lock recorded beside the books that the books no longer hold, as load errors."""
     active, errors = locks(entries)
+    errors += _dropped(entries, options)
     if not active:
         return errors
     last = max(lk.through for lk in active)
-    hashed = hashes_through(entries, last)  # entries come sorted by date
+    hashed = [(entry_hash(e), e) for e in entries if e.date <= last and covered(e)]
     reported: set[bytes] = set()
     for lock in sorted(active, key=lambda lk: lk.through):
         mine = [(h, e) for h, e in hashed if e.date <= lock.through]
+        if lock.entry.meta.get(COVERS):  # lifting the mark breaks the digest, not the lock
+            mine += _beyond(entries, lock.through, mine, options)
         if digest(h for h, _e in mine) == lock.digest:
             continue
         detail = _read_detail(lock)
@@ -232,6 +160,35 @@ def check(entries) -> list[LockError]:
                 f"named){UNLOCK_HINT}"), lock.entry))
             continue
         errors += _differences(lock, mine, detail, reported)
+    return errors
+
+
+def _dropped(entries, options: dict | None) -> list[LockError]:
+    """Locks whose detail file is beside the books but whose entry is gone (locks.beancount
+    emptied, or its include removed): the register of locks may grow, never shrink."""
+    main = (options or {}).get("filename")
+    folder = Path(main).parent / DETAIL_FOLDER if main else None
+    if folder is None or not folder.is_dir():
+        return []
+    known = {e.values[0].value for e in entries
+             if isinstance(e, Custom) and e.type in (LOCK, UNLOCK) and len(e.values) == 1}
+    errors = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            with path.open(encoding="utf-8") as f:
+                first = f.readline()
+        except OSError:
+            continue
+        words = first.split()
+        value = words[3].rstrip(":") if len(words) > 3 and words[1:3] == [
+            "fundledger", "lock"] else ""
+        if value.startswith(PREFIX) and value not in known:
+            through = path.name[:10]
+            errors.append(LockError(
+                {"filename": str(path), "lineno": 1},
+                f"the lock through {through} ({value[:20]}...) is no longer in the books: "
+                f"{LOCKS_FILE} was emptied or is no longer included. Restore it; a lock is "
+                "lifted only by `fundledger unlock` with a reason", None))
     return errors
 
 
@@ -267,8 +224,33 @@ def _differences(lock: Lock, mine, detail, reported: set) -> list[LockError]:
                                     f"locked by {_where(lock)}{UNLOCK_HINT}", lock.entry))
     return errors
 
-LOCKS_FILE = "locks.beancount"
-DETAIL_FOLDER = "locks"
+
+def verify(entries, options: dict, value: str,
+           through: datetime.date | None = None) -> datetime.date | None:
+    """The day through which the books still have the digest `value` (a lock's, kept
+    outside the books), or None: the books were changed since, or the lock deleted with
+    the entries it covered. Without `through`, tries each lock's day and each month end."""
+    value = value if value.startswith(PREFIX) else PREFIX + value
+    days = [through] if through else sorted(
+        {e.date for e in entries if isinstance(e, Custom) and e.type in (LOCK, UNLOCK)}
+        | _month_ends(entries), reverse=True)
+    for day in days:
+        if digest(h for h, _e in hashes_through(entries, day, options)) == value:
+            return day
+    return None
+
+
+def _month_ends(entries) -> set[datetime.date]:
+    dates = [e.date for e in entries]
+    if not dates:
+        return set()
+    out, day = set(), min(dates)
+    while day <= max(dates):
+        nxt = (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        out.add(nxt - datetime.timedelta(days=1))
+        day = nxt
+    return out
+
 
 
 class Refused(Exception):
@@ -279,8 +261,8 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def lock_files(entries, through: datetime.date,
-               today: datetime.date) -> tuple[str, dict[str, str]]:
+def lock_files(entries, through: datetime.date, today: datetime.date,
+               options: dict | None = None) -> tuple[str, dict[str, str]]:
     """What locks the books through `through`: the lock entry to append to LOCKS_FILE,
     and its detail file (path relative to the books, and text). Raises Refused."""
     if through >= today:
@@ -291,13 +273,14 @@ def lock_files(entries, through: datetime.date,
     if later:
         raise Refused(f"the books are already locked through {max(later)}; lock a later "
                       "date to extend the lock")
-    hashed = hashes_through(entries, through)
+    hashed = hashes_through(entries, through, options)
     value = digest(h for h, _e in hashed)
     detail = f"{DETAIL_FOLDER}/{through}-{value[len(PREFIX):][:8]}.txt"
     entry = (f"\n{through} custom \"{LOCK}\" \"{value}\"\n"
              f"  entries: {len(hashed)}\n"
              f"  locked-on: {today}\n"
-             f"  detail: {_quote(detail)}\n")
+             + (f'  {COVERS}: "options, later declarations"\n' if options is not None else "")
+             + f"  detail: {_quote(detail)}\n")
     return entry, {detail: detail_text(value, hashed)}
 
 
@@ -305,8 +288,9 @@ def unlock_text(entries, reason: str, today: datetime.date,
                 since: datetime.date | None = None) -> str:
     """Unlock entries lifting the latest lock in force, or with `since` every lock that
     covers that day. Raises Refused."""
-    if not reason.strip():
-        raise Refused("an unlock needs a reason (e.g. the trustees' minute)")
+    if not reason_enough(reason):
+        raise Refused(f"an unlock needs a reason of a few words (e.g. the trustees' minute "
+                      f"that decided it), not {reason.strip()!r}")
     active, _errors = locks(entries)
     if not active:
         raise Refused("no lock is in force")

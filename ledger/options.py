@@ -10,6 +10,11 @@ declaration wins, so a change of year end is written as a new directive, not an 
 `basis` is how the accounts are prepared: "accruals" (default: the SOFA and balance
 sheet) or "receipts" (receipts and payments accounts with a statement of assets and
 liabilities, for a charity under the accruals threshold that chooses not to accrue).
+
+    2017-01-01 custom "fundledger-option" "start" "2017-01-01"
+
+`start` is the day the books begin (`fundledger init --start`): an import opens the
+accounts it needs on that day, so an entry written by hand may come before imported ones.
 """
 
 from __future__ import annotations
@@ -37,6 +42,19 @@ def option(entries: Iterable, name: str) -> tuple[str, dict] | None:
                 and entry.values[0].value == name):
             found = (entry.values[1].value, entry.meta)
     return found
+
+
+def start(entries: Iterable) -> datetime.date | None:
+    """The books' start date (`start`), or None where the books do not declare one."""
+    found = option(entries, "start")
+    if found is None:
+        return None
+    value, meta = found
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        where = f"{meta.get('filename')}:{meta.get('lineno')}"
+        raise OptionError(f'{where}: start "{value}" is not a date like "2017-01-01"') from None
 
 
 def _clamp(year: int, month: int, day: int) -> datetime.date:

@@ -61,7 +61,7 @@ def _source(posting, txn) -> dict:
 
 def fund_rules(entries, options_map, config=None):
     out, errors = rules(entries)
-    return out, errors + period_lock.check(out)
+    return out, errors + period_lock.check(out, options_map)
 
 
 def rules(entries) -> tuple[list, list]:

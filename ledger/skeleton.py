@@ -3,7 +3,8 @@
 Everything a first import and Fava need, and nothing to delete: the plugin, the books'
 currency, one unrestricted fund to book to, Fava's Funds page as its front page and its
 Import page reading exports/, and a .gitignore that keeps raw exports (they hold donors'
-names and emails) out of git. Accounts are opened by the imports that use them.
+names and emails) out of git. Accounts are opened by the imports that use them, on the
+books' start date (`custom "fundledger-option" "start"`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ include "fava.beancount"
 {start} custom "fund" "{fund}" "unrestricted"
   title: "General funds"
 
+; The books begin on {start}: imports open the accounts they need on this day, so an
+; entry you write by hand may come before the imported ones. Money held before this day
+; (a first statement's balance brought forward) is an opening balance of funds.
+{start} custom "fundledger-option" "start" "{start}"
+{start} open Equity:Funds:Opening
+
 ; A restricted fund, e.g. a crowdfunder for one case (remove the ; to use it):
 ; {start} custom "fund" "my-case" "restricted"
 ;   title: "Judicial review of ..."
@@ -63,6 +70,12 @@ include "fava.beancount"
 ; The Funds page (fundledger's Fava extension), and Fava opening on it.
 {start} custom "fava-extension" "reports.fava_ext" "{{}}"
 {start} custom "fava-option" "default-page" "extension/Funds/"
+; Fava's own Income Statement and Balance Sheet read as the Funds page does: income and
+; funds shown positive, the books' financial year, and (Fava's "Conversion" menu) every
+; currency converted to {currency} at the books' prices.
+{start} custom "fava-option" "invert-income-liabilities-equity" "true"
+{start} custom "fava-option" "fiscal-year-end" "12-31"
+{start} custom "fava-option" "conversion-currencies" "{currency}"
 ; The Import page: fundledger's importers (import_config.py), reading exports/.
 {start} custom "fava-option" "import-config" "import_config.py"
 {start} custom "fava-option" "import-dirs" "exports"

@@ -34,7 +34,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.rates import Rates, RateUsed
-from reports import classify, fx
+from reports import classify, fx, opening
 from reports.classify import operating_currency
 from reports.funds import reconcile
 
@@ -158,6 +158,7 @@ def balance_sheet(entries, options, date: datetime.date,
                   prior: datetime.date | None = None) -> BalanceSheet:
     """The balance sheet at the end of `date`; with `prior`, the one at that date beside."""
     unit = operating_currency(options)
+    entries = opening.as_brought_forward(entries)
     position = assets_and_liabilities(entries, options, date)
     summaries = reconcile(entries, options, as_of=date)
     # The unrealised exchange difference on what each fund holds in another currency
@@ -168,8 +169,8 @@ def balance_sheet(entries, options, date: datetime.date,
     lines = [h.key for h in classify.BALANCE_SHEET_LINES]
     analysis = {c: {k: ZERO for k in [*lines, "liabilities"]} for c in ANALYSIS_COLUMNS}
     for s in summaries:
-        if s.opened > date:
-            continue
+        if s.opened > date and not s.balance:
+            continue  # (a first-year opening balance counts before its fund's declaration)
         balance = s.balance + unrealised.get(s.fund, ZERO)
         funds[s.fund_class] = funds.get(s.fund_class, ZERO) + balance
         if balance or s.closed is None or s.closed >= date:

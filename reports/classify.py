@@ -25,6 +25,8 @@ Expenditure
   the cost of collecting donations and pledges.
 - `Expenses:Legal:*` -> charitable activities: litigation; `Expenses:Comms:*` ->
   charitable activities: communications (public-education about the cases).
+- `Expenses:Grants:*` -> charitable activities: grants to other charities (a closed
+  fund's leftover donated under its terms is a grant made, in the grants-payable note).
 - anything else under Expenses (running costs) -> other expenditure.
 - a fund's leftover returned on closing (`leftover: "returned"`) -> unspent funds returned
   to donors, whatever income account it was booked against.
@@ -32,6 +34,7 @@ Expenditure
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 
@@ -51,6 +54,7 @@ EXPENDITURE_HEADINGS = (
     Heading("raising", "Raising funds"),
     Heading("legal", "Charitable activities: litigation"),
     Heading("comms", "Charitable activities: communications"),
+    Heading("grants", "Charitable activities: grants to other charities"),
     Heading("other", "Other expenditure"),
     Heading("returned", "Unspent funds returned to donors"),
 )
@@ -77,6 +81,7 @@ _EXPENSE_PREFIXES = (
     ("Expenses:Fees", "raising"),
     ("Expenses:Legal", "legal"),
     ("Expenses:Comms", "comms"),
+    ("Expenses:Grants", "grants"),
 )
 
 
@@ -119,10 +124,12 @@ def under(account: str, prefix: str) -> bool:
 _under = under
 
 
+@functools.cache  # a pure function of the account name; statements ask it often
 def is_gain_or_loss(account: str) -> bool:
     return any(_under(account, p) for p in GAINS_PREFIXES)
 
 
+@functools.cache
 def income_heading(account: str) -> str:
     for prefix, key in _INCOME_PREFIXES:
         if _under(account, prefix):
@@ -130,6 +137,7 @@ def income_heading(account: str) -> str:
     return "other"
 
 
+@functools.cache
 def expenditure_heading(account: str) -> str:
     for prefix, key in _EXPENSE_PREFIXES:
         if _under(account, prefix):
@@ -185,6 +193,7 @@ _ASSET_PREFIXES = (
 _LONG_TERM_LIABILITIES = ("Liabilities:Loans:LongTerm", "Liabilities:LongTerm")
 
 
+@functools.cache
 def balance_sheet_line(account: str) -> str:
     """The balance-sheet line of an Assets or Liabilities account."""
     if account.startswith("Liabilities:"):
@@ -197,6 +206,7 @@ def balance_sheet_line(account: str) -> str:
     return "cash_at_bank"
 
 
+@functools.cache
 def is_cash(account: str) -> bool:
     """Money the charity holds, for the receipts and payments basis: bank, cash, PayPal,
     Stripe, a platform's balance, the solicitors' client account, money in transit."""
@@ -204,16 +214,31 @@ def is_cash(account: str) -> bool:
             and balance_sheet_line(account) in ("cash_at_bank", "held_by_solicitors"))
 
 
+@functools.cache
+def is_investment(account: str) -> bool:
+    """An investment deposit or holding: money moved into it is a payment (an asset
+    bought) on the receipts basis, and money taken out of it a receipt."""
+    return _under(account, "Assets:Investments")
+
+
+@functools.cache
+def is_debtor(account: str) -> bool:
+    return balance_sheet_line(account) == "debtors" and account.startswith("Assets:")
+
+
 RECEIPT_HEADINGS = (
     Heading("donations", "Donations and legacies"),
     Heading("charitable", "Grants and charitable activities"),
     Heading("investments", "Investment income"),
+    Heading("investments_sold", "Investments sold or withdrawn"),
     Heading("other", "Other receipts"),
 )
 PAYMENT_HEADINGS = (
     Heading("raising", "Raising funds: platform, payment and bank fees"),
     Heading("legal", "Charitable activities: litigation"),
     Heading("comms", "Charitable activities: communications"),
+    Heading("grants", "Charitable activities: grants to other charities"),
+    Heading("investments", "Investments bought (deposits)"),
     Heading("other", "Other payments"),
     Heading("returned", "Unspent funds returned to donors"),
 )

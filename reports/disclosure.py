@@ -50,7 +50,8 @@ DEFAULT_DOMINANCE = Decimal("0.5")
 PUBLISHED = "published"
 ALL = "all"
 
-Atom = tuple  # (fund, channel key, period index, calendar year)
+Atom = tuple  # (fund, channel key, period index, calendar year, via: see via())
+ANY_FEE = "any"
 Gifts = dict  # Atom -> {donor or None: Decimal}; None holds money given with no donor
 
 
@@ -61,18 +62,41 @@ class Rules(NamedTuple):
 
 class Cell(NamedTuple):
     """A published figure that contains gifts: the atoms of `funds` in periods up to `upto`,
-    limited to `keys` (channels) and `years` when they are given."""
+    limited to `keys` (channels) and `years` when they are given.
+
+    A fee figure (`fee`: "platform", "payment" or "any") holds the atoms whose gifts paid
+    that kind of fee, each weighted by its platform's rate: a reader who knows the rates
+    works gifts back from fees (5% of the fees is the pledges they were charged on)."""
 
     funds: frozenset
     upto: int
     keys: frozenset | None = None
     years: frozenset | None = None
+    fee: str | None = None
 
     def holds(self, atom: Atom) -> bool:
-        fund, key, period, year = atom
+        fund, key, period, year = atom[:4]
         return (fund in self.funds and period <= self.upto
                 and (self.keys is None or key in self.keys)
-                and (self.years is None or year in self.years))
+                and (self.years is None or year in self.years)
+                and (self.fee is None or paid(atom, self.fee)))
+
+
+def paid(atom: Atom, fee: str) -> bool:
+    """Whether the atom's gifts paid that kind of fee ("any": platform or payment)."""
+    kinds = via_fees(atom[4]) if len(atom) > 4 else ()
+    return bool(kinds) and (fee == ANY_FEE or fee in kinds)
+
+
+def via(income_account: str, fee_kinds: Iterable[str]) -> str:
+    """How gifts came in, as far as fees tell: the income account (one platform, one rate)
+    and the kinds of fee charged on them ("Income:Donations:PayPal|payment")."""
+    return income_account + "|" + ",".join(sorted(set(fee_kinds)))
+
+
+def via_fees(v: str) -> tuple[str, ...]:
+    kinds = v.partition("|")[2]
+    return tuple(kinds.split(",")) if kinds else ()
 
 
 class Published(NamedTuple):
@@ -224,7 +248,8 @@ def digest(cells: Sequence[Cell], gifts: Gifts) -> str:
     its value. It changes if the books under a published statement change."""
     # Sets sorted into lists: a frozenset's order changes from one run of Python to the next.
     rows = sorted(repr((sorted(c.funds), c.upto, None if c.keys is None else sorted(c.keys),
-                        None if c.years is None else sorted(c.years), str(value(c, gifts))))
+                        None if c.years is None else sorted(c.years), str(value(c, gifts)))
+                       + ((c.fee,) if c.fee else ()))
                   for c in set(cells))
     h = hashlib.sha256()
     for row in rows:
@@ -260,18 +285,39 @@ def _rank(m: np.ndarray) -> int:
     return r
 
 
+def _rate(atom: Atom, fee: str) -> int:
+    """A stand-in for the rate of that fee on that atom's platform, as a residue modulo
+    PRIME: distinct platforms get unrelated values (the generic case, where a reader with
+    the real rates can solve for the most)."""
+    h = hashlib.sha256(f"{atom[4] if len(atom) > 4 else ''}|{fee}".encode()).digest()
+    return int.from_bytes(h[:8], "big") % (PRIME - 2) + 2
+
+
 def leaks(cells: Sequence[Cell], gifts: Gifts, r: Rules) -> list[frozenset]:
     """The sensitive groups of atoms a reader of all `cells` can work out (empty: safe).
 
-    Atoms are grouped by the cells they appear in. A group of donors' gifts that is
-    sensitive leaks if some combination of the cells adds up to it (or to any mix of
-    sensitive groups) with nothing of the safe groups left: that is, if its column is not
-    in the span of the safe groups' columns."""
+    Atoms are grouped by the cells they appear in (and, for a fee figure, by their
+    platform's rate). A group of donors' gifts that is sensitive leaks if some combination
+    of the cells adds up to it (or to any mix of sensitive groups) with nothing of the safe
+    groups left: that is, if its column is not in the span of the safe groups' columns.
+    Fee figures are tried twice: with every platform's rate distinct, and with all rates
+    equal, since either may be what a reader knows."""
     cells = list(dict.fromkeys(cells))  # the same figure in two statements tells nothing new
+    found: dict = {}
+    for distinct in (True, False):
+        for g in _leaks(cells, gifts, r, distinct):
+            found[g] = None
+        if not any(c.fee for c in cells):
+            break
+    return list(found)
+
+
+def _leaks(cells: list[Cell], gifts: Gifts, r: Rules, distinct: bool) -> list[frozenset]:
     atoms = [a for a, by in gifts.items() if any(d is not None for d in by)]
     groups: dict[frozenset, list] = defaultdict(list)
     for a in atoms:
-        sig = frozenset(i for i, c in enumerate(cells) if c.holds(a))
+        sig = frozenset((i, _rate(a, c.fee) if c.fee and distinct else 1)
+                        for i, c in enumerate(cells) if c.holds(a))
         if sig:
             groups[sig].append(a)
     if not groups:
@@ -281,14 +327,14 @@ def leaks(cells: Sequence[Cell], gifts: Gifts, r: Rules) -> list[frozenset]:
     if not bad:
         return []
     safe = [k for k in keys if k not in bad]
-    rows = sorted(set().union(*keys))
+    rows = sorted({i for k in keys for i, _w in k})
 
     def matrix(cols: list[frozenset]) -> np.ndarray:
         m = np.zeros((len(rows), len(cols)), dtype=np.int64)
+        index = {row: i for i, row in enumerate(rows)}
         for j, k in enumerate(cols):
-            for i, row in enumerate(rows):
-                if row in k:
-                    m[i, j] = 1
+            for row, w in k:
+                m[index[row], j] = w
         return m
 
     base = _rank(matrix(safe)) if safe else 0

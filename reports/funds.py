@@ -26,7 +26,14 @@ from ledger.closing import LEFTOVER_KEY
 from ledger.plugin import RESTRICTED
 from ledger.rates import NoRate, Rates
 from reports import words
-from reports.classify import PAYMENT_FEES, PLATFORM_FEES, channel, is_cash, legal_category
+from reports.classify import (
+    PAYMENT_FEES,
+    PLATFORM_FEES,
+    channel,
+    is_cash,
+    is_gain_or_loss,
+    legal_category,
+)
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -97,6 +104,9 @@ class FundSummary:
     # Held before the books' first entry (Equity:Funds:Opening, an import's balance brought
     # forward): neither raised nor a transfer from another fund.
     brought_forward: Decimal = ZERO
+    # Net gains/(losses): exchange differences on a grant's tranches, revaluations. Neither
+    # raised nor spent, as in the SOFA, so "raised" is the SOFA's income, one definition.
+    gains: Decimal = ZERO
 
     def to_json(self) -> dict:
         """The JSON contract other tools read (see issue 4); extra keys are additive."""
@@ -129,6 +139,7 @@ class FundSummary:
             "other_by_account": {k: m(v) for k, v in self.other_by_account.items()},
             "transfers": {"in": m(self.transfers_in), "out": m(self.transfers_out)},
             "brought_forward": m(self.brought_forward),
+            "gains": m(self.gains),
             "held": [{"account": h.account, "description": h.description,
                       "amount": m(h.amount)} for h in self.holdings],
             "unpaid_invoices": [{"invoice": i.number, "payee": i.payee,
@@ -248,6 +259,7 @@ class _Acc:
         self.t_in = ZERO
         self.t_out = ZERO
         self.opening = ZERO
+        self.gains = ZERO
         self.balance = ZERO
         self.holdings: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -322,7 +334,9 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             n = w.number
             a.balance -= n
             account = p.account
-            if account.startswith("Income:"):
+            if is_gain_or_loss(account):
+                a.gains -= n
+            elif account.startswith("Income:"):
                 if returning:
                     a.returned += n
                 else:
@@ -385,7 +399,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
             holdings=tuple(holdings), unpaid_invoices=invoices, foreign=foreign,
             status=status, blockers=tuple(blockers), charity=fund.charity,
-            brought_forward=a.opening))
+            brought_forward=a.opening, gains=a.gains))
     return out
 
 

@@ -25,13 +25,16 @@ def summary_table(summaries: Sequence[FundSummary]) -> str:
     """One line per fund: the spreadsheet's top sheet."""
     # Brought forward only where books began with a balance (an import's opening).
     bf = any(s.brought_forward for s in summaries)
+    # Gains/(losses) only where a fund has any (an exchange difference on a grant).
+    gains = any(s.gains for s in summaries)
     header = ["Fund", "Class", "Opened", *(["Brought forward"] if bf else []), "Raised",
-              "Fees", "Legal", "Other spend", "Transfers in", "Transfers out", "Returned",
-              "Balance", "Status"]
+              "Fees", "Legal", "Other spend", *(["Gains/(losses)"] if gains else []),
+              "Transfers in", "Transfers out", "Returned", "Balance", "Status"]
     rows = [[s.fund, words.fund_class(s.fund_class), s.opened,
              *([s.brought_forward] if bf else []), s.raised_total, _fees(s),
-             s.legal_total, s.other_spend, s.transfers_in, s.transfers_out, s.returned,
-             s.balance, words.status(s.status)] for s in summaries]
+             s.legal_total, s.other_spend, *([s.gains] if gains else []), s.transfers_in,
+             s.transfers_out, s.returned, s.balance, words.status(s.status)]
+            for s in summaries]
     last = len(header) - 1
     total = ["Total", "", "", *(sum((r[i] for r in rows), ZERO) for i in range(3, last)), ""]
     return render.table(header, [*rows, total], align="lll" + "r" * (last - 3) + "l")
@@ -77,6 +80,9 @@ def fund_detail(s: FundSummary) -> str:
     lines += _section("Legal by category", [(k, s.legal_by_category[k]) for k in
                                             CATEGORY_ORDER if k in s.legal_by_category], u)
     lines += _section("Other spend", list(s.other_by_account.items()), u)
+    if s.gains:
+        lines += _section("Gains/(losses)", [("exchange differences and revaluations",
+                                              s.gains)], u)
     lines += _section("Transfers", [(k, v) for k, v in (("in", s.transfers_in),
                                                         ("out", s.transfers_out)) if v], u)
     lines += _section("Balance", [("balance", s.balance)], u)
@@ -106,7 +112,7 @@ def csv_text(summaries: Sequence[FundSummary]) -> str:
               "platform fees", "payment fees",
               *(f"legal {c}" for c in CATEGORY_ORDER), "legal total",
               *(f"legal: {f}" for f in firms), "other spend", "transfers in",
-              "transfers out", "brought forward", "balance", "unit", "held", "status",
+              "transfers out", "brought forward", "gains", "balance", "unit", "held", "status",
               "blockers"]
     rows = []
     for s in summaries:
@@ -116,7 +122,7 @@ def csv_text(summaries: Sequence[FundSummary]) -> str:
             s.platform_fees, s.payment_fees,
             *(s.legal_by_category.get(c, ZERO) for c in CATEGORY_ORDER), s.legal_total,
             *(s.legal_by_firm.get(f, ZERO) for f in firms), s.other_spend, s.transfers_in,
-            s.transfers_out, s.brought_forward, s.balance, s.unit,
+            s.transfers_out, s.brought_forward, s.gains, s.balance, s.unit,
             "; ".join(f"{h.account} {h.amount}" for h in s.holdings), s.status,
             "; ".join(s.blockers)])
     return render.write_csv(header, rows)

@@ -3,7 +3,8 @@
 The firm is the posting's `firm:` (counsel paid through the solicitors), else the
 transaction's payee. Amounts are posting weights in the operating currency. Fees are
 counted when booked (the invoice date); a booked invoice still owed is marked unpaid
-and its amount is also given as a separate "unpaid" total.
+and its amount is also given as a separate "unpaid" total. With an `as_of` date, the
+books as they stood then: what was invoiced and still unpaid at that date.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class LegalSpend:
     lines: tuple[LegalLine, ...]
     foreign: dict[str, Decimal]  # legal postings with no rate to the operating currency
     years: str = "financial years ending 31 December"  # what --by year's keys are
+    as_of: datetime.date | None = None  # the books as they stood at the end of this day
 
 
 def _key(line: LegalLine, by: str, year_end: tuple[int, int]) -> str:
@@ -65,9 +67,13 @@ def _key(line: LegalLine, by: str, year_end: tuple[int, int]) -> str:
 
 
 def legal_spend(entries, options, since: datetime.date | None = None,
-                by: str = "firm") -> LegalSpend:
+                by: str = "firm", as_of: datetime.date | None = None) -> LegalSpend:
+    """With `as_of`, the books as they stood at the end of that day: fees booked by then,
+    and unpaid what was invoiced by then and not paid by then (a year end's creditors)."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    if as_of is not None:
+        entries = [e for e in entries if e.date <= as_of]
     unit = operating_currency(options)
     unpaid = {i.number for i in unpaid_invoices(entries)}
     lines: list[LegalLine] = []
@@ -111,4 +117,4 @@ def legal_spend(entries, options, since: datetime.date | None = None,
     return LegalSpend(since=since, by=by, unit=unit, groups=groups,
                       total=sum(totals.values(), ZERO), unpaid=sum(owed.values(), ZERO),
                       lines=tuple(lines), foreign={c: n for c, n in foreign.items() if n},
-                      years=ledger_options.fy_words(year_end))
+                      years=ledger_options.fy_words(year_end), as_of=as_of)

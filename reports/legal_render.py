@@ -12,6 +12,7 @@ def as_json(data: LegalSpend) -> dict:
     u = data.unit
     return {
         "since": data.since.isoformat() if data.since else None,
+        "as_of": data.as_of.isoformat() if data.as_of else None,
         "by": data.by,
         "years": data.years,
         "currency": u,
@@ -30,7 +31,8 @@ def json_text(data: LegalSpend) -> str:
 
 
 def table_text(data: LegalSpend, lines: bool = True) -> str:
-    since = f" since {data.since}" if data.since else ""
+    since = (f" since {data.since}" if data.since else "") + (
+        f", as the books stood at {data.as_of}" if data.as_of else "")
     by = data.years if data.by == "year" else data.by
     out = [f"Legal fees{since}, by {by} (amounts in {data.unit})", ""]
     rows = [[g.key, ", ".join(g.invoices), g.total, g.unpaid or ""] for g in data.groups]

@@ -21,7 +21,8 @@ The funds note gives, per fund: brought forward, income, expenditure, transfers,
 forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
 against them); transfers are signed, into the fund positive. An opening balance (Equity:Funds:Opening,
 what an import brings forward from a statement's first balance) is brought forward, even
-when the books begin inside the period; any other Equity:Funds posting than
+when the books begin inside the period (in the books' first year it also counts in the
+prior year's carried forward: reports.opening); any other Equity:Funds posting than
 Equity:Funds:Transfers counts as a transfer, so that for every fund
 
     brought_forward + income - expenditure + gains + transfers == carried_forward
@@ -42,7 +43,7 @@ from beancount.core.data import Custom
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
 from ledger.rates import NoRate, Rates, RateUsed
-from reports import classify, fx
+from reports import classify, fx, opening
 from reports.classify import ReportError, operating_currency, where
 from reports.funds import RETURNED
 
@@ -135,8 +136,10 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     first: dict[tuple, str] = {}
     behind: dict[tuple[str, str, str], set] = defaultdict(set)
     shared: set[tuple[str, str, str]] = set()
+    first_year = opening.first_year(entries)
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
-        if txn.date > end:
+        day = opening.brought_forward_date(txn, first_year)
+        if day > end:
             continue
         fund = declared.get(fund_id) if fund_id else None
         if fund is None:
@@ -159,7 +162,7 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
         column = classify.sofa_column(fund.fund_class)
         returned = txn.meta.get(LEFTOVER_KEY) == RETURNED
         source = (posting.account, fund_id, returned)
-        if txn.date < start or posting.account == fundmodel.OPENING_ACCOUNT:
+        if day < start or posting.account == fundmodel.OPENING_ACCOUNT:
             # An opening balance is what the fund held before the books' first entry:
             # brought forward, even when the books begin inside the period.
             if txn.date >= start:  # no journal of the days before the period holds it
@@ -220,9 +223,9 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
 
     movements = []
     for fund in declared.values():
-        if fund.opened > end:
-            continue
         ids = (bf, income, spent, transfers, gains)
+        if fund.opened > end and not any(d.get(fund.id) for d in ids):
+            continue  # (a first-year opening balance counts before its fund's declaration)
         # A fund closed before the period is left out: it was closed at exactly zero and
         # nothing may move in it since. (Every fund ever used has a key in `bf`, so only a
         # figure other than zero shows it still active, as in books the plugin refuses.)

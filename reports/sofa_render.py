@@ -75,6 +75,16 @@ def _sofa_table_rows(s: Sofa) -> list[list]:
     return out
 
 
+def comparatives(s: Sofa) -> tuple[list[str], list[list]] | None:
+    """The prior year by fund class (SORP's comparative SOFA): its header and rows, the
+    same lines as this year's without a prior column of their own."""
+    if s.prior is None:
+        return None
+    p = s.prior
+    header = [f"Prior year {p.start} to {p.end}", *_sofa_header(s)[1:-1]]
+    return header, [r[:-1] for r in _sofa_table_rows(p)]
+
+
 def _has_gains(s: Sofa) -> bool:
     return any(m.gains for m in s.funds)
 
@@ -125,17 +135,21 @@ def rates_lines(rates) -> list[str]:
 def to_table(s: Sofa) -> str:
     title = f"{s.title}: statement of financial activities" if s.title else (
         "Statement of financial activities")
-    return "\n".join([
-        f"{title}, {s.start} to {s.end} ({s.currency})", "",
-        render.table(_sofa_header(s), _sofa_table_rows(s)), "",
-        "Funds note", "",
-        render.table(_funds_header(s), _funds_rows(s),
-                     align="ll" + "r" * (len(_funds_header(s)) - 2)), "",
-        *rates_lines(s.rates)])
+    parts = [f"{title}, {s.start} to {s.end} ({s.currency})", "",
+             render.table(_sofa_header(s), _sofa_table_rows(s)), ""]
+    prior = comparatives(s)
+    if prior:
+        parts += ["Comparatives: the prior year by fund class", "",
+                  render.table(*prior), ""]
+    return "\n".join([*parts, "Funds note", "",
+                      render.table(_funds_header(s), _funds_rows(s),
+                                   align="ll" + "r" * (len(_funds_header(s)) - 2)), "",
+                      *rates_lines(s.rates)])
 
 
 def to_csv(s: Sofa) -> str:
-    """Two tables, the SOFA then the funds note, separated by a blank line."""
+    """The SOFA, the funds note and (with a prior year) the prior year by fund class,
+    separated by blank lines."""
     endowment = ["endowment"] if s.endowment else []  # a column only when the books have one
     sofa_rows = [[r.key, r.label, r.unrestricted, r.restricted,
                   *([r.endowment] if s.endowment else []), r.total, r.prior_total]
@@ -145,10 +159,16 @@ def to_csv(s: Sofa) -> str:
         funds_header.insert(5, "gains")
     if s.prior:
         funds_header.append("prior_carried_forward")
-    return (render.write_csv(["line", "label", "unrestricted", "restricted", *endowment,
+    text = (render.write_csv(["line", "label", "unrestricted", "restricted", *endowment,
                               "total", "prior_total"], sofa_rows)
             + "\n"
             + render.write_csv(funds_header, _funds_rows(s)))
+    if s.prior is None:
+        return text
+    prior_rows = [[r.key, r.label, r.unrestricted, r.restricted,
+                   *([r.endowment] if s.endowment else []), r.total] for r in s.prior.rows]
+    return text + "\n" + render.write_csv(
+        ["prior_line", "label", "unrestricted", "restricted", *endowment, "total"], prior_rows)
 
 
 def statement_money(n: Decimal) -> str:
@@ -164,5 +184,5 @@ def to_html(s: Sofa) -> str:
         funds_header=_funds_header(s),
         funds_total=[sum((r[i] for r in _funds_rows(s)), Decimal(0))
                      for i in range(2, len(_funds_header(s)))],
-        money=statement_money, section_titles=SECTION_TITLES,
+        money=statement_money, section_titles=SECTION_TITLES, prior=comparatives(s),
         is_money=lambda v: not isinstance(v, str))

@@ -145,25 +145,39 @@ def balance_sheet_json(b: BalanceSheet) -> dict:
 # ---- receipts and payments -----------------------------------------------------------
 
 def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
-    header = ["", "Unrestricted", "Restricted", "Total"]
+    """By fund class (endowment where the books have one), total, and the prior year's
+    total beside each line; then each class's cash brought and carried forward."""
+    cols = [c for c in ("unrestricted", "restricted", "endowment")
+            if c != "endowment" or r.endowment]
+    prior = r.prior
+    header = ["", *(c.capitalize() for c in cols), "Total",
+              *([f"Prior year to {prior.end}"] if prior else [])]
+    blank = [""] * (len(header) - 1)
+
+    def row(label, get, total=False):
+        values = [get(r, c) for c in cols]
+        t.add(label, *values, sum(values, Decimal(0)),
+              *([sum((get(prior, c) for c in ("unrestricted", "restricted", "endowment")),
+                     Decimal(0))] if prior else []), total=total)
+
     t = Table(f"Receipts and payments accounts, {r.start} to {r.end} ({r.currency})",
               header, [])
-    t.add("Receipts:", "", "", "")
-    for x in r.receipts:
-        t.add(f"  {x.label}", x.unrestricted, x.restricted, x.total)
-    t.add("Total receipts", sum((x.unrestricted for x in r.receipts), Decimal(0)),
-          sum((x.restricted for x in r.receipts), Decimal(0)), r.total_receipts, total=True)
-    t.add("Payments:", "", "", "")
-    for x in r.payments:
-        t.add(f"  {x.label}", x.unrestricted, x.restricted, x.total)
-    t.add("Total payments", sum((x.unrestricted for x in r.payments), Decimal(0)),
-          sum((x.restricted for x in r.payments), Decimal(0)), r.total_payments, total=True)
-    t.add("Net receipts/(payments)", "", "", r.net, total=True)
-    t.add("Cash brought forward", "", "", r.cash_brought_forward)
-    if r.exchange_difference:
-        t.add("Exchange difference on money in other currencies", "", "",
-              r.exchange_difference)
-    t.add("Cash carried forward", "", "", r.cash_carried_forward, total=True)
+    t.add("Receipts:", *blank)
+    for i, x in enumerate(r.receipts):
+        row(f"  {x.label}", lambda s, c, i=i: s.receipts[i].column(c))
+    row("Total receipts", lambda s, c: s.total("receipts", c), total=True)
+    t.add("Payments:", *blank)
+    for i, x in enumerate(r.payments):
+        row(f"  {x.label}", lambda s, c, i=i: s.payments[i].column(c))
+    row("Total payments", lambda s, c: s.total("payments", c), total=True)
+    row("Net receipts/(payments)",
+        lambda s, c: s.total("receipts", c) - s.total("payments", c), total=True)
+    row(f"  {r.transfers.label}", lambda s, c: s.transfers.column(c))
+    if r.exchange_difference or (prior and prior.exchange_difference):
+        row("  Exchange difference on money in other currencies",
+            lambda s, c: s.exchange_by_class.get(c, Decimal(0)))
+    row("Cash brought forward", lambda s, c: s.funds_brought_forward[c])
+    row("Cash carried forward", lambda s, c: s.funds_carried_forward[c], total=True)
 
     cash = Table("Cash funds", ["Account", f"At {r.start}", f"At {r.end}"], [])
     for account, (bf, cf) in r.cash_accounts.items():
@@ -183,18 +197,22 @@ def receipts_payments_tables(r: ReceiptsPayments) -> list[Table]:
 
 
 def receipts_payments_json(r: ReceiptsPayments) -> dict:
+    def by_column(line) -> dict:
+        return {c: _d(line.column(c)) for c in ("unrestricted", "restricted", "endowment")}
+
     return {
         "start": r.start.isoformat(), "end": r.end.isoformat(), "currency": r.currency,
         "receipts": {x.key: _d(x.total) for x in r.receipts},
         "payments": {x.key: _d(x.total) for x in r.payments},
-        "columns": {"receipts": {x.key: {"unrestricted": _d(x.unrestricted),
-                                         "restricted": _d(x.restricted)} for x in r.receipts},
-                    "payments": {x.key: {"unrestricted": _d(x.unrestricted),
-                                         "restricted": _d(x.restricted)} for x in r.payments}},
+        "columns": {"receipts": {x.key: by_column(x) for x in r.receipts},
+                    "payments": {x.key: by_column(x) for x in r.payments},
+                    "transfers": by_column(r.transfers)},
         "total_receipts": _d(r.total_receipts),
         "total_payments": _d(r.total_payments),
         "cash_brought_forward": _d(r.cash_brought_forward),
         "cash_carried_forward": _d(r.cash_carried_forward),
+        "funds_brought_forward": {c: _d(n) for c, n in r.funds_brought_forward.items()},
+        "funds_carried_forward": {c: _d(n) for c, n in r.funds_carried_forward.items()},
         "cash_accounts": {a: {"brought_forward": _d(b), "carried_forward": _d(c)}
                           for a, (b, c) in r.cash_accounts.items()},
         "assets_and_liabilities": {
@@ -202,6 +220,13 @@ def receipts_payments_json(r: ReceiptsPayments) -> dict:
             "liabilities": {k: _d(v) for k, v in r.statement.liabilities.items()}},
         "foreign": {c: _d(n) for c, n in r.foreign.items()},
         "exchange_difference": _d(r.exchange_difference),
+        "exchange_by_class": {c: _d(n) for c, n in r.exchange_by_class.items()},
+        "prior": None if r.prior is None else {
+            "start": r.prior.start.isoformat(), "end": r.prior.end.isoformat(),
+            "total_receipts": _d(r.prior.total_receipts),
+            "total_payments": _d(r.prior.total_payments),
+            "cash_brought_forward": _d(r.prior.cash_brought_forward),
+            "cash_carried_forward": _d(r.prior.cash_carried_forward)},
     }
 
 

@@ -73,7 +73,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from beancount.core.data import Custom
+from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
 from reports import disclosure
@@ -97,7 +97,7 @@ from reports.transparency_model import (
     supporters_text,
 )
 from reports.transparency_sections import _make
-from reports.transparency_sums import _donor, _grant_funder, atom_key
+from reports.transparency_sums import _donor, _grant_funder, atom_key, fee_kinds
 from reports.transparency_words import DRAFT_NOTE, _join, fund_count
 
 # What callers use, wherever it now lives: the statement's model is in transparency_model.
@@ -132,7 +132,8 @@ def _build(entries: list, options: dict, funds: list[str] | None, as_of: datetim
 
 def gifts(entries: Iterable, options: dict, ends: list[datetime.date]) -> disclosure.Gifts:
     """Every fund's money raised as disclosure atoms: (fund, channel key, publication
-    period, calendar year) -> {donor (None for money given by no one identified): amount}."""
+    period, calendar year, via) -> {donor (None for money given by no one identified):
+    amount}; `via` is the platform and the fees charged on the gifts (disclosure.via)."""
     currency = reconciliation.operating_currency(options)
     out: disclosure.Gifts = defaultdict(lambda: defaultdict(Decimal))
     for txn, posting, fund in fundmodel.fund_postings(entries):
@@ -145,7 +146,7 @@ def gifts(entries: Iterable, options: dict, ends: list[datetime.date]) -> disclo
         ch = reconciliation.channel(posting.account)
         source = _grant_funder(txn, posting.account) if ch == GRANT else ""
         atom = (fund, atom_key(ch, source), disclosure.period_index(ends, txn.date),
-                txn.date.year)
+                txn.date.year, disclosure.via(posting.account, fee_kinds(txn)))
         out[atom][_donor(txn, posting)] += -w.number
     return out
 
@@ -274,4 +275,26 @@ def statement(entries: list, options: dict, funds: list[str] | None = None,
             f"published ({shown}); for any other day make an internal draft with --draft.")
     s, cells = _protected(entries, options, funds, as_of, public.ends.index(as_of),
                           public.cells, public.gifts, public.rules)
-    return replace(s, digest=disclosure.digest(cells, public.gifts))
+    return replace(s, digest=disclosure.digest(cells, public.gifts),
+                   choice=_choice(entries, public, as_of, today))
+
+
+def _choice(entries: list, public: _Public, as_of: datetime.date,
+            today: datetime.date | None) -> tuple[str, ...]:
+    """The period the statement covers and why it ends there: each later period end that
+    cannot be published, and the period not over yet."""
+    first = min(e.date for e in entries if isinstance(e, Transaction))
+    out = [f"period: {first} (the books' first entry) to {as_of}"]
+    for end in public.ends:
+        if end > as_of and end not in public.permitted:
+            out.append(f"  not to {end}: the gifts of the period that ends then came from "
+                       f"{FEWER} supporters, or would show by subtracting a published "
+                       "statement (they join the next period that can be published)")
+        elif end > as_of:
+            out.append(f"  not to {end}: you chose {as_of} (--as-of)")
+    today = today or datetime.date.today()
+    later = [e for e in disclosure.period_ends(entries, datetime.date.max) if e >= today]
+    if later:
+        out.append(f"  not to {later[0]}: that period is not over yet (its figures could "
+                   "still change after they were published)")
+    return tuple(out)

@@ -137,6 +137,8 @@ class Statement:
     form: Form = field(default_factory=lambda: Form())
     digest: str = ""
     years: str = "financial years ending 31 December"  # what the periods' years are
+    # For the treasurer, not the public: the period chosen and why no later one is.
+    choice: tuple[str, ...] = ()
 
 
 class TooFewSupporters(ReportError):

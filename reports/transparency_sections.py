@@ -317,14 +317,24 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
         periods=periods, notes=notes, form=form,
         years=ledger_options.fy_words(ledger_options.fy_end(entries)))
-    first = min((f.opened for f in fund_statements), default=as_of)
+    # "Since": the books' first transaction, not the day a fund was declared (init's
+    # start date may be years before anything happened).
+    first = min((e.date for e in entries if isinstance(e, Transaction)), default=as_of)
     # Every figure that holds gifts, as the atoms it sums: each raised line and total of
     # each section (its balance is that total less public spend and transfers), of the
-    # whole statement, and each period of the time series. The summary says nothing else.
+    # whole statement, and each period of the time series. Fees charged on gifts are
+    # cells too: with the platform's rate they give the gifts back, as does the spend of a
+    # period, which holds them. The summary says nothing else.
     every = frozenset(wanted)
     cells = [disclosure.Cell(funds_, upto, i.keys) for funds_, f in sections for i in f.raised]
     cells += [disclosure.Cell(funds_, upto) for funds_, _f in sections]
     cells += [disclosure.Cell(every, upto, i.keys) for i in raised]
     cells.append(disclosure.Cell(every, upto))
     cells += [disclosure.Cell(every, upto, None, frozenset(p.years)) for p in periods]
+    cells += [disclosure.Cell(funds_, upto, fee=kind) for funds_, f in sections
+              for kind, n in (("platform", f.platform_fees), ("payment", f.payment_fees)) if n]
+    if result.fees:
+        cells.append(disclosure.Cell(every, upto, fee=disclosure.ANY_FEE))
+        cells += [disclosure.Cell(every, upto, None, frozenset(p.years), disclosure.ANY_FEE)
+                  for p in periods]
     return _with_summary(result, first, _grant_original(total)), cells

@@ -16,6 +16,7 @@ from beancount.core.data import Transaction
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import funds as reconciliation
+from reports.classify import PAYMENT_FEES, PLATFORM_FEES
 from reports.transparency_model import (
     CHANNEL_LABELS,
     COURT_FEES,
@@ -136,6 +137,18 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
             label = ", ".join(sorted(titles.get(f, f) for f in others)) or "another fund"
             per_fund[fund].transfers[label] += -n
     return per_fund, total
+
+
+def fee_kinds(txn: Transaction) -> set[str]:
+    """The kinds of fee charged in a transaction ("platform", "payment"): a fee booked with
+    a gift is a known share of it, so it is as sensitive as the gift."""
+    kinds = set()
+    for p in txn.postings:
+        if p.account in PLATFORM_FEES:
+            kinds.add("platform")
+        elif p.account in PAYMENT_FEES:
+            kinds.add("payment")
+    return kinds
 
 
 def _source(account: str) -> str:

@@ -204,17 +204,32 @@ def _save(wb: Workbook, path: str | Path | BinaryIO) -> Path | BinaryIO:
 
 
 def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
+    """The SOFA with the prior year's total beside each line; the prior year by fund
+    class on its own sheet (SORP's comparatives); the funds note of each year."""
     wb = Workbook()
     ws = wb.active
     ws.title = "SOFA"
+    _sofa_sheet(ws, s, s.prior)
+    if s.prior:
+        _sofa_sheet(wb.create_sheet("SOFA (prior)"), s.prior, None, s.endowment)
+    _funds_sheet(wb.create_sheet("Funds note"), s.funds, s)
+    if s.prior:
+        _funds_sheet(wb.create_sheet("Funds note (prior)"), s.prior.funds, s.prior)
+    return _save(wb, path)
+
+
+def _sofa_sheet(ws: Worksheet, s: Sofa, prior: Sofa | None, endowment: bool | None = None
+                ) -> None:
+    """One year's SOFA by fund class; with `prior`, its total in a last column."""
+    endowment = s.endowment if endowment is None else endowment
     _put(ws, 1, 1, f"{s.title} Statement of financial activities".strip()).font = TITLE
     _put(ws, 2, 1, f"for the period {s.start.isoformat()} to {s.end.isoformat()}, "
          f"in {s.currency}")
-    prior = (f"Total {s.prior.start.isoformat()} to {s.prior.end.isoformat()}"
-             if s.prior else "Prior period")
+    last = ([f"Total {prior.start.isoformat()} to {prior.end.isoformat()}"] if prior
+            else [])
     _header(ws, 4, ["", "Unrestricted funds", "Restricted funds",
-                    *(["Endowment funds"] if s.endowment else []),
-                    f"Total {s.start.isoformat()} to {s.end.isoformat()}", prior])
+                    *(["Endowment funds"] if endowment else []),
+                    f"Total {s.start.isoformat()} to {s.end.isoformat()}", *last])
     ws.freeze_panes = "B5"
     row = 5
     section = None
@@ -227,34 +242,33 @@ def sofa_workbook(s: Sofa, path: str | Path | BinaryIO) -> Path | BinaryIO:
                 _put(ws, row, 1, titles[section], bold=True)
                 row += 1
         _row(ws, row, [r.label if r.is_total else f"  {r.label}", r.unrestricted, r.restricted,
-                       *([r.endowment] if s.endowment else []), r.total, r.prior_total],
-             bold=r.is_total)
+                       *([r.endowment] if endowment else []), r.total,
+                       *([r.prior_total] if prior else [])], bold=r.is_total)
         row += 1
     row += 1
     _note(ws, row, "Unrestricted funds include designated funds (SORP). Grants for specific "
           "litigation are income from charitable activities.", 5)
     _widths(ws, [42, 18, 18, 26, 26])
-    _funds_sheet(wb.create_sheet("Funds note"), s.funds, s)
-    if s.prior:
-        _funds_sheet(wb.create_sheet("Funds note (prior)"), s.prior.funds, s.prior)
-    return _save(wb, path)
 
 
 def _funds_sheet(ws: Worksheet, funds: list[FundMovement], s: Sofa) -> None:
     _put(ws, 1, 1, f"Movements in funds, {s.start.isoformat()} to {s.end.isoformat()}, "
          f"in {s.currency}").font = TITLE
+    # Gains/(losses) only where a fund has any (as the other renderings), so that each
+    # row adds up: brought forward + income - expenditure + gains + transfers.
+    gains = any(m.gains for m in funds)
+    keys = ("brought_forward", "income", "expenditure", *(["gains"] if gains else []),
+            "transfers", "carried_forward")
     _header(ws, 2, ["Fund", "Title", "Class", "Brought forward", "Income", "Expenditure",
-                    "Transfers", "Carried forward"])
+                    *(["Gains/(losses)"] if gains else []), "Transfers", "Carried forward"])
     ws.freeze_panes = "A3"
     row = 3
     for m in funds:
-        _row(ws, row, [m.fund, m.title, m.fund_class, m.brought_forward, m.income,
-                       m.expenditure, m.transfers, m.carried_forward])
+        _row(ws, row, [m.fund, m.title, m.fund_class, *(getattr(m, k) for k in keys)])
         row += 1
-    totals = [sum((getattr(m, k) for m in funds), Decimal(0)) for k in
-              ("brought_forward", "income", "expenditure", "transfers", "carried_forward")]
+    totals = [sum((getattr(m, k) for m in funds), Decimal(0)) for k in keys]
     _row(ws, row, ["Total", None, None, *totals], bold=True)
-    _widths(ws, [20, 44, 14, 16, 16, 16, 16, 16])
+    _widths(ws, [20, 44, 14, 16, 16, 16, 16, 16, 16])
 
 
 def tables_workbook(heading: str, tables, path: str | Path | BinaryIO) -> Path | BinaryIO:

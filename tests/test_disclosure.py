@@ -141,7 +141,7 @@ def test_consecutive_permitted_dates_never_differ_by_a_small_group(planted):
     # What came in between two permitted dates came from no donor or from at least 5.
     index = [public.ends.index(d) for d in public.permitted]
     for i, j in itertools.pairwise(index):
-        donors = {d for (_f, _k, period, _y), by in public.gifts.items() if i < period <= j
+        donors = {d for atom, by in public.gifts.items() if i < atom[2] <= j
                   for d, n in by.items() if d is not None and n}
         assert not 0 < len(donors) < 5, (public.ends[i], public.ends[j], len(donors))
 
@@ -166,7 +166,8 @@ def test_the_two_donor_fund_cannot_be_subtracted_out(planted, tmp_path):
     """Before: all funds less all-but-the-planted-fund gave 1,110.00 and 2 supporters."""
     entries, options = load(planted)
     whole = tr.statement(entries, options)
-    others = [f for f in FUNDS if f != "planted-appeal"]
+    declared = tr.fundmodel.declarations([e for e in entries if e.date <= whole.as_of])[0]
+    others = [f for f in FUNDS if f != "planted-appeal" and f in declared]
     with pytest.raises(tr.NotPublishable, match="Planted appeal"):
         tr.statement(entries, options, others)
     # "Other funds" less a fund shown there on its own elsewhere: every fund inside
@@ -177,7 +178,8 @@ def test_the_two_donor_fund_cannot_be_subtracted_out(planted, tmp_path):
     for f in inside:
         with pytest.raises(tr.ReportError):
             tr.statement(entries, options, [f])
-    result = run_cli("report", "transparency", *others, "--books", planted, "-o", tmp_path)
+    result = run_cli("report", "transparency", *others, "--books", planted, "-o", tmp_path,
+                     "--as-of", whole.as_of.isoformat())
     assert result.returncode == 1 and "Planted appeal" in result.stderr
 
 
@@ -213,11 +215,15 @@ def test_a_lone_bank_gift_shows_neither_as_a_channel_nor_where_it_is_held(plante
         for secret in SECRETS:
             assert f"{secret:,}" not in text and str(secret) not in text, (name, secret)
     entries, options = load(planted)
-    s = tr.statement(entries, options)
-    assert s.as_of > datetime.date(2022, 10, 12), "the statement holds the bank gift"
-    facial = next(f for f in s.funds if f.id == "jr-facial")
-    assert facial.raised_total > BANK_GIFT
-    assert not any(h.label == "in our bank account" for h in facial.held)
+    # No year end from the bank gift's on may be published: the crowdfunded case's fees
+    # are a known share of its card pledges, so its raised less its fees over the rate
+    # would be the bank gift (the fee leak of issue 29). Every later year end is refused.
+    public = tr._published(entries, options, None)
+    assert public.permitted[-1] < datetime.date(2022, 10, 12) < public.ends[-1]
+    for day in (d for d in public.ends if d > datetime.date(2022, 10, 12)):
+        for funds in (None, ["jr-facial"]):
+            with pytest.raises(tr.ReportError):
+                tr.statement(entries, options, funds, day)
     # A draft has no audit: there the lone channel still shows, so the check above can fail.
     draft = tr.statement(entries, options, draft=True)
     assert any(n == BANK_GIFT for _section, n in amounts(draft))
@@ -285,8 +291,11 @@ def test_publish_records_the_statement_and_later_ones_are_checked_against_it(tmp
     assert result.returncode == 1 and "demo books" in result.stderr
     # A statement of all funds but one, at a later year end, is checked against the
     # published one: planted-appeal's gifts came in 2020, inside the published year.
-    result = run_cli("report", "transparency", *[f for f in FUNDS if f != "planted-appeal"],
-                     "--books", books, "--as-of", "2022-12-31", "-o", tmp_path / "x")
+    declared = tr.fundmodel.declarations(
+        [e for e in entries if e.date <= datetime.date(2021, 12, 31)])[0]
+    result = run_cli("report", "transparency",
+                     *[f for f in FUNDS if f != "planted-appeal" and f in declared],
+                     "--books", books, "--as-of", "2021-12-31", "-o", tmp_path / "x")
     assert result.returncode == 1 and "Planted appeal" in result.stderr
     # Changing a gift inside the published period: every statement is refused, as anyone
     # holding the published one could subtract it from a new one.

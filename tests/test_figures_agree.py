@@ -133,8 +133,10 @@ def check_every_surface(books) -> dict[str, dict[str, Decimal]]:
         f["returned"] for f in reference.values())
 
     # The transparency statement: its headline adds up, its totals are the funds', and
-    # its firms are `legal --by firm`'s (court fees on their own line in both).
-    s = transparency.statement(entries, options)
+    # its firms are `legal --by firm`'s (court fees on their own line in both). The public
+    # statement of these books stops at 2022 (later years' fees would give a few bank
+    # gifts back), so the figures are compared on the internal draft of all of them.
+    s = transparency.statement(entries, options, draft=True)
     assert s.raised_total == sum(f["raised"] for f in reference.values())
     assert s.returned == sum(f["returned"] for f in reference.values())
     assert s.balance == sum(f["balance"] for f in reference.values())
@@ -144,7 +146,8 @@ def check_every_surface(books) -> dict[str, dict[str, Decimal]]:
     assert {f.firm: f.amount for f in s.spend_by_firm} == {
         k: v for k, v in legal.items() if k != "Court fees"}
     assert s.court_fees == legal["Court fees"]
-    page = run_cli("report", "transparency", "--books", books, "-o", books.parent / "site")
+    page = run_cli("report", "transparency", "--books", books, "--draft",
+                   "-o", books.parent / "site")
     assert page.returncode == 0, page.stderr
     md = (books.parent / "site" / "statement.md").read_text()
     assert ("| Returned |" in md) == bool(s.returned)

@@ -238,3 +238,25 @@ def test_ofx_statement(tmp_path, env):
     assert postings_sum(entries, "Assets:Bank:OFX") == Decimal("1050.00")  # its LEDGERBAL
     assert postings_sum(entries, "Assets:Transfers") == Decimal("-1000.00")
     assert got["ofx:OFX-T-2"].meta["donor"] != got["ofx:OFX-T-3"].meta["donor"]
+
+
+def test_a_pledge_without_identity_is_a_donor_of_one(tmp_path, env):
+    """Issue 29 finding 2: a pledge whose supporter id and email are empty was booked with
+    no donor, and published as the organisation's own money. Each is one donor now, its
+    pseudonym made from its row's id: two such pledges are two supporters."""
+    head = ("Transaction ID,Date,Campaign,Type,Supporter ID,Supporter name,Supporter email,"
+            "Message,Amount,Platform fee,Processing fee,Net,Refund of,Payout ID\n")
+    rows = ("CF-A-1,01/03/2023,the-case,pledge,,,,,2500.00,125.00,37.50,2337.50,,\n"
+            "CF-A-2,02/03/2023,the-case,pledge,,,,,2500.00,125.00,37.50,2337.50,,\n"
+            "CF-A-3,03/03/2023,the-case,pledge,SUP-9,Ann Example,ann@example.org,,10.00,"
+            "0.50,0.15,9.35,,\n")
+    export = tmp_path / "casefunder.csv"
+    export.write_text(head + rows, encoding="utf-8")
+    main = write_books(tmp_path / "b")
+    entries = imp(env, main, export)
+    donor = {t.meta["import-id"]: t.meta.get("donor") for t in txns(entries)}
+    assert all(donor[f"casefunder:CF-A-{i}"] for i in (1, 2, 3)), donor
+    assert len({donor[f"casefunder:CF-A-{i}"] for i in (1, 2, 3)}) == 3
+    # Imported again under the same key: the same pseudonyms, nothing added.
+    again = imp(env, main, export)
+    assert len(txns(again)) == len(txns(entries))

@@ -52,6 +52,8 @@ def test_every_row_worked_by_hand(books):
          D("5.01"), D("700.00"), 0, D("705.01"), D("5.01")),
         ("expenditure", "expenditure.comms", "Charitable activities: communications", False,
          D("3.00"), D("100.00"), 0, D("103.00"), D("3.00")),
+        ("expenditure", "expenditure.grants",
+         "Charitable activities: grants to other charities", False, 0, 0, 0, 0, 0),
         # insurance's 60% (12.00) and the office (15.00), not shared
         ("expenditure", "expenditure.other", "Other expenditure", False,
          D("27.00"), 0, 0, D("27.00"), 0),
@@ -281,7 +283,7 @@ def test_support_costs_declared_wrongly_are_refused(tmp_path):
         header = SORP_HEADER + f'2017-01-03 custom "support-costs" "Expenses:Running" "{shares}"\n'
         assert _error(tmp_path, "", header) == (
             f"BOOKS:{at}: support-costs Expenses:Running: shares must be expenditure "
-            "headings (comms, legal, other, raising, returned) adding up to 100")
+            "headings (comms, grants, legal, other, raising, returned) adding up to 100")
 
 
 def test_an_unknown_income_heading_is_refused(tmp_path):

@@ -97,14 +97,18 @@ def period_of(key: str, year: int) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-def check_sofa_page(fava, year: int, unlinked=()) -> int:
+def check_sofa_page(fava, year: int, unlinked=(), comparatives: bool = False) -> int:
     """Follow every figure's link on the year's SOFA page; returns how many were checked.
-    unlinked: the (row, column) figures that may have no link though not nil."""
+    unlinked: the (row, column) figures that may have no link though not nil.
+    comparatives: check the prior year's table by fund class instead."""
     _app, slug, client = fava
     page = client.get(f"/{slug}/extension/Statements/?year={year}").get_data(as_text=True)
     assert f"{year}-01-01 to {year}-12-31" in page
     checked = 0
-    for key, column, text, link in figures(page, "data-row"):
+    if comparatives:
+        year -= 1
+    for key, column, text, link in figures(page, "data-prior-row" if comparatives
+                                           else "data-row"):
         figure = amount(text)
         if link is None:
             # Only a nil figure goes without a trail, or one the test says has none.
@@ -133,6 +137,8 @@ def check_sofa_page(fava, year: int, unlinked=()) -> int:
             assert own, (year, key, column, txn)  # nothing shown that the figure leaves out
         assert total == figure, (year, key, column, link)
         checked += 1
+    if comparatives:
+        return checked
     for fund, key, text, link in figures(page, "data-fund"):  # the funds note
         figure = amount(text)
         if link is None:
@@ -166,6 +172,12 @@ def check_sofa_page(fava, year: int, unlinked=()) -> int:
 @pytest.mark.parametrize("year", [2017, 2019, 2022, 2024])
 def test_every_sofa_figure_links_to_a_journal_that_adds_up_to_it(fava, year):
     assert check_sofa_page(fava, year) >= 12
+
+
+@pytest.mark.parametrize("year", [2019, 2024])
+def test_the_prior_year_by_fund_class_links_to_journals_that_add_up(fava, year):
+    """The comparatives table: each class's figure of the year before, its journal."""
+    assert check_sofa_page(fava, year, comparatives=True) >= 8
 
 
 # A leftover returned under the fund's terms (expenditure, not negative income), and

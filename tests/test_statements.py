@@ -87,7 +87,7 @@ def test_receipts_and_payments_by_hand(tmp_path):
     r = receipts_payments(entries, options, start, end)
     got = {x.key: (x.unrestricted, x.restricted) for x in r.receipts}
     assert got == {"donations": (D("100.00"), D("1000.00")), "charitable": (0, D("4400.00")),
-                   "investments": (0, 0), "other": (0, 0)}
+                   "investments": (0, 0), "investments_sold": (0, 0), "other": (0, 0)}
     paid = {x.key: (x.unrestricted, x.restricted) for x in r.payments if x.total}
     assert paid == {"raising": (0, D("50.00")), "other": (D("30.00"), 0)}
     assert (r.total_receipts, r.total_payments) == (D("5500.00"), D("80.00"))
@@ -175,6 +175,11 @@ def test_basis_declared_in_the_books_heads_the_pack(demo, tmp_path):
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
     assert "1-receipts-payments.html" in names and "1-sofa.html" not in names
     assert "receipts basis" in r.stdout
+    # the policy note says which basis, and when income is recognised on it
+    notes = (tmp_path / "r" / "6-notes.html").read_text()
+    assert "Basis of preparation: receipts and payments accounts" in notes
+    assert "Income is recognised when received" in notes
+    assert "Basis of preparation: accruals" in (tmp_path / "a" / "6-notes.html").read_text()
     with demo.open("a") as f:
         f.write('\n2018-01-01 custom "fundledger-option" "basis" "cash"\n')
     r = run_cli("report", "pack", "--books", demo, "--year", "2024", "-o", tmp_path / "x")
@@ -215,7 +220,19 @@ def test_sample_pack_for_the_demo_s_last_year(cli):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["1-sofa.csv", "1-sofa.html", "2-balance-sheet.csv",
                      "2-balance-sheet.html", "3-trial-balance.csv", "3-trial-balance.html",
-                     "4-nominal-ledger.csv", "5-entries-behind.csv"]
+                     "4-nominal-ledger.csv", "5-entries-behind.csv", "6-notes.html"]
+    # every part an examiner expects beside the statements, and what is still missing
+    notes = (out / "6-notes.html").read_text()
+    for part in ("Accounting policies and basis of preparation", "Debtors and creditors",
+                 "Funds by class, this year and the prior year",
+                 "Funds note: each fund and its purpose", "Grants made and grants payable",
+                 "Related-party transactions and trustees&#39; expenses", "Staff costs",
+                 "Reserves", "Contingent liabilities (adverse costs orders)",
+                 "Events after the balance sheet date", "Approval by the trustees",
+                 "Independent examiner&#39;s report", "Still to be declared by the trustees"):
+        assert part in notes, part
+    assert "Still to be declared by the trustees" in r.stdout
+    assert "Comparatives: the prior year by fund class" in (out / "1-sofa.html").read_text()
     sheet = (out / "2-balance-sheet.html").read_text()
     assert "Analysis of net assets between funds" in sheet and "Funds of the charity" in sheet
     assert "Funds note" in (out / "1-sofa.html").read_text()

@@ -30,7 +30,11 @@ SHOWN = 20  # problems listed when the books would not load
 @click.option("--dry-run", is_flag=True,
               help="Check everything a real import checks and print the entries that would "
                    "be added, as beancount text; write nothing.")
-def command(files, books, fund, unclassified, dry_run) -> None:
+@click.option("--new-donor-key", "new_key", is_flag=True,
+              help="The donor key is lost for good: start a new one. Returning donors then "
+                   "get new pseudonyms (counted again as new supporters); without this "
+                   "flag, books holding pseudonyms refuse an import with no key.")
+def command(files, books, fund, unclassified, dry_run, new_key) -> None:
     """Import exports (PayPal, Stripe, crowdfunders, bank statements, solicitors' invoices,
     grant budgets, GoCardless, JustGiving, Enthuse, Open Collective) into BOOKS.
 
@@ -62,7 +66,10 @@ def command(files, books, fund, unclassified, dry_run) -> None:
         bar = click.progressbar(length=2 * len(files) + 1, label="importing", file=sys.stderr)
         bar.__enter__()
     try:
+        from importers.pseudonym import Pseudonymiser
+
         result = import_run.run(books, [str(f) for f in files], fund=fund, dry_run=dry_run,
+                                pseudo=Pseudonymiser(new_key=new_key),
                                 progress=(lambda _p: bar.update(1)) if bar else None,
                                 suspense=unclassified == "suspense")
     except Problem as e:

@@ -18,8 +18,11 @@ from reports import legal_render
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for reading, csv for a spreadsheet, json for "
                                       "other tools.")
+@click.option("--as-of", "as_of", type=DATE, default=None, metavar="DATE",
+              help="The books as they stood at the end of DATE: what was invoiced by then "
+                   "and still unpaid then (a year end's legal creditors).")
 @click.option("--brief", is_flag=True, help="Table format: the totals only, no invoice lines.")
-def command(books, since, by, fmt, brief) -> None:
+def command(books, since, by, as_of, fmt, brief) -> None:
     """Legal fees since a date, with the invoice behind every figure and totals.
 
     The firm is the one named on the line (counsel paid through the solicitors), else
@@ -27,7 +30,8 @@ def command(books, since, by, fmt, brief) -> None:
     marked unpaid and totalled separately.
     """
     entries, options = loaded(books)
-    data = report.legal_spend(entries, options, since.date() if since else None, by)
+    data = report.legal_spend(entries, options, since.date() if since else None, by,
+                              as_of.date() if as_of else None)
     echo_format(fmt, json=lambda: legal_render.json_text(data),
                 csv=lambda: legal_render.csv_text(data),
                 table=lambda: legal_render.table_text(data, lines=not brief))

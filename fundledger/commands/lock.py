@@ -24,8 +24,8 @@ def write(books, plan) -> None:
             "`fundledger demo DIR` and lock that")
 
     def changes(m):
-        entries, _options = loaded(m)
-        text, files = plan(entries)
+        entries, options = loaded(m)
+        text, files = plan(entries, options)
         return {**ledger_books.appended(m, {period_lock.LOCKS_FILE: text}), **files}
 
     try:
@@ -47,10 +47,20 @@ def command(books, through) -> None:
     lock and the entry.
 
     The lock (in locks.beancount) holds a digest of the entries' content, so reformatting
-    or moving an entry between files keeps it. Lock a later date to extend it; lift it
-    only with `fundledger unlock`, which leaves a visible entry with the reason.
+    or moving an entry between files keeps it; it also covers the books' options and
+    any later year end, support-cost shares or budget that would reach back into the
+    period. Lock a later date to extend it; lift it only with `fundledger unlock`, which
+    leaves a visible entry with the reason.
+
+    Prints the lock's digest: kept outside the books, `fundledger verify --digest`
+    proves the books against it even if the lock entry is later deleted.
     """
     day = through.date()
-    write(books, lambda entries: period_lock.lock_files(entries, day, datetime.date.today()))
+    write(books, lambda entries, options: period_lock.lock_files(
+        entries, day, datetime.date.today(), options))
+    lock = period_lock.head(loaded(ledger_books.resolve(books))[0])
     click.echo(f"Locked {shown(books)} through {day}; the lock is in "
                f"{period_lock.LOCKS_FILE}.")
+    # Kept outside the books (the trustees' minutes, the examiner's file), the digest
+    # proves them later even if the lock itself is deleted: `fundledger verify`.
+    click.echo(f"Lock digest (keep it outside the books): {lock.through} {lock.digest}")

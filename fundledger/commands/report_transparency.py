@@ -92,6 +92,8 @@ def command(funds: tuple[str, ...], books: Path, out: Path, as_of, draft: bool,
     click.echo(f"transparency statement written to {shown(out)}: "
                f"{', '.join(files)} ({transparency.fund_count(statement)} fund(s))"
                + (" -- INTERNAL DRAFT, not for publication" if draft else ""))
+    for line in statement.choice:  # the period it covers, and why it ends there
+        click.echo(line)
     if publish:
         text = disclosure.entry_text(datetime.date.today(), statement.as_of,
                                      list(funds) or None, statement.digest,

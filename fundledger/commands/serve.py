@@ -40,10 +40,11 @@ def create_app(main: Path):
 
     load_through_cache()
     app = fava_create_app([str(main)], load=True)
-    from importers.fava import no_raw_exports, plain_import_errors
+    from importers.fava import no_raw_exports, plain_import_errors, saves_imports
 
     plain_import_errors(app)
     no_raw_exports(app)
+    saves_imports(app)
     ledger = app.config["LEDGERS"].ledgers[0]
     writes.guard(ledger)  # even on books that do not enable the Funds page
     declared = [e.values[0].value for e in ledger.all_entries_by_type.Custom

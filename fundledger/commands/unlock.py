@@ -14,7 +14,8 @@ from ledger import lock as period_lock
 @click.command("unlock")
 @books_option
 @click.option("--reason", required=True, metavar="TEXT",
-              help="Why, e.g. the trustees' minute that allowed the correction.")
+              help="Why, in a few words: e.g. the trustees' minute that allowed the "
+              "correction.")
 @click.option("--from", "since", type=DATE, default=None, metavar="DATE",
               help="Lift every lock covering this day. Default: the latest lock only.")
 def command(books, reason, since) -> None:
@@ -24,7 +25,7 @@ def command(books, reason, since) -> None:
     again with `fundledger lock` once the correction is made.
     """
     day = since.date() if since else None
-    write(books, lambda entries: (period_lock.unlock_text(
+    write(books, lambda entries, _options: (period_lock.unlock_text(
         entries, reason, datetime.date.today(), day), {}))
     click.echo(f"Unlocked {shown(books)}; the reason is recorded in "
                f"{period_lock.LOCKS_FILE}.")

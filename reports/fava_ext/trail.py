@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 
 from ledger.funds import OPENING_ACCOUNT
-from reports.classify import CHANNELS, LEGAL_CATEGORIES, PAYMENT_FEES, PLATFORM_FEES
+from reports.classify import (
+    CHANNELS,
+    GAINS_PREFIXES,
+    LEGAL_CATEGORIES,
+    PAYMENT_FEES,
+    PLATFORM_FEES,
+)
 
 RETURNED = 'leftover:"^returned$"'
 
@@ -31,15 +37,24 @@ def _under(prefix: str) -> str:
 FEES = (*PLATFORM_FEES, *PAYMENT_FEES)
 OPENING = OPENING_ACCOUNT.removeprefix("Equity:Funds:")
 LEGAL = "Expenses:Legal"
+# Exchange differences and revaluations: a fund's gains/(losses), neither raised nor spent.
+GAINS = "^(" + "|".join(_under(p) for p in GAINS_PREFIXES) + ")"
+
+
+def _not_gains(root: str) -> str:
+    return "(?!" + "|".join(_under(p.removeprefix(root)) for p in GAINS_PREFIXES
+                            if p.startswith(root)) + ")"
+
 # field of the fund page -> regex of the accounts it sums (channels and categories below)
 ACCOUNTS = {
-    "raised": "^Income:",
+    "raised": "^Income:" + _not_gains("Income:"),
     "returned": "^Income:",
     "platform_fees": _exact(PLATFORM_FEES),
     "payment_fees": _exact(PAYMENT_FEES),
     "legal": "^" + _under(LEGAL),
-    "other": "^Expenses:(?!" + "|".join(a.removeprefix("Expenses:") + "$" for a in FEES)
-             + "|" + _under("Legal") + ")",
+    "other": "^Expenses:" + _not_gains("Expenses:") + "(?!" + "|".join(
+        a.removeprefix("Expenses:") + "$" for a in FEES) + "|" + _under("Legal") + ")",
+    "gains": GAINS,
     "transfers_in": f"^Equity:Funds:(?!{OPENING}$)",
     "transfers_out": f"^Equity:Funds:(?!{OPENING}$)",
     "brought_forward": f"^Equity:Funds:{OPENING}$",
@@ -52,7 +67,8 @@ def _channel(name: str) -> str | None:
         if channel == name:
             return "^" + prefix
     if name == "other":
-        return "^Income:(?!" + "|".join(p.removeprefix("Income:") for p, _c in CHANNELS) + ")"
+        return "^Income:" + _not_gains("Income:") + "(?!" + "|".join(
+            p.removeprefix("Income:") for p, _c in CHANNELS) + ")"
     return None
 
 
