@@ -246,15 +246,25 @@ def test_money_held_in_dollars_at_the_closing_rate(tmp_path):
 def test_books_kept_in_euros(tmp_path):
     main = tmp_path / "main.beancount"
     main.write_text(BOOKS.replace('"operating_currency" "GBP"', '"operating_currency" "EUR"')
-                    .replace("GBP", "EUR"))
+                    .replace("GBP", "EUR") + """
+2017-01-01 open Assets:PayPal
+2020-08-01 * "Donor" "Dollars, 10.00 USD for 9.00 EUR"
+  fund: "general"
+  Assets:PayPal  10.00 USD @@ 9.00 EUR
+  Income:Donations:Bank  -9.00 EUR
+2020-12-31 price USD 0.80 EUR
+""")
     entries, errors, options = ledger_books.load(main)
     assert errors == [], [ledger_books.format_error(e) for e in errors]
     tb = trial_balance(entries, options, START, END)
     assert (tb.currency, tb.start, tb.end) == ("EUR", START, END)
-    assert tb.total_debit == tb.total_credit == D("717.00")
+    # The dollars, booked at 9.00 EUR, are worth 8.00 at the closing rate: a loss of 1.00.
+    assert tb.lines[-1] == TrialLine(
+        "Exchange differences (money in other currencies at the closing rate)", D("1.00"))
+    assert tb.total_debit == tb.total_credit == D("726.00")
     rows = nominal_ledger(entries, options, START, END)
-    assert len(rows) == 13 and rows[0].balance == D("100.00")
-    assert len(entries_behind(entries, options, START, END)) == 12
+    assert len(rows) == 15 and rows[0].balance == D("100.00")
+    assert len(entries_behind(entries, options, START, END)) == 14
 
 
 MIXED = """\
@@ -262,6 +272,7 @@ option "operating_currency" "GBP"
 plugin "ledger.accruals"
 plugin "ledger.plugin"
 2017-01-01 open Assets:Bank:Current GBP
+2017-01-01 open Assets:Bank:Savings GBP
 2017-01-01 open Assets:Bank:Euro
 2017-01-01 open Assets:PayPal
 2017-01-01 open Liabilities:Creditors:Smith GBP
@@ -272,6 +283,10 @@ plugin "ledger.plugin"
 2017-01-01 custom "fund" "grant" "restricted"
   purpose: "Expenses:Legal"
   sofa-income: "donations"
+2019-06-01 * "Donor" "Savings, untouched in 2020"
+  fund: "general"
+  Assets:Bank:Savings  3.00 GBP
+  Income:Donations  -3.00 GBP
 2020-01-31 price USD 0.79 GBP
 2020-03-01 custom "grant-award" "grant" 100.00 EUR
   rate: 0.90
@@ -323,6 +338,9 @@ def test_rows_of_entries_with_no_narration_no_fund_a_plugins_postings_and_dollar
         at("2020-04-01", "Assets:PayPal"))
     assert got["Assets:Bank:Current", day(2020, 4, 2)].amount == D("1.00")
     assert ("Assets:PayPal", day(2020, 4, 2)) not in got
+    # An account with a balance brought forward and nothing in the year: that one row.
+    assert [r for r in got.values() if r.account == "Assets:Bank:Savings"] == [LedgerRow(
+        "Assets:Bank:Savings", START, "balance brought forward", "", 0, D("3.00"), "")]
     paid = [r for r in nominal_ledger(entries, options, START, END)
             if r.date == day(2020, 4, 4)]
     assert [(r.account, r.fund, r.amount) for r in paid] == [
