@@ -7,7 +7,6 @@ the net, the fee accounts the fees, the income account minus the gross.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 import numpy as np
@@ -19,16 +18,14 @@ from importers.parse import Parsed
 from importers.profile import NARRATION, Profile, Rule
 from importers.settings import Settings
 from importers.txn import Built, Post, Txn
-from ledger import funds
+from ledger import firms, funds
 
 OPENING = funds.OPENING_ACCOUNT  # money held before the books begin, in the general fund
-FIRM_NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
 
 
 def firm_key(name: str) -> str:
     """'Harbour & Vale LLP' -> 'Harbour-Vale': the firm's part of an account name."""
-    words = [w for w in re.split(r"[^A-Za-z0-9&]+", name) if w and w.casefold() not in FIRM_NOISE]
-    return "-".join(w[:1].upper() + w[1:] for w in words) or "Unknown"
+    return "-".join(w[:1].upper() + w[1:] for w in firms.words(name)) or "Unknown"
 
 
 class Builder:
@@ -67,7 +64,14 @@ class Builder:
         if not name:
             raise self.problem(row, f"the {self.p.name} profile names no '{key}' account: "
                                f'declare it with custom "fundledger-source" "{self.p.name}"')
-        name = name.replace("{firm}", firm_key(firm)) if "{firm}" in name else name
+        if "{firm}" in name:
+            # A firm the books declare has one client account and one name, whatever
+            # this export calls it (ledger.firms).
+            declared = firms.find(self.s.firms, firm)
+            if declared and declared.client_account and name.startswith("Assets:Held:"):
+                name = declared.client_account
+            else:
+                name = name.replace("{firm}", firm_key(declared.name if declared else firm))
         if name not in self._valid:  # an account is written bare: it must be one
             if not beancount_account.is_valid(name):
                 raise self.problem(row, f"{name!r} ('{key}' of the {self.p.name} profile or "

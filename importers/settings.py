@@ -24,6 +24,7 @@ from pathlib import Path
 from beancount.core.data import Custom, Transaction
 
 from importers.profile import Profile
+from ledger import firms as firmlib
 from ledger import funds
 
 SOURCE = "fundledger-source"
@@ -50,6 +51,7 @@ class Settings:
     # Payments converted in an earlier file of this run but not booked yet: id -> (gave,
     # its currency, got, its currency); the payment's own file prices it at that rate.
     converted: dict[str, tuple] = field(default_factory=dict)
+    firms: dict[str, firmlib.Firm] = field(default_factory=dict)  # the books' law firms
 
     def entry(self, iid: str):
         """The entry holding an import-id, in the books or from this run, or None."""
@@ -91,6 +93,7 @@ def _meta(entry: Custom) -> dict:
 
 def from_entries(entries, books_dir: Path | None = None, fund: str = "") -> Settings:
     s = Settings(fund_override=fund)
+    s.firms = firmlib.declarations(entries)
     for e in entries:
         if not isinstance(e, Custom):
             if isinstance(e, Transaction) and e.meta and "import-id" in e.meta:

@@ -42,6 +42,10 @@ TRANSFERS_ACCOUNT = "Equity:Funds:Transfers"
 # Money held before the books' first entry (an import's balance brought forward): the
 # statements show it as funds brought forward, never as a transfer from another fund.
 OPENING_ACCOUNT = "Equity:Funds:Opening"
+# Gains and losses (SORP: after net income/expenditure, before transfers): on investments
+# and exchange differences. A restricted fund may carry them whatever its purpose: a loss
+# on money it holds in euros is not spending (FRS 102 s30).
+GAINS_AND_LOSSES = ("Income:Gains", "Expenses:Losses", "Income:FX", "Expenses:FX")
 # The custom directive types the fund model reads.
 FUND, FUND_CLOSE, BUDGET = "fund", "fund-close", "fund-budget"
 FAVA_BUDGET = "budget"  # Fava's own per-account budget directive; not ours

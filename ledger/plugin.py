@@ -134,6 +134,7 @@ def rules(entries) -> tuple[list, list]:
                     f"{fund.closed}", txn))
             if (fund.fund_class in RESTRICTED and posting.account.startswith("Expenses:")
                     and not _within(posting.account, fund.purpose)
+                    and not _within(posting.account, fundmodel.GAINS_AND_LOSSES)
                     and not closing.donated_under_terms(txn, fund)):
                 errors.append(FundError(
                     where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "

@@ -32,7 +32,6 @@ from decimal import Decimal
 
 from beancount.core.data import Transaction
 
-from ledger import funds as fundmodel
 from ledger.rates import Rates, RateUsed
 from reports import classify, fx, opening
 from reports.classify import operating_currency
@@ -121,7 +120,7 @@ def assets_and_liabilities(entries, options, date: datetime.date) -> AssetsAndLi
             continue
         for p in txn.postings:
             if p.account.startswith(("Assets:", "Liabilities:")) and not fx.is_monetary(p, unit):
-                w = fundmodel.weight(p)
+                w = fx.booked(p, unit)
                 if w.currency == unit:
                     accounts[p.account] += w.number
                 else:
@@ -160,6 +159,7 @@ def balance_sheet(entries, options, date: datetime.date,
     unit = operating_currency(options)
     entries = opening.as_brought_forward(entries)
     position = assets_and_liabilities(entries, options, date)
+    fx.refuse_unrated(entries, options, date, position.foreign)
     summaries = reconcile(entries, options, as_of=date)
     # The unrealised exchange difference on what each fund holds in another currency
     # belongs to that fund, so its balance here is at the closing rate (FRS 102 s30.10).

@@ -37,6 +37,8 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
+from ledger import funds as fundmodel
+
 
 class Heading(NamedTuple):
     key: str
@@ -76,7 +78,7 @@ _INCOME_PREFIXES = (
 )
 # Gains and losses (SORP: after net income/expenditure, before transfers): on investments,
 # and realised exchange differences.
-GAINS_PREFIXES = ("Income:Gains", "Expenses:Losses", "Income:FX", "Expenses:FX")
+GAINS_PREFIXES = fundmodel.GAINS_AND_LOSSES
 _EXPENSE_PREFIXES = (
     ("Expenses:Fees", "raising"),
     ("Expenses:Legal", "legal"),

@@ -126,6 +126,13 @@ class FunderReport:
     balance_gbp: Decimal  # the fund's balance at the end (ledger.funds.balances)
     fx_difference: Decimal | None
     fx_method: str
+    # What reconciles "remaining in GBP" (received less spent) to the fund's balance: the
+    # accrued award not yet received (the debtor, at the award-date rate) and the fund's
+    # other income and transfers, both to date (a tranche's exchange difference on the
+    # accrued award is already in what was received), so that
+    # remaining_gbp + accrued_gbp + other_to_date_gbp == balance_gbp.
+    accrued_gbp: Decimal = Decimal(0)
+    other_to_date_gbp: Decimal = Decimal(0)
 
 
 def _line_of(posting, txn, maps: list[tuple[str, str]]) -> str:
@@ -211,6 +218,7 @@ def funder_report(entries: list, options: dict, fund: str,
         raise ReportError(f"the period starts ({start}) after it ends ({end})")
 
     tranches, all_received, all_received_gbp, other_gbp = [], ZERO, ZERO, ZERO
+    other_to_date = ZERO
     pool: list[Tranche] = []  # every tranche received by the end, in order: spend draws on it
     spend_postings = []
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
@@ -236,8 +244,11 @@ def funder_report(entries: list, options: dict, fund: str,
             if w.currency != gbp:
                 raise ReportError(f"{where(posting, txn)}: spend must be booked in {gbp}")
             spend_postings.append((txn, posting, w.number))
-        elif txn.date >= start:  # a release of the leftover, a top-up, interest
-            other_gbp -= fundmodel.weight(posting).number
+        else:  # a release of the leftover, a top-up, interest, an exchange difference
+            if posting.account != accruals.FX:  # received (above) is what the bank got
+                other_to_date -= fundmodel.weight(posting).number
+            if txn.date >= start:
+                other_gbp -= fundmodel.weight(posting).number
 
     # Tranches of an accrued award settle its debtor (ledger.accruals) and keep the pounds
     # actually received on the settling posting.
@@ -351,7 +362,21 @@ def funder_report(entries: list, options: dict, fund: str,
         remaining=award - spent_to_date, remaining_gbp=all_received_gbp - spent_to_date_gbp,
         award_gbp=award_gbp, other_gbp=other_gbp,
         balance_gbp=fundmodel.balances(entries, until=end).get(fund, {}).get(gbp, ZERO),
-        fx_difference=fx, fx_method=fx_method)
+        fx_difference=fx, fx_method=fx_method,
+        accrued_gbp=_accrued(entries, fund, gbp, end), other_to_date_gbp=other_to_date)
+
+
+def _accrued(entries, fund: str, gbp: str, end: datetime.date) -> Decimal:
+    """The accrued award still to be received at `end` (ledger.accruals' debtor, in
+    pounds at the award-date rate it was booked at)."""
+    total = ZERO
+    for txn in entries:
+        if isinstance(txn, Transaction) and txn.date <= end and txn.meta.get("fund") == fund:
+            for p in txn.postings:
+                if p.account == accruals.DEBTOR:
+                    w = fundmodel.weight(p)
+                    total += w.number if w.currency == gbp else ZERO
+    return total
 
 
 def _fund_meta(entries: Iterable, fund: str) -> dict:

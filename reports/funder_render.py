@@ -37,6 +37,10 @@ def as_json(r: FunderReport) -> dict:
         "period_in_unit": str(r.spent_gbp),
         "to_date_in_unit": str(r.spent_to_date_gbp),
         "uncovered_in_unit": str(r.uncovered_gbp),
+        "remaining_in_unit": str(r.remaining_gbp),
+        "accrued_in_unit": str(r.accrued_gbp),
+        "other_to_date_in_unit": str(r.other_to_date_gbp),
+        "balance_in_unit": str(r.balance_gbp),
     }
 
 

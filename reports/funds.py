@@ -21,6 +21,7 @@ from decimal import Decimal
 from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
+from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
 from ledger.plugin import RESTRICTED
@@ -169,8 +170,11 @@ def show_money(number: Decimal, currency: str) -> str:
 COURT = "Court fees"  # court fees are the court's, not the firm's that paid them over
 
 
-def firm_of(posting, txn: Transaction) -> str:
-    """The firm paid: the posting's `firm:` (counsel paid via solicitors), else the payee.
+def firm_of(posting, txn: Transaction, firms: dict | None = None) -> str:
+    """The firm paid: the posting's `firm:` (counsel paid via solicitors), else the payee;
+    where the books declare firms (ledger.firms), the declared firm's name, found by its
+    `firm:`, its client account or the payee, and never a bank's name for spend no
+    declared firm claims (that is "(firm not named)" unless a `firm:` names one).
 
     A court fee is paid through the solicitors but to the court: it is not the firm's
     fee, so it is grouped as "Court fees" wherever legal spend is shown by firm (`funds`,
@@ -178,6 +182,12 @@ def firm_of(posting, txn: Transaction) -> str:
     line): one firm total on every surface."""
     if legal_category(posting.account) == "court fees":
         return COURT
+    if firms:
+        found = firmlib.of_posting(posting, txn, firms)
+        if found is not None:
+            return found.name
+        named = (posting.meta or {}).get("firm") or txn.meta.get("firm")
+        return str(named) if named else firmlib.NOT_NAMED
     if posting.meta and posting.meta.get("firm"):
         return str(posting.meta["firm"])
     return txn.payee or txn.narration or "(no firm named)"
@@ -303,6 +313,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     invoice_funds = _invoice_funds(entries)
     acc: dict[str, _Acc] = {fid: _Acc() for fid in declared}
     rates = Rates(entries, unit)
+    firms = firmlib.declarations(entries)
 
     def value(p, txn) -> Amount:
         """The posting's weight, a foreign one at the books' rate on its date (if any)."""
@@ -348,7 +359,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             elif account in PAYMENT_FEES:
                 a.payment += n
             elif account.startswith("Expenses:Legal:") or account == "Expenses:Legal":
-                a.legal_firm[firm_of(p, txn)] += n
+                a.legal_firm[firm_of(p, txn, firms)] += n
                 a.legal_cat[legal_category(account)] += n
             elif account.startswith("Expenses:"):
                 a.other[account] += n

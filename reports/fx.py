@@ -27,7 +27,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.rates import NoRate, Rates
-from reports.classify import operating_currency
+from reports.classify import ReportError, operating_currency, where
 from reports.funds import _first_unrestricted, _invoice_funds, holding_fund
 
 ZERO = Decimal("0.00")
@@ -48,9 +48,19 @@ class Retranslation(NamedTuple):
         return self.closing - self.booked
 
 
+def booked(posting, unit: str) -> Amount:
+    """What a posting moved, for money: an amount in the books' currency is that amount,
+    even where a price says what it bought (a PayPal conversion's `-19.20 GBP @@ 24.00
+    USD` took £19.20 out of the account, not $24); anything else, its weight."""
+    if posting.units.currency == unit and posting.cost is None:
+        return posting.units
+    return fundmodel.weight(posting)
+
+
 def is_monetary(posting, unit: str) -> bool:
-    return (posting.account.startswith(HOLDING_ROOTS) and posting.cost is None
-            and posting.units.currency != unit)
+    # the currency first: most postings are in the operating currency
+    return (posting.units.currency != unit and posting.cost is None
+            and posting.account.startswith(HOLDING_ROOTS))
 
 
 class Retranslated(NamedTuple):
@@ -61,20 +71,27 @@ class Retranslated(NamedTuple):
 def retranslate(entries, options, date: datetime.date,
                 rates: Rates | None = None) -> Retranslated:
     """Each fund's foreign-currency holdings at `date` (inclusive), booked and closing."""
+    return retranslate_at(entries, options, [date], rates)[0]
+
+
+def retranslate_at(entries, options, dates: list[datetime.date],
+                   rates: Rates | None = None) -> list[Retranslated]:
+    """`retranslate` at each of `dates`, reading the books once (a SOFA needs the start
+    and the end of its period)."""
     unit = operating_currency(options)
+    last = max(dates)
+    entries = [e for e in entries if e.date <= last]
+    held = [t for t in entries if isinstance(t, Transaction)
+            and any(is_monetary(p, unit) for p in t.postings)]
+    if not held:  # most books: nothing held in another currency, nothing to look up
+        return [Retranslated([], {}) for _d in dates]
     rates = rates or Rates(entries, unit)
-    entries = [e for e in entries if e.date <= date]
     declared, _b, _e = fundmodel.declarations(entries)
     default = _first_unrestricted(declared)
     invoice_funds = _invoice_funds(entries)
-    units: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    booked: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
-    unrated: set[tuple] = set()
-    for txn in entries:
-        if not isinstance(txn, Transaction):
-            continue
-        if not any(is_monetary(p, unit) for p in txn.postings):
-            continue
+    # (txn date, key, units, booked value or None where no rate) of every monetary posting
+    moves = []
+    for txn in held:
         txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
                      if fundmodel.is_fund_account(p.account)} - {None}
         for p in txn.postings:
@@ -82,12 +99,26 @@ def retranslate(entries, options, date: datetime.date,
                 continue
             key = (holding_fund(p, txn, txn_funds, invoice_funds, default), p.account,
                    p.units.currency)
-            units[key] += p.units.number
-            w = fundmodel.weight(p)
             try:
-                booked[key] += rates.value(w, txn.date)
+                value = rates.value(fundmodel.weight(p), txn.date)
             except NoRate:
-                unrated.add(key)
+                value = None
+            moves.append((txn.date, key, p.units.number, value))
+    return [_at(moves, date, rates) for date in dates]
+
+
+def _at(moves, date: datetime.date, rates: Rates) -> Retranslated:
+    units: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    booked: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    unrated: set[tuple] = set()
+    for day, key, n, value in moves:
+        if day > date:
+            continue
+        units[key] += n
+        if value is None:
+            unrated.add(key)
+        else:
+            booked[key] += value
     out = []
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for key, n in units.items():
@@ -110,3 +141,23 @@ def by_fund(items: list[Retranslation]) -> dict[str | None, Decimal]:
     for r in items:
         out[r.fund] += r.difference
     return {f: n for f, n in out.items() if n}
+
+
+def refuse_unrated(entries, options, until: datetime.date, foreign: dict[str, Decimal],
+                   rates: Rates | None = None) -> None:
+    """Raise ReportError for money held in a currency with no rate at all (`foreign`),
+    naming the account, the first day it has none and the `price` line to add: a
+    statement never leaves a holding out in silence."""
+    if not foreign:
+        return
+    unit = operating_currency(options)
+    rates = rates or Rates(entries, unit)
+    for txn in entries:
+        if not isinstance(txn, Transaction) or txn.date > until:
+            continue
+        for p in txn.postings:
+            if (is_monetary(p, unit) and p.units.currency in foreign
+                    and fundmodel.weight(p).currency != unit
+                    and rates.rate(p.units.currency, txn.date) is None):
+                raise ReportError(f"{where(p, txn)}: {p.account} holds "
+                                  f"{p.units.currency}: {NoRate(p.units.currency, unit, txn.date)}")

@@ -1,10 +1,12 @@
 """Legal fees since a date: every Expenses:Legal posting, with its invoice, grouped.
 
-The firm is the posting's `firm:` (counsel paid through the solicitors), else the
+The firm is `reports.funds.firm_of`'s: the declared firm (ledger.firms) where the books
+declare firms, else the posting's `firm:` (counsel paid through the solicitors), else the
 transaction's payee. Amounts are posting weights in the operating currency. Fees are
-counted when booked (the invoice date); a booked invoice still owed is marked unpaid
-and its amount is also given as a separate "unpaid" total. With an `as_of` date, the
-books as they stood then: what was invoiced and still unpaid at that date.
+counted when booked (the invoice date), a foreign fee at the books' rate on its date
+(ledger.rates; `foreign` holds any with no rate at all); a booked invoice still owed is
+marked unpaid and its amount is also given as a separate "unpaid" total. With an `as_of`
+date, the books as they stood then: what was invoiced and still unpaid at that date.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from beancount.core import amount as amount_lib
 from beancount.core.data import Transaction
 
+from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
+from ledger.rates import NoRate, Rates
 from reports.classify import legal_category
 from reports.funds import ZERO, firm_of, operating_currency, unpaid_invoices
 
@@ -76,6 +81,8 @@ def legal_spend(entries, options, since: datetime.date | None = None,
         entries = [e for e in entries if e.date <= as_of]
     unit = operating_currency(options)
     unpaid = {i.number for i in unpaid_invoices(entries)}
+    firms = firmlib.declarations(entries)
+    rates = Rates(entries, unit)
     lines: list[LegalLine] = []
     foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
@@ -88,12 +95,15 @@ def legal_spend(entries, options, since: datetime.date | None = None,
             if not (p.account == "Expenses:Legal" or p.account.startswith("Expenses:Legal:")):
                 continue
             w = fundmodel.weight(p)
-            if w.currency != unit:
-                foreign[w.currency] += w.number
-                continue
+            if w.currency != unit:  # at the books' rate on its date (ledger.rates)
+                try:
+                    w = amount_lib.Amount(rates.value(w, txn.date), unit)
+                except NoRate:
+                    foreign[w.currency] += w.number
+                    continue
             lines.append(LegalLine(
                 date=txn.date, fund=fundmodel.posting_fund(p, txn) or "",
-                firm=firm_of(p, txn), category=legal_category(p.account), account=p.account,
+                firm=firm_of(p, txn, firms), category=legal_category(p.account), account=p.account,
                 invoice=str(invoice) if invoice else None, narration=txn.narration or "",
                 amount=w.number,
                 paid=not owed_without_invoice and str(invoice) not in unpaid))

@@ -37,8 +37,9 @@ date (its entry's own, else the books' `price`: `ledger.rates`), and money held 
 another currency at the closing rate (`reports.fx`), so the invariant holds with the
 exchange difference on that money added to the receipts and payments
 (`exchange_difference`, a gain positive; by fund class in `exchange_by_class`, from the
-fund holding the money). Amounts in other currencies with no rate at all are not
-counted (they have no pound value); they are listed in `foreign`.
+fund holding the money). Money in a currency with no rate at all has no pound value:
+the account is refused (reports.fx.refuse_unrated), naming the `price` line to add,
+rather than left out.
 """
 
 from __future__ import annotations
@@ -159,9 +160,9 @@ def cash_balances(entries, options, until: datetime.date, rates: Rates | None = 
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
-            for p in txn.postings:
+            for p in txn.postings:  # money in another currency: at the closing rate, below
                 if classify.is_cash(p.account) and not fx.is_monetary(p, unit):
-                    w = fundmodel.weight(p)
+                    w = fx.booked(p, unit)
                     if w.currency == unit:
                         out[p.account] += w.number
     difference: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -209,7 +210,7 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
     period, earlier = _cells(), _cells()
 
     def value(p, txn) -> Amount:
-        w = fundmodel.weight(p)
+        w = fx.booked(p, unit)
         try:
             return Amount(rates.value(w, txn.date), unit)
         except NoRate:
@@ -300,6 +301,8 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
 
     r = lines(receipts, classify.RECEIPT_HEADINGS)
     pay = lines(payments, classify.PAYMENT_HEADINGS)
+    statement = assets_and_liabilities(entries, options, end)
+    fx.refuse_unrated(entries, options, end, {**statement.foreign, **foreign}, rates)
     moved = Line("transfers", TRANSFERS, *(transfers[c] for c in COLUMNS))
 
     def column(fund_id):
@@ -331,7 +334,7 @@ def receipts_payments(entries: list, options: dict, start: datetime.date,
         total_payments=sum((x.total for x in pay), ZERO),
         cash_brought_forward=sum(before.values(), ZERO),
         cash_carried_forward=sum(after.values(), ZERO), cash_accounts=accounts,
-        statement=assets_and_liabilities(entries, options, end),
+        statement=statement,
         foreign={c: n for c, n in foreign.items() if n}, transfers=moved,
         funds_brought_forward=funds_bf, funds_carried_forward=funds_cf,
         endowment=any(f.fund_class == "endowment" for f in declared.values()),

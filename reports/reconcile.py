@@ -9,8 +9,13 @@ about, the books' balance that day (before that day's entries, as beancount chec
 balance), the difference, and the entries since: money the books record that no
 statement has shown yet.
 
-An account is reconciled when it has a statement balance, agrees with it, and nothing
-was booked to it after that statement (or when it was never used). Pure function over loaded entries; nothing here
+Every money account is a holding account (`reports.classify.is_cash`: whatever is not a
+fixed asset or a debtor), so one an import has just opened under any name is listed too.
+An account is reconciled when it has a statement balance, agrees with it, nothing was
+booked to it after that statement (or when it was never used), and its balance is not
+below zero: money cannot be overdrawn from a platform, PayPal or a client account, and a
+bank below zero in the books but not on its statement means an entry is missing or on the
+wrong account. Pure function over loaded entries; nothing here
 reads or writes files.
 """
 
@@ -24,12 +29,13 @@ from typing import NamedTuple
 from beancount.core.data import Balance, Open, Transaction
 
 from ledger import funds as fundmodel
+from reports.classify import is_cash
 from reports.funds import show_money
 
-# Where money physically sits (docs/books.md): these accounts have statements.
-HOLDING = ("Assets:Bank", "Assets:PayPal", "Assets:Stripe", "Assets:GoCardless",
-           "Assets:Platforms", "Assets:OpenCollective", "Assets:Held")
 ZERO = Decimal(0)
+# Money in transit between our own accounts has no statement of its own: it is
+# reconciled when everything sent has arrived (its balance is nil).
+IN_TRANSIT = "Assets:Transfers"
 
 
 class AccountCheck(NamedTuple):
@@ -45,7 +51,15 @@ class AccountCheck(NamedTuple):
     balance: Decimal  # the books' balance at the end of the day asked about
 
     @property
+    def overdrawn(self) -> bool:
+        return self.balance < 0
+
+    @property
     def reconciled(self) -> bool:
+        if self.overdrawn:
+            return False
+        if self.account == IN_TRANSIT and self.statement is None:
+            return self.balance == 0
         if self.statement is None:  # an account never used holds nothing to check
             return not self.since and self.balance == 0
         return self.difference == 0 and not self.since
@@ -54,6 +68,11 @@ class AccountCheck(NamedTuple):
         """Why the account is not reconciled, in a treasurer's words (None when it is)."""
         if self.reconciled:
             return None
+        if self.overdrawn:
+            return below_zero(self.account, self.balance, self.currency)
+        if self.account == IN_TRANSIT and self.statement is None:
+            return (f"{self.account}: {show_money(self.balance, self.currency)} sent between "
+                    "our own accounts has not arrived (book its arrival)")
         if self.statement is None:
             held = f" ({show_money(self.balance, self.currency)} held)" if self.currency else ""
             return f"{self.account} has no statement balance in the books{held}"
@@ -69,7 +88,20 @@ class AccountCheck(NamedTuple):
 
 
 def is_holding(account: str) -> bool:
-    return any(account == p or account.startswith(p + ":") for p in HOLDING)
+    """Where money physically sits (docs/books.md): the accounts that have statements."""
+    return is_cash(account)
+
+
+def below_zero(account: str, balance: Decimal, currency: str) -> str:
+    return (f"{account} is below zero ({show_money(balance, currency)}): money cannot be "
+            "taken from where there is none; an entry is missing or booked to the wrong "
+            "account (two names for one account?)")
+
+
+def overdrawn(entries) -> list[str]:
+    """Every money account whose balance at the books' end is below zero, in words."""
+    return [below_zero(c.account, c.balance, c.currency)
+            for c in reconcile_accounts(entries) if c.overdrawn]
 
 
 def reconcile_accounts(entries, as_of: datetime.date | None = None) -> list[AccountCheck]:

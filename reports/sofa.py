@@ -205,8 +205,8 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
     # difference to the start of the period is brought forward, the year's change is an
     # unrealised gain or loss of the fund holding it. No posting is behind it.
     day_before = start - datetime.timedelta(days=1)
-    before = fx.by_fund(fx.retranslate(entries, options, day_before, rates).items)
-    after = fx.by_fund(fx.retranslate(entries, options, end, rates).items)
+    before, after = (fx.by_fund(r.items) for r in
+                     fx.retranslate_at(entries, options, [day_before, end], rates))
     for fund_id in sorted(set(before) | set(after), key=str):
         fund = declared.get(fund_id) if fund_id else None
         if fund is None:

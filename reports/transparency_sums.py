@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from beancount.core.data import Transaction
 
+from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import funds as reconciliation
@@ -91,6 +92,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     per_fund: dict[str, _Acc] = defaultdict(_Acc)
     total = _Acc()
     year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
+    firms = firmlib.declarations(entries)
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
@@ -129,7 +131,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
             for acc in accs:
                 acc.year_spent[year] += n
                 if account.startswith("Expenses:Legal") and category != COURT_FEES:
-                    acc.legal[(_firm(txn, posting), category)] += n
+                    acc.legal[(_firm(txn, posting, firms), category)] += n
         elif account == fundmodel.TRANSFERS_ACCOUNT:
             others = {f for p in txn.postings
                       if p.account == fundmodel.TRANSFERS_ACCOUNT
@@ -157,12 +159,19 @@ def _source(account: str) -> str:
     return parts[-1] if len(parts) > 2 else (parts[1] if len(parts) == 2 else "")
 
 
-def _firm(txn: Transaction, posting) -> str:
+def _firm(txn: Transaction, posting, firms: dict | None = None) -> str:
+    """The firm paid, as `legal --by firm` names it: where the books declare firms
+    (ledger.firms), the declared firm's name, never a bank's."""
+    if firms:
+        found = firmlib.of_posting(posting, txn, firms)
+        if found is not None:
+            return found.name
     firm = (posting.meta or {}).get("firm")
     if firm:
         return firm
-    # The payee of a gift is a donor: never name it, even if a legal posting rides along.
-    if txn.payee and not _donor(txn, posting):
+    # The payee of a gift is a donor: never name it, even if a legal posting rides along;
+    # where firms are declared, a payee no declared firm matches is a bank's, not a firm.
+    if txn.payee and not _donor(txn, posting) and not firms:
         return txn.payee
     return "other legal costs"
 

@@ -133,9 +133,13 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
          r.spent_to_date_gbp),
         (f"Remaining of the award ({cur}): awarded less spent to date", r.remaining),
         (f"Remaining in {gbp}: received less spent, to date", r.remaining_gbp),
+        ((f"Add: the award accrued and not yet received (debtor at the award-date rate, "
+         f"{gbp})"), r.accrued_gbp),
+        (f"Add: other income and transfers in/(out), to date ({gbp})", r.other_to_date_gbp),
+        (f"Fund balance at {r.end.isoformat()} ({gbp}): remaining plus the two lines above",
+         r.balance_gbp),
         (f"Other income and transfers in/(out) of the fund in the period ({gbp})",
          r.other_gbp),
-        (f"Fund balance at {r.end.isoformat()} ({gbp})", r.balance_gbp),
         (f"Exchange difference ({gbp})", r.fx_difference),
     ]:
         _put(ws, row, 1, label, bold=True)

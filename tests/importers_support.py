@@ -104,3 +104,14 @@ def postings_sum(entries, account: str, **meta) -> Decimal:
         if all(t.meta.get(k) == v for k, v in meta.items()):
             total += sum((p.units.number for p in t.postings if p.account == account), Decimal(0))
     return total
+
+
+def init_books(folder: Path, name: str = "Import Test") -> tuple[Path, dict[str, str]]:
+    """New books made by `fundledger init` in folder/books, and the CLI environment with a
+    donor key of their own: what a treasurer starts an import from."""
+    from conftest import cli_env, run_cli
+
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(folder / "donor.key"))
+    made = run_cli("init", folder / "books", "--name", name, env=env)
+    assert made.returncode == 0, made.stderr
+    return folder / "books", env

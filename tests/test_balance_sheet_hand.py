@@ -1,6 +1,7 @@
 """The balance sheet on the hand-worked books of tests/statements_books.py (SORP_JOURNAL)
 with a few entries more: a debtor, an unpaid invoice, a long-term loan held by the
-solicitors, dollars with no rate, and funds opened on and after the day. Every line, fund
+solicitors, dollars with no rate (refused by the balance sheet, translated once the
+books hold a rate), and funds opened on and after the day. Every line, fund
 and cell of the analysis of net assets worked by hand, in the test process (so mutation
 testing sees each test reach the code it checks)."""
 
@@ -17,6 +18,7 @@ from reports.balance_sheet import (
     assets_and_liabilities,
     balance_sheet,
 )
+from reports.classify import ReportError
 from tests.statements_books import SORP_HEADER, load, write_sorp
 
 D = Decimal
@@ -67,6 +69,16 @@ def books(tmp_path):
     return load(write_sorp(tmp_path / "sorp", MORE))
 
 
+# The dollars at a rate the books hold: 6.00 + 4.00 USD at 0.80 = 8.00 GBP more for
+# general, held in PayPal at the year end's rate (the same 0.80): no exchange difference.
+PRICED = MORE.rstrip() + "\n    2023-12-04 price USD 0.80 GBP\n    "
+
+
+@pytest.fixture
+def priced(tmp_path):
+    return load(write_sorp(tmp_path / "priced", PRICED))
+
+
 def test_assets_and_liabilities_worked_by_hand(books):
     p = assets_and_liabilities(*books, YEAR_END)
     assert (p.date, p.currency) == (YEAR_END, "GBP")
@@ -93,17 +105,26 @@ def test_assets_and_liabilities_worked_by_hand(books):
                                            "creditors_after_one_year": 0}, {})
 
 
-def test_balance_sheet_worked_by_hand(books):
-    b = balance_sheet(*books, YEAR_END, prior=day(2022, 12, 31))
+def test_dollars_with_no_rate_are_refused_not_left_out(books):
+    with pytest.raises(ReportError, match=r"main\.beancount:\d+: Assets:PayPal holds USD: no "
+                                          r"rate from USD to GBP on or before 2023-12-04: "
+                                          r"add the rate to the books, e\.g\. `2023-12-04 "
+                                          r"price USD <rate> GBP`"):
+        balance_sheet(*books, YEAR_END)
+
+
+def test_balance_sheet_worked_by_hand(priced):
+    b = balance_sheet(*priced, YEAR_END, prior=day(2022, 12, 31))
     assert (b.title, b.currency, b.date) == ("Hand Worked Trust", "GBP", YEAR_END)
-    assert b.funds == {"unrestricted": D("612.98"), "designated": D("30.00"),
+    assert b.funds == {"unrestricted": D("620.98"), "designated": D("30.00"),
                        "restricted": D("1077.00"), "endowment": D("525.00")}
-    assert b.total_funds == b.position.net_assets == D("2244.98")
-    # debtors 100 + cash 1,739.98 + held 200 - owed within a year 120
-    assert b.net_current_assets == D("1919.98")
+    assert b.total_funds == b.position.net_assets == D("2252.98")
+    assert b.position.accounts["Assets:PayPal"] == D("8.00")
+    # debtors 100 + cash 1,739.98 + 8.00 + held 200 - owed within a year 120
+    assert b.net_current_assets == D("1927.98")
     # the case closed in September at nil is gone; `late`, opened on the day, is there
     assert [(f.fund, f.title, f.fund_class, f.balance) for f in b.fund_balances] == [
-        ("general", "General fund", "unrestricted", D("612.98")),
+        ("general", "General fund", "unrestricted", D("620.98")),
         ("reserve", "Reserve", "designated", D("30.00")),
         ("grant", "Litigation grant", "restricted", D("470.00")),
         ("core", "Core grant", "restricted", D("607.00")),
@@ -114,7 +135,7 @@ def test_balance_sheet_worked_by_hand(books):
     # loan's money at the firm against the loan; the grants' bank and the grant's creditor
     assert b.analysis == {
         "unrestricted": {"fixed_assets": 0, "debtors": D("100.00"),
-                         "cash_at_bank": D("542.98"), "held_by_solicitors": D("200.00"),
+                         "cash_at_bank": D("550.98"), "held_by_solicitors": D("200.00"),
                          "liabilities": D("200.00")},
         "restricted": {"fixed_assets": 0, "debtors": 0, "cash_at_bank": D("1197.00"),
                        "held_by_solicitors": 0, "liabilities": D("120.00")},
@@ -122,13 +143,13 @@ def test_balance_sheet_worked_by_hand(books):
                       "held_by_solicitors": 0, "liabilities": 0}}
     assert [analysis_total(b.analysis[c]) for c in ("unrestricted", "restricted",
                                                     "endowment")] == [
-        D("642.98"), D("1077.00"), D("525.00")]
+        D("650.98"), D("1077.00"), D("525.00")]
     p = b.prior
     assert (p.date, p.prior) == (day(2022, 12, 31), None)
     assert p.funds == {"unrestricted": D("189.99"), "designated": 0,
                        "restricted": D("950.00"), "endowment": D("500.00")}
     assert p.analysis["restricted"]["held_by_solicitors"] == D("950.00")
-    assert balance_sheet(*books, YEAR_END).prior is None
+    assert balance_sheet(*priced, YEAR_END).prior is None
 
 
 def test_a_fund_closed_on_the_day_is_still_shown(books):

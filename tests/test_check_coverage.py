@@ -52,8 +52,10 @@ def books() -> str:
         text += f"2017-01-01 open {account}\n"
         text += gift("2018-01-10", account, amount)
         text += f"2018-02-01 balance {account}  {amount} GBP\n"
-    # Not holding accounts: no statement is asked of them.
+    # Not a holding account: a debtor is owed money, no statement is asked of it.
     text += gift("2018-01-10", "Assets:Debtors:Gift-Aid", "128.00")
+    # A money account under a name of its own (an import may open any): it is listed,
+    # and with no statement it is not reconciled.
     text += gift("2018-01-10", "Assets:PayPalPool", "256.00")
     return text
 
@@ -70,7 +72,11 @@ def checks(text: str, as_of=None) -> dict:
 
 def test_every_kind_of_holding_account_is_checked_and_nothing_else():
     found = checks(books())
-    assert set(found) == {(a, "GBP") for a in HOLDINGS}
+    assert set(found) == {(a, "GBP") for a in [*HOLDINGS, "Assets:PayPalPool"]}
+    pool = found.pop(("Assets:PayPalPool", "GBP"))
+    assert (pool.statement, pool.balance, pool.reconciled, pool.problem()) == (
+        None, D("256.00"), False,
+        "Assets:PayPalPool has no statement balance in the books (£256.00 held)")
     for account, amount in HOLDINGS.items():
         c = found[account, "GBP"]
         assert (c.statement_date, c.statement, c.books, c.difference, c.since, c.balance) == (

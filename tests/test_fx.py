@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import pytest
 
+from reports import sofa_render
 from reports.balance_sheet import balance_sheet
 from reports.classify import ReportError
+from reports.legal import legal_spend
 from reports.receipts_payments import receipts_payments
 from reports.sofa import sofa
 from reports.trial_balance import RETRANSLATION, trial_balance
@@ -92,6 +94,9 @@ def test_foreign_amounts_at_the_rate_on_their_date(books):
     assert [(r.currency, r.rate_date, r.rate) for r in s.rates] == [
         ("EUR", day(2024, 3, 31), D("0.85")), ("USD", day(2018, 1, 1), D("0.74")),
         ("USD", day(2024, 2, 5), D("0.80"))]
+    # and the statement says so, as printed and in the pack's HTML
+    assert "  1 USD = 0.74 GBP (price of 2018-01-01)" in sofa_render.to_table(s)
+    assert "1 EUR = 0.85 GBP (price of 2024-03-31)" in sofa_render.to_html(s)
 
 
 def test_the_balance_sheet_at_the_closing_rate(books):
@@ -161,3 +166,39 @@ def test_receipts_and_payments_count_every_currency(books):
         0, D("9.00"), D("540.00"))
     assert r.foreign == {}
     assert r.statement.assets["debtors"] == D("17000.00")
+
+
+def test_an_exchange_loss_booked_by_hand_is_allowed_in_a_restricted_fund(tmp_path):
+    # The award arrives as 17,000.00, not the 17,200.00 it was booked at, and the
+    # treasurer books the 200.00 lost to an exchange-loss account: the grant's purpose is
+    # legal spend only, but a loss on money it holds is not spending, so the books load.
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS.replace("""  Assets:Bank                   17300.00 GBP
+  Assets:Debtors:Grants        -20000.00 EUR @@ 17300.00 GBP
+""", """  Assets:Bank                   17000.00 GBP
+  Assets:Debtors:Grants        -20000.00 EUR @@ 17200.00 GBP
+  Expenses:FX:Realised            200.00 GBP
+""") + "2017-01-01 open Expenses:FX:Realised\n")
+    entries, options = load(path)
+    # Q2: the 200.00 lost was already shown at 31 March (unrealised, -200.00); booked now
+    # (-200.00) with the debtor gone (the unrealised loss reverses, +200.00): no change
+    s = sofa(entries, options, *Q2, prior=False)
+    grant = next(m for m in s.funds if m.fund == "grant")
+    assert (grant.brought_forward, grant.expenditure, grant.gains, grant.carried_forward) == (
+        D("17000.00"), 0, 0, D("17000.00"))
+    assert s.row("expenditure.total").restricted == 0  # a loss, not spending
+
+
+def test_legal_spend_in_dollars_at_the_rate_on_its_date(tmp_path):
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS + """
+2017-01-01 open Expenses:Legal:Counsel
+2024-02-20 * "US counsel" "Opinion"
+  fund: "general"
+  Assets:PayPal                   -40.00 USD
+  Expenses:Legal:Counsel           40.00 USD
+""")
+    # 40 USD at 0.80 (the rate of 5 February, the latest on or before 20 February)
+    got = legal_spend(*load(path))
+    assert ({g.key: g.total for g in got.groups}, got.foreign) == (
+        {"US counsel": D("32.00")}, {})

@@ -9,16 +9,14 @@ from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
-from conftest import cli_env, run_cli
+from conftest import run_cli
+from importers_support import init_books
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 
 
 def _import(tmp_path, name):
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    books = tmp_path / "books"
-    made = run_cli("init", books, "--name", "OC Test", env=env)
-    assert made.returncode == 0, made.stderr
+    books, env = init_books(tmp_path)
     r = run_cli("import", REAL / name, "--books", books, "--unclassified", "suspense", env=env)
     assert r.returncode == 0, r.stderr
     entries, errors, _ = loader.load_file(str(books / "main.beancount"))

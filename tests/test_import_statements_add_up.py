@@ -6,21 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import cli_env, run_cli
-from importers_support import snapshot
+from conftest import run_cli
+from importers_support import init_books, snapshot
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 
 
-def _books(tmp_path):
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    made = run_cli("init", tmp_path / "books", "--name", "Statements Test", env=env)
-    assert made.returncode == 0, made.stderr
-    return tmp_path / "books", env
-
-
 def _refused(tmp_path, name, text):
-    books, env = _books(tmp_path)
+    books, env = init_books(tmp_path)
     bad = tmp_path / name
     bad.write_text(text, encoding="utf-8")
     before = snapshot(books)
@@ -45,7 +38,7 @@ def test_an_mt940_that_does_not_add_up_is_refused_naming_both_balances(tmp_path)
 
 
 def test_camt053_pending_entries_are_not_booked(tmp_path):
-    books, env = _books(tmp_path)
+    books, env = init_books(tmp_path)
     r = run_cli("import", REAL / "camt053.xml", "--books", books, "--unclassified", "suspense",
                 env=env)
     assert r.returncode == 0, r.stderr

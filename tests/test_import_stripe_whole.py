@@ -8,16 +8,10 @@ from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
-from conftest import cli_env, run_cli
+from conftest import run_cli
+from importers_support import init_books
 
 REAL = Path(__file__).parent / "fixtures" / "real"
-
-
-def _books(tmp_path):
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    made = run_cli("init", tmp_path / "books", "--name", "Stripe Test", env=env)
-    assert made.returncode == 0, made.stderr
-    return tmp_path / "books", env
 
 
 def _postings(books: Path):
@@ -27,7 +21,7 @@ def _postings(books: Path):
 
 
 def test_a_payout_in_both_reports_is_booked_once_as_a_transfer(tmp_path):
-    books, env = _books(tmp_path)
+    books, env = init_books(tmp_path)
     for name in ("stripe-activity-local.csv", "stripe-payouts.csv"):
         r = run_cli("import", REAL / name, "--books", books, env=env)
         assert r.returncode == 0, r.stderr
@@ -43,7 +37,7 @@ def test_a_payout_in_both_reports_is_booked_once_as_a_transfer(tmp_path):
 
 
 def test_test_mode_charges_are_skipped_and_the_source_says_so(tmp_path):
-    books, env = _books(tmp_path)
+    books, env = init_books(tmp_path)
     r = run_cli("import", REAL / "stripe-payments-fields.csv", "--books", books, env=env)
     assert r.returncode == 0, r.stderr
     income = sum(p.units.number for p in _postings(books)

@@ -11,22 +11,26 @@ reads the Funds page and the SOFA, downloads the funder report, and closes, lock
 publishes from the CLI. The same year done with the CLI alone gives identical books.
 
 Worked by hand (GBP):
-  Lloyds: balance before the statement 1,000.00 (opening funds, general) + 100.00 gift
+  Lloyds: balance before the statement 1,000.00 (opening funds, general) - 5.00 fee
     + 8,600.00 grant tranche (10,000.00 EUR, typed; the statement row skipped by a rule)
-    - 528.00 court fees (grant, by a rule) - 8.50 charges + 200.00 from PayPal = 9,363.50.
-  PayPal: 50.00 + 250.00 gifts - 1.65 - 5.25 fees - 19.20 (USD 24.00 hosting, converted
-    at 0.80) - 200.00 to the bank = 73.90.
-  Crowdfunder: pledges 100 + 250 + 50 + 40 + 60 = 500.00; platform fees 25.00, payment
+    - 528.00 court fees (grant, by a rule) - 8.50 charges + 200.00 from PayPal = 9,258.50.
+  PayPal: gifts 50 + 80 + 60 + 70 + 40 = 300.00 from five donors, fees 1.65 + 2.42 +
+    2.00 + 2.21 + 1.52 = 9.80, - 19.20 (USD 24.00 hosting, converted at 0.80) - 200.00 to
+    the bank = 71.00.
+  Crowdfunder: pledges 100 + 240 + 60 + 40 + 60 = 500.00; platform fees 25.00, payment
     fees 7.50; the 467.50 paid out to Harbour & Vale's client account pays invoice HV-J1
     (300.00 + 107.50 court fee + 60.00 VAT = 467.50): balance 0.00, closable.
-  general: 1,000.00 + 100.00 + 300.00 - 6.90 - 8.50 - 19.20 = 1,365.40
+  general: 1,000.00 + 300.00 - 9.80 - 5.00 - 8.50 - 19.20 = 1,257.50
   lumen-grant: 8,600.00 - 528.00 = 8,072.00; in EUR the 528.00 is 528.00 / 0.86 = 613.95.
-  Total funds 9,437.40 = 9,363.50 + 73.90. SOFA 2024: income 400.00 + 500.00 + 8,600.00
-  = 9,500.00, expenditure 34.60 + 500.00 + 528.00 = 1,062.60.
+  Total funds 9,329.50 = 9,258.50 + 71.00. 2024: income 300.00 + 500.00 + 8,600.00 =
+  9,400.00, expenditure 42.50 (9.80 + 13.50 + 19.20) + 500.00 + 528.00 = 1,070.50;
+  receipts and payments the same, cash brought forward 1,000.00 (the statement's balance
+  brought forward, not a receipt), carried forward 9,329.50.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -99,7 +103,7 @@ OUTSIDE = """(scope) => {
   }
   return out;
 }"""
-BALANCES = {"general": Decimal("1365.40"), "crowdfunder": Decimal("0.00"),
+BALANCES = {"general": Decimal("1257.50"), "crowdfunder": Decimal("0.00"),
             "lumen-grant": Decimal("8072.00")}
 
 
@@ -201,7 +205,7 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
         page.goto(f"{base}/import/")
         extract(page, "paypal-2024.csv")
         first = []
-        for _ in range(10):
+        for _ in range(40):
             first += shown_accounts(page)
             if "Expenses:Unclassified" in first:
                 break
@@ -232,7 +236,7 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
         page.screenshot(path=screenshot_path("journey-funds"), full_page=True)
         table = funds_table(page.content())
         assert {f: table[f]["balance"] for f in BALANCES} == BALANCES
-        assert table["general"]["raised"] == Decimal("400.00")
+        assert table["general"]["raised"] == Decimal("300.00")
         assert table["crowdfunder"]["raised"] == Decimal("500.00")
 
         # The grant's page flags the court fees, which its budget never had.
@@ -255,7 +259,7 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
         page.goto(f"{base}/extension/Statements/?year=2024")
         sofa = page.locator("main, article").first.inner_text()
         page.screenshot(path=screenshot_path("journey-sofa"), full_page=True)
-        assert "9,500.00" in sofa and "1,062.60" in sofa and "9,437.40" in sofa
+        assert "9,400.00" in sofa and "1,070.50" in sofa and "9,329.50" in sofa
 
         # The grant's funder report, downloaded from the Funds page.
         page.goto(server.funds_url)
@@ -269,7 +273,7 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
         # treasurer types the balances the firm's and the platform's statements give.
         first = run_cli("reconcile", "--books", books, env=env)
         assert first.returncode == 1, first.stdout + first.stderr
-        for account, balance in (("Assets:Bank:Lloyds", "9,363.50"), ("Assets:PayPal", "73.90")):
+        for account, balance in (("Assets:Bank:Lloyds", "9,258.50"), ("Assets:PayPal", "71.00")):
             (line,) = [x for x in first.stdout.splitlines()
                        if x.startswith(account) and " GBP " in x]
             assert line.split()[3:7] == [balance, balance, "0.00", "0"], line
@@ -283,6 +287,23 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
     numbers = {Decimal(str(c)).quantize(Decimal("0.01")) for c in cells
                if isinstance(c, (int, float, Decimal))}
     assert {Decimal("10000.00"), Decimal("613.95"), Decimal("528.00")} <= numbers
+
+    # The balance sheet and the receipts and payments account for 2024.
+    sheet = run_cli("report", "balance-sheet", "--year", "2024", "--books", books, "--format",
+                    "json", env=env)
+    assert sheet.returncode == 0, sheet.stderr
+    figures = json.loads(sheet.stdout)
+    assert Decimal(figures["net_assets"]) == Decimal("9329.50")  # 9,258.50 + 71.00
+    assert Decimal(figures["total_funds"]) == Decimal("9329.50")
+    rp = run_cli("report", "receipts-payments", "--year", "2024", "--books", books,
+                 "--format", "json", env=env)
+    assert rp.returncode == 0, rp.stderr
+    rp = json.loads(rp.stdout)
+    # The Lloyds statement's 1,000.00 brought forward is cash brought forward, not a receipt.
+    assert Decimal(rp["cash_brought_forward"]) == Decimal("1000.00")
+    assert Decimal(rp["total_receipts"]) == Decimal("9400.00")
+    assert Decimal(rp["total_payments"]) == Decimal("1070.50")
+    assert Decimal(rp["cash_carried_forward"]) == Decimal("9329.50")
 
     # Close the spent crowdfunder, lock the year, publish the statement.
     after_fava = steps_after_import(books, tmp_path / "site", env)

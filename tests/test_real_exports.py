@@ -176,8 +176,8 @@ def header_of(path: Path) -> set[str]:
         return {norm(line.split(":")[0]) for line in text.splitlines() if ":" in line}
     best: set[str] = set()
     for delimiter in (",", ";", "\t"):
-        for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
-            if number > 10:  # the header is near the top, after any preamble
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+            if number > 30:  # the header is near the top, after any preamble (ING: 16 lines)
                 break
             cells = {norm(c) for c in row if c.strip()}
             if len(cells) > len(best):

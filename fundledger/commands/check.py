@@ -7,7 +7,7 @@ import click
 from fundledger.options import books_argument, shown
 from ledger import books as ledger_books
 from ledger import funds, unclassified
-from reports import words
+from reports import reconcile, words
 
 
 @click.command("check")
@@ -16,7 +16,8 @@ def command(books) -> None:
     """Check the books: beancount's own errors and the fund rules.
 
     Prints one `file:line: message` line per problem and exits 1 if there are any; on
-    clean books prints a one-line summary per fund and exits 0.
+    clean books prints a one-line summary per fund and exits 0, with a warning for each
+    money account below zero (see `fundledger reconcile`).
     """
     entries, errors, _options = ledger_books.load(books)
     if errors:
@@ -33,6 +34,8 @@ def command(books) -> None:
     suspense = unclassified.find(entries)
     if suspense:  # a warning, not an error: the books are sound, just not finished
         click.echo(f"warning: {suspense.text()}", err=True)
+    for problem in reconcile.overdrawn(entries):  # beancount allows it; money does not
+        click.echo(f"warning: {problem}", err=True)
     width = max((len(words.fund_class(f.fund_class)) for f in declared.values()), default=0)
     for fund in declared.values():
         state = f"closed {fund.closed}" if fund.closed else "open"

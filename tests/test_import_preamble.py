@@ -1,0 +1,26 @@
+"""Lines above the header are skipped only as the profile declares them (issue 27): ING's
+account summary is read past; a line nobody declared there refuses the file, naming it,
+and the books are left byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli
+from importers_support import init_books, snapshot
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+def test_an_undeclared_line_above_the_header_is_refused_naming_it(tmp_path):
+    books, env = init_books(tmp_path)
+    text = (REAL / "ing-de.csv").read_bytes().decode("cp1252")
+    # a row pasted above the header: imported silently it would be lost
+    bad = tmp_path / "ing.csv"
+    bad.write_bytes(text.replace("Sortierung;", "05.06.2025;05.06.2025;Max Rot;Gutschrift;"
+                                 "Spende;1.978,40;EUR;50,00;EUR\r\nSortierung;").encode("cp1252"))
+    before = snapshot(books)
+    r = run_cli("import", bad, "--books", books, "--unclassified", "suspense", env=env)
+    assert r.returncode != 0
+    assert "ing.csv:11:" in r.stderr and "05.06.2025" in r.stderr and "preamble" in r.stderr
+    assert snapshot(books) == before
