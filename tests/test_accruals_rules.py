@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
+from beancount.core.amount import Amount
 from beancount.core.data import Open, Transaction
 
 from ledger import accruals
@@ -145,3 +146,59 @@ def test_books_on_the_receipts_basis_are_left_alone():
     # A basis that is no basis is reported by the commands that read it, not here.
     entries, _errors = load(text + '2017-01-01 custom "fundledger-option" "basis" "cash"\n')
     assert award(entries) is None
+
+
+GOOD = '2020-04-01 custom "grant-award" "grant" 1000.00 EUR\n  rate: 0.9\n'
+
+
+@pytest.mark.parametrize("bad", [
+    '2020-03-01 custom "grant-award" "grant"\n',
+    '2020-03-01 custom "grant-award" "nobody" 1000.00 EUR\n',
+    '2020-03-01 custom "grant-award" "grant" 1000.00 EUR\n  rate: 0\n',
+    '2020-03-01 custom "grant-award" "grant" 1000.00 USD\n  rate: 0.75\n',
+    '2020-03-01 custom "grant-award" "grant" 1000.00 EUR\n  conditions: "a hearing"\n'])
+def test_a_refused_or_conditional_award_leaves_the_next_one_accrued(bad):
+    text = HEAD + TRANCHE + bad + GOOD
+    entries, _errors = load(text)
+    a = award(entries)
+    assert a is not None and a.date == day(2020, 4, 1)
+    _entries, load_errors, _o = loader.load_string(text)
+    for e in load_errors:  # each refusal names the declaration, where it is written
+        assert e.source == {"filename": "<string>", "lineno": line_of(text, "2020-03-01")}
+        assert e.entry.meta["lineno"] == line_of(text, "2020-03-01")
+
+
+def test_the_award_the_settlement_and_the_accounts_opened_as_written():
+    entries, errors = load(HEAD + TRANCHE + GOOD.replace("2020-04-01", "2020-03-01"))
+    assert errors == []
+    a = award(entries)
+    assert (a.flag, a.tags, a.links) == ("*", frozenset(), frozenset())
+    tranche = next(e for e in entries if getattr(e, "narration", "") == "Tranche")
+    debtor = next(p for p in tranche.postings if p.account == accruals.DEBTOR)
+    # The pounds the bank got are kept on the settlement, for the funder report.
+    assert debtor.meta[accruals.RECEIVED_KEY] == amount_of("900.00 GBP")
+    opened = [e for e in entries if isinstance(e, Open) and e.account == accruals.DEBTOR]
+    assert [e.meta for e in opened] == [{"filename": "<ledger.accruals>", "lineno": 0}]
+
+
+def amount_of(text: str) -> Amount:
+    number, currency = text.split()
+    return Amount(D(number), currency)
+
+
+def test_the_operating_currency_is_the_books_own_and_pounds_by_default():
+    # Books kept in euros: a euro award needs no rate.
+    euros = (HEAD.replace('"operating_currency" "GBP"', '"operating_currency" "EUR"')
+             .replace("  award-rate: 0.80\n", "") + "2017-01-01 open Assets:Debtors:Grants\n"
+             + '2020-03-01 custom "grant-award" "grant" 700.00 EUR\n'
+             + '  account: "Income:Grants:Lumen"\n')
+    entries, errors = load(euros)
+    assert errors == []
+    assert [fundmodel.weight(p).number for p in award(entries).postings] == [
+        D("700.00"), D("-700.00")]
+    # Books that name no operating currency: pounds, so a pound award needs no rate.
+    pounds = HEAD.replace('option "operating_currency" "GBP"\n', "") + (
+        '2020-03-01 custom "grant-award" "other" 50.00 GBP\n  account: "Income:Grants:Other"\n')
+    entries, errors = load(pounds)
+    assert errors == []
+    assert award(entries).postings[0].units.number == D("50.00")
