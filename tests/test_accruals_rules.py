@@ -59,6 +59,8 @@ def award(entries) -> Transaction | None:
      'a grant award is declared as: custom "grant-award" "<fund>" <amount> <CUR>'),
     ('2020-03-01 custom "grant-award" 1000.00 EUR "grant"\n',
      'a grant award is declared as: custom "grant-award" "<fund>" <amount> <CUR>'),
+    ('2020-03-01 custom "grant-award" "grant" "1000.00 EUR"\n',
+     'a grant award is declared as: custom "grant-award" "<fund>" <amount> <CUR>'),
     ('2020-03-01 custom "grant-award" "nobody" 1000.00 EUR\n',
      "grant-award: fund 'nobody' is not declared"),
     ('2020-03-01 custom "grant-award" "other" 1000.00 EUR\n  account: "Income:Grants:Other"\n',
