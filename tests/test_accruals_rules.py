@@ -204,3 +204,17 @@ def test_the_operating_currency_is_the_books_own_and_pounds_by_default():
     entries, errors = load(pounds)
     assert errors == []
     assert award(entries).postings[0].units.number == D("50.00")
+
+
+def test_a_tranche_whose_fund_is_on_its_posting_books_the_difference_to_that_fund():
+    tranche = TRANCHE.replace('  fund: "grant"\n  Assets:Bank  900.00 GBP\n',
+                              '  Assets:Bank  900.00 GBP\n    fund: "grant"\n').replace(
+        "@@ 900.00 GBP\n", '@@ 900.00 GBP\n    fund: "grant"\n')
+    assert tranche != TRANCHE
+    entries, errors = load(HEAD + tranche + '2020-03-01 custom "grant-award" "grant" '
+                           "1000.00 EUR\n")
+    assert errors == []
+    txn = next(e for e in entries if getattr(e, "narration", "") == "Tranche")
+    fx = next(p for p in txn.postings if p.account == accruals.FX)
+    # 1,000 EUR at the fund's 0.80 settles 800.00; 900.00 came: a gain of 100.00.
+    assert (fx.units.number, fundmodel.posting_fund(fx, txn)) == (D("-100.00"), "grant")
