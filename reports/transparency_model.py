@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from reports import funds as reconciliation
+from reports import fund_holdings
 from reports.classify import ReportError
 
 MIN_GROUP = 5
@@ -214,5 +214,5 @@ def long_date(d: datetime.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-fmt = reconciliation.show_money
-SYMBOLS = reconciliation.SYMBOLS
+fmt = fund_holdings.show_money
+SYMBOLS = fund_holdings.SYMBOLS

@@ -13,7 +13,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports import disclosure
+from reports import disclosure, fund_holdings
 from reports import funds as reconciliation
 from reports.funds import FundSummary
 from reports.transparency_model import (
@@ -161,7 +161,7 @@ def _held(summary: FundSummary) -> tuple[Item, ...]:
             label = "on its way between our accounts"
         elif h.account.startswith("Assets:"):
             label = f"in our {parts[-1]} account"
-        elif h.account.startswith(reconciliation.CREDITORS):
+        elif h.account.startswith(fund_holdings.CREDITORS):
             label = h.description  # "owed to <Firm>": a firm, never a donor
         elif h.account.startswith("(with "):
             label = "kept with our general funds' money"
