@@ -21,6 +21,7 @@ from decimal import Decimal
 from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
+from ledger import accruals
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
@@ -223,6 +224,10 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             continue
         returning = txn.meta.get(LEFTOVER_KEY) == RETURNED
         txn_funds: set[str] = set()
+        # An accrued award is received as its debtor is settled, tranche by tranche.
+        for p in txn.postings if txn.meta.get("fund") in acc else ():
+            if p.account == accruals.DEBTOR and p.units.number < 0:
+                acc[txn.meta["fund"]].received[p.units.currency] -= p.units.number
         for p in txn.postings:
             if not fundmodel.is_fund_account(p.account):
                 continue
@@ -246,7 +251,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 else:
                     a.raised[channel(account)] -= n
                     a.raised_by_account[account] -= n
-                    a.received[p.units.currency] -= p.units.number
+                    if txn.meta.get(accruals.ACCRUAL_KEY) != accruals.AWARD:
+                        a.received[p.units.currency] -= p.units.number
             elif account in PLATFORM_FEES:
                 a.platform += n
             elif account in PAYMENT_FEES:

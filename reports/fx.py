@@ -57,6 +57,20 @@ def booked(posting, unit: str) -> Amount:
     return fundmodel.weight(posting)
 
 
+def own_rate(txn, currency: str, unit: str) -> Decimal | None:
+    """The rate a transaction itself states between a currency and the books' currency: a
+    conversion booked as `-19.20 GBP @@ 24.00 USD` beside `24.00 USD` says one USD was
+    worth 0.80 GBP that day, though its USD leg carries no price of its own."""
+    for q in txn.postings:
+        if q.price is not None and q.cost is None and q.units.number:
+            if q.units.currency == unit and q.price.currency == currency:
+                weight = fundmodel.weight(q).number
+                return abs(q.units.number / weight) if weight else None
+            if q.units.currency == currency and q.price.currency == unit:
+                return abs(fundmodel.weight(q).number / q.units.number)
+    return None
+
+
 def is_monetary(posting, unit: str) -> bool:
     # the currency first: most postings are in the operating currency
     return (posting.units.currency != unit and posting.cost is None

@@ -108,6 +108,9 @@ class FundStatement:
     leftover: str
     merged: tuple[str, ...] = ()  # OTHER_FUNDS only: titles of the funds shown together
     brought_forward: Decimal = ZERO  # held before the books began (an opening balance)
+    # Exchange differences and revaluations, apart from raised and spent (as the SOFA
+    # shows them): interest is income, an exchange loss is not negative income.
+    gains: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Statement:
     # An internal draft for a date that is not the end of a publication period: every
     # file says "not for publication".
     draft: bool = False
+    gains: Decimal = ZERO  # net gains/(losses): exchange differences, revaluations
     # The form the statement takes to protect small groups, and the digest of its
     # figures: what `--publish` writes into the register of published statements.
     form: Form = field(default_factory=lambda: Form())

@@ -114,7 +114,7 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str,
         transfers=transfers, transfers_net=add("transfers_net"),
         balance=add("balance"), held=held,
         leftover="Each of these funds keeps its own terms for any money left in it.",
-        merged=titles, brought_forward=add("brought_forward"))
+        merged=titles, brought_forward=add("brought_forward"), gains=add("gains"))
 
 
 PURPOSE_WORDS = {
@@ -218,7 +218,8 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
         other_spend=other, spent_total=spent, returned=summary.returned,
         transfers=transfers, transfers_net=summary.transfers_in - summary.transfers_out,
         balance=summary.balance, held=() if small_account else _held(summary),
-        leftover=_leftover(fund, summary.balance), brought_forward=summary.brought_forward)
+        leftover=_leftover(fund, summary.balance), brought_forward=summary.brought_forward,
+        gains=summary.gains)
 
 
 def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date | None,
@@ -315,7 +316,7 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
-        periods=periods, notes=notes, form=form,
+        periods=periods, notes=notes, form=form, gains=add("gains"),
         years=ledger_options.fy_words(ledger_options.fy_end(entries)))
     # "Since": the books' first transaction, not the day a fund was declared (init's
     # start date may be years before anything happened).

@@ -58,6 +58,9 @@ MODULES: dict[str, list[str]] = {
     "reports/trial_balance.py": ["tests/test_trial_balance_hand.py",
                                  "tests/test_period_boundaries.py", "tests/test_sofa_hand.py",
                                  "tests/test_identities_property.py"],
+    # Accrued grants: each tranche settling its own award at that award's rate.
+    "ledger/accruals.py": ["tests/test_accruals_rules.py", "tests/test_accruals.py",
+                           "tests/test_money_moves.py"],
     # Every holding account against its last statement.
     "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
                              "tests/test_reconcile.py"],
