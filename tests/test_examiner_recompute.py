@@ -287,6 +287,18 @@ def test_the_edge_books_agree_on_every_surface(edge, tmp_path):
     check_fava(main, books, list(HAND), HAND_FUNDS)
 
 
+def test_the_edge_books_on_the_receipts_basis_agree_too(tmp_path):
+    """The same books prepared on the receipts basis: the recomputation reads the basis
+    from the books (no award income, each tranche income at the pounds it brought)."""
+    main = write_edge(tmp_path / "books", "receipts")
+    books = Books(*load_without_plugins(main, tmp_path / "plain"))
+    # the award is not income: FY2023 restricted income is case 5,000 + tranche 8,700
+    assert recomputed(books, 2023)["restricted"][0] == D(13700)
+    for fy in HAND:
+        check_json(main, books, fy)
+    check_fava(main, books, [2024], check_funds(main, books))
+
+
 def test_the_demo_agrees_on_every_surface(demo, tmp_path):
     main, books = demo
     years = books.years()
