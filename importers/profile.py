@@ -120,6 +120,9 @@ class Profile:
     delimiter: str = ""
     encoding: str = ""
     footer: str = ""
+    # [column, value, ...]: an amount written unsigned, its direction in that column; rows
+    # holding one of the values are money out (ING Netherlands: ["Af Bij", "Af"])
+    direction: tuple[str, ...] = ()
     # regex: the lines a download writes above its header (an account summary); where
     # declared, any other line there refuses the file, naming it, rather than being skipped
     preamble: str = ""
@@ -203,7 +206,7 @@ def from_dict(data: dict, path: str = "") -> Profile:
     for key, cls in (("fees", Fee), ("skip", Skip), ("rules", Rule), ("splits", Split)):
         data[key] = tuple(_build(cls, dict(item), f"{where} [{key}]")
                           for item in data.get(key, ()))
-    for key in ("signature", "date_formats", "id", "donor"):
+    for key in ("signature", "date_formats", "id", "donor", "direction"):
         data[key] = _tuple(data.get(key))
     profile = _build(Profile, {**data, "path": path}, where)
     if profile.layout not in ("", "csv", "blocks", "ofx", "xml", "mt940"):
@@ -219,6 +222,8 @@ def from_dict(data: dict, path: str = "") -> Profile:
         raise ValueError(f"{where}: payer needs a group named payer: (?P<payer>...)")
     if profile.date_pattern and "(?P<date>" not in profile.date_pattern:
         raise ValueError(f"{where}: date_pattern needs a group named date: (?P<date>...)")
+    if profile.direction and len(profile.direction) < 2:
+        raise ValueError(f"{where}: direction is [column, value meaning money out, ...]")
     if profile.balances_only and not profile.balance:
         raise ValueError(f"{where}: balances_only needs the statement's balance column "
                          "(balance = \"...\")")

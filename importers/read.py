@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from importers import arrowcsv
+from importers import arrowcsv, bounded
 from importers.errors import Problem, q
 from importers.profile import norm
 
@@ -61,6 +61,12 @@ def regular(path: str | Path) -> None:
     if not stat.S_ISREG(mode):
         raise Problem(str(path), 0, "is not a regular file (a folder, FIFO or device): "
                       "give the export file itself")
+    with open(path, "rb") as f:  # what it would cost to read, from its size and zip directory
+        is_xlsx = f.read(4) == XLSX_MAGIC
+    if is_xlsx:
+        bounded.xlsx(path, whole=False)
+    else:
+        bounded.text(path)
 
 
 def encoding_of(raw: bytes, declared: str = "") -> str:
@@ -169,6 +175,7 @@ def _xlsx_rows(path: Path, limit: int | None = None) -> list[list[str]]:
     identify it), and never more than a real export could hold."""
     import openpyxl
 
+    bounded.xlsx(path, whole=limit is None)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 (a 0-byte or corrupt workbook, any reason)
@@ -355,7 +362,23 @@ def _finish(df: pd.DataFrame, header: list[str], profile=None) -> pd.DataFrame:
         seen[n] = seen.get(n, 0) + 1
         cols.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
     df.columns = [*cols, "_row"]
-    return df.reset_index(drop=True)
+    return _directed(df.reset_index(drop=True), profile)
+
+
+def _directed(df: pd.DataFrame, profile) -> pd.DataFrame:
+    """An amount written unsigned, with its direction in a column of its own (ING's
+    `Af Bij`): the profile's `direction` = [column, value meaning money out]; such rows'
+    amounts are made negative here, so every later stage sees one signed amount."""
+    direction = getattr(profile, "direction", ())
+    amount = norm(getattr(profile, "net", "") or getattr(profile, "gross", ""))
+    if not direction or amount not in df.columns or norm(direction[0]) not in df.columns:
+        return df
+    out = {v.casefold() for v in direction[1:]}
+    way = df[norm(direction[0])].astype(object).map(lambda v: str(v).strip().casefold())
+    cells = df[amount].astype(object)
+    df[amount] = [f"-{str(c).strip()}" if w in out and str(c).strip() else c
+                  for c, w in zip(cells, way, strict=True)]
+    return df
 
 
 class Head:
