@@ -2,8 +2,8 @@
 
     python bench/run.py [compare.py options, e.g. --n 20000]
 
-Runs bench/compare.py (which ends with bench/import_bench.py), then bench/fava_bench.py
-if the Fava branch has provided it.
+Runs bench/compare.py (which ends with bench/import_bench.py), then bench/check_bench.py
+(the import's books check, quick against full), then bench/fava_bench.py.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     code = subprocess.run([sys.executable, str(HERE / "compare.py"), *sys.argv[1:]],
                           check=False).returncode
+    code |= subprocess.run([sys.executable, str(HERE / "check_bench.py")],
+                           check=False).returncode
     fava = HERE / "fava_bench.py"
     if fava.exists():
         code |= subprocess.run([sys.executable, str(fava)], check=False).returncode

@@ -13,7 +13,7 @@ import numpy as np
 from beancount.core import account as beancount_account
 
 from importers.columns import Columns, simple_rows
-from importers.errors import Problem
+from importers.errors import Problem, shape
 from importers.parse import Parsed
 from importers.profile import NARRATION, Profile, Rule
 from importers.settings import Settings
@@ -49,6 +49,15 @@ class Builder:
     def _context(self, d: Parsed, i: int) -> tuple[dict, str, Rule]:
         rule = d.kind(i)
         campaign = d.cell(self.p.campaign, i)
+        # Books that declare this source's campaigns know them all: another value (a typo,
+        # or text injected into the cell) is refused, not booked to the general fund.
+        known = [c for c in self.s.source.get(self.p.name, {}) if c]
+        if campaign and known and campaign.casefold() not in known \
+                and not self.s.fund_override:
+            raise self.problem(d.row(i), f"campaign in column '{self.p.campaign}' "
+                               f"({shape(campaign)}) is none of those the books declare for "
+                               f"{self.p.name} ({', '.join(sorted(known))}): declare it "
+                               'with custom "fundledger-source", or give --fund')
         acc = self.s.accounts(self.p, campaign)
         acc.update(rule.accounts)
         fund = (self.s.fund_override or rule.fund
@@ -179,7 +188,7 @@ class Builder:
         if net is None:
             net = gross - sum(fees)
         if net != gross - sum(fees):
-            raise self.problem(row, f"net {net} is not gross {gross} less fees {sum(fees)}")
+            raise self.problem(row, "net is not gross less fees")  # no cell is echoed
         t = self.head(d, i, fund, rule)
         if d.donors[i] and gross > 0 and rule.donor:
             t.meta.append(("donor", d.donors[i]))

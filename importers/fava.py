@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from beancount.core.data import Transaction
+
 from importers.base import importers_for
 from importers.pseudonym import Pseudonymiser
 from importers.settings import Settings, own_profiles
@@ -34,7 +36,18 @@ def config_for(config_file: str | Path) -> list:
         profiles = books.derived(main, _own_profiles, str(folder))
     else:
         profiles = []
-    return importers_for(Settings(profiles=profiles), Pseudonymiser())
+    pseudo = Pseudonymiser()
+    # As `fundledger import`: the key is checked against these books when first needed
+    # (a missing key for books holding pseudonyms is refused, not replaced).
+    pseudo.for_books(folder, lambda: _holds_pseudonyms(main))
+    return importers_for(Settings(profiles=profiles), pseudo)
+
+
+def _holds_pseudonyms(main: Path) -> bool:
+    entries = cache.recent(main)
+    if entries is None:
+        entries = books.load(main)[0] if main.exists() else []
+    return any("donor" in e.meta for e in entries if isinstance(e, Transaction))
 
 
 def _own_profiles(entries, _errors, _options, folder: str) -> list[Path]:
@@ -57,7 +70,13 @@ def plain_import_errors(app) -> None:
         while cause is not None and not isinstance(cause, Problem):
             cause = cause.__cause__
         if cause is None:
-            return json_err(str(error), HTTPStatus.INTERNAL_SERVER_ERROR)
+            # Fava's message carries the Python traceback (and with it cells of the file):
+            # that goes to the server's log, the page gets one plain line.
+            app.logger.error("import failed", exc_info=error)
+            kind = type(error.__cause__ or error).__name__
+            return json_err(f"this file could not be imported ({kind}); nothing was "
+                            "extracted. The details are in the server's log.",
+                            HTTPStatus.INTERNAL_SERVER_ERROR)
         return json_err(str(cause), HTTPStatus.BAD_REQUEST)
 
     # Fava's JSON API answers its own errors from its blueprint, which Flask asks before the

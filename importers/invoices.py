@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from importers.errors import q
+from importers.errors import shape
 from importers.txn import Post, Txn
 
 FOLLOWS_FEE = "{fee}"  # a split's budget_line: the tax follows the fees listed before it
@@ -41,7 +41,7 @@ def _paid_on(b, d, i) -> datetime.date | None:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise b.problem(d.rows[i], f"paid date {q(text)} in column '{b.p.paid_on}' is not a date")
+    raise b.problem(d.rows[i], f"paid date in column '{b.p.paid_on}' ({shape(text)}) is not a date")
 
 
 def invoice(b, d, i) -> list[Txn]:
@@ -53,7 +53,7 @@ def invoice(b, d, i) -> list[Txn]:
     paid_from = d.cell(b.p.paid_from, i).casefold()
     accounts = {k.casefold(): v for k, v in b.p.paid_accounts.items()}
     if paid_from and paid_from not in accounts:
-        raise b.problem(row, f"paid from {q(paid_from)} is not one of "
+        raise b.problem(row, f"paid from ({shape(paid_from)}) is not one of "
                         f"{', '.join(b.p.paid_accounts)} (or empty while unpaid)")
     t = b.head(d, i, fund, rule)
     t.payee = firm

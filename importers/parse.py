@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from importers import classify, numbers
-from importers.errors import Problem, q
+from importers.errors import Problem, shape
 from importers.profile import Profile, Rule, norm
 from importers.table import Column, Table
 
@@ -167,8 +167,8 @@ def parse_dates(t: Table, profile: Profile) -> Column:
         if first is None:
             first = bad
     forms = " or ".join(_hint(f) for f in profile.date_formats)
-    t.fail(first[col.codes], lambda r: f"date {q(r[norm(profile.date)])} in column "
-           f"'{profile.date}' is not {forms}")
+    t.fail(first[col.codes], lambda r: f"date in column '{profile.date}' "
+           f"({shape(r[norm(profile.date)])}) is not {forms}")
     raise AssertionError("unreachable: a date no format reads is a bad row")
 
 
@@ -201,8 +201,8 @@ class Amounts:
             for column in profile.amount_columns():
                 col = t.col(column)
                 t.fail(col.mask(lambda v: (numbers.split(v) or (0, ""))[1] == clash),
-                       lambda r, c=column: f"amount {q(r[norm(c)])} in column '{c}' uses a "
-                       "different decimal mark from the file's other amounts")
+                       lambda r, c=column: f"amount in column '{c}' ({shape(r[norm(c)])}) "
+                       "uses a different decimal mark from the file's other amounts")
 
     def read(self, text: str) -> Decimal | str:
         """The amount, or what is wrong with it."""
@@ -226,7 +226,7 @@ def amounts(t: Table, column: str, style: Amounts) -> Column:
     # write each combination of amounts once).
     got = t.col(column).map(lambda v: style.read(v) if v else None)
     t.fail(got.mask(lambda v: isinstance(v, str)),
-           lambda r: f"amount {q(r[norm(column)])} in column '{column}' "
+           lambda r: f"amount in column '{column}' ({shape(r[norm(column)])}) "
            f"{style.read(r[norm(column)].strip())}")
     return got
 
@@ -243,7 +243,7 @@ def check_stated_currency(t: Table, columns, currency: Column) -> None:
             value, cur = col.at(i), currency.at(i)
             stated = numbers.stated_currency(value)
             if stated and stated != cur:
-                raise Problem(t.path, int(t.rows[i]), f"amount '{value}' in column '{column}' "
+                raise Problem(t.path, int(t.rows[i]), f"amount in column '{column}' "
                               f"is in {stated}, but the row's currency is {cur}")
 
 
@@ -259,8 +259,8 @@ def currency_column(t: Table, column: str, required: bool = True) -> Column:
     a whole directive is refused here)."""
     cur = t.col(column).map(str.upper)
     t.fail(cur.mask(lambda v: CODE.fullmatch(v) is None and (required or v != "")),
-           lambda r: f"currency {q(r[norm(column)])} is not a 3-letter code "
-           f"(column '{column}')")
+           lambda r: f"currency in column '{column}' "
+           f"({shape(r[norm(column)])}) is not a 3-letter code")
     return cur
 
 

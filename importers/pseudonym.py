@@ -85,11 +85,10 @@ def checked_key(books: Path | None, holds: Callable[[], bool], new_key: bool,
                           "pseudonyms, so supporter counts grow and the fewer-than-5 rule "
                           "protects them less")
         return load_key(path)
-    mode = path.stat().st_mode
-    if mode & 0o077:
+    key = load_key(path)  # an empty or unreadable key says so first
+    if path.stat().st_mode & 0o077:
         raise Problem(where, 0, "the donor key can be read by other users of this computer: "
                       f"make it yours alone with: chmod 600 {path}")
-    key = load_key(path)
     if len(key) < MIN_KEY:
         raise Problem(where, 0, f"the donor key is {len(key)} bytes, shorter than {MIN_KEY}: "
                       "a short key can be found by trying every one. Restore the key the "

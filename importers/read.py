@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from importers import arrowcsv
+from importers import arrowcsv, bounded
 from importers.errors import Problem, q
 from importers.profile import norm
 
@@ -61,6 +61,12 @@ def regular(path: str | Path) -> None:
     if not stat.S_ISREG(mode):
         raise Problem(str(path), 0, "is not a regular file (a folder, FIFO or device): "
                       "give the export file itself")
+    with open(path, "rb") as f:  # what it would cost to read, from its size and zip directory
+        is_xlsx = f.read(4) == XLSX_MAGIC
+    if is_xlsx:
+        bounded.xlsx(path, whole=False)
+    else:
+        bounded.text(path)
 
 
 def encoding_of(raw: bytes, declared: str = "") -> str:
@@ -169,6 +175,7 @@ def _xlsx_rows(path: Path, limit: int | None = None) -> list[list[str]]:
     identify it), and never more than a real export could hold."""
     import openpyxl
 
+    bounded.xlsx(path, whole=limit is None)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 (a 0-byte or corrupt workbook, any reason)

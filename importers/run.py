@@ -4,9 +4,7 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 
 from __future__ import annotations
 
-import bisect
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +17,12 @@ from beancount.core.data import Balance, Open, Transaction
 
 from importers import arrowcsv, read
 from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
+from importers.batch import Batch, in_order, same_or_fail
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
+from importers.rows import at_rows
 from importers.settings import from_entries
-from importers.txn import Block, Ordered, Post, Txn, render
+from importers.txn import Block, Ordered, Post, Txn
 from ledger import books as ledger_books
 from ledger import funds, options
 
@@ -160,7 +160,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         else:
             ledger_books.apply(main, changes)
     except ledger_books.BooksError as e:
-        raise ledger_books.BooksError(_at_rows(e.lines, main.parent, appended,
+        raise ledger_books.BooksError(at_rows(e.lines, main.parent, appended,
                                                result.files)) from None
     finally:
         arrowcsv.forget(list(files))  # a run cut short leaves nothing read ahead behind
@@ -237,7 +237,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                 settings.budgeted.add(str(t.custom[1][0]))
             first = batch.first(iid)
             if first is not None:
-                _same_or_fail(t, path, first)
+                same_or_fail(t, path, first)
             if first is not None or iid in seen:
                 result.duplicates += not t.balance
                 continue
@@ -262,7 +262,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
             new.append(entry)
             grouped[target(entry.date.year, source)].append(entry)
     for rel in sorted(set(grouped) | set(blocks)):
-        texts = _in_order(grouped.get(rel, []), blocks.get(rel, []))
+        texts = in_order(grouped.get(rel, []), blocks.get(rel, []))
         exists = (main.parent / rel).exists()
         result.parts[rel] = ("\n" if exists else HEADER.format(source=rel.split("/")[1]) + "\n",
                              texts)
@@ -381,135 +381,6 @@ def _open_accounts(main: Path, entries, result: Result) -> None:
         opens = sorted((line for line in lines if line[:1].isdigit()),
                        key=lambda line: (line.split()[2], line))
         result.accounts_text = "\n".join(head + opens) + "\n"
-
-
-class Batch:
-    """The entries this run has taken so far, by import-id: each Txn, and each Block whole.
-    A block's ids are put in a dict only when a later file asks about them (a 300k-row
-    download imported on its own never pays for that)."""
-
-    def __init__(self):
-        self.one: dict[str, tuple[str, Txn]] = {}
-        self.blocks: list[tuple[str, Block, np.ndarray]] = []
-        self._index: list[dict[str, int]] = []  # per block, import-id -> its position
-
-    def add(self, path: str, t: Txn) -> None:
-        self.one[t.import_id] = (path, t)
-
-    def add_block(self, path: str, block: Block, kept: np.ndarray) -> None:
-        self.blocks.append((path, block, kept))
-
-    def _indexes(self) -> list[dict[str, int]]:
-        while len(self._index) < len(self.blocks):
-            _, block, kept = self.blocks[len(self._index)]
-            self._index.append({block.ids[i]: i for i in kept.tolist()})
-        return self._index
-
-    def first(self, iid: str) -> tuple[str, int, str | Txn] | None:
-        """(file, row, entry) that first had iid in this run: a Txn, or a block entry's text."""
-        got = self.one.get(iid)
-        if got is not None:
-            return got[0], got[1].row, got[1]
-        for (path, block, _), index in zip(self.blocks, self._indexes() if self.blocks else []):
-            i = index.get(iid)
-            if i is not None:
-                return path, int(block.rows[i]), block.render(np.array([i]))[0]
-        return None
-
-    def entry(self, iid: str) -> str | Txn | None:
-        got = self.first(iid)
-        return None if got is None else got[2]
-
-    def alone(self, block: Block, txns: list[Txn]) -> bool:
-        """No id of the block is another entry's in this run (then which row keeps the id
-        depends on their order, and the row-by-row way settles it as it always has)."""
-        ids = set(block.ids)
-        return (len(ids) == len(block) and ids.isdisjoint(self.one)
-                and all(ids.isdisjoint(index) for index in self._indexes())
-                and ids.isdisjoint(t.import_id for t in txns))
-
-
-def _in_order(txns: list[Txn], pieces: list[tuple[Block, np.ndarray]]) -> Ordered:
-    """The entries sorted by date, then row, then id."""
-    if not pieces:
-        txns.sort(key=lambda t: (t.date, t.row, t.import_id))
-        return Ordered([], txns, None)
-    days = np.concatenate([b.days[k] for b, k in pieces]
-                          + [np.array([t.date.toordinal() for t in txns], dtype=np.int64)])
-    rows = np.concatenate([b.rows[k] for b, k in pieces]
-                          + [np.array([t.row for t in txns], dtype=np.int64)])
-    order = np.lexsort((rows, days))
-    d, r = days[order], rows[order]
-    if ((d[1:] == d[:-1]) & (r[1:] == r[:-1])).any():  # same day and row: the id decides
-        ids = [i for b, k in pieces for i in (b.ids[j] for j in k.tolist())]
-        ids += [t.import_id for t in txns]
-        order = np.array(sorted(range(len(ids)), key=lambda i: (days[i], rows[i], ids[i])),
-                         dtype=np.int64)
-    elif (np.diff(order) == 1).all():
-        order = None
-    return Ordered(pieces, txns, order)
-
-
-ERROR_AT = re.compile(r"^(.*):(\d+): (.*)$")
-
-
-def _at_rows(lines: list[str], folder: Path, appended: dict[str, tuple[int, str]],
-             files: dict[str, str]) -> list[str]:
-    """The books' errors, those in entries this import would have appended told as the
-    export's `FILE:ROW: problem` (the books file and line named do not exist: nothing
-    was written). One line per row and problem, in the order first met."""
-    where = {str(folder / rel): (start, new) for rel, (start, new) in appended.items()}
-    exports = {read.sha256(path): path for path in files}
-    entries: dict[str, tuple[list[int], list[tuple[str, str]]]] = {}  # per file: heads, rows
-    out: dict[str, None] = {}
-    for line in lines:
-        m = ERROR_AT.match(line)
-        if m is None or m.group(1) not in where:
-            out[line] = None
-            continue
-        start, new = where[m.group(1)]
-        if m.group(1) not in entries:
-            entries[m.group(1)] = _entries_in(new)
-        heads, rows = entries[m.group(1)]
-        k = bisect.bisect_right(heads, int(m.group(2)) - start) - 1
-        sha, row = rows[k] if k >= 0 else ("", "")
-        path = exports.get(sha)
-        out[f"{path}:{row}: {m.group(3)}" if path and row else line] = None
-    return list(out)
-
-
-def _entries_in(text: str) -> tuple[list[int], list[tuple[str, str]]]:
-    """Where each entry of an appended text starts (0-based line), and its export's sha256
-    and row."""
-    heads: list[int] = []
-    rows: list[tuple[str, str]] = []
-    sha = row = ""
-    for n, line in enumerate(text.split("\n")):
-        if line[:1].isdigit():
-            if heads:
-                rows.append((sha, row))
-            heads.append(n)
-            sha = row = ""
-        elif line.startswith("  import-file: "):
-            sha = line.split('"')[1]
-        elif line.startswith("  import-row: "):
-            row = line.split(": ", 1)[1].strip()
-    if heads:
-        rows.append((sha, row))
-    return heads, rows
-
-
-def _booked(text: str) -> str:
-    return "\n".join(line for line in text.splitlines()
-                     if not line.lstrip().startswith(("import-file:", "import-row:")))
-
-
-def _same_or_fail(t: Txn, path: str, first: tuple[str, int, str | Txn]) -> None:
-    """One id twice in a run is the same row seen twice (skipped), unless it differs."""
-    where, row, entry = first
-    if _booked(render(t)) != _booked(entry if isinstance(entry, str) else render(entry)):
-        raise Problem(path, t.row, f"id {t.import_id} was already used by "
-                      f"{where}:{row} for a different entry")
 
 
 def _declared(entries) -> set[str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import importlib.util
 import os
 import pickle
 import sys
@@ -34,6 +33,9 @@ import beancount
 from beancount import loader
 
 from ledger import plugin
+from ledger.cache_deps import dependencies as _dependencies
+from ledger.cache_deps import documents as _documents
+from ledger.cache_deps import sha as _sha
 
 FORMAT = "fundledger-load-cache-2"
 KEEP = 32  # cache files kept; the oldest beyond this are removed on each write
@@ -65,14 +67,6 @@ def plugin_files() -> list[Path]:
     return sorted(LEDGER_DIR.glob("*.py"))
 
 
-def _sha(path: str | Path) -> str | None:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
 def _static_key(main: Path) -> str:
     """What the result depends on besides the books' own files."""
     h = hashlib.sha256()
@@ -81,44 +75,6 @@ def _static_key(main: Path) -> str:
     for path in plugin_files():
         h.update(path.name.encode() + b"\0" + (_sha(path) or "missing").encode() + b"\0")
     return h.hexdigest()
-
-
-def _plugin_modules(options: dict) -> list[str]:
-    """Files of the plugin modules the books name (beancount's own are covered by its
-    version, ours by plugin_files())."""
-    files = []
-    for name, _config in options.get("plugin", []):
-        if name.startswith(("beancount.", "ledger.")) or name == "ledger":
-            continue
-        saved = list(sys.path)
-        try:
-            sys.path[0:0] = options.get("pythonpath", [])
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        finally:
-            sys.path[:] = saved
-        files.append(spec.origin if spec and spec.origin else f"<missing plugin {name}>")
-    return files
-
-
-def _documents(options: dict, main: Path) -> str:
-    """The names of the files beancount turns into Document entries."""
-    h = hashlib.sha256()
-    for folder in options.get("documents", []):
-        root = Path(folder) if Path(folder).is_absolute() else main.parent / folder
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            for name in sorted(filenames):
-                h.update(os.path.join(dirpath, name).encode() + b"\0")
-    return h.hexdigest()
-
-
-def _dependencies(options: dict, main: Path) -> dict[str, str | None]:
-    deps = {path: _sha(path) for path in options.get("include", [])}
-    for path in _plugin_modules(options):
-        deps[path] = _sha(path)
-    return deps
 
 
 def _cache_file(main: Path) -> Path:
@@ -132,9 +88,8 @@ def _valid_header(f, main: Path, static: str) -> dict | None:
     if (not isinstance(header, dict) or header.get("static") != static
             or not isinstance(header.get("deps"), dict)):
         return None
-    for path, digest in header["deps"].items():
-        if digest is None or _sha(path) != digest:
-            return None
+    if not _unchanged(header["deps"]):
+        return None
     folders, digest = header["documents"]
     if _documents({"documents": folders}, main) != digest:
         return None
@@ -142,8 +97,8 @@ def _valid_header(f, main: Path, static: str) -> dict | None:
 
 
 def _read(cache: Path, main: Path, static: str, entries: bool = True):
-    """(header, (entries, errors, options)) from the cache, or (None, None) if it is
-    missing, stale or unreadable. With entries=False only the header is read."""
+    """(header, (entries, errors, options)) from the cache, or (None, None) if missing,
+    stale or unreadable; with entries=False only the header is read."""
     try:
         with open(cache, "rb") as f:
             header = _valid_header(f, main, static)
@@ -198,10 +153,9 @@ def _prune(folder: Path) -> None:
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """Loading builds millions of objects and no garbage cycles worth collecting; the
-    cyclic collector would rescan them again and again (a third of beancount's load time
-    on 100k transactions). Pause it, then freeze what was built so later collections
-    skip it."""
+    """Loading builds millions of objects and no garbage cycles: the collector would rescan
+    them again and again (a third of beancount's load on 100k transactions). Pause it,
+    then freeze what was built so later collections skip it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -247,7 +201,8 @@ def _share_tolerances(entries: list) -> None:
 
 def load_cached(main: str | os.PathLike):
     """Load books like beancount's loader, from the cache when nothing they depend on
-    changed. Returns (entries, errors, options)."""
+    changed. Returns (entries, errors, options), kept with the digest of every file read:
+    an import checks its new entries against them (ledger.quick, through current())."""
     main = Path(main).resolve()
     if disabled():
         with paused_gc():
@@ -256,8 +211,6 @@ def load_cached(main: str | os.PathLike):
     else:
         header, result = _load(main)
         deps = header and header["deps"]
-    # Kept with the digest of every file read: an import checks its new entries against
-    # them (ledger.quick, through current()) without loading the books again.
     _last[:] = [(main, _static_key(main), deps, result)] if deps else []
     return result
 
@@ -269,12 +222,14 @@ def current(main: str | os.PathLike):
     """The (entries, errors, options) this process last loaded for these books, if no file
     they depend on has changed since (each is hashed again); else None."""
     main = Path(main).resolve()
-    if not _last or _last[0][0] != main:
-        return None
-    _, static, deps, result = _last[0]
-    fresh = static == _static_key(main) and all(
-        d is not None and _sha(path) == d for path, d in deps.items())
-    return result if fresh else None
+    if _last and _last[0][0] == main and _last[0][1] == _static_key(main) \
+            and _unchanged(_last[0][2]):
+        return _last[0][3]
+    return None
+
+
+def _unchanged(deps: dict) -> bool:
+    return all(d is not None and _sha(path) == d for path, d in deps.items())
 
 
 def _load(main: Path, entries: bool = True):
@@ -306,8 +261,7 @@ def _load(main: Path, entries: bool = True):
 
 
 # The entries this process last loaded for each books' main file (a server keeps them in
-# memory anyway): what else runs during that load can read them instead of loading again.
-# Only the last few books are kept, so a process that loads many never holds them all.
+# memory anyway), for what else runs during that load; only the last few books' are kept.
 _recent: dict[Path, list] = {}
 RECENT = 4
 
@@ -369,16 +323,14 @@ def derived(main: str | os.PathLike, compute: Callable[..., T], *args) -> T:
     must pickle; args must have a stable repr.
     """
     main = Path(main).resolve()
-    if disabled():
-        with paused_gc():
-            loaded = real_load(main)
-        return compute(*loaded, *args)
+    if disabled():  # a command asking for two reports still loads the books once
+        return compute(*(current(main) or load_cached(main)), *args)
     header, loaded = _load(main, entries=False)
     if header is None:  # could not be cached: compute from what was just loaded
         return compute(*(loaded or load_cached(main)), *args)
 
     def make() -> T:
-        return compute(*(loaded or _load(main)[1]), *args)
+        return compute(*(loaded or current(main) or load_cached(main)), *args)
 
     name = f"{_name(compute)}{[_name(a) if callable(a) else a for a in args]!r}"
     return remember(_books_key(header), name, make)

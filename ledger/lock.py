@@ -140,7 +140,7 @@ def check(entries, options: dict | None = None) -> list[LockError]:
     """Every way the entries (and `options`) differ from the locks in force, and every
     lock recorded beside the books that the books no longer hold, as load errors."""
     active, errors = locks(entries)
-    errors += _dropped(entries, options)
+    errors += _dropped(entries, options) + _unregistered(entries, options)
     if not active:
         return errors
     last = max(lk.through for lk in active)
@@ -192,6 +192,42 @@ def _dropped(entries, options: dict | None) -> list[LockError]:
     return errors
 
 
+RECEIPTS = "published"  # folder of receipts of the register of published statements
+
+
+def receipt(as_of: datetime.date, value: str, entry: str) -> dict[str, str]:
+    """The receipt `--publish` writes beside the register entry (path: text)."""
+    return {f"{RECEIPTS}/{as_of}-{value[:12]}.txt":
+            f"# fundledger published {value}\n" + entry}
+
+
+def _unregistered(entries, options: dict | None) -> list[LockError]:
+    """Statements published (their receipts are beside the books) whose register entry is
+    gone: a later statement would no longer be checked against them."""
+    main = (options or {}).get("filename")
+    folder = Path(main).parent / RECEIPTS if main else None
+    if folder is None or not folder.is_dir():
+        return []
+    known = {str(e.values[2].value) for e in entries
+             if isinstance(e, Custom) and e.type == "published" and len(e.values) == 3}
+    errors = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            with path.open(encoding="utf-8") as f:
+                words = f.readline().split()
+        except OSError:
+            continue
+        if len(words) == 4 and words[1:3] == ["fundledger", "published"] \
+                and words[3] not in known:
+            errors.append(LockError(
+                {"filename": str(path), "lineno": 1},
+                f"the statement published with figures to {path.name[:10]} is no longer in "
+                "the register of published statements: restore its custom \"published\" "
+                "entry (the receipt holds it); anyone holding it could subtract it from a "
+                "new statement", None))
+    return errors
+
+
 def _differences(lock: Lock, mine, detail, reported: set) -> list[LockError]:
     """Name each entry that is not as locked, and each locked entry that is gone; an
     entry gone and one new with the same description are one changed entry."""
@@ -223,6 +259,21 @@ def _differences(lock: Lock, mine, detail, reported: set) -> list[LockError]:
             errors.append(LockError(lock.entry.meta, f"{text} was removed from the period "
                                     f"locked by {_where(lock)}{UNLOCK_HINT}", lock.entry))
     return errors
+
+
+def pack_text(entries, end: datetime.date) -> str:
+    """The year-end pack's page on the lock: the digest the trustees and the examiner keep
+    outside the books, and how to prove the books against it later."""
+    lock = head(entries)
+    if lock is None or lock.through < end:
+        return (f"These books are not locked through {end}. Lock them once the accounts are "
+                f"approved (fundledger lock --through {end}), and keep the digest it prints "
+                "with the signed accounts.\n")
+    return (f"Locked through: {lock.through}\nDigest: {lock.digest}\n\n"
+            "Keep this digest with the signed accounts, outside the books. Anyone can later "
+            "prove the books are as they were locked, even if the lock entry is deleted:\n"
+            f"  fundledger verify --books BOOKS --digest {lock.digest} "
+            f"--through {lock.through}\n")
 
 
 def verify(entries, options: dict, value: str,

@@ -42,6 +42,7 @@ from beancount.parser import booking, parser
 
 from ledger import funds as fundmodel
 from ledger import lock as period_lock
+from ledger import lock_digest
 from ledger import plugin as fund_plugin
 
 OURS = ("ledger.plugin", "ledger")
@@ -161,7 +162,7 @@ def _lock(entries, new) -> None:
     locks, _ = period_lock.locks(entries)
     if locks:
         last = max(lock.through for lock in locks)
-        if any(e.date <= last and period_lock.covered(e) for e in new):
+        if any(e.date <= last and lock_digest.covered(e) for e in new):
             raise NotProven("an entry in a locked period")
 
 
@@ -227,9 +228,10 @@ def _validations(entries, new, options) -> None:
                  else _merged(balances, new), options):
             raise NotProven(check.__name__)
     # Entries whose postings are alike balance alike: each set of postings checked once.
-    alike: dict[tuple, object] = {}
+    # Alike as written: 1.0 and 1.00 are equal Decimals but infer different tolerances.
+    alike: dict[object, object] = {}
     for e in new:
-        key = tuple((p.account, p.units, p.price) for p in e.postings) \
+        key = tuple((p.account, str(p.units), str(p.price)) for p in e.postings) \
             if isinstance(e, data.Transaction) else id(e)
         alike.setdefault(key, e)
     for check in OWN_VALIDATIONS:

@@ -160,10 +160,10 @@ def balance_sheet(entries, options, date: datetime.date,
     entries = opening.as_brought_forward(entries)
     position = assets_and_liabilities(entries, options, date)
     fx.refuse_unrated(entries, options, date, position.foreign)
+    # Each fund's balance and holdings are at the closing rate (FRS 102 s30.10): the
+    # reconciliation counts the unrealised exchange difference of what a fund holds in
+    # another currency as that fund's (reports.fx).
     summaries = reconcile(entries, options, as_of=date)
-    # The unrealised exchange difference on what each fund holds in another currency
-    # belongs to that fund, so its balance here is at the closing rate (FRS 102 s30.10).
-    unrealised = fx.by_fund(position.retranslated)
     funds = {c: ZERO for c in FUND_CLASS_ORDER}
     balances = []
     lines = [h.key for h in classify.BALANCE_SHEET_LINES]
@@ -171,7 +171,7 @@ def balance_sheet(entries, options, date: datetime.date,
     for s in summaries:
         if s.opened > date and not s.balance:
             continue  # (a first-year opening balance counts before its fund's declaration)
-        balance = s.balance + unrealised.get(s.fund, ZERO)
+        balance = s.balance
         funds[s.fund_class] = funds.get(s.fund_class, ZERO) + balance
         if balance or s.closed is None or s.closed >= date:
             balances.append(FundBalance(s.fund, s.title, s.fund_class, balance))
@@ -179,10 +179,6 @@ def balance_sheet(entries, options, date: datetime.date,
         for h in s.holdings:
             line = _holding_line(h.account)
             column[line] += -h.amount if line == "liabilities" else h.amount
-        for r in position.retranslated:
-            if r.fund == s.fund:
-                line = _holding_line(r.account)
-                column[line] += -r.difference if line == "liabilities" else r.difference
     return BalanceSheet(
         title=(options or {}).get("title") or "", currency=unit, date=date,
         position=position, funds={k: _clean(v) for k, v in funds.items()},

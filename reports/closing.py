@@ -20,6 +20,7 @@ from ledger import funds as fundmodel
 from reports import classify
 from reports import funds as report
 from reports.balance_sheet import assets_and_liabilities
+from reports.fund_holdings import UNATTRIBUTED, foreign_blocker, show_money
 
 LEFTOVER = {"return": "return-to-platform", "release": "release-to-unrestricted",
             "donate": fundmodel.DONATE}
@@ -115,7 +116,7 @@ def _funder_agreed(decision: str, funders: list[str]) -> bool:
 def _decision_problems(s: report.FundSummary, how: str, decision: str | None,
                        funders: list[str] | None) -> list[str]:
     """Money left is dealt with only on the trustees' recorded decision, in their words."""
-    left = report.show_money(s.balance, s.unit)
+    left = show_money(s.balance, s.unit)
     if not (decision or "").strip():
         return [(
             f"{left} is left to {LEFTOVER[how].replace('-', ' ')}: pass --decision with the "
@@ -136,9 +137,9 @@ def _leftover_blockers(s: report.FundSummary, how: str) -> list[str]:
         if not out:
             out.append("money is still owed on the fund's liabilities")
     for h in s.holdings:
-        if h.account == report.UNATTRIBUTED:
-            out.append(f"{report.show_money(h.amount, s.unit)} {h.description}")
-    out += [report.foreign_blocker(n, c, s.unit) for c, n in s.foreign.items()]
+        if h.account == UNATTRIBUTED:
+            out.append(f"{show_money(h.amount, s.unit)} {h.description}")
+    out += [foreign_blocker(n, c, s.unit) for c, n in s.foreign.items()]
     return out
 
 
@@ -164,11 +165,11 @@ def paid_from(s: report.FundSummary, entries, options, day: datetime.date
             out[account] = out.get(account, ZERO) + take
             left -= take
     if left > 0:
-        where = ", ".join(f"{a} {report.show_money(n, s.unit)}" for a, n in sorted(
+        where = ", ".join(f"{a} {show_money(n, s.unit)}" for a, n in sorted(
             actual.items()) if n)
         where = f"only {where}" if where else "nothing"
         raise CannotClose(s.fund, [
-            (f"{report.show_money(s.balance, s.unit)} is left, but the money accounts hold "
+            (f"{show_money(s.balance, s.unit)} is left, but the money accounts hold "
             f"{where} on {day}: paying it out would take an account below zero. Book "
             "what is missing (a statement not yet imported, a transfer between our "
             "accounts), then close the fund")])

@@ -21,53 +21,42 @@ from decimal import Decimal
 from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
+from ledger import accruals
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from ledger.plugin import RESTRICTED
 from ledger.rates import NoRate, Rates
-from reports import words
+from reports import fx
 from reports.classify import (
     PAYMENT_FEES,
     PLATFORM_FEES,
     channel,
-    is_cash,
     is_gain_or_loss,
     legal_category,
 )
+from reports.fund_holdings import (
+    HOLDING_ROOTS,
+    UNATTRIBUTED,
+    ZERO,
+    Holding,
+    Invoice,
+    _first_unrestricted,
+    _invoice_funds,
+    _unpaid_invoices,
+    describe_account,
+    holding_fund,
+    pooled_transfer,
+    status,
+)
 
-ZERO = Decimal("0.00")
-HOLDING_ROOTS = ("Assets:", "Liabilities:")
-CREDITORS = "Liabilities:Creditors:"
 # Transactions written by `fundledger close` to return a leftover carry this, so the money
 # sent back shows as "returned" rather than as negative fundraising.
 RETURNED = "returned"
-UNATTRIBUTED = "(not attributed)"
-SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
 
 # "error": a state the fund rules forbid (closed with money in it, a restricted fund
 # below zero). The plugin fails such books on load, but Fava still shows its pages.
 STATUSES = ("open", "closable", "closed", "overspent", "error")
-
-
-@dataclasses.dataclass(frozen=True)
-class Holding:
-    """Part of a fund's balance sitting in one asset (or owed on one liability) account."""
-
-    account: str
-    amount: Decimal
-    description: str  # e.g. "Brightwater client account"
-
-
-@dataclasses.dataclass(frozen=True)
-class Invoice:
-    """An invoice booked to a creditor and not (fully) paid."""
-
-    number: str
-    fund: str | None
-    payee: str
-    date: datetime.date  # first entry carrying the number
-    amount: Decimal  # still owed, positive
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,14 +148,6 @@ def operating_currency(options) -> str:
     return ops[0] if ops else "GBP"
 
 
-def show_money(number: Decimal, currency: str) -> str:
-    """£1,100.50 / -£12.00 / 1,100.50 CHF: how a treasurer writes an amount in a sentence."""
-    sign = "-" if number < 0 else ""
-    text = f"{abs(number).quantize(Decimal('0.01')):,}"
-    symbol = SYMBOLS.get(currency)
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
-
-
 COURT = "Court fees"  # court fees are the court's, not the firm's that paid them over
 
 
@@ -193,66 +174,6 @@ def firm_of(posting, txn: Transaction, firms: dict | None = None) -> str:
     return txn.payee or txn.narration or "(no firm named)"
 
 
-def describe_account(account: str, amount: Decimal = ZERO) -> str:
-    parts = account.split(":")
-    if account.startswith("(with "):
-        other = account[6:-1]
-        return (f"set aside for {other}, still in our accounts" if amount < 0
-                else f"transferred from {other}, in its accounts")
-    if account.startswith("Assets:Held:") and len(parts) > 2:
-        return f"{parts[2]} client account"
-    if account.startswith(CREDITORS) and len(parts) > 2:
-        return f"owed to {parts[2]}"
-    if account == "Assets:Transfers":
-        return "in transit between our own accounts"
-    if account.startswith("Assets:Bank:") and len(parts) > 2:
-        return f"{' '.join(parts[2:])} bank account"
-    return f"{' '.join(parts[1:])} account"
-
-
-
-def _first_unrestricted(declared: dict[str, fundmodel.Fund]) -> str | None:
-    return next((f.id for f in declared.values() if f.fund_class == "unrestricted"), None)
-
-
-def _invoice_funds(entries) -> dict[str, str]:
-    """Invoice number -> the fund its booking was charged to (single-fund transactions)."""
-    out: dict[str, str] = {}
-    for entry in entries:
-        if not isinstance(entry, Transaction) or not entry.meta.get("invoice"):
-            continue
-        found = {fundmodel.posting_fund(p, entry) for p in entry.postings
-                 if fundmodel.is_fund_account(p.account)} - {None}
-        if len(found) == 1:
-            out.setdefault(str(entry.meta["invoice"]), found.pop())
-    return out
-
-
-def holding_fund(posting, txn: Transaction, txn_funds: set[str],
-                 invoice_funds: dict[str, str], default: str | None) -> str | None:
-    """Which fund's money an asset/liability posting moves (docs/books.md).
-
-    Own `fund:`, else the transaction's, else the single fund of its fund postings. A
-    transaction with no fund postings at all is either the payment of a booked invoice
-    (it belongs to the invoice's fund: paying HV-2403 from the client account spends the
-    case's money, not general funds) or a move between our own accounts (first
-    unrestricted fund). A posting in a multi-fund transaction without its own `fund:` is
-    ambiguous: None, and it shows up as "(not attributed)".
-    """
-    if posting.meta and posting.meta.get("fund"):
-        return posting.meta["fund"]
-    if txn.meta.get("fund"):
-        return txn.meta["fund"]
-    if len(txn_funds) == 1:
-        return next(iter(txn_funds))
-    if txn_funds:
-        return None
-    invoice = txn.meta.get("invoice")
-    if invoice and str(invoice) in invoice_funds:
-        return invoice_funds[str(invoice)]
-    return default
-
-
 class _Acc:
     """Running sums for one fund."""
 
@@ -274,33 +195,6 @@ class _Acc:
         self.holdings: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.foreign: dict[str, Decimal] = defaultdict(lambda: ZERO)
 
-
-def _unpaid_invoices(entries, invoice_funds, default) -> list[Invoice]:
-    owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    first: dict[str, Transaction] = {}
-    fund_of: dict[str, str | None] = {}
-    for txn in entries:
-        if not isinstance(txn, Transaction) or not txn.meta.get("invoice"):
-            continue
-        number = str(txn.meta["invoice"])
-        txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
-                     if fundmodel.is_fund_account(p.account)} - {None}
-        for p in txn.postings:
-            if p.account.startswith(CREDITORS):
-                w = fundmodel.weight(p)
-                owed[number] += w.number
-                first.setdefault(number, txn)
-                if fund_of.get(number) is None:
-                    fund_of[number] = holding_fund(p, txn, txn_funds, invoice_funds, default)
-    return [Invoice(number, fund_of.get(number), first[number].payee or "",
-                    first[number].date, -total)
-            for number, total in owed.items() if total != 0]
-
-
-def unpaid_invoices(entries) -> list[Invoice]:
-    """Every invoice whose creditor postings do not yet sum to zero (docs/books.md)."""
-    declared, _b, _e = fundmodel.declarations(entries)
-    return _unpaid_invoices(entries, _invoice_funds(entries), _first_unrestricted(declared))
 
 
 def reconcile(entries, options, as_of: datetime.date | None = None) -> list[FundSummary]:
@@ -330,6 +224,10 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             continue
         returning = txn.meta.get(LEFTOVER_KEY) == RETURNED
         txn_funds: set[str] = set()
+        # An accrued award is received as its debtor is settled, tranche by tranche.
+        for p in txn.postings if txn.meta.get("fund") in acc else ():
+            if p.account == accruals.DEBTOR and p.units.number < 0:
+                acc[txn.meta["fund"]].received[p.units.currency] -= p.units.number
         for p in txn.postings:
             if not fundmodel.is_fund_account(p.account):
                 continue
@@ -353,7 +251,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 else:
                     a.raised[channel(account)] -= n
                     a.raised_by_account[account] -= n
-                    a.received[p.units.currency] -= p.units.number
+                    if txn.meta.get(accruals.ACCRUAL_KEY) != accruals.AWARD:
+                        a.received[p.units.currency] -= p.units.number
             elif account in PLATFORM_FEES:
                 a.platform += n
             elif account in PAYMENT_FEES:
@@ -371,7 +270,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 a.t_out += n
         if len(txn_funds) > 1 and not any(
                 p.account.startswith(HOLDING_ROOTS) for p in txn.postings):
-            _pooled_transfer(txn, txn_funds, acc, unit)
+            pooled_transfer(txn, txn_funds, acc, unit)
             continue
         for p in txn.postings:
             if not p.account.startswith(HOLDING_ROOTS):
@@ -381,6 +280,18 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 w = value(p, txn)
                 if w.currency == unit:
                     acc[fid].holdings[p.account] += w.number
+
+    # Money held or owed in another currency at the closing rate (reports.fx), as on the
+    # balance sheet: the difference is the holding fund's exchange gain or loss, so a
+    # fund's balance is the SOFA's carried forward (dollars given at 0.80 and spent at
+    # 0.78 leave no dollars and a loss, not 2p a dollar "held" in an empty account).
+    last = as_of or max((e.date for e in entries), default=None)
+    for r in fx.retranslate(entries, options, last, rates).items if last else ():
+        if r.fund in acc and r.difference:
+            a = acc[r.fund]
+            a.gains += r.difference
+            a.balance += r.difference
+            a.holdings[r.account] += r.difference
 
     unpaid = _unpaid_invoices(entries, invoice_funds, default)
     out = []
@@ -395,7 +306,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                                     "fund: on the asset posting"))
         invoices = tuple(i for i in unpaid if i.fund == fid)
         foreign = {c: n for c, n in a.foreign.items() if n != 0}
-        status, blockers = _status(fund, a.balance, holdings, invoices, foreign, unit, as_of)
+        state, blockers = status(fund, a.balance, holdings, invoices, foreign, unit, as_of)
         out.append(FundSummary(
             fund=fid, title=fund.title, fund_class=fund.fund_class,
             currency=fund.currency or unit, unit=unit, terms=fund.terms,
@@ -409,99 +320,10 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
             holdings=tuple(holdings), unpaid_invoices=invoices, foreign=foreign,
-            status=status, blockers=tuple(blockers), charity=fund.charity,
+            status=state, blockers=tuple(blockers), charity=fund.charity,
             brought_forward=a.opening, gains=a.gains))
     return out
 
 
-SEVERAL = "several funds"  # the other side of a transfer between three funds or more
-
-
-def pooled_label(fund_id: str) -> str:
-    return f"(with {fund_id})"
-
-
-def _pooled_transfer(txn, txn_funds: set[str], acc: dict[str, _Acc], unit: str) -> None:
-    """A transfer between funds that moves no money (only Equity:Funds postings).
-
-    The money stays in the giving fund's accounts; each side records it against the other
-    fund, so every fund's holdings still add up to its balance: the reserve shows
-    "£1,000.00 with general", general shows "-£1,000.00 with legal-reserve".
-    """
-    for fid in txn_funds:
-        others = sorted(txn_funds - {fid})
-        label = pooled_label(others[0] if len(others) == 1 else SEVERAL)
-        for p in txn.postings:
-            if fundmodel.is_fund_account(p.account) and fundmodel.posting_fund(p, txn) == fid:
-                w = fundmodel.weight(p)
-                if w.currency == unit:
-                    acc[fid].holdings[label] -= w.number
-
-
 def _nonzero(d: dict[str, Decimal]) -> dict[str, Decimal]:
     return {k: v for k, v in sorted(d.items()) if v != 0}
-
-
-def foreign_blocker(n: Decimal, currency: str, unit: str) -> str:
-    return (f"{n} {currency} has no {unit} value (no exchange rate booked): import the "
-            "download holding its currency conversion, or book the conversion")
-
-
-def _status(fund, balance, holdings, invoices, foreign, unit, as_of):
-    """error > closed > overspent > closable > open; blockers say in plain words what
-    stops a close (for an error, what is wrong)."""
-    if fund.closed is not None and balance != 0:
-        return "error", [(f"closed on {fund.closed} but its balance is "
-                          f"{show_money(balance, unit)}, not nil: an entry is missing or "
-                          "wrong (fundledger check names it)")]
-    if fund.closed is not None:
-        return "closed", []
-    if balance < 0 and fund.fund_class in RESTRICTED:
-        return "error", [(f"a {fund.fund_class} fund cannot go below zero, but its balance is "
-                          f"{show_money(balance, unit)}: an entry is missing or charged to "
-                          "the wrong fund (fundledger check names it)")]
-    blockers: list[str] = []
-    if balance < 0:
-        blockers.append(f"overspent by {show_money(-balance, unit)}: the fund's balance is "
-                        f"{show_money(balance, unit)}")
-    elif balance > 0:
-        blockers.append(f"{show_money(balance, unit)} not yet spent, returned or released"
-                        + (f" (if money is left: {words.leftover(fund.terms, fund.charity)})"
-                           if fund.terms else ""))
-    # At a nil balance, money "held" in our money accounts and with other funds that
-    # nets to nothing is attribution, not money: a transfer between funds that moved no
-    # cash, then spent from the bank, leaves +X with the giver and -X in the bank.
-    moved = [h for h in holdings if h.account.startswith("(with ") or is_cash(h.account)]
-    settled = balance == 0 and sum((h.amount for h in moved), ZERO) == 0
-    for h in holdings:
-        if settled and h in moved:
-            continue
-        if h.account.startswith("Assets:") and h.amount != 0:
-            blockers.append(f"{show_money(h.amount, unit)} still held in {h.account} "
-                            f"({h.description})")
-    owed_by_invoice = sum((i.amount for i in invoices), ZERO)
-    owed_on_books = -sum((h.amount for h in holdings if h.account.startswith(CREDITORS)), ZERO)
-    if invoices:
-        listed = ", ".join(f"{i.number} ({show_money(i.amount, unit)})" for i in invoices)
-        noun = "invoice" if len(invoices) == 1 else "invoices"
-        blockers.append(f"{len(invoices)} {noun} unpaid: {listed}")
-    if owed_on_books != owed_by_invoice:
-        blockers.append(f"{show_money(owed_on_books - owed_by_invoice, unit)} owed to "
-                        "creditors without an invoice number")
-    for h in holdings:
-        if settled and h in moved:
-            continue
-        if h.account.startswith("(with ") and h.amount > 0:
-            other = h.account[6:-1]
-            whose = "the accounts of several funds" if other == SEVERAL else f"{other}'s accounts"
-            blockers.append(f"{show_money(h.amount, unit)} still held in {whose} "
-                            "(transferred without moving money)")
-        elif h.account == UNATTRIBUTED:
-            blockers.append(f"{show_money(h.amount, unit)} {h.description}")
-    for currency, n in foreign.items():
-        blockers.append(foreign_blocker(n, currency, unit))
-    if balance < 0:
-        return "overspent", blockers
-    if not blockers:
-        return "closable", []
-    return "open", blockers

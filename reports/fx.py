@@ -7,7 +7,7 @@ Liabilities posting whose units are not the operating currency and carry no cost
 booked at the rate of each entry (its own `@`/`@@`, else the books' rate on its date:
 `ledger.rates`). At a balance sheet date it is shown at the closing rate, the books' rate
 on or before that date, and the difference is an unrealised exchange gain or loss of the
-fund that holds the item (`reports.funds.holding_fund`, the same attribution as "where a
+fund that holds the item (`reports.fund_holdings.holding_fund`, the same attribution as "where a
 fund's money is held"). Nothing is booked: the statements compute it, so a year's gain is
 the difference at its end less the difference at the end of the year before.
 
@@ -28,7 +28,7 @@ from beancount.core.data import Transaction
 from ledger import funds as fundmodel
 from ledger.rates import NoRate, Rates
 from reports.classify import ReportError, operating_currency, where
-from reports.funds import _first_unrestricted, _invoice_funds, holding_fund
+from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_fund
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -55,6 +55,20 @@ def booked(posting, unit: str) -> Amount:
     if posting.units.currency == unit and posting.cost is None:
         return posting.units
     return fundmodel.weight(posting)
+
+
+def own_rate(txn, currency: str, unit: str) -> Decimal | None:
+    """The rate a transaction itself states between a currency and the books' currency: a
+    conversion booked as `-19.20 GBP @@ 24.00 USD` beside `24.00 USD` says one USD was
+    worth 0.80 GBP that day, though its USD leg carries no price of its own."""
+    for q in txn.postings:
+        if q.price is not None and q.cost is None and q.units.number:
+            if q.units.currency == unit and q.price.currency == currency:
+                weight = fundmodel.weight(q).number
+                return abs(q.units.number / weight) if weight else None
+            if q.units.currency == currency and q.price.currency == unit:
+                return abs(fundmodel.weight(q).number / q.units.number)
+    return None
 
 
 def is_monetary(posting, unit: str) -> bool:

@@ -24,7 +24,8 @@ from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from ledger.rates import NoRate, Rates
 from reports.classify import legal_category
-from reports.funds import ZERO, firm_of, operating_currency, unpaid_invoices
+from reports.fund_holdings import unpaid_invoices
+from reports.funds import ZERO, firm_of, operating_currency
 
 GROUPINGS = ("firm", "year", "category", "fund")
 

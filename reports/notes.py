@@ -192,7 +192,10 @@ def _policies(basis: str, entries, unit: str) -> Section:
                  "probable and the amount can be measured: an unconditional grant award "
                  "when awarded, a conditional one when its conditions are met."),
                  "Expenditure is recognised when a liability is incurred (an invoice)."]
-    words.append(f"Amounts are in {unit}; a foreign amount at the rate on its date.")
+    words.append(f"Amounts are in {unit}; a foreign amount at the rate on its date. Money "
+                 "held or owed in another currency is retranslated at the closing rate at "
+                 "the year end, the difference an exchange gain or loss of the fund that "
+                 "holds it (FRS 102 section 30).")
     awards = Section("policies", "Accounting policies and basis of preparation", words,
                      ["Grant award", "Date", "Amount", "Conditions", "Recognised"])
     for e in entries:

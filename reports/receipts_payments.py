@@ -54,7 +54,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from ledger.rates import NoRate, Rates
+from ledger.rates import CENT, NoRate, Rates
 from reports import classify, fx, opening
 from reports.balance_sheet import AssetsAndLiabilities, assets_and_liabilities
 from reports.classify import ReportError, operating_currency
@@ -214,7 +214,8 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
         try:
             return Amount(rates.value(w, txn.date), unit)
         except NoRate:
-            return w
+            own = fx.own_rate(txn, w.currency, unit)
+            return Amount((w.number * own).quantize(CENT), unit) if own else w
 
     def column(fund_id: str | None) -> str:
         return _column(declared, fund_id)

@@ -30,7 +30,7 @@ from beancount.core.data import Balance, Open, Transaction
 
 from ledger import funds as fundmodel
 from reports.classify import is_cash
-from reports.funds import show_money
+from reports.fund_holdings import show_money
 
 ZERO = Decimal(0)
 # Money in transit between our own accounts has no statement of its own: it is

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from reports import funds as reconciliation
+from reports import fund_holdings
 from reports.classify import ReportError
 
 MIN_GROUP = 5
@@ -108,6 +108,9 @@ class FundStatement:
     leftover: str
     merged: tuple[str, ...] = ()  # OTHER_FUNDS only: titles of the funds shown together
     brought_forward: Decimal = ZERO  # held before the books began (an opening balance)
+    # Exchange differences and revaluations, apart from raised and spent (as the SOFA
+    # shows them): interest is income, an exchange loss is not negative income.
+    gains: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Statement:
     # An internal draft for a date that is not the end of a publication period: every
     # file says "not for publication".
     draft: bool = False
+    gains: Decimal = ZERO  # net gains/(losses): exchange differences, revaluations
     # The form the statement takes to protect small groups, and the digest of its
     # figures: what `--publish` writes into the register of published statements.
     form: Form = field(default_factory=lambda: Form())
@@ -210,5 +214,5 @@ def long_date(d: datetime.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-fmt = reconciliation.show_money
-SYMBOLS = reconciliation.SYMBOLS
+fmt = fund_holdings.show_money
+SYMBOLS = fund_holdings.SYMBOLS

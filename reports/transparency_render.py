@@ -72,6 +72,7 @@ def to_markdown(s: Statement) -> str:
              "| | |", "|---|--:|",
              f"| Raised | {m(s.raised_total)} |", f"| Spent | {m(s.spent_total)} |",
              *([f"| Returned | {m(s.returned)} |"] if s.returned else []),
+             *([f"| Exchange gains/(losses) | {m(s.gains)} |"] if s.gains else []),
              f"| Left | {m(s.balance)} |",
              f"| Supporters | {_md(s.supporters or 'not counted')} |", "",
              "## Spend by law firm", "", "| Firm | Charged |", "|---|--:|"]
@@ -118,6 +119,9 @@ def to_markdown(s: Statement) -> str:
         if f.returned:
             lines += ["", ("Returned to the crowdfunding platform when the fund closed: "
                            f"{m(f.returned)}.")]
+        if f.gains:
+            lines += ["", (f"Exchange gains/(losses) on money held in other currencies: "
+                          f"{m(f.gains)}.")]
         held = ", ".join(("less " if h.amount < 0 else "") + f"{m(abs(h.amount))} {_md(h.label)}"
                          for h in f.held)
         lines += ["", "### What is left", "", f"**{m(f.balance)}**{': ' + held if held else ''}.",
@@ -151,6 +155,8 @@ def csv_rows(s: Statement) -> list[tuple]:
              ("all", s.organisation, "spent", "total", "", s.spent_total, cur, ""),
              ("all", s.organisation, "returned", "returned to the platform", "", s.returned,
               cur, ""),
+             ("all", s.organisation, "gains", "exchange gains/(losses)", "", s.gains, cur,
+              ""),
              ("all", s.organisation, "left", "balance", "", s.balance, cur, "")]
     rows += [("all", s.organisation, "period", p.label, "raised", p.raised, cur, "")
              for p in s.periods]
@@ -182,6 +188,8 @@ def csv_rows(s: Statement) -> list[tuple]:
         row("spent", "total", "", f.spent_total)
         if f.returned:
             row("returned", "returned to the platform", "", f.returned)
+        if f.gains:
+            row("gains", "exchange gains/(losses)", "", f.gains)
         for t in f.transfers:
             row("transfer", t.label, "", t.amount)
         row("left", "balance", f.leftover, f.balance)

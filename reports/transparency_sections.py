@@ -13,7 +13,7 @@ from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports import disclosure
+from reports import disclosure, fund_holdings
 from reports import funds as reconciliation
 from reports.funds import FundSummary
 from reports.transparency_model import (
@@ -114,7 +114,7 @@ def _other_funds(group: list[FundStatement], acc: _Acc, title: str,
         transfers=transfers, transfers_net=add("transfers_net"),
         balance=add("balance"), held=held,
         leftover="Each of these funds keeps its own terms for any money left in it.",
-        merged=titles, brought_forward=add("brought_forward"))
+        merged=titles, brought_forward=add("brought_forward"), gains=add("gains"))
 
 
 PURPOSE_WORDS = {
@@ -161,7 +161,7 @@ def _held(summary: FundSummary) -> tuple[Item, ...]:
             label = "on its way between our accounts"
         elif h.account.startswith("Assets:"):
             label = f"in our {parts[-1]} account"
-        elif h.account.startswith(reconciliation.CREDITORS):
+        elif h.account.startswith(fund_holdings.CREDITORS):
             label = h.description  # "owed to <Firm>": a firm, never a donor
         elif h.account.startswith("(with "):
             label = "kept with our general funds' money"
@@ -218,7 +218,8 @@ def _fund_statement(fund: fundmodel.Fund, summary: FundSummary, acc: _Acc,
         other_spend=other, spent_total=spent, returned=summary.returned,
         transfers=transfers, transfers_net=summary.transfers_in - summary.transfers_out,
         balance=summary.balance, held=() if small_account else _held(summary),
-        leftover=_leftover(fund, summary.balance), brought_forward=summary.brought_forward)
+        leftover=_leftover(fund, summary.balance), brought_forward=summary.brought_forward,
+        gains=summary.gains)
 
 
 def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime.date | None,
@@ -315,7 +316,7 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
         fees=add("platform_fees") + add("payment_fees"),
         other_spend=sum((i.amount for f in fund_statements for i in f.other_spend), ZERO),
         spent_total=add("spent_total"), returned=add("returned"), balance=add("balance"),
-        periods=periods, notes=notes, form=form,
+        periods=periods, notes=notes, form=form, gains=add("gains"),
         years=ledger_options.fy_words(ledger_options.fy_end(entries)))
     # "Since": the books' first transaction, not the day a fund was declared (init's
     # start date may be years before anything happened).

@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from beancount.core.data import Transaction
 
+from ledger import accruals
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import funds as reconciliation
-from reports.classify import PAYMENT_FEES, PLATFORM_FEES
+from reports.classify import PAYMENT_FEES, PLATFORM_FEES, is_gain_or_loss
 from reports.transparency_model import (
     CHANNEL_LABELS,
     COURT_FEES,
@@ -71,6 +72,9 @@ class _Acc:
     # Channels with gifts booked without a donor (a platform's payout of many pledges):
     # their supporters cannot be counted, only bounded from below.
     untagged: set = field(default_factory=set)
+    # What each donor gave through each channel, net of refunds ({(channel, donor): n}):
+    # a donor refunded in full gave nothing and is not counted.
+    given: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     # Gifts by the asset account they came into ({account: {donor: amount}}): "where it is
     # held" is shown only if no account holds a small group's gifts.
     received: dict[str, dict] = field(
@@ -91,8 +95,14 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     fees by firm and category, transfers by the other fund, and sums by year."""
     per_fund: dict[str, _Acc] = defaultdict(_Acc)
     total = _Acc()
+    entries = list(entries)
     year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
     firms = firmlib.declarations(entries)
+    # A refund carries no donor (the donor is paid, not giving): its `refund-of` names the
+    # gift it returns, whose donor it is netted against.
+    awarded: dict[str, str] = {}  # fund -> funder, of grants accrued when awarded
+    gift_donor = {e.meta["import-id"]: e.meta["donor"] for e in entries
+                  if isinstance(e, Transaction) and "donor" in e.meta and "import-id" in e.meta}
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
@@ -103,13 +113,18 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
         n = w.number
         year = ledger_options.fy_of(txn.date, year_end)
         account = posting.account
+        if is_gain_or_loss(account):
+            continue  # the reconciliation's gains/(losses): neither raised nor spent
         if account.startswith("Income:"):
             if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
                 continue  # a leftover sent back, shown as returned, not as fundraising
             ch = reconciliation.channel(account)
             source = _grant_funder(txn, account) if ch == GRANT else _source(account)
             donor = _donor(txn, posting)
+            paid_back = gift_donor.get(txn.meta.get("refund-of")) if n > 0 else None
             for acc in accs:
+                if donor or paid_back:
+                    acc.given[(ch, donor or paid_back)] += -n
                 acc.income[(ch, source)] += -n
                 acc.year_raised[year] += -n
                 if source:
@@ -125,7 +140,11 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
                               if p.account.startswith("Assets:")}:
                     acc.received[asset][donor] += -n
                 if ch == GRANT and posting.units.currency != currency:
-                    acc.grant_units[(source, posting.units.currency)] += -posting.units.number
+                    if txn.meta.get(accruals.ACCRUAL_KEY) == accruals.AWARD:
+                        awarded[fund] = source  # accrued, not received: see below
+                    else:
+                        acc.grant_units[(source, posting.units.currency)] += \
+                            -posting.units.number
         elif account.startswith("Expenses:"):
             category = reconciliation.legal_category(account)
             for acc in accs:
@@ -138,6 +157,20 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
                       and (f := fundmodel.posting_fund(p, txn)) and f != fund}
             label = ", ".join(sorted(titles.get(f, f) for f in others)) or "another fund"
             per_fund[fund].transfers[label] += -n
+    # An accrued award's money is what settles its debtor, tranche by tranche: a grant is
+    # published as received only once it has arrived.
+    for txn in entries:
+        fund = txn.meta.get("fund") if isinstance(txn, Transaction) else None
+        if fund not in awarded or (as_of is not None and txn.date > as_of):
+            continue
+        for p in txn.postings:
+            if p.account == accruals.DEBTOR and p.units.number < 0 \
+                    and p.units.currency != currency:
+                for acc in (per_fund[fund], total):
+                    acc.grant_units[(awarded[fund], p.units.currency)] += -p.units.number
+    for acc in (*per_fund.values(), total):
+        for ch, donors in acc.donors.items():
+            acc.donors[ch] = {d for d in donors if acc.given[(ch, d)] > 0}
     return per_fund, total
 
 
@@ -297,6 +330,8 @@ def _merge_accs(accs: Iterable[_Acc]) -> _Acc:
             out.income[k] += n
         for k, v in a.donors.items():
             out.donors[k] |= v
+        for k, n in a.given.items():
+            out.given[k] += n
         for k, n in a.grant_units.items():
             out.grant_units[k] += n
         for k, v in a.sources.items():

@@ -43,9 +43,10 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
     original = {i.label: i for i in grants}
     for g in (i for i in s.raised if i.label.startswith("Grant")):
         o = original.get(g.label)
-        amount = (f"{fmt(o.amount, o.detail)} ({fmt(g.amount, cur)})" if o
-                  else fmt(g.amount, cur))
-        parts.append(f"a grant of {amount} from {g.label.removeprefix('Grant from ')}")
+        # What arrived, in the funder's currency: an award accrued is not all received.
+        arrived = f" ({fmt(o.amount, o.detail)} received)" if o else ""
+        parts.append(f"a grant of {fmt(g.amount, cur)} from "
+                     f"{g.label.removeprefix('Grant from ')}{arrived}")
     text = [f"Since {first.year} we raised {_join(parts) or 'nothing'}."]
     spent = []
     legal = sum((f.amount for f in s.spend_by_firm), ZERO)
@@ -71,6 +72,9 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
     held = sum((f.brought_forward for f in s.funds), ZERO)
     if held:
         text.append(f"{fmt(held, cur)} was held before these accounts began.")
+    if s.gains:
+        text.append(f"Exchange differences on money held in other currencies came to "
+                    f"{fmt(s.gains, cur)}.")
     if s.returned:
         text.append(f"{fmt(s.returned, cur)} left over was returned to the crowdfunding "
                     "platform.")

@@ -126,10 +126,15 @@ def trial_balance(entries, options, start: datetime.date, end: datetime.date) ->
             earlier += n
         else:
             sums[p.account] += n
-    retranslated = ZERO
-    for r in fx.retranslate(entries, options, end, rates).items:
+    closing = fx.retranslate(entries, options, end, rates).items
+    for r in closing:
         sums[r.account] += r.difference
-        retranslated += r.difference
+    # The exchange differences line is the year's, as in the SOFA: what was already
+    # unrealised at the end of the year before is part of the funds brought forward.
+    before = sum((r.difference for r in fx.retranslate(
+        entries, options, start - datetime.timedelta(days=1), rates).items), ZERO)
+    earlier -= before
+    retranslated = sum((r.difference for r in closing), ZERO) - before
     lines = [TrialLine(a, n) for a, n in sorted(sums.items()) if n]
     if earlier:
         lines.append(TrialLine(BROUGHT_FORWARD, earlier))

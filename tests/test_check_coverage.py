@@ -195,3 +195,33 @@ def test_the_unclassified_check_counts_each_account_currency_and_entry():
     assert unclassified.report(load(text), {}) == found
     one = unclassified.find(load(base + suspense("2018-02-01", "Income:Unclassified", "-1.00")))
     assert one.text().startswith("1 entry unclassified (Income:Unclassified -1.00 GBP)")
+
+
+def test_a_money_account_below_zero_and_money_still_in_transit():
+    text = (HEADER + "2017-01-01 open Assets:Bank:Current\n2017-01-01 open Assets:PayPal\n"
+            "2017-01-01 open Assets:Transfers\n"
+            + gift("2018-01-10", "Assets:Bank:Current", "50.00")
+            + '2018-01-11 * "Sent to PayPal, not yet arrived"\n  Assets:Transfers  20.00 GBP\n'
+              "  Assets:Bank:Current  -20.00 GBP\n"
+            + '2018-01-12 * "Paid from PayPal, which held nothing"\n  fund: "general"\n'
+              "  Expenses:Legal  7.50 GBP\n  Assets:PayPal  -7.50 GBP\n"
+            + "2018-02-01 balance Assets:Bank:Current  30.00 GBP\n")
+    found = checks(text)
+    paypal = found["Assets:PayPal", "GBP"]
+    assert paypal.overdrawn and not paypal.reconciled
+    below = ("Assets:PayPal is below zero (-£7.50): money cannot be taken from where there "
+             "is none; an entry is missing or booked to the wrong account (two names for one "
+             "account?)")
+    assert paypal.problem() == below
+    assert reconcile.overdrawn(load(text)) == [below]
+    transit = found["Assets:Transfers", "GBP"]
+    assert not transit.reconciled and transit.problem() == (
+        "Assets:Transfers: £20.00 sent between our own accounts has not arrived (book its "
+        "arrival)")
+    assert found["Assets:Bank:Current", "GBP"].reconciled
+    # Once it arrives, nothing is in transit: reconciled with no statement of its own.
+    arrived = text + ('2018-01-15 * "Arrived"\n  Assets:PayPal  20.00 GBP\n'
+                      "  Assets:Transfers  -20.00 GBP\n")
+    transit = checks(arrived)["Assets:Transfers", "GBP"]
+    assert transit.reconciled and transit.problem() is None
+    assert reconcile.overdrawn(load(arrived)) == []

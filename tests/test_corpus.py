@@ -34,6 +34,7 @@ def books(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("corpus")
     (base / "donor.key").write_bytes(b"corpus-test-key-0123456789abcdef")
+    (base / "donor.key").chmod(0o600)  # an import refuses a key others can read
     env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(base / "donor.key"))
     made = run_cli("demo", base / "books", env=env)
     assert made.returncode == 0, made.stderr

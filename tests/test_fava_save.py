@@ -17,12 +17,24 @@ from beancount.core import data
 from tests.conftest import cli_env, run_cli
 
 HERE = Path(__file__).parent / "fixtures"
-# One export per source family (the CLI and Fava each read them in this order).
-EXPORTS = [HERE / "real" / name for name in (
-    "lloyds.csv", "nationwide.csv", "barclays.csv", "monzo.csv", "starling.csv",
-    "natwest.csv", "santander.txt", "statement-v1.ofx", "paypal-en.csv", "paypal-fr.csv",
-    "stripe-payments.csv", "opencollective-2024.csv")] + [HERE / "imports" / name for name in (
-    "casefunder.csv", "solicitors.csv", "gocardless.csv", "enthuse.csv")]
+# Exports of every source family, in two sets of books (the CLI and Fava each read a
+# set's files in this order; the second set's PayPal and Open Collective would meet the
+# first's balances).
+GROUPS = {
+    "banks-platforms-invoices": [HERE / "real" / name for name in (
+        "lloyds.csv", "nationwide.csv", "barclays.csv", "monzo.csv", "starling.csv",
+        "natwest.csv", "santander.txt", "statement-v1.ofx", "paypal-en.csv", "paypal-fr.csv",
+        "stripe-payments.csv", "opencollective-2024.csv")] + [
+        HERE / "imports" / name for name in (
+            "casefunder.csv", "solicitors.csv", "gocardless.csv", "enthuse.csv")],
+    "more-layouts": [HERE / "real" / name for name in (
+        "nationwide-midata.csv", "opencollective-legacy.csv", "opencollective-fees.csv",
+        "paypal-de.csv")] + [HERE / "imports" / "stripe.csv"],
+}
+EXPORTS = [path for group in GROUPS.values() for path in group]
+STATEMENT_ACCOUNTS = {"lloyds.csv": "Assets:Bank:Lloyds", "paypal-en.csv": "Assets:PayPal",
+                      "casefunder.csv": "Assets:Platforms:CaseFunder",
+                      "solicitors.csv": "Liabilities:Creditors", "stripe.csv": "Assets:Stripe"}
 
 # The crowdfunder's campaign is a restricted fund whose payouts go to the firm's client
 # account; invoices name the firm and are paid from there.
@@ -71,6 +83,8 @@ def _importer(client, slug: str, path: Path) -> str:
     files = client.get(f"/{slug}/api/imports").get_json()["data"]
     found = {Path(f["name"]).name: f["importers"] for f in files}
     (offered,) = found[path.name]  # exactly one importer claims each file
+    # The account Fava shows is the one the export is a statement of.
+    assert offered["account"] == STATEMENT_ACCOUNTS.get(path.name, offered["account"])
     assert offered["account"] != "Assets:Imports"
     return offered["importer_name"]
 
@@ -91,10 +105,11 @@ def kept(entries: list[dict]) -> list[dict]:
     return [e for e in entries if not e["meta"].get("__duplicate__")]
 
 
-def test_save_on_the_import_page_writes_what_the_cli_writes(pair):
+@pytest.mark.parametrize("group", GROUPS)
+def test_save_on_the_import_page_writes_what_the_cli_writes(pair, group):
     fava_main, cli_main, env, client, slug = pair
     folder = fava_main.parent / "exports"
-    for export in EXPORTS:
+    for export in GROUPS[group]:
         entries = extract(client, slug, folder / export.name)
         assert entries and {e["t"] for e in entries} <= {"Transaction", "Balance"}, export
         saved = save(client, slug, kept(entries))
@@ -118,7 +133,7 @@ def test_save_on_the_import_page_writes_what_the_cli_writes(pair):
 
     # A second upload of the same file adds nothing, whatever the page sends.
     before = _tree(fava_main.parent)
-    again = extract(client, slug, folder / "lloyds.csv")
+    again = extract(client, slug, folder / GROUPS[group][0].name)
     assert again and kept(again) == []
     assert save(client, slug, again).status_code == 200
     assert _tree(fava_main.parent) == before

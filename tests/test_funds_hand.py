@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from reports.funds import FundSummary, Holding, Invoice, reconcile, unpaid_invoices
+from reports.fund_holdings import Holding, Invoice, unpaid_invoices
+from reports.funds import FundSummary, reconcile
 from tests.funds_books import PAY_F2, load_clean, write_books
 from tests.statements_books import SORP_HEADER, write_sorp
 

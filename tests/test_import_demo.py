@@ -30,7 +30,12 @@ def test_shipped_books_equal_a_fresh_import(tmp_path):
 def test_importing_the_shipped_exports_again_adds_nothing(tmp_path, demo):
     before = snapshot(demo.parent)
     exports = sorted((demo.parent / "exports").iterdir())
-    env = dict(__import__("conftest").cli_env(), FUNDLEDGER_DONOR_KEY=str(demo_books.KEY))
+    # The demo's key, as a treasurer keeps a key: theirs alone (an import refuses a key
+    # other users can read).
+    key = tmp_path / "donor.key"
+    key.write_bytes(demo_books.KEY.read_bytes())
+    key.chmod(0o600)
+    env = dict(__import__("conftest").cli_env(), FUNDLEDGER_DONOR_KEY=str(key))
     r = run_cli("import", *exports, "--books", demo, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stderr.strip().startswith("0 new")

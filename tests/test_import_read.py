@@ -76,7 +76,7 @@ def test_blank_and_space_only_rows_are_dropped_with_row_numbers_kept(tmp_path, b
     from importers import parse
     from importers.pseudonym import Pseudonymiser
 
-    with pytest.raises(Problem, match=r"paypal\.csv:5: date '31/13/2023'"):
+    with pytest.raises(Problem, match=r"paypal\.csv:5: date in column 'Date' \(shaped '99/99/9999'\)"):
         parse.parse(str(path), read.load(path, paypal.signature), paypal,
                      Pseudonymiser(b"k"))
 

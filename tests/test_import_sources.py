@@ -260,3 +260,39 @@ def test_a_pledge_without_identity_is_a_donor_of_one(tmp_path, env):
     # Imported again under the same key: the same pseudonyms, nothing added.
     again = imp(env, main, export)
     assert len(txns(again)) == len(txns(entries))
+
+
+def _snapshot(folder):
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_undeclared_campaign_is_refused_not_booked_to_general(tmp_path, env):
+    """Issue 29 finding 8: a campaign cell the books do not declare (here text injected
+    into it) was booked to the general fund; it is refused, and not echoed."""
+    head = ("Transaction ID,Date,Campaign,Type,Supporter ID,Supporter name,Supporter email,"
+            "Message,Amount,Platform fee,Processing fee,Net,Refund of,Payout ID\n")
+    export = tmp_path / "casefunder.csv"
+    export.write_text(head + "CF-X-1,01/03/2023,jane.doe@example.org,pledge,SUP-1,,,,10.00,"
+                      "0.50,0.15,9.35,,\n", encoding="utf-8")
+    main = write_books(tmp_path / "b")
+    before = _snapshot(main.parent)
+    r = run_cli("import", export, "--books", main, env=env)
+    assert r.returncode == 1, r.stdout
+    assert f"{export}:2: campaign in column 'Campaign'" in r.stderr
+    assert "the-case" in r.stderr and "jane" not in r.stderr
+    assert _snapshot(main.parent) == before
+
+
+def test_an_error_never_echoes_a_cell(tmp_path, env):
+    """Issue 29 finding 8: an email shifted into the currency column was echoed in the
+    error (`currency 'jane.doe@...' is not a 3-letter code`)."""
+    text = (FIXTURES / "paypal_uk.csv").read_text(encoding="utf-8-sig").splitlines()
+    text[1] = text[1].replace('"GBP"', '"jane.doe@example.org"', 1)
+    export = tmp_path / "Download.csv"
+    export.write_text("\n".join(text[:2]) + "\n", encoding="utf-8")
+    main = write_books(tmp_path / "b")
+    r = run_cli("import", export, "--books", main, env=env)
+    assert r.returncode == 1
+    assert f"{export}:2: currency in column 'Currency'" in r.stderr, r.stderr
+    assert "jane" not in r.stderr and "example" not in r.stderr
+    assert "shaped 'aaaa.aaa@aaaaaaa.aaa'" in r.stderr

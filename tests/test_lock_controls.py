@@ -124,6 +124,13 @@ def test_verify_proves_the_books_against_the_digest_kept_outside(cli, books, loc
     assert result.returncode == 0 and f"through {THROUGH}" in result.stdout, result.stderr
     assert cli("verify", "--books", books, "--digest", digest.removeprefix("sha256:"),
                "--through", THROUGH).returncode == 0
+    # The year-end pack carries the digest, for the trustees and the examiner to keep.
+    result = cli("report", "pack", "--books", books, "--year", "2019", "-o", books / "pack")
+    assert result.returncode == 0, result.stderr
+    page = (books / "pack" / "7-lock.txt").read_text()
+    assert f"Locked through: {THROUGH}\nDigest: {digest}\n" in page
+    assert f"fundledger verify --books BOOKS --digest {digest} --through {THROUGH}" in page
+    shutil.rmtree(books / "pack")
     # The lock and its detail files deleted, then a locked year changed: `check` cannot
     # know, but the digest held outside the books does.
     (books / "locks.beancount").write_text("")
@@ -145,3 +152,17 @@ def test_unlock_needs_a_reason_of_a_few_words(cli, books):
                       if 'custom "lock"' in x).split()[-1]
         f.write(f'\n{THROUGH} custom "unlock" {digest}\n  reason: "."\n')
     refused(cli, books, "no reason of a few words")
+
+
+def test_a_published_statement_deleted_from_the_register_is_noticed(cli, tmp_path):
+    from tests.transparency_support import write_books
+
+    main = write_books(tmp_path / "books")
+    result = cli("report", "transparency", "--books", main, "--publish", "-o", tmp_path / "s")
+    assert result.returncode == 0, result.stderr
+    register = main.parent / "published.beancount"
+    assert 'custom "published"' in register.read_text()
+    assert cli("check", main).returncode == 0
+    register.write_text("")
+    refused(cli, main, "is no longer in the register of published statements",
+            "published/")

@@ -166,17 +166,13 @@ def test_what_is_not_content_keeps_the_lock(what, old, new):
     assert period_lock.check(locked(BASE.replace(old, new), BASE_DIGEST)) == [], what
 
 
-def test_documents_queries_and_padding_are_not_locked():
+def test_documents_and_queries_are_not_locked():
     entries = load(BASE)
     meta = {"filename": "<test>", "lineno": 1}
     more = [*entries, Document(meta, datetime.date(2018, 1, 1), "Assets:Bank", "/x.pdf",
                                frozenset(), frozenset()),
             Query(meta, datetime.date(2018, 1, 1), "gifts", "SELECT 1")]
     assert lock_of(more) == BASE_DIGEST
-    padding = [e for e in entries if getattr(e, "flag", None) == "P"]
-    assert len(padding) == 1  # beancount's own entry for the pad: derived, not locked
-    assert not period_lock.covered(padding[0])
-    assert lock_of([e for e in entries if e is not padding[0]]) == BASE_DIGEST
 
 
 def test_each_kind_of_entry_is_locked():
@@ -205,3 +201,32 @@ def test_a_later_lock_checks_its_own_period_and_the_earlier_one_still_holds():
     inside_both = load(BASE.replace('"Donor" "Gift"', '"Donor" "Gifts"') + both)
     assert sorted(str(e.entry.date) for e in period_lock.check(inside_both)) == [
         str(early), str(THROUGH)]
+
+
+def test_unlocking_since_a_day_lifts_every_lock_that_covers_it():
+    entries = load(BASE)
+    early = datetime.date(2017, 1, 6)
+    early_digest = period_lock.digest(h for h, _e in period_lock.hashes_through(entries, early))
+    both = load(BASE + f'{early} custom "lock" "{early_digest}"\n'
+                f'{THROUGH} custom "lock" "{BASE_DIGEST}"\n')
+    today = datetime.date(2021, 1, 1)
+
+    def lifted(since):
+        text = period_lock.unlock_text(both, "Trustees' minute 7: correct the rent", today,
+                                       since)
+        return [line.split()[0] for line in text.splitlines() if '"unlock"' in line]
+
+    assert lifted(None) == [str(THROUGH)]  # the latest lock
+    assert lifted(THROUGH) == [str(THROUGH)]  # a lock covers its last day
+    assert lifted(early + datetime.timedelta(days=1)) == [str(THROUGH)]
+    assert lifted(early) == [str(early), str(THROUGH)]
+    with pytest.raises(period_lock.Refused, match="no lock in force covers 2020-01-01"):
+        lifted(THROUGH + datetime.timedelta(days=1))
+    with pytest.raises(period_lock.Refused, match="needs a reason"):
+        period_lock.unlock_text(both, "x", today)
+    # A lock written through a day the books are already locked through is refused; a
+    # later one extends it.
+    with pytest.raises(period_lock.Refused, match=f"already locked through {THROUGH}"):
+        period_lock.lock_files(both, THROUGH, today)
+    text, _detail = period_lock.lock_files(both, THROUGH + datetime.timedelta(days=1), today)
+    assert text.startswith('\n2020-01-01 custom "lock"')

@@ -76,6 +76,7 @@ def test_no_identity_no_pseudonym():
 def _donors_imported_with(tmp_path, name: str, key: str) -> dict[str, str]:
     key_file = tmp_path / f"{name}.key"
     key_file.write_text(key + "\n")
+    key_file.chmod(0o600)  # an import refuses a key other users can read
     main = write_books(tmp_path / name)
     env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(key_file))
     r = run_cli("import", FIXTURES / "enthuse.csv", "--books", main, env=env)

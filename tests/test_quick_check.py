@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -85,11 +86,15 @@ def entries(draw):
             draw(st.sampled_from(SPENDING)) if kind == "spend" else "Income:Donations",
             draw(cents), draw(st.sampled_from(FUNDS)),
             draw(st.sampled_from(("GBP",) * 15 + ("EUR",))),
-            draw(st.sampled_from((0,) * 15 + (1,))))  # 1: off by a penny (unbalanced)
+            # off by a penny (unbalanced), or by 0.4p written to a tenth of a penny: a
+            # remainder beancount's tolerance (half the last digit written) may forgive
+            draw(st.sampled_from((0,) * 15 + (1, "0.004"))),
+            draw(st.sampled_from((2, 2, 3))))  # decimals the money posting is written to
 
 
-def _money(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}" if cents >= 0 else f"-{_money(-cents)}"
+def _money(cents, places: int = 2) -> str:
+    """Pennies (an int, or a Decimal text for fractions of one) written to `places`."""
+    return f"{Decimal(cents) / 100:.{places}f}"
 
 
 def render(generated: list, opens: list[tuple[datetime.date, str]]) -> tuple[str, str]:
@@ -106,12 +111,13 @@ def render(generated: list, opens: list[tuple[datetime.date, str]]) -> tuple[str
             total = held.get((account, currency), 0) + offset
             out.append(f"{e[0]} balance {account} {_money(total)} {currency}\n")
             continue
-        day, kind, money, other, amount, fund, currency, off = e
+        day, kind, money, other, amount, fund, currency, off, places = e
         sign = 1 if kind == "gift" else -1
+        odd = 3 if off == "0.004" else 2  # the other posting's decimals
         meta = f'  fund: "{fund}"\n' if fund else ""
         out.append(f'{day} * "Someone" "{kind}"\n{meta}'
-                   f"  {money}  {_money(sign * amount)} {currency}\n"
-                   f"  {other}  {_money(-sign * amount + off)} {currency}\n")
+                   f"  {money}  {_money(sign * amount, places)} {currency}\n"
+                   f"  {other}  {_money(-sign * amount + Decimal(off) * 100, odd)} {currency}\n")
         held[(money, currency)] = held.get((money, currency), 0) + sign * amount
     accounts = ACCOUNTS + "".join(f"{day} open {account}\n" for day, account in opens)
     return "\n".join(out), accounts
@@ -156,12 +162,27 @@ def test_quick_check_accepts_a_clean_import_and_refuses_an_overdraft(tmp_path):
     main = base_books(tmp_path / "books").resolve()
     loaded = load_cache.real_load(main)
     gift = [(datetime.date(2021, 3, 1), "gift", "Assets:PayPal", "Income:Donations", 500,
-             "case", "GBP", 0)]
+             "case", "GBP", 0, 2)]
     text, _ = render(gift, [])
     assert quick.proven_clean(main, books.appended(main, {TARGET: text}), loaded)
     spend = [(datetime.date(2022, 3, 1), "spend", "Assets:Bank", "Expenses:Legal", 10_001,
-              "case", "GBP", 0)]
+              "case", "GBP", 0, 2)]
     text, _ = render(spend, [])
     changes = books.appended(main, {TARGET: text})
     assert not quick.proven_clean(main, changes, loaded)
     assert any("overspent" in line for line in books.check_in_full(main, changes))
+
+
+def test_entries_alike_but_for_their_decimals_are_checked_apart(tmp_path):
+    """10.00 and 10.000 are one number but not one tolerance (half the last digit
+    written): -10.004 against 10.00 balances, against 10.000 it does not. Checking each
+    set of postings once must not take the second for the first."""
+    main = base_books(tmp_path / "books").resolve()
+    loaded = load_cache.real_load(main)
+    text = "".join(f'2021-03-0{day} * "Someone" "gift"\n  fund: "general"\n'
+                   f"  Assets:PayPal  {number} GBP\n  Income:Donations  -10.004 GBP\n\n"
+                   for day, number in ((1, "10.00"), (2, "10.000")))
+    changes = books.appended(main, {TARGET: text})
+    full = books.check_in_full(main, changes)
+    assert [line for line in full if "does not balance" in line], full
+    assert not quick.proven_clean(main, changes, loaded)

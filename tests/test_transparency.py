@@ -183,7 +183,7 @@ def test_one_fund_only(small):
 def test_summary_reads_plainly(small_statement):
     text = small_statement.summary
     assert text.startswith("Since 2017 we raised £970.00 from at least 15 supporters")
-    assert "a grant of €1,000.00 (£850.00) from Good Foundation" in text
+    assert "a grant of £850.00 from Good Foundation (€1,000.00 received)" in text
     assert "£1,015.00 is left" in text
 
 

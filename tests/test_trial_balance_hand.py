@@ -195,3 +195,171 @@ def test_the_entries_behind_every_line(loaded):
         row("balance sheet", "held_by_solicitors", "", "", day(2020, 7, 1),
             "Assets:Held:Smith", "-5.00", "Part of the grant returned", "Assets:Held:Smith"),
     ]
+
+
+DOLLARS = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:PayPal
+2017-01-01 open Assets:Bank:Euro
+2017-01-01 open Income:Donations
+2017-01-01 open Expenses:Running:Rent
+2017-01-01 custom "fund" "general" "unrestricted"
+2020-01-05 * "Donor" "Euros"
+  fund: "general"
+  Assets:Bank:Euro  50.00 EUR @@ 45.00 GBP
+  Income:Donations  -45.00 GBP
+2020-01-10 * "Donor" "Dollars changed at the bank's rate"
+  fund: "general"
+  Assets:PayPal  100.00 USD @@ 80.00 GBP
+  Income:Donations  -80.00 GBP
+2020-01-31 price USD 0.79 GBP
+2020-02-01 * "Host" "Dollars spent, at the books' rate that day"
+  fund: "general"
+  Expenses:Running:Rent  10.00 USD
+  Assets:PayPal  -10.00 USD
+2020-12-31 price USD 0.70 GBP
+2020-12-31 price EUR 0.80 GBP
+"""
+
+
+def test_money_held_in_dollars_at_the_closing_rate(tmp_path):
+    """90.00 USD held at the end, booked at 80.00 - 7.90 = 72.10 GBP, worth 63.00 GBP at
+    0.70: a loss of 9.10 on the PayPal balance; 50.00 EUR booked at 45.00 GBP, worth 40.00
+    at 0.80: a loss of 5.00. The two losses, 14.10, on their own line."""
+    main = tmp_path / "main.beancount"
+    main.write_text(DOLLARS)
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    tb = trial_balance(entries, options, START, END)
+    assert tb.lines == [
+        TrialLine("Assets:Bank:Euro", D("40.00")),
+        TrialLine("Assets:PayPal", D("63.00")),
+        TrialLine("Expenses:Running:Rent", D("7.90")),
+        TrialLine("Income:Donations", D("-125.00")),
+        TrialLine("Exchange differences (money in other currencies at the closing rate)",
+                  D("14.10")),
+    ]
+    assert tb.total_debit == tb.total_credit == D("125.00")
+
+
+def test_books_kept_in_euros(tmp_path):
+    main = tmp_path / "main.beancount"
+    main.write_text(BOOKS.replace('"operating_currency" "GBP"', '"operating_currency" "EUR"')
+                    .replace("GBP", "EUR") + """
+2017-01-01 open Assets:PayPal
+2020-08-01 * "Donor" "Dollars, 10.00 USD for 9.00 EUR"
+  fund: "general"
+  Assets:PayPal  10.00 USD @@ 9.00 EUR
+  Income:Donations:Bank  -9.00 EUR
+2020-12-31 price USD 0.80 EUR
+""")
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    tb = trial_balance(entries, options, START, END)
+    assert (tb.currency, tb.start, tb.end) == ("EUR", START, END)
+    # The dollars, booked at 9.00 EUR, are worth 8.00 at the closing rate: a loss of 1.00.
+    assert tb.lines[-1] == TrialLine(
+        "Exchange differences (money in other currencies at the closing rate)", D("1.00"))
+    assert tb.total_debit == tb.total_credit == D("726.00")
+    rows = nominal_ledger(entries, options, START, END)
+    assert len(rows) == 15 and rows[0].balance == D("100.00")
+    assert len(entries_behind(entries, options, START, END)) == 14
+
+
+MIXED = """\
+option "operating_currency" "GBP"
+plugin "ledger.accruals"
+plugin "ledger.plugin"
+2017-01-01 open Assets:Bank:Current GBP
+2017-01-01 open Assets:Bank:Savings GBP
+2017-01-01 open Assets:Bank:Euro
+2017-01-01 open Assets:PayPal
+2017-01-01 open Liabilities:Creditors:Smith GBP
+2017-01-01 open Income:Donations
+2017-01-01 open Income:Grants:Lumen EUR
+2017-01-01 open Expenses:Legal:Solicitors
+2017-01-01 custom "fund" "general" "unrestricted"
+2017-01-01 custom "fund" "grant" "restricted"
+  purpose: "Expenses:Legal"
+  sofa-income: "donations"
+2019-06-01 * "Donor" "Savings, untouched in 2020"
+  fund: "general"
+  Assets:Bank:Savings  3.00 GBP
+  Income:Donations  -3.00 GBP
+2020-01-31 price USD 0.79 GBP
+2020-03-01 custom "grant-award" "grant" 100.00 EUR
+  rate: 0.90
+  conditions: "none"
+  account: "Income:Grants:Lumen"
+2020-04-01 * "Donor" ""
+  fund: "general"
+  Assets:PayPal  10.00 USD
+  Income:Donations  -10.00 USD
+2020-04-02 * "Donor" "Tokens with no rate, then pounds, in one entry"
+  fund: "general"
+  Assets:PayPal  5.00 XYZ
+  Income:Donations  -5.00 XYZ
+  Assets:Bank:Current  1.00 GBP
+  Income:Donations  -1.00 GBP
+2020-04-03 * "Smith & Co" "Invoice"
+  fund: "general"
+  invoice: "S-9"
+  Expenses:Legal:Solicitors  20.00 GBP
+  Liabilities:Creditors:Smith  -20.00 GBP
+2020-04-04 * "Smith & Co" "Invoice paid"
+  invoice: "S-9"
+  Liabilities:Creditors:Smith  20.00 GBP
+  Assets:Bank:Current  -20.00 GBP
+"""
+
+
+def test_rows_of_entries_with_no_narration_no_fund_a_plugins_postings_and_dollars(tmp_path):
+    """The award is written by the accruals plugin: its postings have no line of their own,
+    so each row names the award's. The dollars are at the books' rate that day (0.79); the
+    tokens have no rate and are left out, not the pounds beside them."""
+    main = tmp_path / "main.beancount"
+    main.write_text(MIXED)
+    entries, errors, options = ledger_books.load(main)
+    assert errors == [], [ledger_books.format_error(e) for e in errors]
+    lines = MIXED.splitlines()
+
+    def at(start: str, text: str = "") -> str:
+        first = next(i for i, x in enumerate(lines) if x.startswith(start))
+        return f"{main}:{next(i for i in range(first, len(lines)) if text in lines[i]) + 1}"
+
+    award = at('2020-03-01 custom "grant-award"')
+    got = {(r.account, r.date): r for r in nominal_ledger(entries, options, START, END)}
+    assert got["Assets:Debtors:Grants", day(2020, 3, 1)] == LedgerRow(
+        "Assets:Debtors:Grants", day(2020, 3, 1), "Grant awarded: 100.00 EUR at 0.90",
+        "grant", D("90.00"), D("90.00"), award)
+    assert got["Assets:PayPal", day(2020, 4, 1)] == LedgerRow(
+        "Assets:PayPal", day(2020, 4, 1), "", "general", D("7.90"), D("7.90"),
+        at("2020-04-01", "Assets:PayPal"))
+    assert got["Assets:Bank:Current", day(2020, 4, 2)].amount == D("1.00")
+    assert ("Assets:PayPal", day(2020, 4, 2)) not in got
+    # An account with a balance brought forward and nothing in the year: that one row.
+    assert [r for r in got.values() if r.account == "Assets:Bank:Savings"] == [LedgerRow(
+        "Assets:Bank:Savings", START, "balance brought forward", "", 0, D("3.00"), "")]
+    paid = [r for r in nominal_ledger(entries, options, START, END)
+            if r.date == day(2020, 4, 4)]
+    assert [(r.account, r.fund, r.amount) for r in paid] == [
+        ("Assets:Bank:Current", "", D("-20.00")), ("Liabilities:Creditors:Smith", "", D("20.00"))]
+
+    behind = entries_behind(entries, options, START, END)
+    sofa_rows = [(r.line, r.column, r.fund, r.date, r.amount, r.narration, r.source)
+                 for r in behind if r.statement == "sofa"]
+    assert sofa_rows == [
+        # a grant of a general nature, as its fund declares: donations
+        ("income.donations", "restricted", "grant", day(2020, 3, 1), D("90.00"),
+         "Grant awarded: 100.00 EUR at 0.90", award),
+        ("income.donations", "unrestricted", "general", day(2020, 4, 1), D("7.90"), "",
+         at("2020-04-01", "Income:Donations")),
+        ("income.donations", "unrestricted", "general", day(2020, 4, 2), D("1.00"),
+         "Tokens with no rate, then pounds, in one entry", at("2020-04-02", "-1.00 GBP")),
+        ("expenditure.legal", "unrestricted", "general", day(2020, 4, 3), D("20.00"),
+         "Invoice", at("2020-04-03", "Expenses:Legal")),
+    ]
+    sheet = [(r.line, r.date, r.amount, r.narration) for r in behind
+             if r.statement == "balance sheet" and r.account == "Assets:PayPal"]
+    assert sheet == [("cash_at_bank", day(2020, 4, 1), D("7.90"), "")]

@@ -140,3 +140,16 @@ def test_an_unrecognised_export_names_the_closest_source_and_its_missing_columns
     assert f"{export}: " in refused.stderr and "closest is bank-lloyds" in refused.stderr
     assert "lacks its column(s) Credit Amount" in refused.stderr, refused.stderr
     assert sorted(p.read_bytes() for p in folder.rglob("*") if p.is_file()) == before
+
+
+def test_init_sets_favas_own_reports_to_read_as_the_funds_page(books):
+    """Fava's Income Statement and Balance Sheet: income positive, the books' financial
+    year, and a conversion to the books' currency on offer."""
+    from fava.core import FavaLedger
+
+    folder, _env = books
+    options = FavaLedger(str(folder / "main.beancount")).fava_options
+    assert options.invert_income_liabilities_equity is True
+    assert (options.fiscal_year_end.month, options.fiscal_year_end.day) == (12, 31)
+    assert options.conversion_currencies == ("GBP",)
+    assert options.default_page == "extension/Funds/"

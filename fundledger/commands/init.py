@@ -21,7 +21,9 @@ from ledger import skeleton
               help="The id of the first (unrestricted) fund, which imports book to by default.")
 @click.option("--start", type=DATE, default="2000-01-01",
               show_default=True,
-              help="The date the funds and settings take effect: before your oldest export.")
+              help="The day the books begin: the funds and settings take effect, and "
+                   "imports open the accounts they need, on it (so an entry you type may "
+                   "come before imported ones). Before your oldest export.")
 def command(dest: Path, name: str, currency: str, fund: str, start: datetime.datetime) -> None:
     """Write new, empty books into DEST (a new or empty folder).
 
@@ -31,7 +33,8 @@ def command(dest: Path, name: str, currency: str, fund: str, start: datetime.dat
 
         fundledger import EXPORT... --books DEST
 
-    opens the accounts it needs; `fundledger serve DEST` opens Fava on the Funds page.
+    opens the accounts it needs (on the start date); `fundledger serve DEST` opens Fava on
+    the Funds page, whose Import page does the same (Upload, Extract, Save).
     """
     try:
         main = skeleton.write(dest, name, currency, fund, start.date())

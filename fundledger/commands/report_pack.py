@@ -7,6 +7,7 @@ import click
 from fundledger.commands._statement import write_text, year_bounds, year_option
 from fundledger.loaded import loaded
 from fundledger.options import books_option, shown
+from ledger import lock as period_lock
 from ledger import options as ledger_options
 
 
@@ -32,7 +33,8 @@ def command(books, year, out) -> None:
     reserves-policy, related-parties, contingent-liabilities, post-balance-sheet,
     trustees-approval, examiner-report; a fund's purpose is `description:` on its
     declaration); the pack lists what is still missing and never writes it for them.
-    Each statement is written as HTML and CSV, the notes as HTML.
+    Each statement is written as HTML and CSV, the notes as HTML; 7-lock.txt holds the
+    period lock's digest, to keep outside the books (`fundledger verify`).
     """
     from reports import notes_render, sofa_render
     from reports import statement_render as sr
@@ -76,6 +78,7 @@ def command(books, year, out) -> None:
             nominal_ledger(entries, options, start, end))
         files["5-entries-behind.csv"] = sr.entries_behind_csv(
             entries_behind(entries, options, start, end))
+        files["7-lock.txt"] = period_lock.pack_text(entries, end)
         n = notes(entries, options, start, end)
         files["6-notes.html"] = notes_render.to_html(
             n, f"{title}: notes to the accounts, {start} to {end}")
@@ -83,7 +86,7 @@ def command(books, year, out) -> None:
         raise click.ClickException(str(e)) from None
     out.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        write_text(out / name, text, "csv" if name.endswith(".csv") else "html")
+        write_text(out / name, text, "csv" if name.endswith(".csv") else "text")
     click.echo(f"{basis} basis pack for {start} to {end} written to {shown(out)}: "
                f"{', '.join(files)}")
     click.echo(notes_render.missing_text(n), nl=False)

@@ -11,6 +11,7 @@ from fundledger import demo_books
 from fundledger.loaded import loaded
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
+from ledger import lock as period_lock
 from reports import disclosure, transparency, transparency_render
 
 REGISTER_FILE = "published.beancount"
@@ -98,8 +99,12 @@ def command(funds: tuple[str, ...], books: Path, out: Path, as_of, draft: bool,
         text = disclosure.entry_text(datetime.date.today(), statement.as_of,
                                      list(funds) or None, statement.digest,
                                      statement.form.meta())
+        # A receipt beside the register: an entry deleted from it is then noticed by
+        # `check` (ledger.lock), as anyone holding the statement could still subtract it.
+        receipt = period_lock.receipt(statement.as_of, statement.digest, text)
         try:
-            ledger_books.append(main, {REGISTER_FILE: "\n" + text})
+            ledger_books.apply(main, lambda m: {
+                **ledger_books.appended(m, {REGISTER_FILE: "\n" + text}), **receipt})
         except ledger_books.BooksError as e:
             raise click.ClickException("the statement was written but not recorded as "
                                        "published: " + "; ".join(e.lines)) from None

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import signal
 import socket
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import click
@@ -91,38 +94,62 @@ def check_port(host: str, port: int) -> None:
 
 def stop_on_signals() -> None:
     """SIGTERM (kill, systemd, a container stopping) stops the server as Ctrl-C does, so
-    the with-blocks around it run and the temporary demo copy is removed. (SIGINT, Ctrl-C,
-    is Python's KeyboardInterrupt already.)"""
+    the with-blocks around it run and the temporary demo copy is removed. The first stop
+    is the one obeyed: a second (an impatient Ctrl-C) must not cut the clean-up short."""
     def stop(signum, _frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+
+
+# How long a stop waits for requests in flight before the process ends anyway.
+STOP_WAIT = 1.0
 
 
 def stops_quietly(command):
     """A stop (Ctrl-C, SIGTERM) that comes while the books load, before the server runs,
     ends the command as quietly as one that comes while serving: the with-blocks inside
-    have cleaned up, nothing failed."""
+    have cleaned up, nothing failed. Then the process ends at once (`quit_now`)."""
     @functools.wraps(command)
     def run(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            command(*args, **kwargs)
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
+        quit_now()
 
     return run
+
+
+def quit_now() -> None:
+    """End the process now that the temporary copy is gone: kill the Funds view's forked
+    children and skip Python's exit, which would wait for every thread still computing a
+    page (cheroot's workers are not daemons) and every child."""
+    warm = sys.modules.get("reports.fava_ext.warm")
+    if warm is not None:
+        warm.stop_children()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def serve(app, host: str, port: int) -> None:
     """Serve with cheroot, as the `fava` command does (a production WSGI server)."""
     from cheroot.wsgi import Server
 
-    server = Server((host, port), app)
+    server = Server((host, port), app, shutdown_timeout=STOP_WAIT)
     try:
         server.start()
     except KeyboardInterrupt:
         click.echo("stopping", err=True)
-        server.stop()
+        # cheroot's stop, once its timeout has run out, joins a busy worker with no limit
+        # (a Funds page being computed holds it as long as that takes): wait STOP_WAIT.
+        stopping = threading.Thread(target=server.stop, daemon=True, name="stop")
+        stopping.start()
+        stopping.join(STOP_WAIT)
     except OSError as e:
         raise click.ClickException(f"cannot listen on {host}:{port}: {e}") from e
 

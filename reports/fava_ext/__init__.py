@@ -50,8 +50,9 @@ from reports.fava_ext.page import (
 # Fava loads every extension class found here: Statements is the SOFA and funder report page.
 from reports.fava_ext.statements import Statements as Statements
 from reports.fava_ext.window import Window
+from reports.fund_holdings import SYMBOLS
 from reports.funder import FunderReport
-from reports.funds import SYMBOLS, FundSummary
+from reports.funds import FundSummary
 from reports.render import money
 
 CACHE_SIZE = 32

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime
 import multiprocessing
+import signal
 import sys
 import threading
 from concurrent.futures import Future
@@ -99,23 +100,40 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux")
 
 
+_children: set = set()  # the forked children computing a view now
+
+
+def stop_children() -> None:
+    """Kill every child still computing a view (a server that is told to stop does not
+    wait for them; whoever waits on the view gets an error and nobody needs it)."""
+    for child in list(_children):
+        child.kill()
+
+
 def _in_child(entries: list, options: dict, day: datetime.date) -> Warmed:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, entries, options, day), daemon=True)
     child.start()
+    _children.add(child)
     send.close()
     try:
         ok, value = receive.recv()  # EOFError if the child died before answering
     finally:
         receive.close()
         child.join()
+        _children.discard(child)
     if not ok:
         raise RuntimeError(value)
     return value
 
 
 def _child(send, entries: list, options: dict, day: datetime.date) -> None:
+    # The server's handlers turn a stop into KeyboardInterrupt, and a Ctrl-C reaches the
+    # whole process group: the child just dies (it was forked beside other threads, so
+    # running Python's exit on a stop could wait on a lock one of them held).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         answer = (True, funds_page(entries, options, day))
     except Exception as e:  # noqa: BLE001 - said to the parent, which computes it again

@@ -21,7 +21,7 @@ import datetime
 from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
-from beancount.core.data import Custom, Transaction
+from beancount.core.data import Custom, Price, Transaction
 
 from ledger.options import fy_of
 
@@ -43,7 +43,9 @@ class Window(NamedTuple):
 
 def select(entries: Sequence, kept: Collection[int] | None, begin: datetime.date | None,
            end: datetime.date | None) -> list:
-    """Custom directives, plus the transactions in [begin, end) whose id() is in `kept`.
+    """Custom directives and prices (a foreign amount's rate, however the filter bar
+    narrows the transactions), plus the transactions in [begin, end) whose id() is in
+    `kept`.
 
     `kept` is the set of ids of the transactions Fava's filter bar keeps, or None when no
     filter is active. Order (beancount's date order) is preserved."""
@@ -53,7 +55,7 @@ def select(entries: Sequence, kept: Collection[int] | None, begin: datetime.date
             if ((begin is None or entry.date >= begin) and (end is None or entry.date < end)
                     and (kept is None or id(entry) in kept)):
                 out.append(entry)
-        elif isinstance(entry, Custom) and (end is None or entry.date < end):
+        elif isinstance(entry, (Custom, Price)) and (end is None or entry.date < end):
             out.append(entry)
     return out
 

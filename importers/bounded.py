@@ -1,0 +1,117 @@
+"""Bounds on what an export may cost to read: refused before reading, not after.
+
+An export is read in a few seconds and a few hundred megabytes, whatever is sent. What
+costs more is refused by looking at the file, not by reading it:
+
+- XLSX is a zip: each part's declared size and compression ratio are in the zip's
+  directory, so a workbook that unpacks to gigabytes (a "zip bomb") is refused before a
+  byte of it is inflated; and the first sheet's declared dimension (`<dimension
+  ref="A1:J999000"/>`, at its head) is read before the sheet is, so a sheet too big for
+  openpyxl to read in time is refused with the advice to save it as CSV.
+- CSV is streamed in blocks before it is decoded: a line longer than MAX_LINE (a file
+  of one 200 MB line) is refused without holding it; so is a file over MAX_CSV.
+
+The limits are measured (bench/: openpyxl reads about 80,000 cells a second of one core).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from importers.errors import Problem
+
+MAX_UNPACKED = 64 << 20  # bytes a workbook may unpack to, all parts together
+MAX_RATIO = 100  # a real workbook's parts compress 5 to 30 times; bombs, a thousand
+MAX_CELLS = 600_000  # declared cells of the first sheet: about 8 s for openpyxl
+MAX_LINE = 2 << 20  # bytes of one CSV line (a cell may hold 131,072 characters)
+MAX_CSV = 512 << 20
+BLOCK = 1 << 20
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for c in letters:
+        n = n * 26 + c - 64
+    return n
+
+
+def _key(path: Path) -> tuple:
+    st = os.stat(path)
+    return (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def xlsx(path: str | Path, whole: bool = True) -> None:
+    """Refuse a workbook that would cost too much to read (`whole`: to read every row,
+    not just the head that identifies it)."""
+    _xlsx(*_key(Path(path)), whole)
+
+
+@functools.lru_cache(maxsize=64)
+def _xlsx(name: str, _dev, _ino, _size, _mtime, whole: bool) -> None:
+    try:
+        z = zipfile.ZipFile(name)
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    with z:
+        parts = z.infolist()
+        if sum(p.file_size for p in parts) > MAX_UNPACKED:
+            raise Problem(name, 0, f"the workbook unpacks to more than {MAX_UNPACKED >> 20} MB: "
+                          "not an export this tool reads (save the sheet as CSV)")
+        for p in parts:
+            if p.file_size > 1 << 20 and p.file_size > MAX_RATIO * max(p.compress_size, 1):
+                raise Problem(name, 0, f"a part of the workbook ({p.filename}) is compressed "
+                              f"more than {MAX_RATIO} times: a file made to exhaust memory, "
+                              "not an export")
+        if not whole:
+            return
+        sheet = next((p for p in parts if re.fullmatch(r"xl/worksheets/sheet\d*\.xml",
+                                                         p.filename)), None)
+        if sheet is None:
+            return
+        with z.open(sheet) as f:
+            head = f.read(4096)
+    m = DIMENSION.search(head)
+    if m and m.group(3):
+        rows = int(m.group(4)) - int(m.group(2)) + 1
+        cols = _column(m.group(3)) - _column(m.group(1)) + 1
+        if rows * cols > MAX_CELLS:
+            raise Problem(name, 0, f"the sheet declares {rows:,} rows of {cols:,} columns, "
+                          f"more than this tool reads from a workbook ({MAX_CELLS:,} cells): "
+                          "save it as CSV and import that")
+
+
+def text(path: str | Path) -> None:
+    """Refuse a text export with a line longer than MAX_LINE, or over MAX_CSV in all,
+    reading it a block at a time (never holding more than one)."""
+    _text(*_key(Path(path)))
+
+
+@functools.lru_cache(maxsize=64)
+def _text(name: str, _dev, _ino, size: int, _mtime) -> None:
+    if size > MAX_CSV:
+        raise Problem(name, 0, f"the file is {size >> 20:,} MB, more than this tool reads "
+                      f"({MAX_CSV >> 20} MB): split the export by date")
+    run = 0  # bytes since the last line break
+    line = 1
+    with open(name, "rb") as f:
+        for block in iter(lambda: f.read(BLOCK), b""):
+            last = max(block.rfind(b"\n"), block.rfind(b"\r"))
+            if last < 0:
+                run += len(block)
+            else:
+                first = min(i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0)
+                if run + first > MAX_LINE:
+                    break
+                line += block.count(b"\n")
+                run = len(block) - last - 1
+            if run > MAX_LINE:
+                break
+        else:
+            return
+    raise Problem(name, line, f"a line longer than {MAX_LINE >> 20} MB: not an export "
+                  "(a broken or hostile file)")
