@@ -333,9 +333,9 @@ def _preamble(path: Path, above: list[list[str]], profile) -> None:
     for i, row in enumerate(above):
         first = next((c.strip() for c in row if c.strip()), "")
         if first and re.search(pattern, first, re.IGNORECASE) is None:
-            # never the line itself: a row pasted there can name a donor
-            raise Problem(str(path), i + 1, f"a line ({shape(first)}) above the header is "
-                          f"not one of the {profile.name} preamble's (lines starting "
+            # Its shape, not its text: a pasted row can start with a donor's name.
+            raise Problem(str(path), i + 1, f"a line above the header ({shape(first)}) is "
+                          f"not a line of the {profile.name} preamble (lines starting "
                           f"{pattern})")
 
 
