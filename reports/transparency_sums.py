@@ -193,20 +193,9 @@ def _source(account: str) -> str:
 
 
 def _firm(txn: Transaction, posting, firms: dict | None = None) -> str:
-    """The firm paid, as `legal --by firm` names it: where the books declare firms
-    (ledger.firms), the declared firm's name, never a bank's."""
-    if firms:
-        found = firmlib.of_posting(posting, txn, firms)
-        if found is not None:
-            return found.name
-    firm = (posting.meta or {}).get("firm")
-    if firm:
-        return firm
-    # The payee of a gift is a donor: never name it, even if a legal posting rides along;
-    # where firms are declared, a payee no declared firm matches is a bank's, not a firm.
-    if txn.payee and not _donor(txn, posting) and not firms:
-        return txn.payee
-    return "other legal costs"
+    """The firm paid, as `legal --by firm` names it (reports.funds.firm_of): a firm, or
+    the category of spend paid to no firm; never a bank's name, never a donor's."""
+    return reconciliation.firm_of(posting, txn, firms)
 
 
 # --- from sums to what may be published -------------------------------------------------
@@ -271,7 +260,9 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
     firms = [FirmSpend(firm, sum(cats.values(), ZERO),
                        tuple(Item(c, cats[c]) for c in order if cats.get(c)))
              for firm, cats in by_firm.items()]
-    return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
+    # Firms largest first, then what no firm was paid, by category, as `legal --by firm`.
+    return tuple(sorted(firms, key=lambda f: (not reconciliation.is_firm(f.firm), -f.amount,
+                                              f.firm)))
 
 
 def _periods(acc: _Acc, year_end: tuple[int, int], merge: bool) -> tuple[Period, ...]:
