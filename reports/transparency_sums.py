@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import accruals
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
+from ledger.rates import NoRate, Rates
 from reports import funds as reconciliation
 from reports.classify import PAYMENT_FEES, PLATFORM_FEES, is_gain_or_loss
 from reports.transparency_model import (
@@ -98,6 +100,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     entries = list(entries)
     year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
     firms = firmlib.declarations(entries)
+    rates = Rates(entries, currency)
     # A refund carries no donor (the donor is paid, not giving): its `refund-of` names the
     # gift it returns, whose donor it is netted against.
     awarded: dict[str, str] = {}  # fund -> funder, of grants accrued when awarded
@@ -107,8 +110,11 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
         w = fundmodel.weight(posting)
-        if w.currency != currency:
-            continue  # reported by the reconciliation as `foreign`, in the notes
+        if w.currency != currency:  # at the books' rate on its date, as reconcile counts it
+            try:
+                w = Amount(rates.value(w, txn.date), currency)
+            except NoRate:
+                continue  # reported by the reconciliation as `foreign`, in the notes
         accs = (per_fund[fund], total)
         n = w.number
         year = ledger_options.fy_of(txn.date, year_end)
