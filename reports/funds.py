@@ -332,7 +332,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             raised_total=sum(a.raised.values(), ZERO), returned=a.returned,
             raised_as_received=_nonzero(a.received),
             platform_fees=a.platform, payment_fees=a.payment,
-            legal_by_firm=_nonzero(a.legal_firm), legal_by_category=_nonzero(a.legal_cat),
+            legal_by_firm=_firms_first(_nonzero(a.legal_firm)), legal_by_category=_nonzero(a.legal_cat),
             legal_total=sum(a.legal_cat.values(), ZERO),
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
@@ -340,6 +340,11 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             status=state, blockers=tuple(blockers), charity=fund.charity,
             brought_forward=a.opening, gains=a.gains))
     return out
+
+
+def _firms_first(by_firm: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Firms by name, then what no firm was paid, by category (`not_a_firm`)."""
+    return dict(sorted(by_firm.items(), key=lambda kv: (not is_firm(kv[0]), kv[0])))
 
 
 def _nonzero(d: dict[str, Decimal]) -> dict[str, Decimal]:

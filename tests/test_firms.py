@@ -153,10 +153,18 @@ def test_with_no_firm_declared_a_bank_or_a_category_is_never_a_firm(tmp_path):
     assert sum(BY_FIRM.values()) == D("1787.00")
     case = next(s for s in reconcile(entries, options) if s.fund == "case")
     assert case.legal_by_firm == BY_FIRM and case.legal_total == D("1787.00")
+    assert list(case.legal_by_firm) == ["Jones LLP", "Smith Solicitors", NOT_PAID + "court fees",
+                                        NOT_PAID + "other legal", NOT_PAID + "profit costs"]
     r = run_cli("legal", "--books", str(main), "--by", "firm")
     assert r.returncode == 0, r.stderr
     assert "Nationwide" not in r.stdout and "HMCTS" not in r.stdout
     assert "Not paid to a firm: court fees" in r.stdout
+    r = run_cli("funds", "--books", str(main))
+    assert r.returncode == 0, r.stderr
+    legal = r.stdout.split("Legal by firm")[1].split("Legal by category")[0]
+    assert [line.strip().split("  ")[0] for line in legal.strip().splitlines()] == list(
+        case.legal_by_firm)
+    assert "Nationwide" not in legal and "HMCTS" not in legal
 
 
 def test_the_statement_and_fava_group_as_legal_by_firm(tmp_path):
