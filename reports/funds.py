@@ -186,7 +186,8 @@ def firm_of(posting, txn: Transaction, firms: dict | None = None) -> str:
     if firms:  # declared firms name every firm the books pay: this payee is none of them
         return not_a_firm(category)
     from_statement = "import-id" in txn.meta and "invoice" not in txn.meta
-    if txn.payee and not from_statement and "donor" not in txn.meta:  # a donor: never named
+    given = "donor" in txn.meta or any("donor" in (p.meta or {}) for p in txn.postings)
+    if txn.payee and not from_statement and not given:  # a gift's payee is a donor: unnamed
         return txn.payee
     return not_a_firm(category)
 

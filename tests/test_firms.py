@@ -194,3 +194,22 @@ def test_the_statement_and_fava_group_as_legal_by_firm(tmp_path):
         "Total": ["1,787.00", "1,787.00"]}
     assert list(_legal_by_year(page))[:2] == ["Jones LLP", "Smith Solicitors"]
     assert "Nationwide" not in page.split('class="legal-by-year"')[1].split("</table>")[0]
+
+
+def test_a_donor_is_never_named_as_a_firm(tmp_path):
+    # A gift that pays a fee straight over: the payee is the donor, on the income posting.
+    main = tmp_path / "main.beancount"
+    main.write_text(NO_FIRMS + """\
+2024-04-01 * "Jane Giver" "Gift, 20.00 of it paid straight to the court"
+  fund: "case"
+  Income:Donations:Bank           -100.00 GBP
+    donor: "jg-1"
+  Expenses:Legal:Solicitors         20.00 GBP
+  Assets:Bank:Current               80.00 GBP
+""")
+    entries, options = load(main)
+    case = next(s for s in reconcile(entries, options) if s.fund == "case")
+    # 130 + 20 = 150 of profit costs paid to no firm; no firm named after the donor
+    assert case.legal_by_firm[NOT_PAID + "profit costs"] == D("150.00")
+    assert "Jane Giver" not in case.legal_by_firm
+    assert "Jane Giver" not in {g.key for g in legal_spend(entries, options).groups}
