@@ -28,8 +28,6 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from beancount import loader
-
 from ledger import cache as load_cache
 from ledger import quick
 
@@ -64,13 +62,15 @@ def load(path: str | os.PathLike, cache: bool = True):
     Read under a shared lock, after finishing any change a killed writer journaled, so a
     reader never sees books that are half old and half new. With `cache` (unless
     FUNDLEDGER_NO_CACHE=1) the result comes from ledger.cache when no included file and no
-    plugin code changed."""
+    plugin code changed. Either way the fund rules and the period lock are checked, even
+    on books that no longer name the plugin (load_cache.real_load): the two paths must
+    report the same errors."""
     main = resolve(path)
     with reading(main.parent):
         if cache:
             return load_cache.load_cached(main)
         with load_cache.paused_gc():
-            return loader.load_file(str(main))
+            return load_cache.real_load(main)
 
 
 def derived(path: str | os.PathLike, compute, *args):
@@ -287,7 +287,7 @@ def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             (stage / rel).write_text(text, encoding="utf-8")
         with load_cache.paused_gc():
-            _entries, errors, _options = loader.load_file(str(stage / main.name))
+            _entries, errors, _options = load_cache.real_load(stage / main.name)
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 
