@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from importers import arrowcsv, bounded
-from importers.errors import Problem, q
+from importers.errors import Problem, shape
 from importers.profile import norm
 
 XLSX_MAGIC = arrowcsv.XLSX_MAGIC
@@ -333,8 +333,10 @@ def _preamble(path: Path, above: list[list[str]], profile) -> None:
     for i, row in enumerate(above):
         first = next((c.strip() for c in row if c.strip()), "")
         if first and re.search(pattern, first, re.IGNORECASE) is None:
-            raise Problem(str(path), i + 1, f"{q(first)} above the header is not a line of "
-                          f"the {profile.name} preamble (lines starting {pattern})")
+            # Its shape, not its text: a pasted row can start with a donor's name.
+            raise Problem(str(path), i + 1, f"a line above the header ({shape(first)}) is "
+                          f"not a line of the {profile.name} preamble (lines starting "
+                          f"{pattern})")
 
 
 def _frame(columns: list, rows) -> pd.DataFrame:

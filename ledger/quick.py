@@ -164,6 +164,11 @@ def _lock(entries, new) -> None:
         last = max(lock.through for lock in locks)
         if any(e.date <= last and lock_digest.covered(e) for e in new):
             raise NotProven("an entry in a locked period")
+        # A lock that covers later declarations: a budget of a fund the locked years knew
+        # reaches back into them (ledger.lock_digest.REACHING). Left to the full load.
+        if any(isinstance(e, data.Custom) for e in new) and any(
+                lock.entry.meta.get(period_lock.COVERS) for lock in locks):
+            raise NotProven("a declaration in books with a lock")
 
 
 def _touched(new) -> set[str]:

@@ -224,11 +224,15 @@ plugin "ledger.plugin"
 """
 
 
-def write_edge(folder: Path) -> Path:
-    """The books above, closed with `fundledger close` as a treasurer would."""
+RECEIPTS = '2022-04-01 custom "fundledger-option" "basis" "receipts"\n'
+
+
+def write_edge(folder: Path, basis: str = "accruals") -> Path:
+    """The books above, closed with `fundledger close` as a treasurer would; on the
+    receipts basis the award is income only as its tranches arrive."""
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.beancount"
-    main.write_text(EDGE)
+    main.write_text(EDGE + (RECEIPTS if basis == "receipts" else ""))
     for fund, date, decision in (
             ("appeal", "2024-02-01", "Minute 2024/02: donate the appeal's leftover"),
             ("case", "2024-03-01", "Minute 2024/03: return the case's leftover")):

@@ -8,7 +8,6 @@ books the recomputation itself is first held to figures worked by hand below."""
 from __future__ import annotations
 
 import csv
-import html.parser
 import io
 import json
 from decimal import Decimal
@@ -23,6 +22,7 @@ from fundledger.cli import cli
 from tests import fava_support
 from tests.examiner_edge_books import write_edge
 from tests.examiner_recompute import CLASSES, Books, load_without_plugins
+from tests.examiner_surfaces import invoke, labelled, report_json, sofa_page, total_of
 
 D = Decimal
 KEYS = ("income", "expenditure", "gains", "transfers", "bf", "cf")
@@ -88,17 +88,6 @@ HAND_CASH = {
 # + 10 - 5 = 4,255.
 HAND_FUNDS = {"general": D(4478), "reserve": D(800), "endow": D(8000), "case": 0,
               "appeal": 0, "grant": D(4255)}
-
-
-def invoke(*args: str) -> str:
-    done = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-    assert done.exit_code == 0, done.output
-    return done.output
-
-
-def report_json(main: Path, name: str, fy: int) -> dict:
-    return json.loads(invoke("report", name, "--books", main, "--year", str(fy),
-                             "--format", "json"))
 
 
 @pytest.fixture(scope="module")
@@ -288,41 +277,6 @@ def check_fava(main: Path, books: Books, years: list[int], balances) -> None:
     assert {f: v["balance"] for f, v in listed.items()} == balances
 
 
-class _SofaPage(html.parser.HTMLParser):
-    """The Statements page's SOFA: {row key: {column: amount}} (not the prior year's)."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows: dict[str, dict[str, Decimal]] = {}
-        self._row: str | None = None
-        self._column: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "tr":
-            self._row = a.get("data-row")
-            if self._row:
-                self.rows[self._row] = {}
-        elif tag == "td" and self._row and a.get("data-column"):
-            self._column, self._text = a["data-column"], []
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._column:
-            self.rows[self._row][self._column] = fava_support.amount("".join(self._text))
-            self._column = None
-
-    def handle_data(self, data):
-        if self._column:
-            self._text.append(data)
-
-
-def sofa_page(text: str) -> dict[str, dict[str, Decimal]]:
-    parser = _SofaPage()
-    parser.feed(text)
-    return parser.rows
-
-
 def test_the_edge_books_agree_on_every_surface(edge, tmp_path):
     main, books = edge
     for fy in HAND:
@@ -331,6 +285,18 @@ def test_the_edge_books_agree_on_every_surface(edge, tmp_path):
         check_other_formats(main, books, fy, tmp_path)
     assert check_funds(main, books) == HAND_FUNDS
     check_fava(main, books, list(HAND), HAND_FUNDS)
+
+
+def test_the_edge_books_on_the_receipts_basis_agree_too(tmp_path):
+    """The same books prepared on the receipts basis: the recomputation reads the basis
+    from the books (no award income, each tranche income at the pounds it brought)."""
+    main = write_edge(tmp_path / "books", "receipts")
+    books = Books(*load_without_plugins(main, tmp_path / "plain"))
+    # the award is not income: FY2023 restricted income is case 5,000 + tranche 8,700
+    assert recomputed(books, 2023)["restricted"][0] == D(13700)
+    for fy in HAND:
+        check_json(main, books, fy)
+    check_fava(main, books, [2024], check_funds(main, books))
 
 
 def test_the_demo_agrees_on_every_surface(demo, tmp_path):
@@ -343,21 +309,6 @@ def test_the_demo_agrees_on_every_surface(demo, tmp_path):
         check_csv_xlsx(main, books, fy, tmp_path)
         check_other_formats(main, books, fy, tmp_path)
     check_fava(main, books, [2020, years[-1]], check_funds(main, books))
-
-
-def labelled(rows) -> dict[str, tuple]:
-    """A statement's rows by their label (the first cell), the first of each label."""
-    out: dict[str, tuple] = {}
-    for r in rows:
-        if r and r[0]:
-            out.setdefault(str(r[0]).strip(), tuple(r))
-    return out
-
-
-def total_of(rows: list[tuple], label: str) -> Decimal:
-    """The Total column of `label` in a table headed Unrestricted ... Total."""
-    header = next(r for r in rows if "Unrestricted" in r and "Total" in r)
-    return D(str(labelled(rows)[label][header.index("Total")]))
 
 
 def check_other_formats(main: Path, books: Books, fy: int, tmp: Path) -> None:
@@ -393,3 +344,34 @@ def test_the_pack_states_the_exchange_policy_the_figures_follow(edge, tmp_path):
     invoke("report", "pack", "--books", main, "--year", "2024", "-o", tmp_path / "pack")
     notes = (tmp_path / "pack" / "6-notes.html").read_text()
     assert "retranslated at the closing rate" in notes
+
+
+@pytest.mark.xfail(strict=True, reason="the fund rules keep a balance per currency: a "
+                   "restricted fund holding pounds is 'overspent' by an invoice in euros "
+                   "(book the expense in pounds, the creditor `@` the rate, meanwhile)")
+def test_a_fund_holding_pounds_may_owe_counsel_in_euros(tmp_path):
+    books = tmp_path / "main.beancount"
+    books.write_text("""\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2024-01-01 open Assets:Bank GBP
+2024-01-01 open Income:Donations GBP
+2024-01-01 open Expenses:Legal:Counsel
+2024-01-01 open Liabilities:Creditors:Chambers
+2024-01-01 custom "fund" "general" "unrestricted"
+2024-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+2024-01-01 price EUR 0.85 GBP
+2024-02-01 * "Bank" "Gift"
+  fund: "case"
+  Assets:Bank                     5000.00 GBP
+  Income:Donations               -5000.00 GBP
+2024-03-01 * "Chambers" "Opinion" #legal
+  fund: "case"
+  invoice: "CH-1"
+  Expenses:Legal:Counsel          1000.00 EUR
+  Liabilities:Creditors:Chambers -1000.00 EUR
+""")
+    # 5,000 given, 1,000 EUR = 850 owed: 4,150 left, nowhere near below zero
+    done = CliRunner().invoke(cli, ["check", str(books)])
+    assert done.exit_code == 0, done.output

@@ -22,5 +22,7 @@ def test_an_undeclared_line_above_the_header_is_refused_naming_it(tmp_path):
     before = snapshot(books)
     r = run_cli("import", bad, "--books", books, "--unclassified", "suspense", env=env)
     assert r.returncode != 0
-    assert "ing.csv:11:" in r.stderr and "05.06.2025" in r.stderr and "preamble" in r.stderr
+    # Named by its row and shape, never its text (issue 29: no error echoes a cell).
+    assert "ing.csv:11:" in r.stderr and "shaped '99.99.9999'" in r.stderr
+    assert "preamble" in r.stderr and "05.06.2025" not in r.stderr
     assert snapshot(books) == before

@@ -12,6 +12,7 @@ entries break (or a new one that fails), an entry in the locked period.
 from __future__ import annotations
 
 import datetime
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -186,3 +187,30 @@ def test_entries_alike_but_for_their_decimals_are_checked_apart(tmp_path):
     full = books.check_in_full(main, changes)
     assert [line for line in full if "does not balance" in line], full
     assert not quick.proven_clean(main, changes, loaded)
+
+
+def test_a_budget_reaching_back_into_a_locked_period_is_not_taken(tmp_path):
+    """A fund's budget declared after a lock that covers later declarations, for a fund the
+    locked period knew, changes what the lock proves (ledger.lock_digest): the full load
+    refuses it, so must the quick check, though the entry is dated after the lock. Under
+    a lock of the period's entries only, both take it."""
+    for covering in (True, False):
+        folder = tmp_path / str(covering)
+        main = base_books(folder).resolve()
+        if covering:  # locked afresh, the lock covering options and later declarations
+            shutil.rmtree(folder / "locks")
+            main.write_text(BOOKS)
+            entries, _, options = load_cache.real_load(main)
+            lock, detail = period_lock.lock_files(entries, LOCKED_THROUGH,
+                                                  datetime.date(2026, 1, 1), options)
+            for rel, body in detail.items():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_text(body)
+            main.write_text(BOOKS + lock)
+        loaded = load_cache.real_load(main)
+        assert loaded[1] == []
+        text = '2021-05-01 custom "fund-budget" "case" "Solicitors" 500.00 GBP\n'
+        changes = books.appended(main, {TARGET: text})
+        full = books.check_in_full(main, changes)
+        assert bool(full) == covering, full
+        assert quick.proven_clean(main, changes, loaded) == (not covering)

@@ -39,6 +39,17 @@ def year_bounds(entries, year: int):
         raise click.ClickException(str(e)) from None
 
 
+def made(report, *args):
+    """report(*args), a refusal (no rate for money held, ...) shown as one clear error
+    naming its file and line, never a traceback."""
+    from reports.classify import ReportError
+
+    try:
+        return report(*args)
+    except ReportError as e:
+        raise click.ClickException(str(e)) from None
+
+
 def write_text(out: Path, text: str, fmt: str) -> None:
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")

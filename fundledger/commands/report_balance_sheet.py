@@ -5,6 +5,7 @@ import click
 from fundledger.commands._statement import (
     emit,
     format_option,
+    made,
     output_option,
     year_bounds,
     year_option,
@@ -33,7 +34,7 @@ def command(books, year, fmt, out) -> None:
     entries, options = loaded(books)
     _s, end = year_bounds(entries, year)
     _ps, prior = year_bounds(entries, year - 1)
-    b = balance_sheet(entries, options, end, prior=prior)
+    b = made(balance_sheet, entries, options, end, prior)
     heading = f"{b.title}: balance sheet at {end}" if b.title else f"Balance sheet at {end}"
     emit(fmt, out, heading, sr.balance_sheet_tables(b), sr.balance_sheet_json(b),
          f"balance sheet at {end}")

@@ -5,6 +5,7 @@ import click
 from fundledger.commands._statement import (
     emit,
     format_option,
+    made,
     output_option,
     year_bounds,
     year_option,
@@ -33,7 +34,7 @@ def command(books, year, fmt, out) -> None:
 
     entries, options = loaded(books)
     start, end = year_bounds(entries, year)
-    r = receipts_payments(entries, options, start, end)
+    r = made(receipts_payments, entries, options, start, end)
     heading = (f"{r.title}: receipts and payments accounts, {start} to {end}" if r.title
                else f"Receipts and payments accounts, {start} to {end}")
     emit(fmt, out, heading, sr.receipts_payments_tables(r), sr.receipts_payments_json(r),
