@@ -266,10 +266,21 @@ def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
 def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
     """Errors of the books as they would be after `changes`: none when ledger.quick proves
     the appended entries leave the books clean over the entries already loaded, else those
-    of a full load (`check_in_full`)."""
-    if quick.proven_clean(main, changes, load_cache.current(main)):
+    of a full load (`check_in_full`). Books that include a file outside their folder, or
+    one not named *.beancount, always take the full path, which refuses them: the quick
+    proof works from the loaded entries and never sees the includes."""
+    loaded = load_cache.current(main)
+    if _files_all_inside(main, loaded) and quick.proven_clean(main, changes, loaded):
         return []
     return check_in_full(main, changes)
+
+
+def _files_all_inside(main: Path, loaded) -> bool:
+    if loaded is None:
+        return False
+    folder = str(main.parent) + os.sep
+    return all(os.path.normpath(f).startswith(folder) and f.endswith(".beancount")
+               for f in loaded[2].get("include", ()))
 
 
 def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
