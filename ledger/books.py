@@ -28,8 +28,6 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from beancount import loader
-
 from ledger import cache as load_cache
 from ledger import quick
 
@@ -64,13 +62,15 @@ def load(path: str | os.PathLike, cache: bool = True):
     Read under a shared lock, after finishing any change a killed writer journaled, so a
     reader never sees books that are half old and half new. With `cache` (unless
     FUNDLEDGER_NO_CACHE=1) the result comes from ledger.cache when no included file and no
-    plugin code changed."""
+    plugin code changed. Either way the fund rules and the period lock are checked, even
+    on books that no longer name the plugin (load_cache.real_load): the two paths must
+    report the same errors."""
     main = resolve(path)
     with reading(main.parent):
         if cache:
             return load_cache.load_cached(main)
         with load_cache.paused_gc():
-            return loader.load_file(str(main))
+            return load_cache.real_load(main)
 
 
 def derived(path: str | os.PathLike, compute, *args):
@@ -266,10 +266,21 @@ def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
 def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
     """Errors of the books as they would be after `changes`: none when ledger.quick proves
     the appended entries leave the books clean over the entries already loaded, else those
-    of a full load (`check_in_full`)."""
-    if quick.proven_clean(main, changes, load_cache.current(main)):
+    of a full load (`check_in_full`). Books that include a file outside their folder, or
+    one not named *.beancount, always take the full path, which refuses them: the quick
+    proof works from the loaded entries and never sees the includes."""
+    loaded = load_cache.current(main)
+    if _files_all_inside(main, loaded) and quick.proven_clean(main, changes, loaded):
         return []
     return check_in_full(main, changes)
+
+
+def _files_all_inside(main: Path, loaded) -> bool:
+    if loaded is None:
+        return False
+    folder = str(main.parent) + os.sep
+    return all(os.path.normpath(f).startswith(folder) and f.endswith(".beancount")
+               for f in loaded[2].get("include", ()))
 
 
 def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
@@ -287,7 +298,7 @@ def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             (stage / rel).write_text(text, encoding="utf-8")
         with load_cache.paused_gc():
-            _entries, errors, _options = loader.load_file(str(stage / main.name))
+            _entries, errors, _options = load_cache.real_load(stage / main.name)
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 

@@ -19,19 +19,21 @@ import pytest
 
 from ledger import books
 
+# Money between pooled accounts (no fund needed): books need not name the plugin for the
+# fund rules to be checked (DESIGN.md, Controls), and these tests are about files, not funds.
 MAIN = """\
 option "operating_currency" "GBP"
 2024-01-01 open Assets:Bank:Current
-2024-01-01 open Income:Donations:Bank
+2024-01-01 open Liabilities:Loans:Bank
 include "journal.beancount"
 """
 JOURNAL = """\
 2024-02-01 * "Bank" "Gift"
   Assets:Bank:Current            10.00 GBP
-  Income:Donations:Bank         -10.00 GBP
+  Liabilities:Loans:Bank         -10.00 GBP
 """
 GIFT = JOURNAL.replace("2024-02-01", "2024-03-01").replace("10.00", "25.00")
-UNKNOWN = GIFT.replace("Income:Donations:Bank", "Income:Nowhere")
+UNKNOWN = GIFT.replace("Liabilities:Loans:Bank", "Liabilities:Nowhere")
 
 
 def make(folder: Path, main: str = MAIN, **files: str) -> Path:
@@ -291,7 +293,7 @@ def test_check_changed_loads_the_changed_books_and_names_the_real_files(tmp_path
     errors = books.check_changed(main, {"journal.beancount": JOURNAL + UNKNOWN})
     assert len(errors) == 1
     assert errors[0].startswith(f"{main.parent / 'journal.beancount'}:4: ")
-    assert "Income:Nowhere" in errors[0]
+    assert "Liabilities:Nowhere" in errors[0]
     # A change to a new file in a new folder, and main including it.
     got = books.check_changed(main, books.appended(main, {"imports/bank/2024.beancount":
                                                           GIFT}))
@@ -516,3 +518,16 @@ def test_format_error_says_when_an_imbalance_is_only_rounding(residual, hinted):
     assert books.format_error(error) == (
         f"gifts.beancount:7: Transaction does not balance: ({residual})"
         + (HINT if hinted else ""))
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_the_fund_rules_are_checked_though_the_books_do_not_name_the_plugin(
+        tmp_path, monkeypatch, cache):
+    monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
+    gift = JOURNAL.replace("Liabilities:Loans:Bank", "Income:Donations:Bank")
+    main = make(tmp_path / "books", MAIN.replace("Liabilities:Loans:Bank", "Income:Donations:Bank"),
+                journal_beancount=gift)
+    _entries, errors, _ = books.load(main, cache=cache)
+    assert [e.message for e in errors] == [(
+        'posting to Income:Donations:Bank has no fund (add fund: "<id>" to the posting or '
+        "the transaction)")]

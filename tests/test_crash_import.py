@@ -73,6 +73,7 @@ def world(tmp_path_factory):
     env.update(FUNDLEDGER_NO_CACHE="1", TMPDIR=str(base),
                FUNDLEDGER_DONOR_KEY=str(base / "donor.key"))  # one key: same pseudonyms
     (base / "donor.key").write_bytes(b"k" * 32)
+    (base / "donor.key").chmod(0o600)  # an import refuses a key others can read
     made = run_cli("demo", base / "pristine", env=env)
     assert made.returncode == 0, made.stderr
     shutil.rmtree(base / "pristine" / "exports", ignore_errors=True)

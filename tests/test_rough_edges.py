@@ -285,7 +285,9 @@ def test_bad_time_or_filter_is_a_plain_400_on_every_page_and_download(server):
             assert kind == "text/plain", (url, key, value)
             assert body.startswith("Fava's filter cannot be used: "), body
             assert "Traceback" not in body
-        assert _get(url + "time=2020")[0] == 200, url  # a good filter still works
+        # A good filter still works. 2022: the public statement runs only to a date that
+        # may be published, and in the demo 2020 ends a period of fewer than 5 supporters.
+        assert _get(url + "time=2022")[0] == 200, url
     assert "Traceback" not in "".join(server.output)
 
 
