@@ -174,7 +174,9 @@ class ProfileImporter(beangulp.Importer):
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return b.build(parsed, columnwise)
+            built = b.build(parsed, columnwise)
+            built.skipped = list(df.attrs.get("skipped", ()))
+            return built
         finally:
             if enabled:
                 gc.enable()

@@ -266,20 +266,21 @@ def table(path: str | Path, rows: list[list[str]], header: int, profile=None) ->
     than the header is an error (its values would land under the wrong columns)."""
     names = rows[header]
     width = len(names)
-    body, numbers = [], []
+    body, numbers, skipped = [], [], []
     for i in range(header + 1, len(rows)):
         row = rows[i]
         if not any(c.strip() for c in row):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
             if _footer_at(rows, i, profile):
+                skipped.append((i + 1, next(c for c in row if c.strip()).strip()))
                 break
             raise Problem(str(path), i + 1, f"{len(row)} values under a header of {width} columns")
         body.append(row if len(row) == width else (row + [""] * width)[:width])
         numbers.append(i + 1)
     df = pd.DataFrame(body, columns=pd.Index(range(width)), dtype=object)
     df["_row"] = numbers
-    return _finish(df, names, profile)
+    return _finish(df, names, profile, skipped)
 
 
 def _footer_at(rows: list[list[str]], i: int, profile) -> bool:
@@ -347,15 +348,20 @@ def _frame(columns: list, rows) -> pd.DataFrame:
     return df
 
 
-def _finish(df: pd.DataFrame, header: list[str], profile=None) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, header: list[str], profile=None,
+            skipped: list[tuple[int, str]] | None = None) -> pd.DataFrame:
     """Footer dropped, columns named (normalised, under their canonical spelling; the
-    first of two same names wins)."""
+    first of two same names wins). The footer lines dropped are kept in
+    `attrs["skipped"]` (row, text) so the import can say so: a trailer such as Open
+    Collective's "limit was 1000" means the download is incomplete, never to be silent."""
     cells = df.columns[:-1]
     footer = getattr(profile, "footer", "")
+    skipped = list(skipped or [])
     while len(df):
         last = next((c for c in df.iloc[-1][cells] if c.strip()), "")
         if not (FOOTER.match(last) or (footer and re.search(footer, last, re.IGNORECASE))):
             break
+        skipped.insert(0, (int(df.iloc[-1]["_row"]), last.strip()))
         df = df.iloc[:-1]
     spellings = profile.spellings if profile is not None else {}
     seen: dict[str, int] = {}
@@ -364,7 +370,9 @@ def _finish(df: pd.DataFrame, header: list[str], profile=None) -> pd.DataFrame:
         seen[n] = seen.get(n, 0) + 1
         cols.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
     df.columns = [*cols, "_row"]
-    return _directed(df.reset_index(drop=True), profile)
+    out = _directed(df.reset_index(drop=True), profile)
+    out.attrs["skipped"] = sorted(skipped)
+    return out
 
 
 def _directed(df: pd.DataFrame, profile) -> pd.DataFrame:

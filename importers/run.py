@@ -46,6 +46,7 @@ class Result:
     # (None: unchanged), and the accounts newly opened or opened earlier
     accounts_text: str | None = None
     opened: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
 
     @property
     def text(self) -> dict[str, str]:
@@ -98,7 +99,8 @@ class Result:
         by_fund = "; ".join(f"{f} " + ", ".join(f"{v:,} {c}" for c, v in sorted(cs.items()))
                             for f, cs in sorted(self.totals().items()))
         checks = self.asserted
-        return (f"{self.added - checks} new, {self.duplicates} duplicate(s) skipped"
+        return ("".join(f"footer skipped, as its source declares: {s}\n" for s in self.skipped)
+                + f"{self.added - checks} new, {self.duplicates} duplicate(s) skipped"
                 + (f", {checks} statement balance(s) asserted" if checks else "")
                 + (f"; income by fund: {by_fund}" if by_fund else ""))
 
@@ -213,6 +215,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     for path, imp in found:
         source = result.files[path] = imp.profile.name
         built = imp.entries(path, settings)
+        result.skipped += [f"{path}:{row}: {text[:120]}" for row, text in built.skipped]
         # A statement's opening balance is booked only where the books hold nothing for the
         # account on or before the statement's first day (an entry typed by hand later,
         # e.g. a grant tranche, does not make it a receipt), and only the earliest

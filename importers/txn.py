@@ -143,6 +143,8 @@ class Built:
     after: list[Txn] = field(default_factory=list)
     # the opening balances a statement implies (booked only where the books begin with it)
     openings: list[Txn] = field(default_factory=list)
+    # footer lines the profile declares, dropped from the end of the file: (row, text)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def all(self) -> list[Txn]:
         """Every entry as a Txn, in the order of the rows they come from."""
