@@ -25,7 +25,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from importers.errors import Problem, q
+from importers.errors import Problem, q, shape
 
 HEADER = ["Booking date", "Reference", "Amount", "Credit/Debit", "Counterparty", "Remittance",
           "Currency", "Account", "Balance", "Value date", "End to end id", "Bank code"]
@@ -68,7 +68,7 @@ def _amount(el, where: str, path: str) -> tuple[Decimal, str]:
     try:
         value = Decimal(amt.text.strip())
     except InvalidOperation:
-        raise Problem(path, 0, f"{where}: Amt {q(amt.text.strip())} is not a number") from None
+        raise Problem(path, 0, f"{where}: Amt ({shape(amt.text.strip())}) is not a number") from None
     sign = _text(el, "CdtDbtInd")
     if sign not in ("CRDT", "DBIT"):
         raise Problem(path, 0, f"{where}: CdtDbtInd {q(sign)} is neither CRDT nor DBIT")

@@ -10,7 +10,8 @@ the noise every firm's name carries ("LLP", "Solicitors", "&": `key`), so "Smith
 Crowdfunder payouts and invoices paid from the client account (importers) use its
 client-account; `legal`, `funds` and the transparency statement group legal spend by it.
 A bank is never a firm: where the books declare firms, spend no declared firm claims is
-"(firm not named)", never the payee a bank statement gave it.
+listed by its category as not paid to a firm (reports.funds.firm_of), never by the payee
+a bank statement gave it.
 
 Pure functions over loaded entries; nothing here reads or writes files.
 """
@@ -24,7 +25,6 @@ from beancount.core.data import Custom
 
 FIRM = "firm"
 NOISE = {"llp", "ltd", "limited", "law", "solicitors", "chambers", "&", "and", "the"}
-NOT_NAMED = "(firm not named)"
 
 
 class Firm(NamedTuple):

@@ -148,30 +148,48 @@ def operating_currency(options) -> str:
     return ops[0] if ops else "GBP"
 
 
-COURT = "Court fees"  # court fees are the court's, not the firm's that paid them over
+NOT_A_FIRM = "Not paid to a firm"  # the heading of legal spend no firm was paid
+
+
+def not_a_firm(category: str) -> str:
+    """The label of legal spend paid to no firm, by its category ("Not paid to a firm:
+    court fees"): a category, never shown as if it were a firm."""
+    return f"{NOT_A_FIRM}: {category}"
+
+
+def is_firm(label: str) -> bool:
+    return not label.startswith(NOT_A_FIRM)
 
 
 def firm_of(posting, txn: Transaction, firms: dict | None = None) -> str:
-    """The firm paid: the posting's `firm:` (counsel paid via solicitors), else the payee;
-    where the books declare firms (ledger.firms), the declared firm's name, found by its
-    `firm:`, its client account or the payee, and never a bank's name for spend no
-    declared firm claims (that is "(firm not named)" unless a `firm:` names one).
+    """The firm a legal posting paid, or, where no firm is known, its category under
+    "Not paid to a firm" (`not_a_firm`): court fees, VAT and disbursements are
+    categories, never firms, and a bank is never a firm.
 
-    A court fee is paid through the solicitors but to the court: it is not the firm's
-    fee, so it is grouped as "Court fees" wherever legal spend is shown by firm (`funds`,
-    `legal --by firm`, Fava and the transparency statement, which shows it on its own
-    line): one firm total on every surface."""
-    if legal_category(posting.account) == "court fees":
-        return COURT
+    A court fee is paid to the court, even when through the solicitors. Otherwise the firm
+    is the declared firm (ledger.firms: by `firm:`, client account, payee or the name in
+    the description), else the posting's or transaction's `firm:`, else the payee of a
+    hand entry or an invoice. An imported statement line's payee is the bank or platform
+    the statement came from, so it names no firm unless a rule gives it a `firm:`.
+    One label on every surface: `funds`, `legal --by firm`, Fava and the transparency
+    statement all group by this."""
+    category = legal_category(posting.account)
+    if category == "court fees":
+        return not_a_firm(category)
     if firms:
         found = firmlib.of_posting(posting, txn, firms)
         if found is not None:
             return found.name
-        named = (posting.meta or {}).get("firm") or txn.meta.get("firm")
-        return str(named) if named else firmlib.NOT_NAMED
-    if posting.meta and posting.meta.get("firm"):
-        return str(posting.meta["firm"])
-    return txn.payee or txn.narration or "(no firm named)"
+    named = (posting.meta or {}).get("firm") or txn.meta.get("firm")
+    if named:
+        return str(named)
+    if firms:  # declared firms name every firm the books pay: this payee is none of them
+        return not_a_firm(category)
+    from_statement = "import-id" in txn.meta and "invoice" not in txn.meta
+    given = "donor" in txn.meta or any("donor" in (p.meta or {}) for p in txn.postings)
+    if txn.payee and not from_statement and not given:  # a gift's payee is a donor: unnamed
+        return txn.payee
+    return not_a_firm(category)
 
 
 class _Acc:
@@ -315,7 +333,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             raised_total=sum(a.raised.values(), ZERO), returned=a.returned,
             raised_as_received=_nonzero(a.received),
             platform_fees=a.platform, payment_fees=a.payment,
-            legal_by_firm=_nonzero(a.legal_firm), legal_by_category=_nonzero(a.legal_cat),
+            legal_by_firm=_firms_first(_nonzero(a.legal_firm)), legal_by_category=_nonzero(a.legal_cat),
             legal_total=sum(a.legal_cat.values(), ZERO),
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
@@ -323,6 +341,11 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             status=state, blockers=tuple(blockers), charity=fund.charity,
             brought_forward=a.opening, gains=a.gains))
     return out
+
+
+def _firms_first(by_firm: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Firms by name, then what no firm was paid, by category (`not_a_firm`)."""
+    return dict(sorted(by_firm.items(), key=lambda kv: (not is_firm(kv[0]), kv[0])))
 
 
 def _nonzero(d: dict[str, Decimal]) -> dict[str, Decimal]:

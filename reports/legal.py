@@ -1,8 +1,9 @@
 """Legal fees since a date: every Expenses:Legal posting, with its invoice, grouped.
 
-The firm is `reports.funds.firm_of`'s: the declared firm (ledger.firms) where the books
-declare firms, else the posting's `firm:` (counsel paid through the solicitors), else the
-transaction's payee. Amounts are posting weights in the operating currency. Fees are
+The firm is `reports.funds.firm_of`'s: the declared firm (ledger.firms), else the
+posting's `firm:` (counsel paid through the solicitors), else the payee of a hand entry or
+an invoice; spend paid to no firm (court fees, or a bank line no firm is named on) is
+grouped by its category under "Not paid to a firm", after the firms. Amounts are posting weights in the operating currency. Fees are
 counted when booked (the invoice date), a foreign fee at the books' rate on its date
 (ledger.rates; `foreign` holds any with no rate at all); a booked invoice still owed is
 marked unpaid and its amount is also given as a separate "unpaid" total. With an `as_of`
@@ -25,7 +26,7 @@ from ledger import options as ledger_options
 from ledger.rates import NoRate, Rates
 from reports.classify import legal_category
 from reports.fund_holdings import unpaid_invoices
-from reports.funds import ZERO, firm_of, operating_currency
+from reports.funds import ZERO, firm_of, is_firm, operating_currency
 
 GROUPINGS = ("firm", "year", "category", "fund")
 
@@ -121,8 +122,9 @@ def legal_spend(entries, options, since: datetime.date | None = None,
             owed[k] += line.amount
         if line.invoice:
             invoices[k][line.invoice] = None
+    # Firms largest first, then what no firm was paid, by category (funds.not_a_firm).
     order = sorted(totals) if by in ("year", "fund") else sorted(totals, key=lambda k:
-                                                                (-totals[k], k))
+                                                                (not is_firm(k), -totals[k], k))
     groups = tuple(LegalGroup(k, totals[k], owed[k], tuple(invoices[k]), counts[k])
                    for k in order)
     return LegalSpend(since=since, by=by, unit=unit, groups=groups,

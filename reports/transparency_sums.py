@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import accruals
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
+from ledger.rates import NoRate, Rates
 from reports import funds as reconciliation
 from reports.classify import PAYMENT_FEES, PLATFORM_FEES, is_gain_or_loss
 from reports.transparency_model import (
@@ -98,6 +100,7 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     entries = list(entries)
     year_end = ledger_options.fy_end(entries)  # one financial year everywhere (the SOFA's)
     firms = firmlib.declarations(entries)
+    rates = Rates(entries, currency)
     # A refund carries no donor (the donor is paid, not giving): its `refund-of` names the
     # gift it returns, whose donor it is netted against.
     awarded: dict[str, str] = {}  # fund -> funder, of grants accrued when awarded
@@ -107,8 +110,11 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
         w = fundmodel.weight(posting)
-        if w.currency != currency:
-            continue  # reported by the reconciliation as `foreign`, in the notes
+        if w.currency != currency:  # at the books' rate on its date, as reconcile counts it
+            try:
+                w = Amount(rates.value(w, txn.date), currency)
+            except NoRate:
+                continue  # reported by the reconciliation as `foreign`, in the notes
         accs = (per_fund[fund], total)
         n = w.number
         year = ledger_options.fy_of(txn.date, year_end)
@@ -193,20 +199,9 @@ def _source(account: str) -> str:
 
 
 def _firm(txn: Transaction, posting, firms: dict | None = None) -> str:
-    """The firm paid, as `legal --by firm` names it: where the books declare firms
-    (ledger.firms), the declared firm's name, never a bank's."""
-    if firms:
-        found = firmlib.of_posting(posting, txn, firms)
-        if found is not None:
-            return found.name
-    firm = (posting.meta or {}).get("firm")
-    if firm:
-        return firm
-    # The payee of a gift is a donor: never name it, even if a legal posting rides along;
-    # where firms are declared, a payee no declared firm matches is a bank's, not a firm.
-    if txn.payee and not _donor(txn, posting) and not firms:
-        return txn.payee
-    return "other legal costs"
+    """The firm paid, as `legal --by firm` names it (reports.funds.firm_of): a firm, or
+    the category of spend paid to no firm; never a bank's name, never a donor's."""
+    return reconciliation.firm_of(posting, txn, firms)
 
 
 # --- from sums to what may be published -------------------------------------------------
@@ -271,7 +266,9 @@ def _firms(acc: _Acc) -> tuple[FirmSpend, ...]:
     firms = [FirmSpend(firm, sum(cats.values(), ZERO),
                        tuple(Item(c, cats[c]) for c in order if cats.get(c)))
              for firm, cats in by_firm.items()]
-    return tuple(sorted(firms, key=lambda f: (-f.amount, f.firm)))
+    # Firms largest first, then what no firm was paid, by category, as `legal --by firm`.
+    return tuple(sorted(firms, key=lambda f: (not reconciliation.is_firm(f.firm), -f.amount,
+                                              f.firm)))
 
 
 def _periods(acc: _Acc, year_end: tuple[int, int], merge: bool) -> tuple[Period, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
+from reports.funds import is_firm
 from reports.transparency_model import GIFTS_LABEL, ZERO, Item, Statement, fmt
 
 DRAFT_NOTE = ("INTERNAL DRAFT, NOT FOR PUBLICATION: these figures run to a day that is not the "
@@ -50,10 +51,11 @@ def _with_summary(s: Statement, first: datetime.date, grants: tuple[Item, ...]) 
     text = [f"Since {first.year} we raised {_join(parts) or 'nothing'}."]
     spent = []
     legal = sum((f.amount for f in s.spend_by_firm), ZERO)
+    paid = [f for f in s.spend_by_firm if is_firm(f.firm)]  # not "to" a category
     if legal:
-        firms = _join([f"{fmt(f.amount, cur)} to {f.firm}" for f in s.spend_by_firm[:3]]
-                      + (["others"] if len(s.spend_by_firm) > 3 else []))
-        spent.append(f"{fmt(legal, cur)} on lawyers ({firms})")
+        firms = _join([f"{fmt(f.amount, cur)} to {f.firm}" for f in paid[:3]]
+                      + (["others"] if len(s.spend_by_firm) > len(paid[:3]) else []))
+        spent.append(f"{fmt(legal, cur)} on lawyers" + (f" ({firms})" if firms else ""))
     if s.court_fees:
         spent.append(f"{fmt(s.court_fees, cur)} on court fees")
     if s.fees:

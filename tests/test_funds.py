@@ -137,7 +137,7 @@ def _legal_by_fund_and_firm() -> dict:
     out = _bq("SELECT str(meta('fund')) + '|' + coalesce(str(meta('firm')), payee) AS k, "
               "sum(weight) AS w WHERE account ~ '^Expenses:Legal' "
               "AND account != 'Expenses:Legal:CourtFees' GROUP BY k")
-    court = _bq("SELECT str(meta('fund')) + '|Court fees' AS k, sum(weight) AS w "
+    court = _bq("SELECT str(meta('fund')) + '|Not paid to a firm: court fees' AS k, sum(weight) AS w "
                 "WHERE account = 'Expenses:Legal:CourtFees' GROUP BY k")
     return {**out, **court}
 

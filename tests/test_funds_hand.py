@@ -210,8 +210,10 @@ def test_the_firm_paid(tmp_path):
           Assets:Held:Firm                 -10.00 GBP
         """)
     case = got["case"]
-    assert case.legal_by_firm == {"Chambers": D(200), "Counsel's clerk": D(10),
-                                  "Court fees": D(20), "Firm LLP": D(700)}
+    # "Counsel's clerk" is the entry's narration, not a payee: it names no firm, so the
+    # fee is counsel's category, not a firm of that name.
+    assert case.legal_by_firm == {"Chambers": D(200), "Not paid to a firm: counsel": D(10),
+                                  "Not paid to a firm: court fees": D(20), "Firm LLP": D(700)}
     assert case.legal_by_category["court fees"] == D(20)
 
 
@@ -404,7 +406,7 @@ def test_every_fee_and_spend_adds_up(tmp_path):
     assert (case.platform_fees, case.payment_fees, case.returned) == (D(43), D(12), D(37))
     assert case.legal_by_category == {"VAT": D(100), "counsel": D(200),
                                       "other legal": D(8), "profit costs": D(600)}
-    assert case.legal_by_firm["(no firm named)"] == D(8)
+    assert case.legal_by_firm["Not paid to a firm: other legal"] == D(8)
     # 1000 - 43 - 12 - 908 - 37 returned + 0.50 in
     assert (case.transfers_in, case.transfers_out, case.balance) == (D("0.50"), 0, D("0.50"))
     assert (general.other_spend, general.other_by_account) == (

@@ -73,7 +73,7 @@ def test_demo_totals_agree_with_beanquery(by, key):
                    f"AND date >= {since} {f'AND NOT {court}' if by == 'firm' else ''} "
                    "GROUP BY k")
     if by == "firm":  # court fees are the court's, whoever paid them over
-        expected["Court fees"] = next(iter(_bq(
+        expected["Not paid to a firm: court fees"] = next(iter(_bq(
             f"SELECT 'all' AS k, sum(weight) AS w WHERE {court} AND date >= {since} "
             "GROUP BY k").values()))
     assert expected and totals(data) == expected

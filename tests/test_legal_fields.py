@@ -83,7 +83,7 @@ def test_each_line(loaded):
          "S-2", D("200.00"), False),
         (day(2019, 4, 1), "case", "Garden Court Chambers", "counsel", "Expenses:Legal:Counsel",
          "S-2", D("50.00"), False),
-        (day(2019, 4, 1), "case", "Court fees", "court fees", "Expenses:Legal:CourtFees",
+        (day(2019, 4, 1), "case", "Not paid to a firm: court fees", "court fees", "Expenses:Legal:CourtFees",
          "S-2", D("10.00"), False),
         (day(2019, 5, 1), "general", "Smith & Co", "profit costs", "Expenses:Legal:Solicitors",
          None, D("40.00"), False),
@@ -101,7 +101,7 @@ def test_by_firm_largest_first(loaded):
         LegalGroup("Smith & Co", D("340.00"), D("240.00"), ("S-1", "S-2"), 3),
         LegalGroup("Jones LLP", D("300.00"), D("0"), ("J-1",), 1),
         LegalGroup("Garden Court Chambers", D("50.00"), D("50.00"), ("S-2",), 1),
-        LegalGroup("Court fees", D("10.00"), D("10.00"), ("S-2",), 1),
+        LegalGroup("Not paid to a firm: court fees", D("10.00"), D("10.00"), ("S-2",), 1),
     )
 
 

@@ -3,8 +3,8 @@ every child it forked end, and the temporary demo copy is removed.
 
 cheroot's own stop waits without limit for a worker busy computing a page, and a page
 waits for the Funds view computed in a forked child: a stopped server was held for as
-long as that work took (a child that never finishes, here one frozen with SIGSTOP,
-held it for good).
+long as that work took (a child that never finishes, here the one computing the view as
+the server starts, frozen with SIGSTOP, held it for good).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -51,16 +50,17 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _freeze_first_child(pid: int) -> int:
-    """Stop the first child pid forks (polled; gives up after a minute)."""
-    for _ in range(30_000):
+def _freeze_first_child(pid: int) -> int | None:
+    """Stop the first child pid forks (polled, as often as /proc can be read)."""
+    for _ in range(200_000):
         kids = _descendants(pid)
         if kids:
             child = min(kids)
             os.kill(child, signal.SIGSTOP)
             return child
-        time.sleep(0.001)
-    raise AssertionError("the server forked no child for the Funds view")
+        if not _alive(pid):
+            return None
+    return None
 
 
 def _fetch(url: str) -> None:
@@ -82,6 +82,12 @@ def test_serve_stops_with_pages_being_computed(stop, tmp_path):
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
     frozen = None
+    # The view of the books just loaded is computed in a forked child as the server starts
+    # (nothing to read back: the cache is empty): freeze that child the moment it exists.
+    found: list[int] = []
+    freezing = threading.Thread(target=lambda: found.append(_freeze_first_child(process.pid)),
+                                daemon=True)
+    freezing.start()
     try:
         for line in process.stdout:
             output.append(line)
@@ -90,30 +96,16 @@ def test_serve_stops_with_pages_being_computed(stop, tmp_path):
         assert output and output[-1].startswith("press Ctrl-C"), "".join(output)
         funds = next(line.split(": ", 1)[1].strip() for line in output
                      if line.startswith("Funds page: "))
-        # An edit: the next page reloads the books and forks a child for the Funds view;
-        # freeze that child, so the page waits on it for as long as the test runs.
-        copy = next(line.split(" in ", 1)[1].split(" (")[0] for line in output
-                    if line.startswith("serving a fresh copy"))
-        with open(Path(copy) / "main.beancount", "a", encoding="utf-8") as f:
-            f.write("\n; edited while serving\n")
-        asking = threading.Event()
-        asking.set()
-
-        def ask() -> None:  # Fava notices the edit in its own time: ask until it has
-            while asking.is_set():
-                threading.Thread(target=_fetch, args=(funds,), daemon=True).start()
-                time.sleep(0.5)
-
-        threading.Thread(target=ask, daemon=True).start()
-        try:
-            frozen = _freeze_first_child(process.pid)
-        finally:
-            asking.clear()
+        # The page waits on the Funds view the frozen child was computing.
+        threading.Thread(target=_fetch, args=(funds,), daemon=True).start()
+        freezing.join()
+        frozen = found[0] if found else None
+        assert frozen is not None, "the server forked no child for the Funds view"
         children = _descendants(process.pid)
         process.send_signal(stop)
         rest, _ = process.communicate(timeout=60)
     finally:  # nothing left behind if the test failed (the frozen child holds stdout)
-        for pid in _descendants(process.pid) | ({frozen} - {None}):
+        for pid in _descendants(process.pid) | (set(found) - {None}):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         if process.poll() is None:

@@ -13,7 +13,8 @@ from reports import legal_render
 @click.option("--since", type=DATE, default="2017-01-01", show_default=True, metavar="DATE",
               help="Count legal fees booked on or after this day (YYYY-MM-DD).")
 @click.option("--by", type=click.Choice(report.GROUPINGS), default="firm", show_default=True,
-              help="Total by law firm or chambers, by financial year (the books' fy-end), by category (profit costs, "
+              help="Total by law firm or chambers (spend paid to no firm, such as court fees, "
+                   "after them as 'Not paid to a firm: <category>'), by financial year (the books' fy-end), by category (profit costs, "
                    "counsel, court fees, VAT) or by fund.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="table for reading, csv for a spreadsheet, json for "

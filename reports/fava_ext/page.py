@@ -18,7 +18,7 @@ from beancount.core.data import Transaction
 
 from ledger import options as ledger_options
 from reports.fava_ext.window import Window, select, years
-from reports.funds import FundSummary, operating_currency, reconcile
+from reports.funds import FundSummary, is_firm, operating_currency, reconcile
 
 ZERO = Decimal("0.00")
 
@@ -124,7 +124,9 @@ def legal_by_firm_and_year(view: FundsView, fund_id: str) -> tuple[list[str], li
     """Legal spend of one fund: a row per firm, a column per year with any, and totals."""
     per_year = {y: s[fund_id].legal_by_firm for y, s in view.by_year.items() if fund_id in s}
     cols = [y for y, firms in per_year.items() if any(firms.values())]
-    firms = sorted({f for firms in per_year.values() for f in firms})
+    # Firms first, then what no firm was paid, by category (reports.funds.not_a_firm).
+    firms = sorted({f for firms in per_year.values() for f in firms},
+                   key=lambda f: (not is_firm(f), f))
     rows = []
     for firm in firms:
         amounts = [per_year[y].get(firm, ZERO) for y in cols]
