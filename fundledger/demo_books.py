@@ -6,6 +6,7 @@ exports they were imported from.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,24 @@ def copy_to(dest: Path) -> Path:
 
 
 KEY = DEMO / "donor.key"  # the demo's donor key, shipped so regeneration is deterministic
+
+
+def demo_key() -> Path:
+    """A treasurer's copy of the demo's key, to import into a demo copy with.
+
+    The shipped key is public by design (the donors are fictional), and git checks it out
+    readable by all, which an import refuses (importers/pseudonym.py), as it refuses a key
+    inside the books. So the copy lives outside any books, beside the treasurer's own key
+    but never over it, readable by them alone. Regenerating the embedded demo reads the
+    shipped key directly: it holds no real donor, so nothing is protected by refusing it."""
+    path = Path.home() / ".config" / "fundledger" / "demo-donor.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_bytes() != KEY.read_bytes():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(KEY.read_bytes())
+    path.chmod(0o600)
+    return path
 
 
 def regenerate(books: Path = BOOKS, exports: Path = EXPORTS):

@@ -98,3 +98,22 @@ def test_demo_books_reconcile_with_the_statements():
     for account in ("Assets:Transfers", "Assets:PayPal", "Assets:Stripe",
                     "Assets:Platforms:CaseFunder"):
         assert held[account] == 0, account
+
+
+def test_a_demo_copy_comes_with_a_private_copy_of_the_demo_key_to_import_with(tmp_path):
+    import os
+    import stat
+
+    env = dict(__import__("conftest").cli_env(), HOME=str(tmp_path / "home"))
+    env.pop("FUNDLEDGER_DONOR_KEY", None)
+    made = run_cli("demo", tmp_path / "d", env=env)
+    assert made.returncode == 0, made.stderr
+    key = tmp_path / "home" / ".config" / "fundledger" / "demo-donor.key"
+    assert f"FUNDLEDGER_DONOR_KEY={key}" in made.stdout
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    assert not (tmp_path / "home" / ".config" / "fundledger" / "donor.key").exists()
+    export = tmp_path / "d" / "exports" / "stripe-balance-change-2017-2024.csv"
+    r = run_cli("import", export, "--books", tmp_path / "d", env=dict(
+        env, FUNDLEDGER_DONOR_KEY=str(key)))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().startswith("0 new")

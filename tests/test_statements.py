@@ -220,7 +220,8 @@ def test_sample_pack_for_the_demo_s_last_year(cli):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["1-sofa.csv", "1-sofa.html", "2-balance-sheet.csv",
                      "2-balance-sheet.html", "3-trial-balance.csv", "3-trial-balance.html",
-                     "4-nominal-ledger.csv", "5-entries-behind.csv", "6-notes.html"]
+                     "4-nominal-ledger.csv", "5-entries-behind.csv", "6-notes.html",
+                     "7-lock.txt"]  # the period lock's digest, to keep outside the books
     # every part an examiner expects beside the statements, and what is still missing
     notes = (out / "6-notes.html").read_text()
     for part in ("Accounting policies and basis of preparation", "Debtors and creditors",
