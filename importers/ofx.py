@@ -19,7 +19,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from importers.errors import Problem, q
+from importers.errors import Problem, shape
 
 HEADER = ["Date", "FITID", "Amount", "Type", "Name", "Memo", "Currency", "Account", "Balance"]
 _BLOCK = re.compile(r"<(STMTRS|CCSTMTRS)>(.*?)(?:</\1>|(?=<(?:STMTRS|CCSTMTRS)>)|\Z)",
@@ -77,10 +77,11 @@ def rows(path: str | Path) -> list[list[str]]:
         account = _tag(block, "ACCTID")
         found = []
         for n, trn in enumerate(_TRN.findall(block), start=1):
-            where = f"transaction {n} of the statement for account {q(account)}"
+            # Shapes, never contents: no error repeats what the file says (issue 29).
+            where = f"transaction {n} of the statement for account {shape(account)}"
             date = _date(_tag(trn, "DTPOSTED"))
             if date is None:
-                raise Problem(str(path), 0, f"{where}: DTPOSTED {q(_tag(trn, 'DTPOSTED'))} "
+                raise Problem(str(path), 0, f"{where}: DTPOSTED {shape(_tag(trn, 'DTPOSTED'))} "
                               "is not a date (YYYYMMDD...)")
             amount = _tag(trn, "TRNAMT")
             fitid = _tag(trn, "FITID")

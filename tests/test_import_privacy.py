@@ -106,3 +106,19 @@ def test_no_demo_donor_value_in_the_demo_books(export):
     text = books_text(demo_books.BOOKS)
     hand_kept = "\n".join(p.read_text().casefold() for p in demo_books.BOOKS.glob("*.beancount"))
     assert leaks(values, text, hand_kept) == []
+
+
+def test_an_ofx_refusal_shows_shapes_never_what_the_file_says(tmp_path):
+    """A bad OFX date is named by its shape and the statement's account by its shape too
+    (issue 29: no error repeats a value of the file)."""
+    from importers import errors, ofx
+
+    bad = tmp_path / "statement.ofx"
+    text = (FIXTURES.parent / "real" / "statement-v1.ofx").read_text(
+        encoding="utf-8", errors="replace")
+    bad.write_text(text.replace("<DTPOSTED>20251001", "<DTPOSTED>Jane Doe", 1), encoding="utf-8")
+    with pytest.raises(errors.Problem) as e:
+        ofx.rows(bad)
+    said = str(e.value)
+    assert "Jane Doe" not in said and "02344812" not in said, said
+    assert "shaped 'aaaa aaa'" in said and "shaped '99999999'" in said, said
