@@ -22,6 +22,7 @@ from reports.disclosure import (
     rules,
     sensitive,
     value,
+    via,
 )
 from tests.funds_books import JOURNAL, load_clean, write_books
 
@@ -244,3 +245,58 @@ def test_two_small_groups_each_given_away():
     assert leaks([a, b, Cell(frozenset({"grant"}), 1)], gifts, R) == [frozenset({A}),
                                                                         frozenset({B})]
 
+
+
+def test_one_donor_beside_money_with_no_donor_is_sensitive():
+    """One donor is fewer than 5 whatever their share: 10.00 of 110.00 is not above half,
+    but 110.00 less a known grant of 100.00 is that donor's gift."""
+    assert sensitive({None: D(100), "a": D(10)}, R)
+
+
+def test_a_cells_value_is_decimal_even_when_it_holds_nothing():
+    assert type(value(Cell(frozenset({"nobody"}), 0), {A: donors(5)})) is Decimal
+
+
+# Atoms with the way their gifts came in: two platforms, each charging a platform fee
+PP = via("Income:Donations:PayPal", ["platform"])
+ST = via("Income:Donations:Stripe", ["platform"])
+A_PP = ("case", "crowdfunding", 0, 2023, PP)
+B_ST = ("case", "crowdfunding", 0, 2023, ST)
+
+
+def test_which_atoms_a_fee_figure_holds():
+    fees = Cell(frozenset({"case"}), 0, fee="platform")
+    payment = Cell(frozenset({"case"}), 0, fee="payment")
+    assert [fees.holds(a) for a in (A_PP, B_ST, A)] == [True, True, False]
+    assert [payment.holds(a) for a in (A_PP, B_ST, A)] == [False, False, False]
+
+
+def test_a_fee_figure_is_another_figure_in_the_digest():
+    """The fees on a crowdfunder and the crowdfunder's total hold the same atom, with the
+    same value (the gifts): only the fee kind tells the two figures apart."""
+    gifts = {A_PP: donors(5)}
+    raised = Cell(frozenset({"case"}), 0)
+    fees = Cell(frozenset({"case"}), 0, fee="platform")
+    assert value(raised, gifts) == value(fees, gifts) == D(50)
+    assert digest([fees], gifts) != digest([raised], gifts)
+
+
+def test_fees_at_two_platforms_different_rates_give_a_small_group_away():
+    """raised = A + B and fees = rA * A + rB * B: with two different rates a reader solves
+    the two for A (4 donors), though A and B together are 14 donors."""
+    raised = Cell(frozenset({"case"}), 0)
+    fees = Cell(frozenset({"case"}), 0, fee="platform")
+    gifts = {A_PP: donors(4, prefix="a"), B_ST: donors(10, prefix="b")}
+    assert leaks([raised, fees], gifts, R) == [frozenset({A_PP})]
+    assert leaks([raised], gifts, R) == []
+
+
+def test_fees_at_two_platforms_at_one_rate_give_the_gifts_without_a_fee_away():
+    """raised = A + P + S, fees = r * (P + S) when both platforms charge the same rate r:
+    raised - fees / r is A (4 donors, no fee). With two different rates P and S cannot
+    be taken apart from A that way, so only the reader assuming equal rates finds it."""
+    raised = Cell(frozenset({"case"}), 0)
+    fees = Cell(frozenset({"case"}), 0, fee="platform")
+    gifts = {B: donors(4, prefix="a"), A_PP: donors(10, prefix="p"),
+             B_ST: donors(10, prefix="s")}
+    assert leaks([raised, fees], gifts, R) == [frozenset({B})]
