@@ -397,3 +397,14 @@ def test_every_donor_of_a_file_keeps_their_own_pseudonym(tmp_path):
         "txn_2,2023-03-01,gbp,1.00,0.00,1.00,charge,b@example.org,",
         "txn_3,2023-03-01,gbp,1.00,0.00,1.00,charge,c@example.org,"))
     assert p.donors == [PSEUDO.donor(f"{x}@example.org") for x in "abc"]
+
+
+def test_a_skip_on_a_column_the_file_lacks_leaves_the_next_skip_working(tmp_path):
+    """A layout without one skip's column skips nothing for it; the skips after it still
+    apply (PayPal's memo lines are skipped by the skip after the one on Status)."""
+    skips = (profile_lib.Skip(column="No Such Column", values=("x",)),
+             profile_lib.Skip(column="Status", not_in=("Completed",)))
+    text = paypal_file(tmp_path, [{"Transaction ID": "K1", "Status": "Completed"},
+                                  {"Transaction ID": "K2", "Status": "Pending"}])
+    p = parsed(tmp_path, only(builtin("paypal"), skip=skips), text)
+    assert p.ids == ["K1"]
