@@ -74,9 +74,9 @@ def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
 def closest(filepath: str, importers: list[ProfileImporter]) -> str:
     """For a file no source claims: the source whose columns it holds the most of, and the
     ones it lacks ("" if it holds none of any source's)."""
-    from importers import read
+    from importers import filerows
 
-    head = read.head_rows(filepath)
+    head = filerows.head_rows(filepath)
     scored = []
     for imp in importers:
         p = imp.profile
@@ -111,12 +111,12 @@ class ProfileImporter(beangulp.Importer):
 
     def matches(self, filepath: str) -> bool:
         """The file holds this profile's header (its own spellings or its aliases)."""
-        from importers import read
+        from importers import filerows, read
 
-        want, got = self.profile.layout, read.layout_of(filepath)
+        want, got = self.profile.layout, filerows.layout_of(filepath)
         if want and got != want and not (want == "csv" and got == "xlsx"):
             return False
-        head = read.head_rows(filepath)
+        head = filerows.head_rows(filepath)
         return read.header_at(head, self.profile.signature, self.profile.spellings) is not None
 
     def identify(self, filepath: str) -> bool:
@@ -155,12 +155,12 @@ class ProfileImporter(beangulp.Importer):
 
     def entries(self, filepath: str, settings: Settings, columnwise: bool = True) -> Built:
         """The file's entries, the common ones kept as columns (see txn.Block)."""
-        from importers import build, classify, parse, read
+        from importers import build, classify, filerows, parse, read
 
         # The file's hash (recorded on every entry) is worked out alongside the reading:
         # hashlib lets go of the interpreter while it hashes a large file.
         with ThreadPoolExecutor(1) as pool:
-            sha = pool.submit(read.sha256, filepath)
+            sha = pool.submit(filerows.sha256, filepath)
             df = read.load(filepath, self.profile.signature, self.profile)
             if df is None:
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")

@@ -132,7 +132,7 @@ def saves_imports(app) -> None:
     from fava.serialisation import deserialise
     from flask import g, request
 
-    from importers import read, run
+    from importers import filerows, run
     from importers.errors import Problem
 
     @app.before_request
@@ -176,7 +176,7 @@ def saves_imports(app) -> None:
         if not imported:
             return None
         main = Path(ledger.beancount_file_path)
-        exports = _exports(main.parent, ledger.fava_options.import_dirs, read.sha256)
+        exports = _exports(main.parent, ledger.fava_options.import_dirs, filerows.sha256)
         files, missing = {}, []
         for e in imported:
             sha = str(e["meta"]["import-file"])

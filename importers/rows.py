@@ -8,7 +8,7 @@ import bisect
 import re
 from pathlib import Path
 
-from importers import read
+from importers import filerows
 
 ERROR_AT = re.compile(r"^(.*):(\d+): (.*)$")
 
@@ -19,7 +19,7 @@ def at_rows(lines: list[str], folder: Path, appended: dict[str, tuple[int, str]]
     export's `FILE:ROW: problem` (the books file and line named do not exist: nothing
     was written). One line per row and problem, in the order first met."""
     where = {str(folder / rel): (start, new) for rel, (start, new) in appended.items()}
-    exports = {read.sha256(path): path for path in files}
+    exports = {filerows.sha256(path): path for path in files}
     entries: dict[str, tuple[list[int], list[tuple[str, str]]]] = {}  # per file: heads, rows
     out: dict[str, None] = {}
     for line in lines:

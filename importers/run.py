@@ -15,7 +15,7 @@ import numpy as np
 from beancount.core import account as beancount_account
 from beancount.core.data import Balance, Open, Transaction
 
-from importers import arrowcsv, read
+from importers import arrowcsv, filerows
 from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
 from importers.batch import Batch, in_order, same_or_fail
 from importers.errors import Problem
@@ -108,13 +108,13 @@ class Result:
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
     if not Path(path).exists():
         raise Problem(path, 0, "no such file")
-    read.regular(path)
+    filerows.regular(path)
     got = best(path, list(importers))
     if got is not None:
         return got
     with open(path, "rb") as f:
-        if f.read(4) == read.XLSX_MAGIC:
-            read.raw_rows(path)  # raises the workbook's own problem if it cannot be read
+        if f.read(4) == filerows.XLSX_MAGIC:
+            filerows.raw_rows(path)  # raises the workbook's own problem if it cannot be read
     near = closest(path, list(importers))
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
@@ -391,4 +391,4 @@ def _declared(entries) -> set[str]:
             if type(e).__name__ == "Custom" and e.type == "fund" and e.values}
 
 
-__all__ = ["Problem", "Result", "identify", "read", "run"]
+__all__ = ["Problem", "Result", "identify", "run"]

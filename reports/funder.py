@@ -47,20 +47,9 @@ from ledger import accruals
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports.classify import ReportError, operating_currency, where
+from reports.funder_tranches import RATE, ZERO, Tranche, cents, fifo, settlements, tranche_rates
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-RATE = Decimal("0.000001")
 UNMAPPED = "Not mapped to a budget line"
-
-
-@dataclasses.dataclass
-class Tranche:
-    date: datetime.date
-    description: str
-    amount: Decimal  # in the grant currency
-    gbp: Decimal  # in the operating currency, as received
-    rate: Decimal  # operating currency per unit of grant currency
 
 
 @dataclasses.dataclass
@@ -160,11 +149,6 @@ def budget_maps(entries: Iterable, fund: str) -> list[tuple[str, str]]:
     return sorted(maps, key=lambda m: -len(m[0]))
 
 
-def _cents(n: Decimal) -> Decimal:
-    n = n.quantize(CENT)
-    return n + 0 if n == 0 else n
-
-
 def default_end(entries, f: fundmodel.Fund, start: datetime.date | None,
                 today: datetime.date | None) -> datetime.date:
     """The report's end when none is asked for: the end of the financial year that starts
@@ -252,7 +236,7 @@ def funder_report(entries: list, options: dict, fund: str,
 
     # Tranches of an accrued award settle its debtor (ledger.accruals) and keep the pounds
     # actually received on the settling posting.
-    for txn, posting in _settlements(entries, fund, currency, end):
+    for txn, posting in settlements(entries, fund, currency, end):
         amount, got = -posting.units.number, posting.meta[accruals.RECEIVED_KEY].number
         all_received += amount
         all_received_gbp += got
@@ -278,7 +262,7 @@ def funder_report(entries: list, options: dict, fund: str,
     elif currency == gbp:
         award_rate, award_rate_source = Decimal(1), "the grant is in the operating currency"
     elif all_received:
-        first = next(iter(_tranche_rates(entries, fund, currency, gbp)), None)
+        first = next(iter(tranche_rates(entries, fund, currency, gbp)), None)
         award_rate, award_rate_source = first, "rate of the first tranche received"
     else:
         award_rate_source = "none: no award-rate declared and no tranche received"
@@ -306,7 +290,7 @@ def funder_report(entries: list, options: dict, fund: str,
                        "only.")
 
     maps = budget_maps(entries, fund)
-    converted, uncovered = _fifo(pool, [n for _t, _p, n in spend_postings], fallback)
+    converted, uncovered = fifo(pool, [n for _t, _p, n in spend_postings], fallback)
     if uncovered:
         rate_method += (f" {uncovered:,.2f} {gbp} spent beyond every tranche received by "
                         f"{end} is converted at the latest rate known and may change when the "
@@ -344,8 +328,8 @@ def funder_report(entries: list, options: dict, fund: str,
     fx_method = ("No award-date rate is known (declare award-rate on the fund), so no "
                  "exchange difference is given.")
     if award_rate is not None:
-        award_gbp = _cents(award * award_rate)
-        fx = _cents(all_received * award_rate - all_received_gbp)
+        award_gbp = cents(award * award_rate)
+        fx = cents(all_received * award_rate - all_received_gbp)
         fx_method = (f"Exchange difference = {currency} received up to {end}, valued at the "
                      f"award-date rate ({award_rate} {gbp} per {currency}; "
                      f"{award_rate_source}), less the {gbp} actually received. Positive: "
@@ -385,61 +369,3 @@ def _fund_meta(entries: Iterable, fund: str) -> dict:
                 and e.values[0].value == fund):
             return e.meta
     return {}
-
-
-def _tranche_rates(entries, fund, currency, gbp):
-    for txn, posting, fund_id in fundmodel.fund_postings(entries):
-        if (fund_id == fund and posting.account.startswith("Income:")
-                and posting.units.currency == currency and posting.units.number):
-            yield (fundmodel.weight(posting).number / posting.units.number).quantize(RATE)
-
-
-def _fifo(pool: list[Tranche], amounts: list[Decimal],
-          fallback: Decimal) -> tuple[list[tuple[Decimal, tuple[int, ...]]], Decimal]:
-    """Each GBP amount in the grant currency, drawn from the tranches first in, first out.
-
-    Returns (grant-currency amount to the cent, indexes of the tranches drawn on) per
-    amount, and the GBP spent beyond every tranche (converted at `fallback`, grant units
-    per GBP). A negative amount (a refund) goes back to the tranche last drawn on."""
-    left = [t.gbp for t in pool]
-    k = 0  # the tranche being drawn on
-    out = []
-    uncovered = ZERO
-    for gbp in amounts:
-        exact, drawn = Decimal(0), []
-        if gbp < 0:
-            back = min(k, len(pool) - 1)
-            while back > 0 and left[back] == pool[back].gbp:  # untouched: step back
-                back -= 1
-            if pool:
-                exact = gbp * pool[back].amount / pool[back].gbp
-                left[back] -= gbp
-                k, drawn = back, [back]
-            else:
-                exact = gbp * fallback
-        rest = gbp if gbp > 0 else ZERO
-        while rest > 0 and k < len(pool):
-            part = min(rest, left[k])
-            if part > 0:
-                exact += part * pool[k].amount / pool[k].gbp
-                left[k] -= part
-                rest -= part
-                drawn.append(k)
-            if left[k] <= 0:
-                k += 1
-        if rest > 0:
-            exact += rest * fallback
-            uncovered += rest
-        out.append((_cents(exact), tuple(drawn)))
-    return out, uncovered
-
-
-def _settlements(entries, fund: str, currency: str, end: datetime.date):
-    """(transaction, debtor posting) of each tranche that settled an accrued award."""
-    for txn in entries:
-        if not isinstance(txn, Transaction) or txn.date > end:
-            continue
-        for p in txn.postings:
-            if (p.account == accruals.DEBTOR and p.meta and p.meta.get(accruals.RECEIVED_KEY)
-                    and p.units.currency == currency and txn.meta.get("fund") == fund):
-                yield txn, p

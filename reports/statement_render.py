@@ -296,14 +296,15 @@ tr.total td{font-weight:bold;border-top:2px solid #333}
 """
 
 
+def bracketed(n: Decimal) -> str:
+    """A statement's figure as printed: negatives in brackets."""
+    return f"({render.money(-n)})" if n < 0 else render.money(n)
+
+
 def to_html(heading: str, tables: list[Table]) -> str:
     """One self-contained page (no script, no outside requests); negatives in brackets."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-
-    def money(n: Decimal) -> str:
-        return f"({render.money(-n)})" if n < 0 else render.money(n)
-
-    return env.from_string(PAGE).render(heading=heading, tables=tables, money=money,
+    return env.from_string(PAGE).render(heading=heading, tables=tables, money=bracketed,
                                         is_money=lambda v: isinstance(v, Decimal))
 
 

@@ -3,7 +3,9 @@ hand, Fava's real Flask app on them, and a reader for the Funds page's tables.""
 
 from __future__ import annotations
 
+import html
 import html.parser
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -134,3 +136,32 @@ def figures(page: str) -> dict[str, tuple[Decimal, ...]]:
     parser.feed(page)
     return {field: tuple(amount(t) for _f, t in cells[1:])
             for field, cells in parser.rows.items() if cells and cells[0][0] is None}
+
+
+def statement_tables(page: str, key: str) -> dict[str, dict[str, list[Decimal | str]]]:
+    """The Statements page's balance sheet or receipts and payments section (`key`:
+    balance-sheet, receipts-payments): {table title: {line: {column: cell}}}, figures as
+    Decimal ("(288.00)" is -288.00), and {"refusal": {text: {}}} where the report refused."""
+    found = re.search(rf'<section class="statement" data-statement="{key}">(.*?)</section>',
+                      page, re.DOTALL)
+    assert found, key
+    body, out = found.group(1), {}
+    for refusal in re.findall(r'<p class="error"[^>]*>(.*?)</p>', body, re.DOTALL):
+        out.setdefault("refusal", {})[html.unescape(refusal.strip())] = {}
+    for title, table in re.findall(r"<h3>(.*?)</h3>\s*<div[^>]*>\s*<table[^>]*>(.*?)</table>",
+                                   body, re.DOTALL):
+        lines = out.setdefault(html.unescape(title), {})
+        for label, row in re.findall(r'<tr data-item="([^"]*)"[^>]*>(.*?)</tr>', table,
+                                     re.DOTALL):
+            lines[html.unescape(label)] = {
+                html.unescape(column): _figure(html.unescape(re.sub(r"<[^>]+>", "", c)).strip())
+                for column, c in re.findall(r'<td class="num" data-label="([^"]*)">(.*?)</td>',
+                                            row, re.DOTALL)}
+    return out
+
+
+def _figure(text: str) -> Decimal | str:
+    bare = text.replace(",", "")
+    if re.fullmatch(r"\(\d+\.\d+\)", bare):
+        return -Decimal(bare[1:-1])
+    return Decimal(bare) if re.fullmatch(r"-?\d+\.\d+", bare) else text

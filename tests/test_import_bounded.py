@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from conftest import run_cli
 
-from importers import bounded, read
+from importers import bounded, filerows
 from importers.errors import Problem
 
 
@@ -30,14 +30,14 @@ def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_unread(tmp_pa
     bomb(path, bounded.MAX_UNPACKED + (1 << 20))
     assert path.stat().st_size < 1 << 20
     with pytest.raises(Problem, match="unpacks to more than 64 MB"):
-        read.regular(path)  # the first thing identification does
+        filerows.regular(path)  # the first thing identification does
 
 
 def test_a_part_compressed_a_thousand_times_is_refused(tmp_path):
     path = tmp_path / "donations.xlsx"
     bomb(path, 8 << 20)  # under the size limit, over the ratio
     with pytest.raises(Problem, match="compressed more than 100 times"):
-        read.regular(path)
+        filerows.regular(path)
 
 
 def test_a_sheet_declaring_a_million_rows_is_refused_before_it_is_read(tmp_path):
@@ -47,9 +47,9 @@ def test_a_sheet_declaring_a_million_rows_is_refused_before_it_is_read(tmp_path)
     ws.cell(row=999_000, column=3, value="x")  # 999,000 rows of 3 columns declared
     path = tmp_path / "justgiving.xlsx"
     wb.save(path)
-    assert read.head_rows(path)[0] == ["Date", "Donation Amount", "Donor User Id"]
+    assert filerows.head_rows(path)[0] == ["Date", "Donation Amount", "Donor User Id"]
     with pytest.raises(Problem, match="declares 999,000 rows of 3 columns"):
-        read.raw_rows(path)
+        filerows.raw_rows(path)
 
 
 def test_a_csv_of_one_endless_line_is_refused_without_holding_it(tmp_path, demo):
@@ -58,7 +58,7 @@ def test_a_csv_of_one_endless_line_is_refused_without_holding_it(tmp_path, demo)
         f.write(b"Date,Name,Type,Gross\n")
         f.writelines(b"x" * (1 << 20) for _ in range(3))
     with pytest.raises(Problem, match="a line longer than 2 MB") as e:
-        read.regular(path)
+        filerows.regular(path)
     assert "xxxx" not in str(e.value)  # no cell is ever echoed
     before = {p: p.read_bytes() for p in demo.parent.rglob("*") if p.is_file()}
     r = run_cli("import", path, "--books", demo, "--dry-run")

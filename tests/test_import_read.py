@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from importers import filerows, read
 from importers import profile as profile_lib
-from importers import read
 from importers.errors import Problem
 from tests.importers_support import FIXTURES
 
@@ -26,7 +26,7 @@ CSVS = sorted(
 
 
 def careful(path: Path, signature) -> pd.DataFrame | None:
-    rows = read.raw_rows(path)
+    rows = filerows.raw_rows(path)
     at = read.header_at(rows, signature)
     return None if at is None else read.table(path, rows, at)
 

@@ -7,7 +7,8 @@ Fava's editor, uploads four exports written from published layouts (tests/fixtur
 journey/SOURCES.md: a Lloyds statement with payments out, a UK PayPal download with a USD
 payment and its currency conversion, a crowdfunder export, a solicitors' invoices file),
 Extracts and Saves each on the Import page, classifies the USD payment with a rule, then
-reads the Funds page and the SOFA, downloads the funder report, and closes, locks and
+reads the Funds page and the Statements page (the SOFA, balance sheet and receipts
+and payments, on a desktop and a phone), downloads the funder report, and closes, locks and
 publishes from the CLI. The same year done with the CLI alone gives identical books.
 
 Worked by hand (GBP):
@@ -39,7 +40,7 @@ import openpyxl
 import pytest
 from browser_support import browser, fava_server, screenshot_path
 from conftest import ROOT, cli_env, run_cli
-from fava_support import funds_table
+from fava_support import funds_table, statement_tables
 
 EXPORTS = ROOT / "tests" / "fixtures" / "journey"
 FILES = ["lloyds-2024.csv", "paypal-2024.csv", "casefunder-jr-2024.csv",
@@ -105,6 +106,12 @@ OUTSIDE = """(scope) => {
 }"""
 BALANCES = {"general": Decimal("1257.50"), "crowdfunder": Decimal("0.00"),
             "lumen-grant": Decimal("8072.00")}
+# 2024 on the receipts basis: the statement's 1,000.00 brought forward is cash brought
+# forward, not a receipt; 1,000.00 + 9,400.00 - 1,070.50 = 9,329.50 carried forward.
+RECEIPTS_PAYMENTS = {"Total receipts": Decimal("9400.00"),
+                     "Total payments": Decimal("1070.50"),
+                     "Cash brought forward": Decimal("1000.00"),
+                     "Cash carried forward": Decimal("9329.50")}
 
 
 def init(folder: Path, env: dict) -> Path:
@@ -260,6 +267,26 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
         sofa = page.locator("main, article").first.inner_text()
         page.screenshot(path=screenshot_path("journey-sofa"), full_page=True)
         assert "9,400.00" in sofa and "1,070.50" in sofa and "9,329.50" in sofa
+        # The balance sheet and the receipts and payments account, below it: the figures
+        # the CLI gives further down.
+        shown = page.content()
+        sheet = statement_tables(shown, "balance-sheet")
+        at_end = {k: v["At 2024-12-31"] for k, v in
+                  sheet["Balance sheet at 2024-12-31 (GBP)"].items()}
+        assert at_end["Total net assets"] == Decimal("9329.50")  # 9,258.50 + 71.00
+        assert at_end["Total funds"] == Decimal("9329.50")
+        assert at_end["Cash at bank and in hand"] == Decimal("9329.50")
+        assert {f: v["Balance at 2024-12-31"] for f, v in sheet["Funds of the charity"].items()
+                if f in BALANCES} == BALANCES
+        account = statement_tables(shown, "receipts-payments")[
+            "Receipts and payments accounts, 2024-01-01 to 2024-12-31 (GBP)"]
+        assert {line: account[line]["Total"] for line in RECEIPTS_PAYMENTS} == RECEIPTS_PAYMENTS
+        # On a phone the whole page fits the screen (each line a card, no sideways scroll).
+        phone.goto(f"{base}/extension/Statements/?year=2024")
+        phone.locator("section.statement h2").first.wait_for()
+        phone.screenshot(path=screenshot_path("journey-phone-statements"), full_page=True)
+        assert phone.evaluate(OUTSIDE, ".fl *") == []
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
 
         # The grant's funder report, downloaded from the Funds page.
         page.goto(server.funds_url)
@@ -300,10 +327,8 @@ def test_the_treasurers_year_in_fava_gives_the_books_the_cli_gives(tmp_path, env
     assert rp.returncode == 0, rp.stderr
     rp = json.loads(rp.stdout)
     # The Lloyds statement's 1,000.00 brought forward is cash brought forward, not a receipt.
-    assert Decimal(rp["cash_brought_forward"]) == Decimal("1000.00")
-    assert Decimal(rp["total_receipts"]) == Decimal("9400.00")
-    assert Decimal(rp["total_payments"]) == Decimal("1070.50")
-    assert Decimal(rp["cash_carried_forward"]) == Decimal("9329.50")
+    assert {line: Decimal(rp[line.lower().replace(" ", "_")]) for line in RECEIPTS_PAYMENTS} \
+        == RECEIPTS_PAYMENTS  # the same figures the Statements page showed
 
     # Close the spent crowdfunder, lock the year, publish the statement.
     after_fava = steps_after_import(books, tmp_path / "site", env)

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from beancount.core.data import Transaction
-from fava_support import SMALL, fava_app, write_small
+from click.testing import CliRunner
+from fava_support import SMALL, fava_app, statement_tables, write_small
 
 from fundledger import demo_books
+from fundledger.cli import cli
 from ledger import funds as fundmodel
 from reports import classify
 from reports.sofa import income_headings, income_line
@@ -265,3 +268,67 @@ def test_statements_page_refuses_what_is_not_a_grant_or_a_year(fava):
     _app, slug, client = fava
     assert client.get(f"/{slug}/extension/Statements/?fund=general").status_code == 404
     assert client.get(f"/{slug}/extension/Statements/?year=20x4").status_code == 404
+
+
+def cli_json(books, name: str, year: int) -> dict:
+    done = CliRunner().invoke(cli, ["report", name, "--books", str(books), "--year",
+                                    str(year), "--format", "json"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    return json.loads(done.output, parse_float=D)
+
+
+def test_statements_page_shows_the_balance_sheet_and_receipts_and_payments_the_cli_gives(
+        fava):
+    """The Statements page's balance sheet and receipts and payments accounts for the
+    demo's 2024 are the figures `fundledger report ... --format json` gives."""
+    _app, slug, client = fava
+    page = client.get(f"/{slug}/extension/Statements/?year=2024").get_data(as_text=True)
+    bs = cli_json(demo_books.MAIN, "balance-sheet", 2024)
+    sheet = statement_tables(page, "balance-sheet")
+    lines = {k: v.get("At 2024-12-31") for k, v in
+             sheet["Balance sheet at 2024-12-31 (GBP)"].items()}
+    assert lines["Total net assets"] == D(bs["net_assets"])
+    assert lines["Total funds"] == D(bs["total_funds"])
+    assert lines["Cash at bank and in hand"] == D(bs["assets"]["cash_at_bank"])
+    assert lines["Held by solicitors in client account"] == D(
+        bs["assets"]["held_by_solicitors"])
+    funds = sheet["Funds of the charity"]
+    assert {f: v["Balance at 2024-12-31"] for f, v in funds.items() if f != "Total"} == {
+        f["fund"]: D(f["balance"]) for f in bs["fund_balances"]}
+    analysis = sheet["Analysis of net assets between funds"]["Net assets"]
+    assert analysis["Total"] == D(bs["net_assets"])
+
+    rp = cli_json(demo_books.MAIN, "receipts-payments", 2024)
+    account = statement_tables(page, "receipts-payments")[
+        "Receipts and payments accounts, 2024-01-01 to 2024-12-31 (GBP)"]
+    assert account["Total receipts"]["Total"] == D(rp["total_receipts"])
+    assert account["Total payments"]["Total"] == D(rp["total_payments"])
+    assert account["Cash brought forward"]["Total"] == D(rp["cash_brought_forward"])
+    assert account["Cash carried forward"]["Total"] == D(rp["cash_carried_forward"])
+    assert account["Total receipts"]["Prior year to 2023-12-31"] == D(
+        rp["prior"]["total_receipts"])
+
+
+def test_a_refused_statement_is_shown_as_its_message_not_an_error_page(tmp_path):
+    """Money held in a currency with no rate: the balance sheet refuses, and the page
+    (200, not an error page) says why in its place, in the CLI's words."""
+    text = SMALL + """
+2019-01-01 open Assets:Bank:Dollars USD
+2019-01-01 open Income:Donations:Dollars USD
+2019-04-01 * "PayPal" "Donation in dollars"
+  fund: "general"
+  Assets:Bank:Dollars                40.00 USD
+  Income:Donations:Dollars          -40.00 USD
+"""
+    books = write_small(tmp_path / "books", text)
+    app, slug = fava_app(books)
+    response = app.test_client().get(f"/{slug}/extension/Statements/?year=2019")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    done = CliRunner().invoke(cli, ["report", "balance-sheet", "--books", str(books),
+                                    "--year", "2019"])
+    assert done.exit_code == 1
+    refusal = statement_tables(page, "balance-sheet")
+    assert list(refusal) == ["refusal"]
+    (message,) = refusal["refusal"]
+    assert "USD" in message and message in done.output

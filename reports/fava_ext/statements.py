@@ -3,8 +3,11 @@ report, each figure a link to Fava's journal of exactly the entries behind it.
 
 A second page of the extension (Fava lists every extension class of reports.fava_ext):
 /<books>/extension/Statements/?year=2024 for the SOFA, ?fund=<grant> for a funder report.
-The figures are the very ones the CLI and the downloads give (reports.sofa, reports.funder);
-this module only adds the trail.
+Below the SOFA, the year's balance sheet and receipts and payments accounts, as the tables
+reports.statement_render makes of them for the CLI (plain figures, no trail; a refusal,
+such as money held in a currency with no rate, shown in the statement's place).
+The figures are the very ones the CLI and the downloads give (reports.sofa, reports.funder,
+reports.balance_sheet, reports.receipts_payments); this module only adds the trail.
 
 The trail of a SOFA figure: reports.sofa records, per cell, the (account, fund) pairs of
 the postings it adds up (and whether they were a leftover returned under the fund's terms,
@@ -23,6 +26,7 @@ import datetime
 import re
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core.data import Transaction
 from fava.application import url_for
@@ -32,8 +36,11 @@ from flask import abort, request
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import classify
+from reports import statement_render as sr
+from reports.balance_sheet import balance_sheet
 from reports.classify import ReportError
 from reports.funder import UNMAPPED, FunderReport, budget_maps, funder_report
+from reports.receipts_payments import receipts_payments
 from reports.render import money
 from reports.sofa import FundMovement, Sofa, sofa
 
@@ -116,6 +123,37 @@ def period(key: str, start: datetime.date, end: datetime.date,
     return f"{start.isoformat()} - {end.isoformat()}"
 
 
+class Section(NamedTuple):
+    """A statement shown below the SOFA: its tables (reports.statement_render's, the ones
+    the CLI prints), or the report's refusal in their place."""
+
+    key: str
+    heading: str
+    tables: list[sr.Table]
+    refusal: str | None
+
+
+def _section(key: str, heading: str, report, to_tables, *args) -> Section:
+    try:
+        return Section(key, heading, to_tables(report(*args)), None)
+    except ReportError as e:  # e.g. money held in a currency with no rate: say so
+        return Section(key, heading, [], str(e))
+
+
+def sections(entries, options, year: int) -> list[Section]:
+    """The balance sheet at the year's end (the prior year's beside it) and the receipts
+    and payments accounts for the year, each made as `fundledger report balance-sheet` /
+    `receipts-payments --year YEAR` makes it."""
+    start, end = ledger_options.fy_bounds(entries, year)
+    prior = ledger_options.fy_bounds(entries, year - 1)[1]
+    return [
+        _section("balance-sheet", "Balance sheet", balance_sheet,
+                 sr.balance_sheet_tables, entries, options, end, prior),
+        _section("receipts-payments", "Receipts and payments",
+                 receipts_payments, sr.receipts_payments_tables, entries, options, start,
+                 end)]
+
+
 def latest_year(entries) -> int:
     """The financial year of the books' last transaction: the SOFA shown by default."""
     last = next((e.date for e in reversed(entries) if isinstance(e, Transaction)),
@@ -155,9 +193,13 @@ class Statements(FavaExtensionBase):
                 abort(404)
             year_n = int(year) if year else latest_year(entries)
             start, end = ledger_options.fy_bounds(entries, year_n)
+            try:  # a refused SOFA still leaves the other statements to show
+                statement, refusal = sofa(entries, self.ledger.options, start, end), None
+            except ReportError as e:
+                statement, refusal = None, str(e)
             return {"kind": "sofa", "grants": funds, "year": year_n,
-                    "years": self.years(entries),
-                    "sofa": sofa(entries, self.ledger.options, start, end)}
+                    "years": self.years(entries), "sofa": statement, "refusal": refusal,
+                    "sections": sections(entries, self.ledger.options, year_n)}
         except (ReportError, ledger_options.OptionError) as e:
             return {"kind": "error", "error": str(e), "grants": []}
 
@@ -171,6 +213,10 @@ class Statements(FavaExtensionBase):
 
     def money(self, number: Decimal | None) -> str:
         return money(number)
+
+    def cell(self, value) -> str:
+        """A cell of a statement's table: a figure as the HTML statement prints it."""
+        return sr.bracketed(value) if isinstance(value, Decimal) else str(value)
 
     def first_day(self) -> datetime.date:
         return min((e.date for e in self.ledger.all_entries if isinstance(e, Transaction)),

@@ -1,0 +1,168 @@
+"""A file's cells as what they mean: dates, amounts and currency codes, column by column.
+
+The checks importers.parse runs on each column it books: a date in one of the profile's
+formats, an amount in the file's one number style (declared, else settled by its own
+amounts), a currency as a 3-letter code and never an amount stating another. The first
+failing row (in file order) is reported as `FILE:ROW: problem`. Money is read from text
+straight to Decimal, never through a float.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from importers import numbers
+from importers.errors import Problem, shape
+from importers.profile import Profile, norm
+from importers.table import Column, Table
+
+MAY_STATE = re.compile(r"[A-Z£€$¥]")  # what stated_currency() can find, in one character
+NUMBER = r"-?\d+(\.\d+)?"  # the plain form most exports use: read at once
+PLAIN = re.compile(NUMBER)
+CODE = re.compile(r"[A-Z]{3}")
+FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
+               "%S": "ss"}
+
+
+def _plain(text: str) -> bool:
+    return PLAIN.fullmatch(text) is not None
+
+
+def _plain_dot(text: str) -> bool:
+    """Plain, and only a decimal point could mean it: "1.234" could be 1234, "12.50" not."""
+    if PLAIN.fullmatch(text) is None:
+        return False
+    at = text.find(".")
+    return at < 0 or len(text) - at - 1 != 3
+
+
+def _hint(fmt: str) -> str:
+    for k, v in FORMAT_HINT.items():
+        fmt = fmt.replace(k, v)
+    return fmt
+
+
+def parse_dates(t: Table, profile: Profile) -> Column:
+    col = t.col(profile.date)
+    if profile.date_pattern:  # a report that writes the date in a label: "Ending balance (2024-12-31)"
+        found = re.compile(profile.date_pattern)
+        col = col.map(lambda v: (m.group("date") if (m := found.search(v)) else ""))
+    t.fail(col.empty(), lambda r: f"missing date in column '{profile.date}'")
+    used = col.used()
+    values = pd.Series([v if u else "" for v, u in zip(col.values, used.tolist())],
+                       dtype=object)
+    first = None
+    for fmt in profile.date_formats:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        bad = parsed.isna().to_numpy() & used
+        if bad.any() and "%Y" in fmt and (used & ~bad).any():
+            # A two-digit year among the file's four-digit ones (PayPal's 09/01/11): read in
+            # the order the other dates settled, never guessed on its own.
+            short = pd.to_datetime(values[bad], format=fmt.replace("%Y", "%y"), errors="coerce")
+            parsed = parsed.copy()
+            parsed[bad] = short
+            bad = parsed.isna().to_numpy() & used
+        if not bad.any():
+            return Column(col.codes, list(parsed.dt.date))
+        if first is None:
+            first = bad
+    forms = " or ".join(_hint(f) for f in profile.date_formats)
+    t.fail(first[col.codes], lambda r: f"date in column '{profile.date}' "
+           f"({shape(r[norm(profile.date)])}) is not {forms}")
+    raise AssertionError("unreachable: a date no format reads is a bad row")
+
+
+class Amounts:
+    """How this file writes its amounts: the profile's declared style, else the decimal mark
+    its own amounts settle (numbers.settle), found once over every amount column."""
+
+    def __init__(self, t: Table, profile: Profile):
+        self.decimal, self.thousands, self.settled = profile.decimal, profile.thousands, ""
+        if self.decimal:
+            return
+        bodies, dot = [], False
+        for column in profile.amount_columns():
+            col = t.col(column)
+            for v, u in zip(col.values, col.used().tolist()):
+                if not (u and v):
+                    continue
+                if _plain_dot(v):  # "12.50" or "12": no need to look further
+                    dot = dot or "." in v
+                    continue
+                got = numbers.split(v)
+                if got is not None:
+                    bodies.append(got[1])
+        self._settle(t, profile, (["0.50"] if dot else []) + bodies)
+
+    def _settle(self, t: Table, profile: Profile, bodies: list[str]) -> None:
+        mark, clash = numbers.settle(bodies)
+        self.settled = self.settled or mark
+        if clash is not None:
+            for column in profile.amount_columns():
+                col = t.col(column)
+                t.fail(col.mask(lambda v: (numbers.split(v) or (0, ""))[1] == clash),
+                       lambda r, c=column: f"amount in column '{c}' ({shape(r[norm(c)])}) "
+                       "uses a different decimal mark from the file's other amounts")
+
+    def read(self, text: str) -> Decimal | str:
+        """The amount, or what is wrong with it."""
+        plain = _plain_dot(text) if self.settled != "." else _plain(text)
+        if plain and (self.settled != "," or "." not in text):
+            return Decimal(text)
+        try:
+            return numbers.parse(text, self.decimal, self.thousands, self.settled)
+        except numbers.AmountError as e:
+            return str(e)
+
+
+def parse_amounts(t: Table, column: str, style: Amounts) -> list:
+    return amounts(t, column, style).rows()
+
+
+def amounts(t: Table, column: str, style: Amounts) -> Column:
+    """A column's amounts, None where a cell is empty: whether a row may lack one is the
+    caller's rule (parse refuses a row with neither gross nor net nor paid in or out)."""
+    # Each distinct text becomes one Decimal object (importers.columns relies on that to
+    # write each combination of amounts once).
+    got = t.col(column).map(lambda v: style.read(v) if v else None)
+    t.fail(got.mask(lambda v: isinstance(v, str)),
+           lambda r: f"amount in column '{column}' ({shape(r[norm(column)])}) "
+           f"{style.read(r[norm(column)].strip())}")
+    return got
+
+
+def check_stated_currency(t: Table, columns, currency: Column) -> None:
+    """An amount that names a currency other than its row's would be booked in the wrong
+    one: refuse it rather than guess."""
+    for column in columns:
+        if not column:
+            continue
+        col = t.col(column)
+        # Only a cell with a capital letter or a currency sign can name a currency.
+        for i in np.flatnonzero(col.mask(MAY_STATE.search)):
+            value, cur = col.at(i), currency.at(i)
+            stated = numbers.stated_currency(value)
+            if stated and stated != cur:
+                raise Problem(t.path, int(t.rows[i]), f"amount in column '{column}' "
+                              f"is in {stated}, but the row's currency is {cur}")
+
+
+def parse_currency(t: Table, profile: Profile) -> Column:
+    if profile.fixed_currency or not profile.currency:
+        return Column(np.zeros(len(t), dtype=np.intp), [(profile.fixed_currency or "GBP").upper()])
+    return currency_column(t, profile.currency)
+
+
+def currency_column(t: Table, column: str, required: bool = True) -> Column:
+    """A currency column, upper-cased: every value a 3-letter code, so nothing but a
+    currency can reach the books where beancount reads one (a cell holding a newline and
+    a whole directive is refused here)."""
+    cur = t.col(column).map(str.upper)
+    t.fail(cur.mask(lambda v: CODE.fullmatch(v) is None and (required or v != "")),
+           lambda r: f"currency in column '{column}' "
+           f"({shape(r[norm(column)])}) is not a 3-letter code")
+    return cur
