@@ -57,7 +57,20 @@ def _parent(pid: int) -> int:
 
 
 def _alive(pid: int) -> bool:
-    return _state(pid) not in ("", "Z")
+    """Not gone, and not already on its way out: a killed process tears itself down when a
+    busy machine gets round to it (SIGKILL pending, then PF_EXITING), and is ended then."""
+    if _state(pid) in ("", "Z"):
+        return False
+    try:
+        flags = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[6])
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (OSError, IndexError, ValueError):
+        return False
+    pending = 0
+    for line in status:
+        if line.startswith(("SigPnd:", "ShdPnd:")):
+            pending |= int(line.split()[1], 16)
+    return not (flags & 0x4 or pending & 1 << (signal.SIGKILL - 1))  # PF_EXITING
 
 
 def _frozen_child(server: subprocess.Popen, notes: Path) -> int | None:
