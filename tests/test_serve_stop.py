@@ -15,11 +15,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from reports.fava_ext import warm
 from tests.browser_support import free_port
 from tests.conftest import cli_env
 
@@ -42,24 +44,43 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
+def _state(pid: int) -> str:
+    """The process's state letter (T: stopped, Z: ended, unreaped), '' if it is gone."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _alive(pid: int) -> bool:
+    """Not gone, and not already on its way out: a killed process tears itself down when a
+    busy machine gets round to it (SIGKILL pending, then PF_EXITING), and is ended then."""
+    if _state(pid) in ("", "Z"):
         return False
-    return state != "Z"
+    try:
+        flags = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[6])
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except (OSError, IndexError, ValueError):
+        return False
+    pending = 0
+    for line in status:
+        if line.startswith(("SigPnd:", "ShdPnd:")):
+            pending |= int(line.split()[1], 16)
+    return not (flags & 0x4 or pending & 1 << (signal.SIGKILL - 1))  # PF_EXITING
 
 
-def _freeze_first_child(pid: int) -> int | None:
-    """Stop the first child pid forks (polled, as often as /proc can be read)."""
-    for _ in range(200_000):
-        kids = _descendants(pid)
-        if kids:
-            child = min(kids)
-            os.kill(child, signal.SIGSTOP)
-            return child
-        if not _alive(pid):
-            return None
+def _frozen_child(server: subprocess.Popen, notes: Path) -> int | None:
+    """The first Funds-view child that stopped itself (warm.FREEZE names `notes`), once it
+    is stopped; None if the server ended first. Waits on the child's own word, not a race."""
+    while server.poll() is None:
+        for note in sorted(notes.iterdir()):
+            if _state(int(note.name)) == "T":
+                return int(note.name)
+        time.sleep(0.01)
     return None
 
 
@@ -75,19 +96,19 @@ def _fetch(url: str) -> None:
 def test_serve_stops_with_pages_being_computed(stop, tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
+    notes = tmp_path / "frozen"
+    notes.mkdir()
+    # The view of the books just loaded is computed in a forked child as the server starts
+    # (nothing to read back: the cache is empty); that child notes its pid in `notes` and
+    # stops itself, a view that never finishes.
     env = dict(cli_env(), TMPDIR=str(tmp), PYTHONUNBUFFERED="1",
-               FUNDLEDGER_CACHE_DIR=str(tmp_path / "cache"))  # nothing read back: work
+               FUNDLEDGER_CACHE_DIR=str(tmp_path / "cache"),  # nothing read back: work
+               **{warm.FREEZE: str(notes)})
     process = subprocess.Popen(
         [sys.executable, "-m", "fundledger", "serve", "--port", str(free_port())],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
-    frozen = None
-    # The view of the books just loaded is computed in a forked child as the server starts
-    # (nothing to read back: the cache is empty): freeze that child the moment it exists.
-    found: list[int] = []
-    freezing = threading.Thread(target=lambda: found.append(_freeze_first_child(process.pid)),
-                                daemon=True)
-    freezing.start()
+    rest = ""
     try:
         for line in process.stdout:
             output.append(line)
@@ -98,20 +119,24 @@ def test_serve_stops_with_pages_being_computed(stop, tmp_path):
                      if line.startswith("Funds page: "))
         # The page waits on the Funds view the frozen child was computing.
         threading.Thread(target=_fetch, args=(funds,), daemon=True).start()
-        freezing.join()
-        frozen = found[0] if found else None
+        frozen = _frozen_child(process, notes)
         assert frozen is not None, "the server forked no child for the Funds view"
-        children = _descendants(process.pid)
+        # (a /proc "children" list read while it changes may miss one: ask the child too)
+        assert _parent(frozen) == process.pid
+        children = _descendants(process.pid) | {frozen}
         process.send_signal(stop)
         rest, _ = process.communicate(timeout=60)
-    finally:  # nothing left behind if the test failed (the frozen child holds stdout)
-        for pid in _descendants(process.pid) | (set(found) - {None}):
+    finally:  # nothing left behind if the test failed (a frozen child holds stdout)
+        stopped = {int(n.name) for n in notes.iterdir() if _state(int(n.name)) == "T"}
+        for pid in _descendants(process.pid) | stopped:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         if process.poll() is None:
             process.kill()
             process.communicate()
-    assert frozen in children
     assert process.returncode == 0, "".join(output) + rest
-    assert not [pid for pid in children if _alive(pid)], "a child outlived the server"
+    # Every child that froze (even one forked after `children` was read) ended with it.
+    frozen_all = {int(note.name) for note in notes.iterdir()}
+    assert not [pid for pid in children | frozen_all if _alive(pid)], \
+        "a child outlived the server"
     assert list(tmp.iterdir()) == [], "the temporary demo copy was left behind"

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import datetime
 import multiprocessing
+import os
 import signal
 import sys
 import threading
 from concurrent.futures import Future
+from pathlib import Path
 from typing import NamedTuple
 
 from ledger import cache, unclassified
@@ -134,9 +136,25 @@ def _child(send, entries: list, options: dict, day: datetime.date) -> None:
     # running Python's exit on a stop could wait on a lock one of them held).
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _freeze_for_test()
     try:
         answer = (True, funds_page(entries, options, day))
     except Exception as e:  # noqa: BLE001 - said to the parent, which computes it again
         answer = (False, f"{type(e).__name__}: {e}")
     send.send(answer)
     send.close()
+
+
+# Tests only: names a directory; see _freeze_for_test.
+FREEZE = "FUNDLEDGER_TEST_FREEZE_VIEW_CHILD"
+
+
+def _freeze_for_test() -> None:
+    """When FREEZE names a directory, leave this child's pid there as an empty file, then
+    stop (SIGSTOP) as a view that never finishes. tests/test_serve_stop.py stops a server
+    while a page waits on such a child: catching the child from outside by polling /proc
+    is a race a busy machine loses (it may be forked late, or have finished already)."""
+    where = os.environ.get(FREEZE)
+    if where:
+        (Path(where) / str(os.getpid())).touch()
+        os.kill(os.getpid(), signal.SIGSTOP)
