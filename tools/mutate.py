@@ -67,6 +67,16 @@ MODULES: dict[str, list[str]] = {
     # Fund figures: raised, fees, legal, transfers, balance, where it is held, can it close.
     "reports/funds.py": ["tests/test_funds_hand.py", "tests/test_funds.py",
                          "tests/test_funds_property.py"],
+    # Legal fees by firm, category and year; what was invoiced and unpaid at a date.
+    "reports/legal.py": ["tests/test_legal_fields.py", "tests/test_legal.py",
+                         "tests/test_firms.py", "tests/test_period_boundaries.py"],
+    # Receipts and payments: every column, the prior year, money in other currencies.
+    "reports/receipts_payments.py": ["tests/test_examiner_hand.py", "tests/test_fx.py",
+                                     "tests/test_identities_property.py",
+                                     "tests/test_period_boundaries.py"],
+    # The funder's budget against actual, tranche by tranche.
+    "reports/funder.py": ["tests/test_funder.py", "tests/test_funder_reconciled.py",
+                          "tests/test_accruals.py", "tests/test_period_boundaries.py"],
     # The disclosure control under every public statement: sensitive groups and leaks().
     # Not test_disclosure.py: its statements come through `fundledger` in a subprocess,
     # seconds for every mutant; the rules are the same, called directly.
