@@ -362,3 +362,35 @@ def test_the_pack_and_the_statements_page_show_the_same_lines(rp_path, tmp_path)
           RP_ROWS)
     check(rows_by_label([r for t in page["balance-sheet"].tables for r in t.rows], 2),
           BS_ROWS)
+
+
+# Shares given to the endowment, held at their cost in francs: the books have no rate for
+# the franc, so no statement can value them; each says so beside its figures.
+SHARES = """
+2020-01-01 open Assets:Investments:Shares
+2024-07-20 * "Donor" "Shares"
+  fund: "endow"
+  Assets:Investments:Shares       10 ACME {100.00 CHF}
+  Income:Donations:Bank       -1000.00 CHF
+"""
+NOT_COUNTED = ("Not counted: money {what} in a currency with no rate to GBP (add a price "
+               "entry for it)")
+
+
+def test_what_no_rate_can_value_is_said_not_counted(tmp_path):
+    entries, options = load(write_rp(tmp_path / "shares", SHARES))
+    b = balance_sheet(entries, options, Y2024[1])
+    assert b.position.foreign == {"CHF": D("1000.00")}
+    assert b.position.assets["fixed_assets"] == D("3000.00")  # the deposit alone
+    r = receipts_payments(entries, options, *Y2024)
+    assert (r.statement.foreign, r.foreign) == ({"CHF": D("1000.00")}, {})
+    assert r.total_receipts == D("12585.00")  # the gift of shares moved no money
+    for tables, what in [(sr.balance_sheet_tables(b), "held at 2024-12-31"),
+                         (sr.receipts_payments_tables(r), "held at 2024-12-31")]:
+        note = next(t for t in tables if t.title.startswith("Not counted"))
+        assert note.title == NOT_COUNTED.format(what=what)
+        assert note.rows == [["CHF", "1000.00 CHF"]]
+        assert "1000.00 CHF" in sr.to_html("H", tables)
+    before = balance_sheet(entries, options, datetime.date(2024, 7, 19))
+    assert before.position.foreign == {}  # the day before the gift
+    assert not any(t.title.startswith("Not counted") for t in sr.balance_sheet_tables(before))
