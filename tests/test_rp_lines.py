@@ -176,3 +176,90 @@ def test_a_period_that_ends_before_it_starts_is_refused(books):
     with pytest.raises(ReportError, match=r"the period starts \(2024-12-31\) after it ends "
                                           r"\(2024-01-01\)"):
         receipts_payments(*books, Y2024[1], Y2024[0])
+
+
+# More of what a treasurer books, appended to the books above (each worked below):
+MORE = """
+2020-01-01 open Assets:Debtors:Grants GBP
+2020-01-01 open Income:Gains:Investments GBP
+2020-01-01 open Expenses:Fees:Bank GBP
+2020-01-01 open Expenses:Legal:Counsel GBP
+2020-01-01 open Assets:Bank:EUR EUR
+2024-02-20 * "Trust" "Second grant awarded, to be paid in March"
+  fund: "case"
+  Assets:Debtors:Grants        1000.00 GBP
+  Income:Grants:Trust         -1000.00 GBP
+2024-03-10 * "Bank" "Pounds changed into euros"
+  fund: "general"
+  Assets:Bank                   -80.00 GBP @@ 100.00 EUR
+  Assets:Bank:EUR               100.00 EUR
+2024-03-11 * "Printer" "Euro invoice paid"
+  fund: "general"
+  Assets:Bank:EUR              -100.00 EUR @ 0.80 GBP
+  Expenses:Comms:Design          80.00 GBP
+2024-03-20 * "Trust" "Second grant paid"
+  fund: "case"
+  Assets:Bank                  1000.00 GBP
+  Assets:Debtors:Grants       -1000.00 GBP
+2024-05-10 * "Firm" "Counsel and copying invoiced"
+  fund: "case"
+  invoice: "INV-3"
+  Expenses:Legal:Counsel        300.00 GBP
+  Expenses:Fees:Bank             20.00 GBP
+  Liabilities:Creditors        -320.00 GBP
+2024-06-10 * "Firm" "Pay INV-3"
+  invoice: "INV-3"
+  Liabilities:Creditors         320.00 GBP
+  Assets:Bank                  -320.00 GBP
+2024-08-05 * "Donor" "Gift paid straight onto the deposit"
+  fund: "endow"
+  Assets:Investments:Deposit    500.00 GBP
+  Income:Donations:Bank        -500.00 GBP
+2024-08-06 * "Bank" "Deposit fee taken from the deposit, paid by the general fund"
+  fund: "general"
+  Expenses:Fees:Bank              5.00 GBP
+  Assets:Investments:Deposit     -5.00 GBP
+2024-09-30 * "Broker" "Deposit revalued"
+  fund: "endow"
+  Assets:Investments:Deposit     25.00 GBP
+  Income:Gains:Investments      -25.00 GBP
+2024-11-20 * "Lender" "Repaid, no fund named"
+  Liabilities:Loans:LongTerm    100.00 GBP
+  Assets:Bank                  -100.00 GBP
+"""
+
+
+def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path):
+    entries, options = load(write_rp(tmp_path / "more", MORE))
+    r = receipts_payments(entries, options, *Y2024)
+    assert by_key(r.receipts) == {
+        # + the gift paid straight onto the deposit (500, the endowment's)
+        "donations": (D("280.00"), D("1300.00"), D("5500.00")),
+        # + the second grant, received in March for the debtor booked in February: a
+        # grant receipt, not "other"
+        "charitable": (0, D("4000.00"), 0),
+        "investments": (D("5.00"), 0, 0),
+        # + the fee taken off the deposit (general's); the revaluation moved no money
+        "investments_sold": (D("5.00"), 0, D("1000.00")),
+        "other": (D("2000.00"), 0, 0),
+    }
+    assert by_key(r.payments) == {
+        # + the fee taken off the deposit (5, general's); INV-3 under the heading of the
+        # biggest of its expenses, counsel's 300 (legal), all 320 of it, the case's
+        "raising": (D("5.00"), D("50.00"), 0),
+        "legal": (0, D("1120.00"), 0),
+        # + the euro invoice: 100 EUR at 0.80, general's
+        "comms": (D("200.00"), D("90.00"), 0),
+        "grants": (D("80.00"), 0, 0),
+        "investments": (0, 0, D("4500.00")),  # + the gift put on it
+        # + 100 of the loan repaid by a transaction that names no fund: unrestricted
+        "other": (D("640.00"), 0, 0),
+        "returned": (0, D("100.00"), 0),
+    }
+    # the euros bought and spent in March count at their transactions' own rate (the
+    # books have no EUR price at all): the change moved no money, the invoice 80.00
+    assert (r.exchange_difference, r.foreign) == (D("-5.00"), {})
+    assert (r.total_receipts, r.total_payments) == (D("14090.00"), D("6785.00"))
+    # 7,850 + 1,000 (the grant) - 80 (pounds changed) - 320 (INV-3) - 100 (the loan)
+    assert r.cash_carried_forward == D("8350.00")
+    assert r.cash_carried_forward - r.cash_brought_forward == r.net + r.exchange_difference
