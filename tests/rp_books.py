@@ -23,7 +23,7 @@ days and one on the day after.
     2024-09-01  transfer 250.00 general -> case (bank to the firm)
     2024-09-15  designate 100.00 general -> reserve (no money moves)
     2024-10-01  loan received 2,000.00 (bank)             general
-    2024-10-15  appeal's leftover 100.00 returned; appeal closed
+    2024-10-15  appeal's leftover returned, 60.00 and 40.00; appeal closed
     2024-11-01  1,000.00 taken off the deposit            endow
     2024-11-15  loan repaid 500.00                        general
     2024-12-31  rent 40.00 (bank)                         general  last day
@@ -168,8 +168,13 @@ plugin "ledger.plugin"
 2024-10-15 * "CF" "Return the appeal's leftover"
   fund: "appeal"
   leftover: "returned"
-  Income:Crowdfunding:CF        100.00 GBP
-  Assets:Held:Firm             -100.00 GBP
+  Income:Crowdfunding:CF         60.00 GBP
+  Assets:Held:Firm              -60.00 GBP
+2024-10-15 * "CF" "Return the appeal's leftover: the rest"
+  fund: "appeal"
+  leftover: "returned"
+  Income:Crowdfunding:CF         40.00 GBP
+  Assets:Held:Firm              -40.00 GBP
 2024-10-15 custom "fund-close" "appeal"
 2024-11-01 * "Bank" "From the deposit"
   fund: "endow"

@@ -185,6 +185,9 @@ MORE = """
 2020-01-01 open Expenses:Fees:Bank GBP
 2020-01-01 open Expenses:Legal:Counsel GBP
 2020-01-01 open Assets:Bank:EUR EUR
+2020-01-01 open Assets:Cash:Float GBP
+2020-01-01 open Assets:Cash:Petty GBP
+2020-01-01 open Expenses:FX GBP
 2024-02-20 * "Trust" "Second grant awarded, to be paid in March"
   fund: "case"
   Assets:Debtors:Grants        1000.00 GBP
@@ -223,6 +226,27 @@ MORE = """
   fund: "endow"
   Assets:Investments:Deposit     25.00 GBP
   Income:Gains:Investments      -25.00 GBP
+2024-03-16 * "Balance brought forward"
+  fund: "general"
+  Assets:Cash:Float              20.00 GBP
+  Equity:Funds:Opening          -20.00 GBP
+2024-03-16 * "Balance brought forward"
+  fund: "case"
+  Assets:Cash:Petty              30.00 GBP
+  Equity:Funds:Opening          -30.00 GBP
+2024-09-20 * "Trustees" "Top up the case to pay the firm"
+  Equity:Funds:Transfers         50.00 GBP
+    fund: "general"
+  Equity:Funds:Transfers        -50.00 GBP
+    fund: "case"
+  Expenses:Legal:Solicitors      50.00 GBP
+    fund: "case"
+  Assets:Bank                   -50.00 GBP
+    fund: "case"
+2024-10-20 * "Bank" "Exchange loss on a payment"
+  fund: "general"
+  Expenses:FX                     3.00 GBP
+  Assets:Bank                    -3.00 GBP
 2024-11-20 * "Lender" "Repaid, no fund named"
   Liabilities:Loans:LongTerm    100.00 GBP
   Assets:Bank                  -100.00 GBP
@@ -247,19 +271,29 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
         # + the fee taken off the deposit (5, general's); INV-3 under the heading of the
         # biggest of its expenses, counsel's 300 (legal), all 320 of it, the case's
         "raising": (D("5.00"), D("50.00"), 0),
-        "legal": (0, D("1120.00"), 0),
+        # + the 50 paid by the case with the 50 transferred to it
+        "legal": (0, D("1170.00"), 0),
         # + the euro invoice: 100 EUR at 0.80, general's
         "comms": (D("200.00"), D("90.00"), 0),
         "grants": (D("80.00"), 0, 0),
         "investments": (0, 0, D("4500.00")),  # + the gift put on it
-        # + 100 of the loan repaid by a transaction that names no fund: unrestricted
-        "other": (D("640.00"), 0, 0),
+        # + 100 of the loan repaid by a transaction that names no fund (unrestricted), and
+        # an exchange loss of 3 paid from the bank
+        "other": (D("643.00"), 0, 0),
         "returned": (0, D("100.00"), 0),
     }
     # the euros bought and spent in March count at their transactions' own rate (the
     # books have no EUR price at all): the change moved no money, the invoice 80.00
     assert (r.exchange_difference, r.foreign) == (D("-5.00"), {})
-    assert (r.total_receipts, r.total_payments) == (D("14090.00"), D("6785.00"))
+    assert (r.total_receipts, r.total_payments) == (D("14090.00"), D("6838.00"))
+    # -250 and -50 transferred to the case
+    assert (r.transfers.unrestricted, r.transfers.restricted) == (D("-300.00"), D("300.00"))
+    # two more opening balances brought forward, by class: the tin's 50 and the float's
+    # 20 (general's), the petty cash's 30 (the case's)
+    assert r.funds_brought_forward == {"unrestricted": D("1070.00"), "restricted": D("30.00"),
+                                       "endowment": 0}
+    assert r.cash_brought_forward == D("1100.00")
     # 7,850 + 1,000 (the grant) - 80 (pounds changed) - 320 (INV-3) - 100 (the loan)
-    assert r.cash_carried_forward == D("8350.00")
+    # - 50 (the firm) - 3 (the loss) + 50 (opening balances)
+    assert r.cash_carried_forward == D("8347.00")
     assert r.cash_carried_forward - r.cash_brought_forward == r.net + r.exchange_difference

@@ -394,3 +394,30 @@ def test_what_no_rate_can_value_is_said_not_counted(tmp_path):
     before = balance_sheet(entries, options, datetime.date(2024, 7, 19))
     assert before.position.foreign == {}  # the day before the gift
     assert not any(t.title.startswith("Not counted") for t in sr.balance_sheet_tables(before))
+
+
+# Euros received, priced in dollars on days the books have no dollar rate (the first is
+# in June): the pounds they brought are unknown, so the account says so beside its
+# figures rather than leave them out in silence.
+EUROS_IN_DOLLARS = """
+2020-01-01 open Assets:Bank:EUR EUR
+2024-01-01 price EUR 0.85 GBP
+2024-02-15 * "Donor" "Euros, priced in dollars"
+  fund: "general"
+  Assets:Bank:EUR               100.00 EUR @ 1.10 USD
+  Income:Donations:Bank        -110.00 USD
+2024-02-16 * "Donor" "More euros, priced in dollars"
+  fund: "general"
+  Assets:Bank:EUR                50.00 EUR @ 1.10 USD
+  Income:Donations:Bank         -55.00 USD
+"""
+
+
+def test_money_in_the_period_with_no_rate_is_said_not_counted(tmp_path):
+    entries, options = load(write_rp(tmp_path / "euros", EUROS_IN_DOLLARS))
+    r = receipts_payments(entries, options, *Y2024)
+    assert r.foreign == {"USD": D("165.00")}  # 110 + 55
+    note = next(t for t in sr.receipts_payments_tables(r) if t.title.startswith("Not counted"))
+    assert note.title == NOT_COUNTED.format(what="received or paid in the period")
+    assert note.rows == [["USD", "165.00 USD"]]
+    assert sr.receipts_payments_json(r)["foreign"] == {"USD": "165.00"}
