@@ -417,3 +417,32 @@ def test_the_json_and_the_command(books, path, tmp_path):
     assert ("warning: 45.00 GBP of spending has no budget line (see the Transactions "
             "sheet)") in done.output
     assert openpyxl.load_workbook(xl)["Summary"].cell(1, 1).value == "Funder report: Lumen grant"
+
+
+def test_an_accrued_awards_tranches_and_debtor_on_their_days(tmp_path):
+    """tests/test_accruals.py's books: 10,000 EUR awarded on 1 June 2022 at 0.95 (a debtor
+    of 9,500 GBP); tranches of 5,000 EUR on 1 July 2022 (4,400 GBP) and 1 May 2023 (4,600).
+    The award-date rate declared on the fund too, so that a period before any tranche can
+    be reported."""
+    from tests import test_accruals
+
+    books = test_accruals.BOOKS.replace('  currency: "EUR"\n',
+                                        '  currency: "EUR"\n  award-rate: 0.95\n')
+    _p, entries, options = test_accruals.write(tmp_path, books)
+    award_day = funder_report(entries, options, "grant", day(2022, 6, 1), day(2022, 6, 1))
+    # on the day it is awarded the whole award is still to come, at the award's rate
+    assert (award_day.accrued_gbp, award_day.tranches, award_day.received) == (
+        D("9500.00"), [], 0)
+    assert award_day.balance_gbp == D("9500.00")
+    before = funder_report(entries, options, "grant", day(2022, 1, 1), day(2022, 5, 31))
+    assert (before.accrued_gbp, before.balance_gbp) == (0, 0)
+    first = funder_report(entries, options, "grant", day(2022, 7, 1), day(2022, 7, 1))
+    # the tranche settles half the debtor on its own day
+    assert [(t.date, t.amount, t.gbp, t.rate) for t in first.tranches] == [
+        (day(2022, 7, 1), D("5000.00"), D("4400.00"), D("0.880000"))]
+    assert (first.received, first.received_gbp, first.accrued_gbp) == (
+        D("5000.00"), D("4400.00"), D("4750.00"))
+    later = funder_report(entries, options, "grant", day(2022, 7, 2), day(2023, 4, 30))
+    assert later.tranches == [] and later.accrued_gbp == D("4750.00")
+    last = funder_report(entries, options, "grant", day(2023, 5, 1), day(2023, 5, 1))
+    assert [t.gbp for t in last.tranches] == [D("4600.00")] and last.accrued_gbp == 0
