@@ -188,6 +188,8 @@ MORE = """
 2020-01-01 open Assets:Cash:Float GBP
 2020-01-01 open Assets:Cash:Petty GBP
 2020-01-01 open Expenses:FX GBP
+2020-01-01 open Assets:PayPal USD
+2020-01-01 open Liabilities:Card GBP
 2024-02-20 * "Trust" "Second grant awarded, to be paid in March"
   fund: "case"
   Assets:Debtors:Grants        1000.00 GBP
@@ -204,11 +206,11 @@ MORE = """
   fund: "case"
   Assets:Bank                  1000.00 GBP
   Assets:Debtors:Grants       -1000.00 GBP
-2024-05-10 * "Firm" "Counsel and copying invoiced"
+2024-05-10 * "Firm" "Copying and counsel invoiced"
   fund: "case"
   invoice: "INV-3"
-  Expenses:Legal:Counsel        300.00 GBP
-  Expenses:Fees:Bank             20.00 GBP
+  Expenses:Fees:Bank            300.00 GBP
+  Expenses:Legal:Counsel         20.00 GBP
   Liabilities:Creditors        -320.00 GBP
 2024-06-10 * "Firm" "Pay INV-3"
   invoice: "INV-3"
@@ -247,6 +249,22 @@ MORE = """
   fund: "general"
   Expenses:FX                     3.00 GBP
   Assets:Bank                    -3.00 GBP
+2024-06-20 * "PayPal" "Dollar gift"
+  fund: "general"
+  Assets:PayPal                  20.00 USD
+  Income:Donations:Bank         -20.00 USD
+2024-06-21 * "PayPal" "Dollar pledges"
+  fund: "case"
+  Assets:PayPal                  50.00 USD
+  Income:Donations:Bank         -50.00 USD
+2024-09-25 * "Bank" "Interest credited to the deposit"
+  fund: "general"
+  Assets:Investments:Deposit      0.75 GBP
+  Income:Interest                -0.75 GBP
+2024-12-01 * "Bank" "Card balance cleared"
+  fund: "general"
+  Liabilities:Card                0.90 GBP
+  Assets:Bank                    -0.90 GBP
 2024-11-20 * "Lender" "Repaid, no fund named"
   Liabilities:Loans:LongTerm    100.00 GBP
   Assets:Bank                  -100.00 GBP
@@ -257,35 +275,42 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
     entries, options = load(write_rp(tmp_path / "more", MORE))
     r = receipts_payments(entries, options, *Y2024)
     assert by_key(r.receipts) == {
-        # + the gift paid straight onto the deposit (500, the endowment's)
-        "donations": (D("280.00"), D("1300.00"), D("5500.00")),
+        # + the gift paid straight onto the deposit (500, the endowment's); dollars at
+        # 0.80: general's 20 (16.00), the case's 50 (40.00)
+        "donations": (D("296.00"), D("1340.00"), D("5500.00")),
         # + the second grant, received in March for the debtor booked in February: a
         # grant receipt, not "other"
         "charitable": (0, D("4000.00"), 0),
-        "investments": (D("5.00"), 0, 0),
+        # + 0.75 interest credited to the deposit
+        "investments": (D("5.75"), 0, 0),
         # + the fee taken off the deposit (general's); the revaluation moved no money
         "investments_sold": (D("5.00"), 0, D("1000.00")),
         "other": (D("2000.00"), 0, 0),
     }
     assert by_key(r.payments) == {
         # + the fee taken off the deposit (5, general's); INV-3 under the heading of the
-        # biggest of its expenses, counsel's 300 (legal), all 320 of it, the case's
-        "raising": (D("5.00"), D("50.00"), 0),
+        # biggest of its expenses, the copying's 300 (raising), all 320 of it, the case's
+        "raising": (D("5.00"), D("370.00"), 0),
         # + the 50 paid by the case with the 50 transferred to it
-        "legal": (0, D("1170.00"), 0),
+        "legal": (0, D("850.00"), 0),
         # + the euro invoice: 100 EUR at 0.80, general's
         "comms": (D("200.00"), D("90.00"), 0),
         "grants": (D("80.00"), 0, 0),
-        "investments": (0, 0, D("4500.00")),  # + the gift put on it
-        # + 100 of the loan repaid by a transaction that names no fund (unrestricted), and
-        # an exchange loss of 3 paid from the bank
-        "other": (D("643.00"), 0, 0),
+        # + the gift put on it (500) and the interest credited to it (0.75, general's)
+        "investments": (D("0.75"), 0, D("4500.00")),
+        # + 100 of the loan repaid by a transaction that names no fund (unrestricted), an
+        # exchange loss of 3 paid from the bank, a card's 0.90 cleared
+        "other": (D("643.90"), 0, 0),
         "returned": (0, D("100.00"), 0),
     }
     # the euros bought and spent in March count at their transactions' own rate (the
     # books have no EUR price at all): the change moved no money, the invoice 80.00
-    assert (r.exchange_difference, r.foreign) == (D("-5.00"), {})
-    assert (r.total_receipts, r.total_payments) == (D("14090.00"), D("6838.00"))
+    # dollars held at 0.75 on 31 December: the bank's 100 (80.00 -> 75.00) and PayPal's
+    # 20 (16.00 -> 15.00), general's; PayPal's 50 (40.00 -> 37.50), the case's
+    assert (r.exchange_difference, r.foreign) == (D("-8.50"), {})
+    assert r.exchange_by_class == {"unrestricted": D("-6.00"), "restricted": D("-2.50"),
+                                   "endowment": 0}
+    assert (r.total_receipts, r.total_payments) == (D("14146.75"), D("6839.65"))
     # -250 and -50 transferred to the case
     assert (r.transfers.unrestricted, r.transfers.restricted) == (D("-300.00"), D("300.00"))
     # two more opening balances brought forward, by class: the tin's 50 and the float's
@@ -294,6 +319,23 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
                                        "endowment": 0}
     assert r.cash_brought_forward == D("1100.00")
     # 7,850 + 1,000 (the grant) - 80 (pounds changed) - 320 (INV-3) - 100 (the loan)
-    # - 50 (the firm) - 3 (the loss) + 50 (opening balances)
-    assert r.cash_carried_forward == D("8347.00")
+    # - 50 (the firm) - 3 (the loss) + 50 (opening balances) - 0.90 (the card) + 15.00
+    # and 37.50 (PayPal's dollars)
+    assert r.cash_carried_forward == D("8398.60")
     assert r.cash_carried_forward - r.cash_brought_forward == r.net + r.exchange_difference
+
+
+def test_books_kept_in_euros_give_the_same_figures_in_euros(tmp_path):
+    path = write_rp(tmp_path / "eur")
+    path.write_text(path.read_text().replace("GBP", "EUR"))
+    r = receipts_payments(*load(path), *Y2024)
+    assert (r.currency, r.statement.currency) == ("EUR", "EUR")
+    # the figures of the books in pounds (above), each now in euros
+    assert by_key(r.receipts)["donations"] == (D("280.00"), D("1300.00"), D("5000.00"))
+    assert (r.total_receipts, r.total_payments) == (D("12585.00"), D("5780.00"))
+    assert (r.exchange_difference, r.exchange_by_class[U]) == (D("-5.00"), D("-5.00"))
+    assert r.cash_accounts["Assets:Bank:USD"] == (0, D("75.00"))
+    assert r.cash_accounts["Assets:Cash:Tin"] == (D("50.00"), D("50.00"))
+    assert (r.cash_brought_forward, r.cash_carried_forward) == (D("1050.00"), D("7850.00"))
+    assert r.statement.assets["cash_at_bank"] == D("6650.00")
+    assert r.prior.cash_carried_forward == D("1000.00")
