@@ -446,3 +446,62 @@ def test_an_accrued_awards_tranches_and_debtor_on_their_days(tmp_path):
     assert later.tranches == [] and later.accrued_gbp == D("4750.00")
     last = funder_report(entries, options, "grant", day(2023, 5, 1), day(2023, 5, 1))
     assert [t.gbp for t in last.tranches] == [D("4600.00")] and last.accrued_gbp == 0
+    # both tranches to date: 10,000 EUR at 0.95 = 9,500, less the 9,000 GBP received
+    assert last.fx_difference == D("500.00")
+    assert first.fx_difference == D("350.00")  # 5,000 EUR at 0.95 = 4,750, less 4,400
+
+
+def test_books_kept_in_another_currency(tmp_path):
+    # the same books kept in Swiss francs: every pound figure above, now in francs
+    entries, options = load(write_funder(tmp_path, FUNDER_BOOKS.replace("GBP", "CHF")))
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert (r.gbp, r.currency) == ("CHF", "EUR")
+    assert (r.received_gbp, r.spent_gbp, r.uncovered_gbp, r.balance_gbp) == (
+        D("6200.00"), D("6703.00"), D("83.00"), D("17.00"))
+    assert r.rate_method.startswith("Spend is converted from CHF to EUR")
+
+
+def test_the_grants_currency_without_a_declared_one(tmp_path):
+    # no currency on the fund: the award's, else the first budget line's
+    no_currency = FUNDER_BOOKS.replace('  currency: "EUR"\n', "")
+    entries, options = load(write_funder(tmp_path / "a", no_currency))
+    assert funder_report(entries, options, "grant", *Y2024).currency == "EUR"
+    lines_only = no_currency.replace("  award: 12000.00 EUR\n", "")
+    entries, options = load(write_funder(tmp_path / "b", lines_only))
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert (r.currency, r.award, r.award_declared) == ("EUR", D("12000.00"), False)
+    one_line = "\n".join(line for line in lines_only.splitlines()
+                         if '"fund-budget" "grant" "Lawyers"' not in line
+                         and '"budget-map"' not in line) + "\n"
+    entries, options = load(write_funder(tmp_path / "c", one_line))
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert (r.currency, r.budget_total) == ("EUR", D("3000.00"))  # Comms alone
+
+
+def test_the_refusals_say_what_to_declare(tmp_path):
+    entries, options = load(write_funder(tmp_path / "a", FUNDER_BOOKS))
+    with pytest.raises(ReportError) as e:
+        funder_report(entries, options, "general")
+    assert str(e.value) == (
+        "fund 'general' has no budget lines and no award: the funder report is for a grant "
+        '(declare custom "fund-budget" "general" "<line>" <amount> <currency>, or award: on '
+        "the fund)")
+    bare = 'option "operating_currency" "GBP"\n'
+    entries, options = load(write_funder(tmp_path / "b", bare))
+    with pytest.raises(ReportError, match=r"^fund 'grant' is not declared in the books "
+                                          r"\(funds: none\)$"):
+        funder_report(entries, options, "grant")
+    bad_year = FUNDER_BOOKS.replace('"fy-end" "12-31"', '"fy-end" "13-31"')
+    entries, options = load(write_funder(tmp_path / "c", bad_year))
+    with pytest.raises(ReportError, match=r'main.beancount:\d+: fy-end "13-31" is not a '
+                                          r'month-day like "03-31"'):
+        funder_report(entries, options, "grant", day(2024, 1, 1))
+
+
+def test_with_no_transactions_the_report_ends_on_the_funds_opening(tmp_path):
+    books = FUNDER_BOOKS.split("\n\n")[0] + "\n"  # the declarations alone
+    entries, options = load(write_funder(tmp_path, books))
+    f = fundmodel.declarations(entries)[0]["grant"]
+    assert default_end(entries, f, None, None) == day(2023, 1, 1)
+    r = funder_report(entries, options, "grant")
+    assert (r.start, r.end, r.spent, r.received) == (day(2023, 1, 1), day(2023, 1, 1), 0, 0)
