@@ -421,3 +421,29 @@ def test_money_in_the_period_with_no_rate_is_said_not_counted(tmp_path):
     assert note.title == NOT_COUNTED.format(what="received or paid in the period")
     assert note.rows == [["USD", "165.00 USD"]]
     assert sr.receipts_payments_json(r)["foreign"] == {"USD": "165.00"}
+
+
+def test_the_packs_ledger_and_entries_behind_add_up_to_the_lines(rp_path, tmp_path):
+    out = tmp_path / "pack"
+    invoke("report", "pack", "--books", rp_path, "--year", "2024", "-o", out)
+    ledger = list(csv.DictReader(io.StringIO((out / "4-nominal-ledger.csv").read_text(encoding="utf-8-sig"))))
+    bank = [r for r in ledger if r["account"] == "Assets:Bank"]
+    # brought forward from 2023, then each of the year's 14 postings, ending at 6,525
+    assert (bank[0]["description"], bank[0]["date"], bank[0]["balance"]) == (
+        "balance brought forward", "2024-01-01", "1000.00")
+    assert (len(bank), bank[-1]["date"], bank[-1]["balance"]) == (15, "2024-12-31", "6525.00")
+    assert sum(D(r["amount"]) for r in bank) == D("5525.00")
+    # the 2025 donation is after the year: not in its ledger
+    assert all(r["date"] <= "2024-12-31" for r in ledger)
+    behind = list(csv.DictReader(io.StringIO((out / "5-entries-behind.csv").read_text(encoding="utf-8-sig"))))
+
+    def line(statement, name, column=None):
+        return sum((D(r["amount"]) for r in behind if r["statement"] == statement
+                    and r["line"] == name and (column is None or r["column"] == column)),
+                   D(0))
+
+    assert line("sofa", "expenditure.comms") == D("210.00")  # 120 + INV-2's 90
+    assert line("sofa", "expenditure.returned", "restricted") == D("100.00")
+    assert line("sofa", "income.donations", "endowment") == D("5000.00")
+    assert line("balance sheet", "held_by_solicitors") == D("1200.00")
+    assert line("balance sheet", "creditors_after_one_year") == D("1500.00")
