@@ -447,3 +447,26 @@ def test_the_packs_ledger_and_entries_behind_add_up_to_the_lines(rp_path, tmp_pa
     assert line("sofa", "income.donations", "endowment") == D("5000.00")
     assert line("balance sheet", "held_by_solicitors") == D("1200.00")
     assert line("balance sheet", "creditors_after_one_year") == D("1500.00")
+
+
+def test_the_fava_statements_page_shows_every_line(tmp_path):
+    from tests.fava_support import EXTENSION_LINE, fava_app, statement_tables
+
+    app, slug = fava_app(write_rp(tmp_path / "fava", EXTENSION_LINE))
+    page = app.test_client().get(f"/{slug}/extension/Statements/?year=2024")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    rp = statement_tables(text, "receipts-payments")
+
+    def rows(table: dict) -> list[list]:
+        return [[label, *cells.values()] for label, cells in table.items()]
+
+    check(rows_by_label(rows(rp["Receipts and payments accounts, 2024-01-01 to 2024-12-31 "
+                                "(GBP)"]), 5), RP_ROWS)
+    check(rows_by_label(rows(rp["Cash funds"]), 2), RP_CASH)
+    check(rows_by_label(rows(rp["Statement of assets and liabilities at 2024-12-31"]), 1),
+          RP_STATEMENT)
+    bs = statement_tables(text, "balance-sheet")
+    check(rows_by_label(rows(bs["Balance sheet at 2024-12-31 (GBP)"]), 2), BS_ROWS)
+    analysis = rows_by_label(rows(bs["Analysis of net assets between funds"]), 4)
+    assert analysis["Net assets"] == expect({"n": BS_ANALYSIS_NET})["n"]
