@@ -61,6 +61,16 @@ MODULES: dict[str, list[str]] = {
     # Accrued grants: each tranche settling its own award at that award's rate.
     "ledger/accruals.py": ["tests/test_accruals_rules.py", "tests/test_accruals.py",
                            "tests/test_money_moves.py"],
+    # The period lock: what its digest covers, the entries a broken lock names, the
+    # registers beside the books, verify, the pack's page and the lock and unlock entries.
+    # Not test_lock.py or test_lock_controls.py: they lock copies of the demo books through
+    # `fundledger` in a subprocess, which mutmut cannot see.
+    "ledger/lock.py": ["tests/test_lock_inprocess.py", "tests/test_lock_coverage.py",
+                       "tests/test_period_boundaries.py"],
+    "ledger/lock_digest.py": ["tests/test_lock_coverage.py", "tests/test_lock_inprocess.py"],
+    # The entries that close a fund, and which leftover payment the terms authorise.
+    "ledger/closing.py": ["tests/test_closing_text.py", "tests/test_money_moves.py",
+                          "tests/test_plugin_errors.py", "tests/test_plugin_overdraft.py"],
     # Every holding account against its last statement.
     "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
                              "tests/test_reconcile.py"],
