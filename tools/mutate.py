@@ -100,7 +100,8 @@ MODULES: dict[str, list[str]] = {
     "reports/transparency_sections.py": ["tests/test_transparency.py",
                                          "tests/test_transparency_thresholds.py",
                                          "tests/test_refunds.py"],
-    "importers/pseudonym.py": ["tests/test_pseudonym.py", "tests/test_import_privacy.py"],
+    "importers/pseudonym.py": ["tests/test_pseudonym.py", "tests/test_import_privacy.py",
+                               "tests/test_donor_key_rules.py"],
     # Amounts as exports write them.
     "importers/numbers.py": ["tests/test_import_numbers.py", "tests/test_import_world.py"],
     # Money in or out (the amount's sign, credit and debit columns), the donor's pseudonym
