@@ -78,7 +78,8 @@ MODULES: dict[str, list[str]] = {
     "reports/funds.py": ["tests/test_funds_hand.py", "tests/test_funds.py",
                          "tests/test_funds_property.py"],
     # Legal fees by firm, category and year; what was invoiced and unpaid at a date.
-    "reports/legal.py": ["tests/test_legal_fields.py", "tests/test_legal.py",
+    "reports/legal.py": ["tests/test_legal_fields.py", "tests/test_legal_edges.py",
+                         "tests/test_legal.py",
                          "tests/test_firms.py", "tests/test_period_boundaries.py"],
     # Receipts and payments: every column, the prior year, money in other currencies.
     "reports/receipts_payments.py": ["tests/test_examiner_hand.py", "tests/test_fx.py",
