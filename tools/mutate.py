@@ -104,7 +104,8 @@ MODULES: dict[str, list[str]] = {
     "importers/pseudonym.py": ["tests/test_pseudonym.py", "tests/test_import_privacy.py",
                                "tests/test_donor_key_rules.py"],
     # Amounts as exports write them.
-    "importers/numbers.py": ["tests/test_import_numbers.py", "tests/test_import_world.py"],
+    "importers/numbers.py": ["tests/test_import_numbers.py", "tests/test_import_world.py",
+                             "tests/test_import_figures.py"],
     # Money in or out (the amount's sign, credit and debit columns), the donor's pseudonym
     # and the ids that deduplicate: parse's part of each row.
     "importers/parse.py": ["tests/test_import_inprocess.py", "tests/test_import_parse.py"],
