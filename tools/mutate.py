@@ -66,8 +66,9 @@ MODULES: dict[str, list[str]] = {
     # Not test_lock.py or test_lock_controls.py: they lock copies of the demo books through
     # `fundledger` in a subprocess, which mutmut cannot see.
     "ledger/lock.py": ["tests/test_lock_inprocess.py", "tests/test_lock_coverage.py",
-                       "tests/test_period_boundaries.py"],
-    "ledger/lock_digest.py": ["tests/test_lock_coverage.py", "tests/test_lock_inprocess.py"],
+                       "tests/test_lock_digest.py", "tests/test_period_boundaries.py"],
+    "ledger/lock_digest.py": ["tests/test_lock_digest.py", "tests/test_lock_coverage.py",
+                              "tests/test_lock_inprocess.py"],
     # The entries that close a fund, and which leftover payment the terms authorise.
     "ledger/closing.py": ["tests/test_closing_text.py", "tests/test_money_moves.py",
                           "tests/test_plugin_errors.py", "tests/test_plugin_overdraft.py"],
