@@ -149,3 +149,47 @@ def test_only_the_named_charity_under_donate_terms_is_given_the_leftover():
     assert not closing.donated_under_terms(txn, declared["pot"])
     assert not closing.donated_under_terms(txn, declared["case"]._replace(
         terms="return-to-platform"))
+
+
+RELEASE = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2017-01-01 open Assets:Bank GBP
+2017-01-01 open Income:Donations GBP
+2017-01-01 custom "fund" "old-general" "unrestricted"
+2017-01-01 custom "fund" "later-general" "unrestricted"
+2024-03-31 custom "fund" "new-general" "unrestricted"
+2017-01-01 custom "fund" "general" "unrestricted"
+2017-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "release-to-unrestricted"
+2018-01-01 custom "fund-close" "old-general"
+2024-02-01 * "Gifts"
+  fund: "case"
+  Assets:Bank  42.50 GBP
+  Income:Donations  -42.50 GBP
+"""
+
+
+def test_a_release_goes_to_the_first_unrestricted_fund_open_on_the_day(tmp_path):
+    """Not to one closed before, nor to one opened after: the first open on the day."""
+    from ledger import books as ledger_books
+    from reports import closing as close_report
+
+    def released(text, on):
+        (tmp_path / "main.beancount").write_text(text)
+        entries, errors, options = ledger_books.load(tmp_path / "main.beancount")
+        assert errors == [], errors
+        plan = close_report.plan(entries, options, "case", on, decision="Minute 9 of 2024")
+        return [line.split('"')[1] for line in plan.text.splitlines()
+                if line.startswith("    fund:")]
+
+    # old-general closed in 2018; later-general is open: the money goes to it.
+    assert released(RELEASE, DAY) == ["case", "later-general", "case", "later-general"]
+    # With only new-general left open, it opens on the day itself, so it can take it;
+    # the day before, no fund can.
+    text = RELEASE.replace('2017-01-01 custom "fund" "later-general" "unrestricted"\n', "")
+    text = text.replace('2017-01-01 custom "fund" "general" "unrestricted"\n', "")
+    assert released(text, DAY) == ["case", "new-general", "case", "new-general"]
+    with pytest.raises(close_report.CannotClose, match="no other open unrestricted fund"):
+        released(text, DAY - datetime.timedelta(days=1))
