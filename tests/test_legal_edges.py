@@ -114,3 +114,13 @@ def test_no_fees_at_all_is_nothing_to_the_penny():
     entries, options = loaded(BOOKS.split("2019-02-01 *")[0])
     got = legal_spend(entries, options)
     assert (str(got.total), str(got.unpaid), got.groups) == ("0.00", "0.00", ())
+
+
+def test_an_account_only_named_like_legal_fees_is_not_one():
+    text = BOOKS + ('2019-01-01 open Expenses:LegalEducation\n'
+                    '2019-05-01 * "School" "Workshop on rights for supporters"\n'
+                    '  fund: "alpha"\n  Expenses:LegalEducation  30.00 GBP\n'
+                    "  Assets:Bank  -30.00 GBP\n")
+    got = legal_spend(*loaded(text))
+    assert got.total == D("122.00")  # as before: 100.00 + 20.00 + 2.00
+    assert "Expenses:LegalEducation" not in {x.account for x in got.lines}
