@@ -570,3 +570,18 @@ def test_spend_with_no_payee_or_no_description(tmp_path):
     # 46 GBP from tranche 3 (4,600 GBP for 5,000 EUR, after the trial's 83): 50.00 EUR
     assert [(s.payee, s.description, s.amount) for s in r.spend] == [
         ("", "Court fee", D("50.00")), ("Clerk", "", D("50.00"))]
+
+
+def test_a_tranche_of_nothing_has_a_rate_of_nothing(tmp_path):
+    # a payment the funder announced and then cancelled, booked at nil
+    extra = """
+2025-02-01 * "Lumen" "Tranche 4, cancelled"
+  fund: "grant"
+  Assets:Bank                    0.00 GBP
+  Income:Grants:Lumen            0.00 EUR @@ 0.00 GBP
+"""
+    entries, options = load(write_funder(tmp_path, FUNDER_BOOKS + extra))
+    r = funder_report(entries, options, "grant", day(2025, 2, 1), day(2025, 2, 1))
+    assert [(t.amount, t.gbp, t.rate) for t in r.tranches] == [(0, 0, 0)]
+    assert (r.received, r.rate) == (0, None)
+
