@@ -530,3 +530,24 @@ def test_books_in_euros_refuse_pounds_no_rate_can_value(tmp_path):
     with pytest.raises(ReportError, match=r"main.beancount:\d+: Assets:Bank:GBP holds GBP: "
                                           r"no rate from GBP to EUR on or before 2024-05-05"):
         balance_sheet(entries, options, Y2024[1])
+
+
+def test_the_next_years_trial_balance_after_a_new_rate_on_its_first_day(tmp_path):
+    entries, options = load(write_rp(tmp_path / "tb", "2025-01-01 price USD 0.70 GBP\n"))
+    t = trial_balance(entries, options, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert {x.account: (x.debit, x.credit) for x in t.lines} == {
+        "Assets:Bank": (D("6532.00"), 0),  # 6,525 + the 7 of 1 January
+        "Assets:Bank:USD": (D("70.00"), 0),  # 100 USD at the new 0.70
+        "Assets:Cash:Tin": (D("50.00"), 0),
+        "Assets:Held:Firm": (D("1200.00"), 0),
+        "Assets:Investments:Deposit": (D("3000.00"), 0),
+        "Income:Donations:Bank": (0, D("7.00")),
+        "Liabilities:Loans:LongTerm": (0, D("1500.00")),
+        # the funds at 31 December 2024, with the 5.00 already lost on the dollar then
+        "Funds brought forward (earlier years' income, expenditure and funds)": (
+            0, D("9350.00")),
+        # this year's loss only: 75.00 -> 70.00
+        "Exchange differences (money in other currencies at the closing rate)": (
+            D("5.00"), 0),
+    }
+    assert t.total_debit == t.total_credit == D("10857.00")
