@@ -509,6 +509,9 @@ def test_with_no_transactions_the_report_ends_on_the_funds_opening(tmp_path):
     assert default_end(entries, f, None, None) == day(2023, 1, 1)
     r = funder_report(entries, options, "grant")
     assert (r.start, r.end, r.spent, r.received) == (day(2023, 1, 1), day(2023, 1, 1), 0, 0)
+    out = funder_render.as_json(r)
+    assert (out["to_date"], out["to_date_in_unit"]) == ("0.00", "0.00")
+    assert [x["to_date"] for x in out["lines"]] == ["0.00", "0.00", "0.00"]
 
 
 def test_a_period_with_nothing_in_it_shows_noughts_to_the_cent(books):
@@ -519,6 +522,9 @@ def test_a_period_with_nothing_in_it_shows_noughts_to_the_cent(books):
     assert [(x["line"], x["period"]) for x in out["lines"]] == [
         ("Lawyers", "0.00"), ("Comms", "0.00"), ("Counsel", "0.00"), (UNMAPPED, "0.00")]
     assert [x["to_date"] for x in out["lines"]] == ["5927.99", "102.33", "2008.77", "51.14"]
+    # money to the cent even where nothing came or went (Decimal end to end, never 0)
+    assert [str(v) for v in (quiet.received_gbp, *(x.spent_gbp for x in quiet.lines))] == [
+        "0.00"] * 5
 
 
 EARLY_SPEND = """
@@ -548,7 +554,7 @@ def test_an_award_alone_names_the_grants_currency(tmp_path):
                       if '"fund-budget"' not in line and '"budget-map"' not in line) + "\n"
     entries, options = load(write_funder(tmp_path, books))
     r = funder_report(entries, options, "grant", *Y2024)
-    assert (r.currency, r.award, r.budget_total) == ("EUR", D("12500.00"), 0)
+    assert (r.currency, r.award, str(r.budget_total)) == ("EUR", D("12500.00"), "0.00")
     # no budget: the lines named on the spend, in order of name, then the unmapped
     assert [(x.line, x.budgeted) for x in r.lines] == [
         ("Comms", False), ("Lawyers", False), (UNMAPPED, False)]
