@@ -1,8 +1,8 @@
 """A euro grant for the funder report line by line (tests/test_funder_lines.py), every
 figure worked by hand there. Calendar years; the period tested is 2024.
 
-    award 12,000.00 EUR at 0.90 GBP per EUR (declared); budget Lawyers 8,000 + 1,000
-    (two lines of one name), Comms 3,000; budget-map Expenses:Legal -> Lawyers,
+    award 12,500.00 EUR at 0.92 GBP per EUR (declared); budget Lawyers 8,000 + 1,000
+    (two lines of one name), Comms 3,000 (12,000 in all, less than the award); budget-map Expenses:Legal -> Lawyers,
     Expenses:Legal:Counsel -> Counsel (longer, so it wins; not budgeted)
 
     2023-12-01  tranche 0: 1,000.00 EUR for 860.00 GBP (0.86)
@@ -42,8 +42,8 @@ plugin "ledger.plugin"
   title: "Lumen grant"
   purpose: "Expenses:Legal, Expenses:Comms"
   currency: "EUR"
-  award: 12000.00 EUR
-  award-rate: 0.90
+  award: 12500.00 EUR
+  award-rate: 0.92
 2023-01-01 custom "fund-budget" "grant" "Lawyers" 8000.00 EUR
 2023-01-01 custom "fund-budget" "grant" "Comms" 3000.00 EUR
 2023-01-01 custom "fund-budget" "grant" "Lawyers" 1000.00 EUR

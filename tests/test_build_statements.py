@@ -14,6 +14,7 @@ from pathlib import Path
 from importers import run
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
+from importers.txn import render
 from tests.importers_support import load_clean, write_books
 
 D = Decimal
@@ -74,3 +75,17 @@ def test_a_statement_starting_with_money_out(tmp_path):
     # 98.00 after paying 2.00: 100.00 before
     assert opening(got)[0][2][0] == (ACCOUNT, D("100.00"), "GBP")
     assert closing(got) == [(day(2025, 9, 2), (ACCOUNT, D("98.00"), "GBP"))]
+
+
+def test_the_opening_is_the_general_funds_whatever_the_rows_fund(tmp_path):
+    # every row of this bank goes to the case, but the money before the statement was
+    # the charity's own: its opening balance is the general fund's
+    main = write_books(tmp_path / "books", OPENS + '2017-01-01 custom "fundledger-source" '
+                       '"bank-starling"\n  fund: "case"\n')
+    path = tmp_path / "starling.csv"
+    path.write_text("\n".join([HEADER, *ROWS]) + "\n")
+    settings = from_entries(load_clean(main), main.parent)
+    imp = run.identify(str(path), run.importers_for(settings, Pseudonymiser(b"k" * 32)))
+    got = imp.entries(str(path), settings)
+    assert 'fund: "case"' in render(got.all()[0])  # the first gift
+    assert [dict(t.meta)["fund"] for t in got.openings] == ["general"]

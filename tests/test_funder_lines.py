@@ -55,7 +55,7 @@ def test_the_year_worked_by_hand(books):
     r = report(books, *Y2024)
     assert (r.fund, r.title, r.currency, r.gbp, r.start, r.end) == (
         "grant", "Lumen grant", "EUR", "GBP", *Y2024)
-    assert (r.award, r.award_declared, r.award_rate) == (D("12000.00"), True, D("0.90"))
+    assert (r.award, r.award_declared, r.award_rate) == (D("12500.00"), True, D("0.92"))
     assert r.award_rate_source == "declared on the fund (award-rate)"
     # the period's tranches: tranche 0 (December 2023) is before it, tranche 3 after it
     assert [(t.date, t.description, t.amount, t.gbp, t.rate) for t in r.tranches] == [
@@ -69,9 +69,9 @@ def test_the_year_worked_by_hand(books):
                                                       D("6703.00"))
     # with the 440 GBP (511.63 EUR) of 31 December 2023
     assert (r.spent_to_date, r.spent_to_date_gbp) == (D("8092.23"), D("7143.00"))
-    assert (r.remaining, r.remaining_gbp) == (D("3907.77"), D("-83.00"))
-    # 12,000 EUR at 0.90; 8,000 EUR received to date at 0.90 = 7,200, less 7,060 GBP
-    assert (r.award_gbp, r.fx_difference) == (D("10800.00"), D("140.00"))
+    assert (r.remaining, r.remaining_gbp) == (D("4407.77"), D("-83.00"))
+    # 12,500 EUR at 0.92; 8,000 EUR received to date at 0.92 = 7,360, less 7,060 GBP
+    assert (r.award_gbp, r.fx_difference) == (D("11500.00"), D("300.00"))
     assert (r.other_gbp, r.other_to_date_gbp, r.accrued_gbp) == (D("100.00"), D("100.00"), 0)
     # received 7,060 - spent 7,143 + the 100 top-up
     assert r.balance_gbp == D("17.00")
@@ -154,20 +154,23 @@ def test_the_next_tranche_covers_what_was_beyond_every_tranche(books):
     assert r.uncovered_gbp == 0
     # the trial's 83 GBP now drawn from tranche 3 at 0.92 (90.22 EUR, not 92.22)
     assert r.spent_to_date == D("8090.23")
-    assert r.fx_difference == D("40.00")  # 13,000 EUR at 0.90 = 11,700, less 11,660 GBP
+    assert r.fx_difference == D("300.00")  # 13,000 EUR at 0.92 = 11,960, less 11,660 GBP
     assert "beyond every tranche" not in r.rate_method
 
 
 def test_the_methods_are_said(books):
     r = report(books, *Y2024)
-    assert r.rate_method.startswith("Spend is converted from GBP to EUR at the rate of the "
-                                    "tranche it was paid from, first in, first out")
-    assert r.rate_method.endswith(" 83.00 GBP spent beyond every tranche received by "
-                                  "2024-12-31 is converted at the latest rate known and may "
-                                  "change when the next tranche arrives.")
+    assert r.rate_method == (
+        "Spend is converted from GBP to EUR at the rate of the tranche it was paid from, "
+        "first in, first out: the grant's pounds are spent in the order the tranches "
+        "arrived, so a period's figures never change once reported. A payment that "
+        "straddles two tranches is converted part at each rate; each payment is then "
+        "rounded to the cent. The rate on the tranches' total row is the period's tranches "
+        "only. 83.00 GBP spent beyond every tranche received by 2024-12-31 is converted at "
+        "the latest rate known and may change when the next tranche arrives.")
     assert r.fx_method == (
         "Exchange difference = EUR received up to 2024-12-31, valued at the award-date "
-        "rate (0.90 GBP per EUR; declared on the fund (award-rate)), less the GBP actually "
+        "rate (0.92 GBP per EUR; declared on the fund (award-rate)), less the GBP actually "
         "received. Positive: fewer GBP were received than the award was worth when made (a "
         "loss); negative: a gain.")
 
@@ -179,24 +182,25 @@ def _books(tmp_path, old: str, new: str, count: int = 1):
 
 
 def test_with_no_award_rate_the_first_tranche_gives_it(tmp_path):
-    entries, options = _books(tmp_path, "  award-rate: 0.90\n", "")
+    entries, options = _books(tmp_path, "  award-rate: 0.92\n", "")
     r = funder_report(entries, options, "grant", *Y2024)
     assert (r.award_rate, r.award_rate_source) == (D("0.86"),
                                                    "rate of the first tranche received")
-    assert r.award_gbp == D("10320.00")  # 12,000 EUR at tranche 0's 0.86
+    assert r.award_gbp == D("10750.00")  # 12,500 EUR at tranche 0's 0.86
     assert r.fx_difference == D("-180.00")  # 8,000 EUR at 0.86 = 6,880, less 7,060
     assert "(0.860000 GBP per EUR; rate of the first tranche received)" in r.fx_method
 
 
 def test_with_no_award_the_budget_is_the_award(tmp_path):
-    entries, options = _books(tmp_path, "  award: 12000.00 EUR\n", "")
+    entries, options = _books(tmp_path, "  award: 12500.00 EUR\n", "")
     r = funder_report(entries, options, "grant", *Y2024)
     assert (r.award, r.award_declared) == (D("12000.00"), False)  # 8,000 + 3,000 + 1,000
+    assert r.remaining == D("3907.77")  # 12,000 - 8,092.23
 
 
 def test_a_grant_in_pounds_needs_no_conversion(tmp_path):
     books = re.sub(r"-\d+\.00 EUR @@ (\d+\.00) GBP", r"-\1 GBP", FUNDER_BOOKS.replace(
-        '  currency: "EUR"\n  award: 12000.00 EUR\n  award-rate: 0.90\n', "").replace(
+        '  currency: "EUR"\n  award: 12500.00 EUR\n  award-rate: 0.92\n', "").replace(
         "Income:Grants:Lumen EUR", "Income:Grants:Lumen GBP")).replace(".00 EUR", ".00 GBP")
     entries, options = load(write_funder(tmp_path, books))
     r = funder_report(entries, options, "grant", *Y2024)
@@ -210,12 +214,12 @@ def test_a_grant_in_pounds_needs_no_conversion(tmp_path):
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("  award: 12000.00 EUR\n", '  award: "lots"\n',
+    ("  award: 12500.00 EUR\n", '  award: "lots"\n',
      r"main.beancount:\d+: award of fund 'grant' must be an amount like 60000.00 EUR"),
-    ("  award-rate: 0.90\n", "  award-rate: 0\n",
+    ("  award-rate: 0.92\n", "  award-rate: 0\n",
      (r"main.beancount:\d+: award-rate of fund 'grant' must be a positive number of GBP per "
      r"EUR, like 0.8870")),
-    ("  award-rate: 0.90\n", '  award-rate: "high"\n', r"award-rate of fund 'grant' must"),
+    ("  award-rate: 0.92\n", '  award-rate: "high"\n', r"award-rate of fund 'grant' must"),
     ('"Comms" 3000.00 EUR', '"Comms" 3000.00 USD',
      r"main.beancount:\d+: budget line 'Comms' is in USD, the grant in EUR"),
     ('"budget-map" "grant" "Expenses:Legal" "Lawyers"', '"budget-map" "grant" "Lawyers"',
@@ -277,7 +281,7 @@ def test_what_else_is_refused(books, tmp_path):
     with pytest.raises(ReportError, match=r"the period starts \(2024-12-31\) after it ends "
                                           r"\(2024-01-01\)"):
         report(books, Y2024[1], Y2024[0])
-    entries, options = _books(tmp_path, "  award-rate: 0.90\n", "")
+    entries, options = _books(tmp_path, "  award-rate: 0.92\n", "")
     with pytest.raises(ReportError, match=r"fund 'grant': no tranche in EUR received by "
                                           r"2023-11-30 and no award-rate declared"):
         funder_report(entries, options, "grant", day(2023, 1, 1), day(2023, 11, 30))
@@ -325,9 +329,9 @@ def test_the_workbook_shows_every_figure(books):
     assert cells["Grant (fund)"][0] == "grant"
     assert cells["Period"][0] == "2024-01-01 to 2024-12-31"
     assert (n(cells["Amount awarded (EUR)"][0]), cells["Amount awarded (EUR)"][1]) == (
-        n(12000), "declared on the fund")
-    assert n(cells["Award-date rate (GBP per EUR)"][0]) == n("0.90")
-    assert n(cells["Award at award-date rate (GBP)"][0]) == n(10800)
+        n(12500), "declared on the fund")
+    assert n(cells["Award-date rate (GBP per EUR)"][0]) == n("0.92")
+    assert n(cells["Award at award-date rate (GBP)"][0]) == n(11500)
     # the tranches, with the rate both ways
     i = next(k for k, row in enumerate(rows) if row[0] == "Tranches received")
     assert [tuple(n(v) for v in row[2:6]) for row in rows[i + 2:i + 5]] == [
@@ -350,14 +354,14 @@ def test_the_workbook_shows_every_figure(books):
     for label, value in [
             ("Spent from the start of the grant to 2024-12-31 (EUR)", "8092.23"),
             ("Spent from the start of the grant to 2024-12-31 (GBP)", "7143"),
-            ("Remaining of the award (EUR): awarded less spent to date", "3907.77"),
+            ("Remaining of the award (EUR): awarded less spent to date", "4407.77"),
             ("Remaining in GBP: received less spent, to date", "-83"),
             (("Add: the award accrued and not yet received (debtor at the award-date rate, "
              "GBP)"), "0"),
             ("Add: other income and transfers in/(out), to date (GBP)", "100"),
             ("Fund balance at 2024-12-31 (GBP): remaining plus the two lines above", "17"),
             ("Other income and transfers in/(out) of the fund in the period (GBP)", "100"),
-            ("Exchange difference (GBP)", "140")]:
+            ("Exchange difference (GBP)", "300")]:
         assert n(cells[label][0]) == n(value), label
     notes = [row[0] for row in rows if isinstance(row[0], str)]
     assert f"Conversion: {r.rate_method}" in notes
@@ -396,8 +400,8 @@ def test_the_json_and_the_command(books, path, tmp_path):
              "budgeted": False, "over_budget": False},
             {"line": UNMAPPED, "budget": "0.00", "period": "51.14", "to_date": "51.14",
              "budgeted": False, "over_budget": False}],
-        "period": "7580.60", "to_date": "8092.23", "award": "12000.00",
-        "remaining": "3907.77", "received_in_period": "7000.00", "unit": "GBP",
+        "period": "7580.60", "to_date": "8092.23", "award": "12500.00",
+        "remaining": "4407.77", "received_in_period": "7000.00", "unit": "GBP",
         "period_in_unit": "6703.00", "to_date_in_unit": "7143.00",
         "uncovered_in_unit": "83.00", "remaining_in_unit": "-83.00",
         "accrued_in_unit": "0.00", "other_to_date_in_unit": "100.00",
@@ -412,7 +416,7 @@ def test_the_json_and_the_command(books, path, tmp_path):
                                "2024-01-01", "--to", "2024-12-31", "-o", str(xl)],
                          catch_exceptions=False)
     assert done.exit_code == 0
-    assert "spent 7,580.60 EUR of 12,000.00 EUR awarded" in done.output
+    assert "spent 7,580.60 EUR of 12,500.00 EUR awarded" in done.output
     # the warning of spend with no budget line
     assert ("warning: 45.00 GBP of spending has no budget line (see the Transactions "
             "sheet)") in done.output
@@ -438,8 +442,8 @@ def test_an_accrued_awards_tranches_and_debtor_on_their_days(tmp_path):
     assert (before.accrued_gbp, before.balance_gbp) == (0, 0)
     first = funder_report(entries, options, "grant", day(2022, 7, 1), day(2022, 7, 1))
     # the tranche settles half the debtor on its own day
-    assert [(t.date, t.amount, t.gbp, t.rate) for t in first.tranches] == [
-        (day(2022, 7, 1), D("5000.00"), D("4400.00"), D("0.880000"))]
+    assert [(t.date, t.description, t.amount, t.gbp, t.rate) for t in first.tranches] == [
+        (day(2022, 7, 1), "Tranche 1", D("5000.00"), D("4400.00"), D("0.880000"))]
     assert (first.received, first.received_gbp, first.accrued_gbp) == (
         D("5000.00"), D("4400.00"), D("4750.00"))
     later = funder_report(entries, options, "grant", day(2022, 7, 2), day(2023, 4, 30))
@@ -466,7 +470,7 @@ def test_the_grants_currency_without_a_declared_one(tmp_path):
     no_currency = FUNDER_BOOKS.replace('  currency: "EUR"\n', "")
     entries, options = load(write_funder(tmp_path / "a", no_currency))
     assert funder_report(entries, options, "grant", *Y2024).currency == "EUR"
-    lines_only = no_currency.replace("  award: 12000.00 EUR\n", "")
+    lines_only = no_currency.replace("  award: 12500.00 EUR\n", "")
     entries, options = load(write_funder(tmp_path / "b", lines_only))
     r = funder_report(entries, options, "grant", *Y2024)
     assert (r.currency, r.award, r.award_declared) == ("EUR", D("12000.00"), False)
@@ -505,3 +509,85 @@ def test_with_no_transactions_the_report_ends_on_the_funds_opening(tmp_path):
     assert default_end(entries, f, None, None) == day(2023, 1, 1)
     r = funder_report(entries, options, "grant")
     assert (r.start, r.end, r.spent, r.received) == (day(2023, 1, 1), day(2023, 1, 1), 0, 0)
+    out = funder_render.as_json(r)
+    assert (out["to_date"], out["to_date_in_unit"]) == ("0.00", "0.00")
+    assert [x["to_date"] for x in out["lines"]] == ["0.00", "0.00", "0.00"]
+
+
+def test_a_period_with_nothing_in_it_shows_noughts_to_the_cent(books):
+    quiet = report(books, day(2025, 2, 1), day(2025, 2, 28))
+    out = funder_render.as_json(quiet)
+    assert (out["received_in_period"], out["period"], out["period_in_unit"]) == (
+        "0.00", "0.00", "0.00")
+    assert [(x["line"], x["period"]) for x in out["lines"]] == [
+        ("Lawyers", "0.00"), ("Comms", "0.00"), ("Counsel", "0.00"), (UNMAPPED, "0.00")]
+    assert [x["to_date"] for x in out["lines"]] == ["5927.99", "102.33", "2008.77", "51.14"]
+    # money to the cent even where nothing came or went (Decimal end to end, never 0)
+    assert [str(v) for v in (quiet.received_gbp, *(x.spent_gbp for x in quiet.lines))] == [
+        "0.00"] * 5
+
+
+EARLY_SPEND = """
+2023-06-01 * "Trustees" "Advance to the grant"
+  Equity:Funds:Transfers       200.00 GBP
+    fund: "general"
+  Equity:Funds:Transfers      -200.00 GBP
+    fund: "grant"
+2023-06-02 * "Smith LLP" "Before any tranche"
+  fund: "grant"
+  Expenses:Legal:Solicitors     92.00 GBP
+  Assets:Bank                  -92.00 GBP
+"""
+
+
+def test_spend_before_any_tranche_is_at_the_award_date_rate(tmp_path):
+    entries, options = load(write_funder(tmp_path, FUNDER_BOOKS + EARLY_SPEND))
+    r = funder_report(entries, options, "grant", day(2023, 1, 1), day(2023, 11, 30))
+    # no tranche by 30 November: 92 GBP at 1 / 0.92 = 100.00 EUR, all of it uncovered
+    assert [(s.gbp, s.amount, s.tranches) for s in r.spend] == [(D("92.00"), D("100.00"), ())]
+    assert r.uncovered_gbp == D("92.00")
+
+
+def test_an_award_alone_names_the_grants_currency(tmp_path):
+    books = FUNDER_BOOKS.replace('  currency: "EUR"\n', "")
+    books = "\n".join(line for line in books.splitlines()
+                      if '"fund-budget"' not in line and '"budget-map"' not in line) + "\n"
+    entries, options = load(write_funder(tmp_path, books))
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert (r.currency, r.award, str(r.budget_total)) == ("EUR", D("12500.00"), "0.00")
+    # no budget: the lines named on the spend, in order of name, then the unmapped
+    assert [(x.line, x.budgeted) for x in r.lines] == [
+        ("Comms", False), ("Lawyers", False), (UNMAPPED, False)]
+
+
+def test_spend_with_no_payee_or_no_description(tmp_path):
+    extra = """
+2025-01-02 * "Court fee"
+  fund: "grant"
+  Expenses:Legal:Solicitors     46.00 GBP
+  Assets:Bank                  -46.00 GBP
+2025-01-03 * "Clerk" ""
+  fund: "grant"
+  Expenses:Legal:Solicitors     46.00 GBP
+  Assets:Bank                  -46.00 GBP
+"""
+    entries, options = load(write_funder(tmp_path, FUNDER_BOOKS + extra))
+    r = funder_report(entries, options, "grant", day(2025, 1, 2), day(2025, 1, 3))
+    # 46 GBP from tranche 3 (4,600 GBP for 5,000 EUR, after the trial's 83): 50.00 EUR
+    assert [(s.payee, s.description, s.amount) for s in r.spend] == [
+        ("", "Court fee", D("50.00")), ("Clerk", "", D("50.00"))]
+
+
+def test_a_tranche_of_nothing_has_a_rate_of_nothing(tmp_path):
+    # a payment the funder announced and then cancelled, booked at nil
+    extra = """
+2025-02-01 * "Lumen" "Tranche 4, cancelled"
+  fund: "grant"
+  Assets:Bank                    0.00 GBP
+  Income:Grants:Lumen            0.00 EUR @@ 0.00 GBP
+"""
+    entries, options = load(write_funder(tmp_path, FUNDER_BOOKS + extra))
+    r = funder_report(entries, options, "grant", day(2025, 2, 1), day(2025, 2, 1))
+    assert [(t.amount, t.gbp, t.rate) for t in r.tranches] == [(0, 0, 0)]
+    assert (r.received, r.rate) == (0, None)
+

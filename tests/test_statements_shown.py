@@ -24,6 +24,7 @@ from fundledger.cli import cli
 from reports import statement_render as sr
 from reports import xlsx
 from reports.balance_sheet import balance_sheet
+from reports.classify import ReportError
 from reports.fava_ext.statements import sections
 from reports.receipts_payments import receipts_payments
 from reports.trial_balance import trial_balance
@@ -372,6 +373,10 @@ SHARES = """
   fund: "endow"
   Assets:Investments:Shares       10 ACME {100.00 CHF}
   Income:Donations:Bank       -1000.00 CHF
+2024-07-21 * "Donor" "More shares"
+  fund: "endow"
+  Assets:Investments:Shares        5 ACME {100.00 CHF}
+  Income:Donations:Bank        -500.00 CHF
 """
 NOT_COUNTED = ("Not counted: money {what} in a currency with no rate to GBP (add a price "
                "entry for it)")
@@ -380,17 +385,17 @@ NOT_COUNTED = ("Not counted: money {what} in a currency with no rate to GBP (add
 def test_what_no_rate_can_value_is_said_not_counted(tmp_path):
     entries, options = load(write_rp(tmp_path / "shares", SHARES))
     b = balance_sheet(entries, options, Y2024[1])
-    assert b.position.foreign == {"CHF": D("1000.00")}
+    assert b.position.foreign == {"CHF": D("1500.00")}  # 1,000 and 500
     assert b.position.assets["fixed_assets"] == D("3000.00")  # the deposit alone
     r = receipts_payments(entries, options, *Y2024)
-    assert (r.statement.foreign, r.foreign) == ({"CHF": D("1000.00")}, {})
+    assert (r.statement.foreign, r.foreign) == ({"CHF": D("1500.00")}, {})
     assert r.total_receipts == D("12585.00")  # the gift of shares moved no money
     for tables, what in [(sr.balance_sheet_tables(b), "held at 2024-12-31"),
                          (sr.receipts_payments_tables(r), "held at 2024-12-31")]:
         note = next(t for t in tables if t.title.startswith("Not counted"))
         assert note.title == NOT_COUNTED.format(what=what)
-        assert note.rows == [["CHF", "1000.00 CHF"]]
-        assert "1000.00 CHF" in sr.to_html("H", tables)
+        assert note.rows == [["CHF", "1500.00 CHF"]]
+        assert "1500.00 CHF" in sr.to_html("H", tables)
     before = balance_sheet(entries, options, datetime.date(2024, 7, 19))
     assert before.position.foreign == {}  # the day before the gift
     assert not any(t.title.startswith("Not counted") for t in sr.balance_sheet_tables(before))
@@ -470,3 +475,79 @@ def test_the_fava_statements_page_shows_every_line(tmp_path):
     check(rows_by_label(rows(bs["Balance sheet at 2024-12-31 (GBP)"]), 2), BS_ROWS)
     analysis = rows_by_label(rows(bs["Analysis of net assets between funds"]), 4)
     assert analysis["Net assets"] == expect({"n": BS_ANALYSIS_NET})["n"]
+
+
+# Dollars two funds hold in one PayPal account, and euros bought with pounds at the
+# entry's own rate and spent at once (the books have no euro rate).
+HELD_TWICE = """
+2020-01-01 open Assets:PayPal USD
+2020-01-01 open Assets:Bank:EUR EUR
+2024-03-10 * "Bank" "Pounds changed into euros"
+  fund: "general"
+  Assets:Bank                   -80.00 GBP @@ 100.00 EUR
+  Assets:Bank:EUR               100.00 EUR
+2024-03-11 * "Printer" "Euro invoice paid"
+  fund: "general"
+  Assets:Bank:EUR              -100.00 EUR @ 0.80 GBP
+  Expenses:Comms:Design          80.00 GBP
+2024-06-20 * "PayPal" "Dollar gift"
+  fund: "general"
+  Assets:PayPal                  20.00 USD
+  Income:Donations:Bank         -20.00 USD
+2024-06-21 * "PayPal" "Dollar pledges"
+  fund: "case"
+  Assets:PayPal                  50.00 USD
+  Income:Donations:Bank         -50.00 USD
+"""
+
+
+def test_money_two_funds_hold_in_one_account_and_pounds_changed(tmp_path):
+    entries, options = load(write_rp(tmp_path / "twice", HELD_TWICE))
+    b = balance_sheet(entries, options, Y2024[1])
+    # PayPal: 20 + 50 USD at 0.75 = 15.00 + 37.50; the bank 6,525 less the 80 changed
+    assert b.position.accounts["Assets:PayPal"] == D("52.50")
+    assert b.position.accounts["Assets:Bank"] == D("6445.00")
+    assert "Assets:Bank:EUR" not in b.position.accounts  # nothing left in it
+    # 6,650 - 80 + 52.50
+    assert b.position.assets["cash_at_bank"] == D("6622.50")
+    assert b.position.foreign == {}
+    # general 650 + 16 (the gift at 0.80) - 1 (at 0.75) - 80 (the invoice); the case
+    # 3,600 + 40 - 2.50
+    assert (b.funds["unrestricted"], b.funds["restricted"]) == (D("585.00"), D("3637.50"))
+    assert b.total_funds == b.position.net_assets == D("9322.50")
+
+
+def test_books_in_euros_refuse_pounds_no_rate_can_value(tmp_path):
+    path = write_rp(tmp_path / "eur")
+    path.write_text(path.read_text().replace("GBP", "EUR") + """
+2020-01-01 open Assets:Bank:GBP GBP
+2024-05-05 * "Donor" "A gift in pounds"
+  fund: "general"
+  Assets:Bank:GBP                10.00 GBP
+  Income:Donations:Bank         -10.00 GBP
+""")
+    entries, options = load(path)
+    with pytest.raises(ReportError, match=r"main.beancount:\d+: Assets:Bank:GBP holds GBP: "
+                                          r"no rate from GBP to EUR on or before 2024-05-05"):
+        balance_sheet(entries, options, Y2024[1])
+
+
+def test_the_next_years_trial_balance_after_a_new_rate_on_its_first_day(tmp_path):
+    entries, options = load(write_rp(tmp_path / "tb", "2025-01-01 price USD 0.70 GBP\n"))
+    t = trial_balance(entries, options, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert {x.account: (x.debit, x.credit) for x in t.lines} == {
+        "Assets:Bank": (D("6532.00"), 0),  # 6,525 + the 7 of 1 January
+        "Assets:Bank:USD": (D("70.00"), 0),  # 100 USD at the new 0.70
+        "Assets:Cash:Tin": (D("50.00"), 0),
+        "Assets:Held:Firm": (D("1200.00"), 0),
+        "Assets:Investments:Deposit": (D("3000.00"), 0),
+        "Income:Donations:Bank": (0, D("7.00")),
+        "Liabilities:Loans:LongTerm": (0, D("1500.00")),
+        # the funds at 31 December 2024, with the 5.00 already lost on the dollar then
+        "Funds brought forward (earlier years' income, expenditure and funds)": (
+            0, D("9350.00")),
+        # this year's loss only: 75.00 -> 70.00
+        "Exchange differences (money in other currencies at the closing rate)": (
+            D("5.00"), 0),
+    }
+    assert t.total_debit == t.total_credit == D("10857.00")
