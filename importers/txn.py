@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from ledger.quick_columns import Columnar
+
 
 @dataclass
 class Post:
@@ -126,6 +128,24 @@ class Ordered:
             for j, x in zip(mine.tolist(), texts, strict=True):
                 out[j] = x
         return out
+
+    def columnar(self) -> Columnar:
+        """These entries as the books check takes them (ledger.quick_columns): each
+        block's entries grouped by their amounts (one postings text and one fund each:
+        importers.columns groups amounts within a rule and campaign), one written entry
+        per group, and the Txns as text."""
+        templates: list[str] = []
+        groups, days = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for block, kept in self.pieces:
+            if not len(kept):
+                continue
+            money = block.money[kept]
+            distinct, first = np.unique(money, return_index=True)
+            groups.append(np.searchsorted(distinct, money) + len(templates))
+            templates += block.render(kept[first])
+            days.append(block.days[kept])
+        return Columnar("\n".join(render(t) for t in self.txns), templates,
+                        np.concatenate(groups), np.concatenate(days))
 
     def chunks(self, size: int = 2000):
         """The text in pieces whose concatenation is the entries joined by blank lines."""

@@ -1,0 +1,134 @@
+"""An import's entries as columns, and what ledger.quick checks of them per day.
+
+A large download's entries are alike in groups: every gift of 10.00 GBP with its 0.34 fee
+to the general fund has the same postings and fund, and differs from the others only in
+its date and its words (narration, ids, row, donor). The importer hands ledger.quick such
+entries as `Columnar`: one whole entry written for each group (its template, text exactly
+as written in the books) and, per entry, its group and date. ledger.quick then parses one
+entry per group instead of every entry, and checks
+
+- per template: beancount's parse, the transaction balancing and the data types (every
+  entry of a group has the template's postings, so it balances as the template does);
+- per day: the fund rules, the balance assertions, the open/close and currency
+  constraints and the lock, over one entry per day holding the day's sums per account,
+  currency and fund (`per_day`). Each of those checks sees a day's entries only through
+  such sums (a fund's balance at the end of the day, an account's balance before the
+  day, which accounts and currencies are used on the day, the day itself), so the sums
+  give the same verdict as the entries one by one. A posting whose sum is zero is kept:
+  an account used on a day must still be open, a restricted fund's spending still within
+  its purpose.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from ledger import funds as fundmodel
+
+# An entry of a group that the per-day sums could not stand for: refused, so the full load
+# decides (closing.donated_under_terms looks at one entry's payee and `leftover:`).
+ONE_BY_ONE_META = ("leftover",)
+MAX_PLACES = 12  # more decimal places than this: not summed here (the full load decides)
+
+
+class Unsummable(Exception):
+    """The entries cannot be summed exactly here."""
+
+
+@dataclass
+class Columnar:
+    """The entries an import appends to one books file (all of them, none other):
+    `others`, the text of those it made one by one (joined by blank lines); and the rest
+    as groups, `templates[g]` the whole text of one entry of group g as written, and for
+    each of those entries its group (`group`) and its date as a day number (`days`,
+    date.toordinal()). Every entry of a group has its template's postings and metadata
+    but for its words: payee, narration, ids, row, donor, refund-of."""
+
+    others: str
+    templates: list[str]
+    group: np.ndarray
+    days: np.ndarray
+
+
+class Changes(dict):
+    """Whole-file contents of the books after an import (what ledger.books.apply takes),
+    with `known`: books path -> the Columnar of exactly the entries appended to it."""
+
+    def __init__(self, files, known: dict[str, Columnar] | None = None):
+        super().__init__(files)
+        self.known = known or {}
+
+
+def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]], filename: str) -> list:
+    """One Transaction per day holding, per (account, currency, fund), the sum of the
+    postings of every entry that day: `parts` are (templates as parsed, group, days).
+    Raises Unsummable where the sums could not be exact or stand for the entries."""
+    if not parts:
+        return []
+    keys: dict[tuple, int] = {}
+    posting_key, starts, numbers = [], [0], []
+    for templates, _group, _days in parts:
+        for t in templates:
+            if any(k in (t.meta or {}) for k in ONE_BY_ONE_META):
+                raise Unsummable("an entry the fund rules read one by one")
+            for p in t.postings:
+                if p.cost is not None or p.price is not None or not isinstance(
+                        p.units.number, Decimal):
+                    raise Unsummable("a posting at a cost or price")
+                fund = fundmodel.posting_fund(p, t) if fundmodel.is_fund_account(
+                    p.account) else None
+                key = (p.account, p.units.currency, fund)
+                posting_key.append(keys.setdefault(key, len(keys)))
+                numbers.append(p.units.number)
+            starts.append(len(numbers))
+    places = max([0] + [-n.as_tuple().exponent for n in numbers])
+    if places > MAX_PLACES or any(not n.is_finite() for n in numbers):
+        raise Unsummable("too many decimal places")
+    scaled = [int(n.scaleb(places)) for n in numbers]
+    rows = sum(len(g) for _, g, _ in parts)
+    if max([0] + [abs(x) for x in scaled]) * max(rows, 1) >= 2 ** 62:
+        raise Unsummable("sums beyond 64-bit integers")
+    offsets = np.cumsum([0] + [len(t) for t, _, _ in parts])
+    group = np.concatenate([g + o for (_, g, _), o in zip(parts, offsets.tolist())])
+    days = np.concatenate([d for _, _, d in parts]).astype(np.int64)
+    if not len(group):
+        return []
+    first_day = int(days.min())
+    span = int(days.max()) - first_day + 1
+    # Entries per (template, day): each template's postings count that many times.
+    pair, count = np.unique(group.astype(np.int64) * span + (days - first_day),
+                            return_counts=True)
+    pair_template, pair_day = pair // span, pair % span
+    starts_a = np.asarray(starts, dtype=np.int64)
+    width = (starts_a[1:] - starts_a[:-1])[pair_template]
+    which = np.repeat(np.arange(len(pair)), width)
+    within = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
+    posting = starts_a[pair_template][which] + within
+    value = count[which] * np.asarray(scaled, dtype=np.int64)[posting]
+    day_key = pair_day[which] * len(keys) + np.asarray(posting_key, dtype=np.int64)[posting]
+    order = np.argsort(day_key, kind="stable")
+    day_key = day_key[order]
+    at = np.flatnonzero(np.diff(day_key, prepend=-1))
+    sums = np.add.reduceat(value[order], at)
+    by_key = list(keys)
+    out: list = []
+    last_day = None
+    for k, total in zip(day_key[at].tolist(), sums.tolist(), strict=True):
+        day, key = divmod(k, len(keys))
+        if day != last_day:
+            date = datetime.date.fromordinal(first_day + day)
+            out.append(data.Transaction({"filename": filename, "lineno": 0}, date, "*", None,
+                                        "the day's imported entries, summed", data.EMPTY_SET,
+                                        data.EMPTY_SET, []))
+            last_day = day
+        account, currency, fund = by_key[key]
+        out[-1].postings.append(data.Posting(
+            account, Amount(Decimal(total).scaleb(-places), currency), None, None, None,
+            {"fund": fund} if fund else None))
+    return out
