@@ -26,6 +26,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from beancount.core import data
 from beancount.parser import parser
 from hypothesis import HealthCheck, given, settings
@@ -33,7 +34,7 @@ from hypothesis import strategies as st
 
 from importers import run
 from importers.pseudonym import Pseudonymiser
-from ledger import books, quick
+from ledger import books, quick, quick_columns
 from ledger import cache as load_cache
 from ledger import lock as period_lock
 from ledger.quick_columns import Changes
@@ -219,3 +220,55 @@ def test_the_text_written_is_what_the_check_reasoned_about(tmp_path):
                  for k in range(60)]
     _, changes = planned(gen, [export(tmp_path / "gen.csv", generated)])
     assert _written(changes, gen) == _reasoned(changes)
+
+
+GBP, EUR = "GBP", "EUR"
+BANK, PAYPAL_LEGAL, OFFICE = "c00", "c10", "c02"
+ALONE = {  # each refusal on its own, so no other check can catch it instead
+    "the balance assertion": [(datetime.date(2021, 3, 1), BANK, "", 1, 500, 0, GBP, 2)],
+    "the lock": [(datetime.date(2020, 1, 15), PAYPAL_LEGAL, "", 1, 500, 0, GBP, 2)],
+    "an account not yet open": [(datetime.date(2020, 3, 1), OFFICE, "", -1, 500, 0, GBP, 2)],
+    "a currency the account does not take": [
+        (datetime.date(2022, 6, 1), BANK, "", 1, 500, 0, EUR, 2)],
+    # The day's EUR in the bank sums to zero, but the bank still took EUR that day.
+    "a currency, in a day that sums to zero": [
+        (datetime.date(2022, 6, 1), BANK, "", 1, 500, 0, EUR, 2),
+        (datetime.date(2022, 6, 1), BANK, "", -1, 500, 0, EUR, 2)],
+    # Three alike spendings of 50.00 (one template) overdraw the case fund's 100.00.
+    "alike entries that overdraw together": [
+        (datetime.date(2021, 3, 1), PAYPAL_LEGAL, "case", -1, 5000, 0, GBP, 2)] * 3,
+    # The file's first row is the later one (one books file, two templates): each
+    # template stands for its own rows.
+    "rows out of date order": [
+        (datetime.date(2021, 12, 31), PAYPAL_LEGAL, "case", 1, 50_000, 0, GBP, 2),
+        (datetime.date(2021, 3, 1), PAYPAL_LEGAL, "case", -1, 15_000, 0, GBP, 2)],
+    "a fund closed": [(datetime.date(2021, 7, 1), PAYPAL_LEGAL, "spent", 1, 500, 0, GBP, 2)],
+}
+
+
+def test_each_refusal_alone_is_refused_by_both(tmp_path):
+    for k, (name, generated) in enumerate(ALONE.items()):
+        main = books_with_profile(tmp_path / str(k)).resolve()
+        result, changes = planned(main, [export(tmp_path / f"{k}.csv", generated)])
+        assert result.blocks, name
+        loaded = load_cache.real_load(main)
+        assert books.check_in_full(main, changes), name
+        assert not quick.proven_clean(main, changes, loaded), name
+
+
+def test_a_template_that_does_not_balance_is_refused(tmp_path):
+    """ledger.quick takes a group's template as the word for all its entries: one that
+    does not balance is refused, as the full load refuses the text."""
+    main = base.base_books(tmp_path / "books").resolve()
+    entry = ('2021-03-0{d} * "Someone" "gift"\n  fund: "general"\n'
+             "  Assets:PayPal  10.00 GBP\n  Income:Donations  -{n} GBP\n")
+    for n, clean in (("10.00", True), ("10.01", False)):
+        texts = [entry.format(d=d, n=n) for d in (1, 2)]
+        changes = books.appended(main, {base.TARGET: "\n".join(texts)})
+        known = quick_columns.Columnar(
+            "", texts[:1], np.zeros(2, dtype=np.int64),
+            np.array([datetime.date(2021, 3, d).toordinal() for d in (1, 2)]))
+        changes = Changes(changes, {base.TARGET: known})
+        loaded = load_cache.real_load(main)
+        assert (books.check_in_full(main, changes) == []) == clean
+        assert quick.proven_clean(main, changes, loaded) == clean
