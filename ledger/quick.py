@@ -56,8 +56,6 @@ INCLUDE_LINE = re.compile(r'^include "([^"\\]*)"$')
 NEW_KINDS = (data.Transaction, data.Open, data.Balance)
 VALIDATIONS = (validation.validate_open_close, validation.validate_active_accounts,
                validation.validate_currency_constraints, validation.validate_duplicate_balances)
-OWN_VALIDATIONS = (validation.validate_check_transaction_balances,
-                   validation.validate_data_types)
 
 
 class NotProven(Exception):
@@ -85,7 +83,7 @@ def _prove(main: Path, changes: Mapping[str, str], loaded) -> None:
     one_by_one = _booked(one_by_one, options)
     templates = [t for parsed, _, _ in columns for t in parsed]
     try:
-        summed = quick_columns.per_day(columns, os.path.normpath(main))
+        summed, balanced = quick_columns.per_day(columns, os.path.normpath(main))
     except quick_columns.Unsummable as e:
         raise NotProven(str(e)) from None
     new = one_by_one + summed
@@ -95,7 +93,7 @@ def _prove(main: Path, changes: Mapping[str, str], loaded) -> None:
     _pads(entries, new)
     by_date = sorted(new, key=data.entry_sortkey)
     _fund_rules(entries, by_date, options)
-    _validations(entries, by_date, options, one_by_one + templates)
+    _validations(entries, by_date, options, one_by_one, templates, balanced)
     _balances(entries, by_date, options)
 
 
@@ -249,10 +247,11 @@ def _funds(txn) -> set[str]:
             if fundmodel.is_fund_account(p.account)}
 
 
-def _validations(entries, new, options, own) -> None:
+def _validations(entries, new, options, own, templates=(), balanced=()) -> None:
     """beancount's validations: those over accounts and dates on `new` (the new entries,
     a day's columns as its sums), those of each entry on its own on `own` (the entries
-    parsed one by one and one entry of each group of alike ones)."""
+    parsed one by one) and on `templates` (one entry of each group of alike ones; the
+    balancing only where its postings do not sum to exactly zero: `balanced`)."""
     opens = [e for e in entries if isinstance(e, (data.Open, data.Close))]
     balances = [e for e in entries if isinstance(e, data.Balance)]
     merged = _merged(opens, new)
@@ -267,9 +266,10 @@ def _validations(entries, new, options, own) -> None:
         key = tuple((p.account, str(p.units), str(p.price)) for p in e.postings) \
             if isinstance(e, data.Transaction) else id(e)
         alike.setdefault(key, e)
-    for check in OWN_VALIDATIONS:
-        if check(list(alike.values()), options):
-            raise NotProven(check.__name__)
+    unsure = [t for t, zero in zip(templates, balanced, strict=True) if not zero]
+    if validation.validate_check_transaction_balances(list(alike.values()) + unsure, options) \
+            or validation.validate_data_types(list(alike.values()) + list(templates), options):
+        raise NotProven("an entry that does not balance, or a value of the wrong type")
 
 
 def _balances(entries, new, options) -> None:

@@ -65,53 +65,71 @@ class Changes(dict):
         self.known = known or {}
 
 
-def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]], filename: str) -> list:
+def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
+            filename: str) -> tuple[list, list[bool]]:
     """One Transaction per day holding, per (account, currency, fund), the sum of the
-    postings of every entry that day: `parts` are (templates as parsed, group, days).
+    postings of every entry that day: `parts` are (templates as parsed, group, days). And
+    per template whether its postings sum to exactly zero in each currency (then it
+    balances whatever the tolerance; ledger.quick leaves the others to beancount).
     Raises Unsummable where the sums could not be exact or stand for the entries."""
     if not parts:
-        return []
+        return [], []
     keys: dict[tuple, int] = {}
     posting_key, starts, numbers = [], [0], []
+    is_fund = fundmodel.is_fund_account
     for templates, _group, _days in parts:
         for t in templates:
-            if any(k in (t.meta or {}) for k in ONE_BY_ONE_META):
+            meta = t.meta or {}
+            if any(k in meta for k in ONE_BY_ONE_META):
                 raise Unsummable("an entry the fund rules read one by one")
+            default = meta.get("fund")
             for p in t.postings:
-                if p.cost is not None or p.price is not None or not isinstance(
-                        p.units.number, Decimal):
-                    raise Unsummable("a posting at a cost or price")
-                fund = fundmodel.posting_fund(p, t) if fundmodel.is_fund_account(
-                    p.account) else None
-                key = (p.account, p.units.currency, fund)
-                posting_key.append(keys.setdefault(key, len(keys)))
-                numbers.append(p.units.number)
+                units = p.units
+                if p.cost is not None or p.price is not None or type(units.number) is not Decimal:
+                    raise Unsummable("a posting at a cost or price, or without a number")
+                # the fund as ledger.funds.posting_fund reads it
+                fund = ((p.meta or {}).get("fund") or default) if is_fund(p.account) else None
+                key = (p.account, units.currency, fund)
+                got = keys.get(key)
+                if got is None:
+                    got = keys[key] = len(keys)
+                posting_key.append(got)
+                numbers.append(units.number)
             starts.append(len(numbers))
-    places = max([0] + [-n.as_tuple().exponent for n in numbers])
-    if places > MAX_PLACES or any(not n.is_finite() for n in numbers):
+    exponents = [n.as_tuple().exponent for n in numbers]
+    if any(not isinstance(e, int) for e in exponents):
+        raise Unsummable("a number that is not finite")
+    places = max([0] + [-e for e in exponents])
+    if places > MAX_PLACES:
         raise Unsummable("too many decimal places")
     scaled = [int(n.scaleb(places)) for n in numbers]
     rows = sum(len(g) for _, g, _ in parts)
     if max([0] + [abs(x) for x in scaled]) * max(rows, 1) >= 2 ** 62:
         raise Unsummable("sums beyond 64-bit integers")
+    currencies = {c: k for k, c in enumerate(sorted({c for _, c, _ in keys}))}
+    currency_of = np.asarray([currencies[c] for _, c, _ in keys], dtype=np.int64)
+    starts_a = np.asarray(starts, dtype=np.int64)
+    scaled_a = np.asarray(scaled, dtype=np.int64)
+    key_a = np.asarray(posting_key, dtype=np.int64)
+    balanced = _balanced(starts_a, scaled_a, currency_of[key_a] if len(key_a) else key_a,
+                         len(currencies))
     offsets = np.cumsum([0] + [len(t) for t, _, _ in parts])
     group = np.concatenate([g + o for (_, g, _), o in zip(parts, offsets.tolist())])
     days = np.concatenate([d for _, _, d in parts]).astype(np.int64)
     if not len(group):
-        return []
+        return [], balanced
     first_day = int(days.min())
     span = int(days.max()) - first_day + 1
     # Entries per (template, day): each template's postings count that many times.
     pair, count = np.unique(group.astype(np.int64) * span + (days - first_day),
                             return_counts=True)
     pair_template, pair_day = pair // span, pair % span
-    starts_a = np.asarray(starts, dtype=np.int64)
     width = (starts_a[1:] - starts_a[:-1])[pair_template]
     which = np.repeat(np.arange(len(pair)), width)
     within = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
     posting = starts_a[pair_template][which] + within
-    value = count[which] * np.asarray(scaled, dtype=np.int64)[posting]
-    day_key = pair_day[which] * len(keys) + np.asarray(posting_key, dtype=np.int64)[posting]
+    value = count[which] * scaled_a[posting]
+    day_key = pair_day[which] * len(keys) + key_a[posting]
     order = np.argsort(day_key, kind="stable")
     day_key = day_key[order]
     at = np.flatnonzero(np.diff(day_key, prepend=-1))
@@ -131,4 +149,21 @@ def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]], filename: str) -> 
         out[-1].postings.append(data.Posting(
             account, Amount(Decimal(total).scaleb(-places), currency), None, None, None,
             {"fund": fund} if fund else None))
-    return out
+    return out, balanced
+
+
+def _balanced(starts: np.ndarray, scaled: np.ndarray, currency: np.ndarray,
+              currencies: int) -> list[bool]:
+    """Per template (postings starts[t]..starts[t+1]-1): do its postings sum to exactly
+    zero in every currency?"""
+    templates = len(starts) - 1
+    if not len(scaled):
+        return [True] * templates
+    template = np.repeat(np.arange(templates), np.diff(starts))
+    key = template * currencies + currency
+    order = np.argsort(key, kind="stable")
+    at = np.flatnonzero(np.diff(key[order], prepend=-1))
+    residual = np.add.reduceat(scaled[order], at)
+    off = np.zeros(templates, dtype=bool)
+    off[template[order][at][residual != 0]] = True
+    return (~off).tolist()
