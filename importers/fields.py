@@ -23,6 +23,10 @@ from importers.table import Column, Table
 MAY_STATE = re.compile(r"[A-Z£€$¥]")  # what stated_currency() can find, in one character
 NUMBER = r"-?\d+(\.\d+)?"  # the plain form most exports use: read at once
 PLAIN = re.compile(NUMBER)
+# Thousands between commas, then a decimal point or none: "9,617.32", "-1,234". Only a
+# decimal point can mean "9,617.32"; a file whose amounts settle on a point reads "1,234"
+# as 1234. The grouping is numbers._style_re's (no leading 0 before a group).
+GROUPED_DOT = re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+(\.\d+)?")
 CODE = re.compile(r"[A-Z]{3}")
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
@@ -93,6 +97,10 @@ class Amounts:
                 if _plain_dot(v):  # "12.50" or "12": no need to look further
                     dot = dot or "." in v
                     continue
+                grouped = GROUPED_DOT.fullmatch(v)
+                if grouped is not None and grouped.group(1):  # "9,617.32": a point
+                    dot = True
+                    continue
                 got = numbers.split(v)
                 if got is not None:
                     bodies.append(got[1])
@@ -113,6 +121,9 @@ class Amounts:
         plain = _plain_dot(text) if self.settled != "." else _plain(text)
         if plain and (self.settled != "," or "." not in text):
             return Decimal(text)
+        if (self.settled == "." or (self.decimal == "." and self.thousands in (None, ","))) \
+                and GROUPED_DOT.fullmatch(text):  # what numbers.parse makes of it, sooner
+            return Decimal(text.replace(",", ""))
         try:
             return numbers.parse(text, self.decimal, self.thousands, self.settled)
         except numbers.AmountError as e:

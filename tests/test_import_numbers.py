@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from importers import numbers
 
@@ -168,3 +170,31 @@ def test_settle_finds_the_files_mark_and_its_first_clash(bodies, expected):
 ])
 def test_stated_currency(text, expected):
     assert numbers.stated_currency(text) == expected
+
+
+# The importer reads "9,617.32" without numbers.parse (importers.fields.GROUPED_DOT): the
+# same Decimal, to the same places, as numbers.parse gives, or the same refusal.
+grouped = st.builds(
+    lambda sign, lead, groups, places: f"{sign}{lead}{''.join(',' + g for g in groups)}"
+    + (f".{places}" if places else ""),
+    st.sampled_from(("", "-", "+")), st.sampled_from(("1", "9", "12", "999", "0", "01")),
+    st.lists(st.sampled_from(("000", "123", "999", "12", "1234")), min_size=1, max_size=3),
+    st.sampled_from(("", "5", "50", "505", "0")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(grouped, st.sampled_from(((".", None, ""), (".", ",", ""), (".", "'", ""),
+                                 (",", None, ""), (",", ".", ""), ("", None, "."),
+                                 ("", None, ","), ("", None, ""))))
+def test_grouped_amounts_read_as_numbers_parse_reads_them(text, style):
+    from importers import fields
+
+    decimal, thousands, settled = style
+    reader = fields.Amounts.__new__(fields.Amounts)
+    reader.decimal, reader.thousands, reader.settled = decimal, thousands, settled
+    try:
+        expected = numbers.parse(text, decimal, thousands, settled)
+    except numbers.AmountError as e:
+        expected = str(e)
+    got = reader.read(text)
+    assert (got, str(got)) == (expected, str(expected))
