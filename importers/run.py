@@ -22,7 +22,7 @@ from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
-from importers.txn import Block, Ordered, Post, Txn
+from importers.txn import Block, Ordered, Post, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds, options
 from ledger.quick_columns import Changes
@@ -65,8 +65,7 @@ class Result:
         if self.accounts_text is not None and exists:
             whole[ACCOUNTS] = self.accounts_text
         # The books check reads the new entries from their columns, not their text.
-        return Changes(whole, {rel: entries.columnar()
-                               for rel, (_, entries) in self.parts.items()})
+        return Changes(whole, columnar(self.blocks, self.new), set(self.parts))
 
     @property
     def added(self) -> int:

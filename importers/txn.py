@@ -129,28 +129,29 @@ class Ordered:
                 out[j] = x
         return out
 
-    def columnar(self) -> Columnar:
-        """These entries as the books check takes them (ledger.quick_columns): each
-        block's entries grouped by their amounts (one postings text and one fund each:
-        importers.columns groups amounts within a rule and campaign), one written entry
-        per group, and the Txns as text."""
-        templates: list[str] = []
-        groups, days = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-        for block, kept in self.pieces:
-            if not len(kept):
-                continue
-            money = block.money[kept]
-            distinct, first = np.unique(money, return_index=True)
-            groups.append(np.searchsorted(distinct, money) + len(templates))
-            templates += block.render(kept[first])
-            days.append(block.days[kept])
-        return Columnar("\n".join(render(t) for t in self.txns), templates,
-                        np.concatenate(groups), np.concatenate(days))
-
     def chunks(self, size: int = 2000):
         """The text in pieces whose concatenation is the entries joined by blank lines."""
         for start in range(0, len(self), size):
             yield ("\n" if start else "") + "\n".join(self.slice(start, start + size))
+
+
+def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columnar:
+    """An import's new entries as the books check takes them (ledger.quick_columns): each
+    block's kept entries grouped by their amounts (one postings text and one fund each:
+    importers.columns groups amounts within a rule and campaign), one written entry per
+    group, whatever books file (year) its entries go to; and the Txns as text."""
+    templates: list[str] = []
+    groups, days = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for block, kept in blocks:
+        if not len(kept):
+            continue
+        money = block.money[kept]
+        distinct, first = np.unique(money, return_index=True)
+        groups.append(np.searchsorted(distinct, money) + len(templates))
+        templates += block.render(kept[first])
+        days.append(block.days[kept])
+    return Columnar("\n".join(render(t) for t in txns), templates, np.concatenate(groups),
+                    np.concatenate(days))
 
 
 @dataclass

@@ -101,7 +101,8 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
     """The new entries parsed one by one, and those an importer gave as columns:
     (templates as parsed, group, days) per books file."""
     folder = main.parent
-    known = getattr(changes, "known", {})
+    given = getattr(changes, "columns", None)
+    covers = getattr(changes, "covers", frozenset()) if given is not None else frozenset()
     new: list = []
     columns: list = []
     for rel, text in changes.items():
@@ -112,16 +113,9 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
             continue
         if "push" in old and re.search(r"^push", old, re.MULTILINE):
             raise NotProven("a pushtag or pushmeta may still be open at the end of the file")
-        if rel in known and text.startswith(old):
-            given = known[rel]
-            new += _parse(given.others, path, 1)
-            # beancount's parser gives entries in date order: back to the templates' order.
-            parsed = sorted(_parse("\n".join(given.templates), path, 1),
-                            key=lambda e: e.meta["lineno"])
-            if len(parsed) != len(given.templates) or not all(
-                    isinstance(t, data.Transaction) for t in parsed):
-                raise NotProven("a template is not one transaction")
-            columns.append((parsed, given.group, given.days))
+        if rel in covers:
+            if not text.startswith(old):
+                raise NotProven(f"{rel} rewritten")
         elif text.startswith(old):
             new += _parse(text[len(old):], path, old.count("\n") + 1)
         else:  # a file rewritten (the import's accounts file): only Opens may be added
@@ -132,6 +126,16 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
                     not kept <= {_open_key(e) for e in after}:
                 raise NotProven(f"{rel} changed other than by opening accounts")
             new += [e for e in after if _open_key(e) not in kept]
+    if given is not None and covers:
+        where = folder / min(covers)
+        new += _parse(given.others, where, 1)
+        # beancount's parser gives entries in date order: back to the templates' order.
+        parsed = sorted(_parse("\n".join(given.templates), where, 1),
+                        key=lambda e: e.meta["lineno"])
+        if len(parsed) != len(given.templates) or not all(
+                isinstance(t, data.Transaction) for t in parsed):
+            raise NotProven("a template is not one transaction")
+        columns.append((parsed, given.group, given.days))
     return new, columns
 
 

@@ -43,7 +43,7 @@ class Unsummable(Exception):
 
 @dataclass
 class Columnar:
-    """The entries an import appends to one books file (all of them, none other):
+    """The entries an import appends to the books (all of them, none other):
     `others`, the text of those it made one by one (joined by blank lines); and the rest
     as groups, `templates[g]` the whole text of one entry of group g as written, and for
     each of those entries its group (`group`) and its date as a day number (`days`,
@@ -58,11 +58,14 @@ class Columnar:
 
 class Changes(dict):
     """Whole-file contents of the books after an import (what ledger.books.apply takes),
-    with `known`: books path -> the Columnar of exactly the entries appended to it."""
+    with `columns`, the entries appended to the books files `covers` (exactly those
+    entries, over those files together; the files' own order and split do not matter to
+    the checks)."""
 
-    def __init__(self, files, known: dict[str, Columnar] | None = None):
+    def __init__(self, files, columns: Columnar | None = None,
+                 covers: set[str] | frozenset[str] = frozenset()):
         super().__init__(files)
-        self.known = known or {}
+        self.columns, self.covers = columns, covers
 
 
 def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],

@@ -133,7 +133,7 @@ def export(path: Path, generated: list) -> Path:
 def planned(main: Path, files: list[Path]) -> tuple[run.Result, Changes]:
     result = run.plan(main, [str(f) for f in files], "", Pseudonymiser(b"test-key"))
     changes = result.changes(main)
-    assert isinstance(changes, Changes) and changes.known
+    assert isinstance(changes, Changes) and changes.columns is not None and changes.covers
     return result, changes
 
 
@@ -171,7 +171,7 @@ def test_a_days_sum_decides_an_overdraft(tmp_path):
 def _written(changes: Changes, main: Path) -> Counter:
     """Each entry the appended text parses to: (date, postings, fund)."""
     out: Counter = Counter()
-    for rel in changes.known:
+    for rel in changes.covers:
         path = main.parent / rel
         old = path.read_text(encoding="utf-8") if path.exists() else ""
         parsed, errors, _ = parser.parse_string(changes[rel][len(old):])
@@ -190,17 +190,16 @@ def _shape(entry) -> tuple:
 def _reasoned(changes: Changes) -> Counter:
     """The entries ledger.quick reasons about: each group's template on each of its
     entries' days, and the others as parsed."""
-    out: Counter = Counter()
-    for appended in changes.known.values():
-        others, _, _ = parser.parse_string(appended.others)
-        out.update(_shape(e) for e in others)
-        templates = []
-        for text in appended.templates:
-            parsed, errors, _ = parser.parse_string(text)
-            assert errors == [] and len(parsed) == 1
-            templates.append(parsed[0])
-        for g, day in zip(appended.group.tolist(), appended.days.tolist(), strict=True):
-            out[(datetime.date.fromordinal(day), *_shape(templates[g])[1:])] += 1
+    given = changes.columns
+    others, _, _ = parser.parse_string(given.others)
+    out: Counter = Counter(_shape(e) for e in others)
+    templates = []
+    for text in given.templates:
+        parsed, errors, _ = parser.parse_string(text)
+        assert errors == [] and len(parsed) == 1
+        templates.append(parsed[0])
+    for g, day in zip(given.group.tolist(), given.days.tolist(), strict=True):
+        out[(datetime.date.fromordinal(day), *_shape(templates[g])[1:])] += 1
     return out
 
 
@@ -212,7 +211,7 @@ def test_the_text_written_is_what_the_check_reasoned_about(tmp_path):
              "enthuse.csv", "opencollective.csv", "solicitors.csv", "paypal_us.csv"]
     files = [shutil.copy(FIXTURES / n, tmp_path / n) for n in names]
     result, changes = planned(main, files)
-    assert result.blocks and any(len(g.group) for g in changes.known.values())
+    assert result.blocks and len(changes.columns.group)
     assert _written(changes, main) == _reasoned(changes)
     gen = books_with_profile(tmp_path / "gen").resolve()
     generated = [(DAYS[k % len(DAYS)], f"c{k % 2}{k % 4}", FUNDS[k % len(FUNDS)],
@@ -268,7 +267,30 @@ def test_a_template_that_does_not_balance_is_refused(tmp_path):
         known = quick_columns.Columnar(
             "", texts[:1], np.zeros(2, dtype=np.int64),
             np.array([datetime.date(2021, 3, d).toordinal() for d in (1, 2)]))
-        changes = Changes(changes, {base.TARGET: known})
+        changes = Changes(changes, known, {base.TARGET})
         loaded = load_cache.real_load(main)
         assert (books.check_in_full(main, changes) == []) == clean
         assert quick.proven_clean(main, changes, loaded) == clean
+
+
+def test_a_covered_file_rewritten_is_not_taken_as_an_append(tmp_path):
+    """Columns vouch for what is appended to a file, never for what a rewrite drops. The
+    file holds a gift of 50.00 to the case fund; new columns spend 120.00 of the fund's
+    150.00. Appended, that is clean; with the file rewritten to hold only the spending,
+    the fund is overspent, and the quick check must refuse it as the full load does."""
+    main = base.base_books(tmp_path / "books").resolve()
+    gift = ('2021-02-01 * "Someone" "gift"\n  fund: "case"\n'
+            "  Assets:PayPal  50.00 GBP\n  Income:Donations  -50.00 GBP\n")
+    books.apply(main, books.appended(main, {base.TARGET: gift}))
+    spend = ('2021-03-01 * "Solicitors" "Advice"\n  fund: "case"\n'
+             "  Assets:PayPal  -120.00 GBP\n  Expenses:Legal  120.00 GBP\n")
+    day = np.array([datetime.date(2021, 3, 1).toordinal()])
+    given = quick_columns.Columnar("", [spend], np.zeros(1, dtype=np.int64), day)
+    loaded = load_cache.real_load(main)
+    assert loaded[1] == []
+    appended = Changes(books.appended(main, {base.TARGET: spend}), given, {base.TARGET})
+    assert books.check_in_full(main, appended) == []
+    assert quick.proven_clean(main, appended, loaded)
+    rewritten = Changes({base.TARGET: spend}, given, {base.TARGET})
+    assert any("overspent" in line for line in books.check_in_full(main, rewritten))
+    assert not quick.proven_clean(main, rewritten, loaded)
