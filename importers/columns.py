@@ -160,7 +160,7 @@ class Columns:
         rows = d.numbers[at]
         lead_of = _group(when, head_of)
         leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
-        return Block(ids=ids, rows=rows, dates=dates,
+        return Block(ids=ids, rows=rows, dates=dates, context=ctx_key,
                      days=_per_code(when, dates, datetime.date.toordinal, np.int64),
                      years=_per_code(when, dates, lambda x: x.year, np.int64),
                      money=money, incomes=[a[1] for a in amounts],

@@ -81,7 +81,6 @@ def _prove(main: Path, changes: Mapping[str, str], loaded) -> None:
         raise NotProven("books in error, or a plugin this check does not know")
     one_by_one, columns = _new_entries(main, changes, entries)
     one_by_one = _booked(one_by_one, options)
-    templates = [t for parsed, _, _ in columns for t in parsed]
     try:
         summed, balanced = quick_columns.per_day(columns, os.path.normpath(main))
     except quick_columns.Unsummable as e:
@@ -93,6 +92,7 @@ def _prove(main: Path, changes: Mapping[str, str], loaded) -> None:
     _pads(entries, new)
     by_date = sorted(new, key=data.entry_sortkey)
     _fund_rules(entries, by_date, options)
+    templates = [parsed for parsed, _, _ in columns]
     _validations(entries, by_date, options, one_by_one, templates, balanced)
     _balances(entries, by_date, options)
 
@@ -129,12 +129,12 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
     if given is not None and covers:
         where = folder / min(covers)
         new += _parse(given.others, where, 1)
-        # beancount's parser gives entries in date order: back to the templates' order.
-        parsed = sorted(_parse("\n".join(given.templates), where, 1),
-                        key=lambda e: e.meta["lineno"])
-        if len(parsed) != len(given.templates) or not all(
-                isinstance(t, data.Transaction) for t in parsed):
-            raise NotProven("a template is not one transaction")
+        try:
+            # beancount's parser gives entries in date order: back to the text's order.
+            parsed = quick_columns.templates_parsed(given.templates, lambda text: sorted(
+                _parse(text, where, 1), key=lambda e: e.meta["lineno"]))
+        except quick_columns.Unsummable as e:
+            raise NotProven(str(e)) from None
         columns.append((parsed, given.group, given.days))
     return new, columns
 
@@ -254,8 +254,10 @@ def _funds(txn) -> set[str]:
 def _validations(entries, new, options, own, templates=(), balanced=()) -> None:
     """beancount's validations: those over accounts and dates on `new` (the new entries,
     a day's columns as its sums), those of each entry on its own on `own` (the entries
-    parsed one by one) and on `templates` (one entry of each group of alike ones; the
-    balancing only where its postings do not sum to exactly zero: `balanced`)."""
+    parsed one by one) and on `templates` (quick_columns.Templates: one entry of each
+    group of alike ones): the balancing where its postings do not sum to exactly zero
+    (`balanced`, over all of them in order), the data types on each frame the templates
+    were read from (they differ only in Decimal numbers)."""
     opens = [e for e in entries if isinstance(e, (data.Open, data.Close))]
     balances = [e for e in entries if isinstance(e, data.Balance)]
     merged = _merged(opens, new)
@@ -270,9 +272,12 @@ def _validations(entries, new, options, own, templates=(), balanced=()) -> None:
         key = tuple((p.account, str(p.units), str(p.price)) for p in e.postings) \
             if isinstance(e, data.Transaction) else id(e)
         alike.setdefault(key, e)
-    unsure = [t for t, zero in zip(templates, balanced, strict=True) if not zero]
+    every = [(group, k) for group in templates for k in range(len(group))]
+    unsure = [group.entry(k) for (group, k), zero in zip(every, balanced, strict=True)
+              if not zero]
+    frames = [f for group in templates for f in group.frames]
     if validation.validate_check_transaction_balances(list(alike.values()) + unsure, options) \
-            or validation.validate_data_types(list(alike.values()) + list(templates), options):
+            or validation.validate_data_types(list(alike.values()) + frames, options):
         raise NotProven("an entry that does not balance, or a value of the wrong type")
 
 

@@ -22,6 +22,8 @@ entry per group instead of every entry, and checks
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +37,12 @@ from ledger import funds as fundmodel
 # decides (closing.donated_under_terms looks at one entry's payee and `leftover:`).
 ONE_BY_ONE_META = ("leftover",)
 MAX_PLACES = 12  # more decimal places than this: not summed here (the full load decides)
+
+
+# A posting line as importers write it: indent, account, a number as beancount's grammar
+# reads it (no sign but a leading minus, no exponent, no thousands commas), currency.
+POSTING = re.compile(r"^(  [A-Z][^\s;\"]* +)(-?[0-9]+(?:\.[0-9]+)?)( [A-Z][A-Z0-9'._-]*)$",
+                     re.MULTILINE)
 
 
 class Unsummable(Exception):
@@ -68,36 +76,90 @@ class Changes(dict):
         self.columns, self.covers = columns, covers
 
 
+@dataclass
+class Templates:
+    """Templates as beancount reads them: template k is frames[frame_of[k]] with the
+    numbers numbers[k], one per posting (entry(k) makes it)."""
+
+    frames: list
+    frame_of: list[int]
+    numbers: list[list[Decimal]]
+
+    def __len__(self) -> int:
+        return len(self.frame_of)
+
+    def entry(self, k: int):
+        t = self.frames[self.frame_of[k]]
+        return t._replace(postings=[p._replace(units=Amount(n, p.units.currency))
+                                    for p, n in zip(t.postings, self.numbers[k], strict=True)])
+
+
+def templates_parsed(texts: list[str], parse: Callable[[str], list]) -> Templates:
+    """The templates as beancount reads them (their distinct frames parsed).
+
+    Templates alike but for their postings' numbers (one rule and campaign: importers.txn
+    columnar) share a frame, the text with every number written 0: beancount parses each
+    frame once (`parse`: text -> entries in text order), and each template is its frame's
+    transaction with its own numbers, read as beancount's grammar reads them (Decimal of
+    the digits, the minus included). A frame whose postings are not exactly the posting
+    lines found in its text (a line inside a string, say) raises Unsummable."""
+    frames: dict[str, int] = {}
+    frame_of: list[int] = []
+    numbers_of: list[list[str]] = []
+    for text in texts:
+        numbers: list[str] = []
+
+        def zero(m: re.Match, numbers=numbers) -> str:
+            numbers.append(m.group(2))
+            return f"{m.group(1)}0{m.group(3)}"
+
+        frame = POSTING.sub(zero, text)
+        frame_of.append(frames.setdefault(frame, len(frames)))
+        numbers_of.append(numbers)
+    parsed = parse("\n".join(frames))
+    if len(parsed) != len(frames) or not all(isinstance(t, data.Transaction) for t in parsed):
+        raise Unsummable("a template is not one transaction")
+    lines = [[m.group(1).strip() for m in POSTING.finditer(f)] for f in frames]
+    for t, accounts in zip(parsed, lines, strict=True):
+        if [p.account for p in t.postings] != accounts or any(
+                p.units is None or p.units.number != 0 or p.cost or p.price or p.flag
+                for p in t.postings):
+            raise Unsummable("a template's postings are not its posting lines")
+    return Templates(parsed, frame_of, [[Decimal(n) for n in ns] for ns in numbers_of])
+
+
 def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
             filename: str) -> tuple[list, list[bool]]:
     """One Transaction per day holding, per (account, currency, fund), the sum of the
-    postings of every entry that day: `parts` are (templates as parsed, group, days). And
+    postings of every entry that day: `parts` are (Templates, group, days). And
     per template whether its postings sum to exactly zero in each currency (then it
     balances whatever the tolerance; ledger.quick leaves the others to beancount).
     Raises Unsummable where the sums could not be exact or stand for the entries."""
     if not parts:
         return [], []
     keys: dict[tuple, int] = {}
-    posting_key, starts, numbers = [], [0], []
+    posting_key: list[int] = []
+    numbers: list[Decimal] = []
+    starts = [0]
     is_fund = fundmodel.is_fund_account
     for templates, _group, _days in parts:
-        for t in templates:
+        frame_keys = []
+        for t in templates.frames:
             meta = t.meta or {}
             if any(k in meta for k in ONE_BY_ONE_META):
                 raise Unsummable("an entry the fund rules read one by one")
             default = meta.get("fund")
+            ids = []
             for p in t.postings:
-                units = p.units
-                if p.cost is not None or p.price is not None or type(units.number) is not Decimal:
-                    raise Unsummable("a posting at a cost or price, or without a number")
+                if p.cost is not None or p.price is not None:
+                    raise Unsummable("a posting at a cost or price")
                 # the fund as ledger.funds.posting_fund reads it
                 fund = ((p.meta or {}).get("fund") or default) if is_fund(p.account) else None
-                key = (p.account, units.currency, fund)
-                got = keys.get(key)
-                if got is None:
-                    got = keys[key] = len(keys)
-                posting_key.append(got)
-                numbers.append(units.number)
+                ids.append(keys.setdefault((p.account, p.units.currency, fund), len(keys)))
+            frame_keys.append(ids)
+        for f, ns in zip(templates.frame_of, templates.numbers, strict=True):
+            posting_key += frame_keys[f]
+            numbers += ns
             starts.append(len(numbers))
     exponents = [n.as_tuple().exponent for n in numbers]
     if any(not isinstance(e, int) for e in exponents):

@@ -294,3 +294,35 @@ def test_a_covered_file_rewritten_is_not_taken_as_an_append(tmp_path):
     rewritten = Changes({base.TARGET: spend}, given, {base.TARGET})
     assert any("overspent" in line for line in books.check_in_full(main, rewritten))
     assert not quick.proven_clean(main, rewritten, loaded)
+
+
+def test_a_posting_line_inside_a_string_is_not_read_as_a_posting(tmp_path):
+    """Templates alike but for their numbers are parsed once (a frame); a line shaped like
+    a posting inside a narration is no posting. The check must not read its number as
+    one: it leaves such a template to the full load, which takes the books as they are."""
+    main = base.base_books(tmp_path / "books").resolve()
+    texts = [f'2021-03-0{d} * "Someone" "gift\n  Assets:Bank  500.00 GBP\nthanks"\n'
+             f'  fund: "general"\n  Assets:PayPal  {n} GBP\n  Income:Donations  -{n} GBP\n'
+             for d, n in ((1, "10.00"), (2, "12.00"))]
+    changes = books.appended(main, {base.TARGET: "\n".join(texts)})
+    known = quick_columns.Columnar(
+        "", texts, np.arange(2),
+        np.array([datetime.date(2021, 3, d).toordinal() for d in (1, 2)]))
+    changes = Changes(changes, known, {base.TARGET})
+    loaded = load_cache.real_load(main)
+    assert books.check_in_full(main, changes) == []
+    assert not quick.proven_clean(main, changes, loaded)
+
+
+def test_templates_of_two_rules_keep_their_own_postings(tmp_path):
+    """A gift to the bank after its balance assertion, then (earlier in the year before,
+    later in the file) a payment from PayPal: clean, and proven so. Read the other way
+    round (each template with the other's postings) the bank would move before its
+    assertion."""
+    main = books_with_profile(tmp_path / "books").resolve()
+    generated = [(datetime.date(2022, 6, 1), BANK, "", 1, 50_000, 0, GBP, 2),
+                 (datetime.date(2021, 3, 1), PAYPAL_LEGAL, "", -1, 15_000, 0, GBP, 2)]
+    _result, changes = planned(main, [export(tmp_path / "gen.csv", generated)])
+    loaded = load_cache.real_load(main)
+    assert books.check_in_full(main, changes) == []
+    assert quick.proven_clean(main, changes, loaded)
