@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -198,3 +199,25 @@ def test_grouped_amounts_read_as_numbers_parse_reads_them(text, style):
         expected = str(e)
     got = reader.read(text)
     assert (got, str(got)) == (expected, str(expected))
+
+
+cells = st.one_of(grouped, st.from_regex(r"-?[0-9]{1,5}(\.[0-9]{1,4})?", fullmatch=True),
+                  st.sampled_from(("", "1.234", "١٢.٥٠", "١.٢٣٤", "(12.50)", "£5", "1 234,50",
+                                   "12,50", "x", "-0.00", "0012.5")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cells, max_size=8),
+       st.sampled_from(((".", None, ""), (".", ",", ""), (",", None, ""), (",", ".", ""),
+                        ("", None, "."), ("", None, ","), ("", None, ""))))
+def test_a_column_read_at_once_reads_as_each_value_alone(values, style):
+    """Amounts.read_all finds the common layouts in C over the whole column: each value
+    comes out as read() makes it alone (the same Decimal to the same places, or the same
+    words), None where empty."""
+    from importers import fields
+
+    reader = fields.Amounts.__new__(fields.Amounts)
+    reader.decimal, reader.thousands, reader.settled = style
+    got = reader.read_all(values, np.ones(len(values), dtype=bool))
+    expected = [reader.read(v) if v else None for v in values]
+    assert [(x, str(x)) for x in got] == [(x, str(x)) for x in expected]
