@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 from beancount.core import data, getters
 from beancount.core.number import MISSING
 from beancount.ops import balance as balance_op
@@ -272,9 +273,10 @@ def _validations(entries, new, options, own, templates=(), balanced=()) -> None:
         key = tuple((p.account, str(p.units), str(p.price)) for p in e.postings) \
             if isinstance(e, data.Transaction) else id(e)
         alike.setdefault(key, e)
-    every = [(group, k) for group in templates for k in range(len(group))]
-    unsure = [group.entry(k) for (group, k), zero in zip(every, balanced, strict=True)
-              if not zero]
+    zero, at, unsure = np.asarray(balanced, dtype=bool), 0, []
+    for group in templates:
+        unsure += [group.entry(k) for k in np.flatnonzero(~zero[at:at + len(group)]).tolist()]
+        at += len(group)
     frames = [f for group in templates for f in group.frames]
     if validation.validate_check_transaction_balances(list(alike.values()) + unsure, options) \
             or validation.validate_data_types(list(alike.values()) + frames, options):

@@ -79,18 +79,18 @@ class Changes(dict):
 @dataclass
 class Templates:
     """Templates as beancount reads them: template k is frames[frame_of[k]] with the
-    numbers numbers[k], one per posting (entry(k) makes it)."""
+    numbers numbers[k], one per posting, as written (entry(k) makes it)."""
 
     frames: list
     frame_of: list[int]
-    numbers: list[list[Decimal]]
+    numbers: list[list[str]]
 
     def __len__(self) -> int:
         return len(self.frame_of)
 
     def entry(self, k: int):
         t = self.frames[self.frame_of[k]]
-        return t._replace(postings=[p._replace(units=Amount(n, p.units.currency))
+        return t._replace(postings=[p._replace(units=Amount(Decimal(n), p.units.currency))
                                     for p, n in zip(t.postings, self.numbers[k], strict=True)])
 
 
@@ -101,21 +101,23 @@ def templates_parsed(texts: list[str], parse: Callable[[str], list]) -> Template
     columnar) share a frame, the text with every number written 0: beancount parses each
     frame once (`parse`: text -> entries in text order), and each template is its frame's
     transaction with its own numbers, read as beancount's grammar reads them (Decimal of
-    the digits, the minus included). A frame whose postings are not exactly the posting
-    lines found in its text (a line inside a string, say) raises Unsummable."""
+    the digits, the minus included). A template whose posting lines do not end it, or a
+    frame whose postings are not exactly the posting lines found in its text (a line
+    inside a string, say), raises Unsummable."""
     frames: dict[str, int] = {}
     frame_of: list[int] = []
     numbers_of: list[list[str]] = []
+    find = POSTING.findall
     for text in texts:
-        numbers: list[str] = []
-
-        def zero(m: re.Match, numbers=numbers) -> str:
-            numbers.append(m.group(2))
-            return f"{m.group(1)}0{m.group(3)}"
-
-        frame = POSTING.sub(zero, text)
+        found = find(text)
+        # The posting lines end the text (importers write them last); the frame is the
+        # text before them and each line with its number written 0.
+        tail = "".join(f"{a}{n}{c}\n" for a, n, c in found)
+        if not text.endswith(tail):
+            raise Unsummable("a template whose posting lines do not end it")
+        frame = text[:len(text) - len(tail)] + "".join(f"{a}0{c}\n" for a, _, c in found)
         frame_of.append(frames.setdefault(frame, len(frames)))
-        numbers_of.append(numbers)
+        numbers_of.append([n for _, n, _ in found])
     parsed = parse("\n".join(frames))
     if len(parsed) != len(frames) or not all(isinstance(t, data.Transaction) for t in parsed):
         raise Unsummable("a template is not one transaction")
@@ -125,7 +127,7 @@ def templates_parsed(texts: list[str], parse: Callable[[str], list]) -> Template
                 p.units is None or p.units.number != 0 or p.cost or p.price or p.flag
                 for p in t.postings):
             raise Unsummable("a template's postings are not its posting lines")
-    return Templates(parsed, frame_of, [[Decimal(n) for n in ns] for ns in numbers_of])
+    return Templates(parsed, frame_of, numbers_of)
 
 
 def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
@@ -139,7 +141,7 @@ def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
         return [], []
     keys: dict[tuple, int] = {}
     posting_key: list[int] = []
-    numbers: list[Decimal] = []
+    numbers: list[str] = []
     starts = [0]
     is_fund = fundmodel.is_fund_account
     for templates, _group, _days in parts:
@@ -161,13 +163,13 @@ def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
             posting_key += frame_keys[f]
             numbers += ns
             starts.append(len(numbers))
-    exponents = [n.as_tuple().exponent for n in numbers]
-    if any(not isinstance(e, int) for e in exponents):
-        raise Unsummable("a number that is not finite")
-    places = max([0] + [-e for e in exponents])
+    # The numbers as written (POSTING's digits): as integers of the smallest unit any has.
+    decimals = [len(n) - n.find(".") - 1 if "." in n else 0 for n in numbers]
+    places = max([0, *decimals])
     if places > MAX_PLACES:
         raise Unsummable("too many decimal places")
-    scaled = [int(n.scaleb(places)) for n in numbers]
+    scaled = [int(n.replace(".", "")) * 10 ** (places - d)
+              for n, d in zip(numbers, decimals, strict=True)]
     rows = sum(len(g) for _, g, _ in parts)
     if max([0] + [abs(x) for x in scaled]) * max(rows, 1) >= 2 ** 62:
         raise Unsummable("sums beyond 64-bit integers")
