@@ -1,0 +1,84 @@
+"""What is unclassified is said wherever the treasurer looks: `fundledger check` and
+`fundledger funds` warn of it on stderr, the Fava Funds page's note holds the same words
+(computed in this process by reports.fava_ext.warm); an account whose suspense nets to
+nothing is not listed, but its entries still count. Figures worked by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from beancount import loader
+from conftest import run_cli
+
+from ledger import unclassified
+from reports.fava_ext import warm
+
+BOOKS = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2019-01-01 open Assets:Bank GBP
+2019-01-01 open Income:Donations GBP
+2019-01-01 open Income:Unclassified GBP
+2019-01-01 open Expenses:Unclassified GBP
+2019-01-01 custom "fund" "general" "unrestricted"
+2019-02-01 * "Donor" "Gift"
+  fund: "general"
+  Assets:Bank  100.00 GBP
+  Income:Donations  -100.00 GBP
+2019-03-01 * "Unclaimed row"
+  fund: "general"
+  Expenses:Unclassified  1234.50 GBP
+  Assets:Bank  -1234.50 GBP
+2019-03-02 * "Unclaimed row"
+  fund: "general"
+  Assets:Bank  1200.00 GBP
+  Income:Unclassified  -1200.00 GBP
+2019-03-03 * "Unclaimed row, paid back"
+  fund: "general"
+  Income:Unclassified  30.00 GBP
+  Assets:Bank  -30.00 GBP
+2019-12-31 * "Unclaimed row, the last"
+  fund: "general"
+  Expenses:Unclassified  0.50 GBP
+  Assets:Bank  -0.50 GBP
+"""
+# Expenses:Unclassified 1234.50 + 0.50 = 1235.00; Income:Unclassified -1200.00 + 30.00 =
+# -1170.00; four entries.
+WORDS = ("4 entries unclassified (Expenses:Unclassified 1,235.00 GBP, Income:Unclassified "
+         "-1,170.00 GBP): add rules to the books (custom \"fundledger-rule\"; see "
+         "docs/importing.md) and import again, or recategorise them by hand")
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("suspense")
+    (folder / "main.beancount").write_text(BOOKS)
+    return folder
+
+
+def test_the_words_of_the_check(books):
+    entries, errors, options = loader.load_file(str(books / "main.beancount"))
+    assert errors == []
+    found = unclassified.find(entries)
+    assert found.entries == 4
+    assert found.text() == WORDS
+    # The Fava Funds page's note, as served.
+    assert warm.funds_page(entries, options).unclassified == WORDS
+
+
+def test_an_account_netting_to_nothing_is_not_listed_but_its_entries_count():
+    text = BOOKS.replace("Assets:Bank  1200.00 GBP\n  Income:Unclassified  -1200.00",
+                         "Assets:Bank  30.00 GBP\n  Income:Unclassified  -30.00")
+    entries, _errors, _options = loader.load_string(text)
+    found = unclassified.find(entries)
+    assert found.totals["Income:Unclassified"] == {"GBP": Decimal("0.00")}
+    assert found.text().startswith(
+        "4 entries unclassified (Expenses:Unclassified 1,235.00 GBP): add rules")
+
+
+@pytest.mark.parametrize("command", ["check", "funds"])
+def test_the_cli_warns(books, command):
+    result = run_cli(command, "--books", books)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {WORDS}\n" in result.stderr, result.stderr
