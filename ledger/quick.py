@@ -99,8 +99,8 @@ def _prove(main: Path, changes: Mapping[str, str], loaded) -> None:
 
 
 def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list, list]:
-    """The new entries parsed one by one, and those an importer gave as columns:
-    (templates as parsed, group, days) per books file."""
+    """The new entries parsed one by one, and those an importer gave as columns for the
+    files they cover, as [(quick_columns.Templates, group, days)]."""
     folder = main.parent
     given = getattr(changes, "columns", None)
     covers = getattr(changes, "covers", frozenset()) if given is not None else frozenset()
