@@ -15,7 +15,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from importers.parse import Parsed
+from importers.parse import ZERO, Parsed
 from importers.profile import NARRATION
 from importers.txn import Block, _num, _q, _value
 
@@ -122,11 +122,15 @@ class Columns:
 
         money = _group(ctx_key, *(codes(k) for k in ("currency", "gross", "net",
                                                      *(f"fee{k}" for k in range(len(p.fees))))))
-        amounts = []
-        for j in _firsts(money):
-            i = int(at[j])
-            amounts.append(self.amounts(ctxs[ctx_key[j]], d.row(i), d.at("currency", i),
-                                        d.at("gross", i), d.at("net", i), d.fees_at(i)))
+        firsts = np.asarray(_firsts(money), dtype=np.intp)
+        rows_at = at[firsts]
+        fees = list(zip(*(((f or ZERO) for f in d.take(f"fee{k}", rows_at))
+                          for k in range(d.fee_count)))) or [()] * len(firsts)
+        amounts = [self.amounts(ctxs[c], row, cur, gross, net, fee)
+                   for c, row, cur, gross, net, fee in zip(
+                       ctx_key[firsts].tolist(), d.numbers[rows_at].tolist(),
+                       d.take("currency", rows_at), d.take("gross", rows_at),
+                       d.take("net", rows_at), fees, strict=True)]
         sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
         name = p.namespace
