@@ -10,9 +10,10 @@ import datetime
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 from beancount.core import account as beancount_account
 
-from importers.columns import Columns, simple_rows
+from importers.columns import Columns, _firsts, _group, simple_rows
 from importers.errors import Problem, shape
 from importers.parse import Parsed
 from importers.profile import NARRATION, Profile, Rule
@@ -147,33 +148,59 @@ class Builder:
         bal = d.lists.get("balance")
         if bal is None or not len(d):
             return [], []
-        backwards = d.dates[0] > d.dates[-1]
-        order = sorted(range(len(d)), key=lambda i: (d.dates[i], -i if backwards else i))
-        last: dict[tuple, int] = {}
-        first: dict[tuple, int] = {}
-        for i in order:
-            if bal[i] is None:
-                continue
-            acc, fund, _rule = self.context(d, i)
-            key = (self.account(acc, "account", d.rows[i]), d.currency[i])
-            first.setdefault(key, i)
-            last[(*key, d.dates[i])] = i
+        n = len(d)
+        dates = d.columns["date"]
+        days = np.array([v.toordinal() if pd.notna(v) else 0  # NaT: a code no row uses
+                         for v in dates.values], dtype=np.int64)[dates.codes]
+        backwards = days[0] > days[-1]
+        at = np.arange(n)
+        order = np.lexsort((-at if backwards else at, days))
+        order = order[np.fromiter((b is not None for b in bal), dtype=bool, count=n)[order]]
+        if not len(order):
+            return [], []
+        # Each row's account, worked out once per rule, campaign and fund cell, in the
+        # order the rows are read (so a bad campaign is named at the first row reading it).
+        none = np.zeros(n, dtype=np.intp)
+        combo = _group(*((d.text_columns[c].codes if c else none)[order] for c in (
+            self.p.campaign, self.p.fund_column)), d.codes["kind"][order])
+        named: dict[str, int] = {}
+        account_of = np.zeros(int(combo.max()) + 1, dtype=np.int64)
+        for c, j in enumerate(_firsts(combo)):
+            i = int(order[j])
+            acc, _fund, _rule = self.context(d, i)
+            account_of[c] = named.setdefault(self.account(acc, "account", d.row(i)), len(named))
+        accounts = list(named)
+        # (account, currency) and (account, currency, day), numbered as first read
+        currency = d.columns["currency"]  # codes of one value may differ ("gbp", "GBP")
+        named_currency = pd.factorize(pd.Series(currency.values, dtype=object))[0]
+        key = _group(account_of[combo], named_currency[currency.codes[order]])
+        key_day = _group(key, days[order])
+        last = np.zeros(int(key_day.max()) + 1, dtype=np.int64)
+        np.maximum.at(last, key_day, np.arange(len(order)))
+        first = {}
+        for j in _firsts(key):
+            i = int(order[j])
+            first[(accounts[account_of[combo[j]]], d.at("currency", i))] = i
+        last = {(accounts[account_of[combo[j]]], d.at("currency", int(order[j])),
+                 dates.at(int(order[j]))): int(order[j]) for j in last.tolist()}
         closing = []
         for (account, cur, day), i in last.items():
             iid = f"{self.p.name}:balance:{account}:{day}:{cur}"
             closing.append(Txn(day + datetime.timedelta(days=1), "", "",
                                [("import-id", iid), ("import-file", self.sha),
-                                ("import-row", d.rows[i])],
-                               import_id=iid, row=d.rows[i], balance=(account, bal[i], cur)))
+                                ("import-row", d.row(i))],
+                               import_id=iid, row=d.row(i), balance=(account, bal[i], cur)))
         openings = []
         for (account, cur), i in first.items():
-            moved = d.net[i] if d.net[i] is not None else d.gross[i]
+            net = d.at("net", i)
+            moved = net if net is not None else d.at("gross", i)
             before = bal[i] - (moved or 0)  # zero too: it marks the earliest statement
             _acc, fund, _rule = self.context(d, i)
-            iid = f"{self.p.name}:opening:{account}:{cur}:{d.dates[i]}"
-            t = Txn(d.dates[i], self.p.payee, "Balance brought forward from the statement",
-                    [("import-id", iid), ("import-file", self.sha), ("import-row", d.rows[i]),
-                     ("fund", self.s.general or fund)], import_id=iid, row=d.rows[i])
+            day = dates.at(i)
+            iid = f"{self.p.name}:opening:{account}:{cur}:{day}"
+            t = Txn(day, self.p.payee, "Balance brought forward from the statement",
+                    [("import-id", iid), ("import-file", self.sha), ("import-row", d.row(i)),
+                     ("fund", self.s.general or fund)], import_id=iid, row=d.row(i))
             t.postings += [Post(account, before, cur), Post(OPENING, -before, cur)]
             openings.append(t)
         return closing, openings

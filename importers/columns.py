@@ -15,7 +15,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from importers.parse import Parsed
+from importers.parse import ZERO, Parsed
 from importers.profile import NARRATION
 from importers.txn import Block, _num, _q, _value
 
@@ -122,11 +122,15 @@ class Columns:
 
         money = _group(ctx_key, *(codes(k) for k in ("currency", "gross", "net",
                                                      *(f"fee{k}" for k in range(len(p.fees))))))
-        amounts = []
-        for j in _firsts(money):
-            i = int(at[j])
-            amounts.append(self.amounts(ctxs[ctx_key[j]], d.row(i), d.at("currency", i),
-                                        d.at("gross", i), d.at("net", i), d.fees_at(i)))
+        firsts = np.asarray(_firsts(money), dtype=np.intp)
+        rows_at = at[firsts]
+        fees = list(zip(*(((f or ZERO) for f in d.take(f"fee{k}", rows_at))
+                          for k in range(d.fee_count)))) or [()] * len(firsts)
+        amounts = [self.amounts(ctxs[c], row, cur, gross, net, fee)
+                   for c, row, cur, gross, net, fee in zip(
+                       ctx_key[firsts].tolist(), d.numbers[rows_at].tolist(),
+                       d.take("currency", rows_at), d.take("gross", rows_at),
+                       d.take("net", rows_at), fees, strict=True)]
         sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
         name = p.namespace
@@ -160,7 +164,7 @@ class Columns:
         rows = d.numbers[at]
         lead_of = _group(when, head_of)
         leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
-        return Block(ids=ids, rows=rows, dates=dates,
+        return Block(ids=ids, rows=rows, dates=dates, context=ctx_key,
                      days=_per_code(when, dates, datetime.date.toordinal, np.int64),
                      years=_per_code(when, dates, lambda x: x.year, np.int64),
                      money=money, incomes=[a[1] for a in amounts],

@@ -63,6 +63,14 @@ class Parsed:
         got = self.lists.get(name)
         return got[i] if got is not None else None
 
+    def take(self, name: str, rows: np.ndarray) -> list:
+        """at() for many rows at once."""
+        col = self.columns.get(name)
+        if col is not None:
+            return [col.values[c] for c in col.codes[rows].tolist()]
+        got = self.lists.get(name)
+        return [got[i] for i in rows.tolist()] if got is not None else [None] * len(rows)
+
     def fees_at(self, i: int) -> tuple[Decimal, ...]:
         """Row i's fees, one per profile fee column, an empty cell as ZERO."""
         return tuple(self.at(f"fee{k}", i) or ZERO for k in range(self.fee_count))

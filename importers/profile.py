@@ -7,6 +7,7 @@ any profile plus a file into entries; docs/importing.md documents every key.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -20,6 +21,7 @@ NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
 BUILTIN = Path(__file__).parent / "profiles"
 
 
+@functools.lru_cache(maxsize=8192)  # every profile normalises the same header cells
 def norm(name: str) -> str:
     """Header names match ignoring case, spacing and a BOM."""
     return " ".join(name.replace("\ufeff", "").split()).casefold()

@@ -22,9 +22,10 @@ from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
-from importers.txn import Block, Ordered, Post, Txn
+from importers.txn import Block, Ordered, Post, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds, options
+from ledger.quick_columns import Changes
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
@@ -63,7 +64,8 @@ class Result:
         whole = ledger_books.appended(main, text)
         if self.accounts_text is not None and exists:
             whole[ACCOUNTS] = self.accounts_text
-        return whole
+        # The books check reads the new entries from their columns, not their text.
+        return Changes(whole, columnar(self.blocks, self.new), set(self.parts))
 
     @property
     def added(self) -> int:

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import numpy as np
 
+from ledger.quick_columns import Columnar
+
 
 @dataclass
 class Post:
@@ -68,6 +70,9 @@ class Block:
     notes: np.ndarray  # distinct parts after the row: fund, meta, donor (object array)
     note_of: np.ndarray
     postings: np.ndarray  # and then the postings, one per group of amounts (money)
+    # each entry's rule and campaign (its accounts, fund and metadata); a group of amounts
+    # (money) lies within one
+    context: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -84,6 +89,15 @@ class Block:
                     self.leads[self.lead_of[at]].tolist(), ids, rows,
                     self.notes[self.note_of[at]].tolist(),
                     self.postings[self.money[at]].tolist(), strict=True)]
+
+    def templates(self, at: np.ndarray, groups: np.ndarray) -> list[str]:
+        """Entries as written but for their postings: those of the entries at `at`, each
+        with the postings of its group of amounts in `groups`."""
+        return [f'{lead}{iid}"\n{self.file_line}  import-row: {row}\n{note}{posts}'
+                for lead, iid, row, note, posts in zip(
+                    self.leads[self.lead_of[at]].tolist(), [self.quoted[i] for i in at.tolist()],
+                    self.rows[at].tolist(), self.notes[self.note_of[at]].tolist(),
+                    self.postings[groups].tolist(), strict=True)]
 
     def txns(self) -> list[Txn]:
         """The same entries as Txns."""
@@ -131,6 +145,31 @@ class Ordered:
         """The text in pieces whose concatenation is the entries joined by blank lines."""
         for start in range(0, len(self), size):
             yield ("\n" if start else "") + "\n".join(self.slice(start, start + size))
+
+
+def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columnar:
+    """An import's new entries as the books check takes them (ledger.quick_columns): each
+    block's kept entries grouped by their amounts (one postings text and one fund each:
+    importers.columns groups amounts within a rule and campaign), whatever books file
+    (year) its entries go to, with one template per group: the first entry of its rule
+    and campaign as written, with the group's postings (so the templates of one rule and
+    campaign differ only in their numbers, and the check parses each such frame once);
+    and the Txns as text."""
+    templates: list[str] = []
+    groups, days = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for block, kept in blocks:
+        if not len(kept):
+            continue
+        money = block.money[kept]
+        distinct, first = np.unique(money, return_index=True)
+        groups.append(np.searchsorted(distinct, money) + len(templates))
+        context = block.context[kept]
+        contexts, earliest = np.unique(context, return_index=True)
+        rep = kept[earliest[np.searchsorted(contexts, context[first])]]
+        templates += block.templates(rep, distinct)
+        days.append(block.days[kept])
+    return Columnar("\n".join(render(t) for t in txns), templates, np.concatenate(groups),
+                    np.concatenate(days))
 
 
 @dataclass

@@ -18,6 +18,10 @@ the new entries:
   ones;
 - the lock: no new entry may fall in a locked period.
 
+Entries an importer hands over as columns (ledger.quick_columns.Changes) are not parsed one
+by one: one entry per group of alike entries is, and the checks that look at days run over
+each day's sums (ledger.quick_columns).
+
 It answers True (proven clean) or False (not proven: an error, or a case it does not
 cover, such as books already in error, another plugin, a pad, a changed entry). On False
 the caller loads the changed books in full, which also gives the exact error lines. So a
@@ -34,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 from beancount.core import data, getters
 from beancount.core.number import MISSING
 from beancount.ops import balance as balance_op
@@ -42,7 +47,7 @@ from beancount.parser import booking, parser
 
 from ledger import funds as fundmodel
 from ledger import lock as period_lock
-from ledger import lock_digest
+from ledger import lock_digest, quick_columns
 from ledger import plugin as fund_plugin
 
 OURS = ("ledger.plugin", "ledger")
@@ -52,8 +57,6 @@ INCLUDE_LINE = re.compile(r'^include "([^"\\]*)"$')
 NEW_KINDS = (data.Transaction, data.Open, data.Balance)
 VALIDATIONS = (validation.validate_open_close, validation.validate_active_accounts,
                validation.validate_currency_constraints, validation.validate_duplicate_balances)
-OWN_VALIDATIONS = (validation.validate_check_transaction_balances,
-                   validation.validate_data_types)
 
 
 class NotProven(Exception):
@@ -77,20 +80,32 @@ def _prove(main: Path, changes: Mapping[str, str], loaded) -> None:
     if errors or [name for name, _ in options.get("plugin", [])
                   if name not in OURS]:
         raise NotProven("books in error, or a plugin this check does not know")
-    new = _booked(_new_entries(main, changes, entries), options)
+    one_by_one, columns = _new_entries(main, changes, entries)
+    one_by_one = _booked(one_by_one, options)
+    try:
+        summed, balanced = quick_columns.per_day(columns, os.path.normpath(main))
+    except quick_columns.Unsummable as e:
+        raise NotProven(str(e)) from None
+    new = one_by_one + summed
     if not new:
         return
     _lock(entries, new)
     _pads(entries, new)
     by_date = sorted(new, key=data.entry_sortkey)
     _fund_rules(entries, by_date, options)
-    _validations(entries, by_date, options)
+    templates = [parsed for parsed, _, _ in columns]
+    _validations(entries, by_date, options, one_by_one, templates, balanced)
     _balances(entries, by_date, options)
 
 
-def _new_entries(main: Path, changes: Mapping[str, str], entries) -> list:
+def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list, list]:
+    """The new entries parsed one by one, and those an importer gave as columns for the
+    files they cover, as [(quick_columns.Templates, group, days)]."""
     folder = main.parent
+    given = getattr(changes, "columns", None)
+    covers = getattr(changes, "covers", frozenset()) if given is not None else frozenset()
     new: list = []
+    columns: list = []
     for rel, text in changes.items():
         path = folder / rel
         old = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -99,7 +114,10 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> list:
             continue
         if "push" in old and re.search(r"^push", old, re.MULTILINE):
             raise NotProven("a pushtag or pushmeta may still be open at the end of the file")
-        if text.startswith(old):
+        if rel in covers:
+            if not text.startswith(old):
+                raise NotProven(f"{rel} rewritten")
+        elif text.startswith(old):
             new += _parse(text[len(old):], path, old.count("\n") + 1)
         else:  # a file rewritten (the import's accounts file): only Opens may be added
             before = _parse(old, path, 1)
@@ -109,7 +127,17 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> list:
                     not kept <= {_open_key(e) for e in after}:
                 raise NotProven(f"{rel} changed other than by opening accounts")
             new += [e for e in after if _open_key(e) not in kept]
-    return new
+    if given is not None and covers:
+        where = folder / min(covers)
+        new += _parse(given.others, where, 1)
+        try:
+            # beancount's parser gives entries in date order: back to the text's order.
+            parsed = quick_columns.templates_parsed(given.templates, lambda text: sorted(
+                _parse(text, where, 1), key=lambda e: e.meta["lineno"]))
+        except quick_columns.Unsummable as e:
+            raise NotProven(str(e)) from None
+        columns.append((parsed, given.group, given.days))
+    return new, columns
 
 
 def _open_key(entry):
@@ -224,7 +252,13 @@ def _funds(txn) -> set[str]:
             if fundmodel.is_fund_account(p.account)}
 
 
-def _validations(entries, new, options) -> None:
+def _validations(entries, new, options, own, templates=(), balanced=()) -> None:
+    """beancount's validations: those over accounts and dates on `new` (the new entries,
+    a day's columns as its sums), those of each entry on its own on `own` (the entries
+    parsed one by one) and on `templates` (quick_columns.Templates: one entry of each
+    group of alike ones): the balancing where its postings do not sum to exactly zero
+    (`balanced`, over all of them in order), the data types on each frame the templates
+    were read from (they differ only in Decimal numbers)."""
     opens = [e for e in entries if isinstance(e, (data.Open, data.Close))]
     balances = [e for e in entries if isinstance(e, data.Balance)]
     merged = _merged(opens, new)
@@ -235,13 +269,18 @@ def _validations(entries, new, options) -> None:
     # Entries whose postings are alike balance alike: each set of postings checked once.
     # Alike as written: 1.0 and 1.00 are equal Decimals but infer different tolerances.
     alike: dict[object, object] = {}
-    for e in new:
+    for e in own:
         key = tuple((p.account, str(p.units), str(p.price)) for p in e.postings) \
             if isinstance(e, data.Transaction) else id(e)
         alike.setdefault(key, e)
-    for check in OWN_VALIDATIONS:
-        if check(list(alike.values()), options):
-            raise NotProven(check.__name__)
+    zero, at, unsure = np.asarray(balanced, dtype=bool), 0, []
+    for group in templates:
+        unsure += [group.entry(k) for k in np.flatnonzero(~zero[at:at + len(group)]).tolist()]
+        at += len(group)
+    frames = [f for group in templates for f in group.frames]
+    if validation.validate_check_transaction_balances(list(alike.values()) + unsure, options) \
+            or validation.validate_data_types(list(alike.values()) + frames, options):
+        raise NotProven("an entry that does not balance, or a value of the wrong type")
 
 
 def _balances(entries, new, options) -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from importers import numbers
 
@@ -168,3 +171,53 @@ def test_settle_finds_the_files_mark_and_its_first_clash(bodies, expected):
 ])
 def test_stated_currency(text, expected):
     assert numbers.stated_currency(text) == expected
+
+
+# The importer reads "9,617.32" without numbers.parse (importers.fields.GROUPED_DOT): the
+# same Decimal, to the same places, as numbers.parse gives, or the same refusal.
+grouped = st.builds(
+    lambda sign, lead, groups, places: f"{sign}{lead}{''.join(',' + g for g in groups)}"
+    + (f".{places}" if places else ""),
+    st.sampled_from(("", "-", "+")), st.sampled_from(("1", "9", "12", "999", "0", "01")),
+    st.lists(st.sampled_from(("000", "123", "999", "12", "1234")), min_size=1, max_size=3),
+    st.sampled_from(("", "5", "50", "505", "0")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(grouped, st.sampled_from(((".", None, ""), (".", ",", ""), (".", "'", ""),
+                                 (",", None, ""), (",", ".", ""), ("", None, "."),
+                                 ("", None, ","), ("", None, ""))))
+def test_grouped_amounts_read_as_numbers_parse_reads_them(text, style):
+    from importers import fields
+
+    decimal, thousands, settled = style
+    reader = fields.Amounts.__new__(fields.Amounts)
+    reader.decimal, reader.thousands, reader.settled = decimal, thousands, settled
+    try:
+        expected = numbers.parse(text, decimal, thousands, settled)
+    except numbers.AmountError as e:
+        expected = str(e)
+    got = reader.read(text)
+    assert (got, str(got)) == (expected, str(expected))
+
+
+cells = st.one_of(grouped, st.from_regex(r"-?[0-9]{1,5}(\.[0-9]{1,4})?", fullmatch=True),
+                  st.sampled_from(("", "1.234", "١٢.٥٠", "١.٢٣٤", "(12.50)", "£5", "1 234,50",
+                                   "12,50", "x", "-0.00", "0012.5")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cells, max_size=8),
+       st.sampled_from(((".", None, ""), (".", ",", ""), (",", None, ""), (",", ".", ""),
+                        ("", None, "."), ("", None, ","), ("", None, ""))))
+def test_a_column_read_at_once_reads_as_each_value_alone(values, style):
+    """Amounts.read_all finds the common layouts in C over the whole column: each value
+    comes out as read() makes it alone (the same Decimal to the same places, or the same
+    words), None where empty."""
+    from importers import fields
+
+    reader = fields.Amounts.__new__(fields.Amounts)
+    reader.decimal, reader.thousands, reader.settled = style
+    got = reader.read_all(values, np.ones(len(values), dtype=bool))
+    expected = [reader.read(v) if v else None for v in values]
+    assert [(x, str(x)) for x in got] == [(x, str(x)) for x in expected]

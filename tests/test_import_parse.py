@@ -408,3 +408,16 @@ def test_a_skip_on_a_column_the_file_lacks_leaves_the_next_skip_working(tmp_path
                                   {"Transaction ID": "K2", "Status": "Pending"}])
     p = parsed(tmp_path, only(builtin("paypal"), skip=skips), text)
     assert p.ids == ["K1"]
+
+
+def test_thousands_alone_settle_nothing_a_decimal_comma_then_does(tmp_path):
+    """"1,234" reads two ways; "5,50" only with a decimal comma, which settles the file:
+    "1,234" is then 1.234, never 1234 (importers.fields reads grouped amounts itself, and
+    only a grouped amount with a decimal point, "9,617.32", settles a point)."""
+    p = parsed(tmp_path, builtin("stripe"), stripe(
+        'txn_1,2023-03-01,gbp,"1,234",0,"1,234",charge,a@example.org,',
+        'txn_2,2023-03-01,gbp,"5,50",0,"5,50",charge,a@example.org,'))
+    assert [p.at("gross", i) for i in range(2)] == [D("1.234"), D("5.50")]
+    text = stripe('txn_1,2023-03-01,gbp,"1,234.50",0,"1,234.50",charge,a@example.org,',
+                  'txn_2,2023-03-01,gbp,"5,50",0,"5,50",charge,a@example.org,')
+    assert "uses a different decimal mark" in refused(tmp_path, builtin("stripe"), text)
