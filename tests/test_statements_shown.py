@@ -551,3 +551,23 @@ def test_the_next_years_trial_balance_after_a_new_rate_on_its_first_day(tmp_path
             D("5.00"), 0),
     }
     assert t.total_debit == t.total_credit == D("10857.00")
+
+
+def test_a_fund_closed_with_money_left_is_still_listed(tmp_path):
+    """Books the fund plugin refuses (a fund closed with 40.00 left), which Fava still
+    shows: the balance sheet lists the fund, so its list adds up to the funds' total."""
+    from ledger import books as ledger_books
+
+    path = write_rp(tmp_path / "left")
+    path.write_text(path.read_text().replace(
+        '  Income:Crowdfunding:CF         40.00 GBP\n  Assets:Held:Firm              -40.00 GBP\n',
+        '  Income:Crowdfunding:CF          0.00 GBP\n  Assets:Held:Firm                0.00 GBP\n'))
+    entries, errors, options = ledger_books.load(path)
+    assert [e.message for e in errors] == [
+        ("fund 'appeal' is closed on 2024-10-15 with a balance of 40.00 GBP; a fund closes "
+        "only at exactly zero")]
+    b = balance_sheet(entries, options, Y2024[1])
+    assert [(f.fund, f.balance) for f in b.fund_balances] == [
+        ("general", D("650.00")), ("reserve", D("100.00")), ("case", D("3600.00")),
+        ("appeal", D("40.00")), ("endow", D("5000.00"))]
+    assert sum(f.balance for f in b.fund_balances) == b.total_funds == D("9390.00")
