@@ -200,6 +200,7 @@ def saves_imports(app) -> None:
             return json_err(str(e), HTTPStatus.BAD_REQUEST)
         except books.BooksError as e:
             return json_err("\n".join(e.lines), HTTPStatus.BAD_REQUEST)
+        _forget_extracts(ledger)  # the books changed: what Extract gave is history now
         others = [deserialise(e) for e in given if isinstance(e, dict) and not _imported(e)]
         if others:
             ledger.file.insert_entries(others)
@@ -233,6 +234,14 @@ def _remember_extracts(ledger) -> None:
 
     ingest.extract = remembering
     ingest._fundledger_remembers = True
+    ingest._fundledger_last = last
+
+
+def _forget_extracts(ledger) -> None:
+    """Let go of the remembered Extract (a big download's entries) once it was Saved."""
+    last = getattr(ledger.ingest, "_fundledger_last", None)
+    if last is not None:
+        last.clear()
 
 
 def _files_now(ledger, export: str) -> tuple:
