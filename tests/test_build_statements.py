@@ -15,7 +15,7 @@ from importers import run
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
 from importers.txn import render
-from tests.importers_support import load_clean, write_books
+from tests.importers_support import FIXTURES, load_clean, write_books
 
 D = Decimal
 day = datetime.date
@@ -128,3 +128,22 @@ def test_a_statement_of_two_currencies_opens_and_closes_each(tmp_path):
         (day(2025, 6, 4), ("Assets:Wise", D("100.00"), "EUR")),
         (day(2025, 6, 5), ("Assets:Wise", D("605.00"), "GBP")),
         (day(2025, 6, 6), ("Assets:Wise", D("130.00"), "EUR"))]
+
+
+def test_a_paypal_download_opens_at_its_balance_less_the_first_net(tmp_path):
+    """PayPal's Activity download (the header of tests/fixtures/imports/paypal_jan.csv):
+    gross, fee, net and the balance after each row. The balance moves by the net."""
+    header = (FIXTURES / "paypal_jan.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    row = ('"30/01/2023","09:10:00","Europe/London","Grace Example","Donation Payment",'
+           '"Completed","GBP","10.00","-0.49","9.51","grace@example.org",'
+           '"treasurer@npa.example","8PP00001","","","Donation","","","","109.51","","","",'
+           '"Credit"')
+    main = write_books(tmp_path / "books")
+    path = tmp_path / "paypal.csv"
+    path.write_text("\ufeff" + header + "\n" + row + "\n", encoding="utf-8")
+    settings = from_entries(load_clean(main), main.parent)
+    imp = run.identify(str(path), run.importers_for(settings, Pseudonymiser(b"k" * 32)))
+    got = imp.entries(str(path), settings)
+    # 109.51 after a net 9.51 (10.00 less a 0.49 fee): 100.00 before
+    assert opening(got)[0][2][0] == ("Assets:PayPal", D("100.00"), "GBP")
+    assert closing(got) == [(day(2023, 1, 31), ("Assets:PayPal", D("109.51"), "GBP"))]

@@ -202,6 +202,14 @@ MORE = """
   fund: "general"
   Assets:Bank:EUR              -100.00 EUR @ 0.80 GBP
   Expenses:Comms:Design          80.00 GBP
+2024-02-21 * "Trust" "A grant to the general fund, to be paid in March"
+  fund: "general"
+  Assets:Debtors:Grants         200.00 GBP
+  Income:Grants:Trust          -200.00 GBP
+2024-03-21 * "Trust" "The general fund's grant paid"
+  fund: "general"
+  Assets:Bank                   200.00 GBP
+  Assets:Debtors:Grants        -200.00 GBP
 2024-03-20 * "Trust" "Second grant paid"
   fund: "case"
   Assets:Bank                  1000.00 GBP
@@ -292,8 +300,9 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
         # GBP (the entry's own rate: the books have no euro price)
         "donations": (D("381.00"), D("1340.00"), D("5500.00")),
         # + the second grant, received in March for the debtor booked in February: a
-        # grant receipt, not "other"
-        "charitable": (0, D("4000.00"), 0),
+        # grant receipt, not "other", in the column of the fund it was for (the case's
+        # 1,000, the general fund's 200)
+        "charitable": (D("200.00"), D("4000.00"), 0),
         # + 0.75 interest credited to the deposit
         "investments": (D("5.75"), 0, 0),
         # + the fee taken off the deposit (general's); the revaluation moved no money
@@ -323,7 +332,7 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
     assert (r.exchange_difference, r.foreign) == (D("-8.50"), {})
     assert r.exchange_by_class == {"unrestricted": D("-6.00"), "restricted": D("-2.50"),
                                    "endowment": 0}
-    assert (r.total_receipts, r.total_payments) == (D("14231.75"), D("6839.65"))
+    assert (r.total_receipts, r.total_payments) == (D("14431.75"), D("6839.65"))
     # -250 and -50 transferred to the case
     assert (r.transfers.unrestricted, r.transfers.restricted) == (D("-300.00"), D("300.00"))
     # two more opening balances brought forward, by class: the tin's 50 and the float's
@@ -337,8 +346,8 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
     assert r.cash_accounts["Assets:Bank"][0] == D("995.00")
     # 7,850 + 1,000 (the grant) - 80 (pounds changed) - 320 (INV-3) - 100 (the loan)
     # - 50 (the firm) - 3 (the loss) + 50 (opening balances) - 0.90 (the card) + 15.00
-    # and 37.50 (PayPal's dollars) + 85 (the euros)
-    assert r.cash_carried_forward == D("8483.60")
+    # and 37.50 (PayPal's dollars) + 85 (the euros) + 200 (the general fund's grant)
+    assert r.cash_carried_forward == D("8683.60")
     assert r.cash_carried_forward - r.cash_brought_forward == r.net + r.exchange_difference
 
 
