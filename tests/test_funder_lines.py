@@ -591,3 +591,19 @@ def test_a_tranche_of_nothing_has_a_rate_of_nothing(tmp_path):
     assert [(t.amount, t.gbp, t.rate) for t in r.tranches] == [(0, 0, 0)]
     assert (r.received, r.rate) == (0, None)
 
+
+
+def test_a_postings_own_budget_line_comes_before_its_transactions(tmp_path):
+    extra = """
+2025-01-02 * "Smith LLP" "Advice and a leaflet"
+  fund: "grant"
+  budget-line: "Comms"
+  Expenses:Legal:Solicitors     46.00 GBP
+    budget-line: "Lawyers"
+  Expenses:Comms:Print          46.00 GBP
+  Assets:Bank                  -92.00 GBP
+"""
+    entries, options = load(write_funder(tmp_path, FUNDER_BOOKS + extra))
+    r = funder_report(entries, options, "grant", day(2025, 1, 2), day(2025, 1, 2))
+    assert sorted((s.account, s.line) for s in r.spend) == [
+        ("Expenses:Comms:Print", "Comms"), ("Expenses:Legal:Solicitors", "Lawyers")]

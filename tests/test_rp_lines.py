@@ -202,6 +202,14 @@ MORE = """
   fund: "general"
   Assets:Bank:EUR              -100.00 EUR @ 0.80 GBP
   Expenses:Comms:Design          80.00 GBP
+2024-02-21 * "Trust" "A grant to the general fund, to be paid in March"
+  fund: "general"
+  Assets:Debtors:Grants         200.00 GBP
+  Income:Grants:Trust          -200.00 GBP
+2024-03-21 * "Trust" "The general fund's grant paid"
+  fund: "general"
+  Assets:Bank                   200.00 GBP
+  Assets:Debtors:Grants        -200.00 GBP
 2024-03-20 * "Trust" "Second grant paid"
   fund: "case"
   Assets:Bank                  1000.00 GBP
@@ -228,10 +236,22 @@ MORE = """
   fund: "endow"
   Assets:Investments:Deposit     25.00 GBP
   Income:Gains:Investments      -25.00 GBP
+2023-12-31 * "Bank" "A float from the bank"
+  fund: "general"
+  Assets:Cash:Float               5.00 GBP
+  Assets:Bank                    -5.00 GBP
 2024-03-16 * "Balance brought forward"
   fund: "general"
   Assets:Cash:Float              20.00 GBP
   Equity:Funds:Opening          -20.00 GBP
+2024-03-17 * "Donor" "Euros changed into pounds as they came in"
+  fund: "general"
+  Assets:Bank                    85.00 GBP @@ 100.00 EUR
+  Income:Donations:Bank        -100.00 EUR
+2024-12-20 * "Bank" "The float paid back in"
+  fund: "general"
+  Assets:Bank                    25.00 GBP
+  Assets:Cash:Float             -25.00 GBP
 2024-03-16 * "Balance brought forward"
   fund: "case"
   Assets:Cash:Petty              30.00 GBP
@@ -276,11 +296,13 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
     r = receipts_payments(entries, options, *Y2024)
     assert by_key(r.receipts) == {
         # + the gift paid straight onto the deposit (500, the endowment's); dollars at
-        # 0.80: general's 20 (16.00), the case's 50 (40.00)
-        "donations": (D("296.00"), D("1340.00"), D("5500.00")),
+        # 0.80: general's 20 (16.00), the case's 50 (40.00); 100 EUR that came in as 85.00
+        # GBP (the entry's own rate: the books have no euro price)
+        "donations": (D("381.00"), D("1340.00"), D("5500.00")),
         # + the second grant, received in March for the debtor booked in February: a
-        # grant receipt, not "other"
-        "charitable": (0, D("4000.00"), 0),
+        # grant receipt, not "other", in the column of the fund it was for (the case's
+        # 1,000, the general fund's 200)
+        "charitable": (D("200.00"), D("4000.00"), 0),
         # + 0.75 interest credited to the deposit
         "investments": (D("5.75"), 0, 0),
         # + the fee taken off the deposit (general's); the revaluation moved no money
@@ -310,7 +332,7 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
     assert (r.exchange_difference, r.foreign) == (D("-8.50"), {})
     assert r.exchange_by_class == {"unrestricted": D("-6.00"), "restricted": D("-2.50"),
                                    "endowment": 0}
-    assert (r.total_receipts, r.total_payments) == (D("14146.75"), D("6839.65"))
+    assert (r.total_receipts, r.total_payments) == (D("14431.75"), D("6839.65"))
     # -250 and -50 transferred to the case
     assert (r.transfers.unrestricted, r.transfers.restricted) == (D("-300.00"), D("300.00"))
     # two more opening balances brought forward, by class: the tin's 50 and the float's
@@ -318,10 +340,14 @@ def test_a_deposit_a_debtor_a_conversion_and_an_invoice_of_two_headings(tmp_path
     assert r.funds_brought_forward == {"unrestricted": D("1070.00"), "restricted": D("30.00"),
                                        "endowment": 0}
     assert r.cash_brought_forward == D("1100.00")
+    # the float: 5 from the bank in 2023 and its 20 opening balance brought forward, all
+    # paid back in by the end
+    assert r.cash_accounts["Assets:Cash:Float"] == (D("25.00"), 0)
+    assert r.cash_accounts["Assets:Bank"][0] == D("995.00")
     # 7,850 + 1,000 (the grant) - 80 (pounds changed) - 320 (INV-3) - 100 (the loan)
     # - 50 (the firm) - 3 (the loss) + 50 (opening balances) - 0.90 (the card) + 15.00
-    # and 37.50 (PayPal's dollars)
-    assert r.cash_carried_forward == D("8398.60")
+    # and 37.50 (PayPal's dollars) + 85 (the euros) + 200 (the general fund's grant)
+    assert r.cash_carried_forward == D("8683.60")
     assert r.cash_carried_forward - r.cash_brought_forward == r.net + r.exchange_difference
 
 
@@ -339,3 +365,40 @@ def test_books_kept_in_euros_give_the_same_figures_in_euros(tmp_path):
     assert (r.cash_brought_forward, r.cash_carried_forward) == (D("1050.00"), D("7850.00"))
     assert r.statement.assets["cash_at_bank"] == D("6650.00")
     assert r.prior.cash_carried_forward == D("1000.00")
+
+
+def test_money_no_rate_can_value_is_refused_naming_its_line(tmp_path):
+    entries, options = load(write_rp(tmp_path / "chf", """
+2020-01-01 open Assets:Bank:CHF CHF
+2024-05-05 * "Donor" "A gift in francs"
+  fund: "general"
+  Assets:Bank:CHF                10.00 CHF
+  Income:Donations:Bank         -10.00 CHF
+"""))
+    with pytest.raises(ReportError, match=r"main.beancount:\d+: Assets:Bank:CHF holds CHF: no "
+                                          r"rate from CHF to GBP on or before 2024-05-05"):
+        receipts_payments(entries, options, *Y2024)
+    # books kept in euros: pounds are money in another currency like any other
+    path = write_rp(tmp_path / "eur")
+    path.write_text(path.read_text().replace("GBP", "EUR") + """
+2020-01-01 open Assets:Bank:GBP GBP
+2024-05-05 * "Donor" "A gift in pounds"
+  fund: "general"
+  Assets:Bank:GBP                10.00 GBP
+  Income:Donations:Bank         -10.00 GBP
+""")
+    with pytest.raises(ReportError, match=r"Assets:Bank:GBP holds GBP: no rate from GBP to EUR"):
+        receipts_payments(*load(path), *Y2024)
+
+
+def test_books_with_no_endowment_and_no_money_yet(tmp_path):
+    from tests.funder_books import write_funder
+
+    entries, options = load(write_funder(tmp_path))
+    r = receipts_payments(entries, options, *Y2024)
+    assert (r.title, r.endowment) == ("Grant Trust", False)
+    before = receipts_payments(entries, options, day(2021, 1, 1), day(2021, 12, 31))
+    assert before.cash_accounts == {}
+    # nought to the cent, as every figure is
+    assert (str(before.cash_brought_forward), str(before.cash_carried_forward)) == (
+        "0.00", "0.00")

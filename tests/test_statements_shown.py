@@ -27,7 +27,7 @@ from reports.balance_sheet import balance_sheet
 from reports.classify import ReportError
 from reports.fava_ext.statements import sections
 from reports.receipts_payments import receipts_payments
-from reports.trial_balance import trial_balance
+from reports.trial_balance import nominal_ledger, trial_balance
 from tests.rp_books import Y2024, write_rp
 from tests.statements_books import load
 
@@ -327,6 +327,9 @@ def test_balance_sheet_json(rp_path):
     assert out["fund_balances"][1] == {"fund": "reserve", "class": "designated",
                                        "balance": "100.00"}
     assert out["accounts"]["Liabilities:Loans:LongTerm"] == "-1500.00"
+    # the analysis by column: the endowment's 3,000 on deposit and 2,000 at the bank
+    assert (out["analysis"]["endowment"]["fixed_assets"],
+            out["analysis"]["endowment"]["cash_at_bank"]) == ("3000.00", "2000.00")
     assert out["foreign"] == {}
 
 
@@ -440,6 +443,10 @@ def test_the_packs_ledger_and_entries_behind_add_up_to_the_lines(rp_path, tmp_pa
     assert sum(D(r["amount"]) for r in bank) == D("5525.00")
     # the 2025 donation is after the year: not in its ledger
     assert all(r["date"] <= "2024-12-31" for r in ledger)
+    # a loan is brought forward too, as the credit it is (the next year's ledger)
+    loan = [r for r in sr_ledger_2025(rp_path) if r["account"] == "Liabilities:Loans:LongTerm"]
+    assert [(r["description"], r["balance"]) for r in loan] == [
+        ("balance brought forward", "-1500.00")]
     behind = list(csv.DictReader(io.StringIO((out / "5-entries-behind.csv").read_text(encoding="utf-8-sig"))))
 
     def line(statement, name, column=None):
@@ -551,3 +558,28 @@ def test_the_next_years_trial_balance_after_a_new_rate_on_its_first_day(tmp_path
             D("5.00"), 0),
     }
     assert t.total_debit == t.total_credit == D("10857.00")
+
+
+def test_a_fund_closed_with_money_left_is_still_listed(tmp_path):
+    """Books the fund plugin refuses (a fund closed with 40.00 left), which Fava still
+    shows: the balance sheet lists the fund, so its list adds up to the funds' total."""
+    from ledger import books as ledger_books
+
+    path = write_rp(tmp_path / "left")
+    path.write_text(path.read_text().replace(
+        '  Income:Crowdfunding:CF         40.00 GBP\n  Assets:Held:Firm              -40.00 GBP\n',
+        '  Income:Crowdfunding:CF          0.00 GBP\n  Assets:Held:Firm                0.00 GBP\n'))
+    entries, errors, options = ledger_books.load(path)
+    assert [e.message for e in errors] == [
+        ("fund 'appeal' is closed on 2024-10-15 with a balance of 40.00 GBP; a fund closes "
+        "only at exactly zero")]
+    b = balance_sheet(entries, options, Y2024[1])
+    assert [(f.fund, f.balance) for f in b.fund_balances] == [
+        ("general", D("650.00")), ("reserve", D("100.00")), ("case", D("3600.00")),
+        ("appeal", D("40.00")), ("endow", D("5000.00"))]
+    assert sum(f.balance for f in b.fund_balances) == b.total_funds == D("9390.00")
+
+
+def sr_ledger_2025(path) -> list[dict]:
+    rows = nominal_ledger(*load(path), datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    return list(csv.DictReader(io.StringIO(sr.nominal_ledger_csv(rows))))
