@@ -148,6 +148,7 @@ def saves_imports(app) -> None:
         filename = request.args.get("filename", "")
         if ledger is None or not filename:
             return
+        _remember_extracts(ledger)
         main = Path(ledger.beancount_file_path)
         inside = [(main.parent / d).resolve() for d in ledger.fava_options.import_dirs]
         path = Path(filename).resolve()
@@ -175,6 +176,7 @@ def saves_imports(app) -> None:
         imported = [e for e in given if isinstance(e, dict) and _imported(e)]
         if not imported:
             return None
+        _remember_extracts(ledger)
         main = Path(ledger.beancount_file_path)
         exports = _exports(main.parent, ledger.fava_options.import_dirs, filerows.sha256)
         files, missing = {}, []
@@ -205,6 +207,44 @@ def saves_imports(app) -> None:
                          *(main.parent / rel for rel in result.parts)])
         return json_success(f"Stored {result.added + len(others)} entries "
                             f"({result.summary()}).")
+
+
+def _remember_extracts(ledger) -> None:
+    """Make Fava's extract for this ledger keep its last answer, for the Save that follows.
+    Save checks the page's entries against what the importer gives (_edited): extracting
+    a 20,000-row download a second time was a quarter of the Save. The answer is reused
+    only for the same file and importer while the export, every file of the books and the
+    import config are as they were at Extract (size and modification time); else the
+    file is extracted again."""
+    ingest = ledger.ingest
+    if getattr(ingest, "_fundledger_remembers", False):
+        return
+    extract = ingest.extract
+    last: dict = {}
+
+    def remembering(filename: str, importer_name: str):
+        key = (str(Path(filename).resolve()), importer_name, _files_now(ledger, filename))
+        if last.get("key") == key and last.get("config") is ingest.loaded_config:
+            return last["entries"]
+        last.clear()
+        entries = extract(filename, importer_name)
+        last.update(key=key, config=ingest.loaded_config, entries=entries)
+        return entries
+
+    ingest.extract = remembering
+    ingest._fundledger_remembers = True
+
+
+def _files_now(ledger, export: str) -> tuple:
+    """(path, size, mtime) of the export and of every file the books were loaded from."""
+    out = []
+    for path in (export, *ledger.options.get("include", ())):
+        try:
+            st = Path(path).stat()
+            out.append((str(path), st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((str(path), None, None))
+    return tuple(out)
 
 
 def _reload(ledger, written) -> None:

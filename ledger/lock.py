@@ -147,9 +147,10 @@ def check(entries, options: dict | None = None) -> list[LockError]:
     hashed = [(entry_hash(e), e) for e in entries if e.date <= last and covered(e)]
     reported: set[bytes] = set()
     for lock in sorted(active, key=lambda lk: lk.through):
-        mine = [(h, e) for h, e in hashed if e.date <= lock.through]
+        mine = hashed if lock.through == last else [
+            (h, e) for h, e in hashed if e.date <= lock.through]
         if lock.entry.meta.get(COVERS):  # lifting the mark breaks the digest, not the lock
-            mine += _beyond(entries, lock.through, mine, options)
+            mine = mine + _beyond(entries, lock.through, mine, options)
         if digest(h for h, _e in mine) == lock.digest:
             continue
         detail = _read_detail(lock)

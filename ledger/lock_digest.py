@@ -49,24 +49,42 @@ def _amount(a) -> str:
 def _meta(meta: dict | None) -> str:
     if not meta:
         return ""
-    return "\x1d".join(sorted(f"{k}={v!r}" for k, v in meta.items()
-                              if k not in WHERE and k[0] != "_"))
+    n = len(meta)
+    if n <= 3 and "lineno" in meta and "filename" in meta:  # a posting's usual meta
+        if n == 2:
+            return ""
+        fund = meta.get("fund")
+        if fund is not None:
+            return f"fund={fund!r}"
+    items = [f"{k}={v!r}" for k, v in meta.items() if k[0] != "_" and k not in WHERE]
+    if len(items) > 1:
+        items.sort()
+    return "\x1d".join(items)
 
+
+# The two functions below run for every locked entry on every load (88,000 of them in
+# 100k transactions locked through a year end): plain string work, the usual posting (no
+# cost, no price) and posting meta (where it was written, and its fund) written directly.
 
 def _posting(p) -> str:
-    c = p.cost
+    account, units, c, price, flag, meta = p
+    if c is None and price is None and units is not None:
+        text = str(units.number)
+        if "." in text and "E" not in text:
+            text = text.rstrip("0").rstrip(".")
+        return f"{account}\x1f{text} {units.currency}\x1f\x1f\x1f{flag or ''}\x1f{_meta(meta)}"
     cost = "" if c is None else f"{_amount(c)} {c.date} {c.label!r}"
-    return f"{p.account}\x1f{_amount(p.units)}\x1f{cost}\x1f{_amount(p.price)}\x1f" \
-           f"{p.flag or ''}\x1f{_meta(p.meta)}"
+    return f"{account}\x1f{_amount(units)}\x1f{cost}\x1f{_amount(price)}\x1f" \
+           f"{flag or ''}\x1f{_meta(meta)}"
 
 
 def _txn_text(txn: Transaction) -> str:
-    # Kept to plain string work: it runs for every locked entry on every load.
-    postings = sorted(map(_posting, txn.postings))  # their order means nothing
-    return "\x1e".join((str(txn.date), txn.flag or "", repr(txn.payee), repr(txn.narration),
-                        repr(sorted(txn.tags)) if txn.tags else "",
-                        repr(sorted(txn.links)) if txn.links else "",
-                        _meta(txn.meta), *postings))
+    meta, date, flag, payee, narration, tags, links, postings = txn
+    texts = [_posting(p) for p in postings]
+    texts.sort()  # the postings' order means nothing
+    return "\x1e".join([str(date), flag or "", repr(payee), repr(narration),
+                        repr(sorted(tags)) if tags else "",
+                        repr(sorted(links)) if links else "", _meta(meta), *texts])
 
 
 def _canon(value) -> str:

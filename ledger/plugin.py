@@ -19,7 +19,7 @@ import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
-from beancount.core.data import Transaction
+from beancount.core.data import Posting, Transaction
 
 from ledger import closing
 from ledger import funds as fundmodel
@@ -27,6 +27,7 @@ from ledger import lock as period_lock
 
 # Endowments are restricted funds too (SORP): kept to their purpose, never below zero.
 RESTRICTED = ("restricted", "endowment")
+FUND_ROOTS = fundmodel.FUND_ACCOUNT_ROOTS
 
 __plugins__ = ("fund_rules",)
 
@@ -37,20 +38,31 @@ class FundError(NamedTuple):
     entry: object
 
 
-def _with_fund_default(txn: Transaction) -> Transaction:
-    """Copy the transaction's `fund:` onto its fund postings that lack one."""
+def _with_fund_default(txn: Transaction) -> tuple[Transaction, list]:
+    """Copy the transaction's `fund:` onto its fund postings that lack one. Returns the
+    transaction (the same object when nothing was copied) and its fund postings, each
+    with its fund id (None when it has none)."""
     default = txn.meta.get("fund") if txn.meta else None
-    if default is None:
-        return txn
-    changed = False
-    postings = []
-    for posting in txn.postings:
-        if fundmodel.is_fund_account(posting.account) and not (
-                posting.meta and posting.meta.get("fund")):
-            posting = posting._replace(meta={**(posting.meta or {}), "fund": default})
-            changed = True
-        postings.append(posting)
-    return txn._replace(postings=postings) if changed else txn
+    postings = txn.postings
+    changed = None
+    found = []
+    for i, posting in enumerate(postings):
+        account, units, cost, price, flag, meta = posting
+        if not account.startswith(FUND_ROOTS):
+            continue
+        fund_id = meta.get("fund") if meta else None
+        if not fund_id and default is not None:
+            posting = Posting(account, units, cost, price, flag,
+                              {**meta, "fund": default} if meta else {"fund": default})
+            if changed is None:
+                changed = list(postings)
+            changed[i] = posting
+            fund_id = default
+        found.append((posting, fund_id))
+    if changed is None:
+        return txn, found
+    meta, date, flag, payee, narration, tags, links, _postings = txn
+    return Transaction(meta, date, flag, payee, narration, tags, links, changed), found
 
 
 def _source(posting, txn) -> dict:
@@ -66,7 +78,11 @@ def fund_rules(entries, options_map, config=None):
 
 def rules(entries) -> tuple[list, list]:
     """The fund rules without the lock: (entries with fund defaults copied down, errors).
-    ledger.quick runs them over the funds an import reaches."""
+    ledger.quick runs them over the funds an import reaches.
+
+    One pass over the entries, and per posting only what its fund needs: it runs on every
+    real load of the books (100k transactions), so running balances are kept only for the
+    funds a balance rule applies to (restricted ones, and any fund that closes)."""
     funds, _budgets, decl_errors = fundmodel.declarations(entries)
     errors: list = [FundError(e.source, e.message, e.entry) for e in decl_errors]
 
@@ -79,6 +95,9 @@ def rules(entries) -> tuple[list, list]:
     for f in funds.values():
         if f.closed:
             close_dates[f.closed].append(f)
+    # fund id -> (fund, restricted, balance kept); None for an undeclared fund
+    known = {f.id: (f, f.fund_class in RESTRICTED, f.fund_class in RESTRICTED or bool(f.closed))
+             for f in funds.values()}
 
     def end_of_day(date: datetime.date | None) -> None:
         for fund_id, txn in touched.items():
@@ -100,47 +119,48 @@ def rules(entries) -> tuple[list, list]:
                     None))
 
     for entry in entries:
-        if entry.date != day:
+        date = entry.date
+        if date != day:
             end_of_day(day)
-            day = entry.date
-        if not isinstance(entry, Transaction):
+            day = date
+        if type(entry) is not Transaction:
             out.append(entry)
             continue
-        txn = _with_fund_default(entry)
+        txn, fund_postings = _with_fund_default(entry)
         out.append(txn)
-        for posting in txn.postings:
-            if not fundmodel.is_fund_account(posting.account):
-                continue
-            fund_id = fundmodel.posting_fund(posting, txn)
-            where = _source(posting, txn)
+        for posting, fund_id in fund_postings:
             if not fund_id:
                 errors.append(FundError(
-                    where, f"posting to {posting.account} has no fund (add fund: \"<id>\" "
-                    "to the posting or the transaction)", txn))
+                    _source(posting, txn), f"posting to {posting.account} has no fund (add "
+                    "fund: \"<id>\" to the posting or the transaction)", txn))
                 continue
-            fund = funds.get(fund_id)
-            if fund is None:
+            this = known.get(fund_id)
+            if this is None:
                 errors.append(FundError(
-                    where, f"fund '{fund_id}' is not declared (posting to {posting.account})",
-                    txn))
+                    _source(posting, txn), f"fund '{fund_id}' is not declared (posting to "
+                    f"{posting.account})", txn))
                 continue
-            if txn.date < fund.opened:
+            fund, restricted, kept = this
+            if date < fund.opened:
                 errors.append(FundError(
-                    where, f"fund '{fund_id}' is used on {txn.date}, before it opens on "
-                    f"{fund.opened}", txn))
-            if fund.closed and txn.date > fund.closed:
+                    _source(posting, txn), f"fund '{fund_id}' is used on {date}, before it "
+                    f"opens on {fund.opened}", txn))
+            if fund.closed and date > fund.closed:
                 errors.append(FundError(
-                    where, f"fund '{fund_id}' is used on {txn.date}, after it closed on "
-                    f"{fund.closed}", txn))
-            if (fund.fund_class in RESTRICTED and posting.account.startswith("Expenses:")
-                    and not _within(posting.account, fund.purpose)
-                    and not _within(posting.account, fundmodel.GAINS_AND_LOSSES)
+                    _source(posting, txn), f"fund '{fund_id}' is used on {date}, after it "
+                    f"closed on {fund.closed}", txn))
+            if not kept:
+                continue
+            account = posting.account
+            if (restricted and account.startswith("Expenses:")
+                    and not _within(account, fund.purpose)
+                    and not _within(account, fundmodel.GAINS_AND_LOSSES)
                     and not closing.donated_under_terms(txn, fund)):
                 errors.append(FundError(
-                    where, f"restricted fund '{fund_id}' spent on {posting.account}, outside "
-                    f"its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
+                    _source(posting, txn), f"restricted fund '{fund_id}' spent on {account}, "
+                    f"outside its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
             fundmodel.add(running.setdefault(fund_id, {}), fundmodel.weight(posting), -1)
-            if fund.fund_class in RESTRICTED:
+            if restricted:
                 touched[fund_id] = txn
     end_of_day(day)
     return out, errors

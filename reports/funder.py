@@ -291,6 +291,8 @@ def funder_report(entries: list, options: dict, fund: str,
 
     maps = budget_maps(entries, fund)
     converted, uncovered = fifo(pool, [n for _t, _p, n in spend_postings], fallback)
+    if currency == gbp:
+        uncovered = ZERO  # nothing is converted, so no figure waits on a tranche to come
     if uncovered:
         rate_method += (f" {uncovered:,.2f} {gbp} spent beyond every tranche received by "
                         f"{end} is converted at the latest rate known and may change when the "
@@ -308,7 +310,8 @@ def funder_report(entries: list, options: dict, fund: str,
     spent_to_date_gbp = sum((s.gbp for s in spend), ZERO)
     spend = [s for s in spend if s.date >= start]  # the period's
 
-    names = [b.line for b in lines]
+    # A line declared twice (an award topped up) is one line, its budgets summed.
+    names = list(dict.fromkeys(b.line for b in lines))
     extra = sorted({s.line for s in to_date} - set(names) - {UNMAPPED})
     results = []
     for name in [*names, *extra, UNMAPPED]:

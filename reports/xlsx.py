@@ -100,7 +100,8 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
         _row(ws, row, [t.date, t.description, t.amount, t.gbp, t.rate, inverse],
              [DATE, None, MONEY, MONEY, RATE, RATE])
         row += 1
-    inverse = (1 / r.rate).quantize(Decimal("0.000001")) if r.rate else None
+    # From the totals, as each tranche's is: not the inverse of the rounded rate beside it.
+    inverse = (r.received / r.received_gbp).quantize(Decimal("0.000001")) if r.rate else None
     _row(ws, row, ["Total", None, r.received, r.received_gbp, r.rate, inverse],
          [None, None, MONEY, MONEY, RATE, RATE], bold=True)
     _put(ws, row, 2, "rate over the period's tranches", bold=True)

@@ -183,3 +183,43 @@ def test_an_entry_typed_on_the_page_still_goes_to_favas_own_save(pair):
             "comment": "Books taken over from the previous treasurer"}
     assert save(client, slug, [hand]).status_code == 200
     assert "Books taken over" in fava_main.read_text(encoding="utf-8")
+
+
+def _counting_extracts(monkeypatch) -> list[str]:
+    """Every file Fava's ingest really extracts (not answered from memory)."""
+    from fava.core import ingest
+
+    seen: list[str] = []
+    original = ingest.extract_from_file
+
+    def counted(wrapped, path, existing_entries):
+        seen.append(Path(path).name)
+        return original(wrapped, path, existing_entries)
+
+    monkeypatch.setattr(ingest, "extract_from_file", counted)
+    return seen
+
+
+def test_save_right_after_extract_does_not_read_the_export_again(pair, monkeypatch):
+    fava_main, _cli_main, _env, client, slug = pair
+    seen = _counting_extracts(monkeypatch)
+    export = fava_main.parent / "exports" / "lloyds.csv"
+    entries = extract(client, slug, export)
+    assert seen == ["lloyds.csv"]
+    assert save(client, slug, kept(entries)).status_code == 200
+    # Save checked the page's entries against the Extract it followed (the same file,
+    # books unchanged): a 20,000-row download is not read and classified twice.
+    assert seen == ["lloyds.csv"]
+
+
+def test_books_changed_between_extract_and_save_are_extracted_again(pair, monkeypatch):
+    """The remembered Extract is used only while the books are as they were at Extract:
+    once any of their files changed (here the rules file), Save extracts again."""
+    fava_main, _cli_main, _env, client, slug = pair
+    seen = _counting_extracts(monkeypatch)
+    export = fava_main.parent / "exports" / "lloyds.csv"
+    entries = kept(extract(client, slug, export))
+    with (fava_main.parent / "rules.beancount").open("a", encoding="utf-8") as f:
+        f.write("\n; energy suppliers: to do\n")
+    assert save(client, slug, entries).status_code == 200
+    assert seen == ["lloyds.csv", "lloyds.csv"]

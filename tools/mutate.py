@@ -52,12 +52,14 @@ MODULES: dict[str, list[str]] = {
     "reports/sofa.py": ["tests/test_sofa.py", "tests/test_sofa_edges.py", "tests/test_sofa_hand.py",
                         "tests/test_refunds.py"],
     "reports/balance_sheet.py": ["tests/test_balance_sheet_hand.py", "tests/test_sofa_layout.py",
-                                 "tests/test_period_boundaries.py"],
+                                 "tests/test_period_boundaries.py",
+                                 "tests/test_statements_shown.py"],
     # The trial balance, nominal ledger and entries behind each line (not test_statements.py:
     # it sums the demo books, seconds for every mutant).
     "reports/trial_balance.py": ["tests/test_trial_balance_hand.py",
                                  "tests/test_period_boundaries.py", "tests/test_sofa_hand.py",
-                                 "tests/test_identities_property.py"],
+                                 "tests/test_identities_property.py",
+                                 "tests/test_statements_shown.py"],
     # Accrued grants: each tranche settling its own award at that award's rate.
     "ledger/accruals.py": ["tests/test_accruals_rules.py", "tests/test_accruals.py",
                            "tests/test_money_moves.py"],
@@ -83,11 +85,13 @@ MODULES: dict[str, list[str]] = {
                          "tests/test_legal.py",
                          "tests/test_firms.py", "tests/test_period_boundaries.py"],
     # Receipts and payments: every column, the prior year, money in other currencies.
-    "reports/receipts_payments.py": ["tests/test_examiner_hand.py", "tests/test_fx.py",
+    "reports/receipts_payments.py": ["tests/test_rp_lines.py", "tests/test_statements_shown.py",
+                                     "tests/test_examiner_hand.py", "tests/test_fx.py",
                                      "tests/test_identities_property.py",
                                      "tests/test_period_boundaries.py"],
     # The funder's budget against actual, tranche by tranche.
-    "reports/funder.py": ["tests/test_funder.py", "tests/test_funder_reconciled.py",
+    "reports/funder.py": ["tests/test_funder_lines.py", "tests/test_funder.py",
+                          "tests/test_funder_reconciled.py",
                           "tests/test_accruals.py", "tests/test_period_boundaries.py"],
     # The disclosure control under every public statement: sensitive groups and leaks().
     # Not test_disclosure.py: its statements come through `fundledger` in a subprocess,

@@ -1,0 +1,126 @@
+"""What the fund rules and the period lock add to every real load of the books.
+
+    python bench/plugin_bench.py [--n 100000] [--repeat 2] [--books DIR]
+
+Generates books of N transactions (bench/gen_books.py) in a temporary folder and locks
+them through 2023 with `fundledger lock` (as a treasurer would after the year's accounts),
+or uses a copy of --books as they are. Then, in this process, taking turns, best of
+--repeat, with the cyclic GC paused as fundledger's own loads pause it:
+
+- beancount's own load (parse, booking, validation) of the same books without the
+  `plugin "ledger.plugin"` line: the baseline;
+- the fund rules (`ledger.plugin.rules`) on those loaded entries;
+- the period lock (`ledger.lock.check`) on the entries the rules return.
+
+Timed with perf_counter, not cProfile (which inflates Python-heavy code such as the
+plugin several times more than beancount's C parser). Target (issue 26): the rules and
+the lock together under 10% of beancount's own load. Loads served by ledger.cache do not
+run the plugin at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from beancount import loader
+from beancount.parser import parser as parser_module
+
+from ledger import lock as period_lock
+from ledger import plugin
+
+THROUGH = datetime.date(2023, 12, 31)
+PLUGIN_LINE = 'plugin "ledger.plugin"'
+TARGET = 0.10
+
+
+def timed(work) -> tuple[float, object]:
+    """(seconds, result) of work() with the cyclic GC paused, as ledger.cache loads."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        result = work()
+        return time.perf_counter() - start, result
+    finally:
+        gc.enable()
+
+
+def prepare(folder: Path, n: int, books: Path | None) -> Path:
+    """Books in `folder` (generated and locked, or a copy of `books`) and a main file
+    beside their main.beancount that names no plugin: beancount's own load."""
+    if books is not None:
+        shutil.copytree(books if books.is_dir() else books.parent, folder, dirs_exist_ok=True)
+    else:
+        subprocess.run([sys.executable, str(HERE / "gen_books.py"), str(folder), "--n",
+                        str(n)], check=True, stdout=subprocess.DEVNULL)
+        env = dict(os.environ, FUNDLEDGER_NO_CACHE="1", PYTHONPATH=str(ROOT))
+        subprocess.run([sys.executable, "-m", "fundledger", "lock", "--books", str(folder),
+                        "--through", str(THROUGH)], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    main = folder / "main.beancount"
+    text = main.read_text()
+    if PLUGIN_LINE not in text:
+        raise SystemExit(f"{main}: no {PLUGIN_LINE} line; nothing to measure apart")
+    bare = folder / "bare.beancount"  # beside main, so every include still resolves
+    bare.write_text(text.replace(PLUGIN_LINE, "", 1))
+    return bare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="transactions to generate")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each (best kept)")
+    parser.add_argument("--books", type=Path, help="measure a copy of these books instead")
+    args = parser.parse_args()
+    os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+    load_s = rules_s = lock_s = float("inf")
+    loads = []
+    with tempfile.TemporaryDirectory(prefix="plugin-bench-") as tmp:
+        bare = prepare(Path(tmp), args.n, args.books)
+        plugins = parser_module.parse_file(str(bare.with_name("main.beancount")))[2]["plugin"]
+        for _ in range(args.repeat):  # taking turns, so a busy moment hits all three
+            seconds, (entries, errors, options) = timed(
+                lambda: loader._uncached_load_file(str(bare), None, None, None))
+            if errors:
+                raise SystemExit(f"{bare}: {len(errors)} load errors, e.g. {errors[0]}")
+            load_s = min(load_s, seconds)
+            loads.append(os.getloadavg()[0])
+            seconds, (out, rule_errors) = timed(lambda e=entries: plugin.rules(e))
+            rules_s = min(rules_s, seconds)
+            options["plugin"] = plugins  # as the books name them: the lock covers them
+            seconds, lock_errors = timed(lambda o=out, m=options: period_lock.check(o, m))
+            lock_s = min(lock_s, seconds)
+            n_txn = sum(1 for e in out if type(e).__name__ == "Transaction")
+            n_locked = sum(1 for e in out if e.date <= THROUGH)
+            if rule_errors or lock_errors:
+                raise SystemExit(f"the fund rules or the lock refused the books: "
+                                 f"{(rule_errors + lock_errors)[0].message}")
+            del entries, out, options
+    locked = "locked through " + str(THROUGH) if args.books is None else "as given"
+    plugin_s = rules_s + lock_s
+    print(f"{args.books or 'generated books'}: {n_txn} transactions, {locked} "
+          f"({n_locked} entries on or before {THROUGH}); "
+          f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
+          f"{min(loads):.1f}-{max(loads):.1f}; best of {args.repeat}, GC paused")
+    print(f"beancount's own load (no plugin):  {load_s:7.2f} s")
+    print(f"fund rules (ledger.plugin.rules):  {rules_s:7.2f} s  {rules_s / load_s:6.1%}")
+    print(f"period lock (ledger.lock.check):   {lock_s:7.2f} s  {lock_s / load_s:6.1%}")
+    print(f"rules and lock together:           {plugin_s:7.2f} s  {plugin_s / load_s:6.1%}"
+          f"  (target < {TARGET:.0%}: {'met' if plugin_s < TARGET * load_s else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
