@@ -168,7 +168,7 @@ def test_nowhere_to_return_the_money_to(tmp_path):
 
 def test_an_income_account_in_another_currency(tmp_path):
     text = BOOKS.replace("2024-01-01 open Income:Donations GBP",
-                         "2024-01-01 open Income:Donations EUR")
+                         "2024-01-01 open Income:Donations EUR,USD")
     text = text.replace('  fund: "case"\n  Assets:Bank  100.00 GBP\n  Income:Donations  '
                         '-100.00 GBP\n', '  fund: "case"\n  Assets:Bank  100.00 GBP\n'
                         '  Income:Donations  -115.00 EUR @@ 100.00 GBP\n')
@@ -178,7 +178,8 @@ def test_an_income_account_in_another_currency(tmp_path):
     entries, errors, options = ledger_books.load(tmp_path / "main.beancount")
     assert errors == []
     assert refused(entries, options, "case", decision=MINUTE) == [
-        ("the fund's money came in on Income:Donations, which holds EUR only: book the return "
+        ("the fund's money came in on Income:Donations, which holds EUR, USD only: book the "
+         "return "
         "by hand at the rate the bank used, then close the fund")]
 
 
@@ -213,3 +214,128 @@ def test_a_fund_at_nothing_closes_with_the_close_alone(tmp_path):
     entries, options = loaded(tmp_path, spent)
     plan = closing.plan(entries, options, "case", DAY)
     assert (plan.text, plan.leftover) == ('2024-03-31 custom "fund-close" "case"\n', None)
+
+
+def loaded_anyway(tmp_path, text):
+    """Books the fund plugin refuses, as Fava and `fundledger funds` still read them."""
+    (tmp_path / "main.beancount").write_text(text)
+    entries, errors, options = ledger_books.load(tmp_path / "main.beancount")
+    assert errors
+    return entries, options
+
+
+def test_an_overspent_fund_or_one_in_error_cannot_close(tmp_path):
+    over = ('2024-02-01 * "Smith & Co" "More than the case holds"\n  fund: "case"\n'
+            "  Expenses:Legal  150.00 GBP\n  Assets:Bank  -150.00 GBP\n")
+    entries, options = loaded_anyway(tmp_path, BOOKS + over)
+    from reports import funds as fund_report
+    blockers = next(s for s in fund_report.reconcile(entries, options, as_of=DAY)
+                    if s.fund == "case").blockers
+    assert blockers  # the fund figures' own words, repeated as they are
+    assert refused(entries, options, "case", decision=MINUTE) == list(blockers)
+
+
+def test_donate_terms_that_name_no_charity(tmp_path):
+    text = BOOKS.replace('  terms: "return-to-platform"\n', '  terms: "donate-to-charity"\n')
+    entries, options = loaded_anyway(tmp_path, text)
+    assert refused(entries, options, "case", decision=MINUTE) == [
+        ("the fund's terms name no charity to donate the leftover to (charity: in its "
+        "declaration)")]
+
+
+def test_no_other_open_unrestricted_fund_to_release_to(tmp_path):
+    text = BOOKS.replace('2024-01-01 custom "fund" "general" "unrestricted"\n', "")
+    entries, errors, options = ledger_books.load(_write(tmp_path, text))
+    assert errors == []
+    assert refused(entries, options, "grant", decision="Minute 5: the funder agreed") == [
+        "there is no other open unrestricted fund to release it to"]
+
+
+def test_money_with_no_rate_stops_a_leftover(tmp_path):
+    dollars = ('2024-01-01 open Assets:PayPal\n'
+               '2024-01-15 * "Gifts in dollars"\n  fund: "case"\n'
+               "  Assets:PayPal  10.00 USD\n  Income:Donations  -10.00 USD\n")
+    text = BOOKS.replace("2024-01-01 open Income:Donations GBP", "2024-01-01 open Income:Donations")
+    entries, errors, options = ledger_books.load(_write(tmp_path, text + dollars))
+    assert errors == []
+    assert refused(entries, options, "case", decision=MINUTE) == [
+        ("10.00 USD has no GBP value (no exchange rate booked): import the download holding "
+        "its currency conversion, or book the conversion")]
+
+
+def _write(tmp_path, text):
+    (tmp_path / "main.beancount").write_text(text)
+    return tmp_path / "main.beancount"
+
+
+SHORT = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2024-01-01 open Assets:Bank GBP
+2024-01-01 open Assets:PayPal GBP
+2024-01-01 open Income:Donations GBP
+2024-01-01 open Expenses:Running GBP
+2024-01-01 custom "fund" "general" "unrestricted"
+2024-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "return-to-platform"
+2024-01-10 * "Gifts"
+  fund: "case"
+  Assets:Bank  80.00 GBP
+  Income:Donations  -80.00 GBP
+2024-01-11 * "General gifts"
+  fund: "general"
+  Assets:PayPal  {paypal} GBP
+  Income:Donations  -{paypal} GBP
+2024-01-12 * "Rent, paid from the bank for general"
+  fund: "general"
+  Expenses:Running  20.00 GBP
+  Assets:Bank  -20.00 GBP
+"""
+
+
+def test_a_leftover_is_paid_from_what_the_accounts_actually_hold(tmp_path):
+    """The case holds 80.00 in the bank, but general's rent left the bank with 60.00: 60.00
+    comes from the bank and 20.00 from PayPal. With 19.50 in PayPal, 50 pence is missing
+    and the close is refused, saying what each account holds."""
+    entries, errors, options = ledger_books.load(_write(tmp_path, SHORT.format(paypal="100.00")))
+    assert errors == []
+    plan = closing.plan(entries, options, "case", DAY, decision=MINUTE)
+    assert [line.split() for line in plan.text.splitlines() if line.startswith("  Assets:")] == [
+        ["Assets:Bank", "-60.00", "GBP"], ["Assets:PayPal", "-20.00", "GBP"]]
+    entries, errors, options = ledger_books.load(_write(tmp_path, SHORT.format(paypal="19.50")))
+    assert errors == []
+    assert refused(entries, options, "case", decision=MINUTE) == [
+        ("£80.00 is left, but the money accounts hold only Assets:Bank £60.00, Assets:PayPal "
+        "£19.50 on 2024-03-31: paying it out would take an account below zero. Book what is "
+        "missing (a statement not yet imported, a transfer between our accounts), then close "
+        "the fund")]
+
+
+def test_the_funder_is_named_by_the_grant_s_own_payments_only(tmp_path):
+    rent = ('2024-01-01 open Expenses:Running GBP\n'
+            '2024-01-20 * "Smith & Co" "Rent"\n  fund: "general"\n'
+            "  Expenses:Running  5.00 GBP\n  Assets:Bank  -5.00 GBP\n")
+    entries, options = loaded(tmp_path, rent)
+    assert refused(entries, options, "grant", decision="Minute 5: Smith & Co agreed")[0].startswith(
+        "£200.00 of a grant is left")
+
+
+def test_a_return_goes_to_the_income_account_that_raised_most(tmp_path):
+    more = ('2024-01-01 open Income:Platform GBP\n'
+            '2024-01-15 * "Platform" "Pledges"\n  fund: "case"\n'
+            "  Assets:Bank  300.00 GBP\n  Income:Platform  -300.00 GBP\n")
+    entries, options = loaded(tmp_path, more)
+    plan = closing.plan(entries, options, "case", DAY, decision=MINUTE)
+    assert plan.text.startswith('2024-03-31 * "Platform" "Return the leftover of case to '
+                                'Platform"\n')
+    assert "  Income:Platform" in plan.text and " 400.00 GBP" in plan.text
+
+
+def test_books_kept_in_euros(tmp_path):
+    entries, errors, options = ledger_books.load(_write(tmp_path, BOOKS.replace("GBP", "EUR")))
+    assert errors == []
+    plan = closing.plan(entries, options, "case", DAY, decision=MINUTE)
+    assert [line.split() for line in plan.text.splitlines()
+            if line.startswith(("  Income:", "  Assets:"))] == [
+        ["Income:Donations", "100.00", "EUR"], ["Assets:Bank", "-100.00", "EUR"]]
