@@ -339,3 +339,88 @@ def test_books_kept_in_euros(tmp_path):
     assert [line.split() for line in plan.text.splitlines()
             if line.startswith(("  Income:", "  Assets:"))] == [
         ["Income:Donations", "100.00", "EUR"], ["Assets:Bank", "-100.00", "EUR"]]
+
+
+def test_an_invoice_paid_after_the_day_still_stops_a_close_on_it(tmp_path):
+    owed = ('2024-02-01 * "Smith & Co" "Advice"\n  fund: "case"\n  invoice: "S-1"\n'
+            "  Expenses:Legal  30.00 GBP\n  Liabilities:Creditors:Smith  -30.00 GBP\n"
+            '2024-04-15 * "Smith & Co" "Paid"\n  invoice: "S-1"\n'
+            "  Liabilities:Creditors:Smith  30.00 GBP\n  Assets:Bank  -30.00 GBP\n")
+    entries, options = loaded(tmp_path, owed)
+    assert refused(entries, options, "case", decision=MINUTE) == [
+        "1 invoice unpaid: S-1 (£30.00)"]
+
+
+def test_an_overspent_general_fund_cannot_close(tmp_path):
+    spent = ('2024-01-20 * "Landlord" "Rent, more than general holds"\n  fund: "general"\n'
+             "  Expenses:Legal  20.00 GBP\n  Assets:Bank  -20.00 GBP\n")
+    entries, options = loaded(tmp_path, spent)
+    from reports import funds as fund_report
+    s = next(x for x in fund_report.reconcile(entries, options, as_of=DAY)
+             if x.fund == "general")
+    assert (s.status, bool(s.blockers)) == ("overspent", True)
+    assert refused(entries, options, "general", decision=MINUTE) == list(s.blockers)
+
+
+HELD = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2024-01-01 open Assets:Bank GBP
+2024-01-01 open Assets:Cash GBP
+2024-01-01 open Assets:PayPal GBP
+2024-01-01 open Income:Donations GBP
+2024-01-01 custom "fund" "general" "unrestricted"
+2024-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "return-to-platform"
+2024-01-10 * "Gifts"
+  fund: "case"
+  Assets:Bank  80.00 GBP
+  Assets:PayPal  {paypal} GBP
+  Income:Donations  -{case} GBP
+2024-01-11 * "General gifts"
+  fund: "general"
+  Assets:Bank  200.00 GBP
+  Assets:Cash  30.00 GBP
+  Income:Donations  -230.00 GBP
+"""
+
+
+@pytest.mark.parametrize(("paypal", "case"), [("50.00", "130.00"), ("0.50", "80.50")])
+def test_each_holding_gives_what_the_fund_holds_there_and_no_more(tmp_path, paypal, case):
+    """The bank holds 280.00, 80.00 of it the case's: the case's leftover takes 80.00 from
+    the bank and the rest from PayPal, where the rest of it is (50 pence, too)."""
+    entries, errors, options = ledger_books.load(_write(tmp_path, HELD.format(
+        paypal=paypal, case=case)))
+    assert errors == []
+    plan = closing.plan(entries, options, "case", DAY, decision=MINUTE)
+    assert [line.split() for line in plan.text.splitlines() if line.startswith("  Assets:")] == [
+        ["Assets:Bank", "-80.00", "GBP"], ["Assets:PayPal", f"-{paypal}", "GBP"]]
+
+
+def test_what_the_fund_s_own_accounts_lack_comes_from_the_fullest_other(tmp_path):
+    """As above, 20.00 is missing from the bank: of PayPal (100.00) and the cash box (30.00),
+    the fuller pays it, whatever the accounts' names."""
+    text = SHORT.format(paypal="100.00").replace(
+        "2024-01-01 open Assets:PayPal GBP\n",
+        "2024-01-01 open Assets:PayPal GBP\n2024-01-01 open Assets:Cash GBP\n") + (
+        '2024-01-13 * "Cash gifts"\n  fund: "general"\n'
+        "  Assets:Cash  30.00 GBP\n  Income:Donations  -30.00 GBP\n")
+    entries, errors, options = ledger_books.load(_write(tmp_path, text))
+    assert errors == []
+    plan = closing.plan(entries, options, "case", DAY, decision=MINUTE)
+    assert [line.split() for line in plan.text.splitlines() if line.startswith("  Assets:")] == [
+        ["Assets:Bank", "-60.00", "GBP"], ["Assets:PayPal", "-20.00", "GBP"]]
+
+
+def test_a_release_moves_only_money_accounts_not_what_another_fund_holds_for_it(tmp_path):
+    paper = ('2024-01-01 open Equity:Funds:Transfers GBP\n'
+             '2024-02-01 * "Trustees" "The grant gives general 30.00 on paper"\n'
+             '  Equity:Funds:Transfers  30.00 GBP\n    fund: "grant"\n'
+             '  Equity:Funds:Transfers  -30.00 GBP\n    fund: "general"\n')
+    entries, options = loaded(tmp_path, paper)
+    plan = closing.plan(entries, options, "grant", DAY, decision="Minute 5: the funder agreed")
+    assert [line.split()[:2] for line in plan.text.splitlines()
+            if line.startswith("  ") and not line.startswith(("    ", "  decision", "  leftover"))
+            ] == [["Equity:Funds:Transfers", "170.00"], ["Equity:Funds:Transfers", "-170.00"],
+                  ["Assets:Bank", "-200.00"], ["Assets:Bank", "200.00"]]
