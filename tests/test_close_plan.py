@@ -424,3 +424,20 @@ def test_a_release_moves_only_money_accounts_not_what_another_fund_holds_for_it(
             if line.startswith("  ") and not line.startswith(("    ", "  decision", "  leftover"))
             ] == [["Equity:Funds:Transfers", "170.00"], ["Equity:Funds:Transfers", "-170.00"],
                   ["Assets:Bank", "-200.00"], ["Assets:Bank", "200.00"]]
+
+
+def test_money_a_fund_cannot_say_where_it_holds_stops_its_leftover(tmp_path):
+    # A loan into the case's bank: 50.00 is owed on its liabilities, though no invoice is.
+    loan = ('2024-01-01 open Liabilities:Loan GBP\n2024-01-20 * "Bank" "Loan"\n'
+            '  fund: "case"\n  Assets:Bank  50.00 GBP\n  Liabilities:Loan  -50.00 GBP\n')
+    entries, options = loaded(tmp_path, loan)
+    assert refused(entries, options, "case", decision=MINUTE) == [
+        "money is still owed on the fund's liabilities"]
+    # Gifts to two funds in one entry with no fund on the bank's posting: the case's 30.00
+    # is held nowhere the books say.
+    two = ('2024-01-20 * "Gifts to two funds"\n  Assets:Bank  50.00 GBP\n'
+           '  Income:Donations  -30.00 GBP\n    fund: "case"\n'
+           '  Income:Donations  -20.00 GBP\n    fund: "general"\n')
+    entries, options = loaded(tmp_path, two)
+    assert refused(entries, options, "case", decision=MINUTE) == [
+        "£30.00 moved in a transaction of several funds without a fund: on the asset posting"]
