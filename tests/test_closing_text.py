@@ -193,3 +193,51 @@ def test_a_release_goes_to_the_first_unrestricted_fund_open_on_the_day(tmp_path)
     assert released(text, DAY) == ["case", "new-general", "case", "new-general"]
     with pytest.raises(close_report.CannotClose, match="no other open unrestricted fund"):
         released(text, DAY - datetime.timedelta(days=1))
+
+
+POOLED = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2024-01-01 open Assets:Bank GBP
+2024-01-01 open Assets:PayPal GBP
+2024-01-01 open Income:Donations GBP
+2024-01-01 open Equity:Funds:Transfers GBP
+2024-01-01 custom "fund" "general" "unrestricted"
+2024-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+  terms: "return-to-platform"
+2024-01-10 * "Gifts by bank"
+  fund: "case"
+  Assets:Bank  50.00 GBP
+  Income:Donations  -50.00 GBP
+2024-01-11 * "Gifts by PayPal"
+  fund: "case"
+  Assets:PayPal  80.00 GBP
+  Income:Donations  -80.00 GBP
+2024-01-12 * "General gifts"
+  fund: "general"
+  Assets:Bank  200.00 GBP
+  Income:Donations  -200.00 GBP
+2024-02-01 * "Trustees" "The case gives general 30.00 on paper: no money moves"
+  Equity:Funds:Transfers  30.00 GBP
+    fund: "case"
+  Equity:Funds:Transfers  -30.00 GBP
+    fund: "general"
+"""
+
+
+def test_a_leftover_is_paid_first_from_where_most_of_the_fund_is_held(tmp_path):
+    """The case holds 50.00 in the bank and 80.00 in PayPal, less 30.00 given to general on
+    paper: 100.00 left. Paid from its largest holding first: PayPal's 80.00, then 20.00 of
+    the bank's 50.00 (not in the accounts' name order)."""
+    from ledger import books as ledger_books
+    from reports import closing as close_report
+
+    (tmp_path / "main.beancount").write_text(POOLED)
+    entries, errors, options = ledger_books.load(tmp_path / "main.beancount")
+    assert errors == [], errors
+    plan = close_report.plan(entries, options, "case", DAY, decision="Minute 9 of 2024")
+    paid = [line.split() for line in plan.text.splitlines()
+            if line.startswith(("  Assets:", "  Income:"))]
+    assert paid == [["Income:Donations", "100.00", "GBP"], ["Assets:PayPal", "-80.00", "GBP"],
+                    ["Assets:Bank", "-20.00", "GBP"]]

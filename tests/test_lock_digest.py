@@ -140,3 +140,30 @@ def test_a_missing_entry_is_described_in_a_few_words():
     txn = next(e for e in entries if hasattr(e, "postings"))
     assert lock_digest.label(txn) == f'2019-01-02 transaction "{("Donor " + long)[:60]}"'
     assert len(("Donor " + long)[:60]) == 60 < len("Donor " + long)
+
+
+def test_every_metadata_key_beside_a_fund_and_on_a_priced_posting_is_covered():
+    """The digest's shortcuts for the usual metadata (where it was written, and a fund) must
+    not drop anything else: a transaction's invoice beside its fund, a posting's note
+    beside its fund, a posting held at a price with a note of its own."""
+    text = BOOKS.replace('  fund: "general"\n', '  fund: "general"\n  invoice: "INV-1"\n')
+    text = text.replace('    ref: "a"\n    memo: "b"\n', '    fund: "general"\n    memo: "b"\n')
+    text += ('2019-01-01 open Assets:Euros EUR\n'
+             '2019-01-03 * "Bureau" "Euros bought"\n'
+             "  Assets:Bank  -8.50 GBP\n"
+             "  Assets:Euros  10.00 EUR @ 0.85 GBP\n"
+             '    memo: "rate of the day"\n')
+    base = digest_of(*load(text))
+    for old, new in (('invoice: "INV-1"', 'invoice: "INV-2"'), ('memo: "b"', 'memo: "c"'),
+                     ('"rate of the day"', '"rate of the week"')):
+        assert text.count(old) == 1, old
+        assert digest_of(*load(text.replace(old, new))) != base, old
+
+
+def test_a_posting_written_with_an_exponent_keeps_it_whole():
+    entries, _options = load()
+    txn = next(e for e in entries if hasattr(e, "postings"))
+    big, small = (txn._replace(postings=[p._replace(units=p.units._replace(
+        number=lock_digest.Decimal(n) * (1 if p.units.number > 0 else -1)))
+        for p in txn.postings]) for n in ("1.5E+10", "1.5E+100"))
+    assert lock_digest.entry_hash(big) != lock_digest.entry_hash(small)

@@ -119,6 +119,9 @@ def test_a_changed_entry_is_named_at_its_line(tmp_path):
     changed = BOOKS.replace("Assets:Bank  20.00 GBP\n  Income:Gifts  -20.00",
                             "Assets:Bank  25.00 GBP\n  Income:Gifts  -25.00")
     where = f"the lock through 2019-12-31 (main.beancount:{lineno(BOOKS + entry, '2019-12-31 custom')})"
+    entries, options = load(tmp_path, changed + entry)
+    # Each error points at the entry (Fava links it): the changed one.
+    assert [e.entry.narration for e in period_lock.check(entries, options)] == ["Gift"]
     assert check(tmp_path, changed + entry) == [
         ((f'2019-06-30 transaction "Donor Gift" was changed inside the period locked by '
          f"{where}{HINT}"), lineno(BOOKS, "2019-06-30"))]
@@ -143,6 +146,8 @@ def test_an_added_entry_and_a_removed_one(tmp_path):
          f"(main.beancount:{lock_line + 1}){HINT}"), lineno(added, "2019-03-01"))]
     gone = BOOKS.replace('2019-01-05 * "Donor" "Gift"\n  Assets:Bank  10.00 GBP\n'
                          "  Income:Gifts  -10.00 GBP\n", "")
+    entries, options = load(tmp_path, gone + entry)
+    assert [e.entry.type for e in period_lock.check(entries, options)] == ["lock"]
     assert check(tmp_path, gone + entry) == [
         (('2019-01-05 transaction "Donor Gift" was removed from the period locked by the '
          f"lock through 2019-12-31 (main.beancount:{lock_line - 3}){HINT}"), lock_line - 3)]
@@ -222,6 +227,12 @@ def test_malformed_locks_and_unlocks(tmp_path):
     stray = '2019-12-30 custom "unlock" "sha256:00"\n  reason: "Minute 7 of the trustees"\n'
     assert [m for m, _n in check(tmp_path, BOOKS + entry + stray)] == [
         "this unlock names no lock through 2019-12-30 with digest sha256:00"]
+    # Each names its entry (Fava links it).
+    for text in (bad, two, short, stray):
+        entries, _o = load(tmp_path, BOOKS + entry + text)
+        assert [(e.entry.date, e.entry.type) for e in period_lock.check(entries)] == [
+            (day(2019, 12, text.startswith("2019-12-30") and 30 or 31),
+             text.split('"')[1])]
 
 
 def test_an_unlocked_lock_is_not_checked_and_head_is_the_latest_in_force(tmp_path):
@@ -258,10 +269,15 @@ def test_the_unlock_entries(tmp_path):
         f'\n2019-12-31 custom "unlock" "{value}"\n'
         '  reason: "Minute 7: the \\"rent\\" \\\\ fixed"\n'
         "  unlocked-on: 2020-03-01\n")
-    text = period_lock.unlock_text(entries, reason, TODAY, since=day(2019, 6, 30))
-    assert re.findall(r"(\S+) custom \"unlock\"", text) == ["2019-06-30", "2019-12-31"]
-    with pytest.raises(period_lock.Refused, match="no lock is in force"):
+    text = period_lock.unlock_text(entries, "Minute 8 of the trustees", TODAY,
+                                   since=day(2019, 6, 30))
+    assert text == "".join(
+        f'\n{through} custom "unlock" "{lock.split(chr(34))[3]}"\n'
+        '  reason: "Minute 8 of the trustees"\n  unlocked-on: 2020-03-01\n'
+        for through, lock in (("2019-06-30", early), ("2019-12-31", entry)))
+    with pytest.raises(period_lock.Refused) as refused:
         period_lock.unlock_text(load(tmp_path, BOOKS)[0], reason, TODAY)
+    assert str(refused.value) == "no lock is in force"
     with pytest.raises(period_lock.Refused, match=r"not '\.'"):
         period_lock.unlock_text(entries, " . ", TODAY)
     # Locking a day already locked is refused; the lock through the last one names it.
@@ -289,6 +305,14 @@ def test_a_lock_removed_from_the_books_is_caught_by_its_detail_file(tmp_path):
     stray = '2019-12-30 custom "unlock" "sha256:00"\n  reason: "Minute 7 of the trustees"\n'
     assert [m[:40] for m, _n in check(tmp_path, BOOKS + lifted + stray)] == [
         "this unlock names no lock through 2019-1", "this unlock names no lock through 2019-1"]
+    # A detail file that cannot be read (here a folder), or whose first line is cut
+    # short, does not stop the others being read; one of four words is read.
+    (tmp_path / "locks" / "2000-01-01-a.txt").mkdir()
+    (tmp_path / "locks" / "2000-01-02-b.txt").write_text("# fundledger lock\n")
+    (tmp_path / "locks" / "2000-01-03-c.txt").write_text("# fundledger lock sha256:ab\n")
+    assert [m[:39] for m, _n in check(tmp_path, BOOKS)] == [
+        "the lock through 2000-01-03 (sha256:ab.", "the lock through 2019-12-31 (sha256:"
+        + value[7:10]]
     # Without the books' options no folder is looked at.
     assert period_lock.check(load(tmp_path, BOOKS)[0]) == []
 
@@ -308,8 +332,14 @@ def test_a_published_statement_removed_from_the_register_is_caught(tmp_path):
         ("the statement published with figures to 2024-12-31 is no longer in the register of "
         'published statements: restore its custom "published" entry (the receipt holds it); '
         "anyone holding it could subtract it from a new statement"), 1)]
+    entries, options = load(tmp_path, BOOKS)
+    assert period_lock.check(entries, options)[0].source["filename"] == str(
+        tmp_path / f"published/2024-12-31-{value[:12]}.txt")
     registered = BOOKS + f'2025-01-20 custom "published" 2024-12-31 "all" "{value}"\n'
     assert check(tmp_path, registered) == []
+    # A receipt that cannot be read (here a folder) does not stop the others being read.
+    (tmp_path / "published" / "2000-01-01-a.txt").mkdir()
+    assert len(check(tmp_path, BOOKS)) == 1
 
 
 def test_the_pack_page(tmp_path):
@@ -343,6 +373,11 @@ def test_verify_against_a_digest_kept_outside_the_books(tmp_path):
     mid, _f = locked_books(tmp_path, through=day(2019, 6, 15))
     entries, options = load(tmp_path, BOOKS + mid)
     assert period_lock.verify(entries, options, mid.split('"')[3]) == day(2019, 6, 15)
+    # Books whose last entry is on the 1st of a month: that month's end is tried too.
+    (tmp_path / "jan").mkdir()
+    whole, _f = locked_books(tmp_path / "jan", through=day(2020, 1, 31))
+    entries, options = load(tmp_path, BOOKS)
+    assert period_lock.verify(entries, options, whole.split('"')[3]) == day(2020, 1, 31)
     # Nothing moves from February to May: the latest of those days is the one found.
     first, _f = locked_books(tmp_path, through=day(2019, 1, 31))
     entries, options = load(tmp_path, BOOKS)
@@ -353,3 +388,52 @@ def test_verify_against_a_digest_kept_outside_the_books(tmp_path):
     entries, options = load(tmp_path, changed)
     assert period_lock.verify(entries, options, value) is None
     assert period_lock._month_ends([]) == set()
+
+
+def test_entries_alike_changed_and_one_more_added(tmp_path):
+    """Two locked gifts with the same words on one day, both changed, and a third like
+    them added: two changed, one added (by their words alone they cannot be told apart)."""
+    gift = '2019-06-30 * "Donor" "Gift"\n  Assets:Bank  {n} GBP\n  Income:Gifts  -{n} GBP\n'
+    books = BOOKS + gift.format(n="21.00")
+    entry, _files = locked_books(tmp_path, books)
+    changed = (BOOKS.replace("20.00 GBP\n  Income:Gifts  -20.00", "25.00 GBP\n  Income:Gifts  -25.00")
+               + gift.format(n="26.00") + gift.format(n="27.00"))
+    got = check(tmp_path, changed + entry)
+    assert sorted(m.split(" inside ")[0] for m, _n in got) == [
+        '2019-06-30 transaction "Donor Gift" was added',
+        '2019-06-30 transaction "Donor Gift" was changed',
+        '2019-06-30 transaction "Donor Gift" was changed']
+
+
+def test_an_entry_removed_inside_two_locks_is_named_once(tmp_path):
+    early, _files = locked_books(tmp_path, through=day(2019, 6, 30))
+    books = BOOKS + early
+    entries, options = load(tmp_path, books)
+    late, files = period_lock.lock_files(entries, THROUGH, TODAY, options)
+    for rel, body in files.items():
+        (tmp_path / rel).write_text(body)
+    gone = books.replace('2019-01-05 * "Donor" "Gift"\n  Assets:Bank  10.00 GBP\n'
+                         "  Income:Gifts  -10.00 GBP\n", "")
+    assert [m.split(" locked by ")[0] for m, _n in check(tmp_path, gone + late)] == [
+        '2019-01-05 transaction "Donor Gift" was removed from the period']
+
+
+def test_a_later_budget_changed_breaks_a_lock_that_covers_it(tmp_path):
+    books = (BOOKS + '2020-02-01 custom "fund-budget" "general" "Solicitors" 100.00 GBP\n')
+    entry, _files = locked_books(tmp_path, books)
+    changed = books.replace("100.00 GBP\n", "150.00 GBP\n")
+    assert [m.split(" inside ")[0] for m, _n in check(tmp_path, changed + entry)] == [
+        '2020-02-01 custom "fund-budget" was changed']
+    assert check(tmp_path, books + entry) == []
+
+
+def test_a_lock_with_no_file_is_named_as_in_the_books(tmp_path):
+    """A lock entry another plugin made (no file, no line) is still named in words."""
+    entry, _files = locked_books(tmp_path)
+    entries, _options = load(tmp_path, BOOKS.replace("20.00 GBP\n  Income:Gifts  -20.00",
+                                                     "25.00 GBP\n  Income:Gifts  -25.00"))
+    lock = next(e for e in load(tmp_path, BOOKS + entry)[0] if getattr(e, "type", "") == "lock")
+    assert [e.message for e in period_lock.check([*entries, lock._replace(meta={})])] == [
+        ("an entry was added, changed or removed inside the period locked by the lock through "
+        "2019-12-31 (<books>:None) (its detail file is missing, so the entry cannot be "
+        f"named){HINT}")]

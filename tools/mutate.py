@@ -74,6 +74,11 @@ MODULES: dict[str, list[str]] = {
     # The entries that close a fund, and which leftover payment the terms authorise.
     "ledger/closing.py": ["tests/test_closing_text.py", "tests/test_money_moves.py",
                           "tests/test_plugin_errors.py", "tests/test_plugin_overdraft.py"],
+    # Whether a fund can close on a day, and where its leftover goes (the terms, the
+    # accounts it is paid from, the fund it is released to).
+    "reports/closing.py": ["tests/test_close_plan.py", "tests/test_closing_text.py",
+                           "tests/test_money_moves.py",
+                           "tests/test_close_anywhere.py", "tests/test_period_boundaries.py"],
     # Every holding account against its last statement.
     "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
                              "tests/test_reconcile.py"],
