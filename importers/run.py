@@ -12,6 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from beancount.core import account as beancount_account
 from beancount.core.data import Balance, Open, Transaction
 
@@ -48,6 +50,7 @@ class Result:
     accounts_text: str | None = None
     opened: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
+    sizes: dict[str, int] = field(default_factory=dict)  # books path -> length appended
 
     @property
     def text(self) -> dict[str, str]:
@@ -56,8 +59,11 @@ class Result:
                 for rel, (first, entries) in self.parts.items()}
 
     def changes(self, main: Path) -> dict[str, str]:
-        """Whole-file contents of the books after this import (ledger.books.appended)."""
+        """Whole-file contents of the books after this import (ledger.books.appended);
+        `sizes` then holds the length of the text appended to each file."""
         text = self.text
+        self.sizes.clear()  # in place: run()'s Result shares this dict
+        self.sizes.update((rel, len(new)) for rel, new in text.items())
         exists = (main.parent / ACCOUNTS).exists()
         if self.accounts_text is not None and not exists:
             text = {ACCOUNTS: self.accounts_text, **text}
@@ -142,28 +148,32 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     pseudo = pseudo or Pseudonymiser()
     result = Result()
 
-    appended: dict[str, tuple[int, str]] = {}  # books path -> (first new line, new text)
+    whole: dict[str, str] = {}  # what changes() last gave
 
     def changes(m: Path) -> dict[str, str]:
         planned = plan(m, files, fund, pseudo, progress, suspense, only)
         result.__dict__.update(planned.__dict__)
+        whole.clear()
         if not planned.added:
             return {}
-        whole = planned.changes(m)
-        for rel, new in planned.text.items():
-            appended[rel] = (whole[rel][:len(whole[rel]) - len(new)].count("\n") + 1, new)
-        return whole
+        got = planned.changes(m)
+        whole.update(got)
+        return got
 
     arrowcsv.ahead(list(files))  # parsed while the books load (if not already asked)
     try:
         if dry_run:  # the same check as a real import, in a staging copy; nothing written
-            whole = changes(main)
-            errors = ledger_books.check_changed(main, whole) if whole else []
+            planned = changes(main)
+            errors = ledger_books.check_changed(main, planned) if planned else []
             if errors:
                 raise ledger_books.BooksError(errors)
         else:
             ledger_books.apply(main, changes)
     except ledger_books.BooksError as e:
+        # books path -> (first new line, new text): worked out only for the errors
+        cut = {rel: len(whole[rel]) - n for rel, n in result.sizes.items()}
+        appended = {rel: (whole[rel][:k].count("\n") + 1, whole[rel][k:])
+                    for rel, k in cut.items()}
         raise ledger_books.BooksError(at_rows(e.lines, main.parent, appended,
                                                result.files)) from None
     finally:
@@ -342,10 +352,17 @@ def _first_use(result: Result) -> dict[str, datetime.date]:
         order = np.lexsort((days, money))
         groups, at = np.unique(money[order], return_index=True)
         first_days = days[order][at]  # once: indexing inside the loop sorted it per group
-        for g, k in zip(groups.tolist(), first_days.tolist(), strict=True):
-            day = datetime.date.fromordinal(int(k))
-            for line in block.postings[g].splitlines():
-                seen(line.split()[0], day)
+        # Each group's posting lines, column-wise: a line's first word is its account.
+        lines = pc.split_pattern(pa.array(block.postings[groups], pa.string()), "\n")
+        which = pc.list_parent_indices(lines).to_numpy()
+        accounts = pc.utf8_ltrim_whitespace(pc.list_flatten(lines))
+        accounts = pc.extract_regex(accounts, r"^(?P<account>\S+)")
+        used = pc.is_valid(accounts).to_numpy(zero_copy_only=False)
+        named = accounts.field("account").filter(pc.is_valid(accounts)).dictionary_encode()
+        earliest = np.full(len(named.dictionary), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(earliest, named.indices.to_numpy(), first_days[which[used]])
+        for account, k in zip(named.dictionary.to_pylist(), earliest.tolist(), strict=True):
+            seen(account, datetime.date.fromordinal(int(k)))
     return first
 
 
