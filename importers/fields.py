@@ -141,9 +141,12 @@ class Amounts:
                        lambda r, c=column: f"amount in column '{c}' ({shape(r[norm(c)])}) "
                        "uses a different decimal mark from the file's other amounts")
 
-    def read_all(self, values: list[str], used: np.ndarray) -> list:
+    def read_all(self, values: list[str], used: np.ndarray, texts: list | None = None) -> list:
         """read() over a column's values, None where no row has the value or it is
-        empty; the common layouts found in C and read straight to their Decimal."""
+        empty; the common layouts found in C and read straight to their Decimal. With
+        `texts`, each value's exact text (the digits the Decimal was read from) is
+        appended to it, None where it was read otherwise (importers.column_amounts)."""
+        exact = texts.append if texts is not None else (lambda _: None)
         plain, grouped, point = _shapes(values)
         if self.settled == ".":
             plain = plain | (_shapes_plain_three(values) if len(values) else plain)
@@ -156,12 +159,17 @@ class Amounts:
                               strict=True):
             if not (u and v):
                 out.append(None)
+                exact(None)
             elif p:
                 out.append(Decimal(v))
+                exact(v)
             elif g:
-                out.append(Decimal(v.replace(",", "")))
+                v = v.replace(",", "")
+                out.append(Decimal(v))
+                exact(v)
             else:
                 out.append(self.read(v))
+                exact(None)
         return out
 
     def read(self, text: str) -> Decimal | str:
@@ -195,7 +203,9 @@ def amounts(t: Table, column: str, style: Amounts) -> Column:
     # Each distinct text becomes one Decimal object (importers.columns relies on that to
     # write each combination of amounts once).
     col = t.col(column)
-    got = Column(col.codes, style.read_all(col.values, col.used()))
+    texts: list = []
+    got = Column(col.codes, style.read_all(col.values, col.used(), texts))
+    got.texts = texts
     t.fail(got.mask(lambda v: isinstance(v, str)),
            lambda r: f"amount in column '{column}' ({shape(r[norm(column)])}) "
            f"{style.read(r[norm(column)].strip())}")

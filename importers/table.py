@@ -23,8 +23,10 @@ class Column:
     (a few hundred values in 300,000 rows); ids and emails hardly do, and are not hashed
     to find their distinct values, which would cost more than the checks it saves."""
 
-    def __init__(self, codes: np.ndarray, values: list):
+    def __init__(self, codes: np.ndarray, values: list, texts: list | None = None):
         self.codes, self.values = codes, values
+        # an amount column's: each value's text as read (importers.fields.amounts)
+        self.texts = texts
         self._used: np.ndarray | None = None
 
     def used(self) -> np.ndarray:
@@ -76,7 +78,7 @@ class Column:
         return table[self.codes].tolist()
 
     def take(self, pos: np.ndarray) -> Column:
-        return Column(self.codes[pos], self.values)
+        return Column(self.codes[pos], self.values, self.texts)
 
 
 class Table:
