@@ -146,11 +146,15 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
     cur = d.columns["currency"]
     currency = pa.array(cur.values, pa.string()).take(pa.array(cur.codes[rows_at]))
     texts = np.empty(n, dtype=object)
-    incomes: list = [None] * n
     sign = np.zeros(n, dtype=np.int8)
+    funds: list[str] = []  # by context
+    income_group: list[np.ndarray] = []
+    income_fund: list[np.ndarray] = []
+    income_amount: list[Amount] = []
     for c, ctx in enumerate(ctxs):
         at = np.flatnonzero(ctx_of == c)
         if not len(at):
+            funds.append(ctx[4])
             continue
         kind, prefixes, is_income, fund = ctx[0], ctx[1], ctx[2], ctx[4]
         g, nt = gross[at], net[at]
@@ -178,8 +182,62 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
                 line = pc.if_else(pa.array(x.units != 0), line, "")
             parts.append(line)
         texts[at] = pc.binary_join_element_wise(*parts, "").to_pylist()
-        flagged = [(x.decimals()) for x, inc in zip(nums, is_income, strict=True) if inc]
-        curs = cur_at.to_pylist()
-        for k, i in enumerate(at.tolist()):
-            incomes[i] = [(fund, curs[k], xs[k]) for xs in flagged]
+        for x, inc in zip(nums, is_income, strict=True):
+            if inc:
+                income_group.append(at)
+                income_fund.append(np.full(len(at), len(funds)))
+                income_amount.append(x)
+        funds.append(fund)
+    incomes = Incomes(n, funds, np.concatenate([np.zeros(0, np.int64), *income_group]),
+                      np.concatenate([np.zeros(0, np.int64), *income_fund]),
+                      cur.codes[rows_at], cur.values, _joined(income_amount))
     return list(texts), incomes, sign
+
+
+def _joined(amounts: list[Amount]) -> Amount:
+    if not amounts:
+        return Amount.zero(0)
+    return Amount(*(np.concatenate([getattr(a, k) for a in amounts])
+                    for k in ("units", "places", "missing")))
+
+
+class Incomes:
+    """Per group of amounts, its income postings as Txn.income has them, (fund, currency,
+    Decimal), kept as columns: posting k is of group group[k], fund funds[fund[k]], the
+    currency of its group (currencies[currency[group]]) and amount[k]."""
+
+    def __init__(self, groups: int, funds: list[str], group: np.ndarray, fund: np.ndarray,
+                 currency: np.ndarray, currencies: list[str], amount: Amount):
+        self.groups, self.funds, self.group, self.fund = groups, funds, group, fund
+        self.currency, self.currencies, self.amount = currency, currencies, amount
+        self.order = np.argsort(group, kind="stable")
+        self.starts = np.searchsorted(group[self.order], np.arange(groups + 1))
+
+    def __len__(self) -> int:
+        return self.groups
+
+    def __getitem__(self, g: int) -> list[tuple[str, str, Decimal]]:
+        at = self.order[self.starts[g]:self.starts[g + 1]]
+        return [(self.funds[f], self.currencies[self.currency[g]], x) for f, x in zip(
+            self.fund[at].tolist(), self.amount[at].decimals(), strict=True)]
+
+    def sums(self, counts: np.ndarray) -> list[tuple[str, str, Decimal]]:
+        """Per (fund, currency), the sum of every group's income postings times that
+        group's count (counts[g]), as Decimal arithmetic gives it: with the most places
+        any of them has (a group counted no times is no entry, and adds none)."""
+        if not len(self.fund):
+            return []
+        counted = counts[self.group] > 0  # as the entries imported, one by one, sum
+        group = self.group[counted]
+        key = self.fund[counted] * (len(self.currencies) + 1) + self.currency[group]
+        units_all, places_all = self.amount.units[counted], self.amount.places[counted]
+        out = []
+        for k in np.unique(key).tolist():
+            mine = key == k
+            units = units_all[mine].astype(object)
+            total = int(np.dot(units, counts[group[mine]].astype(object)))
+            places = int(places_all[mine].max())
+            number = Decimal(total).scaleb(-Amount.PLACES).quantize(Decimal(1).scaleb(-places))
+            f, c = divmod(k, len(self.currencies) + 1)
+            out.append((self.funds[f], self.currencies[c], number))
+        return out

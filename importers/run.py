@@ -82,8 +82,13 @@ class Result:
         out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for block, kept in self.blocks:
             counts = np.bincount(block.money[kept], minlength=len(block.incomes))
+            summed = getattr(block.incomes, "sums", None)  # kept as columns
+            if summed is not None:
+                for fund, cur, x in summed(counts):
+                    out[fund][cur] -= x
+                continue
             for income, n in zip(block.incomes, counts.tolist(), strict=True):
-                for fund, cur, x in income:
+                for fund, cur, x in income if n else ():  # a group with no entry adds none
                     out[fund][cur] -= x * n
         for t in self.new:
             for fund, cur, n in t.income:

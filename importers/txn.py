@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,7 +62,8 @@ class Block:
     days: np.ndarray  # the dates as day numbers (date.toordinal()), to sort by
     years: np.ndarray  # and their years, to file by
     money: np.ndarray  # each entry's group of amounts: index into incomes
-    incomes: list[list[tuple[str, str, Decimal]]]  # per group, as Txn.income
+    # per group, as Txn.income: a list, or column_amounts.Incomes (the same, as columns)
+    incomes: Sequence[list[tuple[str, str, Decimal]]]
     # An entry's text: lead, its id (quoted as in the text), its row, note, postings.
     leads: np.ndarray  # distinct date-and-narration parts, up to the id (object array)
     lead_of: np.ndarray

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from beancount import loader
 from hypothesis import given, settings
@@ -82,6 +83,23 @@ def test_amounts_from_the_cells_digits_are_the_decimal_ways(tmp_path_factory, bo
     assert {f: {c: str(n) for c, n in cs.items()} for f, cs in fast_totals.items()} == \
         {f: {c: str(n) for c, n in cs.items()}
          for f, cs in run.Result(new=slow).totals().items()}
+    # The totals as an import sums them, from the block's columns: of every entry, and of
+    # every other one (the rest as duplicates), to the last place, as the Decimal way.
+    built = imp.entries(str(path), books_settings)
+    if built.block is None:
+        return
+    for step in (1, 2):
+        kept = np.arange(0, len(built.block), step)
+        ids = {built.block.ids[k] for k in kept.tolist()}
+        others = built.txns + built.after
+        summed = run.Result(blocks=[(built.block, kept)], new=others).totals()
+        by_hand = run.Result(new=[t for t in slow if t.import_id in ids or any(
+            t is o for o in others)] + others).totals()
+        assert _printed(summed) == _printed(by_hand)
+
+
+def _printed(totals) -> dict:
+    return {f: {c: str(n) for c, n in cs.items()} for f, cs in totals.items()}
 
 
 def test_the_column_way_is_taken_and_agrees_by_hand(tmp_path, books_settings, monkeypatch):
