@@ -90,17 +90,21 @@ def _cut(texts: pa.Array, lengths: np.ndarray) -> pa.Array:
 
 
 def column(col, codes: np.ndarray) -> Amount | None:
-    """The amounts of an amount column (importers.table.Column with texts) at these
-    codes; None where a cell's text is not its exact number as written."""
+    """The amounts of an amount column (importers.table.Column with texts: the exact
+    texts importers.fields.Read keeps) at these codes; None where a cell was read some
+    other way or its text is not how str() writes its Decimal."""
     texts = col.texts
     if texts is None:
         return None
     cells = pa.array(texts, pa.string()).take(pa.array(codes))
-    missing = np.array([v is None for v in col.values], dtype=bool)[codes]
-    read = np.asarray(pc.is_valid(cells).to_numpy(zero_copy_only=False), dtype=bool)
-    if (~missing & ~read).any():  # a value read some other way (numbers.parse)
-        return None
-    cells = pc.fill_null(cells, "0")
+    missing = ~np.asarray(pc.is_valid(cells).to_numpy(zero_copy_only=False), dtype=bool)
+    other = getattr(col.values, "other", {})  # values read some other way (numbers.parse)
+    if other:
+        read_otherwise = np.zeros(len(texts), dtype=bool)
+        read_otherwise[[i for i, v in other.items() if v is not None]] = True
+        if read_otherwise[codes].any():
+            return None
+    cells = pc.replace_substring(pc.fill_null(cells, "0"), ",", "")  # thousands
     if not pc.all(pc.match_substring_regex(cells, CANONICAL)).as_py():
         return None
     dot = pc.find_substring(cells, ".").to_numpy().astype(np.int64)

@@ -25,7 +25,7 @@ class Column:
 
     def __init__(self, codes: np.ndarray, values: list, texts: list | None = None):
         self.codes, self.values = codes, values
-        # an amount column's: each value's text as read (importers.fields.amounts)
+        # an amount column's exact texts (importers.fields.Read), for column_amounts
         self.texts = texts
         self._used: np.ndarray | None = None
 
@@ -74,7 +74,7 @@ class Column:
         if not len(self.codes):
             return []
         table = np.empty(len(self.values), dtype=object)
-        table[:] = self.values
+        table[:] = self.values if isinstance(self.values, list) else list(self.values)
         return table[self.codes].tolist()
 
     def take(self, pos: np.ndarray) -> Column:
