@@ -14,9 +14,10 @@ from beancount import loader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers import columns, run
+from importers import columns, fields, parse, run
 from importers.pseudonym import Pseudonymiser
 from importers.settings import from_entries
+from importers.table import Column
 from importers.txn import render
 from tests.importers_support import BOOKS, FIXTURES
 
@@ -118,3 +119,23 @@ def test_the_column_way_is_taken_and_agrees_by_hand(tmp_path, books_settings, mo
                 if line.split()[0].startswith(("Assets:", "Income:", "Expenses:"))]
                for text in texts]
     assert numbers == [["24.71", "0.79", "-25.5"], ["10.00", "-10.00"]]
+
+
+amount_cells = st.one_of(
+    st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False).map(str),
+    st.sampled_from(["", "0", "-0", "0.00", "-0.00", "000.0", "1,234.50", "-1,000",
+                     "(12.50)", "12.50-", "£3.20", "0.001", "-0.10", "7"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(amount_cells, max_size=10))
+def test_signs_read_from_the_texts_are_the_decimals_signs(values):
+    """A row's sign (money in or out) is read from the cell's characters where the cell
+    is its exact number; the Decimal's own sign says the same, zero and minus zero too."""
+    reader = fields.Amounts.__new__(fields.Amounts)
+    reader.decimal, reader.thousands, reader.settled = "", None, "."
+    read = reader.read_all(values, np.ones(len(values), dtype=bool))
+    col = Column(np.arange(len(values)), read, read.texts)
+    want = [parse.NONE if v is None else
+            (v > 0) - (v < 0) for v in (reader.read(v) if v else None for v in values)]
+    assert parse._value_signs(col).tolist() == want
