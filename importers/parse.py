@@ -265,7 +265,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, .
                    for k, f in enumerate(profile.fees))
     splits = [parse_amounts(t, s.column, style) for s in profile.splits]
     if profile.balance:
-        lists["balance"] = parse_amounts(t, profile.balance, style)
+        lists["balance"] = amounts(t, profile.balance, style).lazy_rows()
     foreign = None
     if profile.foreign_amount:
         famt = parse_amounts(t, profile.foreign_amount, style)
