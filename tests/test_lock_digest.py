@@ -167,3 +167,53 @@ def test_a_posting_written_with_an_exponent_keeps_it_whole():
         number=lock_digest.Decimal(n) * (1 if p.units.number > 0 else -1)))
         for p in txn.postings]) for n in ("1.5E+10", "1.5E+100"))
     assert lock_digest.entry_hash(big) != lock_digest.entry_hash(small)
+
+
+# Version 2 (what `fundledger lock` writes since 2026-12): each entry's text, the texts
+# sorted, each followed by a newline, hashed once. Fields are repr() of plain values;
+# amounts normalised (10.00 is Decimal('1E+1')); metadata as its kept keys, sorted, then
+# their values; a posting with no cost, price or metadata but its fund in five fields.
+V2_POSTINGS = (("Assets:Bank\x1fAmount(Decimal('1E+1'),'GBP')\x1fNone\x1fNone\x1fNone\x1f"
+               "('memo', 'ref')('b', 'a')\x1f"), "Income:Gifts\x1f-1E+1\x1fGBP\x1fNone\x1f()")
+V2_TXN = "\x1e".join(("2019-01-02", "'*'", "'Donor'", "'Gift'", "[]", "[]",
+                      "('fund',)('general',)", *V2_POSTINGS))
+V2_TEXTS = [
+    "2019-01-01\x1eOpen\x1e'Assets:Bank'\x1e['GBP']\x1eNone\x1e()()",
+    "2019-01-01\x1eOpen\x1e'Income:Gifts'\x1eNone\x1eNone\x1e()()",
+    V2_TXN,
+    # what the lock covers beyond its period sorts last: a later declaration, the options
+    ("~2019-06-01\x1eCustom\x1e'fundledger-option'\x1e"
+     "[ValueType('fy-end',type:str),ValueType('03-31',type:str)]\x1e()()"),
+    "~options\x1e" + "\x1d".join((
+        "operating_currency=['GBP']", "booking_method=Booking.STRICT",
+        "inferred_tolerance_default=()()", "inferred_tolerance_multiplier=Decimal('0.5')",
+        *OPTION_PAIRS[4:])),
+]
+
+
+def test_the_version_2_digest_is_the_documented_one():
+    entries, options = load()
+    want = "sha256v2:" + hashlib.sha256("".join(t + "\n" for t in V2_TEXTS).encode()).hexdigest()
+    assert lock_digest.period_digest(entries, THROUGH, options) == want
+    texts, _entries = lock_digest.period_texts2(entries, THROUGH)
+    beyond = lock_digest.beyond_texts2(entries, THROUGH, options)
+    assert sorted(texts + [t for t, _e in beyond]) == V2_TEXTS
+    # Without the options: its period only.
+    assert lock_digest.period_digest(entries, THROUGH) == "sha256v2:" + hashlib.sha256(
+        "".join(t + "\n" for t in V2_TEXTS[:3]).encode()).hexdigest()
+    # A period with nothing in it hashes nothing.
+    assert lock_digest.digest2([]) == "sha256v2:" + hashlib.sha256(b"").hexdigest()
+
+
+def test_version_2_keeps_content_not_layout():
+    entries, options = load()
+    for same in (BOOKS.replace("10.00 GBP", "10 GBP"), BOOKS.replace("10.00 GBP", "10.0 GBP"),
+                 BOOKS.replace('    ref: "a"\n    memo: "b"\n', '    memo: "b"\n    ref: "a"\n'),
+                 BOOKS.replace("2019-01-02", "\n\n2019-01-02")):
+        assert lock_digest.period_digest(*load(same)[:1], THROUGH, load(same)[1]) == \
+            lock_digest.period_digest(entries, THROUGH, options)
+    for other in (BOOKS.replace("10.00 GBP", "1 GBP").replace("-10 GBP", "-1 GBP"),
+                  BOOKS.replace('ref: "a"', 'a_ref: "a"'), BOOKS.replace('"a"', "7"),
+                  BOOKS.replace('"a"', "7 GBP")):
+        assert lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1]) != \
+            lock_digest.period_digest(entries, THROUGH, options)
