@@ -1,10 +1,11 @@
 """What the fund rules and the period lock add to every real load of the books.
 
-    python bench/plugin_bench.py [--n 100000] [--repeat 2] [--books DIR]
+    python bench/plugin_bench.py [--n 100000] [--repeat 2] [--books DIR] [--lock-version 1]
 
 Generates books of N transactions (bench/gen_books.py) in a temporary folder and locks
-them through 2023 with `fundledger lock` (as a treasurer would after the year's accounts),
-or uses a copy of --books as they are. Then, in this process, taking turns, best of
+them through 2023 with `fundledger lock` (as a treasurer would after the year's accounts;
+`--lock-version 1` writes the digest of locks made before 2026-12), or uses a copy of
+--books as they are. Then, in this process, taking turns, best of
 --repeat, with the cyclic GC paused as fundledger's own loads pause it:
 
 - beancount's own load (parse, booking, validation) of the same books without the
@@ -59,7 +60,7 @@ def timed(work) -> tuple[float, float, object]:
         gc.enable()
 
 
-def prepare(folder: Path, n: int, books: Path | None) -> Path:
+def prepare(folder: Path, n: int, books: Path | None, version: str) -> Path:
     """Books in `folder` (generated and locked, or a copy of `books`) and a main file
     beside their main.beancount that names no plugin: beancount's own load."""
     if books is not None:
@@ -69,7 +70,8 @@ def prepare(folder: Path, n: int, books: Path | None) -> Path:
                         str(n)], check=True, stdout=subprocess.DEVNULL)
         env = dict(os.environ, FUNDLEDGER_NO_CACHE="1", PYTHONPATH=str(ROOT))
         subprocess.run([sys.executable, "-m", "fundledger", "lock", "--books", str(folder),
-                        "--through", str(THROUGH)], check=True, env=env,
+                        "--through", str(THROUGH), "--digest-version", version],
+                       check=True, env=env,
                        stdout=subprocess.DEVNULL)
     main = folder / "main.beancount"
     text = main.read_text()
@@ -85,13 +87,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="transactions to generate")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each (best kept)")
     parser.add_argument("--books", type=Path, help="measure a copy of these books instead")
+    parser.add_argument("--lock-version", choices=("1", "2"), default="2",
+                        help="the lock's digest on generated books (1: before 2026-12)")
     args = parser.parse_args()
     os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
     wall = {"load": float("inf"), "rules": float("inf"), "lock": float("inf")}
     cpu = dict(wall)
     loads = []
     with tempfile.TemporaryDirectory(prefix="plugin-bench-") as tmp:
-        bare = prepare(Path(tmp), args.n, args.books)
+        bare = prepare(Path(tmp), args.n, args.books, args.lock_version)
         plugins = parser_module.parse_file(str(bare.with_name("main.beancount")))[2]["plugin"]
         for _ in range(args.repeat):  # taking turns, so a busy moment hits all three
             loads.append(os.getloadavg()[0])
@@ -111,7 +115,8 @@ def main() -> None:
                 raise SystemExit(f"the fund rules or the lock refused the books: "
                                  f"{(rule_errors + lock_errors)[0].message}")
             del entries, out, options
-    locked = "locked through " + str(THROUGH) if args.books is None else "as given"
+    locked = (f"locked through {THROUGH} (lock digest version {args.lock_version})"
+              if args.books is None else "as given")
     print(f"{args.books or 'generated books'}: {n_txn} transactions, {locked} "
           f"({n_locked} entries on or before {THROUGH}); "
           f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
