@@ -143,13 +143,13 @@ def _canon2(value) -> str:
         return _meta2(value)
     if isinstance(value, (set, frozenset)):
         return repr(sorted(value))
+    if isinstance(value, type):  # a custom value's type: its name, not where it lives
+        return "type:" + value.__name__
     if hasattr(value, "_fields"):  # Amount, Cost, custom values, ...
         return type(value).__name__ + "(" + ",".join(
             _canon2(getattr(value, f)) for f in value._fields) + ")"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_canon2(v) for v in value) + "]"
-    if isinstance(value, type):  # a custom value's type: its name, not where it lives
-        return "type:" + value.__name__
     return type(value).__name__ + ":" + str(value)
 
 

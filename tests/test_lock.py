@@ -14,7 +14,6 @@ import pytest
 from beancount import loader
 
 from ledger import lock as period_lock
-from ledger import lock_digest
 
 THROUGH = "2019-12-31"
 PAYPAL_2019 = "imports/paypal/2019.beancount"
@@ -231,35 +230,6 @@ def test_entry_hash_is_the_text_every_existing_lock_was_written_with():
         us.join(["Assets:Shares", "2 ACME", "5 GBP 2019-01-01 None", "", "", ""])])
     assert period_lock.entry_hash(gift) == hashlib.sha256(expected_gift.encode()).digest()
     assert period_lock.entry_hash(shares) == hashlib.sha256(expected_shares.encode()).digest()
-
-
-def test_version_2_text_of_a_transaction_written_out_by_hand():
-    """The text a version 2 lock hashes for each transaction (ledger/lock_digest.py),
-    pinned the same way: a flag, tags, links, a number in metadata, a fund on a posting,
-    a posting at a price and one at cost, each field as repr() of a plain value."""
-    text = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
-            '2017-01-01 open Income:Gifts\n'
-            '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
-            '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
-            '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
-            '2019-01-03 * "Broker" "Shares"\n'
-            '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
-            '  ! Assets:Bank  -10 GBP\n')
-    gift, shares = entries_of(text)[-2:]
-    us, rs = "\x1f", "\x1e"
-    assert lock_digest.txn_text2(gift) == rs.join([
-        "2019-01-02", "'!'", "'Payee'", "'Gift'", "['appeal']", "['case-1']",
-        "('fund', 'ref')('general', Decimal('7'))",
-        us.join(["Assets:Bank", "Amount(Decimal('9'),'EUR')", "None",
-                 "Amount(Decimal('1.166666666666666666666666667'),'GBP')", "None", "()()",
-                 ""]),
-        us.join(["Income:Gifts", "-10.5", "GBP", "None", "'case'"])])
-    assert lock_digest.txn_text2(shares) == rs.join([
-        "2019-01-03", "'*'", "'Broker'", "'Shares'", "[]", "[]", "()()",
-        us.join(["Assets:Bank", "-1E+1", "GBP", "'!'", "()"]),
-        us.join(["Assets:Shares", "Amount(Decimal('2'),'ACME')",
-                 "Cost(Decimal('5'),'GBP',datetime.date(2019, 1, 1),None)", "None", "None",
-                 "()()", ""])])
 
 
 def test_a_lock_of_the_old_digest_keeps_holding_and_moves_to_version_2(cli, tmp_path):

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from decimal import Decimal as D
 
 from beancount import loader
+from beancount.core.amount import Amount
+from beancount.core.data import Booking, Custom, Posting, Transaction
+from beancount.parser.grammar import ValueType
 
 from ledger import lock_digest
 
@@ -217,3 +221,76 @@ def test_version_2_keeps_content_not_layout():
                   BOOKS.replace('"a"', "7 GBP")):
         assert lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1]) != \
             lock_digest.period_digest(entries, THROUGH, options)
+
+
+def test_version_2_text_of_a_transaction_written_out_by_hand():
+    """The text a version 2 lock hashes for each transaction (ledger/lock_digest.py),
+    pinned the same way: a flag, tags, links, a number in metadata, a fund on a posting,
+    a posting at a price and one at cost, each field as repr() of a plain value."""
+    text = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
+            '2017-01-01 open Income:Gifts\n'
+            '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
+            '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
+            '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
+            '2019-01-03 * "Broker" "Shares"\n'
+            '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
+            '  ! Assets:Bank  -10 GBP\n')
+    gift, shares = [e for e in load(text)[0] if hasattr(e, "postings")]
+    us, rs = "\x1f", "\x1e"
+    assert lock_digest.txn_text2(gift) == rs.join([
+        "2019-01-02", "'!'", "'Payee'", "'Gift'", "['appeal']", "['case-1']",
+        "('fund', 'ref')('general', Decimal('7'))",
+        us.join(["Assets:Bank", "Amount(Decimal('9'),'EUR')", "None",
+                 "Amount(Decimal('1.166666666666666666666666667'),'GBP')", "None", "()()",
+                 ""]),
+        us.join(["Income:Gifts", "-10.5", "GBP", "None", "'case'"])])
+    assert lock_digest.txn_text2(shares) == rs.join([
+        "2019-01-03", "'*'", "'Broker'", "'Shares'", "[]", "[]", "()()",
+        us.join(["Assets:Bank", "-1E+1", "GBP", "'!'", "()"]),
+        us.join(["Assets:Shares", "Amount(Decimal('2'),'ACME')",
+                 "Cost(Decimal('5'),'GBP',datetime.date(2019, 1, 1),None)", "None", "None",
+                 "()()", ""])])
+
+
+def test_version_2_text_of_values_out_of_the_ordinary():
+    """What plugins or hand-made entries can hold, each written out by hand: a posting with
+    no amount or no number, a fund that is not text, metadata holding an amount, a date
+    and time, custom values of each type, the booking method, a set and a list."""
+    meta = {"filename": "f", "lineno": 1}
+    gbp = Amount(D("10.00"), "GBP")
+    txn = Transaction(
+        {**meta, "when": datetime.datetime(2019, 1, 2, 3, 4), "cost": gbp, "__x": 1},
+        datetime.date(2019, 1, 2), "*", None, "N", frozenset({"b", "a"}), None, [
+            Posting("Assets:A", None, None, None, None, None),
+            Posting("Assets:B", Amount(None, "GBP"), None, None, None, {}),
+            Posting("Income:C", gbp, None, None, None, {**meta, "fund": gbp}),
+            Posting("Income:D", gbp, None, None, "!", {"fund": "x"})])
+    us = "\x1f"
+    assert lock_digest.txn_text2(txn) == "\x1e".join([
+        "2019-01-02", "'*'", "None", "'N'", "['a', 'b']", "[]",
+        "('cost', 'when')(<Amount(Decimal('1E+1'),'GBP')>, <datetime:2019-01-02 03:04:00>)",
+        us.join(["Assets:A", "None", "None", "None", "None", "()()", ""]),
+        us.join(["Assets:B", "Amount(None,'GBP')", "None", "None", "None", "()()", ""]),
+        us.join(["Income:C", "Amount(Decimal('1E+1'),'GBP')", "None", "None", "None",
+                 "('fund',)(<Amount(Decimal('1E+1'),'GBP')>,)", ""]),
+        us.join(["Income:D", "1E+1", "GBP", "'!'", "'x'"])])
+    custom = Custom(meta, datetime.date(2019, 1, 3), "t", [
+        ValueType(D("1.50"), D), ValueType(True, bool), ValueType(gbp, Amount),
+        ValueType(datetime.date(2019, 1, 1), datetime.date)])
+    values = ("[ValueType(Decimal('1.5'),type:Decimal),ValueType(True,type:bool),"
+              "ValueType(Amount(Decimal('1E+1'),'GBP'),type:Amount),"
+              "ValueType(datetime.date(2019, 1, 1),type:date)]")
+    assert lock_digest.entry_text2(custom) == f"2019-01-03\x1eCustom\x1e't'\x1e{values}\x1e()()"
+    assert lock_digest._canon2(Booking.FIFO) == "Booking.FIFO"
+    assert lock_digest._canon2({"b", "a"}) == "['a', 'b']"
+    assert lock_digest._canon2(("a", D("2.0"))) == "['a',Decimal('2')]"
+    assert repr(lock_digest._Canon("x")) == "<x>"
+
+
+def test_version_2_metadata_shapes_are_remembered_within_bounds():
+    lock_digest._KEYS.clear()
+    for i in range(1002):
+        assert lock_digest._meta2({f"k{i}": "v", "lineno": 1}) == f"('k{i}',)('v',)"
+    assert 0 < len(lock_digest._KEYS) <= 1001
+    assert lock_digest._meta2({}) == lock_digest._meta2(None) == "()()"
+    assert lock_digest._meta2({"lineno": 1, "filename": "f", "_t": 1}) == "()()"
