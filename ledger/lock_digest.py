@@ -9,6 +9,7 @@ import decimal
 import enum
 import hashlib
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from beancount.core.data import Custom, Document, Query, Transaction
@@ -127,7 +128,7 @@ def entry_hash(entry) -> bytes:
 
 PREFIX2 = "sha256v2:"
 PREFIXES = (PREFIX, PREFIX2)
-_EXACT = decimal.Context(prec=decimal.MAX_PREC)
+_NORMALISE = decimal.Context(prec=decimal.MAX_PREC).normalize  # exact: never rounds
 _PLAIN = frozenset((str, int, bool, Decimal, datetime.date, type(None)))
 _SIMPLE = frozenset(("filename", "lineno", "fund"))  # a posting's usual metadata
 _NONE = ()  # a posting with no fund (no metadata value is a tuple)
@@ -136,7 +137,7 @@ BEYOND = "~"  # what a lock covers beyond its period sorts after every dated tex
 
 def _canon2(value) -> str:
     if type(value) in _PLAIN:
-        return repr(_EXACT.normalize(value) if type(value) is Decimal else value)
+        return repr(_NORMALISE(value) if type(value) is Decimal else value)
     if isinstance(value, enum.Enum):  # booking_method: its name, not the class's repr
         return type(value).__name__ + "." + value.name
     if isinstance(value, dict):
@@ -161,29 +162,32 @@ class _Canon(str):
 
 
 def _meta2(meta: dict | None) -> str:
-    """repr of the sorted (key, value) pairs, where it was written and `_` keys left out."""
+    """repr of the sorted keys kept (where it was written and `_` keys left out), then
+    repr of their values."""
     if not meta:
         return "()()"
-    keys = _KEYS.get(tuple(meta))
-    if keys is None:
-        keys = _kept(meta)
-    values = tuple(map(meta.__getitem__, keys[0]))
+    shape = _SHAPES.get(tuple(meta))
+    if shape is None:
+        shape = _shape(meta)
+    values = shape[0](meta)
     if not _PLAIN.issuperset(map(type, values)):
         values = tuple(v if type(v) in _PLAIN else _Canon(_canon2(v)) for v in values)
-    return keys[1] + repr(values)
+    return shape[1] + repr(values)
 
 
-# Metadata keys in the order an entry has them -> (the keys kept, sorted; their text).
-# A handful of shapes cover every entry of an organisation's books.
-_KEYS: dict[tuple, tuple[tuple, str]] = {}
+# Metadata keys in the order an entry has them -> (a getter of the kept keys' values, the
+# kept keys' text). A handful of shapes cover every entry of an organisation's books.
+_SHAPES: dict[tuple, tuple] = {}
 
 
-def _kept(meta: dict) -> tuple[tuple, str]:
+def _shape(meta: dict) -> tuple:
     kept = tuple(sorted(k for k in meta if k[:1] != "_" and k not in WHERE))
-    if len(_KEYS) > 1000:  # books with ever-new keys: keep the memory bounded
-        _KEYS.clear()
-    _KEYS[tuple(meta)] = (kept, repr(kept))
-    return _KEYS[tuple(meta)]
+    if len(_SHAPES) > 1000:  # books with ever-new keys: keep the memory bounded
+        _SHAPES.clear()
+    get = itemgetter(*kept) if len(kept) > 1 else (lambda m, k=kept[0]: (m[k],)) \
+        if kept else (lambda m: ())
+    _SHAPES[tuple(meta)] = shape = (get, repr(kept))
+    return shape
 
 
 def _posting2(p) -> str:
@@ -199,23 +203,26 @@ def txn_text2(txn: Transaction) -> str:
     place in five fields; any other in seven (_posting2)."""
     meta, date, flag, payee, narration, tags, links, postings = txn
     texts = []
+    append = texts.append
     for p in postings:
         account, units, cost, price, pflag, pmeta = p
-        if cost is None and price is None and units is not None \
-                and type(units.number) is Decimal:
-            fund = _NONE
-            if pmeta:
-                if not pmeta.keys() <= _SIMPLE:
-                    texts.append(_posting2(p))
-                    continue
+        if cost is None and price is None and units is not None:
+            if not pmeta:
+                fund = _NONE
+            elif pmeta.keys() <= _SIMPLE:
                 fund = pmeta.get("fund", _NONE)
-                if type(fund) not in _PLAIN and fund is not _NONE:
-                    texts.append(_posting2(p))
+                if type(fund) is not str and fund is not _NONE and type(fund) not in _PLAIN:
+                    append(_posting2(p))
                     continue
-            texts.append(f"{account}\x1f{_EXACT.normalize(units.number)!s}\x1f"
-                         f"{units.currency}\x1f{pflag!r}\x1f{fund!r}")  # !s: str, not format
-        else:
-            texts.append(_posting2(p))
+            else:
+                append(_posting2(p))
+                continue
+            number = units.number
+            if type(number) is Decimal:  # !s: str, not format (twice as slow)
+                append(f"{account}\x1f{_NORMALISE(number)!s}\x1f{units.currency}\x1f"
+                       f"{pflag!r}\x1f{fund!r}")
+                continue
+        append(_posting2(p))
     texts.sort()
     return f"{date}\x1e{flag!r}\x1e{payee!r}\x1e{narration!r}\x1e" \
            f"{repr(sorted(tags)) if tags else '[]'}\x1e" \

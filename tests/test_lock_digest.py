@@ -288,9 +288,10 @@ def test_version_2_text_of_values_out_of_the_ordinary():
 
 
 def test_version_2_metadata_shapes_are_remembered_within_bounds():
-    lock_digest._KEYS.clear()
+    lock_digest._SHAPES.clear()
     for i in range(1002):
         assert lock_digest._meta2({f"k{i}": "v", "lineno": 1}) == f"('k{i}',)('v',)"
-    assert 0 < len(lock_digest._KEYS) <= 1001
+    assert 0 < len(lock_digest._SHAPES) <= 1001
+    assert lock_digest._meta2({"b": 2, "a": "1", "c": None}) == "('a', 'b', 'c')('1', 2, None)"
     assert lock_digest._meta2({}) == lock_digest._meta2(None) == "()()"
     assert lock_digest._meta2({"lineno": 1, "filename": "f", "_t": 1}) == "()()"
