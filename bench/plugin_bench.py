@@ -11,7 +11,11 @@ them through 2023 with `fundledger lock` (as a treasurer would after the year's 
 - beancount's own load (parse, booking, validation) of the same books without the
   `plugin "ledger.plugin"` line: the baseline;
 - the fund rules (`ledger.plugin.rules`) on those loaded entries;
-- the period lock (`ledger.lock.check`) on the entries the rules return.
+- the period lock (`ledger.lock.check`) on the entries the rules return;
+- the digest of the locked period in each version (`ledger.lock_digest.period_digest`,
+  version 1 as every lock before 2026-12, version 2 as `fundledger lock` writes now) on
+  the same entries, taking turns: the two versions' cost side by side in one process,
+  which separate runs on a shared machine blur.
 
 Timed with perf_counter, not cProfile (which inflates Python-heavy code such as the
 plugin several times more than beancount's C parser). Target (issue 26): the rules and
@@ -40,7 +44,7 @@ from beancount import loader
 from beancount.parser import parser as parser_module
 
 from ledger import lock as period_lock
-from ledger import plugin
+from ledger import lock_digest, plugin
 
 THROUGH = datetime.date(2023, 12, 31)
 PLUGIN_LINE = 'plugin "ledger.plugin"'
@@ -91,7 +95,7 @@ def main() -> None:
                         help="the lock's digest on generated books (1: before 2026-12)")
     args = parser.parse_args()
     os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
-    wall = {"load": float("inf"), "rules": float("inf"), "lock": float("inf")}
+    wall = {name: float("inf") for name in ("load", "rules", "lock", "v1", "v2")}
     cpu = dict(wall)
     loads = []
     with tempfile.TemporaryDirectory(prefix="plugin-bench-") as tmp:
@@ -109,6 +113,10 @@ def main() -> None:
             options["plugin"] = plugins  # as the books name them: the lock covers them
             *took, lock_errors = timed(lambda o=out, m=options: period_lock.check(o, m))
             best(wall, cpu, "lock", took)
+            for version in (1, 2):
+                *took, _digest = timed(lambda o=out, m=options, v=version:
+                                       lock_digest.period_digest(o, THROUGH, m, v))
+                best(wall, cpu, f"v{version}", took)
             n_txn = sum(1 for e in out if type(e).__name__ == "Transaction")
             n_locked = sum(1 for e in out if e.date <= THROUGH)
             if rule_errors or lock_errors:
@@ -125,7 +133,9 @@ def main() -> None:
     rows = (("beancount's own load (no plugin)", ("load",)),
             ("fund rules (ledger.plugin.rules)", ("rules",)),
             ("period lock (ledger.lock.check)", ("lock",)),
-            ("rules and lock together", ("rules", "lock")))
+            ("rules and lock together", ("rules", "lock")),
+            ("digest version 1 of the period", ("v1",)),
+            ("digest version 2 of the period", ("v2",)))
     for name, parts in rows:
         w, c = sum(wall[p] for p in parts), sum(cpu[p] for p in parts)
         print(f"{name:35} {w:8.2f} {w / wall['load']:7.1%} {c:8.2f} {c / cpu['load']:7.1%}")

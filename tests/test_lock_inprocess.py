@@ -493,3 +493,30 @@ def test_upgrading_a_version_1_lock(tmp_path):
     assert [lk.digest for lk in period_lock.in_force(period_lock.locks(entries)[0])] == [
         new[0], old[1], new[1]]
     assert check(tmp_path, books + stray) == []  # both versions checked on one load
+
+
+def test_either_version_without_the_options_and_verified(tmp_path):
+    """A lock written without the options covers its period only, in either version (a
+    later year end does not count), and `verify` proves a digest of either version, with
+    its prefix or as the hex alone; a version 1 lock written without the options is
+    upgraded on its period alone."""
+    later = '2020-06-01 custom "fundledger-option" "fy-end" "03-31"\n'
+    entries, options = load(tmp_path, BOOKS + later)
+    for version in (1, 2):
+        entry, _files = period_lock.lock_files(entries, THROUGH, TODAY, version=version)
+        value = entry.split('"')[3]
+        assert value == period_lock.period_digest(entries, THROUGH, None, version)
+        assert value != period_lock.period_digest(entries, THROUGH, options, version)
+        full = period_lock.lock_files(entries, THROUGH, TODAY, options, version)[0]
+        digest = full.split('"')[3]
+        assert period_lock.verify(entries, options, digest) == THROUGH
+        assert period_lock.verify(entries, options, digest.split(":")[1]) == THROUGH
+        assert period_lock.verify(entries, options, digest, THROUGH) == THROUGH
+    old, files = period_lock.lock_files(entries, THROUGH, TODAY, version=1)
+    for rel, body in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    entries, options = load(tmp_path, BOOKS + later + old)
+    text, _files = period_lock.upgrade_files(entries, TODAY, options)
+    assert f'replaces: "{old.split(chr(34))[3]}"' in text
+    assert check(tmp_path, BOOKS + later + old + text) == []
