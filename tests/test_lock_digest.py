@@ -259,21 +259,28 @@ def test_version_2_text_of_values_out_of_the_ordinary():
     meta = {"filename": "f", "lineno": 1}
     gbp = Amount(D("10.00"), "GBP")
     txn = Transaction(
-        {**meta, "when": datetime.datetime(2019, 1, 2, 3, 4), "cost": gbp, "__x": 1},
+        {**meta, "when": datetime.datetime(2019, 1, 2, 3, 4), "cost": gbp, "__x": 1,
+         "note": "plain"},
         datetime.date(2019, 1, 2), "*", None, "N", frozenset({"b", "a"}), None, [
             Posting("Assets:A", None, None, None, None, None),
             Posting("Assets:B", Amount(None, "GBP"), None, None, None, {}),
             Posting("Income:C", gbp, None, None, None, {**meta, "fund": gbp}),
-            Posting("Income:D", gbp, None, None, "!", {"fund": "x"})])
+            Posting("Income:D", gbp, None, None, "!", {"fund": "x"}),
+            Posting("Assets:E", gbp, None, None, None, None)])
     us = "\x1f"
     assert lock_digest.txn_text2(txn) == "\x1e".join([
         "2019-01-02", "'*'", "None", "'N'", "['a', 'b']", "[]",
-        "('cost', 'when')(<Amount(Decimal('1E+1'),'GBP')>, <datetime:2019-01-02 03:04:00>)",
+        ("('cost', 'note', 'when')(<Amount(Decimal('1E+1'),'GBP')>, 'plain', "
+        "<datetime:2019-01-02 03:04:00>)"),
         us.join(["Assets:A", "None", "None", "None", "None", "()()", ""]),
         us.join(["Assets:B", "Amount(None,'GBP')", "None", "None", "None", "()()", ""]),
+        us.join(["Assets:E", "1E+1", "GBP", "None", "()"]),
         us.join(["Income:C", "Amount(Decimal('1E+1'),'GBP')", "None", "None", "None",
                  "('fund',)(<Amount(Decimal('1E+1'),'GBP')>,)", ""]),
         us.join(["Income:D", "1E+1", "GBP", "'!'", "'x'"])])
+    assert lock_digest.entry_text2(txn) == lock_digest.txn_text2(txn)
+    untagged = txn._replace(tags=None, postings=txn.postings[-1:])
+    assert lock_digest.txn_text2(untagged).split("\x1e")[4:6] == ["[]", "[]"]
     custom = Custom(meta, datetime.date(2019, 1, 3), "t", [
         ValueType(D("1.50"), D), ValueType(True, bool), ValueType(gbp, Amount),
         ValueType(datetime.date(2019, 1, 1), datetime.date)])
@@ -295,3 +302,58 @@ def test_version_2_metadata_shapes_are_remembered_within_bounds():
     assert lock_digest._meta2({"b": 2, "a": "1", "c": None}) == "('a', 'b', 'c')('1', 2, None)"
     assert lock_digest._meta2({}) == lock_digest._meta2(None) == "()()"
     assert lock_digest._meta2({"lineno": 1, "filename": "f", "_t": 1}) == "()()"
+
+
+def test_entry_hash_is_the_text_every_existing_lock_was_written_with():
+    """A lock in someone's books holds the digest of each entry's text as first written:
+    making the hash faster must not change a byte of that text, or every lock breaks on
+    upgrade. The texts below are written out by hand from the format (lock_digest.py)."""
+    text = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
+            '2017-01-01 open Income:Gifts\n'
+            '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
+            '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
+            '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
+            '2019-01-03 * "Broker" "Shares"\n'
+            '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
+            '  ! Assets:Bank  -10 GBP\n')
+    gift, shares = [e for e in load(text)[0] if hasattr(e, "postings")]
+    us, rs, gs = "\x1f", "\x1e", "\x1d"
+    expected_gift = rs.join([
+        "2019-01-02", "!", "'Payee'", "'Gift'", "['appeal']", "['case-1']",
+        f"fund='general'{gs}ref=Decimal('7')",
+        # postings sorted by their text; the price per unit beancount keeps, trimmed
+        us.join(["Assets:Bank", "9 EUR", "", "1.166666666666666666666666667 GBP", "", ""]),
+        us.join(["Income:Gifts", "-10.5 GBP", "", "", "", "fund='case'"])])
+    expected_shares = rs.join([
+        "2019-01-03", "*", "'Broker'", "'Shares'", "", "", "",
+        us.join(["Assets:Bank", "-10 GBP", "", "", "!", ""]),
+        us.join(["Assets:Shares", "2 ACME", "5 GBP 2019-01-01 None", "", "", ""])])
+    assert lock_digest.entry_hash(gift) == hashlib.sha256(expected_gift.encode()).digest()
+    assert lock_digest.entry_hash(shares) == hashlib.sha256(expected_shares.encode()).digest()
+    # Made by a plugin: no flag, a posting with no metadata at all, a fund beside where
+    # the posting was written (the shortcut for the usual posting), no tags or links.
+    made = Transaction({"filename": "f", "lineno": 1}, datetime.date(2019, 1, 4), None,
+                       None, "N", frozenset(), frozenset(), [
+                           Posting("Assets:Bank", Amount(D("1.50"), "GBP"), None, None, None,
+                                   None),
+                           Posting("Income:Gifts", Amount(D("-1.50"), "GBP"), None, None, None,
+                                   {"filename": "f", "lineno": 2, "fund": "case"})])
+    assert lock_digest._txn_text(made) == rs.join([
+        "2019-01-04", "", "None", "'N'", "", "", "",
+        us.join(["Assets:Bank", "1.5 GBP", "", "", "", ""]),
+        us.join(["Income:Gifts", "-1.5 GBP", "", "", "", "fund='case'"])])
+
+
+def test_version_2_covers_an_option_held_as_a_table_and_a_fund_declared_on_the_lock_day():
+    base = 'option "inferred_tolerance_default" "GBP:0.005"\n' + BOOKS
+    other = 'option "inferred_tolerance_default" "GBP:0.01"\n' + BOOKS
+    assert lock_digest.period_digest(*load(base)[:1], THROUGH, load(base)[1]) != \
+        lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1])
+    # A fund declared on the lock's day existed then: a later budget of it reaches back.
+    fund = f'{THROUGH} custom "fund" "late" "unrestricted"\n'
+    budget = '2019-05-01 custom "fund-budget" "late" "Solicitors" 100.00 GBP\n'
+    for version in (1, 2):
+        assert lock_digest.period_digest(*load(BOOKS + fund + budget)[:1], THROUGH, load(
+            BOOKS + fund + budget)[1], version) != lock_digest.period_digest(
+            *load(BOOKS + fund + budget.replace("100.00", "100.01"))[:1], THROUGH,
+            load(BOOKS + fund + budget.replace("100.00", "100.01"))[1], version)
