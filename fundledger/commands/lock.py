@@ -43,7 +43,8 @@ def write(books, plan) -> None:
               help="The last day of the locked period (YYYY-MM-DD), e.g. a year end.")
 @click.option("--upgrade", is_flag=True,
               help="Move each lock written before 2026-12 (digest sha256:...) to the "
-              "quicker digest (sha256v2:...), once its old digest is proven to hold. "
+              "version 2 digest (sha256v2:..., the same on any Python or beancount "
+              "version), once its old digest is proven to hold. "
               "The old lock entry stays in the books and its digest still verifies.")
 @click.option("--digest-version", type=click.Choice(["1", "2"]), default="2", hidden=True,
               help="The digest of locks before 2026-12 (for benchmarks only).")
@@ -62,8 +63,8 @@ def command(books, through, upgrade, digest_version) -> None:
     proves the books against it even if the lock entry is later deleted.
 
     With --upgrade (no --through): each lock in force written before 2026-12 gets a
-    lock of the same day with the quicker digest every load recomputes, after its old
-    digest is proven to hold on the books as they are (else nothing is written).
+    lock of the same day with the version 2 digest, which loads check instead, after its
+    old digest is proven to hold on the books as they are (else nothing is written).
     """
     if upgrade == (through is not None):
         raise click.UsageError("give --through DATE to lock, or --upgrade alone")
