@@ -223,19 +223,27 @@ def test_version_2_keeps_content_not_layout():
             lock_digest.period_digest(entries, THROUGH, options)
 
 
+# A gift with a flag, tags, links, a number in metadata, a fund on a posting and a price;
+# shares bought at cost with a flagged posting.
+GIFT_AND_SHARES = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
+                   '2017-01-01 open Income:Gifts\n'
+                   '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
+                   '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
+                   '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
+                   '2019-01-03 * "Broker" "Shares"\n'
+                   '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
+                   '  ! Assets:Bank  -10 GBP\n')
+
+
+def gift_and_shares():
+    return [e for e in load(GIFT_AND_SHARES)[0] if hasattr(e, "postings")]
+
+
 def test_version_2_text_of_a_transaction_written_out_by_hand():
     """The text a version 2 lock hashes for each transaction (ledger/lock_digest.py),
     pinned the same way: a flag, tags, links, a number in metadata, a fund on a posting,
     a posting at a price and one at cost, each field as repr() of a plain value."""
-    text = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
-            '2017-01-01 open Income:Gifts\n'
-            '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
-            '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
-            '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
-            '2019-01-03 * "Broker" "Shares"\n'
-            '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
-            '  ! Assets:Bank  -10 GBP\n')
-    gift, shares = [e for e in load(text)[0] if hasattr(e, "postings")]
+    gift, shares = gift_and_shares()
     us, rs = "\x1f", "\x1e"
     assert lock_digest.txn_text2(gift) == rs.join([
         "2019-01-02", "'!'", "'Payee'", "'Gift'", "['appeal']", "['case-1']",
@@ -308,15 +316,7 @@ def test_entry_hash_is_the_text_every_existing_lock_was_written_with():
     """A lock in someone's books holds the digest of each entry's text as first written:
     making the hash faster must not change a byte of that text, or every lock breaks on
     upgrade. The texts below are written out by hand from the format (lock_digest.py)."""
-    text = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
-            '2017-01-01 open Income:Gifts\n'
-            '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
-            '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
-            '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
-            '2019-01-03 * "Broker" "Shares"\n'
-            '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
-            '  ! Assets:Bank  -10 GBP\n')
-    gift, shares = [e for e in load(text)[0] if hasattr(e, "postings")]
+    gift, shares = gift_and_shares()
     us, rs, gs = "\x1f", "\x1e", "\x1d"
     expected_gift = rs.join([
         "2019-01-02", "!", "'Payee'", "'Gift'", "['appeal']", "['case-1']",
