@@ -112,7 +112,6 @@ def checked_key(books: Path | None, holds: Callable[[], bool], new_key: bool,
 class Pseudonymiser:
     def __init__(self, key: bytes | None = None, new_key: bool = False):
         self._key = key
-        self._cache: dict[str, str] = {}
         self._pads: tuple | None = None
         self.new_key = new_key
         self._books: tuple[Path, Callable[[], bool]] | None = None
@@ -144,7 +143,6 @@ class Pseudonymiser:
         """'d-' + 8 hex for a donor identity; '' for no identity."""
         if not identity.strip():
             return ""
-        got = self._cache.get(identity)
-        if got is None:
-            got = self._cache[identity] = "d-" + self.digest(identity)
-        return got
+        # Not remembered: parsing asks once per distinct identity in a file, and a cache
+        # would keep every donor's name and email alive after the file is read.
+        return "d-" + self.digest(identity)
