@@ -25,16 +25,26 @@ child, through bench/peak.py) over the runs. For the work alone, the peak is als
 above what the child held once its modules were imported. Then the targets (issue 14):
 realistic >= 10x csvbase's throughput, distinct >= 5x, peak memory <= 1.5x csvbase's.
 
+`--into new` (the default) imports into new `init`-like books (BOOKS below), the downloads
+starting in 2015. `--into demo` imports into a fresh copy of the demo books (`fundledger
+demo`: eight years of every source, with statement balances asserted from its own PayPal
+export), with the demo's donor key; the downloads then start the day after the demo's last
+PayPal entry, their Balance column continuing from the demo's PayPal balance that day (read
+from the demo with beancount), so the import's statement balances hold. csvbase reads the
+same file, its `extract -e` given the same books.
+
     python bench/import_bench.py [--rows N] [--repeat N] [--shapes realistic,distinct]
-                                 [--seed N] [--markdown]
+                                 [--seed N] [--into new|demo] [--markdown]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,19 +140,91 @@ def measured(cmd: list[str], env: dict[str, str]) -> tuple[Run, str]:
     return Run(float(seconds), int(kb), load), proc.stderr
 
 
-def data_for(shape: str, rows: int, seed: int):
-    """The download (made once per generator version, shape, rows and seed) and its Shape."""
+def data_for(shape: str, rows: int, seed: int, since=None):
+    """The download (made once per generator version, shape, rows, seed and start) and its
+    Shape."""
     import paypal_shapes
 
     version = hashlib.sha256((HERE / "paypal_shapes.py").read_bytes()).hexdigest()[:8]
+    if since is not None:  # after existing books: their day and balance name the file
+        version += "-" + hashlib.sha256(repr(since).encode()).hexdigest()[:8]
     path = OUT / f"paypal-{shape}-{rows}-{seed}-{version}.csv"
     facts = path.with_suffix(".json")
     if path.exists() and facts.exists():
         return path, paypal_shapes.Shape(*json.loads(facts.read_text()))
     print(f"generating the {shape} download ({rows:,} rows) ...", file=sys.stderr, flush=True)
-    shape_facts = paypal_shapes.write(path, shape, rows, seed)
+    shape_facts = paypal_shapes.write(path, shape, rows, seed, since)
     facts.write_text(json.dumps(shape_facts))
     return path, shape_facts
+
+
+class Books(NamedTuple):
+    main: Path
+    key: Path           # the donor key imports into them use
+    since: object       # paypal_shapes.Since, or None for new books
+    described: str
+
+
+def new_books() -> Books:
+    folder = OUT / "books"
+    folder.mkdir(exist_ok=True)
+    main = folder / "main.beancount"
+    main.write_text(BOOKS)
+    return Books(main, OUT / "donor.key", None, "new books (import_bench.BOOKS)")
+
+
+def demo_books() -> Books:
+    """A fresh copy of the demo books, and a copy of its donor key readable by us alone
+    (an import refuses a key others can read, and a new key would re-pseudonymise)."""
+    sys.path.insert(0, str(ROOT))
+    from fundledger import demo_books as demo
+
+    folder = OUT / "demo-books"
+    shutil.rmtree(folder, ignore_errors=True)
+    main = demo.copy_to(folder)
+    key = OUT / "demo-donor.key"
+    key.unlink(missing_ok=True)
+    fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(demo.KEY.read_bytes())
+    since, held = paypal_since(main)
+    return Books(main, key, since, f"the demo books ({held})")
+
+
+def paypal_since(main: Path, account: str = "Assets:PayPal"):
+    """(Since, what the books hold): the day after the books' last entry on the PayPal
+    account and its balance per currency then, from the books as beancount loads them
+    (plugins run)."""
+    sys.path.insert(0, str(ROOT))
+    import paypal_shapes
+    from beancount.core import data
+
+    from ledger.books import load
+
+    entries, errors, _ = load(main, cache=False)
+    if errors:
+        sys.exit(f"{main} does not load cleanly: {errors[0].message}")
+    last, balance = None, {}
+    for e in entries:
+        if isinstance(e, data.Transaction):
+            ours = [p for p in e.postings if p.account == account]
+            for p in ours:
+                balance[p.units.currency] = balance.get(p.units.currency, 0) + p.units.number
+        elif isinstance(e, data.Balance):
+            ours = e.account == account
+        else:
+            continue
+        if ours:
+            last = e.date
+    if last is None:
+        sys.exit(f"{main} has no {account} history to continue")
+    day = last + datetime.timedelta(days=1)
+    held = sum(isinstance(e, data.Transaction) for e in entries)
+    asserted = sum(isinstance(e, data.Balance) for e in entries)
+    money = ", ".join(f"{n} {c}" for c, n in sorted(balance.items()))
+    return paypal_shapes.Since(day, balance), (
+        f"{held:,} transactions and {asserted:,} balance assertions to {entries[-1].date}; "
+        f"{account} {money} after its last entry, the downloads start {day}")
 
 
 def machine() -> str:
@@ -159,6 +241,9 @@ def main() -> None:
     ap.add_argument("--shapes", default="realistic,distinct",
                     help="comma-separated: realistic, distinct, narrow")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--into", choices=("new", "demo"), default="new",
+                    help="new `init`-like books (downloads from 2015), or a copy of the demo "
+                         "books (downloads after its PayPal history, balances continuing)")
     ap.add_argument("--markdown", action="store_true", help="print Markdown tables")
     ap.add_argument("--work", nargs=4, metavar=("SIDE", "DATA", "BOOKS", "REPORT"),
                     help=argparse.SUPPRESS)  # one in-process measurement (internal)
@@ -168,15 +253,14 @@ def main() -> None:
         return
     shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
-    files = {s: data_for(s, args.rows, args.seed) for s in shapes}
-    books = OUT / "books"
-    books.mkdir(exist_ok=True)
-    main_file = books / "main.beancount"
-    main_file.write_text(BOOKS)
+    into = demo_books() if args.into == "demo" else new_books()
+    files = {s: data_for(s, args.rows, args.seed, into.since) for s in shapes}
+    main_file = into.main
+    books = main_file.parent
     script = OUT / "csvbase_import.py"
     script.write_text(SCRIPT.format(bench=str(HERE)))
     env = dict(os.environ, PYTHONPATH=str(ROOT), BEANCOUNT_DISABLE_LOAD_CACHE="1",
-               FUNDLEDGER_DONOR_KEY=str(OUT / "donor.key"))
+               FUNDLEDGER_DONOR_KEY=str(into.key))
     extracted = OUT / "csvbase-extract.beancount"
     report = OUT / "work.report"
     started = machine()
@@ -220,6 +304,7 @@ def main() -> None:
     peak = {key: max(rs, key=lambda r: r.peak_kb) for key, rs in runs.items()}
     loads = [r.load for rs in runs.values() for r in rs]
     print(f"machine: {started}; load average over the runs {min(loads):.1f}-{max(loads):.1f}")
+    print(f"into: {into.described}")
     print(f"best of {args.repeat} each (time, with the load average as that run began); "
           f"peak memory the highest of the {args.repeat}")
     for shape in shapes:

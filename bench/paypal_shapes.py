@@ -14,6 +14,11 @@ shape, rows and seed give the same bytes.
   is the running balance of the row's currency.
 - **distinct**: every donor, gross amount and fee different from every other: the worst
   case for anything that caches per distinct value.
+
+By default the realistic and distinct downloads start on 2015-01-01 from a zero balance, for
+new books. Given `Since` (the day after existing books' last PayPal entry and the account's
+balance then, per currency), they start that day and their Balance column continues from
+that balance, so they import after the books' own PayPal history and its asserted balances.
 """
 
 from __future__ import annotations
@@ -40,6 +45,16 @@ LAST = ["Ashdown", "Birch", "Chen", "Delacroix", "Evans", "Farrow", "Grant", "Ho
 # Round gifts and how often each is given (realistic shape).
 ROUND = {3: 3, 5: 14, 10: 24, 15: 4, 20: 16, 25: 9, 30: 4, 40: 2, 50: 9, 75: 1, 100: 6,
          150: 1, 200: 1, 250: 2, 500: 1, 1000: 1}
+
+
+class Since(NamedTuple):
+    """Where a download starts: its first day, and the PayPal balance per currency then."""
+    day: datetime.date
+    balance: dict[str, Decimal]
+
+
+NEW_BOOKS = Since(datetime.date(2015, 1, 1), {})
+SPAN = datetime.date(2024, 12, 31) - NEW_BOOKS.day  # ten years of dates
 
 
 class Shape(NamedTuple):
@@ -105,15 +120,14 @@ class Donor(NamedTuple):
     usual: Decimal
 
 
-def realistic(rows: int, seed: int) -> Iterator[list[str]]:
+def realistic(rows: int, seed: int, since: Since = NEW_BOOKS) -> Iterator[list[str]]:
     rng = random.Random(seed)
     rounds, weights = list(ROUND), list(ROUND.values())
     donors: list[Donor] = []
     gifts: list[int] = []          # the donor of every gift so far: repeat givers are likelier
     paid: list[Row] = []           # GBP gifts that can be refunded
-    balance = {"GBP": Decimal(0), "USD": Decimal(0), "EUR": Decimal(0)}
-    start = datetime.date(2015, 1, 1)
-    span = (datetime.date(2024, 12, 31) - start).days
+    balance = {"GBP": Decimal(0), "USD": Decimal(0), "EUR": Decimal(0), **since.balance}
+    start, span = since.day, SPAN.days
     month = None
     n = 0
 
@@ -184,15 +198,14 @@ def realistic(rows: int, seed: int) -> Iterator[list[str]]:
         n += 1
 
 
-def distinct(rows: int, seed: int) -> Iterator[list[str]]:
+def distinct(rows: int, seed: int, since: Since = NEW_BOOKS) -> Iterator[list[str]]:
     """Every gross 72p apart from the next, so 1.4% of it differs by more than a penny and
     fees (and nets) are distinct too; every donor new; in a random order."""
     rng = random.Random(seed)
     steps = list(range(rows))
     rng.shuffle(steps)
-    start = datetime.date(2015, 1, 1)
-    span = (datetime.date(2024, 12, 31) - start).days
-    balance = Decimal(0)
+    start, span = since.day, SPAN.days
+    balance = since.balance.get("GBP", Decimal(0))
     for n, step in enumerate(steps):
         day = start + datetime.timedelta(days=n * span // rows)
         gross = Decimal(100 + 72 * step) / 100
@@ -206,15 +219,21 @@ def distinct(rows: int, seed: int) -> Iterator[list[str]]:
                f"{n % 200 + 1} {last} Street", "Donation", "", "", money(balance), "", "Credit"]
 
 
-def write(path: Path, shape: str, rows: int, seed: int = 7) -> Shape:
-    """Write the download; what it holds, counted from the rows written."""
-    make = {"narrow": narrow, "realistic": realistic, "distinct": distinct}[shape]
+def write(path: Path, shape: str, rows: int, seed: int = 7, since: Since | None = None) -> Shape:
+    """Write the download; what it holds, counted from the rows written. `since`: start
+    after existing books' PayPal history (realistic and distinct only)."""
+    if since is None:
+        made = {"narrow": narrow, "realistic": realistic, "distinct": distinct}[shape](rows, seed)
+    elif shape in ("realistic", "distinct"):
+        made = {"realistic": realistic, "distinct": distinct}[shape](rows, seed, since)
+    else:
+        raise ValueError(f"the {shape} download starts only in 2015, into new books")
     donors, amounts, fees = set(), set(), set()
     entries = conversions = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f, quoting=csv.QUOTE_ALL)
         w.writerow(HEADER)
-        for row in make(rows, seed):
+        for row in made:
             w.writerow(row)
             amounts.add(row[7])
             fees.add(row[8])
