@@ -5,6 +5,7 @@ csvbase baseline. Speed is measured by bench/import_bench.py, never asserted her
 from __future__ import annotations
 
 import csv
+import datetime
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -18,6 +19,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import import_bench
 import paypal_shapes
 from csvbase_paypal import CsvbasePayPal
+
+from fundledger import demo_books
 
 ROWS = 6000
 
@@ -109,6 +112,43 @@ def test_each_shape_imports_whole_and_csvbase_reads_every_row(made, shape, tmp_p
     assert f"dry run: {facts.entries} new, 0 duplicate" in result.stderr
     entries = CsvbasePayPal("Assets:PayPal", "GBP").extract(str(path), [])
     assert len(entries) == facts.rows
+
+
+# One more gift into the demo's PayPal, after its history (which ends with the balance
+# withdrawn to 0.00 on 2024-12-20: the last Balance of its export): the demo's PayPal then
+# holds 9.66 GBP on 2024-12-24, so a download that ignored the books' balance or last date
+# is refused by the statement balances it asserts.
+GIFT = """
+2024-12-24 * "PayPal" "Donation"
+  fund: "general"
+  Assets:PayPal                            9.66 GBP
+  Expenses:Fees:Payment                    0.34 GBP
+  Income:Donations:PayPal                -10.00 GBP
+"""
+
+
+@pytest.mark.parametrize("shape", ["realistic", "distinct"])
+def test_a_download_for_the_demo_continues_its_paypal_history_and_imports(shape, demo,
+                                                                          tmp_path):
+    with open(demo.parent / "journal.beancount", "a", encoding="utf-8") as f:
+        f.write(GIFT)
+    import_bench.allow_rounding(demo)  # as the bench does: the option `init` writes
+    since, _ = import_bench.paypal_since(demo)
+    path = tmp_path / f"{shape}.csv"
+    facts = paypal_shapes.write(path, shape, 300, seed=3, since=since)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    day = datetime.datetime.strptime(rows[0]["Date"], "%d/%m/%Y").date()
+    assert day > datetime.date(2024, 12, 24)
+    first = next(r for r in rows if r["Currency"] == "GBP")
+    assert amount(first["Balance"]) == Decimal("9.66") + amount(first["Net"])
+    key = tmp_path / "donor.key"  # the demo's own key, readable by us alone
+    key.write_bytes(demo_books.KEY.read_bytes())
+    key.chmod(0o600)
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(key))
+    result = run_cli("import", path, "--books", demo, "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"dry run: {facts.entries} new, 0 duplicate" in result.stderr
 
 
 CONVERTED = """\ufeff"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net",\
