@@ -531,3 +531,22 @@ def test_spending_balanced_against_no_fund_and_no_money_is_no_transfer(tmp_path)
     general = got["general"]
     assert general.balance == D(60)
     assert [h.account for h in general.holdings] == ["Assets:Bank:Current", "(not attributed)"]
+
+
+def test_an_invoice_in_euros_paid_in_full_at_another_rate_is_paid(tmp_path):
+    """100 EUR booked at 0.85 (85.00) and paid at 0.845 (84.50): every euro is paid, so it
+    is not owed, though 0.50 of pounds differ (an exchange difference, not a debt)."""
+    entries, _options = load_clean(write_books(tmp_path / "books", """
+        2017-01-01 open Liabilities:Creditors:Chambers
+        2019-03-15 * "Chambers" "Opinion, invoiced in euros"
+          fund: "grant"
+          invoice: "CH-1"
+          Expenses:Legal:Counsel            85.00 GBP
+          Liabilities:Creditors:Chambers  -100.00 EUR @ 0.85 GBP
+        2019-05-01 * "Chambers" "Opinion paid"
+          fund: "grant"
+          invoice: "CH-1"
+          Liabilities:Creditors:Chambers   100.00 EUR @@ 84.50 GBP
+          Assets:Bank:Current              -84.50 GBP
+        """))
+    assert [i.number for i in unpaid_invoices(entries)] == ["F-2"]
