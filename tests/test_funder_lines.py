@@ -181,6 +181,18 @@ def _books(tmp_path, old: str, new: str, count: int = 1):
     return load(p)
 
 
+
+def test_a_budget_map_claims_its_own_accounts_not_those_only_named_like_it(tmp_path):
+    """Expenses:Legal:CounselTravel is not under Expenses:Legal:Counsel: its 45.00 is the
+    Lawyers' (Expenses:Legal), not Counsel's."""
+    entries, options = _books(tmp_path, "Expenses:Comms:Print", "Expenses:Legal:CounselTravel",
+                              count=2)
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert [(s.account, s.gbp, s.line) for s in r.spend if s.date == day(2024, 7, 1)] == [
+        ("Expenses:Legal:CounselTravel", D("45.00"), "Lawyers")]
+    # Counsel keeps only the opinion: 1,760.00 GBP
+    assert next(x.spent_gbp for x in r.lines if x.line == "Counsel") == D("1760.00")
+
 def test_with_no_award_rate_the_first_tranche_gives_it(tmp_path):
     entries, options = _books(tmp_path, "  award-rate: 0.92\n", "")
     r = funder_report(entries, options, "grant", *Y2024)
