@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from reports import funds_render
 from reports.fund_holdings import Holding, Invoice, unpaid_invoices
 from reports.funds import FundSummary, reconcile
 from tests.funds_books import PAY_F2, load_clean, write_books
@@ -550,3 +551,45 @@ def test_an_invoice_in_euros_paid_in_full_at_another_rate_is_paid(tmp_path):
           Assets:Bank:Current              -84.50 GBP
         """))
     assert [i.number for i in unpaid_invoices(entries)] == ["F-2"]
+
+
+def test_each_fund_in_words_as_funds_prints_it(tmp_path):
+    """`fundledger funds`'s detail of a fund, every line: the euro grant (1,000.00 EUR
+    received as 870.00 GBP, 600.00 paid to Other Firm, 270.00 left in the bank), and the
+    case once its 50.00 leftover is returned to the platform."""
+    got = summaries(tmp_path / "grant")
+    assert funds_render.fund_detail(got["grant"]).splitlines() == [
+        "grant: A EUR grant",
+        "  restricted to its purpose, EUR, opened 2019-01-01, open",
+        "  If money is left: released to general funds",
+        "  Raised (gross)",
+        "    grant                                       870.00 GBP",
+        "      Income:Grants:Funder                      870.00 GBP",
+        "      (received as 1,000.00 EUR)",
+        "  Legal by firm",
+        "    Other Firm                                  600.00 GBP",
+        "  Legal by category",
+        "    profit costs                                600.00 GBP",
+        "  Balance",
+        "    balance                                     270.00 GBP",
+        "  Held in",
+        "    Assets:Bank:Current (Current bank account)  270.00 GBP",
+        "  Not closable because",
+        ("    - £270.00 not yet spent, returned or released (if money is left: released to "
+         "general funds)"),
+        "    - £270.00 still held in Assets:Bank:Current (Current bank account)"]
+    case = summaries(tmp_path / "case", PAY_F2 + textwrap.dedent("""
+        2018-06-01 * "Platform" "Return the leftover"
+          fund: "case"
+          leftover: "returned"
+          Income:Crowdfunding:Platform       50.00 GBP
+          Assets:Held:Firm                  -50.00 GBP
+        """))["case"]
+    words = [" ".join(line.split()) for line in funds_render.fund_detail(case).splitlines()]
+    # raised 1,000.00, of it 50.00 returned; fees 40.00 + 10.00; legal 900.00 + 100.00 (F-2)
+    assert words[words.index("Raised (gross)"):words.index("Legal by firm")] == [
+        "Raised (gross)", "crowdfunding 1,000.00 GBP",
+        "Income:Crowdfunding:Platform 1,000.00 GBP",
+        "Returned", "leftover returned 50.00 GBP",
+        "Fees", "platform 40.00 GBP", "payment 10.00 GBP"]
+    assert words[words.index("Balance"):] == ["Balance", "balance 0.00 GBP"]  # held nowhere
