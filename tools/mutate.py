@@ -4,26 +4,21 @@
     python tools/mutate.py --plant KEY [PYTEST ARGS ...]   # one survivor against the tests
 
 mutmut (the `mutate` extra in pyproject.toml) plants one small bug at a time in a module
-(a flipped comparison, a changed constant, a dropped argument) and runs the tests that
-reach it; a bug no test notices is a survivor. For each module this prints the share of
-mutants killed and lists the survivors, and writes mutate-output/<module>.txt with each
-survivor's diff, for reading. docs/testing.md records the latest figures and says, for
-each survivor, which test kills it now or why it is equivalent (no test could tell).
+(a flipped comparison, a changed constant) and runs the tests that reach it; a bug no test
+notices is a survivor. This prints each module's share killed and its survivors, and
+writes each survivor's diff to mutate-output/<module>.txt. docs/testing.md records the
+figures and, for each survivor, the test that kills it now or why it is equivalent.
 
-`MODULES` below lists the modules and the tests that reach them; `FUNCTIONS` narrows a
-module to the functions that matter (the transparency statement's disclosure control, the
-importers' money and privacy code); MUTATE_FUNCTIONS="f Class.method" in the environment
-narrows one run further (to finish a run that was stopped for time).
-Like a benchmark it is measured, not part of `make test`: it takes minutes per module.
-Each module runs in its own scratch copy of the checkout (mutate-output/work/<module>/),
-so the working tree is never mutated and a stopped run leaves nothing behind in it.
+`MODULES` lists the modules and the tests that reach them; `FUNCTIONS` narrows a module
+to the functions that matter; MUTATE_FUNCTIONS="f Class.method" narrows one run further.
+Not part of `make test` (minutes per module). Each module runs in its own scratch copy of
+the checkout (mutate-output/work/<module>/), so the working tree is never mutated.
 
-mutmut runs, for each mutant, only the tests it saw call the mutated function: a test whose
-statement is a module-scoped fixture, or which reaches the code through `fundledger` in a
-subprocess, is not among them. `--plant KEY` takes a survivor's diff from
-mutate-output/<module>.txt, plants it in a scratch copy of the checkout and runs every test
-there (or the pytest arguments given), subprocesses included: it says which test kills the
-mutant, or that none does. It needs no mutmut, only a run's output.
+mutmut runs, for each mutant, only the tests it saw call the mutated function (not a
+module-scoped fixture, nor `fundledger` run in a subprocess). `--plant KEY` plants a
+survivor's diff from mutate-output/<module>.txt in a scratch copy and runs every test
+there (or the pytest arguments given), subprocesses included: it says which test kills
+the mutant, or that none does. It needs no mutmut, only a run's output.
 """
 
 from __future__ import annotations
@@ -40,9 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("MUTATE_OUTPUT") or ROOT / "mutate-output")
 
-# The modules under mutation and the tests that exercise them. Edit here when code moves.
-# The importers' tests mostly run `fundledger import` in a subprocess, which mutmut cannot
-# see: each importer module is listed with in-process tests that call it directly.
+# The modules under mutation and the in-process tests that reach them (mutmut cannot see
+# `fundledger` run in a subprocess). Edit here when code moves.
 MODULES: dict[str, list[str]] = {
     "ledger/plugin.py": ["tests/test_plugin.py", "tests/test_plugin_overdraft.py",
                          "tests/test_plugin_errors.py"],
@@ -375,6 +369,8 @@ def plant(key: str, pytest_args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]):
+        sys.exit(print(__doc__))
     if argv[:1] == ["--plant"]:
         if len(argv) < 2:
             sys.exit("usage: python tools/mutate.py --plant KEY [PYTEST ARGS ...]")
