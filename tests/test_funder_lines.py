@@ -203,6 +203,20 @@ def test_with_no_award_rate_the_first_tranche_gives_it(tmp_path):
     assert "(0.860000 GBP per EUR; rate of the first tranche received)" in r.fx_method
 
 
+
+def test_with_no_award_rate_the_first_tranche_in_the_grants_currency_gives_it(tmp_path):
+    """A gift of pounds to the grant's fund before its first tranche is no tranche: the
+    award-date rate is still tranche 0's 0.86 GBP per EUR, not the gift's 1."""
+    gift = ('2023-11-01 * "Bank" "A gift towards the case"\n  fund: "grant"\n'
+            "  Assets:Bank  50.00 GBP\n  Income:Donations:Bank  -50.00 GBP\n")
+    text = FUNDER_BOOKS.replace("  award-rate: 0.92\n", "").replace(
+        '2023-12-01 * "Lumen" "Tranche 0"', gift + '2023-12-01 * "Lumen" "Tranche 0"')
+    entries, options = load(write_funder(tmp_path / "gift", text))
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert (r.award_rate, r.award_rate_source) == (D("0.86"),
+                                                   "rate of the first tranche received")
+    assert r.award_gbp == D("10750.00")  # 12,500 EUR at 0.86
+
 def test_with_no_award_the_budget_is_the_award(tmp_path):
     entries, options = _books(tmp_path, "  award: 12500.00 EUR\n", "")
     r = funder_report(entries, options, "grant", *Y2024)
