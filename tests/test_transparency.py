@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections import defaultdict
@@ -21,6 +22,8 @@ from reports import transparency_render as render
 from tests.browser_support import browser, screenshot_path
 from tests.conftest import run_cli
 from tests.transparency_support import (
+    BOOKS,
+    _gift,
     books_text,
     donor_values,
     leaks,
@@ -617,3 +620,50 @@ def test_a_statement_of_a_small_group_is_refused_by_the_cli(tmp_path, cli):
     # Together with the other funds it is published, merged.
     assert cli("report", "transparency", "--books", main, "-o", out).returncode == 0
     assert "250.00" not in (out / "index.html").read_text()
+
+
+# --- one fund's gifts, at its edges ----------------------------------------------------------
+
+def _case_gifts(tmp_path: Path, extra: str = "") -> tuple:
+    """The case given 10.00 to 15.00 by six donors through Stripe (75.00), 2 to 7 February
+    2018; then what `extra` adds."""
+    text = BOOKS + "2017-01-01 open Income:Grants:Trust GBP\n\n"
+    for i in range(6):
+        text += _gift(f"2018-02-0{i + 2}", "Stripe", f"d-s{i}", "Income:Donations:Stripe",
+                      "Assets:Stripe", 10 + i, "case")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    main = tmp_path / "main.beancount"
+    main.write_text(text + extra)
+    return load(main)
+
+
+def test_where_gifts_are_held_is_not_shown_when_one_account_holds_few_donors(tmp_path):
+    """Two more donors' 7.00 and 8.00 came in through PayPal: "in our PayPal account 15.00"
+    would be their gifts, so where the case's money is held is not shown. Through Stripe
+    like the others, it is: all 90.00 there."""
+    two = "".join(_gift(f"2018-03-0{i + 1}", "PayPal", f"d-p{i}", "Income:Donations:PayPal",
+                        "Assets:PayPal", 7 + i, "case") for i in range(2))
+    case = tr.statement(*_case_gifts(tmp_path / "paypal", two), ["case"], draft=True).funds[0]
+    assert (case.raised_total, case.held) == (D("90.00"), ())
+    stripe = two.replace("Income:Donations:PayPal", "Income:Donations:Stripe").replace(
+        "Assets:PayPal", "Assets:Stripe")
+    case = tr.statement(*_case_gifts(tmp_path / "stripe", stripe), ["case"], draft=True).funds[0]
+    assert [(h.label, h.amount) for h in case.held] == [("in our Stripe account", D("90.00"))]
+
+
+def test_a_gift_on_the_statements_last_day_is_in_its_lines(tmp_path):
+    """To 7 February 2018, the day of the sixth gift: 75.00 from 6 supporters, every line."""
+    s = tr.statement(*_case_gifts(tmp_path), ["case"], as_of=datetime.date(2018, 2, 7),
+                     draft=True)
+    assert s.funds[0].raised == (tr.Item("Donations", D("75.00"), "through Stripe", "6"),)
+
+
+def test_a_grant_given_by_a_donor_names_its_account_not_the_donor(tmp_path):
+    """A gift booked as a grant but tagged with a donor is a person's: the statement says
+    "Grant from Trust" (the income account), never the payee's name."""
+    person = _gift("2018-04-01", "Jane Roe", "d-j1", "Income:Grants:Trust",
+                   "Assets:Bank:Current", 500, "case")
+    s = tr.statement(*_case_gifts(tmp_path, person), ["case"], draft=True)
+    assert [(x.label, x.amount) for x in s.funds[0].raised] == [
+        ("Grant from Trust", D("500.00")), ("Donations", D("75.00"))]
+    assert leaks(render.outputs(s), {"Jane Roe"}) == []
