@@ -667,3 +667,16 @@ def test_a_grant_given_by_a_donor_names_its_account_not_the_donor(tmp_path):
     assert [(x.label, x.amount) for x in s.funds[0].raised] == [
         ("Grant from Trust", D("500.00")), ("Donations", D("75.00"))]
     assert leaks(render.outputs(s), {"Jane Roe"}) == []
+
+
+def test_a_fund_spent_to_nothing_says_nothing_is_left(tmp_path):
+    """The case's 75.00 all paid to its solicitors: balance 0.00, open, and the statement
+    says nothing is left before what its terms do with any leftover."""
+    spent = ('2018-03-01 * "Firm" "Advice"\n  fund: "case"\n'
+             "  Expenses:Legal:Solicitors  75.00 GBP\n  Assets:Stripe  -75.00 GBP\n")
+    case = tr.statement(*_case_gifts(tmp_path, spent), ["case"], draft=True).funds[0]
+    assert (case.balance, case.closed) == (D("0.00"), None)
+    assert case.leftover == "Nothing is left in this fund. " + tr.LEFTOVER["return-to-platform"]
+    one_left = spent.replace("75.00", "74.00")
+    case = tr.statement(*_case_gifts(tmp_path / "one", one_left), ["case"], draft=True).funds[0]
+    assert (case.balance, case.leftover) == (D("1.00"), tr.LEFTOVER["return-to-platform"])
