@@ -1,16 +1,21 @@
 """What the fund rules and the period lock add to every real load of the books.
 
-    python bench/plugin_bench.py [--n 100000] [--repeat 2] [--books DIR]
+    python bench/plugin_bench.py [--n 100000] [--repeat 2] [--books DIR] [--lock-version 1]
 
 Generates books of N transactions (bench/gen_books.py) in a temporary folder and locks
-them through 2023 with `fundledger lock` (as a treasurer would after the year's accounts),
-or uses a copy of --books as they are. Then, in this process, taking turns, best of
+them through 2023 with `fundledger lock` (as a treasurer would after the year's accounts;
+`--lock-version 1` writes the digest of locks made before 2026-12), or uses a copy of
+--books as they are. Then, in this process, taking turns, best of
 --repeat, with the cyclic GC paused as fundledger's own loads pause it:
 
 - beancount's own load (parse, booking, validation) of the same books without the
   `plugin "ledger.plugin"` line: the baseline;
 - the fund rules (`ledger.plugin.rules`) on those loaded entries;
-- the period lock (`ledger.lock.check`) on the entries the rules return.
+- the period lock (`ledger.lock.check`) on the entries the rules return;
+- the digest of the locked period in each version (`ledger.lock_digest.period_digest`,
+  version 1 as every lock before 2026-12, version 2 as `fundledger lock` writes now) on
+  the same entries, taking turns: the two versions' cost side by side in one process,
+  which separate runs on a shared machine blur.
 
 Timed with perf_counter, not cProfile (which inflates Python-heavy code such as the
 plugin several times more than beancount's C parser). Target (issue 26): the rules and
@@ -39,7 +44,7 @@ from beancount import loader
 from beancount.parser import parser as parser_module
 
 from ledger import lock as period_lock
-from ledger import plugin
+from ledger import lock_digest, plugin
 
 THROUGH = datetime.date(2023, 12, 31)
 PLUGIN_LINE = 'plugin "ledger.plugin"'
@@ -59,7 +64,7 @@ def timed(work) -> tuple[float, float, object]:
         gc.enable()
 
 
-def prepare(folder: Path, n: int, books: Path | None) -> Path:
+def prepare(folder: Path, n: int, books: Path | None, version: str) -> Path:
     """Books in `folder` (generated and locked, or a copy of `books`) and a main file
     beside their main.beancount that names no plugin: beancount's own load."""
     if books is not None:
@@ -69,7 +74,8 @@ def prepare(folder: Path, n: int, books: Path | None) -> Path:
                         str(n)], check=True, stdout=subprocess.DEVNULL)
         env = dict(os.environ, FUNDLEDGER_NO_CACHE="1", PYTHONPATH=str(ROOT))
         subprocess.run([sys.executable, "-m", "fundledger", "lock", "--books", str(folder),
-                        "--through", str(THROUGH)], check=True, env=env,
+                        "--through", str(THROUGH), "--digest-version", version],
+                       check=True, env=env,
                        stdout=subprocess.DEVNULL)
     main = folder / "main.beancount"
     text = main.read_text()
@@ -85,13 +91,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="transactions to generate")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each (best kept)")
     parser.add_argument("--books", type=Path, help="measure a copy of these books instead")
+    parser.add_argument("--lock-version", choices=("1", "2"), default="2",
+                        help="the lock's digest on generated books (1: before 2026-12)")
     args = parser.parse_args()
     os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
-    wall = {"load": float("inf"), "rules": float("inf"), "lock": float("inf")}
+    wall = {name: float("inf") for name in ("load", "rules", "lock", "v1", "v2")}
     cpu = dict(wall)
     loads = []
     with tempfile.TemporaryDirectory(prefix="plugin-bench-") as tmp:
-        bare = prepare(Path(tmp), args.n, args.books)
+        bare = prepare(Path(tmp), args.n, args.books, args.lock_version)
         plugins = parser_module.parse_file(str(bare.with_name("main.beancount")))[2]["plugin"]
         for _ in range(args.repeat):  # taking turns, so a busy moment hits all three
             loads.append(os.getloadavg()[0])
@@ -105,13 +113,18 @@ def main() -> None:
             options["plugin"] = plugins  # as the books name them: the lock covers them
             *took, lock_errors = timed(lambda o=out, m=options: period_lock.check(o, m))
             best(wall, cpu, "lock", took)
+            for version in (1, 2):
+                *took, _digest = timed(lambda o=out, m=options, v=version:
+                                       lock_digest.period_digest(o, THROUGH, m, v))
+                best(wall, cpu, f"v{version}", took)
             n_txn = sum(1 for e in out if type(e).__name__ == "Transaction")
             n_locked = sum(1 for e in out if e.date <= THROUGH)
             if rule_errors or lock_errors:
                 raise SystemExit(f"the fund rules or the lock refused the books: "
                                  f"{(rule_errors + lock_errors)[0].message}")
             del entries, out, options
-    locked = "locked through " + str(THROUGH) if args.books is None else "as given"
+    locked = (f"locked through {THROUGH} (lock digest version {args.lock_version})"
+              if args.books is None else "as given")
     print(f"{args.books or 'generated books'}: {n_txn} transactions, {locked} "
           f"({n_locked} entries on or before {THROUGH}); "
           f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
@@ -120,7 +133,9 @@ def main() -> None:
     rows = (("beancount's own load (no plugin)", ("load",)),
             ("fund rules (ledger.plugin.rules)", ("rules",)),
             ("period lock (ledger.lock.check)", ("lock",)),
-            ("rules and lock together", ("rules", "lock")))
+            ("rules and lock together", ("rules", "lock")),
+            ("digest version 1 of the period", ("v1",)),
+            ("digest version 2 of the period", ("v2",)))
     for name, parts in rows:
         w, c = sum(wall[p] for p in parts), sum(cpu[p] for p in parts)
         print(f"{name:35} {w:8.2f} {w / wall['load']:7.1%} {c:8.2f} {c / cpu['load']:7.1%}")

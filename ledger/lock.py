@@ -36,26 +36,39 @@ from beancount.core.data import Custom
 from ledger.lock_digest import (
     LOCK,
     PREFIX,
+    PREFIX2,
+    PREFIXES,
     UNLOCK,
     _beyond,
+    beyond_texts2,
     covered,  # noqa: F401 - part of ledger.lock's API
     digest,
+    digest2,
     entry_hash,  # noqa: F401 - part of ledger.lock's API
+    hashes2,
     hashes_through,
     label,
+    period_digest,
     period_hashes,
+    period_texts2,
+)
+from ledger.lock_register import (  # noqa: F401 - RECEIPTS and receipt: ledger.lock's API
+    DETAIL_FOLDER,
+    LOCKS_FILE,
+    RECEIPTS,
+    LockError,
+    dropped,
+    receipt,
+    unregistered,
 )
 
 SHORT = 16  # hex digits of an entry's hash kept in the detail file
 # Marks a lock whose digest covers the options and later declarations reaching back.
 COVERS = "covers"
+# On a version 2 lock written by `fundledger lock --upgrade`: the version 1 digest of the
+# same day it stands for (proven when it was written), no longer recomputed on each load.
+REPLACES = "replaces"
 
-
-
-class LockError(NamedTuple):
-    source: dict
-    message: str
-    entry: object
 
 
 class Lock(NamedTuple):
@@ -94,8 +107,15 @@ def reason_enough(reason: str) -> bool:
 
 def head(entries) -> Lock | None:
     """The latest lock in force: its digest proves every entry through its date."""
-    active, _errors = locks(entries)
+    active = in_force(locks(entries)[0])
     return max(active, key=lambda lk: lk.through) if active else None
+
+
+def in_force(active: list[Lock]) -> list[Lock]:
+    """The locks a load checks: those not replaced by a version 2 lock of the same day."""
+    replaced = {(lk.through, lk.entry.meta.get(REPLACES)) for lk in active
+                if lk.digest.startswith(PREFIX2)}
+    return [lk for lk in active if (lk.through, lk.digest) not in replaced]
 
 
 def locks(entries) -> tuple[list[Lock], list[LockError]]:
@@ -105,7 +125,7 @@ def locks(entries) -> tuple[list[Lock], list[LockError]]:
         if not isinstance(e, Custom) or e.type not in (LOCK, UNLOCK):
             continue
         value = e.values[0].value if len(e.values) == 1 else None
-        if not (isinstance(value, str) and value.startswith(PREFIX)):
+        if not (isinstance(value, str) and value.startswith(PREFIXES)):
             errors.append(LockError(e.meta, f'a {e.type} is written: {e.date} custom '
                                     f'"{e.type}" "{PREFIX}<digest>"', e))
         elif e.type == LOCK:
@@ -124,9 +144,6 @@ def locks(entries) -> tuple[list[Lock], list[LockError]]:
     return [lk for lk in found if (lk.through, lk.digest) not in lifted], errors
 
 
-LOCKS_FILE = "locks.beancount"
-DETAIL_FOLDER = "locks"
-
 UNLOCK_HINT = (": restore it, or lift the lock with a reason (`fundledger unlock`) "
                "and lock again")
 
@@ -143,19 +160,33 @@ def check(entries, options: dict | None = None) -> list[LockError]:
     # Locks, unlocks, the register and declarations are all Custom: one scan finds them.
     customs = [e for e in entries if isinstance(e, Custom)]
     active, errors = locks(customs)
-    errors += _dropped(customs, options) + _unregistered(customs, options)
+    errors += dropped(customs, options) + unregistered(customs, options)
+    active = in_force(active)
     if not active:
         return errors
     last = max(lk.through for lk in active)
-    hashed = period_hashes(entries, last)
+    # Each version's texts or hashes once, for the latest lock of that version.
+    v1 = [lk.through for lk in active if not lk.digest.startswith(PREFIX2)]
+    hashed = period_hashes(entries, max(v1)) if v1 else []
+    texts, of = period_texts2(entries, last) if len(v1) < len(active) else ([], [])
     reported: set[bytes] = set()
     for lock in sorted(active, key=lambda lk: lk.through):
-        mine = hashed if lock.through == last else [
-            (h, e) for h, e in hashed if e.date <= lock.through]
-        if lock.entry.meta.get(COVERS):  # lifting the mark breaks the digest, not the lock
-            mine = mine + _beyond(customs, lock.through, options)
-        if digest(h for h, _e in mine) == lock.digest:
-            continue
+        covers = lock.entry.meta.get(COVERS)  # lifting the mark breaks the digest
+        if lock.digest.startswith(PREFIX2):
+            mine = (texts, of) if lock.through == last else tuple(zip(*[
+                (t, e) for t, e in zip(texts, of) if e.date <= lock.through])) or ([], [])
+            beyond = beyond_texts2(customs, lock.through, options) if covers else []
+            if digest2([*mine[0], *(t for t, _e in beyond)]) == lock.digest:
+                continue
+            mine = hashes2([*mine[0], *(t for t, _e in beyond)],
+                           [*mine[1], *(e for _t, e in beyond)])
+        else:
+            mine = hashed if lock.through == max(v1) else [
+                (h, e) for h, e in hashed if e.date <= lock.through]
+            if covers:
+                mine = mine + _beyond(customs, lock.through, options)
+            if digest(h for h, _e in mine) == lock.digest:
+                continue
         detail = _read_detail(lock)
         if detail is None:
             errors.append(LockError(lock.entry.meta, (
@@ -164,71 +195,6 @@ def check(entries, options: dict | None = None) -> list[LockError]:
                 f"named){UNLOCK_HINT}"), lock.entry))
             continue
         errors += _differences(lock, mine, detail, reported)
-    return errors
-
-
-def _dropped(entries, options: dict | None) -> list[LockError]:
-    """Locks whose detail file is beside the books but whose entry is gone (locks.beancount
-    emptied, or its include removed): the register of locks may grow, never shrink."""
-    main = (options or {}).get("filename")
-    folder = Path(main).parent / DETAIL_FOLDER if main else None
-    if folder is None or not folder.is_dir():
-        return []
-    known = {e.values[0].value for e in entries
-             if isinstance(e, Custom) and e.type in (LOCK, UNLOCK) and len(e.values) == 1}
-    errors = []
-    for path in sorted(folder.glob("*.txt")):
-        try:
-            with path.open(encoding="utf-8") as f:
-                first = f.readline()
-        except OSError:
-            continue
-        words = first.split()
-        value = words[3].rstrip(":") if len(words) > 3 and words[1:3] == [
-            "fundledger", "lock"] else ""
-        if value.startswith(PREFIX) and value not in known:
-            through = path.name[:10]
-            errors.append(LockError(
-                {"filename": str(path), "lineno": 1},
-                f"the lock through {through} ({value[:20]}...) is no longer in the books: "
-                f"{LOCKS_FILE} was emptied or is no longer included. Restore it; a lock is "
-                "lifted only by `fundledger unlock` with a reason", None))
-    return errors
-
-
-RECEIPTS = "published"  # folder of receipts of the register of published statements
-
-
-def receipt(as_of: datetime.date, value: str, entry: str) -> dict[str, str]:
-    """The receipt `--publish` writes beside the register entry (path: text)."""
-    return {f"{RECEIPTS}/{as_of}-{value[:12]}.txt":
-            f"# fundledger published {value}\n" + entry}
-
-
-def _unregistered(entries, options: dict | None) -> list[LockError]:
-    """Statements published (their receipts are beside the books) whose register entry is
-    gone: a later statement would no longer be checked against them."""
-    main = (options or {}).get("filename")
-    folder = Path(main).parent / RECEIPTS if main else None
-    if folder is None or not folder.is_dir():
-        return []
-    known = {str(e.values[2].value) for e in entries
-             if isinstance(e, Custom) and e.type == "published" and len(e.values) == 3}
-    errors = []
-    for path in sorted(folder.glob("*.txt")):
-        try:
-            with path.open(encoding="utf-8") as f:
-                words = f.readline().split()
-        except OSError:
-            continue
-        if len(words) == 4 and words[1:3] == ["fundledger", "published"] \
-                and words[3] not in known:
-            errors.append(LockError(
-                {"filename": str(path), "lineno": 1},
-                f"the statement published with figures to {path.name[:10]} is no longer in "
-                "the register of published statements: restore its custom \"published\" "
-                "entry (the receipt holds it); anyone holding it could subtract it from a "
-                "new statement", None))
     return errors
 
 
@@ -285,13 +251,15 @@ def verify(entries, options: dict, value: str,
     """The day through which the books still have the digest `value` (a lock's, kept
     outside the books), or None: the books were changed since, or the lock deleted with
     the entries it covered. Without `through`, tries each lock's day and each month end."""
-    value = value if value.startswith(PREFIX) else PREFIX + value
+    bare = not value.startswith(PREFIXES)  # the hex alone: either version
     days = [through] if through else sorted(
         {e.date for e in entries if isinstance(e, Custom) and e.type in (LOCK, UNLOCK)}
         | _month_ends(entries), reverse=True)
     for day in days:
-        if digest(h for h, _e in hashes_through(entries, day, options)) == value:
-            return day
+        for version, prefix in ((1, PREFIX), (2, PREFIX2)):
+            if (bare or value.startswith(prefix)) and period_digest(
+                    entries, day, options, version) in (value, prefix + value):
+                return day
     return None
 
 
@@ -317,9 +285,10 @@ def _quote(text: str) -> str:
 
 
 def lock_files(entries, through: datetime.date, today: datetime.date,
-               options: dict | None = None) -> tuple[str, dict[str, str]]:
+               options: dict | None = None, version: int = 2) -> tuple[str, dict[str, str]]:
     """What locks the books through `through`: the lock entry to append to LOCKS_FILE,
-    and its detail file (path relative to the books, and text). Raises Refused."""
+    and its detail file (path relative to the books, and text). Raises Refused.
+    `version` 1 writes the digest of locks written before 2026-12 (for benchmarks)."""
     if through >= today:
         raise Refused(f"a period is locked once it is over: {through} is not before "
                       f"today ({today})")
@@ -328,15 +297,47 @@ def lock_files(entries, through: datetime.date, today: datetime.date,
     if later:
         raise Refused(f"the books are already locked through {max(later)}; lock a later "
                       "date to extend the lock")
-    hashed = hashes_through(entries, through, options)
-    value = digest(h for h, _e in hashed)
-    detail = f"{DETAIL_FOLDER}/{through}-{value[len(PREFIX):][:8]}.txt"
+    return _lock_entry(entries, through, today, options, version)
+
+
+def _lock_entry(entries, through, today, options, version, replaces=None):
+    if version == 1:
+        hashed = hashes_through(entries, through, options)
+        value = digest(h for h, _e in hashed)
+    else:
+        texts, of = period_texts2(entries, through)
+        beyond = beyond_texts2(entries, through, options) if options is not None else []
+        texts, of = texts + [t for t, _e in beyond], of + [e for _t, e in beyond]
+        value, hashed = digest2(texts), hashes2(texts, of)
+    detail = f"{DETAIL_FOLDER}/{through}-{value.split(':', 1)[1][:8]}.txt"
     entry = (f"\n{through} custom \"{LOCK}\" \"{value}\"\n"
              f"  entries: {len(hashed)}\n"
              f"  locked-on: {today}\n"
              + (f'  {COVERS}: "options, later declarations"\n' if options is not None else "")
+             + (f"  {REPLACES}: {_quote(replaces)}\n" if replaces else "")
              + f"  detail: {_quote(detail)}\n")
     return entry, {detail: detail_text(value, hashed)}
+
+
+def upgrade_files(entries, today: datetime.date,
+                  options: dict | None = None) -> tuple[str, dict[str, str]]:
+    """Version 2 locks standing for each version 1 lock in force, once each version 1
+    digest is proven to hold on these books (a lock that no longer holds is not moved:
+    its period changed). Raises Refused."""
+    old = [lk for lk in in_force(locks(entries)[0]) if lk.digest.startswith(PREFIX)]
+    if not old:
+        raise Refused("no lock in force has a version 1 digest (sha256:): nothing to "
+                      "upgrade")
+    text, files = "", {}
+    for lock in sorted(old, key=lambda lk: lk.through):
+        mine = hashes_through(entries, lock.through,
+                              options if lock.entry.meta.get(COVERS) else None)
+        if digest(h for h, _e in mine) != lock.digest:
+            raise Refused(f"{_where(lock)} no longer holds on these books, so it is not "
+                          f"moved to version 2: `fundledger check` names what changed")
+        entry, detail = _lock_entry(entries, lock.through, today, options, 2, lock.digest)
+        text, files = text + entry, {**files, **detail}
+    return text, files
 
 
 def unlock_text(entries, reason: str, today: datetime.date,
@@ -349,8 +350,8 @@ def unlock_text(entries, reason: str, today: datetime.date,
     active, _errors = locks(entries)
     if not active:
         raise Refused("no lock is in force")
-    if since is None:
-        lifting = [max(active, key=lambda lk: lk.through)]
+    if since is None:  # the latest, with any lock of its day it replaces or stands for
+        lifting = [lk for lk in active if lk.through == max(x.through for x in active)]
     else:
         lifting = [lk for lk in active if lk.through >= since]
         if not lifting:

@@ -5,8 +5,11 @@ declarations that reach back into it. ledger.lock checks the digest and writes l
 from __future__ import annotations
 
 import datetime
+import decimal
+import enum
 import hashlib
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from beancount.core.data import Custom, Document, Query, Transaction
@@ -115,6 +118,169 @@ def entry_hash(entry) -> bytes:
             _canon(getattr(entry, f)) for f in entry._fields if f not in UNHASHED) \
             + _meta(entry.meta)
     return hashlib.sha256(text.encode()).digest()
+
+
+# Version 2 of the digest (written by `fundledger lock` from 2026-12): the same content as
+# version 1, each entry's text hashed as one sorted stream rather than one sha256 per entry,
+# and each field written with repr() of a plain value (str, Decimal, int, bool, date, None)
+# or _canon2: never the repr of a beancount class, so the text is the same on any Python
+# and beancount. Amounts are normalised without rounding: 10, 10.0 and 10.00 are one.
+
+PREFIX2 = "sha256v2:"
+PREFIXES = (PREFIX, PREFIX2)
+_NORMALISE = decimal.Context(prec=decimal.MAX_PREC).normalize  # exact: never rounds
+_PLAIN = frozenset((str, int, bool, Decimal, datetime.date, type(None)))
+_SIMPLE = frozenset(("filename", "lineno", "fund"))  # a posting's usual metadata
+_NONE = ()  # a posting with no fund (no metadata value is a tuple)
+BEYOND = "~"  # what a lock covers beyond its period sorts after every dated text
+
+
+def _canon2(value) -> str:
+    if type(value) in _PLAIN:
+        return repr(_NORMALISE(value) if type(value) is Decimal else value)
+    if isinstance(value, enum.Enum):  # booking_method: its name, not the class's repr
+        return type(value).__name__ + "." + value.name
+    if isinstance(value, dict):
+        return _meta2(value)
+    if isinstance(value, (set, frozenset)):
+        return repr(sorted(value))
+    if isinstance(value, type):  # a custom value's type: its name, not where it lives
+        return "type:" + value.__name__
+    if hasattr(value, "_fields"):  # Amount, Cost, custom values, ...
+        return type(value).__name__ + "(" + ",".join(
+            _canon2(getattr(value, f)) for f in value._fields) + ")"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_canon2(v) for v in value) + "]"
+    return type(value).__name__ + ":" + str(value)
+
+
+class _Canon(str):
+    """A value written by _canon2: repr shows it apart from a string of the same text."""
+
+    def __repr__(self) -> str:
+        return "<" + self + ">"
+
+
+def _meta2(meta: dict | None) -> str:
+    """repr of the sorted keys kept (where it was written and `_` keys left out), then
+    repr of their values."""
+    if not meta:
+        return "()()"
+    shape = _SHAPES.get(tuple(meta))
+    if shape is None:
+        shape = _shape(meta)
+    values = shape[0](meta)
+    if not _PLAIN.issuperset(map(type, values)):
+        values = tuple(v if type(v) in _PLAIN else _Canon(_canon2(v)) for v in values)
+    return shape[1] + repr(values)
+
+
+# Metadata keys in the order an entry has them -> (a getter of the kept keys' values, the
+# kept keys' text). A handful of shapes cover every entry of an organisation's books.
+_SHAPES: dict[tuple, tuple] = {}
+
+
+def _shape(meta: dict) -> tuple:
+    kept = tuple(sorted(k for k in meta if k[:1] != "_" and k not in WHERE))
+    if len(_SHAPES) > 1000:  # books with ever-new keys: keep the memory bounded
+        _SHAPES.clear()
+    get = itemgetter(*kept) if len(kept) > 1 else (lambda m, k=kept[0]: (m[k],)) \
+        if kept else (lambda m: ())
+    _SHAPES[tuple(meta)] = shape = (get, repr(kept))
+    return shape
+
+
+def _posting2(p) -> str:
+    """A posting's version 2 text, out of the ordinary (txn_text2 writes the usual one)."""
+    account, units, cost, price, flag, meta = p
+    return "\x1f".join((account, _canon2(units), _canon2(cost), _canon2(price), repr(flag),
+                        _meta2(meta), ""))
+
+
+def txn_text2(txn: Transaction) -> str:
+    """A transaction's version 2 text: its fields, then its postings' texts sorted. The
+    usual posting (a number, no cost or price, no metadata but its fund) is written in
+    place in five fields; any other in seven (_posting2)."""
+    meta, date, flag, payee, narration, tags, links, postings = txn
+    texts = []
+    append = texts.append
+    for p in postings:
+        account, units, cost, price, pflag, pmeta = p
+        if cost is None and price is None and units is not None:
+            if not pmeta:
+                fund = _NONE
+            elif pmeta.keys() <= _SIMPLE:
+                fund = pmeta.get("fund", _NONE)
+                if type(fund) is not str and fund is not _NONE and type(fund) not in _PLAIN:
+                    append(_posting2(p))
+                    continue
+            else:
+                append(_posting2(p))
+                continue
+            number = units.number
+            if type(number) is Decimal:  # !s: str, not format (twice as slow)
+                append(f"{account}\x1f{_NORMALISE(number)!s}\x1f{units.currency}\x1f"
+                       f"{pflag!r}\x1f{fund!r}")
+                continue
+        append(_posting2(p))
+    texts.sort()
+    return f"{date}\x1e{flag!r}\x1e{payee!r}\x1e{narration!r}\x1e" \
+           f"{repr(sorted(tags)) if tags else '[]'}\x1e" \
+           f"{repr(sorted(links)) if links else '[]'}\x1e{_meta2(meta)}\x1e" \
+           + "\x1e".join(texts)
+
+
+def entry_text2(entry) -> str:
+    """Any entry's version 2 text: its date first (so a period's texts sort as a prefix of
+    a later one's), then its kind, fields and metadata."""
+    if isinstance(entry, Transaction):
+        return txn_text2(entry)
+    return "\x1e".join((str(entry.date), type(entry).__name__, *(
+        _canon2(getattr(entry, f)) for f in entry._fields if f not in UNHASHED
+        and f != "date"), _meta2(entry.meta)))
+
+
+def period_texts2(entries, through: datetime.date) -> tuple[list[str], list]:
+    """(texts, entries) of every covered entry dated on or before `through`, in step."""
+    period = [e for e in entries if e.date <= through]
+    txns = [e for e in period if type(e) is Transaction]
+    others = [e for e in period if type(e) is not Transaction and covered(e)]
+    return [*map(txn_text2, txns), *map(entry_text2, others)], txns + others
+
+
+def beyond_texts2(entries, through: datetime.date, options: dict | None):
+    """(text, entry) of what a lock covers beyond its period (see _beyond), each text
+    marked so it sorts after every dated one."""
+    return [(BEYOND + (entry_text2(e) if not isinstance(e, Options) else "options\x1e"
+                       + options_text2(options)), e) for _h, e in _beyond(
+        entries, through, options)]
+
+
+def options_text2(options: dict) -> str:
+    return "\x1d".join(f"{k}={_canon2(options.get(k))}" for k in LOCKED_OPTIONS)
+
+
+def digest2(texts) -> str:
+    """Version 2: one sha256 of the texts sorted, each followed by a newline."""
+    ordered = sorted(texts)
+    data = "\n".join(ordered) + "\n" if ordered else ""
+    return PREFIX2 + hashlib.sha256(data.encode()).hexdigest()
+
+
+def period_digest(entries, through: datetime.date, options: dict | None = None,
+                  version: int = 2) -> str:
+    """The digest of a lock through `through` (given `options`, what it covers beyond its
+    period too), in either version."""
+    if version == 1:
+        return digest(h for h, _e in hashes_through(entries, through, options))
+    beyond = beyond_texts2(entries, through, options) if options is not None else []
+    return digest2([*period_texts2(entries, through)[0], *(t for t, _e in beyond)])
+
+
+def hashes2(texts, entries) -> list[tuple[bytes, object]]:
+    """(hash, entry) per text: a version 2 lock's detail file, and naming what changed."""
+    sha256 = hashlib.sha256
+    return [(sha256(t.encode()).digest(), e) for t, e in zip(texts, entries)]
 
 
 def covered(entry) -> bool:

@@ -202,31 +202,50 @@ def test_entry_hash_keeps_content_not_layout():
     assert period_lock.digest(h) != period_lock.digest([*h, h[-1]])
 
 
-def test_entry_hash_is_the_text_every_existing_lock_was_written_with():
-    """A lock in someone's books holds the digest of each entry's text as first written:
-    making the hash faster must not change a byte of that text, or every lock breaks on
-    upgrade. The texts below are written out by hand from the format (lock_digest.py)."""
-    import hashlib
-
-    text = ('2017-01-01 open Assets:Bank\n2017-01-01 open Assets:Shares\n'
-            '2017-01-01 open Income:Gifts\n'
-            '2019-01-02 ! "Payee" "Gift" #appeal ^case-1\n  fund: "general"\n  ref: 7\n'
-            '  Income:Gifts  -10.50 GBP\n    fund: "case"\n'
-            '  Assets:Bank  9.0 EUR @@ 10.50 GBP\n'
-            '2019-01-03 * "Broker" "Shares"\n'
-            '  Assets:Shares  2 ACME {5.00 GBP, 2019-01-01}\n'
-            '  ! Assets:Bank  -10 GBP\n')
-    gift, shares = entries_of(text)[-2:]
-    us, rs, gs = "\x1f", "\x1e", "\x1d"
-    expected_gift = rs.join([
-        "2019-01-02", "!", "'Payee'", "'Gift'", "['appeal']", "['case-1']",
-        f"fund='general'{gs}ref=Decimal('7')",
-        # postings sorted by their text; the price per unit beancount keeps, trimmed
-        us.join(["Assets:Bank", "9 EUR", "", "1.166666666666666666666666667 GBP", "", ""]),
-        us.join(["Income:Gifts", "-10.5 GBP", "", "", "", "fund='case'"])])
-    expected_shares = rs.join([
-        "2019-01-03", "*", "'Broker'", "'Shares'", "", "", "",
-        us.join(["Assets:Bank", "-10 GBP", "", "", "!", ""]),
-        us.join(["Assets:Shares", "2 ACME", "5 GBP 2019-01-01 None", "", "", ""])])
-    assert period_lock.entry_hash(gift) == hashlib.sha256(expected_gift.encode()).digest()
-    assert period_lock.entry_hash(shares) == hashlib.sha256(expected_shares.encode()).digest()
+def test_a_lock_of_the_old_digest_keeps_holding_and_moves_to_version_2(cli, tmp_path):
+    """Books locked before 2026-12 (a version 1 digest) still load and verify; `lock
+    --upgrade` proves the old digest holds, then adds a version 2 lock of the same day
+    that replaces it on every load; the old digest still verifies the books."""
+    books = tmp_path / "books"
+    assert cli("demo", books).returncode == 0
+    result = cli("lock", "--books", books, "--through", THROUGH, "--digest-version", "1")
+    assert result.returncode == 0, result.stderr
+    old = re.search(r"(sha256:[0-9a-f]{64})", result.stdout).group(1)
+    assert check(cli, books).returncode == 0
+    # A change inside the period: the upgrade refuses and writes nothing.
+    path = books / PAYPAL_2019
+    text = path.read_text()
+    start, end = first_donation(text)
+    path.write_text(text[:start] + bump(text[start:end]) + text[end:])
+    locks_before = (books / "locks.beancount").read_bytes()
+    result = cli("lock", "--books", books, "--upgrade")
+    assert result.returncode == 1
+    assert f"inside the period locked by the lock through {THROUGH}" in result.stderr
+    assert (books / "locks.beancount").read_bytes() == locks_before
+    assert sorted(p.name for p in (books / "locks").iterdir()) == [f"{THROUGH}-{old[7:15]}.txt"]
+    path.write_text(text)
+    result = cli("lock", "--books", books, "--upgrade")
+    assert result.returncode == 0, result.stderr
+    new = re.search(r"(sha256v2:[0-9a-f]{64})", result.stdout).group(1)
+    assert f"replacing {old}" in result.stdout
+    written = (books / "locks.beancount").read_text()
+    assert written.startswith(locks_before.decode())
+    assert f'{THROUGH} custom "lock" "{new}"' in written and f'  replaces: "{old}"' in written
+    assert check(cli, books).returncode == 0
+    # Both digests verify the books; a second upgrade has nothing to do.
+    for digest in (old, new):
+        assert cli("verify", "--books", books, "--digest", digest).returncode == 0, digest
+    result = cli("lock", "--books", books, "--upgrade")
+    assert result.returncode == 1 and "nothing to upgrade" in result.stderr
+    # A change now is one error, from the version 2 lock (the old one is not recomputed).
+    path.write_text(text[:start] + bump(text[start:end]) + text[end:])
+    result = check(cli, books)
+    assert result.returncode == 1
+    assert result.stdout.count(f"changed inside the period locked by the lock through "
+                               f"{THROUGH}") == 1, result.stdout
+    # Lifting the lock lifts both entries of its day.
+    path.write_text(text)
+    result = cli("unlock", "--books", books, "--reason", "Trustees' minute 9: correct a gift")
+    assert result.returncode == 0, result.stderr
+    assert (books / "locks.beancount").read_text().count('custom "unlock"') == 2
+    assert check(cli, books).returncode == 0

@@ -1,6 +1,8 @@
 """What the period lock covers: every field of every kind of entry, changed alone, breaks a
 lock; what only says where or how an entry was written does not. Books of a few lines
-holding one entry of each kind beancount has, loaded in the test process."""
+holding one entry of each kind beancount has, loaded in the test process. Each test runs
+over both versions of the digest: the one every lock written before 2026-12 holds, and
+the cheaper one `fundledger lock` writes now, which must cover exactly as much."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from beancount import loader
 from beancount.core.data import Document, Query
 
 from ledger import lock as period_lock
+from ledger.lock_digest import period_digest
 
 THROUGH = datetime.date(2019, 12, 31)
 
@@ -135,47 +138,53 @@ def load(text: str) -> list:
     return entries
 
 
-def lock_of(entries) -> str:
-    return period_lock.digest(h for h, _e in period_lock.hashes_through(entries, THROUGH))
+@pytest.fixture(params=[1, 2], ids=["v1", "v2"])
+def version(request) -> int:
+    return request.param
+
+
+def lock_of(entries, version, through=THROUGH) -> str:
+    return period_digest(entries, through, version=version)
 
 
 def locked(text: str, digest: str) -> list:
     return load(text + f'{THROUGH} custom "lock" "{digest}"\n')
 
 
-BASE_DIGEST = lock_of(load(BASE))
+BASE_DIGESTS = {v: lock_of(load(BASE), v) for v in (1, 2)}
 
 
-def test_the_books_as_locked_pass():
-    assert period_lock.check(locked(BASE, BASE_DIGEST)) == []
+def test_the_books_as_locked_pass(version):
+    assert BASE_DIGESTS[1].startswith("sha256:") and BASE_DIGESTS[2].startswith("sha256v2:")
+    assert period_lock.check(locked(BASE, BASE_DIGESTS[version])) == []
 
 
 @pytest.mark.parametrize(("what", "old", "new"), CHANGES, ids=[c[0] for c in CHANGES])
-def test_each_change_breaks_the_lock(what, old, new):
+def test_each_change_breaks_the_lock(what, old, new, version):
     assert BASE.count(old) == 1, what
     changed = BASE.replace(old, new)
-    assert lock_of(load(changed)) != BASE_DIGEST, what
-    errors = period_lock.check(locked(changed, BASE_DIGEST))
+    assert lock_of(load(changed), version) != BASE_DIGESTS[version], what
+    errors = period_lock.check(locked(changed, BASE_DIGESTS[version]))
     assert [e.message.startswith("an entry was added, changed or removed inside the period "
                                  f"locked by the lock through {THROUGH}") for e in errors] == [True]
 
 
 @pytest.mark.parametrize(("what", "old", "new"), KEPT, ids=[c[0] for c in KEPT])
-def test_what_is_not_content_keeps_the_lock(what, old, new):
+def test_what_is_not_content_keeps_the_lock(what, old, new, version):
     assert BASE.count(old) == 1, what
-    assert period_lock.check(locked(BASE.replace(old, new), BASE_DIGEST)) == [], what
+    assert period_lock.check(locked(BASE.replace(old, new), BASE_DIGESTS[version])) == [], what
 
 
-def test_documents_and_queries_are_not_locked():
+def test_documents_and_queries_are_not_locked(version):
     entries = load(BASE)
     meta = {"filename": "<test>", "lineno": 1}
     more = [*entries, Document(meta, datetime.date(2018, 1, 1), "Assets:Bank", "/x.pdf",
                                frozenset(), frozenset()),
             Query(meta, datetime.date(2018, 1, 1), "gifts", "SELECT 1")]
-    assert lock_of(more) == BASE_DIGEST
+    assert lock_of(more, version) == BASE_DIGESTS[version]
 
 
-def test_each_kind_of_entry_is_locked():
+def test_each_kind_of_entry_is_locked(version):
     """Every kind of entry in the books counts, one by one: dropping any breaks the lock."""
     entries = [e for e in load(BASE) if e.date <= THROUGH and period_lock.covered(e)]
     kinds = {type(e).__name__ for e in entries}
@@ -183,15 +192,15 @@ def test_each_kind_of_entry_is_locked():
                      "Note", "Event", "Transaction"}
     for i, e in enumerate(entries):
         rest = entries[:i] + entries[i + 1:]
-        assert lock_of(rest) != BASE_DIGEST, type(e).__name__
+        assert lock_of(rest, version) != BASE_DIGESTS[version], type(e).__name__
 
 
-def test_a_later_lock_checks_its_own_period_and_the_earlier_one_still_holds():
+def test_a_later_lock_checks_its_own_period_and_the_earlier_one_still_holds(version):
     entries = load(BASE)
     early = datetime.date(2017, 1, 6)
-    early_digest = period_lock.digest(h for h, _e in period_lock.hashes_through(entries, early))
+    early_digest = lock_of(entries, version, early)
     both = (f'{early} custom "lock" "{early_digest}"\n'
-            f'{THROUGH} custom "lock" "{BASE_DIGEST}"\n')
+            f'{THROUGH} custom "lock" "{BASE_DIGESTS[version]}"\n')
     assert period_lock.check(load(BASE + both)) == []
     # A change after the earlier lock but inside the later one breaks the later one only.
     inside_later = load(BASE.replace("Expenses:Legal  3.00 GBP", "Expenses:Legal  4.00 GBP")
@@ -206,9 +215,9 @@ def test_a_later_lock_checks_its_own_period_and_the_earlier_one_still_holds():
 def test_unlocking_since_a_day_lifts_every_lock_that_covers_it():
     entries = load(BASE)
     early = datetime.date(2017, 1, 6)
-    early_digest = period_lock.digest(h for h, _e in period_lock.hashes_through(entries, early))
+    early_digest = lock_of(entries, 1, early)
     both = load(BASE + f'{early} custom "lock" "{early_digest}"\n'
-                f'{THROUGH} custom "lock" "{BASE_DIGEST}"\n')
+                f'{THROUGH} custom "lock" "{BASE_DIGESTS[1]}"\n')
     today = datetime.date(2021, 1, 1)
 
     def lifted(since):

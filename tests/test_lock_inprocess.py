@@ -51,10 +51,11 @@ def load(folder, text):
     return entries, options
 
 
-def locked_books(folder, text=BOOKS, options=True, through=THROUGH):
+def locked_books(folder, text=BOOKS, options=True, through=THROUGH, version=2):
     """The books with the lock `lock` would write (entry appended, detail file beside)."""
     entries, opts = load(folder, text)
-    entry, files = period_lock.lock_files(entries, through, TODAY, opts if options else None)
+    entry, files = period_lock.lock_files(entries, through, TODAY, opts if options else None,
+                                          version)
     for rel, body in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(body)
@@ -70,10 +71,11 @@ def lineno(text, start):
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
-def test_the_lock_entry_and_its_detail_file(tmp_path):
-    entry, files = locked_books(tmp_path)
-    value = re.search(r'custom "lock" "(sha256:[0-9a-f]{64})"', entry).group(1)
-    rel = f"locks/2019-12-31-{value[7:15]}.txt"
+@pytest.mark.parametrize(("version", "prefix"), [(1, "sha256:"), (2, "sha256v2:")])
+def test_the_lock_entry_and_its_detail_file(tmp_path, version, prefix):
+    entry, files = locked_books(tmp_path, version=version)
+    value = re.search(f'custom "lock" "({prefix}[0-9a-f]{{64}})"', entry).group(1)
+    rel = f"locks/2019-12-31-{value[len(prefix):][:8]}.txt"
     assert entry == (f'\n2019-12-31 custom "lock" "{value}"\n'
                      f"  entries: {LOCKED + 1}\n"
                      "  locked-on: 2020-03-01\n"
@@ -90,11 +92,13 @@ def test_the_lock_entry_and_its_detail_file(tmp_path):
         '2019-12-31 transaction "Last gift of the year"',
         "the books' options (currency, booking, tolerances, account names, plugins)"])
     # Without the options, the period's entries only, and no covers mark.
-    entry, files = period_lock.lock_files(load(tmp_path, BOOKS)[0], THROUGH, TODAY)
+    entry, files = period_lock.lock_files(load(tmp_path, BOOKS)[0], THROUGH, TODAY,
+                                          version=version)
     assert f"  entries: {LOCKED}\n" in entry and "covers" not in entry
     assert len(next(iter(files.values())).splitlines()) == LOCKED + 1
     # Locked through the first gift's day: that gift is in, the next one not.
-    entry, _files = period_lock.lock_files(load(tmp_path, BOOKS)[0], day(2019, 1, 5), TODAY)
+    entry, _files = period_lock.lock_files(load(tmp_path, BOOKS)[0], day(2019, 1, 5), TODAY,
+                                           version=version)
     assert "  entries: 4\n" in entry
 
 
@@ -311,8 +315,8 @@ def test_a_lock_removed_from_the_books_is_caught_by_its_detail_file(tmp_path):
     (tmp_path / "locks" / "2000-01-02-b.txt").write_text("# fundledger lock\n")
     (tmp_path / "locks" / "2000-01-03-c.txt").write_text("# fundledger lock sha256:ab\n")
     assert [m[:39] for m, _n in check(tmp_path, BOOKS)] == [
-        "the lock through 2000-01-03 (sha256:ab.", "the lock through 2019-12-31 (sha256:"
-        + value[7:10]]
+        "the lock through 2000-01-03 (sha256:ab.", "the lock through 2019-12-31 (sha256v2:"
+        + value[9:10]]
     # Without the books' options no folder is looked at.
     assert period_lock.check(load(tmp_path, BOOKS)[0]) == []
 
@@ -366,7 +370,7 @@ def test_verify_against_a_digest_kept_outside_the_books(tmp_path):
     # The lock entry deleted: its day is found among the month ends.
     entries, options = load(tmp_path, BOOKS)
     assert period_lock.verify(entries, options, value) == THROUGH
-    assert period_lock.verify(entries, options, value[len("sha256:"):]) == THROUGH
+    assert period_lock.verify(entries, options, value[len("sha256v2:"):]) == THROUGH
     assert period_lock.verify(entries, options, value, through=THROUGH) == THROUGH
     assert period_lock.verify(entries, options, value, through=day(2019, 12, 30)) is None
     # A lock through a day that is no month end, found by the lock's own day.
@@ -437,3 +441,82 @@ def test_a_lock_with_no_file_is_named_as_in_the_books(tmp_path):
         ("an entry was added, changed or removed inside the period locked by the lock through "
         "2019-12-31 (<books>:None) (its detail file is missing, so the entry cannot be "
         f"named){HINT}")]
+
+
+def test_upgrading_a_version_1_lock(tmp_path):
+    """`lock --upgrade`: a version 2 lock of the same day for each version 1 lock in force,
+    only once each version 1 digest is proven on the books; the version 1 lock it
+    replaces is no longer recomputed, and both are lifted together."""
+    early, _f = locked_books(tmp_path, through=day(2019, 6, 30), version=1)
+    entries, options = load(tmp_path, BOOKS + early)
+    late, _f = period_lock.lock_files(entries, THROUGH, TODAY, options, version=1)
+    books = BOOKS + early + late
+    old = [re.search(r'"(sha256:[0-9a-f]{64})"', x).group(1) for x in (early, late)]
+    # A change inside the later lock's period: nothing is upgraded.
+    changed = BOOKS.replace("1.00 GBP\n  Income:Gifts  -1.00", "1.50 GBP\n  Income:Gifts  -1.50")
+    entries, options = load(tmp_path, changed + early + late)
+    with pytest.raises(period_lock.Refused, match=re.escape(
+            "the lock through 2019-12-31 (main.beancount:") + ".*no longer holds"):
+        period_lock.upgrade_files(entries, TODAY, options)
+    entries, options = load(tmp_path, books)
+    text, files = period_lock.upgrade_files(entries, TODAY, options)
+    new = re.findall(r'"(sha256v2:[0-9a-f]{64})"', text)
+    assert [period_lock.period_digest(entries, d, options) for d in (day(2019, 6, 30),
+                                                                      THROUGH)] == new
+    assert text == "".join(
+        f'\n{d} custom "lock" "{v2}"\n  entries: {n}\n  locked-on: 2020-03-01\n'
+        f'  covers: "options, later declarations"\n  replaces: "{v1}"\n'
+        f'  detail: "locks/{d}-{v2[9:17]}.txt"\n'
+        for d, v2, v1, n in zip(("2019-06-30", "2019-12-31"), new, old, (6, 7)))
+    assert sorted(files) == [f"locks/2019-06-30-{new[0][9:17]}.txt",
+                             f"locks/2019-12-31-{new[1][9:17]}.txt"]
+    for rel, body in files.items():
+        (tmp_path / rel).write_text(body)
+    upgraded = books + text
+    assert check(tmp_path, upgraded) == []
+    entries, options = load(tmp_path, upgraded)
+    assert period_lock.head(entries).digest == new[1]
+    assert [lk.digest for lk in period_lock.in_force(period_lock.locks(entries)[0])] == new
+    with pytest.raises(period_lock.Refused, match="nothing to upgrade"):
+        period_lock.upgrade_files(entries, TODAY, options)
+    # A change is named once, by the version 2 lock of its period.
+    at = lineno(upgraded, '2019-12-31 custom "lock" "sha256v2')
+    assert [m for m, _n in check(tmp_path, changed + early + late + text)] == [
+        (f'2019-12-31 transaction "Last gift of the year" was changed inside the period '
+         f"locked by the lock through 2019-12-31 (main.beancount:{at}){HINT}")]
+    # Unlocking lifts the latest day's locks, both versions.
+    lifted = period_lock.unlock_text(entries, "Minute 9 of the trustees", TODAY)
+    assert re.findall(r'"(sha256\S*:[0-9a-f]{64})"', lifted) == [old[1], new[1]]
+    # A version 2 lock naming a digest it does not replace (another day's) replaces nothing.
+    stray = text.replace(f'replaces: "{old[1]}"', f'replaces: "{old[0]}"')
+    entries, options = load(tmp_path, books + stray)
+    assert [lk.digest for lk in period_lock.in_force(period_lock.locks(entries)[0])] == [
+        new[0], old[1], new[1]]
+    assert check(tmp_path, books + stray) == []  # both versions checked on one load
+
+
+def test_either_version_without_the_options_and_verified(tmp_path):
+    """A lock written without the options covers its period only, in either version (a
+    later year end does not count), and `verify` proves a digest of either version, with
+    its prefix or as the hex alone; a version 1 lock written without the options is
+    upgraded on its period alone."""
+    later = '2020-06-01 custom "fundledger-option" "fy-end" "03-31"\n'
+    entries, options = load(tmp_path, BOOKS + later)
+    for version in (1, 2):
+        entry, _files = period_lock.lock_files(entries, THROUGH, TODAY, version=version)
+        value = entry.split('"')[3]
+        assert value == period_lock.period_digest(entries, THROUGH, None, version)
+        assert value != period_lock.period_digest(entries, THROUGH, options, version)
+        full = period_lock.lock_files(entries, THROUGH, TODAY, options, version)[0]
+        digest = full.split('"')[3]
+        assert period_lock.verify(entries, options, digest) == THROUGH
+        assert period_lock.verify(entries, options, digest.split(":")[1]) == THROUGH
+        assert period_lock.verify(entries, options, digest, THROUGH) == THROUGH
+    old, files = period_lock.lock_files(entries, THROUGH, TODAY, version=1)
+    for rel, body in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(body)
+    entries, options = load(tmp_path, BOOKS + later + old)
+    text, _files = period_lock.upgrade_files(entries, TODAY, options)
+    assert f'replaces: "{old.split(chr(34))[3]}"' in text
+    assert check(tmp_path, BOOKS + later + old + text) == []

@@ -39,9 +39,16 @@ def write(books, plan) -> None:
 
 @click.command("lock")
 @books_option
-@click.option("--through", type=DATE, required=True, metavar="DATE",
+@click.option("--through", type=DATE, default=None, metavar="DATE",
               help="The last day of the locked period (YYYY-MM-DD), e.g. a year end.")
-def command(books, through) -> None:
+@click.option("--upgrade", is_flag=True,
+              help="Move each lock written before 2026-12 (digest sha256:...) to the "
+              "version 2 digest (sha256v2:..., the same on any Python or beancount "
+              "version), once its old digest is proven to hold. "
+              "The old lock entry stays in the books and its digest still verifies.")
+@click.option("--digest-version", type=click.Choice(["1", "2"]), default="2", hidden=True,
+              help="The digest of locks before 2026-12 (for benchmarks only).")
+def command(books, through, upgrade, digest_version) -> None:
     """Lock the books through DATE: from then on, adding, changing or removing any entry
     dated on or before DATE makes every load fail (check, bean-check, Fava), naming the
     lock and the entry.
@@ -54,10 +61,27 @@ def command(books, through) -> None:
 
     Prints the lock's digest: kept outside the books, `fundledger verify --digest`
     proves the books against it even if the lock entry is later deleted.
+
+    With --upgrade (no --through): each lock in force written before 2026-12 gets a
+    lock of the same day with the version 2 digest, which loads check instead, after its
+    old digest is proven to hold on the books as they are (else nothing is written).
     """
+    if upgrade == (through is not None):
+        raise click.UsageError("give --through DATE to lock, or --upgrade alone")
+    if upgrade:
+        write(books, lambda entries, options: period_lock.upgrade_files(
+            entries, datetime.date.today(), options))
+        for lock in period_lock.in_force(period_lock.locks(
+                loaded(ledger_books.resolve(books))[0])[0]):
+            if lock.entry.meta.get(period_lock.REPLACES):
+                    click.echo(f"Lock through {lock.through} now checked by its digest "
+                           f"{lock.digest} (replacing "
+                           f"{lock.entry.meta.get(period_lock.REPLACES)}; both verify the "
+                           "books)")
+        return
     day = through.date()
     write(books, lambda entries, options: period_lock.lock_files(
-        entries, day, datetime.date.today(), options))
+        entries, day, datetime.date.today(), options, int(digest_version)))
     lock = period_lock.head(loaded(ledger_books.resolve(books))[0])
     click.echo(f"Locked {shown(books)} through {day}; the lock is in "
                f"{period_lock.LOCKS_FILE}.")
