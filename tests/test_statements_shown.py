@@ -404,6 +404,20 @@ def test_what_no_rate_can_value_is_said_not_counted(tmp_path):
     assert not any(t.title.startswith("Not counted") for t in sr.balance_sheet_tables(before))
 
 
+
+def test_every_currency_no_rate_can_value_is_listed(tmp_path):
+    """Shares held at their cost in francs (1,500.00) and in yen (3,000.00): each on its
+    own line of the note, in the currencies' order, on both statements."""
+    yen = ('2024-07-22 * "Donor" "Shares in yen"\n  fund: "endow"\n'
+           "  Assets:Investments:Shares        3 NIKK {1000.00 JPY}\n"
+           "  Income:Donations:Bank       -3000.00 JPY\n")
+    entries, options = load(write_rp(tmp_path / "two", SHARES + yen))
+    b = balance_sheet(entries, options, Y2024[1])
+    r = receipts_payments(entries, options, *Y2024)
+    for tables in (sr.balance_sheet_tables(b), sr.receipts_payments_tables(r)):
+        note = next(t for t in tables if t.title.startswith("Not counted"))
+        assert note.rows == [["CHF", "1500.00 CHF"], ["JPY", "3000.00 JPY"]]
+
 # Euros received, priced in dollars on days the books have no dollar rate (the first is
 # in June): the pounds they brought are unknown, so the account says so beside its
 # figures rather than leave them out in silence.
