@@ -443,6 +443,10 @@ def test_a_returned_leftover_is_shown_as_returned_not_as_fundraising(tmp_path):
     assert "£100.00 left over was returned to the crowdfunding platform" in s.summary
     assert "Returned to the crowdfunding platform when the fund closed: £100.00" in (
         render.to_markdown(s))
+    rows = list(csv.DictReader(io.StringIO(render.to_csv(s))))
+    assert [(r["item"], r["amount"]) for r in rows
+            if (r["fund"], r["section"]) == ("done", "returned")] == [
+        ("returned to the platform", "100.00")]
 
 
 def test_csv_figures_are_the_statement_s(small_statement):
@@ -680,3 +684,27 @@ def test_a_fund_spent_to_nothing_says_nothing_is_left(tmp_path):
     one_left = spent.replace("75.00", "74.00")
     case = tr.statement(*_case_gifts(tmp_path / "one", one_left), ["case"], draft=True).funds[0]
     assert (case.balance, case.leftover) == (D("1.00"), tr.LEFTOVER["return-to-platform"])
+
+
+
+def test_the_csv_holds_every_figure_of_a_fund(small):
+    """The case alone (tests/transparency_support.py): its grant in euros (1,000.00 received
+    as 850.00), where its 695.00 is (465.00 at the firm, 190.00 in the bank, 40.00 with
+    general's money) and the year 2018 (raised 500.00 + 850.00, spent 35.00 in fees +
+    560.00 to lawyers + 100.00 court fees), each a row of the CSV."""
+    s = tr.statement(*load(small), ["case"], draft=True)
+    rows = list(csv.DictReader(io.StringIO(render.to_csv(s))))
+
+    def section(fund, name):
+        return [(r["item"], r["detail"], r["amount"], r["currency"]) for r in rows
+                if (r["fund"], r["section"]) == (fund, name)]
+
+    assert section("case", "raised in grant currency") == [
+        ("Grant from Good Foundation", "", "1000.00", "EUR")]
+    assert section("case", "left") == [
+        ("balance", tr.LEFTOVER["return-to-platform"], "695.00", "GBP"),
+        ("where it is", "kept with our general funds' money", "40.00", "GBP"),
+        ("where it is", "in our bank account", "190.00", "GBP"),
+        ("where it is", "held in the Firm client account", "465.00", "GBP")]
+    assert section("all", "period") == [("2018", "raised", "1350.00", "GBP"),
+                                        ("2018", "spent", "695.00", "GBP")]
