@@ -708,3 +708,31 @@ def test_the_csv_holds_every_figure_of_a_fund(small):
         ("where it is", "held in the Firm client account", "465.00", "GBP")]
     assert section("all", "period") == [("2018", "raised", "1350.00", "GBP"),
                                         ("2018", "spent", "695.00", "GBP")]
+
+
+def test_the_page_text_holds_every_section_of_a_fund(small):
+    """The case alone, as the Markdown page reads: its grant in euros and the transfer in
+    from general, each on its own line (the figures of tests/transparency_support.py)."""
+    text = render.to_markdown(tr.statement(*load(small), ["case"], draft=True))
+    fund = text.split("## A test case", 1)[1]
+    assert "\n\nGrant from Good Foundation: €1,000.00 received.\n" in fund
+    assert "\n### Moved between funds\n\n- From General: £40.00\n" in fund
+    assert ("**£695.00**: £40.00 kept with our general funds' money, £190.00 in our bank "
+            "account, £465.00 held in the Firm client account.") in fund
+
+
+def test_each_fund_shows_its_own_exchange_difference(tmp_path):
+    """Euros revalued: the case lost 20.00 on them, general gained 5.00; the statement's
+    total is -15.00, and each fund's section says its own figure."""
+    fx = ('2017-01-01 open Income:FX GBP\n'
+          '2018-12-31 * "Revaluation" "Euros at the closing rate"\n  fund: "case"\n'
+          "  Assets:Stripe  -20.00 GBP\n  Income:FX  20.00 GBP\n"
+          '2018-12-31 * "Revaluation" "Euros at the closing rate"\n  fund: "general"\n'
+          "  Assets:Bank:Current  5.00 GBP\n  Income:FX  -5.00 GBP\n")
+    s = tr.statement(*_case_gifts(tmp_path, fx), ["case", "general"], draft=True)
+    assert (s.gains, [(f.id, f.gains) for f in s.funds]) == (
+        D("-15.00"), [("case", D("-20.00")), ("general", D("5.00"))])
+    text = render.to_markdown(s)
+    case, general = text.split("## A test case", 1)[1].split("## General", 1)
+    line = "Exchange gains/(losses) on money held in other currencies: {}."
+    assert line.format("-£20.00") in case and line.format("£5.00") in general
