@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import re
 from collections import defaultdict
@@ -719,6 +720,13 @@ def test_the_page_text_holds_every_section_of_a_fund(small):
     assert "\n### Moved between funds\n\n- From General: £40.00\n" in fund
     assert ("**£695.00**: £40.00 kept with our general funds' money, £190.00 in our bank "
             "account, £465.00 held in the Firm client account.") in fund
+    # The HTML page, as a reader's browser shows its words.
+    statement = tr.statement(*load(small), ["case"], draft=True)
+    page = _words(render.to_html(statement)).split("A test case Open", 1)[1]
+    assert ("Grant from Good Foundation: €1,000.00 received, worth GBP at the rates on the "
+            "days it arrived.") in page
+    assert "Moved between funds From General £40.00 What is left" in page
+    assert statement.notes[0].startswith("INTERNAL DRAFT") and statement.notes[0] in page
 
 
 def test_each_fund_shows_its_own_exchange_difference(tmp_path):
@@ -736,3 +744,12 @@ def test_each_fund_shows_its_own_exchange_difference(tmp_path):
     case, general = text.split("## A test case", 1)[1].split("## General", 1)
     line = "Exchange gains/(losses) on money held in other currencies: {}."
     assert line.format("-£20.00") in case and line.format("£5.00") in general
+    case, general = _words(render.to_html(s)).split("A test case", 1)[1].split("General", 1)
+    shown = "Exchange gains/(losses) on money held in other currencies: {} ."
+    assert shown.format("-£20.00") in case and shown.format("£5.00") in general
+
+
+
+def _words(page: str) -> str:
+    """An HTML page's text as a browser shows it: no tags, entities read, spaces single."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
