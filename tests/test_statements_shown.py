@@ -455,6 +455,12 @@ def test_the_packs_ledger_and_entries_behind_add_up_to_the_lines(rp_path, tmp_pa
         "balance brought forward", "2024-01-01", "1000.00")
     assert (len(bank), bank[-1]["date"], bank[-1]["balance"]) == (15, "2024-12-31", "6525.00")
     assert sum(D(r["amount"]) for r in bank) == D("5525.00")
+    # each posting with the fund it is the money of: the first day's donation general's,
+    # the grant of 1 April the case's, the endowment gift of 1 August endow's
+    assert [(r["date"], r["amount"], r["fund"]) for r in bank[1:]
+            if r["date"] in ("2024-01-01", "2024-04-01", "2024-08-01")] == [
+        ("2024-01-01", "200.00", "general"), ("2024-04-01", "3000.00", "case"),
+        ("2024-08-01", "5000.00", "endow")]
     # the 2025 donation is after the year: not in its ledger
     assert all(r["date"] <= "2024-12-31" for r in ledger)
     # a loan is brought forward too, as the credit it is (the next year's ledger)
