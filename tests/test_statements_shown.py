@@ -603,3 +603,32 @@ def test_a_fund_closed_with_money_left_is_still_listed(tmp_path):
 def sr_ledger_2025(path) -> list[dict]:
     rows = nominal_ledger(*load(path), datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
     return list(csv.DictReader(io.StringIO(sr.nominal_ledger_csv(rows))))
+
+
+def test_the_fava_statements_page_says_why_a_statement_is_refused(tmp_path):
+    """Francs held at the year end with no rate at all: neither the balance sheet nor the
+    receipts and payments account can be made, and the Statements page says why in their
+    place, in the words the command uses. On books it can make, the totals are marked."""
+    from tests.fava_support import EXTENSION_LINE, fava_app, statement_tables
+
+    francs = EXTENSION_LINE + ('2024-01-01 open Assets:PayPal\n'
+                               '2024-06-20 * "PayPal" "Gift in francs"\n  fund: "general"\n'
+                               "  Assets:PayPal  10.00 CHF\n  Income:Donations:Bank  -10.00 CHF\n")
+    main = write_rp(tmp_path / "francs", francs)
+    entries, options = load(main)
+    with pytest.raises(ReportError) as no_sheet:
+        balance_sheet(entries, options, Y2024[1], datetime.date(2023, 12, 31))
+    with pytest.raises(ReportError) as no_rp:
+        receipts_payments(entries, options, *Y2024)
+
+    def page(books):
+        app, slug = fava_app(books)
+        return app.test_client().get(f"/{slug}/extension/Statements/?year=2024").get_data(
+            as_text=True)
+
+    text = page(main)
+    assert statement_tables(text, "balance-sheet") == {"refusal": {str(no_sheet.value): {}}}
+    assert statement_tables(text, "receipts-payments") == {"refusal": {str(no_rp.value): {}}}
+    text = page(write_rp(tmp_path / "clean", EXTENSION_LINE))
+    assert '<tr data-item="Total receipts" class="total">' in text
+    assert '<tr data-item="Total net assets" class="total">' in text
