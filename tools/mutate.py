@@ -11,8 +11,7 @@ figures and, for each survivor, the test that kills it now or why it is equivale
 
 `MODULES` lists the modules and the tests that reach them; `FUNCTIONS` narrows a module
 to the functions that matter; MUTATE_FUNCTIONS="f Class.method" narrows one run further.
-Not part of `make test` (minutes per module). Each module runs in its own scratch copy of
-the checkout (mutate-output/work/<module>/), so the working tree is never mutated.
+Not part of `make test`. Each module runs in a scratch copy (mutate-output/work/<module>/).
 
 mutmut runs, for each mutant, only the tests it saw call the mutated function (not a
 module-scoped fixture, nor `fundledger` run in a subprocess). `--plant KEY` plants a
@@ -35,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(os.environ.get("MUTATE_OUTPUT") or ROOT / "mutate-output")
 
+TRANSPARENCY_TESTS = ["tests/test_transparency.py", "tests/test_transparency_thresholds.py",
+                      "tests/test_refunds.py"]
 # The modules under mutation and the in-process tests that reach them (mutmut cannot see
 # `fundledger` run in a subprocess). Edit here when code moves.
 MODULES: dict[str, list[str]] = {
@@ -65,14 +66,16 @@ MODULES: dict[str, list[str]] = {
                        "tests/test_lock_digest.py", "tests/test_period_boundaries.py"],
     "ledger/lock_digest.py": ["tests/test_lock_digest.py", "tests/test_lock_coverage.py",
                               "tests/test_lock_inprocess.py"],
+    "ledger/lock_register.py": ["tests/test_lock_register.py", "tests/test_lock_inprocess.py",
+                                "tests/test_published_check.py"],
     # The entries that close a fund, and which leftover payment the terms authorise.
     "ledger/closing.py": ["tests/test_closing_text.py", "tests/test_money_moves.py",
                           "tests/test_plugin_errors.py", "tests/test_plugin_overdraft.py"],
     # Whether a fund can close on a day, and where its leftover goes (the terms, the
     # accounts it is paid from, the fund it is released to).
     "reports/closing.py": ["tests/test_close_plan.py", "tests/test_closing_text.py",
-                           "tests/test_money_moves.py",
-                           "tests/test_close_anywhere.py", "tests/test_period_boundaries.py"],
+                           "tests/test_money_moves.py", "tests/test_close_anywhere.py",
+                           "tests/test_period_boundaries.py"],
     # Every holding account against its last statement.
     "reports/reconcile.py": ["tests/test_check_coverage.py", "tests/test_period_boundaries.py",
                              "tests/test_reconcile.py"],
@@ -81,8 +84,8 @@ MODULES: dict[str, list[str]] = {
                          "tests/test_funds_property.py"],
     # Legal fees by firm, category and year; what was invoiced and unpaid at a date.
     "reports/legal.py": ["tests/test_legal_fields.py", "tests/test_legal_edges.py",
-                         "tests/test_legal.py",
-                         "tests/test_firms.py", "tests/test_period_boundaries.py"],
+                         "tests/test_legal.py", "tests/test_firms.py",
+                         "tests/test_period_boundaries.py"],
     # Receipts and payments: every column, the prior year, money in other currencies.
     "reports/receipts_payments.py": ["tests/test_rp_lines.py", "tests/test_statements_shown.py",
                                      "tests/test_examiner_hand.py", "tests/test_fx.py",
@@ -90,21 +93,15 @@ MODULES: dict[str, list[str]] = {
                                      "tests/test_period_boundaries.py"],
     # The funder's budget against actual, tranche by tranche.
     "reports/funder.py": ["tests/test_funder_lines.py", "tests/test_funder.py",
-                          "tests/test_funder_reconciled.py",
-                          "tests/test_accruals.py", "tests/test_period_boundaries.py"],
+                          "tests/test_funder_reconciled.py", "tests/test_accruals.py",
+                          "tests/test_period_boundaries.py"],
     # The disclosure control under every public statement: sensitive groups and leaks().
     # Not test_disclosure.py: its statements come through `fundledger` in a subprocess,
     # seconds for every mutant; the rules are the same, called directly.
     "reports/disclosure.py": ["tests/test_disclosure_rules.py"],
-    "reports/transparency_model.py": ["tests/test_transparency.py",
-                                      "tests/test_transparency_thresholds.py",
-                                      "tests/test_refunds.py"],
-    "reports/transparency_sums.py": ["tests/test_transparency.py",
-                                     "tests/test_transparency_thresholds.py",
-                                     "tests/test_refunds.py"],
-    "reports/transparency_sections.py": ["tests/test_transparency.py",
-                                         "tests/test_transparency_thresholds.py",
-                                         "tests/test_refunds.py"],
+    "reports/transparency_model.py": TRANSPARENCY_TESTS,
+    "reports/transparency_sums.py": TRANSPARENCY_TESTS,
+    "reports/transparency_sections.py": TRANSPARENCY_TESTS,
     "importers/pseudonym.py": ["tests/test_pseudonym.py", "tests/test_import_privacy.py",
                                "tests/test_donor_key_rules.py"],
     # Amounts as exports write them.
