@@ -155,7 +155,7 @@ class Builder:
         backwards = days[0] > days[-1]
         at = np.arange(n)
         order = np.lexsort((-at if backwards else at, days))
-        order = order[np.fromiter((b is not None for b in bal), dtype=bool, count=n)[order]]
+        order = order[bal.present()[order]]
         if not len(order):
             return [], []
         # Each row's account, worked out once per rule, campaign and fund cell, in the

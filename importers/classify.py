@@ -172,7 +172,9 @@ def _ids_received(t, profile, rules, which, sign) -> set[str]:
         return set()
     income = np.array([r.kind == "income" and not r.refund for r in rules] + [False])
     col = t.col(profile.id[0])
-    return {col.at(i) for i in np.flatnonzero(income[which] & (sign > 0)).tolist()}
+    values = np.empty(len(col.values), dtype=object)
+    values[:] = col.values
+    return set(values[col.codes[income[which] & (sign > 0)]].tolist())
 
 
 def is_reference(word: str) -> bool:

@@ -15,6 +15,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
+from importers import column_amounts
 from importers.parse import ZERO, Parsed
 from importers.profile import NARRATION
 from importers.txn import Block, _num, _q, _value
@@ -124,14 +125,10 @@ class Columns:
                                                      *(f"fee{k}" for k in range(len(p.fees))))))
         firsts = np.asarray(_firsts(money), dtype=np.intp)
         rows_at = at[firsts]
-        fees = list(zip(*(((f or ZERO) for f in d.take(f"fee{k}", rows_at))
-                          for k in range(d.fee_count)))) or [()] * len(firsts)
-        amounts = [self.amounts(ctxs[c], row, cur, gross, net, fee)
-                   for c, row, cur, gross, net, fee in zip(
-                       ctx_key[firsts].tolist(), d.numbers[rows_at].tolist(),
-                       d.take("currency", rows_at), d.take("gross", rows_at),
-                       d.take("net", rows_at), fees, strict=True)]
-        sign = np.array([a[2] for a in amounts], dtype=np.int8)[money]
+        postings, incomes, signs = column_amounts.rendered(
+            d, [s.sign for s in p.fees], ctxs, ctx_key[firsts], rows_at) or self.each(
+                ctxs, ctx_key[firsts], rows_at)
+        sign = signs[money]
         wants_donor = np.array([c[5].donor for c in ctxs], dtype=bool)[ctx_key]
         name = p.namespace
         # donor: on a gift; refund-of: on a refund naming what it refunds (its own line)
@@ -167,10 +164,24 @@ class Columns:
         return Block(ids=ids, rows=rows, dates=dates, context=ctx_key,
                      days=_per_code(when, dates, datetime.date.toordinal, np.int64),
                      years=_per_code(when, dates, lambda x: x.year, np.int64),
-                     money=money, incomes=[a[1] for a in amounts],
+                     money=money, incomes=incomes,
                      leads=_objects(leads), lead_of=lead_of, quoted=escaped,
                      file_line=self.file, notes=_objects(notes), note_of=note_of,
-                     postings=_objects([a[0] for a in amounts]))
+                     postings=_objects(postings))
+
+    def each(self, ctxs: list, ctx_of: np.ndarray, rows_at: np.ndarray) -> tuple:
+        """column_amounts.rendered's result, group by group with Decimals: the exact way
+        for what it cannot prove, and the one that words a problem."""
+        d = self.d
+        fees = list(zip(*(((f or ZERO) for f in d.take(f"fee{k}", rows_at))
+                          for k in range(d.fee_count)))) or [()] * len(rows_at)
+        amounts = [self.amounts(ctxs[c], row, cur, gross, net, fee)
+                   for c, row, cur, gross, net, fee in zip(
+                       ctx_of.tolist(), d.numbers[rows_at].tolist(),
+                       d.take("currency", rows_at), d.take("gross", rows_at),
+                       d.take("net", rows_at), fees, strict=True)]
+        return ([a[0] for a in amounts], [a[1] for a in amounts],
+                np.array([a[2] for a in amounts], dtype=np.int8))
 
     def amounts(self, c: tuple, row: int, cur: str, gross, net, fees) -> tuple:
         """(postings text, income for the totals, sign of gross: 0 unless income)."""

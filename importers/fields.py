@@ -10,6 +10,7 @@ straight to Decimal, never through a float.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -141,9 +142,10 @@ class Amounts:
                        lambda r, c=column: f"amount in column '{c}' ({shape(r[norm(c)])}) "
                        "uses a different decimal mark from the file's other amounts")
 
-    def read_all(self, values: list[str], used: np.ndarray) -> list:
+    def read_all(self, values: list[str], used: np.ndarray) -> Read:
         """read() over a column's values, None where no row has the value or it is
-        empty; the common layouts found in C and read straight to their Decimal."""
+        empty; the common layouts found in C, each to be read as the Decimal of its own
+        text (digits and a point, commas between thousands) when asked for (Read)."""
         plain, grouped, point = _shapes(values)
         if self.settled == ".":
             plain = plain | (_shapes_plain_three(values) if len(values) else plain)
@@ -151,18 +153,10 @@ class Amounts:
             plain &= ~point
         if not (self.settled == "." or (self.decimal == "." and self.thousands in (None, ","))):
             grouped = np.zeros_like(grouped)
-        out: list = []
-        for v, u, p, g in zip(values, used.tolist(), plain.tolist(), grouped.tolist(),
-                              strict=True):
-            if not (u and v):
-                out.append(None)
-            elif p:
-                out.append(Decimal(v))
-            elif g:
-                out.append(Decimal(v.replace(",", "")))
-            else:
-                out.append(self.read(v))
-        return out
+        exact = used & (plain | grouped) & np.array([bool(v) for v in values], dtype=bool)
+        other = np.flatnonzero(used & ~exact & np.array([bool(v) for v in values], dtype=bool))
+        return Read([v if e else None for v, e in zip(values, exact.tolist(), strict=True)],
+                    {i: self.read(values[i]) for i in other.tolist()})
 
     def read(self, text: str) -> Decimal | str:
         """The amount, or what is wrong with it."""
@@ -176,6 +170,35 @@ class Amounts:
             return numbers.parse(text, self.decimal, self.thousands, self.settled)
         except numbers.AmountError as e:
             return str(e)
+
+
+class Read(Sequence):
+    """An amount column's values: the Decimal of each exact text (`texts`: digits, a
+    point, commas between thousands; None where a value is not such), made when asked
+    for, so a download of 300,000 different amounts holds no Decimal per value; and what
+    Amounts.read made of the others (`other`: a Decimal, or what is wrong)."""
+
+    def __init__(self, texts: list[str | None], other: dict[int, Decimal | str]):
+        self.texts, self.other = texts, other
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        text = self.texts[i]
+        if text is None:
+            return self.other.get(i)
+        return Decimal(text.replace(",", "") if "," in text else text)
+
+    def __iter__(self):
+        other = self.other
+        for i, text in enumerate(self.texts):
+            if text is None:
+                yield other.get(i)
+            else:
+                yield Decimal(text.replace(",", "") if "," in text else text)
 
 
 def _shapes_plain_three(values: list[str]) -> np.ndarray:
@@ -195,8 +218,11 @@ def amounts(t: Table, column: str, style: Amounts) -> Column:
     # Each distinct text becomes one Decimal object (importers.columns relies on that to
     # write each combination of amounts once).
     col = t.col(column)
-    got = Column(col.codes, style.read_all(col.values, col.used()))
-    t.fail(got.mask(lambda v: isinstance(v, str)),
+    values = style.read_all(col.values, col.used())
+    got = Column(col.codes, values, values.texts)
+    wrong = np.zeros(len(values) + 1, dtype=bool)
+    wrong[[i for i, v in values.other.items() if isinstance(v, str)]] = True
+    t.fail(wrong[col.codes],
            lambda r: f"amount in column '{column}' ({shape(r[norm(column)])}) "
            f"{style.read(r[norm(column)].strip())}")
     return got

@@ -14,6 +14,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from importers import classify
 from importers.fields import (
@@ -139,9 +141,22 @@ NONE = 9  # the sign of an empty amount cell
 
 def _value_signs(col: Column) -> np.ndarray:
     """Each row's amount's sign (1, 0, -1), or NONE where its cell is empty."""
-    per = np.array([NONE if v is None else (v > 0) - (v < 0) for v in col.values] + [NONE],
-                   dtype=np.int8)
-    return per[col.codes]
+    texts = col.texts
+    if texts is None:
+        per = np.array([NONE if v is None else (v > 0) - (v < 0) for v in col.values] + [NONE],
+                       dtype=np.int8)
+        return per[col.codes]
+    # An exact text's sign from its characters (importers.fields.Read), column-wise: a
+    # zero is all zeros (and commas, a point), a minus leads a negative one.
+    cells = pa.array(texts, pa.string())
+    zero = pc.match_substring_regex(cells, r"^-?[0,]*(\.0*)?$")
+    minus = pc.starts_with(cells, "-")
+    per = np.where(pc.fill_null(zero, False).to_numpy(zero_copy_only=False), 0,
+                   np.where(pc.fill_null(minus, False).to_numpy(zero_copy_only=False), -1, 1))
+    per = np.where(pc.is_valid(cells).to_numpy(zero_copy_only=False), per, NONE)
+    for i, v in col.values.other.items():  # the values read some other way
+        per[i] = NONE if v is None else (v > 0) - (v < 0)
+    return np.append(per, NONE).astype(np.int8)[col.codes]
 
 
 def ids(t: Table, profile: Profile) -> list[str]:
@@ -250,7 +265,7 @@ def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, .
                    for k, f in enumerate(profile.fees))
     splits = [parse_amounts(t, s.column, style) for s in profile.splits]
     if profile.balance:
-        lists["balance"] = parse_amounts(t, profile.balance, style)
+        lists["balance"] = amounts(t, profile.balance, style).lazy_rows()
     foreign = None
     if profile.foreign_amount:
         famt = parse_amounts(t, profile.foreign_amount, style)

@@ -12,29 +12,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from beancount.core import account as beancount_account
-from beancount.core.data import Balance, Open, Transaction
+from beancount.core.data import Balance, Transaction
 
 from importers import arrowcsv, filerows
 from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
 from importers.batch import Batch, in_order, same_or_fail
 from importers.errors import Problem
+from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
 from importers.txn import Block, Ordered, Post, Txn, columnar
 from ledger import books as ledger_books
-from ledger import funds, options
+from ledger import funds
 from ledger.quick_columns import Changes
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
-ACCOUNTS = "imports/accounts.beancount"
-ACCOUNTS_HEADER = ("; Accounts opened by `fundledger import`, each on the day of its first entry.\n"
-                   "; Open an account yourself elsewhere in the books to constrain its "
-                   "currencies.\n")
-
-
 @dataclass
 class Result:
     new: list[Txn] = field(default_factory=list)
@@ -48,6 +42,7 @@ class Result:
     accounts_text: str | None = None
     opened: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
+    sizes: dict[str, int] = field(default_factory=dict)  # books path -> length appended
 
     @property
     def text(self) -> dict[str, str]:
@@ -56,8 +51,11 @@ class Result:
                 for rel, (first, entries) in self.parts.items()}
 
     def changes(self, main: Path) -> dict[str, str]:
-        """Whole-file contents of the books after this import (ledger.books.appended)."""
+        """Whole-file contents of the books after this import (ledger.books.appended);
+        `sizes` then holds the length of the text appended to each file."""
         text = self.text
+        self.sizes.clear()  # in place: run()'s Result shares this dict
+        self.sizes.update((rel, len(new)) for rel, new in text.items())
         exists = (main.parent / ACCOUNTS).exists()
         if self.accounts_text is not None and not exists:
             text = {ACCOUNTS: self.accounts_text, **text}
@@ -76,8 +74,13 @@ class Result:
         out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for block, kept in self.blocks:
             counts = np.bincount(block.money[kept], minlength=len(block.incomes))
+            summed = getattr(block.incomes, "sums", None)  # kept as columns
+            if summed is not None:
+                for fund, cur, x in summed(counts):
+                    out[fund][cur] -= x
+                continue
             for income, n in zip(block.incomes, counts.tolist(), strict=True):
-                for fund, cur, x in income:
+                for fund, cur, x in income if n else ():  # a group with no entry adds none
                     out[fund][cur] -= x * n
         for t in self.new:
             for fund, cur, n in t.income:
@@ -142,28 +145,32 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     pseudo = pseudo or Pseudonymiser()
     result = Result()
 
-    appended: dict[str, tuple[int, str]] = {}  # books path -> (first new line, new text)
+    whole: dict[str, str] = {}  # what changes() last gave
 
     def changes(m: Path) -> dict[str, str]:
         planned = plan(m, files, fund, pseudo, progress, suspense, only)
         result.__dict__.update(planned.__dict__)
+        whole.clear()
         if not planned.added:
             return {}
-        whole = planned.changes(m)
-        for rel, new in planned.text.items():
-            appended[rel] = (whole[rel][:len(whole[rel]) - len(new)].count("\n") + 1, new)
-        return whole
+        got = planned.changes(m)
+        whole.update(got)
+        return got
 
     arrowcsv.ahead(list(files))  # parsed while the books load (if not already asked)
     try:
         if dry_run:  # the same check as a real import, in a staging copy; nothing written
-            whole = changes(main)
-            errors = ledger_books.check_changed(main, whole) if whole else []
+            planned = changes(main)
+            errors = ledger_books.check_changed(main, planned) if planned else []
             if errors:
                 raise ledger_books.BooksError(errors)
         else:
             ledger_books.apply(main, changes)
     except ledger_books.BooksError as e:
+        # books path -> (first new line, new text): worked out only for the errors
+        cut = {rel: len(whole[rel]) - n for rel, n in result.sizes.items()}
+        appended = {rel: (whole[rel][:k].count("\n") + 1, whole[rel][k:])
+                    for rel, k in cut.items()}
         raise ledger_books.BooksError(at_rows(e.lines, main.parent, appended,
                                                result.files)) from None
     finally:
@@ -271,7 +278,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         exists = (main.parent / rel).exists()
         result.parts[rel] = ("\n" if exists else HEADER.format(source=rel.split("/")[1]) + "\n",
                              texts)
-    _open_accounts(main, entries, result)
+    open_accounts(main, entries, result)
     return result
 
 
@@ -322,75 +329,9 @@ def _opening(t: Txn, booked: Transaction | None, seen: set[str]) -> list[Txn]:
     return [*out, back]
 
 
-def _first_use(result: Result) -> dict[str, datetime.date]:
-    """Each account the new entries post to, and the day of its first posting."""
-    first: dict[str, datetime.date] = {}
-
-    def seen(account: str, day: datetime.date) -> None:
-        if account not in first or day < first[account]:
-            first[account] = day
-
-    for t in result.new:
-        for p in t.postings:
-            seen(p.account, t.date)
-        if t.balance is not None:
-            seen(t.balance[0], t.date)
-    for block, kept in result.blocks:
-        if not len(kept):
-            continue
-        money, days = block.money[kept], block.days[kept]
-        order = np.lexsort((days, money))
-        groups, at = np.unique(money[order], return_index=True)
-        first_days = days[order][at]  # once: indexing inside the loop sorted it per group
-        for g, k in zip(groups.tolist(), first_days.tolist(), strict=True):
-            day = datetime.date.fromordinal(int(k))
-            for line in block.postings[g].splitlines():
-                seen(line.split()[0], day)
-    return first
-
-
-def _open_accounts(main: Path, entries, result: Result) -> None:
-    """Open every account the new entries use that the books do not, on the books' start
-    date (ledger.options.start) or the day of its first entry if earlier or the books
-    declare no start, in imports/accounts.beancount (an account opened there earlier is
-    opened earlier still if an entry now needs it). No currency constraint: an account
-    takes what the exports bring unless the treasurer opens it with one elsewhere."""
-    if not result.added:
-        return
-    path = main.parent / ACCOUNTS
-    ours = path.resolve() if path.exists() else None
-    books_open = {e.account: e for e in entries if isinstance(e, Open)}
-    begins = options.start(entries)
-    header = ACCOUNTS_HEADER if begins is None else ACCOUNTS_HEADER.replace(
-        "each on the day of its first entry", "on the books' start date")
-    text = path.read_text(encoding="utf-8") if ours else header
-    lines = text.splitlines()
-    changed = False
-    for account, day in sorted(_first_use(result).items()):
-        day = min(day, begins) if begins else day
-        if not beancount_account.is_valid(account):
-            raise Problem(str(main), 0, f"an import would post to {account!r}, which is not "
-                          "a beancount account name")
-        opened = books_open.get(account)
-        if opened is None:
-            lines.append(f"{day} open {account}")
-            result.opened.append(account)
-            changed = True
-        elif (day < opened.date and ours is not None
-              and Path(opened.meta.get("filename", "")).resolve() == ours):
-            old = f"{opened.date} open {account}"
-            lines = [f"{day} open {account}" if line.strip() == old else line for line in lines]
-            changed = True
-    if changed:
-        head = [line for line in lines if not line[:1].isdigit()]
-        opens = sorted((line for line in lines if line[:1].isdigit()),
-                       key=lambda line: (line.split()[2], line))
-        result.accounts_text = "\n".join(head + opens) + "\n"
-
-
 def _declared(entries) -> set[str]:
     return {e.values[0].value for e in entries
             if type(e).__name__ == "Custom" and e.type == "fund" and e.values}
 
 
-__all__ = ["Problem", "Result", "identify", "run"]
+__all__ = ["ACCOUNTS", "ACCOUNTS_HEADER", "Problem", "Result", "identify", "run"]

@@ -7,6 +7,8 @@ problem named by the row a spreadsheet shows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -23,8 +25,10 @@ class Column:
     (a few hundred values in 300,000 rows); ids and emails hardly do, and are not hashed
     to find their distinct values, which would cost more than the checks it saves."""
 
-    def __init__(self, codes: np.ndarray, values: list):
+    def __init__(self, codes: np.ndarray, values: list, texts: list | None = None):
         self.codes, self.values = codes, values
+        # an amount column's exact texts (importers.fields.Read), for column_amounts
+        self.texts = texts
         self._used: np.ndarray | None = None
 
     def used(self) -> np.ndarray:
@@ -72,11 +76,42 @@ class Column:
         if not len(self.codes):
             return []
         table = np.empty(len(self.values), dtype=object)
-        table[:] = self.values
+        table[:] = self.values if isinstance(self.values, list) else list(self.values)
         return table[self.codes].tolist()
 
+    def lazy_rows(self) -> RowValues:
+        """One value per row, each made when asked for (rows() makes them all)."""
+        return RowValues(self)
+
     def take(self, pos: np.ndarray) -> Column:
-        return Column(self.codes[pos], self.values)
+        return Column(self.codes[pos], self.values, self.texts)
+
+
+class RowValues(Sequence):
+    """A column's value per row, looked up when asked for: a statement's running balance
+    is read on each day's last row only, not made a Decimal on all 300,000."""
+
+    def __init__(self, col: Column):
+        self.col = col
+
+    def __len__(self) -> int:
+        return len(self.col.codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self.col.values[self.col.codes[i]]
+
+    def present(self) -> np.ndarray:
+        """Which rows have a value (not None), without making the values."""
+        col = self.col
+        if col.texts is None:
+            has = np.array([v is not None for v in col.values], dtype=bool)
+        else:  # an amount column (importers.fields.Read): exact texts, or read otherwise
+            has = np.array([t is not None for t in col.texts], dtype=bool)
+            for i, v in getattr(col.values, "other", {}).items():
+                has[i] = v is not None
+        return has[col.codes] if len(col.codes) else np.zeros(0, dtype=bool)
 
 
 class Table:

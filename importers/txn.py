@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 
-from ledger.quick_columns import Columnar
+from ledger.quick_columns import Columnar, Split
 
 
 @dataclass
@@ -61,7 +62,8 @@ class Block:
     days: np.ndarray  # the dates as day numbers (date.toordinal()), to sort by
     years: np.ndarray  # and their years, to file by
     money: np.ndarray  # each entry's group of amounts: index into incomes
-    incomes: list[list[tuple[str, str, Decimal]]]  # per group, as Txn.income
+    # per group, as Txn.income: a list, or column_amounts.Incomes (the same, as columns)
+    incomes: Sequence[list[tuple[str, str, Decimal]]]
     # An entry's text: lead, its id (quoted as in the text), its row, note, postings.
     leads: np.ndarray  # distinct date-and-narration parts, up to the id (object array)
     lead_of: np.ndarray
@@ -90,14 +92,13 @@ class Block:
                     self.notes[self.note_of[at]].tolist(),
                     self.postings[self.money[at]].tolist(), strict=True)]
 
-    def templates(self, at: np.ndarray, groups: np.ndarray) -> list[str]:
-        """Entries as written but for their postings: those of the entries at `at`, each
-        with the postings of its group of amounts in `groups`."""
-        return [f'{lead}{iid}"\n{self.file_line}  import-row: {row}\n{note}{posts}'
-                for lead, iid, row, note, posts in zip(
+    def heads(self, at: np.ndarray) -> list[str]:
+        """Entries as written but for their postings: those of the entries at `at`."""
+        return [f'{lead}{iid}"\n{self.file_line}  import-row: {row}\n{note}'
+                for lead, iid, row, note in zip(
                     self.leads[self.lead_of[at]].tolist(), [self.quoted[i] for i in at.tolist()],
                     self.rows[at].tolist(), self.notes[self.note_of[at]].tolist(),
-                    self.postings[groups].tolist(), strict=True)]
+                    strict=True)]
 
     def txns(self) -> list[Txn]:
         """The same entries as Txns."""
@@ -153,23 +154,29 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
     importers.columns groups amounts within a rule and campaign), whatever books file
     (year) its entries go to, with one template per group: the first entry of its rule
     and campaign as written, with the group's postings (so the templates of one rule and
-    campaign differ only in their numbers, and the check parses each such frame once);
-    and the Txns as text."""
-    templates: list[str] = []
+    campaign differ only in their numbers, and the check parses each such frame once),
+    handed over as that entry's head and each group's postings (Split); and the Txns as
+    text."""
+    heads: list[str] = []
+    head_of, tails = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=object)]
     groups, days = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    count = 0
     for block, kept in blocks:
         if not len(kept):
             continue
         money = block.money[kept]
         distinct, first = np.unique(money, return_index=True)
-        groups.append(np.searchsorted(distinct, money) + len(templates))
+        groups.append(np.searchsorted(distinct, money) + count)
+        count += len(distinct)
         context = block.context[kept]
         contexts, earliest = np.unique(context, return_index=True)
-        rep = kept[earliest[np.searchsorted(contexts, context[first])]]
-        templates += block.templates(rep, distinct)
+        head_of.append(np.searchsorted(contexts, context[first]) + len(heads))
+        heads += block.heads(kept[earliest])
+        tails.append(block.postings[distinct])
         days.append(block.days[kept])
-    return Columnar("\n".join(render(t) for t in txns), templates, np.concatenate(groups),
-                    np.concatenate(days))
+    return Columnar("\n".join(render(t) for t in txns),
+                    Split(heads, np.concatenate(head_of), np.concatenate(tails)),
+                    np.concatenate(groups), np.concatenate(days))
 
 
 @dataclass

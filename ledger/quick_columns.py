@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger import funds as fundmodel
+
+if TYPE_CHECKING:  # imported where used: a load that checks no import needs no arrow
+    import pyarrow as pa
 
 # An entry of a group that the per-day sums could not stand for: refused, so the full load
 # decides (closing.donated_under_terms looks at one entry's payee and `leftover:`).
@@ -41,8 +45,16 @@ MAX_PLACES = 12  # more decimal places than this: not summed here (the full load
 
 # A posting line as importers write it: indent, account, a number as beancount's grammar
 # reads it (no sign but a leading minus, no exponent, no thousands commas), currency.
-POSTING = re.compile(r"^(  [A-Z][^\s;\"]* +)(-?[0-9]+(?:\.[0-9]+)?)( [A-Z][A-Z0-9'._-]*)$",
-                     re.MULTILINE)
+_LINE = r"(  [A-Z][^\s;\"]* +)(-?[0-9]+(?:\.[0-9]+)?)( [A-Z][A-Z0-9'._-]*)"
+POSTING = re.compile(f"^{_LINE}$", re.MULTILINE)
+# The same for arrow's RE2, column-wise: any posting line; a posting line alone (its
+# number named); a text as its head and the run of posting lines that ends it.
+POSTING_RE2 = f"(?m)^{_LINE}$"
+POSTING_LINE = r"^  [A-Z][^\s;\"]* +(?P<number>-?[0-9]+(?:\.[0-9]+)?) [A-Z][A-Z0-9'._-]*$"
+POSTINGS_ONLY = (r"(?s)^(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
+                 r" [A-Z][A-Z0-9'._-]*\n)+$")
+TAIL = (r"(?s)^(?P<head>.*?\n)(?P<tail>(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
+        r" [A-Z][A-Z0-9'._-]*\n)+)$")
 
 
 class Unsummable(Exception):
@@ -59,9 +71,28 @@ class Columnar:
     but for its words: payee, narration, ids, row, donor, refund-of."""
 
     others: str
-    templates: list[str]
+    templates: Sequence[str]  # a list, or Split
     group: np.ndarray
     days: np.ndarray
+
+
+@dataclass
+class Split:
+    """Template texts given in two parts: text k is heads[head_of[k]] + tails[k], a head
+    (all but the postings: one per rule and campaign) and its posting lines. An import
+    hands its templates over so: the check then reads each head once and the postings
+    column-wise, and no whole text is made per template."""
+
+    heads: list[str]
+    head_of: np.ndarray
+    tails: Sequence[str]  # a list or an object array of str
+
+    def __len__(self) -> int:
+        return len(self.head_of)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.heads[h] + t for h, t in zip(self.head_of.tolist(), self.tails,
+                                                  strict=True))
 
 
 class Changes(dict):
@@ -79,23 +110,27 @@ class Changes(dict):
 @dataclass
 class Templates:
     """Templates as beancount reads them: template k is frames[frame_of[k]] with the
-    numbers numbers[k], one per posting, as written (entry(k) makes it)."""
+    numbers numbers[starts[k]:starts[k + 1]], one per posting, as written (entry(k) makes
+    it)."""
 
     frames: list
-    frame_of: list[int]
-    numbers: list[list[str]]
+    frame_of: np.ndarray
+    numbers: pa.Array  # every template's posting numbers, as written, one after another
+    starts: np.ndarray
 
     def __len__(self) -> int:
         return len(self.frame_of)
 
     def entry(self, k: int):
-        t = self.frames[self.frame_of[k]]
+        t = self.frames[int(self.frame_of[k])]
+        own = self.numbers[int(self.starts[k]):int(self.starts[k + 1])].to_pylist()
         return t._replace(postings=[p._replace(units=Amount(Decimal(n), p.units.currency))
-                                    for p, n in zip(t.postings, self.numbers[k], strict=True)])
+                                    for p, n in zip(t.postings, own, strict=True)])
 
 
-def templates_parsed(texts: list[str], parse: Callable[[str], list]) -> Templates:
-    """The templates as beancount reads them (their distinct frames parsed).
+def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
+    """The templates (texts, or Split) as beancount reads them (their
+    distinct frames parsed).
 
     Templates alike but for their postings' numbers (one rule and campaign: importers.txn
     columnar) share a frame, the text with every number written 0: beancount parses each
@@ -103,34 +138,61 @@ def templates_parsed(texts: list[str], parse: Callable[[str], list]) -> Template
     transaction with its own numbers, read as beancount's grammar reads them (Decimal of
     the digits, the minus included). A template whose posting lines do not end it, or a
     frame whose postings are not exactly the posting lines found in its text (a line
-    inside a string, say), raises Unsummable."""
-    frames: dict[str, int] = {}
-    frame_of: list[int] = []
-    numbers_of: list[list[str]] = []
-    find = POSTING.findall
-    for text in texts:
-        found = find(text)
-        # The posting lines end the text (importers write them last); the frame is the
-        # text before them and each line with its number written 0.
-        tail = "".join(f"{a}{n}{c}\n" for a, n, c in found)
-        if not text.endswith(tail):
-            raise Unsummable("a template whose posting lines do not end it")
-        frame = text[:len(text) - len(tail)] + "".join(f"{a}0{c}\n" for a, _, c in found)
-        frame_of.append(frames.setdefault(frame, len(frames)))
-        numbers_of.append([n for _, n, _ in found])
+    inside a string, say), raises Unsummable. Column-wise, in arrow's C (RE2): no Python
+    per template."""
+    import pyarrow.compute as pc
+
+    heads, head_of, tails = _split(texts)
+    # Each head once: it ends a line and holds no posting line (else the posting lines
+    # would not end the text); each tail, column-wise: nothing but posting lines.
+    if any(h[-1:] not in ("", "\n") or POSTING.search(h) for h in heads) or \
+            (len(tails) and not pc.all(pc.match_substring_regex(tails, POSTINGS_ONLY)).as_py()):
+        raise Unsummable("a template whose posting lines do not end it")
+    zeroed = pc.replace_substring_regex(tails, pattern=POSTING_RE2,
+                                        replacement=r"\10\3").dictionary_encode()
+    tail_of = zeroed.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    _, first, frame_of = np.unique(head_of * (len(zeroed.dictionary) + 1) + tail_of,
+                                   return_index=True, return_inverse=True)
+    frame_tails = zeroed.dictionary.to_pylist()
+    frames = [heads[h] + frame_tails[z] for h, z in zip(
+        head_of[first].tolist(), tail_of[first].tolist(), strict=True)]
+    lines = pc.split_pattern(tails, "\n")  # each tail ends with a newline: a last ''
+    counts = pc.list_value_length(lines).to_numpy(zero_copy_only=False).astype(np.int64) - 1
+    flat = pc.list_flatten(lines)
+    flat = flat.filter(pc.not_equal(flat, ""))
+    numbers = pc.extract_regex(flat, POSTING_LINE).field("number")
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     parsed = parse("\n".join(frames))
     if len(parsed) != len(frames) or not all(isinstance(t, data.Transaction) for t in parsed):
         raise Unsummable("a template is not one transaction")
-    lines = [[m.group(1).strip() for m in POSTING.finditer(f)] for f in frames]
-    for t, accounts in zip(parsed, lines, strict=True):
+    for t, frame in zip(parsed, frames, strict=True):
+        accounts = [m.group(1).strip() for m in POSTING.finditer(frame)]
         if [p.account for p in t.postings] != accounts or any(
                 p.units is None or p.units.number != 0 or p.cost or p.price or p.flag
                 for p in t.postings):
             raise Unsummable("a template's postings are not its posting lines")
-    return Templates(parsed, frame_of, numbers_of)
+    return Templates(parsed, frame_of.astype(np.int64), numbers, starts)
 
 
-def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
+def _split(texts) -> tuple[list[str], np.ndarray, object]:
+    """Template texts as (heads, head_of, tails as an arrow column): a head is all of a
+    text before the run of posting lines that ends it (TAIL)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(texts, Split):
+        return (texts.heads, np.asarray(texts.head_of, dtype=np.int64),
+                pa.array(texts.tails, pa.string()))
+    texts = pa.array(list(texts), pa.string())
+    split = pc.extract_regex(texts, TAIL)
+    if split.null_count:
+        raise Unsummable("a template whose posting lines do not end it")
+    heads = split.field("head").dictionary_encode()
+    return (heads.dictionary.to_pylist(),
+            heads.indices.to_numpy(zero_copy_only=False).astype(np.int64), split.field("tail"))
+
+
+def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
             filename: str) -> tuple[list, list[bool]]:
     """One Transaction per day holding, per (account, currency, fund), the sum of the
     postings of every entry that day: `parts` are (Templates, group, days). And
@@ -139,10 +201,10 @@ def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
     Raises Unsummable where the sums could not be exact or stand for the entries."""
     if not parts:
         return [], []
+    import pyarrow as pa
+
     keys: dict[tuple, int] = {}
-    posting_key: list[int] = []
-    numbers: list[str] = []
-    starts = [0]
+    posting_key, numbers, widths = [], [], []
     is_fund = fundmodel.is_fund_account
     for templates, _group, _days in parts:
         frame_keys = []
@@ -159,26 +221,24 @@ def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
                 fund = ((p.meta or {}).get("fund") or default) if is_fund(p.account) else None
                 ids.append(keys.setdefault((p.account, p.units.currency, fund), len(keys)))
             frame_keys.append(ids)
-        for f, ns in zip(templates.frame_of, templates.numbers, strict=True):
-            posting_key += frame_keys[f]
-            numbers += ns
-            starts.append(len(numbers))
-    # The numbers as written (POSTING's digits): as integers of the smallest unit any has.
-    decimals = [len(n) - n.find(".") - 1 if "." in n else 0 for n in numbers]
-    places = max([0, *decimals])
-    if places > MAX_PLACES:
-        raise Unsummable("too many decimal places")
-    scaled = [int(n.replace(".", "")) * 10 ** (places - d)
-              for n, d in zip(numbers, decimals, strict=True)]
+        # each template's postings are its frame's: their keys, template after template
+        flat = np.asarray([k for ids in frame_keys for k in ids], dtype=np.int64)
+        frame_start = np.cumsum([0] + [len(ids) for ids in frame_keys], dtype=np.int64)
+        width = np.diff(frame_start)[templates.frame_of]
+        if not np.array_equal(width, np.diff(templates.starts)):
+            raise Unsummable("a template's numbers are not its frame's postings")
+        posting_key.append(flat[_spans(frame_start[templates.frame_of], width)])
+        numbers.append(templates.numbers)
+        widths.append(width)
+    scaled, places = _scaled(pa.chunked_array(numbers, pa.string()))
     rows = sum(len(g) for _, g, _ in parts)
-    if max([0] + [abs(x) for x in scaled]) * max(rows, 1) >= 2 ** 62:
+    if int(np.abs(scaled).max(initial=0)) * max(rows, 1) >= 2 ** 62:
         raise Unsummable("sums beyond 64-bit integers")
     currencies = {c: k for k, c in enumerate(sorted({c for _, c, _ in keys}))}
     currency_of = np.asarray([currencies[c] for _, c, _ in keys], dtype=np.int64)
-    starts_a = np.asarray(starts, dtype=np.int64)
-    scaled_a = np.asarray(scaled, dtype=np.int64)
-    key_a = np.asarray(posting_key, dtype=np.int64)
-    balanced = _balanced(starts_a, scaled_a, currency_of[key_a] if len(key_a) else key_a,
+    starts_a = np.cumsum(np.concatenate([[0], *widths]).astype(np.int64))
+    key_a = np.concatenate(posting_key).astype(np.int64)
+    balanced = _balanced(starts_a, scaled, currency_of[key_a] if len(key_a) else key_a,
                          len(currencies))
     offsets = np.cumsum([0] + [len(t) for t, _, _ in parts])
     group = np.concatenate([g + o for (_, g, _), o in zip(parts, offsets.tolist())])
@@ -193,9 +253,8 @@ def per_day(parts: list[tuple[list, np.ndarray, np.ndarray]],
     pair_template, pair_day = pair // span, pair % span
     width = (starts_a[1:] - starts_a[:-1])[pair_template]
     which = np.repeat(np.arange(len(pair)), width)
-    within = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
-    posting = starts_a[pair_template][which] + within
-    value = count[which] * scaled_a[posting]
+    posting = _spans(starts_a[pair_template], width)
+    value = count[which] * scaled[posting]
     day_key = pair_day[which] * len(keys) + key_a[posting]
     order = np.argsort(day_key, kind="stable")
     day_key = day_key[order]
@@ -234,3 +293,30 @@ def _balanced(starts: np.ndarray, scaled: np.ndarray, currency: np.ndarray,
     off = np.zeros(templates, dtype=bool)
     off[template[order][at][residual != 0]] = True
     return (~off).tolist()
+
+
+def _spans(start: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """The positions start[k], start[k] + 1, ... (width[k] of them), k after k."""
+    within = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
+    return np.repeat(start, width) + within
+
+
+def _scaled(numbers) -> tuple[np.ndarray, int]:
+    """Numbers as written (POSTING's digits, an arrow column) as integers of the smallest
+    unit any has, and that unit's places; Unsummable beyond MAX_PLACES or 64 bits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(numbers):
+        return np.zeros(0, dtype=np.int64), 0
+    dot = pc.find_substring(numbers, ".").to_numpy().astype(np.int64)
+    size = pc.utf8_length(numbers).to_numpy().astype(np.int64)
+    decimals = np.where(dot >= 0, size - dot - 1, 0)
+    places = int(decimals.max())
+    if places > MAX_PLACES:
+        raise Unsummable("too many decimal places")
+    shift = places - decimals
+    if int((size - (dot >= 0) + shift).max()) > 18:  # sign and digits, once scaled
+        raise Unsummable("sums beyond 64-bit integers")
+    whole = pc.cast(pc.replace_substring(numbers, ".", ""), pa.int64()).to_numpy()
+    return whole.astype(np.int64) * 10 ** shift, places

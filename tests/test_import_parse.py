@@ -188,7 +188,7 @@ def test_skipped_rows_are_dropped_and_the_rest_keep_their_rows(tmp_path):
     assert p.gross == [D("20.00"), D("5.00")]
     assert p.dates == [p.at("date", 0), p.at("date", 1)]
     assert [str(d) for d in p.dates] == ["2023-03-01", "2023-03-02"]
-    assert p.lists["balance"] == [D("120.00"), D("124.00")]
+    assert list(p.lists["balance"]) == [D("120.00"), D("124.00")]
     assert p.ids[1] == bank_id("02/03/2023", "5.00", "", "124.00") + "-1"
     assert kinds(p) == ["income", "income"]
 

@@ -31,7 +31,7 @@ def errors(folder, text):
 
 
 def test_a_lock_s_detail_file_is_matched_only_by_a_lock(tmp_path):
-    entries, _, options = loader.load_string(BOOKS)
+    entries, _, _options = loader.load_string(BOOKS)
     entry, files = period_lock.lock_files(entries, datetime.date(2019, 12, 31),
                                           datetime.date(2020, 3, 1), None)
     for rel, body in files.items():

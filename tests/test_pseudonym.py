@@ -155,3 +155,15 @@ def test_the_key_lives_outside_the_books_or_where_the_environment_says(monkeypat
     got = p.donor("someone@example.org")
     key = (tmp_path / "keys" / "donor.key").read_text().strip().encode()
     assert got == Pseudonymiser(key).donor("someone@example.org")
+
+
+@settings(max_examples=100, deadline=None)
+@given(identity=identities, key=st.binary(min_size=0, max_size=200))
+def test_the_pads_made_once_give_hmac_for_keys_of_every_length(identity, key):
+    """Pseudonymiser keeps the key's padded hash states to copy per donor: for a key
+    shorter than SHA-256's 64-byte block, exactly one block, and longer (hashed first,
+    as RFC 2104 says), the pseudonym is still the standard library's HMAC."""
+    stretched = (key or b"k") * 65
+    for k in (key, stretched[:64], stretched[:65]):  # a whole block, and one byte over
+        want = hmac.new(k, normalise(identity).encode(), hashlib.sha256).hexdigest()[:8]
+        assert Pseudonymiser(k).digest(identity) == want
