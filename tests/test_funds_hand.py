@@ -6,7 +6,9 @@ testing (tools/mutate.py) sees each test reach the code it checks."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import textwrap
 from decimal import Decimal
 
@@ -593,3 +595,15 @@ def test_each_fund_in_words_as_funds_prints_it(tmp_path):
         "Returned", "leftover returned 50.00 GBP",
         "Fees", "platform 40.00 GBP", "payment 10.00 GBP"]
     assert words[words.index("Balance"):] == ["Balance", "balance 0.00 GBP"]  # held nowhere
+
+
+def test_the_funds_csv_row_of_each_fund(tmp_path):
+    """`fundledger funds --format csv`: the case holds 150.00 at the firm and owes it
+    100.00 (F-2), both in its row; the euro grant's figures are in pounds, its unit."""
+    rows = {r["fund"]: r for r in csv.DictReader(io.StringIO(
+        funds_render.csv_text(list(summaries(tmp_path).values()))))}
+    assert [(f, r["currency"], r["unit"], r["balance"], r["held"]) for f, r in rows.items()] == [
+        ("general", "GBP", "GBP", "70.00", "Assets:Bank:Current 70.00"),
+        ("case", "GBP", "GBP", "50.00",
+         "Assets:Held:Firm 150.00; Liabilities:Creditors:Firm -100.00"),
+        ("grant", "EUR", "GBP", "270.00", "Assets:Bank:Current 270.00")]
