@@ -607,3 +607,20 @@ def test_the_funds_csv_row_of_each_fund(tmp_path):
         ("case", "GBP", "GBP", "50.00",
          "Assets:Held:Firm 150.00; Liabilities:Creditors:Firm -100.00"),
         ("grant", "EUR", "GBP", "270.00", "Assets:Bank:Current 270.00")]
+
+
+def test_the_funds_json_of_what_is_owed_and_what_has_no_rate(tmp_path):
+    """`fundledger funds --format json`: the case's invoice F-2 still owed 100.00, and
+    general's 10.00 dollars with no rate to pounds, kept apart in their own currency."""
+    got = summaries(tmp_path, """
+        2017-01-01 open Assets:PayPal
+        2017-01-01 open Income:Donations:PayPal
+        2018-07-01 * "PayPal" "Gift in dollars"
+          fund: "general"
+          Assets:PayPal                      10.00 USD
+          Income:Donations:PayPal           -10.00 USD
+        """)
+    case, general = got["case"].to_json(), got["general"].to_json()
+    assert case["unpaid_invoices"] == [{"invoice": "F-2", "payee": "Firm LLP",
+                                        "date": "2018-04-01", "amount": "100.00 GBP"}]
+    assert (general["foreign"], case["foreign"]) == ({"USD": "10.00"}, {})
