@@ -140,6 +140,32 @@ def test_a_conditional_award_is_income_when_its_conditions_are_met():
         "Assets:Bank": D("900.00"), accruals.DEBTOR: D("-900.00")}  # 900 received = 0.9
 
 
+
+def test_only_the_awards_currency_received_before_the_conditions_is_taken_off():
+    """On an income account that also took 500.00 GBP for the fund before the conditions
+    were met, only the 1,000 EUR tranche was the award's: 3,000 - 1,000 = 2,000 EUR is
+    accrued, not 3,000 - 1,500 (pounds are not euros)."""
+    books = HEAD + """\
+2020-04-01 * "Lumen" "Tranche, to the other account"
+  fund: "grant"
+  Assets:Bank  900.00 GBP
+  Income:Grants:Other  -1000.00 EUR @@ 900.00 GBP
+2020-04-02 * "Lumen" "A contribution in pounds"
+  fund: "grant"
+  Assets:Bank  500.00 GBP
+  Income:Grants:Other  -500.00 GBP
+2020-03-01 custom "grant-award" "grant" 3000.00 EUR
+  rate: 0.9
+  account: "Income:Grants:Other"
+  conditions: "permission to appeal"
+  conditions-met: 2020-06-01
+"""
+    entries, errors = load(books)
+    assert errors == []
+    a = award(entries)
+    assert (a.date, a.postings[0].units) == (day(2020, 6, 1), Amount(D("2000.00"), "EUR"))
+    assert a.postings[1].account == "Income:Grants:Other"
+
 def test_books_on_the_receipts_basis_are_left_alone():
     text = HEAD + TRANCHE + '2020-03-01 custom "grant-award" "grant" 1000.00 EUR\n'
     entries, errors = load(text + '2017-01-01 custom "fundledger-option" "basis" "receipts"\n')

@@ -167,6 +167,27 @@ def test_money_one_fund_holds_for_another(books):
         "designated"] == D("512.98") + D("30.00")
 
 
+
+def test_money_held_for_a_fund_of_another_column_is_cash(tmp_path):
+    """General gives the grant 25.00 without moving money: the 25.00 stays in general's
+    bank, held there for the grant. The grant's column shows 25.00 more cash at bank, and
+    general's 25.00 less; nobody owes anybody (debtors and liabilities as before)."""
+    gift = """
+    2023-08-01 * "Trustees" "Top up the grant from general funds"
+      Equity:Funds:Transfers    25.00 GBP
+        fund: "general"
+      Equity:Funds:Transfers   -25.00 GBP
+        fund: "grant"
+    """
+    before = balance_sheet(*load(write_sorp(tmp_path / "before", MORE)), day(2023, 8, 2))
+    after = balance_sheet(*load(write_sorp(tmp_path / "after", MORE + gift)), day(2023, 8, 2))
+    for column, change in (("unrestricted", D("-25.00")), ("restricted", D("25.00"))):
+        was, now = before.analysis[column], after.analysis[column]
+        assert now["cash_at_bank"] == was["cash_at_bank"] + change
+        assert {k: v for k, v in now.items() if k != "cash_at_bank"} == {
+            k: v for k, v in was.items() if k != "cash_at_bank"}
+    assert after.position == before.position
+
 def test_books_kept_in_euros(tmp_path):
     path = write_sorp(tmp_path / "eur", currency="EUR")
     b = balance_sheet(*load(path), YEAR_END, prior=day(2022, 12, 31))

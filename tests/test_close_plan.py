@@ -441,3 +441,31 @@ def test_money_a_fund_cannot_say_where_it_holds_stops_its_leftover(tmp_path):
     entries, options = loaded(tmp_path, two)
     assert refused(entries, options, "case", decision=MINUTE) == [
         "£30.00 moved in a transaction of several funds without a fund: on the asset posting"]
+
+
+def test_a_release_goes_to_general_funds_not_a_designated_one(tmp_path):
+    """A designated fund is set aside by the trustees for a purpose: a leftover released
+    "to unrestricted" goes to the general fund, though the designated one is declared
+    first."""
+    text = BOOKS.replace('2024-01-01 custom "fund" "general" "unrestricted"\n',
+                         '2024-01-01 custom "fund" "reserve" "designated"\n'
+                         '2024-01-01 custom "fund" "general" "unrestricted"\n')
+    entries, errors, options = ledger_books.load(_write(tmp_path, text))
+    assert errors == []
+    plan = closing.plan(entries, options, "grant", DAY, decision="Minute 5: the funder agreed")
+    assert [line.split('"')[1] for line in plan.text.splitlines()
+            if line.startswith("    fund:")] == ["grant", "general", "grant", "general"]
+    assert "Release the leftover of grant to general" in plan.text
+
+
+def test_another_fund_s_funder_cannot_agree_for_this_grant(tmp_path):
+    """Other Trust gave to the appeal, not to the grant: its agreement is not the grant's
+    funder's."""
+    other = ('2024-01-13 * "Other Trust" "Grant"\n  fund: "appeal"\n'
+             "  Assets:Bank  30.00 GBP\n  Income:Grants:Lumen  -30.00 GBP\n")
+    entries, options = loaded(tmp_path, other)
+    assert refused(entries, options, "grant", decision="Minute 5: Other Trust agreed")[0] == (
+        "£200.00 of a grant is left: the --decision must also record that the funder agreed "
+        "(e.g. \"Minute 2024/12; the funder agreed by letter of 3 Dec 2024\")")
+    plan = closing.plan(entries, options, "grant", DAY, decision="Minute 5: Lumen Trust agreed")
+    assert plan.leftover == "release"

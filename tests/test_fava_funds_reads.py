@@ -238,3 +238,13 @@ def test_funds_page_links_each_grant_to_its_funder_report(demo):
         summary = load_workbook(io.BytesIO(response.data))["Summary"]
         assert any(fund in str(c.value) for row in summary.iter_rows() for c in row
                    if c.value), fund
+
+
+def test_a_fund_in_another_currency_says_so_on_its_page(demo):
+    """The Lumen grant is in euros and the books in pounds: its page says so before the
+    figures (in pounds as received); a fund in pounds says nothing of it."""
+    client, page, *_rest = demo
+    grant = " ".join(ours(get(client, page + "?fund=lumen-grant")).split())
+    assert "Fund currency EUR (amounts below in GBP as received)" in grant
+    general = " ".join(ours(get(client, page + "?fund=general")).split())
+    assert "Fund currency" not in general

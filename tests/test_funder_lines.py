@@ -181,6 +181,18 @@ def _books(tmp_path, old: str, new: str, count: int = 1):
     return load(p)
 
 
+
+def test_a_budget_map_claims_its_own_accounts_not_those_only_named_like_it(tmp_path):
+    """Expenses:Legal:CounselTravel is not under Expenses:Legal:Counsel: its 45.00 is the
+    Lawyers' (Expenses:Legal), not Counsel's."""
+    entries, options = _books(tmp_path, "Expenses:Comms:Print", "Expenses:Legal:CounselTravel",
+                              count=2)
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert [(s.account, s.gbp, s.line) for s in r.spend if s.date == day(2024, 7, 1)] == [
+        ("Expenses:Legal:CounselTravel", D("45.00"), "Lawyers")]
+    # Counsel keeps only the opinion: 1,760.00 GBP
+    assert next(x.spent_gbp for x in r.lines if x.line == "Counsel") == D("1760.00")
+
 def test_with_no_award_rate_the_first_tranche_gives_it(tmp_path):
     entries, options = _books(tmp_path, "  award-rate: 0.92\n", "")
     r = funder_report(entries, options, "grant", *Y2024)
@@ -190,6 +202,20 @@ def test_with_no_award_rate_the_first_tranche_gives_it(tmp_path):
     assert r.fx_difference == D("-180.00")  # 8,000 EUR at 0.86 = 6,880, less 7,060
     assert "(0.860000 GBP per EUR; rate of the first tranche received)" in r.fx_method
 
+
+
+def test_with_no_award_rate_the_first_tranche_in_the_grants_currency_gives_it(tmp_path):
+    """A gift of pounds to the grant's fund before its first tranche is no tranche: the
+    award-date rate is still tranche 0's 0.86 GBP per EUR, not the gift's 1."""
+    gift = ('2023-11-01 * "Bank" "A gift towards the case"\n  fund: "grant"\n'
+            "  Assets:Bank  50.00 GBP\n  Income:Donations:Bank  -50.00 GBP\n")
+    text = FUNDER_BOOKS.replace("  award-rate: 0.92\n", "").replace(
+        '2023-12-01 * "Lumen" "Tranche 0"', gift + '2023-12-01 * "Lumen" "Tranche 0"')
+    entries, options = load(write_funder(tmp_path / "gift", text))
+    r = funder_report(entries, options, "grant", *Y2024)
+    assert (r.award_rate, r.award_rate_source) == (D("0.86"),
+                                                   "rate of the first tranche received")
+    assert r.award_gbp == D("10750.00")  # 12,500 EUR at 0.86
 
 def test_with_no_award_the_budget_is_the_award(tmp_path):
     entries, options = _books(tmp_path, "  award: 12500.00 EUR\n", "")

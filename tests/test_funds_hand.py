@@ -6,12 +6,15 @@ testing (tools/mutate.py) sees each test reach the code it checks."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import textwrap
 from decimal import Decimal
 
 import pytest
 
+from reports import funds_render
 from reports.fund_holdings import Holding, Invoice, unpaid_invoices
 from reports.funds import FundSummary, reconcile
 from tests.funds_books import PAY_F2, load_clean, write_books
@@ -531,3 +534,93 @@ def test_spending_balanced_against_no_fund_and_no_money_is_no_transfer(tmp_path)
     general = got["general"]
     assert general.balance == D(60)
     assert [h.account for h in general.holdings] == ["Assets:Bank:Current", "(not attributed)"]
+
+
+def test_an_invoice_in_euros_paid_in_full_at_another_rate_is_paid(tmp_path):
+    """100 EUR booked at 0.85 (85.00) and paid at 0.845 (84.50): every euro is paid, so it
+    is not owed, though 0.50 of pounds differ (an exchange difference, not a debt)."""
+    entries, _options = load_clean(write_books(tmp_path / "books", """
+        2017-01-01 open Liabilities:Creditors:Chambers
+        2019-03-15 * "Chambers" "Opinion, invoiced in euros"
+          fund: "grant"
+          invoice: "CH-1"
+          Expenses:Legal:Counsel            85.00 GBP
+          Liabilities:Creditors:Chambers  -100.00 EUR @ 0.85 GBP
+        2019-05-01 * "Chambers" "Opinion paid"
+          fund: "grant"
+          invoice: "CH-1"
+          Liabilities:Creditors:Chambers   100.00 EUR @@ 84.50 GBP
+          Assets:Bank:Current              -84.50 GBP
+        """))
+    assert [i.number for i in unpaid_invoices(entries)] == ["F-2"]
+
+
+def test_each_fund_in_words_as_funds_prints_it(tmp_path):
+    """`fundledger funds`'s detail of a fund, every line: the euro grant (1,000.00 EUR
+    received as 870.00 GBP, 600.00 paid to Other Firm, 270.00 left in the bank), and the
+    case once its 50.00 leftover is returned to the platform."""
+    got = summaries(tmp_path / "grant")
+    assert funds_render.fund_detail(got["grant"]).splitlines() == [
+        "grant: A EUR grant",
+        "  restricted to its purpose, EUR, opened 2019-01-01, open",
+        "  If money is left: released to general funds",
+        "  Raised (gross)",
+        "    grant                                       870.00 GBP",
+        "      Income:Grants:Funder                      870.00 GBP",
+        "      (received as 1,000.00 EUR)",
+        "  Legal by firm",
+        "    Other Firm                                  600.00 GBP",
+        "  Legal by category",
+        "    profit costs                                600.00 GBP",
+        "  Balance",
+        "    balance                                     270.00 GBP",
+        "  Held in",
+        "    Assets:Bank:Current (Current bank account)  270.00 GBP",
+        "  Not closable because",
+        ("    - £270.00 not yet spent, returned or released (if money is left: released to "
+         "general funds)"),
+        "    - £270.00 still held in Assets:Bank:Current (Current bank account)"]
+    case = summaries(tmp_path / "case", PAY_F2 + textwrap.dedent("""
+        2018-06-01 * "Platform" "Return the leftover"
+          fund: "case"
+          leftover: "returned"
+          Income:Crowdfunding:Platform       50.00 GBP
+          Assets:Held:Firm                  -50.00 GBP
+        """))["case"]
+    words = [" ".join(line.split()) for line in funds_render.fund_detail(case).splitlines()]
+    # raised 1,000.00, of it 50.00 returned; fees 40.00 + 10.00; legal 900.00 + 100.00 (F-2)
+    assert words[words.index("Raised (gross)"):words.index("Legal by firm")] == [
+        "Raised (gross)", "crowdfunding 1,000.00 GBP",
+        "Income:Crowdfunding:Platform 1,000.00 GBP",
+        "Returned", "leftover returned 50.00 GBP",
+        "Fees", "platform 40.00 GBP", "payment 10.00 GBP"]
+    assert words[words.index("Balance"):] == ["Balance", "balance 0.00 GBP"]  # held nowhere
+
+
+def test_the_funds_csv_row_of_each_fund(tmp_path):
+    """`fundledger funds --format csv`: the case holds 150.00 at the firm and owes it
+    100.00 (F-2), both in its row; the euro grant's figures are in pounds, its unit."""
+    rows = {r["fund"]: r for r in csv.DictReader(io.StringIO(
+        funds_render.csv_text(list(summaries(tmp_path).values()))))}
+    assert [(f, r["currency"], r["unit"], r["balance"], r["held"]) for f, r in rows.items()] == [
+        ("general", "GBP", "GBP", "70.00", "Assets:Bank:Current 70.00"),
+        ("case", "GBP", "GBP", "50.00",
+         "Assets:Held:Firm 150.00; Liabilities:Creditors:Firm -100.00"),
+        ("grant", "EUR", "GBP", "270.00", "Assets:Bank:Current 270.00")]
+
+
+def test_the_funds_json_of_what_is_owed_and_what_has_no_rate(tmp_path):
+    """`fundledger funds --format json`: the case's invoice F-2 still owed 100.00, and
+    general's 10.00 dollars with no rate to pounds, kept apart in their own currency."""
+    got = summaries(tmp_path, """
+        2017-01-01 open Assets:PayPal
+        2017-01-01 open Income:Donations:PayPal
+        2018-07-01 * "PayPal" "Gift in dollars"
+          fund: "general"
+          Assets:PayPal                      10.00 USD
+          Income:Donations:PayPal           -10.00 USD
+        """)
+    case, general = got["case"].to_json(), got["general"].to_json()
+    assert case["unpaid_invoices"] == [{"invoice": "F-2", "payee": "Firm LLP",
+                                        "date": "2018-04-01", "amount": "100.00 GBP"}]
+    assert (general["foreign"], case["foreign"]) == ({"USD": "10.00"}, {})

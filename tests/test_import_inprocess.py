@@ -752,3 +752,21 @@ def test_each_campaign_takes_its_own_fund(tmp_path, columnwise):
     path.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
     got = built(write_books(tmp_path / "books2"), path, columnwise)
     assert got["casefunder:CF-T-001"].meta["fund"] == "case"
+
+
+def test_a_pending_row_is_skipped_unless_it_moves_the_balance_already(tmp_path):
+    """PayPal's pending rows move no money yet, except a hold (it takes the money out of
+    the balance at once) and money the bank is paying in: those two are booked, the
+    pending gift is not."""
+    path = paypal_rows(tmp_path, [
+        {"Transaction ID": "5PP-G1", "Status": "Pending"},
+        {"Transaction ID": "5PP-H1", "Type": "Hold on Balance for Dispute Investigation",
+         "Status": "Pending", "Gross": "-40.00", "Fee": "0.00", "Net": "-40.00",
+         "Balance Impact": "Debit"},
+        {"Transaction ID": "5PP-D1", "Type": "Bank Deposit to PP Account",
+         "Status": "Pending", "Gross": "60.00", "Fee": "0.00", "Net": "60.00"}])
+    got = built(write_books(tmp_path / "books"), path)
+    assert sorted(k for k in got if ":balance:" not in k) == ["paypal:5PP-D1", "paypal:5PP-H1"]
+    assert postings(got["paypal:5PP-H1"]) == {"Assets:PayPal": D("-40.00"),
+                                              "Assets:PayPal:Held": D("40.00")}
+    assert postings(got["paypal:5PP-D1"])["Assets:PayPal"] == D("60.00")

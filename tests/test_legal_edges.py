@@ -124,3 +124,19 @@ def test_an_account_only_named_like_legal_fees_is_not_one():
     got = legal_spend(*loaded(text))
     assert got.total == D("122.00")  # as before: 100.00 + 20.00 + 2.00
     assert "Expenses:LegalEducation" not in {x.account for x in got.lines}
+
+
+def test_an_invoice_shared_by_two_funds_and_owed_is_unpaid_for_both():
+    """An invoice split between two funds belongs to neither alone, but is still owed."""
+    text = BOOKS + ('2019-06-01 * "Smith & Co" "Joint advice"\n'
+                    '  invoice: "S-2"\n'
+                    "  Expenses:Legal  30.00 GBP\n"
+                    '    fund: "alpha"\n'
+                    "  Expenses:Legal  20.00 GBP\n"
+                    '    fund: "zulu"\n'
+                    "  Liabilities:Creditors:Smith  -50.00 GBP\n")
+    got = legal_spend(*loaded(text))
+    shared = [(x.fund, x.amount, x.paid) for x in got.lines if x.invoice == "S-2"]
+    assert shared == [("alpha", D("30.00"), False), ("zulu", D("20.00"), False)]
+    # 30.00 + 20.00 owed; S-1 was paid the next day.
+    assert (got.total, got.unpaid) == (D("172.00"), D("50.00"))

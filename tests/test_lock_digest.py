@@ -105,6 +105,18 @@ def test_a_later_budget_reaches_back_only_for_a_fund_that_existed_then():
                                           load(base + on_the_day)[1])) == 7
 
 
+
+def test_a_later_budget_of_a_fund_declared_on_the_lock_s_day_reaches_back():
+    """A fund declared on the last locked day existed in the locked period: its budget
+    declared after the lock is part of the locked years' figures, and changing it shows."""
+    base = BOOKS + f'{THROUGH} custom "fund" "appeal" "restricted"\n  purpose: "Expenses:Legal"\n'
+    later = '2019-05-01 custom "fund-budget" "appeal" "Counsel" 300.00 GBP\n'
+    entries, options = load(base + later)
+    assert digest_of(entries, options) != digest_of(*load(base + later.replace("300.00",
+                                                                               "300.01")))
+    # The fund's declaration and the budget, as well as the 5 entries above.
+    assert len(lock_digest.hashes_through(entries, THROUGH, options)) == 7
+
 def test_later_declarations_other_than_budgets_reach_back():
     entries, options = load()
     changed = load(BOOKS.replace('"fy-end" "03-31"', '"fy-end" "12-31"'))

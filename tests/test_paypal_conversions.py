@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from beancount.parser import parser
 
@@ -126,3 +127,43 @@ def test_a_payment_already_priced_or_in_another_currency_is_left_alone():
     euros.postings += [Post(PAYPAL, D("10.00"), "EUR"), Post(INCOME, D("-10.00"), "EUR")]
     assert not paypal.price_either(euros, D("-10.00"), "USD", D("7.00"), "GBP")
     assert all(p.price is None for p in euros.postings)
+
+
+def test_a_restated_posting_keeps_the_fund_it_was_booked_to(tmp_path):
+    """A gift booked to the case with its fee charged to general funds (by hand, before the
+    conversion arrived): restated in pounds, the fee's postings stay general's, and the
+    rest stay the case's (the transaction's fund, so no fund of their own)."""
+    main = write_books(tmp_path / "books", '2017-01-01 custom "fundledger-source" "paypal"\n'
+                       '  fund: "case"\n')
+    text = render(build(main, write(tmp_path, "jan.csv", [GIFT]))["paypal:7PP00002"])
+    text = text.replace("  Expenses:Fees:Payment                    1.20 USD\n",
+                        '  Expenses:Fees:Payment                    1.20 USD\n'
+                        '    fund: "general"\n')
+    assert 'fund: "general"' in text
+    with main.open("a") as f:
+        f.write("\n" + text + "\n")
+    load_clean(main)
+    r = build(main, write(tmp_path, "feb.csv", CONVERTED))["paypal:7PP00003" + paypal.RESTATED]
+    assert dict(r.meta)["fund"] == "case"
+    funds = sorted((p.account, p.price is not None, dict(p.meta).get("fund"))
+                   for p in r.postings)
+    assert funds == [(PAYPAL, False, None), (PAYPAL, True, None),
+                     (FEES, False, "general"), (FEES, True, "general"),
+                     (INCOME, False, None), (INCOME, True, None)]
+
+
+def test_a_rate_of_millionths_is_written_out_for_reading():
+    """2,000,000.00 VND changed into 5.00 GBP: 0.0000025 a dong, written as beancount reads
+    it (not 2.5E-6); a rate too small to write so (1E-7 and less) is left out."""
+    b = SimpleNamespace(p=SimpleNamespace(name="paypal"))
+    payment = Txn(datetime.date(2023, 3, 1), "PayPal", "Donation",
+                  [("fund", "case")], import_id="paypal:V1")
+    payment.postings += [Post(PAYPAL, D("2000000.00"), "VND"),
+                         Post(INCOME, D("-2000000.00"), "VND")]
+    conv = Txn(datetime.date(2023, 3, 2), "PayPal", "", [("import-id", "paypal:C1")],
+               import_id="paypal:C1", row=3)
+    r = paypal.restate(b, conv, "V1", payment, D("-2000000.00"), "VND", D("5.00"), "GBP")
+    assert dict(r.meta)["rate"] == D("0.0000025")
+    assert str(dict(r.meta)["rate"]) == "0.0000025"
+    tiny = paypal.restate(b, conv, "V1", payment, D("-2000000.00"), "VND", D("0.10"), "GBP")
+    assert "rate" not in dict(tiny.meta)  # 0.00000005

@@ -115,3 +115,34 @@ def test_a_change_after_the_published_period_or_to_a_donor_alone_is_not(publishe
     donor = published.replace('donor: "d-2"', 'donor: "d-9"', 1)
     assert donor != published
     assert later_statement(tmp_path, donor, "donor").as_of == day(2020, 12, 31)
+
+
+def test_a_reader_is_taken_to_hold_every_published_statement(tmp_path):
+    """The figures a later statement is checked against: the statement of all funds at
+    each period end that may be published, and every statement in the register, here one
+    of the case alone to 2019, whose figures are exactly those it was published with."""
+    entries, options = load(tmp_path, journal(), "bare")
+    case = transparency.statement(entries, options, ["case"], as_of=END, today=TODAY)
+    text = journal() + disclosure.entry_text(day(2020, 1, 15), END, ["case"], case.digest,
+                                             case.form.meta())
+    registered = load(tmp_path, text, "registered")
+    base = transparency._published(entries, options, TODAY)
+    held = transparency._published(*registered, TODAY)
+    assert held.permitted == base.permitted == [END, day(2020, 12, 31)]
+    assert held.cells[:len(base.cells)] == base.cells
+    assert disclosure.digest(held.cells[len(base.cells):], held.gifts) == case.digest
+
+
+def test_the_statement_says_which_period_is_not_over_yet(tmp_path):
+    """On the last day of 2020 its year is not over: the statement runs to the end of 2019
+    and says why not to the end of 2020; a day later, 2020 can be published."""
+    entries, options = load(tmp_path, journal(), "choice")
+    s = transparency.statement(entries, options, today=day(2020, 12, 31))
+    assert s.as_of == END
+    assert s.choice == (
+        "period: 2019-02-10 (the books' first entry) to 2019-12-31",
+        ("  not to 2020-12-31: that period is not over yet (its figures could still change "
+         "after they were published)"))
+    s = transparency.statement(entries, options, as_of=END, today=day(2021, 1, 1))
+    assert s.choice == ("period: 2019-02-10 (the books' first entry) to 2019-12-31",
+                        "  not to 2020-12-31: you chose 2019-12-31 (--as-of)")

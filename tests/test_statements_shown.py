@@ -404,6 +404,20 @@ def test_what_no_rate_can_value_is_said_not_counted(tmp_path):
     assert not any(t.title.startswith("Not counted") for t in sr.balance_sheet_tables(before))
 
 
+
+def test_every_currency_no_rate_can_value_is_listed(tmp_path):
+    """Shares held at their cost in francs (1,500.00) and in yen (3,000.00): each on its
+    own line of the note, in the currencies' order, on both statements."""
+    yen = ('2024-07-22 * "Donor" "Shares in yen"\n  fund: "endow"\n'
+           "  Assets:Investments:Shares        3 NIKK {1000.00 JPY}\n"
+           "  Income:Donations:Bank       -3000.00 JPY\n")
+    entries, options = load(write_rp(tmp_path / "two", SHARES + yen))
+    b = balance_sheet(entries, options, Y2024[1])
+    r = receipts_payments(entries, options, *Y2024)
+    for tables in (sr.balance_sheet_tables(b), sr.receipts_payments_tables(r)):
+        note = next(t for t in tables if t.title.startswith("Not counted"))
+        assert note.rows == [["CHF", "1500.00 CHF"], ["JPY", "3000.00 JPY"]]
+
 # Euros received, priced in dollars on days the books have no dollar rate (the first is
 # in June): the pounds they brought are unknown, so the account says so beside its
 # figures rather than leave them out in silence.
@@ -441,6 +455,12 @@ def test_the_packs_ledger_and_entries_behind_add_up_to_the_lines(rp_path, tmp_pa
         "balance brought forward", "2024-01-01", "1000.00")
     assert (len(bank), bank[-1]["date"], bank[-1]["balance"]) == (15, "2024-12-31", "6525.00")
     assert sum(D(r["amount"]) for r in bank) == D("5525.00")
+    # each posting with the fund it is the money of: the first day's donation general's,
+    # the grant of 1 April the case's, the endowment gift of 1 August endow's
+    assert [(r["date"], r["amount"], r["fund"]) for r in bank[1:]
+            if r["date"] in ("2024-01-01", "2024-04-01", "2024-08-01")] == [
+        ("2024-01-01", "200.00", "general"), ("2024-04-01", "3000.00", "case"),
+        ("2024-08-01", "5000.00", "endow")]
     # the 2025 donation is after the year: not in its ledger
     assert all(r["date"] <= "2024-12-31" for r in ledger)
     # a loan is brought forward too, as the credit it is (the next year's ledger)
@@ -583,3 +603,32 @@ def test_a_fund_closed_with_money_left_is_still_listed(tmp_path):
 def sr_ledger_2025(path) -> list[dict]:
     rows = nominal_ledger(*load(path), datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
     return list(csv.DictReader(io.StringIO(sr.nominal_ledger_csv(rows))))
+
+
+def test_the_fava_statements_page_says_why_a_statement_is_refused(tmp_path):
+    """Francs held at the year end with no rate at all: neither the balance sheet nor the
+    receipts and payments account can be made, and the Statements page says why in their
+    place, in the words the command uses. On books it can make, the totals are marked."""
+    from tests.fava_support import EXTENSION_LINE, fava_app, statement_tables
+
+    francs = EXTENSION_LINE + ('2024-01-01 open Assets:PayPal\n'
+                               '2024-06-20 * "PayPal" "Gift in francs"\n  fund: "general"\n'
+                               "  Assets:PayPal  10.00 CHF\n  Income:Donations:Bank  -10.00 CHF\n")
+    main = write_rp(tmp_path / "francs", francs)
+    entries, options = load(main)
+    with pytest.raises(ReportError) as no_sheet:
+        balance_sheet(entries, options, Y2024[1], datetime.date(2023, 12, 31))
+    with pytest.raises(ReportError) as no_rp:
+        receipts_payments(entries, options, *Y2024)
+
+    def page(books):
+        app, slug = fava_app(books)
+        return app.test_client().get(f"/{slug}/extension/Statements/?year=2024").get_data(
+            as_text=True)
+
+    text = page(main)
+    assert statement_tables(text, "balance-sheet") == {"refusal": {str(no_sheet.value): {}}}
+    assert statement_tables(text, "receipts-payments") == {"refusal": {str(no_rp.value): {}}}
+    text = page(write_rp(tmp_path / "clean", EXTENSION_LINE))
+    assert '<tr data-item="Total receipts" class="total">' in text
+    assert '<tr data-item="Total net assets" class="total">' in text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import html
 import io
 import re
 from collections import defaultdict
@@ -21,6 +23,8 @@ from reports import transparency_render as render
 from tests.browser_support import browser, screenshot_path
 from tests.conftest import run_cli
 from tests.transparency_support import (
+    BOOKS,
+    _gift,
     books_text,
     donor_values,
     leaks,
@@ -440,6 +444,10 @@ def test_a_returned_leftover_is_shown_as_returned_not_as_fundraising(tmp_path):
     assert "£100.00 left over was returned to the crowdfunding platform" in s.summary
     assert "Returned to the crowdfunding platform when the fund closed: £100.00" in (
         render.to_markdown(s))
+    rows = list(csv.DictReader(io.StringIO(render.to_csv(s))))
+    assert [(r["item"], r["amount"]) for r in rows
+            if (r["fund"], r["section"]) == ("done", "returned")] == [
+        ("returned to the platform", "100.00")]
 
 
 def test_csv_figures_are_the_statement_s(small_statement):
@@ -617,3 +625,131 @@ def test_a_statement_of_a_small_group_is_refused_by_the_cli(tmp_path, cli):
     # Together with the other funds it is published, merged.
     assert cli("report", "transparency", "--books", main, "-o", out).returncode == 0
     assert "250.00" not in (out / "index.html").read_text()
+
+
+# --- one fund's gifts, at its edges ----------------------------------------------------------
+
+def _case_gifts(tmp_path: Path, extra: str = "") -> tuple:
+    """The case given 10.00 to 15.00 by six donors through Stripe (75.00), 2 to 7 February
+    2018; then what `extra` adds."""
+    text = BOOKS + "2017-01-01 open Income:Grants:Trust GBP\n\n"
+    for i in range(6):
+        text += _gift(f"2018-02-0{i + 2}", "Stripe", f"d-s{i}", "Income:Donations:Stripe",
+                      "Assets:Stripe", 10 + i, "case")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    main = tmp_path / "main.beancount"
+    main.write_text(text + extra)
+    return load(main)
+
+
+def test_where_gifts_are_held_is_not_shown_when_one_account_holds_few_donors(tmp_path):
+    """Two more donors' 7.00 and 8.00 came in through PayPal: "in our PayPal account 15.00"
+    would be their gifts, so where the case's money is held is not shown. Through Stripe
+    like the others, it is: all 90.00 there."""
+    two = "".join(_gift(f"2018-03-0{i + 1}", "PayPal", f"d-p{i}", "Income:Donations:PayPal",
+                        "Assets:PayPal", 7 + i, "case") for i in range(2))
+    case = tr.statement(*_case_gifts(tmp_path / "paypal", two), ["case"], draft=True).funds[0]
+    assert (case.raised_total, case.held) == (D("90.00"), ())
+    stripe = two.replace("Income:Donations:PayPal", "Income:Donations:Stripe").replace(
+        "Assets:PayPal", "Assets:Stripe")
+    case = tr.statement(*_case_gifts(tmp_path / "stripe", stripe), ["case"], draft=True).funds[0]
+    assert [(h.label, h.amount) for h in case.held] == [("in our Stripe account", D("90.00"))]
+
+
+def test_a_gift_on_the_statements_last_day_is_in_its_lines(tmp_path):
+    """To 7 February 2018, the day of the sixth gift: 75.00 from 6 supporters, every line."""
+    s = tr.statement(*_case_gifts(tmp_path), ["case"], as_of=datetime.date(2018, 2, 7),
+                     draft=True)
+    assert s.funds[0].raised == (tr.Item("Donations", D("75.00"), "through Stripe", "6"),)
+
+
+def test_a_grant_given_by_a_donor_names_its_account_not_the_donor(tmp_path):
+    """A gift booked as a grant but tagged with a donor is a person's: the statement says
+    "Grant from Trust" (the income account), never the payee's name."""
+    person = _gift("2018-04-01", "Jane Roe", "d-j1", "Income:Grants:Trust",
+                   "Assets:Bank:Current", 500, "case")
+    s = tr.statement(*_case_gifts(tmp_path, person), ["case"], draft=True)
+    assert [(x.label, x.amount) for x in s.funds[0].raised] == [
+        ("Grant from Trust", D("500.00")), ("Donations", D("75.00"))]
+    assert leaks(render.outputs(s), {"Jane Roe"}) == []
+
+
+def test_a_fund_spent_to_nothing_says_nothing_is_left(tmp_path):
+    """The case's 75.00 all paid to its solicitors: balance 0.00, open, and the statement
+    says nothing is left before what its terms do with any leftover."""
+    spent = ('2018-03-01 * "Firm" "Advice"\n  fund: "case"\n'
+             "  Expenses:Legal:Solicitors  75.00 GBP\n  Assets:Stripe  -75.00 GBP\n")
+    case = tr.statement(*_case_gifts(tmp_path, spent), ["case"], draft=True).funds[0]
+    assert (case.balance, case.closed) == (D("0.00"), None)
+    assert case.leftover == "Nothing is left in this fund. " + tr.LEFTOVER["return-to-platform"]
+    one_left = spent.replace("75.00", "74.00")
+    case = tr.statement(*_case_gifts(tmp_path / "one", one_left), ["case"], draft=True).funds[0]
+    assert (case.balance, case.leftover) == (D("1.00"), tr.LEFTOVER["return-to-platform"])
+
+
+
+def test_the_csv_holds_every_figure_of_a_fund(small):
+    """The case alone (tests/transparency_support.py): its grant in euros (1,000.00 received
+    as 850.00), where its 695.00 is (465.00 at the firm, 190.00 in the bank, 40.00 with
+    general's money) and the year 2018 (raised 500.00 + 850.00, spent 35.00 in fees +
+    560.00 to lawyers + 100.00 court fees), each a row of the CSV."""
+    s = tr.statement(*load(small), ["case"], draft=True)
+    rows = list(csv.DictReader(io.StringIO(render.to_csv(s))))
+
+    def section(fund, name):
+        return [(r["item"], r["detail"], r["amount"], r["currency"]) for r in rows
+                if (r["fund"], r["section"]) == (fund, name)]
+
+    assert section("case", "raised in grant currency") == [
+        ("Grant from Good Foundation", "", "1000.00", "EUR")]
+    assert section("case", "left") == [
+        ("balance", tr.LEFTOVER["return-to-platform"], "695.00", "GBP"),
+        ("where it is", "kept with our general funds' money", "40.00", "GBP"),
+        ("where it is", "in our bank account", "190.00", "GBP"),
+        ("where it is", "held in the Firm client account", "465.00", "GBP")]
+    assert section("all", "period") == [("2018", "raised", "1350.00", "GBP"),
+                                        ("2018", "spent", "695.00", "GBP")]
+
+
+def test_the_page_text_holds_every_section_of_a_fund(small):
+    """The case alone, as the Markdown page reads: its grant in euros and the transfer in
+    from general, each on its own line (the figures of tests/transparency_support.py)."""
+    text = render.to_markdown(tr.statement(*load(small), ["case"], draft=True))
+    fund = text.split("## A test case", 1)[1]
+    assert "\n\nGrant from Good Foundation: €1,000.00 received.\n" in fund
+    assert "\n### Moved between funds\n\n- From General: £40.00\n" in fund
+    assert ("**£695.00**: £40.00 kept with our general funds' money, £190.00 in our bank "
+            "account, £465.00 held in the Firm client account.") in fund
+    # The HTML page, as a reader's browser shows its words.
+    statement = tr.statement(*load(small), ["case"], draft=True)
+    page = _words(render.to_html(statement)).split("A test case Open", 1)[1]
+    assert ("Grant from Good Foundation: €1,000.00 received, worth GBP at the rates on the "
+            "days it arrived.") in page
+    assert "Moved between funds From General £40.00 What is left" in page
+    assert statement.notes[0].startswith("INTERNAL DRAFT") and statement.notes[0] in page
+
+
+def test_each_fund_shows_its_own_exchange_difference(tmp_path):
+    """Euros revalued: the case lost 20.00 on them, general gained 5.00; the statement's
+    total is -15.00, and each fund's section says its own figure."""
+    fx = ('2017-01-01 open Income:FX GBP\n'
+          '2018-12-31 * "Revaluation" "Euros at the closing rate"\n  fund: "case"\n'
+          "  Assets:Stripe  -20.00 GBP\n  Income:FX  20.00 GBP\n"
+          '2018-12-31 * "Revaluation" "Euros at the closing rate"\n  fund: "general"\n'
+          "  Assets:Bank:Current  5.00 GBP\n  Income:FX  -5.00 GBP\n")
+    s = tr.statement(*_case_gifts(tmp_path, fx), ["case", "general"], draft=True)
+    assert (s.gains, [(f.id, f.gains) for f in s.funds]) == (
+        D("-15.00"), [("case", D("-20.00")), ("general", D("5.00"))])
+    text = render.to_markdown(s)
+    case, general = text.split("## A test case", 1)[1].split("## General", 1)
+    line = "Exchange gains/(losses) on money held in other currencies: {}."
+    assert line.format("-£20.00") in case and line.format("£5.00") in general
+    case, general = _words(render.to_html(s)).split("A test case", 1)[1].split("General", 1)
+    shown = "Exchange gains/(losses) on money held in other currencies: {} ."
+    assert shown.format("-£20.00") in case and shown.format("£5.00") in general
+
+
+
+def _words(page: str) -> str:
+    """An HTML page's text as a browser shows it: no tags, entities read, spaces single."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())

@@ -5,6 +5,8 @@ nothing is not listed, but its entries still count. Figures worked by hand."""
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -82,3 +84,17 @@ def test_the_cli_warns(books, command):
     result = run_cli(command, "--books", books)
     assert result.returncode == 0, result.stderr
     assert f"warning: {WORDS}\n" in result.stderr, result.stderr
+
+
+def test_the_fava_funds_page_says_so(tmp_path):
+    """Fava loading the books itself (not through `fundledger serve`, which computes the
+    note beside the view): the Funds page holds the same words."""
+    from fava_support import EXTENSION_LINE, fava_app
+
+    main = tmp_path / "main.beancount"
+    main.write_text(BOOKS + EXTENSION_LINE)
+    app, slug = fava_app(main)
+    page = app.test_client().get(f"/{slug}/extension/Funds/")
+    assert page.status_code == 200
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))).split())
+    assert f"Not yet classified: {WORDS}." in text
