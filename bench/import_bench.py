@@ -194,8 +194,8 @@ def demo_books() -> Books:
 
 
 def allow_rounding(main: Path) -> None:
-    """Add the tolerance option `fundledger init` writes (ledger/skeleton.py) and the demo
-    lacks: without it about one converted gift in 80 is refused for the 1E-27 GBP that
+    """Add the tolerance option `fundledger init` writes (ledger/skeleton.py) where a demo
+    copy lacks it (demos made before it was added): without it about one converted gift in 80 is refused for the 1E-27 GBP that
     beancount leaves of an @@ total (the xfail in tests/test_bench_shapes.py)."""
     text = main.read_text(encoding="utf-8")
     option = 'option "inferred_tolerance_default" "*:0.005"\n'
