@@ -49,13 +49,17 @@ def existing_ids(entries) -> set[str]:
     return {e.meta["import-id"] for e in entries or () if e.meta and "import-id" in e.meta}
 
 
-def best(filepath: str, importers: list[ProfileImporter]) -> ProfileImporter | None:
+def best(filepath: str, importers: list[ProfileImporter], head=None) -> ProfileImporter | None:
     """The most specific importer that matches the file: the one whose signature names the
     most columns; on a tie the books' own profile over a built-in one. Two built-in (or two
     of the books' own) profiles that match equally are refused, naming both: a guess could
-    book the money to the wrong bank."""
+    book the money to the wrong bank. head: the file's filerows.Head, if already read."""
+    if head is None:
+        from importers import filerows
+
+        head = filerows.head(Path(filepath))
     found = [(len(imp.profile.signature), imp in _own(importers), imp)
-             for imp in importers if imp.matches(filepath)]
+             for imp in importers if imp.matches(filepath, head)]
     if not found:
         return None
     found.sort(key=lambda f: f[:2], reverse=True)
@@ -71,12 +75,14 @@ def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
     return [imp for imp in importers if not imp.profile.path.startswith(str(profile_lib.BUILTIN))]
 
 
-def closest(filepath: str, importers: list[ProfileImporter]) -> str:
+def closest(filepath: str, importers: list[ProfileImporter], head=None) -> str:
     """For a file no source claims: the source whose columns it holds the most of, and the
-    ones it lacks ("" if it holds none of any source's)."""
-    from importers import filerows
+    ones it lacks ("" if it holds none of any source's). head: as for best()."""
+    if head is None:
+        from importers import filerows
 
-    head = filerows.head_rows(filepath)
+        head = filerows.head(Path(filepath))
+    head = head.rows
     scored = []
     for imp in importers:
         p = imp.profile
@@ -109,21 +115,27 @@ class ProfileImporter(beangulp.Importer):
     def name(self) -> str:
         return f"fundledger.{self.profile.name}"
 
-    def matches(self, filepath: str) -> bool:
-        """The file holds this profile's header (its own spellings or its aliases)."""
+    def matches(self, filepath: str, head=None) -> bool:
+        """The file holds this profile's header (its own spellings or its aliases). head:
+        the file's filerows.Head, if already read (identifying asks every profile)."""
         from importers import filerows, read
 
-        want, got = self.profile.layout, filerows.layout_of(filepath)
+        if head is None:
+            head = filerows.head(Path(filepath))
+        want, got = self.profile.layout, head.layout
         if want and got != want and not (want == "csv" and got == "xlsx"):
             return False
-        head = filerows.head_rows(filepath)
-        return read.header_at(head, self.profile.signature, self.profile.spellings) is not None
+        return read.header_at(head.rows, self.profile.signature,
+                              self.profile.spellings) is not None
 
     def identify(self, filepath: str) -> bool:
-        if not self.matches(filepath):
+        from importers import filerows
+
+        head = filerows.head(Path(filepath))
+        if not self.matches(filepath, head):
             return False
         try:
-            return best(filepath, self.rivals or [self]) is self
+            return best(filepath, self.rivals or [self], head) is self
         except Problem:  # two sources match equally: offered to neither
             return False
 
@@ -153,15 +165,17 @@ class ProfileImporter(beangulp.Importer):
         columnwise=False renders every row the generic way (tests compare the two)."""
         return self.entries(filepath, settings, columnwise).all()
 
-    def entries(self, filepath: str, settings: Settings, columnwise: bool = True) -> Built:
-        """The file's entries, the common ones kept as columns (see txn.Block)."""
+    def entries(self, filepath: str, settings: Settings, columnwise: bool = True,
+                opened=None) -> Built:
+        """The file's entries, the common ones kept as columns (see txn.Block). opened: the
+        file as identifying it checked and read its head (filerows.Opened), if it was."""
         from importers import build, classify, filerows, parse, read
 
         # The file's hash (recorded on every entry) is worked out alongside the reading:
         # hashlib lets go of the interpreter while it hashes a large file.
         with ThreadPoolExecutor(1) as pool:
             sha = pool.submit(filerows.sha256, filepath)
-            df = read.load(filepath, self.profile.signature, self.profile)
+            df = read.load(filepath, self.profile.signature, self.profile, opened)
             if df is None:
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")
             rules = classify.rules_for(self.profile, settings.rules_for(self.profile.name))

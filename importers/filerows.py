@@ -4,8 +4,8 @@ The half of reading an export that knows files (importers.read finds the header 
 builds the table from these rows): XLSX, OFX, camt.053, MT940 or text; a text file's
 encoding (UTF-8 with or without a BOM, UTF-16, Windows-1252) and delimiter (commas,
 semicolons, tabs or bars); Santander's `Key: value` blocks. Only regular files are read:
-a FIFO would hang, a device never end. `head` reads only a file's first rows, once per
-file, to identify it.
+a FIFO would hang, a device never end. `open_export` checks a file and reads its first
+rows, once: identifying it works on that head, and reading its table starts from it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import stat
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from importers import arrowcsv, bounded
 from importers.errors import Problem
@@ -202,6 +203,11 @@ def raw_rows(path: str | Path, profile=None) -> list[list[str]]:
     """All rows of the file as lists of strings (blank rows kept as [])."""
     path = Path(path)
     regular(path)
+    return rows_of(path, profile)
+
+
+def rows_of(path: Path, profile=None) -> list[list[str]]:
+    """raw_rows of a file already checked (open_export)."""
     with open(path, "rb") as f:
         head = f.read(4)
     if head == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -247,14 +253,22 @@ class Head:
         self.rows, self.delimiter, self.utf8, self.layout = rows, delimiter, utf8, layout
 
 
+class Opened(NamedTuple):
+    """An export checked (a regular file, within bounds: `regular`) and its first rows
+    read (`head`), once: what identifying it looks at, and what reading its table takes."""
+    path: Path
+    head: Head
+
+
+def open_export(path: str | Path) -> Opened:
+    path = Path(path)
+    regular(path)
+    return Opened(path, head(path))
+
+
 def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
     """The first rows only: enough to identify a file without reading all of it."""
     return head(Path(path)).rows[:limit]
-
-
-def layout_of(path: str | Path) -> str:
-    """How the file is written: "csv", "blocks", "xlsx", "ofx" or "xml"."""
-    return head(Path(path)).layout
 
 
 def head(path: Path, encoding: str = "", delimiter: str = "") -> Head:

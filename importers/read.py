@@ -71,32 +71,38 @@ def _footer_at(rows: list[list[str]], i: int, profile) -> bool:
     return bool(pattern) and re.search(pattern, first, re.IGNORECASE) is not None
 
 
-def load(path: str | Path, signature: tuple[str, ...], profile=None) -> pd.DataFrame | None:
+def load(path: str | Path, signature: tuple[str, ...], profile=None,
+         opened: filerows.Opened | None = None) -> pd.DataFrame | None:
     """The export's rows under its header, as table() gives them; None if no row of the
     file holds the signature's columns. profile: its aliases, delimiter, encoding, footer.
+    opened: the file as identifying it checked it and read its head (else done here).
 
     A comma-separated UTF-8 CSV whose first line is the header (nearly every platform's
     export) is read by Arrow's CSV parser into Arrow-backed string columns: the csv
     module and a list per row cost ten times as much on a large download. Anything else,
     or anything that parser refuses (a row shorter or longer than the header, bytes that
     are not UTF-8), goes the careful way, which words the problem."""
-    path = Path(path)
-    try:
-        filerows.regular(path)
-    except Problem:
-        arrowcsv.forget([str(path)])
-        raise
+    if opened is None:
+        try:
+            opened = filerows.open_export(path)
+        except Problem:
+            arrowcsv.forget([str(path)])
+            raise
+    path = opened.path
     spellings = profile.spellings if profile is not None else {}
-    head = filerows.head(path, getattr(profile, "encoding", ""), getattr(profile, "delimiter", ""))
+    head = opened.head
+    declared = getattr(profile, "encoding", ""), getattr(profile, "delimiter", "")
+    if any(declared):  # read as the profile says, not as identifying guessed
+        head = filerows.head(path, *declared)
     first = head.rows[:1]
-    if (arrowcsv.read_as_text(path) and head.delimiter == "," and head.utf8
+    if (head.layout == "csv" and head.delimiter == "," and head.utf8
             and header_at(first, signature, spellings) == 0):
         got = arrowcsv.cells(str(path), len(first[0]))
         if got is not None:
             return _finish(_frame(*got), first[0], profile)
     else:
         arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
-    rows = filerows.raw_rows(path, profile)
+    rows = filerows.rows_of(path, profile)
     at = header_at(rows, signature, spellings)
     if at is None:
         return None

@@ -111,16 +111,23 @@ class Result:
 
 
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
+    return recognise(path, importers)[0]
+
+
+def recognise(path: str, importers: Sequence[ProfileImporter]
+              ) -> tuple[ProfileImporter, filerows.Opened]:
+    """The one source the file is an export of, and the file as checked and opened to tell
+    (its head), which reading it then starts from: the file is opened once."""
     if not Path(path).exists():
         raise Problem(path, 0, "no such file")
-    filerows.regular(path)
-    got = best(path, list(importers))
+    opened = filerows.open_export(path)
+    got = best(path, list(importers), opened.head)
     if got is not None:
-        return got
+        return got, opened
     with open(path, "rb") as f:
         if f.read(4) == filerows.XLSX_MAGIC:
-            filerows.raw_rows(path)  # raises the workbook's own problem if it cannot be read
-    near = closest(path, list(importers))
+            filerows.rows_of(opened.path)  # raises the workbook's own problem if unreadable
+    near = closest(path, list(importers), opened.head)
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns){'; ' + near if near else ''}; "
@@ -215,15 +222,15 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     blocks: dict[str, list[tuple[Block, np.ndarray]]] = defaultdict(list)
     found = []
     for path in files:
-        found.append((str(path), identify(str(path), importers)))
+        found.append((str(path), *recognise(str(path), importers)))
         if progress:
             progress(f"identified {path}")
     # Budgets first: an invoice names its budget line only for a fund that has a budget.
     found.sort(key=lambda f: not any(r.kind == "budget" for r in f[1].profile.rules))
     new = result.new
-    for path, imp in found:
+    for path, imp, opened in found:
         source = result.files[path] = imp.profile.name
-        built = imp.entries(path, settings)
+        built = imp.entries(path, settings, opened=opened)
         result.skipped += [f"{path}:{row}: {text[:120]}" for row, text in built.skipped]
         # A statement's opening balance is booked only where the books hold nothing for the
         # account on or before the statement's first day (an entry typed by hand later,
@@ -334,4 +341,4 @@ def _declared(entries) -> set[str]:
             if type(e).__name__ == "Custom" and e.type == "fund" and e.values}
 
 
-__all__ = ["ACCOUNTS", "ACCOUNTS_HEADER", "Problem", "Result", "identify", "run"]
+__all__ = ["ACCOUNTS", "ACCOUNTS_HEADER", "Problem", "Result", "identify", "recognise", "run"]

@@ -24,7 +24,8 @@ def plan(main: Path, files: list[Path], monkeypatch=None, columnwise: bool = Tru
     if not columnwise:
         entries = ProfileImporter.entries
         monkeypatch.setattr(ProfileImporter, "entries",
-                            lambda self, f, s, c=True: entries(self, f, s, False))
+                            lambda self, f, s, c=True, opened=None:
+                            entries(self, f, s, False, opened))
     return run.plan(main, [str(f) for f in files], "", Pseudonymiser(KEY))
 
 
