@@ -36,10 +36,12 @@ class Suggestion(NamedTuple):
     because: str  # where the account came from ('' for none)
 
 
-def suggest(path: str, imp: ProfileImporter, settings: Settings) -> list[Suggestion]:
-    """A rule per kind of row no rule claims, most rows first."""
+def suggest(path: str, imp: ProfileImporter, settings: Settings,
+            opened=None) -> list[Suggestion]:
+    """A rule per kind of row no rule claims, most rows first. opened: the file as
+    identifying it opened it (importers.run.recognise), if it was."""
     profile = imp.profile
-    df = read.load(path, profile.signature, profile)
+    df = read.load(path, profile.signature, profile, opened)
     if df is None:
         raise Problem(path, 0, f"not a {profile.expects()}")
     rules = classify.rules_for(profile, settings.rules_for(profile.name))
