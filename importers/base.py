@@ -59,7 +59,7 @@ def best(filepath: str, importers: list[ProfileImporter], head=None) -> ProfileI
 
         head = filerows.head(Path(filepath))
     found = [(len(imp.profile.signature), imp in _own(importers), imp)
-             for imp in importers if imp.matches(filepath, head)]
+             for imp in _claiming(importers, head)]
     if not found:
         return None
     found.sort(key=lambda f: f[:2], reverse=True)
@@ -69,6 +69,19 @@ def best(filepath: str, importers: list[ProfileImporter], head=None) -> ProfileI
                       f"{b.expects()}: declare a profile with the columns that tell them "
                       "apart (docs/importing.md, \"Your own source\")")
     return found[0][2]
+
+
+def _claiming(importers: list[ProfileImporter], head) -> list[ProfileImporter]:
+    """The importers whose profile's layout and header the file's head holds (its own
+    spellings or its aliases), all asked at once."""
+    from importers import read
+
+    fits = [imp for imp in importers
+            if not imp.profile.layout or imp.profile.layout == head.layout
+            or (imp.profile.layout == "csv" and head.layout == "xlsx")]
+    at = read.headers_at(head.rows, [(imp.profile.signature, imp.profile.spellings)
+                                     for imp in fits])
+    return [imp for imp, i in zip(fits, at, strict=True) if i is not None]
 
 
 def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
@@ -118,15 +131,11 @@ class ProfileImporter(beangulp.Importer):
     def matches(self, filepath: str, head=None) -> bool:
         """The file holds this profile's header (its own spellings or its aliases). head:
         the file's filerows.Head, if already read (identifying asks every profile)."""
-        from importers import filerows, read
+        from importers import filerows
 
         if head is None:
             head = filerows.head(Path(filepath))
-        want, got = self.profile.layout, head.layout
-        if want and got != want and not (want == "csv" and got == "xlsx"):
-            return False
-        return read.header_at(head.rows, self.profile.signature,
-                              self.profile.spellings) is not None
+        return bool(_claiming([self], head))
 
     def identify(self, filepath: str) -> bool:
         from importers import filerows

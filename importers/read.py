@@ -30,13 +30,20 @@ def header_at(rows: list[list[str]], signature: tuple[str, ...],
               spellings: dict[str, str] | None = None) -> int | None:
     """Index of the first row holding every signature column (under its own name or one
     of its spellings, canonical name -> normalised), or None."""
-    want = {norm(c) for c in signature}
-    spellings = spellings or {}
-    for i, row in enumerate(rows[:HEADER_SEARCH]):
-        names = {spellings.get(norm(c), norm(c)) for c in row}
-        if want <= names:
-            return i
-    return None
+    return headers_at(rows, [(signature, spellings or {})])[0]
+
+
+def headers_at(rows: list[list[str]],
+               wanted: list[tuple[tuple[str, ...], dict[str, str]]]) -> list[int | None]:
+    """header_at for each (signature, spellings), the rows normalised once: identifying
+    a file asks every source at once."""
+    normed = [[norm(c) for c in row] for row in rows[:HEADER_SEARCH]]
+    found: list[int | None] = []
+    for signature, spellings in wanted:
+        want = {norm(c) for c in signature}
+        found.append(next((i for i, row in enumerate(normed)
+                           if want <= {spellings.get(c, c) for c in row}), None))
+    return found
 
 
 def table(path: str | Path, rows: list[list[str]], header: int, profile=None) -> pd.DataFrame:
