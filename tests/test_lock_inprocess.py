@@ -346,6 +346,29 @@ def test_a_published_statement_removed_from_the_register_is_caught(tmp_path):
     assert len(check(tmp_path, BOOKS)) == 1
 
 
+def test_a_register_is_matched_only_by_entries_of_its_own_kind(tmp_path):
+    """A note carrying a lock's digest, or a receipt's, does not stand for the lock entry
+    or the `published` register entry."""
+    entry, _files = locked_books(tmp_path)
+    value = entry.split('"')[3]
+    gone = [m[:60] for m, _n in check(tmp_path, BOOKS)]
+    assert gone == [f"the lock through 2019-12-31 ({value[:20]}...) is no longer in"[:60]]
+    for note in (f'2020-01-02 custom "minute" "{value}"\n',
+                 f'2020-01-02 custom "minute" "{value}" "trustees"\n'):
+        assert [m[:60] for m, _n in check(tmp_path, BOOKS + note)] == gone
+    receipt = "4f1c" + "0" * 60
+    (tmp_path / "published").mkdir()
+    for rel, body in period_lock.receipt(day(2024, 12, 31), receipt, "").items():
+        (tmp_path / rel).write_text(body)
+    both = BOOKS + entry
+    unregistered = [m[:60] for m, _n in check(tmp_path, both)]
+    assert unregistered == ["the statement published with figures to 2024-12-31 is no lon"]
+    note = f'2025-01-20 custom "minute" 2024-12-31 "all" "{receipt}"\n'
+    assert [m[:60] for m, _n in check(tmp_path, both + note)] == unregistered
+    registered = f'2025-01-20 custom "published" 2024-12-31 "all" "{receipt}"\n'
+    assert check(tmp_path, both + registered) == []
+
+
 def test_the_pack_page(tmp_path):
     entry, _files = locked_books(tmp_path)
     value = entry.split('"')[3]

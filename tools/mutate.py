@@ -66,8 +66,7 @@ MODULES: dict[str, list[str]] = {
                        "tests/test_lock_digest.py", "tests/test_period_boundaries.py"],
     "ledger/lock_digest.py": ["tests/test_lock_digest.py", "tests/test_lock_coverage.py",
                               "tests/test_lock_inprocess.py"],
-    "ledger/lock_register.py": ["tests/test_lock_register.py", "tests/test_lock_inprocess.py",
-                                "tests/test_published_check.py"],
+    "ledger/lock_register.py": ["tests/test_lock_inprocess.py", "tests/test_published_check.py"],
     # The entries that close a fund, and which leftover payment the terms authorise.
     "ledger/closing.py": ["tests/test_closing_text.py", "tests/test_money_moves.py",
                           "tests/test_plugin_errors.py", "tests/test_plugin_overdraft.py"],
