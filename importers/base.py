@@ -54,10 +54,7 @@ def best(filepath: str, importers: list[ProfileImporter], head=None) -> ProfileI
     most columns; on a tie the books' own profile over a built-in one. Two built-in (or two
     of the books' own) profiles that match equally are refused, naming both: a guess could
     book the money to the wrong bank. head: the file's filerows.Head, if already read."""
-    if head is None:
-        from importers import filerows
-
-        head = filerows.head(Path(filepath))
+    head = _head(filepath, head)
     found = [(len(imp.profile.signature), imp in _own(importers), imp)
              for imp in _claiming(importers, head)]
     if not found:
@@ -69,6 +66,15 @@ def best(filepath: str, importers: list[ProfileImporter], head=None) -> ProfileI
                       f"{b.expects()}: declare a profile with the columns that tell them "
                       "apart (docs/importing.md, \"Your own source\")")
     return found[0][2]
+
+
+def _head(filepath: str, head=None):
+    """The file's filerows.Head: the one given, else read now (cached per file)."""
+    if head is not None:
+        return head
+    from importers import filerows
+
+    return filerows.head(Path(filepath))
 
 
 def _claiming(importers: list[ProfileImporter], head) -> list[ProfileImporter]:
@@ -91,11 +97,7 @@ def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
 def closest(filepath: str, importers: list[ProfileImporter], head=None) -> str:
     """For a file no source claims: the source whose columns it holds the most of, and the
     ones it lacks ("" if it holds none of any source's). head: as for best()."""
-    if head is None:
-        from importers import filerows
-
-        head = filerows.head(Path(filepath))
-    head = head.rows
+    head = _head(filepath, head).rows
     scored = []
     for imp in importers:
         p = imp.profile
@@ -131,16 +133,10 @@ class ProfileImporter(beangulp.Importer):
     def matches(self, filepath: str, head=None) -> bool:
         """The file holds this profile's header (its own spellings or its aliases). head:
         the file's filerows.Head, if already read (identifying asks every profile)."""
-        from importers import filerows
-
-        if head is None:
-            head = filerows.head(Path(filepath))
-        return bool(_claiming([self], head))
+        return bool(_claiming([self], _head(filepath, head)))
 
     def identify(self, filepath: str) -> bool:
-        from importers import filerows
-
-        head = filerows.head(Path(filepath))
+        head = _head(filepath)
         if not self.matches(filepath, head):
             return False
         try:
