@@ -54,8 +54,7 @@ class Result:
         """Whole-file contents of the books after this import (ledger.books.appended);
         `sizes` then holds the length of the text appended to each file."""
         text = self.text
-        self.sizes.clear()  # in place: run()'s Result shares this dict
-        self.sizes.update((rel, len(new)) for rel, new in text.items())
+        self.sizes = {rel: len(new) for rel, new in text.items()}
         exists = (main.parent / ACCOUNTS).exists()
         if self.accounts_text is not None and not exists:
             text = {ACCOUNTS: self.accounts_text, **text}
@@ -161,6 +160,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         if not planned.added:
             return {}
         got = planned.changes(m)
+        result.sizes = planned.sizes
         whole.update(got)
         return got
 
