@@ -8,6 +8,7 @@ import click
 
 from fundledger.options import shown
 from ledger import books as ledger_books
+from ledger import lock as period_lock
 
 
 def _clean(entries, errors, options, report, *args):
@@ -36,6 +37,17 @@ def loaded(books: Path):
     """(entries, options) of books that load clean; otherwise a ClickException listing
     every `file:line: problem`, since figures from broken books would mislead."""
     entries, errors, options = ledger_books.load(books)
+    if errors:
+        _refuse(books, [ledger_books.format_error(e) for e in errors])
+    return entries, options
+
+
+def proven(books: Path):
+    """loaded(books), with every lock in force proven from the entries alone: a load may
+    take unchanged files' parts of a lock's digest from the memo (ledger.lock_memo), but
+    what writes a lock or an unlock, closes a fund or packs a year proves it afresh."""
+    entries, options = loaded(books)
+    errors = period_lock.check(entries, options)
     if errors:
         _refuse(books, [ledger_books.format_error(e) for e in errors])
     return entries, options

@@ -37,6 +37,7 @@ from ledger.lock_digest import (
     LOCK,
     PREFIX,
     PREFIX2,
+    PREFIX3,
     PREFIXES,
     UNLOCK,
     _beyond,
@@ -44,14 +45,17 @@ from ledger.lock_digest import (
     covered,  # noqa: F401 - part of ledger.lock's API
     digest,
     digest2,
+    digest3,
     entry_hash,  # noqa: F401 - part of ledger.lock's API
     hashes2,
     hashes_through,
     label,
+    part3,
     period_digest,
     period_hashes,
     period_texts2,
 )
+from ledger.lock_memo import period_sums
 from ledger.lock_register import (  # noqa: F401 - RECEIPTS and receipt: ledger.lock's API
     DETAIL_FOLDER,
     LOCKS_FILE,
@@ -65,8 +69,8 @@ from ledger.lock_register import (  # noqa: F401 - RECEIPTS and receipt: ledger.
 SHORT = 16  # hex digits of an entry's hash kept in the detail file
 # Marks a lock whose digest covers the options and later declarations reaching back.
 COVERS = "covers"
-# On a version 2 lock written by `fundledger lock --upgrade`: the version 1 digest of the
-# same day it stands for (proven when it was written), no longer recomputed on each load.
+# On a lock written by `fundledger lock --upgrade`: the older digest of the same day it
+# stands for (proven when it was written), no longer recomputed on each load.
 REPLACES = "replaces"
 
 
@@ -112,9 +116,9 @@ def head(entries) -> Lock | None:
 
 
 def in_force(active: list[Lock]) -> list[Lock]:
-    """The locks a load checks: those not replaced by a version 2 lock of the same day."""
+    """The locks a load checks: those not replaced by a newer lock of the same day."""
     replaced = {(lk.through, lk.entry.meta.get(REPLACES)) for lk in active
-                if lk.digest.startswith(PREFIX2)}
+                if not lk.digest.startswith(PREFIX)}
     return [lk for lk in active if (lk.through, lk.digest) not in replaced]
 
 
@@ -154,9 +158,11 @@ def _where(lock: Lock) -> str:
     return f"the lock through {lock.through} ({name}:{meta.get('lineno')})"
 
 
-def check(entries, options: dict | None = None) -> list[LockError]:
+def check(entries, options: dict | None = None, memo: bool = False) -> list[LockError]:
     """Every way the entries (and `options`) differ from the locks in force, and every
-    lock recorded beside the books that the books no longer hold, as load errors."""
+    lock recorded beside the books that the books no longer hold, as load errors.
+    With `memo` (a load's check), a version 3 lock takes each unchanged file's part of
+    its digest from ledger.lock_memo; without, everything is proven from the entries."""
     # Locks, unlocks, the register and declarations are all Custom: one scan finds them.
     customs = [e for e in entries if isinstance(e, Custom)]
     active, errors = locks(customs)
@@ -165,14 +171,25 @@ def check(entries, options: dict | None = None) -> list[LockError]:
     if not active:
         return errors
     last = max(lk.through for lk in active)
-    # Each version's texts or hashes once, for the latest lock of that version.
-    v1 = [lk.through for lk in active if not lk.digest.startswith(PREFIX2)]
+    # Each version's texts, hashes or sums once, for the latest lock of that version.
+    v1 = [lk.through for lk in active if lk.digest.startswith(PREFIX)]
     hashed = period_hashes(entries, max(v1)) if v1 else []
-    texts, of = period_texts2(entries, last) if len(v1) < len(active) else ([], [])
+    v2 = [lk.through for lk in active if lk.digest.startswith(PREFIX2)]
+    last = max(v2, default=last)
+    texts, of = period_texts2(entries, last) if v2 else ([], [])
+    sums = period_sums(entries, [lk.through for lk in active if lk.digest.startswith(
+        PREFIX3)], options if memo else None)
     reported: set[bytes] = set()
     for lock in sorted(active, key=lambda lk: lk.through):
         covers = lock.entry.meta.get(COVERS)  # lifting the mark breaks the digest
-        if lock.digest.startswith(PREFIX2):
+        if lock.digest.startswith(PREFIX3):
+            beyond = beyond_texts2(customs, lock.through, options) if covers else []
+            if digest3(sums[lock.through] + part3(t for t, _e in beyond)) == lock.digest:
+                continue
+            mine = period_texts2(entries, lock.through)  # naming it: the entries alone
+            mine = hashes2([*mine[0], *(t for t, _e in beyond)],
+                           [*mine[1], *(e for _t, e in beyond)])
+        elif lock.digest.startswith(PREFIX2):
             mine = (texts, of) if lock.through == last else tuple(zip(*[
                 (t, e) for t, e in zip(texts, of) if e.date <= lock.through])) or ([], [])
             beyond = beyond_texts2(customs, lock.through, options) if covers else []
@@ -256,7 +273,7 @@ def verify(entries, options: dict, value: str,
         {e.date for e in entries if isinstance(e, Custom) and e.type in (LOCK, UNLOCK)}
         | _month_ends(entries), reverse=True)
     for day in days:
-        for version, prefix in ((1, PREFIX), (2, PREFIX2)):
+        for version, prefix in ((1, PREFIX), (2, PREFIX2), (3, PREFIX3)):
             if (bare or value.startswith(prefix)) and period_digest(
                     entries, day, options, version) in (value, prefix + value):
                 return day
@@ -285,10 +302,10 @@ def _quote(text: str) -> str:
 
 
 def lock_files(entries, through: datetime.date, today: datetime.date,
-               options: dict | None = None, version: int = 2) -> tuple[str, dict[str, str]]:
+               options: dict | None = None, version: int = 3) -> tuple[str, dict[str, str]]:
     """What locks the books through `through`: the lock entry to append to LOCKS_FILE,
     and its detail file (path relative to the books, and text). Raises Refused.
-    `version` 1 writes the digest of locks written before 2026-12 (for benchmarks)."""
+    `version` 1 or 2 writes the digest of older locks (for benchmarks and tests)."""
     if through >= today:
         raise Refused(f"a period is locked once it is over: {through} is not before "
                       f"today ({today})")
@@ -308,7 +325,8 @@ def _lock_entry(entries, through, today, options, version, replaces=None):
         texts, of = period_texts2(entries, through)
         beyond = beyond_texts2(entries, through, options) if options is not None else []
         texts, of = texts + [t for t, _e in beyond], of + [e for _t, e in beyond]
-        value, hashed = digest2(texts), hashes2(texts, of)
+        value = digest2(texts) if version == 2 else digest3(part3(texts))
+        hashed = hashes2(texts, of)
     detail = f"{DETAIL_FOLDER}/{through}-{value.split(':', 1)[1][:8]}.txt"
     entry = (f"\n{through} custom \"{LOCK}\" \"{value}\"\n"
              f"  entries: {len(hashed)}\n"
@@ -321,21 +339,21 @@ def _lock_entry(entries, through, today, options, version, replaces=None):
 
 def upgrade_files(entries, today: datetime.date,
                   options: dict | None = None) -> tuple[str, dict[str, str]]:
-    """Version 2 locks standing for each version 1 lock in force, once each version 1
-    digest is proven to hold on these books (a lock that no longer holds is not moved:
-    its period changed). Raises Refused."""
-    old = [lk for lk in in_force(locks(entries)[0]) if lk.digest.startswith(PREFIX)]
+    """Version 3 locks standing for each older lock in force, once each old digest is
+    proven to hold on these books (a lock that no longer holds is not moved: its period
+    changed). Raises Refused."""
+    old = [lk for lk in in_force(locks(entries)[0]) if not lk.digest.startswith(PREFIX3)]
     if not old:
-        raise Refused("no lock in force has a version 1 digest (sha256:): nothing to "
-                      "upgrade")
+        raise Refused("no lock in force has a digest older than version 3 (sha256: or "
+                      "sha256v2:): nothing to upgrade")
     text, files = "", {}
     for lock in sorted(old, key=lambda lk: lk.through):
-        mine = hashes_through(entries, lock.through,
-                              options if lock.entry.meta.get(COVERS) else None)
-        if digest(h for h, _e in mine) != lock.digest:
+        version = 2 if lock.digest.startswith(PREFIX2) else 1
+        if period_digest(entries, lock.through, options if lock.entry.meta.get(COVERS)
+                         else None, version) != lock.digest:
             raise Refused(f"{_where(lock)} no longer holds on these books, so it is not "
-                          f"moved to version 2: `fundledger check` names what changed")
-        entry, detail = _lock_entry(entries, lock.through, today, options, 2, lock.digest)
+                          f"moved to version 3: `fundledger check` names what changed")
+        entry, detail = _lock_entry(entries, lock.through, today, options, 3, lock.digest)
         text, files = text + entry, {**files, **detail}
     return text, files
 

@@ -127,7 +127,8 @@ def entry_hash(entry) -> bytes:
 # and beancount. Amounts are normalised without rounding: 10, 10.0 and 10.00 are one.
 
 PREFIX2 = "sha256v2:"
-PREFIXES = (PREFIX, PREFIX2)
+PREFIX3 = "sha256v3:"
+PREFIXES = (PREFIX, PREFIX2, PREFIX3)
 _NORMALISE = decimal.Context(prec=decimal.MAX_PREC).normalize  # exact: never rounds
 _PLAIN = frozenset((str, int, bool, Decimal, datetime.date, type(None)))
 _SIMPLE = frozenset(("filename", "lineno", "fund"))  # a posting's usual metadata
@@ -268,13 +269,36 @@ def digest2(texts) -> str:
 
 
 def period_digest(entries, through: datetime.date, options: dict | None = None,
-                  version: int = 2) -> str:
+                  version: int = 3) -> str:
     """The digest of a lock through `through` (given `options`, what it covers beyond its
-    period too), in either version."""
+    period too), in any version."""
     if version == 1:
         return digest(h for h, _e in hashes_through(entries, through, options))
     beyond = beyond_texts2(entries, through, options) if options is not None else []
-    return digest2([*period_texts2(entries, through)[0], *(t for t, _e in beyond)])
+    texts = [*period_texts2(entries, through)[0], *(t for t, _e in beyond)]
+    return digest2(texts) if version == 2 else digest3(part3(texts))
+
+
+# Version 3 (written by `fundledger lock` from 2026-12-07): the texts of version 2, each
+# stretched to 2048 bits by SHAKE-256 and added up; the digest is the sha256 of the sum
+# modulo 2**2048. A sum does not depend on order and adds up over files, so a period's sum
+# is the sum of its files' parts (ledger.lock_memo remembers a file's part by its bytes).
+# 2048 bits, not 256: a sum of 256-bit hashes falls to Wagner's generalised birthday
+# attack (a few hundred made-up entries cancelling a change, found in hours on a laptop);
+# at 2048 bits it needs far more work and entries than any books could hold.
+SUM_BYTES = 256
+
+
+def part3(texts) -> int:
+    """The (unreduced) sum of the texts' 2048-bit hashes: one file's part of a digest."""
+    shake, number = hashlib.shake_256, int.from_bytes
+    return sum(number(shake(t.encode()).digest(SUM_BYTES), "big") for t in texts)
+
+
+def digest3(total: int) -> str:
+    """Version 3: the sha256 of a sum of parts (part3), modulo 2**2048, in 256 bytes."""
+    data = (total % (1 << 8 * SUM_BYTES)).to_bytes(SUM_BYTES, "big")
+    return PREFIX3 + hashlib.sha256(data).hexdigest()
 
 
 def hashes2(texts, entries) -> list[tuple[bytes, object]]:

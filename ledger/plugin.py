@@ -73,7 +73,7 @@ def _source(posting, txn) -> dict:
 
 def fund_rules(entries, options_map, config=None):
     out, errors = rules(entries)
-    return out, errors + period_lock.check(out, options_map)
+    return out, errors + period_lock.check(out, options_map, memo=True)
 
 
 def rules(entries) -> tuple[list, list]:

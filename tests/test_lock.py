@@ -202,9 +202,9 @@ def test_entry_hash_keeps_content_not_layout():
     assert period_lock.digest(h) != period_lock.digest([*h, h[-1]])
 
 
-def test_a_lock_of_the_old_digest_keeps_holding_and_moves_to_version_2(cli, tmp_path):
+def test_a_lock_of_the_old_digest_keeps_holding_and_moves_to_version_3(cli, tmp_path):
     """Books locked before 2026-12 (a version 1 digest) still load and verify; `lock
-    --upgrade` proves the old digest holds, then adds a version 2 lock of the same day
+    --upgrade` proves the old digest holds, then adds a version 3 lock of the same day
     that replaces it on every load; the old digest still verifies the books."""
     books = tmp_path / "books"
     assert cli("demo", books).returncode == 0
@@ -226,7 +226,7 @@ def test_a_lock_of_the_old_digest_keeps_holding_and_moves_to_version_2(cli, tmp_
     path.write_text(text)
     result = cli("lock", "--books", books, "--upgrade")
     assert result.returncode == 0, result.stderr
-    new = re.search(r"(sha256v2:[0-9a-f]{64})", result.stdout).group(1)
+    new = re.search(r"(sha256v3:[0-9a-f]{64})", result.stdout).group(1)
     assert f"replacing {old}" in result.stdout
     written = (books / "locks.beancount").read_text()
     assert written.startswith(locks_before.decode())
@@ -237,7 +237,7 @@ def test_a_lock_of_the_old_digest_keeps_holding_and_moves_to_version_2(cli, tmp_
         assert cli("verify", "--books", books, "--digest", digest).returncode == 0, digest
     result = cli("lock", "--books", books, "--upgrade")
     assert result.returncode == 1 and "nothing to upgrade" in result.stderr
-    # A change now is one error, from the version 2 lock (the old one is not recomputed).
+    # A change now is one error, from the version 3 lock (the old one is not recomputed).
     path.write_text(text[:start] + bump(text[start:end]) + text[end:])
     result = check(cli, books)
     assert result.returncode == 1

@@ -33,7 +33,7 @@ def locked(tmp_path_factory) -> tuple[Path, str]:
     assert run_cli("demo", folder).returncode == 0
     result = run_cli("lock", "--books", folder, "--through", THROUGH)
     assert result.returncode == 0, result.stderr
-    found = re.search(r"Lock digest \(keep it outside the books\): (\S+) (sha256v2:[0-9a-f]{64})",
+    found = re.search(r"Lock digest \(keep it outside the books\): (\S+) (sha256v3:[0-9a-f]{64})",
                       result.stdout)
     assert found and found.group(1) == THROUGH, result.stdout
     return folder, found.group(2)
@@ -122,7 +122,7 @@ def test_verify_proves_the_books_against_the_digest_kept_outside(cli, books, loc
     _folder, digest = locked
     result = cli("verify", "--books", books, "--digest", digest)
     assert result.returncode == 0 and f"through {THROUGH}" in result.stdout, result.stderr
-    assert cli("verify", "--books", books, "--digest", digest.removeprefix("sha256v2:"),
+    assert cli("verify", "--books", books, "--digest", digest.removeprefix("sha256v3:"),
                "--through", THROUGH).returncode == 0
     # The year-end pack carries the digest, for the trustees and the examiner to keep.
     result = cli("report", "pack", "--books", books, "--year", "2019", "-o", books / "pack")

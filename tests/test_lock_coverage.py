@@ -1,8 +1,8 @@
 """What the period lock covers: every field of every kind of entry, changed alone, breaks a
 lock; what only says where or how an entry was written does not. Books of a few lines
 holding one entry of each kind beancount has, loaded in the test process. Each test runs
-over both versions of the digest: the one every lock written before 2026-12 holds, and
-the cheaper one `fundledger lock` writes now, which must cover exactly as much."""
+over every version of the digest: the one every lock written before 2026-12 holds, the
+second, and the sum `fundledger lock` writes now, which must cover exactly as much."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def load(text: str) -> list:
     return entries
 
 
-@pytest.fixture(params=[1, 2], ids=["v1", "v2"])
+@pytest.fixture(params=[1, 2, 3], ids=["v1", "v2", "v3"])
 def version(request) -> int:
     return request.param
 
@@ -151,11 +151,12 @@ def locked(text: str, digest: str) -> list:
     return load(text + f'{THROUGH} custom "lock" "{digest}"\n')
 
 
-BASE_DIGESTS = {v: lock_of(load(BASE), v) for v in (1, 2)}
+BASE_DIGESTS = {v: lock_of(load(BASE), v) for v in (1, 2, 3)}
 
 
 def test_the_books_as_locked_pass(version):
     assert BASE_DIGESTS[1].startswith("sha256:") and BASE_DIGESTS[2].startswith("sha256v2:")
+    assert BASE_DIGESTS[3].startswith("sha256v3:")
     assert period_lock.check(locked(BASE, BASE_DIGESTS[version])) == []
 
 

@@ -13,6 +13,7 @@ import datetime
 import hashlib
 from decimal import Decimal as D
 
+import pytest
 from beancount import loader
 from beancount.core.amount import Amount
 from beancount.core.data import Booking, Custom, Posting, Transaction
@@ -210,29 +211,57 @@ V2_TEXTS = [
 def test_the_version_2_digest_is_the_documented_one():
     entries, options = load()
     want = "sha256v2:" + hashlib.sha256("".join(t + "\n" for t in V2_TEXTS).encode()).hexdigest()
-    assert lock_digest.period_digest(entries, THROUGH, options) == want
+    assert lock_digest.period_digest(entries, THROUGH, options, 2) == want
     texts, _entries = lock_digest.period_texts2(entries, THROUGH)
     beyond = lock_digest.beyond_texts2(entries, THROUGH, options)
     assert sorted(texts + [t for t, _e in beyond]) == V2_TEXTS
     # Without the options: its period only.
-    assert lock_digest.period_digest(entries, THROUGH) == "sha256v2:" + hashlib.sha256(
+    assert lock_digest.period_digest(entries, THROUGH, version=2) == "sha256v2:" + hashlib.sha256(
         "".join(t + "\n" for t in V2_TEXTS[:3]).encode()).hexdigest()
     # A period with nothing in it hashes nothing.
     assert lock_digest.digest2([]) == "sha256v2:" + hashlib.sha256(b"").hexdigest()
 
 
-def test_version_2_keeps_content_not_layout():
+@pytest.mark.parametrize("version", [2, 3])
+def test_version_2_and_3_keep_content_not_layout(version):
     entries, options = load()
     for same in (BOOKS.replace("10.00 GBP", "10 GBP"), BOOKS.replace("10.00 GBP", "10.0 GBP"),
                  BOOKS.replace('    ref: "a"\n    memo: "b"\n', '    memo: "b"\n    ref: "a"\n'),
                  BOOKS.replace("2019-01-02", "\n\n2019-01-02")):
-        assert lock_digest.period_digest(*load(same)[:1], THROUGH, load(same)[1]) == \
-            lock_digest.period_digest(entries, THROUGH, options)
+        assert lock_digest.period_digest(*load(same)[:1], THROUGH, load(same)[1], version) == \
+            lock_digest.period_digest(entries, THROUGH, options, version)
     for other in (BOOKS.replace("10.00 GBP", "1 GBP").replace("-10 GBP", "-1 GBP"),
                   BOOKS.replace('ref: "a"', 'a_ref: "a"'), BOOKS.replace('"a"', "7"),
                   BOOKS.replace('"a"', "7 GBP")):
-        assert lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1]) != \
-            lock_digest.period_digest(entries, THROUGH, options)
+        assert lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1], version) != \
+            lock_digest.period_digest(entries, THROUGH, options, version)
+
+
+def test_the_version_3_digest_is_the_documented_one():
+    """Version 3 (what `fundledger lock` writes since 2026-12-07): the texts of version 2,
+    each stretched to 256 bytes by SHAKE-256 and read as a big-endian number; the numbers
+    added up modulo 2**2048; the digest the sha256 of that sum in 256 big-endian bytes."""
+    entries, options = load()
+
+    def number(text):
+        return int.from_bytes(hashlib.shake_256(text.encode()).digest(256), "big")
+
+    def want(texts):
+        total = sum(number(t) for t in texts) % 2 ** 2048
+        return "sha256v3:" + hashlib.sha256(total.to_bytes(256, "big")).hexdigest()
+
+    assert lock_digest.period_digest(entries, THROUGH, options) == want(V2_TEXTS)
+    assert lock_digest.period_digest(entries, THROUGH, options, 3) == want(V2_TEXTS)
+    assert lock_digest.period_digest(entries, THROUGH, version=3) == want(V2_TEXTS[:3])
+    # Nothing in the period: the sha256 of 256 zero bytes.
+    assert lock_digest.digest3(0) == "sha256v3:" + hashlib.sha256(bytes(256)).hexdigest()
+    # The sum wraps: the part of two texts is the parts of each, added, in any order and
+    # split between files any way.
+    a, b = (lock_digest.part3([t]) for t in V2_TEXTS[:2])
+    assert lock_digest.part3(V2_TEXTS[:2]) == a + b == lock_digest.part3(V2_TEXTS[1::-1])
+    assert lock_digest.digest3(a + b + 2 ** 2048) == lock_digest.digest3(a + b)
+    # An entry given twice counts twice (the multiset, not the set, of texts).
+    assert lock_digest.digest3(2 * a + b) != lock_digest.digest3(a + b)
 
 
 # A gift with a flag, tags, links, a number in metadata, a fund on a posting and a price;
@@ -359,12 +388,13 @@ def test_entry_hash_is_the_text_every_existing_lock_was_written_with():
 def test_version_2_covers_an_option_held_as_a_table_and_a_fund_declared_on_the_lock_day():
     base = 'option "inferred_tolerance_default" "GBP:0.005"\n' + BOOKS
     other = 'option "inferred_tolerance_default" "GBP:0.01"\n' + BOOKS
-    assert lock_digest.period_digest(*load(base)[:1], THROUGH, load(base)[1]) != \
-        lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1])
+    for version in (2, 3):
+        assert lock_digest.period_digest(*load(base)[:1], THROUGH, load(base)[1], version) != \
+            lock_digest.period_digest(*load(other)[:1], THROUGH, load(other)[1], version)
     # A fund declared on the lock's day existed then: a later budget of it reaches back.
     fund = f'{THROUGH} custom "fund" "late" "unrestricted"\n'
     budget = '2019-05-01 custom "fund-budget" "late" "Solicitors" 100.00 GBP\n'
-    for version in (1, 2):
+    for version in (1, 2, 3):
         assert lock_digest.period_digest(*load(BOOKS + fund + budget)[:1], THROUGH, load(
             BOOKS + fund + budget)[1], version) != lock_digest.period_digest(
             *load(BOOKS + fund + budget.replace("100.00", "100.01"))[:1], THROUGH,

@@ -71,7 +71,8 @@ def lineno(text, start):
     return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
-@pytest.mark.parametrize(("version", "prefix"), [(1, "sha256:"), (2, "sha256v2:")])
+@pytest.mark.parametrize(("version", "prefix"), [(1, "sha256:"), (2, "sha256v2:"),
+                                                 (3, "sha256v3:")])
 def test_the_lock_entry_and_its_detail_file(tmp_path, version, prefix):
     entry, files = locked_books(tmp_path, version=version)
     value = re.search(f'custom "lock" "({prefix}[0-9a-f]{{64}})"', entry).group(1)
@@ -466,15 +467,16 @@ def test_a_lock_with_no_file_is_named_as_in_the_books(tmp_path):
         f"named){HINT}")]
 
 
-def test_upgrading_a_version_1_lock(tmp_path):
-    """`lock --upgrade`: a version 2 lock of the same day for each version 1 lock in force,
-    only once each version 1 digest is proven on the books; the version 1 lock it
-    replaces is no longer recomputed, and both are lifted together."""
-    early, _f = locked_books(tmp_path, through=day(2019, 6, 30), version=1)
+@pytest.mark.parametrize(("version", "prefix"), [(1, "sha256:"), (2, "sha256v2:")])
+def test_upgrading_an_older_lock(tmp_path, version, prefix):
+    """`lock --upgrade`: a version 3 lock of the same day for each older lock in force,
+    only once each old digest is proven on the books; the old lock it replaces is no
+    longer recomputed, and both are lifted together."""
+    early, _f = locked_books(tmp_path, through=day(2019, 6, 30), version=version)
     entries, options = load(tmp_path, BOOKS + early)
-    late, _f = period_lock.lock_files(entries, THROUGH, TODAY, options, version=1)
+    late, _f = period_lock.lock_files(entries, THROUGH, TODAY, options, version=version)
     books = BOOKS + early + late
-    old = [re.search(r'"(sha256:[0-9a-f]{64})"', x).group(1) for x in (early, late)]
+    old = [re.search(f'"({prefix}[0-9a-f]{{64}})"', x).group(1) for x in (early, late)]
     # A change inside the later lock's period: nothing is upgraded.
     changed = BOOKS.replace("1.00 GBP\n  Income:Gifts  -1.00", "1.50 GBP\n  Income:Gifts  -1.50")
     entries, options = load(tmp_path, changed + early + late)
@@ -483,7 +485,7 @@ def test_upgrading_a_version_1_lock(tmp_path):
         period_lock.upgrade_files(entries, TODAY, options)
     entries, options = load(tmp_path, books)
     text, files = period_lock.upgrade_files(entries, TODAY, options)
-    new = re.findall(r'"(sha256v2:[0-9a-f]{64})"', text)
+    new = re.findall(r'"(sha256v3:[0-9a-f]{64})"', text)
     assert [period_lock.period_digest(entries, d, options) for d in (day(2019, 6, 30),
                                                                       THROUGH)] == new
     assert text == "".join(
@@ -502,15 +504,15 @@ def test_upgrading_a_version_1_lock(tmp_path):
     assert [lk.digest for lk in period_lock.in_force(period_lock.locks(entries)[0])] == new
     with pytest.raises(period_lock.Refused, match="nothing to upgrade"):
         period_lock.upgrade_files(entries, TODAY, options)
-    # A change is named once, by the version 2 lock of its period.
-    at = lineno(upgraded, '2019-12-31 custom "lock" "sha256v2')
+    # A change is named once, by the version 3 lock of its period.
+    at = lineno(upgraded, '2019-12-31 custom "lock" "sha256v3')
     assert [m for m, _n in check(tmp_path, changed + early + late + text)] == [
         (f'2019-12-31 transaction "Last gift of the year" was changed inside the period '
          f"locked by the lock through 2019-12-31 (main.beancount:{at}){HINT}")]
     # Unlocking lifts the latest day's locks, both versions.
     lifted = period_lock.unlock_text(entries, "Minute 9 of the trustees", TODAY)
     assert re.findall(r'"(sha256\S*:[0-9a-f]{64})"', lifted) == [old[1], new[1]]
-    # A version 2 lock naming a digest it does not replace (another day's) replaces nothing.
+    # A version 3 lock naming a digest it does not replace (another day's) replaces nothing.
     stray = text.replace(f'replaces: "{old[1]}"', f'replaces: "{old[0]}"')
     entries, options = load(tmp_path, books + stray)
     assert [lk.digest for lk in period_lock.in_force(period_lock.locks(entries)[0])] == [
@@ -525,7 +527,7 @@ def test_either_version_without_the_options_and_verified(tmp_path):
     upgraded on its period alone."""
     later = '2020-06-01 custom "fundledger-option" "fy-end" "03-31"\n'
     entries, options = load(tmp_path, BOOKS + later)
-    for version in (1, 2):
+    for version in (1, 2, 3):
         entry, _files = period_lock.lock_files(entries, THROUGH, TODAY, version=version)
         value = entry.split('"')[3]
         assert value == period_lock.period_digest(entries, THROUGH, None, version)

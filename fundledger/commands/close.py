@@ -6,7 +6,7 @@ import sys
 import click
 
 from fundledger import demo_books
-from fundledger.loaded import loaded
+from fundledger.loaded import proven
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from reports import closing
@@ -51,7 +51,7 @@ def command(fund, books, date, leftover, override_terms, decision, dry_run) -> N
     and the books must load clean afterwards or nothing is written. --dry-run dates the
     entries as the close would (--date, else today) and says so.
     """
-    entries, options = loaded(books)
+    entries, options = proven(books)
     day = date.date() if date else datetime.date.today()
     try:
         got = closing.plan(entries, options, fund, day, leftover, override_terms, decision)

@@ -7,7 +7,7 @@ import datetime
 import click
 
 from fundledger import demo_books
-from fundledger.loaded import loaded
+from fundledger.loaded import loaded, proven
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from ledger import lock as period_lock
@@ -24,7 +24,7 @@ def write(books, plan) -> None:
             "`fundledger demo DIR` and lock that")
 
     def changes(m):
-        entries, options = loaded(m)
+        entries, options = proven(m)
         text, files = plan(entries, options)
         return {**ledger_books.appended(m, {period_lock.LOCKS_FILE: text}), **files}
 
@@ -42,12 +42,12 @@ def write(books, plan) -> None:
 @click.option("--through", type=DATE, default=None, metavar="DATE",
               help="The last day of the locked period (YYYY-MM-DD), e.g. a year end.")
 @click.option("--upgrade", is_flag=True,
-              help="Move each lock written before 2026-12 (digest sha256:...) to the "
-              "version 2 digest (sha256v2:..., the same on any Python or beancount "
-              "version), once its old digest is proven to hold. "
+              help="Move each lock with an older digest (sha256:... or sha256v2:...) to "
+              "the version 3 digest (sha256v3:..., which a load proves file by file), "
+              "once its old digest is proven to hold. "
               "The old lock entry stays in the books and its digest still verifies.")
-@click.option("--digest-version", type=click.Choice(["1", "2"]), default="2", hidden=True,
-              help="The digest of locks before 2026-12 (for benchmarks only).")
+@click.option("--digest-version", type=click.Choice(["1", "2", "3"]), default="3",
+              hidden=True, help="An older lock digest (for benchmarks only).")
 def command(books, through, upgrade, digest_version) -> None:
     """Lock the books through DATE: from then on, adding, changing or removing any entry
     dated on or before DATE makes every load fail (check, bean-check, Fava), naming the
@@ -62,8 +62,8 @@ def command(books, through, upgrade, digest_version) -> None:
     Prints the lock's digest: kept outside the books, `fundledger verify --digest`
     proves the books against it even if the lock entry is later deleted.
 
-    With --upgrade (no --through): each lock in force written before 2026-12 gets a
-    lock of the same day with the version 2 digest, which loads check instead, after its
+    With --upgrade (no --through): each lock in force with an older digest gets a
+    lock of the same day with the version 3 digest, which loads check instead, after its
     old digest is proven to hold on the books as they are (else nothing is written).
     """
     if upgrade == (through is not None):

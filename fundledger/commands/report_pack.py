@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from fundledger.commands._statement import write_text, year_bounds, year_option
-from fundledger.loaded import loaded
+from fundledger.loaded import proven
 from fundledger.options import books_option, shown
 from ledger import lock as period_lock
 from ledger import options as ledger_options
@@ -45,7 +45,7 @@ def command(books, year, out) -> None:
     from reports.sofa import sofa
     from reports.trial_balance import entries_behind, nominal_ledger, trial_balance
 
-    entries, options = loaded(books)
+    entries, options = proven(books)
     try:
         basis = ledger_options.basis(entries)
     except ledger_options.OptionError as e:

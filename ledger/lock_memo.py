@@ -1,0 +1,180 @@
+"""Each file's part of a version 3 lock digest, remembered by the file's content, so a
+load after an edit to this year's file proves the locked years without rebuilding the
+text of every locked entry (88,000 of them on 100k transactions locked to a year end).
+
+A version 3 digest is a sum (ledger.lock_digest.part3), so the locked period's sum is the
+sum of each source file's part. A file's part is remembered under its path in the books,
+the sha256 of its bytes, the days the locks run to, the key ledger.cache makes of the code
+(every module of `ledger`, the beancount and Python versions) and the books' locked
+options. Same bytes, same code and same options give the same entries, so the same part:
+the proof is determinism, the trust ledger.cache's pickled entries already rely on.
+
+Only a file whose entries depend on nothing outside it is remembered (DEPENDS). Entries
+from no included file ("<...>" names) are always counted from the entries. The memo is a
+JSON file per books in ledger.cache's folder (cache_dir(), FUNDLEDGER_NO_CACHE turns it
+off), written atomically and holding only the books' current files. Whoever can write
+that folder can make loads trust a part: `verify`, `lock`, `unlock`, `close` and the
+year-end pack never use it (docs/books.md, "What the memo trusts").
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from ledger import lock_digest
+
+FORMAT = "fundledger-lock-memo-1"
+MODULUS = 1 << 8 * lock_digest.SUM_BYTES  # parts are kept reduced: at most 512 hex digits
+_HEX = re.compile(f"[0-9a-f]{{1,{2 * lock_digest.SUM_BYTES}}}")
+FOLDER = "lock-memo"
+KEEP = 32  # memo files kept (one per books), the most recently written
+PLUGIN = "ledger.plugin"
+# A file's entries depend on other files when beancount completes them from balances
+# built elsewhere: a lot reduced at cost (`{`) against lots bought in another file; a
+# `pad`, whose amount comes from a balance assertion that may be in another file (and
+# from everything posted before it); a posting or price written without its currency,
+# which beancount takes from the account's balance so far (categorize_by_currency in
+# beancount's booking_full). Such a file's part is always counted from its entries.
+# Over-matching (a `{` or the word pad in a narration) only costs a recount.
+_NUMBER = rb"[-+(\d.][-+*/()\d., \t]*(?:$|;|@)"
+DEPENDS = re.compile(
+    rb"\{|\bpad\b"
+    rb"|^[ \t]+(?:[!*&#?%A-Z][ \t]+)?[^\s;:\"]+(?::[^\s;\"]+)+[ \t]+" + _NUMBER
+    + rb"|@@?[ \t]*" + _NUMBER, re.MULTILINE)
+
+
+def period_sums(entries, throughs, memo_of: dict | None = None
+                ) -> dict[datetime.date, int]:
+    """The sum (lock_digest.part3) of the texts of the covered entries dated on or before
+    each day of `throughs`. Given `memo_of` (the books' options), each unchanged file's
+    part comes from the memo and only the other files' entries are counted; else, and
+    whenever the memo cannot be used, every entry is counted."""
+    days = sorted(set(throughs))
+    where = _memo_place(memo_of, days) if memo_of is not None else None
+    if where is None:
+        return _totals(days, _parts(entries, days).values())
+    memo_file, key = where
+    files = {}
+    for path in memo_of.get("include", []):
+        with contextlib.suppress(OSError):
+            files[path] = key(path)
+    memo = _read(memo_file, len(days))
+    known = {path: memo[k] for path, k in files.items() if k in memo}
+    parts = _parts([e for e in entries if not (e.meta and e.meta.get("filename") in known)],
+                   days)
+    keep = {files[path]: part for path, part in known.items()}
+    for path in files.keys() - known.keys():
+        if _alone(path):
+            keep[files[path]] = parts.get(path, [0] * len(days))
+    if keep != memo:
+        _write(memo_file, keep)
+    return _totals(days, [*known.values(), *parts.values()])
+
+
+def _parts(entries, days: list) -> dict[str | None, list[int]]:
+    """Per source file, the sum of its covered entries' 2048-bit hashes in each span
+    between the days (an entry counts in the span of the first day on or after it)."""
+    texts, of = lock_digest.period_texts2(entries, days[-1]) if days else ([], [])
+    shake, number, span = hashlib.shake_256, int.from_bytes, bisect.bisect_left
+    out: dict[str | None, list[int]] = {}
+    width = lock_digest.SUM_BYTES
+    for text, entry in zip(texts, of):
+        name = entry.meta.get("filename") if entry.meta else None
+        row = out.get(name)
+        if row is None:
+            row = out[name] = [0] * len(days)
+        row[span(days, entry.date) if len(days) > 1 else 0] += number(
+            shake(text.encode()).digest(width), "big")
+    return out
+
+
+def _totals(days: list, rows) -> dict[datetime.date, int]:
+    spans = [sum(column) for column in zip(*rows)] if rows else [0] * len(days)
+    spans += [0] * (len(days) - len(spans))
+    totals, running = {}, 0
+    for day, value in zip(days, spans):
+        running += value
+        totals[day] = running
+    return totals
+
+
+def _memo_place(options: dict, days: list):
+    """(memo file, key of a file's part) for these books, or None where the memo is not
+    used: the cache turned off, books not read from a file, or another plugin named (one
+    that runs before the fund rules may make a file's entries depend on other files)."""
+    from ledger import cache  # here, not above: ledger.cache imports the plugin, which imports this
+
+    main = options.get("filename")
+    if cache.disabled() or not main or not os.path.isfile(main) or any(
+            name != PLUGIN for name, _config in options.get("plugin", [])):
+        return None
+    main = Path(main).resolve()
+    base = hashlib.sha256("\0".join((
+        FORMAT, cache._static_key(main), lock_digest.options_text2(options),
+        ",".join(map(str, days)))).encode())
+    folder = main.parent
+
+    def key(path: str) -> str:
+        with open(path, "rb") as f:
+            content = hashlib.file_digest(f, "sha256").hexdigest()
+        h = base.copy()
+        h.update(f"\0{os.path.relpath(path, folder)}\0{content}".encode())
+        return h.hexdigest()
+
+    name = hashlib.sha256(str(main).encode()).hexdigest()[:32] + ".json"
+    return cache.cache_dir() / FOLDER / name, key
+
+
+def _alone(path: str) -> bool:
+    """Do the file's entries depend on its bytes alone (DEPENDS)?"""
+    try:
+        return DEPENDS.search(Path(path).read_bytes()) is None
+    except OSError:
+        return False
+
+
+def _read(memo_file: Path, width: int) -> dict[str, list[int]]:
+    """The memo's parts by key; anything not exactly as written here counts as empty."""
+    try:
+        data = json.loads(memo_file.read_text(encoding="utf-8"))
+        parts = data["parts"]
+        if data["format"] != FORMAT or not isinstance(parts, dict):
+            return {}
+        out = {}
+        for key, values in parts.items():
+            if not (isinstance(values, list) and len(values) == width and all(
+                    isinstance(v, str) and _HEX.fullmatch(v) for v in values)):
+                return {}
+            out[key] = [int(v, 16) for v in values]
+        return out
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _write(memo_file: Path, parts: dict[str, list[int]]) -> None:
+    """Write the memo atomically; one that cannot be written is only a recount later."""
+    text = json.dumps({"format": FORMAT, "parts": {
+        k: [format(v % MODULUS, "x") for v in values] for k, values in sorted(parts.items())}})
+    with contextlib.suppress(OSError):
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=memo_file.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, memo_file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        old = sorted(memo_file.parent.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        for stale in old[:-KEEP]:
+            stale.unlink()
+
