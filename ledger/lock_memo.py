@@ -58,6 +58,8 @@ def period_sums(entries, throughs, memo_of: dict | None = None
     part comes from the memo and only the other files' entries are counted; else, and
     whenever the memo cannot be used, every entry is counted."""
     days = sorted(set(throughs))
+    if not days:
+        return {}
     where = _memo_place(memo_of, days) if memo_of is not None else None
     if where is None:
         return _totals(days, _parts(entries, days).values())
@@ -82,7 +84,7 @@ def period_sums(entries, throughs, memo_of: dict | None = None
 def _parts(entries, days: list) -> dict[str | None, list[int]]:
     """Per source file, the sum of its covered entries' 2048-bit hashes in each span
     between the days (an entry counts in the span of the first day on or after it)."""
-    texts, of = lock_digest.period_texts2(entries, days[-1]) if days else ([], [])
+    texts, of = lock_digest.period_texts2(entries, days[-1])
     shake, number, span = hashlib.shake_256, int.from_bytes, bisect.bisect_left
     out: dict[str | None, list[int]] = {}
     width = lock_digest.SUM_BYTES

@@ -19,7 +19,8 @@ import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
-from beancount.core.data import Posting, Transaction
+from beancount.core.data import Pad, Posting, Transaction
+from beancount.ops import pad
 
 from ledger import closing
 from ledger import funds as fundmodel
@@ -73,7 +74,17 @@ def _source(posting, txn) -> dict:
 
 def fund_rules(entries, options_map, config=None):
     out, errors = rules(entries)
-    return out, errors + period_lock.check(out, options_map, memo=True)
+    return out, errors + period_lock.check(padded(out, options_map), options_map, memo=True)
+
+
+def padded(entries, options_map) -> list:
+    """The entries as the load ends with them: beancount inserts padding after the
+    plugins run (ops.pad), and `lock` digests the loaded books, padding and all (its
+    amount is a figure of the locked period). Padding the padded inserts nothing."""
+    if options_map.get("plugin_processing_mode") == "raw" or not any(
+            type(e) is Pad for e in entries):
+        return entries
+    return pad.pad(entries, options_map)[0]
 
 
 def rules(entries) -> tuple[list, list]:
