@@ -5,8 +5,8 @@
 Generates books of N transactions (bench/gen_books.py) in a temporary folder and locks
 them through 2023 with `fundledger lock` (as a treasurer would after the year's accounts;
 `--lock-version 1` or `2` writes the digest of older locks), or uses a copy of --books
-as they are. Before each turn the newest year's file of the books is edited (a
-transaction appended, as a treasurer's edit before Fava reloads). Then, in this process,
+as they are. Before each turn the newest year's file of the books is edited (a gift's
+narration changed, as a treasurer's edit before Fava reloads). Then, in this process,
 taking turns, best of --repeat, with the cyclic GC paused as fundledger's own loads
 pause it:
 
@@ -170,23 +170,27 @@ def main() -> None:
 
 
 def newest_file(bare: Path) -> Path:
-    """The books' file whose entries are the latest: the year a treasurer is editing."""
+    """The books' file of gifts whose entries are the latest: the year a treasurer is
+    editing."""
     last = {}
     for path in bare.parent.rglob("*.beancount"):
         text = path.read_text()
         dates = re.findall(r"^(\d{4}-\d\d-\d\d) \*", text, re.MULTILINE)
-        if dates:
+        if dates and "  Income:" in text:
             last[path] = max(dates)
     return max(last, key=last.get)
 
 
 def edit(path: Path, turn: int) -> None:
-    """Append a copy of the file's last transaction, its narration marked: an edit that
-    changes the file's entries, not only its bytes."""
+    """Mark the narration of the file's last gift: an edit that changes the file's
+    entries, not only its bytes, and leaves every balance and fund as it was."""
     text = path.read_text()
-    start = max(m.start() for m in re.finditer(r"^\d{4}-\d\d-\d\d \*", text, re.MULTILINE))
-    block = re.sub(r'" "([^"]*)"', rf'" "\1 (edit {turn})"', text[start:], count=1)
-    path.write_text(text + ("" if text.endswith("\n") else "\n") + block)
+    starts = [m.start() for m in re.finditer(r"^\d{4}-\d\d-\d\d \* ", text, re.MULTILINE)]
+    start = next(i for i in reversed(starts) if "  Income:" in text[i:text.find(
+        "\n\n", i) if "\n\n" in text[i:] else len(text)])
+    head = text.index("\n", start)
+    line = re.sub(r'"([^"]*)"$', rf'"\1 (edit {turn})"', text[start:head])
+    path.write_text(text[:start] + line + text[head:])
 
 
 def best(wall: dict, cpu: dict, name: str, took: list[float]) -> None:

@@ -44,11 +44,13 @@ PLUGIN = "ledger.plugin"
 # which beancount takes from the account's balance so far (categorize_by_currency in
 # beancount's booking_full). Such a file's part is always counted from its entries.
 # Over-matching (a `{` or the word pad in a narration) only costs a recount.
-_NUMBER = rb"[-+(\d.][-+*/()\d., \t]*(?:$|;|@)"
-DEPENDS = re.compile(
-    rb"\{|\bpad\b"
-    rb"|^[ \t]+(?:[!*&#?%A-Z][ \t]+)?[^\s;:\"]+(?::[^\s;\"]+)+[ \t]+" + _NUMBER
-    + rb"|@@?[ \t]*" + _NUMBER, re.MULTILINE)
+_NUMBER = rb"[-+(\d.][-+*/()\d., \t]*\r?(?:\n|;|\Z)"
+DEPENDS = (
+    re.compile(rb"\{"), re.compile(rb"\bpad\b"),
+    # an indented line of a word in capitals (an account) and a number, then no currency
+    re.compile(rb"\n[ \t]+(?:[!*&#?%A-Z][ \t]+)?[A-Z\x80-\xff][^\s;\"]*[ \t]+"
+               rb"[-+(\d.][-+*/()\d., \t]*\r?(?:\n|;|@|\Z)"),
+    re.compile(rb"@@?[ \t]*" + _NUMBER))  # a price with no currency
 
 
 def period_sums(entries, throughs, memo_of: dict | None = None
@@ -138,9 +140,10 @@ def _memo_place(options: dict, days: list):
 def _alone(path: str) -> bool:
     """Do the file's entries depend on its bytes alone (DEPENDS)?"""
     try:
-        return DEPENDS.search(Path(path).read_bytes()) is None
+        data = Path(path).read_bytes()
     except OSError:
         return False
+    return not any(pattern.search(data) for pattern in DEPENDS)
 
 
 def _read(memo_file: Path, width: int) -> dict[str, list[int]]:
