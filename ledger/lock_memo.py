@@ -27,6 +27,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from ledger import lock_digest
@@ -36,6 +37,13 @@ MODULUS = 1 << 8 * lock_digest.SUM_BYTES  # parts are kept reduced: at most 512 
 _HEX = re.compile(f"[0-9a-f]{{1,{2 * lock_digest.SUM_BYTES}}}")
 FOLDER = "lock-memo"
 KEEP = 32  # memo files kept (one per books), the most recently written
+# A file changed while beancount read it would have its new bytes' key and its old
+# entries' part: remembered, that part would hide the change from every later load. So
+# a file's part is remembered only once its last change is older than any load takes to
+# reach the plugin (ledger.cache's RACY_NS, for the same reason, but a load's length: a
+# million entries load in about two minutes). Until then the file is counted from its
+# entries, which for this year's file, the one the treasurer edits, builds no text.
+SETTLED_NS = 10 * 60 * 10**9
 PLUGIN = "ledger.plugin"
 # A file's entries depend on other files when beancount completes them from balances
 # built elsewhere: a lot reduced at cost (`{`) against lots bought in another file; a
@@ -75,8 +83,9 @@ def period_sums(entries, throughs, memo_of: dict | None = None
     parts = _parts([e for e in entries if not (e.meta and e.meta.get("filename") in known)],
                    days)
     keep = {files[path]: part for path, part in known.items()}
+    recent = time.time_ns() - SETTLED_NS
     for path in files.keys() - known.keys():
-        if _alone(path):
+        if _mtime(path) < recent and _alone(path):
             keep[files[path]] = parts.get(path, [0] * len(days))
     if keep != memo:
         _write(memo_file, keep)
@@ -135,6 +144,13 @@ def _memo_place(options: dict, days: list):
 
     name = hashlib.sha256(str(main).encode()).hexdigest()[:32] + ".json"
     return cache.cache_dir() / FOLDER / name, key
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return time.time_ns()
 
 
 def _alone(path: str) -> bool:
