@@ -14,7 +14,8 @@ from no included file ("<...>" names) are always counted from the entries. The m
 JSON file per books in ledger.cache's folder (cache_dir(), FUNDLEDGER_NO_CACHE turns it
 off), written atomically and holding only the books' current files. Whoever can write
 that folder can make loads trust a part: `verify`, `lock`, `unlock`, `close` and the
-year-end pack never use it (docs/books.md, "What the memo trusts").
+year-end pack never use it (docs/books.md, "How a load proves a lock, and what the memo
+trusts").
 """
 
 from __future__ import annotations
@@ -93,20 +94,19 @@ def period_sums(entries, throughs, memo_of: dict | None = None
 
 
 def _parts(entries, days: list) -> dict[str | None, list[int]]:
-    """Per source file, the sum of its covered entries' 2048-bit hashes in each span
+    """Per source file, the part (lock_digest.part3) of its covered entries in each span
     between the days (an entry counts in the span of the first day on or after it)."""
     texts, of = lock_digest.period_texts2(entries, days[-1])
-    shake, number, span = hashlib.shake_256, int.from_bytes, bisect.bisect_left
-    out: dict[str | None, list[int]] = {}
-    width = lock_digest.SUM_BYTES
+    span = bisect.bisect_left
+    groups: dict[str | None, list[list[str]]] = {}
     for text, entry in zip(texts, of):
         name = entry.meta.get("filename") if entry.meta else None
-        row = out.get(name)
+        row = groups.get(name)
         if row is None:
-            row = out[name] = [0] * len(days)
-        row[span(days, entry.date) if len(days) > 1 else 0] += number(
-            shake(text.encode()).digest(width), "big")
-    return out
+            row = groups[name] = [[] for _day in days]
+        row[span(days, entry.date) if len(days) > 1 else 0].append(text)
+    return {name: [lock_digest.part3(group) for group in row]
+            for name, row in groups.items()}
 
 
 def _totals(days: list, rows) -> dict[datetime.date, int]:
