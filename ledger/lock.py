@@ -205,13 +205,16 @@ def check(entries, options: dict | None = None, memo: bool = False) -> list[Lock
             if digest(h for h, _e in mine) == lock.digest:
                 continue
         detail = _read_detail(lock)
-        if detail is None:
-            errors.append(LockError(lock.entry.meta, (
+        # A digest that does not hold is always an error: a detail file that names no
+        # difference (rewritten to match changed entries) must not make it pass.
+        named = [] if detail is None else _differences(lock, mine, detail, reported)
+        if not named and (detail is None or not _differences(lock, mine, detail, set())):
+            named = [LockError(lock.entry.meta, (
                 f"an entry was added, changed or removed inside the period locked by "
-                f"{_where(lock)} (its detail file is missing, so the entry cannot be "
-                f"named){UNLOCK_HINT}"), lock.entry))
-            continue
-        errors += _differences(lock, mine, detail, reported)
+                f"{_where(lock)} (its detail file is "
+                f"{'missing' if detail is None else 'not as the lock wrote it'}, so the "
+                f"entry cannot be named){UNLOCK_HINT}"), lock.entry)]
+        errors += named
     return errors
 
 

@@ -73,7 +73,7 @@ def period_sums(entries, throughs, memo_of: dict | None = None
         return {}
     where = _memo_place(memo_of, days) if memo_of is not None else None
     if where is None:
-        return _totals(days, _parts(entries, days).values())
+        return _totals(days, _parts(entries, days, by_file=False).values())
     memo_file, key = where
     files = {}
     for path in memo_of.get("include", []):
@@ -93,14 +93,17 @@ def period_sums(entries, throughs, memo_of: dict | None = None
     return _totals(days, [*known.values(), *parts.values()])
 
 
-def _parts(entries, days: list) -> dict[str | None, list[int]]:
-    """Per source file, the part (lock_digest.part3) of its covered entries in each span
-    between the days (an entry counts in the span of the first day on or after it)."""
+def _parts(entries, days: list, by_file: bool = True) -> dict[str | None, list[int]]:
+    """Per source file (or all in one, None), the part (lock_digest.part3) of the covered
+    entries in each span between the days (an entry counts in the span of the first day
+    on or after it)."""
     texts, of = lock_digest.period_texts2(entries, days[-1])
+    if not by_file and len(days) == 1:  # a load without the memo: one sum
+        return {None: [lock_digest.part3(texts)]}
     span = bisect.bisect_left
     groups: dict[str | None, list[list[str]]] = {}
     for text, entry in zip(texts, of):
-        name = entry.meta.get("filename") if entry.meta else None
+        name = entry.meta.get("filename") if by_file and entry.meta else None
         row = groups.get(name)
         if row is None:
             row = groups[name] = [[] for _day in days]

@@ -197,6 +197,27 @@ def test_without_its_detail_file_the_lock_still_fails(tmp_path):
     assert check(tmp_path, changed + entry) == missing
 
 
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_detail_file_rewritten_to_match_a_change_does_not_hide_it(tmp_path, version):
+    """The detail file only names what changed: one rewritten to list the changed entries'
+    hashes under the lock's own digest still leaves the lock broken."""
+    entry, files = locked_books(tmp_path, version=version)
+    changed = BOOKS.replace("Assets:Bank  20.00 GBP\n  Income:Gifts  -20.00",
+                            "Assets:Bank  25.00 GBP\n  Income:Gifts  -25.00")
+    (rel, body), = files.items()
+    entries, options = load(tmp_path, changed)
+    _entry, forged = period_lock.lock_files(entries, THROUGH, TODAY, options, version)
+    value = entry.split('"')[3]
+    lines = next(iter(forged.values())).split("\n", 1)
+    (tmp_path / rel).write_text(body.split("\n", 1)[0] + "\n" + lines[1])
+    assert value in (tmp_path / rel).read_text().splitlines()[0]
+    lock_line = lineno(BOOKS + entry, "2019-12-31 custom")
+    assert check(tmp_path, changed + entry) == [(
+        ("an entry was added, changed or removed inside the period locked by the lock "
+         f"through 2019-12-31 (main.beancount:{lock_line}) (its detail file is not as the "
+         f"lock wrote it, so the entry cannot be named){HINT}"), lock_line)]
+
+
 def test_a_change_inside_two_locks_is_named_once(tmp_path):
     early, _files = locked_books(tmp_path, through=day(2019, 6, 30))
     books = BOOKS + early

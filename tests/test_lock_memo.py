@@ -85,11 +85,11 @@ def write_books(folder: Path, files: dict[str, str]) -> Path:
     return folder / "main.beancount"
 
 
-def lock(main: Path) -> None:
-    """Lock the books through THROUGH as `fundledger lock` does (version 3)."""
+def lock(main: Path, through: datetime.date = THROUGH) -> None:
+    """Lock the books through a day as `fundledger lock` does (version 3)."""
     entries, errors, options = loader.load_file(str(main))
     assert errors == [], errors
-    text, detail = period_lock.lock_files(entries, THROUGH, TODAY, options)
+    text, detail = period_lock.lock_files(entries, through, TODAY, options)
     assert '"sha256v3:' in text
     with open(main.parent / "locks.beancount", "a") as f:
         f.write(text)
@@ -169,6 +169,24 @@ def test_a_change_to_a_locked_entry_breaks_the_lock_with_a_warm_memo(books, name
         got[0][0], got
     edit(books, name, new, old)
     assert problems(books) == []
+
+
+def test_two_locks_each_over_its_own_period_with_a_warm_memo(tmp_path, cache):
+    """A file's part is remembered for each lock's period: a change between the two
+    locks' days breaks the later lock only; one before the first breaks the first (and
+    the later one, but a change inside two locks is named once, by the first)."""
+    main = write_books(tmp_path / "books", FILES)
+    lock(main, datetime.date(2019, 3, 31))
+    lock(main)
+    assert problems(main) == []
+    edit(main, "gifts-2019.beancount", "20.00", "21.00")  # 2019-07-01
+    assert [m.split("locked by the lock through ")[1][:10] for m, _n in problems(main)] == [
+        "2019-12-31"]
+    edit(main, "gifts-2019.beancount", "21.00", "20.00")
+    assert problems(main) == []
+    edit(main, "gifts-2019.beancount", "10.00", "11.00")  # 2019-02-01
+    assert [m.split("locked by the lock through ")[1][:10] for m, _n in problems(main)] == [
+        "2019-03-31"]
 
 
 def test_an_option_changed_breaks_the_lock_with_a_warm_memo(books):
