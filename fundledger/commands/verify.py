@@ -14,7 +14,8 @@ from ledger import lock as period_lock
 @click.command("verify")
 @books_option
 @click.option("--digest", "value", required=True, metavar="HEX",
-              help="The digest `fundledger lock` printed (sha256:... or the hex alone), "
+              help="The digest `fundledger lock` printed (sha256v3:..., an older "
+              "sha256v2:... or sha256:..., or the hex alone), "
               "as the trustees or the examiner kept it.")
 @click.option("--through", type=DATE, default=None, metavar="DATE",
               help="The day that lock ran to (default: tried on each lock's day and each "
