@@ -1,6 +1,6 @@
 """The period lock: books that prove no entry in a closed period changed.
 
-    2019-12-31 custom "lock" "sha256:4be1..."
+    2019-12-31 custom "lock" "sha256v3:4be1..."
       entries: 1234
       locked-on: 2026-11-29
       covers: "options, later declarations"
@@ -11,12 +11,14 @@ from the entries' content (date, accounts, amounts, payee, narration, tags, link
 metadata, postings in any order), not from file bytes: reformatting an entry or moving it
 to another file keeps the lock; changing, adding or removing one breaks it. The fund
 plugin calls check() on every load, so a broken lock is a load error in `fundledger
-check`, bean-check and Fava alike.
+check`, bean-check and Fava alike; a load takes each unchanged file's part of a version
+3 digest from ledger.lock_memo, while what proves a lock (verify, lock, unlock, close,
+the pack) calls check() without it.
 
 A later lock extends an earlier one (both are checked). A lock is lifted only by a visible
 entry with a reason, which names the lock by its digest:
 
-    2019-12-31 custom "unlock" "sha256:4be1..."
+    2019-12-31 custom "unlock" "sha256v3:4be1..."
       reason: "Trustees' minute 2027/03: correct the 2019 rent accrual"
 
 The detail file lists one short hash per locked entry, so a broken lock can name the
