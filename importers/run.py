@@ -4,7 +4,6 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -12,17 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from beancount.core.data import Balance, Transaction
+from beancount.core.data import Transaction
 
 from importers import arrowcsv, filerows
 from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
-from importers.batch import Batch, in_order, same_or_fail
+from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
-from importers.txn import Block, Ordered, Post, Txn, columnar
+from importers.txn import Block, Ordered, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds
 from ledger.quick_columns import Changes
@@ -213,7 +212,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)  # the books'
-    history, booked_openings = _in_use(entries)
+    history, booked_openings = in_use(entries)
     openings: dict[tuple[str, str], tuple[str, Txn]] = {}
     batch = Batch()
     settings.in_run = batch.entry  # a later file's conversion may restate an entry
@@ -240,7 +239,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         for t in built.openings:
             if only is not None and t.import_id not in only:
                 continue
-            key = _held(t)
+            key = held(t)
             first = history.get(key)
             if (first is None or t.date < first) and (
                     key not in openings or t.date < openings[key][1].date):
@@ -277,7 +276,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         if progress:
             progress(f"read {path}")
     for source, t in openings.values():
-        for entry in _opening(t, booked_openings.get(_held(t)), seen):
+        for entry in opening(t, booked_openings.get(held(t)), seen):
             new.append(entry)
             grouped[target(entry.date.year, source)].append(entry)
     for rel in sorted(set(grouped) | set(blocks)):
@@ -287,53 +286,6 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                              texts)
     open_accounts(main, entries, result)
     return result
-
-
-def _held(t: Txn) -> tuple[str, str]:
-    """The (account, currency) an opening balance or a balance assertion is about."""
-    if t.balance:
-        return t.balance[0], t.balance[2]
-    return t.postings[0].account, t.postings[0].currency
-
-
-def _in_use(entries) -> tuple[dict[tuple[str, str], datetime.date], dict]:
-    """Every (account, currency) the books post to or assert a balance of, with its first
-    day; and the statement openings imported (importers.build), by (account, currency)."""
-    first: dict[tuple[str, str], datetime.date] = {}
-    opened: dict[tuple[str, str], Transaction] = {}
-    for e in entries:  # in date order
-        if isinstance(e, Transaction):
-            for p in e.postings:
-                if p.units:
-                    first.setdefault((p.account, p.units.currency), e.date)
-            if ":opening:" in str((e.meta or {}).get("import-id", "")) and e.postings:
-                units = e.postings[0].units
-                opened.setdefault((e.postings[0].account, units.currency), e)
-        elif isinstance(e, Balance):
-            first.setdefault((e.account, e.amount.currency), e.date)
-    # Only an opening the account begins with can be moved back by an older statement.
-    opened = {k: e for k, e in opened.items() if first.get(k) == e.date}
-    return first, opened
-
-
-def _opening(t: Txn, booked: Transaction | None, seen: set[str]) -> list[Txn]:
-    """The run's earliest statement's opening balance for an account (if not zero), and,
-    where the books began the account with a later statement's opening, that opening
-    withdrawn on its own day: the older statement now says what came before, and the
-    books are only ever appended to."""
-    out = [t] if t.postings[0].number and t.import_id not in seen else []
-    if booked is None:
-        return out
-    iid = booked.meta["import-id"] + ":withdrawn"
-    if iid in seen:
-        return out
-    back = Txn(booked.date, booked.payee or "", "Balance brought forward withdrawn: an earlier "
-               "statement has been imported", [("import-id", iid),
-                                               ("fund", booked.meta.get("fund", ""))],
-               import_id=iid, row=t.row)
-    back.postings = [Post(p.account, -p.units.number, p.units.currency)
-                     for p in booked.postings]
-    return [*out, back]
 
 
 def _declared(entries) -> set[str]:
