@@ -21,8 +21,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
-from importers import ofx
-
 CELL_LIMIT = 131072  # the csv module's field limit: a longer cell means a broken file
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -57,8 +55,10 @@ def read_as_text(path) -> bool:
             head = f.read(4096)
     except OSError:
         return False
+    from importers.filerows import is_ofx  # filerows reads the files that are not CSV
+
     return not (head[:4] == XLSX_MAGIC or str(path).lower().endswith((".xlsx", ".xlsm"))
-                or ofx.is_ofx(head))
+                or is_ofx(head))
 
 
 def _cells(path: str, width: int, parsed=None) -> Cells | None:

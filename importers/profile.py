@@ -19,12 +19,52 @@ NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
              "expense": "Payment", "fee": "Fee", "conversion": "Currency conversion",
              "invoice": "Invoice", "budget": ""}
 BUILTIN = Path(__file__).parent / "profiles"
+HEADER_SEARCH = 30  # a few exports put a title or an account summary above the header
 
 
 @functools.lru_cache(maxsize=8192)  # every profile normalises the same header cells
 def norm(name: str) -> str:
     """Header names match ignoring case, spacing and a BOM."""
     return " ".join(name.replace("\ufeff", "").split()).casefold()
+
+
+def header_at(rows: list[list[str]], signature: tuple[str, ...],
+              spellings: dict[str, str] | None = None) -> int | None:
+    """Index of the first row holding every signature column (under its own name or one
+    of its spellings, canonical name -> normalised), or None."""
+    return headers_at(rows, [(signature, spellings or {})])[0]
+
+
+def headers_at(rows: list[list[str]],
+               wanted: list[tuple[tuple[str, ...], dict[str, str]]]) -> list[int | None]:
+    """header_at for each (signature, spellings), the rows normalised once: identifying
+    a file asks every source at once."""
+    normed = [[norm(c) for c in row] for row in rows[:HEADER_SEARCH]]
+    found: list[int | None] = []
+    for signature, spellings in wanted:
+        want = {norm(c) for c in signature}
+        found.append(next((i for i, row in enumerate(normed)
+                           if want <= {spellings.get(c, c) for c in row}), None))
+    return found
+
+
+def closest(rows: list[list[str]], profiles: list[Profile]) -> str:
+    """For a file no source claims, from its head's rows: the source whose columns it
+    holds the most of, and the ones it lacks ("" if it holds none of any source's)."""
+    scored = []
+    for p in profiles:
+        spellings = p.spellings
+        named = [{spellings.get(norm(c), norm(c)) for c in r} for r in rows]
+        got = max((sum(norm(c) in r for c in p.signature) for r in named), default=0)
+        if got:
+            row = max(named, key=lambda r: sum(norm(c) in r for c in p.signature))
+            lacks = [c for c in p.signature if norm(c) not in row]
+            scored.append((got / len(p.signature), got, p, lacks))
+    if not scored:
+        return ""
+    _, _, p, lacks = max(scored, key=lambda s: s[:2])
+    return (f"closest is {p.name} ({p.title}), but the file lacks its column(s) "
+            f"{', '.join(lacks)}")
 
 
 @dataclass(frozen=True)

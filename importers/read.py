@@ -18,32 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from importers import arrowcsv, filerows
+from importers import arrowcsv, bounded, filerows
 from importers.errors import Problem, shape
-from importers.filerows import HEADER_SEARCH
-from importers.profile import norm
+from importers.profile import header_at, norm
 
 FOOTER = re.compile(r"^\s*(total|totals|sum|closing balance|end of)\b", re.IGNORECASE)
-
-
-def header_at(rows: list[list[str]], signature: tuple[str, ...],
-              spellings: dict[str, str] | None = None) -> int | None:
-    """Index of the first row holding every signature column (under its own name or one
-    of its spellings, canonical name -> normalised), or None."""
-    return headers_at(rows, [(signature, spellings or {})])[0]
-
-
-def headers_at(rows: list[list[str]],
-               wanted: list[tuple[tuple[str, ...], dict[str, str]]]) -> list[int | None]:
-    """header_at for each (signature, spellings), the rows normalised once: identifying
-    a file asks every source at once."""
-    normed = [[norm(c) for c in row] for row in rows[:HEADER_SEARCH]]
-    found: list[int | None] = []
-    for signature, spellings in wanted:
-        want = {norm(c) for c in signature}
-        found.append(next((i for i, row in enumerate(normed)
-                           if want <= {spellings.get(c, c) for c in row}), None))
-    return found
 
 
 def table(path: str | Path, rows: list[list[str]], header: int, profile=None) -> pd.DataFrame:
@@ -79,38 +58,46 @@ def _footer_at(rows: list[list[str]], i: int, profile) -> bool:
 
 
 def load(path: str | Path, signature: tuple[str, ...], profile=None,
-         opened: filerows.Opened | None = None) -> pd.DataFrame | None:
-    """The export's rows under its header, as table() gives them; None if no row of the
-    file holds the signature's columns. profile: its aliases, delimiter, encoding, footer.
-    opened: the file as identifying it checked it and read its head (else done here).
+         opened: bounded.Opened | None = None) -> pd.DataFrame | None:
+    """The export's rows under its header, as table() gives them; None if no row of its
+    head holds the signature's columns. profile: its aliases, delimiter, encoding,
+    footer. opened: the file as identifying it opened it (else opened here)."""
+    if opened is None:
+        try:
+            opened = bounded.open_export(path)
+        except Problem:
+            arrowcsv.forget([str(path)])
+            raise
+    if opened.at is None:
+        spellings = profile.spellings if profile is not None else {}
+        opened = opened._replace(at=header_at(opened.head.rows, signature, spellings))
+    return table_of(opened, signature, profile)
+
+
+def table_of(opened: bounded.Opened, signature: tuple[str, ...],
+             profile=None) -> pd.DataFrame | None:
+    """The table of a file opened, under the header found in its head (opened.at).
 
     A comma-separated UTF-8 CSV whose first line is the header (nearly every platform's
     export) is read by Arrow's CSV parser into Arrow-backed string columns: the csv
     module and a list per row cost ten times as much on a large download. Anything else,
     or anything that parser refuses (a row shorter or longer than the header, bytes that
-    are not UTF-8), goes the careful way, which words the problem."""
-    if opened is None:
-        try:
-            opened = filerows.open_export(path)
-        except Problem:
-            arrowcsv.forget([str(path)])
-            raise
-    path = opened.path
-    spellings = profile.spellings if profile is not None else {}
-    head = opened.head
-    declared = getattr(profile, "encoding", ""), getattr(profile, "delimiter", "")
-    if any(declared):  # read as the profile says, not as identifying guessed
-        head = filerows.head(path, *declared)
-    first = head.rows[:1]
-    if (head.layout == "csv" and head.delimiter == "," and head.utf8
-            and header_at(first, signature, spellings) == 0):
-        got = arrowcsv.cells(str(path), len(first[0]))
-        if got is not None:
-            return _finish(_frame(*got), first[0], profile)
+    are not UTF-8), goes the careful way, which words the problem; so does a file whose
+    profile declares its encoding or delimiter (it is read as declared, not as its head
+    was guessed)."""
+    path, head, at = opened.path, opened.head, opened.at
+    declared = any((getattr(profile, "encoding", ""), getattr(profile, "delimiter", "")))
+    got = None
+    if not declared and at == 0 and head.layout == "csv" and head.delimiter == "," \
+            and head.utf8:
+        got = arrowcsv.cells(str(path), len(head.rows[0]))
     else:
         arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
-    rows = filerows.rows_of(path, profile)
-    at = header_at(rows, signature, spellings)
+    if got is not None:
+        return _finish(_frame(*got), head.rows[0], profile)
+    rows = filerows.rows_of(path, head, profile)
+    if declared:
+        at = header_at(rows, signature, profile.spellings)
     if at is None:
         return None
     _preamble(path, rows[:at], profile)

@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 from beancount.core.data import Transaction
 
-from importers import arrowcsv, filerows
-from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
+from importers import arrowcsv, bounded
+from importers.base import ProfileImporter, claim, existing_ids, importers_for
 from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
+from importers.profile import closest
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
@@ -109,23 +110,23 @@ class Result:
 
 
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
-    return recognise(path, importers)[0]
+    return recognise(path, importers)[1]
 
 
 def recognise(path: str, importers: Sequence[ProfileImporter]
-              ) -> tuple[ProfileImporter, filerows.Opened]:
-    """The one source the file is an export of, and the file as checked and opened to tell
-    (its head), which reading it then starts from: the file is opened once."""
+              ) -> tuple[bounded.Opened, ProfileImporter]:
+    """The file as checked and read to tell (its head, and the row of it holding the
+    header of the source that claims it), which reading its table then starts from, and
+    the one source it is an export of: the file is opened once."""
     if not Path(path).exists():
         raise Problem(path, 0, "no such file")
-    opened = filerows.open_export(path)
-    got = best(path, list(importers), opened.head)
+    opened = bounded.open_export(path)
+    got = claim(path, list(importers), opened.head)
     if got is not None:
-        return got, opened
-    with open(path, "rb") as f:
-        if f.read(4) == filerows.XLSX_MAGIC:
-            filerows.rows_of(opened.path)  # raises the workbook's own problem if unreadable
-    near = closest(path, list(importers), opened.head)
+        return opened._replace(at=got[1]), got[0]
+    if opened.workbook and opened.head.problem is not None:
+        raise opened.head.problem  # the workbook's own problem, read when it was opened
+    near = closest(opened.head.rows, [imp.profile for imp in importers])
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns){'; ' + near if near else ''}; "
@@ -221,7 +222,8 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     blocks: dict[str, list[tuple[Block, np.ndarray]]] = defaultdict(list)
     found = []
     for path in files:
-        found.append((str(path), *recognise(str(path), importers)))
+        opened, imp = recognise(str(path), importers)
+        found.append((str(path), imp, opened))
         if progress:
             progress(f"identified {path}")
     # Budgets first: an invoice names its budget line only for a fund that has a budget.
@@ -229,7 +231,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     new = result.new
     for path, imp, opened in found:
         source = result.files[path] = imp.profile.name
-        built = imp.entries(path, settings, opened=opened)
+        built = imp.built(opened, settings)
         result.skipped += [f"{path}:{row}: {text[:120]}" for row, text in built.skipped]
         # A statement's opening balance is booked only where the books hold nothing for the
         # account on or before the statement's first day (an entry typed by hand later,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from importers import filerows, run
+from importers import bounded, filerows, run
 from importers.pseudonym import Pseudonymiser
 from tests.importers_support import FIXTURES, write_books
 
@@ -20,17 +20,17 @@ def test_each_file_is_checked_and_its_head_read_once(tmp_path: Path, monkeypatch
     files = [str(FIXTURES / name) for name in FILES]
     checked: Counter[str] = Counter()
     heads: Counter[str] = Counter()
-    regular, head = filerows.regular, filerows.head
+    regular, head = bounded.regular, filerows.head
 
-    def counted_regular(path):
+    def counted_regular(path, *args, **kw):
         checked[str(path)] += 1
-        return regular(path)
+        return regular(path, *args, **kw)
 
     def counted_head(path, *args, **kw):
         heads[str(path)] += 1
         return head(path, *args, **kw)
 
-    monkeypatch.setattr(filerows, "regular", counted_regular)
+    monkeypatch.setattr(bounded, "regular", counted_regular)
     monkeypatch.setattr(filerows, "head", counted_head)
     result = run.plan(main, files, "", Pseudonymiser(b"k" * 32))
     assert sorted(result.files) == sorted(files)  # each identified and read

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers import filerows, read
+from importers import bounded, filerows, read
 from importers import profile as profile_lib
 from importers.errors import Problem
 from tests.importers_support import FIXTURES
@@ -26,7 +26,8 @@ CSVS = sorted(
 
 
 def careful(path: Path, signature) -> pd.DataFrame | None:
-    rows = filerows.raw_rows(path)
+    opened = bounded.open_export(path)
+    rows = filerows.rows_of(opened.path, opened.head)
     at = read.header_at(rows, signature)
     return None if at is None else read.table(path, rows, at)
 
