@@ -14,6 +14,7 @@ from beancount.core.data import Open
 
 from importers.errors import Problem
 from ledger import options
+from ledger.quick_columns import SLICE
 
 ACCOUNTS = "imports/accounts.beancount"
 ACCOUNTS_HEADER = ("; Accounts opened by `fundledger import`, each on the day of its first entry.\n"
@@ -41,17 +42,21 @@ def _first_use(result) -> dict[str, datetime.date]:
         order = np.lexsort((days, money))
         groups, at = np.unique(money[order], return_index=True)
         first_days = days[order][at]  # once: indexing inside the loop sorted it per group
-        # Each group's posting lines, column-wise: a line's first word is its account.
-        lines = pc.split_pattern(pa.array(block.postings[groups], pa.string()), "\n")
-        which = pc.list_parent_indices(lines).to_numpy()
-        accounts = pc.utf8_ltrim_whitespace(pc.list_flatten(lines))
-        accounts = pc.extract_regex(accounts, r"^(?P<account>\S+)")
-        used = pc.is_valid(accounts).to_numpy(zero_copy_only=False)
-        named = accounts.field("account").filter(pc.is_valid(accounts)).dictionary_encode()
-        earliest = np.full(len(named.dictionary), np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(earliest, named.indices.to_numpy(), first_days[which[used]])
-        for account, k in zip(named.dictionary.to_pylist(), earliest.tolist(), strict=True):
-            seen(account, datetime.date.fromordinal(int(k)))
+        # Each group's posting lines, column-wise: a line's first word is its account. A
+        # slice of groups at a time: each step copies what it reads, and a download of
+        # 300,000 different amounts has as many groups.
+        for start in range(0, len(groups), SLICE):
+            texts = pa.array(block.postings[groups[start:start + SLICE]], pa.string())
+            lines = pc.split_pattern(texts, "\n")
+            which = pc.list_parent_indices(lines).to_numpy() + start
+            accounts = pc.utf8_ltrim_whitespace(pc.list_flatten(lines))
+            accounts = pc.extract_regex(accounts, r"^(?P<account>\S+)")
+            used = pc.is_valid(accounts).to_numpy(zero_copy_only=False)
+            named = accounts.field("account").filter(pc.is_valid(accounts)).dictionary_encode()
+            earliest = np.full(len(named.dictionary), np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(earliest, named.indices.to_numpy(), first_days[which[used]])
+            for account, k in zip(named.dictionary.to_pylist(), earliest.tolist(), strict=True):
+                seen(account, datetime.date.fromordinal(int(k)))
     return first
 
 

@@ -4,8 +4,9 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from importers.settings import from_entries
 from importers.txn import Block, Ordered, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds
-from ledger.quick_columns import Changes
+from ledger.quick_columns import Appended, Changes
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
@@ -42,26 +43,29 @@ class Result:
     accounts_text: str | None = None
     opened: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
-    sizes: dict[str, int] = field(default_factory=dict)  # books path -> length appended
+
+    def pieces(self, rel: str) -> Iterator[str]:
+        """The text appended to books path `rel`, piece by piece."""
+        first, entries = self.parts[rel]
+        yield first
+        yield from entries.chunks()
 
     @property
     def text(self) -> dict[str, str]:
         """books path -> the text appended to it."""
-        return {rel: first + "".join(entries.chunks())
-                for rel, (first, entries) in self.parts.items()}
+        return {rel: "".join(self.pieces(rel)) for rel in self.parts}
 
-    def changes(self, main: Path) -> dict[str, str]:
-        """Whole-file contents of the books after this import (ledger.books.appended);
-        `sizes` then holds the length of the text appended to each file."""
-        text = self.text
-        self.sizes = {rel: len(new) for rel, new in text.items()}
+    def changes(self, main: Path) -> Changes:
+        """Whole-file contents of the books after this import (ledger.books.appended). The
+        files the entries go to are Appended: their text is made only as it is written,
+        never held whole (the books check reads the new entries from their columns)."""
+        additions: dict = {rel: functools.partial(self.pieces, rel) for rel in self.parts}
         exists = (main.parent / ACCOUNTS).exists()
         if self.accounts_text is not None and not exists:
-            text = {ACCOUNTS: self.accounts_text, **text}
-        whole = ledger_books.appended(main, text)
+            additions = {ACCOUNTS: self.accounts_text, **additions}
+        whole = ledger_books.appended(main, additions)
         if self.accounts_text is not None and exists:
             whole[ACCOUNTS] = self.accounts_text
-        # The books check reads the new entries from their columns, not their text.
         return Changes(whole, columnar(self.blocks, self.new), set(self.parts))
 
     @property
@@ -151,16 +155,15 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     pseudo = pseudo or Pseudonymiser()
     result = Result()
 
-    whole: dict[str, str] = {}  # what changes() last gave
+    whole: dict = {}  # what changes() last gave
 
-    def changes(m: Path) -> dict[str, str]:
+    def changes(m: Path) -> Changes | dict:
         planned = plan(m, files, fund, pseudo, progress, suspense, only)
         result.__dict__.update(planned.__dict__)
         whole.clear()
         if not planned.added:
             return {}
         got = planned.changes(m)
-        result.sizes = planned.sizes
         whole.update(got)
         return got
 
@@ -175,9 +178,8 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
             ledger_books.apply(main, changes)
     except ledger_books.BooksError as e:
         # books path -> (first new line, new text): worked out only for the errors
-        cut = {rel: len(whole[rel]) - n for rel, n in result.sizes.items()}
-        appended = {rel: (whole[rel][:k].count("\n") + 1, whole[rel][k:])
-                    for rel, k in cut.items()}
+        appended = {rel: (w.old.count("\n") + 1, w.new_text())
+                    for rel, w in whole.items() if isinstance(w, Appended)}
         raise ledger_books.BooksError(at_rows(e.lines, main.parent, appended,
                                                result.files)) from None
     finally:

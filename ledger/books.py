@@ -24,12 +24,15 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from ledger import cache as load_cache
 from ledger import quick
+from ledger.quick_columns import Appended, text_of
+
+Changes = Mapping[str, "str | Appended"]  # books path -> whole contents after a change
 
 MAIN = "main.beancount"
 LOCK = ".fundledger.lock"  # older versions locked this file; now the folder itself is locked
@@ -207,12 +210,22 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_durably(path: Path, text: str) -> None:
+def _write(path: Path, contents: str | Appended, durably: bool = False) -> None:
+    """Write a file's new contents; an Appended piece by piece, never joined."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+        if isinstance(contents, str):
+            f.write(contents)
+        else:
+            f.write(contents.old)
+            f.writelines(contents.pieces())
+        if durably:
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def _write_durably(path: Path, contents: str | Appended) -> None:
+    _write(path, contents, durably=True)
 
 
 INCLUDE = re.compile(r'^\s*include\s+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
@@ -234,7 +247,7 @@ def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
         found[rel] = None
         path = folder / rel
         if rel in changes:
-            text = changes[rel]
+            text = text_of(changes[rel])
         elif path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
         else:
@@ -263,7 +276,7 @@ def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
     return list(found)
 
 
-def check_changed(main: Path, changes: Mapping[str, str]) -> list[str]:
+def check_changed(main: Path, changes: Changes) -> list[str]:
     """Errors of the books as they would be after `changes`: none when ledger.quick proves
     the appended entries leave the books clean over the entries already loaded, else those
     of a full load (`check_in_full`). Books that include a file outside their folder, or
@@ -283,7 +296,7 @@ def _files_all_inside(main: Path, loaded) -> bool:
                for f in loaded[2].get("include", ()))
 
 
-def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
+def check_in_full(main: Path, changes: Changes) -> list[str]:
     """Load the books as they would be after `changes`, in a staging copy of exactly the
     files the books include. Returns errors."""
     folder = main.parent
@@ -294,15 +307,13 @@ def check_in_full(main: Path, changes: Mapping[str, str]) -> list[str]:
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
             if rel not in changes and src.is_file():
                 shutil.copyfile(src, stage / rel)
-        for rel, text in changes.items():
-            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-            (stage / rel).write_text(text, encoding="utf-8")
+        for rel, contents in changes.items():
+            _write(stage / rel, contents)
         with load_cache.paused_gc():
             _entries, errors, _options = load_cache.real_load(stage / main.name)
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 
-Changes = Mapping[str, str]
 
 
 def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:
@@ -341,15 +352,18 @@ def append(main: Path, additions: Mapping[str, str]) -> None:
     apply(main, lambda m: appended(m, additions))
 
 
-def appended(main: Path, additions: Mapping[str, str]) -> dict[str, str]:
+def appended(main: Path, additions: Mapping[str, str | Callable[[], Iterable[str]]],
+             ) -> dict[str, str | Appended]:
     """Whole-file contents after appending text to books files, with includes added to main.
 
     `additions` maps a path relative to the books folder (e.g. imports/paypal/2019.beancount)
-    to the text to append. A file new to the books gets an `include` line in main.beancount.
+    to the text to append, or to a function giving that text in pieces (the file is then an
+    Appended: its text is made as it is written). A file new to the books gets an `include`
+    line in main.beancount.
     """
     main = resolve(main)
     folder = main.parent
-    changes: dict[str, str] = {}
+    changes: dict[str, str | Appended] = {}
     main_text = main.read_text(encoding="utf-8")
     includes = []
     for rel, text in additions.items():
@@ -357,7 +371,7 @@ def appended(main: Path, additions: Mapping[str, str]) -> dict[str, str]:
         old = target.read_text(encoding="utf-8") if target.exists() else ""
         if old and not old.endswith("\n"):
             old += "\n"
-        changes[rel] = old + text
+        changes[rel] = old + text if isinstance(text, str) else Appended(old, text)
         if not target.exists():
             line = f'include "{rel}"'
             if line not in main_text:

@@ -106,18 +106,21 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
     covers = getattr(changes, "covers", frozenset()) if given is not None else frozenset()
     new: list = []
     columns: list = []
-    for rel, text in changes.items():
+    for rel, contents in changes.items():
         path = folder / rel
         old = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if "push" in old and re.search(r"^push", old, re.MULTILINE) and rel != main.name:
+            raise NotProven("a pushtag or pushmeta may still be open at the end of the file")
+        if rel in covers:  # its new entries are in the columns: its text is not needed
+            kept = contents.old if isinstance(contents, quick_columns.Appended) else contents
+            if not kept.startswith(old):
+                raise NotProven(f"{rel} rewritten")
+            continue
+        text = quick_columns.text_of(contents)
         if rel == main.name:
             _only_includes(text, old, changes)
             continue
-        if "push" in old and re.search(r"^push", old, re.MULTILINE):
-            raise NotProven("a pushtag or pushmeta may still be open at the end of the file")
-        if rel in covers:
-            if not text.startswith(old):
-                raise NotProven(f"{rel} rewritten")
-        elif text.startswith(old):
+        if text.startswith(old):
             new += _parse(text[len(old):], path, old.count("\n") + 1)
         else:  # a file rewritten (the import's accounts file): only Opens may be added
             before = _parse(old, path, 1)

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from beancount.core import data
@@ -50,6 +50,7 @@ POSTING = re.compile(f"^{_LINE}$", re.MULTILINE)
 # The same for arrow's RE2, column-wise: any posting line; a posting line alone (its
 # number named); a text as its head and the run of posting lines that ends it.
 POSTING_RE2 = f"(?m)^{_LINE}$"
+SLICE = 32_768  # templates read at once (templates_parsed)
 POSTING_LINE = r"^  [A-Z][^\s;\"]* +(?P<number>-?[0-9]+(?:\.[0-9]+)?) [A-Z][A-Z0-9'._-]*$"
 POSTINGS_ONLY = (r"(?s)^(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
                  r" [A-Z][A-Z0-9'._-]*\n)+$")
@@ -95,8 +96,30 @@ class Split:
                                                   strict=True))
 
 
+class Appended(NamedTuple):
+    """A books file's contents after an append, as what it holds now (`old`, ending with
+    a newline or empty) and the text appended, made piece by piece each time it is asked
+    for (`pieces()`). ledger.books writes it piece by piece, so a large import is never held
+    as one text; the checks read the new entries from their columns, not this text."""
+
+    old: str
+    pieces: Callable[[], Iterable[str]]
+
+    def new_text(self) -> str:
+        return "".join(self.pieces())
+
+    def __str__(self) -> str:
+        return self.old + self.new_text()
+
+
+def text_of(contents: str | Appended) -> str:
+    """A changed file's whole contents as one text."""
+    return contents if isinstance(contents, str) else str(contents)
+
+
 class Changes(dict):
-    """Whole-file contents of the books after an import (what ledger.books.apply takes),
+    """Whole-file contents of the books after an import (what ledger.books.apply takes: a
+    text, or an Appended),
     with `columns`, the entries appended to the books files `covers` (exactly those
     entries, over those files together; the files' own order and split do not matter to
     the checks)."""
@@ -140,27 +163,45 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
     frame whose postings are not exactly the posting lines found in its text (a line
     inside a string, say), raises Unsummable. Column-wise, in arrow's C (RE2): no Python
     per template."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     heads, head_of, tails = _split(texts)
     # Each head once: it ends a line and holds no posting line (else the posting lines
-    # would not end the text); each tail, column-wise: nothing but posting lines.
-    if any(h[-1:] not in ("", "\n") or POSTING.search(h) for h in heads) or \
-            (len(tails) and not pc.all(pc.match_substring_regex(tails, POSTINGS_ONLY)).as_py()):
+    # would not end the text).
+    if any(h[-1:] not in ("", "\n") or POSTING.search(h) for h in heads):
         raise Unsummable("a template whose posting lines do not end it")
-    zeroed = pc.replace_substring_regex(tails, pattern=POSTING_RE2,
-                                        replacement=r"\10\3").dictionary_encode()
-    tail_of = zeroed.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    _, first, frame_of = np.unique(head_of * (len(zeroed.dictionary) + 1) + tail_of,
+    # The tails a slice at a time: each step makes a copy of what it reads, and on a
+    # download of 300,000 different amounts the whole column's copies at once were the
+    # import's peak memory.
+    tail_of = np.empty(len(tails), dtype=np.int64)
+    zeroed_ids: dict[str, int] = {}  # a tail with every number written 0 -> its id
+    number_parts, count_parts = [pa.array([], pa.string())], [np.zeros(0, np.int64)]
+    for start in range(0, len(tails), SLICE):
+        part = tails[start:start + SLICE]
+        part = part if isinstance(part, pa.Array) else pa.array(part, pa.string())
+        # nothing but posting lines, column-wise
+        if not pc.all(pc.match_substring_regex(part, POSTINGS_ONLY)).as_py():
+            raise Unsummable("a template whose posting lines do not end it")
+        zeroed = pc.replace_substring_regex(part, pattern=POSTING_RE2,
+                                            replacement=r"\10\3").dictionary_encode()
+        ids = np.array([zeroed_ids.setdefault(z, len(zeroed_ids))
+                        for z in zeroed.dictionary.to_pylist()], dtype=np.int64)
+        tail_of[start:start + len(part)] = ids[
+            zeroed.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+        lines = pc.split_pattern(part, "\n")  # each tail ends with a newline: a last ''
+        count_parts.append(pc.list_value_length(lines).to_numpy(
+            zero_copy_only=False).astype(np.int64) - 1)
+        flat = pc.list_flatten(lines)
+        flat = flat.filter(pc.not_equal(flat, ""))
+        number_parts.append(pc.extract_regex(flat, POSTING_LINE).field("number"))
+    _, first, frame_of = np.unique(head_of * (len(zeroed_ids) + 1) + tail_of,
                                    return_index=True, return_inverse=True)
-    frame_tails = zeroed.dictionary.to_pylist()
+    frame_tails = list(zeroed_ids)
     frames = [heads[h] + frame_tails[z] for h, z in zip(
         head_of[first].tolist(), tail_of[first].tolist(), strict=True)]
-    lines = pc.split_pattern(tails, "\n")  # each tail ends with a newline: a last ''
-    counts = pc.list_value_length(lines).to_numpy(zero_copy_only=False).astype(np.int64) - 1
-    flat = pc.list_flatten(lines)
-    flat = flat.filter(pc.not_equal(flat, ""))
-    numbers = pc.extract_regex(flat, POSTING_LINE).field("number")
+    counts = np.concatenate(count_parts)
+    numbers = pa.concat_arrays(number_parts)
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     parsed = parse("\n".join(frames))
     if len(parsed) != len(frames) or not all(isinstance(t, data.Transaction) for t in parsed):
@@ -175,14 +216,13 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
 
 
 def _split(texts) -> tuple[list[str], np.ndarray, object]:
-    """Template texts as (heads, head_of, tails as an arrow column): a head is all of a
-    text before the run of posting lines that ends it (TAIL)."""
+    """Template texts as (heads, head_of, tails: an arrow column or a sequence of str): a
+    head is all of a text before the run of posting lines that ends it (TAIL)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(texts, Split):
-        return (texts.heads, np.asarray(texts.head_of, dtype=np.int64),
-                pa.array(texts.tails, pa.string()))
+    if isinstance(texts, Split):  # the tails made arrow a slice at a time
+        return texts.heads, np.asarray(texts.head_of, dtype=np.int64), texts.tails
     texts = pa.array(list(texts), pa.string())
     split = pc.extract_regex(texts, TAIL)
     if split.null_count:
