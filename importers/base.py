@@ -53,41 +53,6 @@ def existing_ids(entries) -> set[str]:
     return {e.meta["import-id"] for e in entries or () if e.meta and "import-id" in e.meta}
 
 
-def claim(filepath: str, importers: list[ProfileImporter],
-          head) -> tuple[ProfileImporter, int] | None:
-    """The most specific importer that matches the file's head (a filerows.Head), and the
-    row of the head holding its header: the one whose signature names the most columns;
-    on a tie the books' own profile over a built-in one. Two built-in (or two of the
-    books' own) profiles that match equally are refused, naming both: a guess could book
-    the money to the wrong bank."""
-    found = [(len(imp.profile.signature), imp in _own(importers), imp, at)
-             for imp, at in _claiming(importers, head)]
-    if not found:
-        return None
-    found.sort(key=lambda f: f[:2], reverse=True)
-    if len(found) > 1 and found[0][:2] == found[1][:2]:
-        a, b = found[0][2].profile, found[1][2].profile
-        raise Problem(filepath, 0, f"matches two sources equally, {a.expects()} and "
-                      f"{b.expects()}: declare a profile with the columns that tell them "
-                      "apart (docs/importing.md, \"Your own source\")")
-    return found[0][2], found[0][3]
-
-
-def _claiming(importers: list[ProfileImporter], head) -> list[tuple[ProfileImporter, int]]:
-    """The importers whose profile's layout and header the file's head holds (its own
-    spellings or its aliases), all asked at once, each with the row of its header."""
-    fits = [imp for imp in importers
-            if not imp.profile.layout or imp.profile.layout == head.layout
-            or (imp.profile.layout == "csv" and head.layout == "xlsx")]
-    at = profile_lib.headers_at(head.rows, [(imp.profile.signature, imp.profile.spellings)
-                                            for imp in fits])
-    return [(imp, i) for imp, i in zip(fits, at, strict=True) if i is not None]
-
-
-def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
-    return [imp for imp in importers if not imp.profile.path.startswith(str(profile_lib.BUILTIN))]
-
-
 class ProfileImporter(beangulp.Importer):
     """One profile as a beangulp importer. Importers made together (importers.run's
     importers_for) know each other, so a file is claimed by exactly one: the one whose
@@ -110,7 +75,7 @@ class ProfileImporter(beangulp.Importer):
             from importers import bounded
 
             head = bounded.head(filepath)
-        return bool(_claiming([self], head))
+        return bool(profile_lib.claiming([self.profile], head))
 
     def identify(self, filepath: str) -> bool:
         from importers import bounded
@@ -119,10 +84,11 @@ class ProfileImporter(beangulp.Importer):
         if not self.matches(filepath, head):
             return False
         try:
-            got = claim(filepath, self.rivals or [self], head)
+            got = profile_lib.claim(filepath, [imp.profile for imp in self.rivals or [self]],
+                                    head)
         except Problem:  # two sources match equally: offered to neither
             return False
-        return got is not None and got[0] is self
+        return got is not None and got[0] is self.profile
 
     def account(self, filepath: str) -> str:
         """The account the export is a statement of (what Fava's import page shows and files

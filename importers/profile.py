@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from importers.errors import Problem
+
 KINDS = ("income", "transfer", "expense", "fee", "conversion", "invoice", "budget", "skip")
 # The narration of a row whose rule and profile give none.
 NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
@@ -46,6 +48,35 @@ def headers_at(rows: list[list[str]],
         found.append(next((i for i, row in enumerate(normed)
                            if want <= {spellings.get(c, c) for c in row}), None))
     return found
+
+
+def claim(filepath: str, profiles: list[Profile], head) -> tuple[Profile, int] | None:
+    """The most specific profile whose header the file's head (a filerows.Head) holds,
+    and the row of the head holding it: the one whose signature names the most columns;
+    on a tie the books' own profile over a built-in one. Two built-in (or two of the
+    books' own) profiles that match equally are refused, naming both: a guess could book
+    the money to the wrong bank."""
+    found = [(len(p.signature), not p.path.startswith(str(BUILTIN)), p, at)
+             for p, at in claiming(profiles, head)]
+    if not found:
+        return None
+    found.sort(key=lambda f: f[:2], reverse=True)
+    if len(found) > 1 and found[0][:2] == found[1][:2]:
+        a, b = found[0][2], found[1][2]
+        raise Problem(filepath, 0, f"matches two sources equally, {a.expects()} and "
+                      f"{b.expects()}: declare a profile with the columns that tell them "
+                      "apart (docs/importing.md, \"Your own source\")")
+    return found[0][2], found[0][3]
+
+
+def claiming(profiles: list[Profile], head) -> list[tuple[Profile, int]]:
+    """The profiles whose layout and header the file's head holds (their own spellings or
+    their aliases), all asked at once, each with the row of its header."""
+    fits = [p for p in profiles
+            if not p.layout or p.layout == head.layout
+            or (p.layout == "csv" and head.layout == "xlsx")]
+    at = headers_at(head.rows, [(p.signature, p.spellings) for p in fits])
+    return [(p, i) for p, i in zip(fits, at, strict=True) if i is not None]
 
 
 def closest(rows: list[list[str]], profiles: list[Profile]) -> str:

@@ -15,11 +15,11 @@ import numpy as np
 from beancount.core.data import Transaction
 
 from importers import arrowcsv, bounded
-from importers.base import ProfileImporter, claim, existing_ids, importers_for
+from importers.base import ProfileImporter, existing_ids, importers_for
 from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
-from importers.profile import closest
+from importers.profile import claim, closest
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
@@ -125,9 +125,9 @@ def recognise(path: str, importers: Sequence[ProfileImporter]
     if not Path(path).exists():
         raise Problem(path, 0, "no such file")
     opened = bounded.open_export(path)
-    got = claim(path, list(importers), opened.head)
+    got = claim(path, [imp.profile for imp in importers], opened.head)
     if got is not None:
-        return opened._replace(at=got[1]), got[0]
+        return opened._replace(at=got[1]), next(i for i in importers if i.profile is got[0])
     if opened.workbook and opened.head.problem is not None:
         raise opened.head.problem  # the workbook's own problem, read when it was opened
     near = closest(opened.head.rows, [imp.profile for imp in importers])
