@@ -14,7 +14,9 @@ import csv
 import mmap
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import pyarrow as pa
@@ -44,6 +46,18 @@ def cells(path: str, width: int) -> Cells | None:
 def ahead(paths: list[str]) -> None:
     """Start reading these files on a second thread, in this order, one ahead of cells()."""
     _AHEAD.queue(paths)
+
+
+@contextmanager
+def reading_ahead(paths: list[str]) -> Iterator[None]:
+    """ahead() for the files of an import about to run (their parse overlaps the books
+    loading), and forget() them when it ends, however it ends: a run cut short leaves
+    nothing read ahead behind."""
+    ahead(paths)
+    try:
+        yield
+    finally:
+        forget(paths)
 
 
 def forget(paths: list[str]) -> None:

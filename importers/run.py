@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from beancount.core.data import Transaction
 
-from importers import arrowcsv, bounded
+from importers import bounded
 from importers.base import ProfileImporter, existing_ids, importers_for
 from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
@@ -150,7 +150,9 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
 
     The books are read, deduplicated against and appended to under the books' lock
     (ledger.books.apply with a function): two imports at once are serialised, and the
-    second sees what the first added, so neither an append nor a deduplication is lost."""
+    second sees what the first added, so neither an append nor a deduplication is lost.
+    Whoever runs an import may have its files parsed while the books load
+    (importers.arrowcsv.reading_ahead): the command and Fava's import page do."""
     main = ledger_books.resolve(main)
     pseudo = pseudo or Pseudonymiser()
     result = Result()
@@ -167,7 +169,6 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         whole.update(got)
         return got
 
-    arrowcsv.ahead(list(files))  # parsed while the books load (if not already asked)
     try:
         if dry_run:  # the same check as a real import, in a staging copy; nothing written
             planned = changes(main)
@@ -182,8 +183,6 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
                     for rel, w in whole.items() if isinstance(w, Appended)}
         raise ledger_books.BooksError(at_rows(e.lines, main.parent, appended,
                                                result.files)) from None
-    finally:
-        arrowcsv.forget(list(files))  # a run cut short leaves nothing read ahead behind
     if progress:
         progress("checked and written" if result.added and not dry_run else "done")
     return result
