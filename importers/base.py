@@ -123,9 +123,9 @@ class ProfileImporter(beangulp.Importer):
         from importers import bounded
 
         opened = bounded.open_export(filepath)
-        at = profile_lib.header_at(opened.head.rows, self.profile.signature,
-                                   self.profile.spellings)
-        return self.built(opened._replace(at=at), settings, columnwise)
+        at, columns = profile_lib.header(opened.head.rows, self.profile.signature,
+                                         self.profile.spellings)
+        return self.built(opened._replace(at=at, columns=columns), settings, columnwise)
 
     def built(self, opened: Opened, settings: Settings,
               columnwise: bool = True) -> Built:

@@ -45,11 +45,13 @@ DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\
 class Opened(NamedTuple):
     """An export checked (`regular`) and read (its head, and a workbook or a statement
     whole), once: what identifying it looks at, and what reading its table takes. at:
-    the row of the head holding the header of the source that claimed it (importers.run)."""
+    the row of the head holding the header of the source that claimed it (importers.run),
+    and columns, that header's columns by the names the source knows them by."""
     path: Path
     head: filerows.Head
     workbook: bool = False  # an XLSX zip by its first bytes, whatever its name
     at: int | None = None
+    columns: tuple[str, ...] = ()
 
 
 def open_export(path: str | Path) -> Opened:

@@ -50,6 +50,24 @@ def headers_at(rows: list[list[str]],
     return found
 
 
+def columns_of(header: list[str], spellings: dict[str, str]) -> tuple[str, ...]:
+    """A header's columns by the names a profile knows them by: normalised, under their
+    canonical spelling; the first of two same names keeps it, the next is `name#2`."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in (spellings.get(norm(c), norm(c)) for c in header):
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return tuple(out)
+
+
+def header(rows: list[list[str]], signature: tuple[str, ...],
+           spellings: dict[str, str]) -> tuple[int | None, tuple[str, ...]]:
+    """The row holding the signature's columns (header_at), and its columns_of."""
+    at = header_at(rows, signature, spellings)
+    return at, (() if at is None else columns_of(rows[at], spellings))
+
+
 def claim(filepath: str, profiles: list[Profile], head) -> tuple[Profile, int] | None:
     """The most specific profile whose header the file's head (a filerows.Head) holds,
     and the row of the head holding it: the one whose signature names the most columns;

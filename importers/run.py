@@ -19,7 +19,7 @@ from importers.base import ProfileImporter, existing_ids, importers_for
 from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
-from importers.profile import claim, closest
+from importers.profile import claim, closest, columns_of
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
@@ -127,7 +127,10 @@ def recognise(path: str, importers: Sequence[ProfileImporter]
     opened = bounded.open_export(path)
     got = claim(path, [imp.profile for imp in importers], opened.head)
     if got is not None:
-        return opened._replace(at=got[1]), next(i for i in importers if i.profile is got[0])
+        source, at = got
+        columns = columns_of(opened.head.rows[at], source.spellings)
+        return (opened._replace(at=at, columns=columns),
+                next(imp for imp in importers if imp.profile is source))
     if opened.workbook and opened.head.problem is not None:
         raise opened.head.problem  # the workbook's own problem, read when it was opened
     near = closest(opened.head.rows, [imp.profile for imp in importers])
