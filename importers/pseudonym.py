@@ -11,7 +11,7 @@ import hashlib
 import os
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from importers.errors import Problem
@@ -146,3 +146,27 @@ class Pseudonymiser:
         # Not remembered: parsing asks once per distinct identity in a file, and a cache
         # would keep every donor's name and email alive after the file is read.
         return "d-" + self.digest(identity)
+
+    def donors(self, identities: Iterable[str | None]) -> list[str | None]:
+        """donor() of each identity (None stays None), in one loop: a download of 300,000
+        different donors spent more on calling donor() and digest() than on hashing."""
+        pads = None  # the key is asked for only once there is a donor to hash
+        out: list[str | None] = []
+        add = out.append
+        for identity in identities:
+            if identity is None:
+                add(None)
+                continue
+            words = identity.split()
+            if not words:
+                add("")
+                continue
+            if pads is None:
+                if self._pads is None:
+                    self._pads = _keyed(self.key)
+                pads = self._pads
+            h, o = pads[0].copy(), pads[1].copy()
+            h.update(" ".join(words).casefold().encode())  # normalise(), inlined
+            o.update(h.digest())
+            add("d-" + o.hexdigest()[:8])
+        return out
