@@ -18,6 +18,7 @@ import io
 import os
 import re
 import stat
+import threading
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -246,6 +247,7 @@ def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
 
 
 _HEADS: dict[tuple, Head] = {}  # (path, its identity, how read) -> head
+_HEADS_LOCK = threading.Lock()
 _KEPT = 64
 
 
@@ -264,10 +266,11 @@ def head(path: Path, encoding: str = "", delimiter: str = "", whole: bool = Fals
     if got is None:
         got = _read(str(path), encoding, delimiter, whole)
     if not whole:
-        _HEADS.pop(key, None)
-        _HEADS[key] = got  # the newest last: the oldest goes first
-        while len(_HEADS) > _KEPT:
-            del _HEADS[next(iter(_HEADS))]
+        with _HEADS_LOCK:  # Fava's import page asks from several threads
+            _HEADS.pop(key, None)
+            _HEADS[key] = got  # the newest last: the oldest goes first
+            while len(_HEADS) > _KEPT:
+                del _HEADS[next(iter(_HEADS))]
     return got
 
 
