@@ -60,11 +60,10 @@ def open_export(path: str | Path) -> Opened:
     return Opened(path, filerows.head(path, whole=True), workbook)
 
 
-def regular(path: str | Path, whole: bool = True) -> bool:
+def regular(path: str | Path) -> bool:
     """Refuse anything but a regular file before opening it: opening a FIFO waits for a
-    writer that never comes, and a device never ends; then what it would cost to read
-    (whole: every row, not just the head that identifies it), from its size and its zip
-    directory. True for a workbook (an XLSX zip)."""
+    writer that never comes, and a device never ends; then what reading all of it would
+    cost, from its size, its lines or its zip directory. True for a workbook (an XLSX zip)."""
     try:
         mode = os.stat(path).st_mode
     except OSError as e:
@@ -75,8 +74,8 @@ def regular(path: str | Path, whole: bool = True) -> bool:
     with open(path, "rb") as f:
         is_xlsx = f.read(4) == filerows.XLSX_MAGIC
     if is_xlsx:
-        xlsx(path, whole)
-    elif whole:
+        xlsx(path)
+    else:
         text(path)
     return is_xlsx
 

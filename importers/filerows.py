@@ -1,7 +1,7 @@
 """An export file's rows as text: what kind of file it is and how to read it.
 
-The half of reading an export that knows files (importers.read finds the header and
-builds the table from these rows): XLSX, OFX, camt.053, MT940 or text; a text file's
+The half of reading an export that knows files (importers.profile finds the header in
+the head, importers.frame builds the table from these rows): XLSX, OFX, camt.053, MT940 or text; a text file's
 encoding (UTF-8 with or without a BOM, UTF-16, Windows-1252) and delimiter (commas,
 semicolons, tabs or bars); Santander's `Key: value` blocks. A file is checked first
 (importers.bounded.open_export) and then read here once: its head (the first rows, what
@@ -246,12 +246,12 @@ def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
     return head(Path(path)).rows[:limit]
 
 
-_HEADS: dict[tuple, Head] = {}  # (path, its identity, how read) -> head
+_HEADS: dict[tuple, Head] = {}  # (path, its identity) -> head
 _HEADS_LOCK = threading.Lock()
 _KEPT = 64
 
 
-def head(path: Path, encoding: str = "", delimiter: str = "", whole: bool = False) -> Head:
+def head(path: Path, whole: bool = False) -> Head:
     """The file's head, read once per file (as it is now) however many profiles ask:
     identifying a file asks every profile, and a workbook is costly to open. whole: a
     workbook read whole, as an import reads it, once (and not kept)."""
@@ -261,10 +261,10 @@ def head(path: Path, encoding: str = "", delimiter: str = "", whole: bool = Fals
         return Head([])
     if not stat.S_ISREG(st.st_mode):
         return Head([])
-    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, encoding, delimiter)
+    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
     got = None if whole else _HEADS.get(key)
     if got is None:
-        got = _read(str(path), encoding, delimiter, whole)
+        got = _read(str(path), whole)
     if not whole:
         with _HEADS_LOCK:  # Fava's import page asks from several threads
             _HEADS.pop(key, None)
@@ -289,7 +289,7 @@ def is_mt940(head: bytes) -> bool:
             and re.search(r"^:60[FM]:", text, re.MULTILINE) is not None)
 
 
-def _read(path: str, encoding: str, delimiter: str, whole: bool) -> Head:
+def _read(path: str, whole: bool) -> Head:
     try:
         with open(path, "rb") as f:
             head = f.read(65536)
@@ -304,7 +304,7 @@ def _read(path: str, encoding: str, delimiter: str, whole: bool) -> Head:
     statement = ("ofx" if is_ofx(head) else "xml" if is_camt(head)
                  else "mt940" if is_mt940(head) else "")
     if not statement:
-        return _text_head(head, encoding, delimiter)
+        return _text_head(head)
     from importers import camt, mt940_reader, ofx
 
     if statement == "ofx":
@@ -325,8 +325,8 @@ def _read(path: str, encoding: str, delimiter: str, whole: bool) -> Head:
     return Head(rows[:HEADER_SEARCH], layout=statement, whole=rows)
 
 
-def _text_head(head: bytes, encoding: str, delimiter: str) -> Head:
-    kind = encoding_of(head, encoding)
+def _text_head(head: bytes) -> Head:
+    kind = encoding_of(head)
     try:
         text = head.decode(kind, errors="replace" if kind == "cp1252" else "strict")
     except UnicodeDecodeError as e:  # a character cut by the 64 KB read
@@ -341,7 +341,7 @@ def _text_head(head: bytes, encoding: str, delimiter: str) -> Head:
         blocks = None
     if blocks is not None:
         return Head(blocks[:HEADER_SEARCH], "", False, "blocks")
-    sep = delimiter_of(text, delimiter)
+    sep = delimiter_of(text)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error:
