@@ -107,10 +107,12 @@ def work(side: str, data: str, books: str, report: str) -> None:
     """One in-process measurement, in this (fresh) process: import the modules, then time
     the work alone. Writes `seconds rss-before-KB entries` to report."""
     if side == "ours":
+        from importers import arrowcsv
         from importers import run as import_run
 
         def go() -> int:
-            result = import_run.run(Path(books), [data], dry_run=True)
+            with arrowcsv.reading_ahead([data]):  # as `fundledger import` runs it
+                result = import_run.run(Path(books), [data], dry_run=True)
             with open(os.devnull, "w", encoding="utf-8") as out:
                 for first, entries in result.parts.values():
                     out.write(first)

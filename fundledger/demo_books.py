@@ -57,7 +57,7 @@ def regenerate(books: Path = BOOKS, exports: Path = EXPORTS):
     imports/ is emptied and its includes dropped from main.beancount, then every export is
     imported in one all-or-nothing run. Hand-kept files are left as they are.
     """
-    from importers import run
+    from importers import arrowcsv, run
     from importers.pseudonym import Pseudonymiser, load_key
 
     main = books / "main.beancount"
@@ -66,7 +66,8 @@ def regenerate(books: Path = BOOKS, exports: Path = EXPORTS):
             if not line.startswith('include "imports/')]
     main.write_text("\n".join(kept).rstrip("\n") + "\n", encoding="utf-8")
     files = sorted(str(p) for p in exports.iterdir() if p.is_file())
-    return run.run(main, files, pseudo=Pseudonymiser(load_key(KEY)))
+    with arrowcsv.reading_ahead(files):
+        return run.run(main, files, pseudo=Pseudonymiser(load_key(KEY)))
 
 
 if __name__ == "__main__":

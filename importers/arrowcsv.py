@@ -14,14 +14,14 @@ import csv
 import mmap
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
-
-from importers import ofx
 
 # Arrow's memory from the C library's allocator, not its own (mimalloc or jemalloc): those
 # keep what an import's column steps free for reuse, so the process's peak memory stayed at
@@ -48,6 +48,18 @@ def ahead(paths: list[str]) -> None:
     _AHEAD.queue(paths)
 
 
+@contextmanager
+def reading_ahead(paths: list[str]) -> Iterator[None]:
+    """ahead() for the files of an import about to run (their parse overlaps the books
+    loading), and forget() them when it ends, however it ends: a run cut short leaves
+    nothing read ahead behind."""
+    ahead(paths)
+    try:
+        yield
+    finally:
+        forget(paths)
+
+
 def forget(paths: list[str]) -> None:
     """These files are read another way, or no more is wanted of them (a run is over, or
     cut short): what was read ahead of them goes, and the next file queued starts."""
@@ -64,8 +76,10 @@ def read_as_text(path) -> bool:
             head = f.read(4096)
     except OSError:
         return False
+    from importers.filerows import is_ofx  # filerows reads the files that are not CSV
+
     return not (head[:4] == XLSX_MAGIC or str(path).lower().endswith((".xlsx", ".xlsm"))
-                or ofx.is_ofx(head))
+                or is_ofx(head))
 
 
 def _cells(path: str, width: int, parsed=None) -> Cells | None:

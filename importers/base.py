@@ -15,6 +15,7 @@ import datetime
 import gc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import beangulp
 from beancount.core import data
@@ -27,6 +28,9 @@ from importers.profile import Profile
 from importers.pseudonym import Pseudonymiser
 from importers.settings import Settings, from_entries
 from importers.txn import Built, Txn, render
+
+if TYPE_CHECKING:
+    from importers.bounded import Opened
 
 
 def importers_for(settings, pseudo: Pseudonymiser) -> list[ProfileImporter]:
@@ -49,72 +53,6 @@ def existing_ids(entries) -> set[str]:
     return {e.meta["import-id"] for e in entries or () if e.meta and "import-id" in e.meta}
 
 
-def best(filepath: str, importers: list[ProfileImporter], head=None) -> ProfileImporter | None:
-    """The most specific importer that matches the file: the one whose signature names the
-    most columns; on a tie the books' own profile over a built-in one. Two built-in (or two
-    of the books' own) profiles that match equally are refused, naming both: a guess could
-    book the money to the wrong bank. head: the file's filerows.Head, if already read."""
-    head = _head(filepath, head)
-    found = [(len(imp.profile.signature), imp in _own(importers), imp)
-             for imp in _claiming(importers, head)]
-    if not found:
-        return None
-    found.sort(key=lambda f: f[:2], reverse=True)
-    if len(found) > 1 and found[0][:2] == found[1][:2]:
-        a, b = found[0][2].profile, found[1][2].profile
-        raise Problem(filepath, 0, f"matches two sources equally, {a.expects()} and "
-                      f"{b.expects()}: declare a profile with the columns that tell them "
-                      "apart (docs/importing.md, \"Your own source\")")
-    return found[0][2]
-
-
-def _head(filepath: str, head=None):
-    """The file's filerows.Head: the one given, else read now (cached per file)."""
-    if head is not None:
-        return head
-    from importers import filerows
-
-    return filerows.head(Path(filepath))
-
-
-def _claiming(importers: list[ProfileImporter], head) -> list[ProfileImporter]:
-    """The importers whose profile's layout and header the file's head holds (its own
-    spellings or its aliases), all asked at once."""
-    from importers import read
-
-    fits = [imp for imp in importers
-            if not imp.profile.layout or imp.profile.layout == head.layout
-            or (imp.profile.layout == "csv" and head.layout == "xlsx")]
-    at = read.headers_at(head.rows, [(imp.profile.signature, imp.profile.spellings)
-                                     for imp in fits])
-    return [imp for imp, i in zip(fits, at, strict=True) if i is not None]
-
-
-def _own(importers: list[ProfileImporter]) -> list[ProfileImporter]:
-    return [imp for imp in importers if not imp.profile.path.startswith(str(profile_lib.BUILTIN))]
-
-
-def closest(filepath: str, importers: list[ProfileImporter], head=None) -> str:
-    """For a file no source claims: the source whose columns it holds the most of, and the
-    ones it lacks ("" if it holds none of any source's). head: as for best()."""
-    head = _head(filepath, head).rows
-    scored = []
-    for imp in importers:
-        p = imp.profile
-        spellings = p.spellings
-        rows = [{spellings.get(profile_lib.norm(c), profile_lib.norm(c)) for c in r} for r in head]
-        got = max((sum(profile_lib.norm(c) in r for c in p.signature) for r in rows), default=0)
-        if got:
-            row = max(rows, key=lambda r: sum(profile_lib.norm(c) in r for c in p.signature))
-            lacks = [c for c in p.signature if profile_lib.norm(c) not in row]
-            scored.append((got / len(p.signature), got, p, lacks))
-    if not scored:
-        return ""
-    _, _, p, lacks = max(scored, key=lambda s: s[:2])
-    return (f"closest is {p.name} ({p.title}), but the file lacks its column(s) "
-            f"{', '.join(lacks)}")
-
-
 class ProfileImporter(beangulp.Importer):
     """One profile as a beangulp importer. Importers made together (importers.run's
     importers_for) know each other, so a file is claimed by exactly one: the one whose
@@ -133,16 +71,24 @@ class ProfileImporter(beangulp.Importer):
     def matches(self, filepath: str, head=None) -> bool:
         """The file holds this profile's header (its own spellings or its aliases). head:
         the file's filerows.Head, if already read (identifying asks every profile)."""
-        return bool(_claiming([self], _head(filepath, head)))
+        if head is None:
+            from importers import bounded
+
+            head = bounded.head(filepath)
+        return bool(profile_lib.claiming([self.profile], head))
 
     def identify(self, filepath: str) -> bool:
-        head = _head(filepath)
+        from importers import bounded
+
+        head = bounded.head(filepath)
         if not self.matches(filepath, head):
             return False
         try:
-            return best(filepath, self.rivals or [self], head) is self
+            got = profile_lib.claim(filepath, [imp.profile for imp in self.rivals or [self]],
+                                    head)
         except Problem:  # two sources match equally: offered to neither
             return False
+        return got is not None and got[0] is self.profile
 
     def account(self, filepath: str) -> str:
         """The account the export is a statement of (what Fava's import page shows and files
@@ -170,17 +116,29 @@ class ProfileImporter(beangulp.Importer):
         columnwise=False renders every row the generic way (tests compare the two)."""
         return self.entries(filepath, settings, columnwise).all()
 
-    def entries(self, filepath: str, settings: Settings, columnwise: bool = True,
-                opened=None) -> Built:
-        """The file's entries, the common ones kept as columns (see txn.Block). opened: the
-        file as identifying it checked and read its head (filerows.Opened), if it was."""
+    def entries(self, filepath: str, settings: Settings, columnwise: bool = True) -> Built:
+        """The file's entries, the common ones kept as columns (see txn.Block), from its
+        path alone (Fava's import page, a beangulp script): the file opened here, then
+        read as an import reads it (built)."""
+        from importers import bounded
+
+        opened = bounded.open_export(filepath)
+        at, columns = profile_lib.header(opened.head.rows, self.profile.signature,
+                                         self.profile.spellings)
+        return self.built(opened._replace(at=at, columns=columns), settings, columnwise)
+
+    def built(self, opened: Opened, settings: Settings,
+              columnwise: bool = True) -> Built:
+        """The entries of a file opened (importers.bounded.open_export) and claimed by
+        this profile (opened.at: the row of its head holding the profile's header)."""
         from importers import build, classify, filerows, parse, read
 
+        filepath = str(opened.path)
         # The file's hash (recorded on every entry) is worked out alongside the reading:
         # hashlib lets go of the interpreter while it hashes a large file.
         with ThreadPoolExecutor(1) as pool:
             sha = pool.submit(filerows.sha256, filepath)
-            df = read.load(filepath, self.profile.signature, self.profile, opened)
+            df = read.table_of(opened, self.profile.signature, self.profile)
             if df is None:
                 raise Problem(filepath, 0, f"not a {self.profile.expects()}")
             rules = classify.rules_for(self.profile, settings.rules_for(self.profile.name))

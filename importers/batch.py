@@ -1,14 +1,18 @@
 """The entries one `fundledger import` run has taken so far, and their order in a books
 file: what lets a later file of the same run see an earlier file's rows (one id twice is
-the same row seen twice, unless the two differ), without a Python object per block entry.
+the same row seen twice, unless the two differ), without a Python object per block entry;
+and the statements' balances brought forward, of which the run books only the earliest.
 """
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
+from beancount.core.data import Balance, Transaction
 
 from importers.errors import Problem
-from importers.txn import Block, Ordered, Txn, render
+from importers.txn import Block, Ordered, Post, Txn, render
 
 
 class Batch:
@@ -89,3 +93,50 @@ def same_or_fail(t: Txn, path: str, first: tuple[str, int, str | Txn]) -> None:
     if _booked(render(t)) != _booked(entry if isinstance(entry, str) else render(entry)):
         raise Problem(path, t.row, f"id {t.import_id} was already used by "
                       f"{where}:{row} for a different entry")
+
+
+def held(t: Txn) -> tuple[str, str]:
+    """The (account, currency) an opening balance or a balance assertion is about."""
+    if t.balance:
+        return t.balance[0], t.balance[2]
+    return t.postings[0].account, t.postings[0].currency
+
+
+def in_use(entries) -> tuple[dict[tuple[str, str], datetime.date], dict]:
+    """Every (account, currency) the books post to or assert a balance of, with its first
+    day; and the statement openings imported (importers.build), by (account, currency)."""
+    first: dict[tuple[str, str], datetime.date] = {}
+    opened: dict[tuple[str, str], Transaction] = {}
+    for e in entries:  # in date order
+        if isinstance(e, Transaction):
+            for p in e.postings:
+                if p.units:
+                    first.setdefault((p.account, p.units.currency), e.date)
+            if ":opening:" in str((e.meta or {}).get("import-id", "")) and e.postings:
+                units = e.postings[0].units
+                opened.setdefault((e.postings[0].account, units.currency), e)
+        elif isinstance(e, Balance):
+            first.setdefault((e.account, e.amount.currency), e.date)
+    # Only an opening the account begins with can be moved back by an older statement.
+    opened = {k: e for k, e in opened.items() if first.get(k) == e.date}
+    return first, opened
+
+
+def opening(t: Txn, booked: Transaction | None, seen: set[str]) -> list[Txn]:
+    """The run's earliest statement's opening balance for an account (if not zero), and,
+    where the books began the account with a later statement's opening, that opening
+    withdrawn on its own day: the older statement now says what came before, and the
+    books are only ever appended to."""
+    out = [t] if t.postings[0].number and t.import_id not in seen else []
+    if booked is None:
+        return out
+    iid = booked.meta["import-id"] + ":withdrawn"
+    if iid in seen:
+        return out
+    back = Txn(booked.date, booked.payee or "", "Balance brought forward withdrawn: an earlier "
+               "statement has been imported", [("import-id", iid),
+                                               ("fund", booked.meta.get("fund", ""))],
+               import_id=iid, row=t.row)
+    back.postings = [Post(p.account, -p.units.number, p.units.currency)
+                     for p in booked.postings]
+    return [*out, back]

@@ -1,4 +1,6 @@
-"""Bounds on what an export may cost to read: refused before reading, not after.
+"""Opening an export: a regular file, within bounds, then read once (importers.filerows).
+
+What it may cost to read is refused before reading, not after.
 
 An export is read in a few seconds and a few hundred megabytes, whatever is sent. What
 costs more is refused by looking at the file, not by reading it:
@@ -12,6 +14,10 @@ costs more is refused by looking at the file, not by reading it:
   of one 200 MB line) is refused without holding it; so is a file over MAX_CSV.
 
 The limits are measured (bench/: openpyxl reads about 80,000 cells a second of one core).
+
+Only regular files are opened: a FIFO would hang, a device never end. `open_export` checks
+a file and reads it, once: identifying it works on its head, and reading its table starts
+from what was read (importers.read).
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
+from importers import filerows
 from importers.errors import Problem
 
 MAX_UNPACKED = 64 << 20  # bytes a workbook may unpack to, all parts together
@@ -31,6 +40,60 @@ MAX_LINE = 2 << 20  # bytes of one CSV line (a cell may hold 131,072 characters)
 MAX_CSV = 512 << 20
 BLOCK = 1 << 20
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+class Opened(NamedTuple):
+    """An export checked (`regular`) and read (its head, and a workbook or a statement
+    whole), once: what identifying it looks at, and what reading its table takes. at:
+    the row of the head holding the header of the source that claimed it (importers.run),
+    and columns, that header's columns by the names the source knows them by."""
+    path: Path
+    head: filerows.Head
+    workbook: bool = False  # an XLSX zip by its first bytes, whatever its name
+    at: int | None = None
+    columns: tuple[str, ...] = ()
+
+
+def open_export(path: str | Path) -> Opened:
+    path = Path(path)
+    workbook = regular(path)
+    return Opened(path, filerows.head(path, whole=True), workbook)
+
+
+def regular(path: str | Path) -> bool:
+    """Refuse anything but a regular file before opening it: opening a FIFO waits for a
+    writer that never comes, and a device never ends; then what reading all of it would
+    cost, from its size, its lines or its zip directory. True for a workbook (an XLSX zip)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        raise Problem(str(path), 0, f"cannot be read ({e.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise Problem(str(path), 0, "is not a regular file (a folder, FIFO or device): "
+                      "give the export file itself")
+    with open(path, "rb") as f:
+        is_xlsx = f.read(4) == filerows.XLSX_MAGIC
+    if is_xlsx:
+        xlsx(path)
+    else:
+        text(path)
+    return is_xlsx
+
+
+def head(path: str | Path) -> filerows.Head:
+    """The head identifying a file by its path alone looks at (Fava's import page, a
+    beangulp script): a workbook's only within its bounds, else none."""
+    path = Path(path)
+    if not os.path.isfile(path):  # never open a FIFO or a device
+        return filerows.Head([])
+    try:
+        with open(path, "rb") as f:
+            workbook = f.read(4) == filerows.XLSX_MAGIC
+        if workbook or path.suffix.lower() in (".xlsx", ".xlsm"):
+            xlsx(path, whole=False)
+    except (OSError, Problem):
+        return filerows.Head([])
+    return filerows.head(path)
 
 
 def _column(letters: bytes) -> int:

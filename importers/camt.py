@@ -33,10 +33,6 @@ OPENING = ("OPBD", "PRCD")  # the opening booked balance, else the previous clos
 CLOSING = ("CLBD",)
 
 
-def is_camt(head: bytes) -> bool:
-    return b"BkToCstmrStmt" in head[:4096] and b"<" in head[:64]
-
-
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 

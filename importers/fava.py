@@ -132,7 +132,7 @@ def saves_imports(app) -> None:
     from fava.serialisation import deserialise
     from flask import g, request
 
-    from importers import filerows, run
+    from importers import arrowcsv, filerows, run
     from importers.errors import Problem
 
     @app.before_request
@@ -195,7 +195,9 @@ def saves_imports(app) -> None:
         if edited:
             return json_err(edited, HTTPStatus.BAD_REQUEST)
         try:
-            result = run.run(main, sorted(files.values()), suspense=True, only=only)
+            paths = sorted(files.values())
+            with arrowcsv.reading_ahead(paths):  # parsed while the books load
+                result = run.run(main, paths, suspense=True, only=only)
         except Problem as e:
             return json_err(str(e), HTTPStatus.BAD_REQUEST)
         except books.BooksError as e:

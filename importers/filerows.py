@@ -1,33 +1,34 @@
 """An export file's rows as text: what kind of file it is and how to read it.
 
-The half of reading an export that knows files (importers.read finds the header and
-builds the table from these rows): XLSX, OFX, camt.053, MT940 or text; a text file's
+The half of reading an export that knows files (importers.profile finds the header in
+the head, importers.frame builds the table from these rows): XLSX, OFX, camt.053, MT940 or text; a text file's
 encoding (UTF-8 with or without a BOM, UTF-16, Windows-1252) and delimiter (commas,
-semicolons, tabs or bars); Santander's `Key: value` blocks. Only regular files are read:
-a FIFO would hang, a device never end. `open_export` checks a file and reads its first
-rows, once: identifying it works on that head, and reading its table starts from it.
+semicolons, tabs or bars); Santander's `Key: value` blocks. A file is checked first
+(importers.bounded.open_export) and then read here once: its head (the first rows, what
+identifying it looks at, and the layout its text was read with), and a workbook or a
+statement whole, carried forward so reading its table never reads or parses it again.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import functools
 import hashlib
 import io
 import os
 import re
 import stat
+import threading
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from importers import arrowcsv, bounded
+from importers import arrowcsv
 from importers.errors import Problem
+from importers.profile import HEADER_SEARCH
 
 XLSX_MAGIC = arrowcsv.XLSX_MAGIC
-HEADER_SEARCH = 30  # a few exports put a title or an account summary above the header
 DELIMITERS = (",", ";", "\t", "|")
 XLSX_MAX_ROWS = 1_000_000  # more is not an export but a workbook made to hang us
 XLSX_MAX_COLUMNS = 256
@@ -41,24 +42,6 @@ def sha256(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def regular(path: str | Path) -> None:
-    """Refuse anything but a regular file before opening it: opening a FIFO waits for a
-    writer that never comes, and a device never ends."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as e:
-        raise Problem(str(path), 0, f"cannot be read ({e.strerror})") from None
-    if not stat.S_ISREG(mode):
-        raise Problem(str(path), 0, "is not a regular file (a folder, FIFO or device): "
-                      "give the export file itself")
-    with open(path, "rb") as f:  # what it would cost to read, from its size and zip directory
-        is_xlsx = f.read(4) == XLSX_MAGIC
-    if is_xlsx:
-        bounded.xlsx(path, whole=False)
-    else:
-        bounded.text(path)
 
 
 def encoding_of(raw: bytes, declared: str = "") -> str:
@@ -164,16 +147,25 @@ def _cell(value) -> str:
 
 def _xlsx_rows(path: Path, limit: int | None = None) -> list[list[str]]:
     """A workbook's first sheet as rows of text: read-only, at most `limit` rows (enough to
-    identify it), and never more than a real export could hold."""
+    identify it), and never more than a real export could hold (its bounds are checked
+    before: importers.bounded)."""
+    rows, problem = _workbook(path, limit)
+    if problem is not None:
+        raise problem
+    return rows
+
+
+def _workbook(path: Path, limit: int | None = None) -> tuple[list[list[str]], Problem | None]:
+    """_xlsx_rows, and the rows read before its problem, if it has one."""
     import openpyxl
 
-    bounded.xlsx(path, whole=limit is None)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 (a 0-byte or corrupt workbook, any reason)
-        raise Problem(str(path), 0, f"not a readable XLSX workbook ({type(e).__name__})")
+        return [], Problem(str(path), 0, f"not a readable XLSX workbook ({type(e).__name__})")
     rows: list[list[str]] = []
     blank = 0
+    problem = None
     try:
         ws = wb.worksheets[0]
         for values in ws.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS):
@@ -181,8 +173,9 @@ def _xlsx_rows(path: Path, limit: int | None = None) -> list[list[str]]:
             while row and row[-1] == "":
                 row.pop()
             if any(len(c) > CELL_LIMIT for c in row):
-                raise Problem(str(path), len(rows) + 1,
-                              f"a cell is too large (over {CELL_LIMIT} characters)")
+                problem = Problem(str(path), len(rows) + 1,
+                                  f"a cell is too large (over {CELL_LIMIT} characters)")
+                break
             blank = 0 if any(c.strip() for c in row) else blank + 1
             if blank >= XLSX_BLANK_RUN:
                 break
@@ -190,37 +183,27 @@ def _xlsx_rows(path: Path, limit: int | None = None) -> list[list[str]]:
             if limit is not None and len(rows) >= limit:
                 break
             if len(rows) > XLSX_MAX_ROWS:
-                raise Problem(str(path), len(rows), f"more than {XLSX_MAX_ROWS:,} rows: "
-                              "not an export this tool reads")
+                problem = Problem(str(path), len(rows), f"more than {XLSX_MAX_ROWS:,} rows: "
+                                  "not an export this tool reads")
+                break
     finally:
         wb.close()
     while rows and not rows[-1]:
         rows.pop()
-    return rows
+    return rows, problem
 
 
-def raw_rows(path: str | Path, profile=None) -> list[list[str]]:
-    """All rows of the file as lists of strings (blank rows kept as [])."""
-    path = Path(path)
-    regular(path)
-    return rows_of(path, profile)
-
-
-def rows_of(path: Path, profile=None) -> list[list[str]]:
-    """raw_rows of a file already checked (open_export)."""
-    with open(path, "rb") as f:
-        head = f.read(4)
-    if head == XLSX_MAGIC or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
-    from importers import camt, mt940_reader, ofx
-
+def rows_of(path: Path, head: Head, profile=None) -> list[list[str]]:
+    """Every row of a file opened (importers.bounded.open_export), blank rows kept as []:
+    a workbook's or a statement's as opening read them (or the problem reading it
+    raised), a text file's read whole in its head's layout (its `Key: value` blocks or
+    its delimiter) unless the profile declares how. The encoding is told again from all
+    the bytes: a file whose first 64 KB are UTF-8 may still be Windows-1252 further on."""
+    if head.problem is not None:
+        raise head.problem
+    if head.whole is not None:
+        return head.whole
     raw = path.read_bytes()
-    if ofx.is_ofx(raw[:4096]):
-        return ofx.rows(path)
-    if camt.is_camt(raw[:4096]):
-        return camt.rows(path)
-    if mt940_reader.is_mt940(raw[:4096]):
-        return mt940_reader.rows(path)
     try:
         text = _decode(raw, getattr(profile, "encoding", ""))
     except ValueError as e:
@@ -233,7 +216,9 @@ def rows_of(path: Path, profile=None) -> list[list[str]]:
         raise Problem(str(path), 0, str(e)) from None
     if blocks is not None:
         return blocks
-    delimiter = delimiter_of(text[:65536], getattr(profile, "delimiter", ""))
+    declared = getattr(profile, "delimiter", "")
+    delimiter = declared or (head.delimiter if head.layout == "csv" and head.delimiter
+                             else delimiter_of(text[:65536]))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return list(reader)
@@ -243,27 +228,17 @@ def rows_of(path: Path, profile=None) -> list[list[str]]:
         raise Problem(str(path), reader.line_num, problem) from None
 
 
-class Head:
+class Head(NamedTuple):
     """A file's first rows, and how its text was read. layout: "csv", "blocks" (Santander's
     `Key: value` text), "xlsx", "ofx", "xml" (camt.053) or "mt940": a profile may claim only
-    one."""
-
-    def __init__(self, rows: list[list[str]], delimiter: str = ",", utf8: bool = True,
-                 layout: str = "csv"):
-        self.rows, self.delimiter, self.utf8, self.layout = rows, delimiter, utf8, layout
-
-
-class Opened(NamedTuple):
-    """An export checked (a regular file, within bounds: `regular`) and its first rows
-    read (`head`), once: what identifying it looks at, and what reading its table takes."""
-    path: Path
-    head: Head
-
-
-def open_export(path: str | Path) -> Opened:
-    path = Path(path)
-    regular(path)
-    return Opened(path, head(path))
+    one. whole: every row of a workbook read whole or of a statement (parsed once, here);
+    problem: what reading it whole found wrong, said when its table is read."""
+    rows: list[list[str]]
+    delimiter: str = ","
+    utf8: bool = True
+    layout: str = "csv"
+    whole: list[list[str]] | None = None
+    problem: Problem | None = None
 
 
 def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
@@ -271,49 +246,87 @@ def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
     return head(Path(path)).rows[:limit]
 
 
-def head(path: Path, encoding: str = "", delimiter: str = "") -> Head:
+_HEADS: dict[tuple, Head] = {}  # (path, its identity) -> head
+_HEADS_LOCK = threading.Lock()
+_KEPT = 64
+
+
+def head(path: Path, whole: bool = False) -> Head:
+    """The file's head, read once per file (as it is now) however many profiles ask:
+    identifying a file asks every profile, and a workbook is costly to open. whole: a
+    workbook read whole, as an import reads it, once (and not kept)."""
     try:
         st = os.stat(path)
     except OSError:
         return Head([])
     if not stat.S_ISREG(st.st_mode):
         return Head([])
-    return _head_of(str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, encoding,
-                    delimiter)
+    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    got = None if whole else _HEADS.get(key)
+    if got is None:
+        got = _read(str(path), whole)
+    if not whole:
+        with _HEADS_LOCK:  # Fava's import page asks from several threads
+            _HEADS.pop(key, None)
+            _HEADS[key] = got  # the newest last: the oldest goes first
+            while len(_HEADS) > _KEPT:
+                del _HEADS[next(iter(_HEADS))]
+    return got
 
 
-@functools.lru_cache(maxsize=64)
-def _head_of(path: str, _dev, _ino, _size, _mtime, encoding: str, delimiter: str) -> Head:
-    """Read once per file (as it is now) however many profiles ask: identifying a file
-    asks every profile, and a workbook is costly to open."""
+def is_ofx(head: bytes) -> bool:
+    text = head[:2048].upper()
+    return b"OFXHEADER" in text or b"<OFX>" in text
+
+
+def is_camt(head: bytes) -> bool:
+    return b"BkToCstmrStmt" in head[:4096] and b"<" in head[:64]
+
+
+def is_mt940(head: bytes) -> bool:
+    text = head[:4096].decode("latin-1")
+    return (re.search(r"^:20:", text, re.MULTILINE) is not None and ":25:" in text
+            and re.search(r"^:60[FM]:", text, re.MULTILINE) is not None)
+
+
+def _read(path: str, whole: bool) -> Head:
     try:
         with open(path, "rb") as f:
             head = f.read(65536)
     except OSError:
         return Head([])
     if head[:4] == XLSX_MAGIC or path.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            return Head(_xlsx_rows(Path(path), HEADER_SEARCH), layout="xlsx")
-        except Problem:
-            return Head([])
+        rows, problem = _workbook(Path(path), None if whole else HEADER_SEARCH)
+        if problem is not None and len(rows) < HEADER_SEARCH:
+            return Head([], layout="xlsx", whole=[], problem=problem)
+        return Head(rows[:HEADER_SEARCH], layout="xlsx", whole=rows if whole else None,
+                    problem=problem)
+    statement = ("ofx" if is_ofx(head) else "xml" if is_camt(head)
+                 else "mt940" if is_mt940(head) else "")
+    if not statement:
+        return _text_head(head)
     from importers import camt, mt940_reader, ofx
 
-    if ofx.is_ofx(head):
+    if statement == "ofx":
         try:
-            return Head(ofx.rows(path)[:HEADER_SEARCH], layout="ofx")
-        except Problem:
-            return Head([])
-    if camt.is_camt(head):
+            rows = ofx.rows(path)
+        except Problem as e:
+            return Head([], whole=[], problem=e)
+    elif statement == "xml":
         try:
-            return Head(camt.rows(path)[:HEADER_SEARCH], layout="xml")
-        except Problem:  # claimed all the same: reading it says what is wrong
-            return Head([camt.HEADER], layout="xml")
-    if mt940_reader.is_mt940(head):
+            rows = camt.rows(path)
+        except Problem as e:  # claimed all the same: reading it says what is wrong
+            return Head([camt.HEADER], layout="xml", whole=[], problem=e)
+    else:
         try:
-            return Head(mt940_reader.rows(path)[:HEADER_SEARCH], layout="mt940")
-        except Problem:
-            return Head([mt940_reader.HEADER], layout="mt940")
-    kind = encoding_of(head, encoding)
+            rows = mt940_reader.rows(path)
+        except Problem as e:
+            return Head([mt940_reader.HEADER], layout="mt940", whole=[], problem=e)
+    return Head(rows[:HEADER_SEARCH], layout=statement, whole=rows)
+
+
+def _text_head(head: bytes) -> Head:
+    kind = encoding_of(head)
     try:
         text = head.decode(kind, errors="replace" if kind == "cp1252" else "strict")
     except UnicodeDecodeError as e:  # a character cut by the 64 KB read
@@ -328,7 +341,7 @@ def _head_of(path: str, _dev, _ino, _size, _mtime, encoding: str, delimiter: str
         blocks = None
     if blocks is not None:
         return Head(blocks[:HEADER_SEARCH], "", False, "blocks")
-    sep = delimiter_of(text, delimiter)
+    sep = delimiter_of(text)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error:

@@ -22,12 +22,6 @@ HEADER = ["Date", "Reference", "Amount", "Currency", "Counterparty", "Purpose", 
 _START = re.compile(r"^:20:", re.MULTILINE)
 
 
-def is_mt940(head: bytes) -> bool:
-    text = head[:4096].decode("latin-1")
-    return (_START.search(text) is not None and ":25:" in text
-            and re.search(r"^:60[FM]:", text, re.MULTILINE) is not None)
-
-
 def _text(path: Path) -> str:
     raw = path.read_bytes()
     try:

@@ -29,11 +29,6 @@ _TRN = re.compile(r"<STMTTRN>(.*?)(?:</STMTTRN>|(?=<STMTTRN>)|(?=</BANKTRANLIST>
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
 
 
-def is_ofx(head: bytes) -> bool:
-    text = head[:2048].upper()
-    return b"OFXHEADER" in text or b"<OFX>" in text
-
-
 def _tag(block: str, name: str) -> str:
     """A tag's value: up to its closing tag or the next tag (SGML leaves closing tags
     out), entities decoded, spaces trimmed; '' if absent or empty."""

@@ -190,10 +190,10 @@ def donors(t: Table, profile: Profile, pseudo, row_ids: list[str]) -> Column:
         values += col.values
     codes[codes == -1] = len(values)  # no identity at all
     payer = _payer(profile)
-    values.append("")
-    used = Column(codes, values).used().tolist()
+    cells = [*values, ""]
+    used = Column(codes, cells).used().tolist()
     col = Column(codes, pseudo.donors([payer(v) if u else None
-                                       for v, u in zip(values, used, strict=True)]))
+                                       for v, u in zip(cells, used, strict=True)]))
     if profile.donor:  # every identity cell empty: one pseudonym per row
         for i in np.flatnonzero(codes == len(values)).tolist():
             codes[i] = len(col.values)

@@ -13,18 +13,107 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from importers.errors import Problem
+
 KINDS = ("income", "transfer", "expense", "fee", "conversion", "invoice", "budget", "skip")
 # The narration of a row whose rule and profile give none.
 NARRATION = {"income": "Donation", "transfer": "Transfer between our accounts",
              "expense": "Payment", "fee": "Fee", "conversion": "Currency conversion",
              "invoice": "Invoice", "budget": ""}
 BUILTIN = Path(__file__).parent / "profiles"
+HEADER_SEARCH = 30  # a few exports put a title or an account summary above the header
 
 
 @functools.lru_cache(maxsize=8192)  # every profile normalises the same header cells
 def norm(name: str) -> str:
     """Header names match ignoring case, spacing and a BOM."""
     return " ".join(name.replace("\ufeff", "").split()).casefold()
+
+
+def header_at(rows: list[list[str]], signature: tuple[str, ...],
+              spellings: dict[str, str] | None = None) -> int | None:
+    """Index of the first row holding every signature column (under its own name or one
+    of its spellings, canonical name -> normalised), or None."""
+    return headers_at(rows, [(signature, spellings or {})])[0]
+
+
+def headers_at(rows: list[list[str]],
+               wanted: list[tuple[tuple[str, ...], dict[str, str]]]) -> list[int | None]:
+    """header_at for each (signature, spellings), the rows normalised once: identifying
+    a file asks every source at once."""
+    normed = [[norm(c) for c in row] for row in rows[:HEADER_SEARCH]]
+    found: list[int | None] = []
+    for signature, spellings in wanted:
+        want = {norm(c) for c in signature}
+        found.append(next((i for i, row in enumerate(normed)
+                           if want <= {spellings.get(c, c) for c in row}), None))
+    return found
+
+
+def columns_of(header: list[str], spellings: dict[str, str]) -> tuple[str, ...]:
+    """A header's columns by the names a profile knows them by: normalised, under their
+    canonical spelling; the first of two same names keeps it, the next is `name#2`."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in (spellings.get(norm(c), norm(c)) for c in header):
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return tuple(out)
+
+
+def header(rows: list[list[str]], signature: tuple[str, ...],
+           spellings: dict[str, str]) -> tuple[int | None, tuple[str, ...]]:
+    """The row holding the signature's columns (header_at), and its columns_of."""
+    at = header_at(rows, signature, spellings)
+    return at, (() if at is None else columns_of(rows[at], spellings))
+
+
+def claim(filepath: str, profiles: list[Profile], head) -> tuple[Profile, int] | None:
+    """The most specific profile whose header the file's head (a filerows.Head) holds,
+    and the row of the head holding it: the one whose signature names the most columns;
+    on a tie the books' own profile over a built-in one. Two built-in (or two of the
+    books' own) profiles that match equally are refused, naming both: a guess could book
+    the money to the wrong bank."""
+    found = [(len(p.signature), not p.path.startswith(str(BUILTIN)), p, at)
+             for p, at in claiming(profiles, head)]
+    if not found:
+        return None
+    found.sort(key=lambda f: f[:2], reverse=True)
+    if len(found) > 1 and found[0][:2] == found[1][:2]:
+        a, b = found[0][2], found[1][2]
+        raise Problem(filepath, 0, f"matches two sources equally, {a.expects()} and "
+                      f"{b.expects()}: declare a profile with the columns that tell them "
+                      "apart (docs/importing.md, \"Your own source\")")
+    return found[0][2], found[0][3]
+
+
+def claiming(profiles: list[Profile], head) -> list[tuple[Profile, int]]:
+    """The profiles whose layout and header the file's head holds (their own spellings or
+    their aliases), all asked at once, each with the row of its header."""
+    fits = [p for p in profiles
+            if not p.layout or p.layout == head.layout
+            or (p.layout == "csv" and head.layout == "xlsx")]
+    at = headers_at(head.rows, [(p.signature, p.spellings) for p in fits])
+    return [(p, i) for p, i in zip(fits, at, strict=True) if i is not None]
+
+
+def closest(rows: list[list[str]], profiles: list[Profile]) -> str:
+    """For a file no source claims, from its head's rows: the source whose columns it
+    holds the most of, and the ones it lacks ("" if it holds none of any source's)."""
+    scored = []
+    for p in profiles:
+        spellings = p.spellings
+        named = [{spellings.get(norm(c), norm(c)) for c in r} for r in rows]
+        got = max((sum(norm(c) in r for c in p.signature) for r in named), default=0)
+        if got:
+            row = max(named, key=lambda r: sum(norm(c) in r for c in p.signature))
+            lacks = [c for c in p.signature if norm(c) not in row]
+            scored.append((got / len(p.signature), got, p, lacks))
+    if not scored:
+        return ""
+    _, _, p, lacks = max(scored, key=lambda s: s[:2])
+    return (f"closest is {p.name} ({p.title}), but the file lacks its column(s) "
+            f"{', '.join(lacks)}")
 
 
 @dataclass(frozen=True)

@@ -1,184 +1,64 @@
-"""Read an export (CSV, XLSX or OFX) into a table of strings, keeping spreadsheet row numbers.
+"""Read an export into a table of strings, keeping spreadsheet row numbers: the first stage
+of an import, bytes to a table. Everything is read as text: amounts become Decimal and
+dates dates later (importers.parse), so nothing ever passes through a float.
 
-The first stage of an import: bytes to a table. Everything is read as text: amounts
-become Decimal and dates dates later (importers.parse), so nothing ever passes through a
-float. Row numbers are what a spreadsheet shows (the header's row is counted; blank lines
-are counted and then dropped).
-
-Files come as the world writes them (importers.filerows reads any of them into rows of
-text); headers in the platform's language (a profile's `aliases`), below a title or an
-account summary, above a footer of totals.
+A file comes here opened (importers.bounded) and claimed (importers.profile: the row of
+its head holding the source's header), and goes one way: Arrow's fast reading of a plain
+CSV (importers.arrowcsv), else every row read the careful way (importers.filerows), then
+made a table (importers.frame).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from importers import arrowcsv, filerows
-from importers.errors import Problem, shape
-from importers.filerows import HEADER_SEARCH
-from importers.profile import norm
-
-FOOTER = re.compile(r"^\s*(total|totals|sum|closing balance|end of)\b", re.IGNORECASE)
-
-
-def header_at(rows: list[list[str]], signature: tuple[str, ...],
-              spellings: dict[str, str] | None = None) -> int | None:
-    """Index of the first row holding every signature column (under its own name or one
-    of its spellings, canonical name -> normalised), or None."""
-    return headers_at(rows, [(signature, spellings or {})])[0]
-
-
-def headers_at(rows: list[list[str]],
-               wanted: list[tuple[tuple[str, ...], dict[str, str]]]) -> list[int | None]:
-    """header_at for each (signature, spellings), the rows normalised once: identifying
-    a file asks every source at once."""
-    normed = [[norm(c) for c in row] for row in rows[:HEADER_SEARCH]]
-    found: list[int | None] = []
-    for signature, spellings in wanted:
-        want = {norm(c) for c in signature}
-        found.append(next((i for i, row in enumerate(normed)
-                           if want <= {spellings.get(c, c) for c in row}), None))
-    return found
-
-
-def table(path: str | Path, rows: list[list[str]], header: int, profile=None) -> pd.DataFrame:
-    """The rows under the header as a DataFrame of str, columns normalised, `_row` added.
-
-    Blank rows (empty or only spaces) and a footer of totals are dropped; a row longer
-    than the header is an error (its values would land under the wrong columns)."""
-    names = rows[header]
-    width = len(names)
-    body, numbers, skipped = [], [], []
-    for i in range(header + 1, len(rows)):
-        row = rows[i]
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            if _footer_at(rows, i, profile):
-                skipped.append((i + 1, next(c for c in row if c.strip()).strip()))
-                break
-            raise Problem(str(path), i + 1, f"{len(row)} values under a header of {width} columns")
-        body.append(row if len(row) == width else (row + [""] * width)[:width])
-        numbers.append(i + 1)
-    df = pd.DataFrame(body, columns=pd.Index(range(width)), dtype=object)
-    df["_row"] = numbers
-    return _finish(df, names, profile, skipped)
-
-
-def _footer_at(rows: list[list[str]], i: int, profile) -> bool:
-    """Row i starts the profile's declared footer (Nationwide's midata ends with its
-    overdraft limits, in other columns than the transactions')."""
-    pattern = getattr(profile, "footer", "")
-    first = next((c for c in rows[i] if c.strip()), "")
-    return bool(pattern) and re.search(pattern, first, re.IGNORECASE) is not None
+from importers import arrowcsv, bounded, filerows, frame
+from importers.errors import Problem
+from importers.profile import header
 
 
 def load(path: str | Path, signature: tuple[str, ...], profile=None,
-         opened: filerows.Opened | None = None) -> pd.DataFrame | None:
-    """The export's rows under its header, as table() gives them; None if no row of the
-    file holds the signature's columns. profile: its aliases, delimiter, encoding, footer.
-    opened: the file as identifying it checked it and read its head (else done here).
+         opened: bounded.Opened | None = None) -> pd.DataFrame | None:
+    """The export's rows under its header, as frame.table() gives them; None if no row of
+    its head holds the signature's columns. profile: its aliases, delimiter, encoding,
+    footer. opened: the file as identifying it opened it (else opened here)."""
+    if opened is None:
+        try:
+            opened = bounded.open_export(path)
+        except Problem:
+            arrowcsv.forget([str(path)])
+            raise
+    if opened.at is None:
+        spellings = profile.spellings if profile is not None else {}
+        at, columns = header(opened.head.rows, signature, spellings)
+        opened = opened._replace(at=at, columns=columns)
+    return table_of(opened, signature, profile)
+
+
+def table_of(opened: bounded.Opened, signature: tuple[str, ...],
+             profile=None) -> pd.DataFrame | None:
+    """The table of a file opened, under the header found in its head (opened.at).
 
     A comma-separated UTF-8 CSV whose first line is the header (nearly every platform's
     export) is read by Arrow's CSV parser into Arrow-backed string columns: the csv
     module and a list per row cost ten times as much on a large download. Anything else,
     or anything that parser refuses (a row shorter or longer than the header, bytes that
-    are not UTF-8), goes the careful way, which words the problem."""
-    if opened is None:
-        try:
-            opened = filerows.open_export(path)
-        except Problem:
-            arrowcsv.forget([str(path)])
-            raise
-    path = opened.path
-    spellings = profile.spellings if profile is not None else {}
-    head = opened.head
-    declared = getattr(profile, "encoding", ""), getattr(profile, "delimiter", "")
-    if any(declared):  # read as the profile says, not as identifying guessed
-        head = filerows.head(path, *declared)
-    first = head.rows[:1]
-    if (head.layout == "csv" and head.delimiter == "," and head.utf8
-            and header_at(first, signature, spellings) == 0):
-        got = arrowcsv.cells(str(path), len(first[0]))
-        if got is not None:
-            return _finish(_frame(*got), first[0], profile)
+    are not UTF-8), goes the careful way, which words the problem; so does a file whose
+    profile declares its encoding or delimiter (it is read as declared, not as its head
+    was guessed)."""
+    path, head, at, columns = opened.path, opened.head, opened.at, opened.columns
+    declared = any((getattr(profile, "encoding", ""), getattr(profile, "delimiter", "")))
+    got = None
+    if not declared and at == 0 and head.layout == "csv" and head.delimiter == "," \
+            and head.utf8:
+        got = arrowcsv.cells(str(path), len(head.rows[0]))
     else:
         arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
-    rows = filerows.rows_of(path, profile)
-    at = header_at(rows, signature, spellings)
-    if at is None:
-        return None
-    _preamble(path, rows[:at], profile)
-    return table(path, rows, at, profile)
-
-
-def _preamble(path: Path, above: list[list[str]], profile) -> None:
-    """The lines above the header are the ones the profile declares (ING's account summary),
-    or the file is refused at the first other one: a line nobody expected there may be a
-    second statement, or rows of this one."""
-    pattern = getattr(profile, "preamble", "")
-    if not pattern:
-        return
-    for i, row in enumerate(above):
-        first = next((c.strip() for c in row if c.strip()), "")
-        if first and re.search(pattern, first, re.IGNORECASE) is None:
-            # Its shape, not its text: a pasted row can start with a donor's name.
-            raise Problem(str(path), i + 1, f"a line above the header ({shape(first)}) is "
-                          f"not a line of the {profile.name} preamble (lines starting "
-                          f"{pattern})")
-
-
-def _frame(columns: list, rows) -> pd.DataFrame:
-    """Arrow's text columns as a DataFrame, without copying them, and `_row`."""
-    text = pd.StringDtype("pyarrow", na_value=np.nan)
-    df = pd.DataFrame({j: pd.Series(c, dtype=text) for j, c in enumerate(columns)})
-    df["_row"] = rows
-    return df
-
-
-def _finish(df: pd.DataFrame, header: list[str], profile=None,
-            skipped: list[tuple[int, str]] | None = None) -> pd.DataFrame:
-    """Footer dropped, columns named (normalised, under their canonical spelling; the
-    first of two same names wins). The footer lines dropped are kept in
-    `attrs["skipped"]` (row, text) so the import can say so: a trailer such as Open
-    Collective's "limit was 1000" means the download is incomplete, never to be silent."""
-    cells = df.columns[:-1]
-    footer = getattr(profile, "footer", "")
-    skipped = list(skipped or [])
-    while len(df):
-        last = next((c for c in df.iloc[-1][cells] if c.strip()), "")
-        if not (FOOTER.match(last) or (footer and re.search(footer, last, re.IGNORECASE))):
-            break
-        skipped.insert(0, (int(df.iloc[-1]["_row"]), last.strip()))
-        df = df.iloc[:-1]
-    spellings = profile.spellings if profile is not None else {}
-    seen: dict[str, int] = {}
-    cols = []
-    for n in (spellings.get(norm(c), norm(c)) for c in header):
-        seen[n] = seen.get(n, 0) + 1
-        cols.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
-    df.columns = [*cols, "_row"]
-    out = _directed(df.reset_index(drop=True), profile)
-    out.attrs["skipped"] = sorted(skipped)
-    return out
-
-
-def _directed(df: pd.DataFrame, profile) -> pd.DataFrame:
-    """An amount written unsigned, with its direction in a column of its own (ING's
-    `Af Bij`): the profile's `direction` = [column, value meaning money out]; such rows'
-    amounts are made negative here, so every later stage sees one signed amount."""
-    direction = getattr(profile, "direction", ())
-    amount = norm(getattr(profile, "net", "") or getattr(profile, "gross", ""))
-    if not direction or amount not in df.columns or norm(direction[0]) not in df.columns:
-        return df
-    out = {v.casefold() for v in direction[1:]}
-    way = df[norm(direction[0])].astype(object).map(lambda v: str(v).strip().casefold())
-    cells = df[amount].astype(object)
-    df[amount] = [f"-{str(c).strip()}" if w in out and str(c).strip() else c
-                  for c, w in zip(cells, way, strict=True)]
-    return df
+    if got is None:
+        rows = filerows.rows_of(path, head, profile)
+        if declared:  # its header found again, in the rows as the profile says to read them
+            at, columns = header(rows, signature, profile.spellings)
+        return None if at is None else frame.table(path, rows, at, columns, profile)
+    return frame.arrow(got, columns, profile)

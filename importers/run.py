@@ -4,7 +4,6 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -13,17 +12,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from beancount.core.data import Balance, Transaction
+from beancount.core.data import Transaction
 
-from importers import arrowcsv, filerows
-from importers.base import ProfileImporter, best, closest, existing_ids, importers_for
-from importers.batch import Batch, in_order, same_or_fail
+from importers import bounded
+from importers.base import ProfileImporter, existing_ids, importers_for
+from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
+from importers.profile import claim, closest, columns_of
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
-from importers.txn import Block, Ordered, Post, Txn, columnar
+from importers.txn import Block, Ordered, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds
 from ledger.quick_columns import Appended, Changes
@@ -114,23 +114,26 @@ class Result:
 
 
 def identify(path: str, importers: Sequence[ProfileImporter]) -> ProfileImporter:
-    return recognise(path, importers)[0]
+    return recognise(path, importers)[1]
 
 
 def recognise(path: str, importers: Sequence[ProfileImporter]
-              ) -> tuple[ProfileImporter, filerows.Opened]:
-    """The one source the file is an export of, and the file as checked and opened to tell
-    (its head), which reading it then starts from: the file is opened once."""
+              ) -> tuple[bounded.Opened, ProfileImporter]:
+    """The file as checked and read to tell (its head, and the row of it holding the
+    header of the source that claims it), which reading its table then starts from, and
+    the one source it is an export of: the file is opened once."""
     if not Path(path).exists():
         raise Problem(path, 0, "no such file")
-    opened = filerows.open_export(path)
-    got = best(path, list(importers), opened.head)
+    opened = bounded.open_export(path)
+    got = claim(path, [imp.profile for imp in importers], opened.head)
     if got is not None:
-        return got, opened
-    with open(path, "rb") as f:
-        if f.read(4) == filerows.XLSX_MAGIC:
-            filerows.rows_of(opened.path)  # raises the workbook's own problem if unreadable
-    near = closest(path, list(importers), opened.head)
+        source, at = got
+        columns = columns_of(opened.head.rows[at], source.spellings)
+        return (opened._replace(at=at, columns=columns),
+                next(imp for imp in importers if imp.profile is source))
+    if opened.workbook and opened.head.problem is not None:
+        raise opened.head.problem  # the workbook's own problem, read when it was opened
+    near = closest(opened.head.rows, [imp.profile for imp in importers])
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns){'; ' + near if near else ''}; "
@@ -150,7 +153,9 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
 
     The books are read, deduplicated against and appended to under the books' lock
     (ledger.books.apply with a function): two imports at once are serialised, and the
-    second sees what the first added, so neither an append nor a deduplication is lost."""
+    second sees what the first added, so neither an append nor a deduplication is lost.
+    Whoever runs an import may have its files parsed while the books load
+    (importers.arrowcsv.reading_ahead): the command and Fava's import page do."""
     main = ledger_books.resolve(main)
     pseudo = pseudo or Pseudonymiser()
     result = Result()
@@ -167,7 +172,6 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         whole.update(got)
         return got
 
-    arrowcsv.ahead(list(files))  # parsed while the books load (if not already asked)
     try:
         if dry_run:  # the same check as a real import, in a staging copy; nothing written
             planned = changes(main)
@@ -182,8 +186,6 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
                     for rel, w in whole.items() if isinstance(w, Appended)}
         raise ledger_books.BooksError(at_rows(e.lines, main.parent, appended,
                                                result.files)) from None
-    finally:
-        arrowcsv.forget(list(files))  # a run cut short leaves nothing read ahead behind
     if progress:
         progress("checked and written" if result.added and not dry_run else "done")
     return result
@@ -215,7 +217,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)  # the books'
-    history, booked_openings = _in_use(entries)
+    history, booked_openings = in_use(entries)
     openings: dict[tuple[str, str], tuple[str, Txn]] = {}
     batch = Batch()
     settings.in_run = batch.entry  # a later file's conversion may restate an entry
@@ -224,7 +226,8 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     blocks: dict[str, list[tuple[Block, np.ndarray]]] = defaultdict(list)
     found = []
     for path in files:
-        found.append((str(path), *recognise(str(path), importers)))
+        opened, imp = recognise(str(path), importers)
+        found.append((str(path), imp, opened))
         if progress:
             progress(f"identified {path}")
     # Budgets first: an invoice names its budget line only for a fund that has a budget.
@@ -232,7 +235,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
     new = result.new
     for path, imp, opened in found:
         source = result.files[path] = imp.profile.name
-        built = imp.entries(path, settings, opened=opened)
+        built = imp.built(opened, settings)
         result.skipped += [f"{path}:{row}: {text[:120]}" for row, text in built.skipped]
         # A statement's opening balance is booked only where the books hold nothing for the
         # account on or before the statement's first day (an entry typed by hand later,
@@ -242,7 +245,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         for t in built.openings:
             if only is not None and t.import_id not in only:
                 continue
-            key = _held(t)
+            key = held(t)
             first = history.get(key)
             if (first is None or t.date < first) and (
                     key not in openings or t.date < openings[key][1].date):
@@ -279,7 +282,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         if progress:
             progress(f"read {path}")
     for source, t in openings.values():
-        for entry in _opening(t, booked_openings.get(_held(t)), seen):
+        for entry in opening(t, booked_openings.get(held(t)), seen):
             new.append(entry)
             grouped[target(entry.date.year, source)].append(entry)
     for rel in sorted(set(grouped) | set(blocks)):
@@ -289,53 +292,6 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                              texts)
     open_accounts(main, entries, result)
     return result
-
-
-def _held(t: Txn) -> tuple[str, str]:
-    """The (account, currency) an opening balance or a balance assertion is about."""
-    if t.balance:
-        return t.balance[0], t.balance[2]
-    return t.postings[0].account, t.postings[0].currency
-
-
-def _in_use(entries) -> tuple[dict[tuple[str, str], datetime.date], dict]:
-    """Every (account, currency) the books post to or assert a balance of, with its first
-    day; and the statement openings imported (importers.build), by (account, currency)."""
-    first: dict[tuple[str, str], datetime.date] = {}
-    opened: dict[tuple[str, str], Transaction] = {}
-    for e in entries:  # in date order
-        if isinstance(e, Transaction):
-            for p in e.postings:
-                if p.units:
-                    first.setdefault((p.account, p.units.currency), e.date)
-            if ":opening:" in str((e.meta or {}).get("import-id", "")) and e.postings:
-                units = e.postings[0].units
-                opened.setdefault((e.postings[0].account, units.currency), e)
-        elif isinstance(e, Balance):
-            first.setdefault((e.account, e.amount.currency), e.date)
-    # Only an opening the account begins with can be moved back by an older statement.
-    opened = {k: e for k, e in opened.items() if first.get(k) == e.date}
-    return first, opened
-
-
-def _opening(t: Txn, booked: Transaction | None, seen: set[str]) -> list[Txn]:
-    """The run's earliest statement's opening balance for an account (if not zero), and,
-    where the books began the account with a later statement's opening, that opening
-    withdrawn on its own day: the older statement now says what came before, and the
-    books are only ever appended to."""
-    out = [t] if t.postings[0].number and t.import_id not in seen else []
-    if booked is None:
-        return out
-    iid = booked.meta["import-id"] + ":withdrawn"
-    if iid in seen:
-        return out
-    back = Txn(booked.date, booked.payee or "", "Balance brought forward withdrawn: an earlier "
-               "statement has been imported", [("import-id", iid),
-                                               ("fund", booked.meta.get("fund", ""))],
-               import_id=iid, row=t.row)
-    back.postings = [Post(p.account, -p.units.number, p.units.currency)
-                     for p in booked.postings]
-    return [*out, back]
 
 
 def _declared(entries) -> set[str]:

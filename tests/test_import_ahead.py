@@ -145,6 +145,7 @@ def test_an_import_cut_short_leaves_nothing_read_ahead(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes((FIXTURES / "paypal_uk.csv").read_bytes().replace(b"GBP", b"G8P", 1))
     later = _copy(tmp_path, "stripe.csv")
-    with pytest.raises(Problem, match="currency"):
-        run.run(main, [str(bad), later], dry_run=True, pseudo=Pseudonymiser(b"k"))
+    files = [str(bad), later]
+    with pytest.raises(Problem, match="currency"), arrowcsv.reading_ahead(files):
+        run.run(main, files, dry_run=True, pseudo=Pseudonymiser(b"k"))
     assert _parsed_ahead() == [] and AHEAD.waiting == []

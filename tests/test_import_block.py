@@ -22,10 +22,9 @@ KEY = b"test-key"
 
 def plan(main: Path, files: list[Path], monkeypatch=None, columnwise: bool = True):
     if not columnwise:
-        entries = ProfileImporter.entries
-        monkeypatch.setattr(ProfileImporter, "entries",
-                            lambda self, f, s, c=True, opened=None:
-                            entries(self, f, s, False, opened))
+        built = ProfileImporter.built
+        monkeypatch.setattr(ProfileImporter, "built",
+                            lambda self, opened, s, c=True: built(self, opened, s, False))
     return run.plan(main, [str(f) for f in files], "", Pseudonymiser(KEY))
 
 

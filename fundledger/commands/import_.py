@@ -84,6 +84,7 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
             "dry run: a real import would be refused: the books would not load cleanly"
             if dry_run else "nothing imported: the books would not load cleanly") from None
     finally:
+        arrowcsv.forget([str(f) for f in files])  # what was read ahead and not taken
         if bar:
             bar.__exit__(None, None, None)
     if dry_run:

@@ -32,7 +32,7 @@ def suggest_command(export: Path, books) -> None:
     entries, _errors, _ = ledger_books.load(books)
     settings = from_entries(entries, Path(books).parent)
     try:
-        imp, opened = run.recognise(str(export), run.importers_for(settings, Pseudonymiser()))
+        opened, imp = run.recognise(str(export), run.importers_for(settings, Pseudonymiser()))
         found = suggest.suggest(str(export), imp, settings, opened)
     except Problem as e:
         click.echo(str(e), err=True)
