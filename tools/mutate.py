@@ -68,7 +68,7 @@ MODULES: dict[str, list[str]] = {
                               "tests/test_lock_inprocess.py"],
     # Each file's part of a version 3 digest remembered by its bytes: real loads with the
     # plugin, in the test process.
-    "ledger/lock_memo.py": ["tests/test_lock_memo.py"],
+    "ledger/lock_memo.py": ["tests/test_lock_memo.py", "tests/test_lock_memo_depends.py"],
     "ledger/lock_register.py": ["tests/test_lock_inprocess.py", "tests/test_published_check.py"],
     # The entries that close a fund, and which leftover payment the terms authorise.
     "ledger/closing.py": ["tests/test_closing_text.py", "tests/test_money_moves.py",
