@@ -13,9 +13,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import re
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -353,37 +350,3 @@ def test_a_load_with_the_memo_reports_what_one_without_it_does(monkeypatch, edit
             with_memo = problems(main)
             monkeypatch.setenv("FUNDLEDGER_NO_CACHE", "1")
             assert with_memo == problems(main), EDITS[i]
-
-
-def test_check_and_bean_check_on_the_demo_with_a_warm_memo(cli, tmp_path):
-    """The real commands on a locked copy of the demo, their memo in a folder of the
-    test's own and the books dated back as books are: the first check fills the memo, an
-    edit to the 2024 file is checked from it, and a change to a 2019 gift still fails
-    `fundledger check` and bean-check, named."""
-    from tests.conftest import cli_env
-
-    env = {**cli_env(), "FUNDLEDGER_CACHE_DIR": str(tmp_path / "cache")}
-    env.pop("FUNDLEDGER_NO_CACHE", None)
-    books = tmp_path / "books"
-    assert cli("demo", books, env=env).returncode == 0
-    assert cli("lock", "--books", books, "--through", "2019-12-31", env=env).returncode == 0
-    settle(*books.rglob("*.beancount"))
-    assert cli("check", books, env=env).returncode == 0
-    memo = next((tmp_path / "cache" / lock_memo.FOLDER).glob("*.json"))
-    assert len(json.loads(memo.read_text())["parts"]) > 40  # every file but Fava's settings
-    newest = books / "imports" / "paypal" / "2024.beancount"
-    newest.write_text(newest.read_text() + "\n; checked by the treasurer\n")
-    assert cli("check", books, env=env).returncode == 0
-    gifts = books / "imports" / "paypal" / "2019.beancount"
-    text = gifts.read_text()
-    first = re.search(r'^(2019-\d\d-\d\d) \* "PayPal" "Donation"$', text, re.MULTILINE)
-    gifts.write_text(text[:first.end()].replace('"Donation"', '"Donation!"') + text[first.end():])
-    settle(gifts)
-    for command in (["check", books], ["bean-check", books / "main.beancount"]):
-        result = (cli(*command, env=env) if command[0] == "check" else subprocess.run(
-            [str(Path(sys.executable).parent / "bean-check"), str(command[1])],
-            capture_output=True, text=True, env=env, check=False))
-        assert result.returncode == 1, command
-        # a new narration is a new description: the old gift removed, this one added
-        assert f'{first.group(1)} transaction "PayPal Donation!" was added inside the ' \
-            "period locked by the lock through 2019-12-31" in result.stdout + result.stderr

@@ -68,6 +68,7 @@ MODULES: dict[str, list[str]] = {
                               "tests/test_lock_inprocess.py"],
     # Each file's part of a version 3 digest remembered by its bytes: real loads with the
     # plugin, in the test process.
+    # (Not test_lock_memo_cli.py: the commands run in a subprocess mutmut cannot see.)
     "ledger/lock_memo.py": ["tests/test_lock_memo.py", "tests/test_lock_memo_depends.py"],
     "ledger/lock_register.py": ["tests/test_lock_inprocess.py", "tests/test_published_check.py"],
     # The entries that close a fund, and which leftover payment the terms authorise.
