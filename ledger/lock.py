@@ -172,12 +172,11 @@ def check(entries, options: dict | None = None, memo: bool = False) -> list[Lock
     active = in_force(active)
     if not active:
         return errors
-    last = max(lk.through for lk in active)
     # Each version's texts, hashes or sums once, for the latest lock of that version.
     v1 = [lk.through for lk in active if lk.digest.startswith(PREFIX)]
     hashed = period_hashes(entries, max(v1)) if v1 else []
     v2 = [lk.through for lk in active if lk.digest.startswith(PREFIX2)]
-    last = max(v2, default=last)
+    last = max(v2, default=None)
     texts, of = period_texts2(entries, last) if v2 else ([], [])
     sums = period_sums(entries, [lk.through for lk in active if lk.digest.startswith(
         PREFIX3)], options if memo else None)
