@@ -12,7 +12,8 @@ pause it:
 
 - beancount's own load (parse, booking, validation) of the same books without the
   `plugin "ledger.plugin"` line: the baseline;
-- the fund rules (`ledger.plugin.rules`) on those loaded entries;
+- the fund rules (`ledger.plugin.rules`) on those loaded entries, as the plugin runs them
+  on these books (the funds written in place where only the fund rules are named);
 - the period lock as the plugin checks it (`ledger.lock.check` on the padded entries),
   proven from the entries alone (the memo off: `verify`, FUNDLEDGER_NO_CACHE=1);
 - the same with the memo warm (ledger.lock_memo, as the previous turn's load left it,
@@ -125,8 +126,9 @@ def main() -> None:
                 lambda: loader._uncached_load_file(str(bare), None, None, None))
             if errors:
                 raise SystemExit(f"{bare}: {len(errors)} load errors, e.g. {errors[0]}")
-            *took, (out, rule_errors) = timed(lambda e=entries: plugin.rules(e))
             options["plugin"] = plugins  # as the books name them: the lock covers them
+            *took, (out, rule_errors) = timed(lambda e=entries, o=options: plugin.rules(
+                e, in_place=plugin.alone(o)))  # as the plugin runs them on these books
             if not turn:  # the memo as the load before the edit leaves it
                 period_lock.check(plugin.padded(out, options), options, memo=True)
                 continue

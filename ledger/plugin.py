@@ -81,13 +81,16 @@ def _source(posting, txn) -> dict:
 
 
 def fund_rules(entries, options_map, config=None):
-    # On a load where no other plugin ran, every posting's metadata is a dict beancount's
-    # parser made for that posting alone: the fund is written into it rather than into a
-    # copy of the posting and its transaction (two fifths of the rules' time on 100k
-    # transactions). Another plugin may have made postings share a dict: then copies.
-    alone = all(name == __name__ for name, _config in options_map.get("plugin", []))
-    out, errors = rules(entries, in_place=alone)
+    out, errors = rules(entries, in_place=alone(options_map))
     return out, errors + period_lock.check(padded(out, options_map), options_map, memo=True)
+
+
+def alone(options_map) -> bool:
+    """Do the books name no plugin but the fund rules? Then every posting's metadata is a
+    dict beancount's parser made for that posting alone, and the rules write the fund into
+    it rather than into a copy of the posting and its transaction (two fifths of the
+    rules' time on 100k transactions). Another plugin may have made postings share one."""
+    return all(name == __name__ for name, _config in options_map.get("plugin", []))
 
 
 def padded(entries, options_map) -> list:
