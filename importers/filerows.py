@@ -63,7 +63,8 @@ def encoding_of(raw: bytes, declared: str = "") -> str:
         return "cp1252"
 
 
-def _decode(raw: bytes, declared: str = "") -> str:
+def decode(raw: bytes, declared: str = "") -> str:
+    """The text of a file's bytes: as declared, else UTF-8, else Windows-1252."""
     encoding = encoding_of(raw, declared)
     try:
         return raw.decode(encoding, errors="replace" if encoding == "cp1252" else "strict")
@@ -191,41 +192,6 @@ def _workbook(path: Path, limit: int | None = None) -> tuple[list[list[str]], Pr
     while rows and not rows[-1]:
         rows.pop()
     return rows, problem
-
-
-def rows_of(path: Path, head: Head, profile=None) -> list[list[str]]:
-    """Every row of a file opened (importers.bounded.open_export), blank rows kept as []:
-    a workbook's or a statement's as opening read them (or the problem reading it
-    raised), a text file's read whole in its head's layout (its `Key: value` blocks or
-    its delimiter) unless the profile declares how. The encoding is told again from all
-    the bytes: a file whose first 64 KB are UTF-8 may still be Windows-1252 further on."""
-    if head.problem is not None:
-        raise head.problem
-    if head.whole is not None:
-        return head.whole
-    raw = path.read_bytes()
-    try:
-        text = _decode(raw, getattr(profile, "encoding", ""))
-    except ValueError as e:
-        raise Problem(str(path), 0, str(e)) from None
-    if "\x00" in text:
-        raise Problem(str(path), 0, "not a text CSV file (it contains NUL bytes)")
-    try:
-        blocks = key_value_rows(text)
-    except ValueError as e:
-        raise Problem(str(path), 0, str(e)) from None
-    if blocks is not None:
-        return blocks
-    declared = getattr(profile, "delimiter", "")
-    delimiter = declared or (head.delimiter if head.layout == "csv" and head.delimiter
-                             else delimiter_of(text[:65536]))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return list(reader)
-    except csv.Error as e:  # e.g. a cell over the csv module's 131072-character limit
-        problem = ("a cell is too large (over 131072 characters)"
-                   if "field limit" in str(e) else f"unreadable CSV ({e})")
-        raise Problem(str(path), reader.line_num, problem) from None
 
 
 class Head(NamedTuple):

@@ -4,12 +4,14 @@ dates dates later (importers.parse), so nothing ever passes through a float.
 
 A file comes here opened (importers.bounded) and claimed (importers.profile: the row of
 its head holding the source's header), and goes one way: Arrow's fast reading of a plain
-CSV (importers.arrowcsv), else every row read the careful way (importers.filerows), then
-made a table (importers.frame).
+CSV (importers.arrowcsv), else every row read the careful way (rows_of, decoding the text
+with importers.filerows' helpers), then made a table (importers.frame).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -57,8 +59,44 @@ def table_of(opened: bounded.Opened, signature: tuple[str, ...],
     else:
         arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
     if got is None:
-        rows = filerows.rows_of(path, head, profile)
+        rows = rows_of(path, head, profile)
         if declared:  # its header found again, in the rows as the profile says to read them
             at, columns = header(rows, signature, profile.spellings)
         return None if at is None else frame.table(path, rows, at, columns, profile)
     return frame.arrow(got, columns, profile)
+
+
+def rows_of(path: Path, head: filerows.Head, profile=None) -> list[list[str]]:
+    """Every row of a file opened (importers.bounded.open_export), blank rows kept as [] (the
+    careful way, for what Arrow does not read):
+    a workbook's or a statement's as opening read them (or the problem reading it
+    raised), a text file's read whole in its head's layout (its `Key: value` blocks or
+    its delimiter) unless the profile declares how. The encoding is told again from all
+    the bytes: a file whose first 64 KB are UTF-8 may still be Windows-1252 further on."""
+    if head.problem is not None:
+        raise head.problem
+    if head.whole is not None:
+        return head.whole
+    raw = path.read_bytes()
+    try:
+        text = filerows.decode(raw, getattr(profile, "encoding", ""))
+    except ValueError as e:
+        raise Problem(str(path), 0, str(e)) from None
+    if "\x00" in text:
+        raise Problem(str(path), 0, "not a text CSV file (it contains NUL bytes)")
+    try:
+        blocks = filerows.key_value_rows(text)
+    except ValueError as e:
+        raise Problem(str(path), 0, str(e)) from None
+    if blocks is not None:
+        return blocks
+    declared = getattr(profile, "delimiter", "")
+    delimiter = declared or (head.delimiter if head.layout == "csv" and head.delimiter
+                             else filerows.delimiter_of(text[:65536]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as e:  # e.g. a cell over the csv module's 131072-character limit
+        problem = ("a cell is too large (over 131072 characters)"
+                   if "field limit" in str(e) else f"unreadable CSV ({e})")
+        raise Problem(str(path), reader.line_num, problem) from None

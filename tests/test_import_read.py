@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers import bounded, filerows, frame, read
+from importers import bounded, frame, read
 from importers import profile as profile_lib
 from importers.errors import Problem
 from tests.importers_support import FIXTURES
@@ -27,7 +27,7 @@ CSVS = sorted(
 
 def careful(path: Path, signature) -> pd.DataFrame | None:
     opened = bounded.open_export(path)
-    rows = filerows.rows_of(opened.path, opened.head)
+    rows = read.rows_of(opened.path, opened.head)
     at = profile_lib.header_at(rows, signature)
     return None if at is None else frame.table(path, rows, at, profile_lib.columns_of(rows[at], {}))
 
