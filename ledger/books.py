@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ledger import cache as load_cache
 from ledger import quick
-from ledger.quick_columns import Appended, text_of
+from ledger.quick_columns import Appended
 
 Changes = Mapping[str, "str | Appended"]  # books path -> whole contents after a change
 
@@ -231,7 +231,7 @@ def _write_durably(path: Path, contents: str | Appended) -> None:
 INCLUDE = re.compile(r'^\s*include\s+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
 
 
-def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
+def included(main: Path, changes: Changes | None = None) -> list[str]:
     """Every file the books include (main first), as paths relative to the books folder,
     reading `changes` in place of the files they replace. Raises BooksError for an
     include outside the folder or not named *.beancount: a write stages and checks exactly
@@ -247,7 +247,7 @@ def included(main: Path, changes: Mapping[str, str] | None = None) -> list[str]:
         found[rel] = None
         path = folder / rel
         if rel in changes:
-            text = text_of(changes[rel])
+            text = str(changes[rel])  # an Appended made whole
         elif path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
         else:
@@ -312,8 +312,6 @@ def check_in_full(main: Path, changes: Changes) -> list[str]:
         with load_cache.paused_gc():
             _entries, errors, _options = load_cache.real_load(stage / main.name)
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
-
-
 
 
 def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:

@@ -116,7 +116,7 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
             if not kept.startswith(old):
                 raise NotProven(f"{rel} rewritten")
             continue
-        text = quick_columns.text_of(contents)
+        text = str(contents)  # an Appended made whole
         if rel == main.name:
             _only_includes(text, old, changes)
             continue

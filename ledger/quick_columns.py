@@ -108,13 +108,8 @@ class Appended(NamedTuple):
     def new_text(self) -> str:
         return "".join(self.pieces())
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # the whole contents, as str() of a text is that text
         return self.old + self.new_text()
-
-
-def text_of(contents: str | Appended) -> str:
-    """A changed file's whole contents as one text."""
-    return contents if isinstance(contents, str) else str(contents)
 
 
 class Changes(dict):

@@ -37,7 +37,7 @@ from importers.pseudonym import Pseudonymiser
 from ledger import books, quick, quick_columns
 from ledger import cache as load_cache
 from ledger import lock as period_lock
-from ledger.quick_columns import Changes, text_of
+from ledger.quick_columns import Changes
 from tests import test_quick_check as base
 from tests.importers_support import FIXTURES, write_books
 
@@ -174,7 +174,7 @@ def _written(changes: Changes, main: Path) -> Counter:
     for rel in changes.covers:
         path = main.parent / rel
         old = path.read_text(encoding="utf-8") if path.exists() else ""
-        parsed, errors, _ = parser.parse_string(text_of(changes[rel])[len(old):])
+        parsed, errors, _ = parser.parse_string(str(changes[rel])[len(old):])
         assert errors == []
         out.update(_shape(e) for e in parsed)
     return out
