@@ -45,7 +45,6 @@ KEEP = 32  # memo files kept (one per books), the most recently written
 # million entries load in about two minutes). Until then the file is counted from its
 # entries, which for this year's file, the one the treasurer edits, builds no text.
 SETTLED_NS = 10 * 60 * 10**9
-PLUGIN = "ledger.plugin"
 # A file's entries depend on other files when beancount completes them from balances
 # built elsewhere: a lot reduced at cost (`{`) against lots bought in another file; a
 # `pad`, whose amount comes from a balance assertion that may be in another file (and
@@ -129,11 +128,11 @@ def _memo_place(options: dict, days: list):
     """(memo file, key of a file's part) for these books, or None where the memo is not
     used: the cache turned off, books not read from a file, or another plugin named (one
     that runs before the fund rules may make a file's entries depend on other files)."""
-    from ledger import cache  # here, not above: ledger.cache imports the plugin, which imports this
+    # here, not above: ledger.cache imports the plugin, which imports this
+    from ledger import cache, plugin
 
     main = options.get("filename")
-    if cache.disabled() or not main or not os.path.isfile(main) or any(
-            name != PLUGIN for name, _config in options.get("plugin", [])):
+    if cache.disabled() or not main or not os.path.isfile(main) or not plugin.alone(options):
         return None
     main = Path(main).resolve()
     base = hashlib.sha256("\0".join((
