@@ -30,10 +30,12 @@ import re
 from collections import Counter, defaultdict
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from importers.errors import Problem, q
 from importers.profile import Profile, Rule, norm
-from importers.table import Table
+from importers.table import Table, arrow_of
 from importers.txn import _q
 
 RULE = "fundledger-rule"
@@ -156,25 +158,29 @@ def _unless_received(t: Table, profile: Profile, rules, which: np.ndarray, sign:
     """A refund rule's payments out that name no payment we received are unclaimed."""
     if not profile.reference:
         return  # the source names no original (Stripe, Open Collective): all its own
+    refund = np.array([r.refund for r in rules] + [False])
+    asked = np.flatnonzero((which >= 0) & (sign < 0) & refund[which]).tolist()
+    if not asked:
+        return
     refs = t.col(profile.reference)
-    here = {refs_id for refs_id in _ids_received(t, profile, rules, which, sign)}
-    for i in np.flatnonzero((which >= 0) & (sign < 0)).tolist():
-        if not rules[which[i]].refund:
-            continue
+    named = {refs.at(i) for i in asked}
+    here = _ids_received(t, profile, rules, which, sign, named)
+    for i in asked:
         ref = refs.at(i)
         if not ref or not (ref in here or (received is not None and received(ref))):
             which[i] = -1
 
 
-def _ids_received(t, profile, rules, which, sign) -> set[str]:
-    """Ids of this file's rows that are money received as income."""
-    if len(profile.id) != 1:
+def _ids_received(t, profile, rules, which, sign, named: set[str]) -> set[str]:
+    """Which of the ids named are of this file's rows that are money received as income
+    (only those: a download's ids are not all made Python strs to be looked up)."""
+    if len(profile.id) != 1 or not named:
         return set()
     income = np.array([r.kind == "income" and not r.refund for r in rules] + [False])
     col = t.col(profile.id[0])
-    values = np.empty(len(col.values), dtype=object)
-    values[:] = col.values
-    return set(values[col.codes[income[which] & (sign > 0)]].tolist())
+    ids = arrow_of(col.values).take(pa.array(col.codes[income[which] & (sign > 0)]))
+    return set(ids.filter(pc.is_in(ids, value_set=pa.array(sorted(named), ids.type)))
+               .to_pylist())
 
 
 def is_reference(word: str) -> bool:

@@ -14,10 +14,13 @@ import datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from importers import column_amounts
 from importers.parse import ZERO, Parsed
 from importers.profile import NARRATION
+from importers.table import Texts, arrow_of
 from importers.txn import Block, _num, _q, _value
 
 SIMPLE = {"income", "transfer", "expense", "fee"}
@@ -34,8 +37,10 @@ def simple_rows(b, d: Parsed) -> np.ndarray:
         simple &= np.array([f is None for f in d.foreign], dtype=bool)
     conv = np.flatnonzero(d.of_kind("conversion")).tolist()
     if conv and b.p.reference:  # payments a conversion re-prices: generic path
-        priced = {d.cell(b.p.reference, i) for i in conv}
-        simple &= np.array([i not in priced for i in d.ids], dtype=bool)
+        priced = sorted({d.cell(b.p.reference, i) for i in conv})
+        ids = arrow_of(d.ids)
+        simple &= ~np.asarray(pc.is_in(ids, value_set=pa.array(priced, ids.type)).to_numpy(
+            zero_copy_only=False), dtype=bool)
     return simple
 
 
@@ -155,9 +160,7 @@ class Columns:
             notes.append(ctxs[ctx_key[j]][3] + extra)
         when = d.codes["date"][at]
         dates = d.columns["date"].take(at).rows()
-        ids = [f"{name}:{i}" for i in cells(d.ids)]
-        joined = "".join(ids)
-        escaped = ids if '"' not in joined and "\\" not in joined else [_q(i)[1:-1] for i in ids]
+        ids, escaped = _import_ids(name, d.ids, at, every)
         rows = d.numbers[at]
         lead_of = _group(when, head_of)
         leads = [f'{dates[j]}{heads[head_of[j]]}  import-id: "' for j in _firsts(lead_of)]
@@ -203,6 +206,22 @@ class Columns:
         text = "".join(f"{a}{_num(x):>10} {cur}\n" for j, (a, x) in enumerate(zip(pre, nums))
                        if x or j in (0, last))  # a zero fee is left out, as k_income does
         return text, [(c[4], cur, x) for x, i in zip(nums, inc, strict=True) if i], sign
+
+
+def _import_ids(name: str, ids, at: np.ndarray, every: bool) -> tuple[list[str], list[str]]:
+    """The rows' import-ids (`name:id`), and each as written between quotes; made from
+    the ids column-wise where parsing kept them in Arrow (importers.table.Texts)."""
+    if isinstance(ids, Texts):
+        cells = ids.array if every else ids.array.take(pa.array(at))
+        got = pc.binary_join_element_wise(pa.scalar(f"{name}:", cells.type), cells,
+                                          pa.scalar("", cells.type))
+        plain = not pc.any(pc.match_substring_regex(got, r'["\\]')).as_py()
+        out = got.to_pylist()
+    else:
+        out = [f"{name}:{i}" for i in (ids if every else [ids[i] for i in at.tolist()])]
+        joined = "".join(out)
+        plain = '"' not in joined and "\\" not in joined
+    return out, out if plain else [_q(i)[1:-1] for i in out]
 
 
 def _codes(values: list) -> np.ndarray:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from importers import numbers
 from importers.errors import Problem, shape
 from importers.profile import Profile, norm
-from importers.table import Column, Table
+from importers.table import Column, Table, Texts, arrow_of
 
 MAY_STATE = re.compile(r"[A-Z£€$¥]")  # what stated_currency() can find, in one character
 NUMBER = r"-?\d+(\.\d+)?"  # the plain form most exports use: read at once
@@ -36,12 +36,12 @@ C_PLAIN, C_THREE = r"^-?[0-9]+(\.[0-9]+)?$", r"^-?[0-9]+\.[0-9]{3}$"
 C_GROUPED = r"^-?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$"
 
 
-def _shapes(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _shapes(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per value: plain with a point only ("12.50", "12": PLAIN but not three decimals);
     grouped (GROUPED_DOT); holding a point."""
-    if not values:
+    if not len(values):
         return (np.zeros(0, dtype=bool),) * 3
-    cells = pa.array(values, type=pa.large_string())
+    cells = arrow_of(values)
 
     def has(pattern: str) -> np.ndarray:
         return pc.match_substring_regex(cells, pattern).to_numpy(zero_copy_only=False)
@@ -142,7 +142,7 @@ class Amounts:
                        lambda r, c=column: f"amount in column '{c}' ({shape(r[norm(c)])}) "
                        "uses a different decimal mark from the file's other amounts")
 
-    def read_all(self, values: list[str], used: np.ndarray) -> Read:
+    def read_all(self, values: Sequence[str], used: np.ndarray) -> Read:
         """read() over a column's values, None where no row has the value or it is
         empty; the common layouts found in C, each to be read as the Decimal of its own
         text (digits and a point, commas between thousands) when asked for (Read)."""
@@ -153,9 +153,12 @@ class Amounts:
             plain &= ~point
         if not (self.settled == "." or (self.decimal == "." and self.thousands in (None, ","))):
             grouped = np.zeros_like(grouped)
-        exact = used & (plain | grouped) & np.array([bool(v) for v in values], dtype=bool)
-        other = np.flatnonzero(used & ~exact & np.array([bool(v) for v in values], dtype=bool))
-        return Read([v if e else None for v, e in zip(values, exact.tolist(), strict=True)],
+        cells = arrow_of(values)
+        filled = np.asarray(pc.not_equal(cells, "").to_numpy(zero_copy_only=False), dtype=bool)
+        exact = used & (plain | grouped) & filled
+        other = np.flatnonzero(used & ~exact & filled)
+        # the exact texts stay in Arrow (None where a value is not one): no str per cell
+        return Read(Texts(pc.if_else(pa.array(exact), cells, pa.scalar(None, cells.type))),
                     {i: self.read(values[i]) for i in other.tolist()})
 
     def read(self, text: str) -> Decimal | str:
@@ -173,12 +176,13 @@ class Amounts:
 
 
 class Read(Sequence):
-    """An amount column's values: the Decimal of each exact text (`texts`: digits, a
-    point, commas between thousands; None where a value is not such), made when asked
-    for, so a download of 300,000 different amounts holds no Decimal per value; and what
-    Amounts.read made of the others (`other`: a Decimal, or what is wrong)."""
+    """An amount column's values: the Decimal of each exact text (`texts`, in Arrow:
+    digits, a point, commas between thousands; None where a value is not such), made when
+    asked for, so a download of 300,000 different amounts holds no Decimal, nor str, per
+    value; and what Amounts.read made of the others (`other`: a Decimal, or what is
+    wrong)."""
 
-    def __init__(self, texts: list[str | None], other: dict[int, Decimal | str]):
+    def __init__(self, texts: Sequence[str | None], other: dict[int, Decimal | str]):
         self.texts, self.other = texts, other
 
     def __len__(self) -> int:
@@ -201,10 +205,10 @@ class Read(Sequence):
                 yield Decimal(text.replace(",", "") if "," in text else text)
 
 
-def _shapes_plain_three(values: list[str]) -> np.ndarray:
+def _shapes_plain_three(values: Sequence[str]) -> np.ndarray:
     """Plain with exactly three decimals ("1.234"): a decimal point once the file settled
     on one."""
-    cells = pa.array(values, type=pa.large_string())
+    cells = arrow_of(values)
     return pc.match_substring_regex(cells, C_THREE).to_numpy(zero_copy_only=False)
 
 
@@ -236,7 +240,13 @@ def check_stated_currency(t: Table, columns, currency: Column) -> None:
             continue
         col = t.col(column)
         # Only a cell with a capital letter or a currency sign can name a currency.
-        for i in np.flatnonzero(col.mask(MAY_STATE.search)):
+        if isinstance(col.values, Texts):  # the same test, column-wise
+            may = pc.match_substring_regex(col.values.array, MAY_STATE.pattern)
+            may = np.asarray(pc.fill_null(may, False).to_numpy(zero_copy_only=False),
+                             dtype=bool)[col.codes] if len(col.codes) else np.zeros(0, bool)
+        else:
+            may = col.mask(MAY_STATE.search)
+        for i in np.flatnonzero(may):
             value, cur = col.at(i), currency.at(i)
             stated = numbers.stated_currency(value)
             if stated and stated != cur:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property
 
@@ -28,7 +29,7 @@ from importers.fields import (
     parse_dates,
 )
 from importers.profile import Profile, Rule
-from importers.table import Column, Table
+from importers.table import Column, Table, Texts, arrow_of
 
 ZERO = Decimal(0)  # one shared object: importers.columns caches postings by amount identity
 
@@ -93,47 +94,80 @@ class Parsed:
         campaign, ...; '' where the profile names none)."""
         return self.text_columns[column].at(i) if column else ""
 
-    def _list(self, name: str) -> list:
+    def _list(self, name: str) -> Sequence:
+        """One value per row, each looked up when asked for: the few rows built one by
+        one (refunds, withdrawals, conversions) must not make a list of 300,000 values
+        per column (nor a Decimal per row) for the rest of the import to carry."""
         col = self.columns.get(name)
         if col is not None:
-            return col.rows()
-        return self.lists.get(name) or [None] * len(self)
+            return col.lazy_rows()
+        got = self.lists.get(name)
+        return got if got is not None else [None] * len(self)
 
     @cached_property
-    def rows(self) -> list[int]:
-        return self.numbers.tolist()
+    def rows(self) -> Sequence[int]:
+        return _Numbers(self.numbers)
 
     @cached_property
     def kinds(self) -> list[Rule]:
         return [self.rules[i] for i in self.codes["kind"].tolist()]
 
     @cached_property
-    def dates(self) -> list:
+    def dates(self) -> Sequence:
         return self._list("date")
 
     @cached_property
-    def currency(self) -> list[str]:
+    def currency(self) -> Sequence[str]:
         return self._list("currency")
 
     @cached_property
-    def gross(self) -> list[Decimal | None]:
+    def gross(self) -> Sequence[Decimal | None]:
         return self._list("gross")
 
     @cached_property
-    def net(self) -> list[Decimal | None]:
+    def net(self) -> Sequence[Decimal | None]:
         return self._list("net")
 
     @cached_property
-    def fees(self) -> list[tuple[Decimal, ...]]:
-        return _per_row([self._list(f"fee{k}") for k in range(self.fee_count)], len(self))
+    def fees(self) -> Sequence[tuple[Decimal, ...]]:
+        return _Each(self.fees_at, len(self))
 
     @cached_property
-    def donors(self) -> list[str]:
+    def donors(self) -> Sequence[str]:
         return self._list("donor")
 
     @cached_property
-    def text(self) -> dict[str, list[str]]:
-        return {c: col.rows() for c, col in self.text_columns.items()}
+    def text(self) -> dict[str, Sequence[str]]:
+        return {c: col.lazy_rows() for c, col in self.text_columns.items()}
+
+
+class _Each(Sequence):
+    """f(i) for row i, made when asked for."""
+
+    def __init__(self, f, n: int):
+        self.f, self.n = f, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.f(k) for k in range(*i.indices(self.n))]
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        return self.f(i % self.n)
+
+    def __eq__(self, other) -> bool:  # as the list of its values
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Numbers(_Each):
+    """Spreadsheet row numbers as Python ints (what an entry's `import-row` holds)."""
+
+    def __init__(self, numbers: np.ndarray):
+        super().__init__(lambda i: int(numbers[i]), len(numbers))
 
 
 NONE = 9  # the sign of an empty amount cell
@@ -148,7 +182,7 @@ def _value_signs(col: Column) -> np.ndarray:
         return per[col.codes]
     # An exact text's sign from its characters (importers.fields.Read), column-wise: a
     # zero is all zeros (and commas, a point), a minus leads a negative one.
-    cells = pa.array(texts, pa.string())
+    cells = arrow_of(texts)
     zero = pc.match_substring_regex(cells, r"^-?[0,]*(\.0*)?$")
     minus = pc.starts_with(cells, "-")
     per = np.where(pc.fill_null(zero, False).to_numpy(zero_copy_only=False), 0,
@@ -159,7 +193,7 @@ def _value_signs(col: Column) -> np.ndarray:
     return np.append(per, NONE).astype(np.int8)[col.codes]
 
 
-def ids(t: Table, profile: Profile) -> list[str]:
+def ids(t: Table, profile: Profile) -> Sequence[str]:
     """The source's own id. Bank lines have none: the declared columns (date, amounts,
     balance: never a payer's name, so a plain hash reveals nothing the entry does not
     already show, and the id does not depend on the donor key) are hashed, with an
@@ -167,7 +201,7 @@ def ids(t: Table, profile: Profile) -> list[str]:
     if len(profile.id) == 1:
         col = t.col(profile.id[0])
         t.fail(col.empty(), lambda r: f"missing id in column '{profile.id[0]}'")
-        return col.rows()
+        return col.row_texts()
     joined = ["\x1f".join(parts) for parts in zip(*(t.col(c).rows() for c in profile.id))]
     nth = pd.Series(joined, dtype=object).groupby(joined, sort=False).cumcount() + 1
     keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in set(joined)}
@@ -186,8 +220,9 @@ def donors(t: Table, profile: Profile, pseudo, row_ids: list[str]) -> Column:
     for c in profile.donor:
         col = t.col(c)
         take = (codes == -1) & ~col.empty()
-        codes[take] = col.codes[take] + len(values)
-        values += col.values
+        these, distinct = _distinct(col, take)
+        codes[take] = these + len(values)
+        values += distinct
     codes[codes == -1] = len(values)  # no identity at all
     payer = _payer(profile)
     cells = [*values, ""]
@@ -199,6 +234,21 @@ def donors(t: Table, profile: Profile, pseudo, row_ids: list[str]) -> Column:
             codes[i] = len(col.values)
             col.values.append(pseudo.donor(f"row {profile.name}:{row_ids[i]}"))
     return col
+
+
+def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The identity cells of the rows taken from one column: each row's code into the
+    distinct values, and those values. A column kept in Arrow (emails, names: nearly
+    every row's different) is told apart there, only over the rows taken, so each
+    identity is hashed once and no str is made per cell of the others."""
+    if not isinstance(col.values, Texts):
+        return col.codes[take], list(col.values)
+    cells = col.values.array.take(pa.array(col.codes[take]))
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    found = cells.dictionary_encode()
+    return (found.indices.to_numpy(zero_copy_only=False).astype(np.intp),
+            found.dictionary.to_pylist())
 
 
 def _payer(profile: Profile):

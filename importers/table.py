@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from importers.errors import Problem
 from importers.profile import norm
+from ledger.quick_columns import SLICE  # cells made Python strs at once, walking a column
 
 
 class Column:
@@ -42,10 +43,9 @@ class Column:
     def of(cls, s: pd.Series) -> Column:
         sample = s.iloc[:20000]
         if sample.nunique() > len(sample) // 2:
-            values = s.tolist()
-            if _may_need_strip(s):
-                values = [v.strip() for v in values]
-            return cls(np.arange(len(s)), values)
+            if not _may_need_strip(s):  # kept in Arrow: no Python str per cell
+                return cls(np.arange(len(s)), Texts(s.array._pa_array))
+            return cls(np.arange(len(s)), [v.strip() for v in s.tolist()])
         codes, uniq = pd.factorize(s)
         return cls(codes, [v.strip() for v in uniq.tolist()])
 
@@ -71,6 +71,12 @@ class Column:
             return np.zeros(len(self.codes), dtype=bool)
         return self.mask(lambda v: v == "")
 
+    def row_texts(self) -> Sequence:
+        """One value per row: in Arrow where the values are (Texts), else rows()."""
+        if isinstance(self.values, Texts):
+            return Texts(self.values.array.take(pa.array(self.codes)))
+        return self.rows()
+
     def rows(self) -> list:
         """One value per row."""
         if not len(self.codes):
@@ -85,6 +91,49 @@ class Column:
 
     def take(self, pos: np.ndarray) -> Column:
         return Column(self.codes[pos], self.values, self.texts)
+
+
+class Texts(Sequence):
+    """A column's cells kept in Arrow (a pyarrow Array or ChunkedArray of strings, None
+    where null), for the columns holding a different value on nearly every row (ids,
+    amounts, names, emails): 300,000 of them as Python strs take 20-30 MB a column,
+    in Arrow a few. A cell is made a str when asked for; a walk over all of them goes
+    SLICE cells at a time; the column-wise steps read `array` itself."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step == 1:
+                return self.array.slice(start, max(stop - start, 0)).to_pylist()
+            return [self[k] for k in range(start, stop, step)]
+        return self.array[int(i)].as_py()
+
+    def __iter__(self):
+        for start in range(0, len(self.array), SLICE):
+            yield from self.array.slice(start, SLICE).to_pylist()
+
+    def __contains__(self, value) -> bool:
+        if not isinstance(value, str):
+            return any(v == value for v in self)
+        return bool(pc.any(pc.equal(self.array, value)).as_py())
+
+    def __eq__(self, other) -> bool:  # as the list of its values
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def arrow_of(values: Sequence) -> pa.Array | pa.ChunkedArray:
+    """Values as an Arrow column of strings: Texts' own, else made from the list."""
+    if isinstance(values, Texts):
+        return values.array
+    return pa.array(values if isinstance(values, list) else list(values), pa.string())
 
 
 class RowValues(Sequence):
@@ -102,13 +151,19 @@ class RowValues(Sequence):
             return [self[k] for k in range(*i.indices(len(self)))]
         return self.col.values[self.col.codes[i]]
 
+    def __eq__(self, other) -> bool:  # as the list of its values
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def present(self) -> np.ndarray:
         """Which rows have a value (not None), without making the values."""
         col = self.col
         if col.texts is None:
             has = np.array([v is not None for v in col.values], dtype=bool)
         else:  # an amount column (importers.fields.Read): exact texts, or read otherwise
-            has = np.array([t is not None for t in col.texts], dtype=bool)
+            has = np.asarray(pc.is_valid(arrow_of(col.texts)).to_numpy(zero_copy_only=False),
+                             dtype=bool)
             for i, v in getattr(col.values, "other", {}).items():
                 has[i] = v is not None
         return has[col.codes] if len(col.codes) else np.zeros(0, dtype=bool)

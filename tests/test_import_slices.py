@@ -1,0 +1,100 @@
+"""A download longer than one slice of rows (ledger.quick_columns.SLICE): parsing keeps
+its near-unique columns (ids, amounts, names, emails) in Arrow and walks them a slice at
+a time (importers.table.Texts), and the posting lines are made a slice of groups at a
+time. A row in a later slice must come out exactly as written, with its own amounts, id,
+row and donor; a refund there must find the payment it names in the first slice.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from importers import run
+from importers.errors import Problem
+from importers.pseudonym import Pseudonymiser
+from ledger.quick_columns import SLICE
+from tests.importers_support import write_books
+
+KEY = b"test-key"
+HEADER = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee",
+          "Net", "From Email Address", "To Email Address", "Transaction ID",
+          "Reference Txn ID", "Balance Impact"]
+ROWS = SLICE + 3000  # every donor, id and amount different: the columns stay in Arrow
+GIFT = SLICE + 1234  # rows (0-based, below the header) written by hand
+NO_FEE = SLICE + 1500
+REFUND = SLICE + 2500
+REFUNDED = 5
+
+
+def row(i: int, name: str, email: str, gross: str, fee: str, net: str, tid: str,
+        kind: str = "Donation Payment", ref: str = "") -> list[str]:
+    day = 1 + i // 2000  # January to March 2023, two thousand rows a day
+    date = f"{1 + (day - 1) % 28:02d}/{1 + (day - 1) // 28:02d}/2023"
+    return [date, f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Europe/London",
+            name, kind, "Completed", "GBP", gross, fee, net, email, "us@charity.example",
+            tid, ref, "Credit" if not gross.startswith("-") else "Debit"]
+
+
+def download(path: Path, refund_of: str = "5REFUNDME0000000") -> Path:
+    rows = []
+    for i in range(ROWS):
+        pence, fee = 1000 + i, 20 + i % 50  # all different, none by hand
+        rows.append(row(i, f"Donor {i}", f"donor{i}@example.org", f"{pence // 100}.{pence % 100:02d}",
+                        f"-0.{fee:02d}", f"{(pence - fee) // 100}.{(pence - fee) % 100:02d}",
+                        f"{i:08d}TX{i * 7919 % 100000:06d}"))
+    rows[REFUNDED] = row(REFUNDED, "Ann First", "ann@example.org", "25.00", "-0.55", "24.45",
+                         "5REFUNDME0000000")
+    rows[GIFT] = row(GIFT, "Zoë Hand", "zoe.hand@example.org", "1,234.56", "-17.48",
+                     "1,217.08", "9KL34000XY123456")
+    rows[NO_FEE] = row(NO_FEE, "Otto Free", "otto@example.org", "0.50", "0.00", "0.50",
+                       "7NOFEE0000000000")
+    rows[REFUND] = row(REFUND, "Ann First", "ann@example.org", "-25.00", "0.00", "-25.00",
+                       "8BACK00000000000", "Payment Refund", refund_of)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_ALL)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    return path
+
+
+def entry(text: str, import_id: str) -> str:
+    """The entry of one import-id, as written."""
+    return next(e for e in text.split("\n\n") if f'import-id: "{import_id}"' in e)
+
+
+def test_a_later_slices_rows_are_written_as_the_export_says(tmp_path):
+    main = write_books(tmp_path / "books")
+    path = download(tmp_path / "paypal.csv")
+    result = run.plan(main, [str(path)], "", Pseudonymiser(KEY))
+    assert result.blocks, "the common rows went one by one: this would prove nothing"
+    text = result.text["imports/paypal/2023.beancount"]
+    pseudo = Pseudonymiser(KEY)
+    # row GIFT is spreadsheet row GIFT + 2 (the header is row 1); 2023-01-01 plus 17 days
+    gift = entry(text, "paypal:9KL34000XY123456").split("\n")
+    assert gift[0] == '2023-01-18 * "PayPal" "Donation"'
+    assert f"  import-row: {GIFT + 2}" in gift
+    assert f'  donor: "{pseudo.donor("zoe.hand@example.org")}"' in gift
+    assert [line.split() for line in gift if line.startswith("  ") and ":" in line.split()[0]
+            and len(line.split()) == 3] == [
+        ["Assets:PayPal", "1217.08", "GBP"],
+        ["Expenses:Fees:Payment", "17.48", "GBP"],
+        ["Income:Donations:PayPal", "-1234.56", "GBP"]]
+    free = entry(text, "paypal:7NOFEE0000000000")
+    assert "Expenses:Fees" not in free  # a zero fee is no posting
+    assert free.endswith("Assets:PayPal                            0.50 GBP\n"
+                         "  Income:Donations:PayPal                 -0.50 GBP")
+    back = entry(text, "paypal:8BACK00000000000")
+    assert '  refund-of: "paypal:5REFUNDME0000000"' in back and "donor:" not in back
+    assert "Assets:PayPal                          -25.00 GBP" in back
+    assert result.added == ROWS
+
+
+def test_a_refund_in_a_later_slice_naming_no_payment_received_is_refused(tmp_path):
+    main = write_books(tmp_path / "books")
+    path = download(tmp_path / "paypal.csv", refund_of="NOSUCHPAYMENT000")
+    with pytest.raises(Problem) as got:
+        run.plan(main, [str(path)], "", Pseudonymiser(KEY))
+    assert str(got.value).startswith(f"{path}:{REFUND + 2}: ")
