@@ -13,6 +13,7 @@ the caller takes the exact way, Decimal by Decimal, which words any problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -127,7 +128,7 @@ def lines(prefix: str, amount: pa.Array, currency: pa.Array) -> pa.Array:
 
 
 def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
-             rows_at: np.ndarray) -> tuple[list[str], list[list], np.ndarray] | None:
+             rows_at: np.ndarray) -> tuple[Postings, list[list], np.ndarray] | None:
     """Per group of amounts (its first row rows_at[g], its context ctxs[ctx_of[g]] as
     importers.columns.Columns.context gives it): the postings text, the income postings
     (fund, currency, Decimal) for the totals, and the sign of gross (0 unless income);
@@ -151,7 +152,8 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
             for f, s in zip(fees, fee_signs, strict=True)]
     cur = d.columns["currency"]
     currency = pa.array(cur.values, pa.string()).take(pa.array(cur.codes[rows_at]))
-    texts = np.empty(n, dtype=object)
+    place = np.zeros(n, dtype=np.int64)  # each group's place among its context's
+    kept: list = []  # by context: what Postings makes its lines from
     sign = np.zeros(n, dtype=np.int8)
     funds: list[str] = []  # by context
     income_group: list[np.ndarray] = []
@@ -161,6 +163,7 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
         at = np.flatnonzero(ctx_of == c)
         if not len(at):
             funds.append(ctx[4])
+            kept.append(None)
             continue
         kind, prefixes, is_income, fund = ctx[0], ctx[1], ctx[2], ctx[4]
         g, nt = gross[at], net[at]
@@ -179,20 +182,16 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
             if moved.missing.any():
                 return None
             nums = [moved, -moved]
-        cur_at = currency.take(pa.array(at))
-        last = len(nums) - 1
-        # A slice of groups at a time: each column step copies what it reads, and a
-        # download of 300,000 different amounts has as many groups.
-        for start in range(0, len(at), SLICE):
-            cut = slice(start, start + SLICE)
-            parts = []
-            for j, (prefix, x) in enumerate(zip(prefixes, nums, strict=True)):
-                x = x[cut]
-                line = lines(prefix, x.text(), cur_at[cut])
-                if j not in (0, last):  # a zero fee is left out, as k_income does
-                    line = pc.if_else(pa.array(x.units != 0), line, "")
-                parts.append(line)
-            texts[at[cut]] = pc.binary_join_element_wise(*parts, "").to_pylist()
+        # The numbers as written, a slice of groups at a time (each column step copies
+        # what it reads, and a download of 300,000 different amounts has as many
+        # groups); the lines are made from them when asked for (Postings).
+        numbers = [pa.chunked_array([x[start:start + SLICE].text()
+                                     for start in range(0, len(at), SLICE)], pa.string())
+                   for x in nums]
+        shown = [None if j in (0, len(nums) - 1) else x.units != 0  # a zero fee is left out
+                 for j, x in enumerate(nums)]
+        place[at] = np.arange(len(at))
+        kept.append((prefixes, numbers, shown, currency.take(pa.array(at))))
         for x, inc in zip(nums, is_income, strict=True):
             if inc:
                 income_group.append(at)
@@ -202,7 +201,91 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
     incomes = Incomes(n, funds, np.concatenate([np.zeros(0, np.int64), *income_group]),
                       np.concatenate([np.zeros(0, np.int64), *income_fund]),
                       cur.codes[rows_at], cur.values, _joined(income_amount))
-    return list(texts), incomes, sign
+    return Postings(ctx_of, place, kept), incomes, sign
+
+
+class Postings:
+    """Each group's posting lines, made when asked for from its numbers as written (kept
+    in Arrow) and its context's account prefixes: a download of 300,000 different
+    amounts has 45 MB of such lines, which were held whole from the build until the
+    books were checked; their numbers are a quarter of that. Indexed as an object array
+    of the texts is (`postings[groups]`), or a slice in Arrow (`arrow(groups)`)."""
+
+    def __init__(self, context: np.ndarray, place: np.ndarray, kept: list):
+        # group g is the place[g]-th of context[g]'s groups; kept[c]: (prefixes, the
+        # numbers' texts per posting, which of them are written per posting (None:
+        # all), the currency)
+        self.context, self.place, self.kept = context, place, kept
+
+    def __len__(self) -> int:
+        return len(self.context)
+
+    def __getitem__(self, which) -> np.ndarray:
+        if isinstance(which, (int, np.integer)):
+            return self.arrow(np.array([which]))[0].as_py()
+        texts = np.empty(len(self.context[which]), dtype=object)
+        texts[:] = self.arrow(which).to_pylist()
+        return texts
+
+    def arrow(self, which) -> pa.Array:
+        """The texts of these groups (an index array or a slice), in order."""
+        which = np.arange(len(self))[which] if isinstance(which, slice) else np.asarray(
+            which, dtype=np.int64)
+        context = self.context[which]
+        parts, order = [], []
+        for c in np.unique(context).tolist():
+            mine = np.flatnonzero(context == c)
+            prefixes, numbers, shown, currency = self.kept[c]
+            local = pa.array(self.place[which[mine]])
+            cur = currency.take(local)
+            lines_of = []
+            for prefix, number, show in zip(prefixes, numbers, shown, strict=True):
+                line = lines(prefix, number.take(local), cur)
+                if show is not None:
+                    line = pc.if_else(pa.array(show[self.place[which[mine]]]), line, "")
+                lines_of.append(line)
+            got = pc.binary_join_element_wise(*lines_of, "")
+            parts.append(got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got)
+            order.append(mine)
+        if not parts:
+            return pa.array([], pa.string())
+        joined = pa.concat_arrays(parts)
+        if len(parts) == 1:
+            return joined
+        return joined.take(pa.array(np.argsort(np.concatenate(order), kind="stable")))
+
+
+class Tails(Sequence):
+    """The posting lines of several blocks' groups (txn.columnar: (postings, groups) per
+    block), as the books check reads them: a slice at a time, in Arrow, so the lines of
+    every group are never made at once (ledger.quick_columns.Split)."""
+
+    def __init__(self, parts: list[tuple[object, np.ndarray]]):
+        self.parts = parts
+        self.starts = np.cumsum([0] + [len(which) for _, which in parts])
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    def __getitem__(self, i):
+        if not isinstance(i, slice):
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            return self[i:i + 1][0].as_py()
+        start, stop, step = i.indices(len(self))
+        if step != 1:
+            raise ValueError("a slice of posting lines goes one by one")
+        got = [pa.array([], pa.string())]
+        for (postings, which), first in zip(self.parts, self.starts.tolist(), strict=False):
+            a, b = max(start - first, 0), min(stop - first, len(which))
+            if a < b:
+                got.append(postings.arrow(which[a:b]) if isinstance(postings, Postings)
+                           else pa.array(list(postings[which[a:b]]), pa.string()))
+        return pa.concat_arrays(got)
+
+    def __iter__(self):
+        for start in range(0, len(self), SLICE):
+            yield from self[start:start + SLICE].to_pylist()
 
 
 def _joined(amounts: list[Amount]) -> Amount:

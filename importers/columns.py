@@ -170,7 +170,8 @@ class Columns:
                      money=money, incomes=incomes,
                      leads=_objects(leads), lead_of=lead_of, quoted=escaped,
                      file_line=self.file, notes=_objects(notes), note_of=note_of,
-                     postings=_objects(postings))
+                     postings=postings if isinstance(postings, column_amounts.Postings)
+                     else _objects(postings))
 
     def each(self, ctxs: list, ctx_of: np.ndarray, rows_at: np.ndarray) -> tuple:
         """column_amounts.rendered's result, group by group with Decimals: the exact way

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from importers.column_amounts import Tails
 from ledger.quick_columns import Columnar, Split
 
 
@@ -158,7 +159,7 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
     handed over as that entry's head and each group's postings (Split); and the Txns as
     text."""
     heads: list[str] = []
-    head_of, tails = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=object)]
+    head_of, tails = [np.zeros(0, dtype=np.int64)], []
     groups, days = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     count = 0
     for block, kept in blocks:
@@ -172,10 +173,10 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
         contexts, earliest = np.unique(context, return_index=True)
         head_of.append(np.searchsorted(contexts, context[first]) + len(heads))
         heads += block.heads(kept[earliest])
-        tails.append(block.postings[distinct])
+        tails.append((block.postings, distinct))  # made a slice at a time (Tails)
         days.append(block.days[kept])
     return Columnar("\n".join(render(t) for t in txns),
-                    Split(heads, np.concatenate(head_of), np.concatenate(tails)),
+                    Split(heads, np.concatenate(head_of), Tails(tails)),
                     np.concatenate(groups), np.concatenate(days))
 
 
