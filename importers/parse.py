@@ -216,39 +216,54 @@ def donors(t: Table, profile: Profile, pseudo, row_ids: list[str]) -> Column:
     the organisation's own money. (A payer pattern finding no name in a cell still means
     no donor: the profile says such lines are not a person's.)"""
     codes = np.full(len(t), -1)
-    values: list[str] = []
+    parts: list[Sequence[str]] = []  # each identity column's distinct values
+    size = 0
     for c in profile.donor:
         col = t.col(c)
         take = (codes == -1) & ~col.empty()
         these, distinct = _distinct(col, take)
-        codes[take] = these + len(values)
-        values += distinct
-    codes[codes == -1] = len(values)  # no identity at all
+        codes[take] = these + size
+        parts.append(distinct)
+        size += len(distinct)
+    codes[codes == -1] = size  # no identity at all
     payer = _payer(profile)
-    cells = [*values, ""]
-    used = Column(codes, cells).used().tolist()
-    col = Column(codes, pseudo.donors([payer(v) if u else None
-                                       for v, u in zip(cells, used, strict=True)]))
+    used = np.zeros(size + 1, dtype=bool)
+    used[codes] = True
+
+    def identities():  # walked once, a slice at a time where in Arrow: no list of them
+        k = 0
+        for part in [*parts, [""]]:
+            for v, u in zip(part, used[k:k + len(part)].tolist(), strict=True):
+                yield payer(v) if u else None
+            k += len(part)
+
+    col = Column(codes, pseudo.donors(identities()))
     if profile.donor:  # every identity cell empty: one pseudonym per row
-        for i in np.flatnonzero(codes == len(values)).tolist():
+        for i in np.flatnonzero(codes == size).tolist():
             codes[i] = len(col.values)
             col.values.append(pseudo.donor(f"row {profile.name}:{row_ids[i]}"))
     return col
 
 
-def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, Sequence[str]]:
     """The identity cells of the rows taken from one column: each row's code into the
     distinct values, and those values. A column kept in Arrow (emails, names: nearly
     every row's different) is told apart there, only over the rows taken, so each
     identity is hashed once and no str is made per cell of the others."""
     if not isinstance(col.values, Texts):
-        return col.codes[take], list(col.values)
-    cells = col.values.array.take(pa.array(col.codes[take]))
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
+        return col.codes[take], col.values
+    cells = col.values.array
+    if not (take.all() and np.array_equal(col.codes, np.arange(len(cells)))):
+        cells = cells.take(pa.array(col.codes[take]))  # else every cell, as it is
     found = cells.dictionary_encode()
-    return (found.indices.to_numpy(zero_copy_only=False).astype(np.intp),
-            found.dictionary.to_pylist())
+    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+    if any(len(c.dictionary) != len(chunks[0].dictionary) for c in chunks):
+        chunks = [cells.combine_chunks().dictionary_encode()]  # one dictionary per chunk
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), []
+    # one dictionary for every chunk (Arrow encodes a chunked column with one table)
+    return (np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+            .astype(np.intp), Texts(chunks[0].dictionary))
 
 
 def _payer(profile: Profile):
