@@ -15,18 +15,22 @@ import pytest
 from importers import run
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
+from ledger import cache as load_cache
+from ledger import quick
+from ledger.books import BooksError
 from ledger.quick_columns import SLICE
 from tests.importers_support import write_books
 
 KEY = b"test-key"
 HEADER = ["Date", "Time", "TimeZone", "Name", "Type", "Status", "Currency", "Gross", "Fee",
           "Net", "From Email Address", "To Email Address", "Transaction ID",
-          "Reference Txn ID", "Balance Impact"]
+          "Reference Txn ID", "Balance", "Balance Impact"]
 ROWS = SLICE + 3000  # every donor, id and amount different: the columns stay in Arrow
 GIFT = SLICE + 1234  # rows (0-based, below the header) written by hand
 NO_FEE = SLICE + 1500
 REFUND = SLICE + 2500
 REFUNDED = 5
+LAST_OF_DAY = 17 * 2000 - 1  # 17 January's last row: in the second slice
 
 
 def row(i: int, name: str, email: str, gross: str, fee: str, net: str, tid: str,
@@ -35,10 +39,12 @@ def row(i: int, name: str, email: str, gross: str, fee: str, net: str, tid: str,
     date = f"{1 + (day - 1) % 28:02d}/{1 + (day - 1) // 28:02d}/2023"
     return [date, f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Europe/London",
             name, kind, "Completed", "GBP", gross, fee, net, email, "us@charity.example",
-            tid, ref, "Credit" if not gross.startswith("-") else "Debit"]
+            tid, ref, "", "Credit" if not gross.startswith("-") else "Debit"]
 
 
-def download(path: Path, refund_of: str = "5REFUNDME0000000") -> Path:
+def download(path: Path, refund_of: str = "5REFUNDME0000000", off_by: int = 0) -> Path:
+    """The download, its Balance column the running sum of Net (in pence; the last row
+    of 17 January, row LAST_OF_DAY, off_by pence out)."""
     rows = []
     for i in range(ROWS):
         pence, fee = 1000 + i, 20 + i % 50  # all different, none by hand
@@ -53,6 +59,11 @@ def download(path: Path, refund_of: str = "5REFUNDME0000000") -> Path:
                        "7NOFEE0000000000")
     rows[REFUND] = row(REFUND, "Ann First", "ann@example.org", "-25.00", "0.00", "-25.00",
                        "8BACK00000000000", "Payment Refund", refund_of)
+    pence = 0
+    for i, r in enumerate(rows):
+        pence += int(r[9].replace(",", "").replace(".", ""))
+        held = pence + (off_by if i == LAST_OF_DAY else 0)
+        r[-2] = f"{held // 100}.{held % 100:02d}"
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, quoting=csv.QUOTE_ALL)
         w.writerow(HEADER)
@@ -89,7 +100,7 @@ def test_a_later_slices_rows_are_written_as_the_export_says(tmp_path):
     back = entry(text, "paypal:8BACK00000000000")
     assert '  refund-of: "paypal:5REFUNDME0000000"' in back and "donor:" not in back
     assert "Assets:PayPal                          -25.00 GBP" in back
-    assert result.added == ROWS
+    assert result.added - result.asserted == ROWS
 
 
 def test_a_refund_in_a_later_slice_naming_no_payment_received_is_refused(tmp_path):
@@ -98,3 +109,27 @@ def test_a_refund_in_a_later_slice_naming_no_payment_received_is_refused(tmp_pat
     with pytest.raises(Problem) as got:
         run.plan(main, [str(path)], "", Pseudonymiser(KEY))
     assert str(got.value).startswith(f"{path}:{REFUND + 2}: ")
+
+
+def test_the_books_check_sums_every_slice(tmp_path):
+    """The quick check reads the posting lines a slice at a time (importers.column_amounts
+    Tails, made from Postings when asked for): each day's closing balance, asserted from
+    the Balance column, is proven to hold without a full load; one day's balance a pound
+    out, in the second slice, is not, and the import is refused at that row."""
+    main = write_books(tmp_path / "books").resolve()
+    loaded = load_cache.real_load(main)
+    path = download(tmp_path / "paypal.csv")
+    result = run.plan(main, [str(path)], "", Pseudonymiser(KEY))
+    days = ROWS // 2000 + 1  # 17 days of 2000 rows, and the 768 of the 18th
+    assert (result.added - result.asserted, result.asserted) == (ROWS, days)
+    assert quick.proven_clean(main, result.changes(main), loaded)
+
+    wrong = run.plan(main, [str(download(tmp_path / "wrong.csv", off_by=100))], "",
+                     Pseudonymiser(KEY))
+    assert not quick.proven_clean(main, wrong.changes(main), loaded)
+    before = main.read_bytes()
+    with pytest.raises(BooksError) as got:
+        run.run(main, [str(tmp_path / "wrong.csv")], dry_run=True, pseudo=Pseudonymiser(KEY))
+    assert str(got.value).startswith(f"{tmp_path / 'wrong.csv'}:{LAST_OF_DAY + 2}: Balance "
+                                     "failed for 'Assets:PayPal'"), str(got.value)[:500]
+    assert main.read_bytes() == before
