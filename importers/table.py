@@ -41,13 +41,16 @@ class Column:
 
     @classmethod
     def of(cls, s: pd.Series) -> Column:
+        # Codes in 32 bits: a table keeps one array of them per column read, and a copy
+        # per rows kept (take()), 2.4 MB each in 64 bits on 300,000 rows.
+        code = np.int32 if len(s) < 2 ** 31 else np.int64
         sample = s.iloc[:20000]
         if sample.nunique() > len(sample) // 2:
             if not _may_need_strip(s):  # kept in Arrow: no Python str per cell
-                return cls(np.arange(len(s)), Texts(s.array._pa_array))
-            return cls(np.arange(len(s)), [v.strip() for v in s.tolist()])
+                return cls(np.arange(len(s), dtype=code), Texts(s.array._pa_array))
+            return cls(np.arange(len(s), dtype=code), [v.strip() for v in s.tolist()])
         codes, uniq = pd.factorize(s)
-        return cls(codes, [v.strip() for v in uniq.tolist()])
+        return cls(codes.astype(code), [v.strip() for v in uniq.tolist()])
 
     def at(self, i: int):
         """Row i's value."""
