@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from importers.table import arrow_of
 from ledger.quick_columns import SLICE
 
 # How str() writes a Decimal read from such a text: the text itself.
@@ -99,7 +100,7 @@ def column(col, codes: np.ndarray) -> Amount | None:
     texts = col.texts
     if texts is None:
         return None
-    cells = pa.array(texts, pa.string()).take(pa.array(codes))
+    cells = arrow_of(texts).take(pa.array(codes))
     missing = ~np.asarray(pc.is_valid(cells).to_numpy(zero_copy_only=False), dtype=bool)
     other = getattr(col.values, "other", {})  # values read some other way (numbers.parse)
     if other:
@@ -209,7 +210,7 @@ class Postings:
     in Arrow) and its context's account prefixes: a download of 300,000 different
     amounts has 45 MB of such lines, which were held whole from the build until the
     books were checked; their numbers are a quarter of that. Indexed as an object array
-    of the texts is (`postings[groups]`), or a slice in Arrow (`arrow(groups)`)."""
+    of the texts is (`postings[groups]`, in Arrow: its tolist() gives the texts)."""
 
     def __init__(self, context: np.ndarray, place: np.ndarray, kept: list):
         # group g is the place[g]-th of context[g]'s groups; kept[c]: (prefixes, the
@@ -220,12 +221,10 @@ class Postings:
     def __len__(self) -> int:
         return len(self.context)
 
-    def __getitem__(self, which) -> np.ndarray:
+    def __getitem__(self, which):
         if isinstance(which, (int, np.integer)):
             return self.arrow(np.array([which]))[0].as_py()
-        texts = np.empty(len(self.context[which]), dtype=object)
-        texts[:] = self.arrow(which).to_pylist()
-        return texts
+        return self.arrow(which)  # as an object array would be: tolist() gives the texts
 
     def arrow(self, which) -> pa.Array:
         """The texts of these groups (an index array or a slice), in order."""
