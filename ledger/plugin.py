@@ -101,8 +101,8 @@ def padded(entries, options_map) -> list:
     """The entries as the load ends with them: beancount inserts padding after the
     plugins run (ops.pad), and `lock` digests the loaded books, padding and all (its
     amount is a figure of the locked period). Padding the padded inserts nothing."""
-    if options_map.get("plugin_processing_mode") == "raw" or not any(
-            type(e) is Pad for e in entries):
+    if options_map.get("plugin_processing_mode") == "raw" or Pad not in set(
+            map(type, entries)):
         return entries
     return pad.pad(entries, options_map)[0]
 
