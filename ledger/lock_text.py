@@ -173,7 +173,7 @@ def txn_text2(txn: Transaction) -> str:
 
 
 def _postings_text(postings) -> str:
-    """The postings' texts, sorted, each after a separator (as _txn_text2_any)."""
+    """The postings' texts, sorted and joined by the field separator."""
     texts = []
     append = texts.append
     for p in postings:
