@@ -22,6 +22,7 @@ entry per group instead of every entry, and checks
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -47,13 +48,13 @@ MAX_PLACES = 12  # more decimal places than this: not summed here (the full load
 # reads it (no sign but a leading minus, no exponent, no thousands commas), currency.
 _LINE = r"(  [A-Z][^\s;\"]* +)(-?[0-9]+(?:\.[0-9]+)?)( [A-Z][A-Z0-9'._-]*)"
 POSTING = re.compile(f"^{_LINE}$", re.MULTILINE)
-# The same for arrow's RE2, column-wise: any posting line; a posting line alone (its
-# number named); a text as its head and the run of posting lines that ends it.
-POSTING_RE2 = f"(?m)^{_LINE}$"
+# The same for arrow's RE2, column-wise: one line alone, in its three parts (what leads
+# the number, the number, the currency after it); a text as its head and the run of
+# posting lines that ends it.
 SLICE = 32_768  # templates read at once (templates_parsed)
-POSTING_LINE = r"^  [A-Z][^\s;\"]* +(?P<number>-?[0-9]+(?:\.[0-9]+)?) [A-Z][A-Z0-9'._-]*$"
-POSTINGS_ONLY = (r"(?s)^(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
-                 r" [A-Z][A-Z0-9'._-]*\n)+$")
+KEY_BITS = 62  # a tail's lines numbered as one int64 up to this many bits
+LINE_PARTS = (r"^(?P<lead>  [A-Z][^\s;\"]* +)(?P<number>-?[0-9]+(?:\.[0-9]+)?)"
+              r"(?P<unit> [A-Z][A-Z0-9'._-]*)$")
 TAIL = (r"(?s)^(?P<head>.*?\n)(?P<tail>(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
         r" [A-Z][A-Z0-9'._-]*\n)+)$")
 
@@ -168,28 +169,48 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
         raise Unsummable("a template whose posting lines do not end it")
     # The tails a slice at a time: each step makes a copy of what it reads, and on a
     # download of 300,000 different amounts the whole column's copies at once were the
-    # import's peak memory.
+    # import's peak memory. Each slice is split into lines and read by one regex pass
+    # over them (its numbers, and each line as its frame writes it: number 0).
     tail_of = np.empty(len(tails), dtype=np.int64)
     zeroed_ids: dict[str, int] = {}  # a tail with every number written 0 -> its id
+    lines_seen: dict[str, int] = {}  # a posting line with its number written 0 -> its id
     number_parts, count_parts = [pa.array([], pa.string())], [np.zeros(0, np.int64)]
     for start in range(0, len(tails), SLICE):
         part = tails[start:start + SLICE]
         part = part if isinstance(part, pa.Array) else pa.array(part, pa.string())
-        # nothing but posting lines, column-wise
-        if not pc.all(pc.match_substring_regex(part, POSTINGS_ONLY)).as_py():
-            raise Unsummable("a template whose posting lines do not end it")
-        zeroed = pc.replace_substring_regex(part, pattern=POSTING_RE2,
-                                            replacement=r"\10\3").dictionary_encode()
-        ids = np.array([zeroed_ids.setdefault(z, len(zeroed_ids))
-                        for z in zeroed.dictionary.to_pylist()], dtype=np.int64)
-        tail_of[start:start + len(part)] = ids[
-            zeroed.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
-        lines = pc.split_pattern(part, "\n")  # each tail ends with a newline: a last ''
-        count_parts.append(pc.list_value_length(lines).to_numpy(
-            zero_copy_only=False).astype(np.int64) - 1)
+        lines = pc.split_pattern(part, "\n")
+        count = pc.list_value_length(lines).to_numpy(zero_copy_only=False)
         flat = pc.list_flatten(lines)
         flat = flat.filter(pc.not_equal(flat, ""))
-        number_parts.append(pc.extract_regex(flat, POSTING_LINE).field("number"))
+        # Nothing but posting lines, each ending with a newline: a tail ends with one,
+        # and its only empty piece is the one after that last newline.
+        if part.null_count or not pc.all(pc.ends_with(part, "\n")).as_py() \
+                or len(flat) != int(count.sum()) - len(part):
+            raise Unsummable("a template whose posting lines do not end it")
+        count = count.astype(np.int64) - 1
+        got = pc.extract_regex(flat, LINE_PARTS)
+        if got.null_count:
+            raise Unsummable("a template whose posting lines do not end it")
+        number_parts.append(got.field("number"))
+        count_parts.append(count)
+        line = _zeroed_lines(got, lines_seen)
+        # each tail as the ids of its lines: a number in base len(lines_seen) + 1 (digit
+        # 0 for no line), or where that outgrows 63 bits, a row of a table
+        base, width = len(lines_seen) + 1, int(count.max())
+        table = np.zeros((len(part), width), dtype=np.int64)
+        table[np.repeat(np.arange(len(part)), count), _spans(np.zeros(len(part), np.int64),
+                                                              count)] = line + 1
+        if width * math.log2(base) < KEY_BITS:
+            key = table @ (base ** np.arange(width, dtype=np.int64))
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            rows = table[first]
+        else:
+            rows, inverse = np.unique(table, axis=0, return_inverse=True)
+        written = list(lines_seen)
+        ids = np.array([zeroed_ids.setdefault("".join(written[k - 1] for k in row if k),
+                                              len(zeroed_ids)) for row in rows.tolist()],
+                       dtype=np.int64)
+        tail_of[start:start + len(part)] = ids[inverse.reshape(-1)]
     _, first, frame_of = np.unique(head_of * (len(zeroed_ids) + 1) + tail_of,
                                    return_index=True, return_inverse=True)
     frame_tails = list(zeroed_ids)
@@ -225,6 +246,19 @@ def _split(texts) -> tuple[list[str], np.ndarray, object]:
     heads = split.field("head").dictionary_encode()
     return (heads.dictionary.to_pylist(),
             heads.indices.to_numpy(zero_copy_only=False).astype(np.int64), split.field("tail"))
+
+
+def _zeroed_lines(parts, seen: dict[str, int]) -> np.ndarray:
+    """Each posting line (extracted as LINE_PARTS) as the id in `seen` of its text with its
+    number written 0 (numbered as first met), worked out once per distinct lead and unit."""
+    lead, unit = parts.field("lead").dictionary_encode(), parts.field("unit").dictionary_encode()
+    leads, units = lead.dictionary.to_pylist(), unit.dictionary.to_pylist()
+    pair = (lead.indices.to_numpy(zero_copy_only=False).astype(np.int64) * len(units)
+            + unit.indices.to_numpy(zero_copy_only=False).astype(np.int64))
+    distinct, inverse = np.unique(pair, return_inverse=True)
+    ids = np.array([seen.setdefault(f"{leads[p // len(units)]}0{units[p % len(units)]}\n",
+                                    len(seen)) for p in distinct.tolist()], dtype=np.int64)
+    return ids[inverse.reshape(-1)]
 
 
 def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
