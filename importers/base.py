@@ -74,18 +74,18 @@ class ProfileImporter(beangulp.Importer):
         if head is None:
             from importers import bounded
 
-            head = bounded.head(filepath)
+            head = bounded.head(filepath, profile_lib.ways([self.profile]))
         return bool(profile_lib.claiming([self.profile], head))
 
     def identify(self, filepath: str) -> bool:
         from importers import bounded
 
-        head = bounded.head(filepath)
+        rivals = [imp.profile for imp in self.rivals or [self]]
+        head = bounded.head(filepath, profile_lib.ways([self.profile, *rivals]))
         if not self.matches(filepath, head):
             return False
         try:
-            got = profile_lib.claim(filepath, [imp.profile for imp in self.rivals or [self]],
-                                    head)
+            got = profile_lib.claim(filepath, rivals, head)
         except Problem:  # two sources match equally: offered to neither
             return False
         return got is not None and got[0] is self.profile
@@ -122,10 +122,12 @@ class ProfileImporter(beangulp.Importer):
         read as an import reads it (built)."""
         from importers import bounded
 
-        opened = bounded.open_export(filepath)
-        at, columns = profile_lib.header(opened.head.rows, self.profile.signature,
+        opened = bounded.open_export(filepath, profile_lib.ways([self.profile]))
+        head = profile_lib.seen_by(self.profile, opened.head)
+        at, columns = profile_lib.header(head.rows, self.profile.signature,
                                          self.profile.spellings)
-        return self.built(opened._replace(at=at, columns=columns), settings, columnwise)
+        return self.built(opened._replace(head=head, at=at, columns=columns), settings,
+                          columnwise)
 
     def built(self, opened: Opened, settings: Settings,
               columnwise: bool = True) -> Built:

@@ -54,10 +54,12 @@ class Opened(NamedTuple):
     columns: tuple[str, ...] = ()
 
 
-def open_export(path: str | Path) -> Opened:
+def open_export(path: str | Path, ways: tuple[tuple[str, str], ...] = ()) -> Opened:
+    """ways: the (encoding, delimiter) pairs the sources that may claim it declare
+    (importers.profile.ways), its head read in each as well."""
     path = Path(path)
     workbook = regular(path)
-    return Opened(path, filerows.head(path, whole=True), workbook)
+    return Opened(path, filerows.head(path, whole=True, ways=ways), workbook)
 
 
 def regular(path: str | Path) -> bool:
@@ -80,9 +82,10 @@ def regular(path: str | Path) -> bool:
     return is_xlsx
 
 
-def head(path: str | Path) -> filerows.Head:
+def head(path: str | Path, ways: tuple[tuple[str, str], ...] = ()) -> filerows.Head:
     """The head identifying a file by its path alone looks at (Fava's import page, a
-    beangulp script): a workbook's only within its bounds, else none."""
+    beangulp script): a workbook's only within its bounds, else none. ways: as for
+    open_export."""
     path = Path(path)
     if not os.path.isfile(path):  # never open a FIFO or a device
         return filerows.Head([])
@@ -93,7 +96,7 @@ def head(path: str | Path) -> filerows.Head:
             xlsx(path, whole=False)
     except (OSError, Problem):
         return filerows.Head([])
-    return filerows.head(path)
+    return filerows.head(path, ways=ways)
 
 
 def _column(letters: bytes) -> int:

@@ -198,13 +198,16 @@ class Head(NamedTuple):
     """A file's first rows, and how its text was read. layout: "csv", "blocks" (Santander's
     `Key: value` text), "xlsx", "ofx", "xml" (camt.053) or "mt940": a profile may claim only
     one. whole: every row of a workbook read whole or of a statement (parsed once, here);
-    problem: what reading it whole found wrong, said when its table is read."""
+    problem: what reading it whole found wrong, said when its table is read. declared: a
+    text file's head read again in each (encoding, delimiter) a source declares (what
+    detection cannot tell), so that source is identified as it reads the file."""
     rows: list[list[str]]
     delimiter: str = ","
     utf8: bool = True
     layout: str = "csv"
     whole: list[list[str]] | None = None
     problem: Problem | None = None
+    declared: dict[tuple[str, str], Head] | None = None
 
 
 def head_rows(path: str | Path, limit: int = HEADER_SEARCH) -> list[list[str]]:
@@ -217,20 +220,21 @@ _HEADS_LOCK = threading.Lock()
 _KEPT = 64
 
 
-def head(path: Path, whole: bool = False) -> Head:
+def head(path: Path, whole: bool = False, ways: tuple[tuple[str, str], ...] = ()) -> Head:
     """The file's head, read once per file (as it is now) however many profiles ask:
     identifying a file asks every profile, and a workbook is costly to open. whole: a
-    workbook read whole, as an import reads it, once (and not kept)."""
+    workbook read whole, as an import reads it, once (and not kept). ways: the
+    (encoding, delimiter) pairs sources declare, each a head of its own (Head.declared)."""
     try:
         st = os.stat(path)
     except OSError:
         return Head([])
     if not stat.S_ISREG(st.st_mode):
         return Head([])
-    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    key = (str(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, ways)
     got = None if whole else _HEADS.get(key)
     if got is None:
-        got = _read(str(path), whole)
+        got = _read(str(path), whole, ways)
     if not whole:
         with _HEADS_LOCK:  # Fava's import page asks from several threads
             _HEADS.pop(key, None)
@@ -255,7 +259,7 @@ def is_mt940(head: bytes) -> bool:
             and re.search(r"^:60[FM]:", text, re.MULTILINE) is not None)
 
 
-def _read(path: str, whole: bool) -> Head:
+def _read(path: str, whole: bool, ways: tuple[tuple[str, str], ...]) -> Head:
     try:
         with open(path, "rb") as f:
             head = f.read(65536)
@@ -270,7 +274,8 @@ def _read(path: str, whole: bool) -> Head:
     statement = ("ofx" if is_ofx(head) else "xml" if is_camt(head)
                  else "mt940" if is_mt940(head) else "")
     if not statement:
-        return _text_head(head)
+        return _text_head(head)._replace(declared={way: _text_head(head, *way)
+                                                   for way in ways})
     from importers import camt, mt940_reader, ofx
 
     if statement == "ofx":
@@ -291,8 +296,8 @@ def _read(path: str, whole: bool) -> Head:
     return Head(rows[:HEADER_SEARCH], layout=statement, whole=rows)
 
 
-def _text_head(head: bytes) -> Head:
-    kind = encoding_of(head)
+def _text_head(head: bytes, encoding: str = "", delimiter: str = "") -> Head:
+    kind = encoding_of(head, encoding)
     try:
         text = head.decode(kind, errors="replace" if kind == "cp1252" else "strict")
     except UnicodeDecodeError as e:  # a character cut by the 64 KB read
@@ -307,7 +312,7 @@ def _text_head(head: bytes) -> Head:
         blocks = None
     if blocks is not None:
         return Head(blocks[:HEADER_SEARCH], "", False, "blocks")
-    sep = delimiter_of(text)
+    sep = delimiter_of(text, delimiter)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error:

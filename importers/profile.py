@@ -7,6 +7,7 @@ any profile plus a file into entries; docs/importing.md documents every key.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import tomllib
@@ -89,12 +90,34 @@ def claim(filepath: str, profiles: list[Profile], head) -> tuple[Profile, int] |
 
 def claiming(profiles: list[Profile], head) -> list[tuple[Profile, int]]:
     """The profiles whose layout and header the file's head holds (their own spellings or
-    their aliases), all asked at once, each with the row of its header."""
-    fits = [p for p in profiles
-            if not p.layout or p.layout == head.layout
-            or (p.layout == "csv" and head.layout == "xlsx")]
-    at = headers_at(head.rows, [(p.signature, p.spellings) for p in fits])
-    return [(p, i) for p, i in zip(fits, at, strict=True) if i is not None]
+    their aliases), each with the row of its header in the head as it reads the file
+    (seen_by); the profiles reading it alike asked at once."""
+    alike: dict[tuple[str, str], list[Profile]] = {}
+    for p in profiles:
+        alike.setdefault(p.way, []).append(p)
+    found: dict[int, int] = {}
+    for group in alike.values():
+        seen = seen_by(group[0], head)
+        fits = [p for p in group
+                if not p.layout or p.layout == seen.layout
+                or (p.layout == "csv" and seen.layout == "xlsx")]
+        at = headers_at(seen.rows, [(p.signature, p.spellings) for p in fits])
+        found.update((id(p), i) for p, i in zip(fits, at, strict=True) if i is not None)
+    return [(p, found[id(p)]) for p in profiles if id(p) in found]
+
+
+def ways(profiles: list[Profile]) -> tuple[tuple[str, str], ...]:
+    """The (encoding, delimiter) pairs the profiles declare: a file's head is read in each
+    (importers.filerows.head) so each source is identified as it reads the file."""
+    return tuple(sorted({p.way for p in profiles if p.way != ("", "")}))
+
+
+def seen_by(profile: Profile, head):
+    """The file's head (a filerows.Head) as the profile reads the file: in the encoding and
+    delimiter it declares, else as detected."""
+    if profile.way == ("", "") or not head.declared:
+        return head
+    return head.declared.get(profile.way, head)
 
 
 def closest(rows: list[list[str]], profiles: list[Profile]) -> str:
@@ -253,6 +276,11 @@ class Profile:
         return {norm(c) for c in cols if c}
 
     @property
+    def way(self) -> tuple[str, str]:
+        """How the file is written where detection cannot tell: (encoding, delimiter)."""
+        return (self.encoding, self.delimiter)
+
+    @property
     def namespace(self) -> str:
         """What its import-ids start with."""
         return self.ids_as or self.name
@@ -302,6 +330,12 @@ def from_dict(data: dict, path: str = "") -> Profile:
     profile = _build(Profile, {**data, "path": path}, where)
     if profile.layout not in ("", "csv", "blocks", "ofx", "xml", "mt940"):
         raise ValueError(f"{where}: layout must be one of csv, blocks, ofx, xml, mt940")
+    if profile.encoding:
+        try:
+            codecs.lookup(profile.encoding)
+        except LookupError:
+            raise ValueError(f"{where}: encoding '{profile.encoding}' is not one Python "
+                             "knows (e.g. iso-8859-15, cp1252, utf-16)") from None
     if profile.decimal not in ("", ".", ","):
         raise ValueError(f"{where}: decimal must be \".\" or \",\"")
     if profile.thousands is not None and profile.thousands == profile.decimal:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from importers import arrowcsv, bounded, filerows, frame
 from importers.errors import Problem
-from importers.profile import header
+from importers.profile import header, seen_by, ways
 
 
 def load(path: str | Path, signature: tuple[str, ...], profile=None,
@@ -28,28 +28,29 @@ def load(path: str | Path, signature: tuple[str, ...], profile=None,
     footer. opened: the file as identifying it opened it (else opened here)."""
     if opened is None:
         try:
-            opened = bounded.open_export(path)
+            opened = bounded.open_export(path, ways([profile]) if profile else ())
         except Problem:
             arrowcsv.forget([str(path)])
             raise
     if opened.at is None:
+        head = seen_by(profile, opened.head) if profile is not None else opened.head
         spellings = profile.spellings if profile is not None else {}
-        at, columns = header(opened.head.rows, signature, spellings)
-        opened = opened._replace(at=at, columns=columns)
+        at, columns = header(head.rows, signature, spellings)
+        opened = opened._replace(head=head, at=at, columns=columns)
     return table_of(opened, signature, profile)
 
 
 def table_of(opened: bounded.Opened, signature: tuple[str, ...],
              profile=None) -> pd.DataFrame | None:
-    """The table of a file opened, under the header found in its head (opened.at).
+    """The table of a file opened, under the header found in its head (opened.at; the
+    head as the profile reads the file, importers.profile.seen_by).
 
     A comma-separated UTF-8 CSV whose first line is the header (nearly every platform's
     export) is read by Arrow's CSV parser into Arrow-backed string columns: the csv
     module and a list per row cost ten times as much on a large download. Anything else,
     or anything that parser refuses (a row shorter or longer than the header, bytes that
     are not UTF-8), goes the careful way, which words the problem; so does a file whose
-    profile declares its encoding or delimiter (it is read as declared, not as its head
-    was guessed)."""
+    profile declares its encoding or delimiter (Arrow reads UTF-8 and commas only)."""
     path, head, at, columns = opened.path, opened.head, opened.at, opened.columns
     declared = any((getattr(profile, "encoding", ""), getattr(profile, "delimiter", "")))
     got = None
@@ -60,8 +61,6 @@ def table_of(opened: bounded.Opened, signature: tuple[str, ...],
         arrowcsv.forget([str(path)])  # read the careful way: a parse read ahead goes
     if got is None:
         rows = rows_of(path, head, profile)
-        if declared:  # its header found again, in the rows as the profile says to read them
-            at, columns = header(rows, signature, profile.spellings)
         return None if at is None else frame.table(path, rows, at, columns, profile)
     return frame.arrow(got, columns, profile)
 

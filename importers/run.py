@@ -19,7 +19,7 @@ from importers.base import ProfileImporter, existing_ids, importers_for
 from importers.batch import Batch, held, in_order, in_use, opening, same_or_fail
 from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
-from importers.profile import claim, closest, columns_of
+from importers.profile import claim, closest, columns_of, seen_by, ways
 from importers.pseudonym import Pseudonymiser
 from importers.rows import at_rows
 from importers.settings import from_entries
@@ -124,12 +124,14 @@ def recognise(path: str, importers: Sequence[ProfileImporter]
     the one source it is an export of: the file is opened once."""
     if not Path(path).exists():
         raise Problem(path, 0, "no such file")
-    opened = bounded.open_export(path)
-    got = claim(path, [imp.profile for imp in importers], opened.head)
+    profiles = [imp.profile for imp in importers]
+    opened = bounded.open_export(path, ways(profiles))
+    got = claim(path, profiles, opened.head)
     if got is not None:
         source, at = got
-        columns = columns_of(opened.head.rows[at], source.spellings)
-        return (opened._replace(at=at, columns=columns),
+        head = seen_by(source, opened.head)  # as the source reads it, header and all
+        columns = columns_of(head.rows[at], source.spellings)
+        return (opened._replace(head=head, at=at, columns=columns),
                 next(imp for imp in importers if imp.profile is source))
     if opened.workbook and opened.head.problem is not None:
         raise opened.head.problem  # the workbook's own problem, read when it was opened
