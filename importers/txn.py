@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from ledger import quick_tails
 from ledger.quick_columns import Columnar, Split
 
 
@@ -177,8 +178,13 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
         days.append(block.days[kept])
     for t in txns:  # rendered once: the write then takes the same text (Ordered.slice)
         t.text = render(t)
+    tails = np.concatenate(tails)
+    try:  # read once, for the accounts opened (importers.opened) and the books check
+        read = quick_tails.read(tails)
+    except quick_tails.Unsummable:
+        read = None  # the check says why it cannot vouch for them
     return Columnar("\n".join(t.text for t in txns),
-                    Split(heads, np.concatenate(head_of), np.concatenate(tails)),
+                    Split(heads, np.concatenate(head_of), tails, read),
                     np.concatenate(groups), np.concatenate(days))
 
 

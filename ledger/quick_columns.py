@@ -22,7 +22,6 @@ entry per group instead of every entry, and checks
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -34,6 +33,8 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger import funds as fundmodel
+from ledger import quick_tails
+from ledger.quick_tails import SLICE, Unsummable  # noqa: F401  (their home before)
 
 if TYPE_CHECKING:  # imported where used: a load that checks no import needs no arrow
     import pyarrow as pa
@@ -48,19 +49,10 @@ MAX_PLACES = 12  # more decimal places than this: not summed here (the full load
 # reads it (no sign but a leading minus, no exponent, no thousands commas), currency.
 _LINE = r"(  [A-Z][^\s;\"]* +)(-?[0-9]+(?:\.[0-9]+)?)( [A-Z][A-Z0-9'._-]*)"
 POSTING = re.compile(f"^{_LINE}$", re.MULTILINE)
-# The same for arrow's RE2, column-wise: one line alone, in its three parts (what leads
-# the number, the number, the currency after it); a text as its head and the run of
-# posting lines that ends it.
-SLICE = 32_768  # templates read at once (templates_parsed)
-KEY_BITS = 62  # a tail's lines numbered as one int64 up to this many bits
-LINE_PARTS = (r"^(?P<lead>  [A-Z][^\s;\"]* +)(?P<number>-?[0-9]+(?:\.[0-9]+)?)"
-              r"(?P<unit> [A-Z][A-Z0-9'._-]*)$")
+# The same for arrow's RE2, column-wise: a text as its head and the run of posting lines
+# that ends it (a posting line alone: ledger.quick_tails).
 TAIL = (r"(?s)^(?P<head>.*?\n)(?P<tail>(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
         r" [A-Z][A-Z0-9'._-]*\n)+)$")
-
-
-class Unsummable(Exception):
-    """The entries cannot be summed exactly here."""
 
 
 @dataclass
@@ -83,11 +75,14 @@ class Split:
     """Template texts given in two parts: text k is heads[head_of[k]] + tails[k], a head
     (all but the postings: one per rule and campaign) and its posting lines. An import
     hands its templates over so: the check then reads each head once and the postings
-    column-wise, and no whole text is made per template."""
+    column-wise, and no whole text is made per template. `read`: the tails as
+    ledger.quick_tails reads them, where the importer read them already (for the
+    accounts it opens)."""
 
     heads: list[str]
     head_of: np.ndarray
     tails: Sequence[str]  # a list or an object array of str
+    read: quick_tails.Tails | None = None
 
     def __len__(self) -> int:
         return len(self.head_of)
@@ -159,66 +154,20 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
     frame whose postings are not exactly the posting lines found in its text (a line
     inside a string, say), raises Unsummable. Column-wise, in arrow's C (RE2): no Python
     per template."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     heads, head_of, tails = _split(texts)
     # Each head once: it ends a line and holds no posting line (else the posting lines
     # would not end the text).
     if any(h[-1:] not in ("", "\n") or POSTING.search(h) for h in heads):
         raise Unsummable("a template whose posting lines do not end it")
-    # The tails a slice at a time: each step makes a copy of what it reads, and on a
-    # download of 300,000 different amounts the whole column's copies at once were the
-    # import's peak memory. Each slice is split into lines and read by one regex pass
-    # over them (its numbers, and each line as its frame writes it: number 0).
-    tail_of = np.empty(len(tails), dtype=np.int64)
-    zeroed_ids: dict[str, int] = {}  # a tail with every number written 0 -> its id
-    lines_seen: dict[str, int] = {}  # a posting line with its number written 0 -> its id
-    number_parts, count_parts = [pa.array([], pa.string())], [np.zeros(0, np.int64)]
-    for start in range(0, len(tails), SLICE):
-        part = tails[start:start + SLICE]
-        part = part if isinstance(part, pa.Array) else pa.array(part, pa.string())
-        lines = pc.split_pattern(part, "\n")
-        count = pc.list_value_length(lines).to_numpy(zero_copy_only=False)
-        flat = pc.list_flatten(lines)
-        flat = flat.filter(pc.not_equal(flat, ""))
-        # Nothing but posting lines, each ending with a newline: a tail ends with one,
-        # and its only empty piece is the one after that last newline.
-        if part.null_count or not pc.all(pc.ends_with(part, "\n")).as_py() \
-                or len(flat) != int(count.sum()) - len(part):
-            raise Unsummable("a template whose posting lines do not end it")
-        count = count.astype(np.int64) - 1
-        got = pc.extract_regex(flat, LINE_PARTS)
-        if got.null_count:
-            raise Unsummable("a template whose posting lines do not end it")
-        number_parts.append(got.field("number"))
-        count_parts.append(count)
-        line = _zeroed_lines(got, lines_seen)
-        # each tail as the ids of its lines: a number in base len(lines_seen) + 1 (digit
-        # 0 for no line), or where that outgrows 63 bits, a row of a table
-        base, width = len(lines_seen) + 1, int(count.max())
-        table = np.zeros((len(part), width), dtype=np.int64)
-        table[np.repeat(np.arange(len(part)), count), _spans(np.zeros(len(part), np.int64),
-                                                              count)] = line + 1
-        if width * math.log2(base) < KEY_BITS:
-            key = table @ (base ** np.arange(width, dtype=np.int64))
-            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            rows = table[first]
-        else:
-            rows, inverse = np.unique(table, axis=0, return_inverse=True)
-        written = list(lines_seen)
-        ids = np.array([zeroed_ids.setdefault("".join(written[k - 1] for k in row if k),
-                                              len(zeroed_ids)) for row in rows.tolist()],
-                       dtype=np.int64)
-        tail_of[start:start + len(part)] = ids[inverse.reshape(-1)]
-    _, first, frame_of = np.unique(head_of * (len(zeroed_ids) + 1) + tail_of,
+    # Read here unless the importer read them already (importers.txn.columnar).
+    got = getattr(texts, "read", None) or quick_tails.read(tails)
+    if len(got.tail_of) != len(tails):
+        raise Unsummable("tails read are not the templates' tails")
+    tail_of, zeroed = got.tail_of, got.zeroed
+    _, first, frame_of = np.unique(head_of * (len(zeroed) + 1) + tail_of,
                                    return_index=True, return_inverse=True)
-    frame_tails = list(zeroed_ids)
-    frames = [heads[h] + frame_tails[z] for h, z in zip(
+    frames = [heads[h] + zeroed[z] for h, z in zip(
         head_of[first].tolist(), tail_of[first].tolist(), strict=True)]
-    counts = np.concatenate(count_parts)
-    numbers = pa.concat_arrays(number_parts)
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     parsed = parse("\n".join(frames))
     if len(parsed) != len(frames) or not all(isinstance(t, data.Transaction) for t in parsed):
         raise Unsummable("a template is not one transaction")
@@ -228,7 +177,7 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
                 p.units is None or p.units.number != 0 or p.cost or p.price or p.flag
                 for p in t.postings):
             raise Unsummable("a template's postings are not its posting lines")
-    return Templates(parsed, frame_of.astype(np.int64), numbers, starts)
+    return Templates(parsed, frame_of.astype(np.int64), got.numbers, got.starts)
 
 
 def _split(texts) -> tuple[list[str], np.ndarray, object]:
@@ -246,19 +195,6 @@ def _split(texts) -> tuple[list[str], np.ndarray, object]:
     heads = split.field("head").dictionary_encode()
     return (heads.dictionary.to_pylist(),
             heads.indices.to_numpy(zero_copy_only=False).astype(np.int64), split.field("tail"))
-
-
-def _zeroed_lines(parts, seen: dict[str, int]) -> np.ndarray:
-    """Each posting line (extracted as LINE_PARTS) as the id in `seen` of its text with its
-    number written 0 (numbered as first met), worked out once per distinct lead and unit."""
-    lead, unit = parts.field("lead").dictionary_encode(), parts.field("unit").dictionary_encode()
-    leads, units = lead.dictionary.to_pylist(), unit.dictionary.to_pylist()
-    pair = (lead.indices.to_numpy(zero_copy_only=False).astype(np.int64) * len(units)
-            + unit.indices.to_numpy(zero_copy_only=False).astype(np.int64))
-    distinct, inverse = np.unique(pair, return_inverse=True)
-    ids = np.array([seen.setdefault(f"{leads[p // len(units)]}0{units[p % len(units)]}\n",
-                                    len(seen)) for p in distinct.tolist()], dtype=np.int64)
-    return ids[inverse.reshape(-1)]
 
 
 def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
@@ -296,7 +232,7 @@ def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
         width = np.diff(frame_start)[templates.frame_of]
         if not np.array_equal(width, np.diff(templates.starts)):
             raise Unsummable("a template's numbers are not its frame's postings")
-        posting_key.append(flat[_spans(frame_start[templates.frame_of], width)])
+        posting_key.append(flat[quick_tails.spans(frame_start[templates.frame_of], width)])
         numbers.append(templates.numbers)
         widths.append(width)
     scaled, places = _scaled(pa.chunked_array(numbers, pa.string()))
@@ -322,7 +258,7 @@ def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
     pair_template, pair_day = pair // span, pair % span
     width = (starts_a[1:] - starts_a[:-1])[pair_template]
     which = np.repeat(np.arange(len(pair)), width)
-    posting = _spans(starts_a[pair_template], width)
+    posting = quick_tails.spans(starts_a[pair_template], width)
     value = count[which] * scaled[posting]
     day_key = pair_day[which] * len(keys) + key_a[posting]
     order = np.argsort(day_key, kind="stable")
@@ -362,12 +298,6 @@ def _balanced(starts: np.ndarray, scaled: np.ndarray, currency: np.ndarray,
     off = np.zeros(templates, dtype=bool)
     off[template[order][at][residual != 0]] = True
     return (~off).tolist()
-
-
-def _spans(start: np.ndarray, width: np.ndarray) -> np.ndarray:
-    """The positions start[k], start[k] + 1, ... (width[k] of them), k after k."""
-    within = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
-    return np.repeat(start, width) + within
 
 
 def _scaled(numbers) -> tuple[np.ndarray, int]:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from beancount.parser import parser
 
-from ledger import quick_columns
+from ledger import quick_tails
 from ledger.quick_columns import Split, Unsummable, templates_parsed
 
 HEADS = ['2021-03-01 * "PayPal" "Donation"\n  fund: "general"\n',
@@ -42,8 +42,8 @@ def test_each_template_is_the_entry_its_own_text_parses_to(monkeypatch, slice_si
     """Whatever the slices the tails are read in, and whether a tail's lines are keyed as
     one number or as a row, template k is its own text's entry, and templates alike but
     for their numbers share one frame."""
-    monkeypatch.setattr(quick_columns, "SLICE", slice_size)
-    monkeypatch.setattr(quick_columns, "KEY_BITS", key_bits)
+    monkeypatch.setattr(quick_tails, "SLICE", slice_size)
+    monkeypatch.setattr(quick_tails, "KEY_BITS", key_bits)
     split = Split(HEADS, np.array(HEAD_OF), np.array(TAILS, dtype=object))
     got = templates_parsed(split, parse)
     assert len(got) == len(TAILS)
