@@ -173,6 +173,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         if not planned.added:
             return {}
         got = planned.changes(m)
+        result.columns = None  # the check's now (Changes.columns): not kept past it
         whole.update(got)
         return got
 
