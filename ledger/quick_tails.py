@@ -98,18 +98,6 @@ def read(tails) -> Tails:
                  list(zeroed_ids))
 
 
-def joined(parts: list[Tails]) -> Tails:
-    """Tails read apart (one file's groups, then the next's), as if read together."""
-    import pyarrow as pa
-
-    ids: dict[str, int] = {}
-    tail_of = [np.array([ids.setdefault(z, len(ids)) for z in t.zeroed],
-                        dtype=np.int64)[t.tail_of] for t in parts]
-    return Tails(pa.concat_arrays([pa.array([], pa.string())] + [t.numbers for t in parts]),
-                 np.concatenate([np.zeros(0, np.int64)] + [t.counts for t in parts]),
-                 np.concatenate([np.zeros(0, np.int64)] + tail_of), list(ids))
-
-
 def _zeroed_lines(parts, seen: dict[str, int]) -> np.ndarray:
     """Each posting line (extracted as LINE_PARTS) as the id in `seen` of its text with its
     number written 0 (numbered as first met), worked out once per distinct lead and unit."""
