@@ -14,7 +14,7 @@ from beancount.core.data import Open
 
 from importers.errors import Problem
 from ledger import options
-from ledger.quick_columns import SLICE
+from ledger.quick_tails import SLICE
 
 ACCOUNTS = "imports/accounts.beancount"
 ACCOUNTS_HEADER = ("; Accounts opened by `fundledger import`, each on the day of its first entry.\n"
