@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from importers.table import arrow_of
-from ledger.quick_columns import SLICE
+from ledger.quick_tails import SLICE
 
 # How str() writes a Decimal read from such a text: the text itself.
 CANONICAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]{1,6})?$"

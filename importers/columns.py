@@ -22,7 +22,7 @@ from importers.parse import ZERO, Parsed
 from importers.profile import NARRATION
 from importers.table import Texts, arrow_of
 from importers.txn import Block, _num, _q, _value
-from ledger.quick_columns import SLICE
+from ledger.quick_tails import SLICE
 
 SIMPLE = {"income", "transfer", "expense", "fee"}
 MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}

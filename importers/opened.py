@@ -14,7 +14,7 @@ from beancount.core.data import Open
 
 from importers.errors import Problem
 from ledger import options
-from ledger.quick_columns import SLICE
+from ledger.quick_tails import SLICE
 
 ACCOUNTS = "imports/accounts.beancount"
 ACCOUNTS_HEADER = ("; Accounts opened by `fundledger import`, each on the day of its first entry.\n"
@@ -35,6 +35,19 @@ def _first_use(result) -> dict[str, datetime.date]:
             seen(p.account, t.date)
         if t.balance is not None:
             seen(t.balance[0], t.date)
+    columns = getattr(result, "columns", None)
+    read = columns.templates.read if columns is not None else None
+    if read is not None:
+        # Each group's first day, then each distinct tail's (its numbers written 0, as
+        # importers.txn.columnar read them once), whose posting lines name the accounts.
+        group_first = np.full(len(read.tail_of), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(group_first, columns.group, columns.days)
+        earliest = np.full(len(read.zeroed), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(earliest, read.tail_of, group_first)
+        for tail, k in zip(read.zeroed, earliest.tolist(), strict=True):
+            for line in tail.splitlines():
+                seen(line.split()[0], datetime.date.fromordinal(k))
+        return first
     for block, kept in result.blocks:
         if not len(kept):
             continue

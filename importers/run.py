@@ -26,7 +26,7 @@ from importers.settings import from_entries
 from importers.txn import Block, Ordered, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds
-from ledger.quick_columns import Appended, Changes
+from ledger.quick_columns import Appended, Changes, Columnar
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
           "; Each entry names its source file (sha256) and row; re-importing adds nothing.\n")
@@ -43,6 +43,8 @@ class Result:
     accounts_text: str | None = None
     opened: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
+    # the new entries as the books check takes them (made once the entries are final)
+    columns: Columnar | None = None
 
     def pieces(self, rel: str) -> Iterator[str]:
         """The text appended to books path `rel`, piece by piece."""
@@ -66,7 +68,7 @@ class Result:
         whole = ledger_books.appended(main, additions)
         if self.accounts_text is not None and exists:
             whole[ACCOUNTS] = self.accounts_text
-        return Changes(whole, columnar(self.blocks, self.new), set(self.parts))
+        return Changes(whole, self.columns or columnar(self.blocks, self.new), set(self.parts))
 
     @property
     def added(self) -> int:
@@ -171,6 +173,7 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         if not planned.added:
             return {}
         got = planned.changes(m)
+        result.columns = None  # the check's now (Changes.columns): not kept past it
         whole.update(got)
         return got
 
@@ -292,6 +295,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         exists = (main.parent / rel).exists()
         result.parts[rel] = ("\n" if exists else HEADER.format(source=rel.split("/")[1]) + "\n",
                              texts)
+    result.columns = columnar(result.blocks, new)
     open_accounts(main, entries, result)
     return result
 

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from importers.errors import Problem
 from importers.profile import norm
-from ledger.quick_columns import SLICE  # cells made Python strs at once, walking a column
+from ledger.quick_tails import SLICE  # cells made Python strs at once, walking a column
 
 
 class Column:

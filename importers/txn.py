@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from importers.column_amounts import Tails
+from ledger import quick_tails
 from ledger.quick_columns import Columnar, Split
 
 
@@ -40,8 +41,9 @@ class Txn:
     balance: tuple[str, Decimal, str] | None = None
     import_id: str = ""  # also in meta; kept here so dedup and sorting need no lookups
     row: int = 0
-    # Set by importers.columns for the common kinds: the finished text (no postings kept)
-    # and the (fund, currency, number) of its income postings, for Result.totals().
+    # The finished text: set by importers.columns for the common kinds (no postings kept,
+    # with the (fund, currency, number) of its income postings, for Result.totals()), and
+    # by columnar() for the others once rendered for the books check.
     text: str | None = None
     income: list[tuple[str, str, Decimal]] = field(default_factory=list)
 
@@ -175,8 +177,15 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
         heads += block.heads(kept[earliest])
         tails.append((block.postings, distinct))  # made a slice at a time (Tails)
         days.append(block.days[kept])
-    return Columnar("\n".join(render(t) for t in txns),
-                    Split(heads, np.concatenate(head_of), Tails(tails)),
+    for t in txns:  # rendered once: the write then takes the same text (Ordered.slice)
+        t.text = render(t)
+    tails = Tails(tails)  # each group's lines made a slice at a time, never all at once
+    try:  # read once, for the accounts opened (importers.opened) and the books check
+        read = quick_tails.read(tails)
+    except quick_tails.Unsummable:
+        read = None  # the check says why it cannot vouch for them
+    return Columnar("\n".join(t.text for t in txns),
+                    Split(heads, np.concatenate(head_of), tails, read),
                     np.concatenate(groups), np.concatenate(days))
 
 

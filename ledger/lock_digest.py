@@ -5,14 +5,24 @@ declarations that reach back into it. ledger.lock checks the digest and writes l
 from __future__ import annotations
 
 import datetime
-import decimal
-import enum
 import hashlib
 from decimal import Decimal
-from operator import itemgetter
 from typing import NamedTuple
 
 from beancount.core.data import Custom, Document, Query, Transaction
+
+from ledger.lock_text import (  # noqa: F401 - the texts are part of this module's API
+    _SHAPES,
+    LOCKED_OPTIONS,
+    UNHASHED,
+    WHERE,
+    _Canon,
+    _canon2,
+    _meta2,
+    entry_text2,
+    options_text2,
+    txn_text2,
+)
 
 LOCK, UNLOCK = "lock", "unlock"
 PREFIX = "sha256:"
@@ -24,21 +34,6 @@ UNCOVERED_CUSTOM = (LOCK, UNLOCK, "fava-option", "fava-extension")
 # Declarations that apply to every year whatever their date (the latest one wins): one
 # dated after a lock still redefines the locked years, so the lock covers it.
 REACHING = ("fundledger-option", "support-costs", "fund-budget")
-# The options that change what the locked entries add up to: the currency figures are in,
-# how lots are booked, tolerances, account roots, and the plugins that run (and in what
-# order; dropping the fund rules is a change of the books).
-LOCKED_OPTIONS = ("operating_currency", "booking_method", "inferred_tolerance_default",
-                  "inferred_tolerance_multiplier", "infer_tolerance_from_cost",
-                  "account_rounding", "plugin", "plugin_processing_mode", "name_assets",
-                  "name_liabilities", "name_equity", "name_income", "name_expenses",
-                  "account_previous_earnings", "account_current_earnings",
-                  "account_previous_conversions", "account_current_conversions",
-                  "account_unrealized_gains", "conversion_currency")
-# Metadata that says where an entry was written, not what it says.
-WHERE = ("filename", "lineno")
-# Fields beancount fills in after the plugins run (a failing balance's difference).
-UNHASHED = ("meta", "diff_amount")
-
 def _number(n: Decimal) -> str:
     # 99.0 and 99.00 are one amount: the digest keeps content, not how it was typed.
     text = str(n)
@@ -122,130 +117,25 @@ def entry_hash(entry) -> bytes:
 
 # Version 2 of the digest (written by `fundledger lock` from 2026-12): the same content as
 # version 1, each entry's text hashed as one sorted stream rather than one sha256 per entry,
-# and each field written with repr() of a plain value (str, Decimal, int, bool, date, None)
-# or _canon2: never the repr of a beancount class, so the text is the same on any Python
-# and beancount. Amounts are normalised without rounding: 10, 10.0 and 10.00 are one.
+# and each field written with repr() of a plain value or _canon2 (ledger.lock_text), so
+# the text is the same on any Python and beancount.
 
 PREFIX2 = "sha256v2:"
 PREFIX3 = "sha256v3:"
 PREFIXES = (PREFIX, PREFIX2, PREFIX3)
-_NORMALISE = decimal.Context(prec=decimal.MAX_PREC).normalize  # exact: never rounds
-_PLAIN = frozenset((str, int, bool, Decimal, datetime.date, type(None)))
-_SIMPLE = frozenset(("filename", "lineno", "fund"))  # a posting's usual metadata
-_NONE = ()  # a posting with no fund (no metadata value is a tuple)
 BEYOND = "~"  # what a lock covers beyond its period sorts after every dated text
-
-
-def _canon2(value) -> str:
-    if type(value) in _PLAIN:
-        return repr(_NORMALISE(value) if type(value) is Decimal else value)
-    if isinstance(value, enum.Enum):  # booking_method: its name, not the class's repr
-        return type(value).__name__ + "." + value.name
-    if isinstance(value, dict):
-        return _meta2(value)
-    if isinstance(value, (set, frozenset)):
-        return repr(sorted(value))
-    if isinstance(value, type):  # a custom value's type: its name, not where it lives
-        return "type:" + value.__name__
-    if hasattr(value, "_fields"):  # Amount, Cost, custom values, ...
-        return type(value).__name__ + "(" + ",".join(
-            _canon2(getattr(value, f)) for f in value._fields) + ")"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_canon2(v) for v in value) + "]"
-    return type(value).__name__ + ":" + str(value)
-
-
-class _Canon(str):
-    """A value written by _canon2: repr shows it apart from a string of the same text."""
-
-    def __repr__(self) -> str:
-        return "<" + self + ">"
-
-
-def _meta2(meta: dict | None) -> str:
-    """repr of the sorted keys kept (where it was written and `_` keys left out), then
-    repr of their values."""
-    if not meta:
-        return "()()"
-    shape = _SHAPES.get(tuple(meta))
-    if shape is None:
-        shape = _shape(meta)
-    values = shape[0](meta)
-    if not _PLAIN.issuperset(map(type, values)):
-        values = tuple(v if type(v) in _PLAIN else _Canon(_canon2(v)) for v in values)
-    return shape[1] + repr(values)
-
-
-# Metadata keys in the order an entry has them -> (a getter of the kept keys' values, the
-# kept keys' text). A handful of shapes cover every entry of an organisation's books.
-_SHAPES: dict[tuple, tuple] = {}
-
-
-def _shape(meta: dict) -> tuple:
-    kept = tuple(sorted(k for k in meta if k[:1] != "_" and k not in WHERE))
-    if len(_SHAPES) > 1000:  # books with ever-new keys: keep the memory bounded
-        _SHAPES.clear()
-    get = itemgetter(*kept) if len(kept) > 1 else (lambda m, k=kept[0]: (m[k],)) \
-        if kept else (lambda m: ())
-    _SHAPES[tuple(meta)] = shape = (get, repr(kept))
-    return shape
-
-
-def _posting2(p) -> str:
-    """A posting's version 2 text, out of the ordinary (txn_text2 writes the usual one)."""
-    account, units, cost, price, flag, meta = p
-    return "\x1f".join((account, _canon2(units), _canon2(cost), _canon2(price), repr(flag),
-                        _meta2(meta), ""))
-
-
-def txn_text2(txn: Transaction) -> str:
-    """A transaction's version 2 text: its fields, then its postings' texts sorted. The
-    usual posting (a number, no cost or price, no metadata but its fund) is written in
-    place in five fields; any other in seven (_posting2)."""
-    meta, date, flag, payee, narration, tags, links, postings = txn
-    texts = []
-    append = texts.append
-    for p in postings:
-        account, units, cost, price, pflag, pmeta = p
-        if cost is None and price is None and units is not None:
-            if not pmeta:
-                fund = _NONE
-            elif pmeta.keys() <= _SIMPLE:
-                fund = pmeta.get("fund", _NONE)
-                if type(fund) is not str and fund is not _NONE and type(fund) not in _PLAIN:
-                    append(_posting2(p))
-                    continue
-            else:
-                append(_posting2(p))
-                continue
-            number = units.number
-            if type(number) is Decimal:  # !s: str, not format (twice as slow)
-                append(f"{account}\x1f{_NORMALISE(number)!s}\x1f{units.currency}\x1f"
-                       f"{pflag!r}\x1f{fund!r}")
-                continue
-        append(_posting2(p))
-    texts.sort()
-    return f"{date}\x1e{flag!r}\x1e{payee!r}\x1e{narration!r}\x1e" \
-           f"{repr(sorted(tags)) if tags else '[]'}\x1e" \
-           f"{repr(sorted(links)) if links else '[]'}\x1e{_meta2(meta)}\x1e" \
-           + "\x1e".join(texts)
-
-
-def entry_text2(entry) -> str:
-    """Any entry's version 2 text: its date first (so a period's texts sort as a prefix of
-    a later one's), then its kind, fields and metadata."""
-    if isinstance(entry, Transaction):
-        return txn_text2(entry)
-    return "\x1e".join((str(entry.date), type(entry).__name__, *(
-        _canon2(getattr(entry, f)) for f in entry._fields if f not in UNHASHED
-        and f != "date"), _meta2(entry.meta)))
 
 
 def period_texts2(entries, through: datetime.date) -> tuple[list[str], list]:
     """(texts, entries) of every covered entry dated on or before `through`, in step."""
-    period = [e for e in entries if e.date <= through]
-    txns = [e for e in period if type(e) is Transaction]
-    others = [e for e in period if type(e) is not Transaction and covered(e)]
+    txns, others = [], []
+    for e in entries:  # one pass over 100k entries: each look at one costs a cache miss
+        if e.date > through:
+            continue
+        if type(e) is Transaction:
+            txns.append(e)
+        elif covered(e):
+            others.append(e)
     return [*map(txn_text2, txns), *map(entry_text2, others)], txns + others
 
 
@@ -255,10 +145,6 @@ def beyond_texts2(entries, through: datetime.date, options: dict | None):
     return [(BEYOND + (entry_text2(e) if not isinstance(e, Options) else "options\x1e"
                        + options_text2(options)), e) for _h, e in _beyond(
         entries, through, options)]
-
-
-def options_text2(options: dict) -> str:
-    return "\x1d".join(f"{k}={_canon2(options.get(k))}" for k in LOCKED_OPTIONS)
 
 
 def digest2(texts) -> str:

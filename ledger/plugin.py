@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 from typing import NamedTuple
 
 from beancount.core import flags
@@ -30,6 +31,7 @@ from ledger import lock as period_lock
 # Endowments are restricted funds too (SORP): kept to their purpose, never below zero.
 RESTRICTED = ("restricted", "endowment")
 FUND_ROOTS = fundmodel.FUND_ACCOUNT_ROOTS
+ZERO = Decimal(0)
 
 __plugins__ = ("fund_rules",)
 
@@ -99,8 +101,8 @@ def padded(entries, options_map) -> list:
     """The entries as the load ends with them: beancount inserts padding after the
     plugins run (ops.pad), and `lock` digests the loaded books, padding and all (its
     amount is a figure of the locked period). Padding the padded inserts nothing."""
-    if options_map.get("plugin_processing_mode") == "raw" or not any(
-            type(e) is Pad for e in entries):
+    if options_map.get("plugin_processing_mode") == "raw" or Pad not in set(
+            map(type, entries)):
         return entries
     return pad.pad(entries, options_map)[0]
 
@@ -128,6 +130,9 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
     # fund id -> (fund, restricted, balance kept); None for an undeclared fund
     known = {f.id: (f, f.fund_class in RESTRICTED, f.fund_class in RESTRICTED or bool(f.closed))
              for f in funds.values()}
+    # (fund id, account) -> is a posting there spending outside the fund's purpose? Asked
+    # of every restricted fund's posting, answered once per account.
+    outside: dict[tuple[str, str], bool] = {}
 
     def end_of_day(date: datetime.date | None) -> None:
         for fund_id, txn in touched.items():
@@ -181,17 +186,26 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
                     f"closed on {fund.closed}", txn))
             if not kept:
                 continue
-            account = posting.account
-            if (restricted and account.startswith("Expenses:")
-                    and not _within(account, fund.purpose)
-                    and not _within(account, fundmodel.GAINS_AND_LOSSES)
-                    and not closing.donated_under_terms(txn, fund)):
-                errors.append(FundError(
-                    _source(posting, txn), f"restricted fund '{fund_id}' spent on {account}, "
-                    f"outside its purpose ({', '.join(fund.purpose) or 'none declared'})", txn))
-            fundmodel.add(running.setdefault(fund_id, {}), fundmodel.weight(posting), -1)
+            account, units, cost, price = posting[:4]
             if restricted:
+                beyond = outside.get((fund_id, account))
+                if beyond is None:
+                    beyond = outside[fund_id, account] = (
+                        account.startswith("Expenses:") and not _within(account, fund.purpose)
+                        and not _within(account, fundmodel.GAINS_AND_LOSSES))
+                if beyond and not closing.donated_under_terms(txn, fund):
+                    errors.append(FundError(
+                        _source(posting, txn), f"restricted fund '{fund_id}' spent on "
+                        f"{account}, outside its purpose "
+                        f"({', '.join(fund.purpose) or 'none declared'})", txn))
                 touched[fund_id] = txn
+            # fundmodel.add(balance, fundmodel.weight(posting), -1), written out: it runs
+            # for every posting of a restricted or closing fund
+            amount = units if cost is None and price is None else fundmodel.weight(posting)
+            balance = running.get(fund_id)
+            if balance is None:
+                balance = running[fund_id] = {}
+            balance[amount.currency] = balance.get(amount.currency, ZERO) - amount.number
     end_of_day(day)
     return out, errors
 

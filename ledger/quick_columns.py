@@ -33,6 +33,8 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger import funds as fundmodel
+from ledger import quick_tails
+from ledger.quick_tails import SLICE, Unsummable  # noqa: F401  (SLICE: column_amounts)
 
 if TYPE_CHECKING:  # imported where used: a load that checks no import needs no arrow
     import pyarrow as pa
@@ -47,19 +49,10 @@ MAX_PLACES = 12  # more decimal places than this: not summed here (the full load
 # reads it (no sign but a leading minus, no exponent, no thousands commas), currency.
 _LINE = r"(  [A-Z][^\s;\"]* +)(-?[0-9]+(?:\.[0-9]+)?)( [A-Z][A-Z0-9'._-]*)"
 POSTING = re.compile(f"^{_LINE}$", re.MULTILINE)
-# The same for arrow's RE2, column-wise: any posting line; a posting line alone (its
-# number named); a text as its head and the run of posting lines that ends it.
-POSTING_RE2 = f"(?m)^{_LINE}$"
-SLICE = 32_768  # templates read at once (templates_parsed)
-POSTING_LINE = r"^  [A-Z][^\s;\"]* +(?P<number>-?[0-9]+(?:\.[0-9]+)?) [A-Z][A-Z0-9'._-]*$"
-POSTINGS_ONLY = (r"(?s)^(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
-                 r" [A-Z][A-Z0-9'._-]*\n)+$")
+# The same for arrow's RE2, column-wise: a text as its head and the run of posting lines
+# that ends it (a posting line alone: ledger.quick_tails).
 TAIL = (r"(?s)^(?P<head>.*?\n)(?P<tail>(?:  [A-Z][^\s;\"]* +-?[0-9]+(?:\.[0-9]+)?"
         r" [A-Z][A-Z0-9'._-]*\n)+)$")
-
-
-class Unsummable(Exception):
-    """The entries cannot be summed exactly here."""
 
 
 @dataclass
@@ -82,11 +75,14 @@ class Split:
     """Template texts given in two parts: text k is heads[head_of[k]] + tails[k], a head
     (all but the postings: one per rule and campaign) and its posting lines. An import
     hands its templates over so: the check then reads each head once and the postings
-    column-wise, and no whole text is made per template."""
+    column-wise, and no whole text is made per template. `read`: the tails as
+    ledger.quick_tails reads them, where the importer read them already (for the
+    accounts it opens)."""
 
     heads: list[str]
     head_of: np.ndarray
     tails: Sequence[str]  # a list or an object array of str
+    read: quick_tails.Tails | None = None
 
     def __len__(self) -> int:
         return len(self.head_of)
@@ -158,46 +154,20 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
     frame whose postings are not exactly the posting lines found in its text (a line
     inside a string, say), raises Unsummable. Column-wise, in arrow's C (RE2): no Python
     per template."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     heads, head_of, tails = _split(texts)
     # Each head once: it ends a line and holds no posting line (else the posting lines
     # would not end the text).
     if any(h[-1:] not in ("", "\n") or POSTING.search(h) for h in heads):
         raise Unsummable("a template whose posting lines do not end it")
-    # The tails a slice at a time: each step makes a copy of what it reads, and on a
-    # download of 300,000 different amounts the whole column's copies at once were the
-    # import's peak memory.
-    tail_of = np.empty(len(tails), dtype=np.int64)
-    zeroed_ids: dict[str, int] = {}  # a tail with every number written 0 -> its id
-    number_parts, count_parts = [pa.array([], pa.string())], [np.zeros(0, np.int64)]
-    for start in range(0, len(tails), SLICE):
-        part = tails[start:start + SLICE]
-        part = part if isinstance(part, pa.Array) else pa.array(part, pa.string())
-        # nothing but posting lines, column-wise
-        if not pc.all(pc.match_substring_regex(part, POSTINGS_ONLY)).as_py():
-            raise Unsummable("a template whose posting lines do not end it")
-        zeroed = pc.replace_substring_regex(part, pattern=POSTING_RE2,
-                                            replacement=r"\10\3").dictionary_encode()
-        ids = np.array([zeroed_ids.setdefault(z, len(zeroed_ids))
-                        for z in zeroed.dictionary.to_pylist()], dtype=np.int64)
-        tail_of[start:start + len(part)] = ids[
-            zeroed.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
-        lines = pc.split_pattern(part, "\n")  # each tail ends with a newline: a last ''
-        count_parts.append(pc.list_value_length(lines).to_numpy(
-            zero_copy_only=False).astype(np.int64) - 1)
-        flat = pc.list_flatten(lines)
-        flat = flat.filter(pc.not_equal(flat, ""))
-        number_parts.append(pc.extract_regex(flat, POSTING_LINE).field("number"))
-    _, first, frame_of = np.unique(head_of * (len(zeroed_ids) + 1) + tail_of,
+    # Read here unless the importer read them already (importers.txn.columnar).
+    got = getattr(texts, "read", None) or quick_tails.read(tails)
+    if len(got.tail_of) != len(tails):
+        raise Unsummable("tails read are not the templates' tails")
+    tail_of, zeroed = got.tail_of, got.zeroed
+    _, first, frame_of = np.unique(head_of * (len(zeroed) + 1) + tail_of,
                                    return_index=True, return_inverse=True)
-    frame_tails = list(zeroed_ids)
-    frames = [heads[h] + frame_tails[z] for h, z in zip(
+    frames = [heads[h] + zeroed[z] for h, z in zip(
         head_of[first].tolist(), tail_of[first].tolist(), strict=True)]
-    counts = np.concatenate(count_parts)
-    numbers = pa.concat_arrays(number_parts)
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     parsed = parse("\n".join(frames))
     if len(parsed) != len(frames) or not all(isinstance(t, data.Transaction) for t in parsed):
         raise Unsummable("a template is not one transaction")
@@ -207,7 +177,7 @@ def templates_parsed(texts, parse: Callable[[str], list]) -> Templates:
                 p.units is None or p.units.number != 0 or p.cost or p.price or p.flag
                 for p in t.postings):
             raise Unsummable("a template's postings are not its posting lines")
-    return Templates(parsed, frame_of.astype(np.int64), numbers, starts)
+    return Templates(parsed, frame_of.astype(np.int64), got.numbers, got.starts)
 
 
 def _split(texts) -> tuple[list[str], np.ndarray, object]:
@@ -262,7 +232,7 @@ def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
         width = np.diff(frame_start)[templates.frame_of]
         if not np.array_equal(width, np.diff(templates.starts)):
             raise Unsummable("a template's numbers are not its frame's postings")
-        posting_key.append(flat[_spans(frame_start[templates.frame_of], width)])
+        posting_key.append(flat[quick_tails.spans(frame_start[templates.frame_of], width)])
         numbers.append(templates.numbers)
         widths.append(width)
     scaled, places = _scaled(pa.chunked_array(numbers, pa.string()))
@@ -288,7 +258,7 @@ def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
     pair_template, pair_day = pair // span, pair % span
     width = (starts_a[1:] - starts_a[:-1])[pair_template]
     which = np.repeat(np.arange(len(pair)), width)
-    posting = _spans(starts_a[pair_template], width)
+    posting = quick_tails.spans(starts_a[pair_template], width)
     value = count[which] * scaled[posting]
     day_key = pair_day[which] * len(keys) + key_a[posting]
     order = np.argsort(day_key, kind="stable")
@@ -328,12 +298,6 @@ def _balanced(starts: np.ndarray, scaled: np.ndarray, currency: np.ndarray,
     off = np.zeros(templates, dtype=bool)
     off[template[order][at][residual != 0]] = True
     return (~off).tolist()
-
-
-def _spans(start: np.ndarray, width: np.ndarray) -> np.ndarray:
-    """The positions start[k], start[k] + 1, ... (width[k] of them), k after k."""
-    within = np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
-    return np.repeat(start, width) + within
 
 
 def _scaled(numbers) -> tuple[np.ndarray, int]:

@@ -60,6 +60,13 @@ def test_a_csv_of_one_endless_line_is_refused_without_holding_it(tmp_path, demo)
     with pytest.raises(Problem, match="a line longer than 2 MB") as e:
         bounded.regular(path)
     assert "xxxx" not in str(e.value)  # no cell is ever echoed
+    assert e.value.row == 2  # the header is line 1: the endless line starts on line 2
+    # Below 5,000 short lines, the long one (counted only once it is found)
+    path.write_bytes(b"Date,Name\n" * 5_000 + b"\r\n" + b"y" * (3 << 20) + b"\n1,2\n")
+    bounded._text.cache_clear()
+    with pytest.raises(Problem, match="a line longer than 2 MB") as e:
+        bounded.regular(path)
+    assert e.value.row == 5_002
     before = {p: p.read_bytes() for p in demo.parent.rglob("*") if p.is_file()}
     r = run_cli("import", path, "--books", demo, "--dry-run")
     assert r.returncode == 1 and "a line longer than 2 MB" in r.stderr, r.stderr

@@ -32,7 +32,7 @@ from beancount.parser import parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers import run
+from importers import opened, run
 from importers.pseudonym import Pseudonymiser
 from ledger import books, quick, quick_columns
 from ledger import cache as load_cache
@@ -326,3 +326,29 @@ def test_templates_of_two_rules_keep_their_own_postings(tmp_path):
     loaded = load_cache.real_load(main)
     assert books.check_in_full(main, changes) == []
     assert quick.proven_clean(main, changes, loaded)
+
+
+def test_the_accounts_opened_come_from_the_tails_the_check_reads(tmp_path):
+    """The accounts an import uses, each with the first day it is used, are read from the
+    groups' posting texts once (ledger.quick_tails, for the books check too): the same as
+    reading each group's lines on their own, and as worked by hand."""
+    main = books_with_profile(tmp_path / "gen").resolve()
+    d1, d2, d3 = DAYS[1], DAYS[2], DAYS[3]
+    generated = [(d3, "c03", "", -1, 500, 0, GBP, 2),  # Assets:Bank -> Expenses:Unknown
+                 (d1, "c13", "", -1, 700, 0, GBP, 2),  # Assets:PayPal -> Expenses:Unknown
+                 (d2, "c00", "", 1, 100, 0, GBP, 2),  # a gift to Assets:Bank
+                 (d3, "c10", "", 1, 900, 35, GBP, 2)]  # a gift to PayPal with a fee
+    result, _ = planned(main, [export(tmp_path / "gen.csv", generated)])
+    assert result.columns.templates.read is not None and len(result.columns.group) == 4
+    by_hand = {"Expenses:Unknown": d1, "Assets:PayPal": d1, "Assets:Bank": d2,
+               "Income:Donations": d2, "Expenses:Fees": d3}
+    assert opened._first_use(result) == by_hand
+    result.columns = None  # each group's lines read on their own
+    assert opened._first_use(result) == by_hand
+    main = write_books(tmp_path / "books")
+    names = ["paypal_uk.csv", "stripe.csv", "gocardless.csv", "casefunder.csv",
+             "enthuse.csv", "opencollective.csv", "solicitors.csv", "paypal_us.csv"]
+    result, _ = planned(main, [shutil.copy(FIXTURES / n, tmp_path / n) for n in names])
+    read_once = opened._first_use(result)
+    result.columns = None
+    assert read_once == opened._first_use(result) and len(read_once) > 5
