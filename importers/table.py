@@ -47,7 +47,7 @@ class Column:
         sample = s.iloc[:20000]
         if sample.nunique() > len(sample) // 2:
             if not _may_need_strip(s):  # kept in Arrow: no Python str per cell
-                return cls(np.arange(len(s), dtype=code), Texts(s.array._pa_array))
+                return cls(np.arange(len(s), dtype=code), Texts(pa.array(s.array)))
             return cls(np.arange(len(s), dtype=code), [v.strip() for v in s.tolist()])
         codes, uniq = pd.factorize(s)
         return cls(codes.astype(code), [v.strip() for v in uniq.tolist()])
