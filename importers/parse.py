@@ -43,7 +43,7 @@ class Parsed:
     on first use: a download of nothing but common rows never needs them."""
 
     def __init__(self, numbers: np.ndarray, rules: tuple[Rule, ...], kinds: np.ndarray,
-                 columns: dict[str, Column], lists: dict[str, list], ids: list[str],
+                 columns: dict[str, Column], lists: dict[str, list], ids: Sequence[str],
                  text: dict[str, Column], splits: list[tuple[Decimal, ...]],
                  foreign: list[tuple[Decimal, str] | None], fee_count: int):
         self.numbers, self.rules, self.ids = numbers, rules, ids  # numbers: spreadsheet rows
@@ -208,7 +208,7 @@ def ids(t: Table, profile: Profile) -> Sequence[str]:
     return [f"{keys[k]}-{n}" for k, n in zip(joined, nth.tolist(), strict=True)]
 
 
-def donors(t: Table, profile: Profile, pseudo, row_ids: list[str]) -> Column:
+def donors(t: Table, profile: Profile, pseudo, row_ids: Sequence[str]) -> Column:
     """The first non-empty identity column, hashed. The identity itself goes no further.
 
     A row of a source that names its donors but whose identity cells are all empty is a
