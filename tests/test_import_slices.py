@@ -1,4 +1,4 @@
-"""A download longer than one slice of rows (ledger.quick_columns.SLICE): parsing keeps
+"""A download longer than one slice of rows (ledger.quick_tails.SLICE): parsing keeps
 its near-unique columns (ids, amounts, names, emails) in Arrow and walks them a slice at
 a time (importers.table.Texts), and the posting lines are made a slice of groups at a
 time. A row in a later slice must come out exactly as written, with its own amounts, id,
@@ -18,7 +18,7 @@ from importers.pseudonym import Pseudonymiser
 from ledger import cache as load_cache
 from ledger import quick
 from ledger.books import BooksError
-from ledger.quick_columns import SLICE
+from ledger.quick_tails import SLICE
 from tests.importers_support import write_books
 
 KEY = b"test-key"
@@ -35,7 +35,7 @@ LAST_OF_DAY = 17 * 2000 - 1  # 17 January's last row: in the second slice
 
 def row(i: int, name: str, email: str, gross: str, fee: str, net: str, tid: str,
         kind: str = "Donation Payment", ref: str = "") -> list[str]:
-    day = 1 + i // 2000  # January to March 2023, two thousand rows a day
+    day = 1 + i // 2000  # two thousand rows a day from 1 January 2023 (18 days)
     date = f"{1 + (day - 1) % 28:02d}/{1 + (day - 1) // 28:02d}/2023"
     return [date, f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Europe/London",
             name, kind, "Completed", "GBP", gross, fee, net, email, "us@charity.example",
