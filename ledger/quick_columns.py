@@ -34,7 +34,7 @@ from beancount.core.amount import Amount
 
 from ledger import funds as fundmodel
 from ledger import quick_tails
-from ledger.quick_tails import SLICE, Unsummable  # noqa: F401  (SLICE: column_amounts)
+from ledger.quick_tails import Unsummable
 
 if TYPE_CHECKING:  # imported where used: a load that checks no import needs no arrow
     import pyarrow as pa
