@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import numpy as np
 
-from importers.column_amounts import Tails
 from ledger import quick_tails
 from ledger.quick_columns import Columnar, Split
 
@@ -179,6 +178,10 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
         days.append(block.days[kept])
     for t in txns:  # rendered once: the write then takes the same text (Ordered.slice)
         t.text = render(t)
+    # Here, not at the top: this module comes with Fava's import page, which must start
+    # without pyarrow (tests/test_fava_loading.py).
+    from importers.column_amounts import Tails
+
     tails = Tails(tails)  # each group's lines made a slice at a time, never all at once
     try:  # read once, for the accounts opened (importers.opened) and the books check
         read = quick_tails.read(tails)
