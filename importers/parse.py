@@ -257,7 +257,7 @@ def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, Sequence[str]]
         cells = cells.take(pa.array(col.codes[take]))  # else every cell, as it is
     found = cells.dictionary_encode()
     chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
-    if any(len(c.dictionary) != len(chunks[0].dictionary) for c in chunks):
+    if any(not c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
         chunks = [cells.combine_chunks().dictionary_encode()]  # one dictionary per chunk
     if not chunks:
         return np.zeros(0, dtype=np.intp), []
