@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from beancount import loader
 from beancount.core import data
+from beancount.parser import parser
 from conftest import cli_env, run_cli
 
 from importers import bounded
 from importers import profile as profile_lib
 from importers import run as import_run
 from importers.base import ProfileImporter
+from importers.pseudonym import Pseudonymiser
 
 PROFILE = """\
 name = "eu-bank"
@@ -124,3 +126,16 @@ def test_an_encoding_python_does_not_know_refuses_the_profile(tmp_path):
                                      encoding="utf-8")
     with pytest.raises(ValueError, match="encoding 'iso-8859-99' is not one Python knows"):
         profile_lib.load(tmp_path / "p.toml")
+
+
+def test_fava_import_page_extracts_a_declared_file(tmp_path):
+    """Fava's import page goes by path alone (ProfileImporter.extract): the head is read
+    as the profile declares there too, so the same three rows come out."""
+    path = export(tmp_path)
+    (tmp_path / "p.toml").write_text(PROFILE, encoding="utf-8")
+    imp = ProfileImporter(profile_lib.load(tmp_path / "p.toml"), Pseudonymiser(b"test-key"))
+    books, _, _ = parser.parse_string('2017-01-01 custom "fund" "general" "unrestricted"\n')
+    entries = imp.extract(str(path), books)
+    moved = sorted(p.units.number for e in entries if isinstance(e, data.Transaction)
+                   for p in e.postings if p.account == "Assets:Bank:Euro")
+    assert moved == [Decimal("-4.90"), Decimal("30.50"), Decimal("1250.00")]
