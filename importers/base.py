@@ -120,14 +120,10 @@ class ProfileImporter(beangulp.Importer):
         """The file's entries, the common ones kept as columns (see txn.Block), from its
         path alone (Fava's import page, a beangulp script): the file opened here, then
         read as an import reads it (built)."""
-        from importers import bounded
+        from importers import read
 
-        opened = bounded.open_export(filepath, profile_lib.ways([self.profile]))
-        head = profile_lib.seen_by(self.profile, opened.head)
-        at, columns = profile_lib.header(head.rows, self.profile.signature,
-                                         self.profile.spellings)
-        return self.built(opened._replace(head=head, at=at, columns=columns), settings,
-                          columnwise)
+        opened = read.opened_for(filepath, self.profile.signature, self.profile)
+        return self.built(opened, settings, columnwise)
 
     def built(self, opened: Opened, settings: Settings,
               columnwise: bool = True) -> Built:

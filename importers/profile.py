@@ -115,9 +115,7 @@ def ways(profiles: list[Profile]) -> tuple[tuple[str, str], ...]:
 def seen_by(profile: Profile, head):
     """The file's head (a filerows.Head) as the profile reads the file: in the encoding and
     delimiter it declares, else as detected."""
-    if profile.way == ("", "") or not head.declared:
-        return head
-    return head.declared.get(profile.way, head)
+    return (head.declared or {}).get(profile.way, head)
 
 
 def closest(rows: list[list[str]], profiles: list[Profile]) -> str:

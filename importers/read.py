@@ -28,16 +28,22 @@ def load(path: str | Path, signature: tuple[str, ...], profile=None,
     footer. opened: the file as identifying it opened it (else opened here)."""
     if opened is None:
         try:
-            opened = bounded.open_export(path, ways([profile]) if profile else ())
+            opened = opened_for(path, signature, profile)
         except Problem:
             arrowcsv.forget([str(path)])
             raise
-    if opened.at is None:
-        head = seen_by(profile, opened.head) if profile is not None else opened.head
-        spellings = profile.spellings if profile is not None else {}
-        at, columns = header(head.rows, signature, spellings)
-        opened = opened._replace(head=head, at=at, columns=columns)
     return table_of(opened, signature, profile)
+
+
+def opened_for(path: str | Path, signature: tuple[str, ...], profile=None) -> bounded.Opened:
+    """A file opened by its path alone for one source (Fava's import page, a beangulp
+    script), its head as the source reads the file (importers.profile.seen_by) and the
+    row of it holding the signature's columns (at None where none does)."""
+    opened = bounded.open_export(path, ways([profile]) if profile is not None else ())
+    head = seen_by(profile, opened.head) if profile is not None else opened.head
+    spellings = profile.spellings if profile is not None else {}
+    at, columns = header(head.rows, signature, spellings)
+    return opened._replace(head=head, at=at, columns=columns)
 
 
 def table_of(opened: bounded.Opened, signature: tuple[str, ...],
