@@ -83,8 +83,13 @@ def _meta2(meta: dict | None) -> str:
 _SHAPES: dict[tuple, tuple] = {}
 
 
+def _kept(keys) -> tuple[str, ...]:
+    """The metadata keys a text keeps, sorted: not where it was written, nor `_` keys."""
+    return tuple(sorted(k for k in keys if k[:1] != "_" and k not in WHERE))
+
+
 def _shape(meta: dict) -> tuple:
-    kept = tuple(sorted(k for k in meta if k[:1] != "_" and k not in WHERE))
+    kept = _kept(meta)
     if len(_SHAPES) > 1000:  # books with ever-new keys: keep the memory bounded
         _SHAPES.clear()
     get = itemgetter(*kept) if len(kept) > 1 else (lambda m, k=kept[0]: (m[k],)) \
@@ -144,7 +149,7 @@ _WRITER = """def write(txn):
 
 
 def _writer(keys: tuple) -> Callable:
-    kept = tuple(sorted(k for k in keys if k[:1] != "_" and k not in WHERE))
+    kept = _kept(keys)
     # Only names made here go into the code: the keys themselves are passed as values.
     names = [f"v{i}" for i in range(len(kept))]
     code = _WRITER.format(
