@@ -235,13 +235,14 @@ class Postings:
         for c in np.unique(context).tolist():
             mine = np.flatnonzero(context == c)
             prefixes, numbers, shown, currency = self.kept[c]
-            local = pa.array(self.place[which[mine]])
+            places = self.place[which[mine]]
+            local = pa.array(places)
             cur = currency.take(local)
             lines_of = []
             for prefix, number, show in zip(prefixes, numbers, shown, strict=True):
                 line = lines(prefix, number.take(local), cur)
                 if show is not None:
-                    line = pc.if_else(pa.array(show[self.place[which[mine]]]), line, "")
+                    line = pc.if_else(pa.array(show[places]), line, "")
                 lines_of.append(line)
             got = pc.binary_join_element_wise(*lines_of, "")
             parts.append(got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got)
