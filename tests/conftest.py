@@ -34,6 +34,16 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None,
         timeout=600, check=False)
 
 
+def init_books(tmp_path: Path, *args: str) -> tuple[Path, dict[str, str]]:
+    """New books made by `fundledger init BOOKS ARGS...` in tmp_path/books, and the CLI's
+    environment with the donor key beside them (never inside the books)."""
+    books = tmp_path / "books"
+    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
+    made = run_cli("init", books, *args, env=env)
+    assert made.returncode == 0, made.stderr
+    return books, env
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -10,16 +10,13 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 
-from tests.conftest import cli_env, run_cli
+from tests.conftest import init_books, run_cli
 
 LLOYDS = Path(__file__).parent / "fixtures" / "real" / "lloyds.csv"
 
 
 def test_a_hand_entry_may_come_before_the_imported_ones(tmp_path):
-    books = tmp_path / "books"
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    made = run_cli("init", books, "--start", "2017-01-01", env=env)
-    assert made.returncode == 0, made.stderr
+    books, env = init_books(tmp_path, "--start", "2017-01-01")
     done = run_cli("import", LLOYDS, "--books", books, "--unclassified", "suspense", env=env)
     assert done.returncode == 0, done.stderr
     opens = [line for line in (books / "imports/accounts.beancount").read_text().splitlines()

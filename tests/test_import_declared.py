@@ -12,7 +12,7 @@ import pytest
 from beancount import loader
 from beancount.core import data
 from beancount.parser import parser
-from conftest import cli_env, run_cli
+from conftest import init_books, run_cli
 
 from importers import bounded
 from importers import profile as profile_lib
@@ -64,10 +64,7 @@ STATEMENT = (
 
 @pytest.fixture
 def books(tmp_path):
-    books = tmp_path / "books"
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    made = run_cli("init", books, "--name", "Test Org", env=env)
-    assert made.returncode == 0, made.stderr
+    books, env = init_books(tmp_path, "--name", "Test Org")
     (books / "eu-bank.toml").write_text(PROFILE, encoding="utf-8")
     with open(books / "main.beancount", "a", encoding="utf-8") as f:
         f.write('2000-01-01 custom "fundledger-profile" "eu-bank.toml"\n'

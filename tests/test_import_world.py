@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from beancount import loader
 from beancount.core import data
-from conftest import cli_env, run_cli
+from conftest import init_books, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from importers_support import snapshot
@@ -60,11 +60,7 @@ PAYPAL_ROWS = [
 
 @pytest.fixture
 def new_books(tmp_path):
-    books = tmp_path / "books"
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    made = run_cli("init", books, "--name", "Test Org", env=env)
-    assert made.returncode == 0, made.stderr
-    return books, env
+    return init_books(tmp_path, "--name", "Test Org")
 
 
 def entries_of(books: Path):

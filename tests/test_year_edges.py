@@ -6,18 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import cli_env, run_cli
+from conftest import init_books, run_cli
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 
 
 @pytest.fixture
 def books(tmp_path):
-    folder = tmp_path / "books"
-    env = dict(cli_env(), FUNDLEDGER_DONOR_KEY=str(tmp_path / "donor.key"))
-    made = run_cli("init", folder, "--start", "2017-01-01", env=env)
-    assert made.returncode == 0, made.stderr
-    return folder, env
+    return init_books(tmp_path, "--start", "2017-01-01")
 
 
 def proposed(stderr: str, account: str) -> str:
