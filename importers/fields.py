@@ -36,18 +36,38 @@ C_PLAIN, C_THREE = r"^-?[0-9]+(\.[0-9]+)?$", r"^-?[0-9]+\.[0-9]{3}$"
 C_GROUPED = r"^-?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$"
 
 
-def _shapes(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# Two decimals, plain or between thousands ("12.50", "-9,617.32"): nearly every amount of
+# most exports. One pass over a column settles these; only the others are matched against
+# each shape's own pattern.
+C_TWO = r"^-?(?:[0-9]+|[1-9][0-9]{0,2}(?:,[0-9]{3})+)\.[0-9]{2}$"
+
+
+def _shapes(values: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per value: plain with a point only ("12.50", "12": PLAIN but not three decimals);
-    grouped (GROUPED_DOT); holding a point."""
-    if not len(values):
-        return (np.zeros(0, dtype=bool),) * 3
+    grouped (GROUPED_DOT); holding a point; plain with exactly three decimals ("1.234")."""
+    n = len(values)
+    if not n:
+        return (np.zeros(0, dtype=bool),) * 4
     cells = arrow_of(values)
 
-    def has(pattern: str) -> np.ndarray:
-        return pc.match_substring_regex(cells, pattern).to_numpy(zero_copy_only=False)
+    def has(within, pattern: str) -> np.ndarray:
+        return pc.match_substring_regex(within, pattern).to_numpy(zero_copy_only=False)
 
-    return (has(C_PLAIN) & ~has(C_THREE), has(C_GROUPED),
-            pc.match_substring(cells, ".").to_numpy(zero_copy_only=False))
+    two = np.asarray(pc.fill_null(pc.match_substring_regex(cells, C_TWO), False)
+                     .to_numpy(zero_copy_only=False), dtype=bool)
+    comma = np.asarray(pc.fill_null(pc.match_substring(cells, ","), False)
+                       .to_numpy(zero_copy_only=False), dtype=bool)
+    plain, grouped, point, three = two & ~comma, two & comma, two.copy(), np.zeros(n, bool)
+    rest = np.flatnonzero(~two)
+    if len(rest):
+        others = cells.take(pa.array(rest))
+        three[rest] = has(others, C_THREE)
+        plain[rest] = has(others, C_PLAIN) & ~three[rest]
+        grouped[rest] = has(others, C_GROUPED)
+        point[rest] = pc.match_substring(others, ".").to_numpy(zero_copy_only=False)
+    return plain, grouped, point, three
+
+
 CODE = re.compile(r"[A-Z]{3}")
 FORMAT_HINT = {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%y": "YY", "%H": "hh", "%M": "mm",
                "%S": "ss"}
@@ -112,7 +132,7 @@ class Amounts:
         bodies, dot = [], False
         for column in profile.amount_columns():
             col = t.col(column)
-            plain, grouped, point = _shapes(col.values)
+            plain, grouped, point, _ = self._shapes(col.values)
             used = col.used()
             # "12.50" and "9,617.32" read only with a decimal point; "12" reads either way
             dot = dot or bool((used & (plain | grouped) & point).any())
@@ -142,13 +162,22 @@ class Amounts:
                        lambda r, c=column: f"amount in column '{c}' ({shape(r[norm(c)])}) "
                        "uses a different decimal mark from the file's other amounts")
 
+    def _shapes(self, values: Sequence[str]) -> tuple[np.ndarray, ...]:
+        """_shapes(values), worked out once per column: settling the file's decimal mark
+        and reading each amount column look at the same values."""
+        seen = self.__dict__.setdefault("_seen", {})
+        got = seen.get(id(values))
+        if got is None or got[0] is not values:
+            got = seen[id(values)] = (values, _shapes(values))
+        return got[1]
+
     def read_all(self, values: Sequence[str], used: np.ndarray) -> Read:
         """read() over a column's values, None where no row has the value or it is
         empty; the common layouts found in C, each to be read as the Decimal of its own
         text (digits and a point, commas between thousands) when asked for (Read)."""
-        plain, grouped, point = _shapes(values)
+        plain, grouped, point, three = self._shapes(values)
         if self.settled == ".":
-            plain = plain | (_shapes_plain_three(values) if len(values) else plain)
+            plain = plain | three
         if self.settled == ",":
             plain &= ~point
         if not (self.settled == "." or (self.decimal == "." and self.thousands in (None, ","))):
@@ -203,13 +232,6 @@ class Read(Sequence):
                 yield other.get(i)
             else:
                 yield Decimal(text.replace(",", "") if "," in text else text)
-
-
-def _shapes_plain_three(values: Sequence[str]) -> np.ndarray:
-    """Plain with exactly three decimals ("1.234"): a decimal point once the file settled
-    on one."""
-    cells = arrow_of(values)
-    return pc.match_substring_regex(cells, C_THREE).to_numpy(zero_copy_only=False)
 
 
 def parse_amounts(t: Table, column: str, style: Amounts) -> list:

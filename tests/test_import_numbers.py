@@ -221,3 +221,25 @@ def test_a_column_read_at_once_reads_as_each_value_alone(values, style):
     got = reader.read_all(values, np.ones(len(values), dtype=bool))
     expected = [reader.read(v) if v else None for v in values]
     assert [(x, str(x)) for x in got] == [(x, str(x)) for x in expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(cells, st.from_regex(r"-?[0-9]{1,4}\.[0-9]{2}", fullmatch=True),
+                          st.sampled_from((".50", "-.05", "12.", "1,234.5", "01,234.56",
+                                           "1,23.45", "-1,234.567", "1.2.34", "12.50 "))),
+                max_size=12))
+def test_a_columns_shapes_are_each_values_own(values):
+    """fields._shapes settles two-decimal amounts in one pass and matches the rest against
+    each shape's pattern: per value, what Python's re says of that value alone."""
+    import re
+
+    from importers import fields
+
+    def alone(v: str) -> tuple[bool, bool, bool, bool]:
+        three = re.fullmatch(fields.C_THREE[1:-1], v) is not None
+        return (re.fullmatch(fields.C_PLAIN[1:-1], v) is not None and not three,
+                re.fullmatch(fields.C_GROUPED[1:-1], v) is not None, "." in v, three)
+
+    got = fields._shapes(values)
+    assert [tuple(bool(s[i]) for s in got) for i in range(len(values))] == \
+        [alone(v) for v in values]
