@@ -223,10 +223,28 @@ class Table:
 
 def _may_need_strip(s: pd.Series) -> bool:
     """False when no cell starts or ends with anything but a printable ASCII character
-    other than a space (then str.strip changes nothing): one Arrow pass over an
-    Arrow-backed column, instead of a strip per cell."""
+    other than a space (then str.strip changes nothing), read off the cells' first and
+    last bytes in an Arrow-backed column, instead of a strip per cell."""
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         return True
-    edge = pc.match_substring_regex(pa.array(s.array), "^[^!-~]|[^!-~]$")
-    return bool(pc.any(edge).as_py())
+    cells = pa.array(s.array)
+    return any(_edged(c) for c in (cells.chunks if isinstance(cells, pa.ChunkedArray)
+                                   else [cells]))
 
+
+def _edged(cells: pa.Array) -> bool:
+    """Whether a cell starts or ends with a byte other than "!".."~" (a space, a control,
+    any byte of a character beyond ASCII): the first and last bytes of every non-empty
+    cell, picked from Arrow's buffers by numpy where a regex would walk every character."""
+    wide = {pa.string(): np.int32, pa.large_string(): np.int64}.get(cells.type)
+    if cells.null_count or wide is None:
+        return bool(pc.any(pc.match_substring_regex(cells, "^[^!-~]|[^!-~]$")).as_py())
+    _, offsets, data = cells.buffers()
+    at = np.frombuffer(offsets, dtype=wide)[cells.offset:cells.offset + len(cells) + 1]
+    starts, ends = at[:-1], at[1:]
+    filled = ends > starts
+    if data is None or not filled.any():
+        return False
+    text = np.frombuffer(data, dtype=np.uint8)
+    edges = np.concatenate([text[starts[filled]], text[ends[filled] - 1]])
+    return bool(((edges < ord("!")) | (edges > ord("~"))).any())
