@@ -13,7 +13,6 @@ the caller takes the exact way, Decimal by Decimal, which words any problem.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
@@ -253,39 +252,6 @@ class Postings:
         if len(parts) == 1:
             return joined
         return joined.take(pa.array(np.argsort(np.concatenate(order), kind="stable")))
-
-
-class Tails(Sequence):
-    """The posting lines of several blocks' groups (txn.columnar: (postings, groups) per
-    block), as the books check reads them: a slice at a time, in Arrow, so the lines of
-    every group are never made at once (ledger.quick_columns.Split)."""
-
-    def __init__(self, parts: list[tuple[object, np.ndarray]]):
-        self.parts = parts
-        self.starts = np.cumsum([0] + [len(which) for _, which in parts])
-
-    def __len__(self) -> int:
-        return int(self.starts[-1])
-
-    def __getitem__(self, i):
-        if not isinstance(i, slice):
-            if not 0 <= i < len(self):
-                raise IndexError(i)
-            return self[i:i + 1][0].as_py()
-        start, stop, step = i.indices(len(self))
-        if step != 1:
-            raise ValueError("a slice of posting lines goes one by one")
-        got = [pa.array([], pa.string())]
-        for (postings, which), first in zip(self.parts, self.starts.tolist(), strict=False):
-            a, b = max(start - first, 0), min(stop - first, len(which))
-            if a < b:
-                got.append(postings.arrow(which[a:b]) if isinstance(postings, Postings)
-                           else pa.array(list(postings[which[a:b]]), pa.string()))
-        return pa.concat_arrays(got)
-
-    def __iter__(self):
-        for start in range(0, len(self), SLICE):
-            yield from self[start:start + SLICE].to_pylist()
 
 
 def _joined(amounts: list[Amount]) -> Amount:

@@ -180,13 +180,16 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
         t.text = render(t)
     # Here, not at the top: this module comes with Fava's import page, which must start
     # without pyarrow (tests/test_fava_loading.py).
-    from importers.column_amounts import Tails
+    from importers.tails import Tails
 
     tails = Tails(tails)  # each group's lines made a slice at a time, never all at once
-    try:  # read once, for the accounts opened (importers.opened) and the books check
-        read = quick_tails.read(tails)
+    try:  # read once, for the accounts opened (importers.opened) and the books check:
+        read = tails.read()  # from what the lines are made of, else from their texts
     except quick_tails.Unsummable:
-        read = None  # the check says why it cannot vouch for them
+        try:
+            read = quick_tails.read(tails)
+        except quick_tails.Unsummable:
+            read = None  # the check says why it cannot vouch for them
     return Columnar("\n".join(t.text for t in txns),
                     Split(heads, np.concatenate(head_of), tails, read),
                     np.concatenate(groups), np.concatenate(days))

@@ -112,8 +112,8 @@ def test_a_refund_in_a_later_slice_naming_no_payment_received_is_refused(tmp_pat
 
 
 def test_the_books_check_sums_every_slice(tmp_path):
-    """The quick check reads the posting lines a slice at a time (importers.column_amounts
-    Tails, made from Postings when asked for): each day's closing balance, asserted from
+    """The quick check reads the posting lines of every slice (importers.tails.Tails,
+    from what the Postings make them of): each day's closing balance, asserted from
     the Balance column, is proven to hold without a full load; one day's balance a pound
     out, in the second slice, is not, and the import is refused at that row."""
     main = write_books(tmp_path / "books").resolve()
