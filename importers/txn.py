@@ -144,7 +144,7 @@ class Ordered:
                 out[j] = x
         return out
 
-    def chunks(self, size: int = 2000):
+    def chunks(self, size: int = 8192):
         """The text in pieces whose concatenation is the entries joined by blank lines."""
         for start in range(0, len(self), size):
             yield ("\n" if start else "") + "\n".join(self.slice(start, start + size))
