@@ -4,7 +4,7 @@ page and from any beangulp script.
 Deduplication is exact on `import-id`: beangulp's default date-and-amount heuristic would
 throw away a second donation of the same amount on the same day.
 
-The readers (pandas, pyarrow, numpy) are imported when a file is first read, not with
+The readers (pyarrow, numpy) are imported when a file is first read, not with
 this module: Fava runs the books' import config, and so makes these importers, on every
 start, and a server should not wait a second for libraries the Import page may not use.
 """
@@ -144,7 +144,7 @@ class ProfileImporter(beangulp.Importer):
                                  lambda ref: settings.received(f"{self.profile.namespace}:{ref}"),
                                  settings.suspense)
             b = build.Builder(self.profile, settings, filepath, sha.result())
-        skipped = list(df.attrs.get("skipped", ()))
+        skipped = list(df.skipped)
         del df  # the file's cells: parsing kept what it needs (a 300k-row file's 150 MB)
         # Millions of small live objects and no cycles among them: the cyclic collector
         # would rescan them all again and again while the entries are built.

@@ -10,10 +10,9 @@ import datetime
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 from beancount.core import account as beancount_account
 
-from importers.columns import Columns, _firsts, _group, simple_rows
+from importers.columns import Columns, _codes, _firsts, _group, simple_rows
 from importers.errors import Problem, shape
 from importers.parse import Parsed
 from importers.profile import NARRATION, Profile, Rule
@@ -150,7 +149,7 @@ class Builder:
             return [], []
         n = len(d)
         dates = d.columns["date"]
-        days = np.array([v.toordinal() if pd.notna(v) else 0  # NaT: a code no row uses
+        days = np.array([v.toordinal() if v is not None else 0  # a value no row has
                          for v in dates.values], dtype=np.int64)[dates.codes]
         backwards = days[0] > days[-1]
         at = np.arange(n)
@@ -172,7 +171,7 @@ class Builder:
         accounts = list(named)
         # (account, currency) and (account, currency, day), numbered as first read
         currency = d.columns["currency"]  # codes of one value may differ ("gbp", "GBP")
-        named_currency = pd.factorize(pd.Series(currency.values, dtype=object))[0]
+        named_currency = _codes(currency.values)
         key = _group(account_of[combo], named_currency[currency.codes[order]])
         key_day = _group(key, days[order])
         last = np.zeros(int(key_day.max()) + 1, dtype=np.int64)

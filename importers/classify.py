@@ -104,7 +104,7 @@ def rules_for(profile: Profile, book_rules: list[tuple[str, dict]]) -> tuple[Rul
 def skip_mask(t: Table, profile: Profile) -> np.ndarray:
     mask = np.zeros(len(t), dtype=bool)
     for s in profile.skip:
-        if norm(s.column) not in t.df.columns:  # a layout without the column: nothing to skip
+        if norm(s.column) not in t.df.names:  # a layout without the column: nothing to skip
             continue
         value = t.folded(s.column)
         these = np.zeros(len(t), dtype=bool)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -254,17 +253,28 @@ def _import_ids(name: str, ids, at: np.ndarray, every: bool) -> tuple[list[str],
 
 
 def _codes(values: list) -> np.ndarray:
-    """Each value's group number (0, 1, ...) in order of first appearance."""
-    return pd.factorize(pd.Series(values, dtype=object) if values and isinstance(
-        values[0], str) else np.asarray(values))[0]
+    """Each value's group number (0, 1, ...) in order of first appearance (values: ints,
+    or anything else hashable: strs, None)."""
+    if values and not isinstance(values[0], int):
+        index: dict = {}
+        return np.fromiter((index.setdefault(v, len(index)) for v in values),
+                           dtype=np.intp, count=len(values))
+    return _numbered(np.asarray(values, dtype=np.int64))
+
+
+def _numbered(ints: np.ndarray) -> np.ndarray:
+    """Each int's group number (0, 1, ...) in order of first appearance: Arrow's hash
+    table numbers the values as it meets them."""
+    return pa.array(ints).dictionary_encode().indices.to_numpy(
+        zero_copy_only=False).astype(np.intp)
 
 
 def _group(*codes: np.ndarray) -> np.ndarray:
     """Group numbers for the combination of several code columns, numbered in order of
     first appearance (0, 1, ...: _firsts relies on it)."""
-    key = pd.factorize(codes[0])[0]
+    key = _numbered(np.asarray(codes[0], dtype=np.int64))
     for c in codes[1:]:  # renumbered at each step, so the products stay below n squared
-        key = pd.factorize(key.astype(np.int64) * (int(c.max(initial=0)) + 1) + c)[0]
+        key = _numbered(key.astype(np.int64) * (int(c.max(initial=0)) + 1) + c)
     return key
 
 

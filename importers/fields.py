@@ -9,12 +9,12 @@ straight to Decimal, never through a float.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -98,27 +98,46 @@ def parse_dates(t: Table, profile: Profile) -> Column:
         col = col.map(lambda v: (m.group("date") if (m := found.search(v)) else ""))
     t.fail(col.empty(), lambda r: f"missing date in column '{profile.date}'")
     used = col.used()
-    values = pd.Series([v if u else "" for v, u in zip(col.values, used.tolist())],
-                       dtype=object)
     first = None
     for fmt in profile.date_formats:
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
-        bad = parsed.isna().to_numpy() & used
+        # each distinct value the rows have, once (None: not a date in this format)
+        parsed = [_date(v, fmt) if u else None for v, u in zip(col.values, used.tolist())]
+        bad = np.array([d is None for d in parsed], dtype=bool) & used
         if bad.any() and "%Y" in fmt and (used & ~bad).any():
             # A two-digit year among the file's four-digit ones (PayPal's 09/01/11): read in
             # the order the other dates settled, never guessed on its own.
-            short = pd.to_datetime(values[bad], format=fmt.replace("%Y", "%y"), errors="coerce")
-            parsed = parsed.copy()
-            parsed[bad] = short
-            bad = parsed.isna().to_numpy() & used
+            for i in np.flatnonzero(bad).tolist():
+                parsed[i] = _date(col.values[i], fmt.replace("%Y", "%y"))
+            bad = np.array([d is None for d in parsed], dtype=bool) & used
         if not bad.any():
-            return Column(col.codes, list(parsed.dt.date))
+            return Column(col.codes, parsed)
         if first is None:
             first = bad
     forms = " or ".join(_hint(f) for f in profile.date_formats)
     t.fail(first[col.codes], lambda r: f"date in column '{profile.date}' "
            f"({shape(r[norm(profile.date)])}) is not {forms}")
     raise AssertionError("unreachable: a date no format reads is a bad row")
+
+
+# The day an ISO 8601 timestamp names (its own, whatever its offset): year, month, day,
+# then nothing, or a time after a T or a space.
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?=$|[T ])")
+
+
+def _date(text: str, fmt: str) -> datetime.date | None:
+    """The day a cell names in one of a profile's date formats (strptime's, or ISO8601),
+    or None."""
+    try:
+        if fmt != "ISO8601":
+            return datetime.datetime.strptime(text, fmt).date()
+        m = ISO_DAY.match(text)
+        if m is None:
+            return None
+        year, month, day = (int(x) for x in m.groups())
+        return datetime.datetime.fromisoformat(
+            f"{year:04d}-{month:02d}-{day:02d}{text[m.end():]}").date()
+    except ValueError:
+        return None
 
 
 class Amounts:

@@ -1,4 +1,4 @@
-"""Profile + file -> validated columns, vectorised with pandas.
+"""Profile + file -> validated columns, vectorised with numpy and Arrow.
 
 Every check runs over whole columns; the first failing row (in file order) is reported as
 `FILE:ROW: problem`, so a treasurer fixes the export and runs again. Each cell's date,
@@ -14,7 +14,6 @@ from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -28,6 +27,7 @@ from importers.fields import (
     parse_currency,
     parse_dates,
 )
+from importers.frame import Frame
 from importers.profile import Profile, Rule
 from importers.table import Column, Table, Texts, arrow_of
 
@@ -203,9 +203,10 @@ def ids(t: Table, profile: Profile) -> Sequence[str]:
         t.fail(col.empty(), lambda r: f"missing id in column '{profile.id[0]}'")
         return col.row_texts()
     joined = ["\x1f".join(parts) for parts in zip(*(t.col(c).rows() for c in profile.id))]
-    nth = pd.Series(joined, dtype=object).groupby(joined, sort=False).cumcount() + 1
-    keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in set(joined)}
-    return [f"{keys[k]}-{n}" for k, n in zip(joined, nth.tolist(), strict=True)]
+    seen: dict[str, int] = {}  # how many of each line so far
+    nth = [seen.__setitem__(k, seen.get(k, 0) + 1) or seen[k] for k in joined]
+    keys = {k: hashlib.sha256(k.encode()).hexdigest()[:16] for k in seen}
+    return [f"{keys[k]}-{n}" for k, n in zip(joined, nth, strict=True)]
 
 
 def donors(t: Table, profile: Profile, pseudo, row_ids: Sequence[str]) -> Column:
@@ -289,7 +290,7 @@ def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal,
     return list(zip(*([x or ZERO for x in col] for col in columns), strict=True))
 
 
-def parse(path, df: pd.DataFrame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (),
+def parse(path, df: Frame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (),
           received=None, suspense: bool = False) -> Parsed:
     """The rows the profile books, typed and checked, each with its rule (classify).
     rules: the books' rules, the profile's and the suspense ones (classify.rules_for)."""

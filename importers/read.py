@@ -14,15 +14,13 @@ import csv
 import io
 from pathlib import Path
 
-import pandas as pd
-
 from importers import arrowcsv, bounded, filerows, frame
 from importers.errors import Problem
 from importers.profile import header, seen_by, ways
 
 
 def load(path: str | Path, signature: tuple[str, ...], profile=None,
-         opened: bounded.Opened | None = None) -> pd.DataFrame | None:
+         opened: bounded.Opened | None = None) -> frame.Frame | None:
     """The export's rows under its header, as frame.table() gives them; None if no row of
     its head holds the signature's columns. profile: its aliases, delimiter, encoding,
     footer. opened: the file as identifying it opened it (else opened here)."""
@@ -47,7 +45,7 @@ def opened_for(path: str | Path, signature: tuple[str, ...], profile=None) -> bo
 
 
 def table_of(opened: bounded.Opened, signature: tuple[str, ...],
-             profile=None) -> pd.DataFrame | None:
+             profile=None) -> frame.Frame | None:
     """The table of a file opened, under the header found in its head (opened.at; the
     head as the profile reads the file, importers.profile.seen_by).
 

@@ -8,15 +8,18 @@ problem named by the row a spreadsheet shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from importers.errors import Problem
 from importers.profile import norm
 from ledger.quick_tails import SLICE  # cells made Python strs at once, walking a column
+
+if TYPE_CHECKING:
+    from importers.frame import Frame
 
 
 class Column:
@@ -40,17 +43,27 @@ class Column:
         return self._used
 
     @classmethod
-    def of(cls, s: pd.Series) -> Column:
+    def of(cls, cells: pa.Array | list[str]) -> Column:
+        """A column's cells as read (importers.frame.Frame: Arrow's, or a list of str)."""
         # Codes in 32 bits: a table keeps one array of them per column read, and a copy
         # per rows kept (take()), 2.4 MB each in 64 bits on 300,000 rows.
-        code = np.int32 if len(s) < 2 ** 31 else np.int64
-        sample = s.iloc[:20000]
-        if sample.nunique() > len(sample) // 2:
-            if not _may_need_strip(s):  # kept in Arrow: no Python str per cell
-                return cls(np.arange(len(s), dtype=code), Texts(pa.array(s.array)))
-            return cls(np.arange(len(s), dtype=code), [v.strip() for v in s.tolist()])
-        codes, uniq = pd.factorize(s)
-        return cls(codes.astype(code), [v.strip() for v in uniq.tolist()])
+        n = len(cells)
+        code = np.int32 if n < 2 ** 31 else np.int64
+        sample = min(n, 20000)
+        if not isinstance(cells, pa.Array):  # read the careful way
+            if len(set(cells[:sample])) > sample // 2:
+                return cls(np.arange(n, dtype=code), [v.strip() for v in cells])
+            index: dict[str, int] = {}  # each value's code, in order of first appearance
+            codes = np.fromiter((index.setdefault(v, len(index)) for v in cells),
+                                dtype=code, count=n)
+            return cls(codes, [v.strip() for v in index])
+        if pc.count_distinct(cells.slice(0, sample)).as_py() > sample // 2:
+            if not _may_need_strip(cells):  # kept in Arrow: no Python str per cell
+                return cls(np.arange(n, dtype=code), Texts(cells))
+            return cls(np.arange(n, dtype=code), [v.strip() for v in cells.to_pylist()])
+        found = cells.dictionary_encode()  # numbered in order of first appearance
+        return cls(found.indices.to_numpy(zero_copy_only=False).astype(code),
+                   [v.strip() for v in found.dictionary.to_pylist()])
 
     def at(self, i: int):
         """Row i's value."""
@@ -178,10 +191,10 @@ class Table:
     Rows dropped (skipped kinds) are dropped by position: the columns already read are
     kept, and a problem still names the row with the cell as the export has it."""
 
-    def __init__(self, path, df: pd.DataFrame):
+    def __init__(self, path, df: Frame):
         self.path, self.df = str(path), df
         self.pos = np.arange(len(df))  # this table's rows, as positions in df
-        self.rows = df["_row"].to_numpy()
+        self.rows = df.rows
         self._cols: dict[str, Column] = {}
         self._folded: dict[str, Column] = {}
 
@@ -194,7 +207,7 @@ class Table:
         got = self._cols.get(key)
         if got is None:
             got = self._cols[key] = (Column.of(self.df[key]).take(self.pos)
-                                     if key in self.df.columns
+                                     if key in self.df.names
                                      else Column(np.zeros(len(self), dtype=np.intp), [""]))
         return got
 
@@ -218,16 +231,13 @@ class Table:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise Problem(self.path, int(self.rows[i]),
-                          message(self.df.iloc[int(self.pos[i])].to_dict()))
+                          message(self.df.row(int(self.pos[i]))))
 
 
-def _may_need_strip(s: pd.Series) -> bool:
+def _may_need_strip(cells: pa.Array | pa.ChunkedArray) -> bool:
     """False when no cell starts or ends with anything but a printable ASCII character
     other than a space (then str.strip changes nothing), read off the cells' first and
-    last bytes in an Arrow-backed column, instead of a strip per cell."""
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        return True
-    cells = pa.array(s.array)
+    last bytes of an Arrow column, instead of a strip per cell."""
     return any(_edged(c) for c in (cells.chunks if isinstance(cells, pa.ChunkedArray)
                                    else [cells]))
 

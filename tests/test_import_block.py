@@ -99,7 +99,7 @@ def test_a_lone_carriage_return_is_read_the_careful_way(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"Date,Amount,Id\n\rx,,\n")
     fast = read.load(path, sig)
-    assert fast.to_dict("records") == [{"date": "x", "amount": "", "id": "", "_row": 3}]
+    assert fast.records() == [{"date": "x", "amount": "", "id": "", "_row": 3}]
 
 
 def test_rows_the_profile_skips_are_not_checked(tmp_path, monkeypatch):

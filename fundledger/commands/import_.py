@@ -51,12 +51,15 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
     # A short-lived process building many small acyclic objects: the cyclic garbage
     # collector only rescans them (a third of the time on a large download).
     gc.disable()
-    # The files start being read now, on a second thread, while pandas and the books load.
+    # The files start being read now, on a second thread, while the importers and the
+    # books load.
     from importers import arrowcsv
 
+    arrowcsv.without_pandas()  # this process imports, and does nothing else
+
     arrowcsv.ahead([str(f) for f in files])
-    # Imported here, not at the top: the importers need pandas, and every fundledger
-    # command (a quick `funds` from the cache) would otherwise pay for loading it.
+    # Imported here, not at the top: the importers need numpy and pyarrow, and every
+    # fundledger command (a quick `funds` from the cache) would otherwise pay for them.
     from importers import run as import_run
     from importers.errors import Problem
 
