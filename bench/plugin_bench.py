@@ -23,7 +23,9 @@ pause it:
   filling it for the next turn;
 - the digest of the locked period in each version (`ledger.lock_digest.period_digest`)
   on the same entries, taking turns: the versions' cost side by side in one process,
-  which separate runs on a shared machine blur.
+  which separate runs on a shared machine blur;
+- with --steps, where the lock from the entries alone goes, step by step (STEPS), on
+  the same entries, taking turns: what to shorten before trying a faster digest.
 
 Timed with perf_counter, not cProfile (which inflates Python-heavy code such as the
 plugin several times more than beancount's C parser). Target (issue 26): the rules and
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import hashlib
 import os
 import re
 import shutil
@@ -50,10 +53,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from beancount import loader
+from beancount.core.data import Transaction
 from beancount.parser import parser as parser_module
 
 from ledger import lock as period_lock
-from ledger import lock_digest, plugin
+from ledger import lock_digest, lock_text, plugin
 
 THROUGH = datetime.date(2023, 12, 31)
 PLUGIN_LINE = 'plugin "ledger.plugin"'
@@ -108,10 +112,12 @@ def main() -> None:
     parser.add_argument("--books", type=Path, help="measure a copy of these books instead")
     parser.add_argument("--lock-version", choices=("1", "2", "3"), default="3",
                         help="the lock's digest on generated books (1, 2: older locks)")
+    parser.add_argument("--steps", action="store_true",
+                        help="also time each step of the lock from the entries alone")
     args = parser.parse_args()
     os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
     wall = {name: float("inf") for name in ("load", "rules", "lock", "memo", "cold", "v1",
-                                            "v2", "v3")}
+                                            "v2", "v3", *STEPS)}
     cpu = dict(wall)
     loads = []
     with tempfile.TemporaryDirectory(prefix="plugin-bench-") as tmp:
@@ -150,6 +156,8 @@ def main() -> None:
                 *took, _digest = timed(lambda o=out, m=options, v=version:
                                        lock_digest.period_digest(o, THROUGH, m, v))
                 best(wall, cpu, f"v{version}", took)
+            if args.steps:
+                steps(plugin.padded(out, options), wall, cpu)
             n_txn = sum(1 for e in out if type(e).__name__ == "Transaction")
             n_locked = sum(1 for e in out if e.date <= THROUGH)
             if rule_errors or lock_errors:
@@ -162,7 +170,7 @@ def main() -> None:
           f"({n_locked} entries on or before {THROUGH}); "
           f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
           f"{min(loads):.1f}-{max(loads):.1f}; best of {args.repeat}, GC paused")
-    print(f"{'':35} {'wall s':>8} {'share':>7} {'CPU s':>8} {'share':>7}")
+    print(f"{'':44} {'wall s':>8} {'share':>7} {'CPU s':>8} {'share':>7}")
     rows = (("beancount's own load (no plugin)", ("load",)),
             ("fund rules (ledger.plugin.rules)", ("rules",)),
             ("lock, from the entries alone", ("lock",)),
@@ -173,14 +181,49 @@ def main() -> None:
             ("digest version 1 of the period", ("v1",)),
             ("digest version 2 of the period", ("v2",)),
             ("digest version 3 of the period", ("v3",)))
+    if args.steps:
+        rows += tuple((f"  {text}", (name,)) for name, text in STEPS.items())
     for name, parts in rows:
         w, c = sum(wall[p] for p in parts), sum(cpu[p] for p in parts)
-        print(f"{name:35} {w:8.2f} {w / wall['load']:7.1%} {c:8.2f} {c / cpu['load']:7.1%}")
+        print(f"{name:44} {w:8.2f} {w / wall['load']:7.1%} {c:8.2f} {c / cpu['load']:7.1%}")
     for how, lock in (("the lock from the entries alone", "lock"),
                       ("the lock with the memo warm", "memo")):
         shares = [(d["rules"] + d[lock]) / d["load"] for d in (wall, cpu)]
         print(f"target, with {how}: under {TARGET:.0%} of beancount's own load: "
               + ("met" if max(shares) < TARGET else "NOT met"))
+
+
+# The lock from the entries alone (lock.check, memo off), a step at a time: each step
+# timed on its own, so they add up to about the whole, less check's few other scans.
+STEPS = {"pick": "the locked entries picked out",
+         "txns": "the locked transactions' texts",
+         "postings": "  of which their postings' texts",
+         "others": "the other locked entries' texts",
+         "shake": "SHAKE-256 to 2048 bits, added up (v3)",
+         "sha256": "a sha256 each, sorted, hashed (v1's form)"}
+
+
+def steps(entries, wall: dict, cpu: dict) -> None:
+    """Time each step of a version 3 lock proven from the entries (lock_digest.
+    period_texts2 and part3), and the cheaper order-free combiner measured beside it."""
+    def pick():
+        txns = [e for e in entries if e.date <= THROUGH and type(e) is Transaction]
+        return txns, [e for e in entries if e.date <= THROUGH and type(e) is not
+                      Transaction and lock_digest.covered(e)]
+
+    *took, (txns, others) = timed(pick)
+    best(wall, cpu, "pick", took)
+    *took, texts = timed(lambda: list(map(lock_text.txn_text2, txns)))
+    best(wall, cpu, "txns", took)
+    best(wall, cpu, "postings", timed(lambda: list(map(
+        lock_text._postings_text, [t.postings for t in txns]))))
+    *took, more = timed(lambda: list(map(lock_text.entry_text2, others)))
+    best(wall, cpu, "others", took)
+    texts += more
+    best(wall, cpu, "shake", timed(lambda: lock_digest.part3(texts)))
+    sha256 = hashlib.sha256
+    best(wall, cpu, "sha256", timed(lambda: sha256(b"".join(sorted(
+        sha256(t.encode()).digest() for t in texts))).digest()))
 
 
 def newest_file(bare: Path) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from beancount.core.amount import Amount
@@ -323,28 +323,18 @@ def _on_its_own(acc: _Acc) -> bool:
 def _merge_accs(accs: Iterable[_Acc]) -> _Acc:
     out = _Acc()
     for a in accs:
-        for k, n in a.income.items():
-            out.income[k] += n
-        for k, v in a.donors.items():
-            out.donors[k] |= v
-        for k, n in a.given.items():
-            out.given[k] += n
-        for k, n in a.grant_units.items():
-            out.grant_units[k] += n
-        for k, v in a.sources.items():
-            out.sources[k] |= v
-        for k, n in a.legal.items():
-            out.legal[k] += n
-        for k, n in a.transfers.items():
-            out.transfers[k] += n
-        for k, n in a.year_raised.items():
-            out.year_raised[k] += n
-        for k, n in a.year_spent.items():
-            out.year_spent[k] += n
-        for k, v in a.year_donors.items():
-            out.year_donors[k] |= v
-        for k, by in a.received.items():
-            for d, n in by.items():
-                out.received[k][d] += n
-        out.untagged |= a.untagged
+        for f in fields(_Acc):
+            _add_into(getattr(out, f.name), getattr(a, f.name))
     return out
+
+
+def _add_into(into, more) -> None:
+    """Sums added, sets of donors joined, at any depth (every _Acc field is one of these)."""
+    if isinstance(more, set):
+        into |= more
+        return
+    for k, v in more.items():
+        if isinstance(v, (set, dict)):
+            _add_into(into[k], v)
+        else:
+            into[k] += v

@@ -27,6 +27,20 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 
+# Elements of `scope` sticking out of the window sideways: on a phone, anything there is
+# clipped or behind a sideways scroll (Fava scrolls inside its <article>, so the
+# document's own scrollWidth alone would not show it).
+OUTSIDE = """(scope) => {
+  const width = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll(scope)) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.left < -1 || r.right > width + 1))
+      out.push(el.tagName + "." + el.className + ": " + Math.round(r.left) + ".."
+               + Math.round(r.right) + " " + (el.textContent || "").trim().slice(0, 40));
+  }
+  return out;
+}"""
+
 
 @contextlib.contextmanager
 def browser() -> Iterator:

@@ -10,7 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from browser_support import SCREENSHOTS, browser, fava_server, screenshot_path
+from browser_support import OUTSIDE, SCREENSHOTS, browser, fava_server, screenshot_path
 from fava_support import amount
 
 from ledger import books as ledger_books
@@ -124,20 +124,6 @@ def test_time_filter_in_fava_header(chromium, served):
 
 
 # ---- widths: a phone and a desktop (issue 18) ----------------------------------------
-
-# Elements of `scope` sticking out of the window sideways: on a phone, anything there is
-# clipped or behind a sideways scroll (Fava scrolls inside its <article>, so the
-# document's own scrollWidth alone would not show it).
-OUTSIDE = """(scope) => {
-  const width = window.innerWidth, out = [];
-  for (const el of document.querySelectorAll(scope)) {
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && (r.left < -1 || r.right > width + 1))
-      out.push(el.tagName + "." + el.className + ": " + Math.round(r.left) + ".."
-               + Math.round(r.right) + " " + (el.textContent || "").trim().slice(0, 40));
-  }
-  return out;
-}"""
 
 
 def assert_fits(page, scope: str) -> None:

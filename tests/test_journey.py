@@ -38,7 +38,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from browser_support import browser, fava_server, screenshot_path
+from browser_support import OUTSIDE, browser, fava_server, screenshot_path
 from conftest import ROOT, cli_env, run_cli
 from fava_support import funds_table, statement_tables
 
@@ -93,17 +93,6 @@ STATEMENTS = """\
 2024-12-31 balance Assets:Held:Harbour-Vale      0.00 GBP
 2024-12-31 balance Assets:Platforms:CaseFunder   0.00 GBP
 """
-# Elements of a page drawn outside the screen's width (tests/test_browser.py's check).
-OUTSIDE = """(scope) => {
-  const width = window.innerWidth, out = [];
-  for (const el of document.querySelectorAll(scope)) {
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && (r.left < -1 || r.right > width + 1))
-      out.push(el.tagName + "." + el.className + ": " + Math.round(r.left) + ".."
-               + Math.round(r.right) + " " + (el.textContent || "").trim().slice(0, 40));
-  }
-  return out;
-}"""
 BALANCES = {"general": Decimal("1257.50"), "crowdfunder": Decimal("0.00"),
             "lumen-grant": Decimal("8072.00")}
 # 2024 on the receipts basis: the statement's 1,000.00 brought forward is cash brought
