@@ -21,7 +21,6 @@ from importers.parse import ZERO, Parsed
 from importers.profile import NARRATION
 from importers.table import Texts, arrow_of
 from importers.txn import Block, _num, _q, _value
-from ledger.quick_tails import SLICE
 
 SIMPLE = {"income", "transfer", "expense", "fee"}
 MOVE_KEY = {"transfer": "transfer", "expense": "expense", "fee": "fees"}
@@ -148,21 +147,18 @@ class Columns:
         # amounts); what comes before the id (date and narration) likewise. Each row adds
         # its id and row.
         note_of = _group(ctx_key, extra_key)
-        firsts = _firsts(note_of)
-        extras = []  # each note's own line, in Arrow a slice at a time (Notes)
-        for start in range(0, len(firsts), SLICE):
-            part = []
-            for j in firsts[start:start + SLICE]:
-                if extra_key[j] == 0:
-                    extra = ""
-                elif gift[j]:
-                    donor = d.at("donor", int(at[j]))
-                    extra = f"  donor: {_q(donor)}\n" if donor else ""
-                else:
-                    extra = f"  refund-of: {_q(f'{name}:{ref_text[refs[j]]}')}\n"
-                part.append(extra)
-            extras.append(pa.array(part, pa.string()))
-        notes = Notes([c[3] for c in ctxs], ctx_key[firsts], pa.chunked_array(extras, pa.string()))
+        firsts = np.asarray(_firsts(note_of), dtype=np.intp)
+        # each note's own line, in Arrow (Notes): a gift's donor, column-wise; a refund's
+        # refund-of (a few), one by one
+        own = _donor_lines(d.columns["donor"], at[firsts], gift[firsts])
+        refunds = np.flatnonzero(~gift[firsts] & (extra_key[firsts] != 0))
+        if len(refunds):
+            refunded = np.zeros(len(firsts), dtype=bool)
+            refunded[refunds] = True
+            own = pc.replace_with_mask(own, pa.array(refunded), pa.array(
+                [f"  refund-of: {_q(f'{name}:{ref_text[refs[j]]}')}\n"
+                 for j in firsts[refunds].tolist()], pa.string()))
+        notes = Notes([c[3] for c in ctxs], ctx_key[firsts], pa.chunked_array([own], pa.string()))
         when = d.codes["date"][at]
         dates = d.columns["date"].take(at).rows()
         ids, escaped = _import_ids(name, d.ids, at, every)
@@ -234,6 +230,18 @@ class Notes:
             self.head_of[which].tolist(), self.own.take(pa.array(which)).to_pylist(),
             strict=True)]
         return texts
+
+
+def _donor_lines(donors, rows: np.ndarray, gift: np.ndarray) -> pa.Array:
+    """`  donor: "..."` and a newline for each of these rows that is a gift with a
+    donor (importers.parse.donors: a Column of pseudonyms), "" for the others: as
+    txn._q quotes it, column-wise."""
+    values = pa.array(donors.values, pa.string())
+    quoted = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
+    cells = quoted.take(pa.array(donors.codes[rows]))
+    has = pc.and_(pc.fill_null(pc.not_equal(cells, ""), False), pa.array(gift))
+    lines = pc.binary_join_element_wise('  donor: "', cells, '"\n', "")
+    return pc.if_else(has, lines, "")
 
 
 def _import_ids(name: str, ids, at: np.ndarray, every: bool) -> tuple[list[str], list[str]]:

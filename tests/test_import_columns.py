@@ -67,3 +67,21 @@ def test_a_bad_row_is_reported_by_the_generic_path(tmp_path, settings):
         imp.txns(str(bad), settings, columnwise=False)
     assert str(fast.value) == str(slow.value)
     assert "is not gross" in str(fast.value) and ":2:" in str(fast.value)
+
+
+def test_donor_lines_are_quoted_as_one_entry_quotes_them():
+    """columns._donor_lines, column-wise, against txn._q value by value: a pseudonym, one
+    holding a quote or a backslash, none (""), a row no donor reached (None), a refund."""
+    import numpy as np
+
+    from importers.columns import _donor_lines
+    from importers.table import Column
+    from importers.txn import _q
+
+    values = ["d-3f9a1c2b", 'd-"q"', "d-\\b", "", None]
+    donors = Column(np.array([0, 1, 2, 3, 4, 0], dtype=np.int32), values)
+    rows = np.array([5, 4, 3, 2, 1, 0, 0])
+    gift = np.array([True, True, True, True, True, True, False])
+    expected = [f"  donor: {_q(values[donors.codes[r]])}\n"
+                if g and values[donors.codes[r]] else "" for r, g in zip(rows, gift)]
+    assert _donor_lines(donors, rows, gift).to_pylist() == expected
