@@ -290,6 +290,8 @@ def _balanced(starts: np.ndarray, scaled: np.ndarray, currency: np.ndarray,
     templates = len(starts) - 1
     if not len(scaled):
         return [True] * templates
+    if currencies == 1 and (np.diff(starts) > 0).all():  # each template's postings in a run
+        return (np.add.reduceat(scaled, starts[:-1]) == 0).tolist()
     template = np.repeat(np.arange(templates), np.diff(starts))
     key = template * currencies + currency
     order = np.argsort(key, kind="stable")
