@@ -261,7 +261,9 @@ def per_day(parts: list[tuple[Templates, np.ndarray, np.ndarray]],
     posting = quick_tails.spans(starts_a[pair_template], width)
     value = count[which] * scaled[posting]
     day_key = pair_day[which] * len(keys) + key_a[posting]
-    order = np.argsort(day_key, kind="stable")
+    # numpy sorts 16-bit keys by radix: ten years of days times a few accounts fit
+    order = np.argsort(day_key.astype(np.uint16) if int(day_key.max()) < 2 ** 16
+                       else day_key, kind="stable")
     day_key = day_key[order]
     at = np.flatnonzero(np.diff(day_key, prepend=-1))
     sums = np.add.reduceat(value[order], at)
