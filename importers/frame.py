@@ -42,14 +42,9 @@ class Frame:
         return len(self.rows)
 
     def __getitem__(self, name: str):
-        """A column's cells (the first of that name; Arrow's made one array when first
-        asked for: the columns no stage reads stay as read), or `_row`."""
-        if name == "_row":
-            return self.rows
-        j = self.names.index(name)
-        if isinstance(self.cells[j], pa.ChunkedArray):
-            self.cells[j] = self.cells[j].combine_chunks()
-        return self.cells[j]
+        """A column's cells (the first of that name; Arrow's in the chunks it read them
+        in), or `_row`."""
+        return self.rows if name == "_row" else self.cells[self.names.index(name)]
 
     def texts(self, name: str) -> list[str]:
         """A column's cells as a list of str."""

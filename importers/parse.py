@@ -29,7 +29,7 @@ from importers.fields import (
 )
 from importers.frame import Frame
 from importers.profile import Profile, Rule
-from importers.table import Column, Table, Texts, arrow_of
+from importers.table import Column, Table, Texts, arrow_of, encoded
 
 ZERO = Decimal(0)  # one shared object: importers.columns caches postings by amount identity
 
@@ -256,15 +256,8 @@ def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, Sequence[str]]
     cells = col.values.array
     if not (take.all() and np.array_equal(col.codes, np.arange(len(cells)))):
         cells = cells.take(pa.array(col.codes[take]))  # else every cell, as it is
-    found = cells.dictionary_encode()
-    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
-    if any(not c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
-        chunks = [cells.combine_chunks().dictionary_encode()]  # one dictionary per chunk
-    if not chunks:
-        return np.zeros(0, dtype=np.intp), []
-    # one dictionary for every chunk (Arrow encodes a chunked column with one table)
-    return (np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-            .astype(np.intp), Texts(chunks[0].dictionary))
+    codes, values = encoded(cells)
+    return codes, Texts(values)
 
 
 def _payer(profile: Profile):

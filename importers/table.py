@@ -43,14 +43,14 @@ class Column:
         return self._used
 
     @classmethod
-    def of(cls, cells: pa.Array | list[str]) -> Column:
+    def of(cls, cells: pa.Array | pa.ChunkedArray | list[str]) -> Column:
         """A column's cells as read (importers.frame.Frame: Arrow's, or a list of str)."""
         # Codes in 32 bits: a table keeps one array of them per column read, and a copy
         # per rows kept (take()), 2.4 MB each in 64 bits on 300,000 rows.
         n = len(cells)
         code = np.int32 if n < 2 ** 31 else np.int64
         sample = min(n, 20000)
-        if not isinstance(cells, pa.Array):  # read the careful way
+        if not isinstance(cells, (pa.Array, pa.ChunkedArray)):  # read the careful way
             if len(set(cells[:sample])) > sample // 2:
                 return cls(np.arange(n, dtype=code), [v.strip() for v in cells])
             index: dict[str, int] = {}  # each value's code, in order of first appearance
@@ -61,9 +61,8 @@ class Column:
             if not _may_need_strip(cells):  # kept in Arrow: no Python str per cell
                 return cls(np.arange(n, dtype=code), Texts(cells))
             return cls(np.arange(n, dtype=code), [v.strip() for v in cells.to_pylist()])
-        found = cells.dictionary_encode()  # numbered in order of first appearance
-        return cls(found.indices.to_numpy(zero_copy_only=False).astype(code),
-                   [v.strip() for v in found.dictionary.to_pylist()])
+        codes, values = encoded(cells)
+        return cls(codes.astype(code), [v.strip() for v in values.to_pylist()])
 
     def at(self, i: int):
         """Row i's value."""
@@ -143,6 +142,20 @@ class Texts(Sequence):
         return isinstance(other, Sequence) and list(self) == list(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def encoded(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Each cell's code into the distinct cells, numbered in order of first appearance
+    (Arrow's hash table numbers them as it meets them), and those cells."""
+    found = cells.dictionary_encode()
+    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+    if any(not c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
+        chunks = [cells.combine_chunks().dictionary_encode()]  # one dictionary per chunk
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), pa.array([], cells.type)
+    # one dictionary for every chunk (Arrow encodes a chunked column with one table)
+    return (np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+            .astype(np.intp), chunks[0].dictionary)
 
 
 def arrow_of(values: Sequence) -> pa.Array | pa.ChunkedArray:
