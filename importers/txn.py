@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import heapq
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -176,8 +177,17 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
         heads += block.heads(kept[earliest])
         tails.append((block.postings, distinct))  # made a slice at a time (Tails)
         days.append(block.days[kept])
+    others, balances, line = [], [], 1  # line: where an entry's text starts in others
     for t in txns:  # rendered once: the write then takes the same text (Ordered.slice)
         t.text = render(t)
+        lines = t.text.count("\n")
+        parts = balance_parts(t)
+        if parts is None:
+            others.append(t.text)
+        else:  # handed over as parts; its lines kept, blank, so the others keep theirs
+            others.append("\n" * lines)
+            balances.append((line, *parts))
+        line += lines + 1
     # Here, not at the top: this module comes with Fava's import page, which must start
     # without pyarrow (tests/test_fava_loading.py).
     from importers.tails import Tails
@@ -190,9 +200,43 @@ def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columna
             read = quick_tails.read(tails)
         except quick_tails.Unsummable:
             read = None  # the check says why it cannot vouch for them
-    return Columnar("\n".join(t.text for t in txns),
-                    Split(heads, np.concatenate(head_of), tails, read),
-                    np.concatenate(groups), np.concatenate(days))
+    return Columnar("\n".join(others), Split(heads, np.concatenate(head_of), tails, read),
+                    np.concatenate(groups), np.concatenate(days), balances)
+
+
+# What beancount reads back from a statement balance's text exactly as it is written
+# (render), more narrowly than its grammar: accounts and metadata keys in ASCII, a
+# currency of three letters, a number as _num writes it, a string that _q leaves as it is.
+ACCOUNT = re.compile(r"[A-Z][A-Za-z0-9-]*(?::[A-Z0-9][A-Za-z0-9-]*)+")
+CURRENCY = re.compile(r"[A-Z]{3}")
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+META_KEY = re.compile(r"[a-z][a-zA-Z0-9_-]+")
+AS_IS = re.compile(r"[^\"\\\x00-\x1f\x7f]{0,1000}")
+
+
+def balance_parts(t: Txn) -> tuple | None:
+    """A statement balance as beancount's parser reads its text (render): (date, account,
+    number, currency, metadata), each part checked to be read back as it is; None for
+    any other entry, or a part not surely read so (its text is then parsed)."""
+    if t.balance is None or t.custom is not None or t.postings \
+            or type(t.date) is not datetime.date:
+        return None
+    account, number, currency = t.balance
+    written = _num(number)
+    if not (ACCOUNT.fullmatch(account) and CURRENCY.fullmatch(currency)
+            and NUMBER.fullmatch(written)):
+        return None
+    meta: dict[str, object] = {}
+    for k, v in t.meta:
+        if not META_KEY.fullmatch(k) or k in meta or k in ("filename", "lineno"):
+            return None
+        if isinstance(v, str) and AS_IS.fullmatch(v):
+            meta[k] = v
+        elif type(v) is int:  # written as its digits: beancount reads a Decimal
+            meta[k] = Decimal(v)
+        else:
+            return None
+    return t.date, account, Decimal(written), currency, meta
 
 
 @dataclass

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 from beancount.core import data, getters
+from beancount.core.amount import Amount
 from beancount.core.number import MISSING
 from beancount.ops import balance as balance_op
 from beancount.ops import validation
@@ -132,7 +133,9 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
             new += [e for e in after if _open_key(e) not in kept]
     if given is not None and covers:
         where = folder / min(covers)
-        new += _parse(given.others, where, 1)
+        made = [_balance(b, os.path.normpath(where)) for b in getattr(given, "balances", ())]
+        # in the order beancount's parser gives the text's entries: by date, kind and line
+        new += sorted(_parse(given.others, where, 1) + made, key=data.entry_sortkey)
         try:
             # beancount's parser gives entries in date order: back to the text's order.
             parsed = quick_columns.templates_parsed(given.templates, lambda text: sorted(
@@ -141,6 +144,14 @@ def _new_entries(main: Path, changes: Mapping[str, str], entries) -> tuple[list,
             raise NotProven(str(e)) from None
         columns.append((parsed, given.group, given.days))
     return new, columns
+
+
+def _balance(parts: tuple, filename: str) -> data.Balance:
+    """A statement balance handed over in parts (quick_columns.Columnar.balances) as
+    beancount's parser makes it from its text."""
+    lineno, date, account, number, currency, meta = parts
+    return data.Balance({"filename": filename, "lineno": lineno, **meta}, date, account,
+                        Amount(number, currency), None, None)
 
 
 def _open_key(entry):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -62,12 +62,17 @@ class Columnar:
     as groups, `templates[g]` the whole text of one entry of group g as written, and for
     each of those entries its group (`group`) and its date as a day number (`days`,
     date.toordinal()). Every entry of a group has its template's postings and metadata
-    but for its words: payee, narration, ids, row, donor, refund-of."""
+    but for its words: payee, narration, ids, row, donor, refund-of. `balances`: of the
+    entries made one by one, the statement balances whose parts the importer vouches
+    beancount reads back from their text as they are (importers.txn.balance_parts), as
+    (line in `others`, where their text is left blank, date, account, number, currency,
+    metadata): made entries here, not parsed."""
 
     others: str
     templates: Sequence[str]  # a list, or Split
     group: np.ndarray
     days: np.ndarray
+    balances: list[tuple] = field(default_factory=list)
 
 
 @dataclass

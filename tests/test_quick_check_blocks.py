@@ -189,10 +189,12 @@ def _shape(entry) -> tuple:
 
 def _reasoned(changes: Changes) -> Counter:
     """The entries ledger.quick reasons about: each group's template on each of its
-    entries' days, and the others as parsed."""
+    entries' days, the statement balances handed over as parts, and the others as
+    parsed."""
     given = changes.columns
     others, _, _ = parser.parse_string(given.others)
-    out: Counter = Counter(_shape(e) for e in others)
+    made = [quick._balance(b, "imports") for b in given.balances]
+    out: Counter = Counter(_shape(e) for e in others + made)
     templates = []
     for text in given.templates:
         parsed, errors, _ = parser.parse_string(text)
