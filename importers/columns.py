@@ -280,6 +280,9 @@ def _numbered(ints: np.ndarray) -> np.ndarray:
 def _group(*codes: np.ndarray) -> np.ndarray:
     """Group numbers for the combination of several code columns, numbered in order of
     first appearance (0, 1, ...: _firsts relies on it)."""
+    for c in codes:  # a code that grows row by row: a different value on every row (ids,
+        if len(c) > 1 and (np.diff(c) > 0).all():  # amounts kept in Arrow), so each row
+            return np.arange(len(c), dtype=np.intp)  # is a group of its own
     key = _numbered(np.asarray(codes[0], dtype=np.int64))
     for c in codes[1:]:  # renumbered at each step, so the products stay below n squared
         key = _numbered(key.astype(np.int64) * (int(c.max(initial=0)) + 1) + c)

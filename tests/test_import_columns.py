@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from importers import run
 from importers.pseudonym import Pseudonymiser
@@ -85,3 +88,22 @@ def test_donor_lines_are_quoted_as_one_entry_quotes_them():
     expected = [f"  donor: {_q(values[donors.codes[r]])}\n"
                 if g and values[donors.codes[r]] else "" for r, g in zip(rows, gift)]
     assert _donor_lines(donors, rows, gift).to_pylist() == expected
+
+
+@examples(max_examples=200, deadline=None)
+@given(st.integers(0, 12).flatmap(lambda n: st.lists(
+    st.one_of(st.lists(st.integers(0, 3), min_size=n, max_size=n),
+              st.just(list(range(n))),  # a different value on every row, growing
+              st.just(list(range(0, 3 * n, 3)))),
+    min_size=1, max_size=4)))
+def test_rows_are_grouped_by_their_codes_numbered_as_first_met(columns):
+    """columns._group: rows holding the same code in every column share a group; groups
+    are numbered 0, 1, ... as first met, by each row's combination alone."""
+    import numpy as np
+
+    from importers.columns import _group
+
+    combos = list(zip(*columns, strict=True))
+    expected = [list(dict.fromkeys(combos)).index(c) for c in combos]
+    got = _group(*(np.array(c, dtype=np.int64) for c in columns))
+    assert got.tolist() == expected
