@@ -29,12 +29,15 @@ MAX_DIGITS = 18  # |n| < 10**18 < 2**63
 
 class Amount:
     """One amount per group: scaled integers (unit 10**-PLACES), each one's own decimal
-    places (its Decimal exponent, negated), and which groups have none (an empty cell)."""
+    places (its Decimal exponent, negated), and which groups have none (an empty cell).
+    `texts`: each as str() writes its Decimal, where known without writing it again (a
+    cell's own text, or its negation; None once amounts are summed)."""
 
     PLACES = 6
 
-    def __init__(self, units: np.ndarray, places: np.ndarray, missing: np.ndarray):
-        self.units, self.places, self.missing = units, places, missing
+    def __init__(self, units: np.ndarray, places: np.ndarray, missing: np.ndarray,
+                 texts: pa.Array | None = None):
+        self.units, self.places, self.missing, self.texts = units, places, missing, texts
 
     @classmethod
     def zero(cls, n: int) -> Amount:
@@ -42,7 +45,11 @@ class Amount:
                    np.zeros(n, dtype=bool))
 
     def __neg__(self) -> Amount:
-        return Amount(-self.units, self.places, self.missing)
+        texts = self.texts
+        if texts is not None:  # a minus added or taken away ("-0" is written "0" anyway)
+            texts = pc.if_else(pc.starts_with(texts, "-"), pc.utf8_slice_codeunits(texts, 1),
+                               pc.binary_join_element_wise("-", texts, ""))
+        return Amount(-self.units, self.places, self.missing, texts)
 
     def __add__(self, other: Amount) -> Amount:
         return Amount(self.units + other.units, np.maximum(self.places, other.places),
@@ -56,12 +63,20 @@ class Amount:
 
     def where(self, take: np.ndarray, other: Amount) -> Amount:
         """This amount where take, else other's."""
+        if take.all():
+            return self
         return Amount(np.where(take, self.units, other.units),
                       np.where(take, self.places, other.places),
                       np.where(take, self.missing, other.missing))
 
-    def __getitem__(self, at: np.ndarray) -> Amount:
-        return Amount(self.units[at], self.places[at], self.missing[at])
+    def __getitem__(self, at) -> Amount:
+        texts = self.texts
+        if isinstance(at, slice) and texts is not None:
+            start, stop, _ = at.indices(len(self.units))
+            texts = texts.slice(start, max(stop - start, 0))
+        elif texts is not None:
+            texts = texts.take(pa.array(at))
+        return Amount(self.units[at], self.places[at], self.missing[at], texts)
 
     def written(self) -> pa.Array:
         """Each as str(Decimal) writes it, with its own places (a zero too)."""
@@ -77,7 +92,8 @@ class Amount:
 
     def text(self) -> pa.Array:
         """As txn._num writes each: str(Decimal), "0" for a zero."""
-        return pc.if_else(pa.array(self.units == 0), "0", self.written())
+        return pc.if_else(pa.array(self.units == 0), "0",
+                          self.written() if self.texts is None else self.texts)
 
     def decimals(self) -> list[Decimal]:
         """Each as its Decimal (a zero with its places, as Decimal arithmetic gives it)."""
@@ -118,7 +134,10 @@ def column(col, codes: np.ndarray) -> Amount | None:
         return None
     units = pc.cast(pc.replace_substring(cells, ".", ""), pa.int64()).to_numpy()
     units = units.astype(np.int64) * 10 ** shift
-    return Amount(np.where(missing, 0, units), np.where(missing, 0, places), missing)
+    # a cell's text is how str() writes its Decimal (CANONICAL): kept, to be written
+    written = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+    return Amount(np.where(missing, 0, units), np.where(missing, 0, places), missing,
+                  written.cast(pa.string()))
 
 
 def lines(prefix: str, amount: pa.Array, currency: pa.Array) -> pa.Array:
@@ -148,7 +167,7 @@ def rendered(d, fee_signs: list[int], ctxs: list[tuple], ctx_of: np.ndarray,
     if gross is None or net is None or any(f is None for f in fees):
         return None
     # An empty or zero fee is Decimal(0) (importers.columns: `f or ZERO`): no places.
-    fees = [Amount(f.units, np.where(f.units == 0, 0, f.places), f.missing).times(s)
+    fees = [Amount(f.units, np.where(f.units == 0, 0, f.places), f.missing, f.texts).times(s)
             for f, s in zip(fees, fee_signs, strict=True)]
     cur = d.columns["currency"]
     currency = pa.array(cur.values, pa.string()).take(pa.array(cur.codes[rows_at]))
