@@ -267,3 +267,26 @@ def test_a_file_saved_during_the_proving_load_is_not_recorded(books):
     text = next(iter(lock_record.files(entries, options, heads(main), before, {}).values()))
     assert " gifts-2019.beancount\n" not in text
     assert " journal.beancount\n" in text
+
+
+def test_unlock_writes_the_record_of_the_lock_left_in_force(books, built):
+    main, env = books
+    first = record_of(main)
+    text = first.read_bytes()
+    later = run_cli("lock", "--books", main.parent, "--through", "2020-12-31", env=env)
+    assert later.returncode == 0, later.stderr
+    first.unlink()
+    lifted = run_cli("unlock", "--books", main.parent, "--reason",
+                     "Minute 2021/04: correct the 2020 gifts", env=env)
+    assert lifted.returncode == 0, lifted.stderr
+    assert record_of(main) == first
+    record = first.read_text().splitlines()
+    assert record[1] == "days 2019-12-31"
+    # the same parts as the lock wrote, and locks.beancount by its new bytes
+    assert [line for line in record if "locks.beancount" not in line] == [
+        line for line in text.decode().splitlines() if "locks.beancount" not in line]
+    locks = hashlib.sha256((main.parent / "locks.beancount").read_bytes()).hexdigest()
+    assert f"{locks} 0 locks.beancount" in record
+    built.clear()
+    assert problems(main) == []
+    assert not set(built) & set(LOCKED)
