@@ -65,7 +65,7 @@ def files(entries, options: dict, locks: list[tuple[datetime.date, str]],
     saved during the load is left out; `written` (path in the books: new text) are files
     the lock appends only lock entries or include lines to (or writes anew with lock
     entries alone), recorded by their new bytes.
-    None for books the memo would never use (another plugin named)."""
+    Nothing for books the memo would never use (another plugin named)."""
     newest = _newest(locks)
     if newest is None or not lock_memo._alone_plugin(options):
         return {}
