@@ -47,15 +47,19 @@ built = test_lock_memo.built  # the fixture: the file of every entry whose text 
 def books(tmp_path, monkeypatch) -> tuple[Path, dict]:
     """Books made by `fundledger init` with a few years of gifts, locked through 2019 by
     `fundledger lock`; loads in this process with every cache off."""
+    monkeypatch.setenv("FUNDLEDGER_NO_CACHE", "1")
+    return locked_books(tmp_path, FILES)
+
+
+def locked_books(tmp_path: Path, files: dict[str, str]) -> tuple[Path, dict]:
     folder, env = init_books(tmp_path)
     env = {**env, "FUNDLEDGER_NO_CACHE": "1"}
     main = folder / "main.beancount"
-    for name, text in FILES.items():
+    for name, text in files.items():
         (folder / name).write_text(text)
-    main.write_text(main.read_text() + "".join(f'include "{n}"\n' for n in FILES))
+    main.write_text(main.read_text() + "".join(f'include "{n}"\n' for n in files))
     locked = run_cli("lock", "--books", folder, "--through", "2019-12-31", env=env)
     assert locked.returncode == 0, locked.stderr
-    monkeypatch.setenv("FUNDLEDGER_NO_CACHE", "1")
     return main, env
 
 
@@ -289,4 +293,23 @@ def test_unlock_writes_the_record_of_the_lock_left_in_force(books, built):
     assert f"{locks} 0 locks.beancount" in record
     built.clear()
     assert problems(main) == []
+    assert not set(built) & set(LOCKED)
+
+
+def test_a_file_whose_entries_depend_on_another_file_is_not_recorded(tmp_path, monkeypatch,
+                                                                      built):
+    """A pad's amount comes from a balance that may be in another file (lock_memo.DEPENDS):
+    its file's part is always counted from its entries."""
+    monkeypatch.setenv("FUNDLEDGER_NO_CACHE", "1")
+    pads = ("\n2019-01-01 open Equity:Opening GBP\n"
+            "2019-01-02 pad Assets:Bank Equity:Opening\n")
+    main, _env = locked_books(tmp_path, {**FILES, "pads.beancount": pads,
+                                         "balances.beancount": "\n2019-01-03 balance "
+                                         "Assets:Bank  100.00 GBP\n"})
+    names = [line.split(" ", 2)[2] for line in record_of(main).read_text().splitlines()[3:]]
+    assert "pads.beancount" not in names
+    assert {*LOCKED, "balances.beancount"} <= set(names)
+    built.clear()
+    assert problems(main) == []
+    assert "pads.beancount" in built
     assert not set(built) & set(LOCKED)
