@@ -101,10 +101,12 @@ def period_sums(entries, throughs, memo_of: dict | None = None,
         recent = time.time_ns() - SETTLED_NS
         for path in keys.keys() - hits.keys():
             # A file with no entry in the locked period has nothing another file can change.
-            if _mtime(path) < recent and (path in recorded or path not in parts
-                                           or _alone(path)):
-                keep[keys[path]] = recorded[path] if path in recorded else parts.get(
-                    path, [0] * len(days))
+            # A part taken from the record is not copied into the memo: the memo holds
+            # only what a load counted itself, so a forged record stops fooling loads
+            # once it is gone (and costs nothing while it is there).
+            if path not in recorded and _mtime(path) < recent and (
+                    path not in parts or _alone(path)):
+                keep[keys[path]] = parts.get(path, [0] * len(days))
         if keep != memo:
             _write(memo_file, keep)
     return _totals(days, [*known.values(), *parts.values()])

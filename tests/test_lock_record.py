@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -313,3 +315,20 @@ def test_a_file_whose_entries_depend_on_another_file_is_not_recorded(tmp_path, m
     assert problems(main) == []
     assert "pads.beancount" in built
     assert not set(built) & set(LOCKED)
+
+
+def test_a_part_taken_from_the_record_is_never_copied_into_the_memo(books, tmp_path,
+                                                                    monkeypatch):
+    """The memo holds only what a load counted itself: a forged record fools loads while
+    it is there (the documented trust), and not once it is removed."""
+    main, _env = books
+    forge(main)
+    settled = time.time() - 3600  # older than lock_memo.SETTLED_NS: the memo may keep them
+    for path in main.parent.rglob("*.beancount"):
+        os.utime(path, (settled, settled))
+    monkeypatch.setenv("FUNDLEDGER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("FUNDLEDGER_NO_CACHE")
+    assert problems(main) == []
+    record_of(main).unlink()
+    assert any("Bob Gift!" in m and "2019-12-31" in m for m in problems(main))
+    assert list((tmp_path / "cache").rglob("*.json")), "no memo: the test proves nothing"
