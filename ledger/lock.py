@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from beancount.core.data import Custom
+from beancount.parser import parser
 
+from ledger import lock_record
 from ledger.lock_digest import (
     LOCK,
     PREFIX,
@@ -74,7 +76,6 @@ COVERS = "covers"
 # On a lock written by `fundledger lock --upgrade`: the older digest of the same day it
 # stands for (proven when it was written), no longer recomputed on each load.
 REPLACES = "replaces"
-
 
 
 class Lock(NamedTuple):
@@ -178,8 +179,9 @@ def check(entries, options: dict | None = None, memo: bool = False) -> list[Lock
     v2 = [lk.through for lk in active if lk.digest.startswith(PREFIX2)]
     last = max(v2, default=None)
     texts, of = period_texts2(entries, last) if v2 else ([], [])
-    sums = period_sums(entries, [lk.through for lk in active if lk.digest.startswith(
-        PREFIX3)], options if memo else None)
+    v3 = [(lk.through, lk.digest) for lk in active if lk.digest.startswith(PREFIX3)]
+    sums = period_sums(entries, [through for through, _v in v3], options if memo else None,
+                       lock_record.read(options or {}, v3) if memo and v3 else None)
     reported: set[bytes] = set()
     for lock in sorted(active, key=lambda lk: lk.through):
         covers = lock.entry.meta.get(COVERS)  # lifting the mark breaks the digest
@@ -296,7 +298,6 @@ def _month_ends(entries) -> set[datetime.date]:
     return out
 
 
-
 class Refused(Exception):
     """The lock or unlock cannot be written; the message says why."""
 
@@ -339,6 +340,20 @@ def _lock_entry(entries, through, today, options, version, replaces=None):
              + (f"  {REPLACES}: {_quote(replaces)}\n" if replaces else "")
              + f"  detail: {_quote(detail)}\n")
     return entry, {detail: detail_text(value, hashed)}
+
+
+def record_files(entries, options: dict, text: str, before: dict[str, str],
+                 written: dict[str, str]) -> dict[str, str]:
+    """The file record (ledger.lock_record) of the newest version 3 lock in force once
+    `text` (new lock entries) is appended, from these entries, proven to hold every lock
+    in force."""
+    new = [e for e in parser.parse_string(text)[0] if isinstance(e, Custom)]
+    active = in_force(locks([*(e for e in entries if isinstance(e, Custom)), *new])[0])
+    if not text and not any(lk.digest.startswith(PREFIX3) for lk in active):
+        raise Refused("no sha256v3: lock is in force, so there is nothing to record "
+                      "(`fundledger lock --upgrade` moves an older lock to version 3)")
+    return lock_record.files(entries, options, [(lk.through, lk.digest) for lk in active],
+                             before, written)
 
 
 def upgrade_files(entries, today: datetime.date,

@@ -15,7 +15,8 @@ JSON file per books in ledger.cache's folder (cache_dir(), FUNDLEDGER_NO_CACHE t
 off), written atomically and holding only the books' current files. Whoever can write
 that folder can make loads trust a part: `verify`, `lock`, `unlock`, `close` and the
 year-end pack never use it (docs/books.md, "How a load proves a lock, and what the memo
-trusts").
+and the lock's record trust"). With the memo cold or off, a file's part may come from the
+record `fundledger lock` wrote beside the lock (ledger.lock_record), by the same bytes.
 """
 
 from __future__ import annotations
@@ -63,36 +64,72 @@ DEPENDS = (
     re.compile(rb"@@?[ \t]*+" + _NUMBER))  # a price with no currency
 
 
-def period_sums(entries, throughs, memo_of: dict | None = None
-                ) -> dict[datetime.date, int]:
+def period_sums(entries, throughs, memo_of: dict | None = None,
+                record: dict | None = None) -> dict[datetime.date, int]:
     """The sum (lock_digest.part3) of the texts of the covered entries dated on or before
     each day of `throughs`. Given `memo_of` (the books' options), each unchanged file's
-    part comes from the memo and only the other files' entries are counted; else, and
-    whenever the memo cannot be used, every entry is counted."""
+    part comes from the memo, or else from `record` (ledger.lock_record.read: the parts
+    `fundledger lock` proved, by path in the books and the sha256 of the file's bytes),
+    and only the other files' entries are counted; else, and whenever neither can be
+    used, every entry is counted."""
     days = sorted(set(throughs))
     if not days:
         return {}
     where = _memo_place(memo_of, days) if memo_of is not None else None
-    if where is None:
+    record = record if memo_of is not None and _alone_plugin(memo_of) else None
+    if where is None and not record:
         return _totals(days, _parts(entries, days, by_file=False).values())
-    memo_file, key = where
-    files = {}
+    folder = os.path.realpath(os.path.dirname(memo_of["filename"]))
+    files = {}  # each included file: (its path in the books, the sha256 of its bytes)
     for path in memo_of.get("include", []):
         with contextlib.suppress(OSError):
-            files[path] = key(path)
-    memo = _read(memo_file, len(days))
-    known = {path: memo[k] for path, k in files.items() if k in memo}
+            files[path] = (relative(path, folder), sha(path))
+    memo_file, key = where or (None, None)
+    keys = {path: key(*file) for path, file in files.items()} if key else {}
+    memo = _read(memo_file, len(days)) if memo_file else {}
+    hits = {path: memo[k] for path, k in keys.items() if k in memo}
+    recorded = {}  # the memo cold or off: the part the lock's record holds for the bytes
+    for path, (rel, content) in files.items():
+        kept = (record or {}).get(rel)
+        if path not in hits and kept and kept[0] == content:
+            recorded[path] = kept[1]
+    known = {**hits, **recorded}
     parts = _parts([e for e in entries if not (e.meta and e.meta.get("filename") in known)],
                    days)
-    keep = {files[path]: part for path, part in known.items()}
-    recent = time.time_ns() - SETTLED_NS
-    for path in files.keys() - known.keys():
-        # A file with no entry in the locked period has nothing another file can change.
-        if _mtime(path) < recent and (path not in parts or _alone(path)):
-            keep[files[path]] = parts.get(path, [0] * len(days))
-    if keep != memo:
-        _write(memo_file, keep)
+    if memo_file:
+        keep = {keys[path]: part for path, part in hits.items()}
+        recent = time.time_ns() - SETTLED_NS
+        for path in keys.keys() - hits.keys():
+            # A file with no entry in the locked period has nothing another file can change.
+            # A part taken from the record is not copied into the memo: the memo holds
+            # only what a load counted itself, so a forged record stops fooling loads
+            # once it is gone (and costs nothing while it is there).
+            if path not in recorded and _mtime(path) < recent and (
+                    path not in parts or _alone(path)):
+                keep[keys[path]] = parts.get(path, [0] * len(days))
+        if keep != memo:
+            _write(memo_file, keep)
     return _totals(days, [*known.values(), *parts.values()])
+
+
+def sha(path: str) -> str:
+    """The sha256 of a file's bytes (hex)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def relative(path: str, folder: str) -> str:
+    """A file's path in the books (`folder`: the main file's, real path), as the lock's
+    record names it."""
+    return Path(os.path.relpath(os.path.realpath(path), folder)).as_posix()
+
+
+def _alone_plugin(options: dict) -> bool:
+    """Books read from a file naming no other plugin (see _memo_place)."""
+    from ledger import plugin  # here, not above: the plugin imports ledger.lock
+
+    main = options.get("filename")
+    return bool(main) and os.path.isfile(main) and plugin.alone(options)
 
 
 def _parts(entries, days: list, by_file: bool = True) -> dict[str | None, list[int]]:
@@ -128,23 +165,18 @@ def _memo_place(options: dict, days: list):
     """(memo file, key of a file's part) for these books, or None where the memo is not
     used: the cache turned off, books not read from a file, or another plugin named (one
     that runs before the fund rules may make a file's entries depend on other files)."""
-    # here, not above: ledger.cache imports the plugin, which imports this
-    from ledger import cache, plugin
+    from ledger import cache  # here, not above: ledger.cache imports the plugin
 
-    main = options.get("filename")
-    if cache.disabled() or not main or not os.path.isfile(main) or not plugin.alone(options):
+    if cache.disabled() or not _alone_plugin(options):
         return None
-    main = Path(main).resolve()
+    main = Path(options["filename"]).resolve()
     base = hashlib.sha256("\0".join((
         FORMAT, cache._static_key(main), lock_digest.options_text2(options),
         ",".join(map(str, days)))).encode())
-    folder = main.parent
 
-    def key(path: str) -> str:
-        with open(path, "rb") as f:
-            content = hashlib.file_digest(f, "sha256").hexdigest()
+    def key(rel: str, content: str) -> str:
         h = base.copy()
-        h.update(f"\0{os.path.relpath(path, folder)}\0{content}".encode())
+        h.update(f"\0{rel}\0{content}".encode())
         return h.hexdigest()
 
     name = hashlib.sha256(str(main).encode()).hexdigest()[:32] + ".json"

@@ -11,6 +11,7 @@ from fundledger.loaded import loaded, proven
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from ledger import lock as period_lock
+from ledger.lock_memo import sha
 
 
 def write(books, plan) -> None:
@@ -24,9 +25,18 @@ def write(books, plan) -> None:
             "`fundledger demo DIR` and lock that")
 
     def changes(m):
+        # Each file's bytes before the load the lock is proven from: a file saved during
+        # the load is left out of the lock's file record (ledger.lock_record).
+        before = {rel: sha(m.parent / rel) for rel in ledger_books.included(m)
+                  if (m.parent / rel).is_file()}
         entries, options = proven(m)
         text, files = plan(entries, options)
-        return {**ledger_books.appended(m, {period_lock.LOCKS_FILE: text}), **files}
+        out = {**(ledger_books.appended(m, {period_lock.LOCKS_FILE: text}) if text else {}),
+               **files}
+        # The lock appends lock entries and an include line, never a locked entry.
+        written = {rel: out[rel] for rel in (period_lock.LOCKS_FILE, m.name)
+                   if isinstance(out.get(rel), str)}
+        return {**out, **period_lock.record_files(entries, options, text, before, written)}
 
     try:
         ledger_books.apply(main, changes)
@@ -46,9 +56,16 @@ def write(books, plan) -> None:
               "the version 3 digest (sha256v3:..., which a load proves file by file), "
               "once its old digest is proven to hold. "
               "The old lock entry stays in the books and its digest still verifies.")
+@click.option("--record", is_flag=True,
+              help="Prove every lock in force from the entries, then write the file "
+              "record of the newest sha256v3: lock beside its detail file in locks/ "
+              "(each file's part of its digest, by the file's bytes), which a load "
+              "without a cache uses in place of rebuilding every locked entry's text. "
+              "`lock` and `lock --upgrade` write it themselves; use this for a lock "
+              "made before they did.")
 @click.option("--digest-version", type=click.Choice(["1", "2", "3"]), default="3",
               hidden=True, help="An older lock digest (for benchmarks only).")
-def command(books, through, upgrade, digest_version) -> None:
+def command(books, through, upgrade, record, digest_version) -> None:
     """Lock the books through DATE: from then on, adding, changing or removing any entry
     dated on or before DATE makes every load fail (check, bean-check, Fava), naming the
     lock and the entry.
@@ -65,9 +82,22 @@ def command(books, through, upgrade, digest_version) -> None:
     With --upgrade (no --through): each lock in force with an older digest gets a
     lock of the same day with the version 3 digest, which loads check instead, after its
     old digest is proven to hold on the books as they are (else nothing is written).
+
+    Each lock (and --upgrade) also writes, beside the lock's detail file in locks/, the
+    file record of what it proved: each file's part of the digest, by the sha256 of the
+    file's bytes. A load with no cache takes an unchanged file's part from it instead of
+    rebuilding its locked entries' text; `verify` never reads it. --record (alone)
+    proves every lock in force and writes the record for a lock made before this.
     """
-    if upgrade == (through is not None):
-        raise click.UsageError("give --through DATE to lock, or --upgrade alone")
+    if upgrade + record + (through is not None) != 1:
+        raise click.UsageError("give --through DATE to lock, or --upgrade or --record "
+                               "alone")
+    if record:
+        write(books, lambda entries, options: ("", {}))
+        lock = period_lock.head(loaded(ledger_books.resolve(books))[0])
+        click.echo(f"Recorded each file's part of the lock through {lock.through} "
+                   f"({lock.digest}) beside its detail file in {period_lock.DETAIL_FOLDER}/")
+        return
     if upgrade:
         write(books, lambda entries, options: period_lock.upgrade_files(
             entries, datetime.date.today(), options))
