@@ -250,16 +250,20 @@ class Postings:
             return self.arrow(which)
         return self.arrow(distinct).take(pa.array(inverse.reshape(-1)))
 
+    def contexts(self, which: np.ndarray):
+        """Per context of these groups: which of them are its (positions in `which`),
+        what its lines are made of (kept), and each one's place among its groups."""
+        context = self.context[which]
+        for c in np.unique(context).tolist():
+            mine = np.flatnonzero(context == c)
+            yield mine, self.kept[c], self.place[which[mine]]
+
     def arrow(self, which) -> pa.Array:
         """The texts of these groups (an index array or a slice), in order."""
         which = np.arange(len(self))[which] if isinstance(which, slice) else np.asarray(
             which, dtype=np.int64)
-        context = self.context[which]
         parts, order = [], []
-        for c in np.unique(context).tolist():
-            mine = np.flatnonzero(context == c)
-            prefixes, numbers, shown, currency = self.kept[c]
-            places = self.place[which[mine]]
+        for mine, (prefixes, numbers, shown, currency), places in self.contexts(which):
             local = pa.array(places)
             cur = currency.take(local)
             lines_of = []

@@ -91,14 +91,10 @@ def _read(postings: Postings, which: np.ndarray, zeroed: dict[str, int]
     """Groups `which` of one block: their lines' numbers as written (group after group,
     line after line), how many lines each has, and the id in `zeroed` of its lines with
     every number written 0 (numbered as first met)."""
-    context = postings.context[which]
     counts = np.zeros(len(which), dtype=np.int64)
     tail_of = np.zeros(len(which), dtype=np.int64)
     pieces, order = [], []
-    for c in np.unique(context).tolist():
-        mine = np.flatnonzero(context == c)
-        prefixes, numbers, shown, currency = postings.kept[c]
-        places = postings.place[which[mine]]
+    for mine, (prefixes, numbers, shown, currency), places in postings.contexts(which):
         local = pa.array(places)
         m, n = len(mine), len(prefixes)
         nums = [_combined(x.take(local)) for x in numbers]

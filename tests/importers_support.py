@@ -51,6 +51,17 @@ plugin "ledger.plugin"
 """
 
 
+def demo_settings():
+    """importers.settings for the demo books with this module's BOOKS added: what the
+    in-process importer tests import with."""
+    from importers.settings import from_entries
+
+    demo = Path(__file__).resolve().parent.parent / "fundledger" / "demo" / "books"
+    entries, _errors, _ = loader.load_file(str(demo / "main.beancount"))
+    fixture_entries, _errors, _ = loader.load_string(BOOKS)
+    return from_entries(list(entries) + list(fixture_entries), demo)
+
+
 def write_books(folder: Path, extra: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.beancount"

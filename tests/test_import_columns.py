@@ -11,16 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from beancount import loader
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from importers import run
 from importers.pseudonym import Pseudonymiser
-from importers.settings import from_entries
 from importers.txn import render
-from tests.importers_support import BOOKS, FIXTURES
+from tests.importers_support import FIXTURES, demo_settings
 
 DEMO = Path(__file__).resolve().parent.parent / "fundledger" / "demo"
 FILES = sorted(p for p in FIXTURES.iterdir() if p.is_file()) + sorted(
@@ -29,9 +27,7 @@ FILES = sorted(p for p in FIXTURES.iterdir() if p.is_file()) + sorted(
 
 @pytest.fixture(scope="module")
 def settings():
-    entries, _errors, _ = loader.load_file(str(DEMO / "books" / "main.beancount"))
-    fixture_entries, _errors, _ = loader.load_string(BOOKS)
-    return from_entries(list(entries) + list(fixture_entries), DEMO / "books")
+    return demo_settings()
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

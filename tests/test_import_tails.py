@@ -10,18 +10,16 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from beancount import loader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from importers import run
 from importers.column_amounts import Postings
 from importers.pseudonym import Pseudonymiser
-from importers.settings import from_entries
 from importers.tails import Tails
 from importers.txn import columnar
 from ledger import quick_tails
-from tests.importers_support import BOOKS, FIXTURES
+from tests.importers_support import FIXTURES, demo_settings
 
 DEMO = Path(__file__).resolve().parent.parent / "fundledger" / "demo"
 FILES = sorted(p for p in FIXTURES.iterdir() if p.is_file()) + sorted(
@@ -43,9 +41,7 @@ def outcome(read):
 
 @pytest.fixture(scope="module")
 def books_settings():
-    entries, _errors, _ = loader.load_file(str(DEMO / "books" / "main.beancount"))
-    fixture_entries, _errors, _ = loader.load_string(BOOKS)
-    return from_entries(list(entries) + list(fixture_entries), DEMO / "books")
+    return demo_settings()
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
