@@ -250,6 +250,10 @@ class Postings:
             return self.arrow(which)
         return self.arrow(distinct).take(pa.array(inverse.reshape(-1)))
 
+    def strings(self, which: np.ndarray) -> pa.Array:
+        """self[which] (txn.Block.arrow)."""
+        return self[which]
+
     def contexts(self, which: np.ndarray):
         """Per context of these groups: which of them are its (positions in `which`),
         what its lines are made of (kept), and each one's place among its groups."""

@@ -218,6 +218,7 @@ class Notes:
 
     def __init__(self, heads: list[str], head_of: np.ndarray, own: pa.ChunkedArray):
         self.heads, self.head_of, self.own = heads, head_of, own
+        self._heads: pa.Array | None = None  # the heads in Arrow, made once
 
     def __len__(self) -> int:
         return len(self.head_of)
@@ -230,6 +231,14 @@ class Notes:
             self.head_of[which].tolist(), self.own.take(pa.array(which)).to_pylist(),
             strict=True)]
         return texts
+
+    def strings(self, which: np.ndarray) -> pa.Array:
+        """self[which] as an Arrow string array, joined there (txn.Block.arrow)."""
+        which = np.asarray(which, dtype=np.int64)
+        if self._heads is None:
+            self._heads = pa.array(self.heads, pa.string())
+        return pc.binary_join_element_wise(self._heads.take(pa.array(self.head_of[which])),
+                                           self.own.take(pa.array(which)).combine_chunks(), "")
 
 
 def _donor_lines(donors, rows: np.ndarray, gift: np.ndarray) -> pa.Array:

@@ -55,6 +55,9 @@ def test_blocks_give_the_books_what_entries_one_by_one_give(tmp_path, monkeypatc
     assert fast.text == slow.text
     assert (fast.added, fast.duplicates) == (slow.added, slow.duplicates)
     assert fast.totals() == slow.totals()
+    for rel, (first, entries) in fast.parts.items():  # the dry run prints these bytes
+        printed = b"".join(bytes(c) for c in entries.encoded(3))
+        assert printed.decode() == "".join(slow.pieces(rel))[len(first):] + "\n"
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 2000])
@@ -65,6 +68,7 @@ def test_slices_of_any_size_join_to_the_same_text(tmp_path, size):
         whole = "".join(entries.chunks())
         assert "".join(entries.chunks(size)) == whole
         assert whole.count("import-id:") == len(entries)
+        assert b"".join(bytes(c) for c in entries.encoded(size)) == (whole + "\n").encode()
 
 
 def test_an_id_a_block_took_first_names_that_file_and_row(tmp_path):

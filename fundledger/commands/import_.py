@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -91,15 +92,7 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
         if bar:
             bar.__exit__(None, None, None)
     if dry_run:
-        out = click.get_text_stream("stdout")
-        if result.accounts_text is not None:
-            out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
-                      f"{result.accounts_text}\n")
-        for rel, (first, entries) in result.parts.items():
-            out.write(f"; ---- {rel}\n{first}")
-            for chunk in entries.chunks():  # a large download is never held as one text
-                out.write(chunk)
-            out.write("\n")
+        _print(result)
     else:
         for rel in sorted(result.parts):
             click.echo(f"appended to {shown(Path(books).parent / rel)}", err=True)
@@ -108,3 +101,28 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
                        f"{shown(Path(books).parent / 'imports/accounts.beancount')}: "
                        + ", ".join(result.opened), err=True)
     click.echo(("dry run: " if dry_run else "") + result.summary(), err=True)
+
+
+def _print(result) -> None:
+    """The dry run's text: what each books file would get. The entries go out as the
+    UTF-8 bytes they were made in (Ordered.encoded) where stdout takes UTF-8 with no
+    newline translation, the same text with no str made per entry."""
+    out = click.get_text_stream("stdout")
+    raw = getattr(out, "buffer", None)
+    if (out.encoding or "").lower().replace("-", "").replace("_", "") != "utf8" \
+            or os.linesep != "\n":
+        raw = None
+    if result.accounts_text is not None:
+        out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
+                  f"{result.accounts_text}\n")
+    for rel, (first, entries) in result.parts.items():
+        out.write(f"; ---- {rel}\n{first}")
+        if raw is None:
+            for chunk in entries.chunks():  # a large download is never held as one text
+                out.write(chunk)
+            out.write("\n")
+            continue
+        out.flush()
+        for chunk in entries.encoded():
+            raw.write(chunk)
+        raw.flush()
