@@ -399,6 +399,17 @@ def test_every_donor_of_a_file_keeps_their_own_pseudonym(tmp_path):
     assert p.donors == [PSEUDO.donor(f"{x}@example.org") for x in "abc"]
 
 
+def test_a_donor_among_nearly_all_different_ones_keeps_one_pseudonym(tmp_path):
+    """Identities told apart per row, not first by a hash table (a file of different
+    donors): the one donor who gives twice, written another way, is still one."""
+    rows = [f"txn_{i},2023-03-01,gbp,1.00,0.00,1.00,charge,d{i}@example.org," for i in range(39)]
+    rows.append("txn_39,2023-03-01,gbp,1.00,0.00,1.00,charge,D7@Example.ORG,")
+    p = parsed(tmp_path, builtin("stripe"), stripe(*rows))
+    assert p.donors == [PSEUDO.donor(f"d{i}@example.org") for i in range(39)] \
+        + [PSEUDO.donor("d7@example.org")]
+    assert p.donors[39] == p.donors[7] and len(set(p.donors)) == 39
+
+
 def test_a_skip_on_a_column_the_file_lacks_leaves_the_next_skip_working(tmp_path):
     """A layout without one skip's column skips nothing for it; the skips after it still
     apply (PayPal's memo lines are skipped by the skip after the one on Status)."""
