@@ -268,11 +268,11 @@ class Postings:
             which, dtype=np.int64)
         parts, order = [], []
         for mine, (prefixes, numbers, shown, currency), places in self.contexts(which):
-            local = pa.array(places)
-            cur = currency.take(local)
+            pick = _picker(places)
+            cur = pick(currency)
             lines_of = []
             for prefix, number, show in zip(prefixes, numbers, shown, strict=True):
-                line = lines(prefix, number.take(local), cur)
+                line = lines(prefix, pick(number), cur)
                 if show is not None:
                     line = pc.if_else(pa.array(show[places]), line, "")
                 lines_of.append(line)
@@ -285,6 +285,17 @@ class Postings:
         if len(parts) == 1:
             return joined
         return joined.take(pa.array(np.argsort(np.concatenate(order), kind="stable")))
+
+
+def _picker(places: np.ndarray):
+    """A column's values at these places: sliced where they are one run (a slice of
+    entries printed in order, one group each), else taken."""
+    if len(places) and int(places[-1]) - int(places[0]) == len(places) - 1 \
+            and (np.diff(places) == 1).all():
+        start = int(places[0])
+        return lambda col: col.slice(start, len(places))
+    local = pa.array(places)
+    return lambda col: col.take(local)
 
 
 def _joined(amounts: list[Amount]) -> Amount:

@@ -119,3 +119,23 @@ def test_rows_the_profile_skips_are_not_checked(tmp_path, monkeypatch):
     without = plan(main, [FIXTURES / "paypal_uk.csv"])
     assert with_pending.added == without.added
     assert "5PP09999" not in "".join(with_pending.text.values())
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 2000])
+def test_amounts_met_again_print_as_the_entries_one_by_one(tmp_path, monkeypatch, size):
+    """A slice of entries whose amounts are not one run of groups (amounts met again
+    after others, so told apart and shared): its posting lines are taken group by
+    group, not sliced."""
+    head, row = (FIXTURES / "stripe.csv").read_text(encoding="utf-8-sig").splitlines()[:2]
+    rows = [row.replace("txn_1Fx0001", f"txn_9Fx{k:04}").replace("50.00,0.95,49.05", amount)
+            for k, amount in enumerate(["10.00,0.50,9.50", "20.00,0.60,19.40",
+                                        "30.00,0.70,29.30"] * 7 + ["40.00,0.80,39.20"])]
+    (tmp_path / "again.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    main = write_books(tmp_path / "books")
+    fast = plan(main, [tmp_path / "again.csv"])
+    slow = plan(main, [tmp_path / "again.csv"], monkeypatch, columnwise=False)
+    assert fast.blocks and not slow.blocks
+    for rel, (first, entries) in fast.parts.items():
+        printed = b"".join(bytes(c) for c in entries.encoded(size)).decode()
+        assert printed == "".join(slow.pieces(rel))[len(first):] + "\n"
+        assert printed.count("import-id:") == 22
