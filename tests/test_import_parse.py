@@ -14,9 +14,10 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
-from importers import classify, parse, read
+from importers import classify, fields, parse, read
 from importers import profile as profile_lib
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
@@ -304,6 +305,18 @@ def test_an_amount_stating_another_currency_than_its_rows_is_refused(tmp_path):
         "txn_2,2023-03-01,usd,£1.00,0.00,1.00,charge,,")) == (
         f"{tmp_path / 'export.csv'}:3: amount in column 'gross' is in GBP, but the "
         "row's currency is USD")
+
+
+@pytest.mark.parametrize("cells, plain", [
+    (["1,234.00", "-5.00", None, "@[`{"], True),  # the neighbours of A-Z and '$'
+    (["1.00", "Z"], False), (["1.00", "A"], False), (["$5"], False),
+    (["£1.00"], False), (["1.00\u20ac"], False), (["\u00a55"], False)])
+def test_a_column_clear_of_capitals_and_signs_is_told_from_its_bytes(cells, plain):
+    """An amount column kept in Arrow is cleared of stated currencies by a scan of its
+    bytes only where the per-cell pattern could match no cell; chunked or not."""
+    assert fields._plain_bytes(pa.array(cells, pa.string())) is plain
+    assert fields._plain_bytes(pa.chunked_array([["7.00"], cells], pa.string())) is plain
+    assert plain == (not any(fields.MAY_STATE.search(c) for c in cells if c))
 
 
 def test_suspense_holds_only_what_no_rule_claims(tmp_path):
