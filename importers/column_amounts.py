@@ -115,7 +115,9 @@ def column(col, codes: np.ndarray) -> Amount | None:
     texts = col.texts
     if texts is None:
         return None
-    cells = arrow_of(texts).take(pa.array(codes))
+    cells = arrow_of(texts)
+    if not (len(codes) == len(cells) and np.array_equal(codes, np.arange(len(codes)))):
+        cells = cells.take(pa.array(codes))  # else every cell in its own place
     missing = ~np.asarray(pc.is_valid(cells).to_numpy(zero_copy_only=False), dtype=bool)
     other = getattr(col.values, "other", {})  # values read some other way (numbers.parse)
     if other:
@@ -127,7 +129,7 @@ def column(col, codes: np.ndarray) -> Amount | None:
     if not pc.all(pc.match_substring_regex(cells, CANONICAL)).as_py():
         return None
     dot = pc.find_substring(cells, ".").to_numpy().astype(np.int64)
-    size = pc.utf8_length(cells).to_numpy().astype(np.int64)
+    size = pc.binary_length(cells).to_numpy().astype(np.int64)  # ASCII: CANONICAL
     places = np.where(dot >= 0, size - dot - 1, 0)
     shift = Amount.PLACES - places
     if int((size - (dot >= 0) + shift).max(initial=0)) > MAX_DIGITS:
