@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ledger import quick_tails
 from ledger.quick_columns import Columnar, Split
@@ -80,7 +78,8 @@ class Block:
     # each entry's rule and campaign (its accounts, fund and metadata); a group of amounts
     # (money) lies within one
     context: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
-    _leads: pa.Array | None = field(default=None, repr=False, compare=False)
+    # the distinct leads in Arrow, made once when printed (importers.written)
+    arrow_leads: object = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -97,20 +96,6 @@ class Block:
                     self.leads[self.lead_of[at]].tolist(), ids, rows,
                     self.notes[self.note_of[at]].tolist(),
                     self.postings[self.money[at]].tolist(), strict=True)]
-
-    def arrow(self, at: np.ndarray) -> pa.Array:
-        """render(at) in Arrow, each text followed by a newline (the blank line between
-        entries), so a large download is written from Arrow's bytes without a str each."""
-        if self._leads is None:  # the distinct leads, once
-            self._leads = pa.array(self.leads.tolist(), pa.string())
-        rows = pc.cast(pa.array(self.rows[at]), pa.string())
-        got = pc.binary_join_element_wise(
-            self._leads.take(pa.array(self.lead_of[at])),
-            pa.array([self.quoted[i] for i in at.tolist()], pa.string()),
-            f'"\n{self.file_line}  import-row: ', rows, "\n",
-            _strings(self.notes, self.note_of[at]), _strings(self.postings, self.money[at]),
-            "\n", "")
-        return got.combine_chunks() if isinstance(got, pa.ChunkedArray) else got
 
     def heads(self, at: np.ndarray) -> list[str]:
         """Entries as written but for their postings: those of the entries at `at`."""
@@ -162,60 +147,10 @@ class Ordered:
                 out[j] = x
         return out
 
-    def encoded(self, size: int = 8192):
-        """("".join(self.chunks()) + "\n").encode(), a slice at a time: each entry's text
-        and a newline, as the UTF-8 bytes Arrow made it in (Block.arrow): printing 112 MB
-        of text built and encoded as Python str cost a dry run 0.25 s of 2.0."""
-        if not len(self):
-            yield b"\n"
-        for start in range(0, len(self), size):
-            yield _utf8(self._arrow(start, start + size))
-
-    def _arrow(self, start: int, stop: int) -> pa.Array:
-        """slice(start, stop) in Arrow, each text followed by a newline."""
-        which = np.arange(start, min(stop, len(self))) if self.order is None \
-            else self.order[start:stop]
-        piece = np.searchsorted(self.starts, which, side="right") - 1
-        parts, order = [], []
-        for p in np.unique(piece).tolist():
-            mine = np.flatnonzero(piece == p)
-            if p < len(self.pieces):
-                block, kept = self.pieces[p]
-                parts.append(block.arrow(kept[which[mine] - self.starts[p]]))
-            else:
-                parts.append(pa.array([render(self.txns[k - int(self.starts[-1])]) + "\n"
-                                       for k in which[mine].tolist()], pa.string()))
-            order.append(mine)
-        if len(parts) == 1:
-            return parts[0]
-        back = np.empty(len(which), dtype=np.int64)
-        back[np.concatenate(order)] = np.arange(len(which))
-        return pa.concat_arrays(parts).take(pa.array(back))
-
     def chunks(self, size: int = 8192):
         """The text in pieces whose concatenation is the entries joined by blank lines."""
         for start in range(0, len(self), size):
             yield ("\n" if start else "") + "\n".join(self.slice(start, start + size))
-
-
-def _strings(texts, which: np.ndarray) -> pa.Array:
-    """texts[which] as an Arrow string array: notes and postings kept as columns
-    (importers.columns.Notes, column_amounts.Postings) give theirs, an object array is
-    converted."""
-    if hasattr(texts, "strings"):
-        return texts.strings(which)
-    return pa.array(texts[which].tolist(), pa.string())
-
-
-def _utf8(texts: pa.Array) -> pa.Buffer:
-    """The concatenated values of a string array with no nulls: its data buffer between
-    its first and last offsets."""
-    if texts.null_count:
-        raise ValueError("an entry's text is missing")
-    wide = pa.types.is_large_string(texts.type)
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if wide else np.int32)
-    first, last = offsets[texts.offset], offsets[texts.offset + len(texts)]
-    return texts.buffers()[2].slice(int(first), int(last - first))
 
 
 def columnar(blocks: list[tuple[Block, np.ndarray]], txns: list[Txn]) -> Columnar:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from importers import read, run
+from importers import read, run, written
 from importers.base import ProfileImporter
 from importers.errors import Problem
 from importers.pseudonym import Pseudonymiser
@@ -56,7 +56,7 @@ def test_blocks_give_the_books_what_entries_one_by_one_give(tmp_path, monkeypatc
     assert (fast.added, fast.duplicates) == (slow.added, slow.duplicates)
     assert fast.totals() == slow.totals()
     for rel, (first, entries) in fast.parts.items():  # the dry run prints these bytes
-        printed = b"".join(bytes(c) for c in entries.encoded(3))
+        printed = b"".join(bytes(c) for c in written.encoded(entries, 3))
         assert printed.decode() == "".join(slow.pieces(rel))[len(first):] + "\n"
 
 
@@ -68,7 +68,7 @@ def test_slices_of_any_size_join_to_the_same_text(tmp_path, size):
         whole = "".join(entries.chunks())
         assert "".join(entries.chunks(size)) == whole
         assert whole.count("import-id:") == len(entries)
-        assert b"".join(bytes(c) for c in entries.encoded(size)) == (whole + "\n").encode()
+        assert b"".join(bytes(c) for c in written.encoded(entries, size)) == (whole + "\n").encode()
 
 
 def test_an_id_a_block_took_first_names_that_file_and_row(tmp_path):
@@ -136,6 +136,6 @@ def test_amounts_met_again_print_as_the_entries_one_by_one(tmp_path, monkeypatch
     slow = plan(main, [tmp_path / "again.csv"], monkeypatch, columnwise=False)
     assert fast.blocks and not slow.blocks
     for rel, (first, entries) in fast.parts.items():
-        printed = b"".join(bytes(c) for c in entries.encoded(size)).decode()
+        printed = b"".join(bytes(c) for c in written.encoded(entries, size)).decode()
         assert printed == "".join(slow.pieces(rel))[len(first):] + "\n"
         assert printed.count("import-id:") == 22

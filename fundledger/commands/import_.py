@@ -105,8 +105,10 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
 
 def _print(result) -> None:
     """The dry run's text: what each books file would get. The entries go out as the
-    UTF-8 bytes they were made in (Ordered.encoded) where stdout takes UTF-8 with no
+    UTF-8 bytes they were made in (importers.written) where stdout takes UTF-8 with no
     newline translation, the same text with no str made per entry."""
+    from importers import written
+
     out = click.get_text_stream("stdout")
     raw = getattr(out, "buffer", None)
     if (out.encoding or "").lower().replace("-", "").replace("_", "") != "utf8" \
@@ -123,6 +125,6 @@ def _print(result) -> None:
             out.write("\n")
             continue
         out.flush()
-        for chunk in entries.encoded():
+        for chunk in written.encoded(entries):
             raw.write(chunk)
         raw.flush()
