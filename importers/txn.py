@@ -78,8 +78,6 @@ class Block:
     # each entry's rule and campaign (its accounts, fund and metadata); a group of amounts
     # (money) lies within one
     context: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
-    # the distinct leads in Arrow, made once when printed (importers.written)
-    arrow_leads: object = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -125,25 +123,33 @@ class Ordered:
     def __len__(self) -> int:
         return int(self.starts[-1]) + len(self.txns)
 
-    def slice(self, start: int, stop: int) -> list[str]:
-        """The texts of entries start..stop-1."""
+    def parts(self, start: int, stop: int) -> tuple[int, list[tuple]]:
+        """Entries start..stop-1 by where they are kept: how many, and for each block or
+        the Txns among them (position in the slice, the block or None, the block's
+        positions or the Txns' indexes)."""
         which = np.arange(start, min(stop, len(self))) if self.order is None \
             else self.order[start:stop]
         piece = np.searchsorted(self.starts, which, side="right") - 1
-        if len(which) and piece[0] == piece[-1] and piece[0] < len(self.pieces) \
-                and (np.diff(which) == 1).all():  # one run of one block: the common case
-            block, kept = self.pieces[int(piece[0])]
-            return block.render(kept[which - self.starts[piece[0]]])
-        out: list[str | None] = [None] * len(which)
+        out = []
         for p in np.unique(piece).tolist():
             mine = np.flatnonzero(piece == p)
             if p < len(self.pieces):
                 block, kept = self.pieces[p]
-                texts = block.render(kept[which[mine] - self.starts[p]])
+                out.append((mine, block, kept[which[mine] - self.starts[p]]))
             else:
-                texts = [render(self.txns[k - int(self.starts[-1])])
-                         for k in which[mine].tolist()]
-            for j, x in zip(mine.tolist(), texts, strict=True):
+                out.append((mine, None, which[mine] - int(self.starts[-1])))
+        return len(which), out
+
+    def slice(self, start: int, stop: int) -> list[str]:
+        """The texts of entries start..stop-1."""
+        n, parts = self.parts(start, stop)
+        texts = [block.render(at) if block is not None
+                 else [render(self.txns[k]) for k in at.tolist()] for _, block, at in parts]
+        if len(parts) == 1:  # one block or the Txns alone: already in order
+            return texts[0]
+        out: list[str | None] = [None] * n
+        for (mine, _, _), got in zip(parts, texts, strict=True):
+            for j, x in zip(mine.tolist(), got, strict=True):
                 out[j] = x
         return out
 

@@ -23,41 +23,32 @@ def encoded(entries: Ordered, size: int = 8192) -> Iterator[pa.Buffer]:
     and a newline."""
     if not len(entries):
         yield pa.py_buffer(b"\n")
+    leads: dict[int, pa.Array] = {}  # each block's distinct leads in Arrow, made once
     for start in range(0, len(entries), size):
-        yield _utf8(_slice(entries, start, start + size))
+        yield _utf8(_slice(entries, start, start + size, leads))
 
 
-def _slice(entries: Ordered, start: int, stop: int) -> pa.Array:
+def _slice(entries: Ordered, start: int, stop: int, leads: dict) -> pa.Array:
     """entries.slice(start, stop) in Arrow, each text followed by a newline."""
-    which = np.arange(start, min(stop, len(entries))) if entries.order is None \
-        else entries.order[start:stop]
-    starts = entries.starts
-    piece = np.searchsorted(starts, which, side="right") - 1
-    parts, order = [], []
-    for p in np.unique(piece).tolist():
-        mine = np.flatnonzero(piece == p)
-        if p < len(entries.pieces):
-            block, kept = entries.pieces[p]
-            parts.append(_block(block, kept[which[mine] - starts[p]]))
-        else:
-            parts.append(pa.array([render(entries.txns[k - int(starts[-1])]) + "\n"
-                                   for k in which[mine].tolist()], pa.string()))
-        order.append(mine)
+    n, parts = entries.parts(start, stop)
+    texts = [_block(block, at, leads) if block is not None
+             else pa.array([render(entries.txns[k]) + "\n" for k in at.tolist()], pa.string())
+             for _, block, at in parts]
     if len(parts) == 1:
-        return parts[0]
-    back = np.empty(len(which), dtype=np.int64)
-    back[np.concatenate(order)] = np.arange(len(which))
-    return pa.concat_arrays(parts).take(pa.array(back))
+        return texts[0]
+    back = np.empty(n, dtype=np.int64)
+    back[np.concatenate([mine for mine, _, _ in parts])] = np.arange(n)
+    return pa.concat_arrays(texts).take(pa.array(back))
 
 
-def _block(block: Block, at: np.ndarray) -> pa.Array:
+def _block(block: Block, at: np.ndarray, leads: dict) -> pa.Array:
     """block.render(at) in Arrow, each text followed by a newline (the blank line between
     entries)."""
-    if block.arrow_leads is None:  # the distinct leads, once
-        block.arrow_leads = pa.array(block.leads.tolist(), pa.string())
+    if id(block) not in leads:
+        leads[id(block)] = pa.array(block.leads.tolist(), pa.string())
     rows = pc.cast(pa.array(block.rows[at]), pa.string())
     got = pc.binary_join_element_wise(
-        block.arrow_leads.take(pa.array(block.lead_of[at])),
+        leads[id(block)].take(pa.array(block.lead_of[at])),
         pa.array([block.quoted[i] for i in at.tolist()], pa.string()),
         f'"\n{block.file_line}  import-row: ', rows, "\n",
         _strings(block.notes, block.note_of[at]), _strings(block.postings, block.money[at]),
