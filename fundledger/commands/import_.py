@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gc
 import os
 import sys
@@ -111,8 +112,7 @@ def _print(result) -> None:
 
     out = click.get_text_stream("stdout")
     raw = getattr(out, "buffer", None)
-    if (out.encoding or "").lower().replace("-", "").replace("_", "") != "utf8" \
-            or os.linesep != "\n":
+    if not out.encoding or codecs.lookup(out.encoding).name != "utf-8" or os.linesep != "\n":
         raw = None
     if result.accounts_text is not None:
         out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
