@@ -57,7 +57,7 @@ class Column:
             codes = np.fromiter((index.setdefault(v, len(index)) for v in cells),
                                 dtype=code, count=n)
             return cls(codes, [v.strip() for v in index])
-        if pc.count_distinct(cells.slice(0, sample)).as_py() > sample // 2:
+        if mostly_distinct(cells, 0.5):
             if not _may_need_strip(cells):  # kept in Arrow: no Python str per cell
                 return cls(np.arange(n, dtype=code), Texts(cells))
             return cls(np.arange(n, dtype=code), [v.strip() for v in cells.to_pylist()])
@@ -245,6 +245,14 @@ class Table:
             i = int(np.flatnonzero(bad)[0])
             raise Problem(self.path, int(self.rows[i]),
                           message(self.df.row(int(self.pos[i]))))
+
+
+def mostly_distinct(cells: pa.Array | pa.ChunkedArray, share: float,
+                    sample: int = 20000) -> bool:
+    """Whether more than `share` of a column's first `sample` cells are different values
+    (counted by Arrow): judged on a sample, as telling every cell apart is what it avoids."""
+    sample = min(len(cells), sample)
+    return bool(sample) and pc.count_distinct(cells.slice(0, sample)).as_py() > sample * share
 
 
 def _may_need_strip(cells: pa.Array | pa.ChunkedArray) -> bool:
