@@ -343,17 +343,17 @@ def _lock_entry(entries, through, today, options, version, replaces=None):
 
 
 def record_files(entries, options: dict, text: str, before: dict[str, str],
-                 written: dict[str, str]) -> dict[str, str]:
+                 changes: dict) -> dict[str, str]:
     """The file record (ledger.lock_record) of the newest version 3 lock in force once
-    `text` (new lock entries) is appended, from these entries, proven to hold every lock
-    in force."""
+    `text` (new lock entries) is appended and `changes` written, from these entries,
+    proven to hold every lock in force (`before` they loaded: lock_record.shas())."""
     new = [e for e in parser.parse_string(text)[0] if isinstance(e, Custom)]
     active = in_force(locks([*(e for e in entries if isinstance(e, Custom)), *new])[0])
     if not text and not any(lk.digest.startswith(PREFIX3) for lk in active):
         raise Refused("no sha256v3: lock is in force, so there is nothing to record "
                       "(`fundledger lock --upgrade` moves an older lock to version 3)")
     return lock_record.files(entries, options, [(lk.through, lk.digest) for lk in active],
-                             before, written)
+                             before, changes)
 
 
 def upgrade_files(entries, today: datetime.date,

@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 
 from ledger import lock_digest, lock_memo
-from ledger.lock_register import DETAIL_FOLDER
+from ledger.lock_register import DETAIL_FOLDER, LOCKS_FILE
 
 SUFFIX = ".files"
 TITLE = "# fundledger lock record"
@@ -39,6 +39,12 @@ _LINE = re.compile(r"([0-9a-f]{64}) ([0-9a-f,]+) (\S.*)")
 def name(through: datetime.date, value: str) -> str:
     """The record's path in the books, beside the lock's detail file."""
     return f"{DETAIL_FOLDER}/{through}-{value.split(':', 1)[1][:8]}{SUFFIX}"
+
+
+def shas(folder: Path, rels: list[str]) -> dict[str, str]:
+    """The sha256 of each of these files' bytes (paths in the books), taken before the
+    load a lock is proven from: files() records only those the same after it."""
+    return {rel: lock_memo.sha(folder / rel) for rel in rels if (folder / rel).is_file()}
 
 
 def _header(value: str, days: list, options: dict) -> list[str]:
@@ -57,18 +63,20 @@ def _newest(locks: list[tuple[datetime.date, str]]):
 
 
 def files(entries, options: dict, locks: list[tuple[datetime.date, str]],
-          before: dict[str, str], written: dict[str, str]) -> dict[str, str]:
+          before: dict[str, str], changes: dict) -> dict[str, str]:
     """The record (path in the books: text) of the newest of `locks` (through, digest:
     the locks in force once written), from these entries, which must have been proven to
     hold every lock in force. A file is recorded only if the sha256 of its bytes is the
     same `before` the load of the entries (by path in the books) and after it, so a file
-    saved during the load is left out; `written` (path in the books: new text) are files
-    the lock appends only lock entries or include lines to (or writes anew with lock
-    entries alone), recorded by their new bytes.
+    saved during the load is left out. Of the lock's `changes` (path in the books: new
+    text), the lock's file and the main file gain only lock entries and an include line
+    (or are written anew with lock entries alone): they are recorded by their new bytes.
     Nothing for books the memo would never use (another plugin named)."""
     newest = _newest(locks)
     if newest is None or not lock_memo._alone_plugin(options):
         return {}
+    written = {rel: changes[rel] for rel in (LOCKS_FILE, Path(options["filename"]).name)
+               if isinstance(changes.get(rel), str)}
     days, (through, value) = newest
     folder = os.path.realpath(os.path.dirname(options["filename"]))
     parts = lock_memo._parts(entries, days)

@@ -11,7 +11,7 @@ from fundledger.loaded import loaded, proven
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from ledger import lock as period_lock
-from ledger.lock_memo import sha
+from ledger import lock_record
 
 
 def write(books, plan) -> None:
@@ -27,16 +27,12 @@ def write(books, plan) -> None:
     def changes(m):
         # Each file's bytes before the load the lock is proven from: a file saved during
         # the load is left out of the lock's file record (ledger.lock_record).
-        before = {rel: sha(m.parent / rel) for rel in ledger_books.included(m)
-                  if (m.parent / rel).is_file()}
+        before = lock_record.shas(m.parent, ledger_books.included(m))
         entries, options = proven(m)
         text, files = plan(entries, options)
         out = {**(ledger_books.appended(m, {period_lock.LOCKS_FILE: text}) if text else {}),
                **files}
-        # The lock appends lock entries and an include line, never a locked entry.
-        written = {rel: out[rel] for rel in (period_lock.LOCKS_FILE, m.name)
-                   if isinstance(out.get(rel), str)}
-        return {**out, **period_lock.record_files(entries, options, text, before, written)}
+        return {**out, **period_lock.record_files(entries, options, text, before, out)}
 
     try:
         ledger_books.apply(main, changes)
