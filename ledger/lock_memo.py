@@ -36,7 +36,7 @@ from ledger import lock_digest
 
 FORMAT = "fundledger-lock-memo-1"
 MODULUS = 1 << 8 * lock_digest.SUM_BYTES  # parts are kept reduced: at most 512 hex digits
-_HEX = re.compile(f"[0-9a-f]{{1,{2 * lock_digest.SUM_BYTES}}}")
+HEX = re.compile(f"[0-9a-f]{{1,{2 * lock_digest.SUM_BYTES}}}")
 FOLDER = "lock-memo"
 KEEP = 32  # memo files kept (one per books), the most recently written
 # A file changed while beancount read it would have its new bytes' key and its old
@@ -76,9 +76,9 @@ def period_sums(entries, throughs, memo_of: dict | None = None,
     if not days:
         return {}
     where = _memo_place(memo_of, days) if memo_of is not None else None
-    record = record if memo_of is not None and _alone_plugin(memo_of) else None
+    record = record if memo_of is not None and plugin_alone(memo_of) else None
     if where is None and not record:
-        return _totals(days, _parts(entries, days, by_file=False).values())
+        return _totals(days, file_parts(entries, days, by_file=False).values())
     folder = os.path.realpath(os.path.dirname(memo_of["filename"]))
     files = {}  # each included file: (its path in the books, the sha256 of its bytes)
     for path in memo_of.get("include", []):
@@ -94,7 +94,7 @@ def period_sums(entries, throughs, memo_of: dict | None = None,
         if path not in hits and kept and kept[0] == content:
             recorded[path] = kept[1]
     known = {**hits, **recorded}
-    parts = _parts([e for e in entries if not (e.meta and e.meta.get("filename") in known)],
+    parts = file_parts([e for e in entries if not (e.meta and e.meta.get("filename") in known)],
                    days)
     if memo_file:
         keep = {keys[path]: part for path, part in hits.items()}
@@ -105,7 +105,7 @@ def period_sums(entries, throughs, memo_of: dict | None = None,
             # only what a load counted itself, so a forged record stops fooling loads
             # once it is gone (and costs nothing while it is there).
             if path not in recorded and _mtime(path) < recent and (
-                    path not in parts or _alone(path)):
+                    path not in parts or alone(path)):
                 keep[keys[path]] = parts.get(path, [0] * len(days))
         if keep != memo:
             _write(memo_file, keep)
@@ -124,7 +124,7 @@ def relative(path: str, folder: str) -> str:
     return Path(os.path.relpath(os.path.realpath(path), folder)).as_posix()
 
 
-def _alone_plugin(options: dict) -> bool:
+def plugin_alone(options: dict) -> bool:
     """Books read from a file naming no other plugin (see _memo_place)."""
     from ledger import plugin  # here, not above: the plugin imports ledger.lock
 
@@ -132,7 +132,7 @@ def _alone_plugin(options: dict) -> bool:
     return bool(main) and os.path.isfile(main) and plugin.alone(options)
 
 
-def _parts(entries, days: list, by_file: bool = True) -> dict[str | None, list[int]]:
+def file_parts(entries, days: list, by_file: bool = True) -> dict[str | None, list[int]]:
     """Per source file (or all in one, None), the part (lock_digest.part3) of the covered
     entries in each span between the days (an entry counts in the span of the first day
     on or after it)."""
@@ -167,7 +167,7 @@ def _memo_place(options: dict, days: list):
     that runs before the fund rules may make a file's entries depend on other files)."""
     from ledger import cache  # here, not above: ledger.cache imports the plugin
 
-    if cache.disabled() or not _alone_plugin(options):
+    if cache.disabled() or not plugin_alone(options):
         return None
     main = Path(options["filename"]).resolve()
     base = hashlib.sha256("\0".join((
@@ -190,7 +190,7 @@ def _mtime(path: str) -> int:
         return time.time_ns()
 
 
-def _alone(path: str) -> bool:
+def alone(path: str) -> bool:
     """Do the file's entries depend on its bytes alone (DEPENDS)?"""
     try:
         data = Path(path).read_bytes()
@@ -209,7 +209,7 @@ def _read(memo_file: Path, width: int) -> dict[str, list[int]]:
         out = {}
         for key, values in parts.items():
             if not (isinstance(values, list) and len(values) == width and all(
-                    isinstance(v, str) and _HEX.fullmatch(v) for v in values)):
+                    isinstance(v, str) and HEX.fullmatch(v) for v in values)):
                 return {}
             out[key] = [int(v, 16) for v in values]
         return out

@@ -73,13 +73,13 @@ def files(entries, options: dict, locks: list[tuple[datetime.date, str]],
     (or are written anew with lock entries alone): they are recorded by their new bytes.
     Nothing for books the memo would never use (another plugin named)."""
     newest = _newest(locks)
-    if newest is None or not lock_memo._alone_plugin(options):
+    if newest is None or not lock_memo.plugin_alone(options):
         return {}
     written = {rel: changes[rel] for rel in (LOCKS_FILE, Path(options["filename"]).name)
                if isinstance(changes.get(rel), str)}
     days, (through, value) = newest
     folder = os.path.realpath(os.path.dirname(options["filename"]))
-    parts = lock_memo._parts(entries, days)
+    parts = lock_memo.file_parts(entries, days)
     lines = []
     for path in options.get("include", []):
         rel = lock_memo.relative(path, folder)
@@ -87,7 +87,7 @@ def files(entries, options: dict, locks: list[tuple[datetime.date, str]],
             now = lock_memo.sha(path)
         except OSError:
             continue
-        if before.get(rel) != now or (path in parts and not lock_memo._alone(path)):
+        if before.get(rel) != now or (path in parts and not lock_memo.alone(path)):
             continue
         content = written[rel].encode("utf-8") if rel in written else None
         content = hashlib.sha256(content).hexdigest() if content is not None else now
@@ -128,7 +128,7 @@ def read(options: dict, locks: list[tuple[datetime.date, str]]
     for line in lines[3:]:
         m = _LINE.fullmatch(line)
         hexes = m.group(2).split(",") if m else []
-        if len(hexes) != len(days) or not all(lock_memo._HEX.fullmatch(h) for h in hexes):
+        if len(hexes) != len(days) or not all(lock_memo.HEX.fullmatch(h) for h in hexes):
             return {}
         out[m.group(3)] = (m.group(1), [int(h, 16) for h in hexes])
     return out

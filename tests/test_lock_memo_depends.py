@@ -31,11 +31,11 @@ from ledger import lock_memo
 def test_which_files_depend_on_others(tmp_path, text, alone):
     path = tmp_path / "f.beancount"
     path.write_text(text, newline="")
-    assert lock_memo._alone(str(path)) is alone
+    assert lock_memo.alone(str(path)) is alone
 
 
 def test_the_demo_books_files_are_remembered_but_the_one_holding_braces():
     demo = Path(__file__).resolve().parent.parent / "fundledger" / "demo" / "books"
     files = sorted(demo.rglob("*.beancount"))
     assert len(files) > 40
-    assert [p.name for p in files if not lock_memo._alone(str(p))] == ["fava.beancount"]
+    assert [p.name for p in files if not lock_memo.alone(str(p))] == ["fava.beancount"]

@@ -3,7 +3,7 @@ detail file, each file's part of the version 3 digest it proved from the entries
 load with every cache off takes an unchanged file's part from it instead of building its
 locked entries' texts. Real books made by `fundledger init`, locked by the real command
 in a subprocess, loaded by beancount with the plugin; the parts expected are worked out
-from the entries by the digest code (ledger.lock_memo._parts, lock_digest.part3)."""
+from the entries by the digest code (ledger.lock_memo.file_parts, lock_digest.part3)."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def test_lock_writes_the_record_and_a_cold_load_takes_the_locked_parts_from_it(b
     assert lines[1] == "days 2019-12-31"
     # each locked file's part, worked out here from its entries by the digest code
     entries, _errors, options = loader.load_file(str(main))
-    parts = lock_memo._parts(entries, [datetime.date(2019, 12, 31)])
+    parts = lock_memo.file_parts(entries, [datetime.date(2019, 12, 31)])
     rows = {line.split(" ")[2]: line.split(" ")[:2] for line in lines[3:]}
     for name in LOCKED:
         path = str(main.parent / name)
