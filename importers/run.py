@@ -5,11 +5,13 @@ and append the rest to imports/<source>/<year>.beancount, all or nothing.
 from __future__ import annotations
 
 import functools
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from beancount.core.data import Transaction
@@ -26,6 +28,7 @@ from importers.settings import from_entries
 from importers.txn import Block, Ordered, Txn, columnar
 from ledger import books as ledger_books
 from ledger import funds
+from ledger import second_core as second_core_
 from ledger.quick_columns import Appended, Changes, Columnar
 
 HEADER = ("; Imported by `fundledger import` from {source} exports: do not edit by hand.\n"
@@ -45,6 +48,8 @@ class Result:
     skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
     # the new entries as the books check takes them (made once the entries are final)
     columns: Columnar | None = None
+    # a dry run's text (importers.written.dry_run), made while the books were checked
+    staged: IO[bytes] | None = None
 
     def pieces(self, rel: str) -> Iterator[str]:
         """The text appended to books path `rel`, piece by piece."""
@@ -151,9 +156,12 @@ def target(year: int, source: str) -> str:
 def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
         pseudo: Pseudonymiser | None = None,
         progress: Callable[[str], None] | None = None, suspense: bool = False,
-        only: frozenset[str] | None = None) -> Result:
+        only: frozenset[str] | None = None, second_core: bool = False) -> Result:
     """Import files into the books. Raises Problem (bad file) or BooksError (books).
     With `only`, just the entries of those import-ids (what Fava's import page saves).
+    With `second_core` (a process doing nothing else: the CLI), a large import's books
+    check runs in a forked child while its text is made (ledger.second_core): a dry
+    run's into a temporary file, `staged` once the check passed.
 
     The books are read, deduplicated against and appended to under the books' lock
     (ledger.books.apply with a function): two imports at once are serialised, and the
@@ -180,11 +188,11 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     try:
         if dry_run:  # the same check as a real import, in a staging copy; nothing written
             planned = changes(main)
-            errors = ledger_books.check_changed(main, planned) if planned else []
+            errors = _dry_run(main, planned, result, second_core) if planned else []
             if errors:
                 raise ledger_books.BooksError(errors)
         else:
-            ledger_books.apply(main, changes)
+            ledger_books.apply(main, changes, second_core=second_core)
     except ledger_books.BooksError as e:
         # books path -> (first new line, new text): worked out only for the errors
         appended = {rel: (w.old.count("\n") + 1, w.new_text())
@@ -194,6 +202,23 @@ def run(main: Path, files: Sequence[str], fund: str = "", dry_run: bool = False,
     if progress:
         progress("checked and written" if result.added and not dry_run else "done")
     return result
+
+
+def _dry_run(main: Path, planned: Changes, result: Result, second_core: bool) -> list[str]:
+    """The books check of a dry run; on a second core, with the text staged meanwhile
+    in a temporary file (unlinked from the start: nothing is left however it ends)."""
+    check = functools.partial(ledger_books.check_changed, main, planned)
+    if not (second_core and second_core_.worth_it(planned)):
+        return check()
+    from importers import written  # pyarrow: not for Fava's server, which never prints
+
+    staged = tempfile.TemporaryFile()  # noqa: SIM115 - handed on, closed once copied out
+    errors = second_core_.check_while(check, lambda: written.dry_run(result, staged),
+                                      drop=staged.close, aside=True)
+    if not errors:
+        staged.flush()
+        result.staged = staged
+    return errors
 
 
 def would_open(main: Path, files: Sequence[str], pseudo: Pseudonymiser | None = None,

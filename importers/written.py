@@ -10,12 +10,24 @@ is. Apart from txn, so a process that never prints (Fava's server) loads no pyar
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from importers.txn import Block, Ordered, render
+
+
+def dry_run(result, raw: BinaryIO) -> None:
+    """The dry run's text as UTF-8 bytes: what each books file would get (an
+    importers.run.Result's accounts file and parts), each headed by its path."""
+    if result.accounts_text is not None:
+        raw.write(f"; ---- imports/accounts.beancount (as it would be)\n"
+                  f"{result.accounts_text}\n".encode())
+    for rel, (first, entries) in result.parts.items():
+        raw.write(f"; ---- {rel}\n{first}".encode())
+        raw.writelines(encoded(entries))
 
 
 def encoded(entries: Ordered, size: int = 8192) -> Iterator[pa.Buffer]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import glob
 import json
 import os
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from ledger import cache as load_cache
 from ledger import quick
+from ledger import second_core as second_core_
 from ledger.quick_columns import Appended
 
 Changes = Mapping[str, "str | Appended"]  # books path -> whole contents after a change
@@ -314,13 +316,16 @@ def check_in_full(main: Path, changes: Changes) -> list[str]:
         return [format_error(err).replace(str(stage), str(folder)) for err in errors]
 
 
-def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:
+def apply(main: Path, changes: Changes | Callable[[Path], Changes],
+          second_core: bool = False) -> None:
     """Replace whole files of the books (paths relative to the books folder), all or nothing.
 
     `changes` may be a function of the main file computing the new contents: it is called
     under the lock, so a change derived from the books as they are (an append) cannot
     overwrite what another writer committed meanwhile. Raises BooksError, with the books
-    untouched, if the changed books would not load clean.
+    untouched, if the changed books would not load clean. With `second_core` (a process
+    doing nothing else), a large import's `.new` files are written while a forked child
+    checks (ledger.second_core); they are removed if the check fails.
     """
     main = resolve(main)
     folder = main.parent
@@ -333,11 +338,14 @@ def apply(main: Path, changes: Changes | Callable[[Path], Changes]) -> None:
         for rel in changes:
             if Path(rel).is_absolute() or ".." in Path(rel).parts:
                 raise BooksError([f"{rel}: refusing to write outside the books folder"])
-        errors = check_changed(main, changes)
+        news = [folder / (rel + NEW_SUFFIX) for rel in changes]
+        errors = second_core_.check_while(
+            functools.partial(check_changed, main, changes),
+            lambda: [_write_durably(n, t) for n, t in zip(news, changes.values(), strict=True)],
+            drop=lambda: [n.unlink(missing_ok=True) for n in news],
+            aside=second_core and second_core_.worth_it(changes))
         if errors:
             raise BooksError(errors)
-        for rel, text in changes.items():
-            _write_durably(folder / (rel + NEW_SUFFIX), text)
         journal_tmp = folder / (JOURNAL + ".tmp")
         _write_durably(journal_tmp, json.dumps(sorted(changes)))
         os.replace(journal_tmp, folder / JOURNAL)  # the commit point

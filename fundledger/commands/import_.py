@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gc
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
         result = import_run.run(books, [str(f) for f in files], fund=fund, dry_run=dry_run,
                                 pseudo=Pseudonymiser(new_key=new_key),
                                 progress=(lambda _p: bar.update(1)) if bar else None,
-                                suspense=unclassified == "suspense")
+                                suspense=unclassified == "suspense",
+                                second_core=not dry_run or _raw(click.get_text_stream("stdout")) is not None)
     except Problem as e:
         click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
         sys.exit(1)
@@ -104,27 +106,56 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
     click.echo(("dry run: " if dry_run else "") + result.summary(), err=True)
 
 
-def _print(result) -> None:
-    """The dry run's text: what each books file would get. The entries go out as the
-    UTF-8 bytes they were made in (importers.written) where stdout takes UTF-8 with no
-    newline translation, the same text with no str made per entry."""
-    from importers import written
-
-    out = click.get_text_stream("stdout")
-    raw = getattr(out, "buffer", None)
+def _raw(out):
+    """stdout's binary stream where it takes UTF-8 with no newline translation (the
+    dry run's entries then go out as the bytes they were made in), else None."""
     if not out.encoding or codecs.lookup(out.encoding).name != "utf-8" or os.linesep != "\n":
-        raw = None
-    if result.accounts_text is not None:
-        out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
-                  f"{result.accounts_text}\n")
-    for rel, (first, entries) in result.parts.items():
-        out.write(f"; ---- {rel}\n{first}")
-        if raw is None:
+        return None
+    return getattr(out, "buffer", None)
+
+
+def _print(result) -> None:
+    """The dry run's text: what each books file would get. As UTF-8 bytes made in Arrow
+    (importers.written) where stdout takes them: staged in a file while the books were
+    checked (copied out now the check passed), or made now; else as str."""
+    out = click.get_text_stream("stdout")
+    raw = _raw(out)
+    if raw is None:
+        if result.accounts_text is not None:
+            out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
+                      f"{result.accounts_text}\n")
+        for rel, (first, entries) in result.parts.items():
+            out.write(f"; ---- {rel}\n{first}")
             for chunk in entries.chunks():  # a large download is never held as one text
                 out.write(chunk)
             out.write("\n")
-            continue
-        out.flush()
-        for chunk in written.encoded(entries):
-            raw.write(chunk)
+        return
+    out.flush()
+    if result.staged is not None:
+        raw.flush()
+        _copy_out(result.staged, raw)
+        result.staged.close()
+        return
+    from importers import written
+
+    written.dry_run(result, raw)
+    raw.flush()
+
+
+def _copy_out(staged, raw) -> None:
+    """The staged text to stdout, by the kernel where it can (sendfile), else read and
+    written a megabyte at a time: never held whole."""
+    size = os.fstat(staged.fileno()).st_size
+    offset = 0
+    try:
+        while offset < size:
+            sent = os.sendfile(raw.fileno(), staged.fileno(), offset, size - offset)
+            if not sent:
+                break
+            offset += sent
+    except OSError:
+        pass  # not a file descriptor sendfile writes to: copied below from where it stopped
+    if offset < size:
+        staged.seek(offset)
+        shutil.copyfileobj(staged, raw, 1 << 20)
         raw.flush()

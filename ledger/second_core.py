@@ -1,0 +1,182 @@
+"""The books check on the machine's second core while the import's text is made.
+
+A large import's last two steps are the books check (ledger.books.check_changed, Python:
+it holds the interpreter) and making the text it appends (the dry run's, or the `.new`
+files a real import commits); one after the other they are a fifth of the command, while
+the second core has been idle since the file was read. `check_while` runs the check in a
+forked child, which has every entry already loaded (copy-on-write, nothing sent), while
+this process makes the text; the child sends back its error lines through a pipe.
+
+The text only ever goes to a staging place (a temporary file, the `.new` files): the
+caller commits it after the check passed and drops it otherwise, so the check guards
+exactly what it guarded when it ran first. A child that dies, or a pipe that breaks,
+means the check is done again here; Ctrl-C stops the child too. Only a process doing
+nothing else forks (the CLI's `import`, never Fava's threaded server), only with a second
+CPU to run on, and only for an import large enough to pay the fork (ten milliseconds at
+300 MB: the page tables are copied).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import select
+import signal
+import sys
+import time
+from collections.abc import Callable
+
+MIN_ENTRIES = 20_000  # below this the check and the text take tens of milliseconds
+STALLED = 5.0  # seconds of a child using no CPU at all: it is stuck, not checking
+PR_SET_PDEATHSIG = 1
+
+
+def worth_it(changes) -> bool:
+    """Whether checking these changes on a second core pays: an import large enough
+    (its entries as columns: ledger.quick_columns.Changes), and a second CPU idle."""
+    columns = getattr(changes, "columns", None)
+    entries = 0 if columns is None else len(columns.group)
+    return entries >= MIN_ENTRIES and _idle_core()
+
+
+def _idle_core() -> bool:
+    """A second CPU this process may run on, and not already busy: with every core taken
+    (the load average), a child only adds its copied pages and a second heap to share
+    the same CPU time (measured in bench/README.md, "The check on a second core")."""
+    cpus = len(os.sched_getaffinity(0))
+    return cpus > 1 and os.getloadavg()[0] < cpus - 0.5
+
+
+def check_while(check: Callable[[], list[str]], make: Callable[[], object],
+                drop: Callable[[], object], aside: bool) -> list[str]:
+    """check()'s error lines, with make() run meanwhile in this process (`aside`: the
+    check in a forked child) or after a clean check (not aside: make() is then not run
+    for a refused change). What make() staged is dropped (drop()) when errors come back
+    or anything is raised (Ctrl-C), so only a clean check leaves it for the caller."""
+    try:
+        if not aside:
+            errors = check()
+            if not errors:
+                make()
+        else:
+            child = _Child(check)
+            try:
+                make()
+                errors = child.errors()
+            finally:
+                child.stop()
+    except BaseException:
+        drop()
+        raise
+    if errors:
+        drop()
+    return errors
+
+
+class _Child:
+    """check() running in a forked child, its result read back once."""
+
+    def __init__(self, check: Callable[[], list[str]]):
+        self.check, self.pid = check, None
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            with contextlib.suppress(Exception):
+                stream.flush()
+        read, write = os.pipe()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no process to be had: the check is done here
+            os.close(read)
+            os.close(write)
+            return
+        if self.pid == 0:
+            os.close(read)
+            _run_child(check, write)  # never returns
+        os.close(write)
+        self.pipe = read
+
+    def errors(self) -> list[str]:
+        """The child's error lines; the check run here if the child gave none."""
+        if self.pid is None:
+            return self.check()
+        got = _read_all(self.pipe, self.pid)
+        if got:  # the child closed the pipe having written: it is exiting
+            os.waitpid(self.pid, 0)
+            os.close(self.pipe)
+            self.pid = None
+        self.stop()
+        try:
+            errors = pickle.loads(got) if got else None
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):  # torn: it died
+            errors = None
+        if not isinstance(errors, list):
+            return self.check()
+        return errors
+
+    def stop(self) -> None:
+        """End the child (Ctrl-C, an error making the text) and reap it: asked to stop
+        first, so its own cleanup (a staging folder of a full check) runs; killed after a
+        second."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        os.close(self.pipe)
+        with contextlib.suppress(ProcessLookupError):
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                os.kill(pid, signal.SIGINT)
+                deadline = time.monotonic() + 1.0
+                while time.monotonic() < deadline:
+                    if os.waitpid(pid, os.WNOHANG)[0]:
+                        return
+                    time.sleep(0.01)
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
+
+def _run_child(check: Callable[[], list[str]], write: int) -> None:
+    """The child's whole life: check, send the error lines, exit without running any of
+    the parent's cleanup (atexit, finally blocks up the stack, buffered output)."""
+    code = 1
+    try:  # whatever check() raises (Ctrl-C), the child ends here, exit status 1
+        with contextlib.suppress(Exception):  # gone with its parent, whatever kills that
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        message = pickle.dumps(list(check()))
+        with os.fdopen(write, "wb") as out:
+            out.write(message)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _read_all(fd: int, pid: int) -> bytes:
+    """Everything the child writes until it closes the pipe; b"" if it stalls (no CPU
+    used for STALLED seconds) or dies first."""
+    parts, last, still_since = [], _cpu(pid), time.monotonic()
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            part = os.read(fd, 1 << 20)
+            if not part:
+                return b"".join(parts)
+            parts.append(part)
+            continue
+        now = _cpu(pid)
+        if now is None:
+            return b""
+        if now != last:
+            last, still_since = now, time.monotonic()
+        elif time.monotonic() - still_since > STALLED:
+            return b""
+
+
+def _cpu(pid: int) -> int | None:
+    """The child's CPU ticks so far; None once it has exited."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    if fields[0] == "Z":
+        return None
+    return int(fields[11]) + int(fields[12])
