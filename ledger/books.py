@@ -339,11 +339,12 @@ def apply(main: Path, changes: Changes | Callable[[Path], Changes],
             if Path(rel).is_absolute() or ".." in Path(rel).parts:
                 raise BooksError([f"{rel}: refusing to write outside the books folder"])
         news = [folder / (rel + NEW_SUFFIX) for rel in changes]
+        made = sorted({d for n in news for d in n.parents if d.is_relative_to(folder)
+                       and d != folder and not d.exists()}, key=lambda d: -len(d.parts))
         errors = second_core_.check_while(
             functools.partial(check_changed, main, changes),
             lambda: [_write_durably(n, t) for n, t in zip(news, changes.values(), strict=True)],
-            drop=lambda: [n.unlink(missing_ok=True) for n in news],
-            aside=second_core and second_core_.worth_it(changes))
+            drop=lambda: _unstage(news, made), aside=second_core and second_core_.worth_it(changes))
         if errors:
             raise BooksError(errors)
         journal_tmp = folder / (JOURNAL + ".tmp")
@@ -351,6 +352,15 @@ def apply(main: Path, changes: Changes | Callable[[Path], Changes],
         os.replace(journal_tmp, folder / JOURNAL)  # the commit point
         _fsync_dir(folder)
         recover(folder)
+
+
+def _unstage(news: list[Path], made: list[Path]) -> None:
+    """Remove staged files, and the folders made for them (deepest first), if empty."""
+    for path in news:
+        path.unlink(missing_ok=True)
+    for folder in made:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def append(main: Path, additions: Mapping[str, str]) -> None:

@@ -24,7 +24,8 @@ import pytest
 from importers import run, written
 from importers.pseudonym import Pseudonymiser
 from ledger import books, second_core
-from tests.importers_support import snapshot, write_books
+from tests.importers_support import snapshot as files_of
+from tests.importers_support import write_books
 from tests.test_import_slices import HEADER, KEY, row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,12 @@ def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("second-core")
     return {"good": download(folder / "paypal.csv"),
             "wrong": download(folder / "wrong.csv", off_by=100)}
+
+
+def snapshot(folder: Path) -> tuple:
+    """The books' files, byte for byte, and every folder (an empty one made to stage a
+    new file in is a change too)."""
+    return files_of(folder), sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
 def checked_by(monkeypatch, tmp_path: Path, child_exits: int | None = None) -> Path:
