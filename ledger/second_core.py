@@ -185,8 +185,10 @@ def _read_all(fd: int, pid: int) -> bytes:
             parts.append(part)
             continue
         now = _cpu(pid)
-        if now is None:
-            return b""
+        if now is None:  # exited: what it wrote just before is still to be read
+            while part := os.read(fd, 1 << 20):
+                parts.append(part)
+            return b"".join(parts)
         if now != last:
             last, still_since = now, time.monotonic()
         elif time.monotonic() - still_since > STALLED:

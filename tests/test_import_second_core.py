@@ -157,6 +157,28 @@ def test_a_child_that_dies_leaves_the_check_to_this_process(tmp_path, files, mon
     assert snapshot(aside.parent) == snapshot(main.parent)
 
 
+def test_a_child_stuck_without_cpu_is_stopped_and_the_check_done_here(tmp_path, files,
+                                                                      monkeypatch):
+    """A child that hangs (say, a lock some thread of the parent held at the fork) uses no
+    CPU: after STALLED seconds of that it is killed and this process checks."""
+    main = write_books(tmp_path / "alone")
+    run.run(main, [str(files["good"])], pseudo=Pseudonymiser(KEY))
+    marks = checked_by(monkeypatch, tmp_path)
+    real, parent = books.check_changed, os.getpid()
+
+    def stuck(main, changes):
+        if os.getpid() != parent:
+            time.sleep(600)
+        return real(main, changes)
+
+    monkeypatch.setattr(books, "check_changed", stuck)
+    monkeypatch.setattr(second_core, "STALLED", 0.5)
+    aside = write_books(tmp_path / "aside")
+    run.run(aside, [str(files["good"])], pseudo=Pseudonymiser(KEY), second_core=True)
+    assert checkers(marks) == [os.getpid()]
+    assert snapshot(aside.parent) == snapshot(main.parent)
+
+
 # A real `fundledger import` whose check, in the child, first waits a minute: time enough
 # to stop it while the child checks and the parent has staged its `.new` files.
 SLOW = textwrap.dedent("""
