@@ -245,7 +245,8 @@ def _donor_lines(donors, rows: np.ndarray, gift: np.ndarray) -> pa.Array:
     """`  donor: "..."` and a newline for each of these rows that is a gift with a
     donor (importers.parse.donors: a Column of pseudonyms), "" for the others: as
     txn._q quotes it, column-wise."""
-    values = pa.array(donors.values, pa.string())
+    values = arrow_of(donors.values)  # in Arrow already where a helper hashed them:
+    # taken here, by which time it is done (importers.pseudonym_aside)
     quoted = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
     cells = quoted.take(pa.array(donors.codes[rows]))
     has = pc.and_(pc.fill_null(pc.not_equal(cells, ""), False), pa.array(gift))
