@@ -53,12 +53,17 @@ class Request(NamedTuple):
         return b"".join(self.pieces)
 
 
-def request(arrays: Sequence, extra: Sequence[str]) -> Request | None:
-    """The identities of `arrays` (Arrow string columns) and then `extra`, straight from
-    Arrow's buffers; None where a cell is null or a column not plain strings."""
+def request(parts: Sequence) -> Request | None:
+    """The identities of `parts`, each an Arrow string column (its offsets and bytes taken
+    as they are) or a list of str; None where a cell is null or a column not strings."""
     lengths, pieces = [], []
-    for arr in arrays:
-        for c in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+    for part in parts:
+        if isinstance(part, list):
+            texts = [x.encode() for x in part]
+            lengths.append(np.fromiter(map(len, texts), np.uint32, len(texts)))
+            pieces.append(b"".join(texts))
+            continue
+        for c in part.chunks if isinstance(part, pa.ChunkedArray) else [part]:
             large = pa.types.is_large_string(c.type)
             if c.null_count or not (large or pa.types.is_string(c.type)):
                 return None
@@ -69,10 +74,6 @@ def request(arrays: Sequence, extra: Sequence[str]) -> Request | None:
                 c.offset:c.offset + len(c) + 1]
             lengths.append(np.diff(at).astype(np.uint32))
             pieces.append(memoryview(data)[int(at[0]):int(at[-1])] if data else b"")
-    if extra:
-        texts = [x.encode() for x in extra]
-        lengths.append(np.array([len(x) for x in texts], np.uint32))
-        pieces.append(b"".join(texts))
     joined = np.concatenate(lengths) if lengths else np.zeros(0, np.uint32)
     return Request(joined, pieces, sum(len(p) for p in pieces))
 
@@ -181,14 +182,17 @@ def aside(pseudo, parts: Sequence, used: np.ndarray, extra: list[str]) -> Later 
     them (the caller hashes them itself)."""
     if int(used.sum()) + len(extra) < MIN_IDENTITIES or cores() < 2:
         return None
-    if not all(isinstance(p, Texts) for p in parts):
-        return None
-    arrays, k = [], 0
+    taken, k = [], 0
     for part in parts:
         u = used[k:k + len(part)]
         k += len(part)
-        arrays.append(part.array if u.all() else part.array.filter(pa.array(u)))
-    req = request(arrays, extra)
+        if isinstance(part, Texts):
+            taken.append(part.array if u.all() else part.array.filter(pa.array(u)))
+        elif isinstance(part, list) and all(isinstance(x, str) for x in part):
+            taken.append(part if u.all() else [x for x, y in zip(part, u.tolist()) if y])
+        else:
+            return None
+    req = request([*taken, list(extra)])
     if req is None:
         return None
     helper = Helper(pseudo.key, req)  # the key asked for (and checked) here, as in process
