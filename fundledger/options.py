@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundledger import demo_books
-from ledger import books
+from ledger import folder as books  # not ledger.books: see ledger.folder
 
 
 class BooksPath(click.ParamType):

@@ -3,9 +3,11 @@ record's spreadsheet row number: the fast half of importers.read, which checks t
 result and makes it a table (importers.frame.Frame).
 
 Nothing else is imported here, so `fundledger import` can start reading its files
-(ahead()) before it loads the rest of the importers and the books: Arrow lets go of the interpreter while it parses, so on a
-second core the reading and the loading happen at once. A file is read ahead only while
-the one before it is being checked, so at most one extra file is held in memory.
+(ahead()) before it loads the rest of the importers and the books: Arrow and numpy let go
+of the interpreter while they parse and number the lines, so on a second core the reading
+and the loading happen at once. A file is read ahead only while the one before it is
+being checked, so at most one extra file is held in memory. A large file is parsed as two
+halves at once (_parse).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from pyarrow import csv as arrow_csv
 if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") is None:
     pa.set_memory_pool(pa.system_memory_pool())
 
+SPLIT = 8 << 20  # bytes from which a file is read as two halves at once (_parse)
+CORES = len(os.sched_getaffinity(0))
 CELL_LIMIT = 131072  # the csv module's field limit: a longer cell means a broken file
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -40,8 +44,9 @@ Cells = tuple[list[pa.ChunkedArray], np.ndarray]  # the columns, and each row's 
 def cells(path: str, width: int) -> Cells | None:
     """The cells under a first-line header of `width` columns, rows with nothing but
     spaces dropped, and each row's spreadsheet row number (the header's row is 1); None
-    where only the careful way can say (see _cells). Parsed ahead if ahead() was asked."""
-    return _cells(path, width, _AHEAD.take(path, width))
+    where only the careful way can say (see _cells). Read ahead if ahead() was asked."""
+    ahead_ = _AHEAD.take(path, width)
+    return _cells(path, width) if ahead_ is None else ahead_[0]
 
 
 class _NoPandas:
@@ -103,17 +108,17 @@ def read_as_text(path) -> bool:
                 or is_ofx(head))
 
 
-def _cells(path: str, width: int, parsed=None) -> Cells | None:
+def _cells(path: str, width: int) -> Cells | None:
     """Arrow refuses a row of another width and bytes that are not UTF-8 (a Windows-1252
     bank export), and skips empty lines; every record must be on its own line, so each
     record's spreadsheet row number is its line's. A cell running over lines, a quote left
     open that swallows rows, or a cell over the csv module's limit goes the careful way,
-    which refuses an oversized cell. parsed: _parse()'s result, if read ahead."""
+    which refuses an oversized cell."""
     raw = _mapped(path)
     starts, ends, crlf, crs, nul = _lines(raw)
     if nul or crs != crlf:  # a lone CR ends a record for both parsers, but not a line here
         return None
-    got = _parse(raw, width) if parsed is None else parsed
+    got = _parse(raw, width)
     if got is None or got.num_columns != width:
         return None
     # The careful way refuses an oversized cell; no line that long, no cell that long.
@@ -132,7 +137,35 @@ def _cells(path: str, width: int, parsed=None) -> Cells | None:
 
 def _parse(raw, width: int) -> pa.Table | None:
     """Arrow's reading of the file, every cell as text; None if Arrow refuses it. The
-    one step that lets go of the interpreter throughout: what is read ahead."""
+    one step that lets go of the interpreter throughout: what is read ahead.
+
+    A large file is read as two halves at once, split at a line's end, where there is a
+    second core: Arrow's own reader splits a file into blocks at line ends just so (cells
+    never hold a newline here), so the halves read as the whole does. Anything the split
+    reading refuses is read whole again, so what is refused is Arrow's whole-file answer."""
+    cut = _half(raw)
+    if cut is None:
+        return _read(raw, width)
+    view = memoryview(raw)
+    with ThreadPoolExecutor(1, thread_name_prefix="read-half") as pool:
+        second = pool.submit(_read, view[cut:], width)
+        first = _read(view[:cut], width)
+        halves = first, second.result()
+    if None in halves or halves[0].num_columns != halves[1].num_columns:
+        return _read(raw, width)
+    return pa.concat_tables(halves)
+
+
+def _half(raw) -> int | None:
+    """Where the second half of a large file starts (just after a line's end near its
+    middle); None for a small file or one core (a thread's hand-off costs more there)."""
+    if len(raw) < SPLIT or CORES < 2:
+        return None
+    cut = raw.find(b"\n", len(raw) // 2) + 1
+    return cut if 0 < cut < len(raw) else None
+
+
+def _read(raw, width: int) -> pa.Table | None:
     try:
         return arrow_csv.read_csv(
             pa.py_buffer(raw),
@@ -239,20 +272,21 @@ def _first_width(path: str) -> int | None:
         return None
 
 
-def _parse_file(path: str, width: int) -> pa.Table | None:
-    return _parse(_mapped(path), width)
+def _cells_ahead(path: str, width: int) -> tuple[Cells | None]:
+    return (_cells(path, width),)  # in a tuple: None is an answer (the careful way)
 
 
 class _Ahead:
-    """Files queued by ahead(), parsed one at a time on one worker thread, the next started
-    when one is taken. A parse is taken only if the file is still what it was when queued
-    and for the width asked; anything else (a file changed or gone, a failure on the
-    worker) is parsed again when asked, and reported then as it always is."""
+    """Files queued by ahead(), read into cells (parsed, and their lines numbered) one at a
+    time on one worker thread, the next started when one is taken. What was read is taken
+    only if the file is still what it was when queued and for the width asked; anything
+    else (a file changed or gone, a failure on the worker) is read again when asked, and
+    reported then as it always is."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.waiting: list[str] = []
-        self.read: dict[str, tuple[tuple, int, Future]] = {}  # path -> identity, width, parse
+        self.read: dict[str, tuple[tuple, int, Future]] = {}  # path -> identity, width, cells
         self.worker: ThreadPoolExecutor | None = None
 
     def queue(self, paths: list[str]) -> None:
@@ -272,7 +306,7 @@ class _Ahead:
                     continue
                 if self.worker is None:
                     self.worker = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
-                self.read[path] = ident, width, self.worker.submit(_parse_file, path, width)
+                self.read[path] = ident, width, self.worker.submit(_cells_ahead, path, width)
                 return
 
     def forget(self, paths: list[str]) -> None:
@@ -282,8 +316,8 @@ class _Ahead:
                 self.read.pop(p, None)  # a parse still running finishes unread
         self._next()
 
-    def take(self, path: str, width: int) -> pa.Table | None:
-        """The file's parse if it was read ahead and still holds (None: parse it now)."""
+    def take(self, path: str, width: int) -> tuple[Cells | None] | None:
+        """(The file's cells,) if it was read ahead and still holds (None: read it now)."""
         if not self.read and not self.waiting:
             return None
         with self.lock:
@@ -295,7 +329,7 @@ class _Ahead:
             ident, was_width, future = got
             try:
                 table = future.result()
-            except Exception:  # noqa: BLE001 (parsed again, on this thread, to report it)
+            except Exception:  # noqa: BLE001 (read again, on this thread, to report it)
                 table = None
             if ident != _identity(path) or was_width != width:
                 table = None

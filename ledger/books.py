@@ -30,33 +30,14 @@ from pathlib import Path
 
 from ledger import cache as load_cache
 from ledger import quick
+from ledger.folder import MAIN, BooksError, resolve  # noqa: F401 (the books' names, here too)
 from ledger.quick_columns import Appended
 
 Changes = Mapping[str, "str | Appended"]  # books path -> whole contents after a change
 
-MAIN = "main.beancount"
 LOCK = ".fundledger.lock"  # older versions locked this file; now the folder itself is locked
 JOURNAL = ".fundledger-journal.json"
 NEW_SUFFIX = ".fundledger-new"
-
-
-class BooksError(Exception):
-    """The books cannot be used or changed; `lines` are `file:line: message` lines."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
-
-
-def resolve(path: str | os.PathLike) -> Path:
-    """A books argument is a main .beancount file or a folder holding main.beancount."""
-    p = Path(path).expanduser()
-    if p.is_dir():
-        p = p / MAIN
-    if not p.is_file():
-        raise BooksError([(f"{p}: no books here (expected a .beancount file or a folder "
-                           f"holding {MAIN})")])
-    return p.resolve()
 
 
 def load(path: str | os.PathLike, cache: bool = True):

@@ -149,3 +149,30 @@ def test_an_import_cut_short_leaves_nothing_read_ahead(tmp_path):
     with pytest.raises(Problem, match="currency"), arrowcsv.reading_ahead(files):
         run.run(main, files, dry_run=True, pseudo=Pseudonymiser(b"k"))
     assert _parsed_ahead() == [] and AHEAD.waiting == []
+
+
+def test_the_import_command_starts_reading_before_it_loads_beancount(tmp_path):
+    """`fundledger import` queues its files as soon as Arrow is imported: what click loads
+    to parse the command line (the options, the books' path) must not pull in beancount
+    or the books code first, or the file's reading starts a tenth of a second later."""
+    import subprocess
+    import sys
+
+    from fundledger import demo_books
+
+    probe = (
+        "import sys\n"
+        "from importers import arrowcsv\n"
+        "def ahead(paths):\n"
+        "    print(sorted(m for m in ('beancount', 'ledger.books', 'ledger.cache')"
+        " if m in sys.modules))\n"
+        "    raise SystemExit(0)\n"
+        "arrowcsv.ahead = ahead\n"
+        "from fundledger import cli\n"
+        f"sys.argv = ['fundledger', 'import', {str(FIXTURES / 'paypal_uk.csv')!r}, "
+        f"'--books', {str(demo_books.MAIN)!r}, '--dry-run']\n"
+        "cli.main()\n")
+    got = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=False, cwd=Path(__file__).parents[1])
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers import bounded, frame, read
+from importers import arrowcsv, bounded, frame, read
 from importers import profile as profile_lib
 from importers.errors import Problem
 from tests.importers_support import FIXTURES
@@ -38,8 +38,18 @@ def outcome(f, *args):
         return str(e)
 
 
+@pytest.fixture(params=["whole", "halves"])
+def split(request, monkeypatch):
+    """Each file read as it is (too small to split), and read as two halves at once as a
+    large file is (importers.arrowcsv._parse), split at the line's end nearest its middle."""
+    if request.param == "halves":
+        monkeypatch.setattr(arrowcsv, "SPLIT", 1)
+        monkeypatch.setattr(arrowcsv, "CORES", 2)
+    return request.param
+
+
 @pytest.mark.parametrize("path", CSVS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fast_read_equals_careful_read(path):
+def test_fast_read_equals_careful_read(path, split):
     matched = 0
     for prof in profile_lib.builtin():
         fast, slow = outcome(read.load, path, prof.signature), outcome(careful, path,
@@ -61,6 +71,25 @@ HEADER = ("Date,Time,TimeZone,Name,Type,Status,Currency,Gross,Fee,Net,From Email
 def row(n: int, date: str = "03/02/2023") -> str:
     return (f"{date},10:00:00,Europe/London,Ann Example,Donation Payment,Completed,GBP,"
             f"10.00,-0.34,9.66,ann@example.org,us@example.org,WS{n:05d},\n")
+
+
+def test_a_large_file_is_read_as_two_halves_and_nothing_again(monkeypatch):
+    """The halves of a clean file are each read once and kept: were the cut off a line's
+    end, each would be refused and the file read whole again (the same cells, twice the
+    time)."""
+    monkeypatch.setattr(arrowcsv, "SPLIT", 1)
+    monkeypatch.setattr(arrowcsv, "CORES", 2)
+    sizes = []
+    real = arrowcsv._read
+    monkeypatch.setattr(arrowcsv, "_read", lambda raw, width: sizes.append(len(raw))
+                        or real(raw, width))
+    paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
+    path = FIXTURES / "paypal_uk.csv"
+    got = read.load(path, paypal.signature)
+    data = path.read_bytes()
+    cut = data.index(b"\n", len(data) // 2) + 1
+    assert sizes == [len(data) - cut, cut] or sizes == [cut, len(data) - cut]
+    assert len(got.records()) == data.count(b"\n") - 1
 
 
 @pytest.mark.parametrize("blank", ["\n", "   \n", ",, ,\t,\n", "  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  \n"])
@@ -114,8 +143,8 @@ ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=5), max_size=12)
        bom=st.booleans(), cp1252=st.booleans(),
        tail=st.one_of(st.sampled_from(["", "\n", "\n\n", " "]),  # and hand-made damage:
                       st.text(alphabet=' ,"\r\nx', max_size=12)))  # open quotes, stray CRs
-def test_fast_and_careful_read_agree_on_any_csv(tmp_path, rows, quoting, newline, bom,
-                                                 cp1252, tail):
+def test_fast_and_careful_read_agree_on_any_csv(tmp_path, split, rows, quoting, newline,
+                                                 bom, cp1252, tail):
     buf = io.StringIO()
     csv.writer(buf, quoting=quoting, lineterminator=newline).writerows([list(SIG), *rows])
     text = buf.getvalue() + tail

@@ -12,7 +12,7 @@ import click
 
 from fundledger import demo_books
 from fundledger.options import books_option, shown
-from ledger import books as ledger_books
+from ledger.folder import BooksError  # not ledger.books, which imports beancount
 
 SHOWN = 20  # problems listed when the books would not load
 
@@ -54,7 +54,8 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
     # collector only rescans them (a third of the time on a large download).
     gc.disable()
     # The files start being read now, on a second thread, while the importers and the
-    # books load.
+    # books load: nothing imported before this point (click, the options) loads beancount
+    # or the books code, which would hold the reading back by a tenth of a second.
     from importers import arrowcsv
 
     arrowcsv.without_pandas()  # this process imports, and does nothing else
@@ -80,7 +81,7 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
     except Problem as e:
         click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
         sys.exit(1)
-    except ledger_books.BooksError as e:
+    except BooksError as e:
         for line in e.lines[:SHOWN]:
             click.echo(line, err=True)
         if len(e.lines) > SHOWN:  # one cause (a fund or account opened too late) can
