@@ -139,10 +139,11 @@ def _parse(raw, width: int) -> pa.Table | None:
     """Arrow's reading of the file, every cell as text; None if Arrow refuses it. The
     one step that lets go of the interpreter throughout: what is read ahead.
 
-    A large file is read as two halves at once, split at a line's end, where there is a
-    second core: Arrow's own reader splits a file into blocks at line ends just so (cells
-    never hold a newline here), so the halves read as the whole does. Anything the split
-    reading refuses is read whole again, so what is refused is Arrow's whole-file answer."""
+    A large file is read as two halves at once where there is a second core, cut after a
+    line that ends outside quotes (_half): the first half is a prefix of the file, read
+    as the whole file reads it, and the second starts at a record's start. Anything the
+    halves refuse is read whole again, so what is refused is Arrow's whole-file answer;
+    a record over several lines is sent the careful way by _cells either way."""
     cut = _half(raw)
     if cut is None:
         return _read(raw, width)
@@ -162,7 +163,18 @@ def _half(raw) -> int | None:
     if len(raw) < SPLIT or CORES < 2:
         return None
     cut = raw.find(b"\n", len(raw) // 2) + 1
-    return cut if 0 < cut < len(raw) else None
+    if not 0 < cut < len(raw):
+        return None
+    # The line before the cut must end outside quotes: a quoted cell left open there runs
+    # on into the next line, which the whole file reads as one record (and refuses as too
+    # wide, or sends the careful way) but the halves would read as two. Read alone by the
+    # csv module, strictly, that line is a whole record; if not, the file is read whole.
+    last = bytes(raw[raw.rfind(b"\n", 0, cut - 1) + 1:cut])
+    try:
+        next(csv.reader([last.decode("utf-8")], strict=True), None)
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    return cut
 
 
 def _read(raw, width: int) -> pa.Table | None:

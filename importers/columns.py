@@ -127,7 +127,7 @@ class Columns:
 
         money = _group(ctx_key, *(codes(k) for k in ("currency", "gross", "net",
                                                      *(f"fee{k}" for k in range(len(p.fees))))))
-        firsts = np.asarray(_firsts(money), dtype=np.intp)
+        firsts = _first_rows(money)
         rows_at = at[firsts]
         postings, incomes, signs = column_amounts.rendered(
             d, [s.sign for s in p.fees], ctxs, ctx_key[firsts], rows_at) or self.each(
@@ -147,7 +147,7 @@ class Columns:
         # amounts); what comes before the id (date and narration) likewise. Each row adds
         # its id and row.
         note_of = _group(ctx_key, extra_key)
-        firsts = np.asarray(_firsts(note_of), dtype=np.intp)
+        firsts = _first_rows(note_of)
         # each note's own line, in Arrow (Notes): a gift's donor, column-wise; a refund's
         # refund-of (a few), one by one
         own = _donor_lines(d.columns["donor"], at[firsts], gift[firsts])
@@ -245,7 +245,8 @@ def _donor_lines(donors, rows: np.ndarray, gift: np.ndarray) -> pa.Array:
     """`  donor: "..."` and a newline for each of these rows that is a gift with a
     donor (importers.parse.donors: a Column of pseudonyms), "" for the others: as
     txn._q quotes it, column-wise."""
-    values = pa.array(donors.values, pa.string())
+    values = arrow_of(donors.values)  # in Arrow already where a helper hashed them:
+    # taken here, by which time it is done (importers.pseudonym_aside)
     quoted = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
     cells = quoted.take(pa.array(donors.codes[rows]))
     has = pc.and_(pc.fill_null(pc.not_equal(cells, ""), False), pa.array(gift))
@@ -301,9 +302,14 @@ def _group(*codes: np.ndarray) -> np.ndarray:
 def _firsts(codes: np.ndarray) -> list[int]:
     """The position of each group's first row, by group number (codes from _group: a new
     group's number is one more than any before it)."""
+    return _first_rows(codes).tolist()
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """_firsts as an array: on 300,000 groups, no list of ints made and read back."""
     if not len(codes):
-        return []
-    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1)).tolist()
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1))
 
 
 def _objects(values: list) -> np.ndarray:

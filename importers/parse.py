@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from importers import classify
+from importers import classify, pseudonym_aside
 from importers.fields import (
     Amounts,
     amounts,
@@ -230,6 +230,14 @@ def donors(t: Table, profile: Profile, pseudo, row_ids: Sequence[str]) -> Column
     payer = _payer(profile)
     used = np.zeros(size + 1, dtype=bool)
     used[codes] = True
+    # every identity cell empty: a donor of one, pseudonymised from the row's own id
+    alone = np.flatnonzero(codes == size) if profile.donor else np.zeros(0, np.intp)
+    extra = [f"row {profile.name}:{row_ids[i]}" for i in alone.tolist()]
+    codes[alone] = size + 1 + np.arange(len(alone))
+    if not profile.payer:  # hashed by a helper process while parsing goes on, if it pays
+        later = pseudonym_aside.aside(pseudo, parts, used, extra)
+        if later is not None:
+            return Column(codes, later)
 
     def identities():  # walked once, a slice at a time where in Arrow: no list of them
         k = 0
@@ -237,13 +245,9 @@ def donors(t: Table, profile: Profile, pseudo, row_ids: Sequence[str]) -> Column
             for v, u in zip(part, used[k:k + len(part)].tolist(), strict=True):
                 yield payer(v) if u else None
             k += len(part)
+        yield from extra
 
-    col = Column(codes, pseudo.donors(identities()))
-    if profile.donor:  # every identity cell empty: one pseudonym per row
-        for i in np.flatnonzero(codes == size).tolist():
-            codes[i] = len(col.values)
-            col.values.append(pseudo.donor(f"row {profile.name}:{row_ids[i]}"))
-    return col
+    return Column(codes, pseudo.donors(identities()))
 
 
 def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, Sequence[str]]:

@@ -7,7 +7,6 @@ whoever holds the books but not the key cannot test a guessed email against a ps
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import sys
@@ -15,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from importers.errors import Problem
+from importers.pseudonym_hashes import keyed, normalise
 
 ENV = "FUNDLEDGER_DONOR_KEY"
 
@@ -45,24 +45,6 @@ def load_key(path: Path | None = None) -> bytes:
         raise Problem(str(path), 0, "the donor key file is empty; restore it from your "
                       "backup (a new key gives returning donors new pseudonyms)")
     return text.encode()
-
-
-def _keyed(key: bytes) -> tuple:
-    """SHA-256 states after the key XOR ipad and XOR opad: HMAC's own construction
-    (RFC 2104), as hmac.new builds it, kept to be copied."""
-    if len(key) > SHA256_BLOCK:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(SHA256_BLOCK, b"\0")
-    return (hashlib.sha256(bytes(b ^ 0x36 for b in key)),
-            hashlib.sha256(bytes(b ^ 0x5C for b in key)))
-
-
-SHA256_BLOCK = 64
-
-
-def normalise(identity: str) -> str:
-    """Emails and names are matched ignoring case and spacing."""
-    return " ".join(identity.split()).casefold()
 
 
 MIN_KEY = 32  # bytes: a short key can be found by trying them all
@@ -137,7 +119,7 @@ class Pseudonymiser:
         once and copied per text (hmac.new would redo them each time): on a download of
         300,000 different donors that halves the time this takes."""
         if self._pads is None:
-            self._pads = _keyed(self.key)
+            self._pads = keyed(self.key)
         inner, outer = self._pads[0].copy(), self._pads[1].copy()
         inner.update(text.encode())
         outer.update(inner.digest())

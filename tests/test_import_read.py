@@ -92,6 +92,26 @@ def test_a_large_file_is_read_as_two_halves_and_nothing_again(monkeypatch):
     assert len(got.records()) == data.count(b"\n") - 1
 
 
+@pytest.mark.parametrize("text", [
+    # found by the property below: a quoted cell open at the cut, in a record too wide,
+    # which as two halves read as two records of the header's width
+    'Date,Amount,Id\n,,"000000\n0",,\n',
+    'Date,Amount,Id\r\n,,"000000\r\n0",,\r\n',
+    'Date,Amount,Id\n1,2,3\nab"c,,"00000000000000\n0",x,\n'])
+def test_a_cut_inside_a_quoted_cell_reads_as_the_whole_file(tmp_path, split, text):
+    path = tmp_path / "x.csv"
+    path.write_text(text, encoding="utf-8")
+    data = text.encode()
+    if split == "halves":  # the cut falls inside the quotes
+        assert data.index(b"\n", len(data) // 2) < data.rindex(b'"')
+    fast, slow = outcome(read.load, path, SIG), outcome(careful, path, SIG)
+    if isinstance(slow, frame.Frame):
+        assert isinstance(fast, frame.Frame), fast
+        assert (fast.records(), fast.skipped) == (slow.records(), slow.skipped)
+    else:
+        assert fast == slow
+
+
 @pytest.mark.parametrize("blank", ["\n", "   \n", ",, ,\t,\n", "  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  ,  \n"])
 def test_blank_and_space_only_rows_are_dropped_with_row_numbers_kept(tmp_path, blank):
     paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
