@@ -286,18 +286,23 @@ def main() -> None:
                    check=True)
     started = machine()
 
+    def commands(shape: str) -> dict[str, list[str]]:
+        data = str(files[shape][0])
+        return {"ours": [PY, "-m", "fundledger", "import", data, "--books", str(books),
+                         "--dry-run"],
+                "theirs": [PY, str(script), "extract", "-e", str(main_file), "-o",
+                           str(extracted), data]}
+
     def once(shape: str, side: str) -> Run:
         data, facts = files[shape]
         if side == "ours_cli":
-            run, err = measured([PY, "-m", "fundledger", "import", str(data), "--books",
-                                 str(books), "--dry-run"], env)
+            run, err = measured(commands(shape)["ours"], env)
             summary = err.strip().splitlines()[-1]
             if not summary.startswith(f"dry run: {facts.entries} new,"):
                 sys.exit(f"{shape}: expected {facts.entries} new entries, got: {summary}")
             return run
         if side == "theirs_cli":
-            run, _ = measured([PY, str(script), "extract", "-e", str(main_file), "-o",
-                               str(extracted), str(data)], env)
+            run, _ = measured(commands(shape)["theirs"], env)
             got = extracted.read_text().count("Assets:PayPal")
             extracted.unlink()
             if got < facts.rows:
@@ -336,6 +341,33 @@ def main() -> None:
     print(table(shapes, files, best, peak, args.markdown))
     print()
     print(verdicts(shapes, best, peak))
+    print()
+    print(summed(shapes, {s: commands(s) for s in shapes}, env))
+
+
+def summed(shapes, cmds, env) -> str:
+    """Peak memory of every process of each command added up (bench/pss_tree.py, PSS:
+    shared pages split between the processes mapping them), one run each, untimed: the
+    timed runs' figures are the largest process alone, which leaves out the children an
+    import starts on a second core (the pseudonyms' helper, the books check's fork). Ours
+    with the check forced onto the second core (FUNDLEDGER_SECOND_CORE=on): the most the
+    import's processes hold together."""
+    out = [("every process summed (PSS, one untimed run each; ours with the second core "
+            "forced on):")]
+    for s in shapes:
+        mb = {}
+        for side, extra in (("ours", {"FUNDLEDGER_SECOND_CORE": "on"}), ("theirs", {})):
+            proc = subprocess.run([PY, str(HERE / "pss_tree.py"), *cmds[s][side]],
+                                  env=dict(env, **extra), capture_output=True, text=True,
+                                  check=False)
+            words = proc.stdout.split()
+            if not proc.stdout.startswith("peak summed PSS") or words[-1] != "0":
+                sys.exit(f"{s}: {side} failed under pss_tree:\n{proc.stderr[-2000:]}")
+            mb[side] = int(words[3])
+        ratio = mb["ours"] / mb["theirs"]
+        out.append(f"  {s:<10} {mb['ours']} MB against {mb['theirs']} MB: {ratio:.2f}x "
+                   f"(target <= {MEMORY:g}x: {'met' if ratio <= MEMORY else 'NOT met'})")
+    return "\n".join(out)
 
 
 def table(shapes, files, best, peak, markdown: bool) -> str:

@@ -37,10 +37,15 @@ PR_SET_PDEATHSIG = 1
 
 def worth_it(changes) -> bool:
     """Whether checking these changes on a second core pays: an import large enough
-    (its entries as columns: ledger.quick_columns.Changes), and a second CPU idle."""
+    (its entries as columns: ledger.quick_columns.Changes), and a second CPU idle.
+    FUNDLEDGER_SECOND_CORE=off never forks; =on forks for a large import whatever the
+    load (what bench/import_bench.py's memory run measures: the most the two hold)."""
+    asked = os.environ.get("FUNDLEDGER_SECOND_CORE", "").lower()
+    if asked == "off":
+        return False
     columns = getattr(changes, "columns", None)
     entries = 0 if columns is None else len(columns.group)
-    return entries >= MIN_ENTRIES and _idle_core()
+    return entries >= MIN_ENTRIES and (asked == "on" or _idle_core())
 
 
 def _idle_core() -> bool:

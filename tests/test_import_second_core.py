@@ -243,3 +243,17 @@ def test_ctrl_c_stops_the_import_and_its_child(tmp_path, files, whom):
     assert snapshot(main.parent) == before
     assert not list(main.parent.rglob("*" + books.NEW_SUFFIX))
     shutil.rmtree(main.parent)
+
+
+@pytest.mark.parametrize(("asked", "idle", "entries", "forks"), [
+    ("", True, 20_000, True), ("", False, 20_000, False), ("", True, 19_999, False),
+    ("off", True, 20_000, False), ("on", False, 20_000, True), ("on", False, 19_999, False)])
+def test_when_the_check_goes_to_a_second_core(monkeypatch, asked, idle, entries, forks):
+    """By default a large import with a second CPU idle; FUNDLEDGER_SECOND_CORE=off never,
+    =on for a large import whatever the load (the bench's memory run)."""
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("FUNDLEDGER_SECOND_CORE", asked)
+    monkeypatch.setattr(second_core, "_idle_core", lambda: idle)
+    changes = SimpleNamespace(columns=SimpleNamespace(group=range(entries)))
+    assert second_core.worth_it(changes) is forks
