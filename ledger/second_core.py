@@ -50,18 +50,19 @@ def worth_it(changes) -> bool:
 
 def _idle_core() -> bool:
     """A second CPU this process may run on, and idle: nothing else runnable now (the
-    kernel's count of running tasks, this one included, below the CPUs) and the 1-minute
-    load average not saying otherwise. With every core taken the child only adds its
-    copied pages and shares the same CPU time: another engineer's job on the second
-    core made the realistic dry run slower, 1.65 s against 1.43 s at best of five
-    (bench/README.md, "The check on a second core")."""
+    kernel's count of running tasks, this one included, below the CPUs). With every
+    core taken the child only adds its copied pages and shares the same CPU time:
+    another engineer's job on the second core made the realistic dry run slower, 1.65 s
+    against 1.43 s at best of five (bench/README.md, "The check on a second core"). Not
+    the load average: it lags by a minute, so an import run just after another (or
+    after anything busy) was refused the idle core it had."""
     cpus = len(os.sched_getaffinity(0))
     if cpus < 2:
         return False
     try:
         with open("/proc/loadavg") as f:
-            fields = f.read().split()
-        return int(fields[3].split("/")[0]) < cpus and float(fields[0]) < cpus - 0.5
+            running = f.read().split()[3].split("/")[0]
+        return int(running) < cpus
     except (OSError, ValueError, IndexError):
         return False
 
