@@ -61,40 +61,9 @@ def command(files, books, fund, unclassified, dry_run, new_key) -> None:
 
     arrowcsv.without_pandas()  # this process imports, and does nothing else
 
-    arrowcsv.ahead([str(f) for f in files])
-    # Imported here, not at the top: the importers need numpy and pyarrow, and every
-    # fundledger command (a quick `funds` from the cache) would otherwise pay for them.
-    from importers import run as import_run
-    from importers.errors import Problem
-
-    bar = None
-    if sys.stderr.isatty() and sum(f.stat().st_size for f in files) > 5_000_000:
-        # Steps: each file identified, each file read and checked, the books verified.
-        bar = click.progressbar(length=2 * len(files) + 1, label="importing", file=sys.stderr)
-        bar.__enter__()
-    try:
-        from importers.pseudonym import Pseudonymiser
-
-        result = import_run.run(books, [str(f) for f in files], fund=fund, dry_run=dry_run,
-                                pseudo=Pseudonymiser(new_key=new_key),
-                                progress=(lambda _p: bar.update(1)) if bar else None,
-                                suspense=unclassified == "suspense",
-                                second_core=not dry_run or _raw(click.get_text_stream("stdout")) is not None)
-    except Problem as e:
-        click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
-        sys.exit(1)
-    except BooksError as e:
-        for line in e.lines[:SHOWN]:
-            click.echo(line, err=True)
-        if len(e.lines) > SHOWN:  # one cause (a fund or account opened too late) can
-            click.echo(f"... and {len(e.lines) - SHOWN:,} more", err=True)  # hit every row
-        raise click.ClickException(
-            "dry run: a real import would be refused: the books would not load cleanly"
-            if dry_run else "nothing imported: the books would not load cleanly") from None
-    finally:
-        arrowcsv.forget([str(f) for f in files])  # what was read ahead and not taken
-        if bar:
-            bar.__exit__(None, None, None)
+    paths = [str(f) for f in files]
+    with arrowcsv.reading_ahead(paths):  # whatever is read ahead and not taken goes
+        result = _imported(books, paths, fund, dry_run, new_key, unclassified)
     if dry_run:
         _print(result)
     else:
@@ -114,6 +83,43 @@ def _raw(out):
         return None
     return getattr(out, "buffer", None)
 
+
+
+def _imported(books, paths, fund, dry_run, new_key, unclassified):
+    """importers.run.run on the files, with a progress bar on a terminal; a bad file or
+    books that would not load end the command with their lines."""
+    # Imported here, not at the top: the importers need numpy and pyarrow, and every
+    # fundledger command (a quick `funds` from the cache) would otherwise pay for them.
+    from importers import run as import_run
+    from importers.errors import Problem
+    from importers.pseudonym import Pseudonymiser
+
+    bar = None
+    if sys.stderr.isatty() and sum(os.path.getsize(p) for p in paths) > 5_000_000:
+        # Steps: each file identified, each file read and checked, the books verified.
+        bar = click.progressbar(length=2 * len(paths) + 1, label="importing", file=sys.stderr)
+        bar.__enter__()
+    try:
+        return import_run.run(books, paths, fund=fund, dry_run=dry_run,
+                              pseudo=Pseudonymiser(new_key=new_key),
+                              progress=(lambda _p: bar.update(1)) if bar else None,
+                              suspense=unclassified == "suspense",
+                              second_core=not dry_run
+                              or _raw(click.get_text_stream("stdout")) is not None)
+    except Problem as e:
+        click.echo(str(e), err=True)  # one `FILE:ROW: problem` line; the books are untouched
+        sys.exit(1)
+    except BooksError as e:
+        for line in e.lines[:SHOWN]:
+            click.echo(line, err=True)
+        if len(e.lines) > SHOWN:  # one cause (a fund or account opened too late) can
+            click.echo(f"... and {len(e.lines) - SHOWN:,} more", err=True)  # hit every row
+        raise click.ClickException(
+            "dry run: a real import would be refused: the books would not load cleanly"
+            if dry_run else "nothing imported: the books would not load cleanly") from None
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
 
 def _print(result) -> None:
     """The dry run's text: what each books file would get. As UTF-8 bytes made in Arrow
