@@ -2,7 +2,8 @@
 record's spreadsheet row number: the fast half of importers.read, which checks the
 result and makes it a table (importers.frame.Frame).
 
-Nothing else is imported here, so `fundledger import` can start reading its files
+Nothing else is imported here (bar ledger.second_core, for the count of cores: the
+standard library only), so `fundledger import` can start reading its files
 (ahead()) before it loads the rest of the importers and the books: Arrow and numpy let go
 of the interpreter while they parse and number the lines, so on a second core the reading
 and the loading happen at once. A file is read ahead only while the one before it is
@@ -26,6 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
+from ledger.second_core import cores
+
 # Arrow's memory from the C library's allocator, not its own (mimalloc or jemalloc): those
 # keep what an import's column steps free for reuse, so the process's peak memory stayed at
 # the sum of every step's copies (bench/import_bench.py: 771 MB against 628 MB on 300,000
@@ -34,7 +37,7 @@ if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") is None:
     pa.set_memory_pool(pa.system_memory_pool())
 
 SPLIT = 8 << 20  # bytes from which a file is read as two halves at once (_parse)
-CORES = len(os.sched_getaffinity(0))
+CORES = cores()
 CELL_LIMIT = 131072  # the csv module's field limit: a longer cell means a broken file
 XLSX_MAGIC = b"PK\x03\x04"
 

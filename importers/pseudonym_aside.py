@@ -28,18 +28,11 @@ import pyarrow as pa
 from importers import pseudonym_hashes
 from importers.pseudonym_hashes import HEAD, MAGIC, NOTHING, WIDTH, hashes
 from importers.table import Texts
+from ledger.second_core import cores
 
 MIN_IDENTITIES = 20_000  # fewer: starting a helper (~20 ms) costs about what it saves
 TIMEOUT = 30.0  # seconds, plus PER_IDENTITY each, before the helper is given up on
 PER_IDENTITY = 20e-6
-
-
-def cores() -> int:
-    """The CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
 
 
 class Request(NamedTuple):

@@ -48,6 +48,14 @@ def worth_it(changes) -> bool:
     return entries >= MIN_ENTRIES and (asked == "on" or _idle_core())
 
 
+def cores() -> int:
+    """The CPUs this process may run on (all of them where the system cannot say)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
 def _idle_core() -> bool:
     """A second CPU this process may run on, and idle: nothing else runnable now (the
     kernel's count of running tasks, this one included, below the CPUs). With every
@@ -56,7 +64,7 @@ def _idle_core() -> bool:
     against 1.43 s at best of five (bench/README.md, "The check on a second core"). Not
     the load average: it lags by a minute, so an import run just after another (or
     after anything busy) was refused the idle core it had."""
-    cpus = len(os.sched_getaffinity(0))
+    cpus = cores()
     if cpus < 2:
         return False
     try:
