@@ -19,15 +19,23 @@ import pyarrow.compute as pc
 from importers.txn import Block, Ordered, render
 
 
-def dry_run(result, raw: BinaryIO) -> None:
-    """The dry run's text as UTF-8 bytes: what each books file would get (an
-    importers.run.Result's accounts file and parts), each headed by its path."""
+def sections(result) -> Iterator[tuple[str, Ordered | None]]:
+    """The dry run's text, what each books file would get (an importers.run.Result's
+    accounts file and parts): each file's heading (and the accounts file's whole text),
+    and the entries that follow it (None: none)."""
     if result.accounts_text is not None:
-        raw.write(f"; ---- imports/accounts.beancount (as it would be)\n"
-                  f"{result.accounts_text}\n".encode())
+        yield (f"; ---- imports/accounts.beancount (as it would be)\n"
+               f"{result.accounts_text}\n"), None
     for rel, (first, entries) in result.parts.items():
-        raw.write(f"; ---- {rel}\n{first}".encode())
-        raw.writelines(encoded(entries))
+        yield f"; ---- {rel}\n{first}", entries
+
+
+def dry_run(result, raw: BinaryIO) -> None:
+    """The dry run's text (sections) as UTF-8 bytes."""
+    for heading, entries in sections(result):
+        raw.write(heading.encode())
+        if entries is not None:
+            raw.writelines(encoded(entries))
 
 
 def encoded(entries: Ordered, size: int = 8192) -> Iterator[pa.Buffer]:

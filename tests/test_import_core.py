@@ -205,6 +205,27 @@ def test_beangulp_importer_extracts_and_dedups_exactly():
     assert marked == [first.meta["import-id"]]
 
 
+def test_dry_run_to_a_stdout_that_is_not_utf8_prints_the_same_text(tmp_path, env):
+    """Where stdout takes another encoding, the dry run writes str (not Arrow's UTF-8
+    bytes): the same headings and entries, in that encoding."""
+    import subprocess
+    import sys
+
+    main = write_books(tmp_path / "books")
+    printed = {}
+    for encoding in ("utf-8", "utf-16"):
+        got = subprocess.run(
+            [sys.executable, "-m", "fundledger", "import", str(FIXTURES / "paypal_uk.csv"),
+             "--books", str(main), "--dry-run"],
+            env=dict(env, PYTHONIOENCODING=encoding), capture_output=True, check=False)
+        assert got.returncode == 0, got.stderr
+        printed[encoding] = got.stdout.decode(encoding)
+    assert printed["utf-16"] == printed["utf-8"]
+    assert printed["utf-8"].startswith("; ---- imports/paypal/2023.beancount\n; Imported by")
+    entries, errors, _ = parser.parse_string(printed["utf-16"])
+    assert not errors and txns(entries)
+
+
 def test_embedded_demo_is_never_written(env):
     from fundledger import demo_books
 

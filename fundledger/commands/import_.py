@@ -84,7 +84,6 @@ def _raw(out):
     return getattr(out, "buffer", None)
 
 
-
 def _imported(books, paths, fund, dry_run, new_key, unclassified):
     """importers.run.run on the files, with a progress bar on a terminal; a bad file or
     books that would not load end the command with their lines."""
@@ -125,17 +124,17 @@ def _print(result) -> None:
     """The dry run's text: what each books file would get. As UTF-8 bytes made in Arrow
     (importers.written) where stdout takes them: staged in a file while the books were
     checked (copied out now the check passed), or made now; else as str."""
+    from importers import written
+
     out = click.get_text_stream("stdout")
     raw = _raw(out)
     if raw is None:
-        if result.accounts_text is not None:
-            out.write(f"; ---- imports/accounts.beancount (as it would be)\n"
-                      f"{result.accounts_text}\n")
-        for rel, (first, entries) in result.parts.items():
-            out.write(f"; ---- {rel}\n{first}")
-            for chunk in entries.chunks():  # a large download is never held as one text
-                out.write(chunk)
-            out.write("\n")
+        for heading, entries in written.sections(result):
+            out.write(heading)
+            if entries is not None:
+                for chunk in entries.chunks():  # a large download is never held as one text
+                    out.write(chunk)
+                out.write("\n")
         return
     out.flush()
     if result.staged is not None:
@@ -143,8 +142,6 @@ def _print(result) -> None:
         _copy_out(result.staged, raw)
         result.staged.close()
         return
-    from importers import written
-
     written.dry_run(result, raw)
     raw.flush()
 
