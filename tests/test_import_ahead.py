@@ -176,3 +176,29 @@ def test_the_import_command_starts_reading_before_it_loads_beancount(tmp_path):
                          check=False, cwd=Path(__file__).parents[1])
     assert got.returncode == 0, got.stderr
     assert got.stdout.strip() == "[]"
+
+
+def _threads_after(code: str) -> int:
+    """How many threads a fresh Python process has after running code (OpenBLAS's own
+    setting taken out of the environment, as on a treasurer's machine)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    got = subprocess.run([sys.executable, "-c", code + "\nimport os\n"
+                          "print(len(os.listdir('/proc/self/task')))"],
+                         capture_output=True, text=True, check=True, env=env,
+                         cwd=Path(__file__).parents[1])
+    return int(got.stdout.split()[-1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts Linux's threads")
+def test_numpy_starts_no_idle_threads_in_a_fundledger_process():
+    """numpy's OpenBLAS starts a thread per CPU that spins waiting for matrix work no
+    command gives it (5% of a large import's CPU, taken from the second core its reading
+    and books check use): a fundledger process asks for one; anyone may still ask for more."""
+    assert _threads_after("import fundledger, numpy") == 1
+    assert _threads_after("import os\nos.environ['OPENBLAS_NUM_THREADS'] = '2'\n"
+                          "import fundledger, numpy") == (2 if os.cpu_count() > 1 else 1)
+    if os.cpu_count() > 1:  # what it guards against: numpy alone starts its threads
+        assert _threads_after("import numpy") > 1
