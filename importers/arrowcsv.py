@@ -119,10 +119,13 @@ def _cells(path: str, width: int) -> Cells | None:
     open that swallows rows, or a cell over the csv module's limit goes the careful way,
     which refuses an oversized cell."""
     raw = _mapped(path)
-    starts, ends, crlf, crs, nul = _lines(raw)
+    # Arrow's parse first: it lets go of the interpreter from start to end, while the
+    # lines' numbering takes it back between numpy's steps, and the command is still
+    # importing its modules (holding the interpreter) when this starts on its thread.
+    got, lines = _parse(raw, width)
+    starts, ends, crlf, crs, nul = lines
     if nul or crs != crlf:  # a lone CR ends a record for both parsers, but not a line here
         return None
-    got = _parse(raw, width)
     if got is None or got.num_columns != width:
         return None
     # The careful way refuses an oversized cell; no line that long, no cell that long.
@@ -139,9 +142,10 @@ def _cells(path: str, width: int) -> Cells | None:
     return body, (filled[1:] + 1)[keep]  # the header's line is row 1
 
 
-def _parse(raw, width: int) -> pa.Table | None:
-    """Arrow's reading of the file, every cell as text; None if Arrow refuses it. The
-    one step that lets go of the interpreter throughout: what is read ahead.
+def _parse(raw, width: int) -> tuple[pa.Table | None, tuple]:
+    """Arrow's reading of the file, every cell as text (None if Arrow refuses it), and
+    its lines (_lines). Arrow's parse lets go of the interpreter throughout: what is read
+    ahead.
 
     A large file is read as two halves at once where there is a second core, cut after a
     line that ends outside quotes (_half): the first half is a prefix of the file, read
@@ -150,15 +154,17 @@ def _parse(raw, width: int) -> pa.Table | None:
     a record over several lines is sent the careful way by _cells either way."""
     cut = _half(raw)
     if cut is None:
-        return _read(raw, width)
+        return _read(raw, width), _lines(raw)
     view = memoryview(raw)
     with ThreadPoolExecutor(1, thread_name_prefix="read-half") as pool:
         second = pool.submit(_read, view[cut:], width)
+        lines = pool.submit(_lines, raw)  # once its half is read, beside the first's
         first = _read(view[:cut], width)
         halves = first, second.result()
+        lines = lines.result()
     if None in halves or halves[0].num_columns != halves[1].num_columns:
-        return _read(raw, width)
-    return pa.concat_tables(halves)
+        return _read(raw, width), lines
+    return pa.concat_tables(halves), lines
 
 
 def _half(raw) -> int | None:
