@@ -92,6 +92,30 @@ def test_a_large_file_is_read_as_two_halves_and_nothing_again(monkeypatch):
     assert len(got.records()) == data.count(b"\n") - 1
 
 
+@pytest.mark.parametrize("where", ["first half", "second half", "last byte"])
+def test_windows_1252_past_the_first_64_kb_reads_as_the_careful_way(tmp_path, split, where):
+    """The head (64 KB) looks UTF-8, so Arrow is asked to read the file; a Windows-1252
+    "\xe9" further on makes the file not UTF-8, and the careful way reads it (as
+    "Caf\xe9" decoded, the same cells). Arrow is told not to check each cell's UTF-8:
+    the whole file is checked once instead (arrowcsv._utf8)."""
+    rows = [row(n) for n in range(3000)]  # about 330 KB
+    bad = {"first half": 2000, "second half": 2900, "last byte": 2999}[where]
+    rows[bad] = rows[bad].replace("Ann Example", "Caf\xe9 Example")
+    data = (HEADER + "".join(rows)).encode("cp1252")
+    if where == "last byte":
+        data = data[:-1] + b"\xe9\n"  # the last cell's last character
+    path = tmp_path / "late.csv"
+    path.write_bytes(data)
+    paypal = next(p for p in profile_lib.builtin() if p.name == "paypal")
+    assert bounded.open_export(path).head.utf8  # what sends it to Arrow first
+    assert arrowcsv.cells(str(path), HEADER.count(",") + 1) is None
+    fast, slow = outcome(read.load, path, paypal.signature), outcome(
+        careful, path, paypal.signature)
+    assert isinstance(slow, frame.Frame) and isinstance(fast, frame.Frame), (fast, slow)
+    assert (fast.records(), fast.skipped) == (slow.records(), slow.skipped)
+    assert "Caf\xe9 Example" in fast.records()[bad].values()
+
+
 @pytest.mark.parametrize("text", [
     # found by the property below: a quoted cell open at the cut, in a record too wide,
     # which as two halves read as two records of the header's width
