@@ -299,7 +299,10 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
             new.append(t)
             grouped[target(t.date.year, source)].append(t)
         if block is not None:
-            kept = np.flatnonzero([i not in seen for i in block.ids])
+            # books holding no import-id yet (new books) skip nothing: 16 ms of
+            # lookups on a 300,000-row download, on the way to the books check
+            kept = (np.flatnonzero([i not in seen for i in block.ids]) if seen
+                    else np.arange(len(block), dtype=np.int64))
             result.duplicates += len(block) - len(kept)
             if only is not None:
                 kept = np.array([k for k in kept.tolist() if block.ids[k] in only],
