@@ -140,3 +140,45 @@ def test_serve_stops_with_pages_being_computed(stop, tmp_path):
     assert not [pid for pid in children | frozen_all if _alive(pid)], \
         "a child outlived the server"
     assert list(tmp.iterdir()) == [], "the temporary demo copy was left behind"
+
+
+def test_a_stop_the_main_thread_loses_still_ends_the_server(tmp_path):
+    """Python runs a signal's handler in whatever the main thread is running; raised in an
+    object's __del__ (or a weak reference's callback), the stop's KeyboardInterrupt is
+    printed and dropped. A CI run lost a SIGTERM so, in the import machinery's module-lock
+    callback, and the server went on serving, deaf to any further stop. The process ends
+    anyway, its temporary folder removed, soon after the stop's own time is up."""
+    import textwrap
+
+    folder = tmp_path / "fundledger-demo-copy"
+    folder.mkdir()
+    (folder / "main.beancount").write_text("", encoding="utf-8")
+    script = textwrap.dedent(f"""
+        from fundledger.commands import serve
+        serve.stop_on_signals()
+        serve.TEMPORARY.append({str(folder)!r})
+
+        class Busy:
+            def __del__(self):  # a stop landing here is printed and dropped
+                while True:
+                    pass
+
+        print("ready", flush=True)
+        while True:
+            Busy()
+        """)
+    process = subprocess.Popen([sys.executable, "-c", script], env=cli_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(0.3)  # well inside the first __del__, which never returns by itself
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "Exception ignored" in rest and "KeyboardInterrupt: SIGTERM" in rest, rest
+    assert process.returncode == 0, rest
+    assert rest.rstrip().endswith("stopped")
+    assert not folder.exists(), "the temporary folder was left behind"

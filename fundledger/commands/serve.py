@@ -11,11 +11,13 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import shutil
 import signal
 import socket
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import click
@@ -95,10 +97,12 @@ def check_port(host: str, port: int) -> None:
 def stop_on_signals() -> None:
     """SIGTERM (kill, systemd, a container stopping) stops the server as Ctrl-C does, so
     the with-blocks around it run and the temporary demo copy is removed. The first stop
-    is the one obeyed: a second (an impatient Ctrl-C) must not cut the clean-up short."""
+    is the one obeyed: a second (an impatient Ctrl-C) must not cut the clean-up short.
+    A stop the main thread loses is finished by _stop_anyway."""
     def stop(signum, _frame):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        threading.Thread(target=_stop_anyway, daemon=True, name="stop-anyway").start()
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
     signal.signal(signal.SIGINT, stop)
@@ -107,6 +111,24 @@ def stop_on_signals() -> None:
 
 # How long a stop waits for requests in flight before the process ends anyway.
 STOP_WAIT = 1.0
+# Folders the process's stop removes (the temporary demo copy), whichever way it stops.
+TEMPORARY: list[str] = []
+
+
+def _stop_anyway() -> None:
+    """End the process if the stop raised in the main thread was lost. Python runs a
+    signal's handler in whatever the main thread is running, and an exception raised in
+    a weak reference's callback or an object's __del__ is printed ("Exception ignored
+    in ...") and dropped: a SIGTERM landing there left the server serving, deaf to any
+    further stop (seen in a CI run, within the import machinery's module-lock callback).
+    A stop that was not lost ends the process within STOP_WAIT (serve, quit_now); if it
+    is still running half a second after that, the temporary folders go and the Funds
+    view's children are killed here, as the main thread's stop would have done."""
+    time.sleep(STOP_WAIT + 0.5)
+    for folder in TEMPORARY:
+        shutil.rmtree(folder, ignore_errors=True)
+    click.echo("stopped", err=True)
+    quit_now()
 
 
 def stops_quietly(command):
@@ -177,7 +199,10 @@ def command(books: Path | None, host: str, port: int) -> None:
     check_extension_importable()
     check_port(host, port)
     stop_on_signals()
-    with tempfile.TemporaryDirectory(prefix="fundledger-demo-") as tmp:
+    # (a stop the main thread lost removes it too, maybe first: _stop_anyway)
+    with tempfile.TemporaryDirectory(prefix="fundledger-demo-",
+                                     ignore_cleanup_errors=True) as tmp:
+        TEMPORARY.append(tmp)
         if books is None:
             books = demo_books.copy_to(Path(tmp) / "books")
             click.echo(f"serving a fresh copy of the demo books in {books.parent} "
