@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from importers.table import arrow_of
+from importers.table import arrow_of, taken
 from ledger.quick_tails import SLICE
 
 # How str() writes a Decimal read from such a text: the text itself.
@@ -115,9 +115,7 @@ def column(col, codes: np.ndarray) -> Amount | None:
     texts = col.texts
     if texts is None:
         return None
-    cells = arrow_of(texts)
-    if not (len(codes) == len(cells) and np.array_equal(codes, np.arange(len(codes)))):
-        cells = cells.take(pa.array(codes))  # else every cell in its own place
+    cells = taken(arrow_of(texts), codes)
     missing = ~np.asarray(pc.is_valid(cells).to_numpy(zero_copy_only=False), dtype=bool)
     other = getattr(col.values, "other", {})  # values read some other way (numbers.parse)
     if other:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from importers import classify, pseudonym_aside
@@ -29,7 +28,15 @@ from importers.fields import (
 )
 from importers.frame import Frame
 from importers.profile import Profile, Rule
-from importers.table import Column, Table, Texts, arrow_of, encoded, mostly_distinct
+from importers.table import (
+    Column,
+    Table,
+    Texts,
+    arrow_of,
+    encoded,
+    mostly_distinct,
+    taken,
+)
 
 ZERO = Decimal(0)  # one shared object: importers.columns caches postings by amount identity
 
@@ -257,9 +264,7 @@ def _distinct(col: Column, take: np.ndarray) -> tuple[np.ndarray, Sequence[str]]
     identity is hashed once and no str is made per cell of the others."""
     if not isinstance(col.values, Texts):
         return col.codes[take], col.values
-    cells = col.values.array
-    if not (take.all() and np.array_equal(col.codes, np.arange(len(cells)))):
-        cells = cells.take(pa.array(col.codes[take]))  # else every cell, as it is
+    cells = taken(col.values.array, col.codes[take])
     if mostly_distinct(cells, 0.95):
         # as good as every identity different: each row is hashed as its own (the same
         # identity gives the same pseudonym), not first told apart (Arrow's hash table

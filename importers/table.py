@@ -165,6 +165,14 @@ def arrow_of(values: Sequence) -> pa.Array | pa.ChunkedArray:
     return pa.array(values if isinstance(values, list) else list(values), pa.string())
 
 
+def taken(cells: pa.Array | pa.ChunkedArray, codes: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """cells.take(codes), or the cells as they are where codes are every position in
+    order (a column read in full, each row its own value): a take copies them all."""
+    if len(codes) == len(cells) and np.array_equal(codes, np.arange(len(cells))):
+        return cells
+    return cells.take(pa.array(codes))
+
+
 class RowValues(Sequence):
     """A column's value per row, looked up when asked for: a statement's running balance
     is read on each day's last row only, not made a Decimal on all 300,000."""
