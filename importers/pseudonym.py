@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from importers.errors import Problem
-from importers.pseudonym_hashes import keyed, normalise
+from importers.pseudonym_hashes import WIDTH, keyed, normalise
 
 ENV = "FUNDLEDGER_DONOR_KEY"
 
@@ -142,5 +142,5 @@ class Pseudonymiser:
                 add(None)
                 continue
             text = normalise(identity)
-            add("d-" + self._mac(text)[:8] if text else "")
+            add("d-" + self._mac(text)[:WIDTH] if text else "")
         return out
