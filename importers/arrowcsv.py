@@ -123,10 +123,10 @@ def _cells(path: str, width: int) -> Cells | None:
     # lines' numbering takes it back between numpy's steps, and the command is still
     # importing its modules (holding the interpreter) when this starts on its thread.
     got, lines = _parse(raw, width)
+    if got is None or got.num_columns != width:
+        return None
     starts, ends, crlf, crs, nul = lines
     if nul or crs != crlf:  # a lone CR ends a record for both parsers, but not a line here
-        return None
-    if got is None or got.num_columns != width:
         return None
     # The careful way refuses an oversized cell; no line that long, no cell that long.
     if (ends - starts).max(initial=0) > CELL_LIMIT and any(
@@ -142,10 +142,11 @@ def _cells(path: str, width: int) -> Cells | None:
     return body, (filled[1:] + 1)[keep]  # the header's line is row 1
 
 
-def _parse(raw, width: int) -> tuple[pa.Table | None, tuple]:
+def _parse(raw, width: int) -> tuple[pa.Table | None, tuple | None]:
     """Arrow's reading of the file, every cell as text (None if Arrow refuses it), and
-    its lines (_lines). Arrow's parse lets go of the interpreter throughout: what is read
-    ahead.
+    its lines (_lines; None where the bytes are not UTF-8: the careful way reads such a
+    file, so no line is numbered for it). Arrow's parse lets go of the interpreter
+    throughout: what is read ahead.
 
     A large file is read as two halves at once where there is a second core, cut after a
     line that ends outside quotes (_half): the first half is a prefix of the file, read
@@ -153,7 +154,7 @@ def _parse(raw, width: int) -> tuple[pa.Table | None, tuple]:
     halves refuse is read whole again, so what is refused is Arrow's whole-file answer;
     a record over several lines is sent the careful way by _cells either way."""
     if not _utf8(raw):  # what Arrow would refuse, cell by cell
-        return None, _lines(raw)
+        return None, None
     cut = _half(raw)
     if cut is None:
         return _read(raw, width), _lines(raw)
