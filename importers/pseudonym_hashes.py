@@ -3,7 +3,7 @@
 On a download of 300,000 different donors the HMAC-SHA256s alone take 0.2 s of CPU, and
 hashlib keeps the interpreter's lock for short texts, so a thread would not help; a
 process started as `python -I -S pseudonym_hashes.py` does the hashing on the machine's
-other core (importers.pseudonym.aside). This module is that process's whole program, and
+other core (importers.pseudonym_aside). This module is that process's whole program, and
 imports nothing but the standard library: no numpy, no Arrow, no project module (it runs
 with no site-packages). The import process uses the same functions, so the hashing is one
 piece of code whether it runs here or in process.
