@@ -53,7 +53,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from import_report import MEMORY, SIDES, table, verdicts
+from import_report import SIDES, summed_lines, table, verdicts
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -336,18 +336,17 @@ def main() -> None:
     print()
     print(verdicts(shapes, best, peak))
     print()
-    print(summed(shapes, {s: commands(s) for s in shapes}, env))
+    print(summed_lines(summed(shapes, {s: commands(s) for s in shapes}, env)))
 
 
-def summed(shapes, cmds, env) -> str:
+def summed(shapes, cmds, env) -> dict[str, tuple[int, int]]:
     """Peak memory of every process of each command added up (bench/pss_tree.py, PSS:
     shared pages split between the processes mapping them), one run each, untimed: the
     timed runs' figures are the largest process alone, which leaves out the children an
     import starts on a second core (the pseudonyms' helper, the books check's fork). Ours
     with the check forced onto the second core (FUNDLEDGER_SECOND_CORE=on): the most the
-    import's processes hold together."""
-    out = [("every process summed (PSS, one untimed run each; ours with the second core "
-            "forced on):")]
+    import's processes hold together. shape -> (ours, csvbase's) in MB."""
+    got = {}
     for s in shapes:
         mb = {}
         for side, extra in (("ours", {"FUNDLEDGER_SECOND_CORE": "on"}), ("theirs", {})):
@@ -358,10 +357,8 @@ def summed(shapes, cmds, env) -> str:
             if not proc.stdout.startswith("peak summed PSS") or words[-1] != "0":
                 sys.exit(f"{s}: {side} failed under pss_tree:\n{proc.stderr[-2000:]}")
             mb[side] = int(words[3])
-        ratio = mb["ours"] / mb["theirs"]
-        out.append(f"  {s:<10} {mb['ours']} MB against {mb['theirs']} MB: {ratio:.2f}x "
-                   f"(target <= {MEMORY:g}x: {'met' if ratio <= MEMORY else 'NOT met'})")
-    return "\n".join(out)
+        got[s] = mb["ours"], mb["theirs"]
+    return got
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """bench/import_bench.py's figures as text: the table of times, rows/s and peak memory,
-and the verdicts against the targets. The bench measures; this only renders what it
-measured (each `best` and `peak` a bench Run: seconds, peak_kb, load, base_kb)."""
+the verdicts against the targets, and every process's memory summed. The bench
+measures; this only renders what it measured (each `best` and `peak` a bench Run:
+seconds, peak_kb, load, base_kb)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,23 @@ def verdicts(shapes, best, peak) -> str:
             memory = mem(peak[s, ours]) / mem(peak[s, theirs])
             line = f"  {s:<10} {speed:6.2f}x csvbase's throughput"
             if s in TARGETS:
-                met = "met" if speed >= TARGETS[s] else "NOT met"
-                line += f" (target >= {TARGETS[s]:g}x: {met})"
-            line += f"; peak memory {memory:.2f}x csvbase's (target <= {MEMORY:g}x: "
-            line += f"{'met' if memory <= MEMORY else 'NOT met'})"
+                line += f" (target >= {TARGETS[s]:g}x: {_met(speed >= TARGETS[s])})"
+            line += (f"; peak memory {memory:.2f}x csvbase's (target <= {MEMORY:g}x: "
+                     f"{_met(memory <= MEMORY)})")
             out.append(line)
     return "\n".join(out)
+
+
+def summed_lines(mb: dict[str, tuple[int, int]]) -> str:
+    """import_bench.summed's figures (shape -> ours, csvbase's MB) and their verdicts."""
+    out = [("every process summed (PSS, one untimed run each; ours with the second core "
+            "forced on):")]
+    for s, (ours, theirs) in mb.items():
+        ratio = ours / theirs
+        out.append(f"  {s:<10} {ours} MB against {theirs} MB: {ratio:.2f}x "
+                   f"(target <= {MEMORY:g}x: {_met(ratio <= MEMORY)})")
+    return "\n".join(out)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
