@@ -28,11 +28,10 @@ realistic >= 10x csvbase's throughput, distinct >= 5x, peak memory <= 1.5x csvba
 `--into new` (the default) imports into new `init`-like books (BOOKS below), the downloads
 starting in 2015. `--into demo` imports into a fresh copy of the demo books (`fundledger
 demo`: eight years of every source, with statement balances asserted from its own PayPal
-export; plus the tolerance option `init` writes, see allow_rounding), with the demo's donor
-key; the downloads then start the day after the demo's last
-PayPal entry, their Balance column continuing from the demo's PayPal balance that day (read
-from the demo with beancount), so the import's statement balances hold. csvbase reads the
-same file, its `extract -e` given the same books.
+export), with the demo's donor key; the downloads then start the day after the demo's
+last PayPal entry, their Balance column continuing from the demo's PayPal balance that
+day (read from the demo with beancount), so the import's statement balances hold.
+csvbase reads the same file, its `extract -e` given the same books.
 
     python bench/import_bench.py [--rows N] [--repeat N] [--shapes realistic,distinct]
                                  [--seed N] [--into new|demo] [--markdown]
@@ -60,10 +59,8 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 PY = sys.executable
 PACKAGES = ("fundledger", "importers", "ledger", "reports")
-# The tolerance option: beancount turns a @@ total into a per-unit price and back, which
-# can leave 1E-27 GBP in a converted gift's entry (about 1 in 80; see bench/README.md).
+# No tolerance option: a converted gift's entry balances without one (importers.paypal).
 BOOKS = """option "operating_currency" "GBP"
-option "inferred_tolerance_default" "GBP:0.000001"
 plugin "ledger.plugin"
 2010-01-01 open Assets:PayPal
 2010-01-01 open Assets:Transfers
@@ -180,7 +177,6 @@ def demo_books() -> Books:
     folder = OUT / "demo-books"
     shutil.rmtree(folder, ignore_errors=True)
     main = demo.copy_to(folder)
-    allow_rounding(main)
     key = OUT / "demo-donor.key"
     key.unlink(missing_ok=True)
     fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -188,17 +184,6 @@ def demo_books() -> Books:
         f.write(demo.KEY.read_bytes())
     since, held = paypal_since(main)
     return Books(main, key, since, f"the demo books ({held})")
-
-
-def allow_rounding(main: Path) -> None:
-    """Add the tolerance option `fundledger init` writes (ledger/skeleton.py) where a demo
-    copy lacks it (demos made before it was added): without it about one converted gift in 80 is refused for the 1E-27 GBP that
-    beancount leaves of an @@ total (the xfail in tests/test_bench_shapes.py)."""
-    text = main.read_text(encoding="utf-8")
-    option = 'option "inferred_tolerance_default" "*:0.005"\n'
-    if option not in text:
-        head = 'option "operating_currency" "GBP"\n'
-        main.write_text(text.replace(head, head + option, 1), encoding="utf-8")
 
 
 def paypal_since(main: Path, account: str = "Assets:PayPal"):

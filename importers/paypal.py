@@ -6,13 +6,14 @@ total price, so the foreign balance empties and the rate is kept.
 
 The converted payment's fund must hold pounds, not a dollar balance that no account holds
 any more. When the payment is built in the same file, its own postings get GBP prices at
-the conversion's rate. When it is already in the books (a January donation converted in
+the conversion's rate, and its income (a payment out: its expense) is booked in GBP
+(price_at_conversion). When it is already in the books (a January donation converted in
 February's download: the books are append-only) or came from an earlier file of this
 run, a second entry *restates* it on the payment's own date: each of its postings is
-reversed in the foreign currency and booked again priced in pounds at the conversion's
-rate, in the payment's fund(s). The fund's balance is then the same, on every date, as
-if both rows had been imported together; income is recognised in pounds on the day it
-was received (FRS 102 s.30 / SORP), not on the day PayPal happened to convert it.
+reversed in the foreign currency and booked again in pounds the same way, in the
+payment's fund(s). The fund's balance is then the same, on every date, as if both rows
+had been imported together; income is recognised in pounds on the day it was received
+(FRS 102 s.30 / SORP), not on the day PayPal happened to convert it.
 """
 
 from __future__ import annotations
@@ -31,10 +32,17 @@ RATE = Context(prec=6)
 
 
 def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cur: str) -> bool:
-    """Price a converted payment's foreign postings in the home currency, to the cent, with
-    the income posting (a payment out: its expense) absorbing rounding so the entry still
-    balances exactly. False (and nothing changed) unless every posting is unpriced in fcur
-    with one such posting."""
+    """Price a converted payment's foreign postings in the home currency, to the cent, and
+    book the income posting (a payment out: its expense) in the home currency itself, at
+    what the others come to, so the entry balances exactly. False (and nothing changed)
+    unless every posting is unpriced in fcur with one such posting.
+
+    Not the income priced too: beancount turns each `@@` total into a price per unit and
+    back, which leaves a remainder in the 27th place, and an entry with no posting in the
+    home currency gets no tolerance for it (books without the `inferred_tolerance_default`
+    option `fundledger init` writes refused 10.96 EUR changed into 9.35 GBP). Income is
+    recognised in pounds on the day it was received (FRS 102 s.30): the pounds are what
+    is booked; the foreign amounts stay on the asset and the fee."""
     rate = got / -gave
     foreign = [p for p in payment.postings if p.currency == fcur and p.price is None]
     if not foreign or len(foreign) != len(payment.postings):
@@ -51,7 +59,7 @@ def price_at_conversion(payment: Txn, gave: Decimal, fcur: str, got: Decimal, cu
         home = (abs(p.number) * rate).quantize(CENT)
         p.price = (home, cur)
         total += home.copy_sign(p.number)
-    income[0].price = (abs(total), cur)
+    income[0].number, income[0].currency, income[0].price = -total, cur, None
     return True
 
 

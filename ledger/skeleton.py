@@ -29,8 +29,9 @@ def files(name: str, currency: str, fund: str, start: datetime.date) -> dict[str
 ; check them with `fundledger check`. README.md says what each file is.
 option "title" {_q(name)}
 option "operating_currency" "{currency}"
-; Half a penny of tolerance: a foreign gift priced at its conversion (@@ totals) balances
-; to the penny, not to beancount's default of the last digit written.
+; Half a penny of tolerance: an entry typed with every posting priced (@@ totals, a foreign
+; gift at its conversion) balances to the penny, not to beancount's default of the last
+; digit written.
 option "inferred_tolerance_default" "*:0.005"
 
 ; fundledger's fund rules run every time the books load: in the CLI, bean-check and Fava.

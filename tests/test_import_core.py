@@ -40,15 +40,28 @@ def test_paypal_uk_booked_gross_with_fees(tmp_path, env):
     # Independent reading of the file: completed, non-memo donations and refunds, by currency.
     booked = [r for r in rows if r["Status"] == "Completed" and r["Balance Impact"] != "Memo"
               and r["Type"] in ("Donation Payment", "Payment Refund")]
+    converted = {r["Reference Txn ID"] for r in rows if r["Type"] == "General Currency Conversion"}
     for row in booked:
         t = got[f"paypal:{row['Transaction ID']}"]
         income = [p for p in t.postings if p.account == "Income:Donations:PayPal"]
-        assert income[0].units.number == -dec(row["Gross"])
-        assert income[0].units.currency == row["Currency"]
+        # what PayPal kept and what it charged, in the row's own currency, make the gross
+        held = sum((p.units.number for p in t.postings if p.account != income[0].account
+                    and p.units.currency == row["Currency"]), Decimal(0))
+        assert held == dec(row["Gross"])
+        if row["Transaction ID"] in converted:  # income in pounds, what the rest is worth
+            assert income[0].units.currency == "GBP" and income[0].price is None
+            from ledger.funds import weight
+
+            assert income[0].units.number == -sum(
+                (weight(p).number for p in t.postings if p.price), Decimal(0))
+        else:
+            assert income[0].units.number == -dec(row["Gross"])
+            assert income[0].units.currency == row["Currency"]
         fee = sum((p.units.number for p in t.postings if p.account == "Expenses:Fees:Payment"),
                   Decimal(0))
         assert fee == -dec(row["Fee"])
         assert t.meta["fund"] == "general"
+    assert converted & {r["Transaction ID"] for r in booked}  # the fixture has one
     # Pending and Memo rows move no money.
     assert "paypal:5PP00005" not in got and "paypal:5PP00011" not in got
     # Two donations of the same amount on the same day are both kept.

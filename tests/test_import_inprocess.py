@@ -501,17 +501,18 @@ def test_a_dollar_gift_converted_in_the_same_download_is_priced_at_its_rate(tmp_
                                                                             columnwise):
     """paypal_uk.csv: $20.00 less a $1.08 fee, $18.92 changed into £14.50. Each posting
     at that rate to the penny (the fee: 1.08 x 14.50 / 18.92 = 0.8277 -> £0.83), the
-    income taking the rest (£14.50 + £0.83)."""
+    income booked in pounds, what the two come to (£14.50 + £0.83)."""
     got = built(write_books(tmp_path / "books"), FIXTURES / "paypal_uk.csv", columnwise)
     assert priced(got["paypal:5PP00006"]) == {
         "Assets:PayPal": (D("18.92"), "USD", D("14.50")),
         "Expenses:Fees:Payment": (D("1.08"), "USD", D("0.83")),
-        "Income:Donations:PayPal": (D("-20.00"), "USD", D("15.33"))}
+        "Income:Donations:PayPal": (D("-15.33"), "GBP", None)}
 
 
 def test_a_dollar_gift_whose_conversion_came_first_in_the_run_is_priced(tmp_path):
     """February's download (converting January's $23.80 into £18.73) before January's: the
-    gift is priced as it is built (the fee: 1.20 x 18.73 / 23.80 = 0.9444 -> £0.94)."""
+    gift is priced as it is built (the fee: 1.20 x 18.73 / 23.80 = 0.9444 -> £0.94; the
+    income in pounds, £18.73 + £0.94)."""
     main = write_books(tmp_path / "books")
     files = [str(FIXTURES / n) for n in ("paypal_feb.csv", "paypal_jan.csv", "paypal_uk.csv")]
     result = run.plan(main, files, "", PSEUDO)
@@ -519,7 +520,7 @@ def test_a_dollar_gift_whose_conversion_came_first_in_the_run_is_priced(tmp_path
     assert {p.account: (p.number, p.currency, p.price) for p in gift.postings} == {
         "Assets:PayPal": (D("23.80"), "USD", (D("18.73"), "GBP")),
         "Expenses:Fees:Payment": (D("1.20"), "USD", (D("0.94"), "GBP")),
-        "Income:Donations:PayPal": (D("-25.00"), "USD", (D("19.67"), "GBP"))}
+        "Income:Donations:PayPal": (D("-19.67"), "GBP", None)}
     # The other downloads' rows are as they would be on their own.
     alone = run.plan(write_books(tmp_path / "alone"), [files[2]], "", PSEUDO)
     assert all(t in result.text["imports/paypal/2023.beancount"]

@@ -64,11 +64,12 @@ def test_a_gift_converted_in_the_same_download_is_booked_in_pounds(tmp_path):
     got = build(main, write(tmp_path, "one.csv", [GIFT, *CONVERTED]))
     gift = got["paypal:7PP00002"]
     # rate 18.73 / 23.80: the 23.80 net is 18.73, the 1.20 fee 0.944... -> 0.94, and the
-    # gift's income the rest: 18.73 + 0.94 = 19.67, so the entry balances in pounds
+    # gift's income the rest, booked in pounds: 18.73 + 0.94 = 19.67, so the entry
+    # balances in pounds
     assert legs(gift) == [
         (PAYPAL, D("23.80"), "USD", (D("18.73"), "GBP")),
         (FEES, D("1.20"), "USD", (D("0.94"), "GBP")),
-        (INCOME, D("-25.00"), "USD", (D("19.67"), "GBP")),
+        (INCOME, D("-19.67"), "GBP", None),
     ]
     conv = got["paypal:7PP00003"]
     assert conv.date == datetime.date(2023, 2, 1)  # the earlier of the two rows
@@ -100,21 +101,21 @@ def test_a_gift_converted_in_a_later_download_is_restated_on_its_own_day(tmp_pat
     assert sorted(legs(r), key=str) == sorted([
         (PAYPAL, D("-23.80"), "USD", None), (PAYPAL, D("23.80"), "USD", (D("18.73"), "GBP")),
         (FEES, D("-1.20"), "USD", None), (FEES, D("1.20"), "USD", (D("0.94"), "GBP")),
-        (INCOME, D("25.00"), "USD", None), (INCOME, D("-25.00"), "USD", (D("19.67"), "GBP")),
+        (INCOME, D("25.00"), "USD", None), (INCOME, D("-19.67"), "GBP", None),
     ], key=str)
 
 
 def test_pounds_changed_into_dollars_price_the_dollar_payment(tmp_path):
     """A payment out in dollars, paid from pounds PayPal converted: the payment's dollars
-    are priced in pounds at the conversion's rate (80.00 GBP for 100.00 USD)."""
+    are priced in pounds at the conversion's rate (80.00 GBP for 100.00 USD), and its
+    expense is the pounds."""
     payment = Txn(datetime.date(2023, 3, 1), "Host", "Hosting", [], import_id="paypal:9")
     payment.postings += [Post(PAYPAL, D("-100.00"), "USD"),
                          Post("Expenses:Running:Hosting", D("100.00"), "USD")]
     # the conversion as its rows give it: gave 80.00 GBP, got 100.00 USD
     assert paypal.price_either(payment, D("-80.00"), "GBP", D("100.00"), "USD")
     assert legs(payment) == [(PAYPAL, D("-100.00"), "USD", (D("80.00"), "GBP")),
-                             ("Expenses:Running:Hosting", D("100.00"), "USD",
-                              (D("80.00"), "GBP"))]
+                             ("Expenses:Running:Hosting", D("80.00"), "GBP", None)]
 
 
 def test_a_payment_already_priced_or_in_another_currency_is_left_alone():
@@ -145,11 +146,11 @@ def test_a_restated_posting_keeps_the_fund_it_was_booked_to(tmp_path):
     load_clean(main)
     r = build(main, write(tmp_path, "feb.csv", CONVERTED))["paypal:7PP00003" + paypal.RESTATED]
     assert dict(r.meta)["fund"] == "case"
-    funds = sorted((p.account, p.price is not None, dict(p.meta).get("fund"))
+    funds = sorted((p.account, p.currency, p.price is not None, dict(p.meta).get("fund"))
                    for p in r.postings)
-    assert funds == [(PAYPAL, False, None), (PAYPAL, True, None),
-                     (FEES, False, "general"), (FEES, True, "general"),
-                     (INCOME, False, None), (INCOME, True, None)]
+    assert funds == [(PAYPAL, "USD", False, None), (PAYPAL, "USD", True, None),
+                     (FEES, "USD", False, "general"), (FEES, "USD", True, "general"),
+                     (INCOME, "GBP", False, None), (INCOME, "USD", False, None)]
 
 
 def test_a_rate_of_millionths_is_written_out_for_reading():
