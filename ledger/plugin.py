@@ -8,7 +8,9 @@ entry's file and line, so bean-check, Fava and `fundledger check` all report the
 - a fund that is not declared;
 - a posting dated before the fund's declaration, or after its fund-close;
 - a restricted fund spent on an account outside its purpose;
-- a restricted fund whose balance goes below zero at the end of any day;
+- a restricted fund whose balance goes below zero at the end of any day (a balance in
+  several currencies valued in one it holds, at the books' latest `price` entries: a
+  fund holding pounds may owe counsel euros worth less than them);
 - a fund-close where the fund's balance is not exactly zero;
 - any entry added, changed or removed in a period a `custom "lock"` covers (ledger.lock).
 """
@@ -21,7 +23,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from beancount.core import flags
-from beancount.core.data import Pad, Posting, Transaction
+from beancount.core.data import Pad, Posting, Price, Transaction
 from beancount.ops import pad
 
 from ledger import closing
@@ -134,15 +136,21 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
     # of every restricted fund's posting, answered once per account.
     outside: dict[tuple[str, str], bool] = {}
 
+    rates: dict[tuple[str, str], Decimal] = {}  # the latest `price` so far, both ways
+
     def end_of_day(date: datetime.date | None) -> None:
         for fund_id, txn in touched.items():
-            negative = {c: n for c, n in running.get(fund_id, {}).items() if n < 0}
+            balance = running.get(fund_id, {})
+            negative = {c: n for c, n in balance.items() if n < 0}
             if negative and fund_id not in overspent:
+                valued = _valued(balance, rates)
+                if valued is not None and valued[0] >= 0:
+                    continue
                 overspent.add(fund_id)
                 errors.append(FundError(
                     txn.meta, f"fund '{fund_id}' is overspent on {date}: balance "
-                    f"{fundmodel.format_balance(negative)} (a restricted fund may not go below zero)",
-                    txn))
+                    f"{fundmodel.format_balance(negative)}{_worth(balance, valued, date, rates)} "
+                    "(a restricted fund may not go below zero)", txn))
         touched.clear()
         for fund in close_dates.get(date, ()):
             left = {c: n for c, n in running.get(fund.id, {}).items() if n != 0}
@@ -159,6 +167,9 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
             end_of_day(day)
             day = date
         if type(entry) is not Transaction:
+            if type(entry) is Price and entry.amount.number:
+                unit, rate = entry.amount.currency, entry.amount.number
+                rates[entry.currency, unit], rates[unit, entry.currency] = rate, 1 / rate
             out.append(entry)
             continue
         txn, fund_postings = _with_fund_default(entry, in_place)
@@ -208,6 +219,48 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
             balance[amount.currency] = balance.get(amount.currency, ZERO) - amount.number
     end_of_day(day)
     return out, errors
+
+
+def _valued(balance: dict[str, Decimal],
+            rates: dict[tuple[str, str], Decimal]) -> tuple[Decimal, str] | None:
+    """A balance in several currencies valued in a currency it holds more than nothing of,
+    every other currency at its rate (the books' latest `price` of it in that one, or of
+    that one in it; money held in a currency with no such rate is left out, as it cannot
+    be counted on): (the value, that currency), the highest value where several
+    currencies could be used; None where none has a rate for every currency below zero."""
+    best = None
+    for unit, held in balance.items():
+        if held <= 0:
+            continue
+        total = ZERO
+        for currency, n in balance.items():
+            rate = 1 if currency == unit else rates.get((currency, unit))
+            if rate is None:
+                if n < 0:
+                    break
+                continue
+            total += n * rate
+        else:
+            if best is None or total > best[0]:
+                best = (total, unit)
+    return best
+
+
+def _worth(balance: dict[str, Decimal], valued: tuple[Decimal, str] | None,
+           date: datetime.date | None, rates: dict[tuple[str, str], Decimal]) -> str:
+    """What the error adds for a balance holding a currency above zero too: what it is
+    worth, or which rate is missing."""
+    held = sorted(c for c, n in balance.items() if n > 0)
+    if not held:
+        return ""
+    if valued is not None:
+        return (f", with {fundmodel.format_balance({c: n for c, n in balance.items() if n > 0})}"
+                f" worth {valued[0]:,.2f} {valued[1]} in all at the books' latest `price`"
+                " entries")
+    below = sorted(c for c, n in balance.items() if n < 0 and (c, held[0]) not in rates)
+    return (f", beside {fundmodel.format_balance({c: balance[c] for c in held})}: no `price`"
+            f" entry on or before {date} values {', '.join(below)} in {held[0]} (add one,"
+            f" e.g. `{date} price {below[0]} <rate> {held[0]}`, if those cover it)")
 
 
 def _within(account: str, prefixes: tuple[str, ...]) -> bool:

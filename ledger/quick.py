@@ -244,8 +244,8 @@ def _fund_rules(entries, new, options) -> None:
         if isinstance(e, data.Transaction):
             for fund in _funds(e):
                 by_fund[fund].append(e)
-        elif isinstance(e, data.Custom):
-            declarations.append(e)
+        elif isinstance(e, (data.Custom, data.Price)):  # prices: a balance in several
+            declarations.append(e)  # currencies is valued at them (ledger.plugin)
     todo = {f for e in new if isinstance(e, data.Transaction) for f in _funds(e)}
     reached: set[str] = set()
     picked: dict[int, object] = {}

@@ -346,12 +346,7 @@ def test_the_pack_states_the_exchange_policy_the_figures_follow(edge, tmp_path):
     assert "retranslated at the closing rate" in notes
 
 
-@pytest.mark.xfail(strict=True, reason="the fund rules keep a balance per currency: a "
-                   "restricted fund holding pounds is 'overspent' by an invoice in euros "
-                   "(book the expense in pounds, the creditor `@` the rate, meanwhile)")
-def test_a_fund_holding_pounds_may_owe_counsel_in_euros(tmp_path):
-    books = tmp_path / "main.beancount"
-    books.write_text("""\
+EURO_COUNSEL = """\
 option "operating_currency" "GBP"
 plugin "ledger.plugin"
 2024-01-01 open Assets:Bank GBP
@@ -369,9 +364,59 @@ plugin "ledger.plugin"
 2024-03-01 * "Chambers" "Opinion" #legal
   fund: "case"
   invoice: "CH-1"
-  Expenses:Legal:Counsel          1000.00 EUR
-  Liabilities:Creditors:Chambers -1000.00 EUR
-""")
+  Expenses:Legal:Counsel          EUROS EUR
+  Liabilities:Creditors:Chambers -EUROS EUR
+"""
+
+
+def test_a_fund_holding_pounds_may_owe_counsel_in_euros(tmp_path):
+    """The fund rules keep a balance per currency; a restricted fund holding pounds that
+    owes euros is valued in pounds at the books' latest `price` (not refused as
+    overspent by the euros alone), and `check`, `funds` and the Funds page agree."""
+    books = tmp_path / "main.beancount"
+    books.write_text(EURO_COUNSEL.replace("EUROS", "1000.00"))
     # 5,000 given, 1,000 EUR = 850 owed: 4,150 left, nowhere near below zero
     done = CliRunner().invoke(cli, ["check", str(books)])
     assert done.exit_code == 0, done.output
+    report = json.loads(invoke("funds", "--books", books, "--format", "json"))
+    case = next(f for f in report["funds"] if f["fund"] == "case")
+    assert (case["balance"], case["status"], case["foreign"]) == ("4150.00 GBP", "open", {})
+    assert case["legal_total"] == "850.00 GBP"  # 1,000 EUR at 0.85
+
+
+def test_dollars_no_rate_values_do_not_stop_pounds_covering_euros(tmp_path):
+    """Dollars given to the case with no rate in the books are left out of its value (they
+    cannot be counted on), not a reason to refuse: the pounds still cover the euros."""
+    books = tmp_path / "main.beancount"
+    books.write_text(EURO_COUNSEL.replace("EUROS", "1000.00") + """\
+2024-03-01 open Assets:PayPal USD
+2024-03-01 open Income:Donations:Dollars USD
+2024-03-01 * "PayPal" "Gift in dollars"
+  fund: "case"
+  Assets:PayPal                     20.00 USD
+  Income:Donations:Dollars         -20.00 USD
+""")
+    done = CliRunner().invoke(cli, ["check", str(books)])
+    assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize(("euros", "price", "why"), [
+    # 6,000 EUR at 0.85 = 5,100 GBP owed against 5,000 held: 100 GBP short
+    ("6000.00", "2024-01-01 price EUR 0.85 GBP", "worth -100.00 GBP in all"),
+    # no rate: the euros cannot be valued, so the fund is below zero in them
+    ("1000.00", "", "no `price` entry on or before 2024-03-01 values EUR in GBP"),
+    # a rate dated after the invoice values nothing on the invoice's day
+    ("1000.00", "2024-03-02 price EUR 0.85 GBP", "no `price` entry on or before 2024-03-01"),
+])
+def test_a_fund_owing_more_euros_than_its_pounds_are_worth_is_overspent(tmp_path, euros,
+                                                                       price, why):
+    books = tmp_path / "main.beancount"
+    books.write_text(EURO_COUNSEL.replace("EUROS", euros).replace(
+        "2024-01-01 price EUR 0.85 GBP\n", price + "\n" if price else ""))
+    invoice = books.read_text().splitlines().index('2024-03-01 * "Chambers" "Opinion" #legal') + 1
+    done = CliRunner().invoke(cli, ["check", str(books)])
+    assert done.exit_code == 1
+    [line] = [x for x in done.output.splitlines() if "overspent" in x]
+    assert line.startswith(f"{books}:{invoice}: fund 'case' is overspent on 2024-03-01: balance "
+                           f"-{Decimal(euros):,.2f} EUR, ")
+    assert why in line

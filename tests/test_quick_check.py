@@ -5,7 +5,8 @@ assertion and a period lock, the quick check over entry objects and a full load 
 books as written must agree: accept for accept, refuse for refuse. Every way a check can
 refuse is generated: an unbalanced entry, an unopened account, a currency an account does
 not take, an undeclared or missing fund, a fund used before it opens or after it closes, a
-restricted fund spent outside its purpose or below zero, a balance assertion the new
+restricted fund spent outside its purpose or below zero (in pounds, in euros, or in both:
+from 2021-06-01 a `price` values its euros in pounds), a balance assertion the new
 entries break (or a new one that fails), an entry in the locked period.
 """
 
@@ -53,6 +54,7 @@ include "accounts.beancount"
   Expenses:Legal      40.00 GBP
 2021-06-30 custom "fund-close" "spent"
 2022-01-01 balance Assets:Bank 100.00 GBP
+2021-06-01 price EUR 0.85 GBP
 """
 ACCOUNTS = """2020-01-01 open Assets:Bank GBP
 2020-01-01 open Assets:PayPal
@@ -172,6 +174,23 @@ def test_quick_check_accepts_a_clean_import_and_refuses_an_overdraft(tmp_path):
     changes = books.appended(main, {TARGET: text})
     assert not quick.proven_clean(main, changes, loaded)
     assert any("overspent" in line for line in books.check_in_full(main, changes))
+
+
+def test_a_fund_holding_pounds_may_spend_euros_worth_less(tmp_path):
+    """The case fund's 100.00 GBP may pay 100.00 EUR (85.00 GBP at the books' price from
+    2021-06-01): proven clean without a full load, as the full load agrees; before the
+    price, or 120.00 EUR (102.00 GBP), it is overspent."""
+    main = base_books(tmp_path / "books").resolve()
+    loaded = load_cache.real_load(main)
+    for day, cents, clean in ((datetime.date(2021, 7, 1), 10_000, True),
+                              (datetime.date(2021, 5, 31), 10_000, False),
+                              (datetime.date(2021, 7, 1), 12_000, False)):
+        spend = [(day, "spend", "Assets:PayPal", "Expenses:Legal", cents, "case", "EUR", 0, 2)]
+        text, _ = render(spend, [])
+        changes = books.appended(main, {TARGET: text})
+        full = books.check_in_full(main, changes)
+        assert (full == []) == clean, full
+        assert quick.proven_clean(main, changes, loaded) == clean
 
 
 def test_entries_alike_but_for_their_decimals_are_checked_apart(tmp_path):
