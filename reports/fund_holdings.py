@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from beancount.core.data import Transaction
@@ -117,7 +118,13 @@ def holding_fund(posting, txn: Transaction, txn_funds: set[str],
     return default
 
 
-def _unpaid_invoices(entries, invoice_funds, default) -> list[Invoice]:
+def _unpaid_invoices(entries, invoice_funds, default,
+                     worth: Callable[[dict[str, Decimal]], Decimal | None] | None = None
+                     ) -> list[Invoice]:
+    """Every invoice still owed, with what it owes: its creditor postings' weights summed,
+    or `worth` of what it owes in each currency (None: that sum), which values an invoice
+    in another currency as its creditor's holding is valued (reports.funds: at the
+    closing rate), not its euros counted as pounds."""
     owed: dict[str, Decimal] = defaultdict(lambda: ZERO)
     # What is owed in the invoice's own currency: 1,000 EUR booked at 0.85 and paid in
     # full at another rate is paid, though its pounds differ (an exchange difference).
@@ -138,9 +145,14 @@ def _unpaid_invoices(entries, invoice_funds, default) -> list[Invoice]:
                 first.setdefault(number, txn)
                 if fund_of.get(number) is None:
                     fund_of[number] = holding_fund(p, txn, txn_funds, invoice_funds, default)
-    return [Invoice(number, fund_of.get(number), first[number].payee or "",
-                    first[number].date, -total)
-            for number, total in owed.items() if any(units[number].values())]
+    out = []
+    for number, total in owed.items():
+        if not any(units[number].values()):
+            continue
+        valued = worth(units[number]) if worth is not None else None
+        out.append(Invoice(number, fund_of.get(number), first[number].payee or "",
+                           first[number].date, -(total if valued is None else valued)))
+    return out
 
 
 def unpaid_invoices(entries) -> list[Invoice]:

@@ -311,7 +311,16 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             a.balance += r.difference
             a.holdings[r.account] += r.difference
 
-    unpaid = _unpaid_invoices(entries, invoice_funds, default)
+    def worth(units: dict[str, Decimal]) -> Decimal | None:
+        """What an invoice still owes in each currency, in the unit at the closing rate
+        (as its creditor's holding is retranslated above); None where a currency has none."""
+        try:
+            return sum((rates.value(Amount(n, c), last) for c, n in units.items() if n),
+                       ZERO) if last else None
+        except NoRate:
+            return None
+
+    unpaid = _unpaid_invoices(entries, invoice_funds, default, worth)
     out = []
     for fid, fund in declared.items():
         a = acc[fid]

@@ -382,6 +382,12 @@ def test_a_fund_holding_pounds_may_owe_counsel_in_euros(tmp_path):
     case = next(f for f in report["funds"] if f["fund"] == "case")
     assert (case["balance"], case["status"], case["foreign"]) == ("4150.00 GBP", "open", {})
     assert case["legal_total"] == "850.00 GBP"  # 1,000 EUR at 0.85
+    # the invoice still owed, valued as its creditor is: not 1,000 "pounds" beside 850
+    # owed on the books, which read as -150.00 owed without an invoice number
+    assert case["unpaid_invoices"] == [{"invoice": "CH-1", "payee": "Chambers",
+                                        "date": "2024-03-01", "amount": "850.00 GBP"}]
+    assert "1 invoice unpaid: CH-1 (£850.00)" in case["blockers"]
+    assert not [b for b in case["blockers"] if "without an invoice number" in b]
 
 
 def test_dollars_no_rate_values_do_not_stop_pounds_covering_euros(tmp_path):

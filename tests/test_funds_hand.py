@@ -555,6 +555,36 @@ def test_an_invoice_in_euros_paid_in_full_at_another_rate_is_paid(tmp_path):
     assert [i.number for i in unpaid_invoices(entries)] == ["F-2"]
 
 
+def test_an_invoice_in_euros_still_owed_is_valued_as_its_creditor_is(tmp_path):
+    """200 EUR invoiced to general at 0.85 and not paid; a price of 0.86 later: what the
+    invoice still owes is 172.00 GBP at the closing rate, as the creditor's holding is
+    (not 200 "pounds", nor the 170.00 booked), so no pounds seem owed without an invoice
+    number. Booked with no price of its own, at the books' rate on its day, the same."""
+    books = """
+        2017-01-01 open Liabilities:Creditors:Chambers
+        2019-03-01 price EUR 0.85 GBP
+        2019-03-15 * "Chambers" "Opinion, invoiced in euros"
+          fund: "general"
+          invoice: "CH-2"
+          Expenses:Legal:Counsel           170.00 GBP
+          Liabilities:Creditors:Chambers  -200.00 EUR @ 0.85 GBP
+        2019-06-30 price EUR 0.86 GBP
+        """
+    general = summaries(tmp_path / "a", books)["general"]
+    assert [(i.number, i.amount) for i in general.unpaid_invoices] == [("CH-2", D("172.00"))]
+    assert ("Liabilities:Creditors:Chambers", D("-172.00")) in [
+        (h.account, h.amount) for h in general.holdings]
+    assert not [b for b in general.blockers if "without an invoice number" in b]
+    assert "1 invoice unpaid: CH-2 (£172.00)" in general.blockers
+    # a plain euro invoice, no price on it: valued at the books' prices, not as pounds
+    plain = summaries(tmp_path / "b", "        2017-01-01 open Expenses:Legal:Abroad\n" + books
+                      .replace(" @ 0.85 GBP", "").replace(
+                          "Expenses:Legal:Counsel           170.00 GBP",
+                          "Expenses:Legal:Abroad            200.00 EUR"))["general"]
+    assert [(i.number, i.amount) for i in plain.unpaid_invoices] == [("CH-2", D("172.00"))]
+    assert not [b for b in plain.blockers if "without an invoice number" in b]
+
+
 def test_each_fund_in_words_as_funds_prints_it(tmp_path):
     """`fundledger funds`'s detail of a fund, every line: the euro grant (1,000.00 EUR
     received as 870.00 GBP, 600.00 paid to Other Firm, 270.00 left in the bank), and the
