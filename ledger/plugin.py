@@ -8,9 +8,11 @@ entry's file and line, so bean-check, Fava and `fundledger check` all report the
 - a fund that is not declared;
 - a posting dated before the fund's declaration, or after its fund-close;
 - a restricted fund spent on an account outside its purpose;
-- a restricted fund whose balance goes below zero at the end of any day (a balance in
-  several currencies valued in one it holds, at the books' latest `price` entries: a
-  fund holding pounds may owe counsel euros worth less than them);
+- a restricted fund whose balance goes below zero at the end of any day, both in some
+  currency as booked and with its money in another currency counted in the books'
+  operating currency at the books' `price` on the day it was booked (as the reports
+  count it): a fund holding pounds may owe counsel euros worth less than them, and a
+  euro grant spent to the last euro is not overspent by the rate moving;
 - a fund-close where the fund's balance is not exactly zero;
 - any entry added, changed or removed in a period a `custom "lock"` covers (ledger.lock).
 """
@@ -23,12 +25,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from beancount.core import flags
-from beancount.core.data import Pad, Posting, Price, Transaction
+from beancount.core.data import Pad, Posting, Transaction
 from beancount.ops import pad
 
 from ledger import closing
 from ledger import funds as fundmodel
 from ledger import lock as period_lock
+from ledger import rates as ledger_rates
 
 # Endowments are restricted funds too (SORP): kept to their purpose, never below zero.
 RESTRICTED = ("restricted", "endowment")
@@ -85,8 +88,14 @@ def _source(posting, txn) -> dict:
 
 
 def fund_rules(entries, options_map, config=None):
-    out, errors = rules(entries, in_place=alone(options_map))
+    out, errors = rules(entries, in_place=alone(options_map), unit=operating(options_map))
     return out, errors + period_lock.check(padded(out, options_map), options_map, memo=True)
+
+
+def operating(options_map) -> str | None:
+    """The books' operating currency (the first one named), or None."""
+    named = options_map.get("operating_currency") or []
+    return named[0] if named else None
 
 
 def alone(options_map) -> bool:
@@ -109,10 +118,12 @@ def padded(entries, options_map) -> list:
     return pad.pad(entries, options_map)[0]
 
 
-def rules(entries, in_place: bool = False) -> tuple[list, list]:
+def rules(entries, in_place: bool = False, unit: str | None = None) -> tuple[list, list]:
     """The fund rules without the lock: (entries with fund defaults copied down, errors).
     ledger.quick runs them over the funds an import reaches. in_place: the defaults
-    written into the postings' own metadata (fund_rules says when that is safe).
+    written into the postings' own metadata (fund_rules says when that is safe). unit:
+    the operating currency, in which a restricted fund's money in another currency is
+    counted (at the books' `price` on the day it was booked) before it is held to zero.
 
     One pass over the entries, and per posting only what its fund needs: it runs on every
     real load of the books (100k transactions), so running balances are kept only for the
@@ -136,21 +147,29 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
     # of every restricted fund's posting, answered once per account.
     outside: dict[tuple[str, str], bool] = {}
 
-    rates: dict[tuple[str, str], Decimal] = {}  # the latest `price` so far, both ways
+    rates: list = []  # ledger.rates.Rates, made when first needed (most books never do)
+    # A restricted fund's balance with its money in another currency counted in `unit`
+    # where a rate on its day allows; `running` keeps each currency as booked (what a
+    # close must bring to exactly zero). A fund is overspent only if below zero both
+    # ways: pounds held may pay euros owed (below zero in euros, not counted in pounds),
+    # and a euro grant spent to the last euro is not overspent by the rate moving
+    # between its receipt and its spending (below zero counted in pounds, not in euros).
+    counted: dict[str, fundmodel.Balance] = {}
 
     def end_of_day(date: datetime.date | None) -> None:
         for fund_id, txn in touched.items():
-            balance = running.get(fund_id, {})
-            negative = {c: n for c, n in balance.items() if n < 0}
-            if negative and fund_id not in overspent:
-                valued = _valued(balance, rates)
-                if valued is not None and valued[0] >= 0:
-                    continue
+            negative = {c: n for c, n in counted.get(fund_id, {}).items() if n < 0}
+            if negative and fund_id not in overspent and any(
+                    n < 0 for n in running.get(fund_id, {}).values()):
                 overspent.add(fund_id)
+                unrated = sorted(c for c in negative if c != unit) if unit else []
                 errors.append(FundError(
                     txn.meta, f"fund '{fund_id}' is overspent on {date}: balance "
-                    f"{fundmodel.format_balance(negative)}{_worth(balance, valued, date, rates)} "
-                    "(a restricted fund may not go below zero)", txn))
+                    f"{fundmodel.format_balance(negative)} (a restricted fund may not go "
+                    "below zero)" + (f"; no `price` entry on or before the day it was booked "
+                                     f"counts {', '.join(unrated)} in {unit}: with one, e.g. "
+                                     f"`{date} price {unrated[0]} <rate> {unit}`, it is "
+                                     "counted at that rate" if unrated else ""), txn))
         touched.clear()
         for fund in close_dates.get(date, ()):
             left = {c: n for c, n in running.get(fund.id, {}).items() if n != 0}
@@ -167,9 +186,6 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
             end_of_day(day)
             day = date
         if type(entry) is not Transaction:
-            if type(entry) is Price and entry.amount.number:
-                unit, rate = entry.amount.currency, entry.amount.number
-                rates[entry.currency, unit], rates[unit, entry.currency] = rate, 1 / rate
             out.append(entry)
             continue
         txn, fund_postings = _with_fund_default(entry, in_place)
@@ -217,50 +233,21 @@ def rules(entries, in_place: bool = False) -> tuple[list, list]:
             if balance is None:
                 balance = running[fund_id] = {}
             balance[amount.currency] = balance.get(amount.currency, ZERO) - amount.number
+            if restricted:
+                currency, number = amount.currency, amount.number
+                if unit and currency != unit:
+                    if not rates:
+                        rates.append(ledger_rates.Rates(entries, unit))
+                    rate = rates[0].rate(currency, date)
+                    if rate is not None:
+                        currency = unit
+                        number = (number * rate.rate).quantize(ledger_rates.CENT)
+                held = counted.get(fund_id)
+                if held is None:
+                    held = counted[fund_id] = {}
+                held[currency] = held.get(currency, ZERO) - number
     end_of_day(day)
     return out, errors
-
-
-def _valued(balance: dict[str, Decimal],
-            rates: dict[tuple[str, str], Decimal]) -> tuple[Decimal, str] | None:
-    """A balance in several currencies valued in a currency it holds more than nothing of,
-    every other currency at its rate (the books' latest `price` of it in that one, or of
-    that one in it; money held in a currency with no such rate is left out, as it cannot
-    be counted on): (the value, that currency), the highest value where several
-    currencies could be used; None where none has a rate for every currency below zero."""
-    best = None
-    for unit, held in balance.items():
-        if held <= 0:
-            continue
-        total = ZERO
-        for currency, n in balance.items():
-            rate = 1 if currency == unit else rates.get((currency, unit))
-            if rate is None:
-                if n < 0:
-                    break
-                continue
-            total += n * rate
-        else:
-            if best is None or total > best[0]:
-                best = (total, unit)
-    return best
-
-
-def _worth(balance: dict[str, Decimal], valued: tuple[Decimal, str] | None,
-           date: datetime.date | None, rates: dict[tuple[str, str], Decimal]) -> str:
-    """What the error adds for a balance holding a currency above zero too: what it is
-    worth, or which rate is missing."""
-    held = sorted(c for c, n in balance.items() if n > 0)
-    if not held:
-        return ""
-    if valued is not None:
-        return (f", with {fundmodel.format_balance({c: n for c, n in balance.items() if n > 0})}"
-                f" worth {valued[0]:,.2f} {valued[1]} in all at the books' latest `price`"
-                " entries")
-    below = sorted(c for c, n in balance.items() if n < 0 and (c, held[0]) not in rates)
-    return (f", beside {fundmodel.format_balance({c: balance[c] for c in held})}: no `price`"
-            f" entry on or before {date} values {', '.join(below)} in {held[0]} (add one,"
-            f" e.g. `{date} price {below[0]} <rate> {held[0]}`, if those cover it)")
 
 
 def _within(account: str, prefixes: tuple[str, ...]) -> bool:

@@ -244,8 +244,8 @@ def _fund_rules(entries, new, options) -> None:
         if isinstance(e, data.Transaction):
             for fund in _funds(e):
                 by_fund[fund].append(e)
-        elif isinstance(e, (data.Custom, data.Price)):  # prices: a balance in several
-            declarations.append(e)  # currencies is valued at them (ledger.plugin)
+        elif isinstance(e, (data.Custom, data.Price)):  # prices: money in another
+            declarations.append(e)  # currency is counted at them (ledger.plugin)
     todo = {f for e in new if isinstance(e, data.Transaction) for f in _funds(e)}
     reached: set[str] = set()
     picked: dict[int, object] = {}
@@ -256,7 +256,8 @@ def _fund_rules(entries, new, options) -> None:
             if id(txn) not in picked:
                 picked[id(txn)] = txn
                 todo |= _funds(txn) - reached
-    _, errors = fund_plugin.rules(_merged(declarations + list(picked.values()), new))
+    _, errors = fund_plugin.rules(_merged(declarations + list(picked.values()), new),
+                                  unit=fund_plugin.operating(options))
     if errors:
         raise NotProven("fund rules")
 

@@ -370,9 +370,9 @@ plugin "ledger.plugin"
 
 
 def test_a_fund_holding_pounds_may_owe_counsel_in_euros(tmp_path):
-    """The fund rules keep a balance per currency; a restricted fund holding pounds that
-    owes euros is valued in pounds at the books' latest `price` (not refused as
-    overspent by the euros alone), and `check`, `funds` and the Funds page agree."""
+    """A restricted fund holding pounds that owes euros counts them in pounds at the
+    books' `price` on the day they were booked (not refused as overspent by the euros
+    alone), and `check`, `funds` and `close` agree."""
     books = tmp_path / "main.beancount"
     books.write_text(EURO_COUNSEL.replace("EUROS", "1000.00"))
     # 5,000 given, 1,000 EUR = 850 owed: 4,150 left, nowhere near below zero
@@ -390,9 +390,9 @@ def test_a_fund_holding_pounds_may_owe_counsel_in_euros(tmp_path):
     assert not [b for b in case["blockers"] if "without an invoice number" in b]
 
 
-def test_dollars_no_rate_values_do_not_stop_pounds_covering_euros(tmp_path):
-    """Dollars given to the case with no rate in the books are left out of its value (they
-    cannot be counted on), not a reason to refuse: the pounds still cover the euros."""
+def test_dollars_no_rate_counts_do_not_stop_pounds_covering_euros(tmp_path):
+    """Dollars given to the case with no rate in the books stay dollars, not a reason to
+    refuse: the pounds still cover the euros counted in pounds."""
     books = tmp_path / "main.beancount"
     books.write_text(EURO_COUNSEL.replace("EUROS", "1000.00") + """\
 2024-03-01 open Assets:PayPal USD
@@ -406,13 +406,72 @@ def test_dollars_no_rate_values_do_not_stop_pounds_covering_euros(tmp_path):
     assert done.exit_code == 0, done.output
 
 
+NO_RATE = ("-1,000.00 EUR (a restricted fund may not go below zero); no `price` entry on or "
+           "before the day it was booked counts EUR in GBP: with one, e.g. `2024-03-01 price "
+           "EUR <rate> GBP`, it is counted at that rate")
+
+
+def test_euros_paid_are_not_counted_again_when_the_rate_moves(tmp_path):
+    """1,000 EUR of counsel booked at 0.85 (850.00) and paid at that; the euro then rises
+    to 0.95 and the case spends 4,100.00 GBP more: 5,000 - 850 - 4,100 = 50.00 left, as
+    `funds` says. Counted again at the latest rate it would be 950, and -50.00."""
+    books = tmp_path / "main.beancount"
+    books.write_text(EURO_COUNSEL.replace("EUROS", "1000.00") + """\
+2024-04-01 * "Chambers" "Opinion paid"
+  invoice: "CH-1"
+  Liabilities:Creditors:Chambers  1000.00 EUR @@ 850.00 GBP
+  Assets:Bank                     -850.00 GBP
+2024-05-01 price EUR 0.95 GBP
+2024-05-02 * "Solicitors" "Hearing"
+  fund: "case"
+  Expenses:Legal:Counsel          4100.00 GBP
+  Assets:Bank                    -4100.00 GBP
+""")
+    done = CliRunner().invoke(cli, ["check", str(books)])
+    assert done.exit_code == 0, done.output
+    report = json.loads(invoke("funds", "--books", books, "--format", "json"))
+    case = next(f for f in report["funds"] if f["fund"] == "case")
+    assert (case["balance"], case["unpaid_invoices"]) == ("50.00 GBP", [])
+
+
+def test_a_euro_grant_spent_to_the_last_euro_is_not_overspent_by_the_rate(tmp_path):
+    """1,000 EUR received (850.00 at 0.85) and 1,000 EUR paid to counsel a month later
+    (860.00 at 0.86), both in euros: nothing is left in euros, and the 10.00 the rate
+    moved is no overspending (an exchange difference, as `funds` reports it)."""
+    books = tmp_path / "main.beancount"
+    books.write_text(EURO_COUNSEL.replace("EUROS", "1000.00")
+                     .replace("  Assets:Bank                     5000.00 GBP\n"
+                              "  Income:Donations               -5000.00 GBP\n",
+                              "  Assets:Wise                     1000.00 EUR\n"
+                              "  Income:Grants                  -1000.00 EUR\n")
+                     .replace("2024-01-01 open Assets:Bank GBP\n",
+                              "2024-01-01 open Assets:Bank GBP\n2024-01-01 open Assets:Wise EUR\n"
+                              "2024-01-01 open Income:Grants EUR\n") + """\
+2024-02-15 price EUR 0.86 GBP
+2024-04-01 * "Chambers" "Opinion paid"
+  invoice: "CH-1"
+  Liabilities:Creditors:Chambers  1000.00 EUR
+  Assets:Wise                    -1000.00 EUR
+""")
+    done = CliRunner().invoke(cli, ["check", str(books)])
+    assert done.exit_code == 0, done.output
+    # more euros paid than received is still overspent, both ways
+    books.write_text(books.read_text().replace("Expenses:Legal:Counsel          1000.00 EUR\n"
+                                               "  Liabilities:Creditors:Chambers -1000.00 EUR",
+                                               "Expenses:Legal:Counsel          1000.01 EUR\n"
+                                               "  Liabilities:Creditors:Chambers -1000.01 EUR"))
+    done = CliRunner().invoke(cli, ["check", str(books)])
+    assert done.exit_code == 1 and "fund 'case' is overspent on 2024-03-01" in done.output
+
+
 @pytest.mark.parametrize(("euros", "price", "why"), [
     # 6,000 EUR at 0.85 = 5,100 GBP owed against 5,000 held: 100 GBP short
-    ("6000.00", "2024-01-01 price EUR 0.85 GBP", "worth -100.00 GBP in all"),
-    # no rate: the euros cannot be valued, so the fund is below zero in them
-    ("1000.00", "", "no `price` entry on or before 2024-03-01 values EUR in GBP"),
-    # a rate dated after the invoice values nothing on the invoice's day
-    ("1000.00", "2024-03-02 price EUR 0.85 GBP", "no `price` entry on or before 2024-03-01"),
+    ("6000.00", "2024-01-01 price EUR 0.85 GBP",
+     "-100.00 GBP (a restricted fund may not go below zero)"),
+    # no rate: the euros cannot be counted in pounds, so the fund is below zero in them
+    ("1000.00", "", NO_RATE),
+    # a rate dated after the invoice counts nothing on the invoice's day
+    ("1000.00", "2024-03-02 price EUR 0.85 GBP", NO_RATE),
 ])
 def test_a_fund_owing_more_euros_than_its_pounds_are_worth_is_overspent(tmp_path, euros,
                                                                        price, why):
@@ -423,6 +482,4 @@ def test_a_fund_owing_more_euros_than_its_pounds_are_worth_is_overspent(tmp_path
     done = CliRunner().invoke(cli, ["check", str(books)])
     assert done.exit_code == 1
     [line] = [x for x in done.output.splitlines() if "overspent" in x]
-    assert line.startswith(f"{books}:{invoice}: fund 'case' is overspent on 2024-03-01: balance "
-                           f"-{Decimal(euros):,.2f} EUR, ")
-    assert why in line
+    assert line == f"{books}:{invoice}: fund 'case' is overspent on 2024-03-01: balance {why}"
