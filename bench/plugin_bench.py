@@ -144,7 +144,8 @@ def main() -> None:
                 raise SystemExit(f"{bare}: {len(errors)} load errors, e.g. {errors[0]}")
             options["plugin"] = plugins  # as the books name them: the lock covers them
             *took, (out, rule_errors) = timed(lambda e=entries, o=options: plugin.rules(
-                e, in_place=plugin.alone(o)))  # as the plugin runs them on these books
+                e, in_place=plugin.alone(o), unit=plugin.operating(o)))  # as the plugin
+            # runs them on these books (fund_rules)
             if not turn:  # the memo as the load before the edit leaves it
                 period_lock.check(plugin.padded(out, options), options, memo=True)
                 continue
