@@ -64,6 +64,7 @@ from beancount.parser import parser as parser_module
 
 from ledger import lock as period_lock
 from ledger import lock_digest, lock_text, plugin
+from ledger.rates import operating_currency
 
 THROUGH = datetime.date(2023, 12, 31)
 PLUGIN_LINE = 'plugin "ledger.plugin"'
@@ -144,8 +145,8 @@ def main() -> None:
                 raise SystemExit(f"{bare}: {len(errors)} load errors, e.g. {errors[0]}")
             options["plugin"] = plugins  # as the books name them: the lock covers them
             *took, (out, rule_errors) = timed(lambda e=entries, o=options: plugin.rules(
-                e, in_place=plugin.alone(o), unit=plugin.operating(o)))  # as the plugin
-            # runs them on these books (fund_rules)
+                e, in_place=plugin.alone(o), unit=operating_currency(o, None)))
+            # as the plugin runs them on these books (fund_rules)
             if not turn:  # the memo as the load before the edit leaves it
                 period_lock.check(plugin.padded(out, options), options, memo=True)
                 continue

@@ -88,14 +88,9 @@ def _source(posting, txn) -> dict:
 
 
 def fund_rules(entries, options_map, config=None):
-    out, errors = rules(entries, in_place=alone(options_map), unit=operating(options_map))
+    unit = ledger_rates.operating_currency(options_map, None)
+    out, errors = rules(entries, in_place=alone(options_map), unit=unit)
     return out, errors + period_lock.check(padded(out, options_map), options_map, memo=True)
-
-
-def operating(options_map) -> str | None:
-    """The books' operating currency (the first one named), or None."""
-    named = options_map.get("operating_currency") or []
-    return named[0] if named else None
 
 
 def alone(options_map) -> bool:
@@ -147,7 +142,7 @@ def rules(entries, in_place: bool = False, unit: str | None = None) -> tuple[lis
     # of every restricted fund's posting, answered once per account.
     outside: dict[tuple[str, str], bool] = {}
 
-    rates: list = []  # ledger.rates.Rates, made when first needed (most books never do)
+    rates = None  # ledger.rates.Rates, made when first needed (most books never do)
     # A restricted fund's balance with its money in another currency counted in `unit`
     # where a rate on its day allows; `running` keeps each currency as booked (what a
     # close must bring to exactly zero). A fund is overspent only if below zero both
@@ -236,9 +231,9 @@ def rules(entries, in_place: bool = False, unit: str | None = None) -> tuple[lis
             if restricted:
                 currency, number = amount.currency, amount.number
                 if unit and currency != unit:
-                    if not rates:
-                        rates.append(ledger_rates.Rates(entries, unit))
-                    rate = rates[0].rate(currency, date)
+                    if rates is None:
+                        rates = ledger_rates.Rates(entries, unit)
+                    rate = rates.rate(currency, date)
                     if rate is not None:
                         currency = unit
                         number = (number * rate.rate).quantize(ledger_rates.CENT)

@@ -50,6 +50,7 @@ from ledger import funds as fundmodel
 from ledger import lock as period_lock
 from ledger import lock_digest, quick_columns
 from ledger import plugin as fund_plugin
+from ledger import rates as ledger_rates
 
 OURS = ("ledger.plugin", "ledger")
 # Anything that changes how later text is read, or what the books are, is not an append.
@@ -257,7 +258,7 @@ def _fund_rules(entries, new, options) -> None:
                 picked[id(txn)] = txn
                 todo |= _funds(txn) - reached
     _, errors = fund_plugin.rules(_merged(declarations + list(picked.values()), new),
-                                  unit=fund_plugin.operating(options))
+                                  unit=ledger_rates.operating_currency(options, None))
     if errors:
         raise NotProven("fund rules")
 

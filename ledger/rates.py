@@ -26,6 +26,14 @@ from beancount.core.amount import Amount
 CENT = Decimal("0.01")
 
 
+def operating_currency(options: dict | None, default: str | None = "GBP") -> str | None:
+    """The books' operating currency (the first `option "operating_currency"`), else
+    `default`: the reports count in pounds; the fund rules (ledger.plugin) count nothing
+    in another currency when the books name none."""
+    named = (options or {}).get("operating_currency") or []
+    return named[0] if named else default
+
+
 class RateUsed(NamedTuple):
     currency: str
     unit: str

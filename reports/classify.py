@@ -38,6 +38,7 @@ import functools
 from typing import NamedTuple
 
 from ledger import funds as fundmodel
+from ledger.rates import operating_currency  # noqa: F401 - reports take it from here
 
 
 class Heading(NamedTuple):
@@ -158,11 +159,6 @@ def sofa_column(fund_class: str) -> str:
 
 class ReportError(ValueError):
     """The books cannot be reported on as asked; the message starts `file:line:` if it can."""
-
-
-def operating_currency(options: dict | None) -> str:
-    currencies = (options or {}).get("operating_currency") or ["GBP"]
-    return currencies[0]
 
 
 def where(posting, txn) -> str:

@@ -25,7 +25,7 @@ from ledger import accruals
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger.closing import LEFTOVER_KEY
-from ledger.rates import NoRate, Rates
+from ledger.rates import NoRate, Rates, operating_currency
 from reports import fx
 from reports.classify import (
     PAYMENT_FEES,
@@ -141,11 +141,6 @@ class FundSummary:
 
 def to_json(summaries: Iterable[FundSummary]) -> dict:
     return {"funds": [s.to_json() for s in summaries]}
-
-
-def operating_currency(options) -> str:
-    ops = (options or {}).get("operating_currency") or []
-    return ops[0] if ops else "GBP"
 
 
 NOT_A_FIRM = "Not paid to a firm"  # the heading of legal spend no firm was paid
