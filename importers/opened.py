@@ -13,6 +13,7 @@ from beancount.core import account as beancount_account
 from beancount.core.data import Open
 
 from importers.errors import Problem
+from ledger import lock as period_lock
 from ledger import options
 from ledger.quick_tails import SLICE
 
@@ -78,20 +79,28 @@ def open_accounts(main: Path, entries, result) -> None:
     date (ledger.options.start) or the day of its first entry if earlier or the books
     declare no start, in imports/accounts.beancount (an account opened there earlier is
     opened earlier still if an entry now needs it). No currency constraint: an account
-    takes what the exports bring unless the treasurer opens it with one elsewhere."""
+    takes what the exports bring unless the treasurer opens it with one elsewhere.
+
+    Never inside a locked period for entries after it: an open there would change what
+    the lock proves, and the import be refused for an entry nobody added. Such an
+    account opens the day after the lock (an entry inside the lock is refused anyway)."""
     if not result.added:
         return
     path = main.parent / ACCOUNTS
     ours = path.resolve() if path.exists() else None
     books_open = {e.account: e for e in entries if isinstance(e, Open)}
     begins = options.start(entries)
+    lock = period_lock.head(entries)
+    after_lock = lock.through + datetime.timedelta(days=1) if lock else None
     header = ACCOUNTS_HEADER if begins is None else ACCOUNTS_HEADER.replace(
         "each on the day of its first entry", "on the books' start date")
     text = path.read_text(encoding="utf-8") if ours else header
     lines = text.splitlines()
     changed = False
-    for account, day in sorted(_first_use(result).items()):
-        day = min(day, begins) if begins else day
+    for account, used in sorted(_first_use(result).items()):
+        day = min(used, begins) if begins else used
+        if after_lock and used >= after_lock:
+            day = max(day, after_lock)
         if not beancount_account.is_valid(account):
             raise Problem(str(main), 0, f"an import would post to {account!r}, which is not "
                           "a beancount account name")

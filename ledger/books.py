@@ -33,6 +33,7 @@ from ledger import cache as load_cache
 from ledger import quick
 from ledger import second_core as second_core_
 from ledger.folder import MAIN, BooksError, resolve  # noqa: F401 (the books' names, here too)
+from ledger.lock_register import DETAIL_FOLDER
 from ledger.quick_columns import Appended
 
 Changes = Mapping[str, "str | Appended"]  # books path -> whole contents after a change
@@ -281,10 +282,14 @@ def _files_all_inside(main: Path, loaded) -> bool:
 
 def check_in_full(main: Path, changes: Changes) -> list[str]:
     """Load the books as they would be after `changes`, in a staging copy of exactly the
-    files the books include. Returns errors."""
+    files the books include, and the locks' detail files and records beside them (a load
+    reads them: a lock that no longer holds names the entry from its detail). Returns
+    errors."""
     folder = main.parent
     with tempfile.TemporaryDirectory(prefix="fundledger-stage-") as tmp:
         stage = Path(tmp)
+        if (folder / DETAIL_FOLDER).is_dir():
+            shutil.copytree(folder / DETAIL_FOLDER, stage / DETAIL_FOLDER)
         for rel in included(main, changes):
             src = folder / rel
             (stage / rel).parent.mkdir(parents=True, exist_ok=True)
