@@ -23,6 +23,7 @@ from importers.errors import Problem
 from importers.opened import ACCOUNTS, ACCOUNTS_HEADER, open_accounts
 from importers.profile import claim, closest, columns_of, seen_by, ways
 from importers.pseudonym import Pseudonymiser
+from importers.restated import Restated, earlier, restated, rewrite
 from importers.rows import at_rows
 from importers.settings import from_entries
 from importers.txn import Block, Ordered, Txn, columnar
@@ -46,6 +47,8 @@ class Result:
     accounts_text: str | None = None
     opened: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # "FILE:ROW: text" of dropped footers
+    # balances an earlier download asserted for a day it ended part-way through
+    restated: list[Restated] = field(default_factory=list)
     # the new entries as the books check takes them (made once the entries are final)
     columns: Columnar | None = None
     # a dry run's text (importers.written.dry_run), made while the books were checked
@@ -73,6 +76,7 @@ class Result:
         whole = ledger_books.appended(main, additions)
         if self.accounts_text is not None and exists:
             whole[ACCOUNTS] = self.accounts_text
+        rewrite(main.parent, whole, self.restated)
         return Changes(whole, self.columns or columnar(self.blocks, self.new), set(self.parts))
 
     @property
@@ -117,6 +121,8 @@ class Result:
         return ("".join(f"footer skipped, as its source declares: {s}\n" for s in self.skipped)
                 + f"{self.added - checks} new, {self.duplicates} duplicate(s) skipped"
                 + (f", {checks} statement balance(s) asserted" if checks else "")
+                + (f", {len(self.restated)} restated (an earlier download ended part-way "
+                   "through the day)" if self.restated else "")
                 + (f"; income by fund: {by_fund}" if by_fund else ""))
 
 
@@ -247,6 +253,7 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)  # the books'
+    asserted = None  # the books' imported balances by id, found once one is seen again
     history, booked_openings = in_use(entries)
     openings: dict[tuple[str, str], tuple[str, Txn]] = {}
     batch = Batch()
@@ -283,8 +290,12 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
         block, txns = built.block, built.txns + built.after
         if block is not None and not batch.alone(block, txns):
             block, txns = None, built.all()  # one id twice: the row-by-row way below
+        seen_again, new_days = [], set()
         for t in txns:
             iid = t.import_id
+            if t.balance is not None and iid in seen:
+                seen_again.append(t)  # restated below if the day gets new entries
+                continue
             if only is not None and iid not in only:
                 continue
             if t.custom and t.custom[0] == funds.BUDGET:
@@ -297,6 +308,8 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                 continue
             batch.add(path, t)
             new.append(t)
+            if t.balance is None:
+                new_days.add(t.date.toordinal())
             grouped[target(t.date.year, source)].append(t)
         if block is not None:
             # books holding no import-id yet (new books) skip nothing: 16 ms of
@@ -309,9 +322,14 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                                 dtype=np.int64)
             batch.add_block(path, block, kept)
             result.blocks.append((block, kept))
+            if seen_again:  # only a download overlapping the books' days looks
+                new_days.update(np.unique(block.days[kept]).tolist())
             years = block.years[kept]
             for year in np.unique(years).tolist():
                 blocks[target(year, source)].append((block, kept[years == year]))
+        if seen_again and new_days:
+            asserted = earlier(entries) if asserted is None else asserted
+            result.restated += restated(main.parent, asserted, seen_again, new_days)
         if progress:
             progress(f"read {path}")
     for source, t in openings.values():
