@@ -82,6 +82,17 @@ def test_markdown_has_every_column_and_rule(cli):
     assert "```text\n" + stripe.example.rstrip("\n") + "\n```" in result.stdout
 
 
+@pytest.mark.parametrize("language, fixture", [("Spanish", "paypal-es.csv"),
+                                               ("Dutch", "paypal-nl.csv")])
+def test_paypal_title_names_the_languages_it_reads(language, fixture, cli):
+    """What `fundledger sources` says PayPal reads includes every language it imports
+    (README: six), so a treasurer with a Spanish or Dutch download is not put off."""
+    listed = next(line for line in cli("sources").stdout.splitlines()
+                  if line.split()[0] == "paypal")
+    assert language in listed
+    assert (ROOT / "tests" / "fixtures" / "real" / fixture).is_file()  # a download it reads
+
+
 def _section(text: str) -> str:
     assert text.count(BEGIN) == 1 and text.count(END) == 1, "markers missing or repeated"
     return text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
