@@ -146,7 +146,12 @@ def recognise(path: str, importers: Sequence[ProfileImporter]
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns){'; ' + near if near else ''}; "
-                  f"tried:\n{tried}")
+                  f"tried:\n{tried}\n\n{UNKNOWN_HINT}")
+
+
+# The last line of a refusal of a file no source recognises: what the treasurer can do.
+UNKNOWN_HINT = ("A source fundledger does not know is described in a TOML profile named in "
+                "the books: see docs/importing.md, \"Your own source: a profile\".")
 
 
 def target(year: int, source: str) -> str:

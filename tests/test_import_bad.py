@@ -47,6 +47,23 @@ def test_bad_file_one_line_books_untouched(tmp_path, env, name):
     assert snapshot(main.parent) == before
 
 
+def test_an_unknown_export_says_how_to_describe_its_source(tmp_path, env):
+    """A bank fundledger does not know: after the sources tried, the last line says how to
+    teach it one (a profile), so the treasurer is not left with only a list of columns."""
+    main = write_books(tmp_path / "b")
+    export = tmp_path / "unknownbank.csv"
+    export.write_text("Posting date,Narrative,Value,Running total\n"
+                      "01/03/2025,GIFT FROM A,25.00,125.00\n")
+    before = snapshot(main.parent)
+    r = run_cli("import", export, "--books", main, env=env)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"{export}: not an export any source recognises"), r.stderr
+    assert r.stderr.strip().splitlines()[-1] == (
+        "A source fundledger does not know is described in a TOML profile named in the "
+        'books: see docs/importing.md, "Your own source: a profile".')
+    assert snapshot(main.parent) == before
+
+
 @pytest.mark.parametrize("name", sorted(OK))
 def test_untidy_but_valid(tmp_path, env, name):
     main = write_books(tmp_path / "b")
