@@ -248,8 +248,11 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                                               if isinstance(e, Transaction)))
     settings = from_entries(entries, main.parent, fund)
     settings.suspense = suspense
-    if fund and fund not in _declared(entries):
-        raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
+    if fund and fund not in (declared := _declared(entries)):
+        known = ", ".join(sorted(declared)) or "none"
+        hint = funds.did_you_mean(fund, declared)
+        raise ledger_books.BooksError(
+            [f"--fund {fund}: no such fund is declared in the books{hint} (funds: {known})"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)  # the books'
     history, booked_openings = in_use(entries)

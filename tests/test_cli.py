@@ -18,6 +18,13 @@ BREAKS = {
   Expenses:Running:Hosting      10.00 GBP
   Assets:Bank:Current          -10.00 GBP
 """, "fund 'no-such-fund' is not declared"),
+    "mistyped fund": ("""
+2024-08-02 * "Brightwater Law" "A fund's name mistyped"
+  fund: "jr-facal"
+  Expenses:Legal:Solicitors     10.00 GBP
+  Assets:Bank:Current          -10.00 GBP
+""", ("fund 'jr-facal' is not declared (posting to Expenses:Legal:Solicitors); did you mean "
+        "'jr-facial'?")),
     "before open": ("""
 2022-08-01 * "CaseFunder" "Early pledge"
   fund: "jr-facial"
