@@ -64,6 +64,19 @@ def test_help_explains_books(cli):
         assert command in result.stdout
 
 
+def test_help_of_serve_and_init_reads_plainly(cli):
+    """--books of serve says what books are and that the argument is the same thing (it
+    said "also as --books" of itself); init's --start shows DATE, not a strftime pattern."""
+    serve = " ".join(cli("serve", "--help").stdout.split())
+    assert "also accepted as the argument BOOKS" in serve and "also as --books" not in serve
+    assert "a folder holding main.beancount" in serve
+    init = cli("init", "--help").stdout
+    assert "--start DATE" in init and "%Y" not in init
+    # every status the JSON and CSV can say (README, "Reconciling and closing funds")
+    funds = " ".join(cli("funds", "--help").stdout.split())
+    assert all(s in funds for s in ("open;", "closable", "closed;", "overspent", "error"))
+
+
 def test_check_demo_default(cli):
     result = cli("check")
     assert result.returncode == 0, result.stdout + result.stderr

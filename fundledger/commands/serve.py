@@ -183,8 +183,9 @@ def serve(app, host: str, port: int) -> None:
 
 
 @click.command("serve")
-@books_argument(default=None, help="The books to open (also as --books). Default: a fresh "
-                "temporary copy of the demo books.")
+@books_argument(default=None, help="The books to open: a main .beancount file or a folder "
+                "holding main.beancount (also accepted as the argument BOOKS). Default: a "
+                "fresh temporary copy of the demo books.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Only this computer can connect to 127.0.0.1; "
                    "use 0.0.0.0 only on a network you trust (Fava has no login).")
