@@ -106,6 +106,12 @@ def test_check_missing_books(cli, tmp_path):
     result = cli("check", tmp_path / "nowhere")
     assert result.returncode == 2
     assert "no books here" in result.stderr
+    # a folder that is not books (yet): says how to make some
+    (tmp_path / "notbooks").mkdir()
+    (tmp_path / "notbooks" / "x.txt").write_text("hi\n")
+    result = cli("funds", "--books", tmp_path / "notbooks")
+    assert result.returncode == 2 and "notbooks/main.beancount: no books here" in result.stderr
+    assert "`fundledger init FOLDER` writes new books" in " ".join(result.stderr.split())
 
 
 @pytest.mark.parametrize("name", BREAKS)
