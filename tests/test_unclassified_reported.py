@@ -126,3 +126,34 @@ def test_a_rule_added_after_a_suspense_import_does_not_rebook_it(tmp_path):
     assert "1 entry unclassified (Expenses:Unclassified 40.00 GBP)" in check.stderr
     assert "recategorise them by hand" in check.stderr
     assert "and import again" not in check.stderr
+
+
+def test_rows_already_booked_to_suspense_need_no_rule_to_import_again(tmp_path):
+    """The README's `fundledger import ~/books/exports/* --books ~/books`, run again after
+    an `--unclassified suspense` import, adds nothing and is not refused for rows the
+    books already hold; a new unclaimed row in a later statement is still refused, alone,
+    and the books are byte for byte as they were."""
+    from conftest import init_books
+    from importers_support import snapshot
+
+    books, env = init_books(tmp_path)
+    lines = ["Date,Description,Paid in,Paid out,Balance",
+             "03/06/2025,FPI PRIYA NAIR REF 0612,25.00,,1025.00",
+             "04/06/2025,OCTOPUS ENERGY,,40.00,985.00"]
+    export = tmp_path / "statement.csv"
+    export.write_text("\n".join(lines) + "\n")
+    first = run_cli("import", export, "--books", books, "--unclassified", "suspense", env=env)
+    assert first.returncode == 0, first.stderr
+    for dry in ((), ("--dry-run",)):
+        again = run_cli("import", export, "--books", books, *dry, env=env)
+        assert again.returncode == 0, again.stderr
+        assert "0 new, 2 duplicate(s) skipped" in again.stderr, again.stderr
+    later = tmp_path / "later.csv"
+    later.write_text("\n".join([*lines, "05/06/2025,ZOOM.US,,12.00,973.00"]) + "\n")
+    before = snapshot(books)
+    refused = run_cli("import", later, "--books", books, env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"{later}:4: Description 'ZOOM.US', money out is a kind "
+                                     "of row no rule"), refused.stderr
+    assert "(1 row(s) of 1 kind(s))" in refused.stderr and "OCTOPUS" not in refused.stderr
+    assert snapshot(books) == before
