@@ -47,6 +47,12 @@ def test_unknown_source_is_a_usage_error(cli):
     result = cli("sources", "no-such-bank")
     assert result.returncode == 2
     assert "no source named 'no-such-bank'" in result.stderr
+    # a bank's own name, as a treasurer would type it: the source ids holding it
+    result = cli("sources", "lloyds")
+    assert result.returncode == 2
+    assert "no source named 'lloyds' (did you mean bank-lloyds?)" in result.stderr
+    result = cli("sources", "paypall")
+    assert "(did you mean paypal?)" in result.stderr
 
 
 def test_books_own_sources_and_rules(cli, demo):
