@@ -83,6 +83,16 @@ def test_check_demo_default(cli):
     assert "OK" in result.stdout and "jr-surveillance" in result.stdout
 
 
+def test_check_of_new_books_counts_in_plain_english(cli, tmp_path):
+    """New books: "0 transactions, 1 fund", not "1 funds"."""
+    from conftest import init_books
+
+    books, env = init_books(tmp_path)
+    result = cli("check", books, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"{books / 'main.beancount'}: OK, 0 transactions, 1 fund\n")
+
+
 def test_demo_then_check(cli, demo):
     result = cli("check", demo)
     assert result.returncode == 0, result.stdout
