@@ -93,6 +93,22 @@ def test_check_of_new_books_counts_in_plain_english(cli, tmp_path):
     assert result.stdout.startswith(f"{books / 'main.beancount'}: OK, 0 transactions, 1 fund\n")
 
 
+def test_import_to_a_mistyped_fund_is_a_usage_error(cli, tmp_path):
+    """--fund genral: the option is wrong, not the books; the declared funds are named."""
+    from conftest import init_books
+
+    books, env = init_books(tmp_path)
+    export = tmp_path / "statement.csv"
+    export.write_text("Date,Description,Paid in,Paid out,Balance\n"
+                      "03/06/2025,FPI PRIYA NAIR REF 0612,25.00,,1025.00\n")
+    for dry in ((), ("--dry-run",)):
+        result = cli("import", export, "--books", books, "--fund", "genral", *dry, env=env)
+        assert result.returncode == 2, result.stderr
+        assert ("Invalid value for '--fund': no such fund is declared in the books; did you "
+                "mean 'general'? (funds: general)") in result.stderr
+        assert "would not load cleanly" not in result.stderr
+
+
 def test_demo_then_check(cli, demo):
     result = cli("check", demo)
     assert result.returncode == 0, result.stdout
