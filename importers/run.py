@@ -142,6 +142,14 @@ def recognise(path: str, importers: Sequence[ProfileImporter]
                 next(imp for imp in importers if imp.profile is source))
     if opened.workbook and opened.head.problem is not None:
         raise opened.head.problem  # the workbook's own problem, read when it was opened
+    with open(path, "rb") as f:  # what a treasurer may have downloaded instead
+        start = f.read(5)
+    if not start:
+        raise Problem(path, 0, "the file is empty, not an export any source recognises: "
+                      "download the export again")
+    if start == b"%PDF-":
+        raise Problem(path, 0, "a PDF, not an export any source recognises: download the "
+                      "statement or report as CSV (or OFX, XLSX) instead")
     near = closest(opened.head.rows, [imp.profile for imp in importers])
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
