@@ -21,8 +21,9 @@ class BooksPath(click.ParamType):
             return value
         try:
             return books.resolve(value)
-        except books.BooksError as e:
-            self.fail(str(e), param, ctx)
+        except books.BooksError as e:  # a folder that is not books yet: say how to start
+            self.fail(f"{e}; `fundledger init FOLDER` writes new books, `fundledger demo "
+                      "FOLDER` a copy of the demo's", param, ctx)
 
 
 # The years and days a command accepts: wide enough for any books, narrow enough that a

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from importers import classify, pseudonym_aside
+from importers.errors import Problem
 from importers.fields import (
     Amounts,
     amounts,
@@ -200,6 +201,25 @@ def _value_signs(col: Column) -> np.ndarray:
     return np.append(per, NONE).astype(np.int8)[col.codes]
 
 
+def _refuse_unclaimed_new(whole: Table, sign: np.ndarray, t: Table, pos: np.ndarray,
+                          which: np.ndarray, rules: tuple[Rule, ...], profile: Profile,
+                          held) -> None:
+    """Refuse the rows no rule claims (booked to suspense by classify) that the books do
+    not hold yet, listed as classify lists them; held ones stay, to be skipped as
+    duplicates. t is whole's rows kept (pos: where each was in whole)."""
+    unclaimed = np.flatnonzero(which >= len(rules) - len(classify.SUSPENSE))
+    if not len(unclaimed):
+        return
+    row_ids = ids(t, profile)
+    new = [i for i in unclaimed.tolist() if not held(row_ids[i])]
+    if not new:
+        return
+    mask = np.zeros(len(whole), dtype=bool)
+    mask[pos[new]] = True
+    raise Problem(whole.path, int(whole.rows[int(pos[new[0]])]),
+                  classify.refusal(whole, profile, mask, sign))
+
+
 def ids(t: Table, profile: Profile) -> Sequence[str]:
     """The source's own id. Bank lines have none: the declared columns (date, amounts,
     balance: never a payer's name, so a plain hash reveals nothing the entry does not
@@ -298,9 +318,12 @@ def _per_row(columns: list[list[Decimal | None]], n: int) -> list[tuple[Decimal,
 
 
 def parse(path, df: Frame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (),
-          received=None, suspense: bool = False) -> Parsed:
+          received=None, suspense: bool = False, held=None) -> Parsed:
     """The rows the profile books, typed and checked, each with its rule (classify).
-    rules: the books' rules, the profile's and the suspense ones (classify.rules_for)."""
+    rules: the books' rules, the profile's and the suspense ones (classify.rules_for).
+    held(id) says whether the books (or this run) already hold the row of that id: a row
+    no rule claims is refused only if it is not held (held ones are duplicates, skipped
+    as such, as a row an earlier `--unclassified suspense` import booked is)."""
     rules = rules or classify.rules_for(profile, [])
     t = Table(path, df)
     t = t.keep(~classify.skip_mask(t, profile))
@@ -330,11 +353,15 @@ def parse(path, df: Frame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (
                 sign = np.where(got != NONE, got, sign)
     t.fail(sign == NONE, lambda r: "missing amount in column "
            f"'{profile.net or profile.gross or profile.credit or profile.debit}'")
-    which = classify.classify(t, profile, rules, sign, received, suspense)
+    which = classify.classify(t, profile, rules, sign, received,
+                              suspense or held is not None)
     skips = np.array([r.kind == "skip" for r in rules] + [False])  # [-1]: unmatched
     keep = (which != -1) & ~skips[which]
     pos = np.flatnonzero(keep)
+    whole, whole_sign = t, sign
     t, which = t.keep(keep), which[keep]
+    if held is not None and not suspense:
+        _refuse_unclaimed_new(whole, whole_sign, t, pos, which, rules, profile, held)
     columns = {k: c.take(pos) for k, c in (("gross", gross_col), ("net", net_col)) if c}
     lists = {k: [v[i] for i in pos.tolist()] for k, v in lists.items()}
     columns.update((f"fee{k}", amounts(t, f.column, style))

@@ -148,11 +148,24 @@ def recognise(path: str, importers: Sequence[ProfileImporter]
                 next(imp for imp in importers if imp.profile is source))
     if opened.workbook and opened.head.problem is not None:
         raise opened.head.problem  # the workbook's own problem, read when it was opened
+    with open(path, "rb") as f:  # what a treasurer may have downloaded instead
+        start = f.read(5)
+    if not start:
+        raise Problem(path, 0, "the file is empty, not an export any source recognises: "
+                      "download the export again")
+    if start == b"%PDF-":
+        raise Problem(path, 0, "a PDF, not an export any source recognises: download the "
+                      "statement or report as CSV (or OFX, XLSX) instead")
     near = closest(opened.head.rows, [imp.profile for imp in importers])
     tried = "\n".join(f"  {imp.profile.expects()}" for imp in importers)
     raise Problem(path, 0, "not an export any source recognises (headers are matched "
                   f"ignoring case, order and extra columns){'; ' + near if near else ''}; "
-                  f"tried:\n{tried}")
+                  f"tried:\n{tried}\n\n{UNKNOWN_HINT}")
+
+
+# The last line of a refusal of a file no source recognises: what the treasurer can do.
+UNKNOWN_HINT = ("A source fundledger does not know is described in a TOML profile named in "
+                "the books: see docs/importing.md, \"Your own source: a profile\".")
 
 
 def target(year: int, source: str) -> str:
@@ -249,8 +262,11 @@ def plan(main: Path, files: Sequence[str], fund: str, pseudo: Pseudonymiser,
                                               if isinstance(e, Transaction)))
     settings = from_entries(entries, main.parent, fund)
     settings.suspense = suspense
-    if fund and fund not in _declared(entries):
-        raise ledger_books.BooksError([f"--fund {fund}: no such fund is declared in the books"])
+    if fund and fund not in (declared := _declared(entries)):
+        known = ", ".join(sorted(declared)) or "none"
+        hint = funds.did_you_mean(fund, declared)
+        raise ledger_books.BooksError(
+            [f"--fund {fund}: no such fund is declared in the books{hint} (funds: {known})"])
     importers = importers_for(settings, pseudo)
     seen = existing_ids(entries)  # the books'
     asserted = None  # the books' imported balances by id, found once one is seen again

@@ -25,6 +25,7 @@ Everything here is a pure function over loaded entries; nothing writes.
 from __future__ import annotations
 
 import datetime
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -203,6 +204,12 @@ def declarations(entries: Iterable) -> tuple[dict[str, Fund], list[Budget], list
                 budget.meta, f"budget line '{budget.line}': fund '{budget.fund}' is not declared",
                 None))
     return funds, budgets, errors
+
+
+def did_you_mean(fund_id: str, declared: Iterable[str]) -> str:
+    """"; did you mean 'general'?" where a declared fund's id is close to a mistyped one."""
+    close = difflib.get_close_matches(fund_id, list(declared), n=1, cutoff=0.7)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def fund_postings(entries: Iterable) -> Iterator[tuple[Transaction, Posting, str | None]]:

@@ -195,7 +195,7 @@ def rules(entries, in_place: bool = False, unit: str | None = None) -> tuple[lis
             if this is None:
                 errors.append(FundError(
                     _source(posting, txn), f"fund '{fund_id}' is not declared (posting to "
-                    f"{posting.account})", txn))
+                    f"{posting.account}){fundmodel.did_you_mean(fund_id, known)}", txn))
                 continue
             fund, restricted, kept = this
             if date < fund.opened:

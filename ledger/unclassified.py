@@ -2,7 +2,8 @@
 
 `fundledger import --unclassified suspense` books rows no rule claims to these two
 accounts, so the money is in and every statement reconciles; `check`, `funds` and the
-Funds page keep saying so until rules in the books classify them.
+Funds page keep saying so until the treasurer books them to their accounts by hand (an
+import never re-books an entry the books hold; rules classify later imports' rows).
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ class Unclassified(NamedTuple):
                  for account, by in sorted(self.totals.items())
                  for currency, number in sorted(by.items()) if number]
         return (f"{self.entries} entr{'y' if self.entries == 1 else 'ies'} unclassified ("
-                + ", ".join(parts) + "): add rules to the books (custom \"fundledger-rule\"; "
-                "see docs/importing.md) and import again, or recategorise them by hand")
+                + ", ".join(parts) + "): recategorise them by hand (importing the file again "
+                "adds nothing: the books hold them already), and add rules to the books "
+                "(custom \"fundledger-rule\"; see docs/importing.md) so that later imports "
+                "classify such rows")
 
 
 def find(entries) -> Unclassified:

@@ -191,7 +191,7 @@ def test_the_unclassified_check_counts_each_account_currency_and_entry():
                             "Expenses:Unclassified": {"GBP": D("5.50"), "EUR": D("1.25")}}
     assert found.text().startswith(
         "4 entries unclassified (Expenses:Unclassified 1.25 EUR, Expenses:Unclassified "
-        "5.50 GBP, Income:Unclassified -14.00 GBP): add rules to the books")
+        "5.50 GBP, Income:Unclassified -14.00 GBP): recategorise them by hand")
     assert unclassified.report(load(text), {}) == found
     one = unclassified.find(load(base + suspense("2018-02-01", "Income:Unclassified", "-1.00")))
     assert one.text().startswith("1 entry unclassified (Income:Unclassified -1.00 GBP)")

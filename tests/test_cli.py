@@ -18,6 +18,13 @@ BREAKS = {
   Expenses:Running:Hosting      10.00 GBP
   Assets:Bank:Current          -10.00 GBP
 """, "fund 'no-such-fund' is not declared"),
+    "mistyped fund": ("""
+2024-08-02 * "Brightwater Law" "A fund's name mistyped"
+  fund: "jr-facal"
+  Expenses:Legal:Solicitors     10.00 GBP
+  Assets:Bank:Current          -10.00 GBP
+""", ("fund 'jr-facal' is not declared (posting to Expenses:Legal:Solicitors); did you mean "
+        "'jr-facial'?")),
     "before open": ("""
 2022-08-01 * "CaseFunder" "Early pledge"
   fund: "jr-facial"
@@ -57,10 +64,49 @@ def test_help_explains_books(cli):
         assert command in result.stdout
 
 
+def test_help_of_serve_and_init_reads_plainly(cli):
+    """--books of serve says what books are and that the argument is the same thing (it
+    said "also as --books" of itself); init's --start shows DATE, not a strftime pattern."""
+    serve = " ".join(cli("serve", "--help").stdout.split())
+    assert "also accepted as the argument BOOKS" in serve and "also as --books" not in serve
+    assert "a folder holding main.beancount" in serve
+    init = cli("init", "--help").stdout
+    assert "--start DATE" in init and "%Y" not in init
+    # every status the JSON and CSV can say (README, "Reconciling and closing funds")
+    funds = " ".join(cli("funds", "--help").stdout.split())
+    assert all(s in funds for s in ("open;", "closable", "closed;", "overspent", "error"))
+
+
 def test_check_demo_default(cli):
     result = cli("check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK" in result.stdout and "jr-surveillance" in result.stdout
+
+
+def test_check_of_new_books_counts_in_plain_english(cli, tmp_path):
+    """New books: "0 transactions, 1 fund", not "1 funds"."""
+    from conftest import init_books
+
+    books, env = init_books(tmp_path)
+    result = cli("check", books, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"{books / 'main.beancount'}: OK, 0 transactions, 1 fund\n")
+
+
+def test_import_to_a_mistyped_fund_is_a_usage_error(cli, tmp_path):
+    """--fund genral: the option is wrong, not the books; the declared funds are named."""
+    from conftest import init_books
+
+    books, env = init_books(tmp_path)
+    export = tmp_path / "statement.csv"
+    export.write_text("Date,Description,Paid in,Paid out,Balance\n"
+                      "03/06/2025,FPI PRIYA NAIR REF 0612,25.00,,1025.00\n")
+    for dry in ((), ("--dry-run",)):
+        result = cli("import", export, "--books", books, "--fund", "genral", *dry, env=env)
+        assert result.returncode == 2, result.stderr
+        assert ("Invalid value for '--fund': no such fund is declared in the books; did you "
+                "mean 'general'? (funds: general)") in result.stderr
+        assert "would not load cleanly" not in result.stderr
 
 
 def test_demo_then_check(cli, demo):
@@ -86,6 +132,12 @@ def test_check_missing_books(cli, tmp_path):
     result = cli("check", tmp_path / "nowhere")
     assert result.returncode == 2
     assert "no books here" in result.stderr
+    # a folder that is not books (yet): says how to make some
+    (tmp_path / "notbooks").mkdir()
+    (tmp_path / "notbooks" / "x.txt").write_text("hi\n")
+    result = cli("funds", "--books", tmp_path / "notbooks")
+    assert result.returncode == 2 and "notbooks/main.beancount: no books here" in result.stderr
+    assert "`fundledger init FOLDER` writes new books" in " ".join(result.stderr.split())
 
 
 @pytest.mark.parametrize("name", BREAKS)

@@ -404,6 +404,53 @@ def test_serve_warns_when_books_do_not_enable_the_page(tmp_path, capsys):
     assert 'custom "fava-extension" "reports.fava_ext"' in err
 
 
+def test_serve_prints_no_funds_page_address_that_would_answer_404(tmp_path):
+    """Books without the extension line: `serve` prints no "Funds page:" address (Fava
+    serves no page there), only Fava's own, which answers, and says how to add the page."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from browser_support import free_port
+    from conftest import cli_env
+
+    main = write_small(tmp_path / "books", SMALL.replace(EXTENSION_LINE, ""))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fundledger", "serve", str(main), "--port", str(free_port())],
+        env=dict(cli_env(), PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    try:
+        for line in process.stdout:
+            output.append(line)
+            if line.startswith("press Ctrl-C"):
+                break
+        text = "".join(output)
+        assert "press Ctrl-C" in text, text
+        assert not any(line.startswith("Funds page: ") for line in output), text
+        assert 'custom "fava-extension" "reports.fava_ext"' in text
+        assert "no Funds page" in text
+        fava = next(line.split(": ", 1)[1].strip() for line in output
+                    if line.startswith("Fava on "))
+        for _ in range(300):  # the server listens a moment after it prints
+            try:
+                with urllib.request.urlopen(fava, timeout=60) as response:
+                    assert response.status == 200
+                break
+            except urllib.error.URLError as e:
+                if isinstance(e, urllib.error.HTTPError):
+                    raise
+                time.sleep(0.2)
+        else:
+            raise AssertionError("Fava's page never answered:\n" + text)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=60)
+    assert process.returncode == 0
+
+
 def test_demo_books_enable_the_extension():
     entries, _errors, _options = ledger_books.load(demo_books.MAIN)
     assert any(isinstance(e, Custom) and e.type == "fava-extension"

@@ -47,6 +47,42 @@ def test_bad_file_one_line_books_untouched(tmp_path, env, name):
     assert snapshot(main.parent) == before
 
 
+def test_a_pdf_or_an_empty_file_is_named_as_such(tmp_path, env):
+    """The statement saved as PDF, or a download that came through empty: one line saying
+    what the file is and what to download, not a list of every source's columns."""
+    main = write_books(tmp_path / "b")
+    pdf = tmp_path / "statement.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    empty = tmp_path / "Download.CSV"
+    empty.write_bytes(b"")
+    before = snapshot(main.parent)
+    for path, words in ((pdf, ("a PDF, not an export any source recognises: download the "
+                         "statement or report as CSV (or OFX, XLSX) instead")),
+                        (empty, ("the file is empty, not an export any source recognises: "
+                         "download the export again"))):
+        r = run_cli("import", path, "--books", main, env=env)
+        assert r.returncode == 1
+        assert r.stderr.strip() == f"{path}: {words}", r.stderr
+    assert snapshot(main.parent) == before
+
+
+def test_an_unknown_export_says_how_to_describe_its_source(tmp_path, env):
+    """A bank fundledger does not know: after the sources tried, the last line says how to
+    teach it one (a profile), so the treasurer is not left with only a list of columns."""
+    main = write_books(tmp_path / "b")
+    export = tmp_path / "unknownbank.csv"
+    export.write_text("Posting date,Narrative,Value,Running total\n"
+                      "01/03/2025,GIFT FROM A,25.00,125.00\n")
+    before = snapshot(main.parent)
+    r = run_cli("import", export, "--books", main, env=env)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"{export}: not an export any source recognises"), r.stderr
+    assert r.stderr.strip().splitlines()[-1] == (
+        "A source fundledger does not know is described in a TOML profile named in the "
+        'books: see docs/importing.md, "Your own source: a profile".')
+    assert snapshot(main.parent) == before
+
+
 @pytest.mark.parametrize("name", sorted(OK))
 def test_untidy_but_valid(tmp_path, env, name):
     main = write_books(tmp_path / "b")

@@ -78,7 +78,12 @@ def test_a_fund_the_books_do_not_declare_is_refused_before_anything_is_read(tmp_
     before = snapshot(main.parent)
     with pytest.raises(ledger_books.BooksError) as e:
         run.run(main, [str(FIXTURES / "stripe.csv")], fund="nope", pseudo=PSEUDO)
-    assert e.value.lines == ["--fund nope: no such fund is declared in the books"]
+    assert e.value.lines == [("--fund nope: no such fund is declared in the books "
+                             "(funds: case, general)")]
+    with pytest.raises(ledger_books.BooksError) as e:
+        run.run(main, [str(FIXTURES / "stripe.csv")], fund="genral", pseudo=PSEUDO)
+    assert e.value.lines == [("--fund genral: no such fund is declared in the books; did you "
+                             "mean 'general'? (funds: case, general)")]
     assert snapshot(main.parent) == before
     assert run.plan(main, [str(FIXTURES / "stripe.csv")], "case", PSEUDO).added > 0
 

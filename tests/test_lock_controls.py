@@ -142,6 +142,15 @@ def test_verify_proves_the_books_against_the_digest_kept_outside(cli, books, loc
     assert result.returncode == 1 and "NOT verified" in result.stderr
 
 
+@pytest.mark.parametrize("digest", ["sha256v3:...", "sha256v3:4be1", "2019-12-31"])
+def test_verify_refuses_what_is_not_a_digest_rather_than_doubt_the_books(cli, books, digest):
+    """A truncated digest (the README's `sha256v3:...`, a copy cut short) is a usage
+    mistake: said so, exit 2, never "NOT verified ... changed since it was locked"."""
+    result = cli("verify", "--books", books, "--digest", digest)
+    assert result.returncode == 2, result.stderr
+    assert "is not a lock digest" in result.stderr and "NOT verified" not in result.stderr
+
+
 def test_unlock_needs_a_reason_of_a_few_words(cli, books):
     for reason in (".", "x", "fix it"):
         result = cli("unlock", "--books", books, "--reason", reason)

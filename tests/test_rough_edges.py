@@ -321,7 +321,9 @@ def test_every_figure_the_readme_quotes_is_in_the_output_of_its_commands(tmp_pat
             args += ["--books", str(books)]
         result = run_cli(*args)
         assert "Traceback" not in result.stderr, (args, result.stderr)
-        assert result.returncode in (0, 1), (args, result.stderr)
+        # a placeholder the reader fills in (`--digest sha256v3:...`) is a usage error
+        allowed = (0, 1, 2) if any(a.endswith("...") for a in args) else (0, 1)
+        assert result.returncode in allowed, (args, result.stderr)
         output.append(result.stdout + result.stderr)
     said = "\n".join(output)
     prose = re.sub(r"```.*?```", "", readme, flags=re.DOTALL)

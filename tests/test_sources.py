@@ -47,6 +47,12 @@ def test_unknown_source_is_a_usage_error(cli):
     result = cli("sources", "no-such-bank")
     assert result.returncode == 2
     assert "no source named 'no-such-bank'" in result.stderr
+    # a bank's own name, as a treasurer would type it: the source ids holding it
+    result = cli("sources", "lloyds")
+    assert result.returncode == 2
+    assert "no source named 'lloyds' (did you mean bank-lloyds?)" in result.stderr
+    result = cli("sources", "paypall")
+    assert "(did you mean paypal?)" in result.stderr
 
 
 def test_books_own_sources_and_rules(cli, demo):
@@ -80,6 +86,17 @@ def test_markdown_has_every_column_and_rule(cli):
         assert re.search(rf"^\| `{re.escape(column)}` \|", result.stdout, re.MULTILINE | re.IGNORECASE)
     assert result.stdout.count("\n| ") - 2 * 2 >= len(stripe.rules)
     assert "```text\n" + stripe.example.rstrip("\n") + "\n```" in result.stdout
+
+
+@pytest.mark.parametrize("language, fixture", [("Spanish", "paypal-es.csv"),
+                                               ("Dutch", "paypal-nl.csv")])
+def test_paypal_title_names_the_languages_it_reads(language, fixture, cli):
+    """What `fundledger sources` says PayPal reads includes every language it imports
+    (README: six), so a treasurer with a Spanish or Dutch download is not put off."""
+    listed = next(line for line in cli("sources").stdout.splitlines()
+                  if line.split()[0] == "paypal")
+    assert language in listed
+    assert (ROOT / "tests" / "fixtures" / "real" / fixture).is_file()  # a download it reads
 
 
 def _section(text: str) -> str:

@@ -30,7 +30,8 @@ def command(books) -> None:
     declared, _budgets, _errs = funds.declarations(entries)
     balances = funds.balances(entries)
     n_txn = sum(1 for e in entries if type(e).__name__ == "Transaction")
-    click.echo(f"{shown(books)}: OK, {n_txn} transactions, {len(declared)} funds")
+    click.echo(f"{shown(books)}: OK, {n_txn} transaction{'' if n_txn == 1 else 's'}, "
+               f"{len(declared)} fund{'' if len(declared) == 1 else 's'}")
     suspense = unclassified.find(entries)
     if suspense:  # a warning, not an error: the books are sound, just not finished
         click.echo(f"warning: {suspense.text()}", err=True)

@@ -23,7 +23,9 @@ def command(books, as_of, fmt, brief) -> None:
     was paid, what is left and where it is held, and whether it can be closed.
 
     Status is one of: open; closable (balance exactly zero and nothing pending);
-    closed; overspent. For a fund that is not closable, the reasons are listed.
+    closed; overspent (an unrestricted fund below zero); error (a closed fund with a
+    balance, or a restricted fund below zero: the books fail to load until it is put
+    right). For a fund that is not closable, the reasons are listed.
     Amounts are in the books' operating currency at the rates booked.
     """
     summaries = computed(books, report.reconcile, as_of.date() if as_of else None)

@@ -19,9 +19,9 @@ from ledger import skeleton
               help="The books' currency: what reports are in.")
 @click.option("--fund", default="general", show_default=True,
               help="The id of the first (unrestricted) fund, which imports book to by default.")
-@click.option("--start", type=DATE, default="2000-01-01",
+@click.option("--start", type=DATE, default="2000-01-01", metavar="DATE",
               show_default=True,
-              help="The day the books begin: the funds and settings take effect, and "
+              help="The day the books begin (YYYY-MM-DD): the funds and settings take effect, and "
                    "imports open the accounts they need, on it (so an entry you type may "
                    "come before imported ones). Before your oldest export.")
 def command(dest: Path, name: str, currency: str, fund: str, start: datetime.datetime) -> None:

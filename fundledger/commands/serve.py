@@ -37,6 +37,13 @@ def check_extension_importable() -> None:
             "Run `make setup` (or `pip install -e .`) in the fundledger checkout.") from e
 
 
+def funds_page_enabled(ledger) -> bool:
+    """Whether the books turn on the Funds page (Fava serves no extension they do not)."""
+    return any(e.type == "fava-extension" and e.values
+               and e.values[0].value == EXTENSION_MODULE
+               for e in ledger.all_entries_by_type.Custom)
+
+
 def create_app(main: Path):
     """Fava's Flask app on one books file, loaded now so problems show before serving."""
     from fava.application import create_app as fava_create_app
@@ -52,12 +59,11 @@ def create_app(main: Path):
     saves_imports(app)
     ledger = app.config["LEDGERS"].ledgers[0]
     writes.guard(ledger)  # even on books that do not enable the Funds page
-    declared = [e.values[0].value for e in ledger.all_entries_by_type.Custom
-                if e.type == "fava-extension" and e.values]
-    if EXTENSION_MODULE not in declared:
+    if not funds_page_enabled(ledger):
         click.echo(f"note: {shown(main)} does not enable the Funds page; add the line\n"
                    f'  2017-01-01 custom "fava-extension" "{EXTENSION_MODULE}" "{{}}"\n'
-                   "to the books to see it in Fava's sidebar.", err=True)
+                   "to it and start `fundledger serve` again to see the page in Fava's "
+                   "sidebar.", err=True)
     for error in ledger.extensions.errors:
         raise click.ClickException(f"Fava could not load an extension: {error.message}")
     if ledger.errors:
@@ -177,8 +183,9 @@ def serve(app, host: str, port: int) -> None:
 
 
 @click.command("serve")
-@books_argument(default=None, help="The books to open (also as --books). Default: a fresh "
-                "temporary copy of the demo books.")
+@books_argument(default=None, help="The books to open: a main .beancount file or a folder "
+                "holding main.beancount (also accepted as the argument BOOKS). Default: a "
+                "fresh temporary copy of the demo books.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Only this computer can connect to 127.0.0.1; "
                    "use 0.0.0.0 only on a network you trust (Fava has no login).")
@@ -207,11 +214,14 @@ def command(books: Path | None, host: str, port: int) -> None:
             books = demo_books.copy_to(Path(tmp) / "books")
             click.echo(f"serving a fresh copy of the demo books in {books.parent} "
                        "(changes made in the browser go there, not into fundledger)")
-        app, _ledger = create_app(books)
+        app, ledger = create_app(books)
         slug = next(iter(app.config["LEDGERS"].ledgers_by_slug))
         shown_host = f"[{host}]" if ":" in host else host
         base = f"http://{shown_host}:{port}/{slug}"
         click.echo(f"Fava on {shown(books)}: {base}/")
-        click.echo(f"Funds page: {base}/extension/Funds/")
+        if funds_page_enabled(ledger):
+            click.echo(f"Funds page: {base}/extension/Funds/")
+        else:  # its address would answer 404: say why instead (the note above)
+            click.echo("no Funds page: the books do not enable it (see the note above)")
         click.echo("press Ctrl-C to stop")
         serve(app, host, port)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import click
@@ -47,10 +48,15 @@ def command(name: str | None, books: Path | None, everything: bool, fmt: str) ->
     except (OSError, ValueError, Problem) as e:  # a books profile or rule that is wrong
         raise click.ClickException(f"a source cannot be read: {e}") from None
     if name is not None:
-        found = [s for s in found if s.name == name]
-        if not found:
-            raise click.UsageError(
-                f"no source named {name!r}; `fundledger sources{'' if books is None else ' --books ' + str(books)}` lists them")
+        named = [s for s in found if s.name == name]
+        if not named:
+            near = [s.name for s in found if name.casefold() in s.name.casefold()]
+            near = near or difflib.get_close_matches(name, [s.name for s in found], n=3)
+            hint = f" (did you mean {', '.join(near)}?)" if near else ""
+            listed = "" if books is None else f" --books {books}"
+            raise click.UsageError(f"no source named {name!r}{hint}; `fundledger "
+                                   f"sources{listed}` lists them")
+        found = named
     markdown = fmt == "markdown"
     if name is None and not everything:
         click.echo((render.list_markdown if markdown else render.list_text)(found), nl=False)

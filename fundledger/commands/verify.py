@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
@@ -9,6 +10,9 @@ import click
 from fundledger.options import DATE, books_option, shown
 from ledger import books as ledger_books
 from ledger import lock as period_lock
+
+# What `fundledger lock` prints, in any version, or the hex alone.
+DIGEST = re.compile(r"(sha256(v2|v3)?:)?[0-9a-f]{64}")
 
 
 @click.command("verify")
@@ -27,6 +31,10 @@ def command(books, value, through) -> None:
     Needs no lock entry in the books: deleting the lock (or emptying locks.beancount)
     does not make changed books pass. Exits 1 if no day of the books has that digest.
     """
+    if not DIGEST.fullmatch(value.strip()):  # a typo, or the "..." of the docs' example
+        raise click.BadParameter(
+            f"{value.strip()!r} is not a lock digest: copy the whole one `fundledger lock` "
+            "printed, sha256v3: and 64 hex digits", param_hint="'--digest'")
     # Loaded even with load errors: books whose lock is broken are what this is for.
     entries, _errors, options = ledger_books.load(books)
     day = period_lock.verify(entries, options, value.strip(),
