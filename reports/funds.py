@@ -44,7 +44,7 @@ from reports.fund_holdings import (
     _invoice_funds,
     _unpaid_invoices,
     describe_account,
-    holding_fund,
+    holding_funds,
     pooled_transfer,
     status,
 )
@@ -285,10 +285,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 p.account.startswith(HOLDING_ROOTS) for p in txn.postings):
             pooled_transfer(txn, txn_funds, acc, unit)
             continue
-        for p in txn.postings:
-            if not p.account.startswith(HOLDING_ROOTS):
-                continue
-            fid = holding_fund(p, txn, txn_funds, invoice_funds, default)
+        for p, fid in zip(txn.postings, holding_funds(txn, txn_funds, invoice_funds, default),
+                          strict=True):
             if fid in acc:
                 w = value(p, txn)
                 if w.currency == unit:
@@ -337,7 +335,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             raised_total=sum(a.raised.values(), ZERO), returned=a.returned,
             raised_as_received=_nonzero(a.received),
             platform_fees=a.platform, payment_fees=a.payment,
-            legal_by_firm=_firms_first(_nonzero(a.legal_firm)), legal_by_category=_nonzero(a.legal_cat),
+            legal_by_firm=_firms_first(_nonzero(a.legal_firm)),
+            legal_by_category=_nonzero(a.legal_cat),
             legal_total=sum(a.legal_cat.values(), ZERO),
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,

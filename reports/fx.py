@@ -7,9 +7,9 @@ Liabilities posting whose units are not the operating currency and carry no cost
 booked at the rate of each entry (its own `@`/`@@`, else the books' rate on its date:
 `ledger.rates`). At a balance sheet date it is shown at the closing rate, the books' rate
 on or before that date, and the difference is an unrealised exchange gain or loss of the
-fund that holds the item (`reports.fund_holdings.holding_fund`, the same attribution as "where a
-fund's money is held"). Nothing is booked: the statements compute it, so a year's gain is
-the difference at its end less the difference at the end of the year before.
+fund that holds the item (`reports.fund_holdings.holding_funds`, the same attribution as
+"where a fund's money is held"). Nothing is booked: the statements compute it, so a year's
+gain is the difference at its end less the difference at the end of the year before.
 
 A holding in a currency with no rate at all, neither booked nor in the books' prices, is
 left out of the items and listed in `foreign`.
@@ -28,7 +28,7 @@ from beancount.core.data import Transaction
 from ledger import funds as fundmodel
 from ledger.rates import NoRate, Rates
 from reports.classify import ReportError, operating_currency, where
-from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_fund
+from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_funds
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -108,11 +108,11 @@ def retranslate_at(entries, options, dates: list[datetime.date],
     for txn in held:
         txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
                      if fundmodel.is_fund_account(p.account)} - {None}
-        for p in txn.postings:
+        for p, fund in zip(txn.postings, holding_funds(txn, txn_funds, invoice_funds, default),
+                           strict=True):
             if not is_monetary(p, unit):
                 continue
-            key = (holding_fund(p, txn, txn_funds, invoice_funds, default), p.account,
-                   p.units.currency)
+            key = (fund, p.account, p.units.currency)
             try:
                 value = rates.value(fundmodel.weight(p), txn.date)
             except NoRate:

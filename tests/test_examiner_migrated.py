@@ -1,0 +1,240 @@
+"""An independent examiner on books a treasurer wrote by hand when leaving a spreadsheet
+(tests/examiner_migrated_books.py): several included files, a year ending 30 September,
+balances brought in from the spreadsheet in one entry whose `fund:` is on the fund
+postings only, dollars in PayPal, a EUR grant in tranches spent partly in dollars and
+closed with its leftover released, a crowdfunder topped up from general funds, invoices
+owed at each year end. Every figure below is worked by hand, and every surface (the CLI's
+JSON, CSV and XLSX, the funder report, the transparency statement and Fava, served over
+HTTP) must show it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from fundledger.cli import cli
+from tests import fava_support
+from tests.browser_support import fava_server
+from tests.examiner_migrated_books import write_migrated
+from tests.examiner_surfaces import invoke, report_json, sofa_page
+
+D = Decimal
+KEYS = ("brought_forward", "income", "expenditure", "gains", "transfers", "carried_forward")
+
+# Each fund's year by hand: (brought forward, income, expenditure, gains, transfers,
+# carried forward), for the financial years ending 30 September.
+HAND = {
+    2023: {
+        # 2,500 in the bank + 250 USD in PayPal booked at 205.00 (0.82), brought forward,
+        # not income; five gifts of 160 = 800; insurance 240; the dollars are 250 x 0.78
+        # = 195 at the year end: a 10 loss; 1,000 designated to the reserve:
+        # 2,705 + 800 - 240 - 10 - 1,000 = 2,255
+        "general": (D(2705), D(800), D(240), D(-10), D(-1000), D(2255)),
+        "reserve": (0, 0, 0, 0, D(1000), D(1000)),
+        # 1,200 at Riverside brought forward; 6,000 pledged gross; platform fee 300 +
+        # RV-101 2,400 + court fee 528 = 3,228: 1,200 + 6,000 - 3,228 = 3,972
+        "river": (D(1200), D(6000), D(3228), 0, 0, D(3972)),
+        # tranche 1 brought 17,400; RV-102 9,000 + US counsel 2,000 USD paid as 1,580 +
+        # RV-103 3,000 (invoiced 20 Sept, owed at the year end) = 13,580: 3,820
+        "hedera": (0, D(17400), D(13580), 0, 0, D(3820)),
+    },
+    2024: {
+        # five gifts of 30 = 150; the dollars 250 x 0.76 = 190: a further 5 loss;
+        # 500 to the river case, 3,820 released from the grant:
+        # 2,255 + 150 - 5 - 500 + 3,820 = 5,720
+        "general": (D(2255), D(150), 0, D(-5), D(3320), D(5720)),
+        "reserve": (D(1000), 0, D(250), 0, 0, D(750)),  # counsel's advice 250
+        # RV-104 4,000 + RV-110 300 (owed at the year end); 500 from general: 172
+        "river": (D(3972), 0, D(4300), 0, D(500), D(172)),
+        # tranche 2 brought 17,000; counsel 4,000 + court fees 1,000 + RV-105 12,000 =
+        # 17,000; closed 31 July 2024, its 3,820 released to general: nil
+        "hedera": (D(3820), D(17000), D(17000), 0, D(-3820), 0),
+    },
+    2025: {
+        # a gift of 60; no new rate, so no gain; RV-110 paid (no expenditure);
+        # hedera closed before the year: not in the funds note
+        "general": (D(5720), D(60), 0, 0, 0, D(5780)),
+        "reserve": (D(750), 0, 0, 0, 0, D(750)),
+        "river": (D(172), 0, 0, 0, 0, D(172)),
+    },
+}
+CLASS = {"general": "unrestricted", "reserve": "unrestricted", "river": "restricted",
+         "hedera": "restricted"}
+# Net assets by hand at each year end, by line:
+#   2023: bank 2,500 + 800 + 17,400 - 9,000 - 1,580 - 240 = 9,880, PayPal 195: cash at
+#   bank 10,075; Riverside 1,200 + 5,700 - 2,928 = 3,972; owed RV-103 3,000: 11,047 =
+#   2,255 + 1,000 + 3,972 + 3,820
+#   2024: bank 9,880 - 3,000 + 17,000 - 500 - 4,000 - 1,000 - 12,000 + 150 - 250 =
+#   6,280, PayPal 190: 6,470; Riverside 3,972 + 500 - 4,000 = 472; owed RV-110 300:
+#   6,642 = 5,720 + 750 + 172
+#   2025: bank 6,340 + PayPal 190 = 6,530; Riverside 172: 6,702
+# Where each class's money is (the analysis of net assets between funds): the general
+# fund's money is in the bank and PayPal (the reserve's 1,000 with it, less the 250 it
+# paid), the river case's at Riverside, the grant's in the bank (owing RV-103 in 2023).
+HAND_SHEET = {  # (cash at bank, held by solicitors, creditors) per class
+    2023: {"unrestricted": (D(3255), 0, 0), "restricted": (D(6820), D(3972), D(3000))},
+    2024: {"unrestricted": (D(6470), 0, 0), "restricted": (0, D(472), D(300))},
+    2025: {"unrestricted": (D(6530), 0, 0), "restricted": (0, D(172), 0)},
+}
+# Cash by class (receipts and payments): (brought forward, receipts, payments,
+# transfers, exchange difference, carried forward)
+HAND_CASH = {
+    2023: {  # received 800 | 6,000 + 17,400; paid 240 | 300 + 2,928 + 9,000 + 1,580
+        "unrestricted": (D(2705), D(800), D(240), 0, D(-10), D(3255)),
+        "restricted": (D(1200), D(23400), D(13808), 0, 0, D(10792)),
+    },
+    2024: {  # paid 250 | RV-103 3,000 + 4,000 + 1,000 + 4,000 + 12,000
+        "unrestricted": (D(3255), D(150), D(250), D(3320), D(-5), D(6470)),
+        "restricted": (D(10792), D(17000), D(24000), D(-3320), 0, D(472)),
+    },
+    2025: {  # RV-110 paid from the client account
+        "unrestricted": (D(6470), D(60), 0, 0, 0, D(6530)),
+        "restricted": (D(472), 0, D(300), 0, 0, D(172)),
+    },
+}
+# The grant in euros, first in first out: tranche 1 20,000 EUR for 17,400 (0.87),
+# tranche 2 20,000 EUR for 17,000 (0.85).
+#   RV-102 9,000 / 0.87 = 10,344.83; US counsel 1,580 / 0.87 = 1,816.09; RV-103 3,000 /
+#   0.87 = 3,448.28 (3,820 of tranche 1 left); counsel 4,000: 3,820 / 0.87 + 180 / 0.85
+#   = 4,390.80 + 211.76 = 4,602.57 (rounded once); court fees 1,000 / 0.85 = 1,176.47;
+#   RV-105 12,000 / 0.85 = 14,117.65.
+#   Solicitors 10,344.83 + 3,448.28 + 14,117.65 = 27,910.76 (over its 25,000)
+#   Counsel 1,816.09 + 4,602.57 = 6,418.66; court fees 1,176.47; spent 35,505.89 EUR
+#   of 40,000: 4,494.11 left (30,580 GBP spent, 3,820 released). Exchange difference:
+#   40,000 EUR at the award-date 0.88 = 35,200 less the 34,400 received = 800.
+HAND_FUNDER = {"Solicitors": D("27910.76"), "Counsel": D("6418.66"),
+               "Court fees": D("1176.47")}
+# Each fund after everything (the last entry is 2 November 2024; the dollars at 0.76):
+# general 2,705 + 1,010 raised - 240 - 15 lost + 3,820 in - 1,500 out = 5,780
+HAND_FUNDS = {"general": D(5780), "reserve": D(750), "river": D(172), "hedera": 0}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> Path:
+    return write_migrated(tmp_path_factory.mktemp("migrated") / "books")
+
+
+def by_class(year: dict[str, tuple]) -> dict[str, tuple]:
+    out = {c: [D(0)] * 6 for c in ("unrestricted", "restricted")}
+    for fund, row in year.items():
+        out[CLASS[fund]] = [a + b for a, b in zip(out[CLASS[fund]], row, strict=True)]
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def test_the_books_check_clean_and_reconcile(books):
+    for args in (["check", str(books)], ["reconcile", "--books", str(books)]):
+        done = CliRunner().invoke(cli, args)
+        assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize("fy", sorted(HAND))
+def test_the_sofa_and_funds_note_are_the_hand_figures(books, fy):
+    s = report_json(books, "sofa", fy)
+    note = {m["fund"]: tuple(D(m.get(k, "0")) for k in KEYS) for m in s["funds"]}
+    assert note == HAND[fy]
+    rows = {r["key"]: r for r in s["sofa"]}
+    got = {c: tuple(D(rows[k][c]) for k in ("bf", "income.total", "expenditure.total",
+                                            "gains", "transfers", "cf"))
+           for c in ("unrestricted", "restricted")}
+    assert got == by_class(HAND[fy])
+
+
+@pytest.mark.parametrize("fy", sorted(HAND))
+def test_the_balance_sheet_balances_and_its_analysis_is_where_the_money_is(books, fy):
+    b = report_json(books, "balance-sheet", fy)
+    total = sum(row[5] for row in HAND[fy].values())
+    assert D(b["net_assets"]) == D(b["total_funds"]) == total
+    assert D(b["funds"]["unrestricted"]) + D(b["funds"]["designated"]) == \
+        by_class(HAND[fy])["unrestricted"][5]
+    lines = ("cash_at_bank", "held_by_solicitors", "liabilities")
+    analysis = {c: tuple(D(b["analysis"][c][k]) for k in lines) for c in HAND_SHEET[fy]}
+    assert analysis == HAND_SHEET[fy]
+    # each line of the analysis adds up to the balance sheet's line
+    sheet = (D(b["assets"]["cash_at_bank"]), D(b["assets"]["held_by_solicitors"]),
+             D(b["liabilities"]["total"]))
+    assert tuple(sum(v[i] for v in HAND_SHEET[fy].values()) for i in range(3)) == sheet
+
+
+@pytest.mark.parametrize("fy", sorted(HAND))
+def test_cash_by_fund_class_is_where_each_class_holds_it(books, fy):
+    r = report_json(books, "receipts-payments", fy)
+    cols = r["columns"]
+    for c, (bf, received, paid, moved, fx, cf) in HAND_CASH[fy].items():
+        got = (D(r["funds_brought_forward"][c]),
+               sum((D(v[c]) for v in cols["receipts"].values()), D(0)),
+               sum((D(v[c]) for v in cols["payments"].values()), D(0)),
+               D(cols["transfers"][c]), D(r["exchange_by_class"][c]),
+               D(r["funds_carried_forward"][c]))
+        assert got == (bf, received, paid, moved, fx, cf), (fy, c)
+        assert bf + received - paid + moved + fx == cf
+    assert D(r["cash_carried_forward"]) == sum(v[5] for v in HAND_CASH[fy].values())
+
+
+def test_funds_say_where_each_fund_is_held(books):
+    shown = json.loads(invoke("funds", "--books", books, "--format", "json"))["funds"]
+    got = {f["fund"]: f for f in shown}
+    assert {f: D(v["balance"].split()[0]) for f, v in got.items()} == HAND_FUNDS
+    assert got["general"]["brought_forward"] == "2705.00 GBP"
+    assert got["river"]["brought_forward"] == "1200.00 GBP"
+    held = {f: {h["account"]: D(h["amount"].split()[0]) for h in v["held"]}
+            for f, v in got.items()}
+    # bank: 2,500 + 800 - 240 - 500 + 150 + 3,820 + 60 = 6,590; 250 USD at 0.76 = 190;
+    # the reserve's 1,000 is in general's accounts
+    assert held["general"] == {"Assets:Bank:Current": D(6590), "Assets:PayPal": D(190),
+                               "(with reserve)": D(-1000)}
+    assert held["river"] == {"Assets:Held:Riverside": D(172)}
+    assert not [b for b in got["river"]["blockers"] if "several funds" in b]
+    rows = csv.DictReader(io.StringIO(invoke("funds", "--books", books, "--format", "csv")))
+    assert {r["fund"]: D(r["balance"]) for r in rows} == HAND_FUNDS
+
+
+def test_the_funder_report_in_euros(books, tmp_path):
+    f = json.loads(invoke("report", "funder", "hedera", "--books", books, "--format", "json"))
+    lines = {x["line"]: D(x["to_date"]) for x in f["lines"] if D(x["to_date"])}
+    assert lines == HAND_FUNDER
+    assert (D(f["to_date"]), D(f["remaining"]), D(f["to_date_in_unit"]),
+            D(f["remaining_in_unit"]), D(f["balance_in_unit"])) == (
+        D("35505.89"), D("4494.11"), D(30580), D(3820), 0)
+    path = tmp_path / "hedera.xlsx"
+    invoke("report", "funder", "hedera", "--books", books, "-o", path)
+    summary = {r[0]: r for r in openpyxl.load_workbook(path)["Summary"].iter_rows(
+        values_only=True) if r[0]}
+    assert D(str(summary["Exchange difference (GBP)"][1])) == D(800)
+    assert D(str(summary["Solicitors"][2])) == HAND_FUNDER["Solicitors"]
+
+
+def test_legal_owed_at_each_year_end(books):
+    for end, owed in (("2023-09-30", {"RV-103"}), ("2024-09-30", {"RV-110"})):
+        legal = json.loads(invoke("legal", "--books", books, "--as-of", end,
+                                  "--format", "json"))
+        assert {x["invoice"] for x in legal["lines"] if not x["paid"]} == owed
+
+
+def test_fava_over_http_shows_the_same_figures(books):
+    with fava_server(str(books)) as server:
+        def get(path: str) -> str:
+            with urllib.request.urlopen(server.base + path, timeout=60) as response:
+                return response.read().decode()
+
+        listed = fava_support.funds_table(get("/extension/Funds/"))
+        assert {f: v["balance"] for f, v in listed.items()} == HAND_FUNDS
+        assert listed["general"]["brought_forward"] == D(2705)
+        river = fava_support.figures(get("/extension/Funds/?fund=river"))
+        assert (river["brought_forward"], river["raised"], river["legal"],
+                river["balance"]) == ((D(1200),), (D(6000),), (D(7228),), (D(172),))
+        page = get("/extension/Statements/?year=2024")
+        shown = sofa_page(page)
+        assert shown["cf"]["restricted"] == D(172)
+        assert shown["gains"]["unrestricted"] == D(-5)
+        sheet = fava_support.statement_tables(page, "balance-sheet")
+        flat = {label: cells for table in sheet.values() for label, cells in table.items()}
+        assert set(flat["Total net assets"].values()) >= {D(6642)}
+        assert set(flat["Total funds"].values()) >= {D(6642)}
