@@ -238,3 +238,36 @@ def test_fava_over_http_shows_the_same_figures(books):
         flat = {label: cells for table in sheet.values() for label, cells in table.items()}
         assert set(flat["Total net assets"].values()) >= {D(6642)}
         assert set(flat["Total funds"].values()) >= {D(6642)}
+
+
+def _csv(books: Path, name: str, fy: int) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(
+        invoke("report", name, "--books", books, "--year", str(fy)).lstrip("\ufeff"))))
+
+
+@pytest.mark.parametrize("fy", [2023, 2024])
+def test_the_entries_behind_and_the_nominal_ledger_add_up_to_the_statements(books, fy):
+    """Filter the entries behind on a line and sum: the statement's figure, the 250 USD in
+    PayPal at the closing rate too (2023: booked 205.00, 195.00 at 0.78, the general
+    fund's 10.00 loss; 2024: 190.00 at 0.76, a further 5.00). The nominal ledger's
+    PayPal account ends where the trial balance has it."""
+    behind: dict[tuple[str, str, str], Decimal] = {}
+    for r in _csv(books, "entries-behind", fy):
+        key = (r["statement"], r["line"], r["column"])
+        behind[key] = behind.get(key, D(0)) + D(r["amount"])
+    b = report_json(books, "balance-sheet", fy)
+    for line in ("cash_at_bank", "held_by_solicitors"):
+        assert behind.get(("balance sheet", line, ""), D(0)) == D(b["assets"][line]), line
+    assert behind[("balance sheet", "creditors_within_one_year", "")] == D(
+        b["liabilities"]["creditors_within_one_year"])
+    cash = {2023: D(10075), 2024: D(6470)}[fy]
+    assert behind[("balance sheet", "cash_at_bank", "")] == cash
+    s = {r["key"]: r for r in report_json(books, "sofa", fy)["sofa"]}
+    for (statement, line, column), n in behind.items():
+        if statement == "sofa":
+            assert n == D(s[line][column]), (line, column)
+    assert behind[("sofa", "gains", "unrestricted")] == HAND[fy]["general"][3]
+    ledger = [r for r in _csv(books, "nominal-ledger", fy) if r["account"] == "Assets:PayPal"]
+    t = {x["account"]: D(x["debit"]) - D(x["credit"])
+         for x in report_json(books, "trial-balance", fy)["lines"]}
+    assert D(ledger[-1]["balance"]) == t["Assets:PayPal"] == {2023: D(195), 2024: D(190)}[fy]
