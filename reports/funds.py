@@ -223,14 +223,12 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     firms = firmlib.declarations(entries)
 
     def value(p, txn) -> Amount:
-        """The posting's weight, a foreign one at the books' rate on its date (if any)."""
-        w = fundmodel.weight(p)
-        if w.currency == unit:
-            return w
+        """The posting in the unit as every statement counts it (reports.fx.in_unit), else
+        its weight in its own currency (no rate at all)."""
         try:
-            return Amount(rates.value(w, txn.date), unit)
+            return fx.in_unit(p, txn, unit, rates)
         except NoRate:
-            return w
+            return fundmodel.weight(p)
 
     for txn in entries:
         if not isinstance(txn, Transaction):

@@ -211,10 +211,10 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
     period, earlier = _cells(), _cells()
 
     def value(p, txn) -> Amount:
-        w = fx.booked(p, unit)
         try:
-            return Amount(rates.value(w, txn.date), unit)
+            return fx.in_unit(p, txn, unit, rates)
         except NoRate:
+            w = fx.booked(p, unit)
             own = fx.own_rate(txn, w.currency, unit)
             return Amount((w.number * own).quantize(CENT), unit) if own else w
 

@@ -98,18 +98,15 @@ class BehindRow:
 
 
 def _postings(entries, unit: str, until: datetime.date, rates: Rates | None = None):
-    """Each posting's weight in `unit`, a foreign one at the books' rate on its date
-    (ledger.rates); one with no rate at all has no place here."""
+    """Each posting in `unit` as every statement counts it (reports.fx.in_unit: a foreign
+    amount at its entry's own rate, else the books' on its date); one with no rate at all
+    has no place here."""
     rates = rates or Rates(entries, unit)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:
-                w = fundmodel.weight(p)
-                if w.currency == unit:
-                    yield txn, p, w.number
-                    continue
                 try:
-                    yield txn, p, rates.value(w, txn.date)
+                    yield txn, p, fx.in_unit(p, txn, unit, rates).number
                 except NoRate:
                     continue
 

@@ -31,6 +31,8 @@ FY2023 is 2022-10-01..2023-09-30, FY2024 2023-10-01..2024-09-30.
     FY2025
     2024-10-15  RV-110 paid from the client account
     2024-11-01  a donation of 60.00 (bank)                                     general
+    2024-12-01  the 250.00 USD withdrawn from PayPal as 192.50 GBP, written as PayPal
+                writes a conversion (the pounds' leg priced in dollars: 0.77)
 
 Rates: USD 0.82 at the start, 0.80 from 1 August 2023 (the US counsel's own @@ is 0.79),
 closing USD 0.78 / EUR 0.86 at 30 Sept 2023 and USD 0.76 / EUR 0.84 at 30 Sept 2024.
@@ -241,14 +243,18 @@ FY2025 = """\
   invoice: "RV-110"
   Liabilities:Creditors:Riverside 300.00 GBP
   Assets:Held:Riverside          -300.00 GBP
-""" + donations("2024-11-01", "60.00", 10, 1)
+""" + donations("2024-11-01", "60.00", 10, 1) + """\
+2024-12-01 * "PayPal" "Dollars withdrawn to the bank in pounds"
+  Assets:Bank:Current            192.50 GBP @@ 250.00 USD
+  Assets:PayPal                 -250.00 USD
+"""
 
 # Balances read off the last paper statements (docs/books.md, "Statement balances").
 STATEMENTS = """\
 2023-02-02 balance Assets:Platforms:CrowdJustice 0.00 GBP
 2024-10-16 balance Assets:Held:Riverside        172.00 GBP
-2024-11-02 balance Assets:Bank:Current         6340.00 GBP
-2024-11-02 balance Assets:PayPal                250.00 USD
+2024-12-02 balance Assets:Bank:Current         6532.50 GBP
+2024-12-02 balance Assets:PayPal                  0.00 USD
 """
 
 FILES = {"main.beancount": MAIN, "accounts.beancount": ACCOUNTS,

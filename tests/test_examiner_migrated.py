@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from fundledger.cli import cli
+from reports.trial_balance import RETRANSLATION
 from tests import fava_support
 from tests.browser_support import fava_server
 from tests.examiner_migrated_books import write_migrated
@@ -59,9 +60,10 @@ HAND = {
         "hedera": (D(3820), D(17000), D(17000), 0, D(-3820), 0),
     },
     2025: {
-        # a gift of 60; no new rate, so no gain; RV-110 paid (no expenditure);
+        # a gift of 60; the 250 USD carried at 190.00 (0.76) are withdrawn as 192.50
+        # (0.77, the conversion's own rate): a 2.50 gain; RV-110 paid (no expenditure);
         # hedera closed before the year: not in the funds note
-        "general": (D(5720), D(60), 0, 0, 0, D(5780)),
+        "general": (D(5720), D(60), 0, D("2.50"), 0, D("5782.50")),
         "reserve": (D(750), 0, 0, 0, 0, D(750)),
         "river": (D(172), 0, 0, 0, 0, D(172)),
     },
@@ -75,14 +77,14 @@ CLASS = {"general": "unrestricted", "reserve": "unrestricted", "river": "restric
 #   2024: bank 9,880 - 3,000 + 17,000 - 500 - 4,000 - 1,000 - 12,000 + 150 - 250 =
 #   6,280, PayPal 190: 6,470; Riverside 3,972 + 500 - 4,000 = 472; owed RV-110 300:
 #   6,642 = 5,720 + 750 + 172
-#   2025: bank 6,340 + PayPal 190 = 6,530; Riverside 172: 6,702
+#   2025: bank 6,340 + 192.50 = 6,532.50, PayPal nil; Riverside 172: 6,704.50
 # Where each class's money is (the analysis of net assets between funds): the general
 # fund's money is in the bank and PayPal (the reserve's 1,000 with it, less the 250 it
 # paid), the river case's at Riverside, the grant's in the bank (owing RV-103 in 2023).
 HAND_SHEET = {  # (cash at bank, held by solicitors, creditors) per class
     2023: {"unrestricted": (D(3255), 0, 0), "restricted": (D(6820), D(3972), D(3000))},
     2024: {"unrestricted": (D(6470), 0, 0), "restricted": (0, D(472), D(300))},
-    2025: {"unrestricted": (D(6530), 0, 0), "restricted": (0, D(172), 0)},
+    2025: {"unrestricted": (D("6532.50"), 0, 0), "restricted": (0, D(172), 0)},
 }
 # Cash by class (receipts and payments): (brought forward, receipts, payments,
 # transfers, exchange difference, carried forward)
@@ -95,8 +97,8 @@ HAND_CASH = {
         "unrestricted": (D(3255), D(150), D(250), D(3320), D(-5), D(6470)),
         "restricted": (D(10792), D(17000), D(24000), D(-3320), 0, D(472)),
     },
-    2025: {  # RV-110 paid from the client account
-        "unrestricted": (D(6470), D(60), 0, 0, 0, D(6530)),
+    2025: {  # RV-110 paid from the client account; the dollars' 2.50 gain
+        "unrestricted": (D(6470), D(60), 0, 0, D("2.50"), D("6532.50")),
         "restricted": (D(472), 0, D(300), 0, 0, D(172)),
     },
 }
@@ -112,9 +114,9 @@ HAND_CASH = {
 #   40,000 EUR at the award-date 0.88 = 35,200 less the 34,400 received = 800.
 HAND_FUNDER = {"Solicitors": D("27910.76"), "Counsel": D("6418.66"),
                "Court fees": D("1176.47")}
-# Each fund after everything (the last entry is 2 November 2024; the dollars at 0.76):
-# general 2,705 + 1,010 raised - 240 - 15 lost + 3,820 in - 1,500 out = 5,780
-HAND_FUNDS = {"general": D(5780), "reserve": D(750), "river": D(172), "hedera": 0}
+# Each fund after everything: general 2,705 + 1,010 raised - 240 - 12.50 lost on the
+# dollars (205.00 booked, 192.50 received) + 3,820 in - 1,500 out = 5,782.50
+HAND_FUNDS = {"general": D("5782.50"), "reserve": D(750), "river": D(172), "hedera": 0}
 
 
 @pytest.fixture(scope="module")
@@ -186,9 +188,9 @@ def test_funds_say_where_each_fund_is_held(books):
     assert got["river"]["brought_forward"] == "1200.00 GBP"
     held = {f: {h["account"]: D(h["amount"].split()[0]) for h in v["held"]}
             for f, v in got.items()}
-    # bank: 2,500 + 800 - 240 - 500 + 150 + 3,820 + 60 = 6,590; 250 USD at 0.76 = 190;
-    # the reserve's 1,000 is in general's accounts
-    assert held["general"] == {"Assets:Bank:Current": D(6590), "Assets:PayPal": D(190),
+    # bank: 2,500 + 800 - 240 - 500 + 150 + 3,820 + 60 + 192.50 = 6,782.50; no dollars
+    # left; the reserve's 1,000 is in general's accounts
+    assert held["general"] == {"Assets:Bank:Current": D("6782.50"),
                                "(with reserve)": D(-1000)}
     assert held["river"] == {"Assets:Held:Riverside": D(172)}
     assert not [b for b in got["river"]["blockers"] if "several funds" in b]
@@ -245,12 +247,13 @@ def _csv(books: Path, name: str, fy: int) -> list[dict]:
         invoke("report", name, "--books", books, "--year", str(fy)).lstrip("\ufeff"))))
 
 
-@pytest.mark.parametrize("fy", [2023, 2024])
+@pytest.mark.parametrize("fy", [2023, 2024, 2025])
 def test_the_entries_behind_and_the_nominal_ledger_add_up_to_the_statements(books, fy):
     """Filter the entries behind on a line and sum: the statement's figure, the 250 USD in
     PayPal at the closing rate too (2023: booked 205.00, 195.00 at 0.78, the general
-    fund's 10.00 loss; 2024: 190.00 at 0.76, a further 5.00). The nominal ledger's
-    PayPal account ends where the trial balance has it."""
+    fund's 10.00 loss; 2024: 190.00 at 0.76, a further 5.00; 2025: withdrawn as 192.50,
+    a 2.50 gain). The nominal ledger's accounts end where the trial balance has them,
+    the bank with the 192.50 it received."""
     behind: dict[tuple[str, str, str], Decimal] = {}
     for r in _csv(books, "entries-behind", fy):
         key = (r["statement"], r["line"], r["column"])
@@ -260,7 +263,7 @@ def test_the_entries_behind_and_the_nominal_ledger_add_up_to_the_statements(book
         assert behind.get(("balance sheet", line, ""), D(0)) == D(b["assets"][line]), line
     assert behind[("balance sheet", "creditors_within_one_year", "")] == D(
         b["liabilities"]["creditors_within_one_year"])
-    cash = {2023: D(10075), 2024: D(6470)}[fy]
+    cash = {2023: D(10075), 2024: D(6470), 2025: D("6532.50")}[fy]
     assert behind[("balance sheet", "cash_at_bank", "")] == cash
     s = {r["key"]: r for r in report_json(books, "sofa", fy)["sofa"]}
     for (statement, line, column), n in behind.items():
@@ -270,4 +273,50 @@ def test_the_entries_behind_and_the_nominal_ledger_add_up_to_the_statements(book
     ledger = [r for r in _csv(books, "nominal-ledger", fy) if r["account"] == "Assets:PayPal"]
     t = {x["account"]: D(x["debit"]) - D(x["credit"])
          for x in report_json(books, "trial-balance", fy)["lines"]}
-    assert D(ledger[-1]["balance"]) == t["Assets:PayPal"] == {2023: D(195), 2024: D(190)}[fy]
+    assert D(ledger[-1]["balance"]) == t.get("Assets:PayPal", D(0)) == {
+        2023: D(195), 2024: D(190), 2025: 0}[fy]
+    bank = [r for r in _csv(books, "nominal-ledger", fy) if r["account"] == "Assets:Bank:Current"]
+    assert D(bank[-1]["balance"]) == t["Assets:Bank:Current"] == {
+        2023: D(9880), 2024: D(6280), 2025: D("6532.50")}[fy]
+    # the dollars' exchange difference of the year, a loss a debit
+    assert t[RETRANSLATION] == {2023: D(10), 2024: D(5), 2025: D("-2.50")}[fy]
+
+
+CONVERTED = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2024-01-01 open Assets:PayPal
+2024-01-01 open Income:Donations
+2024-01-01 custom "fund" "general" "unrestricted"
+2024-01-01 price USD 0.79 GBP
+2024-02-01 * "Donor" "Gift"
+  fund: "general"
+  donor: "d-000000c1"
+  Assets:PayPal                   100.00 GBP
+  Income:Donations               -100.00 GBP
+2024-03-01 * "PayPal" "Pounds changed into dollars, as PayPal's export books it"
+  Assets:PayPal                   -19.20 GBP @@ 24.00 USD
+  Assets:PayPal                    24.00 USD
+"""
+
+
+def test_pounds_changed_into_dollars_cost_what_was_paid_on_every_statement(tmp_path):
+    """PayPal changed 19.20 GBP into 24.00 USD (0.80) on a day the books' price says 0.79.
+    The dollars cost 19.20, not 18.96: at the year end (0.79) they are 18.96, a 0.24 loss
+    of the general fund. Net assets: 80.80 + 18.96 = 99.76 = 100.00 given - 0.24."""
+    main = tmp_path / "main.beancount"
+    main.write_text(CONVERTED)
+    b = report_json(main, "balance-sheet", 2024)
+    assert (D(b["net_assets"]), D(b["total_funds"])) == (D("99.76"), D("99.76"))
+    s = {r["key"]: D(r["total"]) for r in report_json(main, "sofa", 2024)["sofa"]}
+    assert (s["income.total"], s["gains"], s["cf"]) == (D(100), D("-0.24"), D("99.76"))
+    r = report_json(main, "receipts-payments", 2024)
+    assert (D(r["total_receipts"]), D(r["total_payments"]), D(r["exchange_difference"]),
+            D(r["cash_carried_forward"])) == (D(100), 0, D("-0.24"), D("99.76"))
+    t = {x["account"]: D(x["debit"]) - D(x["credit"])
+         for x in report_json(main, "trial-balance", 2024)["lines"]}
+    assert (t["Assets:PayPal"], t[RETRANSLATION]) == (D("99.76"), D("0.24"))
+    funds = json.loads(invoke("funds", "--books", main, "--as-of", "2024-12-31",
+                              "--format", "json"))["funds"]
+    assert [(f["fund"], f["balance"], f["gains"]) for f in funds] == [
+        ("general", "99.76 GBP", "-0.24 GBP")]
