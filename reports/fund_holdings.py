@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
@@ -157,6 +158,35 @@ def holding_funds(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str
             for i in rest:
                 matched[i] = fid
     return matched if not _shares_owed(txn, ours, matched) else out
+
+
+def holding_parts(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str, str],
+                  default: str | None) -> list[tuple]:
+    """(posting, fund) for each asset or liability posting of `txn`, the fund as
+    `holding_funds` says; where one posting with no `fund:` and no price is left holding
+    several funds' money, each still short of its share, in that posting's currency and
+    direction (one deposit of gifts to two funds, `Assets:PayPal 50.00 USD` beside 30.00
+    USD of the case's and 20.00 USD of general's), one part of it per fund, of exactly its
+    share: the money of each is there."""
+    funds = holding_funds(txn, txn_funds, invoice_funds, default)
+    parts = [[(p, f)] if p.account.startswith(HOLDING_ROOTS) else []
+             for p, f in zip(txn.postings, funds, strict=True)]
+    loose = [i for i, p in enumerate(txn.postings)
+             if funds[i] is None and p.account.startswith(HOLDING_ROOTS)]
+    if len(txn_funds) > 1 and len(loose) == 1:
+        i = loose[0]
+        p = txn.postings[i]
+        ours = [(fundmodel.posting_fund(q, txn), fundmodel.weight(q)) for q in txn.postings
+                if fundmodel.is_fund_account(q.account)]
+        owed = _shares_owed(txn, ours, funds)
+        n = p.units.number
+        if (p.price is None and p.cost is None and None not in {f for f, _c in owed}
+                and all(c == p.units.currency and share * n > 0
+                        for (_f, c), share in owed.items())
+                and sum(owed.values(), ZERO) == n):
+            parts[i] = [(p._replace(units=Amount(share, p.units.currency)), f)
+                        for (f, _c), share in sorted(owed.items())]
+    return [x for part in parts for x in part]
 
 
 def _shares_owed(txn, ours, matched) -> dict[tuple[str, str], Decimal]:

@@ -44,7 +44,7 @@ from reports.fund_holdings import (
     _invoice_funds,
     _unpaid_invoices,
     describe_account,
-    holding_funds,
+    holding_parts,
     pooled_transfer,
     status,
 )
@@ -283,8 +283,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 p.account.startswith(HOLDING_ROOTS) for p in txn.postings):
             pooled_transfer(txn, txn_funds, acc, unit)
             continue
-        for p, fid in zip(txn.postings, holding_funds(txn, txn_funds, invoice_funds, default),
-                          strict=True):
+        for p, fid in holding_parts(txn, txn_funds, invoice_funds, default):
             if fid in acc:
                 w = value(p, txn)
                 if w.currency == unit:

@@ -7,7 +7,7 @@ Liabilities posting whose units are not the operating currency and carry no cost
 booked at the rate of each entry (its own `@`/`@@`, else the books' rate on its date:
 `ledger.rates`). At a balance sheet date it is shown at the closing rate, the books' rate
 on or before that date, and the difference is an unrealised exchange gain or loss of the
-fund that holds the item (`reports.fund_holdings.holding_funds`, the same attribution as
+fund that holds the item (`reports.fund_holdings.holding_parts`, the same attribution as
 "where a fund's money is held"). Nothing is booked: the statements compute it, so a year's
 gain is the difference at its end less the difference at the end of the year before.
 
@@ -28,7 +28,7 @@ from beancount.core.data import Transaction
 from ledger import funds as fundmodel
 from ledger.rates import CENT, NoRate, Rates
 from reports.classify import ReportError, operating_currency, where
-from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_funds
+from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_parts
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -138,8 +138,7 @@ def retranslate_at(entries, options, dates: list[datetime.date],
     for txn in held:
         txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
                      if fundmodel.is_fund_account(p.account)} - {None}
-        for p, fund in zip(txn.postings, holding_funds(txn, txn_funds, invoice_funds, default),
-                           strict=True):
+        for p, fund in holding_parts(txn, txn_funds, invoice_funds, default):
             if not is_monetary(p, unit):
                 continue
             key = (fund, p.account, p.units.currency)

@@ -58,7 +58,7 @@ from ledger.rates import CENT, NoRate, Rates
 from reports import classify, fx, opening
 from reports.balance_sheet import AssetsAndLiabilities, assets_and_liabilities
 from reports.classify import ReportError, operating_currency
-from reports.fund_holdings import holding_funds
+from reports.fund_holdings import holding_parts
 from reports.funds import RETURNED
 from reports.sofa import shift_year
 
@@ -235,7 +235,8 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
         if opening.is_opening(txn):  # brought forward by the fund holding it, as `funds` says
             ours = {fundmodel.posting_fund(p, txn) for p in txn.postings
                     if fundmodel.is_fund_account(p.account)} - {None}
-            for (p, w), fund_id in zip(weights, holding_funds(txn, ours, {}, None), strict=True):
+            for p, fund_id in holding_parts(txn, ours, {}, None):
+                w = value(p, txn)
                 if w.currency == unit and classify.is_cash(p.account):
                     openings[column(fund_id)] += w.number
             continue

@@ -320,3 +320,42 @@ def test_pounds_changed_into_dollars_cost_what_was_paid_on_every_statement(tmp_p
                               "--format", "json"))["funds"]
     assert [(f["fund"], f["balance"], f["gains"]) for f in funds] == [
         ("general", "99.76 GBP", "-0.24 GBP")]
+
+
+SPLIT = """\
+option "operating_currency" "GBP"
+plugin "ledger.plugin"
+2024-01-01 open Assets:PayPal
+2024-01-01 open Income:Donations
+2024-01-01 custom "fund" "general" "unrestricted"
+2024-01-01 custom "fund" "case" "restricted"
+  purpose: "Expenses:Legal"
+2024-01-01 price USD 0.80 GBP
+2024-12-31 price USD 0.70 GBP
+2024-02-01 * "PayPal" "The month's dollar gifts, from the spreadsheet, for two funds"
+  Assets:PayPal                    50.00 USD
+  Income:Donations                -30.00 USD
+    fund: "case"
+  Income:Donations                -20.00 USD
+    fund: "general"
+"""
+
+
+def test_one_deposit_of_two_funds_dollars_is_each_funds_at_the_closing_rate(tmp_path):
+    """50 USD in PayPal, 30 of them the case's and 20 general's (no `fund:` on the PayPal
+    posting): at 0.80 the case raised 24.00 and general 16.00; at the closing 0.70 they
+    hold 21.00 and 14.00, losses of 3.00 and 2.00. Net assets 50 x 0.70 = 35.00 = total
+    funds; before, the loss was on the balance sheet and in no fund (40.00)."""
+    main = tmp_path / "main.beancount"
+    main.write_text(SPLIT)
+    b = report_json(main, "balance-sheet", 2024)
+    assert (D(b["net_assets"]), D(b["total_funds"])) == (D(35), D(35))
+    assert (D(b["analysis"]["restricted"]["cash_at_bank"]),
+            D(b["analysis"]["unrestricted"]["cash_at_bank"])) == (D(21), D(14))
+    note = {m["fund"]: (D(m["income"]), D(m["gains"]), D(m["carried_forward"]))
+            for m in report_json(main, "sofa", 2024)["funds"]}
+    assert note == {"case": (D(24), D(-3), D(21)), "general": (D(16), D(-2), D(14))}
+    funds = json.loads(invoke("funds", "--books", main, "--as-of", "2024-12-31",
+                              "--format", "json"))["funds"]
+    assert {f["fund"]: [(h["account"], h["amount"]) for h in f["held"]] for f in funds} == {
+        "case": [("Assets:PayPal", "21.00 GBP")], "general": [("Assets:PayPal", "14.00 GBP")]}
