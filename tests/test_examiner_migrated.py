@@ -135,6 +135,13 @@ def test_the_books_check_clean_and_reconcile(books):
     for args in (["check", str(books)], ["reconcile", "--books", str(books)]):
         done = CliRunner().invoke(cli, args)
         assert done.exit_code == 0, done.output
+    # `check` names each fund's balance as every other surface does: general's with its
+    # 12.50 lost on the dollars (5,795.00 as its postings alone add up)
+    lines = CliRunner().invoke(cli, ["check", str(books)]).output.splitlines()[1:]
+    shown = {x.split()[0]: x.split()[-2:] for x in lines}
+    assert {f: D(0) if v[-1] == "0" else D(v[0].replace(",", "")) for f, v in shown.items()
+            } == HAND_FUNDS
+    assert {v[-1] for v in shown.values()} == {"GBP", "0"}
 
 
 @pytest.mark.parametrize("fy", sorted(HAND))
