@@ -210,8 +210,15 @@ class _Acc:
 
 
 
-def reconcile(entries, options, as_of: datetime.date | None = None) -> list[FundSummary]:
-    """One summary per declared fund, in declaration order, as of `as_of` (inclusive)."""
+def reconcile(entries, options, as_of: datetime.date | None = None,
+              since: datetime.date | None = None, history=None) -> list[FundSummary]:
+    """One summary per declared fund, in declaration order, as of `as_of` (inclusive).
+
+    `entries` may be one period's transactions (those from `since`, with the books'
+    declarations and prices): then `history`, the books up to the period's end, gives
+    money held in other currencies, and a fund's exchange difference is the period's,
+    what it holds at the end retranslated less what it held the day before `since`, as
+    the SOFA counts it; not a retranslation of the period's own transactions alone."""
     unit = operating_currency(options)
     if as_of is not None:
         entries = [e for e in entries if e.date <= as_of]
@@ -294,12 +301,13 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     # fund's balance is the SOFA's carried forward (dollars given at 0.80 and spent at
     # 0.78 leave no dollars and a loss, not 2p a dollar "held" in an empty account).
     last = as_of or max((e.date for e in entries), default=None)
-    for r in fx.retranslate(entries, options, last, rates).items if last else ():
-        if r.fund in acc and r.difference:
-            a = acc[r.fund]
-            a.gains += r.difference
-            a.balance += r.difference
-            a.holdings[r.account] += r.difference
+    for fund, account, difference in _exchange(entries, options, last, since, history,
+                                               rates):
+        if fund in acc and difference:
+            a = acc[fund]
+            a.gains += difference
+            a.balance += difference
+            a.holdings[account] += difference
 
     def worth(units: dict[str, Decimal]) -> Decimal | None:
         """What an invoice still owes in each currency, in the unit at the closing rate
@@ -341,6 +349,24 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             status=state, blockers=tuple(blockers), charity=fund.charity,
             brought_forward=a.opening, gains=a.gains))
     return out
+
+
+def _exchange(entries, options, last, since, history, rates):
+    """(fund, account, unrealised exchange difference) of money held in other currencies:
+    to date at `last`, or with `since`, over the period from it (reports.fx)."""
+    if not last:
+        return []
+    if since is None or history is None:
+        return [(r.fund, r.account, r.difference)
+                for r in fx.retranslate(entries, options, last, rates).items]
+    end, before = (r.items for r in fx.retranslate_at(
+        history, options, [last, since - datetime.timedelta(days=1)]))
+    out: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for r in end:
+        out[r.fund, r.account] += r.difference
+    for r in before:
+        out[r.fund, r.account] -= r.difference
+    return [(fund, account, n) for (fund, account), n in out.items()]
 
 
 def _firms_first(by_firm: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import urllib.parse
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
@@ -239,6 +240,17 @@ def test_fava_over_http_shows_the_same_figures(books):
         river = fava_support.figures(get("/extension/Funds/?fund=river"))
         assert (river["brought_forward"], river["raised"], river["legal"],
                 river["balance"]) == ((D(1200),), (D(6000),), (D(7228),), (D(172),))
+        # Fava's time filter on the financial year: each fund's figures for the period
+        # are the funds note's (the dollars' 5.00 loss in FY2024 too)
+        fy2024 = urllib.parse.quote("2023-10-01 - 2024-09-30")
+        for fund, (bf, income, spent, gains, moved, cf) in HAND[2024].items():
+            shown = fava_support.figures(get(f"/extension/Funds/?fund={fund}&time={fy2024}"))
+            period = {k: v[0] for k, v in shown.items()}
+            assert (period["raised"], period["platform_fees"] + period["payment_fees"]
+                    + period["legal"] + period["other"], period.get("gains", D(0)),
+                    period["transfers_in"] - period["transfers_out"], period["balance"]) == (
+                income, spent, gains, moved, cf - bf), fund
+            assert shown["balance"][1] == cf, fund
         page = get("/extension/Statements/?year=2024")
         shown = sofa_page(page)
         assert shown["cf"]["restricted"] == D(172)
