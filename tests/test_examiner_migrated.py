@@ -378,3 +378,24 @@ def test_one_deposit_of_two_funds_dollars_is_each_funds_at_the_closing_rate(tmp_
                               "--format", "json"))["funds"]
     assert {f["fund"]: [(h["account"], h["amount"]) for h in f["held"]] for f in funds} == {
         "case": [("Assets:PayPal", "21.00 GBP")], "general": [("Assets:PayPal", "14.00 GBP")]}
+
+
+def test_the_grant_accrued_when_awarded_closes_on_the_same_decision(tmp_path):
+    """The same books on the accruals basis (the award 40,000 EUR at 0.88 = 35,200.00 is
+    income on 1 March 2023, its tranches settle the debtor): the trustees' decision names
+    the funder as it did, and `close` accepts it (write_migrated asserts so).
+    FY2023: tranche 1 brought 17,400 for 17,600 of debtor (-200); the 20,000 EUR still
+    due are 17,200 at the closing 0.86, booked 17,600 (-400): 35,200 - 13,580 - 600 =
+    21,020. FY2024: tranche 2 brought 17,000 for the 17,200 carried (-200):
+    21,020 - 17,000 - 200 - 3,820 released = nil."""
+    main = write_migrated(tmp_path / "books", accrued=True)
+    for fy, expected in ((2023, (0, 35200, 13580, -600, 0, 21020)),
+                         (2024, (21020, 0, 17000, -200, -3820, 0))):
+        note = {m["fund"]: tuple(D(m.get(k, "0")) for k in KEYS)
+                for m in report_json(main, "sofa", fy)["funds"]}
+        assert note["hedera"] == tuple(D(n) for n in expected), fy
+    b = report_json(main, "balance-sheet", 2023)
+    assert (D(b["net_assets"]), D(b["total_funds"]), D(b["assets"]["debtors"])) == (
+        D(28247), D(28247), D(17200))
+    f = json.loads(invoke("report", "funder", "hedera", "--books", main, "--format", "json"))
+    assert {x["line"]: D(x["to_date"]) for x in f["lines"] if D(x["to_date"])} == HAND_FUNDER
