@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.parse
 import urllib.request
 from decimal import Decimal
@@ -251,6 +252,11 @@ def test_fava_over_http_shows_the_same_figures(books):
                     period["transfers_in"] - period["transfers_out"], period["balance"]) == (
                 income, spent, gains, moved, cf - bf), fund
             assert shown["balance"][1] == cf, fund
+        # the funder report flags the line spent beyond its budget, as the workbook, the
+        # JSON and the Funds page do: solicitors, 27,910.76 EUR of 25,000.00
+        rows = dict(re.findall(r'<tr data-line="([^"]+)"[^>]*>(.*?)</tr>',
+                               get("/extension/Statements/?fund=hedera"), re.DOTALL))
+        assert ["over budget" in rows[x] for x in HAND_FUNDER] == [True, False, False]
         page = get("/extension/Statements/?year=2024")
         shown = sofa_page(page)
         assert shown["cf"]["restricted"] == D(172)
