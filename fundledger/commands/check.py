@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from fundledger.loaded import computed
 from fundledger.options import books_argument, shown
 from ledger import books as ledger_books
 from ledger import funds, unclassified
@@ -20,7 +21,7 @@ def command(books) -> None:
     clean books prints a one-line summary per fund and exits 0, with a warning for each
     money account below zero (see `fundledger reconcile`).
     """
-    entries, errors, options = ledger_books.load(books)
+    entries, errors, _options = ledger_books.load(books)
     if errors:
         for err in errors:
             line = ledger_books.format_error(err)
@@ -30,8 +31,9 @@ def command(books) -> None:
         sys.exit(1)
     declared, _budgets, _errs = funds.declarations(entries)
     # Each fund's balance as `funds`, Fava and the statements give it (one definition:
-    # reports.funds.reconcile): money in another currency at the closing rate.
-    summaries = {s.fund: s for s in fund_summaries(entries, options)}
+    # reports.funds.reconcile): money in another currency at the closing rate. Remembered
+    # with the books, as `funds` remembers it, so either command makes the other quick.
+    summaries = {s.fund: s for s in computed(books, fund_summaries, None)}
     n_txn = sum(1 for e in entries if type(e).__name__ == "Transaction")
     click.echo(f"{shown(books)}: OK, {n_txn} transactions, {len(declared)} funds")
     suspense = unclassified.find(entries)
