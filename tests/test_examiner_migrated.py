@@ -405,3 +405,36 @@ def test_the_grant_accrued_when_awarded_closes_on_the_same_decision(tmp_path):
         D(28247), D(28247), D(17200))
     f = json.loads(invoke("report", "funder", "hedera", "--books", main, "--format", "json"))
     assert {x["line"]: D(x["to_date"]) for x in f["lines"] if D(x["to_date"])} == HAND_FUNDER
+
+
+def test_the_sofa_workbook_and_csv_and_the_transparency_statement(books, tmp_path):
+    """The same FY2024 figures in the SOFA's workbook (opened again) and CSV, and the
+    public statement to 30 September 2024: raised 24,200 + 17,150 = 41,350; spent
+    17,048 + 21,550 = 38,598; the dollars lost 15; 3,905 held before the books began:
+    3,905 + 41,350 - 38,598 - 15 = 6,642 left."""
+    path = tmp_path / "sofa.xlsx"
+    invoke("report", "sofa", "--books", books, "--year", "2024", "--format", "xlsx", "-o", path)
+    book = openpyxl.load_workbook(path)
+    note = {r[0]: r for r in book["Funds note"].iter_rows(values_only=True) if r[0]}
+    header = note["Fund"]
+    for fund, row in HAND[2024].items():
+        cells = dict(zip(header, note[fund], strict=True))
+        assert (D(str(cells["Brought forward"])), D(str(cells["Income"])),
+                D(str(cells["Expenditure"])), D(str(cells["Carried forward"]))) == (
+            row[0], row[1], row[2], row[5]), fund
+    sofa = {str(r[0]).strip(): r for r in book["SOFA"].iter_rows(values_only=True) if r[0]}
+    assert D(str(sofa["Total funds carried forward"][3])) == D(6642)
+    text = invoke("report", "sofa", "--books", books, "--year", "2024", "--format", "csv")
+    table = {r["line"]: r for r in csv.DictReader(io.StringIO(text.split("\n\n")[0]))}
+    assert (D(table["gains"]["unrestricted"]), D(table["cf"]["total"])) == (D(-5), D(6642))
+    invoke("report", "transparency", "--books", books, "-o", tmp_path / "site")
+    rows = list(csv.DictReader(io.StringIO(
+        (tmp_path / "site" / "statement.csv").read_text(encoding="utf-8-sig"))))
+    whole = {(r["section"], r["item"]): D(r["amount"]) for r in rows
+             if r["fund"] == "all" and r["amount"]}
+    assert (whole["raised", "total"], whole["spent", "total"],
+            whole["gains", "exchange gains/(losses)"], whole["left", "balance"]) == (
+        D(41350), D(38598), D(-15), D(6642))
+    left = {r["fund"]: D(r["amount"]) for r in rows if (r["section"], r["item"]) == (
+        "left", "balance") and r["fund"] != "all"}
+    assert left == {f: row[5] for f, row in HAND[2024].items()}
