@@ -98,14 +98,18 @@ def _how(s: report.FundSummary, decl: fundmodel.Fund, leftover: str | None,
 
 def _funders(entries, s: report.FundSummary) -> list[str] | None:
     """For a grant (a fund with budget lines, or raised on Income:Grants), the words that
-    name its funder; None for any other fund."""
+    name its funder: the payee of its grant income, and the funder `Income:Grants:<Funder>`
+    names (on the accruals basis the income is the award's entry, which has no payee, and
+    the tranches the funder paid settle its debtor); None for any other fund."""
     _funds, budgets, _errors = fundmodel.declarations(entries)
     if not (any(b.fund == s.fund for b in budgets)
             or any(a.startswith("Income:Grants") for a in s.raised_by_account)):
         return None
-    return ["funder", *sorted({t.payee for t, p, f in fundmodel.fund_postings(entries)
-                               if f == s.fund and p.account.startswith("Income:Grants")
-                               and t.payee})]
+    named = {a.split(":")[2].replace("-", " ") for a in s.raised_by_account
+             if a.startswith("Income:Grants:")}
+    return ["funder", *sorted(named | {t.payee for t, p, f in fundmodel.fund_postings(entries)
+                                       if f == s.fund and p.account.startswith("Income:Grants")
+                                       and t.payee})]
 
 
 def _funder_agreed(decision: str, funders: list[str]) -> bool:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
@@ -116,6 +117,88 @@ def holding_fund(posting, txn: Transaction, txn_funds: set[str],
     if invoice and str(invoice) in invoice_funds:
         return invoice_funds[str(invoice)]
     return default
+
+
+def holding_funds(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str, str],
+                  default: str | None) -> list[str | None]:
+    """`holding_fund` of each posting of `txn` (None for one that is no asset or liability).
+
+    In a transaction of several funds an asset or liability posting without its own
+    `fund:` is matched to the fund whose postings it balances: first a fund posting of
+    exactly the opposite weight (each used once, in the books' order: the spreadsheet's
+    balances brought forward in one entry, `Assets:Bank 2500` beside `Equity:Funds:Opening
+    -2500` of general); then, if one fund alone is still owed a share, what is left is
+    its. The match is kept only if every fund's holdings then move exactly its share of
+    the transaction; otherwise those postings stay unattributed (docs/books.md).
+    """
+    out = [holding_fund(p, txn, txn_funds, invoice_funds, default)
+           if p.account.startswith(HOLDING_ROOTS) else None for p in txn.postings]
+    loose = [i for i, p in enumerate(txn.postings)
+             if out[i] is None and p.account.startswith(HOLDING_ROOTS)]
+    if len(txn_funds) < 2 or not loose:
+        return out
+    ours = [(fundmodel.posting_fund(p, txn), fundmodel.weight(p)) for p in txn.postings
+            if fundmodel.is_fund_account(p.account)]
+    matched = list(out)
+    used: set[int] = set()
+    for i in loose:
+        w = fundmodel.weight(txn.postings[i])
+        j = next((j for j, (fid, fw) in enumerate(ours) if j not in used and fid
+                  and fw.currency == w.currency and fw.number == -w.number), None)
+        if j is not None:
+            used.add(j)
+            matched[i] = ours[j][0]
+    owed = _shares_owed(txn, ours, matched)
+    rest = [i for i in loose if matched[i] is None]
+    if rest and len(owed) == 1:
+        (fid, currency), n = next(iter(owed.items()))
+        weights = [fundmodel.weight(txn.postings[i]) for i in rest]
+        if all(w.currency == currency for w in weights) and sum(
+                (w.number for w in weights), ZERO) == n:
+            for i in rest:
+                matched[i] = fid
+    return matched if not _shares_owed(txn, ours, matched) else out
+
+
+def holding_parts(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str, str],
+                  default: str | None) -> list[tuple]:
+    """(posting, fund) for each asset or liability posting of `txn`, the fund as
+    `holding_funds` says; where one posting with no `fund:` and no price is left holding
+    several funds' money, each still short of its share, in that posting's currency and
+    direction (one deposit of gifts to two funds, `Assets:PayPal 50.00 USD` beside 30.00
+    USD of the case's and 20.00 USD of general's), one part of it per fund, of exactly its
+    share: the money of each is there."""
+    funds = holding_funds(txn, txn_funds, invoice_funds, default)
+    parts = [[(p, f)] if p.account.startswith(HOLDING_ROOTS) else []
+             for p, f in zip(txn.postings, funds, strict=True)]
+    loose = [i for i, p in enumerate(txn.postings)
+             if funds[i] is None and p.account.startswith(HOLDING_ROOTS)]
+    if len(txn_funds) > 1 and len(loose) == 1:
+        i = loose[0]
+        p = txn.postings[i]
+        ours = [(fundmodel.posting_fund(q, txn), fundmodel.weight(q)) for q in txn.postings
+                if fundmodel.is_fund_account(q.account)]
+        owed = _shares_owed(txn, ours, funds)
+        n = p.units.number
+        if (p.price is None and p.cost is None and None not in {f for f, _c in owed}
+                and all(c == p.units.currency and share * n > 0
+                        for (_f, c), share in owed.items())
+                and sum(owed.values(), ZERO) == n):
+            parts[i] = [(p._replace(units=Amount(share, p.units.currency)), f)
+                        for (f, _c), share in sorted(owed.items())]
+    return [x for part in parts for x in part]
+
+
+def _shares_owed(txn, ours, matched) -> dict[tuple[str, str], Decimal]:
+    """Each (fund, currency) whose share of the transaction its holdings do not move."""
+    owed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for fid, w in ours:
+        owed[fid, w.currency] -= w.number
+    for p, fid in zip(txn.postings, matched, strict=True):
+        if fid is not None and p.account.startswith(HOLDING_ROOTS):
+            w = fundmodel.weight(p)
+            owed[fid, w.currency] -= w.number
+    return {k: n for k, n in owed.items() if n}
 
 
 def _unpaid_invoices(entries, invoice_funds, default,

@@ -44,7 +44,7 @@ from reports.fund_holdings import (
     _invoice_funds,
     _unpaid_invoices,
     describe_account,
-    holding_fund,
+    holding_parts,
     pooled_transfer,
     status,
 )
@@ -210,8 +210,15 @@ class _Acc:
 
 
 
-def reconcile(entries, options, as_of: datetime.date | None = None) -> list[FundSummary]:
-    """One summary per declared fund, in declaration order, as of `as_of` (inclusive)."""
+def reconcile(entries, options, as_of: datetime.date | None = None,
+              since: datetime.date | None = None, history=None) -> list[FundSummary]:
+    """One summary per declared fund, in declaration order, as of `as_of` (inclusive).
+
+    `entries` may be one period's transactions (those from `since`, with the books'
+    declarations and prices): then `history`, the books up to the period's end, gives
+    money held in other currencies, and a fund's exchange difference is the period's,
+    what it holds at the end retranslated less what it held the day before `since`, as
+    the SOFA counts it; not a retranslation of the period's own transactions alone."""
     unit = operating_currency(options)
     if as_of is not None:
         entries = [e for e in entries if e.date <= as_of]
@@ -223,14 +230,12 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     firms = firmlib.declarations(entries)
 
     def value(p, txn) -> Amount:
-        """The posting's weight, a foreign one at the books' rate on its date (if any)."""
-        w = fundmodel.weight(p)
-        if w.currency == unit:
-            return w
+        """The posting in the unit as every statement counts it (reports.fx.in_unit), else
+        its weight in its own currency (no rate at all)."""
         try:
-            return Amount(rates.value(w, txn.date), unit)
+            return fx.in_unit(p, txn, unit, rates)
         except NoRate:
-            return w
+            return fundmodel.weight(p)
 
     for txn in entries:
         if not isinstance(txn, Transaction):
@@ -285,10 +290,7 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
                 p.account.startswith(HOLDING_ROOTS) for p in txn.postings):
             pooled_transfer(txn, txn_funds, acc, unit)
             continue
-        for p in txn.postings:
-            if not p.account.startswith(HOLDING_ROOTS):
-                continue
-            fid = holding_fund(p, txn, txn_funds, invoice_funds, default)
+        for p, fid in holding_parts(txn, txn_funds, invoice_funds, default):
             if fid in acc:
                 w = value(p, txn)
                 if w.currency == unit:
@@ -299,12 +301,13 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
     # fund's balance is the SOFA's carried forward (dollars given at 0.80 and spent at
     # 0.78 leave no dollars and a loss, not 2p a dollar "held" in an empty account).
     last = as_of or max((e.date for e in entries), default=None)
-    for r in fx.retranslate(entries, options, last, rates).items if last else ():
-        if r.fund in acc and r.difference:
-            a = acc[r.fund]
-            a.gains += r.difference
-            a.balance += r.difference
-            a.holdings[r.account] += r.difference
+    for fund, account, difference in _exchange(entries, options, last, since, history,
+                                               rates):
+        if fund in acc and difference:
+            a = acc[fund]
+            a.gains += difference
+            a.balance += difference
+            a.holdings[account] += difference
 
     def worth(units: dict[str, Decimal]) -> Decimal | None:
         """What an invoice still owes in each currency, in the unit at the closing rate
@@ -337,7 +340,8 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             raised_total=sum(a.raised.values(), ZERO), returned=a.returned,
             raised_as_received=_nonzero(a.received),
             platform_fees=a.platform, payment_fees=a.payment,
-            legal_by_firm=_firms_first(_nonzero(a.legal_firm)), legal_by_category=_nonzero(a.legal_cat),
+            legal_by_firm=_firms_first(_nonzero(a.legal_firm)),
+            legal_by_category=_nonzero(a.legal_cat),
             legal_total=sum(a.legal_cat.values(), ZERO),
             other_spend=sum(a.other.values(), ZERO), other_by_account=_nonzero(a.other),
             transfers_in=a.t_in, transfers_out=a.t_out, balance=a.balance,
@@ -345,6 +349,24 @@ def reconcile(entries, options, as_of: datetime.date | None = None) -> list[Fund
             status=state, blockers=tuple(blockers), charity=fund.charity,
             brought_forward=a.opening, gains=a.gains))
     return out
+
+
+def _exchange(entries, options, last, since, history, rates):
+    """(fund, account, unrealised exchange difference) of money held in other currencies:
+    to date at `last`, or with `since`, over the period from it (reports.fx)."""
+    if not last:
+        return []
+    if since is None or history is None:
+        return [(r.fund, r.account, r.difference)
+                for r in fx.retranslate(entries, options, last, rates).items]
+    end, before = (r.items for r in fx.retranslate_at(
+        history, options, [last, since - datetime.timedelta(days=1)]))
+    out: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for r in end:
+        out[r.fund, r.account] += r.difference
+    for r in before:
+        out[r.fund, r.account] -= r.difference
+    return [(fund, account, n) for (fund, account), n in out.items()]
 
 
 def _firms_first(by_firm: dict[str, Decimal]) -> dict[str, Decimal]:

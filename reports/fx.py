@@ -7,9 +7,9 @@ Liabilities posting whose units are not the operating currency and carry no cost
 booked at the rate of each entry (its own `@`/`@@`, else the books' rate on its date:
 `ledger.rates`). At a balance sheet date it is shown at the closing rate, the books' rate
 on or before that date, and the difference is an unrealised exchange gain or loss of the
-fund that holds the item (`reports.fund_holdings.holding_fund`, the same attribution as "where a
-fund's money is held"). Nothing is booked: the statements compute it, so a year's gain is
-the difference at its end less the difference at the end of the year before.
+fund that holds the item (`reports.fund_holdings.holding_parts`, the same attribution as
+"where a fund's money is held"). Nothing is booked: the statements compute it, so a year's
+gain is the difference at its end less the difference at the end of the year before.
 
 A holding in a currency with no rate at all, neither booked nor in the books' prices, is
 left out of the items and listed in `foreign`.
@@ -26,9 +26,9 @@ from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import funds as fundmodel
-from ledger.rates import NoRate, Rates
+from ledger.rates import CENT, NoRate, Rates
 from reports.classify import ReportError, operating_currency, where
-from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_fund
+from reports.fund_holdings import _first_unrestricted, _invoice_funds, holding_parts
 
 ZERO = Decimal("0.00")
 HOLDING_ROOTS = ("Assets:", "Liabilities:")
@@ -71,6 +71,36 @@ def own_rate(txn, currency: str, unit: str) -> Decimal | None:
     return None
 
 
+def bought_at(txn, currency: str, unit: str) -> Decimal | None:
+    """The rate of a transaction that pays or receives pounds priced in `currency`
+    (`-19.20 GBP @@ 24.00 USD`: PayPal changing pounds into dollars). `booked` counts those
+    pounds as themselves, not at their weight in dollars, so the dollars beside them must
+    count at the same rate, or the entry would not net to nothing."""
+    for q in txn.postings:
+        if (q.price is not None and q.cost is None and q.units.number
+                and q.units.currency == unit and q.price.currency == currency):
+            weight = fundmodel.weight(q).number
+            return abs(q.units.number / weight) if weight else None
+    return None
+
+
+def in_unit(posting, txn, unit: str, rates: Rates) -> Amount:
+    """What a posting moved, in the operating currency: `booked`, where that is in it;
+    else, beside pounds priced in its currency, at the rate they state (`bought_at`: the
+    dollars PayPal bought for £19.20 cost £19.20, whatever the day's `price` says); else
+    at the books' rate on its date (NoRate where there is none). Every statement values
+    money this one way, so an entry nets to nothing on all of them. (A PayPal payment
+    restated at its conversion's rate is priced the other way round, `23.80 USD @@ 18.73
+    GBP`: its unpriced dollars cancel the payment's own at the rate of its date.)"""
+    w = booked(posting, unit)
+    if w.currency == unit:
+        return w
+    rate = bought_at(txn, w.currency, unit)
+    if rate:
+        return Amount((w.number * rate).quantize(CENT), unit)
+    return Amount(rates.value(w, txn.date), unit)
+
+
 def is_monetary(posting, unit: str) -> bool:
     # the currency first: most postings are in the operating currency
     return (posting.units.currency != unit and posting.cost is None
@@ -108,13 +138,12 @@ def retranslate_at(entries, options, dates: list[datetime.date],
     for txn in held:
         txn_funds = {fundmodel.posting_fund(p, txn) for p in txn.postings
                      if fundmodel.is_fund_account(p.account)} - {None}
-        for p in txn.postings:
+        for p, fund in holding_parts(txn, txn_funds, invoice_funds, default):
             if not is_monetary(p, unit):
                 continue
-            key = (holding_fund(p, txn, txn_funds, invoice_funds, default), p.account,
-                   p.units.currency)
+            key = (fund, p.account, p.units.currency)
             try:
-                value = rates.value(fundmodel.weight(p), txn.date)
+                value = in_unit(p, txn, unit, rates).number
             except NoRate:
                 value = None
             moves.append((txn.date, key, p.units.number, value))

@@ -3,9 +3,10 @@
 The firm is `reports.funds.firm_of`'s: the declared firm (ledger.firms), else the
 posting's `firm:` (counsel paid through the solicitors), else the payee of a hand entry or
 an invoice; spend paid to no firm (court fees, or a bank line no firm is named on) is
-grouped by its category under "Not paid to a firm", after the firms. Amounts are posting weights in the operating currency. Fees are
-counted when booked (the invoice date), a foreign fee at the books' rate on its date
-(ledger.rates; `foreign` holds any with no rate at all); a booked invoice still owed is
+grouped by its category under "Not paid to a firm", after the firms. Amounts are in the
+operating currency, as every statement counts them (reports.fx.in_unit). Fees are
+counted when booked (the invoice date), a foreign fee at its entry's own rate, else the
+books' rate on its date (`foreign` holds any with no rate at all); a booked invoice still owed is
 marked unpaid and its amount is also given as a separate "unpaid" total. With an `as_of`
 date, the books as they stood then: what was invoiced and still unpaid at that date.
 """
@@ -17,13 +18,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from beancount.core import amount as amount_lib
 from beancount.core.data import Transaction
 
 from ledger import firms as firmlib
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from ledger.rates import NoRate, Rates
+from reports import fx
 from reports.classify import legal_category
 from reports.fund_holdings import unpaid_invoices
 from reports.funds import ZERO, firm_of, is_firm, operating_currency
@@ -96,10 +97,10 @@ def legal_spend(entries, options, since: datetime.date | None = None,
         for p in txn.postings:
             if not (p.account == "Expenses:Legal" or p.account.startswith("Expenses:Legal:")):
                 continue
-            w = fundmodel.weight(p)
-            if w.currency != unit:  # at the books' rate on its date (ledger.rates)
+            w = fx.booked(p, unit)
+            if w.currency != unit:  # as every statement counts it (reports.fx.in_unit)
                 try:
-                    w = amount_lib.Amount(rates.value(w, txn.date), unit)
+                    w = fx.in_unit(p, txn, unit, rates)
                 except NoRate:
                     foreign[w.currency] += w.number
                     continue

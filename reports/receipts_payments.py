@@ -58,6 +58,7 @@ from ledger.rates import CENT, NoRate, Rates
 from reports import classify, fx, opening
 from reports.balance_sheet import AssetsAndLiabilities, assets_and_liabilities
 from reports.classify import ReportError, operating_currency
+from reports.fund_holdings import holding_parts
 from reports.funds import RETURNED
 from reports.sofa import shift_year
 
@@ -210,10 +211,10 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
     period, earlier = _cells(), _cells()
 
     def value(p, txn) -> Amount:
-        w = fx.booked(p, unit)
         try:
-            return Amount(rates.value(w, txn.date), unit)
+            return fx.in_unit(p, txn, unit, rates)
         except NoRate:
+            w = fx.booked(p, unit)
             own = fx.own_rate(txn, w.currency, unit)
             return Amount((w.number * own).quantize(CENT), unit) if own else w
 
@@ -231,10 +232,13 @@ def _flows(entries, unit, declared, start, end, rates: Rates, invoices, debtors)
                 foreign[w.currency] += w.number
             elif w.currency == unit and _is_transfer(p, weights):
                 transfers[column(fundmodel.posting_fund(p, txn))] -= w.number
-        if opening.is_opening(txn):
-            for p, w in weights:
+        if opening.is_opening(txn):  # brought forward by the fund holding it, as `funds` says
+            ours = {fundmodel.posting_fund(p, txn) for p in txn.postings
+                    if fundmodel.is_fund_account(p.account)} - {None}
+            for p, fund_id in holding_parts(txn, ours, {}, None):
+                w = value(p, txn)
                 if w.currency == unit and classify.is_cash(p.account):
-                    openings[column(fundmodel.posting_fund(p, txn))] += w.number
+                    openings[column(fund_id)] += w.number
             continue
         if not _moves_money(weights, unit):
             continue  # an invoice booked, a revaluation, a transfer that moved no money

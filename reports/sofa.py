@@ -18,11 +18,12 @@ and support and governance costs are shared out over the activities in the share
 books declare (`custom "support-costs"`).
 
 The funds note gives, per fund: brought forward, income, expenditure, transfers, carried
-forward (and gains, where there are any), in the operating currency. Income and expenditure are positive (a refund nets
-against them); transfers are signed, into the fund positive. An opening balance (Equity:Funds:Opening,
-what an import brings forward from a statement's first balance) is brought forward, even
-when the books begin inside the period (in the books' first year it also counts in the
-prior year's carried forward: reports.opening); any other Equity:Funds posting than
+forward (and gains, where there are any), in the operating currency. Income and
+expenditure are positive (a refund nets against them); transfers are signed, into the fund
+positive. An opening balance (Equity:Funds:Opening, what an import brings forward from a
+statement's first balance) is brought forward, even when the books begin inside the
+period (in the books' first year it also counts in the prior year's carried forward:
+reports.opening); any other Equity:Funds posting than
 Equity:Funds:Transfers counts as a transfer, so that for every fund
 
     brought_forward + income - expenditure + gains + transfers == carried_forward
@@ -37,7 +38,6 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from beancount.core.amount import Amount
 from beancount.core.data import Custom
 
 from ledger import funds as fundmodel
@@ -146,14 +146,15 @@ def sofa(entries: list, options: dict, start: datetime.date, end: datetime.date,
             raise ReportError(f"{where(posting, txn)}: posting to {posting.account} has "
                               f"{'no fund' if not fund_id else f'undeclared fund {fund_id!r}'}; "
                               "run `fundledger check`")
-        w = fundmodel.weight(posting)
+        w = fx.booked(posting, currency)
         if w.currency != currency:
-            # At the rate on its date (ledger.rates). Where the books hold none, a payment
-            # booked in dollars and restated in pounds the same day (a PayPal conversion
-            # imported after its payment) nets to nothing in dollars: only a foreign
-            # amount left over with no rate at all stops the statement.
+            # At its entry's own rate, else the rate on its date (reports.fx.in_unit).
+            # Where the books hold none, a payment booked in dollars and restated in
+            # pounds the same day (a PayPal conversion imported after its payment) nets
+            # to nothing in dollars: only a foreign amount left over with no rate at all
+            # stops the statement.
             try:
-                w = Amount(rates.value(w, txn.date), currency)
+                w = fx.in_unit(posting, txn, currency, rates)
             except NoRate:
                 key = (fund_id, posting.account, txn.date, w.currency)
                 foreign[key] = foreign.get(key, ZERO) + w.number

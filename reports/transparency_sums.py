@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from beancount.core.amount import Amount
 from beancount.core.data import Transaction
 
 from ledger import accruals
@@ -20,6 +19,7 @@ from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from ledger.rates import NoRate, Rates
 from reports import funds as reconciliation
+from reports import fx
 from reports.classify import PAYMENT_FEES, PLATFORM_FEES, is_gain_or_loss
 from reports.transparency_model import (
     CHANNEL_LABELS,
@@ -109,10 +109,10 @@ def _collect(entries: Iterable, selected: set[str], titles: dict[str, str],
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if fund not in selected or (as_of is not None and txn.date > as_of):
             continue
-        w = fundmodel.weight(posting)
-        if w.currency != currency:  # at the books' rate on its date, as reconcile counts it
+        w = fx.booked(posting, currency)
+        if w.currency != currency:  # as reconcile counts it (reports.fx.in_unit)
             try:
-                w = Amount(rates.value(w, txn.date), currency)
+                w = fx.in_unit(posting, txn, currency, rates)
             except NoRate:
                 continue  # reported by the reconciliation as `foreign`, in the notes
         accs = (per_fund[fund], total)

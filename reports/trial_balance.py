@@ -98,18 +98,15 @@ class BehindRow:
 
 
 def _postings(entries, unit: str, until: datetime.date, rates: Rates | None = None):
-    """Each posting's weight in `unit`, a foreign one at the books' rate on its date
-    (ledger.rates); one with no rate at all has no place here."""
+    """Each posting in `unit` as every statement counts it (reports.fx.in_unit: a foreign
+    amount at its entry's own rate, else the books' on its date); one with no rate at all
+    has no place here."""
     rates = rates or Rates(entries, unit)
     for txn in entries:
         if isinstance(txn, Transaction) and txn.date <= until:
             for p in txn.postings:
-                w = fundmodel.weight(p)
-                if w.currency == unit:
-                    yield txn, p, w.number
-                    continue
                 try:
-                    yield txn, p, rates.value(w, txn.date)
+                    yield txn, p, fx.in_unit(p, txn, unit, rates).number
                 except NoRate:
                     continue
 
@@ -143,19 +140,48 @@ def trial_balance(entries, options, start: datetime.date, end: datetime.date) ->
     return TrialBalance(unit, start, end, lines)
 
 
+def _retranslated(entries, options, start: datetime.date, end: datetime.date,
+                  rates: Rates) -> list[tuple[fx.Retranslation, Decimal, Decimal]]:
+    """Each item of money in another currency held at the start or the end of the year:
+    (the item, its difference to date at the day before `start`, at `end`). Nothing is
+    booked for it, but the statements count it (reports.fx), so the ledger and the
+    entries behind show it as a row of its own."""
+    before = {(r.fund, r.account, r.currency): r for r in fx.retranslate(
+        entries, options, start - datetime.timedelta(days=1), rates).items}
+    out = []
+    for r in fx.retranslate(entries, options, end, rates).items:
+        was = before.pop((r.fund, r.account, r.currency), None)
+        out.append((r, was.difference if was else ZERO, r.difference))
+    out += [(r, r.difference, ZERO) for r in before.values()]
+    return [x for x in out if x[1] or x[2]]
+
+
+def _closing_words(r: fx.Retranslation) -> str:
+    return (f"{r.units} {r.currency} at the closing rate: exchange difference "
+            "(not booked)")
+
+
 def nominal_ledger(entries, options, start: datetime.date, end: datetime.date
                    ) -> list[LedgerRow]:
     unit = operating_currency(options)
+    rates = Rates(entries, unit)
     opening: dict[str, Decimal] = defaultdict(lambda: ZERO)
     rows: dict[str, list[tuple]] = defaultdict(list)
-    for txn, p, n in _postings(entries, unit, end):
+    for txn, p, n in _postings(entries, unit, end, rates):
         if txn.date < start:
             if p.account.startswith(BALANCE_ROOTS):
                 opening[p.account] += n
             continue
         rows[p.account].append((txn, p, n))
+    # Money in another currency: brought forward and carried at the closing rates, as
+    # the trial balance and the balance sheet show it.
+    moved: dict[str, list[tuple]] = defaultdict(list)
+    for r, was, now in _retranslated(entries, options, start, end, rates):
+        opening[r.account] += was
+        if now != was:
+            moved[r.account].append((r, now - was))
     out = []
-    for account in sorted(set(rows) | set(opening)):
+    for account in sorted(set(rows) | set(opening) | set(moved)):
         balance = opening.get(account, ZERO)
         if balance:
             out.append(LedgerRow(account, start, "balance brought forward", "", ZERO, balance,
@@ -165,6 +191,9 @@ def nominal_ledger(entries, options, start: datetime.date, end: datetime.date
             out.append(LedgerRow(account, txn.date, txn.narration or "",
                                  fundmodel.posting_fund(p, txn) or "", n, balance,
                                  where(p, txn)))
+        for r, n in moved.get(account, []):
+            balance += n
+            out.append(LedgerRow(account, end, _closing_words(r), r.fund or "", n, balance, ""))
     return out
 
 
@@ -198,4 +227,17 @@ def entries_behind(entries, options, start: datetime.date, end: datetime.date
         for line, amount in lines:
             out.append(BehindRow("sofa", line, column, fund, txn.date, p.account, amount,
                                  txn.narration or "", where(p, txn)))
+    # Money in another currency at the closing rate: the balance sheet's line moves by its
+    # difference to date, the SOFA's gains by the year's change (reports.sofa counts the
+    # funds the reconciliation says hold it, and so do these rows).
+    for r, was, now in _retranslated(entries, options, start, end, Rates(entries, unit)):
+        if now:
+            out.append(BehindRow("balance sheet", classify.balance_sheet_line(r.account), "",
+                                 "", end, r.account,
+                                 -now if r.account.startswith("Liabilities:") else now,
+                                 _closing_words(r), ""))
+        if now != was and r.fund in declared:
+            column = classify.sofa_column(declared[r.fund].fund_class)
+            out.append(BehindRow("sofa", "gains", column, r.fund, end, r.account, now - was,
+                                 _closing_words(r), ""))
     return out

@@ -433,9 +433,12 @@ def test_money_a_fund_cannot_say_where_it_holds_stops_its_leftover(tmp_path):
     entries, options = loaded(tmp_path, loan)
     assert refused(entries, options, "case", decision=MINUTE) == [
         "money is still owed on the fund's liabilities"]
-    # Gifts to two funds in one entry with no fund on the bank's posting: the case's 30.00
-    # is held nowhere the books say.
-    two = ('2024-01-20 * "Gifts to two funds"\n  Assets:Bank  50.00 GBP\n'
+    # Gifts to two funds in one entry paid into two accounts, neither posting with a fund
+    # nor of either fund's share: the case's 30.00 is held nowhere the books say. (Paid
+    # into one account, each fund's share of it is there: reports.fund_holdings.)
+    two = ('2024-01-01 open Assets:Cash GBP\n'
+           '2024-01-20 * "Gifts to two funds"\n  Assets:Bank  40.00 GBP\n'
+           '  Assets:Cash  10.00 GBP\n'
            '  Income:Donations  -30.00 GBP\n    fund: "case"\n'
            '  Income:Donations  -20.00 GBP\n    fund: "general"\n')
     entries, options = loaded(tmp_path, two)

@@ -181,8 +181,12 @@ def test_a_transfer_that_moves_money_and_one_that_does_not(tmp_path):
 
 
 def test_money_moved_in_a_transaction_of_several_funds_without_a_fund(tmp_path):
-    """A transfer that moves money but whose bank postings name no fund: which fund's
-    money moved is not known, and each side's difference is shown as not attributed."""
+    """A transfer that moves money but whose bank postings name no fund: each bank posting
+    is the fund whose share it balances (general's 25.00 left current, the case's 25.00
+    arrived in savings). Where no such match holds every fund's share (25.00 out of the
+    bank, 15.00 and 10.00 to two funds), which fund's money moved is not known, and each
+    side's difference is shown as not attributed."""
+    before = {h.account: h.amount for h in summaries(tmp_path)["general"].holdings}
     got = summaries(tmp_path, """
         2017-01-01 open Assets:Bank:Savings GBP
         2019-05-01 * "Trustees" "Top up the case, paid to savings"
@@ -193,10 +197,26 @@ def test_money_moved_in_a_transaction_of_several_funds_without_a_fund(tmp_path):
           Assets:Bank:Savings               25.00 GBP
           Assets:Bank:Current              -25.00 GBP
         """)
+    held = {f: {h.account: h.amount for h in got[f].holdings} for f in ("general", "case")}
+    assert held["general"]["Assets:Bank:Current"] == before["Assets:Bank:Current"] - 25
+    assert held["case"]["Assets:Bank:Savings"] == D(25)
+    assert "(not attributed)" not in held["general"] | held["case"]
+    got = summaries(tmp_path, """
+        2017-01-01 open Assets:Bank:Savings GBP
+        2019-05-01 * "Trustees" "Top up the case and the grant, paid to savings"
+          Equity:Funds:Transfers            25.00 GBP
+            fund: "general"
+          Equity:Funds:Transfers           -15.00 GBP
+            fund: "case"
+          Equity:Funds:Transfers           -10.00 GBP
+            fund: "grant"
+          Assets:Bank:Savings               25.00 GBP
+          Assets:Bank:Current              -25.00 GBP
+        """)
     words = "moved in a transaction of several funds without a fund: on the asset posting"
     assert got["general"].holdings[-1] == Holding("(not attributed)", D(-25), words)
-    assert got["case"].holdings[-1] == Holding("(not attributed)", D(25), words)
-    assert f"£25.00 {words}" in got["case"].blockers
+    assert got["case"].holdings[-1] == Holding("(not attributed)", D(15), words)
+    assert f"£15.00 {words}" in got["case"].blockers
 
 
 def test_the_firm_paid(tmp_path):

@@ -263,8 +263,19 @@ def test_books_kept_in_euros(tmp_path):
         "Exchange differences (money in other currencies at the closing rate)", D("1.00"))
     assert tb.total_debit == tb.total_credit == D("726.00")
     rows = nominal_ledger(entries, options, START, END)
-    assert len(rows) == 15 and rows[0].balance == D("100.00")
-    assert len(entries_behind(entries, options, START, END)) == 14
+    assert len(rows) == 16 and rows[0].balance == D("100.00")
+    # the dollars' account ends at the closing rate, as in the trial balance
+    paypal = [r for r in rows if r.account == "Assets:PayPal"]
+    assert [(r.amount, r.balance) for r in paypal] == [(D("9.00"), D("9.00")),
+                                                      (D("-1.00"), D("8.00"))]
+    behind = entries_behind(entries, options, START, END)
+    assert len(behind) == 16
+    # the 1.00 loss: off the balance sheet's cash and on the general fund's gains
+    assert [(r.statement, r.line, r.fund, r.amount) for r in behind
+            if r.account == "Assets:PayPal"] == [
+        ("balance sheet", "cash_at_bank", "", D("9.00")),
+        ("balance sheet", "cash_at_bank", "", D("-1.00")),
+        ("sofa", "gains", "general", D("-1.00"))]
 
 
 MIXED = """\

@@ -79,7 +79,7 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
         in_period = to_end
     else:
         in_period = reconcile(select(to_end_entries, None, window.begin, window.end),
-                              options, as_of=day)
+                              options, as_of=day, since=window.begin, history=to_end_entries)
     by_year: dict[int, dict[str, FundSummary]] = {}
     try:
         year_end = ledger_options.fy_end(entries)
@@ -94,7 +94,8 @@ def compute(entries: Sequence, options, kept: Collection[int] | None,
         if window.end is not None:
             end = min(end, window.end)
         summaries = reconcile(in_year(begin, end), options,
-                              as_of=end - datetime.timedelta(days=1))
+                              as_of=end - datetime.timedelta(days=1), since=begin,
+                              history=to_end_entries)
         by_year[year] = {s.fund: s for s in summaries}
     return FundsView(window, unit, tuple(to_end), tuple(in_period), by_year, year_end, day)
 
