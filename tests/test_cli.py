@@ -104,8 +104,8 @@ def test_import_to_a_mistyped_fund_is_a_usage_error(cli, tmp_path):
     for dry in ((), ("--dry-run",)):
         result = cli("import", export, "--books", books, "--fund", "genral", *dry, env=env)
         assert result.returncode == 2, result.stderr
-        assert ("Invalid value for '--fund': no such fund is declared in the books; did you "
-                "mean 'general'? (funds: general)") in result.stderr
+        assert ("Invalid value for '--fund': 'genral': no such fund is declared in the "
+                "books; did you mean 'general'? (funds: general)") in result.stderr
         assert "would not load cleanly" not in result.stderr
 
 

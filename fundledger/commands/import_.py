@@ -111,7 +111,7 @@ def _imported(books, paths, fund, dry_run, new_key, unclassified):
     except BooksError as e:
         if len(e.lines) == 1 and e.lines[0].startswith(f"--fund {fund}: "):
             # a fund the books do not declare: the option is wrong, the books are fine
-            raise click.BadParameter(e.lines[0].split(": ", 1)[1],
+            raise click.BadParameter(f"{fund!r}: " + e.lines[0].split(": ", 1)[1],
                                      param_hint="'--fund'") from None
         for line in e.lines[:SHOWN]:
             click.echo(line, err=True)
