@@ -13,6 +13,11 @@ gets may be a small group's gifts.
 - A crowdfunder's page: it shows the campaign's total raised to anyone. A fund's gifts
   line (its channels merged) held the pledges and two bank gifts; less the page's total,
   it gave those two donors' gifts.
+
+Tried and already withstood (kept so they stay so): PayPal's fee of 2.9% + 20p a gift
+beside a year's bank gifts (the fixed part tells a reader how many gifts, and then the
+fee over the rate is their amount); statements every quarter beside the year's, with a
+quarter of two donors.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ plugin "ledger.plugin"
 2017-01-01 open Income:Donations:EUR EUR
 2017-01-01 open Income:Donations:PayPal GBP
 2017-01-01 open Expenses:Legal:Solicitors GBP
+2017-01-01 open Expenses:Fees:Payment GBP
 2017-01-01 custom "fund" "general" "unrestricted"
   title: "General"
 2017-01-01 price EUR 0.80 GBP
@@ -53,13 +59,13 @@ def gift(day: str, donor: str, amount: str, income: str = "Income:Donations:Bank
             f"  {asset}  {amount} {currency}\n  {income}  -{amount} {currency}\n\n")
 
 
-def published(text: str, funds=(None,)) -> list[tr.Statement]:
+def published(text: str, funds=(None,), ends=tuple(ENDS)) -> list[tr.Statement]:
     """Every statement the tool agrees to publish, each recorded as `--publish` does."""
     entries, errors, options = loader.load_string(text)
     assert errors == [], errors
     out: list[tr.Statement] = []
     register: list = []
-    for day in ENDS:
+    for day in ends:
         for scope in funds:
             try:
                 s = tr.statement(entries + register, options, scope, day, today=TODAY)
@@ -159,3 +165,56 @@ def test_a_crowdfunders_page_total_does_not_give_the_other_gifts_of_its_fund():
     seen = values(statements)
     seen |= {abs(v - page) for v in seen}
     assert not seen & {D("50.00"), D("70.00"), D("120.00")}
+
+
+def paypal(day: str, donor: str, amount: Decimal) -> str:
+    fee = (amount * D("0.029") + D("0.20")).quantize(D("0.01"))  # 2.9% + 20p
+    return (f'{day} * "Gift"\n  fund: "general"\n  donor: "{donor}"\n'
+            f"  Assets:PayPal  {amount - fee} GBP\n  Expenses:Fees:Payment  {fee} GBP\n"
+            f"  Income:Donations:PayPal  -{amount} GBP\n\n")
+
+
+def worked_from_fees(statements: list[tr.Statement]) -> set[Decimal]:
+    """What a reader who knows PayPal's rates takes from the statements: each fee figure F
+    as (F - n x 0.20) / 0.029 for n = 1 to 4 gifts, and every figure less those."""
+    fees = {s.fees for s in statements} | {f.payment_fees for s in statements for f in s.funds}
+    seen = values(statements)
+    worked = {((fee - n * D("0.20")) / D("0.029")).quantize(D("0.01"))
+              for fee in fees for n in range(1, 5)}
+    return seen | worked | {abs(v - w) for v in seen for w in worked}
+
+
+def test_a_fee_of_a_rate_and_a_fixed_part_gives_no_gift_away():
+    # 2017: six bank gifts, 13.00 to 63.00. 2018: two PayPal gifts, 130.00 and 80.00
+    # (fees 3.97 and 2.52: 2.9% + 20p, exact), and five bank gifts, 21.00 to 101.00.
+    text = HEAD + "".join(gift(f"2017-03-0{i}", f"d-{i}", f"{10 * i + 3}.00")
+                          for i in range(1, 7))
+    text += paypal("2018-04-01", "p-1", D("130.00")) + paypal("2018-04-02", "p-2", D("80.00"))
+    text += "".join(gift(f"2018-05-0{i}", f"e-{i}", f"{20 * i + 1}.00") for i in range(1, 6))
+    entries, errors, options = loader.load_string(text)
+    assert errors == [], errors
+    # The arithmetic works: a statement to the end of 2018 made without the check (a
+    # draft) gives the two gifts' 210.00 from its fees (6.49 - 2 x 0.20) / 0.029.
+    draft = tr.statement(entries, options, as_of=ENDS[1], draft=True)
+    assert D("210.00") in worked_from_fees([draft])
+    statements = published(text)
+    assert [s.as_of for s in statements] == [ENDS[0]]
+    assert not worked_from_fees(statements) & {D("130.00"), D("80.00"), D("210.00")}
+
+
+def test_a_quarter_of_two_donors_is_not_published_beside_the_others():
+    # Every quarter: six gifts in the first, two (444.44 and 111.11) in the second, six in
+    # the third. The second quarter's end is skipped; no statement, nor any difference of
+    # two, gives the two gifts or their sum.
+    text = HEAD + '2017-01-01 custom "fundledger-option" "publish-every" "quarter"\n'
+    text += "".join(gift(f"2018-02-0{i}", f"a-{i}", f"{10 * i + 7}.00") for i in range(1, 7))
+    text += gift("2018-05-05", "b-1", "444.44") + gift("2018-05-06", "b-2", "111.11")
+    text += "".join(gift(f"2018-08-0{i}", f"c-{i}", f"{30 * i + 9}.00") for i in range(1, 7))
+    quarters = [datetime.date(2018, m, d) for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))]
+    entries, errors, options = loader.load_string(text)
+    assert errors == [], errors
+    drafts = [tr.statement(entries, options, as_of=q, draft=True) for q in quarters[:2]]
+    assert D("555.55") in values(drafts)  # the second quarter less the first, unchecked
+    statements = published(text, ends=quarters)
+    assert [s.as_of for s in statements] == [quarters[0], quarters[2]]
+    assert not values(statements) & {D("444.44"), D("111.11"), D("555.55")}
