@@ -115,3 +115,15 @@ def test_the_transparency_statement_groups_a_small_fund_as_the_sofa_does(tmp_pat
     got |= {D(r[k]) for r in s["sofa"] for k in ("unrestricted", "restricted", "total")
             if isinstance(r.get(k), str)}
     assert not {abs(a - b) for a, b in itertools.combinations(got, 2)} & secrets
+
+
+def test_a_sofa_of_other_dates_than_a_year_says_it_is_not_for_publication(tmp_path):
+    # April 2019 alone: the restricted column's income is small's three gifts, 71.00. Only
+    # a financial year's SOFA goes out with the accounts; other dates are said not to.
+    main = books(tmp_path)
+    done = CliRunner().invoke(cli, ["report", "sofa", "--books", str(main), "--from",
+                                    "2019-04-01", "--to", "2019-04-30", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert "not for publication" in done.stderr
+    done = CliRunner().invoke(cli, ["report", "sofa", "--books", str(main), "--year", "2019"])
+    assert "not for publication" not in done.stderr

@@ -78,6 +78,10 @@ def command(year, start, end, books, fmt, out, every_fund) -> None:
         result = sofa_report.sofa(entries, options, s, e, prior=prior)
         if not every_fund:
             result = sofa_public.public(result, entries, options)
+        if year is None and (s, e) != _year_of(entries, e):
+            click.echo(f"note: {s} to {e} is not a financial year: a SOFA of any other dates "
+                       "is for the trustees, not for publication (the income of a short "
+                       "period can be a few supporters' gifts)", err=True)
     except (ReportError, ledger_options.OptionError) as err:
         raise click.ClickException(str(err)) from None
     if fmt == "xlsx":
@@ -95,3 +99,9 @@ def command(year, start, end, books, fmt, out, every_fund) -> None:
     tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     tmp.replace(out)
     click.echo(f"SOFA {s} to {e} written to {shown(out)}")
+
+
+def _year_of(entries, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The financial year `day` falls in."""
+    return ledger_options.fy_bounds(entries, ledger_options.fy_of(day,
+                                    ledger_options.fy_end(entries)))
