@@ -220,12 +220,13 @@ def entry_text(day: datetime.date, as_of: datetime.date, funds: Sequence[str] | 
 
 def sensitive(gifts: dict, r: Rules) -> bool:
     """Whether a group of gifts ({donor: amount}, None for money with no donor) must not be
-    published: 1 to 4 donors, or one donor above the dominance share of the whole."""
-    donors = {d: n for d, n in gifts.items() if d is not None}
-    if not donors:
+    published: 1 to 4 donors, or one donor above the dominance share of the whole. A donor
+    whose gifts were refunded in full gave nothing, and is not counted."""
+    if all(d is None for d in gifts):
         return False
+    donors = {d: n for d, n in gifts.items() if d is not None and n != 0}
     given = [n for n in donors.values() if n > 0]
-    if 0 < len(donors) < r.min_group or not given:
+    if len(donors) < r.min_group or not given:
         return True
     total = sum((n for n in gifts.values() if n > 0), Decimal(0))
     return max(given) > r.dominance * total

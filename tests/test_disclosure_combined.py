@@ -10,6 +10,9 @@ gets may be a small group's gifts.
 - A refund: booked with no `donor:` (the donor is paid, not giving), it was taken for an
   organisation's known money, so a year whose only movement was one donor's refund was
   published and the two year ends gave the refunded gift.
+- A donor refunded in full in the year of the gift still counted towards the 5: a year of
+  five gifts, one of them refunded, was published, and less the year before gave the
+  other four donors' gifts.
 - A crowdfunder's page: it shows the campaign's total raised to anyone. A fund's gifts
   line (its channels merged) held the pledges and two bank gifts; less the page's total,
   it gave those two donors' gifts.
@@ -120,6 +123,25 @@ def test_a_refund_naming_its_gift_is_that_donors_money():
     statements = published(refund_books('  refund-of: "paypal:G3"\n'))
     assert [s.as_of for s in statements] == [datetime.date(2019, 12, 31)]
     assert D("52.00") not in values(statements)
+
+
+def test_a_donor_refunded_in_full_is_not_one_of_the_five():
+    # 2019: six gifts, 13.00 to 63.00 (228.00). 2020: five gifts, 29.00 to 109.00, the
+    # 109.00 refunded in full. Published as it was: 2019 (228.00) and 2020 (464.00, "10"
+    # supporters): 464.00 - 228.00 = 236.00, four donors' gifts.
+    def paypal_gift(day: str, donor: str, amount: int, ref: str) -> str:
+        return gift(day, donor, f"{amount}.00", "Income:Donations:PayPal", "Assets:PayPal",
+                    meta=f'  import-id: "paypal:{ref}"\n')
+
+    text = HEAD + "".join(paypal_gift(f"2019-03-0{i}", f"d-{i}", 10 * i + 3, f"A{i}")
+                          for i in range(1, 7))
+    text += "".join(paypal_gift(f"2020-03-0{i}", f"e-{i}", 20 * i + 9, f"B{i}")
+                    for i in range(1, 6))
+    text += ('2020-06-01 * "PayPal" "Refund"\n  fund: "general"\n  refund-of: "paypal:B5"\n'
+             "  Assets:PayPal  -109.00 GBP\n  Income:Donations:PayPal  109.00 GBP\n")
+    statements = published(text)
+    assert [s.as_of for s in statements] == [datetime.date(2019, 12, 31)]
+    assert D("236.00") not in values(statements)
 
 
 def test_a_refund_naming_no_gift_is_one_unknown_persons_money():
