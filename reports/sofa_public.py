@@ -4,8 +4,9 @@ donors.
 A charity's accounts are public, and the funds note shows each fund's brought forward,
 income, expenditure, transfers and carried forward: a fund given money by 1 to 4 donors
 (or mostly by one) would show what they gave, however well the transparency statement
-hides it in "Other funds". `public(s, entries, options)` returns the same SOFA with such
-funds shown together, one row per SOFA column ("Other restricted funds: ..." naming them),
+hides it in "Other funds"; and years later its balance brought forward would still be
+their gifts less the public spend. `public(s, entries, options)` returns the same SOFA
+with such funds shown together, one row per SOFA column ("Other restricted funds: ..." naming them),
 the same way in this year's note and the prior year's.
 
 A fund's gifts are judged as the transparency statement's check judges them
@@ -89,11 +90,14 @@ FIELDS = ("brought_forward", "income", "expenditure", "transfers", "carried_forw
 
 
 def grouping(s: Sofa, entries: list, options: dict) -> dict[str, str]:
-    """Fund id -> the id of the row it is shown in ("other-restricted")."""
+    """Fund id -> the id of the row it is shown in ("other-restricted"). A row shows the
+    year's income, and its balances brought and carried forward, which with the public
+    spend are everything given to the fund up to the year's start and end: each of these
+    is judged, for this year and the prior one."""
     periods = []
     for p in (s, s.prior) if s.prior is not None else (s,):
         atoms = tr.gifts(entries, options, [p.start - datetime.timedelta(days=1), p.end])
-        periods.append(by_fund(atoms, 0, 1))
+        periods += [by_fund(atoms, 0, 1), by_fund(atoms, -1, 0), by_fund(atoms, -1, 1)]
     rows = list(s.funds) + (list(s.prior.funds) if s.prior is not None else [])
     columns = {m.fund: classify.sofa_column(m.fund_class) for m in rows}
     return _grouping(columns, periods, disclosure.rules(entries))

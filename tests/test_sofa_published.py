@@ -102,6 +102,17 @@ def test_the_published_funds_note_does_not_show_a_fund_of_three_donors(tmp_path)
     assert not figures(s) & secrets
 
 
+def test_a_small_fund_stays_grouped_in_the_years_after_its_gifts(tmp_path):
+    # No gift after 2019: the SOFA of 2021 (prior year 2020) showed small on its own, its
+    # brought forward 71.00, the three donors' gifts (nothing was spent).
+    main = books(tmp_path)
+    done = CliRunner().invoke(cli, ["report", "sofa", "--books", str(main), "--year", "2021",
+                                    "--format", "json"], catch_exceptions=False)
+    s = json.loads(done.output)
+    assert {f["fund"] for f in s["funds"]} == {"general", "other-restricted"}
+    assert not figures(s) & {D(sum(SMALL)), *map(D, SMALL)}
+
+
 def test_the_transparency_statement_groups_a_small_fund_as_the_sofa_does(tmp_path):
     main = books(tmp_path)
     secrets = {D(sum(SMALL)), *map(D, SMALL)}
