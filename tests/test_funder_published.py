@@ -7,6 +7,8 @@ tranche 1 of 5,000.00 from its funder on 1 February 2019, two gifts from support
 - The report listed each gift as a "tranche received", with its day and amount.
 - A report can be asked for any dates: other income to date (or the fund's balance) at 31
   March less the same at 28 February, or a report of March alone, gave the 777.00 gift.
+- A grant's fund with no gift, into which a small fund's leftover was released: its other
+  income was the transfer, most of what the small fund's three donors gave.
 """
 
 from __future__ import annotations
@@ -100,3 +102,40 @@ def test_no_report_of_any_dates_gives_a_gift_away(tmp_path: Path):
                        "--to", "2019-12-31", "--every-figure"))
     assert (D(r["other_to_date_in_unit"]), D(r["balance_in_unit"])) == (D(1110), D(4910))
     assert D(r["received_in_period"]) == D(5000)  # the funder's tranche, not the gifts
+
+
+SMALL_INTO_GRANT = BOOKS.split("2019-03-07")[0] + """\
+2019-01-01 open Assets:PayPal GBP
+2019-01-01 open Income:Donations:PayPal GBP
+2019-01-01 open Equity:Funds:Transfers GBP
+2019-01-01 custom "fund" "small" "restricted"
+  title: "Small appeal"
+  purpose: "Expenses:Legal"
+""" + "".join(f"""\
+2019-03-0{i} * "Gift"
+  fund: "small"
+  donor: "s-{i}"
+  Assets:PayPal  {a}.00 GBP
+  Income:Donations:PayPal  -{a}.00 GBP
+""" for i, a in enumerate([17, 23, 31], 1)) + """\
+2019-06-30 * "Trustees" "Small appeal's leftover to the case"
+  Equity:Funds:Transfers  71.00 GBP
+    fund: "small"
+  Equity:Funds:Transfers  -71.00 GBP
+    fund: "case"
+  Assets:PayPal  -71.00 GBP
+    fund: "small"
+  Assets:Bank:Current  71.00 GBP
+    fund: "case"
+"""
+
+
+def test_a_small_funds_leftover_moved_into_the_grants_fund_is_not_shown(tmp_path: Path):
+    main = tmp_path / "main.beancount"
+    main.write_text(SMALL_INTO_GRANT)
+    every = json.loads(run("report", "funder", "case", "--books", str(main), "--to",
+                           "2019-12-31", "--format", "json", "--every-figure"))
+    assert D(every["other_to_date_in_unit"]) == D("71.00")  # the three gifts, all of them
+    r = json.loads(run("report", "funder", "case", "--books", str(main), "--to",
+                       "2019-12-31", "--format", "json"))
+    assert not numbers(r) & {D("71.00"), D("17.00"), D("23.00"), D("31.00")}
