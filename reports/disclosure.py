@@ -52,6 +52,7 @@ ALL = "all"
 
 Atom = tuple  # (fund, channel key, period index, calendar year, via: see via())
 ANY_FEE = "any"
+PAGE_CHANNELS = ("crowdfunding",)  # channels whose running total a platform publishes
 Gifts = dict  # Atom -> {donor or None: Decimal}; None holds money given with no donor
 
 
@@ -219,12 +220,13 @@ def entry_text(day: datetime.date, as_of: datetime.date, funds: Sequence[str] | 
 
 def sensitive(gifts: dict, r: Rules) -> bool:
     """Whether a group of gifts ({donor: amount}, None for money with no donor) must not be
-    published: 1 to 4 donors, or one donor above the dominance share of the whole."""
-    donors = {d: n for d, n in gifts.items() if d is not None}
-    if not donors:
+    published: 1 to 4 donors, or one donor above the dominance share of the whole. A donor
+    whose gifts were refunded in full gave nothing, and is not counted."""
+    if all(d is None for d in gifts):
         return False
+    donors = {d: n for d, n in gifts.items() if d is not None and n != 0}
     given = [n for n in donors.values() if n > 0]
-    if 0 < len(donors) < r.min_group or not given:
+    if len(donors) < r.min_group or not given:
         return True
     total = sum((n for n in gifts.values() if n > 0), Decimal(0))
     return max(given) > r.dominance * total
@@ -301,15 +303,31 @@ def leaks(cells: Sequence[Cell], gifts: Gifts, r: Rules) -> list[frozenset]:
     of the cells adds up to it (or to any mix of sensitive groups) with nothing of the safe
     groups left: that is, if its column is not in the span of the safe groups' columns.
     Fee figures are tried twice: with every platform's rate distinct, and with all rates
-    equal, since either may be what a reader knows."""
+    equal, since either may be what a reader knows. And twice again: with pledges to a
+    crowdfunder secret, and known from the campaign's page (on_pages)."""
     cells = list(dict.fromkeys(cells))  # the same figure in two statements tells nothing new
     found: dict = {}
-    for distinct in (True, False):
-        for g in _leaks(cells, gifts, r, distinct):
-            found[g] = None
-        if not any(c.fee for c in cells):
-            break
+    for view in (gifts, on_pages(gifts)):
+        for distinct in (True, False) if view else ():
+            for g in _leaks(cells, view, r, distinct):
+                found[g] = None
+            if not any(c.fee for c in cells):
+                break
     return list(found)
+
+
+def on_pages(gifts: Gifts) -> Gifts | None:
+    """The gifts as a reader who follows the crowdfunders' own pages knows them: a
+    campaign's page shows its total raised (and its pledgers) day by day, so its pledges
+    are known money, as a grant is; None if there are no pledges with donors. A figure
+    that adds a few other donors' gifts to pledges does not hide those gifts: the figure
+    less the page's total is what they gave. The pledges are still protected from the
+    statements themselves: `leaks` checks the books both ways."""
+    if not any(a[1] in PAGE_CHANNELS and any(d is not None for d in by)
+               for a, by in gifts.items()):
+        return None
+    return {a: ({None: sum(by.values(), Decimal(0))} if a[1] in PAGE_CHANNELS else by)
+            for a, by in gifts.items()}
 
 
 def _leaks(cells: list[Cell], gifts: Gifts, r: Rules, distinct: bool) -> list[frozenset]:

@@ -46,7 +46,7 @@ from beancount.core.data import Custom, Transaction
 from ledger import accruals
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
-from reports.classify import ReportError, operating_currency, where
+from reports.classify import ReportError, channel, operating_currency, where
 from reports.funder_tranches import RATE, ZERO, Tranche, cents, fifo, settlements, tranche_rates
 
 UNMAPPED = "Not mapped to a budget line"
@@ -122,6 +122,14 @@ class FunderReport:
     # remaining_gbp + accrued_gbp + other_to_date_gbp == balance_gbp.
     accrued_gbp: Decimal = Decimal(0)
     other_to_date_gbp: Decimal = Decimal(0)
+
+
+def is_gift(txn: Transaction, posting) -> bool:
+    """A gift (or its refund) to the grant's fund, never a tranche of the grant: only the
+    funder's money is listed by date and amount; gifts are other income, summed."""
+    meta = {**(txn.meta or {}), **(posting.meta or {})}
+    return ("donor" in meta or "refund-of" in meta
+            or channel(posting.account) in ("donations", "crowdfunding"))
 
 
 def _line_of(posting, txn, maps: list[tuple[str, str]]) -> str:
@@ -210,7 +218,8 @@ def funder_report(entries: list, options: dict, fund: str,
             continue
         if txn.meta.get(accruals.ACCRUAL_KEY) == accruals.AWARD:
             continue  # an accrued award (ledger.accruals): income, but no money received
-        if posting.account.startswith("Income:") and posting.units.currency == currency:
+        if (posting.account.startswith("Income:") and posting.units.currency == currency
+                and not is_gift(txn, posting)):
             w = fundmodel.weight(posting)
             if w.currency != gbp:
                 raise ReportError(f"{where(posting, txn)}: grant income in {currency} needs "

@@ -39,9 +39,14 @@ def as_json(r: FunderReport) -> dict:
         "uncovered_in_unit": str(r.uncovered_gbp),
         "remaining_in_unit": str(r.remaining_gbp),
         "accrued_in_unit": str(r.accrued_gbp),
-        "other_to_date_in_unit": str(r.other_to_date_gbp),
-        "balance_in_unit": str(r.balance_gbp),
+        # None (null): left out, the fund holding gifts from supporters (funder_public)
+        "other_to_date_in_unit": _or_none(r.other_to_date_gbp),
+        "balance_in_unit": _or_none(r.balance_gbp),
     }
+
+
+def _or_none(n) -> str | None:
+    return None if n is None else str(n)
 
 
 def json_text(r: FunderReport) -> str:

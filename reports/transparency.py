@@ -73,9 +73,11 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple
 
+from beancount.core.amount import Amount
 from beancount.core.data import Custom, Transaction
 
 from ledger import funds as fundmodel
+from ledger.rates import NoRate, Rates
 from reports import disclosure
 from reports import funds as reconciliation
 from reports.classify import ReportError
@@ -133,21 +135,40 @@ def _build(entries: list, options: dict, funds: list[str] | None, as_of: datetim
 def gifts(entries: Iterable, options: dict, ends: list[datetime.date]) -> disclosure.Gifts:
     """Every fund's money raised as disclosure atoms: (fund, channel key, publication
     period, calendar year, via) -> {donor (None for money given by no one identified):
-    amount}; `via` is the platform and the fees charged on the gifts (disclosure.via)."""
+    amount}; `via` is the platform and the fees charged on the gifts (disclosure.via).
+
+    Money is counted as the statement's figures count it (transparency_sums): a gift in
+    another currency at the books' rate on its day (left out of the audit, it would be
+    left out of the check while in every published total). A refund is money paid back to
+    a person, never an organisation's known money: it is netted against the donor of the
+    gift its `refund-of` names, else it is one unknown person of its own, so a period
+    whose only movement is one refund is as sensitive as one gift."""
+    entries = list(entries)
     currency = reconciliation.operating_currency(options)
+    rates = Rates(entries, currency)
+    gift_donor = {e.meta["import-id"]: e.meta["donor"] for e in entries
+                  if isinstance(e, Transaction) and "donor" in e.meta and "import-id" in e.meta}
     out: disclosure.Gifts = defaultdict(lambda: defaultdict(Decimal))
     for txn, posting, fund in fundmodel.fund_postings(entries):
         if not posting.account.startswith("Income:"):
             continue
-        w = fundmodel.weight(posting)
-        if (w.currency != currency
-                or txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED):
+        if txn.meta.get(reconciliation.LEFTOVER_KEY) == reconciliation.RETURNED:
             continue  # as _collect: not in the statement's figures
+        w = fundmodel.weight(posting)
+        if w.currency != currency:
+            try:
+                w = Amount(rates.value(w, txn.date), currency)
+            except NoRate:
+                continue  # as _collect: held as `foreign`, in no figure
         ch = reconciliation.channel(posting.account)
         source = _grant_funder(txn, posting.account) if ch == GRANT else ""
         atom = (fund, atom_key(ch, source), disclosure.period_index(ends, txn.date),
                 txn.date.year, disclosure.via(posting.account, fee_kinds(txn)))
-        out[atom][_donor(txn, posting)] += -w.number
+        donor = _donor(txn, posting)
+        if donor is None and w.number > 0 and ch != GRANT:  # money paid back: a refund
+            donor = gift_donor.get(txn.meta.get("refund-of")) or (
+                "refund", txn.meta.get("filename"), txn.meta.get("lineno"))
+        out[atom][donor] += -w.number
     return out
 
 

@@ -15,6 +15,7 @@ from ledger import funds as fundmodel
 from ledger import options as ledger_options
 from reports import disclosure, fund_holdings
 from reports import funds as reconciliation
+from reports.classify import sofa_column
 from reports.funds import FundSummary
 from reports.transparency_model import (
     COURT_FEES,
@@ -60,17 +61,23 @@ def _summed_items(groups: Iterable[tuple[Item, ...]]) -> tuple[Item, ...]:
     return tuple(Item(label, n) for label, n in sums.items() if n)
 
 
-def _make_up_the_group(small: list[str], own: list[str], per_fund: dict[str, _Acc]
-                       ) -> list[str]:
+def _make_up_the_group(small: list[str], own: list[str], per_fund: dict[str, _Acc],
+                       columns: dict[str, str]) -> list[str]:
     """The funds that would be shown on their own but must join the small ones: while the
     merged group's gifts come from 1 to 4 donors, the fund with the fewest donors (the
     first declared, on a tie) joins it. A fund without gifts does not help and never joins.
+    A fund of the small ones' SOFA column (`columns`: unrestricted, restricted, endowment)
+    is taken first, as the published SOFA's funds note groups them (reports.sofa_public):
+    the SOFA's "Other restricted funds" less a restricted fund shown here on its own would
+    otherwise be the small funds' gifts.
 
     Without this, one fund given by a single donor would be "Other funds" on its own, and
     its total (public spend plus balance) that donor's gifts."""
     group = set().union(*(_all_donors(per_fund[f]) for f in small)) if small else set()
+    theirs = {columns.get(f) for f in small}
     candidates = sorted((f for f in own if _all_donors(per_fund[f])),
-                        key=lambda f: (len(_all_donors(per_fund[f])), own.index(f)))
+                        key=lambda f: (columns.get(f) not in theirs,
+                                       len(_all_donors(per_fund[f])), own.index(f)))
     added: list[str] = []
     while 0 < len(group) < MIN_GROUP and candidates:
         f = candidates.pop(0)
@@ -252,7 +259,8 @@ def _make(entries: list, options: dict, funds: list[str] | None, as_of: datetime
     own = [f for f in wanted if _on_its_own(per_fund[f]) and f not in form.shown_together]
     small = [f for f in wanted if f not in own and f not in form.shown_together]
     protected = [f for f in wanted if f in form.shown_together]
-    added = _make_up_the_group(small + protected, own, per_fund)
+    columns = {f: sofa_column(declared[f].fund_class) for f in wanted}
+    added = _make_up_the_group(small + protected, own, per_fund, columns)
     merged = [f for f in wanted if f in small or f in added or f in protected]
     own = [f for f in own if f not in added]
     hidden = frozenset(declared[f].title for f in merged)

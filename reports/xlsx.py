@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.funder import FunderReport
+from reports.funder_public import WITHHELD
 from reports.render import safe_cell
 from reports.sofa import FundMovement, Sofa
 
@@ -101,7 +102,8 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
              [DATE, None, MONEY, MONEY, RATE, RATE])
         row += 1
     # From the totals, as each tranche's is: not the inverse of the rounded rate beside it.
-    inverse = (r.received / r.received_gbp).quantize(Decimal("0.000001")) if r.rate else None
+    inverse = ((r.received / r.received_gbp).quantize(Decimal("0.000001"))
+               if r.rate and r.received_gbp else None)
     _row(ws, row, ["Total", None, r.received, r.received_gbp, r.rate, inverse],
          [None, None, MONEY, MONEY, RATE, RATE], bold=True)
     _put(ws, row, 2, "rate over the period's tranches", bold=True)
@@ -144,7 +146,8 @@ def funder_workbook(report: FunderReport, path: str | Path | BinaryIO) -> Path |
         (f"Exchange difference ({gbp})", r.fx_difference),
     ]:
         _put(ws, row, 1, label, bold=True)
-        _put(ws, row, 2, value)
+        gifts = "other income" in label.lower() or label.startswith("Fund balance")
+        _put(ws, row, 2, WITHHELD if value is None and gifts else value)
         row += 1
     row += 1
     _put(ws, row, 1, "How the figures are worked out", bold=True)

@@ -229,7 +229,8 @@ def check_funds(main: Path, books: Books) -> dict[str, Decimal]:
 
 def check_csv_xlsx(main: Path, books: Books, fy: int, tmp: Path) -> None:
     mine = recomputed(books, fy)
-    text = invoke("report", "sofa", "--books", main, "--year", str(fy), "--format", "csv")
+    text = invoke("report", "sofa", "--books", main, "--year", str(fy), "--format", "csv",
+                  "--every-fund")
     table = text.split("\n\n")[0]
     rows = {r["line"]: r for r in csv.DictReader(io.StringIO(table))}
     for c in CLASSES:
@@ -237,7 +238,7 @@ def check_csv_xlsx(main: Path, books: Books, fy: int, tmp: Path) -> None:
         assert tuple(column) == mine[c], (fy, c)
     xlsx = tmp / f"sofa-{fy}.xlsx"
     invoke("report", "sofa", "--books", main, "--year", str(fy), "--format", "xlsx",
-           "-o", xlsx)
+           "-o", xlsx, "--every-fund")
     sheet = openpyxl.load_workbook(xlsx)["SOFA"]
     cells = [r for r in sheet.iter_rows(values_only=True)]
     header = next(r for r in cells if r[1] == "Unrestricted funds")

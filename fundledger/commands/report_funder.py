@@ -7,6 +7,7 @@ import click
 
 from fundledger.loaded import loaded
 from fundledger.options import DATE, books_option, shown
+from reports import funder_public
 from reports.classify import ReportError
 from reports.funder import UNMAPPED, funder_report
 
@@ -24,7 +25,10 @@ from reports.funder import UNMAPPED, funder_report
                                       "with period and to-date spend, for other tools.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write (.xlsx for the workbook); json prints without it.")
-def command(fund, books, start, end, fmt, out) -> None:
+@click.option("--every-figure", is_flag=True,
+              help="Keep the fund's other income and balance even where the fund holds "
+                   "gifts from supporters: for the trustees, never to send out.")
+def command(fund, books, start, end, fmt, out, every_figure) -> None:
     """The funder's report for grant FUND: an Excel workbook of budget against actual.
 
     Summary sheet: the award, each tranche received and the rate obtained, spend per
@@ -37,6 +41,10 @@ def command(fund, books, start, end, fmt, out) -> None:
     Budget lines are the books' `budget` directives; a payment counts against the line in
     its `budget-line:` metadata, or a `custom "budget-map" FUND ACCOUNT LINE` in the books.
     Spending with no line is shown as "Not mapped to a budget line".
+
+    Only the funder's money is listed as tranches. Where the grant's fund also took gifts
+    from supporters, its other income and its balance are left out (a report of any dates
+    would show a gift); --every-figure keeps them, for the trustees.
 
     Example:
 
@@ -56,6 +64,8 @@ def command(fund, books, start, end, fmt, out) -> None:
                                end and end.date(), today=datetime.date.today())
     except ReportError as err:
         raise click.ClickException(str(err)) from None
+    if not every_figure:
+        report = funder_public.published(entries, report)
     if fmt == "json":
         from reports import funder_render
 

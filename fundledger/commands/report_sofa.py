@@ -9,7 +9,7 @@ from fundledger.loaded import loaded
 from fundledger.options import DATE, YEAR, books_option, shown
 from ledger import options as ledger_options
 from reports import sofa as sofa_report
-from reports import sofa_render
+from reports import sofa_public, sofa_render
 from reports.classify import ReportError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html")
@@ -28,13 +28,19 @@ FORMATS = ("table", "json", "csv", "xlsx", "html")
               show_default=True, help="table, json and csv print to the screen unless -o.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (required for xlsx and html).")
-def command(year, start, end, books, fmt, out) -> None:
+@click.option("--every-fund", is_flag=True,
+              help="Every fund on its own row of the funds note, even one given money by "
+                   "fewer than 5 supporters: for the trustees and the examiner, never to "
+                   "publish.")
+def command(year, start, end, books, fmt, out, every_fund) -> None:
     """The statement of financial activities (UK Charity SORP) and its funds note.
 
     Income by source and spending by activity, in the columns unrestricted funds
     (including designated), restricted funds and total, with the previous period's total
     alongside; then, per fund, brought forward, income, expenditure, transfers and carried
-    forward.
+    forward. A fund given money by fewer than 5 supporters (or mostly by one) is shown
+    only together with others, as "Other restricted funds" (the accounts are public, and
+    its row would show what they gave); --every-fund shows each, for the examiner.
 
     Give either --year 2023 (the financial year ending in 2023) or --from and --to.
     With neither, the last complete financial year: the last one that has ended by
@@ -70,6 +76,12 @@ def command(year, start, end, books, fmt, out) -> None:
             s, e = start.date(), end.date()
             prior = True
         result = sofa_report.sofa(entries, options, s, e, prior=prior)
+        if not every_fund:
+            result = sofa_public.public(result, entries, options)
+        if year is None and (s, e) != _year_of(entries, e):
+            click.echo(f"note: {s} to {e} is not a financial year: a SOFA of any other dates "
+                       "is for the trustees, not for publication (the income of a short "
+                       "period can be a few supporters' gifts)", err=True)
     except (ReportError, ledger_options.OptionError) as err:
         raise click.ClickException(str(err)) from None
     if fmt == "xlsx":
@@ -87,3 +99,9 @@ def command(year, start, end, books, fmt, out) -> None:
     tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     tmp.replace(out)
     click.echo(f"SOFA {s} to {e} written to {shown(out)}")
+
+
+def _year_of(entries, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The financial year `day` falls in."""
+    return ledger_options.fy_bounds(entries, ledger_options.fy_of(day,
+                                    ledger_options.fy_end(entries)))
