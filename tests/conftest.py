@@ -85,3 +85,21 @@ def books(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _fava_watchers_stopped():
+    """Fava apps made in a test's own process (create_app) start two file-watcher threads
+    each, holding inotify instances (128 per user by default) until the process ends.
+    Stopped after each test, so a full run never uses them all; a `fundledger serve` it
+    starts meanwhile would otherwise find none (tests/test_fava_watching.py)."""
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    watcher = sys.modules.get("fava.core.watcher")
+    if watcher is None:
+        return
+    for thread in set(threading.enumerate()) - before:
+        if isinstance(thread, watcher._WatchfilesThread):
+            thread.stop()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from fundledger import demo_books
+from fundledger import demo_books, fava_watching
 from fundledger.fava_loading import EXTENSION_MODULE, load_through_cache
 from fundledger.options import books_argument, shown
 
@@ -51,6 +51,9 @@ def create_app(main: Path):
     from reports.fava_ext import writes
 
     load_through_cache()
+    said = fava_watching.poll_if_needed(main.parent)
+    if said:
+        click.echo(said, err=True)
     app = fava_create_app([str(main)], load=True)
     from importers.fava import no_raw_exports, plain_import_errors, saves_imports
 
