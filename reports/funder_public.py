@@ -32,7 +32,8 @@ def holds_gifts(entries, r: FunderReport) -> bool:
         account = posting.account
         if account.startswith("Income:") and is_gift(txn, posting):
             return True
-        if account.startswith("Equity:Funds:") and account != fundmodel.OPENING_ACCOUNT:
+        if (account.startswith("Equity:Funds:") and account != fundmodel.OPENING_ACCOUNT
+                and posting.units.number < 0):  # a credit: money coming in, not going out
             return True
     return False
 
