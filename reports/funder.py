@@ -46,8 +46,10 @@ from beancount.core.data import Custom, Transaction
 from ledger import accruals
 from ledger import funds as fundmodel
 from ledger import options as ledger_options
+from ledger.rates import NoRate, Rates
 from reports.classify import ReportError, channel, operating_currency, where
 from reports.funder_tranches import RATE, ZERO, Tranche, cents, fifo, settlements, tranche_rates
+from reports.fx import in_unit
 
 UNMAPPED = "Not mapped to a budget line"
 
@@ -213,6 +215,7 @@ def funder_report(entries: list, options: dict, fund: str,
     other_to_date = ZERO
     pool: list[Tranche] = []  # every tranche received by the end, in order: spend draws on it
     spend_postings = []
+    rates = None  # the books' prices, read once some spend is in another currency
     for txn, posting, fund_id in fundmodel.fund_postings(entries):
         if fund_id != fund or txn.date > end:
             continue
@@ -234,8 +237,13 @@ def funder_report(entries: list, options: dict, fund: str,
                 tranches.append(tranche)
         elif posting.account.startswith("Expenses:"):
             w = fundmodel.weight(posting)
-            if w.currency != gbp:
-                raise ReportError(f"{where(posting, txn)}: spend must be booked in {gbp}")
+            if w.currency != gbp:  # counsel paid in dollars: valued as every statement does
+                rates = rates or Rates(entries, gbp)
+                try:
+                    w = in_unit(posting, txn, gbp, rates)
+                except NoRate as e:
+                    raise ReportError(f"{where(posting, txn)}: spend in {w.currency} needs "
+                                      f"its value in {gbp}: {e}") from None
             spend_postings.append((txn, posting, w.number))
         else:  # a release of the leftover, a top-up, interest, an exchange difference
             if posting.account != accruals.FX:  # received (above) is what the bank got

@@ -314,3 +314,34 @@ def test_default_end_is_the_period_asked_for_or_today(tiny):
     assert funder_report(entries, options, "grant", today=today).end == today
     assert funder_report(entries, options, "grant", end=datetime.date(2023, 6, 30),
                          today=today).end == datetime.date(2023, 6, 30)
+
+
+# Counsel abroad paid from a dollar account, the dollars bought with the grant's pounds:
+# no `@@` on the payment, the books' rate of its day (0.80) values it, as on the SOFA.
+DOLLARS = """
+2017-01-01 open Assets:Wise:USD
+2017-01-01 open Expenses:Legal:Counsel
+2023-06-04 * "Wise" "Dollars for counsel"
+  fund: "grant"
+  Assets:Bank               -80.00 GBP
+  Assets:Wise:USD           100.00 USD @@ 80.00 GBP
+2023-06-05 price USD 0.80 GBP
+2023-06-05 * "Counsel (New York)" "Opinion"
+  fund: "grant"
+  Expenses:Legal:Counsel    100.00 USD
+  Assets:Wise:USD          -100.00 USD
+"""
+
+
+def test_spend_in_dollars_is_valued_as_every_statement_values_it(tmp_path):
+    path = write_tiny(tmp_path / "tiny")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(DOLLARS)
+    entries, options = load(path)
+    r = funder_report(entries, options, "grant")
+    lines = {x.line: (x.spent, x.spent_gbp) for x in r.lines}
+    # 100 USD at 0.80 = 80.00 GBP, drawn from tranche 1 (5,000 EUR for 4,400 GBP) after
+    # the 2,760 GBP before it: 80 * 5000/4400 = 90.909.. -> 90.91 EUR; beside the 230 GBP
+    # (261.36 EUR) already unmapped: 352.27 EUR, 310.00 GBP.
+    assert lines[UNMAPPED] == (D("352.27"), D("310.00"))
+    assert r.spent_gbp == D("3070.00")
