@@ -287,15 +287,25 @@ DOLLARS = """
 """
 
 
-def test_grant_income_and_spend_must_be_in_pounds(tmp_path):
+def test_grant_income_in_pounds_and_spend_valued_in_pounds(tmp_path):
     entries, options = load(write_funder(tmp_path / "a", FUNDER_BOOKS + EUROS))
     with pytest.raises(ReportError, match=r"main.beancount:\d+: grant income in EUR needs the "
                                           r"GBP received, e.g. `@@ 26610.00 GBP`"):
         funder_report(entries, options, "grant", *Y2024)
-    # a gift in dollars to the grant's fund, spent in dollars: the spend is refused
+    # a gift in dollars to the grant's fund, spent in dollars: with no rate for the day,
+    # refused, naming the line to add
     entries, options = load(write_funder(tmp_path / "b", FUNDER_BOOKS + DOLLARS))
-    with pytest.raises(ReportError, match=r"main.beancount:\d+: spend must be booked in GBP"):
+    with pytest.raises(ReportError, match=r"main.beancount:\d+: spend in USD needs its value "
+                                          r"in GBP: no rate from USD to GBP on or before "
+                                          r"2024-02-02: .*`2024-02-02 price USD <rate> GBP`"):
         funder_report(entries, options, "grant", *Y2024)
+    # with it, the 50 dollars count as 40.00 GBP (0.80), as on every other statement
+    priced = FUNDER_BOOKS + DOLLARS + "2024-02-02 price USD 0.80 GBP\n"
+    entries, options = load(write_funder(tmp_path / "c", priced))
+    without = funder_report(*load(write_funder(tmp_path / "d", FUNDER_BOOKS)), "grant",
+                            *Y2024)
+    got = funder_report(entries, options, "grant", *Y2024)
+    assert got.spent_gbp - without.spent_gbp == D("40.00")
 
 
 def test_what_else_is_refused(books, tmp_path):
