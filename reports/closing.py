@@ -73,11 +73,25 @@ def plan(entries, options, fund: str, day: datetime.date, leftover: str | None =
         raise CannotClose(fund, list(s.blockers))
     text, how = "", None
     if s.status != "closable":
+        _nowhere_to_go(s, decl, declared, day)
         how = _how(s, decl, leftover, override_terms, decision)
         unminuted = _decision_problems(s, how, decision, _funders(entries, s))
         text = _leftover_text(s, decl, declared, day, how, decision, entries, options,
                               unminuted) + "\n"
     return Plan(fund, day, text + closing.close_text(fund, day, decision), how)
+
+
+def _nowhere_to_go(s: report.FundSummary, decl: fundmodel.Fund, declared, day) -> None:
+    """The books' only open unrestricted fund with money in it: what is left of every other
+    fund comes to it, and nothing can go from it (its money is no platform's to return),
+    so it closes only at zero. Said first, so no --leftover is suggested in vain."""
+    others = [f for f in declared.values() if f.fund_class == "unrestricted"
+              and f.id != s.fund and f.closed is None and f.opened <= day]
+    if decl.fund_class == "unrestricted" and not others:
+        raise CannotClose(s.fund, [*s.blockers, (
+            "it is the books' only open unrestricted fund, where every other fund's leftover "
+            "goes: it can close only at zero (spend its money, or declare another "
+            "unrestricted fund and move the money there first)")])
 
 
 def _how(s: report.FundSummary, decl: fundmodel.Fund, leftover: str | None,

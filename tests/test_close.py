@@ -284,3 +284,16 @@ def test_donate_terms_need_a_charity_and_cover_only_that_payment(cli, tmp_path):
 """)
     result = cli("check", main)
     assert result.returncode == 1 and "outside its purpose" in result.stdout
+
+
+def test_the_only_unrestricted_fund_with_money_says_it_closes_only_at_zero(cli, demo):
+    """Closing `general` while it holds money: no --leftover can help (what every other
+    fund leaves goes to it, and its money is no platform's to return), so none is
+    suggested, with or without one, and nothing is written."""
+    before = {p: p.read_bytes() for p in demo.parent.rglob("*.beancount")}
+    for extra in ((), ("--leftover", "release", "--decision", "Minute 9: wind up the charity")):
+        r = cli("close", "general", "--books", demo, *extra)
+        assert r.returncode != 0
+        assert "only open unrestricted fund" in r.stderr and "close only at zero" in r.stderr
+        assert "choose --leftover" not in r.stderr and "pass --decision" not in r.stderr
+    assert {p: p.read_bytes() for p in demo.parent.rglob("*.beancount")} == before
