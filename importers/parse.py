@@ -203,17 +203,18 @@ def _value_signs(col: Column) -> np.ndarray:
 
 def _refuse_unclaimed_new(whole: Table, sign: np.ndarray, t: Table, pos: np.ndarray,
                           which: np.ndarray, rules: tuple[Rule, ...], profile: Profile,
-                          held) -> None:
+                          held) -> Sequence[str] | None:
     """Refuse the rows no rule claims (booked to suspense by classify) that the books do
     not hold yet, listed as classify lists them; held ones stay, to be skipped as
-    duplicates. t is whole's rows kept (pos: where each was in whole)."""
+    duplicates. t is whole's rows kept (pos: where each was in whole). Returns t's ids
+    where it had to work them out (parse then uses them), else None."""
     unclaimed = np.flatnonzero(which >= len(rules) - len(classify.SUSPENSE))
     if not len(unclaimed):
-        return
+        return None
     row_ids = ids(t, profile)
     new = [i for i in unclaimed.tolist() if not held(row_ids[i])]
     if not new:
-        return
+        return row_ids
     mask = np.zeros(len(whole), dtype=bool)
     mask[pos[new]] = True
     raise Problem(whole.path, int(whole.rows[int(pos[new[0]])]),
@@ -360,8 +361,10 @@ def parse(path, df: Frame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (
     pos = np.flatnonzero(keep)
     whole, whole_sign = t, sign
     t, which = t.keep(keep), which[keep]
+    row_ids = None
     if held is not None and not suspense:
-        _refuse_unclaimed_new(whole, whole_sign, t, pos, which, rules, profile, held)
+        row_ids = _refuse_unclaimed_new(whole, whole_sign, t, pos, which, rules, profile,
+                                        held)
     columns = {k: c.take(pos) for k, c in (("gross", gross_col), ("net", net_col)) if c}
     lists = {k: [v[i] for i in pos.tolist()] for k, v in lists.items()}
     columns.update((f"fee{k}", amounts(t, f.column, style))
@@ -384,7 +387,7 @@ def parse(path, df: Frame, profile: Profile, pseudo, rules: tuple[Rule, ...] = (
                                   classify.match_column(profile),
                                   *(s.firm_column for s in profile.splits))
             if c}
-    row_ids = ids(t, profile)
+    row_ids = ids(t, profile) if row_ids is None else row_ids
     columns["donor"] = donors(t, profile, pseudo, row_ids)
     columns["date"] = parse_dates(t, profile)
     columns["currency"] = parse_currency(t, profile)

@@ -6,8 +6,9 @@ of that day gives the same assertion (same import-id) with the day's true closin
 Skipping it as a duplicate would leave the books refusing every later import ("Balance
 failed") over an entry the treasurer never wrote. The later figure replaces the earlier
 one, in its place in imports/, only when the later download really adds entries on that
-day: a different figure with nothing new that day is a disagreement the books check
-still reports. The entry's import-file and import-row then name the later download.
+day: with nothing new that day, a different figure proves no day cut short, and the
+books keep theirs (as the import always skipped it). The entry's import-file and
+import-row then name the later download.
 """
 
 from __future__ import annotations
