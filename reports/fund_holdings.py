@@ -137,8 +137,7 @@ def holding_funds(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str
              if out[i] is None and p.account.startswith(HOLDING_ROOTS)]
     if len(txn_funds) < 2 or not loose:
         return out
-    ours = [(fundmodel.posting_fund(p, txn), fundmodel.weight(p)) for p in txn.postings
-            if fundmodel.is_fund_account(p.account)]
+    ours = _fund_weights(txn)
     matched = list(out)
     used: set[int] = set()
     for i in loose:
@@ -176,8 +175,7 @@ def holding_parts(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str
     if len(txn_funds) > 1 and len(loose) == 1:
         i = loose[0]
         p = txn.postings[i]
-        ours = [(fundmodel.posting_fund(q, txn), fundmodel.weight(q)) for q in txn.postings
-                if fundmodel.is_fund_account(q.account)]
+        ours = _fund_weights(txn)
         owed = _shares_owed(txn, ours, funds)
         n = p.units.number
         if (p.price is None and p.cost is None and None not in {f for f, _c in owed}
@@ -187,6 +185,12 @@ def holding_parts(txn: Transaction, txn_funds: set[str], invoice_funds: dict[str
             parts[i] = [(p._replace(units=Amount(share, p.units.currency)), f)
                         for (f, _c), share in sorted(owed.items())]
     return [x for part in parts for x in part]
+
+
+def _fund_weights(txn) -> list[tuple[str | None, Amount]]:
+    """(fund, weight) of each of the transaction's postings to a fund account."""
+    return [(fundmodel.posting_fund(p, txn), fundmodel.weight(p)) for p in txn.postings
+            if fundmodel.is_fund_account(p.account)]
 
 
 def _shares_owed(txn, ours, matched) -> dict[tuple[str, str], Decimal]:
